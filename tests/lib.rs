@@ -1,0 +1,1 @@
+//! Integration tests against the real server; see the [[test]] targets.
