@@ -1,1 +1,46 @@
-fn main() {}
+//! `server`: the Block Insights dashboard. See README.md for its configuration.
+
+use anyhow::Context;
+use leptos::config::get_configuration;
+use server::{telemetry, Application, Config};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let config = Config::from_env().context("invalid configuration")?;
+    telemetry::init(config.log_format);
+    let leptos = get_configuration(None).context("reading Leptos' settings (LEPTOS_* variables)")?;
+    let app = Application::build(config, leptos.leptos_options).await?;
+    tracing::info!(url = %format!("http://{}", app.addr()), "Block Insights is listening");
+    app.run(shutdown_signal()).await.context("serving")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM, so that requests in flight can finish.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,12 +1,14 @@
 //! The words Block Insights speaks in, shared by the server, the browser bundle and the
-//! HTTP API: [`DateRange`], [`BlockId`], and [`AccessQuery`], the parsed form of what a
-//! user asked to see. Parsing lives here, once, so that every entry point (page, server
-//! function, `/api/v1/`) rejects the same bad input with the same message.
+//! HTTP API: [`DateRange`], [`BlockId`], [`AccessRow`], and [`AccessQuery`], the parsed
+//! form of what a user asked to see. Parsing lives here, once, so that every entry point
+//! (page, server function, `/api/v1/`) rejects the same bad input with the same message.
 
+mod access;
 mod block;
 mod query;
 mod range;
 
+pub use access::AccessRow;
 pub use block::{BlockId, InvalidBlockId};
 pub use query::{AccessQuery, ParamNames, QueryError, MAX_BLOCK_FILTERS};
 pub use range::{parse_date, DateRange, InvalidRange, DATE_FORMAT};

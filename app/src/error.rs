@@ -1,0 +1,66 @@
+//! The error a page or script sees: what happened and what to do, never a secret or a
+//! stack of internal causes (those go to the server log).
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// A failure as shown to a person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The request itself is wrong; the message says which part and how to fix it.
+    #[error("{message}")]
+    BadInput { message: String },
+    /// Feishu refused or failed; `advice` says what the admin can do about it.
+    #[error("Feishu: {message}")]
+    Feishu { code: Option<i64>, message: String, advice: String },
+    /// Something failed on our side; the details are in the server log.
+    #[error("{message}")]
+    Internal { message: String },
+    /// The call to the server did not complete (network, decoding).
+    #[error("the server could not be reached: {message}")]
+    Transport { message: String },
+}
+
+impl AppError {
+    /// The sentence that tells the reader what to do next, when there is one.
+    pub fn advice(&self) -> Option<&str> {
+        match self {
+            AppError::Feishu { advice, .. } if !advice.is_empty() => Some(advice),
+            AppError::Internal { .. } => Some("Try again; if it keeps failing, the server log has the cause."),
+            AppError::Transport { .. } => Some("Check the connection to the dashboard and try again."),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport { message: value.to_string() }
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod from_service {
+    use access_data::ServiceError;
+
+    use super::AppError;
+
+    impl From<ServiceError> for AppError {
+        fn from(error: ServiceError) -> Self {
+            match error.feishu() {
+                Some(feishu) => AppError::Feishu {
+                    code: feishu.code(),
+                    message: feishu.to_string(),
+                    advice: feishu.advice().to_owned(),
+                },
+                None => {
+                    tracing::error!(error = ?error, "access-data service failed");
+                    AppError::Internal { message: error.to_string() }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import { defineConfig } from '@playwright/test';
+import * as path from 'node:path';
+
+// scripts/test builds the server, picks free ports and exports them; nothing is hard-coded here.
+const port = process.env.E2E_PORT;
+const simPort = process.env.E2E_SIM_PORT;
+if (!port || !simPort) {
+  throw new Error('E2E_PORT and E2E_SIM_PORT must be set: run the end-to-end tests through scripts/test');
+}
+const root = path.resolve(__dirname, '..');
+const serverBin = process.env.E2E_SERVER_BIN ?? path.join(root, 'target/debug/server');
+const simBin = process.env.E2E_SIM_BIN ?? path.join(root, 'target/debug/feishu-sim');
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results',
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ],
+    },
+    screenshot: 'only-on-failure',
+  },
+  webServer: [
+    {
+      // The simulator as its own process, so that tests can read its ground truth.
+      command: `${simBin} --addr 127.0.0.1:${simPort}`,
+      url: `http://127.0.0.1:${simPort}/_sim/health`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore',
+    },
+    {
+      command: serverBin,
+      url: `http://127.0.0.1:${port}/`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      env: {
+        LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+        LEPTOS_SITE_ROOT: path.join(root, 'target/site'),
+        LEPTOS_OUTPUT_NAME: 'block-insights',
+        FEISHU_BASE_URL: `http://127.0.0.1:${simPort}`,
+        FEISHU_APP_ID: 'cli_demo_app',
+        FEISHU_APP_SECRET: 'demo-secret',
+        DASHBOARD_DATA_DIR: path.join(root, 'target/e2e-data'),
+        RUST_LOG: 'warn',
+      },
+    },
+  ],
+});

@@ -1,0 +1,9 @@
+//! The Block Insights server as a library, so that tests start the very same
+//! application on a free port.
+
+pub mod config;
+pub mod startup;
+pub mod telemetry;
+
+pub use config::Config;
+pub use startup::Application;

@@ -1,0 +1,121 @@
+//! Building the application: the data source, the service, the routes, the listener.
+//! `Application::build` binds the port (0 in tests) and reports it; `run` serves.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use access_data::AccessService;
+use app::state::{AppState, ViewSettings};
+use app::{shell, App};
+use axum::Router;
+use feishu::{FeishuClient, FeishuConfig};
+use feishu_sim::{SimConfig, SimHandle, Simulator};
+use leptos::prelude::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use secrecy::SecretString;
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::{Config, DataSource};
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("could not bind {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("could not start the demo Feishu simulator: {0}")]
+    Simulator(#[source] std::io::Error),
+    #[error("could not set up the Feishu client: {0}")]
+    Feishu(#[source] feishu::FeishuError),
+}
+
+/// A built, bound, not yet serving application.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    addr: SocketAddr,
+    /// The in-process simulator of demo mode, kept alive as long as the application.
+    simulator: Option<SimHandle>,
+}
+
+impl Application {
+    /// Sets up the data source and binds `leptos_options.site_addr` (port 0 picks a free one).
+    pub async fn build(config: Config, leptos_options: LeptosOptions) -> Result<Self, StartupError> {
+        let (feishu_config, simulator) = match &config.source {
+            DataSource::Feishu { base_url, app_id, app_secret } => {
+                (FeishuConfig::new(base_url.clone(), app_id.clone(), app_secret.clone()), None)
+            }
+            DataSource::Demo => {
+                let today = chrono::Utc::now().with_timezone(&config.timezone).date_naive();
+                let sim_config = SimConfig { today, ..SimConfig::default() };
+                let (app_id, secret) = (sim_config.app_id.clone(), sim_config.app_secret.clone());
+                let sim = Simulator::start(sim_config, SocketAddr::from(([127, 0, 0, 1], 0)))
+                    .await
+                    .map_err(StartupError::Simulator)?;
+                tracing::info!(url = %sim.base_url(), "demo mode: no FEISHU_APP_ID/FEISHU_APP_SECRET set, using the built-in Feishu simulator");
+                (FeishuConfig::new(sim.base_url(), app_id, SecretString::from(secret)), Some(sim))
+            }
+        };
+        let mut feishu_config = feishu_config;
+        feishu_config.rate.max_requests = config.max_requests_per_second;
+        let client = FeishuClient::new(feishu_config).map_err(StartupError::Feishu)?;
+
+        let state = AppState {
+            leptos_options: leptos_options.clone(),
+            service: Arc::new(AccessService::new(client)),
+            view: Arc::new(ViewSettings {
+                timezone: config.timezone,
+                max_range_days: config.max_range_days,
+                simulated: simulator.is_some(),
+            }),
+        };
+        let router = router(state);
+
+        let requested = leptos_options.site_addr;
+        let listener =
+            TcpListener::bind(requested).await.map_err(|source| StartupError::Bind { addr: requested, source })?;
+        let addr = listener.local_addr().map_err(|source| StartupError::Bind { addr: requested, source })?;
+        Ok(Self { listener, router, addr, simulator })
+    }
+
+    /// The address actually bound.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The port actually bound.
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// The demo simulator, when the application runs in demo mode.
+    pub fn simulator(&self) -> Option<&SimHandle> {
+        self.simulator.as_ref()
+    }
+
+    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let _simulator = self.simulator;
+        axum::serve(self.listener, self.router.into_make_service()).with_graceful_shutdown(shutdown).await
+    }
+}
+
+/// All routes and middleware, separate from binding a port.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    Router::new()
+        .leptos_routes(&state, routes, {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
