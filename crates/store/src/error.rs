@@ -1,0 +1,76 @@
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+/// Why the store could not do what was asked. Each message says what happened and
+/// what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("could not create the data directory {path}: {source}; create it by hand or choose a directory the server may write to")]
+    CreateDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("could not open the store {path}: {source}; check that the disk has space, that the server may read and write the file, and that no other Block Insights server uses the same data directory")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: sqlx::Error,
+    },
+
+    #[error("the store {path} was damaged ({reason}) and could not be moved aside to {to}: {source}; move or delete it by hand and restart (its days will be fetched again from Feishu)")]
+    MoveAside {
+        path: PathBuf,
+        to: PathBuf,
+        reason: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("could not prepare the store {path}: {source}; this is a bug in Block Insights (its migrations), please report it")]
+    Migrate {
+        path: PathBuf,
+        #[source]
+        source: sqlx::migrate::MigrateError,
+    },
+
+    #[error("a store just created at {path} fails its own check ({reason}); check the disk and the file system, then restart")]
+    FreshStoreDamaged { path: PathBuf, reason: String },
+
+    #[error("could not {action}: {source}; if this repeats, check the disk (space, permissions) and restart the server")]
+    Database {
+        action: &'static str,
+        #[source]
+        source: sqlx::Error,
+    },
+
+    #[error("the store holds {what}, which it cannot read back; stop the server, move block-insights.db aside and restart (its days will be fetched again from Feishu)")]
+    Unreadable { what: String },
+
+    #[error("cannot save {day}: {problem}; this is a bug in the caller, the day was not saved")]
+    InvalidDay { day: NaiveDate, problem: String },
+
+    #[error("{what} is {value}, more than the store can hold ({max}); this is a bug in the caller", max = i64::MAX)]
+    TooLarge { what: &'static str, value: u64 },
+
+    #[error("{month:?} is not a month: write it as YYYY-MM, e.g. 2024-03")]
+    InvalidMonth { month: String },
+
+    #[error(transparent)]
+    InvalidLabel(#[from] InvalidLabel),
+}
+
+/// Why a block's name or group was refused; the message says what to fix.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidLabel {
+    #[error("the name is empty: give the block a name of 1 to {max} characters", max = crate::MAX_LABEL_CHARS)]
+    EmptyName,
+    #[error("the group is empty: give a group name of 1 to {max} characters, or no group to show the block outside any group", max = crate::MAX_LABEL_CHARS)]
+    EmptyGroup,
+    #[error("the {field} is {len} characters long: shorten it to at most {max}", max = crate::MAX_LABEL_CHARS)]
+    TooLong { field: &'static str, len: usize },
+    #[error("the {field} contains the control character U+{code:04X}: write it on one line, without tabs or other invisible characters")]
+    ControlCharacter { field: &'static str, code: u32 },
+}
