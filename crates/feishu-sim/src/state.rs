@@ -1,0 +1,51 @@
+//! What every handler shares.
+
+use std::sync::RwLock;
+
+use crate::config::{Faults, SimConfig};
+use crate::data::Dataset;
+use crate::paging::PageTokens;
+use crate::rate::RateLimiter;
+use crate::stats::Recorder;
+use crate::tokens::TokenStore;
+
+/// The simulator's state, shared by the handlers and the handle.
+#[derive(Debug)]
+pub(crate) struct SimState {
+    /// The config it was started with (its `faults` are only the initial ones).
+    pub config: SimConfig,
+    /// The synthetic tenant.
+    pub dataset: Dataset,
+    /// Issued tenant tokens.
+    pub tokens: TokenStore,
+    /// Page token key.
+    pub pages: PageTokens,
+    /// Per-app frequency limit of the search endpoint.
+    pub rate: RateLimiter,
+    /// Fault knobs in force now.
+    faults: RwLock<Faults>,
+    /// Request log.
+    pub recorder: Recorder,
+}
+
+impl SimState {
+    pub fn new(config: SimConfig) -> Self {
+        Self {
+            dataset: Dataset::from_config(&config),
+            tokens: TokenStore::new(config.token_ttl),
+            pages: PageTokens::new(),
+            rate: RateLimiter::new(config.rate_limit_per_second),
+            faults: RwLock::new(config.faults.clone()),
+            recorder: Recorder::default(),
+            config,
+        }
+    }
+
+    pub fn faults(&self) -> Faults {
+        self.faults.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+
+    pub fn set_faults(&self, faults: Faults) {
+        *self.faults.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = faults;
+    }
+}

@@ -1,0 +1,202 @@
+//! What the simulator saw: every search request with its answer, for tests
+//! and benchmarks.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+
+/// The query parameters of a search request as received (raw strings), plus
+/// the dates when they parsed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SearchParams {
+    /// `from_date` as sent.
+    pub from_date: Option<String>,
+    /// `to_date` as sent.
+    pub to_date: Option<String>,
+    /// `page_size` as sent.
+    pub page_size: Option<String>,
+    /// `page_token` as sent.
+    pub page_token: Option<String>,
+    /// `block_id` as sent.
+    pub block_id: Option<String>,
+    /// `from_date` if it is a valid yyyy-MM-dd date.
+    pub from: Option<NaiveDate>,
+    /// `to_date` if it is a valid yyyy-MM-dd date.
+    pub to: Option<NaiveDate>,
+}
+
+/// How a search request ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Not answered yet, or the client went away while it was delayed.
+    Pending,
+    /// A JSON answer with this HTTP status and body `code`.
+    Answered {
+        /// HTTP status.
+        http_status: u16,
+        /// The body's `code` (0 for success).
+        code: i64,
+    },
+    /// A gateway error (502/503) with a non-JSON body.
+    GatewayError {
+        /// HTTP status.
+        http_status: u16,
+    },
+    /// The connection was closed without an answer.
+    Dropped,
+}
+
+/// One search request.
+#[derive(Clone, Debug)]
+pub struct RequestRecord {
+    /// When the request arrived (before any simulated latency).
+    pub arrived: Instant,
+    /// Its query parameters.
+    pub params: SearchParams,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Items in the answer (0 unless it succeeded).
+    pub items: usize,
+    seq: u64,
+}
+
+impl RequestRecord {
+    /// Whether the request got a `code: 0` answer.
+    pub fn is_success(&self) -> bool {
+        matches!(self.outcome, Outcome::Answered { code: 0, .. })
+    }
+
+    /// The body `code`, if a JSON answer was sent.
+    pub fn code(&self) -> Option<i64> {
+        match self.outcome {
+            Outcome::Answered { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+}
+
+/// Totals since start or the last reset.
+#[derive(Clone, Debug, Default)]
+pub struct SimStats {
+    /// Search requests that arrived, answered or not.
+    pub search_requests: u64,
+    /// Requests to the tenant token endpoint.
+    pub token_requests: u64,
+    /// Search answers with a JSON body, counted by body `code`.
+    pub answers_by_code: BTreeMap<i64, u64>,
+    /// Search requests answered with a gateway 5xx.
+    pub gateway_errors: u64,
+    /// Search requests whose connection was dropped.
+    pub dropped: u64,
+    /// Search requests not (yet) answered.
+    pub pending: u64,
+    /// Items in all successful answers.
+    pub items_served: u64,
+    /// Arrival times of all search requests, in order.
+    pub arrivals: Vec<Instant>,
+}
+
+impl SimStats {
+    /// Search requests with `code: 0`.
+    pub fn successes(&self) -> u64 {
+        self.answers_by_code.get(&0).copied().unwrap_or(0)
+    }
+
+    /// The most search requests that arrived within any span shorter than
+    /// `window` (the rate limiter's notion of "within one second").
+    pub fn max_requests_in_any_window(&self, window: Duration) -> usize {
+        let mut best = 0;
+        let mut start = 0;
+        for (end, &t) in self.arrivals.iter().enumerate() {
+            while t.saturating_duration_since(self.arrivals[start]) >= window {
+                start += 1;
+            }
+            best = best.max(end + 1 - start);
+        }
+        best
+    }
+}
+
+/// The simulator's log of requests.
+#[derive(Debug, Default)]
+pub(crate) struct Recorder {
+    /// Ordered by `seq`, which is also arrival order.
+    searches: Mutex<Vec<RequestRecord>>,
+    next_seq: AtomicU64,
+    token_requests: AtomicU64,
+}
+
+impl Recorder {
+    /// Logs an arriving search request; returns the ticket to finish it with.
+    pub fn arrive(&self, arrived: Instant, params: SearchParams) -> u64 {
+        let mut searches = self.lock();
+        let seq = self.next_seq.fetch_add(1, Ordering::Relaxed);
+        searches.push(RequestRecord { arrived, params, outcome: Outcome::Pending, items: 0, seq });
+        seq
+    }
+
+    /// Sets how the request `seq` ended (ignored if a reset dropped it).
+    pub fn finish(&self, seq: u64, outcome: Outcome, items: usize) {
+        let mut searches = self.lock();
+        if let Ok(i) = searches.binary_search_by_key(&seq, |r| r.seq) {
+            searches[i].outcome = outcome;
+            searches[i].items = items;
+        }
+    }
+
+    pub fn token_request(&self) {
+        self.token_requests.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.lock().clone()
+    }
+
+    pub fn stats(&self) -> SimStats {
+        let searches = self.lock();
+        let mut stats = SimStats {
+            search_requests: searches.len() as u64,
+            token_requests: self.token_requests.load(Ordering::Relaxed),
+            ..SimStats::default()
+        };
+        for record in searches.iter() {
+            stats.arrivals.push(record.arrived);
+            match record.outcome {
+                Outcome::Pending => stats.pending += 1,
+                Outcome::Answered { code, .. } => *stats.answers_by_code.entry(code).or_default() += 1,
+                Outcome::GatewayError { .. } => stats.gateway_errors += 1,
+                Outcome::Dropped => stats.dropped += 1,
+            }
+            stats.items_served += record.items as u64;
+        }
+        // Sequence numbers are taken under the lock, but arrival instants are
+        // read just before it; sort so the window scan sees them in order.
+        stats.arrivals.sort();
+        stats
+    }
+
+    pub fn reset(&self) {
+        self.lock().clear();
+        self.token_requests.store(0, Ordering::Relaxed);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<RequestRecord>> {
+        self.searches.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_count_uses_half_open_spans() {
+        let t0 = Instant::now();
+        let arrivals = [0, 100, 999, 1000, 1500, 1600, 1700].map(|ms| t0 + Duration::from_millis(ms)).to_vec();
+        let stats = SimStats { arrivals, ..SimStats::default() };
+        assert_eq!(stats.max_requests_in_any_window(Duration::from_secs(1)), 5);
+    }
+}
