@@ -1,0 +1,256 @@
+//! The client: one HTTP connection pool, the token cache, the rate budget and retries.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Url;
+use secrecy::ExposeSecret;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::answer::{self, Answer};
+use crate::config::FeishuConfig;
+use crate::error::FeishuError;
+use crate::metrics::{ClientMetricsSnapshot, Metrics, TRANSPORT_ERROR};
+use crate::rate::{RateBudget, SlidingWindowBudget};
+use crate::retry::with_retries;
+use crate::token::{IssuedToken, TenantToken, TokenCache};
+
+const TENANT_TOKEN_PATH: &str = "/open-apis/auth/v3/tenant_access_token/internal";
+
+/// A client for the Feishu Open Platform. Cheap to clone: clones share the connection
+/// pool, the tenant token, the rate budget and the metrics.
+#[derive(Clone)]
+pub struct FeishuClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    /// `config.base_url` without a trailing slash; paths are appended to it.
+    base_url: String,
+    config: FeishuConfig,
+    budget: Arc<dyn RateBudget>,
+    tokens: TokenCache,
+    metrics: Metrics,
+}
+
+const _: () = {
+    const fn assert_shareable<T: Clone + Send + Sync + 'static>() {}
+    assert_shareable::<FeishuClient>();
+};
+
+impl FeishuClient {
+    /// A client with its own in-process rate budget ([`SlidingWindowBudget`] of
+    /// `config.rate`), shared by all its clones.
+    pub fn new(config: FeishuConfig) -> Result<Self, FeishuError> {
+        let budget = Arc::new(SlidingWindowBudget::new(config.rate));
+        Self::with_rate_budget(config, budget)
+    }
+
+    /// A client that takes its request grants from `budget`, which other clients may share;
+    /// `config.rate` is then not used.
+    pub fn with_rate_budget(
+        config: FeishuConfig,
+        budget: Arc<dyn RateBudget>,
+    ) -> Result<Self, FeishuError> {
+        let base_url = validated_base_url(&config.base_url)?;
+        if config.app_id.trim().is_empty() {
+            return Err(invalid_config("the app ID is empty (set FEISHU_APP_ID)"));
+        }
+        if config.app_secret.expose_secret().trim().is_empty() {
+            return Err(invalid_config(
+                "the app secret is empty (set FEISHU_APP_SECRET)",
+            ));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(config.request_timeout)
+            .connect_timeout(config.connect_timeout)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .user_agent(concat!("block-insights-feishu/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|source| FeishuError::ClientSetup {
+                source: Arc::new(source),
+            })?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                tokens: TokenCache::new(config.token_refresh_margin),
+                config,
+                budget,
+                metrics: Metrics::default(),
+            }),
+        })
+    }
+
+    /// The Open Platform origin this client talks to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// A copy of the traffic counters of this client and its clones.
+    pub fn metrics(&self) -> ClientMetricsSnapshot {
+        self.inner.metrics.snapshot()
+    }
+
+    /// A valid tenant access token: the cached one, or a new one when it is missing or
+    /// due. Concurrent callers share a single fetch.
+    pub async fn tenant_token(&self) -> Result<TenantToken, FeishuError> {
+        self.inner.tokens.get(|| self.fetch_tenant_token()).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn fetch_tenant_token(&self) -> Result<IssuedToken, FeishuError> {
+        #[derive(Serialize)]
+        struct Credentials<'a> {
+            app_id: &'a str,
+            app_secret: &'a str,
+        }
+        self.inner.metrics.record_token_fetch();
+        let url = self.url(TENANT_TOKEN_PATH, &[])?;
+        let credentials = Credentials {
+            app_id: &self.inner.config.app_id,
+            app_secret: self.inner.config.app_secret.expose_secret(),
+        };
+        let response = self
+            .inner
+            .http
+            .post(url)
+            .json(&credentials)
+            .send()
+            .await
+            .map_err(FeishuError::transport)?;
+        let answer = Answer::read(response).await?;
+        let status = answer.status();
+        let body = answer.into_success().map_err(|error| match error {
+            // The token endpoint's own codes (10003, 10014, ...) are about the credentials.
+            FeishuError::Upstream { code, msg } => FeishuError::Credentials { code, msg },
+            other => other,
+        })?;
+        // Read field by field: a serde error message could quote the token.
+        let token = body
+            .get("tenant_access_token")
+            .and_then(|value| value.as_str());
+        let lifetime = body.get("expire").and_then(|value| value.as_u64());
+        let (Some(token), Some(lifetime)) = (token, lifetime) else {
+            return Err(FeishuError::Decode {
+                status: status.as_u16(),
+                detail: "the token answer lacks `tenant_access_token` or `expire`".to_owned(),
+            });
+        };
+        tracing::debug!(expires_in_s = lifetime, "fetched a tenant access token");
+        Ok(IssuedToken {
+            token: TenantToken::new(token.to_owned()),
+            lifetime: Duration::from_secs(lifetime),
+        })
+    }
+
+    /// POSTs to `path` with `query` as query parameters and decodes `data` of the answer;
+    /// with rate budget, retries and token renewal.
+    pub(crate) async fn call_api<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<T, FeishuError> {
+        let url = self.url(path, query)?;
+        let inner = &*self.inner;
+        with_retries(&inner.config.retry, &inner.metrics, || {
+            self.call_with_valid_token(&url)
+        })
+        .await
+    }
+
+    /// One attempt; when Feishu rejects the token, drops it and tries once more with a
+    /// new one.
+    async fn call_with_valid_token<T: DeserializeOwned>(
+        &self,
+        url: &Url,
+    ) -> Result<T, FeishuError> {
+        let token = self.tenant_token().await?;
+        match self.send(url, &token).await {
+            Err(error) if error.is_tenant_token_rejected() => {
+                tracing::info!(
+                    code = error.code(),
+                    "Feishu rejected the tenant token; renewing it"
+                );
+                self.inner.tokens.invalidate(&token);
+                self.inner.metrics.record_retry();
+                let token = self.tenant_token().await?;
+                self.send(url, &token).await
+            }
+            result => result,
+        }
+    }
+
+    /// Sends one request within the rate budget.
+    async fn send<T: DeserializeOwned>(
+        &self,
+        url: &Url,
+        token: &TenantToken,
+    ) -> Result<T, FeishuError> {
+        let inner = &*self.inner;
+        let waited = inner.budget.acquire().await;
+        inner.metrics.record_rate_wait(waited);
+        let sent = inner
+            .http
+            .post(url.clone())
+            .bearer_auth(token.expose_secret())
+            .send()
+            .await;
+        let answer = match sent {
+            Ok(response) => Answer::read(response).await,
+            Err(error) => Err(FeishuError::transport(error)),
+        };
+        let answer = answer.inspect_err(|_| inner.metrics.record_request(TRANSPORT_ERROR))?;
+        inner.metrics.record_request(answer.metrics_code());
+        let status = answer.status();
+        tracing::debug!(
+            status = status.as_u16(),
+            code = answer.metrics_code(),
+            "Feishu answered"
+        );
+        answer::decode_data(status, answer.into_success()?)
+    }
+
+    fn url(&self, path: &str, query: &[(&str, &str)]) -> Result<Url, FeishuError> {
+        let mut url = Url::parse(&format!("{}{path}", self.inner.base_url)).map_err(|error| {
+            invalid_config(&format!("the base URL does not join with {path}: {error}"))
+        })?;
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        Ok(url)
+    }
+}
+
+impl fmt::Debug for FeishuClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FeishuClient")
+            .field("base_url", &self.inner.base_url)
+            .field("app_id", &self.inner.config.app_id)
+            .finish_non_exhaustive()
+    }
+}
+
+fn validated_base_url(base_url: &str) -> Result<String, FeishuError> {
+    let trimmed = base_url.trim().trim_end_matches('/');
+    let url = Url::parse(trimmed).map_err(|error| {
+        invalid_config(&format!(
+            "the base URL {base_url:?} is not a URL ({error}); use e.g. https://open.feishu.cn"
+        ))
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.query().is_some() {
+        return Err(invalid_config(&format!(
+            "the base URL {base_url:?} must be an http(s) origin such as https://open.feishu.cn"
+        )));
+    }
+    Ok(trimmed.to_owned())
+}
+
+fn invalid_config(reason: &str) -> FeishuError {
+    FeishuError::InvalidConfig {
+        reason: reason.to_owned(),
+    }
+}
