@@ -4,6 +4,11 @@
 //! Every (block, day) figure is computed on demand from a hash of the seed,
 //! the block's index and the day, so nothing big is stored and the wall clock
 //! plays no part: the same config always gives the same numbers.
+//!
+//! Creation days of late blocks are placed relative to the history window
+//! (`today - history_days`), so a different `today` or `history_days` moves
+//! them; the figures of blocks that existed all along depend only on the seed,
+//! the block's index and the date, whatever `today` is.
 
 use std::collections::HashMap;
 
@@ -211,7 +216,8 @@ impl BlockProfile {
             let offset = u64::from(history_days) / 10 + h(3) % span.max(1);
             first_day.checked_add_days(Days::new(offset)).unwrap_or(first_day)
         } else {
-            first_day.checked_sub_days(Days::new(1 + h(3) % 365)).unwrap_or(first_day)
+            // Long enough before the history that its ramp-up is over.
+            first_day.checked_sub_days(Days::new(RAMP_DAYS as u64 + h(3) % 365)).unwrap_or(first_day)
         };
         Self {
             id,
