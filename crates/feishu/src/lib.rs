@@ -20,6 +20,7 @@
 mod answer;
 mod block_access;
 mod client;
+pub mod codes;
 mod config;
 mod error;
 mod metrics;
@@ -32,7 +33,7 @@ pub use block_access::{
 };
 pub use client::FeishuClient;
 pub use config::{FEISHU_BASE_URL, FeishuConfig, LARK_BASE_URL, RateLimit, RetryPolicy};
-pub use error::{BLOCK_ACCESS_SCOPE, FeishuError, codes};
+pub use error::{BLOCK_ACCESS_SCOPE, FeishuError};
 pub use metrics::{ClientMetricsSnapshot, NO_CODE, TRANSPORT_ERROR};
 pub use rate::{RateBudget, SlidingWindowBudget};
 /// Re-exported so that callers can build a config without depending on `secrecy`.
