@@ -24,22 +24,38 @@ pub(crate) struct ApiError {
 
 impl ApiError {
     pub fn new(http_status: u16, code: i64, msg: impl Into<String>) -> Self {
-        Self { http_status, code, msg: msg.into(), limited: None }
+        Self {
+            http_status,
+            code,
+            msg: msg.into(),
+            limited: None,
+        }
     }
 
     /// 99991661: no token, or an Authorization header that is not `Bearer <token>`.
     pub fn missing_token() -> Self {
-        Self::new(400, 99991661, "Missing access token for authorization. Please make a request with token attached.")
+        Self::new(
+            400,
+            99991661,
+            "Missing access token for authorization. Please make a request with token attached.",
+        )
     }
 
     /// 99991663: a token this simulator does not know, or one that expired.
     pub fn invalid_token() -> Self {
-        Self::new(400, 99991663, "Invalid access token for authorization. Please make a request with token attached.")
+        Self::new(
+            400,
+            99991663,
+            "Invalid access token for authorization. Please make a request with token attached.",
+        )
     }
 
     /// 99991400 with the rate-limit headers.
     pub fn rate_limited(limited: Limited) -> Self {
-        Self { limited: Some(limited), ..Self::new(429, 99991400, "request trigger frequency limit") }
+        Self {
+            limited: Some(limited),
+            ..Self::new(429, 99991400, "request trigger frequency limit")
+        }
     }
 
     pub fn invalid_time_format() -> Self {
@@ -66,7 +82,10 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = json_answer(self.http_status, json!({ "code": self.code, "msg": self.msg }));
+        let mut response = json_answer(
+            self.http_status,
+            json!({ "code": self.code, "msg": self.msg }),
+        );
         if let Some(limited) = self.limited {
             let headers = response.headers_mut();
             headers.insert(RATE_LIMIT_HEADER, HeaderValue::from(limited.limit));
@@ -79,7 +98,12 @@ impl IntoResponse for ApiError {
 /// A JSON body with this status (an unknown status becomes 500).
 pub(crate) fn json_answer(http_status: u16, body: Value) -> Response {
     let status = StatusCode::from_u16(http_status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], body.to_string()).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body.to_string(),
+    )
+        .into_response()
 }
 
 /// The HTML page a gateway answers with when the service behind it fails.

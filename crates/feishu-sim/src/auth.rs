@@ -22,7 +22,10 @@ struct Credentials {
 /// Failures answer HTTP 400: code 10003 "invalid param" for a body that is not
 /// JSON, a missing or empty field or an unknown app_id; code 10014 "app secret
 /// invalid" for a wrong secret. The body need not carry a JSON content type.
-pub(crate) async fn tenant_access_token(State(state): State<Arc<SimState>>, body: Bytes) -> Response {
+pub(crate) async fn tenant_access_token(
+    State(state): State<Arc<SimState>>,
+    body: Bytes,
+) -> Response {
     state.recorder.token_request();
     let credentials: Credentials = match serde_json::from_slice(&body) {
         Ok(credentials) => credentials,

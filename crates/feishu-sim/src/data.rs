@@ -11,6 +11,7 @@
 //! the block's index and the date, whatever `today` is.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::Serialize;
@@ -28,6 +29,9 @@ const LATE_BLOCK_SHARE: f64 = 0.3;
 const ALWAYS_THERE: usize = 4;
 /// Days a new block takes to reach its full audience.
 const RAMP_DAYS: f64 = 28.0;
+/// Up to this many (day, block) cells are computed once into a table on first
+/// use (8 bytes each); bigger tenants compute every cell on demand.
+const TABLE_MAX_CELLS: usize = 8_000_000;
 /// Day number (from the common era) of 2024-01-01: the trend's pivot.
 const TREND_PIVOT: f64 = 738_886.0;
 
@@ -75,12 +79,16 @@ pub struct Dataset {
     /// Indices into `blocks`, ordered by block id (the API's order).
     by_id: Vec<usize>,
     index_of: HashMap<String, usize>,
+    /// (pv, uv) per (day since `first_day`, block index), filled on first use.
+    table: OnceLock<Vec<(u32, u32)>>,
 }
 
 impl Dataset {
     /// Builds the tenant for `seed` with data for `today - history_days ..= today`.
     pub fn new(seed: u64, block_count: usize, today: NaiveDate, history_days: u32) -> Self {
-        let first_day = today.checked_sub_days(Days::new(u64::from(history_days))).unwrap_or(NaiveDate::MIN);
+        let first_day = today
+            .checked_sub_days(Days::new(u64::from(history_days)))
+            .unwrap_or(NaiveDate::MIN);
         let mut index_of = HashMap::with_capacity(block_count);
         let mut blocks = Vec::with_capacity(block_count);
         for index in 0..block_count {
@@ -90,12 +98,25 @@ impl Dataset {
         }
         let mut by_id: Vec<usize> = (0..block_count).collect();
         by_id.sort_by(|&a, &b| blocks[a].id.cmp(&blocks[b].id));
-        Self { seed, first_day, today, blocks, by_id, index_of }
+        Self {
+            seed,
+            first_day,
+            today,
+            blocks,
+            by_id,
+            index_of,
+            table: OnceLock::new(),
+        }
     }
 
     /// The tenant a simulator started with `config` serves.
     pub fn from_config(config: &SimConfig) -> Self {
-        Self::new(config.seed, config.block_count, config.today, config.history_days)
+        Self::new(
+            config.seed,
+            config.block_count,
+            config.today,
+            config.history_days,
+        )
     }
 
     /// All blocks, most popular first.
@@ -117,13 +138,23 @@ impl Dataset {
     /// block or day does not exist).
     pub fn access(&self, block_id: &str, date: NaiveDate) -> Option<AccessRow> {
         let block = &self.blocks[*self.index_of.get(block_id)?];
-        let (pv, uv) = self.visits(block, date)?;
-        Some(AccessRow { date, block_id: block.id.clone(), pv, uv })
+        let (pv, uv) = self.cell(block, date)?;
+        Some(AccessRow {
+            date,
+            block_id: block.id.clone(),
+            pv,
+            uv,
+        })
     }
 
     /// What the API holds for the query: rows with pv > 0, ordered by date,
     /// then block id. An unknown `block_id` gives no rows.
-    pub fn ground_truth(&self, from: NaiveDate, to: NaiveDate, block_id: Option<&str>) -> Vec<AccessRow> {
+    pub fn ground_truth(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        block_id: Option<&str>,
+    ) -> Vec<AccessRow> {
         self.rows(from, to, block_id).collect()
     }
 
@@ -152,16 +183,62 @@ impl Dataset {
         let from = from.max(self.first_day);
         let to = to.min(self.today);
         let selected: Vec<&'a BlockProfile> = match block_id {
-            Some(id) => self.index_of.get(id).map(|&i| &self.blocks[i]).into_iter().collect(),
+            Some(id) => self
+                .index_of
+                .get(id)
+                .map(|&i| &self.blocks[i])
+                .into_iter()
+                .collect(),
             None => self.by_id.iter().map(|&i| &self.blocks[i]).collect(),
         };
-        from.iter_days().take_while(move |day| *day <= to).flat_map(move |date| {
-            let selected = selected.clone();
-            selected.into_iter().filter_map(move |block| {
-                let (pv, uv) = self.visits(block, date)?;
-                Some(AccessRow { date, block_id: block.id.clone(), pv, uv })
+        from.iter_days()
+            .take_while(move |day| *day <= to)
+            .flat_map(move |date| {
+                let selected = selected.clone();
+                selected.into_iter().filter_map(move |block| {
+                    let (pv, uv) = self.cell(block, date)?;
+                    Some(AccessRow {
+                        date,
+                        block_id: block.id.clone(),
+                        pv,
+                        uv,
+                    })
+                })
             })
-        })
+    }
+
+    /// The (pv, uv) of `block` on `date` from the table when there is one.
+    fn cell(&self, block: &BlockProfile, date: NaiveDate) -> Option<(u64, u64)> {
+        if date < self.first_day || date > self.today {
+            return None;
+        }
+        let Some(table) = self.table() else {
+            return self.visits(block, date);
+        };
+        let day = usize::try_from((date - self.first_day).num_days()).ok()?;
+        let (pv, uv) = *table.get(day * self.blocks.len() + block.index as usize)?;
+        (pv > 0).then_some((u64::from(pv), u64::from(uv)))
+    }
+
+    fn table(&self) -> Option<&[(u32, u32)]> {
+        let days = usize::try_from((self.today - self.first_day).num_days()).ok()? + 1;
+        if days.saturating_mul(self.blocks.len()) > TABLE_MAX_CELLS {
+            return None;
+        }
+        let table = self.table.get_or_init(|| {
+            let mut table = Vec::with_capacity(days * self.blocks.len());
+            for date in self.first_day.iter_days().take(days) {
+                for block in &self.blocks {
+                    let (pv, uv) = self.visits(block, date).unwrap_or((0, 0));
+                    table.push((
+                        u32::try_from(pv).unwrap_or(u32::MAX),
+                        u32::try_from(uv).unwrap_or(u32::MAX),
+                    ));
+                }
+            }
+            table
+        });
+        Some(table)
     }
 
     /// The (pv, uv) of `block` on `date`, `None` for no visits.
@@ -175,7 +252,8 @@ impl Dataset {
         let ramp = (0.2 + 0.8 * age_days / RAMP_DAYS).min(1.0);
         let years = (day as f64 - TREND_PIVOT) / 365.25;
         let trend = (block.growth_per_year * years).exp().clamp(0.3, 3.0);
-        let season = 1.0 + 0.07 * (std::f64::consts::TAU * f64::from(date.ordinal()) / 365.25).sin();
+        let season =
+            1.0 + 0.07 * (std::f64::consts::TAU * f64::from(date.ordinal()) / 365.25).sin();
         let noise = (0.15 * normal(h)).exp();
         let lambda = block.weight * day_factor(block, date) * ramp * trend * season * noise;
         let pv = poisson(lambda, mix(h ^ 1));
@@ -200,7 +278,8 @@ impl BlockProfile {
         let h = |salt: u64| hash(seed, &[0xB10C, i, salt]);
         let mut attempt = 0;
         let id = loop {
-            let n = 100_000_000_000_000_000 + hash(seed, &[0x1D, i, attempt]) % 900_000_000_000_000_000;
+            let n =
+                100_000_000_000_000_000 + hash(seed, &[0x1D, i, attempt]) % 900_000_000_000_000_000;
             let id = n.to_string();
             if !taken.contains_key(&id) {
                 break id;
@@ -214,10 +293,14 @@ impl BlockProfile {
             // Somewhere in the middle 80 % of the history.
             let span = u64::from(history_days) * 8 / 10;
             let offset = u64::from(history_days) / 10 + h(3) % span.max(1);
-            first_day.checked_add_days(Days::new(offset)).unwrap_or(first_day)
+            first_day
+                .checked_add_days(Days::new(offset))
+                .unwrap_or(first_day)
         } else {
             // Long enough before the history that its ramp-up is over.
-            first_day.checked_sub_days(Days::new(RAMP_DAYS as u64 + h(3) % 365)).unwrap_or(first_day)
+            first_day
+                .checked_sub_days(Days::new(RAMP_DAYS as u64 + h(3) % 365))
+                .unwrap_or(first_day)
         };
         Self {
             id,
@@ -234,7 +317,10 @@ impl BlockProfile {
 /// Traffic on `date` relative to an ordinary Monday: weekends and the fixed
 /// mainland public holidays (New Year's Day, 1–5 May, 1–7 October) are quiet.
 fn day_factor(block: &BlockProfile, date: NaiveDate) -> f64 {
-    let holiday = matches!((date.month(), date.day()), (1, 1) | (5, 1..=5) | (10, 1..=7));
+    let holiday = matches!(
+        (date.month(), date.day()),
+        (1, 1) | (5, 1..=5) | (10, 1..=7)
+    );
     if holiday {
         return block.weekend_factor * 0.8;
     }

@@ -43,7 +43,11 @@ impl FaultPlan {
         let action = if chance(&mut rng, faults.drop_ratio) {
             Some(FaultAction::Drop)
         } else if chance(&mut rng, faults.http_5xx_ratio) {
-            Some(FaultAction::Gateway(if rng.random::<bool>() { 502 } else { 503 }))
+            Some(FaultAction::Gateway(if rng.random::<bool>() {
+                502
+            } else {
+                503
+            }))
         } else if let Some(forced) = &faults.forced {
             Some(FaultAction::Forced(forced.clone()))
         } else if chance(&mut rng, faults.internal_error_ratio) {
@@ -66,21 +70,41 @@ mod tests {
 
     #[test]
     fn no_faults_means_no_delay_and_no_action() {
-        assert_eq!(FaultPlan::roll(&Faults::default()), FaultPlan { delay: Duration::ZERO, action: None });
+        assert_eq!(
+            FaultPlan::roll(&Faults::default()),
+            FaultPlan {
+                delay: Duration::ZERO,
+                action: None
+            }
+        );
     }
 
     #[test]
     fn certain_faults_always_happen_in_order() {
-        let faults = Faults { drop_ratio: 1.0, http_5xx_ratio: 1.0, ..Faults::default() };
+        let faults = Faults {
+            drop_ratio: 1.0,
+            http_5xx_ratio: 1.0,
+            ..Faults::default()
+        };
         assert_eq!(FaultPlan::roll(&faults).action, Some(FaultAction::Drop));
-        let faults = Faults { http_5xx_ratio: 1.0, internal_error_ratio: 1.0, ..Faults::default() };
-        assert!(matches!(FaultPlan::roll(&faults).action, Some(FaultAction::Gateway(502 | 503))));
+        let faults = Faults {
+            http_5xx_ratio: 1.0,
+            internal_error_ratio: 1.0,
+            ..Faults::default()
+        };
+        assert!(matches!(
+            FaultPlan::roll(&faults).action,
+            Some(FaultAction::Gateway(502 | 503))
+        ));
         let faults = Faults {
             internal_error_ratio: 1.0,
             forced: Some(ForcedAnswer::quota_exhausted()),
             ..Faults::default()
         };
-        assert_eq!(FaultPlan::roll(&faults).action, Some(FaultAction::Forced(ForcedAnswer::quota_exhausted())));
+        assert_eq!(
+            FaultPlan::roll(&faults).action,
+            Some(FaultAction::Forced(ForcedAnswer::quota_exhausted()))
+        );
     }
 
     #[test]
@@ -93,6 +117,9 @@ mod tests {
             ..Faults::default()
         };
         let delay = FaultPlan::roll(&faults).delay;
-        assert!(delay >= Duration::from_millis(5100) && delay <= Duration::from_millis(5150), "{delay:?}");
+        assert!(
+            delay >= Duration::from_millis(5100) && delay <= Duration::from_millis(5150),
+            "{delay:?}"
+        );
     }
 }

@@ -20,7 +20,12 @@ struct Args {
     #[arg(long, env = "FEISHU_SIM_APP_ID", default_value = "cli_demo_app")]
     app_id: String,
     /// The custom app's secret.
-    #[arg(long, env = "FEISHU_SIM_APP_SECRET", default_value = "demo-secret", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "FEISHU_SIM_APP_SECRET",
+        default_value = "demo-secret",
+        hide_env_values = true
+    )]
     app_secret: String,
     /// Seed of the synthetic tenant.
     #[arg(long, env = "FEISHU_SIM_SEED", default_value_t = 42)]
@@ -64,7 +69,9 @@ struct Args {
 }
 
 fn ratio(raw: &str) -> Result<f64, String> {
-    let value: f64 = raw.parse().map_err(|error| format!("{raw:?} is not a number: {error}"))?;
+    let value: f64 = raw
+        .parse()
+        .map_err(|error| format!("{raw:?} is not a number: {error}"))?;
     if (0.0..=1.0).contains(&value) {
         Ok(value)
     } else {
@@ -75,7 +82,9 @@ fn ratio(raw: &str) -> Result<f64, String> {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .init();
     let args = Args::parse();
     let config = SimConfig {
@@ -98,9 +107,13 @@ async fn main() -> anyhow::Result<()> {
             forced: None,
         },
     };
-    let sim = Simulator::start(config, args.addr).await.with_context(|| format!("cannot listen on {}", args.addr))?;
+    let sim = Simulator::start(config, args.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.addr))?;
     println!("{}", sim.base_url());
-    tokio::signal::ctrl_c().await.context("cannot wait for Ctrl-C")?;
+    tokio::signal::ctrl_c()
+        .await
+        .context("cannot wait for Ctrl-C")?;
     sim.shutdown().await;
     Ok(())
 }

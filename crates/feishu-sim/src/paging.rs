@@ -29,7 +29,9 @@ pub(crate) struct PageTokens {
 
 impl PageTokens {
     pub fn new() -> Self {
-        Self { key: rand::random() }
+        Self {
+            key: rand::random(),
+        }
     }
 
     /// The token for the page starting at `offset`.
@@ -88,11 +90,33 @@ mod tests {
     #[test]
     fn token_only_fits_its_own_query() {
         let tokens = PageTokens::new();
-        let query = BoundQuery { from: day("2024-01-01"), to: day("2024-01-31"), block_id: None };
+        let query = BoundQuery {
+            from: day("2024-01-01"),
+            to: day("2024-01-31"),
+            block_id: None,
+        };
         let token = tokens.issue(query, 400);
         assert_eq!(tokens.check(query, &token), Some(400));
-        assert_eq!(tokens.check(BoundQuery { from: day("2024-01-02"), ..query }, &token), None);
-        assert_eq!(tokens.check(BoundQuery { block_id: Some("123"), ..query }, &token), None);
+        assert_eq!(
+            tokens.check(
+                BoundQuery {
+                    from: day("2024-01-02"),
+                    ..query
+                },
+                &token
+            ),
+            None
+        );
+        assert_eq!(
+            tokens.check(
+                BoundQuery {
+                    block_id: Some("123"),
+                    ..query
+                },
+                &token
+            ),
+            None
+        );
         assert_eq!(PageTokens::new().check(query, &token), None);
         assert_eq!(tokens.check(query, "ddowkdkl9w2d"), None);
     }

@@ -27,7 +27,10 @@ pub(crate) struct RateLimiter {
 impl RateLimiter {
     /// `limit == 0` lets everything through.
     pub fn new(limit: u32) -> Self {
-        Self { limit, arrivals: Mutex::new(HashMap::new()) }
+        Self {
+            limit,
+            arrivals: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Records an arrival for `app_id` at `now` and says whether it is over the limit.
@@ -35,9 +38,15 @@ impl RateLimiter {
         if self.limit == 0 {
             return Ok(());
         }
-        let mut all = self.arrivals.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut all = self
+            .arrivals
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let arrivals = all.entry(app_id.to_owned()).or_default();
-        while arrivals.front().is_some_and(|&t| now.saturating_duration_since(t) >= WINDOW) {
+        while arrivals
+            .front()
+            .is_some_and(|&t| now.saturating_duration_since(t) >= WINDOW)
+        {
             arrivals.pop_front();
         }
         arrivals.push_back(now);
@@ -51,7 +60,10 @@ impl RateLimiter {
         let frees_at = arrivals[leaving - 1] + WINDOW;
         let wait = frees_at.saturating_duration_since(now);
         let reset_secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        Err(Limited { limit: self.limit, reset_secs: reset_secs.max(1) })
+        Err(Limited {
+            limit: self.limit,
+            reset_secs: reset_secs.max(1),
+        })
     }
 }
 
@@ -64,11 +76,23 @@ mod tests {
         let limiter = RateLimiter::new(20);
         let t0 = Instant::now();
         for i in 0..20 {
-            assert_eq!(limiter.arrive("app", t0 + Duration::from_millis(i * 10)), Ok(()));
+            assert_eq!(
+                limiter.arrive("app", t0 + Duration::from_millis(i * 10)),
+                Ok(())
+            );
         }
         let refused = limiter.arrive("app", t0 + Duration::from_millis(500));
-        assert_eq!(refused, Err(Limited { limit: 20, reset_secs: 1 }));
-        assert_eq!(limiter.arrive("other", t0 + Duration::from_millis(500)), Ok(()));
+        assert_eq!(
+            refused,
+            Err(Limited {
+                limit: 20,
+                reset_secs: 1
+            })
+        );
+        assert_eq!(
+            limiter.arrive("other", t0 + Duration::from_millis(500)),
+            Ok(())
+        );
     }
 
     #[test]

@@ -13,7 +13,8 @@ use crate::{auth, search};
 /// Path of the custom app's tenant token endpoint.
 pub const TENANT_TOKEN_PATH: &str = "/open-apis/auth/v3/tenant_access_token/internal";
 /// Path of the workplace block access data search endpoint.
-pub const BLOCK_ACCESS_SEARCH_PATH: &str = "/open-apis/workplace/v1/workplace_block_access_data/search";
+pub const BLOCK_ACCESS_SEARCH_PATH: &str =
+    "/open-apis/workplace/v1/workplace_block_access_data/search";
 
 /// All routes, bound to `state`.
 pub(crate) fn router(state: Arc<SimState>) -> Router {

@@ -39,7 +39,9 @@ pub(crate) async fn search(
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
     let arrived = Instant::now();
-    let params = query.map(|Query(pairs)| SearchParams::from_pairs(&pairs)).unwrap_or_default();
+    let params = query
+        .map(|Query(pairs)| SearchParams::from_pairs(&pairs))
+        .unwrap_or_default();
     let seq = state.recorder.arrive(arrived, params.clone());
     let admitted = admit(&state, &headers, arrived);
     let plan = FaultPlan::roll(&state.faults());
@@ -54,13 +56,22 @@ pub(crate) async fn search(
                 return drop_connection(kill).await;
             }
             Some(FaultAction::Gateway(status)) => {
-                state.recorder.finish(seq, Outcome::GatewayError { http_status: status }, 0);
+                state.recorder.finish(
+                    seq,
+                    Outcome::GatewayError {
+                        http_status: status,
+                    },
+                    0,
+                );
                 return gateway_error(status);
             }
             Some(FaultAction::Forced(forced)) => {
                 let mut error = ApiError::new(forced.http_status, forced.code, forced.msg);
                 if error.code == 99991400 {
-                    error.limited = Some(Limited { limit: state.config.rate_limit_per_second, reset_secs: 1 });
+                    error.limited = Some(Limited {
+                        limit: state.config.rate_limit_per_second,
+                        reset_secs: 1,
+                    });
                 }
                 Err(error)
             }
@@ -70,12 +81,26 @@ pub(crate) async fn search(
     };
     match answer {
         Ok(page) => {
-            state.recorder.finish(seq, Outcome::Answered { http_status: 200, code: 0 }, page.items.len());
+            state.recorder.finish(
+                seq,
+                Outcome::Answered {
+                    http_status: 200,
+                    code: 0,
+                },
+                page.items.len(),
+            );
             page.into_response()
         }
         Err(error) => {
             tracing::debug!(code = error.code, msg = %error.msg, "search refused");
-            state.recorder.finish(seq, Outcome::Answered { http_status: error.http_status, code: error.code }, 0);
+            state.recorder.finish(
+                seq,
+                Outcome::Answered {
+                    http_status: error.http_status,
+                    code: error.code,
+                },
+                0,
+            );
             error.into_response()
         }
     }
@@ -90,8 +115,14 @@ fn admit(state: &SimState, headers: &HeaderMap, now: Instant) -> Result<(), ApiE
         .map(str::trim)
         .filter(|token| !token.is_empty())
         .ok_or_else(ApiError::missing_token)?;
-    let app_id = state.tokens.app_of(token, now).ok_or_else(ApiError::invalid_token)?;
-    state.rate.arrive(&app_id, now).map_err(ApiError::rate_limited)
+    let app_id = state
+        .tokens
+        .app_of(token, now)
+        .ok_or_else(ApiError::invalid_token)?;
+    state
+        .rate
+        .arrive(&app_id, now)
+        .map_err(ApiError::rate_limited)
 }
 
 /// Makes the connection task close the socket without a response. Outside
@@ -149,9 +180,16 @@ fn answer(state: &SimState, params: &SearchParams) -> Result<Page, ApiError> {
     };
     let block_id = params.block_id.as_deref().filter(|id| !id.is_empty());
     let bound = BoundQuery { from, to, block_id };
-    let offset = match params.page_token.as_deref().filter(|token| !token.is_empty()) {
+    let offset = match params
+        .page_token
+        .as_deref()
+        .filter(|token| !token.is_empty())
+    {
         None => 0,
-        Some(token) => state.pages.check(bound, token).ok_or_else(ApiError::invalid_page_token)?,
+        Some(token) => state
+            .pages
+            .check(bound, token)
+            .ok_or_else(ApiError::invalid_page_token)?,
     };
     let (items, has_more) = state.dataset.page(from, to, block_id, offset, page_size);
     let next = has_more.then(|| state.pages.issue(bound, offset + items.len()));
@@ -163,14 +201,22 @@ fn parse_page_size(raw: &str) -> Option<usize> {
     if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    raw.parse().ok().filter(|size| (1..=MAX_PAGE_SIZE).contains(size))
+    raw.parse()
+        .ok()
+        .filter(|size| (1..=MAX_PAGE_SIZE).contains(size))
 }
 
 /// Exactly `yyyy-MM-dd` naming a real calendar day.
 pub(crate) fn parse_strict_date(raw: &str) -> Option<NaiveDate> {
     let bytes = raw.as_bytes();
     let shape_ok = bytes.len() == 10
-        && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() });
+        && bytes.iter().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                *b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
     if !shape_ok {
         return None;
     }
@@ -180,7 +226,12 @@ pub(crate) fn parse_strict_date(raw: &str) -> Option<NaiveDate> {
 impl SearchParams {
     /// The first value of each known parameter; unknown ones are ignored.
     fn from_pairs(pairs: &[(String, String)]) -> Self {
-        let first = |name: &str| pairs.iter().find(|(key, _)| key == name).map(|(_, value)| value.clone());
+        let first = |name: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.clone())
+        };
         let from_date = first("from_date");
         let to_date = first("to_date");
         Self {
@@ -201,8 +252,20 @@ mod tests {
 
     #[test]
     fn dates_must_be_strict_and_real() {
-        assert_eq!(parse_strict_date("2024-02-29"), NaiveDate::from_ymd_opt(2024, 2, 29));
-        for bad in ["2023-02-29", "2023-2-01", "2023/02/01", "20230201", "2023-02-01T00", " 2023-02-01", "2023-13-01", ""] {
+        assert_eq!(
+            parse_strict_date("2024-02-29"),
+            NaiveDate::from_ymd_opt(2024, 2, 29)
+        );
+        for bad in [
+            "2023-02-29",
+            "2023-2-01",
+            "2023/02/01",
+            "20230201",
+            "2023-02-01T00",
+            " 2023-02-01",
+            "2023-13-01",
+            "",
+        ] {
             assert_eq!(parse_strict_date(bad), None, "{bad:?}");
         }
     }
@@ -211,7 +274,17 @@ mod tests {
     fn page_size_is_a_plain_integer_in_range() {
         assert_eq!(parse_page_size("1"), Some(1));
         assert_eq!(parse_page_size("200"), Some(200));
-        for bad in ["0", "201", "-1", "+5", "abc", "", " 20", "2.5", "99999999999999999999999"] {
+        for bad in [
+            "0",
+            "201",
+            "-1",
+            "+5",
+            "abc",
+            "",
+            " 20",
+            "2.5",
+            "99999999999999999999999",
+        ] {
             assert_eq!(parse_page_size(bad), None, "{bad:?}");
         }
     }

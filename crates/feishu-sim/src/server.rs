@@ -44,10 +44,21 @@ impl Simulator {
         let state = Arc::new(SimState::new(config));
         let shutdown = CancellationToken::new();
         let connections = TaskTracker::new();
-        let accept = tokio::spawn(accept_loop(listener, router(state.clone()), shutdown.clone(), connections.clone()));
+        let accept = tokio::spawn(accept_loop(
+            listener,
+            router(state.clone()),
+            shutdown.clone(),
+            connections.clone(),
+        ));
         tracing::info!(%addr, blocks = state.dataset.blocks().len(), today = %state.dataset.today(), "feishu simulator listening");
         Ok(SimHandle {
-            inner: Arc::new(Running { addr, state, shutdown, connections, accept: Mutex::new(Some(accept)) }),
+            inner: Arc::new(Running {
+                addr,
+                state,
+                shutdown,
+                connections,
+                accept: Mutex::new(Some(accept)),
+            }),
         })
     }
 }
@@ -123,7 +134,10 @@ impl SimHandle {
 
     /// The search requests answered with `code: 0`, in arrival order.
     pub fn successful_requests(&self) -> Vec<RequestRecord> {
-        self.requests().into_iter().filter(RequestRecord::is_success).collect()
+        self.requests()
+            .into_iter()
+            .filter(RequestRecord::is_success)
+            .collect()
     }
 
     /// For each day with data, how many successful first-page requests (no
@@ -133,10 +147,17 @@ impl SimHandle {
         let dataset = self.dataset();
         let mut counts = BTreeMap::new();
         for record in self.successful_requests() {
-            if record.params.page_token.as_deref().is_some_and(|token| !token.is_empty()) {
+            if record
+                .params
+                .page_token
+                .as_deref()
+                .is_some_and(|token| !token.is_empty())
+            {
                 continue;
             }
-            let (Some(from), Some(to)) = (record.params.from, record.params.to) else { continue };
+            let (Some(from), Some(to)) = (record.params.from, record.params.to) else {
+                continue;
+            };
             let (from, to) = (from.max(dataset.first_day()), to.min(dataset.today()));
             for day in from.iter_days().take_while(|day| *day <= to) {
                 *counts.entry(day).or_insert(0) += 1;
@@ -154,11 +175,16 @@ impl SimHandle {
     /// Stops accepting, closes every open connection and waits for both.
     pub async fn shutdown(self) {
         self.inner.shutdown.cancel();
-        let accept = self.inner.accept.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
-        if let Some(accept) = accept {
-            if let Err(error) = accept.await {
-                tracing::warn!(%error, "simulator accept loop ended abnormally");
-            }
+        let accept = self
+            .inner
+            .accept
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+        if let Some(accept) = accept
+            && let Err(error) = accept.await
+        {
+            tracing::warn!(%error, "simulator accept loop ended abnormally");
         }
         self.inner.connections.close();
         self.inner.connections.wait().await;
@@ -166,7 +192,12 @@ impl SimHandle {
     }
 }
 
-async fn accept_loop(listener: TcpListener, app: Router, shutdown: CancellationToken, connections: TaskTracker) {
+async fn accept_loop(
+    listener: TcpListener,
+    app: Router,
+    shutdown: CancellationToken,
+    connections: TaskTracker,
+) {
     loop {
         let accepted = tokio::select! {
             () = shutdown.cancelled() => break,
@@ -174,7 +205,11 @@ async fn accept_loop(listener: TcpListener, app: Router, shutdown: CancellationT
         };
         match accepted {
             Ok((stream, _peer)) => {
-                connections.spawn(serve_connection(stream, app.clone(), shutdown.child_token()));
+                connections.spawn(serve_connection(
+                    stream,
+                    app.clone(),
+                    shutdown.child_token(),
+                ));
             }
             Err(error) => {
                 // E.g. out of file descriptors: back off instead of spinning.
@@ -190,10 +225,12 @@ async fn serve_connection(stream: TcpStream, app: Router, kill: CancellationToke
         tracing::debug!(%error, "could not set TCP_NODELAY");
     }
     let extension = ConnectionKill(kill.clone());
-    let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
-        request.extensions_mut().insert(extension.clone());
-        app.clone().oneshot(request.map(axum::body::Body::new) as Request)
-    });
+    let service =
+        hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+            request.extensions_mut().insert(extension.clone());
+            app.clone()
+                .oneshot(request.map(axum::body::Body::new) as Request)
+        });
     let builder = auto::Builder::new(TokioExecutor::new());
     let connection = builder.serve_connection(TokioIo::new(stream), service);
     tokio::select! {

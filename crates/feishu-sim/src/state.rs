@@ -42,10 +42,16 @@ impl SimState {
     }
 
     pub fn faults(&self) -> Faults {
-        self.faults.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+        self.faults
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
     }
 
     pub fn set_faults(&self, faults: Faults) {
-        *self.faults.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = faults;
+        *self
+            .faults
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = faults;
     }
 }

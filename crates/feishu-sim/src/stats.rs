@@ -134,7 +134,13 @@ impl Recorder {
     pub fn arrive(&self, arrived: Instant, params: SearchParams) -> u64 {
         let mut searches = self.lock();
         let seq = self.next_seq.fetch_add(1, Ordering::Relaxed);
-        searches.push(RequestRecord { arrived, params, outcome: Outcome::Pending, items: 0, seq });
+        searches.push(RequestRecord {
+            arrived,
+            params,
+            outcome: Outcome::Pending,
+            items: 0,
+            seq,
+        });
         seq
     }
 
@@ -166,7 +172,9 @@ impl Recorder {
             stats.arrivals.push(record.arrived);
             match record.outcome {
                 Outcome::Pending => stats.pending += 1,
-                Outcome::Answered { code, .. } => *stats.answers_by_code.entry(code).or_default() += 1,
+                Outcome::Answered { code, .. } => {
+                    *stats.answers_by_code.entry(code).or_default() += 1
+                }
                 Outcome::GatewayError { .. } => stats.gateway_errors += 1,
                 Outcome::Dropped => stats.dropped += 1,
             }
@@ -184,7 +192,9 @@ impl Recorder {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<RequestRecord>> {
-        self.searches.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.searches
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -195,8 +205,13 @@ mod tests {
     #[test]
     fn window_count_uses_half_open_spans() {
         let t0 = Instant::now();
-        let arrivals = [0, 100, 999, 1000, 1500, 1600, 1700].map(|ms| t0 + Duration::from_millis(ms)).to_vec();
-        let stats = SimStats { arrivals, ..SimStats::default() };
+        let arrivals = [0, 100, 999, 1000, 1500, 1600, 1700]
+            .map(|ms| t0 + Duration::from_millis(ms))
+            .to_vec();
+        let stats = SimStats {
+            arrivals,
+            ..SimStats::default()
+        };
         assert_eq!(stats.max_requests_in_any_window(Duration::from_secs(1)), 5);
     }
 }
