@@ -155,11 +155,11 @@ impl Dataset {
         to: NaiveDate,
         block_id: Option<&str>,
     ) -> Vec<AccessRow> {
-        self.rows(from, to, block_id).collect()
+        self.cells(from, to, block_id).map(Cell::into_row).collect()
     }
 
     /// Rows `offset .. offset + limit` of [`Dataset::ground_truth`], and whether
-    /// more rows follow. Stops computing once the page is full.
+    /// more rows follow. Stops once the page is full.
     pub fn page(
         &self,
         from: NaiveDate,
@@ -168,18 +168,19 @@ impl Dataset {
         offset: usize,
         limit: usize,
     ) -> (Vec<AccessRow>, bool) {
-        let mut rows = self.rows(from, to, block_id).skip(offset);
-        let page: Vec<AccessRow> = rows.by_ref().take(limit).collect();
-        let has_more = rows.next().is_some();
+        let mut cells = self.cells(from, to, block_id).skip(offset);
+        let page: Vec<AccessRow> = cells.by_ref().take(limit).map(Cell::into_row).collect();
+        let has_more = cells.next().is_some();
         (page, has_more)
     }
 
-    fn rows<'a>(
+    /// The non-empty cells of the query in API order, without allocating rows.
+    fn cells<'a>(
         &'a self,
         from: NaiveDate,
         to: NaiveDate,
         block_id: Option<&str>,
-    ) -> impl Iterator<Item = AccessRow> + 'a {
+    ) -> impl Iterator<Item = Cell<'a>> + 'a {
         let from = from.max(self.first_day);
         let to = to.min(self.today);
         let selected: Vec<&'a BlockProfile> = match block_id {
@@ -197,9 +198,9 @@ impl Dataset {
                 let selected = selected.clone();
                 selected.into_iter().filter_map(move |block| {
                     let (pv, uv) = self.cell(block, date)?;
-                    Some(AccessRow {
+                    Some(Cell {
                         date,
-                        block_id: block.id.clone(),
+                        block,
                         pv,
                         uv,
                     })
@@ -263,6 +264,25 @@ impl Dataset {
         let share = (block.uv_share * (0.08 * normal(mix(h ^ 2))).exp()).min(1.0);
         let uv = ((pv as f64 * share).round() as u64).clamp(1, pv);
         Some((pv, uv))
+    }
+}
+
+/// A non-empty (day, block) cell before it becomes an [`AccessRow`].
+struct Cell<'a> {
+    date: NaiveDate,
+    block: &'a BlockProfile,
+    pv: u64,
+    uv: u64,
+}
+
+impl Cell<'_> {
+    fn into_row(self) -> AccessRow {
+        AccessRow {
+            date: self.date,
+            block_id: self.block.id.clone(),
+            pv: self.pv,
+            uv: self.uv,
+        }
     }
 }
 

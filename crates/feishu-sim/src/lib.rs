@@ -9,6 +9,32 @@
 //! demand ([`Faults`]): latency, spikes, 1629004, gateway 5xx, dropped
 //! connections, forced error codes, expired tokens, and the 20/s rate limit.
 //!
+//! # Choices where Feishu's docs are silent
+//!
+//! - Token endpoint failures answer HTTP 400: 10003 "invalid param" for a body
+//!   that is not JSON, a missing or empty field or an unknown app_id; 10014
+//!   "app secret invalid" for a wrong secret.
+//! - Token reuse: the same token comes back while at least
+//!   `min(30 min, token_ttl / 4)` of it is left (30 min for the real 2 h),
+//!   with `expire` = whole seconds left, rounded down; otherwise a new token,
+//!   the old one staying valid until its own expiry.
+//! - Search: 99991661 (no or malformed `Authorization: Bearer …`) and 99991663
+//!   (unknown or expired token) both answer HTTP 400, as Feishu's gateway does.
+//! - Search checks, in order: header, token, rate limit (decided on arrival),
+//!   then, after the simulated delay, the fault knobs (see [`Faults`]), then
+//!   from_date/to_date (1629001), from > to (1629002), page_size (1629006),
+//!   page_token (1629005). An empty `page_size=` is invalid; an empty
+//!   `page_token=` or `block_id=` counts as absent. Only the first value of a
+//!   repeated parameter counts. An unknown block_id or a range without data
+//!   answers success with no items. There is no limit on the range's length.
+//! - Rate limit: per app, only requests with a valid token count (others cannot
+//!   be attributed to an app), refused ones included; HTTP 429 code 99991400.
+//! - Page tokens: URL-safe base64 of the item offset and a keyed SHA-256 tag
+//!   of (from_date, to_date, block_id, offset); the key is random per
+//!   simulator, so tokens die with it. The offset counts items, so the page
+//!   size may change between pages.
+//! - Success bodies are compact JSON with keys in alphabetical order.
+//!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! use feishu_sim::{SimConfig, Simulator};
@@ -17,6 +43,8 @@
 //! sim.shutdown().await;
 //! # Ok(()) }
 //! ```
+
+#![warn(missing_docs)]
 
 mod api;
 mod auth;

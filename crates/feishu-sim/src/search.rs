@@ -81,6 +81,14 @@ pub(crate) async fn search(
     };
     match answer {
         Ok(page) => {
+            tracing::debug!(
+                from = ?params.from,
+                to = ?params.to,
+                block_id = ?params.block_id,
+                items = page.items.len(),
+                has_more = page.next.is_some(),
+                "search answered"
+            );
             state.recorder.finish(
                 seq,
                 Outcome::Answered {
