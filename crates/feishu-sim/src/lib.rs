@@ -9,6 +9,9 @@
 //! demand ([`Faults`]): latency, spikes, 1629004, gateway 5xx, dropped
 //! connections, forced error codes, expired tokens, and the 20/s rate limit.
 //!
+//! Outside Feishu's API, `GET /_sim/health` and `GET /_sim/ground_truth` let tests
+//! that reach the simulator only over HTTP read its "today" and its ground truth.
+//!
 //! # Choices where Feishu's docs are silent
 //!
 //! - Token endpoint failures answer HTTP 400: 10003 "invalid param" for a body
@@ -51,6 +54,7 @@ mod auth;
 mod config;
 mod data;
 mod faults;
+mod inspect;
 mod paging;
 mod rate;
 mod router;

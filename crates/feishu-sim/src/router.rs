@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::http::StatusCode;
-use axum::routing::post;
+use axum::routing::{get, post};
 
 use crate::state::SimState;
-use crate::{auth, search};
+use crate::{auth, inspect, search};
 
 /// Path of the custom app's tenant token endpoint.
 pub const TENANT_TOKEN_PATH: &str = "/open-apis/auth/v3/tenant_access_token/internal";
@@ -21,6 +21,8 @@ pub(crate) fn router(state: Arc<SimState>) -> Router {
     Router::new()
         .route(TENANT_TOKEN_PATH, post(auth::tenant_access_token))
         .route(BLOCK_ACCESS_SEARCH_PATH, post(search::search))
+        .route("/_sim/health", get(inspect::health))
+        .route("/_sim/ground_truth", get(inspect::ground_truth))
         .fallback(|| async { (StatusCode::NOT_FOUND, "404 page not found") })
         .with_state(state)
 }
