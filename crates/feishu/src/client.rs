@@ -192,6 +192,8 @@ impl FeishuClient {
     ) -> Result<T, FeishuError> {
         let inner = &*self.inner;
         let waited = inner.budget.acquire().await;
+        // Released when the answer is read, or the request fails or is cancelled.
+        let in_flight = InFlight(&*inner.budget);
         inner.metrics.record_rate_wait(waited);
         let sent = inner
             .http
@@ -203,6 +205,7 @@ impl FeishuClient {
             Ok(response) => Answer::read(response).await,
             Err(error) => Err(FeishuError::transport(error)),
         };
+        drop(in_flight);
         let answer = answer.inspect_err(|_| inner.metrics.record_request(TRANSPORT_ERROR))?;
         inner.metrics.record_request(answer.metrics_code());
         let status = answer.status();
@@ -222,6 +225,15 @@ impl FeishuClient {
             url.query_pairs_mut().extend_pairs(query);
         }
         Ok(url)
+    }
+}
+
+/// A granted request that has not been answered yet; tells the budget when it ends.
+struct InFlight<'a>(&'a dyn RateBudget);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.release();
     }
 }
 

@@ -3,9 +3,9 @@
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use crate::config::RateLimit;
@@ -18,13 +18,26 @@ pub trait RateBudget: Send + Sync + 'static {
     ///
     /// Dropping the future before it completes gives up the place without using a grant.
     fn acquire(&self) -> Pin<Box<dyn Future<Output = Duration> + Send + '_>>;
+
+    /// Reports that a request sent under a grant has been answered (or has failed).
+    ///
+    /// The client calls it once per grant, also when the request is cancelled. A budget
+    /// may count the request in its window from this moment instead of from the grant;
+    /// the default ignores it, leaving the grant time as the only record.
+    fn release(&self) {}
 }
 
-/// In-process budget: at most `max_requests` grants in any sliding `window`.
+/// In-process budget: at most `max_requests` requests in any sliding `window`.
 ///
-/// It keeps a log of the last `max_requests` grant times; a caller waits until the oldest
-/// of them leaves the window. Callers are served first come, first served (tokio's mutex
-/// is FIFO-fair) and wait on a timer, never spinning or blocking a thread.
+/// It keeps a log of the last `max_requests` grants; a caller waits until the oldest of
+/// them leaves the window. Callers are served first come, first served (tokio's mutex is
+/// FIFO-fair) and wait on a timer, never spinning or blocking a thread.
+///
+/// A grant stays in the window from the moment it is granted until `window` after its
+/// request was answered ([`RateBudget::release`]), or `window` after the grant if it is
+/// never released. Counting from the answer makes the limit hold where Feishu counts,
+/// on arrival: a request held up on the way (a new TLS connection, a slow network) can
+/// otherwise arrive within one second of requests granted a full window later.
 ///
 /// A strict sliding log rather than a GCRA limiter (the `governor` crate): GCRA spreads
 /// grants at `window / max_requests` after an initial burst, so with a burst of N it lets
@@ -34,9 +47,17 @@ pub trait RateBudget: Send + Sync + 'static {
 #[derive(Debug)]
 pub struct SlidingWindowBudget {
     limit: RateLimit,
-    /// Grant times of at most the last `max_requests` grants, oldest first. Holding the
-    /// lock while waiting is deliberate: it is the queue that makes the budget fair.
-    grants: Mutex<VecDeque<Instant>>,
+    /// The waiting line: held by the caller at its head while it waits for a slot.
+    queue: tokio::sync::Mutex<()>,
+    /// The last grants still in the window, in grant order. Never locked across an await.
+    slots: Mutex<VecDeque<Slot>>,
+}
+
+#[derive(Debug)]
+struct Slot {
+    /// The grant time, or the release time once released; the slot frees `window` later.
+    since: Instant,
+    released: bool,
 }
 
 impl SlidingWindowBudget {
@@ -51,7 +72,8 @@ impl SlidingWindowBudget {
             .min(4096);
         Self {
             limit,
-            grants: Mutex::new(VecDeque::with_capacity(capacity)),
+            queue: tokio::sync::Mutex::new(()),
+            slots: Mutex::new(VecDeque::with_capacity(capacity)),
         }
     }
 
@@ -63,24 +85,24 @@ impl SlidingWindowBudget {
     async fn acquire_slot(&self) -> Duration {
         let started = Instant::now();
         let max = usize::try_from(self.limit.max_requests).unwrap_or(usize::MAX);
-        let mut grants = self.grants.lock().await;
-        self.forget_expired(&mut grants, Instant::now());
-        if grants.len() >= max
-            && let Some(&oldest) = grants.front()
-        {
-            tokio::time::sleep_until(oldest + self.limit.window).await;
-            self.forget_expired(&mut grants, Instant::now());
-        }
-        grants.push_back(Instant::now());
-        started.elapsed()
-    }
-
-    fn forget_expired(&self, grants: &mut VecDeque<Instant>, now: Instant) {
-        while grants
-            .front()
-            .is_some_and(|&granted| granted + self.limit.window <= now)
-        {
-            grants.pop_front();
+        let _head_of_line = self.queue.lock().await;
+        loop {
+            // Released slots only ever free later, so after this sleep one may still be
+            // taken: check again.
+            let frees_at = {
+                let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+                let now = Instant::now();
+                slots.retain(|slot| slot.since + self.limit.window > now);
+                if slots.len() < max {
+                    slots.push_back(Slot {
+                        since: now,
+                        released: false,
+                    });
+                    return started.elapsed();
+                }
+                slots.iter().map(|slot| slot.since).min().unwrap_or(now) + self.limit.window
+            };
+            tokio::time::sleep_until(frees_at).await;
         }
     }
 }
@@ -88,6 +110,18 @@ impl SlidingWindowBudget {
 impl RateBudget for SlidingWindowBudget {
     fn acquire(&self) -> Pin<Box<dyn Future<Output = Duration> + Send + '_>> {
         Box::pin(self.acquire_slot())
+    }
+
+    /// Restarts the window of the oldest unreleased grant at now. Which grant it is does
+    /// not matter: the number of slots taken at any moment is the same as if each request
+    /// released its own.
+    fn release(&self) {
+        let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        let now = Instant::now();
+        if let Some(slot) = slots.iter_mut().find(|slot| !slot.released) {
+            slot.since = slot.since.max(now);
+            slot.released = true;
+        }
     }
 }
 
@@ -169,5 +203,18 @@ mod tests {
         let abandoned = tokio::time::timeout(Duration::from_millis(10), budget.acquire()).await;
         assert!(abandoned.is_err());
         assert_eq!(budget.acquire().await, Duration::from_millis(990));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_released_grant_stays_in_the_window_until_window_after_its_answer() {
+        let budget = budget(2, 1000);
+        budget.acquire().await;
+        budget.acquire().await;
+        // One answer took 500 ms; the other request is still out.
+        tokio::time::advance(Duration::from_millis(500)).await;
+        budget.release();
+        // The unreleased grant frees at 1 s, the released one at 1.5 s.
+        assert_eq!(budget.acquire().await, Duration::from_millis(500));
+        assert_eq!(budget.acquire().await, Duration::from_millis(500));
     }
 }
