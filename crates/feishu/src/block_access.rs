@@ -2,89 +2,17 @@
 //! `POST /open-apis/workplace/v1/workplace_block_access_data/search`.
 
 use std::collections::HashSet;
-use std::fmt;
-use std::str::FromStr;
+use std::future::Future;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::block_id::BlockId;
 use crate::client::FeishuClient;
 use crate::error::FeishuError;
 
 const SEARCH_PATH: &str = "/open-apis/workplace/v1/workplace_block_access_data/search";
 const DATE_FORMAT: &str = "%Y-%m-%d";
-
-/// A widget's BlockID: 1 to 32 ASCII digits, as shown in Feishu's workplace editor.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct BlockId(String);
-
-/// Why a string is not a [`BlockId`]; the message says what to fix.
-#[derive(Clone, PartialEq, Eq, Debug, thiserror::Error)]
-#[error(
-    "{problem}: a BlockID is 1 to {max} digits (0-9); copy it from the panel under the \
-     widget's name in Feishu admin console > Workplace > Custom workplace > editor",
-    max = BlockId::MAX_LEN
-)]
-pub struct InvalidBlockId {
-    problem: String,
-}
-
-impl BlockId {
-    /// The longest BlockID accepted.
-    pub const MAX_LEN: usize = 32;
-
-    /// Checks that `text` is 1 to 32 ASCII digits.
-    pub fn parse(text: &str) -> Result<Self, InvalidBlockId> {
-        let problem = if text.is_empty() {
-            "the BlockID is empty".to_owned()
-        } else if text.len() > Self::MAX_LEN {
-            format!("the BlockID is {} characters long", text.chars().count())
-        } else if let Some(bad) = text.chars().find(|c| !c.is_ascii_digit()) {
-            format!("the BlockID {text:?} contains {bad:?}")
-        } else {
-            return Ok(Self(text.to_owned()));
-        };
-        Err(InvalidBlockId { problem })
-    }
-
-    /// The digits.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for BlockId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for BlockId {
-    type Err = InvalidBlockId;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::parse(text)
-    }
-}
-
-impl TryFrom<String> for BlockId {
-    type Error = InvalidBlockId;
-    fn try_from(text: String) -> Result<Self, Self::Error> {
-        Self::parse(&text)
-    }
-}
-
-impl From<BlockId> for String {
-    fn from(id: BlockId) -> Self {
-        id.0
-    }
-}
-
-impl AsRef<str> for BlockId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
 
 /// What to search: a date range (both ends included), optionally one block.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -265,7 +193,7 @@ impl FeishuClient {
             ("to_date", to_date.as_str()),
             ("page_size", page_size.as_str()),
         ];
-        if let Some(page_token) = page_token {
+        if let Some(page_token) = page_token.filter(|token| !token.is_empty()) {
             params.push(("page_token", page_token));
         }
         if let Some(block_id) = &query.block_id {
@@ -288,31 +216,42 @@ impl FeishuClient {
         &self,
         query: &BlockAccessQuery,
     ) -> Result<Vec<BlockAccess>, FeishuError> {
-        let mut items = Vec::new();
-        let mut seen_tokens = HashSet::new();
-        let mut page_token: Option<String> = None;
-        loop {
-            let page = self
-                .search_block_access_page(query, page_token.as_deref())
-                .await?;
-            items.extend(page.items);
-            if !page.has_more {
-                tracing::debug!(
-                    pages = seen_tokens.len() + 1,
-                    items = items.len(),
-                    "search complete"
-                );
-                return Ok(items);
+        follow_pages(|page_token| async move {
+            self.search_block_access_page(query, page_token.as_deref())
+                .await
+        })
+        .await
+    }
+}
+
+/// Collects the items of every page, asking `fetch_page` for the page after each token;
+/// stops with [`FeishuError::RepeatedPageToken`] when paging does not advance.
+async fn follow_pages<F, Fut>(mut fetch_page: F) -> Result<Vec<BlockAccess>, FeishuError>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<BlockAccessPage, FeishuError>>,
+{
+    let mut items = Vec::new();
+    let mut seen_tokens = HashSet::new();
+    let mut page_token: Option<String> = None;
+    loop {
+        let page = fetch_page(page_token.take()).await?;
+        items.extend(page.items);
+        if !page.has_more {
+            tracing::debug!(
+                pages = seen_tokens.len() + 1,
+                items = items.len(),
+                "search complete"
+            );
+            return Ok(items);
+        }
+        match page.page_token {
+            Some(next) if seen_tokens.insert(next.clone()) => page_token = Some(next),
+            repeated => {
+                return Err(FeishuError::RepeatedPageToken {
+                    page_token: repeated,
+                });
             }
-            let next = match page.page_token {
-                Some(next) if seen_tokens.insert(next.clone()) => next,
-                repeated => {
-                    return Err(FeishuError::RepeatedPageToken {
-                        page_token: repeated,
-                    });
-                }
-            };
-            page_token = Some(next);
         }
     }
 }
@@ -320,24 +259,6 @@ impl FeishuClient {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn block_ids_are_digits_only() {
-        assert_eq!(
-            BlockId::parse("283438293839422334").map(String::from),
-            Ok("283438293839422334".into())
-        );
-        for bad in ["", "12a4", " 123", "1".repeat(33).as_str(), "１２"] {
-            let error = BlockId::parse(bad).expect_err(bad);
-            assert!(error.to_string().contains("1 to 32 digits"), "{error}");
-        }
-        let from_json: Result<BlockId, _> = serde_json::from_str("\"12x\"");
-        assert!(from_json.is_err());
-        assert_eq!(
-            serde_json::to_string(&BlockId::parse("42").expect("valid")).ok(),
-            Some("\"42\"".into())
-        );
-    }
 
     #[test]
     fn queries_are_validated() {
@@ -370,5 +291,59 @@ mod tests {
         let empty = serde_json::from_str::<WirePage>(r#"{"has_more":false,"page_token":""}"#);
         let empty = empty.expect("empty page").into_page().expect("valid");
         assert!(empty.items.is_empty() && empty.page_token.is_none());
+    }
+
+    fn page(items: usize, next: Option<&str>) -> BlockAccessPage {
+        let day = NaiveDate::from_ymd_opt(2024, 3, 1).expect("valid date");
+        let item = BlockAccess {
+            date: day,
+            block_id: BlockId::parse("1").expect("valid"),
+            pv: 2,
+            uv: 1,
+        };
+        BlockAccessPage {
+            items: vec![item; items],
+            has_more: next.is_some(),
+            page_token: next.map(String::from),
+        }
+    }
+
+    #[tokio::test]
+    async fn paging_follows_tokens_to_the_end() {
+        let mut asked = Vec::new();
+        let items = follow_pages(|token| {
+            asked.push(token.clone());
+            let answer = match token.as_deref() {
+                None => page(2, Some("a")),
+                Some("a") => page(2, Some("b")),
+                _ => page(1, None),
+            };
+            async move { Ok(answer) }
+        })
+        .await
+        .expect("three pages");
+        assert_eq!(items.len(), 5);
+        assert_eq!(asked, [None, Some("a".to_owned()), Some("b".to_owned())]);
+    }
+
+    #[tokio::test]
+    async fn paging_stops_when_it_does_not_advance() {
+        let repeated = follow_pages(|_| async { Ok(page(1, Some("a"))) }).await;
+        assert!(
+            matches!(repeated, Err(FeishuError::RepeatedPageToken { page_token: Some(t) }) if t == "a")
+        );
+
+        let tokenless = follow_pages(|_| async {
+            Ok(BlockAccessPage {
+                items: Vec::new(),
+                has_more: true,
+                page_token: None,
+            })
+        })
+        .await;
+        assert!(matches!(
+            tokenless,
+            Err(FeishuError::RepeatedPageToken { page_token: None })
+        ));
     }
 }

@@ -19,6 +19,7 @@
 
 mod answer;
 mod block_access;
+mod block_id;
 mod client;
 pub mod codes;
 mod config;
@@ -28,9 +29,8 @@ mod rate;
 mod retry;
 mod token;
 
-pub use block_access::{
-    BlockAccess, BlockAccessPage, BlockAccessQuery, BlockId, InvalidBlockId, InvalidQuery,
-};
+pub use block_access::{BlockAccess, BlockAccessPage, BlockAccessQuery, InvalidQuery};
+pub use block_id::{BlockId, InvalidBlockId};
 pub use client::FeishuClient;
 pub use config::{FEISHU_BASE_URL, FeishuConfig, LARK_BASE_URL, RateLimit, RetryPolicy};
 pub use error::{BLOCK_ACCESS_SCOPE, FeishuError};

@@ -45,7 +45,12 @@ where
         })
         .notify(|error, delay| {
             metrics.record_retry();
-            tracing::warn!(error = %error, delay_ms = delay.as_millis(), "retrying Feishu call");
+            tracing::warn!(
+                code = error.code(),
+                error = ?error,
+                delay_ms = delay.as_millis(),
+                "Feishu call failed; retrying"
+            );
         })
         .await
 }
