@@ -5,11 +5,12 @@ use std::collections::HashSet;
 use std::future::Future;
 
 use chrono::NaiveDate;
+use futures::{Stream, TryStreamExt, stream};
 use serde::{Deserialize, Serialize};
 
-use crate::block_id::BlockId;
 use crate::client::FeishuClient;
 use crate::error::FeishuError;
+use domain::BlockId;
 
 const SEARCH_PATH: &str = "/open-apis/workplace/v1/workplace_block_access_data/search";
 const DATE_FORMAT: &str = "%Y-%m-%d";
@@ -216,44 +217,78 @@ impl FeishuClient {
         &self,
         query: &BlockAccessQuery,
     ) -> Result<Vec<BlockAccess>, FeishuError> {
-        follow_pages(|page_token| async move {
+        collect_items(self.search_block_access_pages(query)).await
+    }
+
+    /// The pages of the query one by one, following page tokens to the last page: for
+    /// callers that report progress or process pages as they come.
+    ///
+    /// Ends with [`FeishuError::RepeatedPageToken`] when paging does not advance; ends
+    /// after the first error.
+    pub fn search_block_access_pages<'a>(
+        &'a self,
+        query: &'a BlockAccessQuery,
+    ) -> impl Stream<Item = Result<BlockAccessPage, FeishuError>> + Send + 'a {
+        follow_pages(move |page_token| async move {
             self.search_block_access_page(query, page_token.as_deref())
                 .await
         })
-        .await
     }
 }
 
-/// Collects the items of every page, asking `fetch_page` for the page after each token;
-/// stops with [`FeishuError::RepeatedPageToken`] when paging does not advance.
-async fn follow_pages<F, Fut>(mut fetch_page: F) -> Result<Vec<BlockAccess>, FeishuError>
+/// Where paging stands.
+struct Cursor<F> {
+    fetch_page: F,
+    /// The token to ask with next (`Some(None)` for the first page); `None` when done.
+    next: Option<Option<String>>,
+    seen_tokens: HashSet<String>,
+}
+
+/// Pages from `fetch_page`, asking with each page's token for the next one; fails with
+/// [`FeishuError::RepeatedPageToken`] when a token repeats or `has_more` comes without one.
+fn follow_pages<F, Fut>(fetch_page: F) -> impl Stream<Item = Result<BlockAccessPage, FeishuError>>
 where
     F: FnMut(Option<String>) -> Fut,
     Fut: Future<Output = Result<BlockAccessPage, FeishuError>>,
 {
-    let mut items = Vec::new();
-    let mut seen_tokens = HashSet::new();
-    let mut page_token: Option<String> = None;
-    loop {
-        let page = fetch_page(page_token.take()).await?;
-        items.extend(page.items);
-        if !page.has_more {
-            tracing::debug!(
-                pages = seen_tokens.len() + 1,
-                items = items.len(),
-                "search complete"
-            );
-            return Ok(items);
-        }
-        match page.page_token {
-            Some(next) if seen_tokens.insert(next.clone()) => page_token = Some(next),
-            repeated => {
-                return Err(FeishuError::RepeatedPageToken {
-                    page_token: repeated,
-                });
+    let start = Cursor {
+        fetch_page,
+        next: Some(None),
+        seen_tokens: HashSet::new(),
+    };
+    stream::try_unfold(start, |mut cursor| async move {
+        let Some(page_token) = cursor.next.take() else {
+            return Ok(None);
+        };
+        let page = (cursor.fetch_page)(page_token).await?;
+        if page.has_more {
+            match &page.page_token {
+                Some(next) if cursor.seen_tokens.insert(next.clone()) => {
+                    cursor.next = Some(Some(next.clone()));
+                }
+                repeated => {
+                    return Err(FeishuError::RepeatedPageToken {
+                        page_token: repeated.clone(),
+                    });
+                }
             }
         }
+        Ok(Some((page, cursor)))
+    })
+}
+
+/// All items of all pages, or the first error.
+async fn collect_items(
+    pages: impl Stream<Item = Result<BlockAccessPage, FeishuError>>,
+) -> Result<Vec<BlockAccess>, FeishuError> {
+    let mut pages = std::pin::pin!(pages);
+    let (mut items, mut count) = (Vec::new(), 0_usize);
+    while let Some(page) = pages.try_next().await? {
+        items.extend(page.items);
+        count += 1;
     }
+    tracing::debug!(pages = count, items = items.len(), "search complete");
+    Ok(items)
 }
 
 #[cfg(test)]
@@ -311,7 +346,7 @@ mod tests {
     #[tokio::test]
     async fn paging_follows_tokens_to_the_end() {
         let mut asked = Vec::new();
-        let items = follow_pages(|token| {
+        let items = collect_items(follow_pages(|token| {
             asked.push(token.clone());
             let answer = match token.as_deref() {
                 None => page(2, Some("a")),
@@ -319,7 +354,7 @@ mod tests {
                 _ => page(1, None),
             };
             async move { Ok(answer) }
-        })
+        }))
         .await
         .expect("three pages");
         assert_eq!(items.len(), 5);
@@ -328,18 +363,18 @@ mod tests {
 
     #[tokio::test]
     async fn paging_stops_when_it_does_not_advance() {
-        let repeated = follow_pages(|_| async { Ok(page(1, Some("a"))) }).await;
+        let repeated = collect_items(follow_pages(|_| async { Ok(page(1, Some("a"))) })).await;
         assert!(
             matches!(repeated, Err(FeishuError::RepeatedPageToken { page_token: Some(t) }) if t == "a")
         );
 
-        let tokenless = follow_pages(|_| async {
+        let tokenless = collect_items(follow_pages(|_| async {
             Ok(BlockAccessPage {
                 items: Vec::new(),
                 has_more: true,
                 page_token: None,
             })
-        })
+        }))
         .await;
         assert!(matches!(
             tokenless,

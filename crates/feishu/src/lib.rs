@@ -19,7 +19,6 @@
 
 mod answer;
 mod block_access;
-mod block_id;
 mod client;
 pub mod codes;
 mod config;
@@ -30,9 +29,10 @@ mod retry;
 mod token;
 
 pub use block_access::{BlockAccess, BlockAccessPage, BlockAccessQuery, InvalidQuery};
-pub use block_id::{BlockId, InvalidBlockId};
 pub use client::FeishuClient;
 pub use config::{FEISHU_BASE_URL, FeishuConfig, LARK_BASE_URL, RateLimit, RetryPolicy};
+/// The workspace's one block id type (ASCII digits, 1 to 32), shared with the `domain` crate.
+pub use domain::{BlockId, InvalidBlockId};
 pub use error::{BLOCK_ACCESS_SCOPE, FeishuError};
 pub use metrics::{ClientMetricsSnapshot, NO_CODE, TRANSPORT_ERROR};
 pub use rate::{RateBudget, SlidingWindowBudget};
