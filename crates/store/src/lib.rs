@@ -121,10 +121,15 @@ impl Store {
         self.path.as_deref()
     }
 
-    /// Closes every connection, waiting for work under way. Saves that returned are
-    /// durable without this; closing also folds the write-ahead log into the database
-    /// file, so call it at shutdown.
+    /// Folds the write-ahead log into the database file and closes every connection,
+    /// waiting for work under way. Saves that returned are durable without this; call
+    /// it at shutdown so that the database file alone holds everything.
     pub async fn close(&self) {
+        // SQLite folds the log in when its last connection closes, but the pool lets go
+        // of its connections in the background; doing it here makes it happen now.
+        if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await {
+            tracing::warn!(%error, "could not fold the store's log into its file; the next open will");
+        }
         self.pool.close().await;
     }
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{Connection, SqliteConnection};
 
 use crate::{unix_seconds, OpenOutcome, Store, StoreError};
 
@@ -48,37 +48,48 @@ pub(crate) async fn open_dir(data_dir: &Path) -> Result<Store, StoreError> {
         set_aside_orphans(&path)?;
     }
 
-    let failure = match connect_checked(&path).await {
-        Ok(pool) => {
-            let outcome = if existed { OpenOutcome::Opened } else { OpenOutcome::Created };
-            match outcome {
-                OpenOutcome::Created => tracing::info!(path = %path.display(), "created an empty store"),
-                _ => tracing::info!(path = %path.display(), "opened the store"),
-            }
-            return Ok(Store { pool, outcome, path: Some(path) });
-        }
-        Err(failure) => failure,
-    };
-    let reason = match failure {
-        Failure::Surroundings(source) => return Err(StoreError::Open { path, source }),
+    let outcome = match probe(&path).await {
+        Ok(()) if existed => OpenOutcome::Opened,
+        Ok(()) => OpenOutcome::Created,
+        Err(Failure::Surroundings(source)) => return Err(StoreError::Open { path, source }),
         // A file this very call created cannot be at fault: the disk or SQLite is.
-        Failure::Damaged(reason) if !existed => return Err(StoreError::FreshStoreDamaged { path, reason }),
-        Failure::Damaged(reason) => reason,
+        Err(Failure::Damaged(reason)) if !existed => return Err(StoreError::FreshStoreDamaged { path, reason }),
+        Err(Failure::Damaged(reason)) => {
+            let moved_to = move_aside(&path, &reason)?;
+            tracing::warn!(
+                path = %path.display(),
+                moved_to = %moved_to.display(),
+                %reason,
+                "the store was damaged: moved it aside and started an empty one; \
+                 every final day will be fetched again from Feishu, which spends API calls"
+            );
+            match probe(&path).await {
+                Ok(()) => OpenOutcome::Rebuilt { moved_to, reason },
+                Err(Failure::Surroundings(source)) => return Err(StoreError::Open { path, source }),
+                Err(Failure::Damaged(reason)) => return Err(StoreError::FreshStoreDamaged { path, reason }),
+            }
+        }
     };
 
-    let moved_to = move_aside(&path, &reason)?;
-    tracing::warn!(
-        path = %path.display(),
-        moved_to = %moved_to.display(),
-        %reason,
-        "the store was damaged: moved it aside and started an empty one; \
-         every final day will be fetched again from Feishu, which spends API calls"
-    );
-    match connect_checked(&path).await {
-        Ok(pool) => Ok(Store { pool, outcome: OpenOutcome::Rebuilt { moved_to, reason }, path: Some(path) }),
-        Err(Failure::Surroundings(source)) => Err(StoreError::Open { path, source }),
-        Err(Failure::Damaged(reason)) => Err(StoreError::FreshStoreDamaged { path, reason }),
+    let options = SqliteConnectOptions::new()
+        .filename(&path)
+        .journal_mode(SqliteJournalMode::Wal)
+        // FULL syncs the log on every commit: a save that returned survives a killed
+        // process and a lost machine alike.
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(BUSY_TIMEOUT);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(MAX_CONNECTIONS)
+        .connect_with(options)
+        .await
+        .map_err(|source| StoreError::Open { path: path.clone(), source })?;
+    match &outcome {
+        OpenOutcome::Opened => tracing::info!(path = %path.display(), "opened the store"),
+        OpenOutcome::Created => tracing::info!(path = %path.display(), "created an empty store"),
+        OpenOutcome::Rebuilt { .. } => {}
     }
+    Ok(Store { pool, outcome, path: Some(path) })
 }
 
 pub(crate) async fn open_memory() -> Result<Store, StoreError> {
@@ -97,42 +108,37 @@ pub(crate) async fn open_memory() -> Result<Store, StoreError> {
     Ok(Store { pool, outcome: OpenOutcome::Created, path: None })
 }
 
-/// Connects, checks the file and brings its schema up to date.
-async fn connect_checked(path: &Path) -> Result<SqlitePool, Failure> {
-    let options = SqliteConnectOptions::new()
-        .filename(path)
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        // FULL syncs the log on every commit: a save that returned survives a killed
-        // process and a lost machine alike.
-        .synchronous(SqliteSynchronous::Full)
-        .foreign_keys(true)
-        .busy_timeout(BUSY_TIMEOUT);
-    let pool = SqlitePoolOptions::new()
-        .max_connections(MAX_CONNECTIONS)
-        .connect_with(options)
-        .await
-        .map_err(|e| classify(e, "opening it failed"))?;
-    match check_and_migrate(&pool).await {
-        Ok(()) => Ok(pool),
-        Err(failure) => {
-            // Let go of the file before it is moved.
-            pool.close().await;
-            Err(failure)
-        }
+/// Opens the file on one connection of its own, checks it, brings its schema up to
+/// date, and closes that connection before returning. The close is awaited because
+/// the file may be renamed next: a connection closing later would tidy up `-wal` and
+/// `-shm` files by their old names, which by then belong to the new store.
+async fn probe(path: &Path) -> Result<(), Failure> {
+    // No pragma here touches the file, so connecting succeeds even for junk and the
+    // connection is ours to close whatever the checks find.
+    let options = SqliteConnectOptions::new().filename(path).create_if_missing(true).busy_timeout(BUSY_TIMEOUT);
+    let mut conn = SqliteConnection::connect_with(&options).await.map_err(|e| classify(e, "opening it failed"))?;
+    let checked = check_and_migrate(&mut conn).await;
+    if let Err(error) = conn.close().await {
+        tracing::warn!(path = %path.display(), %error, "could not close the connection that checked the store");
     }
+    checked
 }
 
-async fn check_and_migrate(pool: &SqlitePool) -> Result<(), Failure> {
+async fn check_and_migrate(conn: &mut SqliteConnection) -> Result<(), Failure> {
+    // The first statement to read the file: a file that is not a database fails here.
+    sqlx::query("PRAGMA journal_mode = WAL")
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| classify(e, "reading it failed"))?;
     let findings: Vec<String> = sqlx::query_scalar("PRAGMA quick_check")
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await
         .map_err(|e| classify(e, "the integrity check could not run"))?;
     if findings.as_slice() != ["ok"] {
         let shown: Vec<&str> = findings.iter().take(3).map(String::as_str).collect();
         return Err(Failure::Damaged(format!("the integrity check found: {}", shown.join("; "))));
     }
-    MIGRATOR.run(pool).await.map_err(|e| match e {
+    MIGRATOR.run(&mut *conn).await.map_err(|e| match e {
         MigrateError::Execute(e) | MigrateError::ExecuteMigration(e, _) => classify(e, "a migration failed"),
         other => Failure::Damaged(format!("a migration failed: {other}")),
     })
