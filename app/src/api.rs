@@ -23,6 +23,7 @@ pub async fn load_block_access(
 
 #[cfg(feature = "ssr")]
 mod ssr {
+    use access_data::QueryOptions;
     use domain::{AccessQuery, DateRange, ParamNames};
     use leptos::prelude::use_context;
 
@@ -61,7 +62,7 @@ mod ssr {
         )
         .map_err(|e| AppError::BadInput { message: e.to_string() })?;
 
-        let rows = state.service.query(&query).await?;
+        let rows = state.service.query(&query, QueryOptions::default()).await?.rows;
         Ok(AccessReport {
             range: query.range,
             blocks: query.blocks,

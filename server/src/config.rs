@@ -2,6 +2,8 @@
 //! variable is listed in README.md.
 
 use std::env;
+use std::path::PathBuf;
+use std::time::Duration;
 
 use chrono_tz::Tz;
 use secrecy::SecretString;
@@ -43,6 +45,13 @@ pub struct Config {
     pub max_requests_per_second: u32,
     /// `DASHBOARD_LOG_FORMAT`: `text` (default) or `json`.
     pub log_format: LogFormat,
+    /// `DASHBOARD_DATA_DIR` (default `./data`): the embedded database lives here.
+    pub data_dir: PathBuf,
+    /// `DASHBOARD_FRESH_TTL_SECS` (default 300): how long today's and yesterday's
+    /// numbers are served before they are fetched again.
+    pub fresh_ttl: Duration,
+    /// `DASHBOARD_CACHE_MB` (default 256): memory budget of the day cache.
+    pub cache_bytes: u64,
 }
 
 /// A setting that cannot be used; the message names the variable and the fix.
@@ -101,12 +110,27 @@ impl Config {
                 });
             }
         };
-        Ok(Self { source, timezone, max_range_days, max_requests_per_second, log_format })
+        let data_dir = PathBuf::from(lookup("DASHBOARD_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let fresh_ttl = Duration::from_secs(parse(&lookup, "DASHBOARD_FRESH_TTL_SECS", 300, "a whole number of seconds")?);
+        let cache_mb: u64 = parse(&lookup, "DASHBOARD_CACHE_MB", 256, "a whole number of megabytes, at least 1")?;
+        if cache_mb == 0 {
+            return Err(ConfigError::Invalid { var: "DASHBOARD_CACHE_MB", value: "0".into(), hint: "at least 1" });
+        }
+        Ok(Self {
+            source,
+            timezone,
+            max_range_days,
+            max_requests_per_second,
+            log_format,
+            data_dir,
+            fresh_ttl,
+            cache_bytes: cache_mb * 1024 * 1024,
+        })
     }
 
-    /// A demo configuration with defaults everywhere, for tests.
-    pub fn demo() -> Self {
-        Self::from_lookup(|_| None).expect("the defaults are valid")
+    /// A demo configuration with defaults everywhere but the data directory, for tests.
+    pub fn demo(data_dir: PathBuf) -> Self {
+        Self { data_dir, ..Self::from_lookup(|_| None).expect("the defaults are valid") }
     }
 }
 

@@ -5,7 +5,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use access_data::AccessService;
+use access_data::{AccessService, ServiceConfig, Store};
 use app::state::{AppState, ViewSettings};
 use app::{shell, App};
 use axum::Router;
@@ -33,6 +33,14 @@ pub enum StartupError {
     Simulator(#[source] std::io::Error),
     #[error("could not set up the Feishu client: {0}")]
     Feishu(#[source] feishu::FeishuError),
+    #[error("could not open the store in {dir}: {source}")]
+    Store {
+        dir: std::path::PathBuf,
+        #[source]
+        source: store::StoreError,
+    },
+    #[error("could not start the access-data service: {0}")]
+    Service(#[source] access_data::ServiceError),
 }
 
 /// A built, bound, not yet serving application.
@@ -65,10 +73,28 @@ impl Application {
         let mut feishu_config = feishu_config;
         feishu_config.rate.max_requests = config.max_requests_per_second;
         let client = FeishuClient::new(feishu_config).map_err(StartupError::Feishu)?;
+        let store = Store::open(&config.data_dir)
+            .await
+            .map_err(|source| StartupError::Store { dir: config.data_dir.clone(), source })?;
+        match store.outcome() {
+            store::OpenOutcome::Rebuilt { moved_to, reason } => tracing::warn!(
+                moved_to = %moved_to.display(), %reason,
+                "the store was damaged: moved it aside and started an empty one; final days will be fetched from Feishu again"
+            ),
+            store::OpenOutcome::Created => tracing::info!(dir = %config.data_dir.display(), "created a new store"),
+            store::OpenOutcome::Opened => {}
+        }
+        let service_config = ServiceConfig {
+            timezone: config.timezone,
+            fresh_ttl: config.fresh_ttl,
+            memory_budget_bytes: config.cache_bytes,
+            ..ServiceConfig::default()
+        };
+        let service = AccessService::new(client, store, service_config).await.map_err(StartupError::Service)?;
 
         let state = AppState {
             leptos_options: leptos_options.clone(),
-            service: Arc::new(AccessService::new(client)),
+            service: Arc::new(service),
             view: Arc::new(ViewSettings {
                 timezone: config.timezone,
                 max_range_days: config.max_range_days,

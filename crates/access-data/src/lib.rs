@@ -1,54 +1,27 @@
-//! The access-data service: the one layer between what the pages and the API ask for and
-//! the Feishu client.
+//! The access-data service: the one layer between what the pages and the API ask for
+//! and the Feishu client.
+//!
+//! Numbers are held per day and filter (all blocks, or one block): in memory within a
+//! byte budget, and — for final days, those before yesterday in the tenant's time
+//! zone — in the store, so a restart spends no Feishu quota on them. A query takes the
+//! days that are held and fetches only the missing ones, merging contiguous days into
+//! as few searches as possible, choosing between one all-block search and per-block
+//! searches by their cost, and cutting long searches into sub-ranges fetched side by
+//! side so the rate budget is used in full. Concurrent queries that need the same day
+//! wait for one fetch of it.
 
-use domain::{AccessQuery, AccessRow, BlockId};
-use feishu::{BlockAccessQuery, FeishuClient, FeishuError};
+mod cache;
+mod config;
+mod day;
+mod error;
+mod fetch;
+pub mod plan;
+mod progress;
+mod service;
 
-/// Why a query could not be answered.
-#[derive(Debug, thiserror::Error)]
-pub enum ServiceError {
-    #[error(transparent)]
-    Feishu(#[from] FeishuError),
-}
-
-impl ServiceError {
-    /// The Feishu failure behind this error, if that is what it is.
-    pub fn feishu(&self) -> Option<&FeishuError> {
-        match self {
-            ServiceError::Feishu(e) => Some(e),
-        }
-    }
-}
-
-/// Answers access-data queries.
-pub struct AccessService {
-    client: FeishuClient,
-}
-
-impl AccessService {
-    pub fn new(client: FeishuClient) -> Self {
-        Self { client }
-    }
-
-    /// Rows for the query, sorted by date then block id.
-    pub async fn query(&self, query: &AccessQuery) -> Result<Vec<AccessRow>, ServiceError> {
-        let filters: Vec<Option<&BlockId>> =
-            if query.all_blocks() { vec![None] } else { query.blocks.iter().map(Some).collect() };
-        let mut rows = Vec::new();
-        for block in filters {
-            let upstream = BlockAccessQuery::new(
-                query.range.from(),
-                query.range.to(),
-                block.map(|b| feishu::BlockId::parse(b.as_str())).transpose().expect("domain and feishu agree on block ids"),
-            )?;
-            rows.extend(self.client.search_block_access(&upstream).await?.into_iter().map(|a| AccessRow {
-                date: a.date,
-                block_id: BlockId::parse(a.block_id.as_str()).expect("Feishu block ids are digits"),
-                pv: a.pv,
-                uv: a.uv,
-            }));
-        }
-        rows.sort_by(|a, b| (a.date, &a.block_id).cmp(&(b.date, &b.block_id)));
-        Ok(rows)
-    }
-}
+pub use cache::CacheStats;
+pub use config::ServiceConfig;
+pub use error::ServiceError;
+pub use progress::{ProgressSnapshot, QueryProgress};
+pub use service::{is_final, AccessService, DaySources, QueryAnswer, QueryOptions};
+pub use store::{BlockLabel, Store};

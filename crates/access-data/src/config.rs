@@ -1,0 +1,30 @@
+//! The service's settings.
+
+use std::time::Duration;
+
+use chrono_tz::Tz;
+
+/// How the access-data service caches and fetches.
+#[derive(Clone, Debug)]
+pub struct ServiceConfig {
+    /// The tenant's time zone: days before yesterday there are final.
+    pub timezone: Tz,
+    /// How long today's and yesterday's numbers are served before being fetched again.
+    pub fresh_ttl: Duration,
+    /// Memory budget of the day cache, in bytes.
+    pub memory_budget_bytes: u64,
+    /// Most sub-ranges of one long search fetched side by side. Enough to keep the
+    /// rate budget busy at 150–300 ms per request (20/s × 0.3 s = 6 in flight).
+    pub max_parallel: usize,
+}
+
+impl Default for ServiceConfig {
+    fn default() -> Self {
+        Self {
+            timezone: Tz::Asia__Shanghai,
+            fresh_ttl: Duration::from_secs(300),
+            memory_budget_bytes: 256 * 1024 * 1024,
+            max_parallel: 8,
+        }
+    }
+}

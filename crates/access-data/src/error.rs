@@ -1,0 +1,47 @@
+use std::sync::Arc;
+
+use feishu::FeishuError;
+use store::{InvalidLabel, StoreError};
+
+/// Why the service could not do what was asked. Cheap to clone: one upstream failure
+/// is reported to every query that waited for it.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// Feishu refused or failed; nothing partial is returned.
+    #[error(transparent)]
+    Feishu(Arc<FeishuError>),
+    /// The store failed where it matters (names); the cause says what to check.
+    #[error("the dashboard's database failed: {0}")]
+    Store(Arc<StoreError>),
+    /// A block name was refused; the message says what to fix.
+    #[error(transparent)]
+    InvalidLabel(#[from] InvalidLabel),
+    /// An upstream fetch ended without an answer (it panicked or was cancelled).
+    #[error("fetching from Feishu stopped unexpectedly: {0}")]
+    Interrupted(String),
+}
+
+impl ServiceError {
+    /// The Feishu failure behind this error, if that is what it is.
+    pub fn feishu(&self) -> Option<&FeishuError> {
+        match self {
+            ServiceError::Feishu(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<FeishuError> for ServiceError {
+    fn from(e: FeishuError) -> Self {
+        ServiceError::Feishu(Arc::new(e))
+    }
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::InvalidLabel(invalid) => ServiceError::InvalidLabel(invalid),
+            other => ServiceError::Store(Arc::new(other)),
+        }
+    }
+}

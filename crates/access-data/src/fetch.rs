@@ -1,0 +1,197 @@
+//! Upstream jobs: one filter over one run of missing days, cut into sub-ranges that are
+//! fetched side by side. A job runs in its own task, so it finishes (and fills the cache
+//! and the store) even when the query that started it goes away; every query that
+//! needs its days waits for the same job.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use chrono::NaiveDate;
+use domain::{AccessRow, BlockId, DateRange};
+use feishu::BlockAccessQuery;
+use futures::future::{BoxFuture, FutureExt, Shared};
+use futures::TryStreamExt;
+use store::StoredDay;
+
+use crate::day::{DayData, DayFilter, DayKey};
+use crate::plan::{chunk, pages_for, split, PAGE_SIZE};
+use crate::progress::JobProgress;
+use crate::service::Inner;
+use crate::ServiceError;
+
+/// The days a job filled, by day.
+pub(crate) type DayMap = HashMap<NaiveDate, Arc<DayData>>;
+
+/// What waiting on a job yields.
+pub(crate) type JobOutcome = Result<Arc<DayMap>, ServiceError>;
+
+/// Days sampled first when nothing tells how many items a day holds.
+const SAMPLE_DAYS: u32 = 7;
+
+/// Items per day assumed for cost comparisons before any all-block day was seen.
+pub(crate) const DENSITY_GUESS: f64 = 50.0;
+
+/// An upstream job that queries can wait on.
+pub(crate) struct Job {
+    pub id: u64,
+    pub filter: DayFilter,
+    pub progress: Arc<JobProgress>,
+    pub outcome: Shared<BoxFuture<'static, JobOutcome>>,
+}
+
+/// Running count of items per all-block day, learnt from every all-block day seen.
+#[derive(Default)]
+pub(crate) struct Density {
+    totals: Mutex<(u64, u64)>,
+}
+
+impl Density {
+    pub fn record(&self, items: u64, days: u64) {
+        let mut t = self.totals.lock().expect("density lock");
+        t.0 += items;
+        t.1 += days;
+    }
+
+    /// Items per day, once at least one day was seen.
+    pub fn get(&self) -> Option<f64> {
+        let (items, days) = *self.totals.lock().expect("density lock");
+        (days > 0).then(|| (items as f64 / days as f64).max(0.5))
+    }
+}
+
+static NEXT_JOB: AtomicU64 = AtomicU64::new(1);
+
+impl Inner {
+    /// Starts a job in its own task. The caller registers its days as in flight.
+    pub(crate) fn spawn_job(self: &Arc<Self>, filter: DayFilter, run: DateRange) -> Arc<Job> {
+        let id = NEXT_JOB.fetch_add(1, Ordering::Relaxed);
+        let progress = Arc::new(JobProgress::default());
+        let inner = self.clone();
+        let task_filter = filter.clone();
+        let task_progress = progress.clone();
+        let handle = tokio::spawn(async move {
+            let outcome = inner.run_job(&task_filter, run, &task_progress).await;
+            inner.finish_job(&task_filter, run, id).await;
+            outcome
+        });
+        let outcome = async move {
+            handle.await.unwrap_or_else(|e| Err(ServiceError::Interrupted(e.to_string())))
+        }
+        .boxed()
+        .shared();
+        Arc::new(Job { id, filter, progress, outcome })
+    }
+
+    /// Removes the job's days from the in-flight map (after they reached the cache).
+    async fn finish_job(&self, filter: &DayFilter, run: DateRange, id: u64) {
+        let mut inflight = self.inflight.lock().await;
+        for day in run.days() {
+            let key = DayKey { filter: filter.clone(), day };
+            if inflight.get(&key).is_some_and(|job| job.id == id) {
+                inflight.remove(&key);
+            }
+        }
+    }
+
+    async fn run_job(&self, filter: &DayFilter, run: DateRange, progress: &JobProgress) -> JobOutcome {
+        let mut days = DayMap::new();
+        let parts = match filter {
+            // One block has at most one item a day: 200 days fill a page.
+            DayFilter::Block(_) => chunk(run, PAGE_SIZE),
+            DayFilter::AllBlocks => match self.density.get() {
+                Some(density) => split(run, density, self.config.max_parallel),
+                None if run.len_days() > SAMPLE_DAYS * 2 => {
+                    // Learn the density from a short first stretch, then size the rest.
+                    let sample_end = run.from() + chrono::Days::new(u64::from(SAMPLE_DAYS) - 1);
+                    let sample = DateRange::new(run.from(), sample_end).expect("inside the run");
+                    progress.add_estimate(1);
+                    days.extend(self.fetch_part(filter, sample, progress).await?);
+                    let rest = DateRange::new(sample_end.succ_opt().expect("inside the run"), run.to()).expect("non-empty");
+                    split(rest, self.density.get().unwrap_or(DENSITY_GUESS), self.config.max_parallel)
+                }
+                None => vec![run],
+            },
+        };
+        let per_day = match filter {
+            DayFilter::Block(_) => 1.0,
+            DayFilter::AllBlocks => self.density.get().unwrap_or(DENSITY_GUESS),
+        };
+        progress.add_estimate(parts.iter().map(|p| pages_for(f64::from(p.len_days()) * per_day)).sum());
+        let fetched = futures::future::try_join_all(parts.into_iter().map(|part| self.fetch_part(filter, part, progress))).await?;
+        for part in fetched {
+            days.extend(part);
+        }
+        Ok(Arc::new(days))
+    }
+
+    /// Fetches one sub-range page by page, then files every day of it: in the cache,
+    /// and in the store when final. Days without items are held as empty.
+    async fn fetch_part(&self, filter: &DayFilter, part: DateRange, progress: &JobProgress) -> Result<DayMap, ServiceError> {
+        let mut query = BlockAccessQuery::new(part.from(), part.to()).expect("a DateRange is ordered");
+        if let DayFilter::Block(id) = filter {
+            query = query.with_block(id.clone());
+        }
+        let mut by_day: HashMap<NaiveDate, Vec<(BlockId, u64, u64)>> = HashMap::new();
+        let mut items = 0u64;
+        let mut pages = 0u64;
+        let mut stream = std::pin::pin!(self.client.search_block_access_pages(&query));
+        let result = async {
+            while let Some(page) = stream.try_next().await? {
+                progress.page_done();
+                pages += 1;
+                for item in page.items {
+                    if !part.contains(item.date) {
+                        tracing::warn!(date = %item.date, "Feishu returned a day outside the range asked for; ignored");
+                        continue;
+                    }
+                    items += 1;
+                    by_day.entry(item.date).or_default().push((item.block_id, item.pv, item.uv));
+                }
+            }
+            Ok::<(), feishu::FeishuError>(())
+        }
+        .await;
+        self.count_calls(pages).await;
+        result?;
+
+        let today = self.today();
+        let mut filled = DayMap::new();
+        let mut to_store = Vec::new();
+        for day in part.days() {
+            let rows = by_day.remove(&day).unwrap_or_default();
+            let is_final = crate::service::is_final(day, today);
+            if is_final {
+                to_store.push(StoredDay {
+                    day,
+                    rows: rows.iter().map(|(id, pv, uv)| AccessRow { date: day, block_id: id.clone(), pv: *pv, uv: *uv }).collect(),
+                });
+            }
+            let data = Arc::new(self.interner.compact(rows, is_final));
+            self.cache.insert(DayKey { filter: filter.clone(), day }, data.clone()).await;
+            filled.insert(day, data);
+        }
+        if *filter == DayFilter::AllBlocks {
+            self.density.record(items, u64::from(part.len_days()));
+        }
+        if !to_store.is_empty() {
+            if let Err(error) = self.store.save_days(filter, &to_store).await {
+                // The numbers are still right and cached; only a restart would refetch them.
+                tracing::warn!(%error, days = to_store.len(), "could not save final days to the store");
+            }
+        }
+        Ok(filled)
+    }
+
+    /// Counts upstream calls against the calendar month, for the quota.
+    async fn count_calls(&self, pages: u64) {
+        if pages == 0 {
+            return;
+        }
+        self.upstream_requests.fetch_add(pages, Ordering::Relaxed);
+        let month = self.month();
+        if let Err(error) = self.store.add_upstream_calls(&month, pages).await {
+            tracing::warn!(%error, "could not count Feishu calls in the store");
+        }
+    }
+}

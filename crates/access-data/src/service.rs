@@ -1,0 +1,405 @@
+//! The access-data service: answers a query from memory, then the store, then jobs
+//! already in flight, and fetches only what is left, planned to spend the fewest calls.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+use chrono::{Datelike, NaiveDate};
+use domain::{AccessQuery, AccessRow, BlockId, DateRange};
+use feishu::FeishuClient;
+use serde::Serialize;
+use store::{BlockLabel, Store};
+
+use crate::cache::{CacheStats, DayCache};
+use crate::day::{DayData, DayFilter, DayKey, Interner};
+use crate::fetch::{Density, Job, DENSITY_GUESS};
+use crate::plan::{all_blocks_cost, one_block_cost, runs};
+use crate::progress::QueryProgress;
+use crate::{ServiceConfig, ServiceError};
+
+/// True when `day` can no longer change: it is before yesterday.
+pub fn is_final(day: NaiveDate, today: NaiveDate) -> bool {
+    today.pred_opt().and_then(|y| y.pred_opt()).is_some_and(|before_yesterday| day <= before_yesterday)
+}
+
+/// How a query may be answered.
+#[derive(Clone, Debug, Default)]
+pub struct QueryOptions {
+    /// Fetch today and yesterday again even when cached (final days never change).
+    pub refresh: bool,
+    /// Where to report progress while upstream pages are fetched.
+    pub progress: Option<Arc<QueryProgress>>,
+}
+
+/// Where the days of an answer came from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct DaySources {
+    pub memory: u64,
+    pub store: u64,
+    /// Fetched from Feishu by this query or by one it waited for.
+    pub upstream: u64,
+}
+
+/// The answer to a query.
+#[derive(Clone, Debug)]
+pub struct QueryAnswer {
+    /// Sorted by date, then block id; (day, block) pairs without visits are absent.
+    pub rows: Vec<AccessRow>,
+    pub sources: DaySources,
+    /// The days after today in the range: they have no numbers yet.
+    pub future_days: u32,
+}
+
+/// The service. Cheap to share behind an `Arc`; every method takes `&self`.
+pub struct AccessService {
+    inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub client: FeishuClient,
+    pub store: Store,
+    pub config: ServiceConfig,
+    pub cache: DayCache,
+    pub interner: Arc<Interner>,
+    pub inflight: tokio::sync::Mutex<HashMap<DayKey, Arc<Job>>>,
+    pub density: Density,
+    pub upstream_requests: AtomicU64,
+    labels: RwLock<BTreeMap<BlockId, BlockLabel>>,
+}
+
+impl AccessService {
+    /// A service over `client` and `store`; loads the block names from the store.
+    pub async fn new(client: FeishuClient, store: Store, config: ServiceConfig) -> Result<Self, ServiceError> {
+        let labels = store.block_labels().await?.into_iter().map(|l| (l.block_id.clone(), l)).collect();
+        let inner = Inner {
+            client,
+            store,
+            cache: DayCache::new(config.memory_budget_bytes, config.fresh_ttl),
+            config,
+            interner: Arc::new(Interner::default()),
+            inflight: tokio::sync::Mutex::new(HashMap::new()),
+            density: Density::default(),
+            upstream_requests: AtomicU64::new(0),
+            labels: RwLock::new(labels),
+        };
+        Ok(Self { inner: Arc::new(inner) })
+    }
+
+    /// Rows for the query, exact and complete, or an error: never a partial answer.
+    pub async fn query(&self, query: &AccessQuery, options: QueryOptions) -> Result<QueryAnswer, ServiceError> {
+        let answer = self.inner.clone().answer(query, &options).await;
+        if let Some(progress) = &options.progress {
+            progress.finish();
+        }
+        answer
+    }
+
+    /// Today in the tenant's time zone.
+    pub fn today(&self) -> NaiveDate {
+        self.inner.today()
+    }
+
+    /// The tenant's time zone.
+    pub fn timezone(&self) -> chrono_tz::Tz {
+        self.inner.config.timezone
+    }
+
+    /// Memory-tier counters.
+    pub async fn cache_stats(&self) -> CacheStats {
+        self.inner.cache.stats().await
+    }
+
+    /// Upstream pages fetched by this service since it started.
+    pub fn upstream_requests(&self) -> u64 {
+        self.inner.upstream_requests.load(Ordering::Relaxed)
+    }
+
+    /// The names admins gave blocks, by block id.
+    pub fn labels(&self) -> BTreeMap<BlockId, BlockLabel> {
+        self.inner.labels.read().expect("labels lock").clone()
+    }
+
+    /// Names (or renames) a block; the name is checked and saved before it is shown.
+    pub async fn set_label(&self, label: &BlockLabel) -> Result<BlockLabel, ServiceError> {
+        let saved = self.inner.store.set_block_label(label).await?;
+        self.inner.labels.write().expect("labels lock").insert(saved.block_id.clone(), saved.clone());
+        Ok(saved)
+    }
+
+    /// Forgets a block's name; true when there was one.
+    pub async fn remove_label(&self, id: &BlockId) -> Result<bool, ServiceError> {
+        let removed = self.inner.store.remove_block_label(id).await?;
+        self.inner.labels.write().expect("labels lock").remove(id);
+        Ok(removed)
+    }
+
+    /// Every block seen in fetched data or named by an admin, sorted by id.
+    pub fn known_blocks(&self) -> Vec<BlockId> {
+        let mut ids: BTreeSet<BlockId> = self.inner.interner.known().into_iter().collect();
+        ids.extend(self.inner.labels.read().expect("labels lock").keys().cloned());
+        ids.into_iter().collect()
+    }
+
+    /// The store, for the parts of the server that keep their own records in it.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+}
+
+/// Days still to find, per filter.
+#[derive(Default)]
+struct Needs {
+    /// Days that need the all-block numbers.
+    all: BTreeSet<NaiveDate>,
+    /// For block filters: days each block still needs (neither its own day nor the
+    /// all-block day is held).
+    blocks: BTreeMap<BlockId, BTreeSet<NaiveDate>>,
+}
+
+impl Needs {
+    fn is_empty(&self) -> bool {
+        self.all.is_empty() && self.blocks.values().all(BTreeSet::is_empty)
+    }
+
+    /// Every day some filter still needs.
+    fn days(&self) -> BTreeSet<NaiveDate> {
+        let mut days = self.all.clone();
+        for set in self.blocks.values() {
+            days.extend(set.iter().copied());
+        }
+        days
+    }
+
+    /// Marks `day` as answered for every block (an all-block day was found).
+    fn answered_for_all(&mut self, day: NaiveDate) {
+        self.all.remove(&day);
+        for set in self.blocks.values_mut() {
+            set.remove(&day);
+        }
+    }
+}
+
+impl Inner {
+    pub fn today(&self) -> NaiveDate {
+        chrono::Utc::now().with_timezone(&self.config.timezone).date_naive()
+    }
+
+    /// The calendar month in the tenant's time zone, `YYYY-MM`.
+    pub fn month(&self) -> String {
+        let today = self.today();
+        format!("{:04}-{:02}", today.year(), today.month())
+    }
+
+    async fn answer(self: Arc<Self>, query: &AccessQuery, options: &QueryOptions) -> Result<QueryAnswer, ServiceError> {
+        let today = self.today();
+        let days: Vec<NaiveDate> = query.range.days().filter(|d| *d <= today).collect();
+        let future_days = query.range.len_days() - days.len() as u32;
+        let blocks = &query.blocks;
+        if options.refresh {
+            self.forget_changing_days(&days, blocks, today).await;
+        }
+        let mut held: HashMap<DayKey, Arc<DayData>> = HashMap::new();
+        let mut sources = DaySources::default();
+
+        // 1. Memory.
+        let mut needs = Needs::default();
+        for &day in &days {
+            let all = DayKey { filter: DayFilter::AllBlocks, day };
+            if let Some(data) = self.cache.get(&all).await {
+                held.insert(all, data);
+                sources.memory += 1;
+                continue;
+            }
+            if blocks.is_empty() {
+                needs.all.insert(day);
+            }
+            for block in blocks {
+                let key = DayKey { filter: DayFilter::Block(block.clone()), day };
+                match self.cache.get(&key).await {
+                    Some(data) => {
+                        held.insert(key, data);
+                    }
+                    None => {
+                        needs.blocks.entry(block.clone()).or_default().insert(day);
+                    }
+                }
+            }
+        }
+
+        // 2. The store, for final days.
+        if !needs.is_empty() {
+            sources.store += self.load_from_store(&mut needs, &mut held, today).await;
+        }
+
+        // 3. Jobs in flight, and new jobs for what nobody is fetching yet.
+        let jobs = if needs.is_empty() { Vec::new() } else { self.claim_or_wait(&mut needs, &mut held).await };
+
+        // 4. Wait for the jobs; any failure fails the query (no partial answers).
+        if let Some(progress) = &options.progress {
+            for job in &jobs {
+                progress.track(job.progress.clone());
+            }
+        }
+        let outcomes = futures::future::join_all(jobs.iter().map(|job| job.outcome.clone())).await;
+        for (job, outcome) in jobs.iter().zip(outcomes) {
+            let filled = outcome?;
+            for (day, data) in filled.iter() {
+                if query.range.contains(*day) {
+                    sources.upstream += 1;
+                    held.insert(DayKey { filter: job.filter.clone(), day: *day }, data.clone());
+                }
+            }
+        }
+
+        // 5. Assemble, day by day, blocks in id order.
+        let mut rows = Vec::new();
+        let wanted: BTreeSet<&BlockId> = blocks.iter().collect();
+        for &day in &days {
+            if let Some(data) = held.get(&DayKey { filter: DayFilter::AllBlocks, day }) {
+                self.interner.expand(day, data, |id| wanted.is_empty() || wanted.contains(id), &mut rows);
+                continue;
+            }
+            for block in blocks {
+                match held.get(&DayKey { filter: DayFilter::Block(block.clone()), day }) {
+                    Some(data) => self.interner.expand(day, data, |_| true, &mut rows),
+                    None => {
+                        return Err(ServiceError::Interrupted(format!("day {day} of block {block} was not filled")));
+                    }
+                }
+            }
+            if blocks.is_empty() {
+                return Err(ServiceError::Interrupted(format!("day {day} was not filled")));
+            }
+        }
+        Ok(QueryAnswer { rows, sources, future_days })
+    }
+
+    /// Drops today's and yesterday's numbers so that they are fetched again.
+    async fn forget_changing_days(&self, days: &[NaiveDate], blocks: &[BlockId], today: NaiveDate) {
+        for &day in days.iter().filter(|d| !is_final(**d, today)) {
+            self.cache.invalidate(&DayKey { filter: DayFilter::AllBlocks, day }).await;
+            for block in blocks {
+                self.cache.invalidate(&DayKey { filter: DayFilter::Block(block.clone()), day }).await;
+            }
+        }
+    }
+
+    /// Loads needed final days from the store into memory; returns how many it found.
+    async fn load_from_store(&self, needs: &mut Needs, held: &mut HashMap<DayKey, Arc<DayData>>, today: NaiveDate) -> u64 {
+        let mut found = 0;
+        let final_days: Vec<NaiveDate> = needs.days().into_iter().filter(|d| is_final(*d, today)).collect();
+        let (Some(first), Some(last)) = (final_days.first(), final_days.last()) else { return 0 };
+        let span = DateRange::new(*first, *last).expect("sorted");
+        match self.store.load_days(&DayFilter::AllBlocks, span).await {
+            Ok(stored) => {
+                for day in stored {
+                    if !final_days.contains(&day.day) {
+                        continue;
+                    }
+                    let items = day.rows.len() as u64;
+                    let data = Arc::new(self.interner.compact(day.rows.into_iter().map(|r| (r.block_id, r.pv, r.uv)), true));
+                    self.density.record(items, 1);
+                    let key = DayKey { filter: DayFilter::AllBlocks, day: day.day };
+                    self.cache.insert(key.clone(), data.clone()).await;
+                    held.insert(key, data);
+                    needs.answered_for_all(day.day);
+                    found += 1;
+                }
+            }
+            Err(error) => tracing::warn!(%error, "could not read final days from the store; fetching them from Feishu"),
+        }
+        let blocks: Vec<(BlockId, Vec<NaiveDate>)> = needs
+            .blocks
+            .iter()
+            .map(|(b, days)| (b.clone(), days.iter().copied().filter(|d| is_final(*d, today)).collect::<Vec<_>>()))
+            .filter(|(_, days)| !days.is_empty())
+            .collect();
+        for (block, days) in blocks {
+            let span = DateRange::new(days[0], days[days.len() - 1]).expect("sorted");
+            let filter = DayFilter::Block(block.clone());
+            match self.store.load_days(&filter, span).await {
+                Ok(stored) => {
+                    for day in stored.into_iter().filter(|d| days.contains(&d.day)) {
+                        let data = Arc::new(self.interner.compact(day.rows.into_iter().map(|r| (r.block_id, r.pv, r.uv)), true));
+                        let key = DayKey { filter: filter.clone(), day: day.day };
+                        self.cache.insert(key.clone(), data.clone()).await;
+                        held.insert(key, data);
+                        if let Some(set) = needs.blocks.get_mut(&block) {
+                            set.remove(&day.day);
+                        }
+                        found += 1;
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "could not read final days from the store; fetching them from Feishu"),
+            }
+        }
+        found
+    }
+
+    /// Under the in-flight lock: takes days another query is already fetching (to wait
+    /// for) and starts jobs for the rest. Returns every job this query must wait for.
+    async fn claim_or_wait(self: &Arc<Self>, needs: &mut Needs, held: &mut HashMap<DayKey, Arc<DayData>>) -> Vec<Arc<Job>> {
+        let mut inflight = self.inflight.lock().await;
+        let mut waits: BTreeMap<u64, Arc<Job>> = BTreeMap::new();
+        let mut fetch_all: BTreeSet<NaiveDate> = BTreeSet::new();
+        let mut fetch_blocks: BTreeMap<BlockId, BTreeSet<NaiveDate>> = BTreeMap::new();
+
+        for day in std::mem::take(&mut needs.all) {
+            let key = DayKey { filter: DayFilter::AllBlocks, day };
+            // A job may have finished since step 1: it fills the cache before leaving the map.
+            if let Some(data) = self.cache.peek(&key).await {
+                held.insert(key, data);
+            } else if let Some(job) = inflight.get(&key) {
+                waits.insert(job.id, job.clone());
+            } else {
+                fetch_all.insert(day);
+            }
+        }
+        for (block, days) in std::mem::take(&mut needs.blocks) {
+            for day in days {
+                let all = DayKey { filter: DayFilter::AllBlocks, day };
+                let own = DayKey { filter: DayFilter::Block(block.clone()), day };
+                if let Some(data) = self.cache.peek(&all).await {
+                    held.insert(all, data);
+                } else if let Some(data) = self.cache.peek(&own).await {
+                    held.insert(own, data);
+                } else if let Some(job) = inflight.get(&all).or_else(|| inflight.get(&own)) {
+                    waits.insert(job.id, job.clone());
+                } else {
+                    fetch_blocks.entry(block.clone()).or_default().insert(day);
+                }
+            }
+        }
+
+        // Several blocks: one all-block search or one search per block, whichever is cheaper.
+        if !fetch_blocks.is_empty() {
+            let union: Vec<NaiveDate> = fetch_blocks.values().flatten().copied().collect::<BTreeSet<_>>().into_iter().collect();
+            let density = self.density.get().unwrap_or(DENSITY_GUESS);
+            let cost_all = all_blocks_cost(&runs(&union), density);
+            let cost_each: u64 =
+                fetch_blocks.values().map(|days| one_block_cost(&runs(&days.iter().copied().collect::<Vec<_>>()))).sum();
+            tracing::debug!(cost_all, cost_each, blocks = fetch_blocks.len(), "planning a block-filtered fetch");
+            if cost_all <= cost_each {
+                fetch_all.extend(union);
+                fetch_blocks.clear();
+            }
+        }
+
+        let mut planned: Vec<(DayFilter, DateRange)> = Vec::new();
+        let all_days: Vec<NaiveDate> = fetch_all.into_iter().collect();
+        planned.extend(runs(&all_days).into_iter().map(|r| (DayFilter::AllBlocks, r)));
+        for (block, days) in fetch_blocks {
+            let days: Vec<NaiveDate> = days.into_iter().collect();
+            planned.extend(runs(&days).into_iter().map(|r| (DayFilter::Block(block.clone()), r)));
+        }
+        for (filter, run) in planned {
+            let job = self.spawn_job(filter.clone(), run);
+            for day in run.days() {
+                inflight.insert(DayKey { filter: filter.clone(), day }, job.clone());
+            }
+            waits.insert(job.id, job);
+        }
+        waits.into_values().collect()
+    }
+}
