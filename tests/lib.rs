@@ -1,1 +1,127 @@
-//! Integration tests against the real server; see the [[test]] targets.
+//! Helpers for the integration tests: start the real server on a free port, pointed at
+//! a Feishu simulator over loopback, with its own data directory.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use chrono::NaiveDate;
+use feishu_sim::{SimConfig, SimHandle, Simulator};
+use leptos::config::LeptosOptions;
+use server::{Application, Config};
+
+/// A running server and the simulator it talks to.
+pub struct TestApp {
+    pub base_url: String,
+    pub sim: SimHandle,
+    pub http: reqwest::Client,
+    /// Kept so the data directory lives as long as the server.
+    pub data_dir: tempfile::TempDir,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+/// Leptos' settings for a test server on a free port.
+pub fn leptos_options() -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("block-insights")
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .site_addr(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .build()
+}
+
+/// Starts a simulator and a server configured for it (not demo mode: the test reads the
+/// simulator's ground truth). `extra` adds or overrides environment settings.
+pub async fn spawn_app_with(sim_config: SimConfig, extra: &[(&str, &str)]) -> TestApp {
+    let sim = Simulator::start(sim_config, SocketAddr::from(([127, 0, 0, 1], 0))).await.expect("simulator starts");
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let mut vars: HashMap<String, String> = HashMap::from([
+        ("FEISHU_APP_ID".into(), sim.config().app_id.clone()),
+        ("FEISHU_APP_SECRET".into(), sim.config().app_secret.clone()),
+        ("FEISHU_BASE_URL".into(), sim.base_url()),
+        ("DASHBOARD_DATA_DIR".into(), data_dir.path().display().to_string()),
+    ]);
+    for (k, v) in extra {
+        vars.insert((*k).into(), (*v).into());
+    }
+    let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("valid test config");
+    let app = Application::build(config, leptos_options()).await.expect("server builds");
+    let base_url = format!("http://{}", app.addr());
+    let server = tokio::spawn(app.run(std::future::pending()));
+    TestApp { base_url, sim, http: reqwest::Client::new(), data_dir, server }
+}
+
+/// A simulator and server with default settings.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(SimConfig::default(), &[]).await
+}
+
+impl TestApp {
+    /// The simulator's last day with data (today in the tenant's time zone).
+    pub fn today(&self) -> NaiveDate {
+        self.sim.dataset().today()
+    }
+
+    pub fn days_ago(&self, n: u64) -> NaiveDate {
+        self.today() - chrono::Days::new(n)
+    }
+
+    pub async fn get(&self, path_and_query: &str) -> reqwest::Response {
+        self.http.get(format!("{}{}", self.base_url, path_and_query)).send().await.expect("request reaches the server")
+    }
+}
+
+/// The text of the first element carrying `data-testid="<id>"`.
+pub fn testid_text(html: &str, id: &str) -> Option<String> {
+    let marker = format!("data-testid=\"{id}\"");
+    let at = html.find(&marker)?;
+    let open_end = at + html[at..].find('>')? + 1;
+    let close = open_end + html[open_end..].find("</")?;
+    Some(strip_comments(&html[open_end..close]).trim().to_owned())
+}
+
+/// Digits of a grouped number such as `1,234`.
+pub fn ungroup(text: &str) -> u64 {
+    text.chars().filter(char::is_ascii_digit).collect::<String>().parse().expect("a number")
+}
+
+/// Removes HTML comments (Leptos' hydration markers such as `<!>`).
+pub fn strip_comments(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<!") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find('>') {
+            Some(end) => rest = &rest[start + end + 1..],
+            None => return out,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The rows of the table carrying `data-testid="rows"`, each as its cells' texts.
+pub fn table_rows(html: &str) -> Vec<Vec<String>> {
+    let Some(at) = html.find("data-testid=\"rows\"") else { return Vec::new() };
+    let Some(body_start) = html[at..].find("<tbody") else { return Vec::new() };
+    let body = &html[at + body_start..];
+    let body = &body[..body.find("</tbody>").unwrap_or(body.len())];
+    body.split("<tr")
+        .skip(1)
+        .map(|row| {
+            row.split("<td")
+                .skip(1)
+                .map(|cell| {
+                    let content = &cell[cell.find('>').map_or(0, |i| i + 1)..];
+                    let content = &content[..content.find("</td>").unwrap_or(content.len())];
+                    strip_comments(content).trim().to_owned()
+                })
+                .collect()
+        })
+        .collect()
+}

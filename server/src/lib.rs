@@ -1,6 +1,7 @@
 //! The Block Insights server as a library, so that tests start the very same
 //! application on a free port.
 
+pub mod api;
 pub mod config;
 pub mod startup;
 pub mod telemetry;

@@ -1,0 +1,201 @@
+//! `/api/v1/`: the HTTP API for scripts and the intranet portal. Same numbers as the
+//! pages, same parsing rules, JSON or CSV.
+
+use std::sync::Arc;
+
+use access_data::{AccessService, QueryOptions, ServiceError};
+use app::state::AppState;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use domain::{AccessQuery, AccessRow, ParamNames};
+use serde::Serialize;
+use serde_json::json;
+
+/// The API's routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/block-access", get(block_access_json))
+        .route("/api/v1/block-access.csv", get(block_access_csv))
+}
+
+/// A failed API call: the status and a JSON body that says what to fix.
+#[derive(Debug)]
+pub enum ApiError {
+    /// 400: the request is wrong; the message names the parameter.
+    BadRequest(String),
+    /// 502: Feishu failed; carries its code and advice.
+    Upstream(ServiceError),
+    /// 500: our side failed; details in the log.
+    Internal(ServiceError),
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = match self {
+            ApiError::BadRequest(message) => {
+                (StatusCode::BAD_REQUEST, json!({ "error": { "kind": "bad_request", "message": message } }))
+            }
+            ApiError::Upstream(error) => {
+                let feishu = error.feishu().expect("Upstream holds a Feishu error");
+                tracing::warn!(error = %feishu, code = ?feishu.code(), "API call failed upstream");
+                (
+                    StatusCode::BAD_GATEWAY,
+                    json!({ "error": {
+                        "kind": "feishu",
+                        "feishu_code": feishu.code(),
+                        "message": feishu.to_string(),
+                        "advice": feishu.advice(),
+                    }}),
+                )
+            }
+            ApiError::Internal(error) => {
+                tracing::error!(error = ?error, "API call failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    json!({ "error": { "kind": "internal", "message": error.to_string() } }),
+                )
+            }
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(error: ServiceError) -> Self {
+        if error.feishu().is_some() { ApiError::Upstream(error) } else { ApiError::Internal(error) }
+    }
+}
+
+/// Parameters the API accepts; anything else is refused, so a typo is not silently ignored.
+const KNOWN_PARAMS: [&str; 4] = ["from_date", "to_date", "block_id", "refresh"];
+
+/// Parses the query string of a block-access call.
+fn parse(raw: Option<&str>, max_days: u32) -> Result<(AccessQuery, bool), ApiError> {
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.unwrap_or_default().as_bytes()).into_owned().collect();
+    if let Some((unknown, _)) = pairs.iter().find(|(k, _)| !KNOWN_PARAMS.contains(&k.as_str())) {
+        let shown: String = unknown.chars().take(40).collect();
+        return Err(ApiError::BadRequest(format!(
+            "unknown parameter {shown:?}: the parameters are from_date, to_date, block_id (repeatable) and refresh"
+        )));
+    }
+    let single = |name: &str| -> Result<Option<&str>, ApiError> {
+        let mut values = pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str());
+        let first = values.next();
+        if values.next().is_some() {
+            return Err(ApiError::BadRequest(format!("{name} is given more than once: give it once")));
+        }
+        Ok(first)
+    };
+    let refresh = match single("refresh")? {
+        None | Some("false") | Some("0") => false,
+        Some("true") | Some("1") | Some("") => true,
+        Some(other) => {
+            let shown: String = other.chars().take(20).collect();
+            return Err(ApiError::BadRequest(format!("refresh={shown:?} is not valid: use refresh=true or leave it out")));
+        }
+    };
+    let query = AccessQuery::parse(
+        ParamNames::API,
+        single("from_date")?,
+        single("to_date")?,
+        pairs.iter().filter(|(k, _)| k == "block_id").map(|(_, v)| v.as_str()),
+        max_days,
+    )
+    .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    Ok((query, refresh))
+}
+
+/// One row as the API writes it.
+#[derive(Serialize)]
+struct ApiRow<'a> {
+    date: String,
+    block_id: &'a str,
+    block_name: Option<&'a str>,
+    pv: u64,
+    uv: u64,
+}
+
+async fn rows(state: &AppState, raw: Option<String>) -> Result<Vec<AccessRow>, ApiError> {
+    let (query, refresh) = parse(raw.as_deref(), state.view.max_range_days)?;
+    let service: &Arc<AccessService> = &state.service;
+    Ok(service.query(&query, QueryOptions { refresh, ..QueryOptions::default() }).await?.rows)
+}
+
+fn api_rows<'a>(rows: &'a [AccessRow], labels: &'a std::collections::BTreeMap<domain::BlockId, store::BlockLabel>) -> impl Iterator<Item = ApiRow<'a>> {
+    rows.iter().map(|r| ApiRow {
+        date: r.date.to_string(),
+        block_id: r.block_id.as_str(),
+        block_name: labels.get(&r.block_id).map(|l| l.name.as_str()),
+        pv: r.pv,
+        uv: r.uv,
+    })
+}
+
+/// `GET /api/v1/block-access`: `{"items":[{date, block_id, block_name, pv, uv}…]}`.
+async fn block_access_json(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+    let rows = rows(&state, raw).await?;
+    let labels = state.service.labels();
+    let items: Vec<ApiRow> = api_rows(&rows, &labels).collect();
+    Ok(Json(json!({ "items": items })).into_response())
+}
+
+/// `GET /api/v1/block-access.csv`: UTF-8 with a BOM so that Excel reads Chinese names.
+async fn block_access_csv(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+    let rows = rows(&state, raw).await?;
+    let labels = state.service.labels();
+    let mut body = Vec::with_capacity(rows.len() * 48 + 64);
+    body.extend_from_slice("\u{feff}".as_bytes());
+    let mut writer = csv::Writer::from_writer(body);
+    let written = (|| {
+        writer.write_record(["date", "block_id", "block_name", "pv", "uv"])?;
+        for row in api_rows(&rows, &labels) {
+            writer.write_record([
+                row.date.as_str(),
+                row.block_id,
+                row.block_name.unwrap_or(""),
+                &row.pv.to_string(),
+                &row.uv.to_string(),
+            ])?;
+        }
+        writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    })();
+    let body = written.map_err(|e| ApiError::Internal(ServiceError::Interrupted(format!("writing CSV: {e}"))))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"block-access.csv\""),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bad(raw: &str) -> String {
+        match parse(Some(raw), 366) {
+            Err(ApiError::BadRequest(m)) => m,
+            other => panic!("expected a 400 for {raw:?}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn parses_repeated_blocks_and_refresh() {
+        let (q, refresh) = parse(Some("from_date=2024-01-01&to_date=2024-01-02&block_id=2&block_id=1&refresh=true"), 366).unwrap();
+        assert_eq!(q.blocks.len(), 2);
+        assert!(refresh);
+    }
+
+    #[test]
+    fn refuses_what_it_does_not_know() {
+        assert!(bad("from_date=2024-01-01&to_date=2024-01-02&utm_source=x").contains("unknown parameter \"utm_source\""));
+        assert!(bad("from_date=2024-01-01&from_date=2024-01-02&to_date=2024-01-02").contains("more than once"));
+        assert!(bad("from_date=2024-01-01&to_date=2024-01-02&refresh=maybe").contains("refresh"));
+        assert!(bad("to_date=2024-01-02").contains("from_date is missing"));
+    }
+}
