@@ -3,10 +3,10 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use domain::{parse_date, AccessRow, BlockId, DateRange, DATE_FORMAT};
+use domain::{AccessRow, BlockId, DATE_FORMAT, DateRange, parse_date};
 use sqlx::QueryBuilder;
 
-use crate::{unix_seconds, DayFilter, Store, StoreError, StoreStats, StoredDay};
+use crate::{DayFilter, Store, StoreError, StoreStats, StoredDay, unix_seconds};
 
 /// Rows per INSERT statement: at five values a row, 500 parameters, far under
 /// SQLite's and PostgreSQL's limits, while a few hundred statements carry a year of a

@@ -6,21 +6,27 @@ use chrono::NaiveDate;
 /// what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("could not create the data directory {path}: {source}; create it by hand or choose a directory the server may write to")]
+    #[error(
+        "could not create the data directory {path}: {source}; create it by hand or choose a directory the server may write to"
+    )]
     CreateDir {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
 
-    #[error("could not open the store {path}: {source}; check that the disk has space, that the server may read and write the file, and that no other Block Insights server uses the same data directory")]
+    #[error(
+        "could not open the store {path}: {source}; check that the disk has space, that the server may read and write the file, and that no other Block Insights server uses the same data directory"
+    )]
     Open {
         path: PathBuf,
         #[source]
         source: sqlx::Error,
     },
 
-    #[error("the store {path} was damaged ({reason}) and could not be moved aside to {to}: {source}; move or delete it by hand and restart (its days will be fetched again from Feishu)")]
+    #[error(
+        "the store {path} was damaged ({reason}) and could not be moved aside to {to}: {source}; move or delete it by hand and restart (its days will be fetched again from Feishu)"
+    )]
     MoveAside {
         path: PathBuf,
         to: PathBuf,
@@ -29,24 +35,32 @@ pub enum StoreError {
         source: std::io::Error,
     },
 
-    #[error("could not prepare the store {path}: {source}; this is a bug in Block Insights (its migrations), please report it")]
+    #[error(
+        "could not prepare the store {path}: {source}; this is a bug in Block Insights (its migrations), please report it"
+    )]
     Migrate {
         path: PathBuf,
         #[source]
         source: sqlx::migrate::MigrateError,
     },
 
-    #[error("a store just created at {path} fails its own check ({reason}); check the disk and the file system, then restart")]
+    #[error(
+        "a store just created at {path} cannot be prepared ({reason}); check the disk and the file system, then restart; if they are sound, this is a bug in Block Insights, please report it"
+    )]
     FreshStoreDamaged { path: PathBuf, reason: String },
 
-    #[error("could not {action}: {source}; if this repeats, check the disk (space, permissions) and restart the server")]
+    #[error(
+        "could not {action}: {source}; if this repeats, check the disk (space, permissions) and restart the server"
+    )]
     Database {
         action: &'static str,
         #[source]
         source: sqlx::Error,
     },
 
-    #[error("the store holds {what}, which it cannot read back; stop the server, move block-insights.db aside and restart (its days will be fetched again from Feishu)")]
+    #[error(
+        "the store holds {what}, which it cannot read back; stop the server, move block-insights.db aside and restart (its days will be fetched again from Feishu)"
+    )]
     Unreadable { what: String },
 
     #[error("cannot save {day}: {problem}; this is a bug in the caller, the day was not saved")]
@@ -71,6 +85,8 @@ pub enum InvalidLabel {
     EmptyGroup,
     #[error("the {field} is {len} characters long: shorten it to at most {max}", max = crate::MAX_LABEL_CHARS)]
     TooLong { field: &'static str, len: usize },
-    #[error("the {field} contains the control character U+{code:04X}: write it on one line, without tabs or other invisible characters")]
+    #[error(
+        "the {field} contains the control character U+{code:04X}: write it on one line, without tabs or other invisible characters"
+    )]
     ControlCharacter { field: &'static str, code: u32 },
 }

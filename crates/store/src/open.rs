@@ -13,7 +13,7 @@ use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, SqliteConnection};
 
-use crate::{unix_seconds, OpenOutcome, Store, StoreError};
+use crate::{OpenOutcome, Store, StoreError, unix_seconds};
 
 /// The database file's name inside the data directory.
 const FILE_NAME: &str = "block-insights.db";
@@ -38,12 +38,10 @@ enum Failure {
 }
 
 pub(crate) async fn open_dir(data_dir: &Path) -> Result<Store, StoreError> {
-    std::fs::create_dir_all(data_dir)
-        .map_err(|source| StoreError::CreateDir { path: data_dir.to_owned(), source })?;
+    std::fs::create_dir_all(data_dir).map_err(|source| StoreError::CreateDir { path: data_dir.to_owned(), source })?;
     let path = data_dir.join(FILE_NAME);
-    let existed = path
-        .try_exists()
-        .map_err(|source| StoreError::Open { path: path.clone(), source: sqlx::Error::Io(source) })?;
+    let existed =
+        path.try_exists().map_err(|source| StoreError::Open { path: path.clone(), source: sqlx::Error::Io(source) })?;
     if !existed {
         set_aside_orphans(&path)?;
     }
@@ -126,10 +124,7 @@ async fn probe(path: &Path) -> Result<(), Failure> {
 
 async fn check_and_migrate(conn: &mut SqliteConnection) -> Result<(), Failure> {
     // The first statement to read the file: a file that is not a database fails here.
-    sqlx::query("PRAGMA journal_mode = WAL")
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| classify(e, "reading it failed"))?;
+    sqlx::query("PRAGMA journal_mode = WAL").execute(&mut *conn).await.map_err(|e| classify(e, "reading it failed"))?;
     let findings: Vec<String> = sqlx::query_scalar("PRAGMA quick_check")
         .fetch_all(&mut *conn)
         .await
@@ -184,22 +179,20 @@ fn move_aside(path: &Path, reason: &str) -> Result<PathBuf, StoreError> {
 /// A `-wal` left without its database would be replayed into the new, empty one and
 /// leave it half-written; set such leftovers aside before creating the database.
 fn set_aside_orphans(path: &Path) -> Result<(), StoreError> {
-    let orphans: Vec<PathBuf> =
-        COMPANIONS.iter().map(|suffix| with_suffix(path, suffix)).filter(|p| p.exists()).collect();
+    let orphans: Vec<&str> = COMPANIONS.into_iter().filter(|suffix| with_suffix(path, suffix).exists()).collect();
     if orphans.is_empty() {
         return Ok(());
     }
     let target = free_aside_name(path);
-    for orphan in orphans {
-        let suffix = if orphan == with_suffix(path, "-wal") { "-wal" } else { "-shm" };
-        let to = with_suffix(&target, suffix);
-        std::fs::rename(&orphan, &to).map_err(|source| StoreError::MoveAside {
-            path: orphan.clone(),
+    for suffix in orphans {
+        let (from, to) = (with_suffix(path, suffix), with_suffix(&target, suffix));
+        std::fs::rename(&from, &to).map_err(|source| StoreError::MoveAside {
+            path: from.clone(),
             to: to.clone(),
             reason: "it was left behind without its database".to_owned(),
             source,
         })?;
-        tracing::warn!(from = %orphan.display(), to = %to.display(), "set aside a store's log file left without its database");
+        tracing::warn!(from = %from.display(), to = %to.display(), "set aside a store's log file left without its database");
     }
     Ok(())
 }

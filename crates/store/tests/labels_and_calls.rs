@@ -23,7 +23,11 @@ async fn labels_are_trimmed_upserted_listed_by_id_and_removed() {
 
     assert_eq!(
         store.block_labels().await.unwrap(),
-        [label("100", "Weekly report", None), label("200", "Sales dashboard", None), label("300", "审批入口", Some("办公"))]
+        [
+            label("100", "Weekly report", None),
+            label("200", "Sales dashboard", None),
+            label("300", "审批入口", Some("办公"))
+        ]
     );
 
     assert!(store.remove_block_label(&block("200")).await.unwrap());

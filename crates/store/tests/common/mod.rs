@@ -24,7 +24,12 @@ pub fn busy_day(day: NaiveDate, blocks: usize) -> StoredDay {
     let mut rows: Vec<AccessRow> = (0..blocks)
         .map(|i| {
             let i = i as u64;
-            AccessRow { date: day, block_id: block(&format!("7{:017}", 100 + i)), pv: seed * 1000 + i * 7 + 3, uv: seed + i }
+            AccessRow {
+                date: day,
+                block_id: block(&format!("7{:017}", 100 + i)),
+                pv: seed * 1000 + i * 7 + 3,
+                uv: seed + i,
+            }
         })
         .collect();
     rows.sort_by(|a, b| a.block_id.cmp(&b.block_id));
