@@ -50,6 +50,8 @@ pub struct Application {
     addr: SocketAddr,
     /// The in-process simulator of demo mode, kept alive as long as the application.
     simulator: Option<SimHandle>,
+    /// The store, closed cleanly when serving ends.
+    store: Store,
 }
 
 impl Application {
@@ -76,13 +78,9 @@ impl Application {
         let store = Store::open(&config.data_dir)
             .await
             .map_err(|source| StartupError::Store { dir: config.data_dir.clone(), source })?;
-        match store.outcome() {
-            store::OpenOutcome::Rebuilt { moved_to, reason } => tracing::warn!(
-                moved_to = %moved_to.display(), %reason,
-                "the store was damaged: moved it aside and started an empty one; final days will be fetched from Feishu again"
-            ),
-            store::OpenOutcome::Created => tracing::info!(dir = %config.data_dir.display(), "created a new store"),
-            store::OpenOutcome::Opened => {}
+        // A rebuilt store is reported by the store itself, with what was found.
+        if *store.outcome() == store::OpenOutcome::Created {
+            tracing::info!(dir = %config.data_dir.display(), "created a new store");
         }
         let service_config = ServiceConfig {
             timezone: config.timezone,
@@ -90,7 +88,7 @@ impl Application {
             memory_budget_bytes: config.cache_bytes,
             ..ServiceConfig::default()
         };
-        let service = AccessService::new(client, store, service_config).await.map_err(StartupError::Service)?;
+        let service = AccessService::new(client, store.clone(), service_config).await.map_err(StartupError::Service)?;
 
         let state = AppState {
             leptos_options: leptos_options.clone(),
@@ -107,7 +105,7 @@ impl Application {
         let listener =
             TcpListener::bind(requested).await.map_err(|source| StartupError::Bind { addr: requested, source })?;
         let addr = listener.local_addr().map_err(|source| StartupError::Bind { addr: requested, source })?;
-        Ok(Self { listener, router, addr, simulator })
+        Ok(Self { listener, router, addr, simulator, store })
     }
 
     /// The address actually bound.
@@ -128,7 +126,10 @@ impl Application {
     /// Serves until `shutdown` completes, then finishes the requests in flight.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let _simulator = self.simulator;
-        axum::serve(self.listener, self.router.into_make_service()).with_graceful_shutdown(shutdown).await
+        let served = axum::serve(self.listener, self.router.into_make_service()).with_graceful_shutdown(shutdown).await;
+        // Folds the write-ahead log into the database file: one tidy file after a clean stop.
+        self.store.close().await;
+        served
     }
 }
 

@@ -3,7 +3,7 @@
 //! and the store) even when the query that started it goes away; every query that
 //! needs its days waits for the same job.
 
-use std::collections::HashMap;
+use std::collections::{btree_map, BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -132,7 +132,7 @@ impl Inner {
         if let DayFilter::Block(id) = filter {
             query = query.with_block(id.clone());
         }
-        let mut by_day: HashMap<NaiveDate, Vec<(BlockId, u64, u64)>> = HashMap::new();
+        let mut by_day: HashMap<NaiveDate, BTreeMap<BlockId, (u64, u64)>> = HashMap::new();
         let mut items = 0u64;
         let mut pages = 0u64;
         let mut stream = std::pin::pin!(self.client.search_block_access_pages(&query));
@@ -145,8 +145,16 @@ impl Inner {
                         tracing::warn!(date = %item.date, "Feishu returned a day outside the range asked for; ignored");
                         continue;
                     }
-                    items += 1;
-                    by_day.entry(item.date).or_default().push((item.block_id, item.pv, item.uv));
+                    match by_day.entry(item.date).or_default().entry(item.block_id) {
+                        btree_map::Entry::Vacant(slot) => {
+                            slot.insert((item.pv, item.uv));
+                            items += 1;
+                        }
+                        // Pages that overlap would count a block twice; keep the first.
+                        btree_map::Entry::Occupied(slot) => tracing::warn!(
+                            date = %item.date, block_id = %slot.key(), "Feishu repeated an item; kept the first"
+                        ),
+                    }
                 }
             }
             Ok::<(), feishu::FeishuError>(())
@@ -164,10 +172,10 @@ impl Inner {
             if is_final {
                 to_store.push(StoredDay {
                     day,
-                    rows: rows.iter().map(|(id, pv, uv)| AccessRow { date: day, block_id: id.clone(), pv: *pv, uv: *uv }).collect(),
+                    rows: rows.iter().map(|(id, (pv, uv))| AccessRow { date: day, block_id: id.clone(), pv: *pv, uv: *uv }).collect(),
                 });
             }
-            let data = Arc::new(self.interner.compact(rows, is_final));
+            let data = Arc::new(self.interner.compact(rows.into_iter().map(|(id, (pv, uv))| (id, pv, uv)), is_final));
             self.cache.insert(DayKey { filter: filter.clone(), day }, data.clone()).await;
             filled.insert(day, data);
         }
