@@ -1,0 +1,35 @@
+//! Block Insights' charts as SVG strings: PV/UV per day ([`time_series_svg`]) and
+//! the top blocks ([`top_blocks_svg`]), plus a standalone file for download
+//! ([`svg_document`]).
+//!
+//! Pure Rust with no I/O, clock or randomness: the server (first paint) and the
+//! browser (after hydration) produce the same bytes for the same input.
+//!
+//! # What the SVG offers the page
+//! - A `viewBox` and no fixed size: the page's CSS sets the width (e.g.
+//!   `.chart { width: 100%; height: auto }`).
+//! - Text, axes and grid in `currentColor`, series in a palette readable on light
+//!   and dark backgrounds; hollow points fill with `var(--chart-surface, Canvas)`
+//!   and tooltip boxes with `var(--chart-tip-bg, Canvas)`. Classes (`series-N`, `pv`, `uv`, `grid`,
+//!   `axis`, `legend`, `incomplete`, `empty`, …) allow restyling.
+//! - An accessible name and description (`<title>`, `<desc>`, `aria-labelledby`,
+//!   `aria-describedby`); decorative parts are `aria-hidden`.
+//! - One focusable `<g class="hit" tabindex="0" role="img" aria-label="…">` per
+//!   day or bar, with a `<title>` (native tooltip) and a hidden `<g class="tip">`
+//!   that the page reveals with
+//!   `.hit:hover .tip, .hit:focus .tip { visibility: visible }`.
+
+mod bars;
+mod document;
+mod model;
+mod number;
+mod svg;
+mod theme;
+mod time_series;
+
+pub use bars::top_blocks_svg;
+pub use document::svg_document;
+pub use model::{Bar, BarChart, Metric, MetricLabels, Series, TimeSeriesChart};
+pub use number::{CompactUnit, NumberFormat};
+pub use theme::PALETTE;
+pub use time_series::time_series_svg;

@@ -1,0 +1,198 @@
+//! Interactivity without JavaScript: one focusable, labelled column per day with
+//! a native tooltip (`<title>`) and a hidden `.tip` (guide line and value box)
+//! that the page's CSS reveals on `:hover` and `:focus`.
+
+use std::fmt::Write as _;
+
+use super::{Group, Layout, WIDTH, day_label};
+use crate::model::TimeSeriesChart;
+use crate::svg::{self, Anchor, attr_num, push_escaped, push_text, text_width};
+
+const LINE_HEIGHT: f32 = 16.0;
+const PAD: f32 = 8.0;
+/// Between the guide line and the value box.
+const GAP: f32 = 8.0;
+/// Between the header and the values on a single-line tip.
+const SPACE: f32 = 4.0;
+
+/// What one day's target says: a header (the day) and one line per group, or
+/// for the total alone one line with both metrics.
+struct DayText {
+    day: usize,
+    header: String,
+    lines: Vec<String>,
+}
+
+impl DayText {
+    /// "2024-03-05: PV 1,234; UV 567", the accessible name and native tooltip.
+    fn label(&self) -> String {
+        format!("{}: {}", self.header, self.lines.join("; "))
+    }
+
+    /// The header shares the first line when there is only one.
+    fn single_line(&self) -> bool {
+        self.lines.len() == 1
+    }
+
+    fn width(&self) -> f32 {
+        let header = text_width(&self.header, svg::FONT_SIZE) * 1.08; // bold
+        if self.single_line() {
+            return header + text_width(&self.lines[0], svg::FONT_SIZE) + SPACE;
+        }
+        self.lines
+            .iter()
+            .map(|l| text_width(l, svg::FONT_SIZE))
+            .fold(header, f32::max)
+    }
+}
+
+/// Writes the hit targets of every day that has at least one value.
+///
+/// Everything a day repeats is a shared shape placed with `<use>`, and a tip is
+/// positioned by one `transform`: this keeps a year of days small.
+pub(super) fn write(out: &mut String, layout: &Layout, chart: &TimeSeriesChart, groups: &[Group]) {
+    let texts: Vec<DayText> = (0..chart.days.len())
+        .filter_map(|day| day_text(chart, groups, layout, day))
+        .collect();
+    let box_width = texts.iter().map(DayText::width).fold(0.0, f32::max) + 2.0 * PAD;
+    let lines = texts
+        .iter()
+        .map(|t| {
+            if t.single_line() {
+                1
+            } else {
+                t.lines.len() + 1
+            }
+        })
+        .max()
+        .unwrap_or(1);
+    let box_top = layout.plot_top + 6.0;
+    let box_height = lines as f32 * LINE_HEIGHT + PAD;
+    let id = &layout.id;
+
+    // The shared shapes: a day's column, and the guide line with the value box to
+    // its right (`-r`) or, near the right edge, to its left (`-l`). Tips are
+    // translated to the guide's x.
+    out.push_str("<g class=\"hits\"><defs>");
+    let _ = write!(out, "<rect id=\"{id}-c\"");
+    attr_num(out, "y", layout.plot_top);
+    attr_num(out, "width", layout.column);
+    attr_num(out, "height", layout.plot_bottom - layout.plot_top);
+    out.push_str(" fill=\"currentColor\" fill-opacity=\"0\"/>");
+    for (side, box_x) in [("r", GAP), ("l", -GAP - box_width)] {
+        let _ = write!(out, "<g id=\"{id}-{side}\"><line class=\"guide\"");
+        attr_num(out, "y1", layout.plot_top);
+        attr_num(out, "y2", layout.plot_bottom);
+        out.push_str(" stroke=\"currentColor\" stroke-opacity=\"0.5\"/><rect class=\"tip-box\"");
+        attr_num(out, "x", box_x);
+        attr_num(out, "y", box_top);
+        attr_num(out, "width", box_width);
+        attr_num(out, "height", box_height);
+        let _ = write!(
+            out,
+            " rx=\"4\" stroke=\"currentColor\" stroke-opacity=\"0.3\" style=\"fill:{}\"/></g>",
+            svg::TIP_BACKGROUND
+        );
+    }
+    out.push_str("</defs>");
+
+    for text in &texts {
+        let label = text.label();
+        let x = layout.x(text.day);
+        out.push_str("<g class=\"hit\" tabindex=\"0\" role=\"img\" aria-label=\"");
+        push_escaped(out, &label);
+        out.push_str("\"><title>");
+        push_escaped(out, &label);
+        let _ = write!(out, "</title><use href=\"#{id}-c\"");
+        attr_num(out, "x", x - layout.column / 2.0);
+        out.push_str("/><g class=\"tip\" visibility=\"hidden\" transform=\"translate(");
+        svg::push_num(out, x);
+        let right = x + GAP + box_width <= WIDTH - 4.0;
+        let _ = write!(
+            out,
+            ")\"><use href=\"#{id}-{}\"/>",
+            if right { "r" } else { "l" }
+        );
+        let text_x = if right {
+            GAP + PAD
+        } else {
+            -GAP - box_width + PAD
+        };
+        let mut y = box_top + PAD + 10.0;
+        if text.single_line() {
+            out.push_str("<text");
+            attr_num(out, "x", text_x);
+            attr_num(out, "y", y);
+            out.push_str("><tspan font-weight=\"600\">");
+            push_escaped(out, &text.header);
+            out.push_str("</tspan> ");
+            push_escaped(out, &text.lines[0]);
+            out.push_str("</text>");
+        } else {
+            push_text(
+                out,
+                text_x,
+                y,
+                Anchor::Start,
+                "font-weight=\"600\"",
+                &text.header,
+            );
+            for line in &text.lines {
+                y += LINE_HEIGHT;
+                push_text(out, text_x, y, Anchor::Start, "", line);
+            }
+        }
+        out.push_str("</g></g>");
+    }
+    out.push_str("</g>");
+}
+
+/// The day's text, or `None` when no series has a value for it.
+fn day_text(
+    chart: &TimeSeriesChart,
+    groups: &[Group],
+    layout: &Layout,
+    day: usize,
+) -> Option<DayText> {
+    // "PV 1,234<sep>UV 567" for the group's series that have a value that day.
+    let values = |line: &mut String, group: &Group, separator: &str| -> bool {
+        let mut any = false;
+        for s in &group.members {
+            let Some(&value) = s.values.get(day) else {
+                continue;
+            };
+            if any {
+                line.push_str(separator);
+            }
+            line.push_str(chart.metric_labels.of(s.metric));
+            line.push(' ');
+            chart.number_format.push_formatted(line, value);
+            any = true;
+        }
+        any
+    };
+    let mut lines = Vec::with_capacity(groups.len());
+    if let [only] = groups {
+        let mut line = String::new();
+        if values(&mut line, only, "; ") {
+            lines.push(line);
+        }
+    } else {
+        for group in groups {
+            let mut line = String::with_capacity(group.label.len() + 32);
+            line.push_str(group.label);
+            line.push_str(": ");
+            if values(&mut line, group, ", ") {
+                lines.push(line);
+            }
+        }
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    let mut header = day_label(chart, day).into_owned();
+    if day >= layout.incomplete_from && !chart.incomplete_label.is_empty() {
+        let _ = write!(header, " ({})", chart.incomplete_label);
+    }
+    Some(DayText { day, header, lines })
+}
