@@ -9,13 +9,14 @@ use crate::svg::{
 };
 use crate::theme::{AXIS_OPACITY, MUTED_OPACITY, PALETTE};
 
-const WIDTH: f32 = 640.0;
+/// The time series' width too, so that text is the same size in both charts.
+const WIDTH: f32 = 900.0;
 const MARGIN: f32 = 12.0;
 const ROW: f32 = 28.0;
 const BAR: f32 = 18.0;
 const EMPTY_HEIGHT: f32 = 120.0;
-/// The tooltip box: the label and the value.
-const TIP_HEIGHT: f32 = 40.0;
+/// Between a tooltip box's edge and its text.
+const TIP_PAD: f32 = 8.0;
 /// Labels take at most this share of the width; longer ones are shortened.
 const MAX_LABEL_SHARE: f32 = 0.38;
 
@@ -24,11 +25,10 @@ pub fn top_blocks_svg(chart: &BarChart) -> String {
     let id = svg::id_prefix(&chart.id, "bars", &chart.title, &chart.desc);
     let top = MARGIN + 20.0;
     let empty = chart.bars.is_empty();
-    // At least room for one row's tooltip box under it.
     let height = if empty {
         EMPTY_HEIGHT
     } else {
-        (top + chart.bars.len() as f32 * ROW + MARGIN).max(top + ROW + TIP_HEIGHT + 4.0)
+        top + chart.bars.len() as f32 * ROW + MARGIN
     };
     let mut out = String::with_capacity(2_048 + chart.bars.len() * 700);
     svg::open_root(
@@ -128,7 +128,7 @@ pub fn top_blocks_svg(chart: &BarChart) -> String {
     svg::push_num(&mut out, row_top(chart.bars.len()));
     out.push_str("\"/></g>");
 
-    write_hits(&mut out, chart, &values, row_top, bar_end, height);
+    write_hits(&mut out, chart, &values, row_top, bar_end);
     out.push_str("</svg>");
     out
 }
@@ -141,9 +141,9 @@ fn write_hits(
     values: &[String],
     row_top: impl Fn(usize) -> f32,
     bar_end: impl Fn(u64) -> f32,
-    height: f32,
 ) {
-    out.push_str("<g class=\"hits\">");
+    // Only the rows take the pointer: a visible tip must not cover other rows.
+    out.push_str("<g class=\"hits\" pointer-events=\"none\">");
     for (i, bar) in chart.bars.iter().enumerate() {
         let label = format!("{}: {} {}", bar.label, chart.value_label, values[i]);
         out.push_str("<g class=\"hit\" tabindex=\"0\" role=\"img\" aria-label=\"");
@@ -161,50 +161,40 @@ fn write_hits(
             out.push_str(extra);
             out.push_str("/>");
         };
-        row(out, "fill-opacity=\"0\"");
+        row(out, "fill-opacity=\"0\" pointer-events=\"visiblePainted\"");
         out.push_str("<g class=\"tip\" visibility=\"hidden\">");
         row(out, "fill-opacity=\"0.08\"");
-        // The box sits under the value (over it near the bottom), inside the chart.
+        // One line inside the row, so the target's box is the row's: over the value
+        // at the bar's end, moved left when it would leave the chart.
         let value_line = format!("{} {}", chart.value_label, values[i]);
-        let box_width = text_width(&bar.label, svg::FONT_SIZE)
-            .max(text_width(&value_line, svg::FONT_SIZE) * 1.1)
-            .min(WIDTH - 2.0 * MARGIN - 16.0)
-            + 16.0;
-        let box_height = TIP_HEIGHT;
-        let below = row_top(i) + ROW + 2.0;
-        let box_y = if below + box_height <= height {
-            below
-        } else {
-            row_top(i) - 2.0 - box_height
-        };
-        let box_x = (bar_end(bar.value) + 6.0 - 8.0).min(WIDTH - MARGIN - box_width);
+        let value_width = text_width(&value_line, svg::FONT_SIZE) * 1.1; // bold
+        let max_width = WIDTH - 2.0 * MARGIN;
+        let label_text = truncate_to_width(
+            &bar.label,
+            svg::FONT_SIZE,
+            max_width - value_width - 2.0 * TIP_PAD - 6.0,
+        );
+        let box_width = text_width(&label_text, svg::FONT_SIZE) + 6.0 + value_width + 2.0 * TIP_PAD;
+        let box_x = (bar_end(bar.value) + 6.0 - TIP_PAD)
+            .min(WIDTH - MARGIN - box_width)
+            .max(MARGIN);
         out.push_str("<rect");
         attr_num(out, "x", box_x);
-        attr_num(out, "y", box_y);
+        attr_num(out, "y", row_top(i) + 3.0);
         attr_num(out, "width", box_width);
-        attr_num(out, "height", box_height);
+        attr_num(out, "height", ROW - 6.0);
         let _ = write!(
             out,
-            " rx=\"4\" stroke=\"currentColor\" stroke-opacity=\"0.3\" style=\"fill:{}\"/>",
+            " rx=\"4\" stroke=\"currentColor\" stroke-opacity=\"0.3\" style=\"fill:{}\"/><text",
             svg::TIP_BACKGROUND
         );
-        let label_text = truncate_to_width(&bar.label, svg::FONT_SIZE, box_width - 16.0);
-        push_text(
-            out,
-            box_x + 8.0,
-            box_y + 18.0,
-            Anchor::Start,
-            "",
-            &label_text,
-        );
-        push_text(
-            out,
-            box_x + 8.0,
-            box_y + 34.0,
-            Anchor::Start,
-            "font-weight=\"600\"",
-            &value_line,
-        );
+        attr_num(out, "x", box_x + TIP_PAD);
+        attr_num(out, "y", row_top(i) + ROW / 2.0 + 4.0);
+        out.push('>');
+        push_escaped(out, &label_text);
+        out.push_str(" <tspan font-weight=\"600\">");
+        push_escaped(out, &value_line);
+        out.push_str("</tspan></text>");
         out.push_str("</g></g>");
     }
     out.push_str("</g>");

@@ -19,6 +19,8 @@
 //!   that the page reveals with
 //!   `.hit:hover .tip, .hit:focus .tip { visibility: visible }`.
 
+#![warn(missing_docs)]
+
 mod bars;
 mod document;
 mod model;

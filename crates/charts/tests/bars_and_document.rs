@@ -20,7 +20,7 @@ fn hits<'a>(doc: &'a Document) -> Vec<Node<'a, 'a>> {
 fn one_hit_target_per_bar_with_the_exact_value() {
     let mut c = bars(15);
     c.bars[2] = Bar {
-        label: "Approvals & <Leave> requests for the whole company".into(),
+        label: "Approvals & <Leave> requests for the whole company, every branch office and all subsidiaries".into(),
         value: 1_234_567,
     };
     let svg = top_blocks_svg(&c);
@@ -28,12 +28,12 @@ fn one_hit_target_per_bar_with_the_exact_value() {
     let root = doc.root_element();
     assert!(
         root.attribute("viewBox")
-            .is_some_and(|v| v.starts_with("0 0 640 "))
+            .is_some_and(|v| v.starts_with("0 0 900 "))
     );
     assert_eq!(root.attribute("role"), Some("group"));
     let hits = hits(&doc);
     assert_eq!(hits.len(), 15);
-    let expected = "Approvals & <Leave> requests for the whole company: PV 1,234,567";
+    let expected = "Approvals & <Leave> requests for the whole company, every branch office and all subsidiaries: PV 1,234,567";
     assert_eq!(hits[2].attribute("aria-label"), Some(expected));
     let title = hits[2]
         .children()

@@ -73,12 +73,13 @@ pub(super) fn write(out: &mut String, layout: &Layout, chart: &TimeSeriesChart, 
     // The shared shapes: a day's column, and the guide line with the value box to
     // its right (`-r`) or, near the right edge, to its left (`-l`). Tips are
     // translated to the guide's x.
-    out.push_str("<g class=\"hits\"><defs>");
+    // Only the columns take the pointer: a visible tip must not cover other days.
+    out.push_str("<g class=\"hits\" pointer-events=\"none\"><defs>");
     let _ = write!(out, "<rect id=\"{id}-c\"");
     attr_num(out, "y", layout.plot_top);
     attr_num(out, "width", layout.column);
     attr_num(out, "height", layout.plot_bottom - layout.plot_top);
-    out.push_str(" fill=\"currentColor\" fill-opacity=\"0\"/>");
+    out.push_str(" fill=\"currentColor\" fill-opacity=\"0\" pointer-events=\"visiblePainted\"/>");
     for (side, box_x) in [("r", GAP), ("l", -GAP - box_width)] {
         let _ = write!(out, "<g id=\"{id}-{side}\"><line class=\"guide\"");
         attr_num(out, "y1", layout.plot_top);

@@ -90,7 +90,7 @@ pub fn time_series_svg(chart: &TimeSeriesChart) -> String {
     } else {
         legend::layout(chart, &groups, WIDTH - 2.0 * MARGIN)
     };
-    let plot_top = MARGIN + legend.height + 24.0;
+    let plot_top = MARGIN + legend.height + 30.0;
     let plot_left = (MARGIN + y_label_width + 8.0).max(40.0);
     let plot_right = WIDTH - MARGIN - 4.0;
     let plot_bottom = plot_top + PLOT_HEIGHT;
@@ -194,17 +194,21 @@ fn write_y_axis(
     ticks: &[u64],
     labels: &[String],
 ) {
-    let muted = format!("fill-opacity=\"{MUTED_OPACITY}\"");
-    push_text(
-        out,
-        MARGIN,
-        layout.plot_top - 12.0,
-        Anchor::Start,
-        &format!("class=\"axis-label\" {muted}"),
-        &chart.y_label,
-    );
+    // No values, no scale: an empty chart has neither ticks nor a caption.
     if ticks.is_empty() {
         return;
+    }
+    let muted = format!("fill-opacity=\"{MUTED_OPACITY}\"");
+    if !chart.y_label.is_empty() {
+        let class = format!("class=\"axis-label\" {muted}");
+        push_text(
+            out,
+            MARGIN,
+            layout.plot_top - 10.0,
+            Anchor::Start,
+            &class,
+            &chart.y_label,
+        );
     }
     let _ = write!(
         out,
