@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::{Group, Layout, WIDTH, day_label};
 use crate::model::TimeSeriesChart;
-use crate::svg::{self, Anchor, attr_num, push_escaped, push_text, text_width};
+use crate::svg::{self, attr_num, push_escaped, text_width};
 
 const LINE_HEIGHT: f32 = 16.0;
 const PAD: f32 = 8.0;
@@ -70,9 +70,9 @@ pub(super) fn write(out: &mut String, layout: &Layout, chart: &TimeSeriesChart, 
     let box_height = lines as f32 * LINE_HEIGHT + PAD;
     let id = &layout.id;
 
-    // The shared shapes: a day's column, and the guide line with the value box to
-    // its right (`-r`) or, near the right edge, to its left (`-l`). Tips are
-    // translated to the guide's x.
+    // The shared shapes: a day's column, and a value box with the guide line to
+    // its left (`-r`: the box is right of the day) or right (`-l`). A tip is
+    // translated to where its text starts, so its lines need no x.
     // Only the columns take the pointer: a visible tip must not cover other days.
     out.push_str("<g class=\"hits\" pointer-events=\"none\"><defs>");
     let _ = write!(out, "<rect id=\"{id}-c\"");
@@ -80,12 +80,14 @@ pub(super) fn write(out: &mut String, layout: &Layout, chart: &TimeSeriesChart, 
     attr_num(out, "width", layout.column);
     attr_num(out, "height", layout.plot_bottom - layout.plot_top);
     out.push_str(" fill=\"currentColor\" fill-opacity=\"0\" pointer-events=\"visiblePainted\"/>");
-    for (side, box_x) in [("r", GAP), ("l", -GAP - box_width)] {
+    for (side, guide_x) in [("r", -GAP - PAD), ("l", box_width - PAD + GAP)] {
         let _ = write!(out, "<g id=\"{id}-{side}\"><line class=\"guide\"");
+        attr_num(out, "x1", guide_x);
+        attr_num(out, "x2", guide_x);
         attr_num(out, "y1", layout.plot_top);
         attr_num(out, "y2", layout.plot_bottom);
         out.push_str(" stroke=\"currentColor\" stroke-opacity=\"0.5\"/><rect class=\"tip-box\"");
-        attr_num(out, "x", box_x);
+        attr_num(out, "x", -PAD);
         attr_num(out, "y", box_top);
         attr_num(out, "width", box_width);
         attr_num(out, "height", box_height);
@@ -106,41 +108,35 @@ pub(super) fn write(out: &mut String, layout: &Layout, chart: &TimeSeriesChart, 
         push_escaped(out, &label);
         let _ = write!(out, "</title><use href=\"#{id}-c\"");
         attr_num(out, "x", x - layout.column / 2.0);
-        out.push_str("/><g class=\"tip\" visibility=\"hidden\" transform=\"translate(");
-        svg::push_num(out, x);
         let right = x + GAP + box_width <= WIDTH - 4.0;
-        let _ = write!(
-            out,
-            ")\"><use href=\"#{id}-{}\"/>",
-            if right { "r" } else { "l" }
-        );
-        let text_x = if right {
-            GAP + PAD
+        let (origin, side) = if right {
+            (x + GAP + PAD, "r")
         } else {
-            -GAP - box_width + PAD
+            (x - GAP - box_width + PAD, "l")
         };
+        out.push_str("/><g class=\"tip\" visibility=\"hidden\" transform=\"translate(");
+        svg::push_num(out, origin);
+        let _ = write!(out, ")\"><use href=\"#{id}-{side}\"/>");
         let mut y = box_top + PAD + 10.0;
+        out.push_str("<text");
+        attr_num(out, "y", y);
         if text.single_line() {
-            out.push_str("<text");
-            attr_num(out, "x", text_x);
-            attr_num(out, "y", y);
             out.push_str("><tspan font-weight=\"600\">");
             push_escaped(out, &text.header);
             out.push_str("</tspan> ");
             push_escaped(out, &text.lines[0]);
             out.push_str("</text>");
         } else {
-            push_text(
-                out,
-                text_x,
-                y,
-                Anchor::Start,
-                "font-weight=\"600\"",
-                &text.header,
-            );
+            out.push_str(" font-weight=\"600\">");
+            push_escaped(out, &text.header);
+            out.push_str("</text>");
             for line in &text.lines {
                 y += LINE_HEIGHT;
-                push_text(out, text_x, y, Anchor::Start, "", line);
+                out.push_str("<text");
+                attr_num(out, "y", y);
+                out.push('>');
+                push_escaped(out, line);
+                out.push_str("</text>");
             }
         }
         out.push_str("</g></g>");
