@@ -1,48 +1,81 @@
-//! The dashboard page and its server function, served by the real server.
+//! The dashboard page and its server functions, served by the real server, checked
+//! against the simulator's ground truth.
 
-use block_insights_tests::{spawn_app, table_rows, testid_text, ungroup};
+use std::collections::BTreeMap;
+
+use block_insights_tests::{spawn_app, table_rows, testid_text, ungroup, TestApp};
+use feishu_sim::AccessRow;
 use serde_json::json;
 
+fn sums(rows: &[AccessRow]) -> (u64, u64) {
+    (rows.iter().map(|r| r.pv).sum(), rows.iter().map(|r| r.uv).sum())
+}
+
+async fn page(app: &TestApp, query: &str) -> String {
+    let response = app.get(&format!("/{query}")).await;
+    assert_eq!(response.status(), 200, "{query}");
+    response.text().await.unwrap()
+}
+
 #[tokio::test]
-async fn the_page_renders_the_range_with_the_simulators_numbers_before_any_javascript() {
+async fn the_overview_renders_the_simulators_numbers_before_any_javascript() {
     let app = spawn_app().await;
     let (from, to) = (app.days_ago(20), app.days_ago(14));
     let truth = app.sim.dataset().ground_truth(from, to, None);
-    assert!(!truth.is_empty());
+    let (pv, uv) = sums(&truth);
+    let html = page(&app, &format!("?from={from}&to={to}&lang=en")).await;
 
-    let response = app.get(&format!("/?from={from}&to={to}")).await;
-    assert_eq!(response.status(), 200);
-    let html = response.text().await.unwrap();
-
-    let rows = table_rows(&html);
-    assert_eq!(rows.len(), truth.len(), "one row per (day, block) with visits");
-    for (row, t) in rows.iter().zip(&truth) {
-        assert_eq!(row[0], t.date.to_string());
-        assert_eq!(row[1], t.block_id);
-        assert_eq!(ungroup(&row[2]), t.pv);
-        assert_eq!(ungroup(&row[3]), t.uv);
-    }
-    let pv: u64 = truth.iter().map(|r| r.pv).sum();
-    let uv: u64 = truth.iter().map(|r| r.uv).sum();
-    assert_eq!(ungroup(&testid_text(&html, "total-pv").unwrap()), pv);
-    assert_eq!(ungroup(&testid_text(&html, "total-uv").unwrap()), uv);
-    // The form keeps the chosen range.
-    assert!(html.contains(&format!("value=\"{from}\"")), "from is kept in the form");
-    // Real Feishu configured: no demo banner.
+    assert_eq!(ungroup(&testid_text(&html, "card-pv-value").unwrap()), pv);
+    assert_eq!(ungroup(&testid_text(&html, "card-uv-sum-value").unwrap()), uv);
+    let blocks: BTreeMap<&str, u64> = truth.iter().fold(BTreeMap::new(), |mut m, r| {
+        *m.entry(r.block_id.as_str()).or_default() += r.pv;
+        m
+    });
+    assert_eq!(
+        ungroup(&testid_text(&html, "card-active-blocks-value").unwrap()),
+        blocks.len() as u64,
+        "active blocks"
+    );
+    // The per-block table: one row per block with visits, largest PV first.
+    let table = &html[html.find("data-testid=\"blocks-table\"").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let rows: Vec<&str> = table.split("data-block=\"").skip(1).map(|s| &s[..s.find('"').unwrap()]).collect();
+    assert_eq!(rows.len(), blocks.len());
+    let top = blocks.iter().max_by_key(|(id, pv)| (**pv, std::cmp::Reverse(**id))).unwrap();
+    assert_eq!(rows[0], *top.0, "sorted by PV, largest first");
+    // The trend's table alternative: one row per day with the day's totals.
+    let trend = &html[html.find("data-testid=\"trend-table\"").unwrap()..];
+    let day_rows = trend[..trend.find("</table>").unwrap()].matches("<tr").count() - 1;
+    assert_eq!(day_rows, 7);
+    assert!(html.contains("<svg"), "the charts are drawn on the server");
+    assert!(html.contains("lang=\"en\""), "the page is English when asked");
     assert!(!html.contains("Demo mode"));
 }
 
 #[tokio::test]
-async fn a_block_filter_shows_only_that_block() {
+async fn a_block_filter_and_a_preset_come_from_the_url() {
     let app = spawn_app().await;
     let block = app.sim.dataset().blocks()[3].id.clone();
-    let (from, to) = (app.days_ago(40), app.days_ago(1));
-    let truth = app.sim.dataset().ground_truth(from, to, Some(&block));
-    let html = app.get(&format!("/?from={from}&to={to}&block={block}")).await.text().await.unwrap();
+    let truth = app.sim.dataset().ground_truth(app.days_ago(6), app.today(), Some(&block));
+    let html = page(&app, &format!("?range=7d&block={block}")).await;
+    assert_eq!(ungroup(&testid_text(&html, "card-pv-value").unwrap()), sums(&truth).0);
+    assert!(html.contains("aria-current=\"page\""), "the active preset is marked");
+}
+
+#[tokio::test]
+async fn the_rows_tab_lists_every_day_and_block_like_the_ground_truth() {
+    let app = spawn_app().await;
+    let (from, to) = (app.days_ago(10), app.days_ago(8));
+    let truth = app.sim.dataset().ground_truth(from, to, None);
+    let html = page(&app, &format!("?from={from}&to={to}&tab=rows")).await;
     let rows = table_rows(&html);
     assert_eq!(rows.len(), truth.len());
-    assert!(rows.iter().all(|r| r[1] == block));
-    assert_eq!(ungroup(&testid_text(&html, "total-pv").unwrap()), truth.iter().map(|r| r.pv).sum::<u64>());
+    for (row, t) in rows.iter().zip(&truth) {
+        assert_eq!(row[0], t.date.to_string());
+        assert!(row[1].starts_with(&t.block_id), "{row:?}");
+        assert_eq!(ungroup(&row[2]), t.pv);
+        assert_eq!(ungroup(&row[3]), t.uv);
+    }
 }
 
 #[tokio::test]
@@ -50,27 +83,24 @@ async fn the_server_function_answers_json_and_refuses_bad_input_with_a_message()
     let app = spawn_app().await;
     let (from, to) = (app.days_ago(10), app.days_ago(8));
     let truth = app.sim.dataset().ground_truth(from, to, None);
-    let response = app
-        .http
-        .post(format!("{}/api/block_access", app.base_url))
-        .json(&json!({ "from": from.to_string(), "to": to.to_string(), "blocks": [] }))
-        .send()
-        .await
-        .unwrap();
+    let call = |from: String, to: String| {
+        app.http.post(format!("{}/api/dashboard", app.base_url)).json(&json!({
+            "params": { "preset": null, "from": from, "to": to, "blocks": [], "sort": { "column": "Pv", "descending": true },
+                        "tab": "Overview", "page": 1, "lang": null },
+            "ticket": null, "refresh": false
+        }))
+    };
+    let response = call(from.to_string(), to.to_string()).send().await.unwrap();
     assert_eq!(response.status(), 200);
-    let report: serde_json::Value = response.json().await.unwrap();
-    assert_eq!(report["rows"].as_array().unwrap().len(), truth.len());
-    assert_eq!(report["totals"]["pv"].as_u64().unwrap(), truth.iter().map(|r| r.pv).sum::<u64>());
-    assert_eq!(report["simulated"], false);
+    let d: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(d["current"]["pv"].as_u64().unwrap(), sums(&truth).0);
+    assert_eq!(d["days"].as_array().unwrap().len(), 3);
+    let previous = app.sim.dataset().ground_truth(app.days_ago(13), app.days_ago(11), None);
+    assert_eq!(d["previous"]["pv"].as_u64().unwrap(), sums(&previous).0, "the previous period of the same length");
+    assert_eq!(d["simulated"], false);
 
-    let response = app
-        .http
-        .post(format!("{}/api/block_access", app.base_url))
-        .json(&json!({ "from": to.to_string(), "to": from.to_string(), "blocks": [] }))
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_server_error() || response.status().is_client_error());
+    let response = call(to.to_string(), from.to_string()).send().await.unwrap();
+    assert!(!response.status().is_success());
     let body = response.text().await.unwrap();
     assert!(body.contains("swap the two dates"), "{body}");
 }
@@ -78,9 +108,79 @@ async fn the_server_function_answers_json_and_refuses_bad_input_with_a_message()
 #[tokio::test]
 async fn bad_input_in_the_url_shows_the_fix_on_the_page() {
     let app = spawn_app().await;
-    let html = app.get("/?from=2024-02-30&to=2024-03-01").await.text().await.unwrap();
-    assert!(html.contains("from=\"2024-02-30\" is not a date") || html.contains("from=&quot;2024-02-30&quot; is not a date"), "{html}");
-    assert!(table_rows(&html).is_empty());
+    let html = page(&app, "?from=2024-02-30&to=2024-03-01&lang=en").await;
+    assert!(
+        html.contains("from=\"2024-02-30\" is not a date") || html.contains("from=&quot;2024-02-30&quot; is not a date"),
+        "{html}"
+    );
+    assert!(html.contains("data-testid=\"error\""));
+    // Unknown parameters (tracking links) are ignored, not refused.
+    let html = page(&app, "?utm_source=portal&lang=en").await;
+    assert!(!html.contains("data-testid=\"error\""));
+}
+
+#[tokio::test]
+async fn names_given_on_the_page_show_in_the_page_and_every_export() {
+    let app = spawn_app().await;
+    let block = app.sim.dataset().blocks()[0].id.clone();
+    // The plain form post that works without JavaScript.
+    let response = app
+        .http
+        .post(format!("{}/api/block_name", app.base_url))
+        .header("referer", format!("{}/", app.base_url))
+        .form(&[("block_id", block.as_str()), ("name", "审批中心"), ("group", "办公")])
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success() || response.status().is_redirection(), "{}", response.status());
+    let (from, to) = (app.days_ago(3), app.days_ago(2));
+    let html = page(&app, &format!("?from={from}&to={to}")).await;
+    assert!(html.contains("审批中心"));
+    let json: serde_json::Value =
+        app.get(&format!("/api/v1/block-access?from_date={from}&to_date={to}&block_id={block}")).await.json().await.unwrap();
+    assert_eq!(json["items"][0]["block_name"], "审批中心");
+    let csv = app.get(&format!("/api/v1/block-access.csv?from_date={from}&to_date={to}&block_id={block}")).await.text().await.unwrap();
+    assert!(csv.contains(&format!("{block},审批中心,")), "{csv}");
+    let svg = app.get(&format!("/export/top-blocks.svg?from={from}&to={to}")).await.text().await.unwrap();
+    assert!(svg.contains("审批中心"));
+    // A name that breaks the rules is refused with what to fix.
+    let response = app
+        .http
+        .post(format!("{}/api/block_name", app.base_url))
+        .header("accept", "application/json")
+        .form(&[("block_id", block.as_str()), ("name", &"x".repeat(81)), ("group", "")])
+        .send()
+        .await
+        .unwrap();
+    assert!(!response.status().is_success());
+}
+
+#[tokio::test]
+async fn language_follows_the_browser_then_the_url_and_is_remembered() {
+    let app = spawn_app().await;
+    let get = |accept: &'static str, query: &'static str| {
+        app.http.get(format!("{}/{query}", app.base_url)).header("accept-language", accept).send()
+    };
+    let zh = get("zh-CN,zh;q=0.9", "").await.unwrap().text().await.unwrap();
+    assert!(zh.contains("lang=\"zh-CN\"") && zh.contains("访问次数"));
+    let en = get("en-US,en;q=0.9", "").await.unwrap().text().await.unwrap();
+    assert!(en.contains("lang=\"en\"") && en.contains("Page views"));
+    let chosen = get("zh-CN", "?lang=en").await.unwrap();
+    let cookie = chosen.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    assert!(cookie.starts_with("lang=en"), "{cookie}");
+    assert!(chosen.text().await.unwrap().contains("Page views"));
+}
+
+#[tokio::test]
+async fn charts_export_as_standalone_svg() {
+    let app = spawn_app().await;
+    let response = app.get("/export/trend.svg?range=14d&lang=en").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "image/svg+xml; charset=utf-8");
+    let svg = response.text().await.unwrap();
+    assert!(svg.contains("xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(!svg.contains("currentColor") && !svg.contains("var(--"), "a file has no page CSS to resolve colours");
+    assert_eq!(app.get("/export/trend.svg?from=2024-13-01&to=2024-01-01").await.status(), 400);
 }
 
 #[tokio::test]
@@ -92,10 +192,9 @@ async fn demo_mode_uses_the_built_in_simulator_and_says_so() {
     let sim = app.simulator().expect("demo mode starts a simulator").clone();
     let url = format!("http://{}", app.addr());
     let handle = tokio::spawn(app.run(std::future::pending()));
-    let (from, to) = (sim.dataset().today() - chrono::Days::new(6), sim.dataset().today());
-    let html = reqwest::get(format!("{url}/?from={from}&to={to}")).await.unwrap().text().await.unwrap();
+    let html = reqwest::get(format!("{url}/?range=7d&lang=en")).await.unwrap().text().await.unwrap();
     assert!(html.contains("Demo mode"), "the page says the data is simulated");
-    let truth = sim.dataset().ground_truth(from, to, None);
-    assert_eq!(table_rows(&html).len(), truth.len());
+    let truth = sim.dataset().ground_truth(sim.dataset().today() - chrono::Days::new(6), sim.dataset().today(), None);
+    assert_eq!(ungroup(&testid_text(&html, "card-pv-value").unwrap()), sums(&truth).0);
     handle.abort();
 }

@@ -1,75 +1,187 @@
 //! Server functions: the browser's way in. Each one parses its input with the same
 //! rules as the HTTP API and asks the access-data service; the Feishu token and client
-//! never leave the server.
+//! never leave the server. The implementations sit in [`ssr`], compiled on the server only.
 
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
-use crate::report::AccessReport;
+use crate::report::{Dashboard, LoadProgress, RowsPage};
+use crate::view::ViewParams;
 
-/// Days shown when the URL names no range: the last week, today included.
-pub const DEFAULT_RANGE_DAYS: u32 = 7;
+/// The overview for the range, blocks and comparisons the URL asks for. `ticket`
+/// names the fetch so that [`fetch_progress`] can report on it; `refresh` fetches
+/// today and yesterday again.
+#[server(endpoint = "dashboard", input = Json)]
+pub async fn load_dashboard(params: ViewParams, ticket: Option<u64>, refresh: bool) -> Result<Dashboard, AppError> {
+    ssr::load_dashboard(params, ticket, refresh).await
+}
 
-/// Page views and distinct users per day and block for a range and an optional block
-/// filter. Dates are `YYYY-MM-DD`; with neither date given, the default range is used.
-#[server(endpoint = "block_access", input = server_fn::codec::Json)]
-pub async fn load_block_access(
-    from: Option<String>,
-    to: Option<String>,
-    blocks: Vec<String>,
-) -> Result<AccessReport, AppError> {
-    ssr::load_block_access(from, to, blocks).await
+/// One page of the rows tab.
+#[server(endpoint = "rows", input = Json)]
+pub async fn load_rows(params: ViewParams) -> Result<RowsPage, AppError> {
+    ssr::load_rows(params).await
+}
+
+/// How far the fetch named `ticket` has come; `None` once it is forgotten.
+#[server(endpoint = "progress", input = Json)]
+pub async fn fetch_progress(ticket: u64) -> Result<Option<LoadProgress>, AppError> {
+    ssr::fetch_progress(ticket).await
+}
+
+/// Names a block (an empty name removes the name). A plain form post works too: the
+/// server then sends the browser back to the page it came from.
+#[server(endpoint = "block_name")]
+pub async fn save_block_name(block_id: String, name: String, group: String) -> Result<(), AppError> {
+    ssr::save_block_name(block_id, name, group).await
 }
 
 #[cfg(feature = "ssr")]
-mod ssr {
-    use access_data::QueryOptions;
-    use domain::{AccessQuery, DateRange, ParamNames};
+pub mod ssr {
+    use std::sync::Arc;
+
+    use access_data::{BlockLabel, QueryOptions, QueryProgress};
+    use domain::{AccessQuery, BlockId, ParamNames};
     use leptos::prelude::use_context;
 
     use crate::error::AppError;
-    use crate::report::{AccessReport, Totals};
+    use crate::report::{BlockName, Dashboard, LoadProgress, PeriodTotals, RowsPage, ROWS_PER_PAGE};
     use crate::state::AppState;
+    use crate::view::{previous_period, year_earlier, ViewParams};
 
-    use super::DEFAULT_RANGE_DAYS;
-
-    fn state() -> Result<AppState, AppError> {
-        use_context::<AppState>().ok_or_else(|| AppError::Internal {
-            message: "the server's state is missing from the request context".into(),
-        })
+    pub(crate) fn state() -> Result<AppState, AppError> {
+        use_context::<AppState>()
+            .ok_or_else(|| AppError::Internal { message: "the server's state is missing from the request context".into() })
     }
 
-    pub(super) async fn load_block_access(
-        from: Option<String>,
-        to: Option<String>,
-        blocks: Vec<String>,
-    ) -> Result<AccessReport, AppError> {
-        let state = state()?;
-        let today = state.view.today();
-        let (from, to) = match (from, to) {
-            (None, None) => {
-                let range = DateRange::ending(today, DEFAULT_RANGE_DAYS);
-                (Some(range.from().to_string()), Some(range.to().to_string()))
+    fn bad_input(error: impl std::fmt::Display) -> AppError {
+        AppError::BadInput { message: error.to_string() }
+    }
+
+    /// The query the URL asks for: custom dates, else a preset (relative to today).
+    pub(crate) fn resolve(params: &ViewParams, state: &AppState) -> Result<AccessQuery, AppError> {
+        let blocks = params.blocks.iter().map(String::as_str);
+        let max = state.view.max_range_days;
+        match params.custom_dates() {
+            Some((from, to)) => AccessQuery::parse(ParamNames::PAGE, from, to, blocks, max),
+            None => {
+                let range = params.preset_or_default().range(state.service.today());
+                let (from, to) = (range.from().to_string(), range.to().to_string());
+                AccessQuery::parse(ParamNames::PAGE, Some(&from), Some(&to), blocks, max)
             }
-            given => given,
-        };
-        let query = AccessQuery::parse(
-            ParamNames::PAGE,
-            from.as_deref(),
-            to.as_deref(),
-            blocks.iter().map(String::as_str),
-            state.view.max_range_days,
-        )
-        .map_err(|e| AppError::BadInput { message: e.to_string() })?;
+        }
+        .map_err(bad_input)
+    }
 
-        let rows = state.service.query(&query, QueryOptions::default()).await?.rows;
-        Ok(AccessReport {
+    fn names(state: &AppState) -> Vec<BlockName> {
+        state
+            .service
+            .labels()
+            .into_values()
+            .map(|l| BlockName { block_id: l.block_id, name: l.name, group: l.group })
+            .collect()
+    }
+
+    fn options(state: &AppState, ticket: Option<u64>, refresh: bool) -> QueryOptions {
+        let progress = ticket.map(|t| {
+            let p = QueryProgress::new();
+            state.progress.get_with(t, Default::default).lock().expect("progress lock").push(p.clone());
+            p
+        });
+        QueryOptions { refresh, progress }
+    }
+
+    pub(super) async fn load_dashboard(params: ViewParams, ticket: Option<u64>, refresh: bool) -> Result<Dashboard, AppError> {
+        build_dashboard(&state()?, params, ticket, refresh).await
+    }
+
+    /// The overview for `params`, with comparisons. Also used by the SVG exports.
+    pub async fn build_dashboard(
+        state: &AppState,
+        params: ViewParams,
+        ticket: Option<u64>,
+        refresh: bool,
+    ) -> Result<Dashboard, AppError> {
+        let query = resolve(&params, state)?;
+        let today = state.service.today();
+        let service = &state.service;
+        let previous = AccessQuery { range: previous_period(query.range), blocks: query.blocks.clone() };
+        let year_ago = AccessQuery { range: year_earlier(query.range), blocks: query.blocks.clone() };
+        let (current_rows, previous_rows, year_rows) = tokio::join!(
+            service.query(&query, options(state, ticket, refresh)),
+            service.query(&previous, options(state, ticket, false)),
+            service.query(&year_ago, options(state, ticket, false)),
+        );
+        let current_rows = current_rows?.rows;
+        // Without a single row a year earlier, Feishu has no data that far back.
+        let year_rows = year_rows?.rows;
+        let aggregates = Dashboard::aggregate(query.range, today, &query.blocks, &current_rows);
+        let current = PeriodTotals::of(query.range, today, &current_rows);
+        let future_days = query.range.len_days() - current.days;
+        Ok(Dashboard {
             range: query.range,
-            blocks: query.blocks,
-            totals: Totals::of(&rows),
-            rows,
-            simulated: state.view.simulated,
+            preset: params.custom_dates().is_none().then(|| params.preset_or_default()),
             today,
+            filter: query.blocks.clone(),
+            days: aggregates.days,
+            future_days,
+            blocks: aggregates.blocks,
+            lines: aggregates.lines,
+            current,
+            previous: Some(PeriodTotals::of(previous.range, today, &previous_rows?.rows)),
+            year_ago: (!year_rows.is_empty()).then(|| PeriodTotals::of(year_ago.range, today, &year_rows)),
+            names: names(state),
+            known_blocks: service.known_blocks(),
+            simulated: state.view.simulated,
         })
     }
+
+    pub(super) async fn load_rows(params: ViewParams) -> Result<RowsPage, AppError> {
+        let state = state()?;
+        let query = resolve(&params, &state)?;
+        let rows = state.service.query(&query, QueryOptions::default()).await?.rows;
+        let total_rows = rows.len();
+        let pages = total_rows.div_ceil(ROWS_PER_PAGE).max(1);
+        let page = params.page.clamp(1, pages);
+        let rows = rows.into_iter().skip((page - 1) * ROWS_PER_PAGE).take(ROWS_PER_PAGE).collect();
+        Ok(RowsPage {
+            range: query.range,
+            today: state.service.today(),
+            rows,
+            page,
+            pages,
+            total_rows,
+            names: names(&state),
+            simulated: state.view.simulated,
+        })
+    }
+
+    pub(super) async fn fetch_progress(ticket: u64) -> Result<Option<LoadProgress>, AppError> {
+        let state = state()?;
+        let Some(list) = state.progress.get(&ticket) else { return Ok(None) };
+        let list = list.lock().expect("progress lock");
+        let mut total = LoadProgress { finished: true, ..LoadProgress::default() };
+        for p in list.iter() {
+            let s = p.snapshot();
+            total.pages_done += s.pages_done;
+            total.pages_estimated += s.pages_estimated;
+            total.finished &= s.finished;
+        }
+        Ok(Some(total))
+    }
+
+    pub(super) async fn save_block_name(block_id: String, name: String, group: String) -> Result<(), AppError> {
+        let state = state()?;
+        let block_id = BlockId::parse(&block_id).map_err(bad_input)?;
+        if name.trim().is_empty() {
+            state.service.remove_label(&block_id).await?;
+            return Ok(());
+        }
+        let group = Some(group).filter(|g| !g.trim().is_empty());
+        state.service.set_label(&BlockLabel { block_id, name, group }).await?;
+        Ok(())
+    }
+
+    /// Progress of the fetches of one page load, by ticket.
+    pub type ProgressRegistry = moka::sync::Cache<u64, Arc<std::sync::Mutex<Vec<Arc<QueryProgress>>>>>;
 }

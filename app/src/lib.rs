@@ -1,31 +1,40 @@
+#![recursion_limit = "512"]
 //! Block Insights' user interface: the HTML shell, the routes, the pages and the server
 //! functions they call. Everything under `#[cfg(feature = "ssr")]` stays on the server;
 //! the browser bundle gets the components and the serialisable report types only.
 
 pub mod api;
+pub mod chart_specs;
+mod components;
 pub mod error;
-mod format;
+pub mod i18n;
+mod locale;
 mod pages;
 pub mod report;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod view;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};
 use leptos_router::{
     components::{Route, Router, Routes},
     SsrMode, StaticSegment,
 };
 
-/// The HTML document around the app, rendered on the server only.
+pub use locale::{use_locale, LocaleScope};
+
+/// The HTML document around the app, rendered on the server only. `<html lang>` is set
+/// by [`LocaleScope`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" href="data:,"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -37,7 +46,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The root component: stylesheet, title and routes.
+/// The root component: stylesheet, language and routes.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -50,13 +59,14 @@ pub fn App() -> impl IntoView {
     });
     view! {
         <Stylesheet id="leptos" href="/pkg/block-insights.css"/>
-        <Title text="Block Insights"/>
         <Router>
-            <Routes fallback=|| view! { <p class="notice">"Page not found."</p> }>
-                // Async: the first paint carries the numbers, so reading works without
-                // JavaScript (a plain form submit re-renders the page on the server).
-                <Route path=StaticSegment("") view=pages::Dashboard ssr=SsrMode::Async/>
-            </Routes>
+            <LocaleScope>
+                <Routes fallback=|| view! { <p class="notice">"404"</p> }>
+                    // Async: the first paint carries the numbers, so reading works without
+                    // JavaScript (plain forms and links re-render the page on the server).
+                    <Route path=StaticSegment("") view=pages::Dashboard ssr=SsrMode::Async/>
+                </Routes>
+            </LocaleScope>
         </Router>
     }
 }

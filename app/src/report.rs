@@ -1,36 +1,222 @@
-//! What a server function sends to the page: serialisable, and free of anything secret.
+//! What the server functions send to the page: aggregates ready to draw, serialisable,
+//! and free of anything secret. Built on the server by [`Dashboard::build`].
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use domain::{AccessRow, BlockId, DateRange};
 use serde::{Deserialize, Serialize};
 
-/// The numbers for one query, ready to draw.
+use crate::view::Preset;
+
+/// Most blocks drawn as their own lines in the trend chart; beyond this the chart
+/// shows totals only (a dozen lines is unreadable).
+pub const MAX_LINES: usize = 8;
+
+/// Everything the overview shows for one range.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct AccessReport {
-    /// The range actually shown (the default range when the URL named none).
+pub struct Dashboard {
     pub range: DateRange,
-    /// The blocks filtered on; empty means all.
-    pub blocks: Vec<BlockId>,
-    /// One row per day and block with visits, by date then block id.
-    pub rows: Vec<AccessRow>,
-    pub totals: Totals,
-    /// True when the numbers come from the built-in Feishu simulator (demo mode).
-    pub simulated: bool,
+    /// The preset the range came from, if any.
+    pub preset: Option<Preset>,
     /// Today in the tenant's time zone: its numbers are still growing.
     pub today: NaiveDate,
+    /// The blocks filtered on; empty means all.
+    pub filter: Vec<BlockId>,
+    /// One entry per day of the range up to today, zeros included.
+    pub days: Vec<DayTotal>,
+    /// Days of the range after today (no numbers yet).
+    pub future_days: u32,
+    /// Every block with visits in the range.
+    pub blocks: Vec<BlockTotal>,
+    /// Daily numbers of each filtered block (at most [`MAX_LINES`]), aligned with `days`.
+    pub lines: Vec<BlockLine>,
+    pub current: PeriodTotals,
+    /// The period of the same length just before.
+    pub previous: Option<PeriodTotals>,
+    /// The same days a year earlier, when Feishu has data for them.
+    pub year_ago: Option<PeriodTotals>,
+    /// Names admins gave blocks.
+    pub names: Vec<BlockName>,
+    /// Every block the dashboard knows of (seen in data or named), for the filter.
+    pub known_blocks: Vec<BlockId>,
+    /// True when the numbers come from the built-in simulator.
+    pub simulated: bool,
 }
 
-/// Sums over the rows of a report.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Totals {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayTotal {
+    pub date: NaiveDate,
     pub pv: u64,
-    /// The sum of daily distinct users. A person who visits on two days counts twice:
-    /// it is not a count of distinct people over the range.
-    pub uv_day_sum: u64,
+    /// Sum over blocks of each block's distinct users that day.
+    pub uv: u64,
 }
 
-impl Totals {
-    pub fn of(rows: &[AccessRow]) -> Self {
-        rows.iter().fold(Totals::default(), |t, r| Totals { pv: t.pv + r.pv, uv_day_sum: t.uv_day_sum + r.uv })
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockTotal {
+    pub block_id: BlockId,
+    pub pv: u64,
+    /// The sum of the block's daily distinct users (not distinct people over the range).
+    pub uv_day_sum: u64,
+    /// Days with at least one visit.
+    pub active_days: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockLine {
+    pub block_id: BlockId,
+    pub pv: Vec<u64>,
+    pub uv: Vec<u64>,
+}
+
+/// Sums over one period, for the summary cards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodTotals {
+    pub range: DateRange,
+    pub pv: u64,
+    pub uv_day_sum: u64,
+    /// Days of the period that have begun (today included).
+    pub days: u32,
+    /// Blocks with at least one visit.
+    pub active_blocks: u32,
+}
+
+impl PeriodTotals {
+    /// Sums `rows` over the days of `range` up to `today`.
+    pub fn of(range: DateRange, today: NaiveDate, rows: &[AccessRow]) -> Self {
+        let days = range.days().filter(|d| *d <= today).count() as u32;
+        let active: BTreeSet<&BlockId> = rows.iter().filter(|r| r.pv > 0).map(|r| &r.block_id).collect();
+        PeriodTotals {
+            range,
+            pv: rows.iter().map(|r| r.pv).sum(),
+            uv_day_sum: rows.iter().map(|r| r.uv).sum(),
+            days,
+            active_blocks: active.len() as u32,
+        }
+    }
+
+    pub fn avg_daily_uv(&self) -> f64 {
+        if self.days == 0 { 0.0 } else { self.uv_day_sum as f64 / f64::from(self.days) }
+    }
+
+    pub fn pv_per_uv(&self) -> f64 {
+        if self.uv_day_sum == 0 { 0.0 } else { self.pv as f64 / self.uv_day_sum as f64 }
+    }
+}
+
+/// A name an admin gave a block.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockName {
+    pub block_id: BlockId,
+    pub name: String,
+    pub group: Option<String>,
+}
+
+/// The rows tab: every (day, block) with visits, one page at a time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RowsPage {
+    pub range: DateRange,
+    pub today: NaiveDate,
+    pub rows: Vec<AccessRow>,
+    /// From 1.
+    pub page: usize,
+    pub pages: usize,
+    pub total_rows: usize,
+    pub names: Vec<BlockName>,
+    pub simulated: bool,
+}
+
+/// Rows per page of the rows tab.
+pub const ROWS_PER_PAGE: usize = 500;
+
+/// Progress of a long fetch, for the progress bar.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoadProgress {
+    pub pages_done: u64,
+    pub pages_estimated: u64,
+    pub finished: bool,
+}
+
+impl Dashboard {
+    /// Aggregates the rows of `range` (already filtered to `filter`).
+    pub fn aggregate(range: DateRange, today: NaiveDate, filter: &[BlockId], rows: &[AccessRow]) -> Aggregates {
+        let days: Vec<NaiveDate> = range.days().filter(|d| *d <= today).collect();
+        let index: BTreeMap<NaiveDate, usize> = days.iter().enumerate().map(|(i, d)| (*d, i)).collect();
+        let mut totals: Vec<DayTotal> = days.iter().map(|d| DayTotal { date: *d, pv: 0, uv: 0 }).collect();
+        let mut blocks: BTreeMap<&BlockId, BlockTotal> = BTreeMap::new();
+        let drawn: Vec<&BlockId> = if filter.len() <= MAX_LINES { filter.iter().collect() } else { Vec::new() };
+        let mut lines: Vec<BlockLine> = drawn
+            .iter()
+            .map(|id| BlockLine { block_id: (*id).clone(), pv: vec![0; days.len()], uv: vec![0; days.len()] })
+            .collect();
+        for row in rows {
+            let Some(&i) = index.get(&row.date) else { continue };
+            totals[i].pv += row.pv;
+            totals[i].uv += row.uv;
+            let block = blocks.entry(&row.block_id).or_insert_with(|| BlockTotal {
+                block_id: row.block_id.clone(),
+                pv: 0,
+                uv_day_sum: 0,
+                active_days: 0,
+            });
+            block.pv += row.pv;
+            block.uv_day_sum += row.uv;
+            block.active_days += u32::from(row.pv > 0);
+            if let Some(line) = lines.iter_mut().find(|l| l.block_id == row.block_id) {
+                line.pv[i] += row.pv;
+                line.uv[i] += row.uv;
+            }
+        }
+        Aggregates { days: totals, blocks: blocks.into_values().collect(), lines }
+    }
+
+    /// The name of `id`, if an admin gave it one.
+    pub fn name_of(&self, id: &BlockId) -> Option<&BlockName> {
+        self.names.iter().find(|n| &n.block_id == id)
+    }
+}
+
+/// The per-day, per-block and per-line sums of a range.
+pub struct Aggregates {
+    pub days: Vec<DayTotal>,
+    pub blocks: Vec<BlockTotal>,
+    pub lines: Vec<BlockLine>,
+}
+
+/// How a block is shown: its name, else its id.
+pub fn display_name(names: &[BlockName], id: &BlockId) -> String {
+    names.iter().find(|n| &n.block_id == id).map_or_else(|| id.to_string(), |n| n.name.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        domain::parse_date(s).unwrap()
+    }
+
+    fn row(date: &str, id: &str, pv: u64, uv: u64) -> AccessRow {
+        AccessRow { date: d(date), block_id: BlockId::parse(id).unwrap(), pv, uv }
+    }
+
+    #[test]
+    fn aggregates_days_blocks_and_lines() {
+        let range = DateRange::new(d("2024-03-01"), d("2024-03-05")).unwrap();
+        let today = d("2024-03-04");
+        let rows = [row("2024-03-01", "1", 10, 4), row("2024-03-01", "2", 5, 5), row("2024-03-03", "1", 7, 3)];
+        let filter = [BlockId::parse("1").unwrap()];
+        let a = Dashboard::aggregate(range, today, &filter, &rows);
+        assert_eq!(a.days.len(), 4, "days after today are left out");
+        assert_eq!(a.days[0], DayTotal { date: d("2024-03-01"), pv: 15, uv: 9 });
+        assert_eq!(a.days[1].pv, 0, "a day without visits is a zero, not a gap");
+        assert_eq!(a.blocks.len(), 2);
+        assert_eq!(a.blocks[0].pv, 17);
+        assert_eq!(a.blocks[0].active_days, 2);
+        assert_eq!(a.lines.len(), 1);
+        assert_eq!(a.lines[0].pv, vec![10, 0, 7, 0]);
+        let t = PeriodTotals::of(range, today, &rows);
+        assert_eq!((t.pv, t.uv_day_sum, t.days, t.active_blocks), (22, 12, 4, 2));
+        assert!((t.avg_daily_uv() - 3.0).abs() < 1e-9);
     }
 }

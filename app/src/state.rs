@@ -1,12 +1,14 @@
 //! Server state, built once at start-up and handed to server functions as context.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use access_data::AccessService;
 use axum::extract::FromRef;
-use chrono::NaiveDate;
 use chrono_tz::Tz;
 use leptos::prelude::LeptosOptions;
+
+use crate::api::ssr::ProgressRegistry;
 
 /// Everything a request handler or server function needs. Cheap to clone.
 #[derive(Clone, FromRef)]
@@ -17,6 +19,19 @@ pub struct AppState {
     pub service: Arc<AccessService>,
     /// Settings that shape what the pages show.
     pub view: Arc<ViewSettings>,
+    /// Progress of running page loads, by the ticket the browser chose.
+    pub progress: ProgressRegistry,
+}
+
+impl AppState {
+    pub fn new(leptos_options: LeptosOptions, service: Arc<AccessService>, view: ViewSettings) -> Self {
+        Self {
+            leptos_options,
+            service,
+            view: Arc::new(view),
+            progress: ProgressRegistry::builder().max_capacity(10_000).time_to_live(Duration::from_secs(600)).build(),
+        }
+    }
 }
 
 /// Settings the pages and the API read; fixed at start-up.
@@ -28,11 +43,4 @@ pub struct ViewSettings {
     pub max_range_days: u32,
     /// True when the data comes from the built-in simulator rather than Feishu.
     pub simulated: bool,
-}
-
-impl ViewSettings {
-    /// Today's date in the tenant's time zone.
-    pub fn today(&self) -> NaiveDate {
-        chrono::Utc::now().with_timezone(&self.timezone).date_naive()
-    }
 }

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod config;
+pub mod export;
 pub mod startup;
 pub mod telemetry;
 

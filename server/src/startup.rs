@@ -90,15 +90,15 @@ impl Application {
         };
         let service = AccessService::new(client, store.clone(), service_config).await.map_err(StartupError::Service)?;
 
-        let state = AppState {
-            leptos_options: leptos_options.clone(),
-            service: Arc::new(service),
-            view: Arc::new(ViewSettings {
+        let state = AppState::new(
+            leptos_options.clone(),
+            Arc::new(service),
+            ViewSettings {
                 timezone: config.timezone,
                 max_range_days: config.max_range_days,
                 simulated: simulator.is_some(),
-            }),
-        };
+            },
+        );
         let router = router(state);
 
         let requested = leptos_options.site_addr;
@@ -138,6 +138,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     Router::new()
         .merge(crate::api::routes())
+        .merge(crate::export::routes())
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

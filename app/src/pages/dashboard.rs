@@ -1,166 +1,105 @@
-//! The dashboard page: a range form, then the numbers for that range.
+//! The dashboard page: controls, then the overview or the rows of the chosen range.
+//! Every choice lives in the URL; the page reads it, asks the server, and draws.
 
 use leptos::prelude::*;
-use leptos_router::components::Form;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::use_location;
 
-use crate::api::load_block_access;
-use crate::error::AppError;
-use crate::format::grouped;
-use crate::report::AccessReport;
+use crate::api::{load_dashboard, load_rows, SaveBlockName};
+use crate::components::{
+    BlockNames, BlocksTable, Cards, Controls, ErrorNotice, ExportLinks, Header, ProgressBar, RowsTable, Shortcuts, TopBlocks,
+    Trend,
+};
+use crate::locale::use_locale;
+use crate::view::{Tab, ViewParams};
 
-/// What the URL asks for, before the server has checked it.
-#[derive(Clone, Debug, PartialEq, Default)]
-struct UrlChoice {
-    from: Option<String>,
-    to: Option<String>,
-    blocks: Vec<String>,
+/// The view parameters of the current URL, reactive.
+pub fn use_view_params() -> Memo<ViewParams> {
+    let location = use_location();
+    Memo::new(move |_| {
+        let search = location.search.get();
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(search.trim_start_matches('?').as_bytes()).into_owned().collect();
+        ViewParams::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    })
 }
 
-/// The dashboard: works as a plain HTML form before hydration (GET to the same page)
-/// and as client-side navigation after it.
+/// A fresh ticket naming one fetch, so that its progress can be asked for. Only the
+/// browser polls progress; the server renders with the numbers already there.
+fn new_ticket() -> Option<u64> {
+    #[cfg(feature = "hydrate")]
+    {
+        Some((js_sys::Math::random() * 9_007_199_254_740_991.0) as u64)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        None
+    }
+}
+
 #[component]
 pub fn Dashboard() -> impl IntoView {
-    let query = use_query_map();
-    let choice = Memo::new(move |_| {
-        let q = query.read();
-        UrlChoice {
-            from: q.get("from").filter(|s| !s.is_empty()),
-            to: q.get("to").filter(|s| !s.is_empty()),
-            blocks: q.get_all("block").unwrap_or_default().into_iter().filter(|s| !s.trim().is_empty()).collect(),
-        }
+    let locale = use_locale();
+    let params = use_view_params();
+    let save_name = ServerAction::<SaveBlockName>::new();
+    let reload = RwSignal::new(0u32);
+    let refresh_next = StoredValue::new(false);
+    let ticket = RwSignal::new(None::<u64>);
+    let pending = RwSignal::new(false);
+
+    let overview = Resource::new(
+        move || (params.get(), reload.get(), save_name.version().get()),
+        move |(p, _, _)| {
+            let refresh = std::mem::take(&mut *refresh_next.write_value());
+            let t = new_ticket();
+            ticket.set(t);
+            async move { if p.tab == Tab::Overview { Some(load_dashboard(p, t, refresh).await) } else { None } }
+        },
+    );
+    let rows = Resource::new(
+        move || (params.get(), save_name.version().get()),
+        |(p, _)| async move { if p.tab == Tab::Rows { Some(load_rows(p).await) } else { None } },
+    );
+    let on_refresh = Callback::new(move |()| {
+        refresh_next.set_value(true);
+        reload.update(|n| *n += 1);
     });
-    let report = Resource::new(move || choice.get(), |c| load_block_access(c.from, c.to, c.blocks));
 
     view! {
-        <header class="topbar">
-            <h1>"Block Insights"</h1>
-            <p class="tagline">"Page views and users of your Feishu workplace blocks"</p>
-        </header>
-        <main class="dashboard">
-            <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    let result = report.await;
-                    let c = choice.get_untracked();
-                    match result {
-                        Ok(r) => {
-                            let from = r.range.from().to_string();
-                            let to = r.range.to().to_string();
-                            let block = r.blocks.first().map(ToString::to_string).unwrap_or_default();
-                            view! {
-                                <RangeForm from to block/>
-                                <ReportView report=r/>
+        <Header params/>
+        <main class="dashboard" aria-busy=move || pending.get().to_string()>
+            <ProgressBar pending ticket/>
+            <Transition
+                fallback=move || view! { <p class="loading" role="status">{locale.get().t().loading}</p> }
+                set_pending=pending
+            >
+                <div class="content" class:stale=move || pending.get()>
+                    {move || Suspend::new(async move {
+                        let p = params.get_untracked();
+                        match (overview.await, rows.await) {
+                            (Some(Ok(d)), _) => {
+                                let d = StoredValue::new(d);
+                                view! {
+                                    <Controls params dashboard=d on_refresh/>
+                                    <Cards dashboard=d/>
+                                    <Trend dashboard=d/>
+                                    <div class="two-col">
+                                        <TopBlocks dashboard=d/>
+                                        <BlocksTable dashboard=d params/>
+                                    </div>
+                                    <ExportLinks dashboard=d params/>
+                                    <BlockNames dashboard=d action=save_name/>
+                                    <Shortcuts dashboard=d params/>
+                                }
+                                    .into_any()
                             }
-                            .into_any()
+                            (_, Some(Ok(page))) => view! { <RowsTable page params/> }.into_any(),
+                            (Some(Err(e)), _) | (_, Some(Err(e))) => {
+                                view! { <ErrorNotice error=e params=p/> }.into_any()
+                            }
+                            (None, None) => ().into_any(),
                         }
-                        Err(e) => view! {
-                            <RangeForm
-                                from=c.from.unwrap_or_default()
-                                to=c.to.unwrap_or_default()
-                                block=c.blocks.first().cloned().unwrap_or_default()
-                            />
-                            <ErrorNotice error=e/>
-                        }
-                        .into_any(),
-                    }
-                })}
-            </Suspense>
+                    })}
+                </div>
+            </Transition>
         </main>
-    }
-}
-
-/// The range and block form. A GET form: its fields become the URL's query string.
-#[component]
-fn RangeForm(from: String, to: String, block: String) -> impl IntoView {
-    view! {
-        <Form method="GET" action="" attr:class="range-form" attr:aria-label="Date range and block">
-            <label>
-                "From"
-                <input type="date" name="from" value=from required/>
-            </label>
-            <label>
-                "To"
-                <input type="date" name="to" value=to required/>
-            </label>
-            <label>
-                "Block id (optional)"
-                <input
-                    type="text"
-                    name="block"
-                    value=block
-                    inputmode="numeric"
-                    pattern="[0-9]*"
-                    placeholder="all blocks"
-                    autocomplete="off"
-                />
-            </label>
-            <button type="submit">"Show"</button>
-        </Form>
-    }
-}
-
-#[component]
-fn ErrorNotice(error: AppError) -> impl IntoView {
-    let advice = error.advice().map(str::to_owned);
-    view! {
-        <div class="error" role="alert">
-            <p class="error-message">{error.to_string()}</p>
-            {advice.map(|a| view! { <p class="error-advice">{a}</p> })}
-        </div>
-    }
-}
-
-#[component]
-fn ReportView(report: AccessReport) -> impl IntoView {
-    let simulated = report.simulated.then(|| {
-        view! {
-            <p class="demo-banner" role="note">
-                "Demo mode: these numbers come from the built-in Feishu simulator, not from your tenant. "
-                "Set FEISHU_APP_ID and FEISHU_APP_SECRET to see real data."
-            </p>
-        }
-    });
-    let today = report.today;
-    let rows = report
-        .rows
-        .into_iter()
-        .map(|r| {
-            let is_today = r.date == today;
-            view! {
-                <tr class:incomplete=is_today>
-                    <td>{r.date.to_string()}{is_today.then_some(" (today, incomplete)")}</td>
-                    <td class="id">{r.block_id.to_string()}</td>
-                    <td class="num">{grouped(r.pv)}</td>
-                    <td class="num">{grouped(r.uv)}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    let count = report.totals;
-    view! {
-        {simulated}
-        <section class="totals" aria-label="Totals">
-            <div class="card">
-                <span class="card-label">"Page views"</span>
-                <span class="card-value" data-testid="total-pv">{grouped(count.pv)}</span>
-            </div>
-            <div class="card">
-                <span class="card-label">"Sum of daily users"</span>
-                <span class="card-value" data-testid="total-uv">{grouped(count.uv_day_sum)}</span>
-                <span class="card-hint">"Distinct users do not add up across days."</span>
-            </div>
-        </section>
-        <table class="rows" data-testid="rows">
-            <caption>{format!("Visits per day and block, {}", report.range)}</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Date"</th>
-                    <th scope="col">"Block id"</th>
-                    <th scope="col" class="num">"PV"</th>
-                    <th scope="col" class="num">"UV"</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
     }
 }

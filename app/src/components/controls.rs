@@ -1,0 +1,202 @@
+use leptos::prelude::*;
+use leptos_router::components::Form;
+
+use super::href;
+use crate::locale::use_locale;
+use crate::report::{display_name, Dashboard};
+use crate::view::{next_period, previous_period, Preset, Sort, Tab, ViewParams};
+
+/// Range presets, previous/next period, custom dates, the block filter, refresh and
+/// the tabs. Links and GET forms: all of it works before hydration.
+#[component]
+pub fn Controls(params: Memo<ViewParams>, dashboard: StoredValue<Dashboard>, on_refresh: Callback<()>) -> impl IntoView {
+    let locale = use_locale();
+    let d = dashboard.get_value();
+    let p = params.get_untracked();
+    let t = move || locale.get().t();
+    let active = d.preset;
+    let presets = Preset::ALL
+        .into_iter()
+        .map(|preset| {
+            let link = href(p.with_preset(preset).to_query());
+            view! {
+                <a
+                    href=link
+                    class="preset"
+                    aria-current=(active == Some(preset)).then_some("page")
+                    aria-keyshortcuts=preset.shortcut().to_string()
+                >
+                    {move || preset.label(t())}
+                </a>
+            }
+        })
+        .collect_view();
+    let prev = href(p.with_range(previous_period(d.range)).to_query());
+    let next = href(p.with_range(next_period(d.range)).to_query());
+    let range_text = move || locale.get().range(d.range.from(), d.range.to());
+    let includes_today = d.range.contains(d.today);
+    let simulated = d.simulated;
+
+    view! {
+        {simulated.then(|| view! { <p class="demo-banner" role="note" data-testid="demo-banner">{move || t().demo_banner}</p> })}
+        <section class="controls" aria-label=move || t().presets_label>
+            <div class="range-row">
+                <h2 class="range-title" data-testid="range-title">{range_text}</h2>
+                {includes_today.then(|| view! { <span class="badge incomplete-badge">{move || t().today_incomplete}</span> })}
+                <span class="period-step">
+                    <a href=prev rel="prev" aria-keyshortcuts="ArrowLeft" data-testid="previous-period">
+                        "← " {move || t().previous_period}
+                    </a>
+                    <a href=next rel="next" aria-keyshortcuts="ArrowRight" data-testid="next-period">
+                        {move || t().next_period} " →"
+                    </a>
+                </span>
+                <button type="button" class="secondary js-only" title=move || t().refresh_hint on:click=move |_| on_refresh.run(())>
+                    {move || t().refresh}
+                </button>
+            </div>
+            <nav class="presets" aria-label=move || t().presets_label>{presets}</nav>
+            <div class="filters">
+                <CustomRange params dashboard/>
+                <BlockFilter params dashboard/>
+            </div>
+            <nav class="tabs" aria-label="tabs">
+                <a href=href(p.with_tab(Tab::Overview).to_query()) aria-current=(p.tab == Tab::Overview).then_some("page")>
+                    {move || t().view_overview}
+                </a>
+                <a href=href(p.with_tab(Tab::Rows).to_query()) aria-current=(p.tab == Tab::Rows).then_some("page")>
+                    {move || t().view_rows}
+                </a>
+            </nav>
+        </section>
+    }
+}
+
+/// Hidden fields that carry the rest of the view through a GET form.
+fn kept_fields(p: &ViewParams, keep_range: bool, keep_blocks: bool) -> impl IntoView + use<> {
+    let mut fields: Vec<(&'static str, String)> = Vec::new();
+    if keep_range {
+        match (&p.from, &p.to) {
+            (None, None) => fields.extend(p.preset.map(|x| ("range", x.code().to_owned()))),
+            (from, to) => {
+                fields.push(("from", from.clone().unwrap_or_default()));
+                fields.push(("to", to.clone().unwrap_or_default()));
+            }
+        }
+    }
+    if keep_blocks {
+        fields.extend(p.blocks.iter().map(|b| ("block", b.clone())));
+    }
+    if p.sort != Sort::default() {
+        fields.push(("sort", p.sort.code()));
+    }
+    if p.tab == Tab::Rows {
+        fields.push(("tab", "rows".to_owned()));
+    }
+    if let Some(lang) = p.lang {
+        fields.push(("lang", lang.code().to_owned()));
+    }
+    fields.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value/> }).collect_view()
+}
+
+#[component]
+fn CustomRange(params: Memo<ViewParams>, dashboard: StoredValue<Dashboard>) -> impl IntoView {
+    let locale = use_locale();
+    let t = move || locale.get().t();
+    let d = dashboard.get_value();
+    let p = params.get_untracked();
+    view! {
+        <Form method="GET" action="" attr:class="custom-range" attr:data-testid="custom-range">
+            {kept_fields(&p, false, true)}
+            <label>
+                {move || t().from}
+                <input type="date" name="from" id="range-from" value=d.range.from().to_string() required/>
+            </label>
+            <label>
+                {move || t().to}
+                <input type="date" name="to" value=d.range.to().to_string() required/>
+            </label>
+            <button type="submit">{move || t().apply}</button>
+        </Form>
+    }
+}
+
+/// Multi-select of blocks, searchable by name or id; "all blocks" when none is ticked.
+#[component]
+fn BlockFilter(params: Memo<ViewParams>, dashboard: StoredValue<Dashboard>) -> impl IntoView {
+    let locale = use_locale();
+    let t = move || locale.get().t();
+    let d = dashboard.get_value();
+    let p = params.get_untracked();
+    let search = RwSignal::new(String::new());
+    let selected: Vec<String> = d.filter.iter().map(ToString::to_string).collect();
+    let summary = {
+        let n = selected.len();
+        move || if n == 0 { t().all_blocks.to_owned() } else { (t().n_blocks)(n) }
+    };
+    let mut ids = d.known_blocks.clone();
+    for f in &d.filter {
+        if !ids.contains(f) {
+            ids.push(f.clone());
+        }
+    }
+    // Named blocks first, by group then name; then the rest by id.
+    let mut options: Vec<(String, String, Option<String>)> = ids
+        .iter()
+        .map(|id| {
+            let name = d.name_of(id);
+            (id.to_string(), display_name(&d.names, id), name.and_then(|n| n.group.clone()))
+        })
+        .collect();
+    options.sort_by(|a, b| {
+        let named = |o: &(String, String, Option<String>)| o.0 == o.1;
+        named(a).cmp(&named(b)).then_with(|| a.2.cmp(&b.2)).then_with(|| a.1.cmp(&b.1))
+    });
+    let total = options.len();
+    let items = options
+        .into_iter()
+        .map(|(id, name, group)| {
+            let checked = selected.contains(&id);
+            let haystack = format!("{} {} {}", name.to_lowercase(), id, group.clone().unwrap_or_default().to_lowercase());
+            let visible = move || {
+                let q = search.get().trim().to_lowercase();
+                q.is_empty() || haystack.contains(&q)
+            };
+            let shows_id = name != id;
+            view! {
+                <li class:hidden=move || !visible()>
+                    <label>
+                        <input type="checkbox" name="block" value=id.clone() checked=checked/>
+                        <span class="block-name">{name}</span>
+                        {shows_id.then(|| view! { <span class="block-id">{id.clone()}</span> })}
+                        {group.map(|g| view! { <span class="badge">{g}</span> })}
+                    </label>
+                </li>
+            }
+        })
+        .collect_view();
+    let clear = href(p.with_blocks(Vec::new()).to_query());
+    view! {
+        <details class="block-filter" data-testid="block-filter">
+            <summary>{move || t().blocks_label} ": " {summary}</summary>
+            <Form method="GET" action="">
+                {kept_fields(&p, true, false)}
+                <input
+                    type="search"
+                    id="block-search"
+                    class="js-only"
+                    placeholder=move || t().search_blocks
+                    aria-label=move || t().search_blocks
+                    aria-keyshortcuts="/"
+                    on:input=move |ev| search.set(event_target_value(&ev))
+                    prop:value=move || search.get()
+                />
+                <ul class="block-options" role="list" data-total=total>{items}</ul>
+                <div class="filter-actions">
+                    <button type="submit">{move || t().apply}</button>
+                    <a href=clear>{move || t().clear_filter}</a>
+                </div>
+            </Form>
+        </details>
+    }
+}

@@ -1,0 +1,28 @@
+//! The parts of the dashboard page.
+
+mod cards;
+mod charts;
+mod controls;
+mod export;
+mod feedback;
+mod header;
+mod names;
+mod rows;
+mod shortcuts;
+mod table;
+
+pub use cards::Cards;
+pub use charts::{TopBlocks, Trend};
+pub use controls::Controls;
+pub use export::ExportLinks;
+pub use feedback::{ErrorNotice, ProgressBar};
+pub use header::Header;
+pub use names::BlockNames;
+pub use rows::RowsTable;
+pub use shortcuts::Shortcuts;
+pub use table::BlocksTable;
+
+/// `?a=b` as a link to the dashboard (`/` when there is no query).
+pub(crate) fn href(query: String) -> String {
+    if query.is_empty() { "/".to_owned() } else { format!("/{query}") }
+}

@@ -1,0 +1,60 @@
+use leptos::prelude::*;
+
+use crate::api::SaveBlockName;
+use crate::locale::use_locale;
+use crate::report::Dashboard;
+
+/// Naming blocks: Feishu reports ids only. One small form per block; a plain form post
+/// without JavaScript, an in-page save with it.
+#[component]
+pub fn BlockNames(dashboard: StoredValue<Dashboard>, action: ServerAction<SaveBlockName>) -> impl IntoView {
+    let locale = use_locale();
+    let t = move || locale.get().t();
+    let d = dashboard.get_value();
+    let error = move || {
+        action.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })
+    };
+    let forms = d
+        .known_blocks
+        .iter()
+        .map(|id| {
+            let current = d.name_of(id).cloned();
+            let name = current.as_ref().map(|n| n.name.clone()).unwrap_or_default();
+            let group = current.as_ref().and_then(|n| n.group.clone()).unwrap_or_default();
+            let id = id.to_string();
+            let (form_id, code_id) = (id.clone(), id.clone());
+            let input_id = format!("name-{id}");
+            let group_id = format!("group-{id}");
+            view! {
+                <li>
+                    <ActionForm action attr:class="name-form" attr:data-block=form_id>
+                        <input type="hidden" name="block_id" value=id/>
+                        <code class="block-id">{code_id}</code>
+                        <label for=input_id.clone() class="sr-only">{move || t().name}</label>
+                        <input
+                            id=input_id
+                            type="text"
+                            name="name"
+                            value=name
+                            maxlength="80"
+                            placeholder=move || t().unnamed
+                        />
+                        <label for=group_id.clone() class="sr-only">{move || t().group}</label>
+                        <input id=group_id type="text" name="group" value=group maxlength="80" placeholder=move || t().group/>
+                        <button type="submit" class="secondary">{move || t().save}</button>
+                    </ActionForm>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="panel names" data-testid="block-names">
+            <summary>
+                <h2>{move || t().names_title}</h2>
+            </summary>
+            <p class="hint">{move || t().names_hint}</p>
+            {error}
+            <ul class="name-list" role="list">{forms}</ul>
+        </details>
+    }
+}

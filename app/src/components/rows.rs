@@ -1,0 +1,66 @@
+use leptos::prelude::*;
+
+use super::href;
+use crate::i18n::grouped;
+use crate::locale::use_locale;
+use crate::report::{display_name, RowsPage};
+use crate::view::{Tab, ViewParams};
+
+/// The rows tab: every day and block with visits, a page at a time.
+#[component]
+pub fn RowsTable(page: RowsPage, params: Memo<ViewParams>) -> impl IntoView {
+    let locale = use_locale();
+    let t = move || locale.get().t();
+    let p = params.get_untracked();
+    let today = page.today;
+    let rows = page
+        .rows
+        .iter()
+        .map(|r| {
+            let date = r.date;
+            let name = display_name(&page.names, &r.block_id);
+            let id = r.block_id.to_string();
+            let shows_id = name != id;
+            view! {
+                <tr class:incomplete=date == today>
+                    <td>{date.to_string()}</td>
+                    <td>{name} {shows_id.then(|| view! { <span class="block-id">{id.clone()}</span> })}</td>
+                    <td class="num">{grouped(r.pv)}</td>
+                    <td class="num">{grouped(r.uv)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let range = page.range;
+    let (current, pages) = (page.page, page.pages);
+    let prev = (current > 1).then(|| href(p.with_page(current - 1).to_query()));
+    let next = (current < pages).then(|| href(p.with_page(current + 1).to_query()));
+    let overview = href(p.with_tab(Tab::Overview).to_query());
+    view! {
+        {page.simulated.then(|| view! { <p class="demo-banner" role="note">{move || t().demo_banner}</p> })}
+        <nav class="tabs" aria-label="tabs">
+            <a href=overview>{move || t().view_overview}</a>
+            <a href="" aria-current="page">{move || t().view_rows}</a>
+        </nav>
+        <section class="panel">
+            <h2>{move || { let l = locale.get(); (l.t().rows_title)(&l.range(range.from(), range.to())) }}</h2>
+            {(pages > 1).then(|| view! { <p class="hint">{move || t().rows_truncated}</p> })}
+            <table class="rows" data-testid="rows">
+                <thead>
+                    <tr>
+                        <th scope="col">{move || t().date}</th>
+                        <th scope="col">{move || t().block}</th>
+                        <th scope="col" class="num">{move || t().pv}</th>
+                        <th scope="col" class="num">{move || t().uv}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <nav class="pager" aria-label="pages">
+                {prev.map(|h| view! { <a href=h rel="prev">{move || t().page_prev}</a> })}
+                <span>{move || (t().rows_page)(current, pages)} " · " {grouped(page.total_rows as u64)}</span>
+                {next.map(|h| view! { <a href=h rel="next">{move || t().page_next}</a> })}
+            </nav>
+        </section>
+    }
+}

@@ -1,0 +1,440 @@
+//! Chinese and English. A typed catalogue: every locale must fill every field, so a
+//! missing translation is a compile error, and the whole table costs a few kilobytes of
+//! WASM. Digit grouping is the same in both locales (`1,234,567`); dates differ.
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use serde::{Deserialize, Serialize};
+
+/// A language the dashboard speaks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Locale {
+    /// 简体中文 — the default: the product is for Feishu admins.
+    #[default]
+    Zh,
+    En,
+}
+
+impl Locale {
+    pub const ALL: [Locale; 2] = [Locale::Zh, Locale::En];
+
+    /// The value of the `lang` URL parameter and cookie.
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::Zh => "zh",
+            Locale::En => "en",
+        }
+    }
+
+    /// The `lang` attribute of the page.
+    pub fn html_lang(self) -> &'static str {
+        match self {
+            Locale::Zh => "zh-CN",
+            Locale::En => "en",
+        }
+    }
+
+    /// The language's own name, for the switcher.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Locale::Zh => "中文",
+            Locale::En => "English",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Locale> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "zh" | "zh-cn" | "zh-hans" => Some(Locale::Zh),
+            "en" | "en-us" | "en-gb" => Some(Locale::En),
+            _ => None,
+        }
+    }
+
+    /// The locale for a browser's `Accept-Language`: Chinese for Chinese browsers,
+    /// English for the rest, Chinese when the browser says nothing.
+    #[cfg(feature = "ssr")]
+    pub fn negotiate(accept_language: Option<&str>) -> Locale {
+        let Some(header) = accept_language.filter(|h| !h.trim().is_empty()) else { return Locale::Zh };
+        match accept_language::parse(header).first() {
+            Some(first) if first.to_ascii_lowercase().starts_with("zh") => Locale::Zh,
+            Some(_) => Locale::En,
+            None => Locale::Zh,
+        }
+    }
+
+    pub fn t(self) -> &'static Messages {
+        match self {
+            Locale::Zh => &ZH,
+            Locale::En => &EN,
+        }
+    }
+
+    /// A day in full: `2024年3月5日 周二` / `Tue, Mar 5, 2024`.
+    pub fn long_date(self, day: NaiveDate) -> String {
+        match self {
+            Locale::Zh => format!("{}年{}月{}日 {}", day.year(), day.month(), day.day(), self.weekday(day.weekday())),
+            Locale::En => format!("{}, {} {}, {}", self.weekday(day.weekday()), MONTHS_EN[day.month0() as usize], day.day(), day.year()),
+        }
+    }
+
+    /// A day on an axis: `3月5日` / `Mar 5`.
+    pub fn short_date(self, day: NaiveDate) -> String {
+        match self {
+            Locale::Zh => format!("{}月{}日", day.month(), day.day()),
+            Locale::En => format!("{} {}", MONTHS_EN[day.month0() as usize], day.day()),
+        }
+    }
+
+    /// A range: `2024年3月1日 – 2024年3月7日` / `Mar 1, 2024 – Mar 7, 2024`.
+    pub fn range(self, from: NaiveDate, to: NaiveDate) -> String {
+        let one = |d: NaiveDate| match self {
+            Locale::Zh => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+            Locale::En => format!("{} {}, {}", MONTHS_EN[d.month0() as usize], d.day(), d.year()),
+        };
+        if from == to { one(from) } else { format!("{} – {}", one(from), one(to)) }
+    }
+
+    fn weekday(self, w: Weekday) -> &'static str {
+        let i = w.num_days_from_monday() as usize;
+        match self {
+            Locale::Zh => ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][i],
+            Locale::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][i],
+        }
+    }
+}
+
+const MONTHS_EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// `1234567` → `1,234,567` (both locales group the same way).
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A ratio with one or two decimals: `3.25`.
+pub fn decimal(x: f64) -> String {
+    if x >= 100.0 { format!("{x:.0}") } else if x >= 10.0 { format!("{x:.1}") } else { format!("{x:.2}") }
+}
+
+/// A change in percent with its sign: `+12.5%`, `−3.0%`, `0%`.
+pub fn percent_change(now: f64, before: f64) -> Option<String> {
+    if before <= 0.0 {
+        return None;
+    }
+    let change = (now - before) / before * 100.0;
+    Some(if change.abs() < 0.05 {
+        "0%".to_owned()
+    } else if change > 0.0 {
+        format!("+{change:.1}%")
+    } else {
+        format!("\u{2212}{:.1}%", change.abs())
+    })
+}
+
+/// Every text of the interface.
+pub struct Messages {
+    pub app_name: &'static str,
+    pub tagline: &'static str,
+    pub language: &'static str,
+    pub demo_banner: &'static str,
+    pub loading: &'static str,
+    pub fetching: &'static str,
+    pub fetching_pages: fn(u64, u64) -> String,
+    pub presets_label: &'static str,
+    pub preset_7d: &'static str,
+    pub preset_14d: &'static str,
+    pub preset_30d: &'static str,
+    pub preset_90d: &'static str,
+    pub preset_month: &'static str,
+    pub preset_last_month: &'static str,
+    pub preset_ytd: &'static str,
+    pub preset_custom: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
+    pub apply: &'static str,
+    pub previous_period: &'static str,
+    pub next_period: &'static str,
+    pub refresh: &'static str,
+    pub refresh_hint: &'static str,
+    pub blocks_label: &'static str,
+    pub all_blocks: &'static str,
+    pub n_blocks: fn(usize) -> String,
+    pub search_blocks: &'static str,
+    pub clear_filter: &'static str,
+    pub no_match: &'static str,
+    pub card_pv: &'static str,
+    pub card_uv_sum: &'static str,
+    pub card_uv_sum_hint: &'static str,
+    pub card_avg_uv: &'static str,
+    pub card_pv_per_uv: &'static str,
+    pub card_active_blocks: &'static str,
+    pub vs_previous: &'static str,
+    pub vs_year_ago: &'static str,
+    pub no_comparison: &'static str,
+    pub trend_title: &'static str,
+    pub trend_desc: fn(&str) -> String,
+    pub top_title: &'static str,
+    pub top_desc: &'static str,
+    pub show_as_table: &'static str,
+    pub total: &'static str,
+    pub total_pv: &'static str,
+    pub total_uv: &'static str,
+    pub pv: &'static str,
+    pub uv: &'static str,
+    pub date: &'static str,
+    pub block: &'static str,
+    pub block_id: &'static str,
+    pub group: &'static str,
+    pub uv_day_sum: &'static str,
+    pub avg_daily_uv: &'static str,
+    pub active_days: &'static str,
+    pub share: &'static str,
+    pub blocks_table_title: &'static str,
+    pub blocks_table_caption: fn(&str) -> String,
+    pub filter_to_block: fn(&str) -> String,
+    pub sort_by: fn(&str) -> String,
+    pub no_data: &'static str,
+    pub today_incomplete: &'static str,
+    pub export_label: &'static str,
+    pub export_csv: &'static str,
+    pub export_trend_svg: &'static str,
+    pub export_top_svg: &'static str,
+    pub names_title: &'static str,
+    pub names_hint: &'static str,
+    pub name: &'static str,
+    pub save: &'static str,
+    pub remove_name: &'static str,
+    pub saved: &'static str,
+    pub shortcuts_title: &'static str,
+    pub shortcuts_help: &'static [(&'static str, &'static str)],
+    pub view_overview: &'static str,
+    pub view_rows: &'static str,
+    pub rows_title: fn(&str) -> String,
+    pub rows_page: fn(usize, usize) -> String,
+    pub rows_truncated: &'static str,
+    pub page_prev: &'static str,
+    pub page_next: &'static str,
+    pub error_title: &'static str,
+    pub retry: &'static str,
+    pub unnamed: &'static str,
+}
+
+pub static ZH: Messages = Messages {
+    app_name: "小组件洞察",
+    tagline: "飞书工作台小组件的访问次数与访问用户",
+    language: "语言",
+    demo_banner: "演示模式：以下数据来自内置的飞书模拟器，并非您企业的真实数据。设置 FEISHU_APP_ID 与 FEISHU_APP_SECRET 后即可查看真实数据。",
+    loading: "加载中…",
+    fetching: "正在从飞书获取数据…",
+    fetching_pages: |done, total| format!("正在从飞书获取数据：第 {done} / 约 {total} 页"),
+    presets_label: "时间范围",
+    preset_7d: "近 7 天",
+    preset_14d: "近 14 天",
+    preset_30d: "近 30 天",
+    preset_90d: "近 90 天",
+    preset_month: "本月",
+    preset_last_month: "上月",
+    preset_ytd: "今年至今",
+    preset_custom: "自定义",
+    from: "开始日期",
+    to: "结束日期",
+    apply: "应用",
+    previous_period: "上一周期",
+    next_period: "下一周期",
+    refresh: "刷新今日数据",
+    refresh_hint: "重新获取今天和昨天的数据（更早的数据已是最终数据）",
+    blocks_label: "小组件",
+    all_blocks: "全部小组件",
+    n_blocks: |n| format!("已选 {n} 个小组件"),
+    search_blocks: "按名称或 ID 搜索",
+    clear_filter: "显示全部",
+    no_match: "没有匹配的小组件",
+    card_pv: "访问次数（PV）",
+    card_uv_sum: "每日访问用户数之和",
+    card_uv_sum_hint: "同一用户在不同日期会被重复计算：跨天的访问用户数不能相加得到去重人数。",
+    card_avg_uv: "日均访问用户数",
+    card_pv_per_uv: "人均访问次数",
+    card_active_blocks: "有访问的小组件",
+    vs_previous: "较上一周期",
+    vs_year_ago: "较去年同期",
+    no_comparison: "无可比数据",
+    trend_title: "访问趋势",
+    trend_desc: |range| format!("{range} 每日访问次数与访问用户数"),
+    top_title: "访问最多的小组件",
+    top_desc: "按访问次数排序",
+    show_as_table: "以表格查看",
+    total: "合计",
+    total_pv: "总访问次数",
+    total_uv: "总访问用户数",
+    pv: "访问次数",
+    uv: "访问用户数",
+    date: "日期",
+    block: "小组件",
+    block_id: "小组件 ID",
+    group: "分组",
+    uv_day_sum: "每日用户数之和",
+    avg_daily_uv: "日均用户数",
+    active_days: "有访问天数",
+    share: "访问占比",
+    blocks_table_title: "各小组件",
+    blocks_table_caption: |range| format!("{range} 各小组件的访问情况；点击一行只看该小组件"),
+    filter_to_block: |name| format!("只看 {name}"),
+    sort_by: |col| format!("按{col}排序"),
+    no_data: "这段时间没有访问数据",
+    today_incomplete: "今天的数据仍在增加",
+    export_label: "导出",
+    export_csv: "CSV 数据",
+    export_trend_svg: "趋势图 SVG",
+    export_top_svg: "排行图 SVG",
+    names_title: "小组件名称",
+    names_hint: "飞书只返回小组件 ID。在这里为小组件命名并分组，名称会显示在筛选、表格、图表和导出中。",
+    name: "名称",
+    save: "保存",
+    remove_name: "清除名称",
+    saved: "已保存",
+    shortcuts_title: "键盘快捷键",
+    shortcuts_help: &[
+        ("1 2 3 4", "近 7 / 14 / 30 / 90 天"),
+        ("M / L / Y", "本月 / 上月 / 今年至今"),
+        ("C", "自定义日期"),
+        ("← / →", "上一周期 / 下一周期"),
+        ("/", "搜索小组件"),
+        ("?", "显示快捷键"),
+    ],
+    view_overview: "概览",
+    view_rows: "明细数据",
+    rows_title: |range| format!("{range} 每日每个小组件的数据"),
+    rows_page: |page, pages| format!("第 {page} / {pages} 页"),
+    rows_truncated: "数据较多，已分页显示；完整数据请导出 CSV。",
+    page_prev: "上一页",
+    page_next: "下一页",
+    error_title: "无法显示数据",
+    retry: "重试",
+    unnamed: "未命名",
+};
+
+pub static EN: Messages = Messages {
+    app_name: "Block Insights",
+    tagline: "Page views and users of your Feishu workplace blocks",
+    language: "Language",
+    demo_banner: "Demo mode: these numbers come from the built-in Feishu simulator, not from your tenant. Set FEISHU_APP_ID and FEISHU_APP_SECRET to see real data.",
+    loading: "Loading…",
+    fetching: "Fetching from Feishu…",
+    fetching_pages: |done, total| format!("Fetching from Feishu: page {done} of about {total}"),
+    presets_label: "Date range",
+    preset_7d: "Last 7 days",
+    preset_14d: "Last 14 days",
+    preset_30d: "Last 30 days",
+    preset_90d: "Last 90 days",
+    preset_month: "This month",
+    preset_last_month: "Last month",
+    preset_ytd: "Year to date",
+    preset_custom: "Custom",
+    from: "From",
+    to: "To",
+    apply: "Apply",
+    previous_period: "Previous period",
+    next_period: "Next period",
+    refresh: "Refresh today",
+    refresh_hint: "Fetch today's and yesterday's numbers again (earlier days are final)",
+    blocks_label: "Blocks",
+    all_blocks: "All blocks",
+    n_blocks: |n| if n == 1 { "1 block".to_owned() } else { format!("{n} blocks") },
+    search_blocks: "Search by name or id",
+    clear_filter: "Show all",
+    no_match: "No block matches",
+    card_pv: "Page views (PV)",
+    card_uv_sum: "Sum of daily users",
+    card_uv_sum_hint: "A person who visits on several days counts once per day: daily users do not add up to distinct people.",
+    card_avg_uv: "Average daily users",
+    card_pv_per_uv: "Views per user",
+    card_active_blocks: "Active blocks",
+    vs_previous: "vs previous period",
+    vs_year_ago: "vs a year earlier",
+    no_comparison: "nothing to compare",
+    trend_title: "Visits over time",
+    trend_desc: |range| format!("Daily page views and users, {range}"),
+    top_title: "Top blocks",
+    top_desc: "By page views",
+    show_as_table: "Show as a table",
+    total: "Total",
+    total_pv: "Total PV",
+    total_uv: "Total UV",
+    pv: "PV",
+    uv: "UV",
+    date: "Date",
+    block: "Block",
+    block_id: "Block id",
+    group: "Group",
+    uv_day_sum: "Daily users (sum)",
+    avg_daily_uv: "Avg daily users",
+    active_days: "Active days",
+    share: "Share of PV",
+    blocks_table_title: "Blocks",
+    blocks_table_caption: |range| format!("Blocks, {range}; click a row to see that block only"),
+    filter_to_block: |name| format!("Show only {name}"),
+    sort_by: |col| format!("Sort by {col}"),
+    no_data: "No visits in this range",
+    today_incomplete: "Today's numbers are still growing",
+    export_label: "Export",
+    export_csv: "CSV data",
+    export_trend_svg: "Trend chart (SVG)",
+    export_top_svg: "Top blocks chart (SVG)",
+    names_title: "Block names",
+    names_hint: "Feishu reports block ids only. Name blocks and group them here; names show in the filter, tables, charts and exports.",
+    name: "Name",
+    save: "Save",
+    remove_name: "Clear name",
+    saved: "Saved",
+    shortcuts_title: "Keyboard shortcuts",
+    shortcuts_help: &[
+        ("1 2 3 4", "Last 7 / 14 / 30 / 90 days"),
+        ("M / L / Y", "This month / last month / year to date"),
+        ("C", "Custom dates"),
+        ("← / →", "Previous / next period"),
+        ("/", "Search blocks"),
+        ("?", "Show shortcuts"),
+    ],
+    view_overview: "Overview",
+    view_rows: "Rows",
+    rows_title: |range| format!("Every day and block, {range}"),
+    rows_page: |page, pages| format!("Page {page} of {pages}"),
+    rows_truncated: "Many rows: shown in pages; export the CSV for all of them at once.",
+    page_prev: "Previous page",
+    page_next: "Next page",
+    error_title: "The numbers cannot be shown",
+    retry: "Try again",
+    unnamed: "Unnamed",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(grouped(1234567), "1,234,567");
+        assert_eq!(grouped(0), "0");
+        let d = NaiveDate::from_ymd_opt(2024, 3, 5).unwrap();
+        assert_eq!(Locale::Zh.long_date(d), "2024年3月5日 周二");
+        assert_eq!(Locale::En.long_date(d), "Tue, Mar 5, 2024");
+        assert_eq!(percent_change(110.0, 100.0).as_deref(), Some("+10.0%"));
+        assert_eq!(percent_change(90.0, 100.0).as_deref(), Some("\u{2212}10.0%"));
+        assert_eq!(percent_change(1.0, 0.0), None);
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn negotiates() {
+        assert_eq!(Locale::negotiate(Some("zh-CN,zh;q=0.9,en;q=0.8")), Locale::Zh);
+        assert_eq!(Locale::negotiate(Some("en-US,en;q=0.9")), Locale::En);
+        assert_eq!(Locale::negotiate(Some("fr-FR")), Locale::En);
+        assert_eq!(Locale::negotiate(None), Locale::Zh);
+    }
+}

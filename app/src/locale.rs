@@ -1,0 +1,87 @@
+//! Which language the page speaks: the URL's `lang`, else the `lang` cookie, else the
+//! browser's `Accept-Language` (Chinese for Chinese browsers). The server resolves it and
+//! writes it into `<html lang>`; the browser reads it back from there when it hydrates,
+//! so both render the same words.
+
+use leptos::prelude::*;
+use leptos_meta::{Html, Title};
+use leptos_router::hooks::use_query_map;
+
+use crate::i18n::Locale;
+
+/// The page's language, reactive (it follows the URL).
+#[derive(Clone, Copy)]
+struct LocaleContext(Memo<Locale>);
+
+/// The current language. Panics outside [`LocaleScope`].
+pub fn use_locale() -> Memo<Locale> {
+    expect_context::<LocaleContext>().0
+}
+
+/// Provides the language to everything inside, and sets `<html lang>` and the title.
+#[component]
+pub fn LocaleScope(children: Children) -> impl IntoView {
+    let initial = initial_locale();
+    let query = use_query_map();
+    let from_url = Memo::new(move |_| query.read().get_str("lang").and_then(Locale::parse));
+    let locale = Memo::new(move |_| from_url.get().unwrap_or(initial));
+    provide_context(LocaleContext(locale));
+    remember_choice(from_url);
+    view! {
+        <Html {..} lang=move || locale.get().html_lang()/>
+        <Title text=move || locale.get().t().app_name/>
+        {children()}
+    }
+}
+
+/// The language before the URL is considered.
+fn initial_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        let Some(parts) = use_context::<http::request::Parts>() else { return Locale::default() };
+        let cookie = parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .find_map(|kv| kv.trim().strip_prefix("lang=").and_then(Locale::parse));
+        cookie.unwrap_or_else(|| {
+            Locale::negotiate(parts.headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
+        })
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        document()
+            .document_element()
+            .and_then(|e| e.get_attribute("lang"))
+            .and_then(|l| Locale::parse(&l))
+            .unwrap_or_default()
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        Locale::default()
+    }
+}
+
+/// Keeps a language chosen in the URL for later visits, in a cookie.
+fn remember_choice(from_url: Memo<Option<Locale>>) {
+    const MAX_AGE: &str = "; Path=/; Max-Age=31536000; SameSite=Lax";
+    #[cfg(feature = "ssr")]
+    if let (Some(locale), Some(response)) = (from_url.get_untracked(), use_context::<leptos_axum::ResponseOptions>()) {
+        if let Ok(value) = http::HeaderValue::from_str(&format!("lang={}{MAX_AGE}", locale.code())) {
+            response.append_header(http::header::SET_COOKIE, value);
+        }
+    }
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        use wasm_bindgen::JsCast;
+        if let Some(locale) = from_url.get() {
+            if let Ok(doc) = document().dyn_into::<web_sys::HtmlDocument>() {
+                let _ = doc.set_cookie(&format!("lang={}{MAX_AGE}", locale.code()));
+            }
+        }
+    });
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    let _ = (from_url, MAX_AGE);
+}

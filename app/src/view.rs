@@ -1,0 +1,391 @@
+//! What the URL says the page shows: range (a preset or two dates), blocks, sorting,
+//! tab, page and language. Parsed the same way on the server and in the browser, and
+//! written back canonically, so that every link is shareable and the back button steps
+//! through choices. Unknown parameters are ignored (links with tracking parameters open).
+
+use chrono::{Datelike, Months, NaiveDate};
+use domain::DateRange;
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::{Locale, Messages};
+
+/// Ranges that move with today.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Preset {
+    Last7,
+    Last14,
+    Last30,
+    Last90,
+    ThisMonth,
+    LastMonth,
+    YearToDate,
+}
+
+impl Preset {
+    pub const ALL: [Preset; 7] =
+        [Preset::Last7, Preset::Last14, Preset::Last30, Preset::Last90, Preset::ThisMonth, Preset::LastMonth, Preset::YearToDate];
+
+    /// The default when the URL names no range.
+    pub const DEFAULT: Preset = Preset::Last30;
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Preset::Last7 => "7d",
+            Preset::Last14 => "14d",
+            Preset::Last30 => "30d",
+            Preset::Last90 => "90d",
+            Preset::ThisMonth => "month",
+            Preset::LastMonth => "last-month",
+            Preset::YearToDate => "ytd",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Preset> {
+        Preset::ALL.into_iter().find(|p| p.code() == code)
+    }
+
+    /// The key that selects it (see the shortcuts help).
+    pub fn shortcut(self) -> char {
+        match self {
+            Preset::Last7 => '1',
+            Preset::Last14 => '2',
+            Preset::Last30 => '3',
+            Preset::Last90 => '4',
+            Preset::ThisMonth => 'm',
+            Preset::LastMonth => 'l',
+            Preset::YearToDate => 'y',
+        }
+    }
+
+    pub fn label(self, t: &Messages) -> &'static str {
+        match self {
+            Preset::Last7 => t.preset_7d,
+            Preset::Last14 => t.preset_14d,
+            Preset::Last30 => t.preset_30d,
+            Preset::Last90 => t.preset_90d,
+            Preset::ThisMonth => t.preset_month,
+            Preset::LastMonth => t.preset_last_month,
+            Preset::YearToDate => t.preset_ytd,
+        }
+    }
+
+    /// The days it covers when today is `today` (today included, except last month).
+    pub fn range(self, today: NaiveDate) -> DateRange {
+        let first_of_month = today.with_day(1).unwrap_or(today);
+        match self {
+            Preset::Last7 => DateRange::ending(today, 7),
+            Preset::Last14 => DateRange::ending(today, 14),
+            Preset::Last30 => DateRange::ending(today, 30),
+            Preset::Last90 => DateRange::ending(today, 90),
+            Preset::ThisMonth => DateRange::new(first_of_month, today).expect("ordered"),
+            Preset::LastMonth => {
+                let last = first_of_month.pred_opt().unwrap_or(first_of_month);
+                DateRange::new(last.with_day(1).unwrap_or(last), last).expect("ordered")
+            }
+            Preset::YearToDate => {
+                DateRange::new(NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today), today).expect("ordered")
+            }
+        }
+    }
+}
+
+/// The per-block table's sort column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SortColumn {
+    Name,
+    Pv,
+    Uv,
+    AvgUv,
+    ActiveDays,
+}
+
+impl SortColumn {
+    pub const ALL: [SortColumn; 5] = [SortColumn::Name, SortColumn::Pv, SortColumn::Uv, SortColumn::AvgUv, SortColumn::ActiveDays];
+
+    fn code(self) -> &'static str {
+        match self {
+            SortColumn::Name => "name",
+            SortColumn::Pv => "pv",
+            SortColumn::Uv => "uv",
+            SortColumn::AvgUv => "avg-uv",
+            SortColumn::ActiveDays => "days",
+        }
+    }
+}
+
+/// A column and a direction; `-pv` in the URL means PV, largest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Sort {
+    pub column: SortColumn,
+    pub descending: bool,
+}
+
+impl Default for Sort {
+    fn default() -> Self {
+        Sort { column: SortColumn::Pv, descending: true }
+    }
+}
+
+impl Sort {
+    /// The URL value, e.g. `-pv`.
+    pub fn code(self) -> String {
+        format!("{}{}", if self.descending { "-" } else { "" }, self.column.code())
+    }
+
+    fn parse(text: &str) -> Option<Sort> {
+        let (descending, code) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        SortColumn::ALL.into_iter().find(|c| c.code() == code).map(|column| Sort { column, descending })
+    }
+
+    /// The sort a click on `column`'s header asks for: the other direction when it is
+    /// the current column, else numbers largest first and names A to Z.
+    pub fn toggled(self, column: SortColumn) -> Sort {
+        if self.column == column {
+            Sort { column, descending: !self.descending }
+        } else {
+            Sort { column, descending: column != SortColumn::Name }
+        }
+    }
+}
+
+/// Which tab the page shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Tab {
+    #[default]
+    Overview,
+    Rows,
+}
+
+/// Everything the URL chooses, as given (dates and ids are checked by the server).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ViewParams {
+    pub preset: Option<Preset>,
+    /// Custom range: both set, as typed.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Block ids as typed; empty means all blocks.
+    pub blocks: Vec<String>,
+    pub sort: Sort,
+    pub tab: Tab,
+    /// Page of the rows tab, from 1.
+    pub page: usize,
+    pub lang: Option<Locale>,
+}
+
+impl ViewParams {
+    /// Reads the URL's query parameters; unknown ones and unusable values of the
+    /// optional ones are ignored (the server reports bad dates and block ids).
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut params = ViewParams { page: 1, ..ViewParams::default() };
+        for (key, value) in pairs {
+            let value = value.trim();
+            match key {
+                "range" => params.preset = Preset::parse(value),
+                "from" if !value.is_empty() => params.from = Some(value.chars().take(64).collect()),
+                "to" if !value.is_empty() => params.to = Some(value.chars().take(64).collect()),
+                "block" => {
+                    // One field may carry several ids ("1,2 3"), as pasted.
+                    params.blocks.extend(
+                        value.split([',', ' ', '\n', '\t']).filter(|s| !s.is_empty()).map(|s| s.chars().take(64).collect()),
+                    );
+                }
+                "sort" => params.sort = Sort::parse(value).unwrap_or_default(),
+                "tab" if value == "rows" => params.tab = Tab::Rows,
+                "page" => params.page = value.parse().ok().filter(|p| *p >= 1).unwrap_or(1),
+                "lang" => params.lang = Locale::parse(value),
+                _ => {}
+            }
+        }
+        if params.from.is_some() || params.to.is_some() {
+            params.preset = None;
+        }
+        params
+    }
+
+    /// The range the URL asks for, resolved against `today`. Custom dates win over a
+    /// preset; with neither, [`Preset::DEFAULT`].
+    pub fn custom_dates(&self) -> Option<(Option<&str>, Option<&str>)> {
+        (self.from.is_some() || self.to.is_some()).then(|| (self.from.as_deref(), self.to.as_deref()))
+    }
+
+    pub fn preset_or_default(&self) -> Preset {
+        self.preset.unwrap_or(Preset::DEFAULT)
+    }
+
+    /// The canonical query string, starting with `?` (or empty).
+    pub fn to_query(&self) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        match (&self.from, &self.to) {
+            (None, None) => {
+                if let Some(p) = self.preset.filter(|p| *p != Preset::DEFAULT) {
+                    pairs.push(("range", p.code().into()));
+                }
+            }
+            (from, to) => {
+                pairs.push(("from", from.clone().unwrap_or_default()));
+                pairs.push(("to", to.clone().unwrap_or_default()));
+            }
+        }
+        for b in &self.blocks {
+            pairs.push(("block", b.clone()));
+        }
+        if self.sort != Sort::default() {
+            pairs.push(("sort", self.sort.code()));
+        }
+        if self.tab == Tab::Rows {
+            pairs.push(("tab", "rows".into()));
+            if self.page > 1 {
+                pairs.push(("page", self.page.to_string()));
+            }
+        }
+        if let Some(lang) = self.lang {
+            pairs.push(("lang", lang.code().into()));
+        }
+        if pairs.is_empty() {
+            return String::new();
+        }
+        let mut out = String::from("?");
+        for (i, (k, v)) in pairs.iter().enumerate() {
+            if i > 0 {
+                out.push('&');
+            }
+            out.push_str(k);
+            out.push('=');
+            out.push_str(&encode(v));
+        }
+        out
+    }
+
+    pub fn with_preset(&self, preset: Preset) -> Self {
+        ViewParams { preset: Some(preset), from: None, to: None, page: 1, ..self.clone() }
+    }
+
+    pub fn with_range(&self, range: DateRange) -> Self {
+        ViewParams { preset: None, from: Some(range.from().to_string()), to: Some(range.to().to_string()), page: 1, ..self.clone() }
+    }
+
+    pub fn with_blocks(&self, blocks: Vec<String>) -> Self {
+        ViewParams { blocks, page: 1, ..self.clone() }
+    }
+
+    pub fn with_sort(&self, sort: Sort) -> Self {
+        ViewParams { sort, ..self.clone() }
+    }
+
+    pub fn with_tab(&self, tab: Tab) -> Self {
+        ViewParams { tab, page: 1, ..self.clone() }
+    }
+
+    pub fn with_page(&self, page: usize) -> Self {
+        ViewParams { page, ..self.clone() }
+    }
+
+    pub fn with_lang(&self, lang: Locale) -> Self {
+        ViewParams { lang: Some(lang), ..self.clone() }
+    }
+}
+
+/// The period before `range`: the previous calendar month when `range` is a whole
+/// month, else the same number of days just before.
+pub fn previous_period(range: DateRange) -> DateRange {
+    if let Some(month) = whole_month(range) {
+        let start = month.checked_sub_months(Months::new(1)).unwrap_or(month);
+        return month_range(start);
+    }
+    range.previous()
+}
+
+/// The period after `range`, by the same rule.
+pub fn next_period(range: DateRange) -> DateRange {
+    if let Some(month) = whole_month(range) {
+        let start = month.checked_add_months(Months::new(1)).unwrap_or(month);
+        return month_range(start);
+    }
+    range.next()
+}
+
+/// The same days a year earlier (29 February maps to 28 February).
+pub fn year_earlier(range: DateRange) -> DateRange {
+    let back = |d: NaiveDate| d.checked_sub_months(Months::new(12)).unwrap_or(d);
+    DateRange::new(back(range.from()), back(range.to())).expect("order kept")
+}
+
+/// The first day of the month when `range` is exactly one calendar month.
+fn whole_month(range: DateRange) -> Option<NaiveDate> {
+    let first = range.from();
+    (first.day() == 1 && month_range(first) == range).then_some(first)
+}
+
+fn month_range(first: NaiveDate) -> DateRange {
+    let next = first.checked_add_months(Months::new(1)).unwrap_or(first);
+    DateRange::new(first, next.pred_opt().unwrap_or(first)).expect("ordered")
+}
+
+/// Percent-encodes a query value (dates, digits and letters pass as they are).
+fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        domain::parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn round_trips_through_the_url() {
+        let p = ViewParams::from_pairs([("range", "7d"), ("block", "12,34"), ("sort", "-uv"), ("lang", "en"), ("utm_source", "portal")]);
+        assert_eq!(p.preset, Some(Preset::Last7));
+        assert_eq!(p.blocks, ["12", "34"]);
+        assert_eq!(p.sort, Sort { column: SortColumn::Uv, descending: true });
+        assert_eq!(p.to_query(), "?range=7d&block=12&block=34&sort=-uv&lang=en");
+        let pairs: Vec<(String, String)> =
+            p.to_query()[1..].split('&').map(|kv| kv.split_once('=').map(|(k, v)| (k.into(), v.into())).unwrap()).collect();
+        assert_eq!(ViewParams::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))), p);
+        assert_eq!(ViewParams::from_pairs([]).to_query(), "");
+    }
+
+    #[test]
+    fn custom_dates_win_over_a_preset() {
+        let p = ViewParams::from_pairs([("range", "7d"), ("from", "2024-01-01"), ("to", "2024-01-31")]);
+        assert_eq!(p.preset, None);
+        assert_eq!(p.to_query(), "?from=2024-01-01&to=2024-01-31");
+    }
+
+    #[test]
+    fn presets() {
+        let today = d("2024-03-15");
+        assert_eq!(Preset::Last7.range(today), DateRange::new(d("2024-03-09"), today).unwrap());
+        assert_eq!(Preset::ThisMonth.range(today), DateRange::new(d("2024-03-01"), today).unwrap());
+        assert_eq!(Preset::LastMonth.range(today), DateRange::new(d("2024-02-01"), d("2024-02-29")).unwrap());
+        assert_eq!(Preset::YearToDate.range(today), DateRange::new(d("2024-01-01"), today).unwrap());
+    }
+
+    #[test]
+    fn periods_step_by_month_or_by_length() {
+        let feb = DateRange::new(d("2024-02-01"), d("2024-02-29")).unwrap();
+        assert_eq!(previous_period(feb), DateRange::new(d("2024-01-01"), d("2024-01-31")).unwrap());
+        assert_eq!(next_period(feb), DateRange::new(d("2024-03-01"), d("2024-03-31")).unwrap());
+        let week = DateRange::new(d("2024-03-09"), d("2024-03-15")).unwrap();
+        assert_eq!(previous_period(week), DateRange::new(d("2024-03-02"), d("2024-03-08")).unwrap());
+        assert_eq!(year_earlier(feb), DateRange::new(d("2023-02-01"), d("2023-02-28")).unwrap());
+    }
+
+    #[test]
+    fn encodes_odd_values() {
+        let p = ViewParams::from_pairs([("from", "2024-01-01&x=1"), ("to", "2024-01-02")]);
+        assert!(p.to_query().contains("from=2024-01-01%26x%3D1"));
+    }
+}
