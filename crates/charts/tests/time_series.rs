@@ -338,3 +338,54 @@ fn a_year_stays_small() {
     println!("365 days: total only {total_only} bytes; total + 8 blocks {eight_blocks} bytes");
     assert!(total_only < 150_000, "{total_only} bytes");
 }
+
+#[test]
+fn every_reference_resolves_to_one_element() {
+    for svg in [
+        time_series_svg(&chart(40, 2)),
+        charts::top_blocks_svg(&common::bars(3)),
+    ] {
+        let doc = parse(&svg);
+        let ids: Vec<&str> = doc
+            .descendants()
+            .filter_map(|n| n.attribute("id"))
+            .collect();
+        let mut unique = ids.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), ids.len(), "duplicate ids: {ids:?}");
+        for node in doc.descendants() {
+            if let Some(target) = node.attribute("href") {
+                assert!(
+                    ids.contains(&target.trim_start_matches('#')),
+                    "dangling {target}"
+                );
+            }
+            for refs in ["aria-labelledby", "aria-describedby"]
+                .iter()
+                .filter_map(|a| node.attribute(*a))
+            {
+                assert!(refs.split(' ').all(|r| ids.contains(&r)), "dangling {refs}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_largest_counts_do_not_overflow() {
+    let mut c = chart(5, 1);
+    for s in &mut c.series {
+        s.values = vec![u64::MAX, 0, u64::MAX / 2, 1, u64::MAX];
+    }
+    let svg = time_series_svg(&c);
+    let doc = parse(&svg);
+    assert!(
+        hits(&doc)[0]
+            .attribute("aria-label")
+            .unwrap()
+            .contains("PV 18,446,744,073,709,551,615")
+    );
+    let mut bars = common::bars(2);
+    bars.bars[0].value = u64::MAX;
+    parse(&charts::top_blocks_svg(&bars));
+}
