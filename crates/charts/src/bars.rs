@@ -2,11 +2,14 @@
 //! each row a focusable target with the full label and exact value.
 
 use std::fmt::Write as _;
+use std::iter::once;
+
+use plotters::element::{EmptyElement, PathElement, Rectangle, Text};
+use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::model::BarChart;
-use crate::svg::{
-    self, Anchor, Root, attr_num, push_escaped, push_text, text_width, truncate_to_width,
-};
+use crate::plot::{self, Inks, fill, px, stroke, text_style};
+use crate::svg::{self, Root, attr_num, push_escaped, text_width, truncate_to_width};
 use crate::theme::{AXIS_OPACITY, MUTED_OPACITY, PALETTE};
 
 /// The time series' width too, so that text is the same size in both charts.
@@ -21,41 +24,19 @@ const TIP_PAD: f32 = 8.0;
 const MAX_LABEL_SHARE: f32 = 0.38;
 
 /// Renders `chart` as an inline SVG element (see the crate docs).
+///
+/// plotters draws the caption, the bars, their labels and values and the axis;
+/// the focusable rows and their tips are written after its drawing.
 pub fn top_blocks_svg(chart: &BarChart) -> String {
     let id = svg::id_prefix(&chart.id, "bars", &chart.title, &chart.desc);
     let top = MARGIN + 20.0;
-    let empty = chart.bars.is_empty();
+    let n = chart.bars.len();
+    let empty = n == 0;
     let height = if empty {
         EMPTY_HEIGHT
     } else {
-        top + chart.bars.len() as f32 * ROW + MARGIN
+        top + n as f32 * ROW + MARGIN
     };
-    let mut out = String::with_capacity(2_048 + chart.bars.len() * 700);
-    svg::open_root(
-        &mut out,
-        &Root {
-            id: &id,
-            class: "chart chart-bars",
-            width: WIDTH,
-            height,
-            title: &chart.title,
-            desc: &chart.desc,
-            interactive: !empty,
-        },
-    );
-    if empty {
-        push_text(
-            &mut out,
-            WIDTH / 2.0,
-            height / 2.0 + 5.0,
-            Anchor::Middle,
-            "class=\"empty\" font-size=\"14\"",
-            &chart.empty_message,
-        );
-        out.push_str("</svg>");
-        return out;
-    }
-
     let format = &chart.number_format;
     let values: Vec<String> = chart.bars.iter().map(|b| format.format(b.value)).collect();
     let value_width = values
@@ -70,65 +51,118 @@ pub fn top_blocks_svg(chart: &BarChart) -> String {
         .clamp(40.0, WIDTH * MAX_LABEL_SHARE);
     let bars_left = MARGIN + label_width + 10.0;
     let bars_width = WIDTH - MARGIN - value_width - 8.0 - bars_left;
-    let max = chart.bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
-    let bar_end =
-        |value: u64| bars_left + (value as f64 / max as f64 * f64::from(bars_width)) as f32;
+    let max = chart.bars.iter().map(|b| b.value).max().unwrap_or(0).max(1) as f64;
+    // A value too small for a tenth of a unit still shows as a sliver.
+    let shown = |value: u64| match value {
+        0 => 0.0,
+        v => (v as f64).max(max / f64::from(bars_width)),
+    };
     let row_top = |i: usize| top + i as f32 * ROW;
 
-    let _ = write!(out, "<g aria-hidden=\"true\">");
-    push_text(
-        &mut out,
-        bars_left,
-        top - 8.0,
-        Anchor::Start,
-        &format!("class=\"axis-label\" fill-opacity=\"{MUTED_OPACITY}\""),
-        &chart.value_label,
-    );
-    let _ = write!(out, "<g class=\"series series-0\" fill=\"{}\">", PALETTE[0]);
-    for (i, bar) in chart.bars.iter().enumerate() {
-        let width = bar_end(bar.value) - bars_left;
-        if width > 0.0 {
-            out.push_str("<rect class=\"bar\"");
-            attr_num(&mut out, "x", bars_left);
-            attr_num(&mut out, "y", row_top(i) + (ROW - BAR) / 2.0);
-            attr_num(&mut out, "width", width.max(1.0));
-            attr_num(&mut out, "height", BAR);
-            out.push_str(" rx=\"2\"/>");
+    let mut inks = Inks::default();
+    let (drawing, ends) = plot::draw(WIDTH, height, |root| {
+        if empty {
+            let ink = inks.ink(None, "class=\"empty\" font-size=\"14\"");
+            root.draw(&Text::new(
+                plot::clean(&chart.empty_message).into_owned(),
+                (px(WIDTH / 2.0), px(height / 2.0)),
+                text_style(ink, HPos::Center, VPos::Center),
+            ))?;
+            return Ok(Vec::new());
         }
-    }
-    out.push_str("</g><g class=\"labels\">");
-    for (i, bar) in chart.bars.iter().enumerate() {
-        let baseline = row_top(i) + ROW / 2.0 + 4.0;
-        let label = truncate_to_width(&bar.label, svg::FONT_SIZE, label_width);
-        push_text(
-            &mut out,
-            bars_left - 10.0,
-            baseline,
-            Anchor::End,
-            "",
-            &label,
+        let caption = inks.ink(
+            None,
+            format!("class=\"axis-label\" fill-opacity=\"{MUTED_OPACITY}\""),
         );
-        push_text(
-            &mut out,
-            bar_end(bar.value) + 6.0,
-            baseline,
-            Anchor::Start,
-            "class=\"value\" font-weight=\"600\"",
-            &values[i],
+        root.draw(&Text::new(
+            plot::clean(&chart.value_label).into_owned(),
+            (px(bars_left), px(top - 12.0)),
+            text_style(caption, HPos::Left, VPos::Center),
+        ))?;
+        // Values along x; rows down from the top: row i spans y = i..i + 1.
+        let mut plot = plot::cartesian(
+            root,
+            [bars_left, top, bars_left + bars_width, row_top(n)],
+            0.0..max,
+            n as f64..0.0,
+        )?;
+        let inset = f64::from((ROW - BAR) / 2.0 / ROW);
+        let bars = inks.group(format!("class=\"series series-0\" fill=\"{}\"", PALETTE[0]));
+        let bar = fill(inks.ink(Some(bars), "class=\"bar\" rx=\"2\""));
+        plot.draw_series(
+            chart
+                .bars
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| b.value > 0)
+                .map(|(i, b)| {
+                    let y = i as f64;
+                    Rectangle::new([(0.0, y + inset), (shown(b.value), y + 1.0 - inset)], bar)
+                }),
+        )?;
+        let labels = inks.group("class=\"labels\"");
+        let label = text_style(inks.ink(Some(labels), ""), HPos::Right, VPos::Center);
+        let value = text_style(
+            inks.ink(Some(labels), "class=\"value\" font-weight=\"600\""),
+            HPos::Left,
+            VPos::Center,
         );
-    }
-    let _ = write!(
-        out,
-        "</g><path class=\"axis\" fill=\"none\" stroke=\"currentColor\" stroke-opacity=\"{AXIS_OPACITY}\" d=\"M"
-    );
-    svg::push_num(&mut out, bars_left);
-    out.push(' ');
-    svg::push_num(&mut out, top);
-    out.push('V');
-    svg::push_num(&mut out, row_top(chart.bars.len()));
-    out.push_str("\"/></g>");
+        let area = plot.plotting_area();
+        for (i, bar) in chart.bars.iter().enumerate() {
+            let mid = i as f64 + 0.5;
+            let text = truncate_to_width(&bar.label, svg::FONT_SIZE, label_width);
+            area.draw(
+                &(EmptyElement::at((0.0, mid))
+                    + Text::new(
+                        plot::clean(&text).into_owned(),
+                        (-px(10.0), 0),
+                        label.clone(),
+                    )),
+            )?;
+            area.draw(
+                &(EmptyElement::at((shown(bar.value), mid))
+                    + Text::new(values[i].clone(), (px(6.0), 0), value.clone())),
+            )?;
+        }
+        let axis = inks.group(format!(
+            "class=\"axis\" fill=\"none\" stroke=\"currentColor\" stroke-opacity=\"{AXIS_OPACITY}\""
+        ));
+        let line = stroke(inks.ink(Some(axis), ""), 1.0);
+        plot.draw_series(once(PathElement::new(
+            vec![(0.0, 0.0), (0.0, n as f64)],
+            line,
+        )))?;
+        // Where each bar ends, as plotters placed it, for the tips.
+        Ok(chart
+            .bars
+            .iter()
+            .map(|b| plot::unit(plot.backend_coord(&(shown(b.value), 0.0)).0))
+            .collect())
+    });
 
-    write_hits(&mut out, chart, &values, row_top, bar_end);
+    let mut out = String::with_capacity(2_048 + drawing.len() + n * 700);
+    svg::open_root(
+        &mut out,
+        &Root {
+            id: &id,
+            class: "chart chart-bars",
+            width: WIDTH,
+            height,
+            title: &chart.title,
+            desc: &chart.desc,
+            interactive: !empty,
+        },
+    );
+    if empty {
+        plot::restyle(&mut out, &drawing, &inks);
+    } else {
+        out.push_str("<g aria-hidden=\"true\">");
+        plot::restyle(&mut out, &drawing, &inks);
+        out.push_str("</g>");
+        let ends = ends.unwrap_or_default();
+        let bar_end = |i: usize| ends.get(i).copied().unwrap_or(bars_left);
+        write_hits(&mut out, chart, &values, row_top, bar_end);
+    }
     out.push_str("</svg>");
     out
 }
@@ -140,7 +174,7 @@ fn write_hits(
     chart: &BarChart,
     values: &[String],
     row_top: impl Fn(usize) -> f32,
-    bar_end: impl Fn(u64) -> f32,
+    bar_end: impl Fn(usize) -> f32,
 ) {
     // Only the rows take the pointer: a visible tip must not cover other rows.
     out.push_str("<g class=\"hits\" pointer-events=\"none\">");
@@ -175,7 +209,7 @@ fn write_hits(
             max_width - value_width - 2.0 * TIP_PAD - 6.0,
         );
         let box_width = text_width(&label_text, svg::FONT_SIZE) + 6.0 + value_width + 2.0 * TIP_PAD;
-        let box_x = (bar_end(bar.value) + 6.0 - TIP_PAD)
+        let box_x = (bar_end(i) + 6.0 - TIP_PAD)
             .min(WIDTH - MARGIN - box_width)
             .max(MARGIN);
         out.push_str("<rect");

@@ -25,6 +25,7 @@ mod bars;
 mod document;
 mod model;
 mod number;
+mod plot;
 mod svg;
 mod theme;
 mod time_series;

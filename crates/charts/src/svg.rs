@@ -74,33 +74,6 @@ pub(crate) fn attr_num(out: &mut String, name: &str, v: f32) {
     out.push('"');
 }
 
-/// Text anchoring, for [`push_text`].
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Anchor {
-    Start,
-    Middle,
-    End,
-}
-
-/// Appends `<text x y [text-anchor] extra>escaped</text>`.
-pub(crate) fn push_text(out: &mut String, x: f32, y: f32, anchor: Anchor, extra: &str, text: &str) {
-    out.push_str("<text");
-    attr_num(out, "x", x);
-    attr_num(out, "y", y);
-    match anchor {
-        Anchor::Start => {}
-        Anchor::Middle => out.push_str(" text-anchor=\"middle\""),
-        Anchor::End => out.push_str(" text-anchor=\"end\""),
-    }
-    if !extra.is_empty() {
-        out.push(' ');
-        out.push_str(extra);
-    }
-    out.push('>');
-    push_escaped(out, text);
-    out.push_str("</text>");
-}
-
 /// What the root element says about the chart.
 pub(crate) struct Root<'a> {
     pub id: &'a str,

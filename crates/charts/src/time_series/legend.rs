@@ -3,9 +3,13 @@
 
 use std::fmt::Write as _;
 
+use plotters::element::{Circle, PathElement, Text};
+use plotters::style::text_anchor::{HPos, VPos};
+
 use super::Group;
 use crate::model::{Metric, TimeSeriesChart};
-use crate::svg::{self, Anchor, attr_num, push_text, text_width, truncate_to_width};
+use crate::plot::{self, Area, DrawResult, Inks, px, stroke, text_style};
+use crate::svg::{self, text_width, truncate_to_width};
 use crate::theme::{MUTED_OPACITY, series_colour};
 
 const ROW_HEIGHT: f32 = 20.0;
@@ -18,7 +22,7 @@ enum Swatch {
     /// A line in a series colour, or in the text colour (`None`).
     Line {
         colour: Option<&'static str>,
-        width: &'static str,
+        width: f32,
         dash: Option<&'static str>,
     },
     /// The dotted, faded line with a hollow point of today's numbers.
@@ -47,7 +51,7 @@ pub(super) fn layout(chart: &TimeSeriesChart, groups: &[Group], max_width: f32) 
         .map(|g| {
             let swatch = Swatch::Line {
                 colour: Some(series_colour(g.colour)),
-                width: if g.emphasis { "3" } else { "2" },
+                width: if g.emphasis { 3.0 } else { 2.0 },
                 dash: None,
             };
             (
@@ -66,7 +70,7 @@ pub(super) fn layout(chart: &TimeSeriesChart, groups: &[Group], max_width: f32) 
         entries.push((
             Swatch::Line {
                 colour: None,
-                width: "2",
+                width: 2.0,
                 dash: None,
             },
             chart.metric_labels.pv.clone(),
@@ -74,7 +78,7 @@ pub(super) fn layout(chart: &TimeSeriesChart, groups: &[Group], max_width: f32) 
         entries.push((
             Swatch::Line {
                 colour: None,
-                width: "2",
+                width: 2.0,
                 dash: Some("6 4"),
             },
             chart.metric_labels.uv.clone(),
@@ -110,26 +114,24 @@ pub(super) fn layout(chart: &TimeSeriesChart, groups: &[Group], max_width: f32) 
     }
 }
 
-/// Writes the legend with its top-left corner at (`left`, `top`).
-pub(super) fn write(out: &mut String, legend: &Legend, left: f32, top: f32) {
+/// Draws the legend with its top-left corner at (`left`, `top`).
+pub(super) fn draw(
+    root: &Area,
+    inks: &mut Inks,
+    legend: &Legend,
+    left: f32,
+    top: f32,
+) -> DrawResult<()> {
     if legend.items.is_empty() {
-        return;
+        return Ok(());
     }
-    out.push_str("<g class=\"legend\">");
+    let group = inks.group("class=\"legend\"");
+    let text = text_style(inks.ink(Some(group), ""), HPos::Left, VPos::Center);
+    let muted = format!("stroke=\"currentColor\" stroke-opacity=\"{MUTED_OPACITY}\"");
     for item in &legend.items {
         let x = left + item.x;
         let mid = top + item.row as f32 * ROW_HEIGHT + ROW_HEIGHT / 2.0;
-        let line = |out: &mut String, attrs: &str| {
-            out.push_str("<path fill=\"none\" ");
-            out.push_str(attrs);
-            out.push_str(" d=\"M");
-            svg::push_num(out, x);
-            out.push(' ');
-            svg::push_num(out, mid);
-            out.push('h');
-            svg::push_num(out, SWATCH);
-            out.push_str("\"/>");
-        };
+        let swatch = vec![(px(x), px(mid)), (px(x + SWATCH), px(mid))];
         match item.swatch {
             Swatch::Line {
                 colour,
@@ -137,40 +139,43 @@ pub(super) fn write(out: &mut String, legend: &Legend, left: f32, top: f32) {
                 dash,
             } => {
                 let mut attrs = match colour {
-                    Some(c) => format!("stroke=\"{c}\""),
-                    None => format!("stroke=\"currentColor\" stroke-opacity=\"{MUTED_OPACITY}\""),
+                    Some(c) => format!("fill=\"none\" stroke=\"{c}\""),
+                    None => format!("fill=\"none\" {muted}"),
                 };
                 let _ = write!(attrs, " stroke-width=\"{width}\"");
                 if let Some(dash) = dash {
                     let _ = write!(attrs, " stroke-dasharray=\"{dash}\"");
                 }
-                line(out, &attrs);
+                let ink = inks.ink(Some(group), attrs);
+                root.draw(&PathElement::new(swatch, stroke(ink, width)))?;
             }
             Swatch::Incomplete => {
-                line(
-                    out,
-                    &format!(
-                        "stroke=\"currentColor\" stroke-opacity=\"{MUTED_OPACITY}\" stroke-width=\"2\" stroke-dasharray=\"1 4\" stroke-linecap=\"round\""
+                let line = inks.ink(
+                    Some(group),
+                    format!(
+                        "fill=\"none\" {muted} stroke-width=\"2\" stroke-dasharray=\"1 4\" stroke-linecap=\"round\""
                     ),
                 );
-                out.push_str("<circle");
-                attr_num(out, "cx", x + SWATCH - 3.5);
-                attr_num(out, "cy", mid);
-                let _ = write!(
-                    out,
-                    " r=\"3.5\" stroke=\"currentColor\" stroke-width=\"1.5\" style=\"fill:{}\"/>",
-                    svg::SURFACE
+                root.draw(&PathElement::new(swatch, stroke(line, 2.0)))?;
+                let point = inks.ink(
+                    Some(group),
+                    format!(
+                        "stroke=\"currentColor\" stroke-width=\"1.5\" style=\"fill:{}\"",
+                        svg::SURFACE
+                    ),
                 );
+                root.draw(&Circle::new(
+                    (px(x + SWATCH - 3.5), px(mid)),
+                    px(3.5),
+                    stroke(point, 1.5),
+                ))?;
             }
         }
-        push_text(
-            out,
-            x + SWATCH + 6.0,
-            mid + 4.0,
-            Anchor::Start,
-            "",
-            &item.text,
-        );
+        root.draw(&Text::new(
+            plot::clean(&item.text).into_owned(),
+            (px(x + SWATCH + 6.0), px(mid)),
+            text.clone(),
+        ))?;
     }
-    out.push_str("</g>");
+    Ok(())
 }

@@ -1,118 +1,126 @@
-//! The lines: one path per series (relative segments keep a year small), the
+//! The lines, drawn by plotters: one path per run of days with a value, the
 //! incomplete tail dotted and faded, point markers on short ranges, hollow
 //! points on incomplete days.
+//!
+//! UV's dashes are an SVG `stroke-dasharray` on the series' group, not plotters'
+//! `DashedLineSeries`: that one writes every dash as an element of its own (a
+//! year's dashed lines would be hundreds of kilobytes) and places the dashes
+//! with `f32::hypot`, a libm function whose last bit may differ between the
+//! server and wasm32.
 
-use std::fmt::Write as _;
+use plotters::element::{Circle, PathElement};
 
 use super::{Group, Layout, MARKER_MAX_DAYS};
 use crate::model::{Metric, Series};
-use crate::svg::{self, attr_num, push_tenths, tenths};
+use crate::plot::{DrawResult, Inks, Plot, fill, px, stroke};
+use crate::svg;
 use crate::theme::series_colour;
 
-/// Writes `series` (a member of `group`) over the first `n` days.
-pub(super) fn write_series(
-    out: &mut String,
+/// Draws `series` (a member of `group`) over the first `n` days.
+pub(super) fn draw(
+    plot: &mut Plot,
+    inks: &mut Inks,
     layout: &Layout,
     group: &Group,
     series: &Series,
     n: usize,
-) {
+) -> DrawResult<()> {
     let colour = series_colour(group.colour);
-    let width = if group.emphasis { "2.5" } else { "1.5" };
-    let metric = match series.metric {
-        Metric::Pv => "pv",
-        Metric::Uv => "uv",
+    let width = if group.emphasis { 2.5 } else { 1.5 };
+    let (metric, dash) = match series.metric {
+        Metric::Pv => ("pv", ""),
+        Metric::Uv => ("uv", " stroke-dasharray=\"6 4\""),
     };
-    let _ = write!(
-        out,
-        "<g class=\"series series-{} {metric}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{width}\" stroke-linejoin=\"round\"",
+    let g = inks.group(format!(
+        "class=\"series series-{} {metric}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{width}\" stroke-linejoin=\"round\"{dash}",
         group.colour
+    ));
+    let solid = stroke(inks.ink(Some(g), ""), width);
+    let faded = stroke(
+        inks.ink(
+            Some(g),
+            "class=\"incomplete\" stroke-opacity=\"0.6\" stroke-dasharray=\"1 4\" stroke-linecap=\"round\"",
+        ),
+        width,
     );
-    if series.metric == Metric::Uv {
-        out.push_str(" stroke-dasharray=\"6 4\"");
-    }
-    out.push('>');
-    let point = |i: usize| {
-        series
-            .values
-            .get(i)
-            .map(|&v| (tenths(layout.x(i)), tenths(layout.y(v))))
-    };
+    let hollow = stroke(
+        inks.ink(
+            Some(g),
+            format!(
+                "class=\"incomplete-point\" stroke-width=\"1.5\" stroke-dasharray=\"none\" style=\"fill:{}\"",
+                svg::SURFACE
+            ),
+        ),
+        1.5,
+    );
+    let point = |i: usize| series.values.get(i).map(|&v| (i as f64, v as f64));
     let split = layout.incomplete_from.min(n);
-    if split > 0 {
-        write_path(out, "", (0..split).map(point));
-    }
+
+    plot.draw_series(runs((0..split).map(point)).map(|run| PathElement::new(run, solid)))?;
     if split < n {
         let from = split.saturating_sub(1);
-        write_path(
-            out,
-            " class=\"incomplete\" stroke-opacity=\"0.6\" stroke-dasharray=\"1 4\" stroke-linecap=\"round\"",
-            (from..n).map(point),
-        );
+        plot.draw_series(runs((from..n).map(point)).map(|run| PathElement::new(run, faded)))?;
+        plot.draw_series(
+            (split..n)
+                .filter_map(point)
+                .map(|p| Circle::new(p, px(3.5), hollow)),
+        )?;
     }
     if n <= MARKER_MAX_DAYS && split > 0 {
-        let r = if group.emphasis { "6" } else { "4.5" };
-        let _ = write!(
-            out,
-            "<path class=\"points\" stroke-width=\"{r}\" stroke-dasharray=\"none\" stroke-linecap=\"round\" d=\""
-        );
-        for (x, y) in (0..split).filter_map(point) {
-            out.push('M');
-            push_tenths(out, x);
-            out.push(' ');
-            push_tenths(out, y);
-            out.push_str("h0");
-        }
-        out.push_str("\"/>");
+        let markers = inks.group(format!("class=\"points\" fill=\"{colour}\""));
+        let ink = fill(inks.ink(Some(markers), ""));
+        let radius = px(if group.emphasis { 3.0 } else { 2.3 });
+        plot.draw_series(
+            (0..split)
+                .filter_map(point)
+                .map(|p| Circle::new(p, radius, ink)),
+        )?;
     }
-    for i in split..n {
-        if let Some(&v) = series.values.get(i) {
-            out.push_str("<circle class=\"incomplete-point\"");
-            attr_num(out, "cx", layout.x(i));
-            attr_num(out, "cy", layout.y(v));
-            let _ = write!(
-                out,
-                " r=\"3.5\" stroke-width=\"1.5\" stroke-dasharray=\"none\" style=\"fill:{}\"/>",
-                svg::SURFACE
-            );
-        }
-    }
-    out.push_str("</g>");
+    Ok(())
 }
 
-/// Appends `<path d>` through `points` (tenths; `None` breaks the line), with
-/// relative segments to keep long series small.
-fn write_path(out: &mut String, attrs: &str, points: impl Iterator<Item = Option<(i64, i64)>>) {
-    let mut d = String::new();
-    let mut previous: Option<(i64, i64)> = None;
-    let mut segment_open = false;
-    for p in points {
-        match (p, previous) {
-            (Some((x, y)), None) => {
-                d.push('M');
-                push_tenths(&mut d, x);
-                d.push(' ');
-                push_tenths(&mut d, y);
-                segment_open = false;
+/// The runs of consecutive points (`None` breaks a line) that make a line: at
+/// least two points each.
+fn runs(points: impl Iterator<Item = Option<(f64, f64)>>) -> impl Iterator<Item = Vec<(f64, f64)>> {
+    let mut points = points.peekable();
+    std::iter::from_fn(move || {
+        loop {
+            let run: Vec<_> = points
+                .by_ref()
+                .skip_while(Option::is_none)
+                .map_while(|p| p)
+                .collect();
+            match run.len() {
+                0 if points.peek().is_none() => return None,
+                0 | 1 => continue,
+                _ => return Some(run),
             }
-            (Some((x, y)), Some((px, py))) => {
-                if segment_open {
-                    d.push(' ');
-                } else {
-                    d.push('l');
-                    segment_open = true;
-                }
-                push_tenths(&mut d, x - px);
-                if y - py >= 0 {
-                    d.push(' ');
-                }
-                push_tenths(&mut d, y - py);
-            }
-            (None, _) => {}
         }
-        previous = p;
-    }
-    if !d.is_empty() {
-        let _ = write!(out, "<path{attrs} d=\"{d}\"/>");
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::runs;
+
+    #[test]
+    fn gaps_split_lines_and_lone_points_are_left_to_the_markers() {
+        let p = |v: Option<u8>| v.map(|v| (f64::from(v), 0.0));
+        let input = [
+            Some(0),
+            Some(1),
+            None,
+            Some(3),
+            None,
+            None,
+            Some(6),
+            Some(7),
+            Some(8),
+        ];
+        let got: Vec<Vec<f64>> = runs(input.into_iter().map(p))
+            .map(|r| r.into_iter().map(|(x, _)| x).collect())
+            .collect();
+        assert_eq!(got, vec![vec![0.0, 1.0], vec![6.0, 7.0, 8.0]]);
+        assert_eq!(runs(std::iter::empty()).count(), 0);
     }
 }

@@ -1,17 +1,19 @@
-//! The PV/UV-over-time chart: layout, axes and lines. The legend and the hit
-//! targets live in their own modules.
+//! The PV/UV-over-time chart: layout and the plotters drawing. The axes, the
+//! lines, the legend and the hit targets live in their own modules.
 
+mod axes;
 mod hits;
 mod legend;
 mod lines;
 mod ticks;
 
-use std::fmt::Write as _;
+use plotters::element::Text;
+use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::model::{Metric, Series, TimeSeriesChart};
 use crate::number::nice_ticks;
-use crate::svg::{self, Anchor, Root, push_num, push_text, text_width};
-use crate::theme::{AXIS_OPACITY, GRID_OPACITY, MUTED_OPACITY};
+use crate::plot::{self, Inks};
+use crate::svg::{self, Root, text_width};
 
 /// viewBox width. Height grows with the legend.
 const WIDTH: f32 = 900.0;
@@ -34,7 +36,6 @@ pub(crate) struct Layout {
     pub id: String,
     pub height: f32,
     pub plot_left: f32,
-    pub plot_right: f32,
     pub plot_top: f32,
     pub plot_bottom: f32,
     /// Width of one day's column.
@@ -43,20 +44,24 @@ pub(crate) struct Layout {
     pub y_top: u64,
     /// Index of the first incomplete day (`days.len()` when none is).
     pub incomplete_from: usize,
+    /// Each day's centre as plotters placed it (filled in while drawing).
+    pub xs: Vec<f32>,
 }
 
 impl Layout {
+    /// The centre of day `day`'s column.
     pub(crate) fn x(&self, day: usize) -> f32 {
-        self.plot_left + (day as f32 + 0.5) * self.column
-    }
-
-    pub(crate) fn y(&self, value: u64) -> f32 {
-        let share = value as f64 / self.y_top.max(1) as f64;
-        self.plot_bottom - (share * f64::from(PLOT_HEIGHT)) as f32
+        self.xs
+            .get(day)
+            .copied()
+            .unwrap_or(self.plot_left + (day as f32 + 0.5) * self.column)
     }
 }
 
 /// Renders `chart` as an inline SVG element (see the crate docs).
+///
+/// plotters draws the legend, the axes, the grid, the lines and the points; the
+/// focusable hit targets and their tips are written after its drawing.
 pub fn time_series_svg(chart: &TimeSeriesChart) -> String {
     let n = chart.days.len();
     let groups = group_series(&chart.series);
@@ -96,19 +101,60 @@ pub fn time_series_svg(chart: &TimeSeriesChart) -> String {
     let incomplete_from = chart.incomplete_from.map_or(n, |from| {
         chart.days.iter().position(|d| *d >= from).unwrap_or(n)
     });
-    let layout = Layout {
+    let mut layout = Layout {
         id: svg::id_prefix(&chart.id, "ts", &chart.title, &chart.desc),
         height: plot_bottom + 30.0,
         plot_left,
-        plot_right,
         plot_top,
         plot_bottom,
         column: (plot_right - plot_left) / n.max(1) as f32,
         y_top: y_ticks.last().copied().unwrap_or(1),
         incomplete_from,
+        xs: Vec::new(),
     };
 
-    let mut out = String::with_capacity(4_096 + n * (400 + 80 * chart.series.len()));
+    let mut inks = Inks::default();
+    let (drawing, xs) = plot::draw(WIDTH, layout.height, |root| {
+        legend::draw(root, &mut inks, &legend, MARGIN, MARGIN)?;
+        // Day i is centred at x = i; the y axis starts at 0.
+        let mut plot = plot::cartesian(
+            root,
+            [plot_left, plot_top, plot_right, plot_bottom],
+            axes::x_extent(chart).0..axes::x_extent(chart).1,
+            0.0..layout.y_top as f64,
+        )?;
+        let xs: Vec<f32> = (0..n)
+            .map(|i| plot::unit(plot.backend_coord(&(i as f64, 0.0)).0))
+            .collect();
+        axes::draw_y(
+            root, &mut plot, &mut inks, &layout, chart, &y_ticks, &y_labels,
+        )?;
+        axes::draw_x(root, &mut plot, &mut inks, &layout, chart, &xs)?;
+        if empty {
+            let ink = inks.ink(None, "class=\"empty\" font-size=\"14\"");
+            root.draw(&Text::new(
+                plot::clean(&chart.empty_message).into_owned(),
+                (
+                    plot::px((plot_left + plot_right) / 2.0),
+                    plot::px((plot_top + plot_bottom) / 2.0),
+                ),
+                plot::text_style(ink, HPos::Center, VPos::Center),
+            ))?;
+        } else {
+            let (background, foreground): (Vec<_>, Vec<_>) =
+                groups.iter().partition(|g| !g.emphasis);
+            for group in background.into_iter().chain(foreground) {
+                for series in &group.members {
+                    lines::draw(&mut plot, &mut inks, &layout, group, series, n)?;
+                }
+            }
+        }
+        Ok(xs)
+    });
+    layout.xs = xs.unwrap_or_default();
+
+    let mut out =
+        String::with_capacity(4_096 + drawing.len() + n * (400 + 80 * chart.series.len()));
     svg::open_root(
         &mut out,
         &Root {
@@ -121,29 +167,12 @@ pub fn time_series_svg(chart: &TimeSeriesChart) -> String {
             interactive: !empty,
         },
     );
-    out.push_str("<g aria-hidden=\"true\">");
-    legend::write(&mut out, &legend, MARGIN, MARGIN);
-    write_y_axis(&mut out, &layout, chart, &y_ticks, &y_labels);
-    write_x_axis(&mut out, &layout, chart);
     if empty {
-        out.push_str("</g>");
-        let mid_y = (layout.plot_top + layout.plot_bottom) / 2.0;
-        let mid_x = (layout.plot_left + layout.plot_right) / 2.0;
-        push_text(
-            &mut out,
-            mid_x,
-            mid_y,
-            Anchor::Middle,
-            "class=\"empty\" font-size=\"14\"",
-            &chart.empty_message,
-        );
+        // The root is then an img: its content is presentational anyway.
+        plot::restyle(&mut out, &drawing, &inks);
     } else {
-        let (background, foreground): (Vec<_>, Vec<_>) = groups.iter().partition(|g| !g.emphasis);
-        for group in background.into_iter().chain(foreground) {
-            for series in &group.members {
-                lines::write_series(&mut out, &layout, group, series, n);
-            }
-        }
+        out.push_str("<g aria-hidden=\"true\">");
+        plot::restyle(&mut out, &drawing, &inks);
         out.push_str("</g>");
         hits::write(&mut out, &layout, chart, &groups);
     }
@@ -184,100 +213,6 @@ fn group_series(series: &[Series]) -> Vec<Group<'_>> {
         }
     }
     groups
-}
-
-fn write_y_axis(
-    out: &mut String,
-    layout: &Layout,
-    chart: &TimeSeriesChart,
-    ticks: &[u64],
-    labels: &[String],
-) {
-    // No values, no scale: an empty chart has neither ticks nor a caption.
-    if ticks.is_empty() {
-        return;
-    }
-    let muted = format!("fill-opacity=\"{MUTED_OPACITY}\"");
-    if !chart.y_label.is_empty() {
-        let class = format!("class=\"axis-label\" {muted}");
-        push_text(
-            out,
-            MARGIN,
-            layout.plot_top - 10.0,
-            Anchor::Start,
-            &class,
-            &chart.y_label,
-        );
-    }
-    let _ = write!(
-        out,
-        "<path class=\"grid\" fill=\"none\" stroke=\"currentColor\" stroke-opacity=\"{GRID_OPACITY}\" d=\""
-    );
-    for &tick in ticks.iter().filter(|&&t| t > 0) {
-        out.push('M');
-        push_num(out, layout.plot_left);
-        out.push(' ');
-        push_num(out, layout.y(tick));
-        out.push('H');
-        push_num(out, layout.plot_right);
-    }
-    let _ = write!(out, "\"/><g class=\"y-ticks\" {muted}>");
-    for (tick, label) in ticks.iter().zip(labels) {
-        push_text(
-            out,
-            layout.plot_left - 8.0,
-            layout.y(*tick) + 4.0,
-            Anchor::End,
-            "",
-            label,
-        );
-    }
-    out.push_str("</g>");
-}
-
-fn write_x_axis(out: &mut String, layout: &Layout, chart: &TimeSeriesChart) {
-    let _ = write!(
-        out,
-        "<path class=\"axis\" fill=\"none\" stroke=\"currentColor\" stroke-opacity=\"{AXIS_OPACITY}\" d=\"M"
-    );
-    push_num(out, layout.plot_left);
-    out.push(' ');
-    push_num(out, layout.plot_bottom);
-    out.push('H');
-    push_num(out, layout.plot_right);
-    let label = |i: usize| day_label(chart, i);
-    let width = |i: usize| text_width(&label(i), svg::FONT_SIZE);
-    let space = ticks::TickSpace {
-        first_x: layout.x(0),
-        column: layout.column,
-        min_x: 2.0,
-        max_x: WIDTH - 2.0,
-        width: &width,
-    };
-    let ticks = ticks::tick_days(&chart.days, &space);
-    for &i in &ticks {
-        out.push('M');
-        push_num(out, layout.x(i));
-        out.push(' ');
-        push_num(out, layout.plot_bottom);
-        out.push_str("v5");
-    }
-    let _ = write!(
-        out,
-        "\"/><g class=\"x-ticks\" fill-opacity=\"{MUTED_OPACITY}\">"
-    );
-    for &i in &ticks {
-        let (start, _) = space.span(i);
-        push_text(
-            out,
-            start,
-            layout.plot_bottom + 19.0,
-            Anchor::Start,
-            "",
-            &label(i),
-        );
-    }
-    out.push_str("</g>");
 }
 
 /// The caller's label for day `i`, or the ISO date.

@@ -33,9 +33,8 @@ const STEPS: [Step; 15] = [
 
 /// Where tick labels may go: the day columns and the horizontal room for text.
 pub(super) struct TickSpace<'a> {
-    /// Centre x of day `i` is `first_x + i * column`.
-    pub first_x: f32,
-    pub column: f32,
+    /// Centre x of day `i`.
+    pub centre: &'a dyn Fn(usize) -> f32,
     /// Labels must stay within `min_x..max_x`.
     pub min_x: f32,
     pub max_x: f32,
@@ -48,7 +47,7 @@ impl TickSpace<'_> {
     /// inwards at the chart's edges.
     pub(super) fn span(&self, i: usize) -> (f32, f32) {
         let w = (self.width)(i);
-        let centre = self.first_x + i as f32 * self.column;
+        let centre = (self.centre)(i);
         let start = (centre - w / 2.0).max(self.min_x).min(self.max_x - w);
         (start, start + w)
     }
@@ -116,21 +115,15 @@ mod tests {
         from.iter_days().take(n).collect()
     }
 
-    fn space(width: f32, n: usize, label: f32) -> (f32, f32, Box<dyn Fn(usize) -> f32>) {
-        let column = width / n as f32;
-        (column / 2.0, column, Box::new(move |_| label))
-    }
-
     fn ticks(d: &[NaiveDate], width: f32, label: f32) -> Vec<usize> {
-        let (first_x, column, w) = space(width, d.len(), label);
+        let column = width / d.len() as f32;
         tick_days(
             d,
             &TickSpace {
-                first_x,
-                column,
+                centre: &|i| (i as f32 + 0.5) * column,
                 min_x: 0.0,
                 max_x: width,
-                width: &*w,
+                width: &|_| label,
             },
         )
     }
