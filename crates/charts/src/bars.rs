@@ -80,16 +80,17 @@ pub fn top_blocks_svg(chart: &BarChart) -> String {
             text_style(caption, HPos::Left, VPos::Center),
         ))?;
         // Values along x; rows down from the top: row i spans y = i..i + 1.
-        let mut plot = plot::cartesian(
+        let plot = plot::cartesian(
             root,
             [bars_left, top, bars_left + bars_width, row_top(n)],
             0.0..max,
             n as f64..0.0,
-        )?;
+        );
         let inset = f64::from((ROW - BAR) / 2.0 / ROW);
         let bars = inks.group(format!("class=\"series series-0\" fill=\"{}\"", PALETTE[0]));
         let bar = fill(inks.ink(Some(bars), "class=\"bar\" rx=\"2\""));
-        plot.draw_series(
+        plot::draw_each(
+            &plot,
             chart
                 .bars
                 .iter()
@@ -107,11 +108,10 @@ pub fn top_blocks_svg(chart: &BarChart) -> String {
             HPos::Left,
             VPos::Center,
         );
-        let area = plot.plotting_area();
         for (i, bar) in chart.bars.iter().enumerate() {
             let mid = i as f64 + 0.5;
             let text = truncate_to_width(&bar.label, svg::FONT_SIZE, label_width);
-            area.draw(
+            plot.draw(
                 &(EmptyElement::at((0.0, mid))
                     + Text::new(
                         plot::clean(&text).into_owned(),
@@ -119,7 +119,7 @@ pub fn top_blocks_svg(chart: &BarChart) -> String {
                         label.clone(),
                     )),
             )?;
-            area.draw(
+            plot.draw(
                 &(EmptyElement::at((shown(bar.value), mid))
                     + Text::new(values[i].clone(), (px(6.0), 0), value.clone())),
             )?;
@@ -128,15 +128,15 @@ pub fn top_blocks_svg(chart: &BarChart) -> String {
             "class=\"axis\" fill=\"none\" stroke=\"currentColor\" stroke-opacity=\"{AXIS_OPACITY}\""
         ));
         let line = stroke(inks.ink(Some(axis), ""), 1.0);
-        plot.draw_series(once(PathElement::new(
-            vec![(0.0, 0.0), (0.0, n as f64)],
-            line,
-        )))?;
+        plot::draw_each(
+            &plot,
+            once(PathElement::new(vec![(0.0, 0.0), (0.0, n as f64)], line)),
+        )?;
         // Where each bar ends, as plotters placed it, for the tips.
         Ok(chart
             .bars
             .iter()
-            .map(|b| plot::unit(plot.backend_coord(&(shown(b.value), 0.0)).0))
+            .map(|b| plot::unit(plot.map_coordinate(&(shown(b.value), 0.0)).0))
             .collect())
     });
 

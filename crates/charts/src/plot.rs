@@ -11,12 +11,13 @@
 //! # Why the output is the same on the server and in the browser
 //! plotters measures text with a byte-count guess on native targets and with the
 //! DOM on wasm32 (`style/font/web.rs`). Only these plotters calls are made here:
-//! `SVGBackend::with_string`, `ChartBuilder` with explicit margins and label area
-//! sizes and no caption, `draw_series`/`draw` of `PathElement`, `Circle`,
+//! `SVGBackend::with_string`, a `Cartesian2d` coordinate mapping applied to the
+//! drawing area (see [`cartesian`]), and `draw` of `PathElement`, `Circle`,
 //! `Rectangle`, `EmptyElement` and `Text`. The SVG backend writes a `Text` with
 //! its anchor as `text-anchor`/`dy` without measuring; nothing on this path calls
 //! `estimate_text_size`, `layout_box`, mesh labels, `titled` or series labels,
-//! which are the callers of the font's `estimate_layout`. The rest is integer and
+//! which are the callers of the font's `estimate_layout`: on wasm32 the linker
+//! leaves that code out, and the module imports nothing from the DOM. The rest is integer and
 //! IEEE `f64` arithmetic (no `sin`, `hypot` or other libm functions, whose results
 //! may differ between the server's libm and Rust's on wasm32), and Rust's float
 //! formatting, which is the same on every target.
@@ -27,10 +28,10 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use plotters::chart::{ChartBuilder, ChartContext};
 use plotters::coord::Shift;
 use plotters::coord::cartesian::Cartesian2d;
 use plotters::coord::types::RangedCoordf64;
+use plotters::element::{CoordMapper, Drawable, PointCollection};
 use plotters::prelude::{DrawingArea, DrawingAreaErrorKind, IntoDrawingArea, IntoFont, SVGBackend};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, RGBColor, ShapeStyle, TextStyle};
@@ -55,30 +56,45 @@ pub(crate) type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 /// What a drawing call may fail with (only misuse: the backend writes to memory).
 pub(crate) type DrawResult<T> = Result<T, DrawingAreaErrorKind<std::io::Error>>;
 
-/// A chart on an [`Area`] with `f64` data on both axes.
-pub(crate) type Plot<'a, 'b> =
-    ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+/// The plotting area of a chart with `f64` data on both axes.
+pub(crate) type Plot<'b> = DrawingArea<SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
-/// A chart whose data ranges `x` and `y` map onto exactly
+/// A plotting area whose data ranges `x` and `y` map onto exactly
 /// `[left, top, right, bottom]` (viewBox units; `y.start` at the bottom).
 ///
-/// The margins and label areas are given explicitly, so plotters never sizes
-/// them from text; there is no caption (which plotters would measure).
-pub(crate) fn cartesian<'a, 'b>(
-    root: &'a Area<'b>,
+/// Built from plotters' `Cartesian2d` directly rather than through
+/// `ChartBuilder`: the builder's caption branch (`titled`) measures text, and
+/// even unused it links plotters' DOM text measurement into the wasm32 build.
+/// Without it the browser's module imports nothing from the DOM, so no code
+/// that could measure text is there at all. The mapping is the builder's with
+/// explicit margins and label area sizes.
+pub(crate) fn cartesian<'b>(
+    root: &Area<'b>,
     [left, top, right, bottom]: [f32; 4],
     x: Range<f64>,
     y: Range<f64>,
-) -> DrawResult<Plot<'a, 'b>> {
-    let (width, height) = root.dim_in_pixel();
-    // plotters maps onto the plotting area's pixels first..=last: one pixel less
-    // than the area's extent on each axis.
-    ChartBuilder::on(root)
-        .margin_top(px(top))
-        .margin_right((width as i32 - px(right) - 1).max(0))
-        .y_label_area_size(px(left))
-        .x_label_area_size((height as i32 - px(bottom) - 1).max(0))
-        .build_cartesian_2d(x, y)
+) -> Plot<'b> {
+    root.apply_coord_spec(Cartesian2d::new(
+        x,
+        y,
+        (px(left)..px(right), px(bottom)..px(top)),
+    ))
+}
+
+/// Draws every element of `elements` on `plot`, in order.
+pub(crate) fn draw_each<'b, E, B>(
+    plot: &Plot<'b>,
+    elements: impl IntoIterator<Item = E>,
+) -> DrawResult<()>
+where
+    B: CoordMapper,
+    for<'e> &'e E: PointCollection<'e, (f64, f64), B>,
+    E: Drawable<SVGBackend<'b>, B>,
+{
+    for element in elements {
+        plot.draw(&element)?;
+    }
+    Ok(())
 }
 
 /// A `<g>` that consecutive elements share.

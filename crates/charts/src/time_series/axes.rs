@@ -23,7 +23,7 @@ pub(super) fn x_extent(chart: &TimeSeriesChart) -> (f64, f64) {
 /// chart: without values there is no scale.
 pub(super) fn draw_y(
     root: &Area,
-    plot: &mut Plot,
+    plot: &Plot,
     inks: &mut Inks,
     layout: &Layout,
     chart: &TimeSeriesChart,
@@ -47,7 +47,8 @@ pub(super) fn draw_y(
         "class=\"grid\" fill=\"none\" stroke=\"currentColor\" stroke-opacity=\"{GRID_OPACITY}\""
     ));
     let line = stroke(inks.ink(Some(grid), ""), 1.0);
-    plot.draw_series(
+    plot::draw_each(
+        plot,
         ticks
             .iter()
             .filter(|&&t| t > 0)
@@ -55,21 +56,24 @@ pub(super) fn draw_y(
     )?;
     let group = inks.group(format!("class=\"y-ticks\" {muted}"));
     let style = text_style(inks.ink(Some(group), ""), HPos::Right, VPos::Center);
-    plot.draw_series(ticks.iter().zip(labels).map(|(&t, label)| {
-        EmptyElement::at((left, t as f64))
-            + Text::new(
-                plot::clean(label).into_owned(),
-                (-px(8.0), 0),
-                style.clone(),
-            )
-    }))?;
+    plot::draw_each(
+        plot,
+        ticks.iter().zip(labels).map(|(&t, label)| {
+            EmptyElement::at((left, t as f64))
+                + Text::new(
+                    plot::clean(label).into_owned(),
+                    (-px(8.0), 0),
+                    style.clone(),
+                )
+        }),
+    )?;
     Ok(())
 }
 
 /// The axis line at 0, a tick mark under each labelled day and the day labels.
 pub(super) fn draw_x(
     root: &Area,
-    plot: &mut Plot,
+    plot: &Plot,
     inks: &mut Inks,
     layout: &Layout,
     chart: &TimeSeriesChart,
@@ -80,10 +84,10 @@ pub(super) fn draw_x(
         "class=\"axis\" fill=\"none\" stroke=\"currentColor\" stroke-opacity=\"{AXIS_OPACITY}\""
     ));
     let line = stroke(inks.ink(Some(axis), ""), 1.0);
-    plot.draw_series(once(PathElement::new(
-        vec![(left, 0.0), (right, 0.0)],
-        line,
-    )))?;
+    plot::draw_each(
+        plot,
+        once(PathElement::new(vec![(left, 0.0), (right, 0.0)], line)),
+    )?;
 
     let label = |i: usize| day_label(chart, i);
     let width = |i: usize| text_width(&label(i), svg::FONT_SIZE);
@@ -95,9 +99,12 @@ pub(super) fn draw_x(
         width: &width,
     };
     let days = ticks::tick_days(&chart.days, &space);
-    plot.draw_series(days.iter().map(|&i| {
-        EmptyElement::at((i as f64, 0.0)) + PathElement::new(vec![(0, 0), (0, px(5.0))], line)
-    }))?;
+    plot::draw_each(
+        plot,
+        days.iter().map(|&i| {
+            EmptyElement::at((i as f64, 0.0)) + PathElement::new(vec![(0, 0), (0, px(5.0))], line)
+        }),
+    )?;
     let group = inks.group(format!(
         "class=\"x-ticks\" fill-opacity=\"{MUTED_OPACITY}\""
     ));

@@ -12,13 +12,13 @@ use plotters::element::{Circle, PathElement};
 
 use super::{Group, Layout, MARKER_MAX_DAYS};
 use crate::model::{Metric, Series};
-use crate::plot::{DrawResult, Inks, Plot, fill, px, stroke};
+use crate::plot::{self, DrawResult, Inks, Plot, fill, px, stroke};
 use crate::svg;
 use crate::theme::series_colour;
 
 /// Draws `series` (a member of `group`) over the first `n` days.
 pub(super) fn draw(
-    plot: &mut Plot,
+    plot: &Plot,
     inks: &mut Inks,
     layout: &Layout,
     group: &Group,
@@ -56,11 +56,18 @@ pub(super) fn draw(
     let point = |i: usize| series.values.get(i).map(|&v| (i as f64, v as f64));
     let split = layout.incomplete_from.min(n);
 
-    plot.draw_series(runs((0..split).map(point)).map(|run| PathElement::new(run, solid)))?;
+    plot::draw_each(
+        plot,
+        runs((0..split).map(point)).map(|run| PathElement::new(run, solid)),
+    )?;
     if split < n {
         let from = split.saturating_sub(1);
-        plot.draw_series(runs((from..n).map(point)).map(|run| PathElement::new(run, faded)))?;
-        plot.draw_series(
+        plot::draw_each(
+            plot,
+            runs((from..n).map(point)).map(|run| PathElement::new(run, faded)),
+        )?;
+        plot::draw_each(
+            plot,
             (split..n)
                 .filter_map(point)
                 .map(|p| Circle::new(p, px(3.5), hollow)),
@@ -70,7 +77,8 @@ pub(super) fn draw(
         let markers = inks.group(format!("class=\"points\" fill=\"{colour}\""));
         let ink = fill(inks.ink(Some(markers), ""));
         let radius = px(if group.emphasis { 3.0 } else { 2.3 });
-        plot.draw_series(
+        plot::draw_each(
+            plot,
             (0..split)
                 .filter_map(point)
                 .map(|p| Circle::new(p, radius, ink)),

@@ -117,19 +117,17 @@ pub fn time_series_svg(chart: &TimeSeriesChart) -> String {
     let (drawing, xs) = plot::draw(WIDTH, layout.height, |root| {
         legend::draw(root, &mut inks, &legend, MARGIN, MARGIN)?;
         // Day i is centred at x = i; the y axis starts at 0.
-        let mut plot = plot::cartesian(
+        let plot = plot::cartesian(
             root,
             [plot_left, plot_top, plot_right, plot_bottom],
             axes::x_extent(chart).0..axes::x_extent(chart).1,
             0.0..layout.y_top as f64,
-        )?;
+        );
         let xs: Vec<f32> = (0..n)
-            .map(|i| plot::unit(plot.backend_coord(&(i as f64, 0.0)).0))
+            .map(|i| plot::unit(plot.map_coordinate(&(i as f64, 0.0)).0))
             .collect();
-        axes::draw_y(
-            root, &mut plot, &mut inks, &layout, chart, &y_ticks, &y_labels,
-        )?;
-        axes::draw_x(root, &mut plot, &mut inks, &layout, chart, &xs)?;
+        axes::draw_y(root, &plot, &mut inks, &layout, chart, &y_ticks, &y_labels)?;
+        axes::draw_x(root, &plot, &mut inks, &layout, chart, &xs)?;
         if empty {
             let ink = inks.ink(None, "class=\"empty\" font-size=\"14\"");
             root.draw(&Text::new(
@@ -145,7 +143,7 @@ pub fn time_series_svg(chart: &TimeSeriesChart) -> String {
                 groups.iter().partition(|g| !g.emphasis);
             for group in background.into_iter().chain(foreground) {
                 for series in &group.members {
-                    lines::draw(&mut plot, &mut inks, &layout, group, series, n)?;
+                    lines::draw(&plot, &mut inks, &layout, group, series, n)?;
                 }
             }
         }
