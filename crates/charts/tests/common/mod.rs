@@ -69,3 +69,77 @@ pub fn bars(n: usize) -> BarChart {
         number_format: NumberFormat::en(),
     }
 }
+
+/// FNV-1a (64 bits): a hash that is the same on every target, with no dependency.
+pub fn fnv64(text: &str) -> u64 {
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    for b in text.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// A fixed set of charts covering every drawing path (a year with 18 lines and
+/// today, three years, one day, gaps, the largest counts, Chinese labels, empty
+/// charts, bars, downloads). The determinism test pins their hashes; the same set
+/// is rendered on wasm32 to check that the browser produces the same bytes.
+pub fn fixed_set() -> Vec<(&'static str, String)> {
+    use charts::{svg_document, time_series_svg, top_blocks_svg};
+    use chrono::Datelike;
+
+    let mut year = chart(365, 8);
+    year.incomplete_from = year.days.last().copied();
+    let mut zh = chart(20, 2);
+    zh.number_format = NumberFormat::zh();
+    zh.day_labels = zh
+        .days
+        .iter()
+        .map(|d| format!("{}月{}日", d.month(), d.day()))
+        .collect();
+    for s in &mut zh.series {
+        s.values.iter_mut().for_each(|v| *v *= 97);
+    }
+    zh.series[2].label = "审批中心（全员使用的超长名称示例）& <b>".into();
+    zh.series[3].label = zh.series[2].label.clone();
+    zh.incomplete_from = zh.days.last().copied();
+    zh.incomplete_label = "今日数据仍在统计".into();
+    let mut huge = chart(10, 1);
+    for s in &mut huge.series {
+        s.values = vec![u64::MAX, 0, u64::MAX / 2, 1, u64::MAX, 7, 8, 9, 10, 11];
+    }
+    let mut gaps = chart(40, 2);
+    gaps.series[0].values.truncate(25);
+    gaps.series[1].values[10] = 0;
+    gaps.series[3].values.clear();
+    let mut no_days = chart(0, 0);
+    no_days.series.clear();
+    let mut no_series = chart(30, 0);
+    no_series.series.clear();
+    let mut long_labels = bars(12);
+    long_labels.bars[2].label =
+        "Approvals & <Leave> requests for the whole company, every branch office".into();
+    long_labels.bars[11].value = 0;
+    long_labels.bars[10].value = 1;
+    let mut largest = bars(3);
+    largest.bars[0].value = u64::MAX;
+    let trend = chart(45, 3);
+    vec![
+        ("year-8-blocks", time_series_svg(&year)),
+        ("3-years-total", time_series_svg(&chart(3 * 365 + 1, 0))),
+        ("3-years-8-blocks", time_series_svg(&chart(3 * 365 + 1, 8))),
+        ("one-day", time_series_svg(&chart(1, 1))),
+        ("week-total", time_series_svg(&chart(7, 0))),
+        ("zh-20-days", time_series_svg(&zh)),
+        ("huge-values", time_series_svg(&huge)),
+        ("gaps", time_series_svg(&gaps)),
+        ("empty-no-days", time_series_svg(&no_days)),
+        ("empty-no-series", time_series_svg(&no_series)),
+        ("bars-15", top_blocks_svg(&bars(15))),
+        ("bars-long-labels", top_blocks_svg(&long_labels)),
+        ("bars-u64-max", top_blocks_svg(&largest)),
+        ("bars-empty", top_blocks_svg(&bars(0))),
+        ("download-trend", svg_document(&time_series_svg(&trend))),
+        ("download-bars", svg_document(&top_blocks_svg(&bars(5)))),
+    ]
+}
