@@ -252,8 +252,13 @@ impl Inner {
             }
         }
 
-        // 5. Assemble, day by day, blocks in id order.
-        let mut rows = Vec::new();
+        // 5. Assemble, day by day, blocks in id order, into a vector sized up front: a
+        // warm year is tens of thousands of rows, and growing it step by step cost a
+        // good share of the query. Every row comes from a held day, and a block has at
+        // most one row a day.
+        let held_rows: usize = held.values().map(|data| data.rows.len()).sum();
+        let most_rows = if blocks.is_empty() { held_rows } else { held_rows.min(days.len() * blocks.len()) };
+        let mut rows = Vec::with_capacity(most_rows);
         let wanted: BTreeSet<&BlockId> = blocks.iter().collect();
         for &day in &days {
             if let Some(data) = held.get(&DayKey { filter: DayFilter::AllBlocks, day }) {
