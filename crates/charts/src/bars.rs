@@ -1,5 +1,6 @@
 //! Horizontal bars: the top blocks by a value, the value written at each bar's end,
-//! each row a focusable target with the full label and exact value.
+//! each row a focusable target with the full label and exact value. plotters
+//! draws the bars, labels, values and axis; the focusable rows are written after.
 
 use std::fmt::Write as _;
 use std::iter::once;

@@ -5,6 +5,16 @@
 //! Pure Rust with no I/O, clock or randomness: the server (first paint) and the
 //! browser (after hydration) produce the same bytes for the same input.
 //!
+//! # How a chart is made
+//! plotters' SVG backend draws the legend, axes, grid, lines, points, bars and
+//! their labels, in sentinel colours, at ten backend pixels per viewBox unit; the
+//! crate then restyles that markup (theme colours, classes, coordinates in tenths
+//! of a unit) and appends the interactive parts plotters has no notion of: the
+//! root with its accessible name, and the focusable hit targets with their
+//! tooltips. plotters never measures text here (its measurement differs between
+//! the server and the browser); see the `plot` module for how that is ensured,
+//! and `tests/determinism.rs` for the bytes checked on both targets.
+//!
 //! # What the SVG offers the page
 //! - A `viewBox` and no fixed size: the page's CSS sets the width (e.g.
 //!   `.chart { width: 100%; height: auto }`).

@@ -1,10 +1,12 @@
 //! Writing SVG text: escaping, numbers rounded to 0.1, the root element, and a
 //! text-width estimate that is the same on every target.
 //!
-//! The estimate is why this crate writes SVG itself instead of through plotters:
-//! plotters measures text with the browser's canvas on wasm32 and with a byte-count
-//! guess on the server, so a layout that depends on text width would differ between
-//! the server-rendered and the hydrated chart.
+//! The estimate is why text is never measured by plotters: plotters measures text
+//! with the DOM on wasm32 and with a byte-count guess on the server, so a layout
+//! that depended on its measurement would differ between the server-rendered and
+//! the hydrated chart. Everything that must fit (legend rows, tick spacing, bar
+//! labels, tooltips) is laid out with [`text_width`], and plotters only places
+//! text at the positions computed from it (see [`crate::plot`]).
 
 use std::fmt::Write as _;
 
@@ -53,11 +55,27 @@ pub(crate) fn push_tenths(out: &mut String, t: i64) {
         out.push('-');
     }
     let a = t.unsigned_abs();
-    let _ = write!(out, "{}", a / 10);
+    push_digits(out, a / 10);
     if !a.is_multiple_of(10) {
         out.push('.');
         out.push((b'0' + (a % 10) as u8) as char);
     }
+}
+
+/// Appends the decimal digits of `v` (without `core::fmt`: every coordinate of a
+/// chart goes through here).
+fn push_digits(out: &mut String, mut v: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend(digits[start..].iter().map(|&d| char::from(d)));
 }
 
 /// Appends `v` rounded to one decimal.

@@ -1,6 +1,10 @@
 //! Interactivity without JavaScript: one focusable, labelled column per day with
 //! a native tooltip (`<title>`) and a hidden `.tip` (guide line and value box)
 //! that the page's CSS reveals on `:hover` and `:focus`.
+//!
+//! Written by hand after plotters' drawing: plotters has no focusable groups,
+//! titles, ARIA attributes, `<use>` or CSS-revealed content. The columns follow
+//! plotters' own day positions ([`Layout::x`]).
 
 use std::fmt::Write as _;
 

@@ -1,5 +1,6 @@
 //! The legend: one entry per colour (the total, each block), then a key to the
-//! line styles (PV solid, UV dashed, incomplete dotted), flowing into rows.
+//! line styles (PV solid, UV dashed, incomplete dotted), flowing into rows. Laid
+//! out with the crate's text-width estimate, drawn by plotters.
 
 use std::fmt::Write as _;
 
