@@ -158,3 +158,28 @@ async fn a_tiny_memory_budget_evicts_and_answers_stay_exact() {
     assert!(stats.weighted_bytes <= BUDGET, "held {} bytes over a budget of {BUDGET}: {stats:?}", stats.weighted_bytes);
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn days_after_today_have_no_numbers_and_cost_nothing() {
+    let sim = default_sim().await;
+    let (service, _dir) = service(&sim).await;
+    let today = sim.dataset().today();
+    let later = |n: u64| today + chrono::Days::new(n);
+
+    let across = query(days_ago(&sim, 3), later(4), &[]);
+    let answer = query_exact(&service, &sim, &across).await;
+    assert_eq!(answer.future_days, 4);
+    assert!(answer.rows.iter().all(|r| r.date <= today) && !answer.rows.is_empty());
+    let (days, _) = covered(&searches(&sim));
+    assert!(days.iter().all(|(_, d)| *d <= today), "future days were asked for: {days:?}");
+
+    sim.reset_stats();
+    let future = query(later(1), later(10), &[]);
+    let answer = query_exact(&service, &sim, &future).await;
+    assert_eq!((answer.rows.len(), answer.future_days), (0, 10));
+    let blocks = block_ids(&sim);
+    let answer = query_exact(&service, &sim, &query(later(1), later(3), &[&blocks[0]])).await;
+    assert_eq!(answer.future_days, 3);
+    assert_eq!(sim.stats().search_requests, 0);
+    sim.shutdown().await;
+}

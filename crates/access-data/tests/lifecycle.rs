@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use common::{
     block_ids, client, covered, days_ago, default_sim, query, query_exact, searches, service_in, service_with,
 };
-use store::OpenOutcome;
+use store::{DayFilter, OpenOutcome};
 
 fn days_of(made: &[common::Search]) -> BTreeSet<NaiveDate> {
     covered(made).0.into_iter().map(|(_, day)| day).collect()
@@ -32,6 +32,11 @@ async fn after_a_restart_final_days_cost_nothing_and_recent_days_are_fetched_aga
     query_exact(&first, &sim, &all).await;
     query_exact(&first, &sim, &two).await;
     assert!(searches(&sim).iter().any(|s| s.block.is_some()), "the block query went per block");
+    // Only final days are stored: not today, not yesterday.
+    let stored = first.store().held_days(&DayFilter::AllBlocks, all.range).await.expect("held days");
+    assert_eq!(stored, common::range(days_ago(&sim, 39), days_ago(&sim, 2)).days().collect::<Vec<_>>());
+    let stored = first.store().held_days(&DayFilter::Block(two.blocks[0].clone()), two.range).await.expect("held days");
+    assert_eq!(stored, common::range(days_ago(&sim, 80), days_ago(&sim, 40)).days().collect::<Vec<_>>());
     first.store().close().await;
     drop(first);
 

@@ -123,6 +123,9 @@ async fn a_cold_year_costs_few_requests_beyond_full_pages() {
         "{requests} requests for {items} items ({full_pages} full pages) in {sub_ranges} sub-ranges; bound {bound}"
     );
     assert_eq!(service.upstream_requests(), requests);
+    // The calls are counted against the month in the store, for plans with a quota.
+    let month = service.today().format("%Y-%m").to_string();
+    assert_eq!(service.store().upstream_calls(&month).await.expect("calls counted"), requests);
     let (days, twice) = covered(&searches(&sim));
     assert!(twice.is_empty(), "{twice:?}");
     assert_eq!(days.len(), 365);
