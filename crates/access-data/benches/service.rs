@@ -35,7 +35,10 @@ fn wanted(section: &str) -> bool {
 
 async fn run() {
     let rss_start = memory();
-    println!("# access-data service benchmark (simulator over loopback, 60 blocks, {} ms latency)", LATENCY.as_millis());
+    println!(
+        "# access-data service benchmark (simulator over loopback, 60 blocks, {} ms latency)",
+        LATENCY.as_millis()
+    );
     println!();
 
     let mut default_cold = None;
@@ -77,7 +80,9 @@ async fn run() {
         let (wall, requests) = sequential_year().await;
         print!("wall {:.2} s  requests {requests}", wall.as_secs_f64());
         match default_cold {
-            Some(cold) => println!("  speed-up of the service (default client) {:.2}x", wall.as_secs_f64() / cold.as_secs_f64()),
+            Some(cold) => {
+                println!("  speed-up of the service (default client) {:.2}x", wall.as_secs_f64() / cold.as_secs_f64())
+            }
             None => println!(),
         }
         println!();
@@ -293,7 +298,12 @@ async fn million(rss_start: Memory) {
     const BLOCKS: usize = 1000;
     const HISTORY_DAYS: u32 = 6000;
     const RATE: u32 = 1000;
-    let config = SimConfig { block_count: BLOCKS, history_days: HISTORY_DAYS, rate_limit_per_second: RATE, ..SimConfig::default() };
+    let config = SimConfig {
+        block_count: BLOCKS,
+        history_days: HISTORY_DAYS,
+        rate_limit_per_second: RATE,
+        ..SimConfig::default()
+    };
     let sim = start_sim(config).await;
     // Build the simulator's table of cells (it lives in this process too) before the
     // baseline, so that the difference is the service's.

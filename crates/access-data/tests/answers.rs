@@ -8,9 +8,7 @@ use std::collections::BTreeSet;
 
 use access_data::ServiceConfig;
 use chrono::NaiveDate;
-use common::{
-    block_ids, covered, days_ago, default_sim, query, query_exact, searches, service, service_with, Search,
-};
+use common::{Search, block_ids, covered, days_ago, default_sim, query, query_exact, searches, service, service_with};
 use domain::AccessQuery;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -50,8 +48,7 @@ fn random_query(rng: &mut StdRng, today: NaiveDate, window: u64, blocks: &[Strin
 fn all_held(query: &AccessQuery, held: &BTreeSet<(Option<String>, NaiveDate)>) -> bool {
     query.range.days().all(|day| {
         held.contains(&(None, day))
-            || (!query.blocks.is_empty()
-                && query.blocks.iter().all(|b| held.contains(&(Some(b.to_string()), day))))
+            || (!query.blocks.is_empty() && query.blocks.iter().all(|b| held.contains(&(Some(b.to_string()), day))))
     })
 }
 
@@ -93,7 +90,10 @@ async fn random_queries_cold_warm_and_mixed_equal_ground_truth() {
     }
     let (_, twice) = covered(&all_searches);
     assert!(twice.is_empty(), "some (filter, day) was fetched twice: {twice:?}");
-    assert!(cold >= 3 && warm >= 3 && mixed >= 3, "cold {cold}, warm {warm}, mixed {mixed}: the sequence should exercise all three");
+    assert!(
+        cold >= 3 && warm >= 3 && mixed >= 3,
+        "cold {cold}, warm {warm}, mixed {mixed}: the sequence should exercise all three"
+    );
     let stats = service.cache_stats().await;
     assert!(stats.hits > 0 && stats.misses > 0, "{stats:?}");
     sim.shutdown().await;

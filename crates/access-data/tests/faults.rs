@@ -41,7 +41,7 @@ async fn transient_errors_are_retried_and_numbers_stay_exact() {
     let stats = sim.stats();
     let failed = stats.search_requests - stats.successes();
     assert!(failed > 3, "the faults should have struck: {stats:?}");
-    assert!(stats.answers_by_code.get(&1629004).is_some() && stats.gateway_errors > 0, "{stats:?}");
+    assert!(stats.answers_by_code.contains_key(&1629004) && stats.gateway_errors > 0, "{stats:?}");
     sim.shutdown().await;
 }
 
@@ -87,7 +87,8 @@ async fn an_error_midway_through_a_long_query_returns_no_rows() {
     let sim = default_sim().await;
     sim.set_faults(Faults { latency: Duration::from_millis(40), ..Faults::default() });
     let dir = tempfile::tempdir().expect("temporary directory");
-    let service = std::sync::Arc::new(service_with_client(common::client(&sim), dir.path(), ServiceConfig::default()).await);
+    let service =
+        std::sync::Arc::new(service_with_client(common::client(&sim), dir.path(), ServiceConfig::default()).await);
     let year = query(days_ago(&sim, 364), days_ago(&sim, 0), &[]);
     let progress = QueryProgress::new();
     let running = {
@@ -101,7 +102,11 @@ async fn an_error_midway_through_a_long_query_returns_no_rows() {
     }
     sim.set_faults(Faults { forced: Some(ForcedAnswer::app_unavailable()), ..Faults::default() });
     let outcome = running.await.expect("query task");
-    assert!(outcome.is_err(), "a query whose fetch failed partway must not answer: {} rows", outcome.map(|a| a.rows.len()).unwrap_or(0));
+    assert!(
+        outcome.is_err(),
+        "a query whose fetch failed partway must not answer: {} rows",
+        outcome.map(|a| a.rows.len()).unwrap_or(0)
+    );
     assert!(progress.snapshot().finished);
 
     sim.set_faults(Faults::default());

@@ -48,7 +48,12 @@ async fn after_a_restart_final_days_cost_nothing_and_recent_days_are_fetched_aga
     assert_eq!((answer.sources.store, answer.sources.upstream), (38, 2), "{:?}", answer.sources);
     // The days before those 40 were fetched per block: 41 days of each block stored.
     let answer = query_exact(&second, &sim, &two).await;
-    assert_eq!((answer.sources.memory, answer.sources.store, answer.sources.upstream), (40, 82, 0), "{:?}", answer.sources);
+    assert_eq!(
+        (answer.sources.memory, answer.sources.store, answer.sources.upstream),
+        (40, 82, 0),
+        "{:?}",
+        answer.sources
+    );
     query_exact(&second, &sim, &query(days_ago(&sim, 39), days_ago(&sim, 2), &[&blocks[0]])).await;
 
     let made = searches(&sim);

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use access_data::{QueryOptions, QueryProgress, ServiceConfig};
 use common::{
-    block_ids, covered, days_ago, default_sim, distinct_ranges, query, query_exact, searches, service,
-    service_with, start_sim, Search,
+    Search, block_ids, covered, days_ago, default_sim, distinct_ranges, query, query_exact, searches, service,
+    service_with, start_sim,
 };
 use feishu_sim::{Faults, SimConfig};
 

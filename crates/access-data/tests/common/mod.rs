@@ -54,8 +54,7 @@ pub async fn service_in(sim: &SimHandle, data_dir: &Path, config: ServiceConfig)
 
 pub async fn service_with_client(client: FeishuClient, data_dir: &Path, config: ServiceConfig) -> AccessService {
     let store = Store::open(data_dir).await.expect("store opens");
-    let service = AccessService::new(client, store, config).await.expect("service starts");
-    service
+    AccessService::new(client, store, config).await.expect("service starts")
 }
 
 /// A service with default settings over `sim`, its store in a new temporary directory
@@ -169,9 +168,11 @@ pub fn searches(sim: &SimHandle) -> Vec<Search> {
         .collect()
 }
 
-/// Every (filter, day) the successful searches covered, with the searches that covered
-/// it more than once.
-pub fn covered(searches: &[Search]) -> (BTreeSet<(Option<String>, NaiveDate)>, Vec<(Option<String>, NaiveDate)>) {
+/// A filter (a block id, or `None` for all blocks) on one day.
+pub type FilterDay = (Option<String>, NaiveDate);
+
+/// Every (filter, day) the successful searches covered, and those covered more than once.
+pub fn covered(searches: &[Search]) -> (BTreeSet<FilterDay>, Vec<FilterDay>) {
     let mut seen = BTreeSet::new();
     let mut twice = Vec::new();
     for search in searches {
