@@ -14,8 +14,8 @@ const simBin = process.env.E2E_SIM_BIN ?? path.join(root, 'target/debug/feishu-s
 export default defineConfig({
   testDir: './tests',
   outputDir: './test-results',
-  timeout: 60_000,
-  expect: { timeout: 15_000 },
+  timeout: 90_000,
+  expect: { timeout: 30_000 },
   fullyParallel: false,
   workers: 1,
   reporter: [['list']],
@@ -33,7 +33,7 @@ export default defineConfig({
   webServer: [
     {
       // The simulator as its own process, so that tests can read its ground truth.
-      command: `${simBin} --addr 127.0.0.1:${simPort}`,
+      command: `${simBin} --addr 127.0.0.1:${simPort} --latency-ms 30`,
       url: `http://127.0.0.1:${simPort}/_sim/health`,
       reuseExistingServer: false,
       timeout: 30_000,

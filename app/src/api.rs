@@ -146,7 +146,10 @@ pub mod ssr {
         let rows = rows.into_iter().skip((page - 1) * ROWS_PER_PAGE).take(ROWS_PER_PAGE).collect();
         Ok(RowsPage {
             range: query.range,
+            preset: params.custom_dates().is_none().then(|| params.preset_or_default()),
             today: state.service.today(),
+            filter: query.blocks.clone(),
+            known_blocks: state.service.known_blocks(),
             rows,
             page,
             pages,

@@ -116,7 +116,10 @@ pub struct BlockName {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RowsPage {
     pub range: DateRange,
+    pub preset: Option<Preset>,
     pub today: NaiveDate,
+    pub filter: Vec<BlockId>,
+    pub known_blocks: Vec<BlockId>,
     pub rows: Vec<AccessRow>,
     /// From 1.
     pub page: usize,
@@ -124,6 +127,53 @@ pub struct RowsPage {
     pub total_rows: usize,
     pub names: Vec<BlockName>,
     pub simulated: bool,
+}
+
+/// What the controls above either tab need: the range, the filter and the names.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViewInfo {
+    pub range: DateRange,
+    pub preset: Option<Preset>,
+    pub today: NaiveDate,
+    pub filter: Vec<BlockId>,
+    pub names: Vec<BlockName>,
+    pub known_blocks: Vec<BlockId>,
+    pub simulated: bool,
+}
+
+impl ViewInfo {
+    /// The name of `id`, if an admin gave it one.
+    pub fn name_of(&self, id: &BlockId) -> Option<&BlockName> {
+        self.names.iter().find(|n| &n.block_id == id)
+    }
+}
+
+impl From<&Dashboard> for ViewInfo {
+    fn from(d: &Dashboard) -> Self {
+        ViewInfo {
+            range: d.range,
+            preset: d.preset,
+            today: d.today,
+            filter: d.filter.clone(),
+            names: d.names.clone(),
+            known_blocks: d.known_blocks.clone(),
+            simulated: d.simulated,
+        }
+    }
+}
+
+impl From<&RowsPage> for ViewInfo {
+    fn from(p: &RowsPage) -> Self {
+        ViewInfo {
+            range: p.range,
+            preset: p.preset,
+            today: p.today,
+            filter: p.filter.clone(),
+            names: p.names.clone(),
+            known_blocks: p.known_blocks.clone(),
+            simulated: p.simulated,
+        }
+    }
 }
 
 /// Rows per page of the rows tab.

@@ -1,4 +1,6 @@
 import { expect, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import * as fs from 'node:fs';
 
 /** The simulator's own base URL; its /_sim/ routes are test-only and not part of Feishu's API. */
 export const simUrl = `http://127.0.0.1:${process.env.E2E_SIM_PORT}`;
@@ -14,10 +16,31 @@ export async function groundTruth(from: string, to: string, blockId?: string): P
   return (await res.json()).items as TruthRow[];
 }
 
+export const sum = (rows: TruthRow[], key: 'pv' | 'uv') => rows.reduce((s, r) => s + r[key], 0);
+
+/** Per-block PV totals, largest first. */
+export function blockTotals(rows: TruthRow[]): [string, number][] {
+  const m = new Map<string, number>();
+  for (const r of rows) m.set(r.block_id, (m.get(r.block_id) ?? 0) + r.pv);
+  return [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
 /** The simulator's "today" (the last day with data). */
 export async function simToday(): Promise<string> {
   const res = await fetch(`${simUrl}/_sim/health`);
   return (await res.json()).today as string;
+}
+
+/** Makes every search answer `code` until cleared. */
+export async function forceFeishuError(code: number) {
+  const res = await fetch(`${simUrl}/_sim/faults`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }),
+  });
+  expect(res.ok).toBeTruthy();
+}
+
+export async function clearFaults() {
+  await fetch(`${simUrl}/_sim/faults`, { method: 'DELETE' });
 }
 
 export function addDays(day: string, n: number): string {
@@ -28,13 +51,32 @@ export function addDays(day: string, n: number): string {
 
 /** Waits until the WASM has hydrated the page: interactions before that are lost. */
 export async function waitForHydration(page: Page) {
-  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1, { timeout: 30_000 });
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1, { timeout: 60_000 });
 }
 
 export function grouped(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** Digits of a grouped number. */
+export function ungroup(text: string | null): number {
+  return Number((text ?? '').replace(/[^0-9]/g, ''));
+}
+
 export async function screenshot(page: Page, name: string) {
+  fs.mkdirSync('screenshots', { recursive: true });
   await page.screenshot({ path: `screenshots/${name}.png`, fullPage: true });
+}
+
+/** Runs axe-core and fails on serious or critical violations, listing them. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter(v => v.impact === 'serious' || v.impact === 'critical');
+  const report = bad.map(v => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}×) ${v.nodes.slice(0, 2).map(n => n.target.join(' ')).join(' | ')}`);
+  expect(report, report.join('\n')).toEqual([]);
+}
+
+/** The number in a summary card. */
+export async function card(page: Page, id: string): Promise<number> {
+  return ungroup(await page.getByTestId(`${id}-value`).textContent());
 }

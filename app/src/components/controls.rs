@@ -3,15 +3,15 @@ use leptos_router::components::Form;
 
 use super::href;
 use crate::locale::use_locale;
-use crate::report::{display_name, Dashboard};
+use crate::report::{display_name, ViewInfo};
 use crate::view::{next_period, previous_period, Preset, Sort, Tab, ViewParams};
 
 /// Range presets, previous/next period, custom dates, the block filter, refresh and
 /// the tabs. Links and GET forms: all of it works before hydration.
 #[component]
-pub fn Controls(params: Memo<ViewParams>, dashboard: StoredValue<Dashboard>, on_refresh: Callback<()>) -> impl IntoView {
+pub fn Controls(params: Memo<ViewParams>, info: StoredValue<ViewInfo>, on_refresh: Callback<()>) -> impl IntoView {
     let locale = use_locale();
-    let d = dashboard.get_value();
+    let d = info.get_value();
     let p = params.get_untracked();
     let t = move || locale.get().t();
     let active = d.preset;
@@ -57,8 +57,8 @@ pub fn Controls(params: Memo<ViewParams>, dashboard: StoredValue<Dashboard>, on_
             </div>
             <nav class="presets" aria-label=move || t().presets_label>{presets}</nav>
             <div class="filters">
-                <CustomRange params dashboard/>
-                <BlockFilter params dashboard/>
+                <CustomRange params info/>
+                <BlockFilter params info/>
             </div>
             <nav class="tabs" aria-label="tabs">
                 <a href=href(p.with_tab(Tab::Overview).to_query()) aria-current=(p.tab == Tab::Overview).then_some("page")>
@@ -100,10 +100,10 @@ fn kept_fields(p: &ViewParams, keep_range: bool, keep_blocks: bool) -> impl Into
 }
 
 #[component]
-fn CustomRange(params: Memo<ViewParams>, dashboard: StoredValue<Dashboard>) -> impl IntoView {
+fn CustomRange(params: Memo<ViewParams>, info: StoredValue<ViewInfo>) -> impl IntoView {
     let locale = use_locale();
     let t = move || locale.get().t();
-    let d = dashboard.get_value();
+    let d = info.get_value();
     let p = params.get_untracked();
     view! {
         <Form method="GET" action="" attr:class="custom-range" attr:data-testid="custom-range">
@@ -123,10 +123,10 @@ fn CustomRange(params: Memo<ViewParams>, dashboard: StoredValue<Dashboard>) -> i
 
 /// Multi-select of blocks, searchable by name or id; "all blocks" when none is ticked.
 #[component]
-fn BlockFilter(params: Memo<ViewParams>, dashboard: StoredValue<Dashboard>) -> impl IntoView {
+fn BlockFilter(params: Memo<ViewParams>, info: StoredValue<ViewInfo>) -> impl IntoView {
     let locale = use_locale();
     let t = move || locale.get().t();
-    let d = dashboard.get_value();
+    let d = info.get_value();
     let p = params.get_untracked();
     let search = RwSignal::new(String::new());
     let selected: Vec<String> = d.filter.iter().map(ToString::to_string).collect();

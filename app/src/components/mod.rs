@@ -19,7 +19,7 @@ pub use feedback::{ErrorNotice, ProgressBar};
 pub use header::Header;
 pub use names::BlockNames;
 pub use rows::RowsTable;
-pub use shortcuts::Shortcuts;
+pub use shortcuts::{install_shortcuts, ShortcutHelp};
 pub use table::BlocksTable;
 
 /// `?a=b` as a link to the dashboard (`/` when there is no query).

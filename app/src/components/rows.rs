@@ -4,7 +4,7 @@ use super::href;
 use crate::i18n::grouped;
 use crate::locale::use_locale;
 use crate::report::{display_name, RowsPage};
-use crate::view::{Tab, ViewParams};
+use crate::view::ViewParams;
 
 /// The rows tab: every day and block with visits, a page at a time.
 #[component]
@@ -35,13 +35,7 @@ pub fn RowsTable(page: RowsPage, params: Memo<ViewParams>) -> impl IntoView {
     let (current, pages) = (page.page, page.pages);
     let prev = (current > 1).then(|| href(p.with_page(current - 1).to_query()));
     let next = (current < pages).then(|| href(p.with_page(current + 1).to_query()));
-    let overview = href(p.with_tab(Tab::Overview).to_query());
     view! {
-        {page.simulated.then(|| view! { <p class="demo-banner" role="note">{move || t().demo_banner}</p> })}
-        <nav class="tabs" aria-label="tabs">
-            <a href=overview>{move || t().view_overview}</a>
-            <a href="" aria-current="page">{move || t().view_rows}</a>
-        </nav>
         <section class="panel">
             <h2>{move || { let l = locale.get(); (l.t().rows_title)(&l.range(range.from(), range.to())) }}</h2>
             {(pages > 1).then(|| view! { <p class="hint">{move || t().rows_truncated}</p> })}

@@ -4,17 +4,14 @@ use leptos_router::hooks::use_navigate;
 
 use super::href;
 use crate::locale::use_locale;
-use crate::report::Dashboard;
 use crate::view::{next_period, previous_period, Preset, ViewParams};
+use domain::DateRange;
 
-/// Keyboard shortcuts (after hydration): presets, previous/next period, custom dates,
-/// block search, and `?` for this help. Keys typed into a field are left alone.
-#[component]
-pub fn Shortcuts(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) -> impl IntoView {
-    let locale = use_locale();
-    let open = RwSignal::new(false);
+/// Installs the keyboard shortcuts (after hydration) for as long as the page lives:
+/// presets, previous/next period of `range`, custom dates, block search, and `?` for
+/// the help. Keys typed into a field are left alone.
+pub fn install_shortcuts(params: Memo<ViewParams>, range: RwSignal<Option<DateRange>>, help_open: RwSignal<bool>) {
     let navigate = use_navigate();
-    let range = dashboard.with_value(|d| d.range);
     let handle = window_event_listener(ev::keydown, move |e: web_sys::KeyboardEvent| {
         if e.ctrl_key() || e.meta_key() || e.alt_key() || e.default_prevented() {
             return;
@@ -26,32 +23,39 @@ pub fn Shortcuts(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) ->
             .unwrap_or(false);
         if typing {
             if e.key() == "Escape" {
-                open.set(false);
+                help_open.set(false);
             }
             return;
         }
         let p = params.get_untracked();
         let go = |query: String| navigate(&href(query), Default::default());
         let key = e.key();
+        let current = range.get_untracked();
         if let Some(preset) = Preset::ALL.into_iter().find(|x| key.eq_ignore_ascii_case(&x.shortcut().to_string())) {
             go(p.with_preset(preset).to_query());
         } else {
-            match key.as_str() {
-                "ArrowLeft" => go(p.with_range(previous_period(range)).to_query()),
-                "ArrowRight" => go(p.with_range(next_period(range)).to_query()),
-                "c" | "C" => focus("range-from"),
-                "/" => {
+            match (key.as_str(), current) {
+                ("ArrowLeft", Some(r)) => go(p.with_range(previous_period(r)).to_query()),
+                ("ArrowRight", Some(r)) => go(p.with_range(next_period(r)).to_query()),
+                ("c" | "C", _) => focus("range-from"),
+                ("/", _) => {
                     open_filter();
                     focus("block-search");
                 }
-                "?" => open.update(|o| *o = !*o),
-                "Escape" => open.set(false),
+                ("?", _) => help_open.update(|o| *o = !*o),
+                ("Escape", _) => help_open.set(false),
                 _ => return,
             }
         }
         e.prevent_default();
     });
     on_cleanup(move || handle.remove());
+}
+
+/// The shortcuts help: a button and the list of keys.
+#[component]
+pub fn ShortcutHelp(open: RwSignal<bool>) -> impl IntoView {
+    let locale = use_locale();
     view! {
         <div class="shortcuts">
             <button
@@ -64,7 +68,13 @@ pub fn Shortcuts(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) ->
             >
                 {move || locale.get().t().shortcuts_title}
             </button>
-            <div id="shortcut-help" class="shortcut-help" role="dialog" aria-label=move || locale.get().t().shortcuts_title hidden=move || !open.get()>
+            <div
+                id="shortcut-help"
+                class="shortcut-help"
+                role="dialog"
+                aria-label=move || locale.get().t().shortcuts_title
+                class:hidden=move || !open.get()
+            >
                 <dl>
                     {move || {
                         locale

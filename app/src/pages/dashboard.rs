@@ -6,10 +6,11 @@ use leptos_router::hooks::use_location;
 
 use crate::api::{load_dashboard, load_rows, SaveBlockName};
 use crate::components::{
-    BlockNames, BlocksTable, Cards, Controls, ErrorNotice, ExportLinks, Header, ProgressBar, RowsTable, Shortcuts, TopBlocks,
-    Trend,
+    install_shortcuts, BlockNames, BlocksTable, Cards, Controls, ErrorNotice, ExportLinks, Header, ProgressBar, RowsTable,
+    ShortcutHelp, TopBlocks, Trend,
 };
 use crate::locale::use_locale;
+use crate::report::ViewInfo;
 use crate::view::{Tab, ViewParams};
 
 /// The view parameters of the current URL, reactive.
@@ -44,6 +45,9 @@ pub fn Dashboard() -> impl IntoView {
     let refresh_next = StoredValue::new(false);
     let ticket = RwSignal::new(None::<u64>);
     let pending = RwSignal::new(false);
+    let shown_range = RwSignal::new(None);
+    let help_open = RwSignal::new(false);
+    install_shortcuts(params, shown_range, help_open);
 
     let overview = Resource::new(
         move || (params.get(), reload.get(), save_name.version().get()),
@@ -68,7 +72,7 @@ pub fn Dashboard() -> impl IntoView {
         <main class="dashboard" aria-busy=move || pending.get().to_string()>
             <ProgressBar pending ticket/>
             <Transition
-                fallback=move || view! { <p class="loading" role="status">{locale.get().t().loading}</p> }
+                fallback=move || view! { <p class="loading" role="status">{move || locale.get().t().loading}</p> }
                 set_pending=pending
             >
                 <div class="content" class:stale=move || pending.get()>
@@ -76,22 +80,29 @@ pub fn Dashboard() -> impl IntoView {
                         let p = params.get_untracked();
                         match (overview.await, rows.await) {
                             (Some(Ok(d)), _) => {
+                                let info = StoredValue::new(ViewInfo::from(&d));
+                                shown_range.set(Some(d.range));
                                 let d = StoredValue::new(d);
                                 view! {
-                                    <Controls params dashboard=d on_refresh/>
+                                    <Controls params info on_refresh/>
                                     <Cards dashboard=d/>
                                     <Trend dashboard=d/>
-                                    <div class="two-col">
-                                        <TopBlocks dashboard=d/>
-                                        <BlocksTable dashboard=d params/>
-                                    </div>
+                                    <TopBlocks dashboard=d/>
+                                    <BlocksTable dashboard=d params/>
                                     <ExportLinks dashboard=d params/>
                                     <BlockNames dashboard=d action=save_name/>
-                                    <Shortcuts dashboard=d params/>
                                 }
                                     .into_any()
                             }
-                            (_, Some(Ok(page))) => view! { <RowsTable page params/> }.into_any(),
+                            (_, Some(Ok(page))) => {
+                                let info = StoredValue::new(ViewInfo::from(&page));
+                                shown_range.set(Some(page.range));
+                                view! {
+                                    <Controls params info on_refresh/>
+                                    <RowsTable page params/>
+                                }
+                                    .into_any()
+                            }
                             (Some(Err(e)), _) | (_, Some(Err(e))) => {
                                 view! { <ErrorNotice error=e params=p/> }.into_any()
                             }
@@ -100,6 +111,7 @@ pub fn Dashboard() -> impl IntoView {
                     })}
                 </div>
             </Transition>
+            <ShortcutHelp open=help_open/>
         </main>
     }
 }

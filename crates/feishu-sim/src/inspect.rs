@@ -34,3 +34,46 @@ pub(crate) async fn ground_truth(State(state): State<Arc<SimState>>, Query(p): Q
     let items = state.dataset.ground_truth(from, to, p.block_id.as_deref().filter(|b| !b.is_empty()));
     Json(json!({ "items": items })).into_response()
 }
+
+#[derive(Deserialize)]
+pub(crate) struct ForceParams {
+    code: i64,
+    #[serde(default = "default_status")]
+    http_status: u16,
+    #[serde(default)]
+    msg: String,
+    #[serde(default)]
+    latency_ms: Option<u64>,
+}
+
+fn default_status() -> u16 {
+    400
+}
+
+/// `POST /_sim/faults {"code", "http_status"?, "msg"?}`: every search answers that code
+/// until `DELETE /_sim/faults`. `{"code": 0, "latency_ms": 200}` only changes the latency.
+pub(crate) async fn set_faults(State(state): State<Arc<SimState>>, Json(p): Json<ForceParams>) -> Response {
+    let mut faults = state.faults();
+    if p.code != 0 {
+        let msg = if p.msg.is_empty() {
+            match p.code {
+                99991672 => crate::ForcedAnswer::missing_scope(&state.config.app_id).msg,
+                _ => format!("simulated error {}", p.code),
+            }
+        } else {
+            p.msg
+        };
+        faults.forced = Some(crate::ForcedAnswer { code: p.code, http_status: p.http_status, msg });
+    }
+    if let Some(ms) = p.latency_ms {
+        faults.latency = std::time::Duration::from_millis(ms);
+    }
+    state.set_faults(faults);
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// `DELETE /_sim/faults`: back to the faults the simulator started with.
+pub(crate) async fn clear_faults(State(state): State<Arc<SimState>>) -> Response {
+    state.set_faults(state.config.faults.clone());
+    StatusCode::NO_CONTENT.into_response()
+}

@@ -23,6 +23,7 @@ pub(crate) fn router(state: Arc<SimState>) -> Router {
         .route(BLOCK_ACCESS_SEARCH_PATH, post(search::search))
         .route("/_sim/health", get(inspect::health))
         .route("/_sim/ground_truth", get(inspect::ground_truth))
+        .route("/_sim/faults", post(inspect::set_faults).delete(inspect::clear_faults))
         .fallback(|| async { (StatusCode::NOT_FOUND, "404 page not found") })
         .with_state(state)
 }

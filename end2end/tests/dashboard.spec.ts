@@ -1,0 +1,215 @@
+import { test, expect } from '@playwright/test';
+import {
+  addDays, blockTotals, card, clearFaults, forceFeishuError, groundTruth, screenshot, simToday, sum, ungroup, waitForHydration,
+} from './helpers';
+
+test('presets and keyboard shortcuts choose ranges; ← and → step by period', async ({ page }) => {
+  const today = await simToday();
+  await page.goto('/?lang=en');
+  await waitForHydration(page);
+  await page.getByRole('link', { name: 'Last 7 days' }).click();
+  await expect(page).toHaveURL(/range=7d/);
+  expect(await card(page, 'card-pv')).toBe(sum(await groundTruth(addDays(today, -6), today), 'pv'));
+
+  await page.keyboard.press('4');
+  await expect(page).toHaveURL(/range=90d/);
+  await expect.poll(() => card(page, 'card-pv')).toBe(sum(await groundTruth(addDays(today, -89), today), 'pv'));
+
+  await page.keyboard.press('ArrowLeft');
+  const [from, to] = [addDays(today, -179), addDays(today, -90)];
+  await expect(page).toHaveURL(new RegExp(`from=${from}&to=${to}`));
+  await expect.poll(() => card(page, 'card-pv')).toBe(sum(await groundTruth(from, to), 'pv'));
+  await page.keyboard.press('ArrowRight');
+  await expect(page).toHaveURL(new RegExp(`from=${addDays(today, -89)}&to=${today}`));
+  await page.keyboard.press('?');
+  await expect(page.locator('#shortcut-help')).toBeVisible();
+  await screenshot(page, 'shortcuts');
+});
+
+test('today is drawn as incomplete', async ({ page }) => {
+  await page.goto('/?lang=en&range=7d');
+  await waitForHydration(page);
+  await expect(page.locator('.incomplete-badge')).toBeVisible();
+  await page.getByText('Show as a table').click();
+  await expect(page.locator('[data-testid=trend-table] tbody tr').last()).toHaveClass(/incomplete/);
+  await expect(page.locator('[data-testid=trend] svg .incomplete').first()).toBeAttached();
+  await screenshot(page, 'today-incomplete');
+});
+
+test('the block filter searches by id and filters to the ticked blocks', async ({ page }) => {
+  const today = await simToday();
+  const [from, to] = [addDays(today, -30), addDays(today, -2)];
+  const truth = await groundTruth(from, to);
+  const [[a], [b]] = blockTotals(truth);
+  await page.goto(`/?lang=en&from=${from}&to=${to}`);
+  await waitForHydration(page);
+  await page.getByTestId('block-filter').locator('summary').click();
+  const search = page.locator('#block-search');
+  await search.fill(a.slice(0, 12));
+  const visible = page.locator('.block-options li:not(.hidden)');
+  await expect(visible).toHaveCount(1);
+  await visible.locator('input').check();
+  await search.fill(b);
+  await page.locator(`.block-options input[value="${b}"]`).check();
+  await screenshot(page, 'block-filter-search');
+  await page.getByTestId('block-filter').getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(new RegExp(`block=`));
+  const expected = sum(truth.filter(r => r.block_id === a || r.block_id === b), 'pv');
+  await expect.poll(() => card(page, 'card-pv')).toBe(expected);
+  await expect(page.getByTestId('block-filter').locator('summary')).toContainText('2 blocks');
+  await screenshot(page, 'block-filter-applied');
+});
+
+test('a name given on the page shows in the filter, the table, the chart and the exports', async ({ page }) => {
+  const today = await simToday();
+  const [from, to] = [addDays(today, -12), addDays(today, -5)];
+  const truth = await groundTruth(from, to);
+  const [[top]] = blockTotals(truth);
+  await page.goto(`/?lang=en&from=${from}&to=${to}`);
+  await waitForHydration(page);
+  await page.getByTestId('block-names').locator('summary').click();
+  const form = page.locator(`form.name-form[data-block="${top}"]`);
+  await form.locator('input[name=name]').fill('审批中心 Approvals');
+  await form.locator('input[name=group]').fill('Office');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('blocks-table').locator('tbody tr').first()).toContainText('审批中心 Approvals');
+  await expect(page.getByTestId('top-blocks').locator('svg')).toContainText('审批中心 Approvals');
+  await page.getByTestId('block-filter').locator('summary').click();
+  await expect(page.locator('.block-options')).toContainText('审批中心 Approvals');
+  const csv = await (await page.request.get(await page.getByTestId('export-csv').getAttribute('href') as string)).text();
+  expect(csv).toContain(`${top},审批中心 Approvals,`);
+  await screenshot(page, 'block-named');
+});
+
+test('summary cards compare with the previous period and a year earlier', async ({ page }) => {
+  const today = await simToday();
+  const [from, to] = [addDays(today, -13), addDays(today, -7)];
+  const now = sum(await groundTruth(from, to), 'pv');
+  const before = sum(await groundTruth(addDays(from, -7), addDays(to, -7)), 'pv');
+  await page.goto(`/?lang=en&from=${from}&to=${to}`);
+  await waitForHydration(page);
+  const change = ((now - before) / before) * 100;
+  const text = `${change >= 0 ? '+' : '\u2212'}${Math.abs(change).toFixed(1)}% vs previous period`;
+  await expect(page.getByTestId('card-pv')).toContainText(text);
+  await expect(page.getByTestId('card-pv')).toContainText('vs a year earlier');
+  await expect(page.getByTestId('card-uv-sum')).toContainText('do not add up');
+  await screenshot(page, 'cards');
+});
+
+test('hovering or focusing the chart shows exact values; the table alternative has them too', async ({ page }) => {
+  const today = await simToday();
+  const [from, to] = [addDays(today, -6), addDays(today, -2)];
+  const truth = await groundTruth(from, to);
+  const firstDay = truth.filter(r => r.date === from);
+  await page.goto(`/?lang=en&from=${from}&to=${to}`);
+  await waitForHydration(page);
+  const hit = page.locator('[data-testid=trend] .hit').first();
+  await hit.focus();
+  const label = await hit.getAttribute('aria-label');
+  expect(label).toContain(sum(firstDay, 'pv').toLocaleString('en-US'));
+  await expect(hit.locator('.tip')).toBeVisible();
+  await screenshot(page, 'chart-focus');
+  await page.getByText('Show as a table').click();
+  const cells = page.locator('[data-testid=trend-table] tbody tr').first().locator('td');
+  expect(ungroup(await cells.nth(0).textContent())).toBe(sum(firstDay, 'pv'));
+  expect(ungroup(await cells.nth(1).textContent())).toBe(sum(firstDay, 'uv'));
+});
+
+test('the block table sorts by its columns and a click on a row filters to that block', async ({ page }) => {
+  const today = await simToday();
+  const [from, to] = [addDays(today, -20), addDays(today, -10)];
+  const totals = blockTotals(await groundTruth(from, to));
+  await page.goto(`/?lang=en&from=${from}&to=${to}`);
+  await waitForHydration(page);
+  const rows = page.getByTestId('blocks-table').locator('tbody tr');
+  await expect(rows.first()).toHaveAttribute('data-block', totals[0][0]);
+  await page.getByTestId('blocks-table').getByRole('link', { name: 'PV ↓' }).click();
+  await expect(page).toHaveURL(/sort=pv/);
+  await expect(rows.first()).toHaveAttribute('data-block', totals[totals.length - 1][0]);
+  await screenshot(page, 'table-sorted');
+  const target = totals[totals.length - 1][0];
+  await rows.first().locator('td').first().click();
+  await expect(page).toHaveURL(new RegExp(`block=${target}`));
+  await expect.poll(() => card(page, 'card-pv')).toBe(totals[totals.length - 1][1]);
+});
+
+test('exports: CSV of the view and the charts as SVG files', async ({ page }) => {
+  const today = await simToday();
+  const [from, to] = [addDays(today, -5), addDays(today, -3)];
+  const truth = await groundTruth(from, to);
+  await page.goto(`/?lang=en&from=${from}&to=${to}`);
+  await waitForHydration(page);
+  const csvResponse = await page.request.get(await page.getByTestId('export-csv').getAttribute('href') as string);
+  const csv = (await csvResponse.text()).replace(/^\uFEFF/, '').trim().split('\n');
+  expect(csv[0]).toBe('date,block_id,block_name,pv,uv');
+  expect(csv.length - 1).toBe(truth.length);
+  for (const id of ['export-trend', 'export-top']) {
+    const res = await page.request.get(await page.getByTestId(id).getAttribute('href') as string);
+    expect(res.headers()['content-type']).toContain('image/svg+xml');
+    expect(await res.text()).toContain('<svg');
+  }
+  await screenshot(page, 'exports');
+});
+
+test('every choice lives in the URL: reload keeps it, back steps through it', async ({ page }) => {
+  await page.goto('/?lang=en');
+  await waitForHydration(page);
+  await page.getByRole('link', { name: 'Last 14 days' }).click();
+  await expect(page).toHaveURL(/range=14d/);
+  await page.getByRole('link', { name: 'This month' }).click();
+  await expect(page).toHaveURL(/range=month/);
+  await page.reload();
+  await waitForHydration(page);
+  await expect(page.getByRole('link', { name: 'This month' })).toHaveAttribute('aria-current', 'page');
+  await page.goBack();
+  await expect(page).toHaveURL(/range=14d/);
+  await expect(page.getByRole('link', { name: 'Last 14 days' })).toHaveAttribute('aria-current', 'page');
+  await screenshot(page, 'url-state');
+});
+
+test('Chinese and English: switchable, with dates and numbers formatted for the language', async ({ page }) => {
+  await page.goto('/?range=7d&lang=en');
+  await waitForHydration(page);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await page.getByRole('link', { name: '中文' }).click();
+  await expect(page).toHaveURL(/lang=zh/);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await expect(page.getByTestId('card-pv')).toContainText('访问次数');
+  await expect(page.getByTestId('range-title')).toContainText('年');
+  await expect(page.getByTestId('card-pv-value')).toHaveText(/^\d{1,3}(,\d{3})*$/);
+  await screenshot(page, 'chinese');
+});
+
+test('a long fetch shows a progress bar, then exact numbers', async ({ page }) => {
+  const today = await simToday();
+  // Two years back: not cached by any other test.
+  const [from, to] = [addDays(today, -729), addDays(today, -366)];
+  await page.goto('/?lang=en&range=7d');
+  await waitForHydration(page);
+  await page.fill('[data-testid=custom-range] input[name=from]', from);
+  await page.fill('[data-testid=custom-range] input[name=to]', to);
+  await page.click('[data-testid=custom-range] button[type=submit]');
+  await expect(page.getByTestId('progress')).toBeVisible();
+  await expect(page.getByTestId('progress')).toContainText(/page \d+ of about \d+/, { timeout: 20_000 });
+  await expect(page.locator('.content')).toHaveClass(/stale/);
+  await screenshot(page, 'progress');
+  await expect(page.getByTestId('progress')).toBeHidden({ timeout: 60_000 });
+  expect(await card(page, 'card-pv')).toBe(sum(await groundTruth(from, to), 'pv'));
+});
+
+test('a Feishu error is explained in plain words with the fix, and no numbers are shown', async ({ page }) => {
+  const today = await simToday();
+  const [from, to] = [addDays(today, -760), addDays(today, -740)];
+  await forceFeishuError(99991672);
+  try {
+    await page.goto(`/?lang=en&from=${from}&to=${to}`);
+    const error = page.getByTestId('error');
+    await expect(error).toContainText('workplace:workplace_using_data:read');
+    await expect(page.getByTestId('card-pv')).toHaveCount(0);
+    await screenshot(page, 'feishu-error');
+  } finally {
+    await clearFaults();
+  }
+  await page.getByRole('link', { name: 'Try again' }).click();
+  await expect.poll(() => card(page, 'card-pv')).toBe(sum(await groundTruth(from, to), 'pv'));
+});
