@@ -97,7 +97,7 @@ async fn an_error_midway_through_a_long_query_returns_no_rows() {
         tokio::spawn(async move { service.query(&year, options).await })
     };
     // Let some pages arrive, then refuse everything.
-    while progress.snapshot().pages_done < 10 {
+    while progress.snapshot().pages_done < 10 && !running.is_finished() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     sim.set_faults(Faults { forced: Some(ForcedAnswer::app_unavailable()), ..Faults::default() });
