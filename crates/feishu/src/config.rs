@@ -62,12 +62,16 @@ pub struct RateLimit {
 }
 
 impl Default for RateLimit {
-    /// Feishu allows 20 requests per second; the window is 1.1 s rather than 1 s because
-    /// requests granted exactly 1 s apart can arrive closer together after network jitter.
+    /// Feishu allows 20 requests per second. The headroom is in how a request is counted,
+    /// not in a longer window: [`crate::SlidingWindowBudget`] keeps each request in the window
+    /// until one window after its answer, and Feishu received it before it answered, so no
+    /// one-second window at Feishu can ever hold more than 20, whatever the network did to
+    /// the request on its way (a cold TLS connection, a busy CPU). A longer window would only
+    /// cost throughput.
     fn default() -> Self {
         Self {
             max_requests: 20,
-            window: Duration::from_millis(1100),
+            window: Duration::from_secs(1),
         }
     }
 }
