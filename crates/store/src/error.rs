@@ -2,6 +2,8 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
+use crate::InvalidApiTokenName;
+
 /// Why the store could not do what was asked. Each message says what happened and
 /// what to do.
 #[derive(Debug, thiserror::Error)]
@@ -25,7 +27,7 @@ pub enum StoreError {
     },
 
     #[error(
-        "the store {path} was damaged ({reason}) and could not be moved aside to {to}: {source}; move or delete it by hand and restart (its days will be fetched again from Feishu)"
+        "the store {path} was damaged ({reason}) and could not be moved aside to {to}: {source}; move or delete it by hand and restart (its days will be fetched again from Feishu, everyone signs in again and API tokens must be created anew)"
     )]
     MoveAside {
         path: PathBuf,
@@ -59,7 +61,7 @@ pub enum StoreError {
     },
 
     #[error(
-        "the store holds {what}, which it cannot read back; stop the server, move block-insights.db aside and restart (its days will be fetched again from Feishu)"
+        "the store holds {what}, which it cannot read back; stop the server, move block-insights.db aside and restart (its days will be fetched again from Feishu, everyone signs in again and API tokens must be created anew)"
     )]
     Unreadable { what: String },
 
@@ -74,6 +76,22 @@ pub enum StoreError {
 
     #[error(transparent)]
     InvalidLabel(#[from] InvalidLabel),
+
+    #[error(transparent)]
+    InvalidApiTokenName(#[from] InvalidApiTokenName),
+
+    #[error(
+        "cannot record who created the API token: the name given is {len} bytes long after trimming, and must be 1 to {max}; this is a bug in the caller, no token was created"
+    )]
+    InvalidTokenCreator { len: usize, max: usize },
+
+    #[error(
+        "the operating system's random number source failed: {source}; no token was created; check the server's host (its entropy source) and try again"
+    )]
+    Randomness {
+        #[source]
+        source: rand::rand_core::OsError,
+    },
 }
 
 /// Why a block's name or group was refused; the message says what to fix.

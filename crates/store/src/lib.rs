@@ -1,17 +1,21 @@
 //! Block Insights' embedded store, in SQLite: the days whose numbers are final (so that
-//! a restart spends no Feishu quota on them), the names admins give blocks, and the
-//! count of Feishu calls per month.
+//! a restart spends no Feishu quota on them), the names admins give blocks, the count
+//! of Feishu calls per month, sign-in sessions (for tower-sessions, see
+//! [`SessionRecords`]) and the hashes of API tokens.
 //!
 //! Opening never crashes on a damaged file: [`Store::open`] moves it aside, starts an
 //! empty store and says so in [`Store::outcome`]; the lost days are fetched again from
-//! Feishu. The SQL is kept to what PostgreSQL also accepts, for deployments with
-//! several replicas later on.
+//! Feishu, while sessions and API tokens are lost for good (users sign in again,
+//! admins create new tokens). The SQL is kept to what PostgreSQL also accepts, for
+//! deployments with several replicas later on.
 
+mod api_tokens;
 mod calls;
 mod days;
 mod error;
 mod labels;
 mod open;
+mod sessions;
 
 use std::path::{Path, PathBuf};
 
@@ -19,8 +23,10 @@ use chrono::NaiveDate;
 use domain::{AccessRow, BlockId};
 use sqlx::SqlitePool;
 
+pub use api_tokens::{API_TOKEN_PREFIX, ApiTokenInfo, InvalidApiTokenName, MAX_API_TOKEN_NAME_CHARS, NewApiToken};
 pub use error::{InvalidLabel, StoreError};
 pub use labels::MAX_LABEL_CHARS;
+pub use sessions::SessionRecords;
 
 /// The store: a handle to one SQLite database. Cheap to clone; clones share the
 /// connection pool.
@@ -39,7 +45,8 @@ pub enum OpenOutcome {
     /// There was no store; an empty one was created.
     Created,
     /// The store was damaged: it was moved to `moved_to` (kept for inspection) and an
-    /// empty one was created. Every final day will be fetched again from Feishu.
+    /// empty one was created. Every final day will be fetched again from Feishu; every
+    /// user must sign in again and every API token be created anew.
     Rebuilt {
         /// Where the damaged database file now is; its `-wal` and `-shm` files, if any,
         /// sit next to it with those suffixes.

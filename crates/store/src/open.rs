@@ -59,7 +59,8 @@ pub(crate) async fn open_dir(data_dir: &Path) -> Result<Store, StoreError> {
                 moved_to = %moved_to.display(),
                 %reason,
                 "the store was damaged: moved it aside and started an empty one; \
-                 every final day will be fetched again from Feishu, which spends API calls"
+                 every final day will be fetched again from Feishu, which spends API calls; \
+                 users must sign in again and API tokens be created anew"
             );
             match probe(&path).await {
                 Ok(()) => OpenOutcome::Rebuilt { moved_to, reason },

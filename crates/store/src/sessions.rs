@@ -1,0 +1,213 @@
+//! Sign-in sessions for tower-sessions, kept in the store so that a restart signs
+//! nobody out.
+//!
+//! A session's data is stored as JSON text with its expiry in unix seconds. The data
+//! may hold who the user is, so nothing here logs it, nor puts it in an error: a
+//! record that cannot be read back is reported without its contents.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
+
+use crate::{Store, StoreError};
+
+/// How many fresh ids [`SessionRecords::create`] tries before giving up. Ids are 128
+/// random bits, so a second try happens about never and a ninth means the random
+/// source is broken.
+const CREATE_ATTEMPTS: usize = 8;
+
+/// The store's sign-in sessions, as tower-sessions' [`SessionStore`]: give it to
+/// `SessionManagerLayer::new`. Cheap to clone; clones share the store.
+///
+/// Records come back with their expiry in whole seconds (the fraction is dropped when
+/// saved), and a record is gone from the second its expiry falls in.
+#[derive(Clone, Debug)]
+pub struct SessionRecords {
+    store: Store,
+}
+
+impl Store {
+    /// The sign-in sessions held in this store, for tower-sessions.
+    pub fn session_records(&self) -> SessionRecords {
+        SessionRecords { store: self.clone() }
+    }
+
+    /// Deletes every session whose expiry has passed and returns how many went.
+    /// Expired sessions are never loaded, so this only frees space; run it now and
+    /// then, e.g. through [`SessionRecords::delete_expired_every`].
+    pub async fn delete_expired_sessions(&self) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(OffsetDateTime::now_utc().unix_timestamp())
+            .execute(&self.pool)
+            .await
+            .map_err(|source| StoreError::Database { action: "delete expired sign-in sessions", source })?;
+        Ok(done.rows_affected())
+    }
+}
+
+impl SessionRecords {
+    /// Deletes expired sessions every `period`, for as long as the store is open:
+    /// spawn it at start-up (`tokio::spawn(records.delete_expired_every(period))`).
+    /// A failed round is logged and the next one tried; the task ends once
+    /// [`Store::close`] has run.
+    pub async fn delete_expired_every(self, period: Duration) {
+        let mut ticks = tokio::time::interval(period);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            if self.store.pool.is_closed() {
+                tracing::debug!("the store is closed: no more clean-ups of expired sessions");
+                return;
+            }
+            match self.store.delete_expired_sessions().await {
+                Ok(0) => {}
+                Ok(deleted) => tracing::debug!(deleted, "deleted expired sign-in sessions"),
+                Err(error) if self.store.pool.is_closed() => {
+                    tracing::debug!(%error, "the store closed during a clean-up of expired sessions");
+                    return;
+                }
+                Err(error) => tracing::warn!(%error, "could not delete expired sign-in sessions; will try again"),
+            }
+        }
+    }
+
+    async fn insert_new(&self, id: &str, data: &str, expires_at: i64) -> Result<bool, StoreError> {
+        let done =
+            sqlx::query("INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING")
+                .bind(id)
+                .bind(data)
+                .bind(expires_at)
+                .execute(&self.store.pool)
+                .await
+                .map_err(|source| StoreError::Database { action: "create a sign-in session", source })?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+#[async_trait]
+impl SessionStore for SessionRecords {
+    /// Inserts a new session. Should its id be taken (by any session, expired or
+    /// not), the record is given a fresh random id and inserted under that, as
+    /// tower-sessions asks of stores.
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        let data = encode(record)?;
+        let expires_at = record.expiry_date.unix_timestamp();
+        for _ in 0..CREATE_ATTEMPTS {
+            if self.insert_new(&record.id.to_string(), &data, expires_at).await.map_err(backend)? {
+                return Ok(());
+            }
+            record.id = Id::default();
+        }
+        Err(session_store::Error::Backend(format!(
+            "{CREATE_ATTEMPTS} random session ids in a row were taken; the server's random number source is broken, \
+             check the host and restart"
+        )))
+    }
+
+    /// Writes the record, inserting it if its session is not held (any more).
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        let data = encode(record)?;
+        sqlx::query(
+            "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+        )
+        .bind(record.id.to_string())
+        .bind(data)
+        .bind(record.expiry_date.unix_timestamp())
+        .execute(&self.store.pool)
+        .await
+        .map_err(|source| backend(StoreError::Database { action: "save a sign-in session", source }))?;
+        Ok(())
+    }
+
+    /// The session, unless it is unknown or expired. A record that cannot be read
+    /// back is deleted and treated as unknown: its user signs in again rather than
+    /// meeting an error on every request until it expires.
+    async fn load(&self, session_id: &Id) -> session_store::Result<Option<Record>> {
+        let id = session_id.to_string();
+        let found: Option<(String, i64)> =
+            sqlx::query_as("SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2")
+                .bind(&id)
+                .bind(OffsetDateTime::now_utc().unix_timestamp())
+                .fetch_optional(&self.store.pool)
+                .await
+                .map_err(|source| backend(StoreError::Database { action: "load a sign-in session", source }))?;
+        let Some((data, expires_at)) = found else { return Ok(None) };
+        match decode(*session_id, &data, expires_at) {
+            Ok(record) => Ok(Some(record)),
+            Err(problem) => {
+                // Neither the data nor the id (which is as good as a password) is logged.
+                tracing::warn!(%problem, "a stored sign-in session could not be read; deleted it, its user signs in again");
+                self.delete(session_id).await?;
+                Ok(None)
+            }
+        }
+    }
+
+    async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(session_id.to_string())
+            .execute(&self.store.pool)
+            .await
+            .map_err(|source| backend(StoreError::Database { action: "delete a sign-in session", source }))?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl ExpiredDeletion for SessionRecords {
+    async fn delete_expired(&self) -> session_store::Result<()> {
+        self.store.delete_expired_sessions().await.map(drop).map_err(backend)
+    }
+}
+
+fn backend(error: StoreError) -> session_store::Error {
+    session_store::Error::Backend(error.to_string())
+}
+
+fn encode(record: &Record) -> session_store::Result<String> {
+    // A map with string keys always encodes; should it not, serde_json's message names
+    // no value.
+    serde_json::to_string(&record.data)
+        .map_err(|e| session_store::Error::Encode(format!("could not write a sign-in session's data as JSON: {e}")))
+}
+
+/// Reads a stored record back. The problem never quotes the data: serde_json's
+/// messages can ("invalid type: string \"…\""), so only where it went wrong is said.
+fn decode(id: Id, data: &str, expires_at: i64) -> Result<Record, String> {
+    let data = serde_json::from_str(data).map_err(|e| {
+        format!(
+            "its data is not the JSON the server writes ({:?} at line {} column {})",
+            e.classify(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    let expiry_date = OffsetDateTime::from_unix_timestamp(expires_at)
+        .map_err(|_| format!("its expiry, {expires_at} unix seconds, is not a date"))?;
+    Ok(Record { id, data, expiry_date })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreadable_data_is_described_without_quoting_it() {
+        let secret = "ou_0123456789abcdef";
+        for stored in [format!("{{\"user\": \"{secret}\""), format!("[\"{secret}\"]"), format!("\"{secret}\"")] {
+            let problem = decode(Id::default(), &stored, 0).unwrap_err();
+            assert!(!problem.contains(secret), "{problem}");
+            assert!(problem.contains("line 1"), "{problem}");
+        }
+        assert!(decode(Id::default(), "{}", i64::MAX).unwrap_err().contains("not a date"));
+        let record = decode(Id(7), "{\"n\":1}", 1_700_000_000).unwrap();
+        assert_eq!(
+            (record.id, record.data["n"].as_i64(), record.expiry_date.unix_timestamp()),
+            (Id(7), Some(1), 1_700_000_000)
+        );
+    }
+}
