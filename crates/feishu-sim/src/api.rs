@@ -1,7 +1,7 @@
 //! Answers in Feishu's envelope: `{"code", "msg", ...}` JSON with an HTTP
 //! status, plus the gateway's HTML error pages.
 
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
@@ -50,6 +50,28 @@ impl ApiError {
         )
     }
 
+    /// 99991668: a user access token this simulator never issued (or revoked),
+    /// or a token of another kind. HTTP 401, as Feishu answers user-token
+    /// endpoints.
+    pub fn invalid_user_token() -> Self {
+        Self::new(
+            401,
+            99991668,
+            "Invalid access token for authorization. Please make a request with token attached.",
+        )
+    }
+
+    /// 99991677: a user access token past its lifetime; the user must log in again
+    /// (or the client refresh it).
+    pub fn expired_user_token() -> Self {
+        Self::new(401, 99991677, "Authentication token expired.")
+    }
+
+    /// 99992402: a required query parameter is missing or malformed.
+    pub fn field_validation_failed() -> Self {
+        Self::new(400, 99992402, "field validation failed")
+    }
+
     /// 99991400 with the rate-limit headers.
     pub fn rate_limited(limited: Limited) -> Self {
         Self {
@@ -93,6 +115,17 @@ impl IntoResponse for ApiError {
         }
         response
     }
+}
+
+/// The token of an `Authorization: Bearer <token>` header, trimmed; `None` when
+/// the header is missing, not `Bearer`, or carries an empty token.
+pub(crate) fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|token| !token.is_empty())
 }
 
 /// A JSON body with this status (an unknown status becomes 500).

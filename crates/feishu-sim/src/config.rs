@@ -1,9 +1,12 @@
 //! What a simulator is started with: the app's credentials, the shape of the
-//! synthetic tenant, token lifetime, rate limit and fault knobs.
+//! synthetic tenant, token lifetime, rate limit, fault knobs, and the people
+//! who can log in with Feishu.
 
 use std::time::Duration;
 
 use chrono::{NaiveDate, TimeDelta, Utc};
+
+use crate::oauth::{SimUser, demo_tenant_key, demo_users};
 
 /// The scope the block access data endpoint requires; error 99991672 names it.
 pub const WORKPLACE_DATA_SCOPE: &str = "workplace:workplace_using_data:read";
@@ -32,6 +35,27 @@ pub struct SimConfig {
     /// Fault knobs in force at start; change them later with
     /// [`crate::SimHandle::set_faults`].
     pub faults: Faults,
+    /// The app's name as the login page shows it ("Sign in to … as").
+    pub app_name: String,
+    /// The tenant's key, answered by `user_info` as `tenant_key`.
+    /// `Default` derives it from seed 42 ([`demo_tenant_key`]); it does not
+    /// follow a `seed` changed afterwards.
+    pub tenant_key: String,
+    /// The people who can log in with Feishu, in the order the login page
+    /// lists them. `Default` is [`demo_users`]`(42, "cli_demo_app")` (its ids
+    /// are also the `DEMO_*_OPEN_ID` constants); it does not follow a `seed`
+    /// or `app_id` changed afterwards: set `users` too.
+    pub users: Vec<SimUser>,
+    /// When set (an `open_id` of `users`), the authorize endpoint skips the
+    /// login page and signs this person in at once, unless the request names
+    /// another with `login_hint`.
+    pub login_as: Option<String>,
+    /// Lifetime of an authorization code (Feishu: 5 minutes).
+    pub oauth_code_ttl: Duration,
+    /// Lifetime of a user access token (Feishu's example: 2 h).
+    pub user_token_ttl: Duration,
+    /// Lifetime of a refresh token (Feishu's example: 7 days).
+    pub refresh_token_ttl: Duration,
 }
 
 impl Default for SimConfig {
@@ -46,6 +70,13 @@ impl Default for SimConfig {
             token_ttl: Duration::from_secs(7200),
             rate_limit_per_second: 20,
             faults: Faults::default(),
+            app_name: "Block Insights".to_owned(),
+            tenant_key: demo_tenant_key(42),
+            users: demo_users(42, "cli_demo_app"),
+            login_as: None,
+            oauth_code_ttl: Duration::from_secs(5 * 60),
+            user_token_ttl: Duration::from_secs(2 * 60 * 60),
+            refresh_token_ttl: Duration::from_secs(7 * 24 * 60 * 60),
         }
     }
 }

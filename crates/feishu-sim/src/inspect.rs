@@ -1,12 +1,13 @@
 //! Test-only routes under `/_sim/`, outside Feishu's API: they let end-to-end tests
-//! (which see the simulator only over HTTP) read its ground truth and health.
+//! (which see the simulator only over HTTP) read its ground truth, health and
+//! people, force faults and expire user tokens.
 
 use std::sync::Arc;
 
+use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -26,12 +27,22 @@ pub(crate) struct TruthParams {
 }
 
 /// `GET /_sim/ground_truth?from_date&to_date[&block_id]`: every item Feishu would return.
-pub(crate) async fn ground_truth(State(state): State<Arc<SimState>>, Query(p): Query<TruthParams>) -> Response {
+pub(crate) async fn ground_truth(
+    State(state): State<Arc<SimState>>,
+    Query(p): Query<TruthParams>,
+) -> Response {
     let parse = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
     let (Some(from), Some(to)) = (parse(&p.from_date), parse(&p.to_date)) else {
-        return (StatusCode::BAD_REQUEST, "from_date and to_date must be YYYY-MM-DD").into_response();
+        return (
+            StatusCode::BAD_REQUEST,
+            "from_date and to_date must be YYYY-MM-DD",
+        )
+            .into_response();
     };
-    let items = state.dataset.ground_truth(from, to, p.block_id.as_deref().filter(|b| !b.is_empty()));
+    let items =
+        state
+            .dataset
+            .ground_truth(from, to, p.block_id.as_deref().filter(|b| !b.is_empty()));
     Json(json!({ "items": items })).into_response()
 }
 
@@ -52,7 +63,10 @@ fn default_status() -> u16 {
 
 /// `POST /_sim/faults {"code", "http_status"?, "msg"?}`: every search answers that code
 /// until `DELETE /_sim/faults`. `{"code": 0, "latency_ms": 200}` only changes the latency.
-pub(crate) async fn set_faults(State(state): State<Arc<SimState>>, Json(p): Json<ForceParams>) -> Response {
+pub(crate) async fn set_faults(
+    State(state): State<Arc<SimState>>,
+    Json(p): Json<ForceParams>,
+) -> Response {
     let mut faults = state.faults();
     if p.code != 0 {
         let msg = if p.msg.is_empty() {
@@ -63,7 +77,11 @@ pub(crate) async fn set_faults(State(state): State<Arc<SimState>>, Json(p): Json
         } else {
             p.msg
         };
-        faults.forced = Some(crate::ForcedAnswer { code: p.code, http_status: p.http_status, msg });
+        faults.forced = Some(crate::ForcedAnswer {
+            code: p.code,
+            http_status: p.http_status,
+            msg,
+        });
     }
     if let Some(ms) = p.latency_ms {
         faults.latency = std::time::Duration::from_millis(ms);
@@ -75,5 +93,19 @@ pub(crate) async fn set_faults(State(state): State<Arc<SimState>>, Json(p): Json
 /// `DELETE /_sim/faults`: back to the faults the simulator started with.
 pub(crate) async fn clear_faults(State(state): State<Arc<SimState>>) -> Response {
     state.set_faults(state.config.faults.clone());
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// `GET /_sim/users`: the people who can log in, with their ids and roles,
+/// for tests that reach the simulator only over HTTP.
+pub(crate) async fn users(State(state): State<Arc<SimState>>) -> Response {
+    Json(json!({ "tenant_key": state.config.tenant_key, "users": state.config.users }))
+        .into_response()
+}
+
+/// `POST /_sim/user_tokens/expire`: every user access token expires now
+/// (see [`crate::SimHandle::expire_user_tokens`]).
+pub(crate) async fn expire_user_tokens(State(state): State<Arc<SimState>>) -> Response {
+    state.login.expire_access_tokens(std::time::Instant::now());
     StatusCode::NO_CONTENT.into_response()
 }

@@ -55,6 +55,7 @@ mod config;
 mod data;
 mod faults;
 mod inspect;
+mod oauth;
 mod paging;
 mod rate;
 mod router;
@@ -68,6 +69,11 @@ mod tokens;
 pub use api::{RATE_LIMIT_HEADER, RATE_RESET_HEADER};
 pub use config::{Faults, ForcedAnswer, SimConfig, WORKPLACE_DATA_SCOPE, shanghai_today};
 pub use data::{AccessRow, BlockProfile, Dataset};
+pub use oauth::{
+    AUTHORIZE_PATH, DEMO_ADMIN_OPEN_ID, DEMO_MEMBER_OPEN_ID, DEMO_NO_ACCESS_OPEN_ID,
+    DEMO_NO_EMAIL_OPEN_ID, IS_USER_ADMIN_PATH, OFFLINE_ACCESS_SCOPE, SimUser, USER_INFO_PATH,
+    USER_TOKEN_PATH, demo_tenant_key, demo_users,
+};
 pub use router::{BLOCK_ACCESS_SEARCH_PATH, TENANT_TOKEN_PATH};
 pub use server::{SimHandle, Simulator};
-pub use stats::{Outcome, RequestRecord, SearchParams, SimStats};
+pub use stats::{LoginStats, Outcome, RequestRecord, SearchParams, SimStats};

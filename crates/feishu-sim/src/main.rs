@@ -6,10 +6,11 @@ use std::time::Duration;
 use anyhow::Context;
 use chrono::NaiveDate;
 use clap::Parser;
-use feishu_sim::{Faults, SimConfig, Simulator, shanghai_today};
+use feishu_sim::{Faults, SimConfig, Simulator, demo_tenant_key, demo_users, shanghai_today};
 use tracing_subscriber::EnvFilter;
 
-/// A Feishu open platform simulator: tenant tokens and workplace block access data.
+/// A Feishu open platform simulator: tenant tokens, workplace block access data,
+/// and Login with Feishu (OAuth 2 with PKCE) for a small directory of people.
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Args {
@@ -66,6 +67,13 @@ struct Args {
     /// Probability of closing the connection without an answer.
     #[arg(long, env = "FEISHU_SIM_DROP_RATIO", default_value_t = 0.0, value_parser = ratio)]
     drop_ratio: f64,
+    /// Sign this person (an open_id; the log lists them at start) in at once
+    /// instead of showing the login page.
+    #[arg(long, env = "FEISHU_SIM_LOGIN_AS")]
+    login_as: Option<String>,
+    /// User access token lifetime in seconds.
+    #[arg(long, env = "FEISHU_SIM_USER_TOKEN_TTL_SECS", default_value_t = 7200)]
+    user_token_ttl_secs: u64,
 }
 
 fn ratio(raw: &str) -> Result<f64, String> {
@@ -89,7 +97,24 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let args = Args::parse();
+    let users = demo_users(args.seed, &args.app_id);
+    if let Some(login_as) = &args.login_as
+        && !users.iter().any(|user| &user.open_id == login_as)
+    {
+        let known: Vec<&str> = users.iter().map(|user| user.open_id.as_str()).collect();
+        anyhow::bail!(
+            "FEISHU_SIM_LOGIN_AS={login_as} is no one in the directory; known open_ids: {}",
+            known.join(", ")
+        );
+    }
+    for user in &users {
+        tracing::info!(open_id = %user.open_id, name = %user.en_name, admin = user.is_app_admin, may_use_app = user.may_use_app, "login directory");
+    }
     let config = SimConfig {
+        tenant_key: demo_tenant_key(args.seed),
+        users,
+        login_as: args.login_as,
+        user_token_ttl: Duration::from_secs(args.user_token_ttl_secs),
         app_id: args.app_id,
         app_secret: args.app_secret,
         seed: args.seed,
@@ -108,6 +133,7 @@ async fn main() -> anyhow::Result<()> {
             spike: Duration::from_millis(args.spike_ms),
             forced: None,
         },
+        ..SimConfig::default()
     };
     let sim = Simulator::start(config, args.addr)
         .await

@@ -1,5 +1,5 @@
 //! The HTTP surface: one route per Feishu endpoint the simulator speaks.
-//! New endpoints (e.g. OAuth login) get their handler module and a line here.
+//! New endpoints get their handler module and a line here.
 
 use std::sync::Arc;
 
@@ -7,8 +7,9 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 
+use crate::oauth::{AUTHORIZE_PATH, IS_USER_ADMIN_PATH, USER_INFO_PATH, USER_TOKEN_PATH};
 use crate::state::SimState;
-use crate::{auth, inspect, search};
+use crate::{auth, inspect, oauth, search};
 
 /// Path of the custom app's tenant token endpoint.
 pub const TENANT_TOKEN_PATH: &str = "/open-apis/auth/v3/tenant_access_token/internal";
@@ -21,9 +22,22 @@ pub(crate) fn router(state: Arc<SimState>) -> Router {
     Router::new()
         .route(TENANT_TOKEN_PATH, post(auth::tenant_access_token))
         .route(BLOCK_ACCESS_SEARCH_PATH, post(search::search))
+        .route(AUTHORIZE_PATH, get(oauth::authorize))
+        .route(USER_TOKEN_PATH, post(oauth::token))
+        .route(USER_INFO_PATH, get(oauth::user_info))
+        .route(IS_USER_ADMIN_PATH, get(oauth::is_user_admin))
         .route("/_sim/health", get(inspect::health))
         .route("/_sim/ground_truth", get(inspect::ground_truth))
-        .route("/_sim/faults", post(inspect::set_faults).delete(inspect::clear_faults))
+        .route(
+            "/_sim/faults",
+            post(inspect::set_faults).delete(inspect::clear_faults),
+        )
+        .route("/_sim/users", get(inspect::users))
+        .route(
+            "/_sim/user_tokens/expire",
+            post(inspect::expire_user_tokens),
+        )
+        .route("/_sim/avatar/{open_id}", get(oauth::avatar))
         .fallback(|| async { (StatusCode::NOT_FOUND, "404 page not found") })
         .with_state(state)
 }

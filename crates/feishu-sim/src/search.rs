@@ -13,12 +13,12 @@ use std::time::Instant;
 use axum::Extension;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde_json::json;
 
-use crate::api::{ApiError, gateway_error, json_answer};
+use crate::api::{ApiError, bearer_token, gateway_error, json_answer};
 use crate::data::AccessRow;
 use crate::faults::{FaultAction, FaultPlan};
 use crate::paging::BoundQuery;
@@ -116,13 +116,7 @@ pub(crate) async fn search(
 
 /// Token check and rate limit, decided at arrival.
 fn admit(state: &SimState, headers: &HeaderMap, now: Instant) -> Result<(), ApiError> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|token| !token.is_empty())
-        .ok_or_else(ApiError::missing_token)?;
+    let token = bearer_token(headers).ok_or_else(ApiError::missing_token)?;
     let app_id = state
         .tokens
         .app_of(token, now)

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::Request;
@@ -23,6 +23,7 @@ use tower::ServiceExt;
 
 use crate::config::{Faults, SimConfig};
 use crate::data::Dataset;
+use crate::oauth::SimUser;
 use crate::router::router;
 use crate::state::SimState;
 use crate::stats::{RequestRecord, SimStats};
@@ -41,7 +42,7 @@ impl Simulator {
     pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHandle> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let state = Arc::new(SimState::new(config));
+        let state = Arc::new(SimState::new(config, format!("http://{addr}")));
         let shutdown = CancellationToken::new();
         let connections = TaskTracker::new();
         let accept = tokio::spawn(accept_loop(
@@ -170,6 +171,18 @@ impl SimHandle {
     /// until the client fetches a new one).
     pub fn expire_all_tokens(&self) {
         self.inner.state.tokens.expire_all();
+    }
+
+    /// The people who can log in with Feishu, as configured.
+    pub fn users(&self) -> &[SimUser] {
+        &self.inner.state.config.users
+    }
+
+    /// Makes every user access token expired: `user_info` answers 99991677
+    /// until the client refreshes or the person logs in again. Refresh tokens
+    /// stay valid.
+    pub fn expire_user_tokens(&self) {
+        self.inner.state.login.expire_access_tokens(Instant::now());
     }
 
     /// Stops accepting, closes every open connection and waits for both.

@@ -4,6 +4,7 @@ use std::sync::RwLock;
 
 use crate::config::{Faults, SimConfig};
 use crate::data::Dataset;
+use crate::oauth::{Lifetimes, LoginGrants};
 use crate::paging::PageTokens;
 use crate::rate::RateLimiter;
 use crate::stats::Recorder;
@@ -26,11 +27,21 @@ pub(crate) struct SimState {
     faults: RwLock<Faults>,
     /// Request log.
     pub recorder: Recorder,
+    /// Login codes and user tokens.
+    pub login: LoginGrants,
+    /// `http://IP:PORT` of this simulator, for URLs it hands out (avatars).
+    pub base_url: String,
 }
 
 impl SimState {
-    pub fn new(config: SimConfig) -> Self {
+    pub fn new(config: SimConfig, base_url: String) -> Self {
         Self {
+            login: LoginGrants::new(Lifetimes {
+                code: config.oauth_code_ttl,
+                access: config.user_token_ttl,
+                refresh: config.refresh_token_ttl,
+            }),
+            base_url,
             dataset: Dataset::from_config(&config),
             tokens: TokenStore::new(config.token_ttl),
             pages: PageTokens::new(),

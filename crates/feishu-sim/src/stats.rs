@@ -1,5 +1,5 @@
-//! What the simulator saw: every search request with its answer, for tests
-//! and benchmarks.
+//! What the simulator saw: every search request with its answer, and counts
+//! of token and login requests, for tests and benchmarks.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -97,6 +97,36 @@ pub struct SimStats {
     pub items_served: u64,
     /// Arrival times of all search requests, in order.
     pub arrivals: Vec<Instant>,
+    /// Requests of the login endpoints.
+    pub login: LoginStats,
+}
+
+/// Counts of the login endpoints' requests, refused ones included.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LoginStats {
+    /// Requests of the authorize page (page views, redirects and refusals).
+    pub authorize_requests: u64,
+    /// Authorization codes issued.
+    pub codes_issued: u64,
+    /// Requests of the user token endpoint (codes and refresh tokens).
+    pub token_requests: u64,
+    /// User access tokens issued (by code or by refresh).
+    pub tokens_issued: u64,
+    /// Requests of `user_info`.
+    pub user_info_requests: u64,
+    /// Requests of `is_user_admin`.
+    pub admin_checks: u64,
+}
+
+/// One counted login event.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum LoginEvent {
+    Authorize,
+    CodeIssued,
+    TokenRequest,
+    TokenIssued,
+    UserInfo,
+    AdminCheck,
 }
 
 impl SimStats {
@@ -127,6 +157,8 @@ pub(crate) struct Recorder {
     searches: Mutex<Vec<RequestRecord>>,
     next_seq: AtomicU64,
     token_requests: AtomicU64,
+    /// Indexed by `LoginEvent as usize`.
+    login: [AtomicU64; 6],
 }
 
 impl Recorder {
@@ -157,6 +189,22 @@ impl Recorder {
         self.token_requests.fetch_add(1, Ordering::Relaxed);
     }
 
+    pub fn login(&self, event: LoginEvent) {
+        self.login[event as usize].fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn login_stats(&self) -> LoginStats {
+        let count = |event: LoginEvent| self.login[event as usize].load(Ordering::Relaxed);
+        LoginStats {
+            authorize_requests: count(LoginEvent::Authorize),
+            codes_issued: count(LoginEvent::CodeIssued),
+            token_requests: count(LoginEvent::TokenRequest),
+            tokens_issued: count(LoginEvent::TokenIssued),
+            user_info_requests: count(LoginEvent::UserInfo),
+            admin_checks: count(LoginEvent::AdminCheck),
+        }
+    }
+
     pub fn requests(&self) -> Vec<RequestRecord> {
         self.lock().clone()
     }
@@ -166,6 +214,7 @@ impl Recorder {
         let mut stats = SimStats {
             search_requests: searches.len() as u64,
             token_requests: self.token_requests.load(Ordering::Relaxed),
+            login: self.login_stats(),
             ..SimStats::default()
         };
         for record in searches.iter() {
@@ -189,6 +238,9 @@ impl Recorder {
     pub fn reset(&self) {
         self.lock().clear();
         self.token_requests.store(0, Ordering::Relaxed);
+        for counter in &self.login {
+            counter.store(0, Ordering::Relaxed);
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<RequestRecord>> {
