@@ -3,6 +3,10 @@
 mod data;
 mod faults;
 mod helpers;
+mod login_flow;
+mod login_helpers;
+mod login_refusals;
+mod login_users;
 mod paging;
 mod rate_limit;
 mod tokens;
