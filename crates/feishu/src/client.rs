@@ -90,6 +90,24 @@ impl FeishuClient {
         &self.inner.base_url
     }
 
+    /// The app's id (`client_id` at login).
+    pub fn app_id(&self) -> &str {
+        &self.inner.config.app_id
+    }
+
+    pub(crate) fn app_secret(&self) -> &secrecy::SecretString {
+        &self.inner.config.app_secret
+    }
+
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// `path` on the Open Platform origin.
+    pub(crate) fn endpoint(&self, path: &str) -> Result<Url, FeishuError> {
+        self.url(path, &[])
+    }
+
     /// A copy of the traffic counters of this client and its clones.
     pub fn metrics(&self) -> ClientMetricsSnapshot {
         self.inner.metrics.snapshot()

@@ -27,6 +27,7 @@ const ADVICE_SCOPE: &str = "Grant the scope to the app in the Feishu developer c
 const ADVICE_APP_UNAVAILABLE: &str = "The app is disabled or not installed for this tenant; ask the Feishu admin to enable it in the Feishu admin console.";
 const ADVICE_USER_NOT_AUTHORISED: &str =
     "Log in with Feishu again and approve the app's access request.";
+const ADVICE_LOGIN: &str = "Sign in again from the dashboard; if it keeps failing, check that the app's redirect URL in the Feishu developer console is this dashboard's /auth/callback and that the app is available to you.";
 const ADVICE_CREDENTIALS: &str = "Check FEISHU_APP_ID and FEISHU_APP_SECRET: they must be the App ID and App Secret shown in the Feishu developer console (Credentials & Basic Info).";
 const ADVICE_UPSTREAM: &str = "Feishu answered with an error this client does not know; look the code up in Feishu's error-code reference.";
 const ADVICE_UNAVAILABLE: &str = "Feishu is temporarily unavailable; try again in a few minutes.";
@@ -162,6 +163,17 @@ pub enum FeishuError {
         /// Feishu's message.
         msg: String,
     },
+    /// The login token endpoint refused the code (OAuth `error`, e.g. `invalid_grant`
+    /// for a used, expired or forged code; 20010 when the user may not use the app).
+    #[error("Feishu refused the sign-in ({code} {error}: {description}). {ADVICE_LOGIN}")]
+    Login {
+        /// The code Feishu answered.
+        code: i64,
+        /// The OAuth error name.
+        error: String,
+        /// Feishu's explanation.
+        description: String,
+    },
     /// Any other non-zero code.
     #[error("Feishu answered with error {code}: {msg}. {ADVICE_UPSTREAM}")]
     Upstream {
@@ -295,6 +307,7 @@ impl FeishuError {
             Self::TenantTokenRejected { code, .. }
             | Self::UserTokenInvalid { code, .. }
             | Self::Credentials { code, .. }
+            | Self::Login { code, .. }
             | Self::Upstream { code, .. } => *code,
             Self::UpstreamUnavailable { .. }
             | Self::Transport { .. }
@@ -341,6 +354,7 @@ impl FeishuError {
             Self::AppUnavailable { .. } => ADVICE_APP_UNAVAILABLE,
             Self::UserNotAuthorised { .. } => ADVICE_USER_NOT_AUTHORISED,
             Self::Credentials { .. } => ADVICE_CREDENTIALS,
+            Self::Login { .. } => ADVICE_LOGIN,
             Self::Upstream { .. } => ADVICE_UPSTREAM,
             Self::UpstreamUnavailable { .. } => ADVICE_UNAVAILABLE,
             Self::Transport { .. } => ADVICE_TRANSPORT,

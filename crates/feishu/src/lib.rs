@@ -23,6 +23,7 @@ mod client;
 pub mod codes;
 mod config;
 mod error;
+mod login;
 mod metrics;
 mod rate;
 mod retry;
@@ -34,6 +35,7 @@ pub use config::{FEISHU_BASE_URL, FeishuConfig, LARK_BASE_URL, RateLimit, RetryP
 /// The workspace's one block id type (ASCII digits, 1 to 32), shared with the `domain` crate.
 pub use domain::{BlockId, InvalidBlockId};
 pub use error::{BLOCK_ACCESS_SCOPE, FeishuError};
+pub use login::{FeishuUser, UserToken};
 pub use metrics::{ClientMetricsSnapshot, NO_CODE, TRANSPORT_ERROR};
 pub use rate::{RateBudget, SlidingWindowBudget};
 /// Re-exported so that callers can build a config without depending on `secrecy`.

@@ -1,0 +1,184 @@
+//! Login with Feishu (OAuth 2 authorization code with PKCE): the authorize URL, the code
+//! exchange, who signed in, and whether they administer the app. The user's token is
+//! used once, to ask who they are, and then dropped: the dashboard keeps only identity.
+
+use std::fmt;
+
+use reqwest::Url;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+use crate::answer::{self, Answer};
+use crate::client::FeishuClient;
+use crate::error::FeishuError;
+
+const AUTHORIZE_PATH: &str = "/open-apis/authen/v1/authorize";
+const TOKEN_PATH: &str = "/open-apis/authen/v2/oauth/token";
+const USER_INFO_PATH: &str = "/open-apis/authen/v1/user_info";
+const IS_ADMIN_PATH: &str = "/open-apis/application/v3/is_user_admin";
+
+/// A user access token. `Debug` and `Display` print `u-****`.
+pub struct UserToken(SecretString);
+
+impl ExposeSecret<str> for UserToken {
+    fn expose_secret(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl fmt::Debug for UserToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("UserToken(u-****)")
+    }
+}
+
+impl fmt::Display for UserToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("u-****")
+    }
+}
+
+/// Who signed in, as Feishu describes them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeishuUser {
+    pub open_id: String,
+    #[serde(default)]
+    pub union_id: Option<String>,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub en_name: Option<String>,
+    /// Only with the email scope.
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub enterprise_email: Option<String>,
+    #[serde(default)]
+    pub tenant_key: Option<String>,
+}
+
+/// The token endpoint's answer (OAuth style: `code` 0 with `access_token`, or `error`).
+#[derive(Deserialize)]
+struct TokenAnswer {
+    #[serde(default)]
+    code: i64,
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    error_description: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct AdminAnswer {
+    #[serde(default)]
+    is_app_admin: bool,
+}
+
+impl FeishuClient {
+    /// Where to send a browser to sign in: Feishu's authorize page on `accounts_base`
+    /// (e.g. `https://accounts.feishu.cn`), with PKCE (S256) and `state`.
+    pub fn authorize_url(
+        &self,
+        accounts_base: &str,
+        redirect_uri: &str,
+        state: &str,
+        code_challenge: &str,
+    ) -> Result<String, FeishuError> {
+        let base = accounts_base.trim().trim_end_matches('/');
+        let mut url = Url::parse(&format!("{base}{AUTHORIZE_PATH}")).map_err(|e| FeishuError::InvalidConfig {
+            reason: format!("the accounts URL {accounts_base:?} is not a URL ({e}); use e.g. https://accounts.feishu.cn"),
+        })?;
+        url.query_pairs_mut()
+            .append_pair("client_id", self.app_id())
+            .append_pair("redirect_uri", redirect_uri)
+            .append_pair("state", state)
+            .append_pair("code_challenge", code_challenge)
+            .append_pair("code_challenge_method", "S256");
+        Ok(url.into())
+    }
+
+    /// Exchanges the code Feishu sent back for the user's token.
+    #[tracing::instrument(skip_all)]
+    pub async fn exchange_login_code(
+        &self,
+        code: &str,
+        redirect_uri: &str,
+        code_verifier: &str,
+    ) -> Result<UserToken, FeishuError> {
+        #[derive(Serialize)]
+        struct Exchange<'a> {
+            grant_type: &'a str,
+            client_id: &'a str,
+            client_secret: &'a str,
+            code: &'a str,
+            redirect_uri: &'a str,
+            code_verifier: &'a str,
+        }
+        let body = Exchange {
+            grant_type: "authorization_code",
+            client_id: self.app_id(),
+            client_secret: self.app_secret().expose_secret(),
+            code,
+            redirect_uri,
+            code_verifier,
+        };
+        let response = self
+            .http()
+            .post(self.endpoint(TOKEN_PATH)?)
+            .json(&body)
+            .send()
+            .await
+            .map_err(FeishuError::transport)?;
+        let status = response.status().as_u16();
+        let bytes = response.bytes().await.map_err(FeishuError::transport)?;
+        let answer: TokenAnswer = serde_json::from_slice(&bytes).map_err(|_| FeishuError::Decode {
+            status,
+            detail: "the login token endpoint did not answer JSON".to_owned(),
+        })?;
+        if answer.code != 0 || answer.error.is_some() {
+            return Err(FeishuError::Login {
+                code: answer.code,
+                error: answer.error.unwrap_or_default(),
+                description: answer.error_description.unwrap_or_default(),
+            });
+        }
+        // Read field by field: a serde error message could quote the token.
+        let token = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&bytes)
+            .ok()
+            .and_then(|m| m.get("access_token").and_then(|v| v.as_str()).map(str::to_owned));
+        token.map(|t| UserToken(SecretString::from(t))).ok_or(FeishuError::Decode {
+            status,
+            detail: "the login answer has no access_token".to_owned(),
+        })
+    }
+
+    /// Who the user token belongs to.
+    #[tracing::instrument(skip_all)]
+    pub async fn login_user(&self, token: &UserToken) -> Result<FeishuUser, FeishuError> {
+        let response = self
+            .http()
+            .get(self.endpoint(USER_INFO_PATH)?)
+            .bearer_auth(token.expose_secret())
+            .send()
+            .await
+            .map_err(FeishuError::transport)?;
+        let answer = Answer::read(response).await?;
+        let status = answer.status();
+        answer::decode_data(status, answer.into_success()?)
+    }
+
+    /// Whether Feishu reports `open_id` as an administrator of this app (scope
+    /// `admin:app.admin:check`).
+    #[tracing::instrument(skip_all)]
+    pub async fn is_app_admin(&self, open_id: &str) -> Result<bool, FeishuError> {
+        let token = self.tenant_token().await?;
+        let mut url = self.endpoint(IS_ADMIN_PATH)?;
+        url.query_pairs_mut().append_pair("open_id", open_id);
+        let response =
+            self.http().get(url).bearer_auth(token.expose_secret()).send().await.map_err(FeishuError::transport)?;
+        let answer = Answer::read(response).await?;
+        let status = answer.status();
+        let data: AdminAnswer = answer::decode_data(status, answer.into_success()?)?;
+        Ok(data.is_app_admin)
+    }
+}
