@@ -60,10 +60,11 @@ pub struct SimConfig {
 
 impl Default for SimConfig {
     fn default() -> Self {
+        let (app_id, seed) = ("cli_demo_app", 42);
         Self {
-            app_id: "cli_demo_app".to_owned(),
+            app_id: app_id.to_owned(),
             app_secret: "demo-secret".to_owned(),
-            seed: 42,
+            seed,
             block_count: 60,
             today: shanghai_today(),
             history_days: 800,
@@ -71,8 +72,8 @@ impl Default for SimConfig {
             rate_limit_per_second: 20,
             faults: Faults::default(),
             app_name: "Block Insights".to_owned(),
-            tenant_key: demo_tenant_key(42),
-            users: demo_users(42, "cli_demo_app"),
+            tenant_key: demo_tenant_key(seed),
+            users: demo_users(seed, app_id),
             login_as: None,
             oauth_code_ttl: Duration::from_secs(5 * 60),
             user_token_ttl: Duration::from_secs(2 * 60 * 60),

@@ -1,16 +1,25 @@
 //! A Feishu (Lark) open platform simulator, written from the public docs, for
 //! tests, benchmarks and the demo: it speaks the same HTTP as Feishu for
 //!
-//! - `POST /open-apis/auth/v3/tenant_access_token/internal` (tenant tokens), and
+//! - `POST /open-apis/auth/v3/tenant_access_token/internal` (tenant tokens),
 //! - `POST /open-apis/workplace/v1/workplace_block_access_data/search`
-//!   (pv and uv per block per day, paged),
+//!   (pv and uv per block per day, paged), and
+//! - Login with Feishu (OAuth 2 authorization code with PKCE):
+//!   `GET /open-apis/authen/v1/authorize` (a login page listing the tenant's
+//!   people, [`SimUser`]), `POST /open-apis/authen/v2/oauth/token`,
+//!   `GET /open-apis/authen/v1/user_info` and
+//!   `GET /open-apis/application/v3/is_user_admin`, all on the one base URL
+//!   (Feishu serves the first on accounts.feishu.cn, the rest on open.feishu.cn),
 //!
 //! serves a deterministic synthetic tenant ([`Dataset`]) and can misbehave on
 //! demand ([`Faults`]): latency, spikes, 1629004, gateway 5xx, dropped
 //! connections, forced error codes, expired tokens, and the 20/s rate limit.
 //!
 //! Outside Feishu's API, `GET /_sim/health` and `GET /_sim/ground_truth` let tests
-//! that reach the simulator only over HTTP read its "today" and its ground truth.
+//! that reach the simulator only over HTTP read its "today" and its ground truth;
+//! `GET /_sim/users` lists the people who can log in, `POST /_sim/user_tokens/expire`
+//! expires every user access token, and `GET /_sim/avatar/{open_id}` serves the
+//! pictures `user_info` points at.
 //!
 //! # Choices where Feishu's docs are silent
 //!
@@ -37,6 +46,45 @@
 //!   simulator, so tokens die with it. The offset counts items, so the page
 //!   size may change between pages.
 //! - Success bodies are compact JSON with keys in alphabetical order.
+//!
+//! ## Login with Feishu
+//!
+//! - Authorize insists on `state` and on PKCE with S256 (Feishu makes both
+//!   optional); an unsound request (wrong client_id, redirect_uri not an
+//!   absolute http(s) URL or with a fragment, response_type other than
+//!   `code`, no state, no or `plain` PKCE, a challenge that is not 43
+//!   base64url characters) gets an HTTP 400 page saying why, never a redirect.
+//!   The app's redirect_uri is not checked against a registered list.
+//! - The page is one GET form: each person's button adds `login_hint=<open_id>`
+//!   and cancel adds `cancel=1` (redirect with `error=access_denied&state=…`).
+//!   `login_hint` on the first request, or [`SimConfig::login_as`], signs that
+//!   person in at once (a simulator shortcut; an unknown open_id is a 400 page).
+//! - Codes: 32 hex digits, [`SimConfig::oauth_code_ttl`] (5 min), single use.
+//!   The first exchange that presents a code with valid client credentials
+//!   and every field spends it, even if the redirect_uri or verifier is then
+//!   found wrong; presenting it again answers 20065 and revokes every token
+//!   issued from it (RFC 6749 §4.1.2).
+//! - Token endpoint: JSON body only; every failure is HTTP 400 with `code`,
+//!   `error` and `error_description` (table in the `oauth::token` module:
+//!   20001 invalid_request, 20002 invalid_client, 20003/20004/20065 unknown,
+//!   expired, used code, 20071 redirect_uri mismatch, 20049 verifier
+//!   mismatch, 20010 person may not use the app, 20026/20037/20064 refresh
+//!   token unknown, expired, reused, 20036 unsupported_grant_type). Only 20010
+//!   is confirmed by the platform notes; decide on `error`.
+//! - Access tokens `u-…` live [`SimConfig::user_token_ttl`]; the answer's
+//!   `scope` is the requested one (whitespace collapsed, maybe empty); a
+//!   refresh token `ur-…` ([`SimConfig::refresh_token_ttl`]) comes only with
+//!   `offline_access`. A refresh rotates it: the old refresh token dies (reusing
+//!   it answers 20064 and revokes the login), the old access token lives on
+//!   until its expiry.
+//! - user_info: 99991661 (HTTP 400) without a bearer token, 99991668 (HTTP 401)
+//!   for an unknown or revoked token or a tenant token, 99991677 (HTTP 401)
+//!   for an expired one. `email`, `enterprise_email` and `user_id` are left out
+//!   when the person has none (the app is taken to hold their scopes);
+//!   `avatar_*` point at the simulator.
+//! - is_user_admin: tenant token only (99991661 / 99991663 as on search, HTTP
+//!   400), 99992402 without `open_id`, `false` for an open_id not in the
+//!   directory; no rate limit, no faults.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {

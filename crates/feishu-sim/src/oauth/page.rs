@@ -19,7 +19,7 @@ const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;margin:0;background
 main{max-width:28rem;margin:2rem auto;padding:1.5rem;background:#fff;border-radius:8px}\
 .banner{margin:0 0 1rem;padding:.5rem .75rem;background:#fff4d6;border:1px solid #c98a00;border-radius:4px;font-weight:600}\
 h1{font-size:1.25rem;margin:0 0 1rem}ul{list-style:none;padding:0;margin:0 0 1rem}li{margin:0 0 .5rem}\
-button{width:100%;text-align:left;font:inherit;padding:.6rem .8rem;border:1px solid #8f959e;border-radius:6px;background:#fff;color:inherit;cursor:pointer}\
+button{width:100%;text-align:left;font:inherit;padding:.6rem .8rem;border:1px solid #767c85;border-radius:6px;background:#fff;color:inherit;cursor:pointer}\
 button:hover{background:#eef3ff}button:focus-visible{outline:3px solid #1456f0;outline-offset:2px}\
 .detail{display:block;font-size:.875rem;color:#51565d}.cancel{width:auto;text-align:center}";
 
