@@ -192,7 +192,9 @@ async fn demo_mode_uses_the_built_in_simulator_and_says_so() {
     let sim = app.simulator().expect("demo mode starts a simulator").clone();
     let url = format!("http://{}", app.addr());
     let handle = tokio::spawn(app.run(std::future::pending()));
-    let html = reqwest::get(format!("{url}/?range=7d&lang=en")).await.unwrap().text().await.unwrap();
+    // Demo mode signs in for real, against the simulator, as its demo admin.
+    let browser = block_insights_tests::sign_in_at(&url, feishu_sim::DEMO_ADMIN_OPEN_ID).await.expect("demo admin signs in");
+    let html = browser.get(format!("{url}/?range=7d&lang=en")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("Demo mode"), "the page says the data is simulated");
     let truth = sim.dataset().ground_truth(sim.dataset().today() - chrono::Days::new(6), sim.dataset().today(), None);
     assert_eq!(ungroup(&testid_text(&html, "card-pv-value").unwrap()), sums(&truth).0);

@@ -13,7 +13,10 @@ use server::{Application, Config};
 pub struct TestApp {
     pub base_url: String,
     pub sim: SimHandle,
+    /// Signed in as the demo admin (an allowed user), sending this dashboard's Origin.
     pub http: reqwest::Client,
+    /// No session at all.
+    pub anonymous: reqwest::Client,
     /// Kept so the data directory lives as long as the server.
     pub data_dir: tempfile::TempDir,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
@@ -44,6 +47,8 @@ pub async fn spawn_app_with(sim_config: SimConfig, extra: &[(&str, &str)]) -> Te
         ("FEISHU_APP_ID".into(), sim.config().app_id.clone()),
         ("FEISHU_APP_SECRET".into(), sim.config().app_secret.clone()),
         ("FEISHU_BASE_URL".into(), sim.base_url()),
+        ("FEISHU_ACCOUNTS_URL".into(), sim.base_url()),
+        ("DASHBOARD_ADMINS".into(), feishu_sim::DEMO_ADMIN_OPEN_ID.into()),
         ("DASHBOARD_DATA_DIR".into(), data_dir.path().display().to_string()),
     ]);
     for (k, v) in extra {
@@ -53,7 +58,10 @@ pub async fn spawn_app_with(sim_config: SimConfig, extra: &[(&str, &str)]) -> Te
     let app = Application::build(config, leptos_options()).await.expect("server builds");
     let base_url = format!("http://{}", app.addr());
     let server = tokio::spawn(app.run(std::future::pending()));
-    TestApp { base_url, sim, http: reqwest::Client::new(), data_dir, server }
+    let anonymous = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let mut app = TestApp { base_url, sim, http: anonymous.clone(), anonymous, data_dir, server };
+    app.http = app.sign_in(feishu_sim::DEMO_ADMIN_OPEN_ID).await.expect("the demo admin signs in");
+    app
 }
 
 /// A simulator and server with default settings.
@@ -69,6 +77,31 @@ impl TestApp {
 
     pub fn days_ago(&self, n: u64) -> NaiveDate {
         self.today() - chrono::Days::new(n)
+    }
+
+    /// A client with its own cookie jar and this dashboard's `Origin`, not signed in, that
+    /// does not follow redirects.
+    pub fn browser(&self) -> reqwest::Client {
+        browser_for(&self.base_url)
+    }
+
+    /// Signs in through the real flow (dashboard → simulated Feishu → callback) as
+    /// `open_id`; answers the signed-in client, or the callback's answer when refused.
+    pub async fn sign_in(&self, open_id: &str) -> Result<reqwest::Client, reqwest::Response> {
+        sign_in_at(&self.base_url, open_id).await
+    }
+
+    /// `GET /login?next=…`: answers the authorize URL Feishu would show.
+    pub async fn start_sign_in(&self, browser: &reqwest::Client, next: &str) -> (String, reqwest::StatusCode) {
+        let response = browser
+            .get(format!("{}/login", self.base_url))
+            .query(&[("next", next)])
+            .send()
+            .await
+            .expect("login answers");
+        let status = response.status();
+        let location = response.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+        (location, status)
     }
 
     pub async fn get(&self, path_and_query: &str) -> reqwest::Response {
@@ -124,4 +157,38 @@ pub fn table_rows(html: &str) -> Vec<Vec<String>> {
                 .collect()
         })
         .collect()
+}
+
+/// Answers the simulator's authorize page as `open_id` would, returning the callback
+/// URL (with code and state) it redirects to.
+pub async fn follow_authorize(browser: &reqwest::Client, authorize_url: &str, open_id: &str) -> String {
+    let response = browser
+        .get(format!("{authorize_url}&login_hint={open_id}"))
+        .send()
+        .await
+        .expect("authorize answers");
+    assert!(response.status().is_redirection(), "authorize answered {}", response.status());
+    response.headers().get("location").expect("a redirect").to_str().expect("ascii").to_owned()
+}
+
+/// A cookie-keeping client that sends `base_url` as its Origin and follows no redirects.
+pub fn browser_for(base_url: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::ORIGIN, base_url.parse().expect("origin"));
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .expect("client")
+}
+
+/// The whole sign-in at the dashboard on `base_url` as `open_id`.
+pub async fn sign_in_at(base_url: &str, open_id: &str) -> Result<reqwest::Client, reqwest::Response> {
+    let browser = browser_for(base_url);
+    let response = browser.get(format!("{base_url}/login?next=/")).send().await.expect("login answers");
+    let location = response.headers().get("location").expect("login redirects").to_str().expect("ascii").to_owned();
+    let callback = follow_authorize(&browser, &location, open_id).await;
+    let answer = browser.get(&callback).send().await.expect("callback answers");
+    if answer.status().is_redirection() { Ok(browser) } else { Err(answer) }
 }

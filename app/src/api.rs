@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
-use crate::report::{Dashboard, LoadProgress, RowsPage};
+use crate::report::{Dashboard, LoadProgress, RowsPage, TokenInfo, Viewer};
 use crate::view::ViewParams;
 
 /// The overview for the range, blocks and comparisons the URL asks for. `ticket`
@@ -34,6 +34,30 @@ pub async fn fetch_progress(ticket: u64) -> Result<Option<LoadProgress>, AppErro
 #[server(endpoint = "block_name")]
 pub async fn save_block_name(block_id: String, name: String, group: String) -> Result<(), AppError> {
     ssr::save_block_name(block_id, name, group).await
+}
+
+/// Who is signed in (for the header).
+#[server(endpoint = "whoami", input = Json)]
+pub async fn who_am_i() -> Result<Option<Viewer>, AppError> {
+    Ok(ssr::viewer())
+}
+
+/// The API tokens for scripts (never the tokens themselves).
+#[server(endpoint = "tokens", input = Json)]
+pub async fn list_api_tokens() -> Result<Vec<TokenInfo>, AppError> {
+    ssr::list_api_tokens().await
+}
+
+/// Creates an API token and answers it once: it cannot be shown again.
+#[server(endpoint = "token_create")]
+pub async fn create_api_token(name: String) -> Result<String, AppError> {
+    ssr::create_api_token(name).await
+}
+
+/// Revokes an API token: scripts using it get 401 from then on.
+#[server(endpoint = "token_revoke")]
+pub async fn revoke_api_token(id: String) -> Result<(), AppError> {
+    ssr::revoke_api_token(id).await
 }
 
 #[cfg(feature = "ssr")]
@@ -182,6 +206,63 @@ pub mod ssr {
         }
         let group = Some(group).filter(|g| !g.trim().is_empty());
         state.service.set_label(&BlockLabel { block_id, name, group }).await?;
+        Ok(())
+    }
+
+    /// The person or script making this request, as the sign-in guard recorded it.
+    pub fn viewer() -> Option<crate::report::Viewer> {
+        use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<crate::report::Viewer>().cloned())
+    }
+
+    /// The signed-in person; only people (not scripts) manage tokens.
+    fn person() -> Result<crate::state::SessionUser, AppError> {
+        use_context::<http::request::Parts>()
+            .and_then(|p| p.extensions.get::<crate::state::SessionUser>().cloned())
+            .ok_or_else(|| AppError::BadInput { message: "sign in to manage API tokens".into() })
+    }
+
+    fn store_failed(error: store::StoreError) -> AppError {
+        match error {
+            store::StoreError::InvalidApiTokenName(e) => AppError::BadInput { message: e.to_string() },
+            other => {
+                tracing::error!(error = %other, "the store failed");
+                AppError::Internal { message: "the dashboard's database failed; the server log has the cause".into() }
+            }
+        }
+    }
+
+    pub(super) async fn list_api_tokens() -> Result<Vec<crate::report::TokenInfo>, AppError> {
+        person()?;
+        let state = state()?;
+        let tokens = state.service.store().list_api_tokens().await.map_err(store_failed)?;
+        Ok(tokens
+            .into_iter()
+            .map(|t| crate::report::TokenInfo {
+                id: t.id,
+                name: t.name,
+                created_by: t.created_by,
+                created_at: t.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                last_used_at: t.last_used_at.map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string()),
+                revoked: t.revoked_at.is_some(),
+            })
+            .collect())
+    }
+
+    pub(super) async fn create_api_token(name: String) -> Result<String, AppError> {
+        use secrecy::ExposeSecret;
+        let user = person()?;
+        let state = state()?;
+        let created = state.service.store().create_api_token(&name, &user.name).await.map_err(store_failed)?;
+        tracing::info!(token_id = %created.id, by = %user.open_id, "API token created");
+        Ok(created.token.expose_secret().to_owned())
+    }
+
+    pub(super) async fn revoke_api_token(id: String) -> Result<(), AppError> {
+        let user = person()?;
+        let state = state()?;
+        if state.service.store().revoke_api_token(&id).await.map_err(store_failed)? {
+            tracing::info!(token_id = %id, by = %user.open_id, "API token revoked");
+        }
         Ok(())
     }
 

@@ -223,6 +223,19 @@ pub struct Messages {
     pub error_title: &'static str,
     pub retry: &'static str,
     pub unnamed: &'static str,
+    pub sign_out: &'static str,
+    pub signed_in_as: fn(&str) -> String,
+    pub tokens_title: &'static str,
+    pub tokens_hint: &'static str,
+    pub token_name: &'static str,
+    pub create_token: &'static str,
+    pub new_token: &'static str,
+    pub revoke: &'static str,
+    pub revoked: &'static str,
+    pub created: &'static str,
+    pub last_used: &'static str,
+    pub never: &'static str,
+    pub created_by: &'static str,
 }
 
 pub static ZH: Messages = Messages {
@@ -317,6 +330,19 @@ pub static ZH: Messages = Messages {
     error_title: "无法显示数据",
     retry: "重试",
     unnamed: "未命名",
+    sign_out: "退出登录",
+    signed_in_as: |n| format!("已登录：{n}"),
+    tokens_title: "API 令牌",
+    tokens_hint: "脚本和内网门户可用 API 令牌调用 /api/v1/（请求头 Authorization: Bearer <令牌>）。令牌只在创建时显示一次，服务器只保存其哈希。",
+    token_name: "令牌名称（用途）",
+    create_token: "创建令牌",
+    new_token: "新令牌（只显示这一次，请立即复制）：",
+    revoke: "吊销",
+    revoked: "已吊销",
+    created: "创建时间",
+    last_used: "最近使用",
+    never: "从未",
+    created_by: "创建人",
 };
 
 pub static EN: Messages = Messages {
@@ -411,6 +437,19 @@ pub static EN: Messages = Messages {
     error_title: "The numbers cannot be shown",
     retry: "Try again",
     unnamed: "Unnamed",
+    sign_out: "Sign out",
+    signed_in_as: |n| format!("Signed in as {n}"),
+    tokens_title: "API tokens",
+    tokens_hint: "Scripts and the intranet portal call /api/v1/ with an API token (header Authorization: Bearer <token>). A token is shown once, when created; the server keeps only its hash.",
+    token_name: "Token name (what it is for)",
+    create_token: "Create token",
+    new_token: "New token (shown only this once: copy it now):",
+    revoke: "Revoke",
+    revoked: "Revoked",
+    created: "Created",
+    last_used: "Last used",
+    never: "Never",
+    created_by: "Created by",
 };
 
 #[cfg(test)]

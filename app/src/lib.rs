@@ -50,6 +50,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    #[cfg(feature = "ssr")]
+    set_page_security_policy();
     // Effects run in the browser only: this marks the moment the page became interactive,
     // which end-to-end tests wait for (a click before hydration would be lost).
     Effect::new(|_| {
@@ -68,5 +70,28 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </LocaleScope>
         </Router>
+    }
+}
+
+/// The page's Content-Security-Policy: scripts only from here or with this response's
+/// nonce (Leptos puts it on its hydration scripts), WASM allowed to compile, and
+/// `frame-ancestors` from the configuration so the intranet portal may embed the page.
+#[cfg(feature = "ssr")]
+fn set_page_security_policy() {
+    let (Some(nonce), Some(response), Some(state)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+        use_context::<state::AppState>(),
+    ) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors {}",
+        state.view.frame_ancestors
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }

@@ -270,3 +270,22 @@ mod tests {
         assert!((t.avg_daily_uv() - 3.0).abs() < 1e-9);
     }
 }
+
+/// Who is looking: a signed-in person, or a script with an API token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Viewer {
+    Person { name: String },
+    Script { name: String },
+}
+
+/// An API token as the page lists it: never the token itself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    pub id: String,
+    pub name: String,
+    pub created_by: String,
+    /// RFC 3339.
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked: bool,
+}

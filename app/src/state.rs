@@ -9,6 +9,7 @@ use chrono_tz::Tz;
 use leptos::prelude::LeptosOptions;
 
 use crate::api::ssr::ProgressRegistry;
+pub use crate::report::Viewer;
 
 /// Everything a request handler or server function needs. Cheap to clone.
 #[derive(Clone, FromRef)]
@@ -43,4 +44,18 @@ pub struct ViewSettings {
     pub max_range_days: u32,
     /// True when the data comes from the built-in simulator rather than Feishu.
     pub simulated: bool,
+    /// The CSP `frame-ancestors` sources: who may embed the dashboard (the intranet portal).
+    pub frame_ancestors: String,
+}
+
+/// The signed-in person, kept in the session. Identity only: no Feishu token.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SessionUser {
+    pub open_id: String,
+    pub union_id: Option<String>,
+    pub name: String,
+    /// E-mail addresses Feishu gave (for allowlists by e-mail).
+    pub emails: Vec<String>,
+    /// Let in because Feishu reports them as an app admin (not by the list).
+    pub via_app_admin: bool,
 }

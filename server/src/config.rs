@@ -52,6 +52,34 @@ pub struct Config {
     pub fresh_ttl: Duration,
     /// `DASHBOARD_CACHE_MB` (default 256): memory budget of the day cache.
     pub cache_bytes: u64,
+    /// Sign-in and the rules of who may enter.
+    pub access: AccessConfig,
+}
+
+/// Sign-in settings.
+#[derive(Debug, Clone)]
+pub struct AccessConfig {
+    /// `FEISHU_ACCOUNTS_URL` (default `https://accounts.feishu.cn`; Lark:
+    /// `https://accounts.larksuite.com`): where the authorize page lives.
+    pub accounts_url: Option<String>,
+    /// `DASHBOARD_PUBLIC_URL`: the dashboard's external URL (for the redirect URI and
+    /// the Origin check); default `http://<bound address>`.
+    pub public_url: Option<String>,
+    /// `DASHBOARD_ADMINS`: comma-separated open_id, union_id or e-mail of the people allowed in.
+    pub admins: Vec<String>,
+    /// `DASHBOARD_ALLOW_APP_ADMINS` (default false): also let in anyone Feishu reports as an
+    /// administrator of the app (needs the scope `admin:app.admin:check`).
+    pub allow_app_admins: bool,
+    /// `DASHBOARD_ACCESS_CONTACT`: whom refused people should ask, e.g. "IT help desk, it@example.com".
+    pub access_contact: String,
+    /// `DASHBOARD_SESSION_HOURS` (default 12): a session ends after this long without use.
+    pub session_lifetime: Duration,
+    /// `DASHBOARD_SECURE_COOKIES`: `true`, `false` or `auto` (default: Secure when the public
+    /// URL is https; set `true` behind a TLS-terminating proxy that forwards plain HTTP).
+    pub secure_cookies: Option<bool>,
+    /// `DASHBOARD_FRAME_ANCESTORS` (default `'self'`): CSP frame-ancestors sources, e.g.
+    /// `'self' https://portal.example.com`, so the intranet portal may embed the dashboard.
+    pub frame_ancestors: String,
 }
 
 /// A setting that cannot be used; the message names the variable and the fix.
@@ -59,6 +87,11 @@ pub struct Config {
 pub enum ConfigError {
     #[error("{set} is set but {missing} is not: set both to use Feishu, or neither for demo mode")]
     HalfCredentials { set: &'static str, missing: &'static str },
+    #[error(
+        "nobody could sign in: set DASHBOARD_ADMINS to the open_id, union_id or e-mail of the admins \
+         (comma-separated), or DASHBOARD_ALLOW_APP_ADMINS=true to let in the app's administrators"
+    )]
+    NobodyAllowed,
     #[error("{var}={value:?} is not valid: {hint}")]
     Invalid { var: &'static str, value: String, hint: &'static str },
 }
@@ -116,6 +149,7 @@ impl Config {
         if cache_mb == 0 {
             return Err(ConfigError::Invalid { var: "DASHBOARD_CACHE_MB", value: "0".into(), hint: "at least 1" });
         }
+        let access = access_config(&lookup, matches!(source, DataSource::Demo))?;
         Ok(Self {
             source,
             timezone,
@@ -125,6 +159,7 @@ impl Config {
             data_dir,
             fresh_ttl,
             cache_bytes: cache_mb * 1024 * 1024,
+            access,
         })
     }
 
@@ -132,6 +167,68 @@ impl Config {
     pub fn demo(data_dir: PathBuf) -> Self {
         Self { data_dir, ..Self::from_lookup(|_| None).expect("the defaults are valid") }
     }
+}
+
+fn access_config(lookup: &impl Fn(&str) -> Option<String>, demo: bool) -> Result<AccessConfig, ConfigError> {
+    let url = |var: &'static str| -> Result<Option<String>, ConfigError> {
+        match lookup(var) {
+            None => Ok(None),
+            Some(v) => {
+                let v = v.trim().trim_end_matches('/').to_owned();
+                let ok = (v.starts_with("https://") || v.starts_with("http://"))
+                    && !v.contains(['?', '#', ' ', '"', '\''])
+                    && v.split("://").nth(1).is_some_and(|rest| !rest.is_empty());
+                if ok {
+                    Ok(Some(v))
+                } else {
+                    Err(ConfigError::Invalid { var, value: v, hint: "an http(s) URL without query, e.g. https://insights.example.com" })
+                }
+            }
+        }
+    };
+    let admins: Vec<String> = lookup("DASHBOARD_ADMINS")
+        .map(|v| v.split(',').map(|a| a.trim().to_owned()).filter(|a| !a.is_empty()).collect())
+        .unwrap_or_default();
+    let allow_app_admins = match lookup("DASHBOARD_ALLOW_APP_ADMINS").as_deref().map(str::trim) {
+        None | Some("false") | Some("0") => false,
+        Some("true") | Some("1") => true,
+        Some(other) => {
+            return Err(ConfigError::Invalid { var: "DASHBOARD_ALLOW_APP_ADMINS", value: other.into(), hint: "use true or false" });
+        }
+    };
+    if !demo && admins.is_empty() && !allow_app_admins {
+        return Err(ConfigError::NobodyAllowed);
+    }
+    let secure_cookies = match lookup("DASHBOARD_SECURE_COOKIES").as_deref().map(str::trim) {
+        None | Some("auto") => None,
+        Some("true") | Some("1") => Some(true),
+        Some("false") | Some("0") => Some(false),
+        Some(other) => {
+            return Err(ConfigError::Invalid { var: "DASHBOARD_SECURE_COOKIES", value: other.into(), hint: "use true, false or auto" });
+        }
+    };
+    let hours: u64 = parse(lookup, "DASHBOARD_SESSION_HOURS", 12, "a whole number of hours, at least 1")?;
+    if hours == 0 {
+        return Err(ConfigError::Invalid { var: "DASHBOARD_SESSION_HOURS", value: "0".into(), hint: "at least 1" });
+    }
+    let frame_ancestors = lookup("DASHBOARD_FRAME_ANCESTORS").unwrap_or_else(|| "'self'".into());
+    if frame_ancestors.contains([';', ',', '\n', '\r']) {
+        return Err(ConfigError::Invalid {
+            var: "DASHBOARD_FRAME_ANCESTORS",
+            value: frame_ancestors,
+            hint: "space-separated CSP sources such as 'self' https://portal.example.com",
+        });
+    }
+    Ok(AccessConfig {
+        accounts_url: url("FEISHU_ACCOUNTS_URL")?,
+        public_url: url("DASHBOARD_PUBLIC_URL")?,
+        admins,
+        allow_app_admins,
+        access_contact: lookup("DASHBOARD_ACCESS_CONTACT").unwrap_or_default(),
+        session_lifetime: Duration::from_secs(hours * 3600),
+        secure_cookies,
+        frame_ancestors,
+    })
 }
 
 fn parse<T: std::str::FromStr>(
@@ -166,7 +263,9 @@ mod tests {
 
     #[test]
     fn feishu_with_both_and_secret_stays_hidden() {
-        let c = config(&[("FEISHU_APP_ID", "cli_x"), ("FEISHU_APP_SECRET", "s3cr3t-value")]).unwrap();
+        let c = config(&[("FEISHU_APP_ID", "cli_x"), ("FEISHU_APP_SECRET", "s3cr3t-value"), ("DASHBOARD_ADMINS", "ou_1, a@b.c")])
+            .unwrap();
+        assert_eq!(c.access.admins, ["ou_1", "a@b.c"]);
         let DataSource::Feishu { base_url, .. } = &c.source else { panic!("expected Feishu") };
         assert_eq!(base_url, "https://open.feishu.cn");
         assert!(!format!("{c:?}").contains("s3cr3t-value"));
@@ -180,5 +279,9 @@ mod tests {
         assert!(e.contains("DASHBOARD_TIMEZONE") && e.contains("IANA"), "{e}");
         assert!(config(&[("DASHBOARD_LOG_FORMAT", "xml")]).is_err());
         assert!(config(&[("DASHBOARD_MAX_RANGE_DAYS", "0")]).is_err());
+        let e = config(&[("FEISHU_APP_ID", "cli_x"), ("FEISHU_APP_SECRET", "s")]).unwrap_err().to_string();
+        assert!(e.contains("DASHBOARD_ADMINS"), "{e}");
+        assert!(config(&[("DASHBOARD_PUBLIC_URL", "javascript:alert(1)")]).is_err());
+        assert!(config(&[("DASHBOARD_FRAME_ANCESTORS", "'self'; script-src *")]).is_err());
     }
 }

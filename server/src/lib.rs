@@ -2,8 +2,10 @@
 //! application on a free port.
 
 pub mod api;
+pub mod auth;
 pub mod config;
 pub mod export;
+pub mod security;
 pub mod startup;
 pub mod telemetry;
 

@@ -8,9 +8,13 @@ use std::sync::Arc;
 use access_data::{AccessService, ServiceConfig, Store};
 use app::state::{AppState, ViewSettings};
 use app::{shell, App};
+use axum::http::HeaderValue;
+use axum::middleware::from_fn_with_state;
 use axum::Router;
 use feishu::{FeishuClient, FeishuConfig};
-use feishu_sim::{SimConfig, SimHandle, Simulator};
+use feishu_sim::{SimConfig, SimHandle, Simulator, DEMO_ADMIN_OPEN_ID};
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
 use leptos::prelude::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use secrecy::SecretString;
@@ -18,6 +22,7 @@ use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::auth::{self, AuthSettings, AuthState};
 use crate::config::{Config, DataSource};
 
 /// Why the server could not start.
@@ -75,6 +80,10 @@ impl Application {
         let mut feishu_config = feishu_config;
         feishu_config.rate.max_requests = config.max_requests_per_second;
         let client = FeishuClient::new(feishu_config).map_err(StartupError::Feishu)?;
+        let requested = leptos_options.site_addr;
+        let listener =
+            TcpListener::bind(requested).await.map_err(|source| StartupError::Bind { addr: requested, source })?;
+        let addr = listener.local_addr().map_err(|source| StartupError::Bind { addr: requested, source })?;
         let store = Store::open(&config.data_dir)
             .await
             .map_err(|source| StartupError::Store { dir: config.data_dir.clone(), source })?;
@@ -88,7 +97,41 @@ impl Application {
             memory_budget_bytes: config.cache_bytes,
             ..ServiceConfig::default()
         };
-        let service = AccessService::new(client, store.clone(), service_config).await.map_err(StartupError::Service)?;
+        let service =
+            AccessService::new(client.clone(), store.clone(), service_config).await.map_err(StartupError::Service)?;
+        let access = &config.access;
+        let mut admins = access.admins.clone();
+        if simulator.is_some() {
+            // Demo mode signs in against the simulator, whose demo admin may enter.
+            admins.push(DEMO_ADMIN_OPEN_ID.to_owned());
+        }
+        let public_url = access.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+        let accounts_url = match (&simulator, &access.accounts_url) {
+            (Some(sim), None) => sim.base_url(),
+            (_, Some(url)) => url.clone(),
+            (None, None) => "https://accounts.feishu.cn".to_owned(),
+        };
+        let secure = access.secure_cookies.unwrap_or(public_url.starts_with("https://"));
+        let auth_state = AuthState {
+            settings: Arc::new(AuthSettings {
+                public_url,
+                accounts_url,
+                admins,
+                allow_app_admins: access.allow_app_admins,
+                access_contact: access.access_contact.clone(),
+            }),
+            client,
+            store: store.clone(),
+        };
+        tokio::spawn(store.session_records().delete_expired_every(std::time::Duration::from_secs(600)));
+        let sessions = SessionManagerLayer::new(store.session_records())
+            .with_name("bi_session")
+            .with_http_only(true)
+            .with_same_site(SameSite::Lax)
+            .with_secure(secure)
+            .with_expiry(Expiry::OnInactivity(time::Duration::seconds(
+                i64::try_from(access.session_lifetime.as_secs()).unwrap_or(i64::MAX),
+            )));
 
         let state = AppState::new(
             leptos_options.clone(),
@@ -97,14 +140,19 @@ impl Application {
                 timezone: config.timezone,
                 max_range_days: config.max_range_days,
                 simulated: simulator.is_some(),
+                frame_ancestors: access.frame_ancestors.clone(),
             },
         );
-        let router = router(state);
-
-        let requested = leptos_options.site_addr;
-        let listener =
-            TcpListener::bind(requested).await.map_err(|source| StartupError::Bind { addr: requested, source })?;
-        let addr = listener.local_addr().map_err(|source| StartupError::Bind { addr: requested, source })?;
+        let default_csp = HeaderValue::from_str(&crate::security::default_policy(&access.frame_ancestors))
+            .unwrap_or(HeaderValue::from_static("default-src 'none'"));
+        let router = router(state)
+            .merge(auth::routes(auth_state.clone()))
+            .layer(from_fn_with_state(auth_state.clone(), auth::guard))
+            .layer(from_fn_with_state(auth_state, auth::require_same_origin))
+            .layer(sessions)
+            .layer(from_fn_with_state(Arc::new(default_csp), crate::security::headers))
+            .layer(CompressionLayer::new())
+            .layer(TraceLayer::new_for_http());
         Ok(Self { listener, router, addr, simulator, store })
     }
 
@@ -133,7 +181,8 @@ impl Application {
     }
 }
 
-/// All routes and middleware, separate from binding a port.
+/// The dashboard's own routes (pages, server functions, API, exports), without the
+/// sign-in and security layers that `Application::build` puts around them.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     Router::new()
@@ -144,7 +193,5 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -10,6 +10,7 @@ mod names;
 mod rows;
 mod shortcuts;
 mod table;
+mod tokens;
 
 pub use cards::Cards;
 pub use charts::{TopBlocks, Trend};
@@ -21,6 +22,7 @@ pub use names::BlockNames;
 pub use rows::RowsTable;
 pub use shortcuts::{install_shortcuts, ShortcutHelp};
 pub use table::BlocksTable;
+pub use tokens::ApiTokens;
 
 /// `?a=b` as a link to the dashboard (`/` when there is no query).
 pub(crate) fn href(query: String) -> String {

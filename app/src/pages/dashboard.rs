@@ -6,7 +6,7 @@ use leptos_router::hooks::use_location;
 
 use crate::api::{load_dashboard, load_rows, SaveBlockName};
 use crate::components::{
-    install_shortcuts, BlockNames, BlocksTable, Cards, Controls, ErrorNotice, ExportLinks, Header, ProgressBar, RowsTable,
+    install_shortcuts, ApiTokens, BlockNames, BlocksTable, Cards, Controls, ErrorNotice, ExportLinks, Header, ProgressBar, RowsTable,
     ShortcutHelp, TopBlocks, Trend,
 };
 use crate::locale::use_locale;
@@ -91,6 +91,7 @@ pub fn Dashboard() -> impl IntoView {
                                     <BlocksTable dashboard=d params/>
                                     <ExportLinks dashboard=d params/>
                                     <BlockNames dashboard=d action=save_name/>
+                                    <ApiTokens/>
                                 }
                                     .into_any()
                             }

@@ -1,0 +1,116 @@
+//! Who gets past: every page, server function and `/api/` route needs an allowed,
+//! signed-in person (or, on `/api/v1/`, a valid API token); every request that changes
+//! state must come from this dashboard's own pages.
+
+use app::state::{SessionUser, Viewer};
+use axum::extract::{Request, State};
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Json;
+use serde_json::json;
+use tower_sessions::Session;
+
+use super::login::USER_KEY;
+use super::AuthState;
+
+/// Paths anyone may fetch: sign-in itself, health and metrics (no usage data), and the
+/// static bundle (code and styles, no data).
+fn is_public(path: &str) -> bool {
+    matches!(path, "/login" | "/auth/callback" | "/signed-out" | "/logout" | "/healthz" | "/readyz" | "/metrics" | "/favicon.ico")
+        || path.starts_with("/pkg/")
+}
+
+/// Routes that answer machines: they get 401 JSON instead of a redirect to sign-in.
+fn is_api(path: &str) -> bool {
+    path.starts_with("/api/") || path.starts_with("/export/")
+}
+
+fn unauthorized(message: &str) -> Response {
+    (StatusCode::UNAUTHORIZED, Json(json!({ "error": { "kind": "unauthorized", "message": message } }))).into_response()
+}
+
+/// Lets through allowed people and valid API tokens; sends others to sign in.
+pub async fn guard(State(auth): State<AuthState>, session: Session, mut request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    if is_public(&path) {
+        return next.run(request).await;
+    }
+    if path.starts_with("/api/v1/") {
+        if let Some(bearer) = bearer(&request) {
+            return match auth.store.verify_api_token(&bearer).await {
+                Ok(Some(token)) => {
+                    request.extensions_mut().insert(Viewer::Script { name: token.name });
+                    next.run(request).await
+                }
+                Ok(None) => unauthorized("the API token is unknown or was revoked: ask an admin for a new one"),
+                Err(error) => {
+                    tracing::error!(%error, "could not check an API token");
+                    (StatusCode::INTERNAL_SERVER_ERROR, Json(json!({ "error": { "kind": "internal", "message": "could not check the API token" } })))
+                        .into_response()
+                }
+            };
+        }
+    }
+    match session.get::<SessionUser>(USER_KEY).await {
+        Ok(Some(user)) if auth.settings.still_allowed(&user) => {
+            request.extensions_mut().insert(Viewer::Person { name: user.name.clone() });
+            request.extensions_mut().insert(user);
+            next.run(request).await
+        }
+        Ok(Some(user)) => {
+            tracing::info!(open_id = %user.open_id, "signed-in user no longer allowed; session ended");
+            let _ = session.flush().await;
+            anonymous(&request, &path)
+        }
+        Ok(None) => anonymous(&request, &path),
+        Err(error) => {
+            tracing::error!(%error, "could not read the session");
+            anonymous(&request, &path)
+        }
+    }
+}
+
+fn anonymous(request: &Request, path: &str) -> Response {
+    if is_api(path) {
+        return unauthorized("sign in first (GET /login), or send an API token as Authorization: Bearer …");
+    }
+    let target = request.uri().path_and_query().map_or(path, |pq| pq.as_str());
+    let next: String = form_urlencoded::byte_serialize(target.as_bytes()).collect();
+    Redirect::to(&format!("/login?next={next}")).into_response()
+}
+
+fn bearer(request: &Request) -> Option<String> {
+    let value = request.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "))?;
+    Some(token.trim().to_owned())
+}
+
+/// Refuses requests that change state unless the browser says they come from this
+/// dashboard (`Origin`, else `Referer`): a page elsewhere cannot post here with the
+/// admin's cookie. `SameSite=Lax` already holds cookies back from cross-site posts;
+/// this is the second lock.
+pub async fn require_same_origin(State(auth): State<AuthState>, request: Request, next: Next) -> Response {
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if safe || request.headers().contains_key(header::AUTHORIZATION) {
+        return next.run(request).await;
+    }
+    let origin = auth.settings.public_origin();
+    let headers = request.headers();
+    let from = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| headers.get(header::REFERER).and_then(|v| v.to_str().ok()).and_then(super::reqwest_like_origin));
+    match from {
+        Some(from) if from.eq_ignore_ascii_case(&origin) => next.run(request).await,
+        other => {
+            tracing::warn!(origin = ?other, expected = %origin, path = %request.uri().path(), "cross-site request refused");
+            (
+                StatusCode::FORBIDDEN,
+                Json(json!({ "error": { "kind": "forbidden", "message": "this request did not come from the dashboard's own pages (Origin check): reload the dashboard and try again" } })),
+            )
+                .into_response()
+        }
+    }
+}
