@@ -207,9 +207,13 @@ fn access_config(lookup: &impl Fn(&str) -> Option<String>, demo: bool) -> Result
             return Err(ConfigError::Invalid { var: "DASHBOARD_SECURE_COOKIES", value: other.into(), hint: "use true, false or auto" });
         }
     };
-    let hours: u64 = parse(lookup, "DASHBOARD_SESSION_HOURS", 12, "a whole number of hours, at least 1")?;
-    if hours == 0 {
-        return Err(ConfigError::Invalid { var: "DASHBOARD_SESSION_HOURS", value: "0".into(), hint: "at least 1" });
+    let hours: f64 = parse(lookup, "DASHBOARD_SESSION_HOURS", 12.0, "a number of hours, e.g. 12 or 0.5")?;
+    if !(hours.is_finite() && hours > 0.0 && hours <= 24.0 * 366.0) {
+        return Err(ConfigError::Invalid {
+            var: "DASHBOARD_SESSION_HOURS",
+            value: hours.to_string(),
+            hint: "a positive number of hours, at most a year",
+        });
     }
     let frame_ancestors = lookup("DASHBOARD_FRAME_ANCESTORS").unwrap_or_else(|| "'self'".into());
     if frame_ancestors.contains([';', ',', '\n', '\r']) {
@@ -225,7 +229,7 @@ fn access_config(lookup: &impl Fn(&str) -> Option<String>, demo: bool) -> Result
         admins,
         allow_app_admins,
         access_contact: lookup("DASHBOARD_ACCESS_CONTACT").unwrap_or_default(),
-        session_lifetime: Duration::from_secs(hours * 3600),
+        session_lifetime: Duration::from_secs_f64(hours * 3600.0),
         secure_cookies,
         frame_ancestors,
     })
