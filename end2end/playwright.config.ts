@@ -10,6 +10,8 @@ if (!port || !simPort) {
 const root = path.resolve(__dirname, '..');
 const serverBin = process.env.E2E_SERVER_BIN ?? path.join(root, 'target/debug/server');
 const simBin = process.env.E2E_SIM_BIN ?? path.join(root, 'target/debug/feishu-sim');
+/** feishu_sim::DEMO_ADMIN_OPEN_ID */
+const DEMO_ADMIN = 'ou_e0466fb0a64ee3c41b4cc463c5c44311';
 
 export default defineConfig({
   testDir: './tests',
@@ -33,7 +35,8 @@ export default defineConfig({
   webServer: [
     {
       // The simulator as its own process, so that tests can read its ground truth.
-      command: `${simBin} --addr 127.0.0.1:${simPort} --latency-ms 30`,
+      // Signs every browser in as the simulator's demo admin without the chooser page.
+      command: `${simBin} --addr 127.0.0.1:${simPort} --latency-ms 30 --login-as ${DEMO_ADMIN}`,
       url: `http://127.0.0.1:${simPort}/_sim/health`,
       reuseExistingServer: false,
       timeout: 30_000,
@@ -49,6 +52,8 @@ export default defineConfig({
         LEPTOS_SITE_ROOT: path.join(root, 'target/site'),
         LEPTOS_OUTPUT_NAME: 'block-insights',
         FEISHU_BASE_URL: `http://127.0.0.1:${simPort}`,
+        FEISHU_ACCOUNTS_URL: `http://127.0.0.1:${simPort}`,
+        DASHBOARD_ADMINS: DEMO_ADMIN,
         FEISHU_APP_ID: 'cli_demo_app',
         FEISHU_APP_SECRET: 'demo-secret',
         DASHBOARD_DATA_DIR: path.join(root, 'target/e2e-data'),

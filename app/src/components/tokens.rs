@@ -1,16 +1,37 @@
 use leptos::prelude::*;
 
-use crate::api::{list_api_tokens, CreateApiToken, RevokeApiToken};
+use crate::api::{CreateApiToken, RevokeApiToken};
+use crate::error::AppError;
+use crate::report::TokenInfo;
 use crate::locale::use_locale;
+
+/// The token list and the two actions that change it. Created with the page, not inside
+/// a suspended view, so that hydration finds the list the server rendered.
+#[derive(Clone, Copy)]
+pub struct TokenState {
+    pub create: ServerAction<CreateApiToken>,
+    pub revoke: ServerAction<RevokeApiToken>,
+    pub list: Resource<Result<Vec<TokenInfo>, AppError>>,
+}
+
+impl TokenState {
+    pub fn new() -> Self {
+        let create = ServerAction::<CreateApiToken>::new();
+        let revoke = ServerAction::<RevokeApiToken>::new();
+        let list = Resource::new(
+            move || (create.version().get(), revoke.version().get()),
+            |_| crate::api::list_api_tokens(),
+        );
+        Self { create, revoke, list }
+    }
+}
 
 /// API tokens for scripts: create (the token is shown once), list, revoke.
 #[component]
-pub fn ApiTokens() -> impl IntoView {
+pub fn ApiTokens(state: TokenState) -> impl IntoView {
     let locale = use_locale();
     let t = move || locale.get().t();
-    let create = ServerAction::<CreateApiToken>::new();
-    let revoke = ServerAction::<RevokeApiToken>::new();
-    let tokens = Resource::new(move || (create.version().get(), revoke.version().get()), |_| list_api_tokens());
+    let TokenState { create, revoke, list: tokens } = state;
     let created = move || match create.value().get() {
         Some(Ok(token)) => Some(
             view! {

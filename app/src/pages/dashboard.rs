@@ -7,7 +7,7 @@ use leptos_router::hooks::use_location;
 use crate::api::{load_dashboard, load_rows, SaveBlockName};
 use crate::components::{
     install_shortcuts, ApiTokens, BlockNames, BlocksTable, Cards, Controls, ErrorNotice, ExportLinks, Header, ProgressBar, RowsTable,
-    ShortcutHelp, TopBlocks, Trend,
+    ShortcutHelp, TokenState, TopBlocks, Trend,
 };
 use crate::locale::use_locale;
 use crate::report::ViewInfo;
@@ -45,6 +45,7 @@ pub fn Dashboard() -> impl IntoView {
     let refresh_next = StoredValue::new(false);
     let ticket = RwSignal::new(None::<u64>);
     let pending = RwSignal::new(false);
+    let tokens = TokenState::new();
     let shown_range = RwSignal::new(None);
     let help_open = RwSignal::new(false);
     install_shortcuts(params, shown_range, help_open);
@@ -91,7 +92,7 @@ pub fn Dashboard() -> impl IntoView {
                                     <BlocksTable dashboard=d params/>
                                     <ExportLinks dashboard=d params/>
                                     <BlockNames dashboard=d action=save_name/>
-                                    <ApiTokens/>
+                                    <ApiTokens state=tokens/>
                                 }
                                     .into_any()
                             }
