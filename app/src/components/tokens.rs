@@ -1,37 +1,18 @@
 use leptos::prelude::*;
 
-use crate::api::{CreateApiToken, RevokeApiToken};
-use crate::error::AppError;
-use crate::report::TokenInfo;
+use crate::api::{list_api_tokens, CreateApiToken, RevokeApiToken};
 use crate::locale::use_locale;
 
-/// The token list and the two actions that change it. Created with the page, not inside
-/// a suspended view, so that hydration finds the list the server rendered.
-#[derive(Clone, Copy)]
-pub struct TokenState {
-    pub create: ServerAction<CreateApiToken>,
-    pub revoke: ServerAction<RevokeApiToken>,
-    pub list: Resource<Result<Vec<TokenInfo>, AppError>>,
-}
-
-impl TokenState {
-    pub fn new() -> Self {
-        let create = ServerAction::<CreateApiToken>::new();
-        let revoke = ServerAction::<RevokeApiToken>::new();
-        let list = Resource::new(
-            move || (create.version().get(), revoke.version().get()),
-            |_| crate::api::list_api_tokens(),
-        );
-        Self { create, revoke, list }
-    }
-}
-
-/// API tokens for scripts: create (the token is shown once), list, revoke.
+/// API tokens for scripts: create (the token is shown once), list, revoke. The list is
+/// fetched in the browser when the section is opened: it is not part of the page's
+/// first paint, so nothing about it has to survive hydration.
 #[component]
-pub fn ApiTokens(state: TokenState) -> impl IntoView {
+pub fn ApiTokens() -> impl IntoView {
     let locale = use_locale();
     let t = move || locale.get().t();
-    let TokenState { create, revoke, list: tokens } = state;
+    let create = ServerAction::<CreateApiToken>::new();
+    let revoke = ServerAction::<RevokeApiToken>::new();
+    let open = RwSignal::new(false);
     let created = move || match create.value().get() {
         Some(Ok(token)) => Some(
             view! {
@@ -45,22 +26,18 @@ pub fn ApiTokens(state: TokenState) -> impl IntoView {
         Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any()),
         None => None,
     };
-    view! {
-        <details class="panel tokens" data-testid="api-tokens">
-            <summary>
-                <h2>{move || t().tokens_title}</h2>
-            </summary>
-            <p class="hint">{move || t().tokens_hint}</p>
-            <ActionForm action=create attr:class="token-form">
-                <label for="token-name">{move || t().token_name}</label>
-                <input id="token-name" type="text" name="name" maxlength="80" required/>
-                <button type="submit">{move || t().create_token}</button>
-            </ActionForm>
-            {created}
-            <Suspense fallback=|| ()>
+    let list = move || {
+        let tokens = LocalResource::new(move || {
+            create.version().get();
+            revoke.version().get();
+            list_api_tokens()
+        });
+        view! {
+            <Suspense fallback=move || view! { <p class="loading">{move || t().loading}</p> }>
                 {move || Suspend::new(async move {
-                    let list = tokens.await.unwrap_or_default();
-                    let rows = list
+                    let rows = tokens
+                        .await
+                        .unwrap_or_default()
                         .into_iter()
                         .map(|token| {
                             let id = token.id.clone();
@@ -104,6 +81,25 @@ pub fn ApiTokens(state: TokenState) -> impl IntoView {
                     }
                 })}
             </Suspense>
+        }
+    };
+    view! {
+        <details
+            class="panel tokens"
+            data-testid="api-tokens"
+            on:toggle=move |ev| open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())
+        >
+            <summary>
+                <h2>{move || t().tokens_title}</h2>
+            </summary>
+            <p class="hint">{move || t().tokens_hint}</p>
+            <ActionForm action=create attr:class="token-form">
+                <label for="token-name">{move || t().token_name}</label>
+                <input id="token-name" type="text" name="name" maxlength="80" required/>
+                <button type="submit">{move || t().create_token}</button>
+            </ActionForm>
+            {created}
+            <Show when=move || open.get()>{list}</Show>
         </details>
     }
 }

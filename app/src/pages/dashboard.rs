@@ -7,7 +7,7 @@ use leptos_router::hooks::use_location;
 use crate::api::{load_dashboard, load_rows, SaveBlockName};
 use crate::components::{
     install_shortcuts, ApiTokens, BlockNames, BlocksTable, Cards, Controls, ErrorNotice, ExportLinks, Header, ProgressBar, RowsTable,
-    ShortcutHelp, TokenState, TopBlocks, Trend,
+    ShortcutHelp, TopBlocks, Trend,
 };
 use crate::locale::use_locale;
 use crate::report::ViewInfo;
@@ -36,6 +36,30 @@ fn new_ticket() -> Option<u64> {
     }
 }
 
+/// One fetch running in the browser: counted while it lives, uncounted when it ends or
+/// is dropped (a newer navigation replaced it). The server renders with its data and
+/// counts nothing.
+struct Fetching(Option<RwSignal<u32>>);
+
+impl Fetching {
+    fn start(in_flight: RwSignal<u32>) -> Self {
+        if cfg!(feature = "hydrate") {
+            in_flight.update(|n| *n += 1);
+            Fetching(Some(in_flight))
+        } else {
+            Fetching(None)
+        }
+    }
+}
+
+impl Drop for Fetching {
+    fn drop(&mut self) {
+        if let Some(in_flight) = self.0 {
+            in_flight.try_update(|n| *n = n.saturating_sub(1));
+        }
+    }
+}
+
 #[component]
 pub fn Dashboard() -> impl IntoView {
     let locale = use_locale();
@@ -45,24 +69,38 @@ pub fn Dashboard() -> impl IntoView {
     let refresh_next = StoredValue::new(false);
     let ticket = RwSignal::new(None::<u64>);
     let pending = RwSignal::new(false);
-    let tokens = TokenState::new();
     let shown_range = RwSignal::new(None);
     let help_open = RwSignal::new(false);
     install_shortcuts(params, shown_range, help_open);
 
+    // Whether a fetch started in the browser is still running. Kept by hand rather than
+    // taken from <Transition set_pending>: a resource that hydrates from the server's
+    // data never fetched, and must never leave the page marked as loading.
+    let in_flight = RwSignal::new(0u32);
     let overview = Resource::new(
         move || (params.get(), reload.get(), save_name.version().get()),
         move |(p, _, _)| {
             let refresh = std::mem::take(&mut *refresh_next.write_value());
             let t = new_ticket();
             ticket.set(t);
-            async move { if p.tab == Tab::Overview { Some(load_dashboard(p, t, refresh).await) } else { None } }
+            let fetching = Fetching::start(in_flight);
+            async move {
+                let _fetching = fetching;
+                if p.tab == Tab::Overview { Some(load_dashboard(p, t, refresh).await) } else { None }
+            }
         },
     );
     let rows = Resource::new(
         move || (params.get(), save_name.version().get()),
-        |(p, _)| async move { if p.tab == Tab::Rows { Some(load_rows(p).await) } else { None } },
+        move |(p, _)| {
+            let fetching = Fetching::start(in_flight);
+            async move {
+                let _fetching = fetching;
+                if p.tab == Tab::Rows { Some(load_rows(p).await) } else { None }
+            }
+        },
     );
+    Effect::new(move |_| pending.set(in_flight.get() > 0));
     let on_refresh = Callback::new(move |()| {
         refresh_next.set_value(true);
         reload.update(|n| *n += 1);
@@ -72,10 +110,7 @@ pub fn Dashboard() -> impl IntoView {
         <Header params/>
         <main class="dashboard" aria-busy=move || pending.get().to_string()>
             <ProgressBar pending ticket/>
-            <Transition
-                fallback=move || view! { <p class="loading" role="status">{move || locale.get().t().loading}</p> }
-                set_pending=pending
-            >
+            <Transition fallback=move || view! { <p class="loading" role="status">{move || locale.get().t().loading}</p> }>
                 <div class="content" class:stale=move || pending.get()>
                     {move || Suspend::new(async move {
                         let p = params.get_untracked();
@@ -92,7 +127,7 @@ pub fn Dashboard() -> impl IntoView {
                                     <BlocksTable dashboard=d params/>
                                     <ExportLinks dashboard=d params/>
                                     <BlockNames dashboard=d action=save_name/>
-                                    <ApiTokens state=tokens/>
+                                    <ApiTokens/>
                                 }
                                     .into_any()
                             }
