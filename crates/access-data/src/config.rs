@@ -16,6 +16,11 @@ pub struct ServiceConfig {
     /// Most sub-ranges of one long search fetched side by side. Enough to keep the
     /// rate budget busy at 150–300 ms per request (20/s × 0.3 s = 6 in flight).
     pub max_parallel: usize,
+    /// Most calls to Feishu in one calendar month (tenant's time zone); `None` for no
+    /// limit. Past it the service answers only from the days it holds.
+    pub monthly_quota: Option<u64>,
+    /// Percent of `monthly_quota` from which the page warns (1 to 100).
+    pub quota_warn_percent: u8,
 }
 
 impl Default for ServiceConfig {
@@ -25,6 +30,8 @@ impl Default for ServiceConfig {
             fresh_ttl: Duration::from_secs(300),
             memory_budget_bytes: 256 * 1024 * 1024,
             max_parallel: 8,
+            monthly_quota: None,
+            quota_warn_percent: 80,
         }
     }
 }

@@ -1,5 +1,7 @@
 use std::sync::Arc;
 
+use chrono::NaiveDate;
+
 use feishu::FeishuError;
 use store::{InvalidLabel, StoreError};
 
@@ -16,6 +18,20 @@ pub enum ServiceError {
     /// A block name was refused; the message says what to fix.
     #[error(transparent)]
     InvalidLabel(#[from] InvalidLabel),
+    /// The monthly call quota is used up (the configured limit, or Feishu said so with
+    /// 99991403) and the query needs days the service does not hold. Nothing partial
+    /// is returned; the message says when the count resets and how to raise it.
+    #[error("{}", crate::quota::reached_message(*used, *limit, *refused_by_feishu, *resets_on))]
+    QuotaReached {
+        /// Calls counted this month.
+        used: u64,
+        /// The configured limit, if any.
+        limit: Option<u64>,
+        /// True when Feishu answered 99991403.
+        refused_by_feishu: bool,
+        /// The first day of next month in the tenant's time zone.
+        resets_on: NaiveDate,
+    },
     /// An upstream fetch ended without an answer (it panicked or was cancelled).
     #[error("fetching from Feishu stopped unexpectedly: {0}")]
     Interrupted(String),

@@ -127,7 +127,9 @@ impl Inner {
     }
 
     /// Fetches one sub-range page by page, then files every day of it: in the cache,
-    /// and in the store when final. Days without items are held as empty.
+    /// and in the store when final. Days without items are held as empty. Each page is
+    /// reserved against the monthly quota before it is requested; past the quota the
+    /// part fails with [`ServiceError::QuotaReached`] and nothing of it is filed.
     async fn fetch_part(&self, filter: &DayFilter, part: DateRange, progress: &JobProgress) -> Result<DayMap, ServiceError> {
         let mut query = BlockAccessQuery::new(part.from(), part.to()).expect("a DateRange is ordered");
         if let DayFilter::Block(id) = filter {
@@ -135,12 +137,27 @@ impl Inner {
         }
         let mut by_day: HashMap<NaiveDate, BTreeMap<BlockId, (u64, u64)>> = HashMap::new();
         let mut items = 0u64;
-        let mut pages = 0u64;
+        let month = self.month();
+        // Pages requested (reserved against the quota), answered or not.
+        let mut calls = CallTally { store: self.store.clone(), month: month.clone(), pages: 0 };
         let mut stream = std::pin::pin!(self.client.search_block_access_pages(&query));
         let result = async {
-            while let Some(page) = stream.try_next().await? {
+            // The stream requests the next page only while the last one said `has_more`.
+            let mut more = true;
+            while more {
+                self.quota.reserve(&month, self.today())?;
+                calls.pages += 1;
+                self.upstream_requests.fetch_add(1, Ordering::Relaxed);
+                let Some(page) = stream.try_next().await? else {
+                    // Not expected (the stream asks again only after `has_more`): no
+                    // request was sent, so the reservation is given back.
+                    self.quota.release(&month);
+                    calls.pages -= 1;
+                    self.upstream_requests.fetch_sub(1, Ordering::Relaxed);
+                    break;
+                };
+                more = page.has_more;
                 progress.page_done();
-                pages += 1;
                 for item in page.items {
                     if !part.contains(item.date) {
                         tracing::warn!(date = %item.date, "Feishu returned a day outside the range asked for; ignored");
@@ -158,11 +175,19 @@ impl Inner {
                     }
                 }
             }
-            Ok::<(), feishu::FeishuError>(())
+            Ok::<(), ServiceError>(())
         }
         .await;
-        self.count_calls(pages).await;
-        result?;
+        calls.save().await;
+        if let Err(error) = result {
+            if error.feishu().is_some_and(|e| matches!(e, feishu::FeishuError::QuotaExhausted { .. })) {
+                // Feishu's own word: no more calls this month, whatever the configured limit.
+                tracing::warn!(%error, %month, "Feishu says the monthly API quota is used up; no more calls this month");
+                self.quota.refused_by_feishu(&month);
+                return Err(self.quota.state(self.today()).error());
+            }
+            return Err(error);
+        }
 
         let today = self.today();
         let mut filled = DayMap::new();
@@ -192,15 +217,44 @@ impl Inner {
         Ok(filled)
     }
 
-    /// Counts upstream calls against the calendar month, for the quota.
-    async fn count_calls(&self, pages: u64) {
+}
+
+/// Calls of one part (already reserved in the quota's book) not yet added to the
+/// store's count of the month. The store is written from a task of its own, which a
+/// part cancelled midway (a sibling part failed) cannot interrupt: every call that
+/// may have been sent is counted once, and survives a restart.
+struct CallTally {
+    store: store::Store,
+    month: String,
+    pages: u64,
+}
+
+impl CallTally {
+    /// Starts adding the pages to the store's count; `None` when there is nothing to add.
+    fn flush(&mut self) -> Option<tokio::task::JoinHandle<()>> {
+        let pages = std::mem::take(&mut self.pages);
         if pages == 0 {
-            return;
+            return None;
         }
-        self.upstream_requests.fetch_add(pages, Ordering::Relaxed);
-        let month = self.month();
-        if let Err(error) = self.store.add_upstream_calls(&month, pages).await {
-            tracing::warn!(%error, "could not count Feishu calls in the store");
+        let (store, month) = (self.store.clone(), self.month.clone());
+        let runtime = tokio::runtime::Handle::try_current().ok()?;
+        Some(runtime.spawn(async move {
+            if let Err(error) = store.add_upstream_calls(&month, pages).await {
+                tracing::warn!(%error, pages, "could not count Feishu calls in the store");
+            }
+        }))
+    }
+
+    /// Adds the pages to the store's count and waits for it.
+    async fn save(mut self) {
+        if let Some(write) = self.flush() {
+            let _ = write.await;
         }
+    }
+}
+
+impl Drop for CallTally {
+    fn drop(&mut self) {
+        self.flush();
     }
 }

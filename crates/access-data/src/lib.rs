@@ -9,6 +9,10 @@
 //! searches by their cost, and cutting long searches into sub-ranges fetched side by
 //! side so the rate budget is used in full. Concurrent queries that need the same day
 //! wait for one fetch of it.
+//!
+//! With a monthly call quota configured, every search page is reserved against the
+//! month's count before it is sent, and past the quota the service answers from what
+//! it holds or fails with [`ServiceError::QuotaReached`] (see the `quota` module).
 
 mod cache;
 mod config;
@@ -17,11 +21,13 @@ mod error;
 mod fetch;
 pub mod plan;
 mod progress;
+mod quota;
 mod service;
 
 pub use cache::CacheStats;
 pub use config::ServiceConfig;
 pub use error::ServiceError;
 pub use progress::{ProgressSnapshot, QueryProgress};
+pub use quota::{first_of_next_month, month_key, QuotaState};
 pub use service::{is_final, AccessService, DaySources, QueryAnswer, QueryOptions};
 pub use store::{BlockLabel, Store};

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use domain::{AccessQuery, AccessRow, BlockId, DateRange};
 use feishu::FeishuClient;
 use serde::Serialize;
@@ -16,6 +16,7 @@ use crate::day::{DayData, DayFilter, DayKey, Interner};
 use crate::fetch::{Density, Job, DENSITY_GUESS};
 use crate::plan::{all_blocks_cost, one_block_cost, runs};
 use crate::progress::QueryProgress;
+use crate::quota::{month_key, QuotaBook, QuotaState};
 use crate::{ServiceConfig, ServiceError};
 
 /// True when `day` can no longer change: it is before yesterday.
@@ -65,6 +66,8 @@ pub(crate) struct Inner {
     pub inflight: tokio::sync::Mutex<HashMap<DayKey, Arc<Job>>>,
     pub density: Density,
     pub upstream_requests: AtomicU64,
+    /// This month's calls against the quota.
+    pub quota: QuotaBook,
     labels: RwLock<BTreeMap<BlockId, BlockLabel>>,
 }
 
@@ -72,6 +75,9 @@ impl AccessService {
     /// A service over `client` and `store`; loads the block names from the store.
     pub async fn new(client: FeishuClient, store: Store, config: ServiceConfig) -> Result<Self, ServiceError> {
         let labels = store.block_labels().await?.into_iter().map(|l| (l.block_id.clone(), l)).collect();
+        let month = month_key(chrono::Utc::now().with_timezone(&config.timezone).date_naive());
+        let used = store.upstream_calls(&month).await?;
+        let quota = QuotaBook::new(config.monthly_quota, config.quota_warn_percent, month, used);
         let inner = Inner {
             client,
             store,
@@ -81,6 +87,7 @@ impl AccessService {
             inflight: tokio::sync::Mutex::new(HashMap::new()),
             density: Density::default(),
             upstream_requests: AtomicU64::new(0),
+            quota,
             labels: RwLock::new(labels),
         };
         Ok(Self { inner: Arc::new(inner) })
@@ -110,9 +117,14 @@ impl AccessService {
         self.inner.cache.stats().await
     }
 
-    /// Upstream pages fetched by this service since it started.
+    /// Upstream pages requested by this service since it started (answered or not).
     pub fn upstream_requests(&self) -> u64 {
         self.inner.upstream_requests.load(Ordering::Relaxed)
+    }
+
+    /// This month's calls against the monthly quota (counts only, no usage data).
+    pub async fn quota(&self) -> QuotaState {
+        self.inner.quota_state().await
     }
 
     /// The names admins gave blocks, by block id.
@@ -187,8 +199,22 @@ impl Inner {
 
     /// The calendar month in the tenant's time zone, `YYYY-MM`.
     pub fn month(&self) -> String {
+        month_key(self.today())
+    }
+
+    /// The quota as of now. When the month changed since the book last counted, the
+    /// new month's count is read from the store first.
+    pub async fn quota_state(&self) -> QuotaState {
         let today = self.today();
-        format!("{:04}-{:02}", today.year(), today.month())
+        let month = month_key(today);
+        if self.quota.month() != month {
+            let stored = self.store.upstream_calls(&month).await.unwrap_or_else(|error| {
+                tracing::warn!(%error, %month, "could not read the month's call count; counting from 0");
+                0
+            });
+            self.quota.roll(&month, stored);
+        }
+        self.quota.state(today)
     }
 
     async fn answer(self: Arc<Self>, query: &AccessQuery, options: &QueryOptions) -> Result<QueryAnswer, ServiceError> {
@@ -232,8 +258,15 @@ impl Inner {
             sources.store += self.load_from_store(&mut needs, &mut held, today).await;
         }
 
-        // 3. Jobs in flight, and new jobs for what nobody is fetching yet.
-        let jobs = if needs.is_empty() { Vec::new() } else { self.claim_or_wait(&mut needs, &mut held).await };
+        // 3. Jobs in flight, and new jobs for what nobody is fetching yet; none past the
+        // monthly quota (each page of a job is also reserved against it before it is sent).
+        let jobs = if needs.is_empty() {
+            Vec::new()
+        } else {
+            let quota = self.quota_state().await;
+            let quota = quota.reached().then_some(quota);
+            self.claim_or_wait(&mut needs, &mut held, quota).await?
+        };
 
         // 4. Wait for the jobs; any failure fails the query (no partial answers).
         if let Some(progress) = &options.progress {
@@ -343,8 +376,15 @@ impl Inner {
     }
 
     /// Under the in-flight lock: takes days another query is already fetching (to wait
-    /// for) and starts jobs for the rest. Returns every job this query must wait for.
-    async fn claim_or_wait(self: &Arc<Self>, needs: &mut Needs, held: &mut HashMap<DayKey, Arc<DayData>>) -> Vec<Arc<Job>> {
+    /// for) and starts jobs for the rest. Returns every job this query must wait for, or,
+    /// when `quota_reached` and something is left to fetch, the quota error (no job is
+    /// started: a partial answer is never given).
+    async fn claim_or_wait(
+        self: &Arc<Self>,
+        needs: &mut Needs,
+        held: &mut HashMap<DayKey, Arc<DayData>>,
+        quota_reached: Option<QuotaState>,
+    ) -> Result<Vec<Arc<Job>>, ServiceError> {
         let mut inflight = self.inflight.lock().await;
         let mut waits: BTreeMap<u64, Arc<Job>> = BTreeMap::new();
         let mut fetch_all: BTreeSet<NaiveDate> = BTreeSet::new();
@@ -391,6 +431,14 @@ impl Inner {
             }
         }
 
+        if let Some(quota) = quota_reached
+            && (!fetch_all.is_empty() || !fetch_blocks.is_empty())
+        {
+            let missing = fetch_all.len() + fetch_blocks.values().map(BTreeSet::len).sum::<usize>();
+            tracing::info!(missing, used = quota.used, limit = ?quota.limit, "monthly quota reached: not fetching");
+            return Err(quota.error());
+        }
+
         let mut planned: Vec<(DayFilter, DateRange)> = Vec::new();
         let all_days: Vec<NaiveDate> = fetch_all.into_iter().collect();
         planned.extend(runs(&all_days).into_iter().map(|r| (DayFilter::AllBlocks, r)));
@@ -405,6 +453,6 @@ impl Inner {
             }
             waits.insert(job.id, job);
         }
-        waits.into_values().collect()
+        Ok(waits.into_values().collect())
     }
 }

@@ -1,0 +1,253 @@
+//! The monthly call quota. Feishu's free edition is said to cap Open API use at about
+//! 10,000 calls a month; with `ServiceConfig::monthly_quota` set, the service stops
+//! calling Feishu when the month's count reaches it and answers only from the days it
+//! holds.
+//!
+//! Every search page is reserved against the quota *before* it is requested (check
+//! and count in one step, under one lock), so concurrent jobs cannot together pass
+//! the limit: each page either got its reservation or was never sent. The only calls
+//! the count can miss are the client's own retries of a failed request (at most
+//! `RetryPolicy::max_retries` per page; `/metrics` shows them), so the overshoot is
+//! bounded by the retries of the last few pages in flight. A reserved request that
+//! then failed still counts: Feishu may have counted it too.
+//!
+//! The count lives in memory for the current month and in the store (per part
+//! fetched), so it survives a restart. A Feishu answer 99991403 ("quota used up")
+//! marks the month as spent until it ends, whatever the configured limit; that mark
+//! is kept in memory only, so a restart after upgrading the Feishu plan tries again
+//! (one call).
+
+use std::sync::{Mutex, PoisonError};
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use crate::ServiceError;
+
+/// Where this month's calls stand against the quota: for the page's banner and
+/// `/metrics`. Carries counts only, no usage data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct QuotaState {
+    /// The calendar month in the tenant's time zone, `YYYY-MM`.
+    pub month: String,
+    /// Calls to Feishu counted this month (one per search page requested).
+    pub used: u64,
+    /// The configured monthly limit; `None` when there is none.
+    pub limit: Option<u64>,
+    /// The count from which the page warns; `None` without a limit.
+    pub warn_at: Option<u64>,
+    /// Feishu itself answered 99991403 (quota used up) this month.
+    pub refused_by_feishu: bool,
+    /// The first day of next month in the tenant's time zone: the count starts again.
+    pub resets_on: NaiveDate,
+}
+
+impl QuotaState {
+    /// True when the service no longer calls Feishu this month.
+    pub fn reached(&self) -> bool {
+        self.refused_by_feishu || self.limit.is_some_and(|limit| self.used >= limit)
+    }
+
+    /// True from the warning threshold on (also once reached).
+    pub fn warning(&self) -> bool {
+        self.reached() || self.warn_at.is_some_and(|at| self.used >= at)
+    }
+
+    /// The error a query gets when it needs days the service may not fetch.
+    pub fn error(&self) -> ServiceError {
+        ServiceError::QuotaReached {
+            used: self.used,
+            limit: self.limit,
+            refused_by_feishu: self.refused_by_feishu,
+            resets_on: self.resets_on,
+        }
+    }
+}
+
+/// `YYYY-MM` of `day`: the key under which the store counts the month's calls.
+pub fn month_key(day: NaiveDate) -> String {
+    format!("{:04}-{:02}", day.year(), day.month())
+}
+
+/// The first day of the month after `day`'s.
+pub fn first_of_next_month(day: NaiveDate) -> NaiveDate {
+    let (year, month) = if day.month() == 12 { (day.year() + 1, 1) } else { (day.year(), day.month() + 1) };
+    NaiveDate::from_ymd_opt(year, month, 1).expect("the first of a month exists")
+}
+
+/// The calls at which `percent` of `limit` is reached, rounded up (at least 1).
+pub fn warn_threshold(limit: u64, percent: u8) -> u64 {
+    (limit.saturating_mul(u64::from(percent)).div_ceil(100)).max(1)
+}
+
+/// The count of the current month, kept in memory.
+struct MonthCount {
+    month: String,
+    used: u64,
+    refused_by_feishu: bool,
+}
+
+/// The quota's book: this month's count, reservations and Feishu's refusal.
+pub(crate) struct QuotaBook {
+    limit: Option<u64>,
+    warn_percent: u8,
+    current: Mutex<MonthCount>,
+}
+
+impl QuotaBook {
+    /// A book for `month`, which already counts `used` calls (from the store).
+    pub fn new(limit: Option<u64>, warn_percent: u8, month: String, used: u64) -> Self {
+        Self { limit, warn_percent, current: Mutex::new(MonthCount { month, used, refused_by_feishu: false }) }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, MonthCount> {
+        self.current.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The month the book counts now.
+    pub fn month(&self) -> String {
+        self.lock().month.clone()
+    }
+
+    /// Moves the book to `month` when it is a later month, starting from `stored`
+    /// calls (what the store counted for it); a month already counted is left alone.
+    pub fn roll(&self, month: &str, stored: u64) {
+        let mut current = self.lock();
+        if month > current.month.as_str() {
+            *current = MonthCount { month: month.to_owned(), used: stored, refused_by_feishu: false };
+        }
+    }
+
+    /// Reserves one call in `month`, or refuses when the quota is reached. A later
+    /// month than the book's starts a new count.
+    pub fn reserve(&self, month: &str, today: NaiveDate) -> Result<(), ServiceError> {
+        let mut current = self.lock();
+        if month > current.month.as_str() {
+            *current = MonthCount { month: month.to_owned(), used: 0, refused_by_feishu: false };
+        }
+        let state = self.state_of(&current, today);
+        if state.reached() {
+            return Err(state.error());
+        }
+        current.used += 1;
+        Ok(())
+    }
+
+    /// Gives back a reservation whose request was never sent.
+    pub fn release(&self, month: &str) {
+        let mut current = self.lock();
+        if current.month == month {
+            current.used = current.used.saturating_sub(1);
+        }
+    }
+
+    /// Records Feishu's 99991403: no more calls until `month` ends.
+    pub fn refused_by_feishu(&self, month: &str) {
+        let mut current = self.lock();
+        if month >= current.month.as_str() {
+            if month > current.month.as_str() {
+                *current = MonthCount { month: month.to_owned(), used: 0, refused_by_feishu: false };
+            }
+            current.refused_by_feishu = true;
+        }
+    }
+
+    /// The state as of `today` (whose month the caller rolled the book to).
+    pub fn state(&self, today: NaiveDate) -> QuotaState {
+        self.state_of(&self.lock(), today)
+    }
+
+    fn state_of(&self, current: &MonthCount, today: NaiveDate) -> QuotaState {
+        QuotaState {
+            month: current.month.clone(),
+            used: current.used,
+            limit: self.limit,
+            warn_at: self.limit.map(|limit| warn_threshold(limit, self.warn_percent)),
+            refused_by_feishu: current.refused_by_feishu,
+            resets_on: first_of_next_month(today),
+        }
+    }
+}
+
+/// The message of [`ServiceError::QuotaReached`]: what happened, what is shown, when it
+/// resets and how to raise the limit.
+pub(crate) fn reached_message(used: u64, limit: Option<u64>, refused_by_feishu: bool, resets_on: NaiveDate) -> String {
+    let shown = format!(
+        "The dashboard does not call Feishu again until the count resets on {resets_on} (the first day of next month \
+         in the tenant's time zone): it shows only days it had already fetched, and this view needs days it has not. \
+         Choose days viewed before, or wait for the reset"
+    );
+    match (refused_by_feishu, limit) {
+        (true, _) => format!(
+            "Feishu answered that the tenant's monthly API call quota is used up (99991403), after {used} calls counted \
+             this month. {shown}; or upgrade the Feishu plan and restart the dashboard."
+        ),
+        (false, Some(limit)) => format!(
+            "The monthly Feishu API quota is used up: {used} of {limit} calls this month (FEISHU_MONTHLY_QUOTA). {shown}; \
+             or raise FEISHU_MONTHLY_QUOTA if the Feishu plan allows more calls, and restart the dashboard."
+        ),
+        (false, None) => format!("The monthly Feishu API quota is used up ({used} calls this month). {shown}."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn months_and_resets() {
+        assert_eq!(month_key(d(2024, 3, 5)), "2024-03");
+        assert_eq!(first_of_next_month(d(2024, 3, 31)), d(2024, 4, 1));
+        assert_eq!(first_of_next_month(d(2024, 12, 1)), d(2025, 1, 1));
+        assert_eq!(warn_threshold(10_000, 80), 8_000);
+        assert_eq!(warn_threshold(3, 80), 3, "2.4 rounds up");
+        assert_eq!(warn_threshold(1, 1), 1);
+    }
+
+    #[test]
+    fn reservations_stop_at_the_limit_and_a_new_month_starts_again() {
+        let today = d(2024, 3, 20);
+        let book = QuotaBook::new(Some(3), 50, "2024-03".into(), 1);
+        assert!(!book.state(today).warning(), "1 of 3 is below 50%; the threshold is 2");
+        book.reserve("2024-03", today).unwrap();
+        assert!(book.state(today).warning() && !book.state(today).reached());
+        book.reserve("2024-03", today).unwrap();
+        let e = book.reserve("2024-03", today).unwrap_err();
+        assert!(matches!(e, ServiceError::QuotaReached { used: 3, limit: Some(3), .. }), "{e:?}");
+        assert_eq!(book.state(today).used, 3, "a refused reservation counts nothing");
+        // The month rolls: April starts from what the store holds for it.
+        book.roll("2024-04", 0);
+        let april = d(2024, 4, 1);
+        assert_eq!(book.state(april).month, "2024-04");
+        assert!(!book.state(april).reached());
+        book.reserve("2024-04", april).unwrap();
+        // An older month never rolls the book back.
+        book.roll("2024-03", 3);
+        assert_eq!((book.month(), book.state(april).used), ("2024-04".to_owned(), 1));
+    }
+
+    #[test]
+    fn feishu_refusal_lasts_until_the_month_ends() {
+        let today = d(2024, 3, 20);
+        let book = QuotaBook::new(None, 80, "2024-03".into(), 7);
+        assert!(!book.state(today).warning(), "no limit, no warning");
+        book.refused_by_feishu("2024-03");
+        assert!(book.state(today).reached());
+        assert!(matches!(book.reserve("2024-03", today), Err(ServiceError::QuotaReached { refused_by_feishu: true, .. })));
+        book.reserve("2024-04", d(2024, 4, 1)).expect("a new month may call again");
+    }
+
+    #[test]
+    fn the_message_says_what_is_shown_when_it_resets_and_how_to_raise_it() {
+        let m = reached_message(10_000, Some(10_000), false, d(2024, 4, 1));
+        for part in ["used up", "10000 of 10000", "already fetched", "2024-04-01", "FEISHU_MONTHLY_QUOTA"] {
+            assert!(m.contains(part), "{part:?} missing from {m}");
+        }
+        let m = reached_message(12, None, true, d(2024, 4, 1));
+        assert!(m.contains("99991403") && m.contains("2024-04-01"), "{m}");
+    }
+}
