@@ -5,6 +5,8 @@
 
 mod access;
 mod block;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
 mod query;
 mod range;
 

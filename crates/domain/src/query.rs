@@ -25,10 +25,10 @@ pub enum QueryError {
     BadDate { param: &'static str, value: String },
     #[error("{from_param} ({from}) is after {to_param} ({to}): swap the two dates")]
     Reversed { from_param: &'static str, to_param: &'static str, from: NaiveDate, to: NaiveDate },
-    #[error("the range has {days} days, more than the {max} allowed: choose a shorter range")]
-    TooLong { days: u32, max: u32 },
-    #[error("{count} blocks were named, more than the {max} allowed: leave the block filter empty to see all blocks")]
-    TooManyBlocks { count: usize, max: usize },
+    #[error("{from_param} to {to_param} spans {days} days, more than the {max} allowed: choose a shorter range")]
+    TooLong { from_param: &'static str, to_param: &'static str, days: u32, max: u32 },
+    #[error("{param} names more than {max} blocks: name at most {max}, or leave {param} out to see all blocks")]
+    TooManyBlocks { param: &'static str, max: usize },
     #[error("{param}: {source}")]
     BadBlock {
         param: &'static str,
@@ -78,12 +78,12 @@ impl AccessQuery {
             to,
         })?;
         if range.len_days() > max_days {
-            return Err(QueryError::TooLong { days: range.len_days(), max: max_days });
+            return Err(QueryError::TooLong { from_param: names.from, to_param: names.to, days: range.len_days(), max: max_days });
         }
         let mut ids = Vec::new();
         for (count, text) in blocks.into_iter().filter(|t| !t.trim().is_empty()).enumerate() {
             if count >= MAX_BLOCK_FILTERS {
-                return Err(QueryError::TooManyBlocks { count: count + 1, max: MAX_BLOCK_FILTERS });
+                return Err(QueryError::TooManyBlocks { param: names.block, max: MAX_BLOCK_FILTERS });
             }
             ids.push(BlockId::parse(text).map_err(|source| QueryError::BadBlock { param: names.block, source })?);
         }

@@ -8,16 +8,19 @@ pub const DATE_FORMAT: &str = "%Y-%m-%d";
 
 /// Parses `yyyy-MM-dd` strictly: four-digit year, two-digit month and day, a real date.
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    let text = text.trim();
+    let text = text.trim().as_bytes();
     let shape_ok = text.len() == 10
-        && text.bytes().enumerate().all(|(i, b)| match i {
-            4 | 7 => b == b'-',
+        && text.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
             _ => b.is_ascii_digit(),
         });
     if !shape_ok {
         return None;
     }
-    NaiveDate::parse_from_str(text, DATE_FORMAT).ok()
+    // The shape is checked, so the numbers are plain digits: no need for a format parser.
+    let number = |digits: &[u8]| digits.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0'));
+    let year = i32::try_from(number(&text[0..4])).ok()?;
+    NaiveDate::from_ymd_opt(year, number(&text[5..7]), number(&text[8..10]))
 }
 
 /// An inclusive range of calendar days in the tenant's time zone.
