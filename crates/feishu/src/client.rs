@@ -186,33 +186,30 @@ impl FeishuClient {
         &self,
         url: &Url,
     ) -> Result<T, FeishuError> {
-        let token = self.tenant_token().await?;
-        match self.send(url, &token).await {
-            Err(error) if error.is_tenant_token_rejected() => {
+        match self.send(url).await {
+            Err(Rejected::Token(token, error)) => {
                 tracing::info!(
                     code = error.code(),
                     "Feishu rejected the tenant token; renewing it"
                 );
                 self.inner.tokens.invalidate(&token);
                 self.inner.metrics.record_retry();
-                let token = self.tenant_token().await?;
-                self.send(url, &token).await
+                self.send(url).await.map_err(Rejected::into_error)
             }
-            result => result,
+            result => result.map_err(Rejected::into_error),
         }
     }
 
-    /// Sends one request within the rate budget.
-    async fn send<T: DeserializeOwned>(
-        &self,
-        url: &Url,
-        token: &TenantToken,
-    ) -> Result<T, FeishuError> {
+    /// Sends one request within the rate budget. The token is taken once the grant is
+    /// in hand, not before: a request can wait a while for its grant, and a token taken
+    /// before the wait may have expired (or been replaced) by the time it is sent.
+    async fn send<T: DeserializeOwned>(&self, url: &Url) -> Result<T, Rejected> {
         let inner = &*self.inner;
         let waited = inner.budget.acquire().await;
         // Released when the answer is read, or the request fails or is cancelled.
         let in_flight = InFlight(&*inner.budget);
         inner.metrics.record_rate_wait(waited);
+        let token = self.tenant_token().await.map_err(Rejected::Other)?;
         let sent = inner
             .http
             .post(url.clone())
@@ -224,7 +221,9 @@ impl FeishuClient {
             Err(error) => Err(FeishuError::transport(error)),
         };
         drop(in_flight);
-        let answer = answer.inspect_err(|_| inner.metrics.record_request(TRANSPORT_ERROR))?;
+        let answer = answer
+            .inspect_err(|_| inner.metrics.record_request(TRANSPORT_ERROR))
+            .map_err(Rejected::Other)?;
         inner.metrics.record_request(answer.metrics_code());
         let status = answer.status();
         tracing::debug!(
@@ -232,7 +231,16 @@ impl FeishuClient {
             code = answer.metrics_code(),
             "Feishu answered"
         );
-        answer::decode_data(status, answer.into_success()?)
+        answer
+            .into_success()
+            .and_then(|body| answer::decode_data(status, body))
+            .map_err(|error| {
+                if error.is_tenant_token_rejected() {
+                    Rejected::Token(token, error)
+                } else {
+                    Rejected::Other(error)
+                }
+            })
     }
 
     fn url(&self, path: &str, query: &[(&str, &str)]) -> Result<Url, FeishuError> {
@@ -243,6 +251,21 @@ impl FeishuClient {
             url.query_pairs_mut().extend_pairs(query);
         }
         Ok(url)
+    }
+}
+
+/// Why [`FeishuClient::send`] failed: Feishu rejected the token it sent (named, so that
+/// exactly that token is dropped), or anything else.
+enum Rejected {
+    Token(TenantToken, FeishuError),
+    Other(FeishuError),
+}
+
+impl Rejected {
+    fn into_error(self) -> FeishuError {
+        match self {
+            Rejected::Token(_, error) | Rejected::Other(error) => error,
+        }
     }
 }
 
