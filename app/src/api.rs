@@ -64,12 +64,12 @@ pub async fn revoke_api_token(id: String) -> Result<(), AppError> {
 pub mod ssr {
     use std::sync::Arc;
 
-    use access_data::{BlockLabel, QueryOptions, QueryProgress};
+    use access_data::{BlockLabel, QueryAnswer, QueryOptions, QueryProgress, QuotaState, ServiceError};
     use domain::{AccessQuery, BlockId, ParamNames};
     use leptos::prelude::use_context;
 
     use crate::error::AppError;
-    use crate::report::{BlockName, Dashboard, LoadProgress, PeriodTotals, RowsPage, ROWS_PER_PAGE};
+    use crate::report::{BlockName, Dashboard, LoadProgress, PeriodTotals, QuotaReport, RowsPage, ROWS_PER_PAGE};
     use crate::state::AppState;
     use crate::view::{previous_period, year_earlier, ViewParams};
 
@@ -106,6 +106,28 @@ pub mod ssr {
             .collect()
     }
 
+    /// The quota as the page shows it.
+    pub(crate) fn quota_report(quota: QuotaState) -> QuotaReport {
+        QuotaReport {
+            used: quota.used,
+            limit: quota.limit,
+            warn_at: quota.warn_at,
+            refused_by_feishu: quota.refused_by_feishu,
+            resets_on: quota.resets_on,
+        }
+    }
+
+    /// A comparison period's rows; `None` when the monthly quota keeps its missing days
+    /// from being fetched. The range asked for must be complete, but a comparison
+    /// left out (the quota banner says why) beats no page at all.
+    fn comparison(answer: Result<QueryAnswer, ServiceError>) -> Result<Option<Vec<domain::AccessRow>>, ServiceError> {
+        match answer {
+            Ok(answer) => Ok(Some(answer.rows)),
+            Err(ServiceError::QuotaReached { .. }) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
     fn options(state: &AppState, ticket: Option<u64>, refresh: bool) -> QueryOptions {
         let progress = ticket.map(|t| {
             let p = QueryProgress::new();
@@ -137,8 +159,9 @@ pub mod ssr {
             service.query(&year_ago, options(state, ticket, false)),
         );
         let current_rows = current_rows?.rows;
+        let previous_rows = comparison(previous_rows)?;
         // Without a single row a year earlier, Feishu has no data that far back.
-        let year_rows = year_rows?.rows;
+        let year_rows = comparison(year_rows)?.filter(|rows| !rows.is_empty());
         let aggregates = Dashboard::aggregate(query.range, today, &query.blocks, &current_rows);
         let current = PeriodTotals::of(query.range, today, &current_rows);
         let future_days = query.range.len_days() - current.days;
@@ -152,11 +175,12 @@ pub mod ssr {
             blocks: aggregates.blocks,
             lines: aggregates.lines,
             current,
-            previous: Some(PeriodTotals::of(previous.range, today, &previous_rows?.rows)),
-            year_ago: (!year_rows.is_empty()).then(|| PeriodTotals::of(year_ago.range, today, &year_rows)),
+            previous: previous_rows.map(|rows| PeriodTotals::of(previous.range, today, &rows)),
+            year_ago: year_rows.map(|rows| PeriodTotals::of(year_ago.range, today, &rows)),
             names: names(state),
             known_blocks: service.known_blocks(),
             simulated: state.view.simulated,
+            quota: quota_report(service.quota().await),
         })
     }
 
@@ -180,6 +204,7 @@ pub mod ssr {
             total_rows,
             names: names(&state),
             simulated: state.view.simulated,
+            quota: quota_report(state.service.quota().await),
         })
     }
 

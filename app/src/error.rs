@@ -1,6 +1,7 @@
 //! The error a page or script sees: what happened and what to do, never a secret or a
 //! stack of internal causes (those go to the server log).
 
+use chrono::NaiveDate;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -14,6 +15,11 @@ pub enum AppError {
     /// Feishu refused or failed; `advice` says what the admin can do about it.
     #[error("Feishu: {message}")]
     Feishu { code: Option<i64>, message: String, advice: String },
+    /// The month's Feishu calls are used up (the configured quota, or Feishu answered
+    /// 99991403) and the view needs days not fetched before. The page words it in its
+    /// own language from the numbers; `message` is the service's English sentence.
+    #[error("{message}")]
+    QuotaReached { used: u64, limit: Option<u64>, refused_by_feishu: bool, resets_on: NaiveDate, message: String },
     /// Something failed on our side; the details are in the server log.
     #[error("{message}")]
     Internal { message: String },
@@ -50,6 +56,9 @@ mod from_service {
 
     impl From<ServiceError> for AppError {
         fn from(error: ServiceError) -> Self {
+            if let ServiceError::QuotaReached { used, limit, refused_by_feishu, resets_on } = error {
+                return AppError::QuotaReached { used, limit, refused_by_feishu, resets_on, message: error.to_string() };
+            }
             match error.feishu() {
                 Some(feishu) => AppError::Feishu {
                     code: feishu.code(),

@@ -143,6 +143,15 @@ pub struct Messages {
     pub tagline: &'static str,
     pub language: &'static str,
     pub demo_banner: &'static str,
+    /// Calls used, the limit, percent used, the reset day: past the warning threshold.
+    pub quota_warning: fn(&str, &str, u64, &str) -> String,
+    /// Calls used, the limit, the reset day: the configured quota is used up.
+    pub quota_reached: fn(&str, &str, &str) -> String,
+    /// Calls used, the reset day: Feishu answered 99991403.
+    pub quota_refused: fn(&str, &str) -> String,
+    /// Why a view cannot be shown past the quota.
+    pub quota_missing_days: &'static str,
+    pub quota_error_title: &'static str,
     pub loading: &'static str,
     pub fetching: &'static str,
     pub fetching_pages: fn(u64, u64) -> String,
@@ -243,6 +252,21 @@ pub static ZH: Messages = Messages {
     tagline: "飞书工作台小组件的访问次数与访问用户",
     language: "语言",
     demo_banner: "演示模式：以下数据来自内置的飞书模拟器，并非您企业的真实数据。设置 FEISHU_APP_ID 与 FEISHU_APP_SECRET 后即可查看真实数据。",
+    quota_warning: |used, limit, pct, date| {
+        format!("本月已调用飞书 API {used} / {limit} 次（{pct}%）。额度用完后，仪表盘只显示已获取的数据，直到 {date} 额度重置。")
+    },
+    quota_reached: |used, limit, date| {
+        format!(
+            "本月飞书 API 调用额度已用完（{used} / {limit} 次）。页面只显示此前已获取的数据；尚未获取的日期要到 {date} 额度重置后才能查看，或调高 FEISHU_MONTHLY_QUOTA 后重启仪表盘。"
+        )
+    },
+    quota_refused: |used, date| {
+        format!(
+            "飞书返回本月 API 调用额度已用完（99991403，本月已调用 {used} 次）。页面只显示此前已获取的数据；{date} 前不再调用飞书，升级飞书套餐后重启仪表盘即可恢复。"
+        )
+    },
+    quota_missing_days: "所选范围包含尚未从飞书获取的日期，额度用完后无法显示。请选择此前查看过的日期。",
+    quota_error_title: "本月飞书 API 额度已用完",
     loading: "加载中…",
     fetching: "正在从飞书获取数据…",
     fetching_pages: |done, total| format!("正在从飞书获取数据：第 {done} / 约 {total} 页"),
@@ -350,6 +374,23 @@ pub static EN: Messages = Messages {
     tagline: "Page views and users of your Feishu workplace blocks",
     language: "Language",
     demo_banner: "Demo mode: these numbers come from the built-in Feishu simulator, not from your tenant. Set FEISHU_APP_ID and FEISHU_APP_SECRET to see real data.",
+    quota_warning: |used, limit, pct, date| {
+        format!(
+            "This month the dashboard has made {used} of its {limit} Feishu API calls ({pct}%). Once they are used up it shows only data already fetched, until the count resets on {date}."
+        )
+    },
+    quota_reached: |used, limit, date| {
+        format!(
+            "The monthly Feishu API quota is used up ({used} of {limit} calls). Shown is only what was already fetched; days not fetched yet can be seen once the quota resets on {date}, or after raising FEISHU_MONTHLY_QUOTA and restarting the dashboard."
+        )
+    },
+    quota_refused: |used, date| {
+        format!(
+            "Feishu says the tenant's monthly API call quota is used up (99991403, after {used} calls this month). Shown is only what was already fetched; the dashboard calls Feishu again from {date}, or once the Feishu plan is upgraded and the dashboard restarted."
+        )
+    },
+    quota_missing_days: "This range includes days not yet fetched from Feishu, which cannot be shown while the quota is used up. Choose days viewed before.",
+    quota_error_title: "This month's Feishu API quota is used up",
     loading: "Loading…",
     fetching: "Fetching from Feishu…",
     fetching_pages: |done, total| format!("Fetching from Feishu: page {done} of about {total}"),

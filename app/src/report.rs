@@ -42,6 +42,35 @@ pub struct Dashboard {
     pub known_blocks: Vec<BlockId>,
     /// True when the numbers come from the built-in simulator.
     pub simulated: bool,
+    /// This month's calls to Feishu against the quota, for the banner.
+    pub quota: QuotaReport,
+}
+
+/// This month's calls to Feishu against the monthly quota (counts only, no usage data).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuotaReport {
+    /// Calls counted this calendar month (tenant's time zone).
+    pub used: u64,
+    /// `FEISHU_MONTHLY_QUOTA`, if set.
+    pub limit: Option<u64>,
+    /// The count from which the page warns (`FEISHU_QUOTA_WARN_PERCENT` of the limit).
+    pub warn_at: Option<u64>,
+    /// Feishu answered 99991403 (quota used up) this month.
+    pub refused_by_feishu: bool,
+    /// When the count starts again: the first day of next month.
+    pub resets_on: NaiveDate,
+}
+
+impl QuotaReport {
+    /// No more calls to Feishu this month.
+    pub fn reached(&self) -> bool {
+        self.refused_by_feishu || self.limit.is_some_and(|limit| self.used >= limit)
+    }
+
+    /// From the warning threshold on (also once reached): the page shows a banner.
+    pub fn warning(&self) -> bool {
+        self.reached() || self.warn_at.is_some_and(|at| self.used >= at)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,6 +156,7 @@ pub struct RowsPage {
     pub total_rows: usize,
     pub names: Vec<BlockName>,
     pub simulated: bool,
+    pub quota: QuotaReport,
 }
 
 /// What the controls above either tab need: the range, the filter and the names.
@@ -139,6 +169,7 @@ pub struct ViewInfo {
     pub names: Vec<BlockName>,
     pub known_blocks: Vec<BlockId>,
     pub simulated: bool,
+    pub quota: QuotaReport,
 }
 
 impl ViewInfo {
@@ -158,6 +189,7 @@ impl From<&Dashboard> for ViewInfo {
             names: d.names.clone(),
             known_blocks: d.known_blocks.clone(),
             simulated: d.simulated,
+            quota: d.quota,
         }
     }
 }
@@ -172,6 +204,7 @@ impl From<&RowsPage> for ViewInfo {
             names: p.names.clone(),
             known_blocks: p.known_blocks.clone(),
             simulated: p.simulated,
+            quota: p.quota,
         }
     }
 }

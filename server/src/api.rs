@@ -28,6 +28,9 @@ pub enum ApiError {
     BadRequest(String),
     /// 502: Feishu failed; carries its code and advice.
     Upstream(ServiceError),
+    /// 429: the monthly Feishu call quota is used up and the range needs days not
+    /// fetched before; says when it resets.
+    QuotaReached(ServiceError),
     /// 500: our side failed; details in the log.
     Internal(ServiceError),
 }
@@ -51,6 +54,22 @@ impl IntoResponse for ApiError {
                     }}),
                 )
             }
+            ApiError::QuotaReached(error) => {
+                let ServiceError::QuotaReached { used, limit, resets_on, .. } = &error else {
+                    unreachable!("QuotaReached holds a quota error")
+                };
+                tracing::info!(used, ?limit, "API call refused: monthly Feishu quota used up");
+                (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    json!({ "error": {
+                        "kind": "quota_reached",
+                        "message": error.to_string(),
+                        "calls_this_month": used,
+                        "monthly_quota": limit,
+                        "resets_on": resets_on.to_string(),
+                    }}),
+                )
+            }
             ApiError::Internal(error) => {
                 tracing::error!(error = ?error, "API call failed");
                 (
@@ -65,7 +84,13 @@ impl IntoResponse for ApiError {
 
 impl From<ServiceError> for ApiError {
     fn from(error: ServiceError) -> Self {
-        if error.feishu().is_some() { ApiError::Upstream(error) } else { ApiError::Internal(error) }
+        if matches!(error, ServiceError::QuotaReached { .. }) {
+            ApiError::QuotaReached(error)
+        } else if error.feishu().is_some() {
+            ApiError::Upstream(error)
+        } else {
+            ApiError::Internal(error)
+        }
     }
 }
 

@@ -52,6 +52,12 @@ pub struct Config {
     pub fresh_ttl: Duration,
     /// `DASHBOARD_CACHE_MB` (default 256): memory budget of the day cache.
     pub cache_bytes: u64,
+    /// `FEISHU_MONTHLY_QUOTA` (default: none): most calls to Feishu per calendar month
+    /// (tenant's time zone); past it the dashboard shows only what it already fetched.
+    pub monthly_quota: Option<u64>,
+    /// `FEISHU_QUOTA_WARN_PERCENT` (default 80): from this share of the quota on, the
+    /// page warns the admin.
+    pub quota_warn_percent: u8,
     /// Sign-in and the rules of who may enter.
     pub access: AccessConfig,
 }
@@ -149,6 +155,7 @@ impl Config {
         if cache_mb == 0 {
             return Err(ConfigError::Invalid { var: "DASHBOARD_CACHE_MB", value: "0".into(), hint: "at least 1" });
         }
+        let (monthly_quota, quota_warn_percent) = quota_config(&lookup)?;
         let access = access_config(&lookup, matches!(source, DataSource::Demo))?;
         Ok(Self {
             source,
@@ -159,6 +166,8 @@ impl Config {
             data_dir,
             fresh_ttl,
             cache_bytes: cache_mb * 1024 * 1024,
+            monthly_quota,
+            quota_warn_percent,
             access,
         })
     }
@@ -167,6 +176,27 @@ impl Config {
     pub fn demo(data_dir: PathBuf) -> Self {
         Self { data_dir, ..Self::from_lookup(|_| None).expect("the defaults are valid") }
     }
+}
+
+/// `FEISHU_MONTHLY_QUOTA` and `FEISHU_QUOTA_WARN_PERCENT`.
+fn quota_config(lookup: &impl Fn(&str) -> Option<String>) -> Result<(Option<u64>, u8), ConfigError> {
+    const QUOTA_HINT: &str = "a whole number of calls per month, at least 1 (e.g. 10000), or unset for no limit";
+    let quota = match lookup("FEISHU_MONTHLY_QUOTA") {
+        None => None,
+        Some(value) => match value.trim().parse::<u64>() {
+            Ok(n) if n >= 1 => Some(n),
+            _ => return Err(ConfigError::Invalid { var: "FEISHU_MONTHLY_QUOTA", value, hint: QUOTA_HINT }),
+        },
+    };
+    const PERCENT_HINT: &str = "a whole percentage from 1 to 100, e.g. 80";
+    let percent = match lookup("FEISHU_QUOTA_WARN_PERCENT") {
+        None => 80,
+        Some(value) => match value.trim().trim_end_matches('%').trim().parse::<u8>() {
+            Ok(p) if (1..=100).contains(&p) => p,
+            _ => return Err(ConfigError::Invalid { var: "FEISHU_QUOTA_WARN_PERCENT", value, hint: PERCENT_HINT }),
+        },
+    };
+    Ok((quota, percent))
 }
 
 fn access_config(lookup: &impl Fn(&str) -> Option<String>, demo: bool) -> Result<AccessConfig, ConfigError> {
@@ -287,5 +317,21 @@ mod tests {
         assert!(e.contains("DASHBOARD_ADMINS"), "{e}");
         assert!(config(&[("DASHBOARD_PUBLIC_URL", "javascript:alert(1)")]).is_err());
         assert!(config(&[("DASHBOARD_FRAME_ANCESTORS", "'self'; script-src *")]).is_err());
+    }
+
+    #[test]
+    fn quota_settings() {
+        let c = config(&[]).unwrap();
+        assert_eq!((c.monthly_quota, c.quota_warn_percent), (None, 80));
+        let c = config(&[("FEISHU_MONTHLY_QUOTA", " 10000 "), ("FEISHU_QUOTA_WARN_PERCENT", "90%")]).unwrap();
+        assert_eq!((c.monthly_quota, c.quota_warn_percent), (Some(10_000), 90));
+        for bad in ["0", "-5", "10k", "1e4"] {
+            let e = config(&[("FEISHU_MONTHLY_QUOTA", bad)]).unwrap_err().to_string();
+            assert!(e.contains("FEISHU_MONTHLY_QUOTA") && e.contains("unset for no limit"), "{e}");
+        }
+        for bad in ["0", "101", "eighty", "80.5"] {
+            let e = config(&[("FEISHU_QUOTA_WARN_PERCENT", bad)]).unwrap_err().to_string();
+            assert!(e.contains("FEISHU_QUOTA_WARN_PERCENT") && e.contains("1 to 100"), "{e}");
+        }
     }
 }

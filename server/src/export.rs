@@ -52,6 +52,7 @@ async fn export(
             let status = match error {
                 AppError::BadInput { .. } => StatusCode::BAD_REQUEST,
                 AppError::Feishu { .. } => StatusCode::BAD_GATEWAY,
+                AppError::QuotaReached { .. } => StatusCode::TOO_MANY_REQUESTS,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             };
             (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], error.to_string()).into_response()

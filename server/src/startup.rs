@@ -24,6 +24,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::auth::{self, AuthSettings, AuthState};
 use crate::config::{Config, DataSource};
+use crate::ops::{HttpMetrics, OpsState};
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -95,10 +96,15 @@ impl Application {
             timezone: config.timezone,
             fresh_ttl: config.fresh_ttl,
             memory_budget_bytes: config.cache_bytes,
+            monthly_quota: config.monthly_quota,
+            quota_warn_percent: config.quota_warn_percent,
             ..ServiceConfig::default()
         };
-        let service =
-            AccessService::new(client.clone(), store.clone(), service_config).await.map_err(StartupError::Service)?;
+        let service = Arc::new(
+            AccessService::new(client.clone(), store.clone(), service_config).await.map_err(StartupError::Service)?,
+        );
+        let http_metrics = HttpMetrics::new();
+        let ops_state = OpsState { client: client.clone(), service: service.clone(), http: http_metrics.clone() };
         let access = &config.access;
         let mut admins = access.admins.clone();
         if simulator.is_some() {
@@ -135,7 +141,7 @@ impl Application {
 
         let state = AppState::new(
             leptos_options.clone(),
-            Arc::new(service),
+            service,
             ViewSettings {
                 timezone: config.timezone,
                 max_range_days: config.max_range_days,
@@ -147,11 +153,13 @@ impl Application {
             .unwrap_or(HeaderValue::from_static("default-src 'none'"));
         let router = router(state)
             .merge(auth::routes(auth_state.clone()))
+            .merge(crate::ops::routes(ops_state))
             .layer(from_fn_with_state(auth_state.clone(), auth::guard))
             .layer(from_fn_with_state(auth_state, auth::require_same_origin))
             .layer(sessions)
             .layer(from_fn_with_state(Arc::new(default_csp), crate::security::headers))
             .layer(CompressionLayer::new())
+            .layer(from_fn_with_state(http_metrics, crate::ops::count_requests))
             .layer(TraceLayer::new_for_http());
         Ok(Self { listener, router, addr, simulator, store })
     }

@@ -1,7 +1,9 @@
+use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_router::components::Form;
 
 use super::href;
+use crate::i18n::{grouped, Locale};
 use crate::locale::use_locale;
 use crate::report::{display_name, ViewInfo};
 use crate::view::{next_period, previous_period, Preset, Sort, Tab, ViewParams};
@@ -36,9 +38,22 @@ pub fn Controls(params: Memo<ViewParams>, info: StoredValue<ViewInfo>, on_refres
     let range_text = move || locale.get().range(d.range.from(), d.range.to());
     let includes_today = d.range.contains(d.today);
     let simulated = d.simulated;
+    let quota = d.quota;
+    let quota_banner = quota.warning().then(|| {
+        let reached = quota.reached();
+        let text = move || {
+            quota_text(locale.get(), quota.used, quota.limit, quota.refused_by_feishu, quota.resets_on).unwrap_or_default()
+        };
+        view! {
+            <p class="quota-banner" class:quota-reached=reached role=if reached { "alert" } else { "note" } data-testid="quota-banner">
+                {text}
+            </p>
+        }
+    });
 
     view! {
         {simulated.then(|| view! { <p class="demo-banner" role="note" data-testid="demo-banner">{move || t().demo_banner}</p> })}
+        {quota_banner}
         <section class="controls" aria-label=move || t().presets_label>
             <div class="range-row">
                 <h2 class="range-title" data-testid="range-title">{range_text}</h2>
@@ -69,6 +84,26 @@ pub fn Controls(params: Memo<ViewParams>, info: StoredValue<ViewInfo>, on_refres
                 </a>
             </nav>
         </section>
+    }
+}
+
+/// The monthly quota in `locale`'s words: used up (by the limit, or Feishu said so), or
+/// nearing the limit. `None` without a limit and without Feishu's refusal.
+pub(crate) fn quota_text(
+    locale: Locale,
+    used: u64,
+    limit: Option<u64>,
+    refused_by_feishu: bool,
+    resets_on: NaiveDate,
+) -> Option<String> {
+    let t = locale.t();
+    let date = locale.range(resets_on, resets_on);
+    let used_text = grouped(used);
+    match limit {
+        _ if refused_by_feishu => Some((t.quota_refused)(&used_text, &date)),
+        Some(limit) if used >= limit => Some((t.quota_reached)(&used_text, &grouped(limit), &date)),
+        Some(limit) => Some((t.quota_warning)(&used_text, &grouped(limit), used.saturating_mul(100) / limit.max(1), &date)),
+        None => None,
     }
 }
 

@@ -2,6 +2,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
+use super::controls::quota_text;
 use super::href;
 use crate::api::fetch_progress;
 use crate::error::AppError;
@@ -9,12 +10,24 @@ use crate::locale::use_locale;
 use crate::report::LoadProgress;
 use crate::view::ViewParams;
 
-/// A failure in plain words, with what to do and a way to try again.
+/// A failure in plain words, with what to do and a way to try again. The monthly
+/// quota's is worded in the page's language from its numbers.
 #[component]
 pub fn ErrorNotice(error: AppError, params: ViewParams) -> impl IntoView {
     let locale = use_locale();
-    let advice = error.advice().map(str::to_owned);
     let retry = href(params.to_query());
+    if let AppError::QuotaReached { used, limit, refused_by_feishu, resets_on, .. } = error {
+        let text = move || quota_text(locale.get(), used, limit, refused_by_feishu, resets_on).unwrap_or_default();
+        return view! {
+            <div class="error" role="alert" data-testid="error" data-kind="quota-reached">
+                <h2>{move || locale.get().t().quota_error_title}</h2>
+                <p class="error-message">{text}</p>
+                <p class="error-advice">{move || locale.get().t().quota_missing_days}</p>
+            </div>
+        }
+        .into_any();
+    }
+    let advice = error.advice().map(str::to_owned);
     view! {
         <div class="error" role="alert" data-testid="error">
             <h2>{move || locale.get().t().error_title}</h2>
@@ -25,6 +38,7 @@ pub fn ErrorNotice(error: AppError, params: ViewParams) -> impl IntoView {
             </p>
         </div>
     }
+    .into_any()
 }
 
 /// While a fetch runs, a progress bar: pages fetched from Feishu out of an estimate.
