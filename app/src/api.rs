@@ -284,6 +284,13 @@ pub mod ssr {
 
     pub(super) async fn revoke_api_token(id: String) -> Result<(), AppError> {
         let user = person()?;
+        // Ids are the store's base64url text; anything else was not given by this page.
+        if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+            let shown: String = id.chars().take(40).collect();
+            return Err(AppError::BadInput {
+                message: format!("{shown:?} is not an API token id: pick the token to revoke from the list on the page"),
+            });
+        }
         let state = state()?;
         if state.service.store().revoke_api_token(&id).await.map_err(store_failed)? {
             tracing::info!(token_id = %id, by = %user.open_id, "API token revoked");

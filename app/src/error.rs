@@ -44,7 +44,19 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport { message: value.to_string() }
+        let unreadable = |detail: &str| AppError::BadInput {
+            message: format!("the request could not be read ({detail}): reload the page and try again"),
+        };
+        match value {
+            // The call's arguments cannot be read: the request is at fault, not the
+            // connection. The server reports a body that does not decode as
+            // `Deserialization` (the variant the browser uses for answers it cannot read).
+            ServerFnErrorErr::Args(detail) => unreadable(&detail),
+            ServerFnErrorErr::MissingArg(name) => unreadable(&format!("missing argument {name}")),
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(detail) => unreadable(&detail),
+            other => AppError::Transport { message: other.to_string() },
+        }
     }
 }
 
@@ -56,6 +68,9 @@ mod from_service {
 
     impl From<ServiceError> for AppError {
         fn from(error: ServiceError) -> Self {
+            if let ServiceError::InvalidLabel(invalid) = &error {
+                return AppError::BadInput { message: invalid.to_string() };
+            }
             if let ServiceError::QuotaReached { used, limit, refused_by_feishu, resets_on } = error {
                 return AppError::QuotaReached { used, limit, refused_by_feishu, resets_on, message: error.to_string() };
             }

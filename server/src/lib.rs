@@ -5,6 +5,8 @@ pub mod api;
 pub mod auth;
 pub mod config;
 pub mod export;
+pub mod fn_errors;
+pub mod limits;
 pub mod ops;
 pub mod security;
 pub mod startup;

@@ -157,6 +157,7 @@ impl Application {
             .layer(from_fn_with_state(auth_state.clone(), auth::guard))
             .layer(from_fn_with_state(auth_state, auth::require_same_origin))
             .layer(sessions)
+            .layer(crate::limits::layer())
             .layer(from_fn_with_state(Arc::new(default_csp), crate::security::headers))
             .layer(CompressionLayer::new())
             .layer(from_fn_with_state(http_metrics, crate::ops::count_requests))
@@ -201,5 +202,6 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(crate::fn_errors::status_from_error))
         .with_state(state)
 }

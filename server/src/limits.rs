@@ -1,0 +1,197 @@
+//! What one request may carry, and the last line against a panic: a query string of at
+//! most [`MAX_QUERY_BYTES`] (else 414), a body of at most [`MAX_BODY_BYTES`] (else 413,
+//! whether the size is declared or only found while reading), each refusal saying what
+//! the limit is; and a panic anywhere below becomes a logged 500 with a generic message.
+//!
+//! Server functions take a few hundred bytes of JSON or form data and the API takes a
+//! query string of dates and block ids, so the limits are far above any real request and
+//! far below what could hurt the server.
+
+use std::any::Any;
+use std::convert::Infallible;
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, StatusCode};
+use axum::middleware::{from_fn, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::Route;
+use axum::Json;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use serde_json::json;
+use tower::{Layer, Service, ServiceBuilder};
+use tower_http::catch_panic::CatchPanicLayer;
+
+/// Longest request body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Longest query string accepted, in bytes (as sent, percent-encoded). Room for the
+/// 200 block ids a query may name, with their parameter names.
+pub const MAX_QUERY_BYTES: usize = 8 * 1024;
+
+/// The limits and the panic guard, as one layer for [`axum::Router::layer`]. Put it
+/// inside the tracing layer, so that refusals and panics show in the request's span.
+pub fn layer() -> impl Layer<
+    Route,
+    Service: Service<Request, Response: IntoResponse + 'static, Error: Into<Infallible> + 'static, Future: Send + 'static>
+                 + Clone
+                 + Send
+                 + Sync
+                 + 'static,
+> + Clone
+       + Send
+       + Sync
+       + 'static {
+    ServiceBuilder::new().layer(CatchPanicLayer::custom(answer_panic)).layer(from_fn(enforce))
+}
+
+/// Refuses an oversized query string or body before anything else reads the request;
+/// passes the body on already read (it is small by then).
+async fn enforce(request: Request, next: Next) -> Response {
+    let machine = answers_machines(request.uri().path());
+    if let Some(query) = request.uri().query().filter(|q| q.len() > MAX_QUERY_BYTES) {
+        return refuse(
+            StatusCode::URI_TOO_LONG,
+            machine,
+            format!(
+                "the query string is {} bytes long, more than the {MAX_QUERY_BYTES} allowed: name fewer blocks \
+                 (at most 200), or leave the block filter out to see all blocks",
+                query.len()
+            ),
+        );
+    }
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return too_large(machine);
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(error) if error.is::<LengthLimitError>() => return too_large(machine),
+        Err(error) => {
+            tracing::info!(%error, "could not read a request body");
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                machine,
+                "the request body could not be read (the connection broke or the body was malformed): send it again"
+                    .into(),
+            );
+        }
+    };
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+fn too_large(machine: bool) -> Response {
+    refuse(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        machine,
+        format!("the request body is larger than the {MAX_BODY_BYTES} bytes allowed: send less"),
+    )
+}
+
+/// Paths that answer scripts and the browser's code, which read JSON errors.
+fn answers_machines(path: &str) -> bool {
+    path.starts_with("/api/") || path.starts_with("/export/")
+}
+
+/// A refusal: JSON like the API's other errors for machines, plain text for people.
+fn refuse(status: StatusCode, machine: bool, message: String) -> Response {
+    tracing::info!(status = status.as_u16(), %message, "request refused by the input limits");
+    if machine {
+        (status, Json(json!({ "error": { "kind": "bad_request", "message": message } }))).into_response()
+    } else {
+        (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], message).into_response()
+    }
+}
+
+/// A panic below became this answer: logged with its message, answered generically
+/// (the message may name internals).
+fn answer_panic(panic: Box<dyn Any + Send + 'static>) -> Response<Body> {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into());
+    tracing::error!(panic = %what, "a request handler panicked; answered 500");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Json(json!({ "error": { "kind": "internal", "message": "the server failed while answering: try again; if it keeps failing, the server log has the cause" } })),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::routing::{get, post};
+    use axum::Router;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    fn app() -> Router {
+        Router::new()
+            .route("/api/echo", post(|body: String| async move { body }))
+            .route("/page", get(|| async { "page" }))
+            .route("/api/boom", get(boom))
+            .layer(layer())
+    }
+
+    async fn boom() -> &'static str {
+        panic!("internal detail")
+    }
+
+    async fn send(request: Request) -> (StatusCode, String) {
+        let response = app().oneshot(request).await.expect("infallible");
+        let status = response.status();
+        let body = response.into_body().collect().await.expect("body").to_bytes();
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    #[tokio::test]
+    async fn small_requests_pass_with_their_body() {
+        let request = Request::post("/api/echo").body(Body::from("x".repeat(MAX_BODY_BYTES))).unwrap();
+        let (status, body) = send(request).await;
+        assert_eq!((status, body.len()), (StatusCode::OK, MAX_BODY_BYTES));
+        let query = "a".repeat(MAX_QUERY_BYTES);
+        assert_eq!(send(Request::get(format!("/page?{query}")).body(Body::empty()).unwrap()).await.0, StatusCode::OK);
+    }
+
+    #[tokio::test]
+    async fn oversized_bodies_are_refused_declared_or_not() {
+        let declared = Request::post("/api/echo")
+            .header(header::CONTENT_LENGTH, MAX_BODY_BYTES + 1)
+            .body(Body::from("x".repeat(MAX_BODY_BYTES + 1)))
+            .unwrap();
+        let (status, body) = send(declared).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(body.contains("larger than the 65536 bytes allowed"), "{body}");
+        // A streamed body declares no length: it is refused once it passes the limit.
+        let chunks = (0..20).map(|_| Ok::<_, std::io::Error>(vec![b'x'; 4096]));
+        let streamed = Request::post("/api/echo").body(Body::from_stream(futures::stream::iter(chunks))).unwrap();
+        assert!(streamed.headers().get(header::CONTENT_LENGTH).is_none());
+        assert_eq!(send(streamed).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+    }
+
+    #[tokio::test]
+    async fn oversized_query_strings_are_refused_with_the_limit() {
+        let query = "block=1&".repeat(MAX_QUERY_BYTES / 8 + 1);
+        let (status, body) = send(Request::get(format!("/page?{query}")).body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::URI_TOO_LONG);
+        assert!(body.starts_with("the query string is 8200 bytes long, more than the 8192 allowed"), "{body}");
+        let (status, body) = send(Request::get(format!("/api/echo?{query}")).body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::URI_TOO_LONG);
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert!(json["error"]["message"].as_str().unwrap().contains("8192 allowed"), "{json}");
+    }
+
+    #[tokio::test]
+    async fn a_panic_answers_a_generic_500() {
+        let (status, body) = send(Request::get("/api/boom").body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(body.contains("the server log has the cause") && !body.contains("internal detail"), "{body}");
+    }
+}
