@@ -184,13 +184,11 @@ impl ViewParams {
             let value = value.trim();
             match key {
                 "range" => params.preset = Preset::parse(value),
-                "from" if !value.is_empty() => params.from = Some(value.chars().take(64).collect()),
-                "to" if !value.is_empty() => params.to = Some(value.chars().take(64).collect()),
+                "from" if !value.is_empty() => params.from = Some(kept(value)),
+                "to" if !value.is_empty() => params.to = Some(kept(value)),
                 "block" => {
                     // One field may carry several ids ("1,2 3"), as pasted.
-                    params.blocks.extend(
-                        value.split([',', ' ', '\n', '\t']).filter(|s| !s.is_empty()).map(|s| s.chars().take(64).collect()),
-                    );
+                    params.blocks.extend(value.split([',', ' ', '\n', '\t']).map(kept).filter(|s| !s.is_empty()));
                 }
                 "sort" => params.sort = Sort::parse(value).unwrap_or_default(),
                 "tab" if value == "rows" => params.tab = Tab::Rows,
@@ -288,6 +286,14 @@ impl ViewParams {
     }
 }
 
+/// At most 64 characters of a value (enough for any date or id, and for the message
+/// about one that is wrong), trimmed after the cut so that the canonical URL reads back
+/// as itself.
+fn kept(value: &str) -> String {
+    let cut: String = value.chars().take(64).collect();
+    cut.trim().to_owned()
+}
+
 /// The period before `range`: the previous calendar month when `range` is a whole
 /// month, else the same number of days just before.
 pub fn previous_period(range: DateRange) -> DateRange {
@@ -335,6 +341,11 @@ fn encode(value: &str) -> String {
     }
     out
 }
+
+/// The invariants the fuzz target checks (fuzz/ compiles that file by path).
+#[cfg(test)]
+#[path = "view_fuzz.rs"]
+mod view_fuzz;
 
 #[cfg(test)]
 mod tests {
