@@ -127,12 +127,16 @@ enum Budget {
 }
 
 /// The client's sliding window, told nothing about answers: each grant counts for
-/// `window` from the moment it is granted.
+/// `window` from the moment it is granted (released the moment it is granted).
 struct AfterGrant(SlidingWindowBudget);
 
 impl RateBudget for AfterGrant {
     fn acquire(&self) -> Pin<Box<dyn Future<Output = Duration> + Send + '_>> {
-        self.0.acquire()
+        Box::pin(async move {
+            let waited = self.0.acquire().await;
+            self.0.release();
+            waited
+        })
     }
 }
 

@@ -34,10 +34,13 @@ pub trait RateBudget: Send + Sync + 'static {
 /// FIFO-fair) and wait on a timer, never spinning or blocking a thread.
 ///
 /// A grant stays in the window from the moment it is granted until `window` after its
-/// request was answered ([`RateBudget::release`]), or `window` after the grant if it is
-/// never released. Counting from the answer makes the limit hold where Feishu counts,
-/// on arrival: a request held up on the way (a new TLS connection, a slow network) can
-/// otherwise arrive within one second of requests granted a full window later.
+/// request was answered ([`RateBudget::release`]); a grant never released holds its slot
+/// for good, so every caller must release each grant (the client does, also on failure
+/// and cancellation). Counting from the answer makes the limit hold where Feishu counts,
+/// on arrival: a request held up on the way (a new TLS connection, a slow network, a
+/// busy process) can otherwise arrive within one second of requests granted a full
+/// window later. That includes a request still out after a whole window: it may have
+/// arrived late, so it keeps counting until it is answered.
 ///
 /// A strict sliding log rather than a GCRA limiter (the `governor` crate): GCRA spreads
 /// grants at `window / max_requests` after an initial burst, so with a burst of N it lets
@@ -51,11 +54,15 @@ pub struct SlidingWindowBudget {
     queue: tokio::sync::Mutex<()>,
     /// The last grants still in the window, in grant order. Never locked across an await.
     slots: Mutex<VecDeque<Slot>>,
+    /// Wakes the caller at the head of the line when a grant is released: a slot held
+    /// by a request still out frees only then.
+    released: tokio::sync::Notify,
 }
 
 #[derive(Debug)]
 struct Slot {
-    /// The grant time, or the release time once released; the slot frees `window` later.
+    /// The release time once released (the slot frees `window` later); the grant time
+    /// until then (the slot is held while the request is out).
     since: Instant,
     released: bool,
 }
@@ -74,6 +81,7 @@ impl SlidingWindowBudget {
             limit,
             queue: tokio::sync::Mutex::new(()),
             slots: Mutex::new(VecDeque::with_capacity(capacity)),
+            released: tokio::sync::Notify::new(),
         }
     }
 
@@ -87,12 +95,14 @@ impl SlidingWindowBudget {
         let max = usize::try_from(self.limit.max_requests).unwrap_or(usize::MAX);
         let _head_of_line = self.queue.lock().await;
         loop {
-            // Released slots only ever free later, so after this sleep one may still be
+            // A release may come between the check and the wait: listen before checking.
+            let released = self.released.notified();
+            // Released slots only ever free later, so after this wait one may still be
             // taken: check again.
             let frees_at = {
                 let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
                 let now = Instant::now();
-                slots.retain(|slot| slot.since + self.limit.window > now);
+                slots.retain(|slot| !slot.released || slot.since + self.limit.window > now);
                 if slots.len() < max {
                     slots.push_back(Slot {
                         since: now,
@@ -100,9 +110,22 @@ impl SlidingWindowBudget {
                     });
                     return started.elapsed();
                 }
-                slots.iter().map(|slot| slot.since).min().unwrap_or(now) + self.limit.window
+                slots
+                    .iter()
+                    .filter(|slot| slot.released)
+                    .map(|slot| slot.since + self.limit.window)
+                    .min()
             };
-            tokio::time::sleep_until(frees_at).await;
+            match frees_at {
+                Some(frees_at) => {
+                    tokio::select! {
+                        () = tokio::time::sleep_until(frees_at) => {}
+                        () = released => {}
+                    }
+                }
+                // Every slot is held by a request still out: the first answer frees one.
+                None => released.await,
+            }
         }
     }
 }
@@ -114,14 +137,17 @@ impl RateBudget for SlidingWindowBudget {
 
     /// Restarts the window of the oldest unreleased grant at now. Which grant it is does
     /// not matter: the number of slots taken at any moment is the same as if each request
-    /// released its own.
+    /// released its own (those still out, plus those answered within the last window).
     fn release(&self) {
-        let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
-        let now = Instant::now();
-        if let Some(slot) = slots.iter_mut().find(|slot| !slot.released) {
-            slot.since = slot.since.max(now);
-            slot.released = true;
+        {
+            let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+            let now = Instant::now();
+            if let Some(slot) = slots.iter_mut().find(|slot| !slot.released) {
+                slot.since = slot.since.max(now);
+                slot.released = true;
+            }
         }
+        self.released.notify_one();
     }
 }
 
@@ -138,6 +164,13 @@ mod tests {
         }))
     }
 
+    /// A grant whose request is answered at once.
+    async fn answered_at_once(budget: &SlidingWindowBudget) -> Duration {
+        let waited = budget.acquire().await;
+        budget.release();
+        waited
+    }
+
     #[tokio::test(start_paused = true)]
     async fn never_more_than_max_in_any_window_and_first_burst_is_free() {
         let budget = budget(20, 1100);
@@ -146,7 +179,7 @@ mod tests {
         for _ in 0..70 {
             let budget = Arc::clone(&budget);
             tasks.push(tokio::spawn(async move {
-                let waited = budget.acquire().await;
+                let waited = answered_at_once(&budget).await;
                 (Instant::now(), waited)
             }));
         }
@@ -176,7 +209,7 @@ mod tests {
             let budget = Arc::clone(&budget);
             let order = Arc::clone(&order);
             tasks.push(tokio::spawn(async move {
-                budget.acquire().await;
+                answered_at_once(&budget).await;
                 order.lock().expect("poisoned").push(caller);
             }));
             // Let the caller queue up before the next one arrives.
@@ -192,17 +225,17 @@ mod tests {
     async fn a_slot_frees_exactly_when_the_oldest_grant_leaves_the_window() {
         let budget = budget(3, 1000);
         for _ in 0..3 {
-            assert!(budget.acquire().await.is_zero());
+            assert!(answered_at_once(&budget).await.is_zero());
         }
         tokio::time::advance(Duration::from_millis(400)).await;
-        assert_eq!(budget.acquire().await, Duration::from_millis(600));
+        assert_eq!(answered_at_once(&budget).await, Duration::from_millis(600));
         // Now at 1 s, with all three earlier grants gone: two more are free.
-        assert!(budget.acquire().await.is_zero());
-        assert!(budget.acquire().await.is_zero());
+        assert!(answered_at_once(&budget).await.is_zero());
+        assert!(answered_at_once(&budget).await.is_zero());
         // An abandoned wait does not use up a grant.
         let abandoned = tokio::time::timeout(Duration::from_millis(10), budget.acquire()).await;
         assert!(abandoned.is_err());
-        assert_eq!(budget.acquire().await, Duration::from_millis(990));
+        assert_eq!(answered_at_once(&budget).await, Duration::from_millis(990));
     }
 
     #[tokio::test(start_paused = true)]
@@ -213,8 +246,26 @@ mod tests {
         // One answer took 500 ms; the other request is still out.
         tokio::time::advance(Duration::from_millis(500)).await;
         budget.release();
-        // The unreleased grant frees at 1 s, the released one at 1.5 s.
-        assert_eq!(budget.acquire().await, Duration::from_millis(500));
-        assert_eq!(budget.acquire().await, Duration::from_millis(500));
+        // The released grant frees at 1.5 s; the one still out holds its slot.
+        assert_eq!(budget.acquire().await, Duration::from_millis(1000));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_request_still_out_after_a_whole_window_keeps_its_slot_until_answered() {
+        let budget = budget(1, 1000);
+        budget.acquire().await;
+        let start = Instant::now();
+        let waiting = {
+            let budget = Arc::clone(&budget);
+            tokio::spawn(async move { budget.acquire().await })
+        };
+        // Three windows pass with the request still out (it may have reached Feishu
+        // late): nothing more is granted.
+        tokio::time::sleep(Duration::from_millis(3000)).await;
+        assert!(!waiting.is_finished());
+        // Answered at 3 s: the next grant comes a window later, at 4 s.
+        budget.release();
+        assert_eq!(waiting.await.expect("task panicked"), Duration::from_millis(4000));
+        assert_eq!(Instant::now() - start, Duration::from_millis(4000));
     }
 }
