@@ -27,9 +27,14 @@ pub fn LocaleScope(children: Children) -> impl IntoView {
     let locale = Memo::new(move |_| from_url.get().unwrap_or(initial));
     provide_context(LocaleContext(locale));
     remember_choice(from_url);
+    // leptos_meta reads the title once the body is rendered; under load the server has
+    // been seen to do so after the page's reactive owner was disposed (a panic, a 500).
+    // The language as first resolved stands in then.
+    let first = locale.get_untracked();
+    let current = move || locale.try_get().unwrap_or(first);
     view! {
-        <Html {..} lang=move || locale.get().html_lang()/>
-        <Title text=move || locale.get().t().app_name/>
+        <Html {..} lang=move || current().html_lang()/>
+        <Title text=move || current().t().app_name/>
         {children()}
     }
 }
