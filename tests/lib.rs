@@ -9,6 +9,8 @@ use feishu_sim::{SimConfig, SimHandle, Simulator};
 use leptos::config::LeptosOptions;
 use server::{Application, Config};
 
+pub mod load_plan;
+
 /// A running server and the simulator it talks to.
 pub struct TestApp {
     pub base_url: String,
