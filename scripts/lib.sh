@@ -46,13 +46,61 @@ ensure_npm_packages() {
   export PATH="$ROOT/end2end/node_modules/.bin:$PATH"
 }
 
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
 ensure_chromium() {
   if ! command -v chromium >/dev/null 2>&1; then
     say "installing Debian's chromium for the browser tests"
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+    apt_install chromium
+  fi
+}
+
+# PostgreSQL's server programs, for the tests of several replicas on one database.
+# Debian's package also sets up a cluster of its own, which is left alone (and off).
+pg_bin_dir() {
+  ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
+}
+
+ensure_postgres() {
+  if [ -z "$(pg_bin_dir)" ] || [ ! -x "$(pg_bin_dir)/initdb" ]; then
+    say "installing Debian's postgresql for the tests of several replicas"
+    apt_install postgresql
+  fi
+}
+
+# Starts a throwaway PostgreSQL cluster on a free loopback port, exports
+# TEST_DATABASE_URL (its superuser, trusted on loopback only), and stops and removes
+# it when the calling script exits. PostgreSQL refuses to run as root, so as root it
+# runs as Debian's postgres user.
+start_test_postgres() {
+  local bin dir port as=()
+  bin="$(pg_bin_dir)"
+  dir="$(mktemp -d /tmp/block-insights-pg.XXXXXX)"
+  port="$(free_port)"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres: "$dir"
+    as=(runuser -u postgres --)
+  fi
+  "${as[@]}" "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --no-locale >/dev/null
+  "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -s \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300" start
+  TEST_PG_DIR="$dir"
+  TEST_PG_AS=("${as[@]}")
+  trap stop_test_postgres EXIT
+  export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"
+  say "PostgreSQL for the tests: $TEST_DATABASE_URL"
+}
+
+stop_test_postgres() {
+  if [ -n "${TEST_PG_DIR:-}" ]; then
+    "${TEST_PG_AS[@]}" "$(pg_bin_dir)/pg_ctl" -D "$TEST_PG_DIR/data" -m fast -w -s stop || true
+    rm -rf "$TEST_PG_DIR"
+    TEST_PG_DIR=""
   fi
 }
 

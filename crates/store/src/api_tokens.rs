@@ -101,16 +101,19 @@ impl Store {
         let id = random_text::<ID_BYTES>()?;
         let token = format!("{API_TOKEN_PREFIX}{}", random_text::<TOKEN_BYTES>()?);
         let created_at = unix_seconds();
-        sqlx::query(
-            "INSERT INTO api_tokens (id, name, token_hash, created_by, created_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&id)
-        .bind(&name)
-        .bind(token_hash(&token))
-        .bind(created_by)
-        .bind(created_at)
-        .execute(&self.pool)
-        .await
+        with_pool!(&self.pool, |pool| {
+            sqlx::query(
+                "INSERT INTO api_tokens (id, name, token_hash, created_by, created_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(&id)
+            .bind(&name)
+            .bind(token_hash(&token))
+            .bind(created_by)
+            .bind(created_at)
+            .execute(pool)
+            .await
+            .map(|_| ())
+        })
         .map_err(|source| StoreError::Database { action: "save the new API token", source })?;
         tracing::info!(token_id = %id, token_name = %name, created_by, "created an API token");
         Ok(NewApiToken { id, token: SecretString::from(token), name, created_at: read_time(created_at)? })
@@ -119,11 +122,9 @@ impl Store {
     /// Every token, working or revoked, newest first (ties by name), without the
     /// tokens or their hashes.
     pub async fn list_api_tokens(&self) -> Result<Vec<ApiTokenInfo>, StoreError> {
-        let rows: Vec<TokenRow> =
-            sqlx::query_as(&format!("SELECT {TOKEN_COLUMNS} FROM api_tokens ORDER BY created_at DESC, name, id"))
-                .fetch_all(&self.pool)
-                .await
-                .map_err(|source| StoreError::Database { action: "list the API tokens", source })?;
+        let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens ORDER BY created_at DESC, name, id");
+        let rows: Vec<TokenRow> = with_pool!(&self.pool, |pool| sqlx::query_as(&sql).fetch_all(pool).await)
+            .map_err(|source| StoreError::Database { action: "list the API tokens", source })?;
         rows.into_iter().map(info).collect()
     }
 
@@ -131,13 +132,15 @@ impl Store {
     /// revoked. Returns whether it was working until now (false for an unknown id or
     /// one revoked before).
     pub async fn revoke_api_token(&self, id: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-            .bind(unix_seconds())
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .map_err(|source| StoreError::Database { action: "revoke the API token", source })?;
-        let revoked = done.rows_affected() > 0;
+        let revoked = with_pool!(&self.pool, |pool| {
+            sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                .bind(unix_seconds())
+                .bind(id)
+                .execute(pool)
+                .await
+                .map(|d| d.rows_affected() > 0)
+        })
+        .map_err(|source| StoreError::Database { action: "revoke the API token", source })?;
         if revoked {
             tracing::info!(token_id = %id, "revoked an API token");
         }
@@ -153,13 +156,11 @@ impl Store {
         if presented.len() != TOKEN_LEN || !presented.starts_with(API_TOKEN_PREFIX) {
             return Ok(None);
         }
-        let row: Option<TokenRow> = sqlx::query_as(&format!(
-            "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL"
-        ))
-        .bind(token_hash(presented))
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(|source| StoreError::Database { action: "check an API token", source })?;
+        let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL");
+        let hash = token_hash(presented);
+        let row: Option<TokenRow> =
+            with_pool!(&self.pool, |pool| sqlx::query_as(&sql).bind(&hash).fetch_optional(pool).await)
+                .map_err(|source| StoreError::Database { action: "check an API token", source })?;
         let Some(mut row) = row else { return Ok(None) };
 
         let now = unix_seconds();
@@ -167,17 +168,20 @@ impl Store {
         if row.4.is_none_or(|last| last <= stale) {
             // The condition is repeated in SQL so that concurrent requests, or
             // replicas, write once between them.
-            let written = sqlx::query(
-                "UPDATE api_tokens SET last_used_at = $1 \
-                 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at <= $3)",
-            )
-            .bind(now)
-            .bind(&row.0)
-            .bind(stale)
-            .execute(&self.pool)
-            .await;
+            let written = with_pool!(&self.pool, |pool| {
+                sqlx::query(
+                    "UPDATE api_tokens SET last_used_at = $1 \
+                     WHERE id = $2 AND (last_used_at IS NULL OR last_used_at <= $3)",
+                )
+                .bind(now)
+                .bind(&row.0)
+                .bind(stale)
+                .execute(pool)
+                .await
+                .map(|d| d.rows_affected())
+            });
             match written {
-                Ok(done) if done.rows_affected() > 0 => row.4 = Some(now),
+                Ok(n) if n > 0 => row.4 = Some(now),
                 Ok(_) => {}
                 Err(error) => tracing::warn!(token_id = %row.0, %error, "could not record when an API token was used"),
             }

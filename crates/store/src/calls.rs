@@ -7,15 +7,18 @@ impl Store {
     /// Adds `n` calls to `month` (`YYYY-MM`) and returns the month's new total.
     pub async fn add_upstream_calls(&self, month: &str, n: u64) -> Result<u64, StoreError> {
         check_month(month)?;
-        let total: i64 = sqlx::query_scalar(
-            "INSERT INTO upstream_calls (month, calls) VALUES ($1, $2) \
-             ON CONFLICT (month) DO UPDATE SET calls = upstream_calls.calls + excluded.calls \
-             RETURNING calls",
-        )
-        .bind(month)
-        .bind(to_i64(n, "the number of calls")?)
-        .fetch_one(&self.pool)
-        .await
+        let n = to_i64(n, "the number of calls")?;
+        let total: i64 = with_pool!(&self.pool, |pool| {
+            sqlx::query_scalar(
+                "INSERT INTO upstream_calls (month, calls) VALUES ($1, $2) \
+                 ON CONFLICT (month) DO UPDATE SET calls = upstream_calls.calls + excluded.calls \
+                 RETURNING calls",
+            )
+            .bind(month)
+            .bind(n)
+            .fetch_one(pool)
+            .await
+        })
         .map_err(|source| StoreError::Database { action: "count the calls to Feishu", source })?;
         read_count(total, "a call count")
     }
@@ -23,11 +26,10 @@ impl Store {
     /// The calls counted for `month` (`YYYY-MM`); 0 for a month without any.
     pub async fn upstream_calls(&self, month: &str) -> Result<u64, StoreError> {
         check_month(month)?;
-        let total: Option<i64> = sqlx::query_scalar("SELECT calls FROM upstream_calls WHERE month = $1")
-            .bind(month)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(|source| StoreError::Database { action: "read the count of calls to Feishu", source })?;
+        let total: Option<i64> = with_pool!(&self.pool, |pool| {
+            sqlx::query_scalar("SELECT calls FROM upstream_calls WHERE month = $1").bind(month).fetch_optional(pool).await
+        })
+        .map_err(|source| StoreError::Database { action: "read the count of calls to Feishu", source })?;
         read_count(total.unwrap_or(0), "a call count")
     }
 }

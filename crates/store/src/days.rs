@@ -20,14 +20,14 @@ impl Store {
     /// The days held for `filter` within `range`, in date order, without their rows.
     pub async fn held_days(&self, filter: &DayFilter, range: DateRange) -> Result<Vec<NaiveDate>, StoreError> {
         let (from, to) = bounds(range);
-        let days: Vec<String> = sqlx::query_scalar(
-            "SELECT day FROM held_days WHERE filter_key = $1 AND day >= $2 AND day <= $3 ORDER BY day",
-        )
-        .bind(filter.key())
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await
+        let days: Vec<String> = with_pool!(&self.pool, |pool| {
+            sqlx::query_scalar("SELECT day FROM held_days WHERE filter_key = $1 AND day >= $2 AND day <= $3 ORDER BY day")
+                .bind(filter.key())
+                .bind(&from)
+                .bind(&to)
+                .fetch_all(pool)
+                .await
+        })
         .map_err(|source| StoreError::Database { action: "list the held days", source })?;
         days.iter().map(|d| read_date(d)).collect()
     }
@@ -42,19 +42,21 @@ impl Store {
         // find them, and a year of sixty blocks is twenty thousand rows. One statement
         // also sees a save running alongside whole or not at all. A day without rows
         // joins to NULLs, which string_agg skips, and comes back as NULL.
-        let found: Vec<(String, Option<String>)> = sqlx::query_as(
-            "SELECT h.day, string_agg(r.block_id || ' ' || r.pv || ' ' || r.uv, ',' ORDER BY r.block_id) \
-             FROM held_days h \
-             LEFT JOIN day_rows r ON r.filter_key = h.filter_key AND r.day = h.day \
-             WHERE h.filter_key = $1 AND h.day >= $2 AND h.day <= $3 \
-             GROUP BY h.day \
-             ORDER BY h.day",
-        )
-        .bind(filter.key())
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await
+        let found: Vec<(String, Option<String>)> = with_pool!(&self.pool, |pool| {
+            sqlx::query_as(
+                "SELECT h.day, string_agg(r.block_id || ' ' || r.pv || ' ' || r.uv, ',' ORDER BY r.block_id) \
+                 FROM held_days h \
+                 LEFT JOIN day_rows r ON r.filter_key = h.filter_key AND r.day = h.day \
+                 WHERE h.filter_key = $1 AND h.day >= $2 AND h.day <= $3 \
+                 GROUP BY h.day \
+                 ORDER BY h.day",
+            )
+            .bind(filter.key())
+            .bind(&from)
+            .bind(&to)
+            .fetch_all(pool)
+            .await
+        })
         .map_err(|source| StoreError::Database { action: "load the held days", source })?;
 
         found
@@ -86,7 +88,8 @@ impl Store {
         let saved_at = unix_seconds();
         let failed = |source| StoreError::Database { action: "save the final days", source };
 
-        let mut tx = self.pool.begin().await.map_err(failed)?;
+        with_pool!(&self.pool, |pool| {
+        let mut tx = pool.begin().await.map_err(failed)?;
         // Statements are built by QueryBuilder, which numbers the parameters the way the
         // database wants them: `?` here, where SQLite looks up each `$N` by name (so a
         // statement of many `$N` costs time square in their number), and `$N` on PostgreSQL.
@@ -115,15 +118,15 @@ impl Store {
             insert.build().execute(&mut *tx).await.map_err(failed)?;
         }
         tx.commit().await.map_err(failed)
+        })
     }
 
     /// How many days and rows the store holds, over all filters.
     pub async fn stats(&self) -> Result<StoreStats, StoreError> {
-        let (held_days, rows): (i64, i64) =
-            sqlx::query_as("SELECT (SELECT COUNT(*) FROM held_days), (SELECT COUNT(*) FROM day_rows)")
-                .fetch_one(&self.pool)
-                .await
-                .map_err(|source| StoreError::Database { action: "count what the store holds", source })?;
+        let (held_days, rows): (i64, i64) = with_pool!(&self.pool, |pool| {
+            sqlx::query_as("SELECT (SELECT COUNT(*) FROM held_days), (SELECT COUNT(*) FROM day_rows)").fetch_one(pool).await
+        })
+        .map_err(|source| StoreError::Database { action: "count what the store holds", source })?;
         Ok(StoreStats { held_days: read_count(held_days, "a count")?, rows: read_count(rows, "a count")? })
     }
 }

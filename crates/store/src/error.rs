@@ -27,6 +27,14 @@ pub enum StoreError {
     },
 
     #[error(
+        "could not connect to the shared store in PostgreSQL (DATABASE_URL): {source}; check that the server runs and accepts connections from here, and the URL's host, port, database, user and password"
+    )]
+    Connect {
+        #[source]
+        source: sqlx::Error,
+    },
+
+    #[error(
         "the store {path} was damaged ({reason}) and could not be moved aside to {to}: {source}; move or delete it by hand and restart (its days will be fetched again from Feishu, everyone signs in again and API tokens must be created anew)"
     )]
     MoveAside {

@@ -11,11 +11,12 @@ pub const MAX_LABEL_CHARS: usize = 80;
 impl Store {
     /// Every labelled block, sorted by block id.
     pub async fn block_labels(&self) -> Result<Vec<BlockLabel>, StoreError> {
-        let found: Vec<(String, String, Option<String>)> =
+        let found: Vec<(String, String, Option<String>)> = with_pool!(&self.pool, |pool| {
             sqlx::query_as("SELECT block_id, name, group_name FROM block_labels ORDER BY block_id")
-                .fetch_all(&self.pool)
+                .fetch_all(pool)
                 .await
-                .map_err(|source| StoreError::Database { action: "load the block names", source })?;
+        })
+        .map_err(|source| StoreError::Database { action: "load the block names", source })?;
         found
             .into_iter()
             .map(|(id, name, group)| {
@@ -31,27 +32,29 @@ impl Store {
     pub async fn set_block_label(&self, label: &BlockLabel) -> Result<BlockLabel, StoreError> {
         let name = checked_text(&label.name, "name")?;
         let group = label.group.as_deref().map(|g| checked_text(g, "group")).transpose()?;
-        sqlx::query(
-            "INSERT INTO block_labels (block_id, name, group_name) VALUES ($1, $2, $3) \
-             ON CONFLICT (block_id) DO UPDATE SET name = excluded.name, group_name = excluded.group_name",
-        )
-        .bind(label.block_id.as_str())
-        .bind(&name)
-        .bind(&group)
-        .execute(&self.pool)
-        .await
+        with_pool!(&self.pool, |pool| {
+            sqlx::query(
+                "INSERT INTO block_labels (block_id, name, group_name) VALUES ($1, $2, $3) \
+                 ON CONFLICT (block_id) DO UPDATE SET name = excluded.name, group_name = excluded.group_name",
+            )
+            .bind(label.block_id.as_str())
+            .bind(&name)
+            .bind(&group)
+            .execute(pool)
+            .await
+            .map(|_| ())
+        })
         .map_err(|source| StoreError::Database { action: "save the block name", source })?;
         Ok(BlockLabel { block_id: label.block_id.clone(), name, group })
     }
 
     /// Forgets a block's name and group. Returns whether there was a label to forget.
     pub async fn remove_block_label(&self, id: &BlockId) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM block_labels WHERE block_id = $1")
-            .bind(id.as_str())
-            .execute(&self.pool)
-            .await
-            .map_err(|source| StoreError::Database { action: "remove the block name", source })?;
-        Ok(done.rows_affected() > 0)
+        let removed = with_pool!(&self.pool, |pool| {
+            sqlx::query("DELETE FROM block_labels WHERE block_id = $1").bind(id.as_str()).execute(pool).await.map(|d| d.rows_affected())
+        })
+        .map_err(|source| StoreError::Database { action: "remove the block name", source })?;
+        Ok(removed > 0)
     }
 }
 

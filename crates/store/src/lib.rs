@@ -6,8 +6,22 @@
 //! Opening never crashes on a damaged file: [`Store::open`] moves it aside, starts an
 //! empty store and says so in [`Store::outcome`]; the lost days are fetched again from
 //! Feishu, while sessions and API tokens are lost for good (users sign in again,
-//! admins create new tokens). The SQL is kept to what PostgreSQL also accepts, for
-//! deployments with several replicas later on.
+//! admins create new tokens).
+//!
+//! With several replicas the same code and migrations run on PostgreSQL
+//! ([`Store::connect`]): every statement is written so that both accept it, and each
+//! runs on whichever pool the store holds (see `with_pool!`).
+
+/// Runs `$body` with `$pool` bound to the store's pool, SQLite's or PostgreSQL's: the
+/// same statement text, bound and fetched the same way, compiled once per database.
+macro_rules! with_pool {
+    ($pool:expr, |$p:ident| $body:expr) => {
+        match $pool {
+            $crate::Pool::Sqlite($p) => $body,
+            $crate::Pool::Postgres($p) => $body,
+        }
+    };
+}
 
 mod api_tokens;
 mod calls;
@@ -21,7 +35,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use domain::{AccessRow, BlockId};
-use sqlx::SqlitePool;
+use sqlx::{PgPool, SqlitePool};
 
 pub use api_tokens::{API_TOKEN_PREFIX, ApiTokenInfo, InvalidApiTokenName, MAX_API_TOKEN_NAME_CHARS, NewApiToken};
 pub use error::{InvalidLabel, StoreError};
@@ -32,9 +46,24 @@ pub use sessions::SessionRecords;
 /// connection pool.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: Pool,
     outcome: OpenOutcome,
     path: Option<PathBuf>,
+}
+
+/// The database behind a store.
+#[derive(Clone, Debug)]
+enum Pool {
+    /// The embedded database of one server.
+    Sqlite(SqlitePool),
+    /// A database that several replicas share.
+    Postgres(PgPool),
+}
+
+impl Pool {
+    fn is_closed(&self) -> bool {
+        with_pool!(self, |pool| pool.is_closed())
+    }
 }
 
 /// What [`Store::open`] found.
@@ -113,6 +142,20 @@ impl Store {
         open::open_dir(data_dir).await
     }
 
+    /// Connects to the PostgreSQL database at `url` (`postgres://…`), which several
+    /// replicas may share, and brings its schema up to date (replicas starting at once
+    /// take turns: sqlx holds an advisory lock while it migrates). Waits up to
+    /// `connect_timeout` for the database to answer.
+    pub async fn connect(url: &str, connect_timeout: std::time::Duration) -> Result<Store, StoreError> {
+        open::connect_postgres(url, connect_timeout).await
+    }
+
+    /// Whether the store is shared with other replicas (PostgreSQL), so that what one
+    /// replica does (fetching a day, counting calls) must be agreed with the others.
+    pub fn is_shared(&self) -> bool {
+        matches!(self.pool, Pool::Postgres(_))
+    }
+
     /// An empty store that lives in memory and vanishes when dropped, for tests.
     pub async fn open_in_memory() -> Result<Store, StoreError> {
         open::open_memory().await
@@ -123,7 +166,7 @@ impl Store {
         &self.outcome
     }
 
-    /// The database file, or `None` for a store in memory.
+    /// The database file, or `None` for a store in memory or in PostgreSQL.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
     }
@@ -132,12 +175,17 @@ impl Store {
     /// waiting for work under way. Saves that returned are durable without this; call
     /// it at shutdown so that the database file alone holds everything.
     pub async fn close(&self) {
-        // SQLite folds the log in when its last connection closes, but the pool lets go
-        // of its connections in the background; doing it here makes it happen now.
-        if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await {
-            tracing::warn!(%error, "could not fold the store's log into its file; the next open will");
+        match &self.pool {
+            Pool::Sqlite(pool) => {
+                // SQLite folds the log in when its last connection closes, but the pool lets
+                // go of its connections in the background; doing it here makes it happen now.
+                if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(pool).await {
+                    tracing::warn!(%error, "could not fold the store's log into its file; the next open will");
+                }
+                pool.close().await;
+            }
+            Pool::Postgres(pool) => pool.close().await,
         }
-        self.pool.close().await;
     }
 }
 
@@ -147,4 +195,35 @@ fn unix_seconds() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
         .unwrap_or(0)
+}
+
+/// For tests of the store on PostgreSQL, here and in other crates.
+#[cfg(feature = "testing")]
+pub mod testing {
+    use sqlx::Connection;
+
+    /// The URL of a new, empty database on the PostgreSQL server that
+    /// `TEST_DATABASE_URL` names (`scripts/test` starts one and sets it), so that each
+    /// test has a database of its own. Panics with what to do when the variable is not
+    /// set or the server does not answer: a test of the shared store must not pass
+    /// without one.
+    pub async fn fresh_postgres_database() -> String {
+        let admin_url = std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| {
+            panic!(
+                "TEST_DATABASE_URL is not set: run the tests through ./scripts/test, which starts PostgreSQL, \
+                 or point it at a PostgreSQL server whose user may create databases"
+            )
+        });
+        let name = format!("bi_test_{:016x}", rand::random::<u64>());
+        let mut admin = sqlx::PgConnection::connect(&admin_url)
+            .await
+            .unwrap_or_else(|e| panic!("cannot reach the PostgreSQL of TEST_DATABASE_URL: {e}"));
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .unwrap_or_else(|e| panic!("cannot create a test database: {e}"));
+        admin.close().await.ok();
+        let (base, _) = admin_url.rsplit_once('/').expect("TEST_DATABASE_URL ends in /<database>");
+        format!("{base}/{name}")
+    }
 }

@@ -10,10 +10,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use sqlx::migrate::{MigrateError, Migrator};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, SqliteConnection};
 
-use crate::{OpenOutcome, Store, StoreError, unix_seconds};
+use crate::{OpenOutcome, Pool, Store, StoreError, unix_seconds};
 
 /// The database file's name inside the data directory.
 const FILE_NAME: &str = "block-insights.db";
@@ -88,7 +89,7 @@ pub(crate) async fn open_dir(data_dir: &Path) -> Result<Store, StoreError> {
         OpenOutcome::Created => tracing::info!(path = %path.display(), "created an empty store"),
         OpenOutcome::Rebuilt { .. } => {}
     }
-    Ok(Store { pool, outcome, path: Some(path) })
+    Ok(Store { pool: Pool::Sqlite(pool), outcome, path: Some(path) })
 }
 
 pub(crate) async fn open_memory() -> Result<Store, StoreError> {
@@ -104,7 +105,25 @@ pub(crate) async fn open_memory() -> Result<Store, StoreError> {
         .await
         .map_err(|source| StoreError::Open { path: path.clone(), source })?;
     MIGRATOR.run(&pool).await.map_err(|source| StoreError::Migrate { path, source })?;
-    Ok(Store { pool, outcome: OpenOutcome::Created, path: None })
+    Ok(Store { pool: Pool::Sqlite(pool), outcome: OpenOutcome::Created, path: None })
+}
+
+/// Connections per replica to a shared PostgreSQL: enough for the sessions, names and
+/// saves of a busy replica, few enough that a handful of replicas stay far under
+/// PostgreSQL's default of 100.
+const PG_MAX_CONNECTIONS: u32 = 10;
+
+pub(crate) async fn connect_postgres(url: &str, connect_timeout: Duration) -> Result<Store, StoreError> {
+    let options: PgConnectOptions = url.parse().map_err(|source| StoreError::Connect { source })?;
+    let pool = PgPoolOptions::new()
+        .max_connections(PG_MAX_CONNECTIONS)
+        .acquire_timeout(connect_timeout)
+        .connect_with(options)
+        .await
+        .map_err(|source| StoreError::Connect { source })?;
+    MIGRATOR.run(&pool).await.map_err(|source| StoreError::Migrate { path: PathBuf::from("(PostgreSQL)"), source })?;
+    tracing::info!("connected to the shared store (PostgreSQL)");
+    Ok(Store { pool: Pool::Postgres(pool), outcome: OpenOutcome::Opened, path: None })
 }
 
 /// Opens the file on one connection of its own, checks it, brings its schema up to

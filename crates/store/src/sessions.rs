@@ -39,12 +39,14 @@ impl Store {
     /// Expired sessions are never loaded, so this only frees space; run it now and
     /// then, e.g. through [`SessionRecords::delete_expired_every`].
     pub async fn delete_expired_sessions(&self) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-            .bind(OffsetDateTime::now_utc().unix_timestamp())
-            .execute(&self.pool)
-            .await
-            .map_err(|source| StoreError::Database { action: "delete expired sign-in sessions", source })?;
-        Ok(done.rows_affected())
+        with_pool!(&self.pool, |pool| {
+            sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+                .bind(OffsetDateTime::now_utc().unix_timestamp())
+                .execute(pool)
+                .await
+                .map(|d| d.rows_affected())
+        })
+        .map_err(|source| StoreError::Database { action: "delete expired sign-in sessions", source })
     }
 }
 
@@ -75,15 +77,17 @@ impl SessionRecords {
     }
 
     async fn insert_new(&self, id: &str, data: &str, expires_at: i64) -> Result<bool, StoreError> {
-        let done =
+        let inserted = with_pool!(&self.store.pool, |pool| {
             sqlx::query("INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING")
                 .bind(id)
                 .bind(data)
                 .bind(expires_at)
-                .execute(&self.store.pool)
+                .execute(pool)
                 .await
-                .map_err(|source| StoreError::Database { action: "create a sign-in session", source })?;
-        Ok(done.rows_affected() == 1)
+                .map(|d| d.rows_affected())
+        })
+        .map_err(|source| StoreError::Database { action: "create a sign-in session", source })?;
+        Ok(inserted == 1)
     }
 }
 
@@ -110,15 +114,18 @@ impl SessionStore for SessionRecords {
     /// Writes the record, inserting it if its session is not held (any more).
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = encode(record)?;
-        sqlx::query(
-            "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
-        )
-        .bind(record.id.to_string())
-        .bind(data)
-        .bind(record.expiry_date.unix_timestamp())
-        .execute(&self.store.pool)
-        .await
+        with_pool!(&self.store.pool, |pool| {
+            sqlx::query(
+                "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+            )
+            .bind(record.id.to_string())
+            .bind(&data)
+            .bind(record.expiry_date.unix_timestamp())
+            .execute(pool)
+            .await
+            .map(|_| ())
+        })
         .map_err(|source| backend(StoreError::Database { action: "save a sign-in session", source }))?;
         Ok(())
     }
@@ -128,13 +135,14 @@ impl SessionStore for SessionRecords {
     /// meeting an error on every request until it expires.
     async fn load(&self, session_id: &Id) -> session_store::Result<Option<Record>> {
         let id = session_id.to_string();
-        let found: Option<(String, i64)> =
+        let found: Option<(String, i64)> = with_pool!(&self.store.pool, |pool| {
             sqlx::query_as("SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2")
                 .bind(&id)
                 .bind(OffsetDateTime::now_utc().unix_timestamp())
-                .fetch_optional(&self.store.pool)
+                .fetch_optional(pool)
                 .await
-                .map_err(|source| backend(StoreError::Database { action: "load a sign-in session", source }))?;
+        })
+        .map_err(|source| backend(StoreError::Database { action: "load a sign-in session", source }))?;
         let Some((data, expires_at)) = found else { return Ok(None) };
         match decode(*session_id, &data, expires_at) {
             Ok(record) => Ok(Some(record)),
@@ -148,11 +156,10 @@ impl SessionStore for SessionRecords {
     }
 
     async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE id = $1")
-            .bind(session_id.to_string())
-            .execute(&self.store.pool)
-            .await
-            .map_err(|source| backend(StoreError::Database { action: "delete a sign-in session", source }))?;
+        with_pool!(&self.store.pool, |pool| {
+            sqlx::query("DELETE FROM sessions WHERE id = $1").bind(session_id.to_string()).execute(pool).await.map(|_| ())
+        })
+        .map_err(|source| backend(StoreError::Database { action: "delete a sign-in session", source }))?;
         Ok(())
     }
 }

@@ -1,0 +1,105 @@
+//! The store on PostgreSQL (`DATABASE_URL`): the same operations as on SQLite give the
+//! same answers, two handles on one database (two replicas) see each other's writes,
+//! and counting calls from both loses none. Needs `TEST_DATABASE_URL` (scripts/test).
+
+mod common;
+
+use std::time::Duration;
+
+use common::{block, busy_day, date, quiet_day, range};
+use serde_json::json;
+use store::testing::fresh_postgres_database;
+use store::{BlockLabel, DayFilter, Store};
+use time::OffsetDateTime;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::SessionStore;
+
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Two stores on one fresh database, as two replicas would hold them.
+async fn two_replicas() -> (Store, Store) {
+    let url = fresh_postgres_database().await;
+    let (a, b) = tokio::join!(Store::connect(&url, TIMEOUT), Store::connect(&url, TIMEOUT));
+    let (a, b) = (a.expect("replica a connects and migrates"), b.expect("replica b connects and migrates"));
+    assert!(a.is_shared() && b.is_shared());
+    (a, b)
+}
+
+#[tokio::test]
+async fn days_saved_by_one_replica_load_on_the_other_exactly() {
+    let (a, b) = two_replicas().await;
+    let days = vec![busy_day(date("2024-03-01"), 60), quiet_day(date("2024-03-02")), busy_day(date("2024-03-03"), 7)];
+    a.save_days(&DayFilter::AllBlocks, &days).await.unwrap();
+    let loaded = b.load_days(&DayFilter::AllBlocks, range("2024-02-28", "2024-03-05")).await.unwrap();
+    assert_eq!(loaded, days, "every day, the quiet one included, with every row in block order");
+    assert_eq!(
+        b.held_days(&DayFilter::AllBlocks, range("2024-03-02", "2024-03-09")).await.unwrap(),
+        vec![date("2024-03-02"), date("2024-03-03")]
+    );
+    // One block's days are kept apart from all blocks' days.
+    let one = DayFilter::Block(block("700000000000000100"));
+    assert!(b.load_days(&one, range("2024-03-01", "2024-03-03")).await.unwrap().is_empty());
+
+    // Saving again replaces.
+    let again = vec![busy_day(date("2024-03-03"), 2)];
+    b.save_days(&DayFilter::AllBlocks, &again).await.unwrap();
+    let loaded = a.load_days(&DayFilter::AllBlocks, range("2024-03-03", "2024-03-03")).await.unwrap();
+    assert_eq!(loaded, again);
+    let stats = a.stats().await.unwrap();
+    assert_eq!((stats.held_days, stats.rows), (3, 62));
+}
+
+#[tokio::test]
+async fn names_sessions_and_tokens_made_on_one_replica_work_on_the_other() {
+    let (a, b) = two_replicas().await;
+
+    let label = BlockLabel { block_id: block("700000000000000101"), name: " 周报入口 ".into(), group: Some("营销".into()) };
+    a.set_block_label(&label).await.unwrap();
+    let seen = b.block_labels().await.unwrap();
+    assert_eq!(seen.len(), 1);
+    assert_eq!((seen[0].name.as_str(), seen[0].group.as_deref()), ("周报入口", Some("营销")));
+    assert!(b.remove_block_label(&label.block_id).await.unwrap());
+    assert!(a.block_labels().await.unwrap().is_empty());
+
+    let mut record = Record {
+        id: Id::default(),
+        data: [("user".to_owned(), json!("ou_1"))].into(),
+        expiry_date: OffsetDateTime::now_utc() + time::Duration::hours(1),
+    };
+    a.session_records().create(&mut record).await.unwrap();
+    let loaded = b.session_records().load(&record.id).await.unwrap().expect("the session is found on the other replica");
+    assert_eq!(loaded.data, record.data);
+    b.session_records().delete(&record.id).await.unwrap();
+    assert!(a.session_records().load(&record.id).await.unwrap().is_none(), "logout on one replica ends it on all");
+
+    let token = a.create_api_token("nightly export", "ou_1").await.unwrap();
+    let secret = secrecy::ExposeSecret::expose_secret(&token.token).to_owned();
+    assert_eq!(b.verify_api_token(&secret).await.unwrap().map(|t| t.id), Some(token.id.clone()));
+    assert!(b.revoke_api_token(&token.id).await.unwrap());
+    assert!(a.verify_api_token(&secret).await.unwrap().is_none(), "revoked on one replica, refused on the other");
+}
+
+#[tokio::test]
+async fn calls_counted_by_both_replicas_at_once_add_up() {
+    let (a, b) = two_replicas().await;
+    let mut adds = Vec::new();
+    for i in 0..100u64 {
+        let store = if i % 2 == 0 { a.clone() } else { b.clone() };
+        adds.push(tokio::spawn(async move { store.add_upstream_calls("2024-03", 3).await.unwrap() }));
+    }
+    let mut totals = Vec::new();
+    for add in adds {
+        totals.push(add.await.unwrap());
+    }
+    totals.sort_unstable();
+    assert_eq!(totals, (1..=100).map(|n| n * 3).collect::<Vec<u64>>(), "each add sees its own new total");
+    assert_eq!(b.upstream_calls("2024-03").await.unwrap(), 300);
+    assert_eq!(a.upstream_calls("2024-04").await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_wrong_url_is_an_error_that_names_the_setting() {
+    let error = Store::connect("postgres://nobody@127.0.0.1:1/none", Duration::from_secs(2)).await.unwrap_err();
+    let message = error.to_string();
+    assert!(message.contains("DATABASE_URL"), "{message}");
+}
