@@ -179,11 +179,11 @@ fn bounds(range: DateRange) -> (String, String) {
 }
 
 /// Dates are stored as `YYYY-MM-DD` text, which sorts in date order.
-fn date_text(day: NaiveDate) -> String {
+pub(crate) fn date_text(day: NaiveDate) -> String {
     day.format(DATE_FORMAT).to_string()
 }
 
-fn read_date(text: &str) -> Result<NaiveDate, StoreError> {
+pub(crate) fn read_date(text: &str) -> Result<NaiveDate, StoreError> {
     parse_date(text).ok_or_else(|| StoreError::Unreadable { what: format!("the date {text:?}") })
 }
 

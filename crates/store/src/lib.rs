@@ -28,6 +28,7 @@ mod calls;
 mod days;
 mod error;
 mod labels;
+mod leases;
 mod open;
 mod sessions;
 

@@ -103,3 +103,43 @@ async fn a_wrong_url_is_an_error_that_names_the_setting() {
     let message = error.to_string();
     assert!(message.contains("DATABASE_URL"), "{message}");
 }
+
+#[tokio::test]
+async fn a_missing_day_is_leased_to_one_replica_until_saved_released_or_expired() {
+    let (a, b) = two_replicas().await;
+    let all = DayFilter::AllBlocks;
+    let days = |list: &[&str]| list.iter().map(|d| date(d)).collect::<Vec<_>>();
+    let ttl = Duration::from_secs(60);
+
+    assert_eq!(a.lease_days(&all, &days(&["2024-05-01", "2024-05-02", "2024-05-03"]), "a", ttl).await.unwrap().len(), 3);
+    // b gets only the days nobody fetches; a asking again keeps its own.
+    assert_eq!(
+        b.lease_days(&all, &days(&["2024-05-02", "2024-05-03", "2024-05-04"]), "b", ttl).await.unwrap(),
+        days(&["2024-05-04"])
+    );
+    assert_eq!(a.lease_days(&all, &days(&["2024-05-03"]), "a", ttl).await.unwrap(), days(&["2024-05-03"]));
+    // Another filter's days are leased apart.
+    let one = DayFilter::Block(block("700000000000000100"));
+    assert_eq!(b.lease_days(&one, &days(&["2024-05-02"]), "b", ttl).await.unwrap().len(), 1);
+
+    // a saves one day and releases its leases: the saved day is nobody's to fetch, the
+    // released one is b's.
+    a.save_days(&all, &[busy_day(date("2024-05-02"), 5)]).await.unwrap();
+    a.release_day_leases(&all, &days(&["2024-05-01", "2024-05-02", "2024-05-03"]), "a").await.unwrap();
+    assert_eq!(
+        b.lease_days(&all, &days(&["2024-05-01", "2024-05-02", "2024-05-03"]), "b", ttl).await.unwrap(),
+        days(&["2024-05-01", "2024-05-03"])
+    );
+
+    // A replica that dies leaves its leases to expire; renewing keeps them.
+    let short = Duration::from_millis(300);
+    assert_eq!(a.lease_days(&all, &days(&["2024-06-01", "2024-06-02"]), "a", short).await.unwrap().len(), 2);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    a.renew_day_leases(&all, &days(&["2024-06-01"]), "a", short).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        b.lease_days(&all, &days(&["2024-06-01", "2024-06-02"]), "b", ttl).await.unwrap(),
+        days(&["2024-06-02"]),
+        "the renewed lease holds, the expired one passes to b"
+    );
+}
