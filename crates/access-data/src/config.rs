@@ -21,6 +21,13 @@ pub struct ServiceConfig {
     pub monthly_quota: Option<u64>,
     /// Percent of `monthly_quota` from which the page warns (1 to 100).
     pub quota_warn_percent: u8,
+    /// With a store shared by several replicas: how long a lease on missing days lasts
+    /// without renewal (a fetch renews it every third of this while it runs). A replica
+    /// that dies holds its days this long at most.
+    pub lease_ttl: Duration,
+    /// With a shared store: how often a query waiting for days another replica fetches
+    /// looks for them in the store.
+    pub lease_poll: Duration,
 }
 
 impl Default for ServiceConfig {
@@ -32,6 +39,8 @@ impl Default for ServiceConfig {
             max_parallel: 8,
             monthly_quota: None,
             quota_warn_percent: 80,
+            lease_ttl: Duration::from_secs(30),
+            lease_poll: Duration::from_millis(100),
         }
     }
 }

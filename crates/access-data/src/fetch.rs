@@ -64,16 +64,34 @@ impl Density {
 static NEXT_JOB: AtomicU64 = AtomicU64::new(1);
 
 impl Inner {
-    /// Starts a job in its own task. The caller registers its days as in flight.
-    pub(crate) fn spawn_job(self: &Arc<Self>, filter: DayFilter, run: DateRange) -> Arc<Job> {
+    /// Starts a job in its own task. The caller registers its days as in flight. With
+    /// `leased`, the caller holds the leases of the run's final days in the shared
+    /// store: the job renews them while it runs and releases them when it ends (its
+    /// days saved, or failed for another replica to try).
+    pub(crate) fn spawn_job(self: &Arc<Self>, filter: DayFilter, run: DateRange, leased: bool) -> Arc<Job> {
         let id = NEXT_JOB.fetch_add(1, Ordering::Relaxed);
         let progress = Arc::new(JobProgress::default());
         let inner = self.clone();
         let task_filter = filter.clone();
         let task_progress = progress.clone();
         let handle = tokio::spawn(async move {
-            let outcome = inner.run_job(&task_filter, run, &task_progress).await;
+            let today = inner.today();
+            let leased_days: Vec<NaiveDate> =
+                if leased { run.days().filter(|d| crate::service::is_final(*d, today)).collect() } else { Vec::new() };
+            let outcome = if leased_days.is_empty() {
+                inner.run_job(&task_filter, run, &task_progress).await
+            } else {
+                tokio::select! {
+                    outcome = inner.run_job(&task_filter, run, &task_progress) => outcome,
+                    never = inner.renew_leases(&task_filter, &leased_days) => match never {},
+                }
+            };
             inner.finish_job(&task_filter, run, id).await;
+            if !leased_days.is_empty()
+                && let Err(error) = inner.store.release_day_leases(&task_filter, &leased_days, &inner.holder).await
+            {
+                tracing::warn!(%error, "could not release the leases of fetched days; they expire on their own");
+            }
             outcome
         });
         let outcome = async move {
@@ -82,6 +100,20 @@ impl Inner {
         .boxed()
         .shared();
         Arc::new(Job { id, filter, progress, outcome })
+    }
+
+    /// Renews the leases of `days` every third of their lifetime, for as long as it is
+    /// polled (the job's fetch runs beside it).
+    async fn renew_leases(&self, filter: &DayFilter, days: &[NaiveDate]) -> std::convert::Infallible {
+        let ttl = self.config.lease_ttl;
+        let mut ticks = tokio::time::interval(ttl / 3);
+        ticks.tick().await;
+        loop {
+            ticks.tick().await;
+            if let Err(error) = self.store.renew_day_leases(filter, days, &self.holder, ttl).await {
+                tracing::warn!(%error, "could not renew the leases of days being fetched; another replica may fetch them too");
+            }
+        }
     }
 
     /// Removes the job's days from the in-flight map (after they reached the cache).

@@ -118,6 +118,15 @@ impl QuotaBook {
         }
     }
 
+    /// Takes in calls other replicas sharing the store counted: with `stored` (the
+    /// store's count for `month`) above the book's, the book counts that many.
+    pub fn catch_up(&self, month: &str, stored: u64) {
+        let mut current = self.lock();
+        if current.month == month && stored > current.used {
+            current.used = stored;
+        }
+    }
+
     /// Reserves one call in `month`, or refuses when the quota is reached. A later
     /// month than the book's starts a new count.
     pub fn reserve(&self, month: &str, today: NaiveDate) -> Result<(), ServiceError> {

@@ -68,6 +68,8 @@ pub(crate) struct Inner {
     pub upstream_requests: AtomicU64,
     /// This month's calls against the quota.
     pub quota: QuotaBook,
+    /// Who this service is when it leases days in a shared store: unique per process.
+    pub holder: String,
     labels: RwLock<BTreeMap<BlockId, BlockLabel>>,
 }
 
@@ -88,13 +90,26 @@ impl AccessService {
             density: Density::default(),
             upstream_requests: AtomicU64::new(0),
             quota,
+            holder: format!("{}-{:08x}", std::process::id(), rand::random::<u32>()),
             labels: RwLock::new(labels),
         };
         Ok(Self { inner: Arc::new(inner) })
     }
 
     /// Rows for the query, exact and complete, or an error: never a partial answer.
+    ///
+    /// With a store shared by several replicas, the block names are read again first,
+    /// so that what the answer is shown with includes names given on other replicas.
     pub async fn query(&self, query: &AccessQuery, options: QueryOptions) -> Result<QueryAnswer, ServiceError> {
+        if self.inner.store.is_shared() {
+            match self.inner.store.block_labels().await {
+                Ok(labels) => {
+                    *self.inner.labels.write().expect("labels lock") =
+                        labels.into_iter().map(|l| (l.block_id.clone(), l)).collect();
+                }
+                Err(error) => tracing::warn!(%error, "could not read the block names; showing the ones known here"),
+            }
+        }
         let answer = self.inner.clone().answer(query, &options).await;
         if let Some(progress) = &options.progress {
             progress.finish();
@@ -203,11 +218,19 @@ impl Inner {
     }
 
     /// The quota as of now. When the month changed since the book last counted, the
-    /// new month's count is read from the store first.
+    /// new month's count is read from the store first; with a store shared by several
+    /// replicas, it is read every time, to take in the calls the others made (each
+    /// replica still reserves its own pages in memory, so together they can pass the
+    /// limit by the pages in flight at that moment).
     pub async fn quota_state(&self) -> QuotaState {
         let today = self.today();
         let month = month_key(today);
-        if self.quota.month() != month {
+        if self.store.is_shared() && self.quota.month() == month {
+            match self.store.upstream_calls(&month).await {
+                Ok(stored) => self.quota.catch_up(&month, stored),
+                Err(error) => tracing::warn!(%error, %month, "could not read the replicas' call count; using this replica's"),
+            }
+        } else if self.quota.month() != month {
             let stored = self.store.upstream_calls(&month).await.unwrap_or_else(|error| {
                 tracing::warn!(%error, %month, "could not read the month's call count; counting from 0");
                 0
@@ -253,36 +276,44 @@ impl Inner {
             }
         }
 
-        // 2. The store, for final days.
-        if !needs.is_empty() {
-            sources.store += self.load_from_store(&mut needs, &mut held, today).await;
-        }
+        // Steps 2 to 4 run again for days that another replica sharing the store is
+        // fetching (see `claim_or_wait`): once it saved them, step 2 finds them.
+        let mut rounds = 0u32;
+        while !needs.is_empty() {
+            if rounds > 0 {
+                tokio::time::sleep(self.config.lease_poll).await;
+            }
+            rounds += 1;
 
-        // 3. Jobs in flight, and new jobs for what nobody is fetching yet; none past the
-        // monthly quota (each page of a job is also reserved against it before it is sent).
-        let jobs = if needs.is_empty() {
-            Vec::new()
-        } else {
+            // 2. The store, for final days.
+            sources.store += self.load_from_store(&mut needs, &mut held, today).await;
+            if needs.is_empty() {
+                break;
+            }
+
+            // 3. Jobs in flight, and new jobs for what nobody is fetching yet; none past the
+            // monthly quota (each page of a job is also reserved against it before it is sent).
             let quota = self.quota_state().await;
             let quota = quota.reached().then_some(quota);
-            self.claim_or_wait(&mut needs, &mut held, quota).await?
-        };
+            let (jobs, elsewhere) = self.claim_or_wait(&mut needs, &mut held, quota).await?;
 
-        // 4. Wait for the jobs; any failure fails the query (no partial answers).
-        if let Some(progress) = &options.progress {
-            for job in &jobs {
-                progress.track(job.progress.clone());
-            }
-        }
-        let outcomes = futures::future::join_all(jobs.iter().map(|job| job.outcome.clone())).await;
-        for (job, outcome) in jobs.iter().zip(outcomes) {
-            let filled = outcome?;
-            for (day, data) in filled.iter() {
-                if query.range.contains(*day) {
-                    sources.upstream += 1;
-                    held.insert(DayKey { filter: job.filter.clone(), day: *day }, data.clone());
+            // 4. Wait for the jobs; any failure fails the query (no partial answers).
+            if let Some(progress) = &options.progress {
+                for job in &jobs {
+                    progress.track(job.progress.clone());
                 }
             }
+            let outcomes = futures::future::join_all(jobs.iter().map(|job| job.outcome.clone())).await;
+            for (job, outcome) in jobs.iter().zip(outcomes) {
+                let filled = outcome?;
+                for (day, data) in filled.iter() {
+                    if query.range.contains(*day) {
+                        sources.upstream += 1;
+                        held.insert(DayKey { filter: job.filter.clone(), day: *day }, data.clone());
+                    }
+                }
+            }
+            needs = elsewhere;
         }
 
         // 5. Assemble, day by day, blocks in id order, into a vector sized up front: a
@@ -379,12 +410,17 @@ impl Inner {
     /// for) and starts jobs for the rest. Returns every job this query must wait for, or,
     /// when `quota_reached` and something is left to fetch, the quota error (no job is
     /// started: a partial answer is never given).
+    ///
+    /// With a store shared by several replicas, final days are fetched only under a
+    /// lease ([`Store::lease_days`]); days leased by another replica are returned as
+    /// still needed, for the caller to find in the store once that replica saved them
+    /// (or to lease itself once that replica's lease expired).
     async fn claim_or_wait(
         self: &Arc<Self>,
         needs: &mut Needs,
         held: &mut HashMap<DayKey, Arc<DayData>>,
         quota_reached: Option<QuotaState>,
-    ) -> Result<Vec<Arc<Job>>, ServiceError> {
+    ) -> Result<(Vec<Arc<Job>>, Needs), ServiceError> {
         let mut inflight = self.inflight.lock().await;
         let mut waits: BTreeMap<u64, Arc<Job>> = BTreeMap::new();
         let mut fetch_all: BTreeSet<NaiveDate> = BTreeSet::new();
@@ -439,20 +475,45 @@ impl Inner {
             return Err(quota.error());
         }
 
+        let mut elsewhere = Needs::default();
         let mut planned: Vec<(DayFilter, DateRange)> = Vec::new();
-        let all_days: Vec<NaiveDate> = fetch_all.into_iter().collect();
+        let all_days = self.lease(&DayFilter::AllBlocks, fetch_all, &mut elsewhere.all).await?;
         planned.extend(runs(&all_days).into_iter().map(|r| (DayFilter::AllBlocks, r)));
         for (block, days) in fetch_blocks {
-            let days: Vec<NaiveDate> = days.into_iter().collect();
-            planned.extend(runs(&days).into_iter().map(|r| (DayFilter::Block(block.clone()), r)));
+            let filter = DayFilter::Block(block.clone());
+            let days = self.lease(&filter, days, elsewhere.blocks.entry(block).or_default()).await?;
+            planned.extend(runs(&days).into_iter().map(|r| (filter.clone(), r)));
         }
+        let shared = self.store.is_shared();
         for (filter, run) in planned {
-            let job = self.spawn_job(filter.clone(), run);
+            let job = self.spawn_job(filter.clone(), run, shared);
             for day in run.days() {
                 inflight.insert(DayKey { filter: filter.clone(), day }, job.clone());
             }
             waits.insert(job.id, job);
         }
-        Ok(waits.into_values().collect())
+        Ok((waits.into_values().collect(), elsewhere))
+    }
+
+    /// The days of `days` this service may fetch: all of them with a store of its own;
+    /// with a shared store, the days not final (never stored, so each replica fetches
+    /// them) and the final days it got the lease of. The rest go to `elsewhere`.
+    async fn lease(
+        &self,
+        filter: &DayFilter,
+        days: BTreeSet<NaiveDate>,
+        elsewhere: &mut BTreeSet<NaiveDate>,
+    ) -> Result<Vec<NaiveDate>, ServiceError> {
+        if !self.store.is_shared() || days.is_empty() {
+            return Ok(days.into_iter().collect());
+        }
+        let today = self.today();
+        let (final_days, changing): (Vec<NaiveDate>, Vec<NaiveDate>) = days.into_iter().partition(|d| is_final(*d, today));
+        let leased = self.store.lease_days(filter, &final_days, &self.holder, self.config.lease_ttl).await?;
+        let leased_set: BTreeSet<NaiveDate> = leased.iter().copied().collect();
+        elsewhere.extend(final_days.into_iter().filter(|d| !leased_set.contains(d)));
+        let mut mine: Vec<NaiveDate> = changing.into_iter().chain(leased).collect();
+        mine.sort_unstable();
+        Ok(mine)
     }
 }
