@@ -9,6 +9,7 @@ pub mod fn_errors;
 pub mod limits;
 pub mod ops;
 pub mod security;
+pub mod shared_rate;
 pub mod startup;
 pub mod telemetry;
 

@@ -30,6 +30,7 @@ mod error;
 mod labels;
 mod leases;
 mod open;
+mod rate;
 mod sessions;
 
 use std::path::{Path, PathBuf};
@@ -41,6 +42,7 @@ use sqlx::{PgPool, SqlitePool};
 pub use api_tokens::{API_TOKEN_PREFIX, ApiTokenInfo, InvalidApiTokenName, MAX_API_TOKEN_NAME_CHARS, NewApiToken};
 pub use error::{InvalidLabel, StoreError};
 pub use labels::MAX_LABEL_CHARS;
+pub use rate::RateAttempt;
 pub use sessions::SessionRecords;
 
 /// The store: a handle to one SQLite database. Cheap to clone; clones share the
