@@ -47,9 +47,17 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `DASHBOARD_DATA_DIR` (default `./data`): the embedded database lives here.
     pub data_dir: PathBuf,
+    /// `DATABASE_URL` (`postgres://user:password@host:port/database`, default: none):
+    /// keep everything in this PostgreSQL instead of the embedded database, so that
+    /// several replicas act as one dashboard (sessions, names, days, the call count and
+    /// Feishu's request budget shared). A secret: it may hold a password.
+    pub database_url: Option<SecretString>,
     /// `DASHBOARD_FRESH_TTL_SECS` (default 300): how long today's and yesterday's
     /// numbers are served before they are fetched again.
     pub fresh_ttl: Duration,
+    /// `DASHBOARD_LEASE_SECS` (default 30; with `DATABASE_URL` only): how long a replica
+    /// that died keeps the missing days it was fetching from the others.
+    pub lease_ttl: Duration,
     /// `DASHBOARD_CACHE_MB` (default 256): memory budget of the day cache.
     pub cache_bytes: u64,
     /// `FEISHU_MONTHLY_QUOTA` (default: none): most calls to Feishu per calendar month
@@ -98,6 +106,11 @@ pub enum ConfigError {
          (comma-separated), or DASHBOARD_ALLOW_APP_ADMINS=true to let in the app's administrators"
     )]
     NobodyAllowed,
+    #[error(
+        "DATABASE_URL is not a PostgreSQL URL: write it as postgres://user:password@host:5432/database, \
+         or unset it to use the embedded database in DASHBOARD_DATA_DIR"
+    )]
+    DatabaseUrl,
     #[error("{var}={value:?} is not valid: {hint}")]
     Invalid { var: &'static str, value: String, hint: &'static str },
 }
@@ -150,7 +163,19 @@ impl Config {
             }
         };
         let data_dir = PathBuf::from(lookup("DASHBOARD_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let database_url = match lookup("DATABASE_URL") {
+            None => None,
+            // Its value is never echoed: it may hold a password.
+            Some(url) if url.trim().starts_with("postgres://") || url.trim().starts_with("postgresql://") => {
+                Some(SecretString::from(url.trim().to_owned()))
+            }
+            Some(_) => return Err(ConfigError::DatabaseUrl),
+        };
         let fresh_ttl = Duration::from_secs(parse(&lookup, "DASHBOARD_FRESH_TTL_SECS", 300, "a whole number of seconds")?);
+        let lease_secs: u64 = parse(&lookup, "DASHBOARD_LEASE_SECS", 30, "a whole number of seconds, at least 3")?;
+        if lease_secs < 3 {
+            return Err(ConfigError::Invalid { var: "DASHBOARD_LEASE_SECS", value: lease_secs.to_string(), hint: "at least 3" });
+        }
         let cache_mb: u64 = parse(&lookup, "DASHBOARD_CACHE_MB", 256, "a whole number of megabytes, at least 1")?;
         if cache_mb == 0 {
             return Err(ConfigError::Invalid { var: "DASHBOARD_CACHE_MB", value: "0".into(), hint: "at least 1" });
@@ -164,7 +189,9 @@ impl Config {
             max_requests_per_second,
             log_format,
             data_dir,
+            database_url,
             fresh_ttl,
+            lease_ttl: Duration::from_secs(lease_secs),
             cache_bytes: cache_mb * 1024 * 1024,
             monthly_quota,
             quota_warn_percent,

@@ -17,7 +17,7 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use leptos::prelude::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
@@ -25,6 +25,10 @@ use tower_http::trace::TraceLayer;
 use crate::auth::{self, AuthSettings, AuthState};
 use crate::config::{Config, DataSource};
 use crate::ops::{HttpMetrics, OpsState};
+use crate::shared_rate::SharedRateBudget;
+
+/// How long a replica waits for a shared PostgreSQL (`DATABASE_URL`) at start-up.
+const DATABASE_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +49,8 @@ pub enum StartupError {
         #[source]
         source: store::StoreError,
     },
+    #[error("{0}")]
+    SharedStore(#[source] store::StoreError),
     #[error("could not start the access-data service: {0}")]
     Service(#[source] access_data::ServiceError),
 }
@@ -78,23 +84,40 @@ impl Application {
                 (FeishuConfig::new(sim.base_url(), app_id, SecretString::from(secret)), Some(sim))
             }
         };
+        let store = match &config.database_url {
+            Some(url) => Store::connect(url.expose_secret(), DATABASE_CONNECT_TIMEOUT)
+                .await
+                .map_err(StartupError::SharedStore)?,
+            None => {
+                let store = Store::open(&config.data_dir)
+                    .await
+                    .map_err(|source| StartupError::Store { dir: config.data_dir.clone(), source })?;
+                // A rebuilt store is reported by the store itself, with what was found.
+                if *store.outcome() == store::OpenOutcome::Created {
+                    tracing::info!(dir = %config.data_dir.display(), "created a new store");
+                }
+                store
+            }
+        };
         let mut feishu_config = feishu_config;
         feishu_config.rate.max_requests = config.max_requests_per_second;
-        let client = FeishuClient::new(feishu_config).map_err(StartupError::Feishu)?;
+        let client = if store.is_shared() {
+            // Every replica on this database takes its grants from one budget in it.
+            let lease = SharedRateBudget::lease_for(feishu_config.request_timeout);
+            let budget = SharedRateBudget::new(store.clone(), feishu_config.rate, lease);
+            FeishuClient::with_rate_budget(feishu_config, budget)
+        } else {
+            FeishuClient::new(feishu_config)
+        }
+        .map_err(StartupError::Feishu)?;
         let requested = leptos_options.site_addr;
         let listener =
             TcpListener::bind(requested).await.map_err(|source| StartupError::Bind { addr: requested, source })?;
         let addr = listener.local_addr().map_err(|source| StartupError::Bind { addr: requested, source })?;
-        let store = Store::open(&config.data_dir)
-            .await
-            .map_err(|source| StartupError::Store { dir: config.data_dir.clone(), source })?;
-        // A rebuilt store is reported by the store itself, with what was found.
-        if *store.outcome() == store::OpenOutcome::Created {
-            tracing::info!(dir = %config.data_dir.display(), "created a new store");
-        }
         let service_config = ServiceConfig {
             timezone: config.timezone,
             fresh_ttl: config.fresh_ttl,
+            lease_ttl: config.lease_ttl,
             memory_budget_bytes: config.cache_bytes,
             monthly_quota: config.monthly_quota,
             quota_warn_percent: config.quota_warn_percent,
