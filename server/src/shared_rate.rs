@@ -136,6 +136,18 @@ impl RateBudget for SharedRateBudget {
     /// Releases the oldest of this replica's grants in the database, in the background.
     /// Should that fail, the grant expires after the lease instead.
     fn release(&self) {
+        self.release_after(Duration::ZERO);
+    }
+
+    /// A request without an answer may still arrive: its grant counts
+    /// [`feishu::UNANSWERED_GRACE`] longer.
+    fn release_unanswered(&self) {
+        self.release_after(feishu::UNANSWERED_GRACE);
+    }
+}
+
+impl SharedRateBudget {
+    fn release_after(&self, grace: Duration) {
         let Some(id) = self.outstanding.lock().unwrap_or_else(PoisonError::into_inner).pop_front() else {
             tracing::debug!("release without an outstanding grant of the shared Feishu request budget; ignored");
             return;
@@ -148,7 +160,7 @@ impl RateBudget for SharedRateBudget {
         let released = Arc::clone(&self.released);
         let lease_s = self.lease.as_secs();
         runtime.spawn(async move {
-            match store.release_rate_grant(&id).await {
+            match store.release_rate_grant(&id, grace).await {
                 Ok(()) => released.notify_one(),
                 Err(error) => tracing::warn!(
                     %error,

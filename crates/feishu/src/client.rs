@@ -207,7 +207,7 @@ impl FeishuClient {
         let inner = &*self.inner;
         let waited = inner.budget.acquire().await;
         // Released when the answer is read, or the request fails or is cancelled.
-        let in_flight = InFlight(&*inner.budget);
+        let mut in_flight = InFlight { budget: &*inner.budget, answered: false };
         inner.metrics.record_rate_wait(waited);
         let token = self.tenant_token().await.map_err(Rejected::Other)?;
         let sent = inner
@@ -217,7 +217,11 @@ impl FeishuClient {
             .send()
             .await;
         let answer = match sent {
-            Ok(response) => Answer::read(response).await,
+            Ok(response) => {
+                // Feishu answered: the request has arrived, whatever reading the body does.
+                in_flight.answered = true;
+                Answer::read(response).await
+            }
             Err(error) => Err(FeishuError::transport(error)),
         };
         drop(in_flight);
@@ -269,12 +273,20 @@ impl Rejected {
     }
 }
 
-/// A granted request that has not been answered yet; tells the budget when it ends.
-struct InFlight<'a>(&'a dyn RateBudget);
+/// A granted request that has not been answered yet; tells the budget when it ends,
+/// and whether Feishu answered it (a request cancelled or cut off may still arrive).
+struct InFlight<'a> {
+    budget: &'a dyn RateBudget,
+    answered: bool,
+}
 
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
-        self.0.release();
+        if self.answered {
+            self.budget.release();
+        } else {
+            self.budget.release_unanswered();
+        }
     }
 }
 

@@ -37,7 +37,7 @@ pub use domain::{BlockId, InvalidBlockId};
 pub use error::{BLOCK_ACCESS_SCOPE, FeishuError};
 pub use login::{FeishuUser, UserToken};
 pub use metrics::{ClientMetricsSnapshot, NO_CODE, TRANSPORT_ERROR};
-pub use rate::{RateBudget, SlidingWindowBudget};
+pub use rate::{RateBudget, SlidingWindowBudget, UNANSWERED_GRACE};
 /// Re-exported so that callers can build a config without depending on `secrecy`.
 pub use secrecy::{ExposeSecret, SecretString};
 pub use token::TenantToken;

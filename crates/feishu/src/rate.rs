@@ -25,7 +25,19 @@ pub trait RateBudget: Send + Sync + 'static {
     /// may count the request in its window from this moment instead of from the grant;
     /// the default ignores it, leaving the grant time as the only record.
     fn release(&self) {}
+
+    /// Like [`RateBudget::release`], for a request that ended without an answer: it
+    /// was cancelled, timed out or lost its connection, and may still reach Feishu
+    /// (it may sit in a socket buffer, or on the wire). The default treats it as
+    /// answered now.
+    fn release_unanswered(&self) {
+        self.release();
+    }
 }
+
+/// How much longer than an answered one a request that ended without an answer keeps
+/// its slot: time for it to arrive at Feishu, if it is still on its way.
+pub const UNANSWERED_GRACE: Duration = Duration::from_secs(1);
 
 /// In-process budget: at most `max_requests` requests in any sliding `window`.
 ///
@@ -130,6 +142,21 @@ impl SlidingWindowBudget {
     }
 }
 
+impl SlidingWindowBudget {
+    /// Marks the oldest unreleased grant as answered at `at` (its slot frees one window
+    /// later) and wakes the caller at the head of the line.
+    fn release_at(&self, at: Instant) {
+        {
+            let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(slot) = slots.iter_mut().find(|slot| !slot.released) {
+                slot.since = slot.since.max(at);
+                slot.released = true;
+            }
+        }
+        self.released.notify_one();
+    }
+}
+
 impl RateBudget for SlidingWindowBudget {
     fn acquire(&self) -> Pin<Box<dyn Future<Output = Duration> + Send + '_>> {
         Box::pin(self.acquire_slot())
@@ -139,15 +166,12 @@ impl RateBudget for SlidingWindowBudget {
     /// not matter: the number of slots taken at any moment is the same as if each request
     /// released its own (those still out, plus those answered within the last window).
     fn release(&self) {
-        {
-            let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
-            let now = Instant::now();
-            if let Some(slot) = slots.iter_mut().find(|slot| !slot.released) {
-                slot.since = slot.since.max(now);
-                slot.released = true;
-            }
-        }
-        self.released.notify_one();
+        self.release_at(Instant::now());
+    }
+
+    /// Counts the request as answered [`UNANSWERED_GRACE`] from now.
+    fn release_unanswered(&self) {
+        self.release_at(Instant::now() + UNANSWERED_GRACE);
     }
 }
 
@@ -169,6 +193,21 @@ mod tests {
         let waited = budget.acquire().await;
         budget.release();
         waited
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_request_without_an_answer_keeps_its_slot_a_grace_longer() {
+        let budget = budget(1, 1000);
+        let start = Instant::now();
+        budget.acquire().await;
+        // Cancelled at once: it may still reach Feishu, so the next grant waits for the
+        // window and the grace, not for the window alone.
+        budget.release_unanswered();
+        budget.acquire().await;
+        assert_eq!(Instant::now() - start, Duration::from_millis(1000) + UNANSWERED_GRACE);
+        budget.release();
+        budget.acquire().await;
+        assert_eq!(Instant::now() - start, Duration::from_millis(2000) + UNANSWERED_GRACE);
     }
 
     #[tokio::test(start_paused = true)]

@@ -134,13 +134,17 @@ impl Store {
     }
 
     /// Releases the grant `id`: its request was answered (or failed), and it counts for
-    /// one more window from now. Releasing twice, or a grant already expired and gone,
-    /// does nothing.
-    pub async fn release_rate_grant(&self, id: &str) -> Result<(), StoreError> {
+    /// one more window from now, plus `grace` (for a request that ended without an
+    /// answer and may still arrive). Releasing twice, or a grant already expired and
+    /// gone, does nothing.
+    pub async fn release_rate_grant(&self, id: &str, grace: Duration) -> Result<(), StoreError> {
         const ACTION: &str = "release a grant of the shared Feishu request budget";
         let pool = self.shared_pool(ACTION)?;
-        sqlx::query(&format!("UPDATE rate_grants SET released_at = {DB_NOW_MICROS} WHERE id = $1 AND released_at IS NULL"))
+        sqlx::query(&format!(
+            "UPDATE rate_grants SET released_at = {DB_NOW_MICROS} + $2 WHERE id = $1 AND released_at IS NULL"
+        ))
             .bind(id)
+            .bind(micros(grace))
             .execute(pool)
             .await
             .map_err(|source| StoreError::Database { action: ACTION, source })?;
@@ -204,7 +208,7 @@ mod tests {
             .await
             .expect_err("SQLite has no shared budget");
         assert!(error.to_string().contains("DATABASE_URL"), "{error}");
-        let error = store.release_rate_grant("x").await.expect_err("nor releases");
+        let error = store.release_rate_grant("x", Duration::ZERO).await.expect_err("nor releases");
         assert!(error.to_string().contains("DATABASE_URL"), "{error}");
     }
 
@@ -219,11 +223,11 @@ mod tests {
         assert!(waits(b.try_take_rate_grant("b", 3, window, lease).await.unwrap()) <= POLL_INTERVAL);
 
         for id in [&first, &second, &third] {
-            b.release_rate_grant(id).await.unwrap();
+            b.release_rate_grant(id, Duration::ZERO).await.unwrap();
         }
         // Releasing again, or an unknown grant, changes nothing.
-        a.release_rate_grant(&first).await.unwrap();
-        a.release_rate_grant("no-such-grant").await.unwrap();
+        a.release_rate_grant(&first, Duration::ZERO).await.unwrap();
+        a.release_rate_grant("no-such-grant", Duration::ZERO).await.unwrap();
 
         // Now the first released one frees a slot a whole window after its release.
         let wait = waits(a.try_take_rate_grant("a", 3, window, lease).await.unwrap());
