@@ -509,7 +509,14 @@ impl Inner {
         }
         let today = self.today();
         let (final_days, changing): (Vec<NaiveDate>, Vec<NaiveDate>) = days.into_iter().partition(|d| is_final(*d, today));
-        let leased = self.store.lease_days(filter, &final_days, &self.holder, self.config.lease_ttl).await?;
+        let leased = match self.store.lease_days(filter, &final_days, &self.holder, self.config.lease_ttl).await {
+            Ok(leased) => leased,
+            Err(error) => {
+                // Fetching a day twice costs calls; failing the query would cost the answer.
+                tracing::warn!(%error, days = final_days.len(), "could not lease missing days; fetching them without a lease");
+                final_days.clone()
+            }
+        };
         let leased_set: BTreeSet<NaiveDate> = leased.iter().copied().collect();
         elsewhere.extend(final_days.into_iter().filter(|d| !leased_set.contains(d)));
         let mut mine: Vec<NaiveDate> = changing.into_iter().chain(leased).collect();

@@ -33,7 +33,34 @@ impl Store {
             return Ok(Vec::new());
         }
         let texts: Vec<String> = days.iter().map(|d| date_text(*d)).collect();
-        let got: Vec<String> = sqlx::query_scalar(&format!(
+        // Leases taken, renewed and released by other replicas at the same moment lock
+        // the same rows in other orders: PostgreSQL breaks such a deadlock by failing
+        // one statement, which is then simply run again.
+        let mut attempt = 0;
+        let got: Vec<String> = loop {
+            attempt += 1;
+            let result = self.try_lease_days(pool, filter, &texts, holder, ttl).await;
+            match result {
+                Err(sqlx::Error::Database(e)) if attempt < 5 && matches!(e.code().as_deref(), Some("40P01" | "40001")) => {
+                    tokio::time::sleep(Duration::from_millis(5 * attempt)).await;
+                }
+                other => break other.map_err(|source| StoreError::Database { action: "lease missing days", source })?,
+            }
+        };
+        let mut got: Vec<NaiveDate> = got.iter().map(|d| crate::days::read_date(d)).collect::<Result<_, _>>()?;
+        got.sort_unstable();
+        Ok(got)
+    }
+
+    async fn try_lease_days(
+        &self,
+        pool: &sqlx::PgPool,
+        filter: &DayFilter,
+        texts: &[String],
+        holder: &str,
+        ttl: Duration,
+    ) -> Result<Vec<String>, sqlx::Error> {
+        sqlx::query_scalar(&format!(
             "INSERT INTO day_leases (filter_key, day, holder, expires_at) \
              SELECT $1, d, $2, {DB_NOW_US} + $4 FROM unnest($3::text[]) AS d \
              WHERE NOT EXISTS (SELECT 1 FROM held_days h WHERE h.filter_key = $1 AND h.day = d) \
@@ -43,14 +70,10 @@ impl Store {
         ))
         .bind(filter.key())
         .bind(holder)
-        .bind(&texts)
+        .bind(texts)
         .bind(micros(ttl))
         .fetch_all(pool)
         .await
-        .map_err(|source| StoreError::Database { action: "lease missing days", source })?;
-        let mut got: Vec<NaiveDate> = got.iter().map(|d| crate::days::read_date(d)).collect::<Result<_, _>>()?;
-        got.sort_unstable();
-        Ok(got)
     }
 
     /// Extends `holder`'s leases on `days` by `ttl` from now, while it still fetches them.

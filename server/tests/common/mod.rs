@@ -123,8 +123,10 @@ pub async fn block_access(client: &reqwest::Client, base_url: &str, from: NaiveD
         .send()
         .await
         .expect("the API answers");
-    assert_eq!(response.status(), 200);
-    let body: Value = response.json().await.expect("JSON");
+    let status = response.status();
+    let text = response.text().await.expect("a body");
+    assert_eq!(status, 200, "{from}..{to} answered {text}");
+    let body: Value = serde_json::from_str(&text).expect("JSON");
     body["items"].as_array().expect("items").clone()
 }
 
