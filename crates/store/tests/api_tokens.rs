@@ -12,10 +12,13 @@ fn sha256_hex(text: &str) -> String {
 }
 
 /// Whether any file in `dir` (the database, its log, its shared memory) holds `needle`.
+/// SQLite removes its log and shared memory when the last connection closes, which may
+/// happen between listing and reading: a file gone by then holds nothing.
 fn files_contain(dir: &Path, needle: &str) -> bool {
-    std::fs::read_dir(dir).unwrap().any(|entry| {
-        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
-        bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+    std::fs::read_dir(dir).unwrap().any(|entry| match std::fs::read(entry.unwrap().path()) {
+        Ok(bytes) => bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+        Err(e) => panic!("cannot read a store file: {e}"),
     })
 }
 
