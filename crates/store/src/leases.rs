@@ -13,6 +13,11 @@ use chrono::NaiveDate;
 use crate::days::date_text;
 use crate::{DayFilter, Pool, Store, StoreError};
 
+/// `holder`'s leases among `$3` for `$1`, locked in day order, as taking leases locks
+/// them: statements that lock the same rows in one order cannot deadlock.
+const LOCK_IN_DAY_ORDER: &str = "SELECT filter_key, day FROM day_leases \
+     WHERE filter_key = $1 AND holder = $2 AND day = ANY($3::text[]) ORDER BY day FOR UPDATE";
+
 /// The database's clock in microseconds: the one clock all replicas share.
 const DB_NOW_US: &str = "(extract(epoch from clock_timestamp()) * 1000000)::bigint";
 
@@ -33,9 +38,9 @@ impl Store {
             return Ok(Vec::new());
         }
         let texts: Vec<String> = days.iter().map(|d| date_text(*d)).collect();
-        // Leases taken, renewed and released by other replicas at the same moment lock
-        // the same rows in other orders: PostgreSQL breaks such a deadlock by failing
-        // one statement, which is then simply run again.
+        // Renewals and releases lock rows in day order as this does, but should
+        // PostgreSQL still fail the statement to break a deadlock or a serialization
+        // conflict, it is simply run again.
         let mut attempt = 0;
         let got: Vec<String> = loop {
             attempt += 1;
@@ -88,7 +93,7 @@ impl Store {
         let texts: Vec<String> = days.iter().map(|d| date_text(*d)).collect();
         sqlx::query(&format!(
             "UPDATE day_leases SET expires_at = {DB_NOW_US} + $4 \
-             WHERE filter_key = $1 AND holder = $2 AND day = ANY($3::text[])"
+             WHERE (filter_key, day) IN ({LOCK_IN_DAY_ORDER})"
         ))
         .bind(filter.key())
         .bind(holder)
@@ -105,7 +110,7 @@ impl Store {
     pub async fn release_day_leases(&self, filter: &DayFilter, days: &[NaiveDate], holder: &str) -> Result<(), StoreError> {
         let Pool::Postgres(pool) = &self.pool else { return Ok(()) };
         let texts: Vec<String> = days.iter().map(|d| date_text(*d)).collect();
-        sqlx::query("DELETE FROM day_leases WHERE filter_key = $1 AND holder = $2 AND day = ANY($3::text[])")
+        sqlx::query(&format!("DELETE FROM day_leases WHERE (filter_key, day) IN ({LOCK_IN_DAY_ORDER})"))
             .bind(filter.key())
             .bind(holder)
             .bind(&texts)
