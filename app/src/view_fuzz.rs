@@ -50,22 +50,8 @@ pub fn check_page_url(query: &[u8]) -> ViewParams {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Seeded xorshift64*: the same inputs on every run.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-        }
-
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-    }
+    use rand::rngs::StdRng;
+    use rand::{Rng as _, SeedableRng};
 
     const KEYS: &[&str] = &["range", "from", "to", "block", "sort", "tab", "page", "lang", "utm_source", "from_date", ""];
     const VALUES: &[&str] = &[
@@ -74,28 +60,28 @@ mod tests {
         "-1", "en", "ZH", "xx", "%00", "%2C", "%20", "%E2%80%AE", "%ZZ", "+", "<script>alert(1)</script>", "&", "=",
     ];
 
-    fn query(rng: &mut Rng) -> Vec<u8> {
-        if rng.below(10) == 0 {
-            return (0..rng.below(80)).map(|_| rng.next() as u8).collect();
+    fn query(rng: &mut StdRng) -> Vec<u8> {
+        if rng.random_range(0..10) == 0 {
+            return (0..rng.random_range(0..80)).map(|_| rng.random::<u8>()).collect();
         }
         let mut out = String::new();
-        if rng.below(3) == 0 {
+        if rng.random_range(0..3) == 0 {
             // A valid custom range, so that the rest of the query decides.
             out.push_str("from=2024-02-01&to=2024-02-29");
         }
-        for _ in 0..rng.below(8) {
+        for _ in 0..rng.random_range(0..8) {
             if !out.is_empty() {
                 out.push('&');
             }
-            out.push_str(KEYS[rng.below(KEYS.len())]);
+            out.push_str(KEYS[rng.random_range(0..KEYS.len())]);
             out.push('=');
-            for _ in 0..=rng.below(2) {
-                out.push_str(VALUES[rng.below(VALUES.len())]);
+            for _ in 0..=rng.random_range(0..2) {
+                out.push_str(VALUES[rng.random_range(0..VALUES.len())]);
             }
-            match rng.below(30) {
-                0 => out.push_str(&"9".repeat(rng.below(200))),
+            match rng.random_range(0..30) {
+                0 => out.push_str(&"9".repeat(rng.random_range(0..200))),
                 // Cut at the kept length, right where a space falls.
-                1 => out.push_str(&format!("{}+{}", "7".repeat(KEPT_CHARS - 1), "x".repeat(rng.below(3)))),
+                1 => out.push_str(&format!("{}+{}", "7".repeat(KEPT_CHARS - 1), "x".repeat(rng.random_range(0..3)))),
                 _ => {}
             }
         }
@@ -105,7 +91,7 @@ mod tests {
     #[test]
     fn reading_page_urls_keeps_its_invariants_on_generated_input() {
         const INPUTS: usize = 50_000;
-        let mut rng = Rng(0x0B10_C1A5_1647_5EED);
+        let mut rng = StdRng::seed_from_u64(0x0B10_C1A5_1647_5EED);
         let mut custom = 0;
         for _ in 0..INPUTS {
             let params = check_page_url(&query(&mut rng));

@@ -166,26 +166,8 @@ fn assert_short(message: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A small, seeded pseudo-random generator (xorshift64*): the same inputs on every run.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-        }
-
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-
-        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-            items[self.below(items.len())]
-        }
-    }
+    use rand::rngs::StdRng;
+    use rand::{Rng as _, SeedableRng};
 
     /// Pieces that sit near the edges of the rules.
     const PIECES: &[&str] = &[
@@ -199,71 +181,71 @@ mod tests {
     /// Characters to splice in: digits, separators, white space and multi-byte text.
     const CHARS: &[char] = &['0', '1', '9', '-', ' ', '\t', '\n', '/', 'a', '\u{0}', '２', '😀', '\u{85}', '\u{3000}'];
 
-    fn date(rng: &mut Rng) -> String {
-        let y = rng.below(10_000);
-        let m = rng.below(14);
-        let d = rng.below(33);
+    fn date(rng: &mut StdRng) -> String {
+        let y = rng.random_range(0..10_000);
+        let m = rng.random_range(0..14);
+        let d = rng.random_range(0..33);
         format!("{y:04}-{m:02}-{d:02}")
     }
 
-    fn mutate(rng: &mut Rng, text: &str) -> String {
+    fn mutate(rng: &mut StdRng, text: &str) -> String {
         let mut chars: Vec<char> = text.chars().collect();
-        for _ in 0..=rng.below(3) {
-            let at = rng.below(chars.len() + 1);
-            match rng.below(3) {
-                0 => chars.insert(at, CHARS[rng.below(CHARS.len())]),
+        for _ in 0..=rng.random_range(0..3) {
+            let at = rng.random_range(0..chars.len() + 1);
+            match rng.random_range(0..3) {
+                0 => chars.insert(at, CHARS[rng.random_range(0..CHARS.len())]),
                 1 if at < chars.len() => {
                     chars.remove(at);
                 }
-                _ if at < chars.len() => chars[at] = CHARS[rng.below(CHARS.len())],
+                _ if at < chars.len() => chars[at] = CHARS[rng.random_range(0..CHARS.len())],
                 _ => {}
             }
         }
         chars.into_iter().collect()
     }
 
-    fn field(rng: &mut Rng) -> String {
-        match rng.below(10) {
+    fn field(rng: &mut StdRng) -> String {
+        match rng.random_range(0..10) {
             0..=3 => date(rng),
             4 => {
                 let date = date(rng);
                 mutate(rng, &date)
             }
-            5 => rng.pick(PIECES).to_owned(),
+            5 => PIECES[rng.random_range(0..PIECES.len())].to_owned(),
             6 => {
-                let piece = rng.pick(PIECES);
+                let piece = PIECES[rng.random_range(0..PIECES.len())];
                 mutate(rng, piece)
             }
-            7 => (0..rng.below(40)).map(|_| char::from(b'0' + rng.below(10) as u8)).collect(),
-            8 => rng.pick(PIECES).repeat(rng.below(64)),
-            _ => (0..rng.below(24)).map(|_| CHARS[rng.below(CHARS.len())]).collect(),
+            7 => (0..rng.random_range(0..40)).map(|_| char::from(b'0' + rng.random_range(0..10) as u8)).collect(),
+            8 => PIECES[rng.random_range(0..PIECES.len())].repeat(rng.random_range(0..64)),
+            _ => (0..rng.random_range(0..24)).map(|_| CHARS[rng.random_range(0..CHARS.len())]).collect(),
         }
     }
 
     /// One input in the fuzz target's layout: mostly structured, sometimes raw bytes.
-    fn input(rng: &mut Rng) -> Vec<u8> {
+    fn input(rng: &mut StdRng) -> Vec<u8> {
         let mut data = Vec::new();
-        let max_days = match rng.below(4) {
-            0 => 1 + rng.below(31),
+        let max_days = match rng.random_range(0..4) {
+            0 => 1 + rng.random_range(0..31),
             1 | 2 => 1098,
-            _ => rng.below(1 << 16),
+            _ => rng.random_range(0..1 << 16),
         } as u16;
         data.extend_from_slice(&max_days.saturating_sub(1).to_le_bytes());
-        data.push(if rng.below(8) == 0 { rng.below(4) as u8 } else { 0 });
-        if rng.below(20) == 0 {
-            data.extend((0..rng.below(64)).map(|_| rng.next() as u8));
+        data.push(if rng.random_range(0..8) == 0 { rng.random_range(0..4) as u8 } else { 0 });
+        if rng.random_range(0..20) == 0 {
+            data.extend((0..rng.random_range(0..64)).map(|_| rng.random::<u8>()));
             return data;
         }
-        let blocks = match rng.below(200) {
-            0 => MAX_BLOCK_FILTERS + rng.below(3),
-            _ => rng.below(4),
+        let blocks = match rng.random_range(0..200) {
+            0 => MAX_BLOCK_FILTERS + rng.random_range(0..3),
+            _ => rng.random_range(0..4),
         };
         let from = field(rng);
         // Mostly a `to` near `from`, so that many queries are valid and reach the checks of
         // what parsing accepts.
-        let to = match (parse_date(&from), rng.below(3)) {
+        let to = match (parse_date(&from), rng.random_range(0..3)) {
             (Some(day), 0 | 1) => {
-                let offset = rng.below(1200) as i64 - 100;
+                let offset = rng.random_range(0..1200) as i64 - 100;
                 let to = day + chrono::Duration::days(offset);
                 format!("{:04}-{:02}-{:02}", to.year(), to.month(), to.day())
             }
@@ -271,9 +253,9 @@ mod tests {
         };
         let mut lines = vec![from, to];
         for _ in 0..blocks {
-            lines.push(match rng.below(4) {
+            lines.push(match rng.random_range(0..4) {
                 0 => field(rng),
-                _ => rng.below(1_000_000).to_string(),
+                _ => rng.random_range(0..1_000_000).to_string(),
             });
         }
         data.extend_from_slice(lines.join("\n").as_bytes());
@@ -285,7 +267,7 @@ mod tests {
         // Enough to cover every rule many times over while staying a few seconds in a
         // debug build; the fuzz target explores further where nightly Rust is at hand.
         const INPUTS: usize = 200_000;
-        let mut rng = Rng(0x5EED_B10C_1A51_6875);
+        let mut rng = StdRng::seed_from_u64(0x5EED_B10C_1A51_6875);
         let started = std::time::Instant::now();
         let accepted: usize = (0..INPUTS).map(|_| query_parsing(&input(&mut rng))).sum();
         println!(
