@@ -61,7 +61,6 @@ impl Query {
 struct Mix {
     name: &'static str,
     sim: SimConfig,
-    env: Vec<(&'static str, &'static str)>,
     queries: usize,
     /// Queries in flight at once.
     workers: usize,
@@ -103,92 +102,64 @@ fn sim_with(faults: Faults) -> SimConfig {
     SimConfig { faults, ..SimConfig::default() }
 }
 
+impl Mix {
+    /// A mix of 40 queries, 4 at a time, over at most 90 days, half of them exact at least.
+    fn new(name: &'static str, sim: SimConfig) -> Self {
+        Self { name, sim, queries: 40, workers: 4, longest_days: 90, expire_tokens_every: None, min_exact_share: 0.5 }
+    }
+}
+
 fn mixes() -> Vec<Mix> {
     vec![
+        Mix::new("1629004 on 20% of searches", sim_with(Faults { internal_error_ratio: 0.2, ..base_faults() })),
+        Mix::new("gateway 502/503 on 15%", sim_with(Faults { http_5xx_ratio: 0.15, ..base_faults() })),
+        Mix::new("connection dropped on 10%", sim_with(Faults { drop_ratio: 0.1, ..base_faults() })),
         Mix {
-            name: "1629004 on 20% of searches",
-            sim: sim_with(Faults { internal_error_ratio: 0.2, ..base_faults() }),
-            env: vec![],
-            queries: 40,
-            workers: 4,
-            longest_days: 90,
-            expire_tokens_every: None,
-            min_exact_share: 0.5,
-        },
-        Mix {
-            name: "gateway 502/503 on 15%",
-            sim: sim_with(Faults { http_5xx_ratio: 0.15, ..base_faults() }),
-            env: vec![],
-            queries: 40,
-            workers: 4,
-            longest_days: 90,
-            expire_tokens_every: None,
-            min_exact_share: 0.5,
-        },
-        Mix {
-            name: "connection dropped on 10%",
-            sim: sim_with(Faults { drop_ratio: 0.1, ..base_faults() }),
-            env: vec![],
-            queries: 40,
-            workers: 4,
-            longest_days: 90,
-            expire_tokens_every: None,
-            min_exact_share: 0.5,
-        },
-        Mix {
-            name: "5 s latency spikes on 4%",
-            sim: sim_with(Faults { spike_ratio: 0.04, spike: Duration::from_secs(5), ..base_faults() }),
-            env: vec![],
             queries: 30,
             workers: 6,
             longest_days: 60,
-            expire_tokens_every: None,
-            min_exact_share: 0.5,
+            ..Mix::new(
+                "5 s latency spikes on 4%",
+                sim_with(Faults { spike_ratio: 0.04, spike: Duration::from_secs(5), ..base_faults() }),
+            )
         },
         Mix {
-            name: "tokens expire mid-paging",
-            // A 4 s token is replaced after 2 s, and every token dies every second on top,
-            // so most multi-page queries see their token die between two pages.
-            sim: SimConfig { token_ttl: Duration::from_secs(4), ..sim_with(base_faults()) },
-            env: vec![],
             queries: 30,
-            workers: 4,
             longest_days: 200,
             expire_tokens_every: Some(Duration::from_secs(1)),
-            min_exact_share: 0.5,
+            // A 4 s token is replaced after 2 s, and every token dies every second on top,
+            // so most multi-page queries see their token die between two pages.
+            ..Mix::new("tokens expire mid-paging", SimConfig { token_ttl: Duration::from_secs(4), ..sim_with(base_faults()) })
         },
         Mix {
-            name: "rate limit 12/s (client 20/s)",
-            sim: SimConfig { rate_limit_per_second: 12, ..sim_with(base_faults()) },
-            env: vec![],
             queries: 20,
-            workers: 4,
-            longest_days: 90,
-            expire_tokens_every: None,
             // The client keeps sending at its own 20/s and Feishu counts refused requests
             // too, so most searches are refused: only clear errors are asked for here.
             min_exact_share: 0.0,
+            ..Mix::new(
+                "rate limit 12/s (client 20/s)",
+                SimConfig { rate_limit_per_second: 12, ..sim_with(base_faults()) },
+            )
         },
         Mix {
-            name: "all of them at once",
-            sim: SimConfig {
-                token_ttl: Duration::from_secs(6),
-                rate_limit_per_second: 15,
-                ..sim_with(Faults {
-                    internal_error_ratio: 0.1,
-                    http_5xx_ratio: 0.05,
-                    drop_ratio: 0.05,
-                    spike_ratio: 0.02,
-                    spike: Duration::from_secs(5),
-                    ..base_faults()
-                })
-            },
-            env: vec![],
-            queries: 40,
             workers: 6,
             longest_days: 120,
             expire_tokens_every: Some(Duration::from_millis(1500)),
-            min_exact_share: 0.5,
+            ..Mix::new(
+                "all of them at once",
+                SimConfig {
+                    token_ttl: Duration::from_secs(6),
+                    rate_limit_per_second: 15,
+                    ..sim_with(Faults {
+                        internal_error_ratio: 0.1,
+                        http_5xx_ratio: 0.05,
+                        drop_ratio: 0.05,
+                        spike_ratio: 0.02,
+                        spike: Duration::from_secs(5),
+                        ..base_faults()
+                    })
+                },
+            )
         },
     ]
 }
@@ -351,7 +322,7 @@ async fn every_query_is_exact_or_a_clear_error_under_every_fault_mix() {
     // Started here, one after the other (start-up futures are not `Send`), then run side by side.
     let mut runs = Vec::new();
     for (i, mix) in mixes().into_iter().enumerate() {
-        let app = Arc::new(spawn_app_with(mix.sim.clone(), &mix.env).await);
+        let app = Arc::new(spawn_app_with(mix.sim.clone(), &[]).await);
         runs.push(tokio::spawn(run_mix(mix, app, seed.wrapping_add(i as u64))));
     }
     let mut results = Vec::new();
