@@ -63,7 +63,7 @@ impl SharedRateBudget {
         let limit = RateLimit { max_requests: limit.max_requests.max(1), ..limit };
         Arc::new(Self {
             store,
-            holder: replica_name(),
+            holder: store::replica_name(),
             limit,
             lease,
             outstanding: Mutex::new(VecDeque::new()),
@@ -182,27 +182,9 @@ impl std::fmt::Debug for SharedRateBudget {
     }
 }
 
-/// `host/pid/random`: unique per process, and readable in the table for whoever looks.
-fn replica_name() -> String {
-    let host = std::env::var("HOSTNAME")
-        .ok()
-        .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())
-        .map(|name| name.trim().chars().filter(|c| c.is_ascii_graphic()).take(64).collect::<String>())
-        .filter(|name| !name.is_empty())
-        .unwrap_or_else(|| "unknown-host".to_owned());
-    format!("{host}/{}/{:08x}", std::process::id(), rand::random::<u32>())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn replica_names_differ_within_a_process() {
-        let (a, b) = (replica_name(), replica_name());
-        assert_ne!(a, b);
-        assert!(a.contains(&format!("/{}/", std::process::id())), "{a}");
-    }
 
     #[test]
     fn the_lease_outlasts_a_token_fetch_and_a_request() {

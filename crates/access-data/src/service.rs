@@ -90,7 +90,7 @@ impl AccessService {
             density: Density::default(),
             upstream_requests: AtomicU64::new(0),
             quota,
-            holder: format!("{}-{:08x}", std::process::id(), rand::random::<u32>()),
+            holder: store::replica_name(),
             labels: RwLock::new(labels),
         };
         Ok(Self { inner: Arc::new(inner) })

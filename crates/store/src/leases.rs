@@ -13,6 +13,19 @@ use chrono::NaiveDate;
 use crate::days::date_text;
 use crate::{DayFilter, Pool, Store, StoreError};
 
+/// How this process names itself as the holder of leases and rate grants in a store
+/// shared with other replicas: `host/pid/random`, unique per call (so two services in
+/// one process are told apart too), and readable in the tables for whoever looks.
+pub fn replica_name() -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())
+        .map(|name| name.trim().chars().filter(|c| c.is_ascii_graphic()).take(64).collect::<String>())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "unknown-host".to_owned());
+    format!("{host}/{}/{:08x}", std::process::id(), rand::random::<u32>())
+}
+
 /// `holder`'s leases among `$3` for `$1`, locked in day order, as taking leases locks
 /// them: statements that lock the same rows in one order cannot deadlock.
 const LOCK_IN_DAY_ORDER: &str = "SELECT filter_key, day FROM day_leases \
@@ -123,4 +136,14 @@ impl Store {
 
 fn micros(duration: Duration) -> i64 {
     i64::try_from(duration.as_micros()).unwrap_or(i64::MAX / 4)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn replica_names_differ_within_a_process() {
+        let (a, b) = (super::replica_name(), super::replica_name());
+        assert_ne!(a, b);
+        assert!(a.contains(&format!("/{}/", std::process::id())), "{a}");
+    }
 }

@@ -42,6 +42,7 @@ use sqlx::{PgPool, SqlitePool};
 pub use api_tokens::{API_TOKEN_PREFIX, ApiTokenInfo, InvalidApiTokenName, MAX_API_TOKEN_NAME_CHARS, NewApiToken};
 pub use error::{InvalidLabel, StoreError};
 pub use labels::MAX_LABEL_CHARS;
+pub use leases::replica_name;
 pub use rate::RateAttempt;
 pub use sessions::SessionRecords;
 
