@@ -64,11 +64,11 @@ impl Density {
 static NEXT_JOB: AtomicU64 = AtomicU64::new(1);
 
 impl Inner {
-    /// Starts a job in its own task. The caller registers its days as in flight. With
-    /// `leased`, the caller holds the leases of the run's final days in the shared
-    /// store: the job renews them while it runs and releases them when it ends (its
-    /// days saved, or failed for another replica to try).
-    pub(crate) fn spawn_job(self: &Arc<Self>, filter: DayFilter, run: DateRange, leased: bool) -> Arc<Job> {
+    /// Starts a job in its own task. The caller registers its days as in flight. With a
+    /// shared store, the caller holds the leases of the run's final days: the job renews
+    /// them while it runs and releases them when it ends (its days saved, or failed for
+    /// another replica to try).
+    pub(crate) fn spawn_job(self: &Arc<Self>, filter: DayFilter, run: DateRange) -> Arc<Job> {
         let id = NEXT_JOB.fetch_add(1, Ordering::Relaxed);
         let progress = Arc::new(JobProgress::default());
         let inner = self.clone();
@@ -76,8 +76,11 @@ impl Inner {
         let task_progress = progress.clone();
         let handle = tokio::spawn(async move {
             let today = inner.today();
-            let leased_days: Vec<NaiveDate> =
-                if leased { run.days().filter(|d| crate::service::is_final(*d, today)).collect() } else { Vec::new() };
+            let leased_days: Vec<NaiveDate> = if inner.store.is_shared() {
+                run.days().filter(|d| crate::service::is_final(*d, today)).collect()
+            } else {
+                Vec::new()
+            };
             let outcome = if leased_days.is_empty() {
                 inner.run_job(&task_filter, run, &task_progress).await
             } else {

@@ -484,9 +484,8 @@ impl Inner {
             let days = self.lease(&filter, days, elsewhere.blocks.entry(block).or_default()).await?;
             planned.extend(runs(&days).into_iter().map(|r| (filter.clone(), r)));
         }
-        let shared = self.store.is_shared();
         for (filter, run) in planned {
-            let job = self.spawn_job(filter.clone(), run, shared);
+            let job = self.spawn_job(filter.clone(), run);
             for day in run.days() {
                 inflight.insert(DayKey { filter: filter.clone(), day }, job.clone());
             }
