@@ -16,7 +16,9 @@ const DEMO_ADMIN = 'ou_e0466fb0a64ee3c41b4cc463c5c44311';
 export default defineConfig({
   testDir: './tests',
   outputDir: './test-results',
+  // Every test ends within 90 s, and the whole run within 20 minutes, whatever hangs.
   timeout: 90_000,
+  globalTimeout: 20 * 60_000,
   expect: { timeout: 30_000 },
   fullyParallel: false,
   workers: 1,

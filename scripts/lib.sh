@@ -17,10 +17,50 @@ ensure_wasm_target() {
   fi
 }
 
+# Build tools are installed with a quick profile: cargo-leptos' own manifest asks for
+# `lto = true, codegen-units = 1`, which on two cores makes its install most of a fresh
+# machine's set-up; the tools only drive cargo and rewrite a few files, so opt-level 1
+# without LTO serves as well. Profile settings from the environment override the
+# installed package's manifest.
+quick_install() {
+  OPENSSL_NO_VENDOR=1 \
+  CARGO_PROFILE_RELEASE_LTO=false \
+  CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+  CARGO_PROFILE_RELEASE_DEBUG=false \
+  CARGO_PROFILE_RELEASE_STRIP=true \
+    cargo install "$@"
+}
+
+# Debian's OpenSSL for building: the project's HTTP client and database driver use it
+# for TLS (see Cargo.toml), and cargo-leptos, which asks for a vendored OpenSSL compiled
+# from C source at install, links it instead (OPENSSL_NO_VENDOR=1 above).
+ensure_openssl_dev() {
+  if ! dpkg -s libssl-dev pkg-config >/dev/null 2>&1; then
+    # Maybe on its way in the background (start_system_packages); else installed now.
+    wait_for_system_packages
+  fi
+  if ! dpkg -s libssl-dev pkg-config >/dev/null 2>&1; then
+    say "installing Debian's libssl-dev and pkg-config (TLS for the build)"
+    apt_install libssl-dev pkg-config
+  fi
+}
+
+# `no_downloads`: cargo-leptos then fails with a message naming a missing tool instead of
+# downloading it from GitHub.
 ensure_cargo_leptos() {
   if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then
-    say "installing cargo-leptos $CARGO_LEPTOS_VERSION (once per machine, about 15 minutes)"
-    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+    say "installing cargo-leptos $CARGO_LEPTOS_VERSION (once per machine, about 6 minutes)"
+    quick_install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+  fi
+}
+
+# The test runner: every test in a process of its own, each ended past its limit
+# (.config/nextest.toml) instead of holding the run.
+ensure_nextest() {
+  if ! cargo nextest --version >/dev/null 2>&1; then
+    say "installing cargo-nextest (once per machine)"
+    quick_install cargo-nextest --locked
   fi
 }
 
@@ -31,7 +71,7 @@ ensure_wasm_bindgen() {
   if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
     say "installing wasm-bindgen-cli $want (matches Cargo.lock; about 2 minutes)"
     # Without --locked: with it, the registry lacks a version the lock file asks for.
-    cargo install wasm-bindgen-cli --version "$want"
+    quick_install wasm-bindgen-cli --version "$want"
   fi
 }
 
@@ -57,6 +97,35 @@ ensure_chromium() {
   if ! command -v chromium >/dev/null 2>&1; then
     say "installing Debian's chromium for the browser tests"
     apt_install chromium
+  fi
+}
+
+# Debian's chromium and postgresql (and what building cargo-leptos needs), installed
+# while cargo compiles: apt waits on the network and dpkg, cargo on the CPU. Call
+# `wait_for_system_packages` before using them.
+start_system_packages() {
+  local missing=()
+  dpkg -s libssl-dev pkg-config >/dev/null 2>&1 || missing+=(libssl-dev pkg-config)
+  # (ensure_openssl_dev waits for these before anything is compiled.)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  { [ -n "$(pg_bin_dir)" ] && [ -x "$(pg_bin_dir)/initdb" ]; } || missing+=(postgresql)
+  SYSTEM_PACKAGES_PID=""
+  if [ "${#missing[@]}" -gt 0 ]; then
+    say "installing Debian's ${missing[*]} in the background (log: target/apt.log)"
+    mkdir -p "$ROOT/target"
+    apt_install "${missing[@]}" >"$ROOT/target/apt.log" 2>&1 &
+    SYSTEM_PACKAGES_PID=$!
+  fi
+}
+
+wait_for_system_packages() {
+  if [ -n "${SYSTEM_PACKAGES_PID:-}" ]; then
+    if ! wait "$SYSTEM_PACKAGES_PID"; then
+      cat "$ROOT/target/apt.log" >&2
+      say "installing Debian's packages failed (above)"
+      exit 1
+    fi
+    SYSTEM_PACKAGES_PID=""
   fi
 }
 
@@ -105,6 +174,7 @@ stop_test_postgres() {
 }
 
 ensure_build_tools() {
+  ensure_openssl_dev
   ensure_wasm_target
   ensure_cargo_leptos
   ensure_wasm_bindgen

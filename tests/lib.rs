@@ -9,7 +9,14 @@ use feishu_sim::{SimConfig, SimHandle, Simulator};
 use leptos::config::LeptosOptions;
 use server::{Application, Config};
 
+pub mod http_load;
 pub mod load_plan;
+
+/// The longest a test's request to its server may take. A request that hangs fails the
+/// test with its URL ("operation timed out"), well before the runner ends the test
+/// (`.config/nextest.toml`), and after the server's own deadlines (60 s for the
+/// numbers, 75 s for any request) had their chance to answer.
+pub const TEST_REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(90);
 
 /// A running server and the simulator it talks to.
 pub struct TestApp {
@@ -60,7 +67,11 @@ pub async fn spawn_app_with(sim_config: SimConfig, extra: &[(&str, &str)]) -> Te
     let app = Application::build(config, leptos_options()).await.expect("server builds");
     let base_url = format!("http://{}", app.addr());
     let server = tokio::spawn(app.run(std::future::pending()));
-    let anonymous = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let anonymous = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(TEST_REQUEST_TIMEOUT)
+        .build()
+        .expect("client");
     let mut app = TestApp { base_url, sim, http: anonymous.clone(), anonymous, data_dir, server };
     app.http = app.sign_in(feishu_sim::DEMO_ADMIN_OPEN_ID).await.expect("the demo admin signs in");
     app
@@ -180,9 +191,33 @@ pub fn browser_for(base_url: &str) -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        .timeout(TEST_REQUEST_TIMEOUT)
         .default_headers(headers)
         .build()
         .expect("client")
+}
+
+/// The `Cookie` header of a session signed in at `base_url` as `open_id` (through the
+/// real flow), for clients that keep no cookies themselves.
+pub async fn session_cookie(base_url: &str, open_id: &str) -> String {
+    use reqwest::cookie::CookieStore;
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::ORIGIN, base_url.parse().expect("origin"));
+    let browser = reqwest::Client::builder()
+        .cookie_provider(jar.clone())
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(TEST_REQUEST_TIMEOUT)
+        .default_headers(headers)
+        .build()
+        .expect("client");
+    let response = browser.get(format!("{base_url}/login?next=/")).send().await.expect("login answers");
+    let location = response.headers().get("location").expect("login redirects").to_str().expect("ascii").to_owned();
+    let callback = follow_authorize(&browser, &location, open_id).await;
+    let answer = browser.get(&callback).send().await.expect("callback answers");
+    assert!(answer.status().is_redirection(), "signed in as {open_id}: {}", answer.status());
+    let url = base_url.parse().expect("a URL");
+    jar.cookies(&url).expect("a session cookie").to_str().expect("ascii").to_owned()
 }
 
 /// The whole sign-in at the dashboard on `base_url` as `open_id`.

@@ -101,8 +101,8 @@ pub mod ssr {
         state
             .service
             .labels()
-            .into_values()
-            .map(|l| BlockName { block_id: l.block_id, name: l.name, group: l.group })
+            .values()
+            .map(|l| BlockName { block_id: l.block_id.clone(), name: l.name.clone(), group: l.group.clone() })
             .collect()
     }
 

@@ -20,6 +20,10 @@ pub enum AppError {
     /// own language from the numbers; `message` is the service's English sentence.
     #[error("{message}")]
     QuotaReached { used: u64, limit: Option<u64>, refused_by_feishu: bool, resets_on: NaiveDate, message: String },
+    /// The numbers did not come within the server's deadline; `waited_for` says what
+    /// for. The fetch goes on on the server, so trying again soon usually answers.
+    #[error("{message}")]
+    Deadline { seconds: u64, waited_for: WaitedFor, message: String },
     /// Something failed on our side; the details are in the server log.
     #[error("{message}")]
     Internal { message: String },
@@ -28,11 +32,25 @@ pub enum AppError {
     Transport { message: String },
 }
 
+/// What a query past its deadline was waiting for, as the page words it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WaitedFor {
+    /// The dashboard's database.
+    Store,
+    /// Feishu's answers for this many days.
+    Feishu { days: usize },
+    /// Another replica fetching this many days.
+    Replica { days: usize },
+}
+
 impl AppError {
     /// The sentence that tells the reader what to do next, when there is one.
     pub fn advice(&self) -> Option<&str> {
         match self {
             AppError::Feishu { advice, .. } if !advice.is_empty() => Some(advice),
+            AppError::Deadline { .. } => {
+                Some("The fetch goes on in the background: try again in a minute. If it keeps happening, check the connection to Feishu.")
+            }
             AppError::Internal { .. } => Some("Try again; if it keeps failing, the server log has the cause."),
             AppError::Transport { .. } => Some("Check the connection to the dashboard and try again."),
             _ => None,
@@ -62,14 +80,22 @@ impl FromServerFnError for AppError {
 
 #[cfg(feature = "ssr")]
 mod from_service {
-    use access_data::ServiceError;
+    use access_data::{ServiceError, Waiting};
 
-    use super::AppError;
+    use super::{AppError, WaitedFor};
 
     impl From<ServiceError> for AppError {
         fn from(error: ServiceError) -> Self {
             if let ServiceError::InvalidLabel(invalid) = &error {
                 return AppError::BadInput { message: invalid.to_string() };
+            }
+            if let ServiceError::DeadlineExceeded { waited_for, deadline } = &error {
+                let waited_for = match *waited_for {
+                    Waiting::Store => WaitedFor::Store,
+                    Waiting::Feishu { days } => WaitedFor::Feishu { days },
+                    Waiting::Replica { days } => WaitedFor::Replica { days },
+                };
+                return AppError::Deadline { seconds: deadline.as_secs(), waited_for, message: error.to_string() };
             }
             if let ServiceError::QuotaReached { used, limit, refused_by_feishu, resets_on } = error {
                 return AppError::QuotaReached { used, limit, refused_by_feishu, resets_on, message: error.to_string() };

@@ -230,6 +230,11 @@ pub struct Messages {
     pub page_prev: &'static str,
     pub page_next: &'static str,
     pub error_title: &'static str,
+    /// A query past the server's deadline.
+    pub deadline_title: &'static str,
+    /// Seconds waited and what for.
+    pub deadline_text: fn(u64, crate::error::WaitedFor) -> String,
+    pub deadline_advice: &'static str,
     pub retry: &'static str,
     pub unnamed: &'static str,
     pub sign_out: &'static str,
@@ -352,6 +357,17 @@ pub static ZH: Messages = Messages {
     page_prev: "上一页",
     page_next: "下一页",
     error_title: "无法显示数据",
+    deadline_title: "数据未能及时返回",
+    deadline_text: |seconds, waited_for| {
+        use crate::error::WaitedFor;
+        let what = match waited_for {
+            WaitedFor::Store => "仪表盘数据库".to_owned(),
+            WaitedFor::Feishu { days } => format!("飞书返回 {days} 天的数据"),
+            WaitedFor::Replica { days } => format!("另一个副本获取 {days} 天的数据"),
+        };
+        format!("等待{what}超过 {seconds} 秒，已停止等待。")
+    },
+    deadline_advice: "获取仍在后台进行，请稍后重试。如果反复出现，请检查到飞书的网络连接。",
     retry: "重试",
     unnamed: "未命名",
     sign_out: "退出登录",
@@ -476,6 +492,17 @@ pub static EN: Messages = Messages {
     page_prev: "Previous page",
     page_next: "Next page",
     error_title: "The numbers cannot be shown",
+    deadline_title: "The numbers did not come in time",
+    deadline_text: |seconds, waited_for| {
+        use crate::error::WaitedFor;
+        let what = match waited_for {
+            WaitedFor::Store => "the dashboard's database".to_owned(),
+            WaitedFor::Feishu { days } => format!("Feishu's answers for {days} day(s)"),
+            WaitedFor::Replica { days } => format!("another replica fetching {days} day(s)"),
+        };
+        format!("Waited {seconds} s for {what}, then stopped waiting.")
+    },
+    deadline_advice: "The fetch goes on in the background: try again in a minute. If it keeps happening, check the connection to Feishu.",
     retry: "Try again",
     unnamed: "Unnamed",
     sign_out: "Sign out",

@@ -66,6 +66,12 @@ pub struct Config {
     /// `FEISHU_QUOTA_WARN_PERCENT` (default 80): from this share of the quota on, the
     /// page warns the admin.
     pub quota_warn_percent: u8,
+    /// `FEISHU_REQUEST_TIMEOUT_SECS` (default 30): the longest one request to Feishu
+    /// may take, connect to last byte; it is then retried like any transient failure.
+    pub feishu_request_timeout: Duration,
+    /// `DASHBOARD_QUERY_TIMEOUT_SECS` (default 60): the longest a page, an export or an
+    /// API call waits for its numbers before it answers 504 naming what it waited for.
+    pub query_deadline: Duration,
     /// Sign-in and the rules of who may enter.
     pub access: AccessConfig,
 }
@@ -172,14 +178,13 @@ impl Config {
             Some(_) => return Err(ConfigError::DatabaseUrl),
         };
         let fresh_ttl = Duration::from_secs(parse(&lookup, "DASHBOARD_FRESH_TTL_SECS", 300, "a whole number of seconds")?);
-        let lease_secs: u64 = parse(&lookup, "DASHBOARD_LEASE_SECS", 30, "a whole number of seconds, at least 3")?;
-        if lease_secs < 3 {
-            return Err(ConfigError::Invalid { var: "DASHBOARD_LEASE_SECS", value: lease_secs.to_string(), hint: "at least 3" });
-        }
+        let lease_ttl = seconds_at_least(&lookup, "DASHBOARD_LEASE_SECS", 30, 3)?;
         let cache_mb: u64 = parse(&lookup, "DASHBOARD_CACHE_MB", 256, "a whole number of megabytes, at least 1")?;
         if cache_mb == 0 {
             return Err(ConfigError::Invalid { var: "DASHBOARD_CACHE_MB", value: "0".into(), hint: "at least 1" });
         }
+        let feishu_request_timeout = seconds_at_least(&lookup, "FEISHU_REQUEST_TIMEOUT_SECS", 30, 1)?;
+        let query_deadline = seconds_at_least(&lookup, "DASHBOARD_QUERY_TIMEOUT_SECS", 60, 1)?;
         let (monthly_quota, quota_warn_percent) = quota_config(&lookup)?;
         let access = access_config(&lookup, matches!(source, DataSource::Demo))?;
         Ok(Self {
@@ -191,10 +196,12 @@ impl Config {
             data_dir,
             database_url,
             fresh_ttl,
-            lease_ttl: Duration::from_secs(lease_secs),
+            lease_ttl,
             cache_bytes: cache_mb * 1024 * 1024,
             monthly_quota,
             quota_warn_percent,
+            feishu_request_timeout,
+            query_deadline,
             access,
         })
     }
@@ -292,6 +299,25 @@ fn access_config(lookup: &impl Fn(&str) -> Option<String>, demo: bool) -> Result
     })
 }
 
+/// A whole number of seconds of at least `min`, from `var` or `default`.
+fn seconds_at_least(
+    lookup: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: u64,
+    min: u64,
+) -> Result<Duration, ConfigError> {
+    let hint = match min {
+        0 | 1 => "a whole number of seconds, at least 1",
+        3 => "a whole number of seconds, at least 3",
+        _ => "a larger whole number of seconds",
+    };
+    let seconds: u64 = parse(lookup, var, default, hint)?;
+    if seconds < min {
+        return Err(ConfigError::Invalid { var, value: seconds.to_string(), hint });
+    }
+    Ok(Duration::from_secs(seconds))
+}
+
 fn parse<T: std::str::FromStr>(
     lookup: &impl Fn(&str) -> Option<String>,
     var: &'static str,
@@ -344,6 +370,18 @@ mod tests {
         assert!(e.contains("DASHBOARD_ADMINS"), "{e}");
         assert!(config(&[("DASHBOARD_PUBLIC_URL", "javascript:alert(1)")]).is_err());
         assert!(config(&[("DASHBOARD_FRAME_ANCESTORS", "'self'; script-src *")]).is_err());
+        for (var, bad) in [("DASHBOARD_QUERY_TIMEOUT_SECS", "0"), ("FEISHU_REQUEST_TIMEOUT_SECS", "soon"), ("DASHBOARD_LEASE_SECS", "2")] {
+            let e = config(&[(var, bad)]).unwrap_err().to_string();
+            assert!(e.contains(var) && e.contains("whole number of seconds"), "{e}");
+        }
+    }
+
+    #[test]
+    fn deadlines() {
+        let c = config(&[]).unwrap();
+        assert_eq!((c.query_deadline, c.feishu_request_timeout), (Duration::from_secs(60), Duration::from_secs(30)));
+        let c = config(&[("DASHBOARD_QUERY_TIMEOUT_SECS", "5"), ("FEISHU_REQUEST_TIMEOUT_SECS", "2")]).unwrap();
+        assert_eq!((c.query_deadline, c.feishu_request_timeout), (Duration::from_secs(5), Duration::from_secs(2)));
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Server functions answer every error with 500 (server_fn's default), whether the
 //! request was wrong or the server failed. This gives the answer the status its
 //! [`AppError`] means: 400 for bad input (which includes arguments that cannot be
-//! read), 502 for Feishu, 429 for a used-up monthly quota, 500 for our own failures, so that the browser, scripts and
+//! read), 502 for Feishu, 429 for a used-up monthly quota, 504 for a query past its
+//! deadline, 500 for our own failures, so that the browser, scripts and
 //! logs can tell a bad request from a broken server. The body, the error as JSON, is
 //! left as it is: the browser's code reads it whatever the status.
 
@@ -41,6 +42,8 @@ pub fn status_of(error: &AppError) -> StatusCode {
         AppError::Feishu { .. } => StatusCode::BAD_GATEWAY,
         // The monthly Feishu call quota is used up (see access-data's quota module).
         AppError::QuotaReached { .. } => StatusCode::TOO_MANY_REQUESTS,
+        // The numbers did not come in time (Feishu, the store or another replica).
+        AppError::Deadline { .. } => StatusCode::GATEWAY_TIMEOUT,
         AppError::Internal { .. } | AppError::Transport { .. } => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

@@ -1,7 +1,12 @@
 //! What one request may carry, and the last line against a panic: a query string of at
 //! most [`MAX_QUERY_BYTES`] (else 414), a body of at most [`MAX_BODY_BYTES`] (else 413,
 //! whether the size is declared or only found while reading), each refusal saying what
-//! the limit is; and a panic anywhere below becomes a logged 500 with a generic message.
+//! the limit is; an answer within the request deadline (else a logged 503 that says
+//! so); and a panic anywhere below becomes a logged 500 with a generic message.
+//!
+//! The deadline is the last line against a request that would wait without bound: the
+//! numbers have their own, shorter deadline in the access-data service (a 504 naming
+//! what the query waited for), so this one answers only what no other bound caught.
 //!
 //! Server functions take a few hundred bytes of JSON or form data and the API takes a
 //! query string of dates and block ids, so the limits are far above any real request and
@@ -9,11 +14,13 @@
 
 use std::any::Any;
 use std::convert::Infallible;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{header, StatusCode};
-use axum::middleware::{from_fn, Next};
+use axum::extract::State;
+use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::Route;
 use axum::Json;
@@ -29,9 +36,10 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// 200 block ids a query may name, with their parameter names.
 pub const MAX_QUERY_BYTES: usize = 8 * 1024;
 
-/// The limits and the panic guard, as one layer for [`axum::Router::layer`]. Put it
-/// inside the tracing layer, so that refusals and panics show in the request's span.
-pub fn layer() -> impl Layer<
+/// The limits, the deadline of `request_deadline` and the panic guard, as one layer for
+/// [`axum::Router::layer`]. Put it inside the tracing layer, so that refusals and
+/// panics show in the request's span.
+pub fn layer(request_deadline: Duration) -> impl Layer<
     Route,
     Service: Service<Request, Response: IntoResponse + 'static, Error: Into<Infallible> + 'static, Future: Send + 'static>
                  + Clone
@@ -42,12 +50,13 @@ pub fn layer() -> impl Layer<
        + Send
        + Sync
        + 'static {
-    ServiceBuilder::new().layer(CatchPanicLayer::custom(answer_panic)).layer(from_fn(enforce))
+    ServiceBuilder::new().layer(CatchPanicLayer::custom(answer_panic)).layer(from_fn_with_state(request_deadline, enforce))
 }
 
 /// Refuses an oversized query string or body before anything else reads the request;
-/// passes the body on already read (it is small by then).
-async fn enforce(request: Request, next: Next) -> Response {
+/// passes the body on already read (it is small by then), and answers 503 if what is
+/// below has not answered within `deadline`.
+async fn enforce(State(deadline): State<Duration>, request: Request, next: Next) -> Response {
     let machine = answers_machines(request.uri().path());
     if let Some(query) = request.uri().query().filter(|q| q.len() > MAX_QUERY_BYTES) {
         return refuse(
@@ -82,7 +91,19 @@ async fn enforce(request: Request, next: Next) -> Response {
             );
         }
     };
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    let (method, path) = (parts.method.clone(), parts.uri.path().to_owned());
+    match tokio::time::timeout(deadline, next.run(Request::from_parts(parts, Body::from(bytes)))).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::error!(%method, %path, deadline_s = deadline.as_secs_f64(), "a request had no answer within the request deadline");
+            let message = format!(
+                "the dashboard did not finish answering within {} s: try again in a minute; if it keeps happening, \
+                 the server log names the request",
+                deadline.as_secs()
+            );
+            answer(StatusCode::SERVICE_UNAVAILABLE, machine, "deadline", message)
+        }
+    }
 }
 
 fn too_large(machine: bool) -> Response {
@@ -101,8 +122,12 @@ fn answers_machines(path: &str) -> bool {
 /// A refusal: JSON like the API's other errors for machines, plain text for people.
 fn refuse(status: StatusCode, machine: bool, message: String) -> Response {
     tracing::info!(status = status.as_u16(), %message, "request refused by the input limits");
+    answer(status, machine, "bad_request", message)
+}
+
+fn answer(status: StatusCode, machine: bool, kind: &str, message: String) -> Response {
     if machine {
-        (status, Json(json!({ "error": { "kind": "bad_request", "message": message } }))).into_response()
+        (status, Json(json!({ "error": { "kind": kind, "message": message } }))).into_response()
     } else {
         (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], message).into_response()
     }
@@ -137,7 +162,8 @@ mod tests {
             .route("/api/echo", post(|body: String| async move { body }))
             .route("/page", get(|| async { "page" }))
             .route("/api/boom", get(boom))
-            .layer(layer())
+            .route("/api/slow", get(|| async { tokio::time::sleep(Duration::from_secs(3600)).await }))
+            .layer(layer(Duration::from_secs(30)))
     }
 
     async fn boom() -> &'static str {
@@ -186,6 +212,15 @@ mod tests {
         assert_eq!(status, StatusCode::URI_TOO_LONG);
         let json: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert!(json["error"]["message"].as_str().unwrap().contains("8192 allowed"), "{json}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_request_past_the_deadline_answers_503_saying_so() {
+        let (status, body) = send(Request::get("/api/slow").body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(json["error"]["kind"], "deadline");
+        assert!(json["error"]["message"].as_str().unwrap().contains("within 30 s"), "{json}");
     }
 
     #[tokio::test]

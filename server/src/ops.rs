@@ -195,6 +195,11 @@ async fn snapshot(ops: &OpsState) -> Result<Registry, prometheus::Error> {
         registry.register(Box::new(metric))
     };
     let clamp = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    gauge(
+        "block_insights_feishu_requests_per_second",
+        "Requests per second the client sends now: FEISHU_MAX_REQUESTS_PER_SECOND, or less while Feishu refuses more.",
+        i64::from(client.requests_per_window),
+    )?;
     gauge("block_insights_cache_entries", "Days held in memory now.", clamp(cache.entries))?;
     gauge("block_insights_cache_bytes", "Approximate bytes held in memory now.", clamp(cache.weighted_bytes))?;
     gauge(

@@ -16,7 +16,7 @@ use feishu_sim::{SimConfig, SimHandle, Simulator, DEMO_ADMIN_OPEN_ID};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use leptos::prelude::LeptosOptions;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
@@ -29,6 +29,10 @@ use crate::shared_rate::SharedRateBudget;
 
 /// How long a replica waits for a shared PostgreSQL (`DATABASE_URL`) at start-up.
 const DATABASE_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// How much longer than a query's deadline a whole request may take (sign-in checks,
+/// names, rendering) before the last-line request deadline answers 503.
+const REQUEST_DEADLINE_MARGIN: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -101,6 +105,7 @@ impl Application {
         };
         let mut feishu_config = feishu_config;
         feishu_config.rate.max_requests = config.max_requests_per_second;
+        feishu_config.request_timeout = config.feishu_request_timeout;
         let client = if store.is_shared() {
             // Every replica on this database takes its grants from one budget in it.
             let lease = SharedRateBudget::lease_for(feishu_config.request_timeout);
@@ -121,6 +126,7 @@ impl Application {
             memory_budget_bytes: config.cache_bytes,
             monthly_quota: config.monthly_quota,
             quota_warn_percent: config.quota_warn_percent,
+            query_deadline: config.query_deadline,
             ..ServiceConfig::default()
         };
         let service = Arc::new(
@@ -180,7 +186,7 @@ impl Application {
             .layer(from_fn_with_state(auth_state.clone(), auth::guard))
             .layer(from_fn_with_state(auth_state, auth::require_same_origin))
             .layer(sessions)
-            .layer(crate::limits::layer())
+            .layer(crate::limits::layer(config.query_deadline + REQUEST_DEADLINE_MARGIN))
             .layer(from_fn_with_state(Arc::new(default_csp), crate::security::headers))
             .layer(CompressionLayer::new())
             .layer(from_fn_with_state(http_metrics, crate::ops::count_requests))
@@ -213,10 +219,24 @@ impl Application {
     }
 }
 
+/// The app's routes, listed once per process and reused by every router built in it.
+///
+/// Listing them renders the app once with resource loading held off by a process-wide
+/// flag in leptos_server (`SuppressResourceLoad`, set by `RouteList::generate`): a
+/// `Resource` first polled anywhere in the process while the flag is up never loads,
+/// and its page never answers (leptos-rs/leptos#4773). With several servers in one
+/// process (the integration tests), a page rendered by one while another was starting
+/// hung for good. Listed once, before the first router exists, no render can meet the
+/// flag: every render needs a router, and every router waits for this list.
+pub fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The dashboard's own routes (pages, server functions, API, exports), without the
 /// sign-in and security layers that `Application::build` puts around them.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     Router::new()
         .merge(crate::api::routes())
         .merge(crate::export::routes())

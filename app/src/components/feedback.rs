@@ -27,6 +27,24 @@ pub fn ErrorNotice(error: AppError, params: ViewParams) -> impl IntoView {
         }
         .into_any();
     }
+    if let AppError::Deadline { seconds, waited_for, .. } = error {
+        // The page answers 504, as the API does: the numbers are not there.
+        #[cfg(feature = "ssr")]
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::GATEWAY_TIMEOUT);
+        }
+        return view! {
+            <div class="error" role="alert" data-testid="error" data-kind="deadline">
+                <h2>{move || locale.get().t().deadline_title}</h2>
+                <p class="error-message">{move || (locale.get().t().deadline_text)(seconds, waited_for)}</p>
+                <p class="error-advice">{move || locale.get().t().deadline_advice}</p>
+                <p>
+                    <a href=retry>{move || locale.get().t().retry}</a>
+                </p>
+            </div>
+        }
+        .into_any();
+    }
     let advice = error.advice().map(str::to_owned);
     view! {
         <div class="error" role="alert" data-testid="error">

@@ -28,6 +28,15 @@ pub struct ServiceConfig {
     /// With a shared store: how often a query waiting for days another replica fetches
     /// looks for them in the store.
     pub lease_poll: Duration,
+    /// The longest one query waits for its answer: for Feishu, for the store, for days
+    /// another query or replica is fetching. Past it the query fails with
+    /// [`crate::ServiceError::DeadlineExceeded`], naming what it waited for; the fetches
+    /// it waited for go on in their own tasks and fill the cache for the next query.
+    pub query_deadline: Duration,
+    /// The longest one upstream job (one filter over one run of missing days) may run
+    /// before it fails, so that a fetch stuck beyond every other bound (a rate budget
+    /// that never grants, say) is given up and the next query starts a new one.
+    pub job_deadline: Duration,
 }
 
 impl Default for ServiceConfig {
@@ -41,6 +50,8 @@ impl Default for ServiceConfig {
             quota_warn_percent: 80,
             lease_ttl: Duration::from_secs(30),
             lease_poll: Duration::from_millis(100),
+            query_deadline: Duration::from_secs(60),
+            job_deadline: Duration::from_secs(600),
         }
     }
 }

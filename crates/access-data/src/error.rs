@@ -1,4 +1,5 @@
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::NaiveDate;
 
@@ -35,6 +36,37 @@ pub enum ServiceError {
     /// An upstream fetch ended without an answer (it panicked or was cancelled).
     #[error("fetching from Feishu stopped unexpectedly: {0}")]
     Interrupted(String),
+    /// The query did not get its answer within its deadline; `waited_for` says what it
+    /// was still waiting for. The fetches it waited for go on and serve the next query.
+    #[error("no answer within {} s: still waiting for {waited_for}", deadline.as_secs())]
+    DeadlineExceeded {
+        /// What the query was waiting for when the deadline passed.
+        waited_for: Waiting,
+        /// The deadline ([`crate::ServiceConfig::query_deadline`], or the job's).
+        deadline: Duration,
+    },
+}
+
+/// What a query is waiting for at one moment; named when its deadline passes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Waiting {
+    /// The dashboard's database (final days, the call count, leases).
+    #[default]
+    Store,
+    /// Feishu's answers for this many days (fetched by this query or by one it joined).
+    Feishu { days: usize },
+    /// Another replica fetching this many days (under its lease).
+    Replica { days: usize },
+}
+
+impl std::fmt::Display for Waiting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Waiting::Store => f.write_str("the dashboard's database"),
+            Waiting::Feishu { days } => write!(f, "Feishu's answers for {days} day(s)"),
+            Waiting::Replica { days } => write!(f, "another replica fetching {days} day(s)"),
+        }
+    }
 }
 
 impl ServiceError {

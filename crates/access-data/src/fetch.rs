@@ -37,6 +37,8 @@ pub(crate) const DENSITY_GUESS: f64 = 50.0;
 pub(crate) struct Job {
     pub id: u64,
     pub filter: DayFilter,
+    /// Days of the run it fetches.
+    pub days: usize,
     pub progress: Arc<JobProgress>,
     pub outcome: Shared<BoxFuture<'static, JobOutcome>>,
 }
@@ -81,14 +83,29 @@ impl Inner {
             } else {
                 Vec::new()
             };
-            let outcome = if leased_days.is_empty() {
-                inner.run_job(&task_filter, run, &task_progress).await
-            } else {
-                tokio::select! {
-                    outcome = inner.run_job(&task_filter, run, &task_progress) => outcome,
-                    never = inner.renew_leases(&task_filter, &leased_days) => match never {},
+            let deadline = inner.config.job_deadline;
+            let fetch = async {
+                if leased_days.is_empty() {
+                    inner.run_job(&task_filter, run, &task_progress).await
+                } else {
+                    tokio::select! {
+                        outcome = inner.run_job(&task_filter, run, &task_progress) => outcome,
+                        never = inner.renew_leases(&task_filter, &leased_days) => match never {},
+                    }
                 }
             };
+            let outcome = tokio::time::timeout(deadline, fetch).await.unwrap_or_else(|_| {
+                tracing::error!(
+                    from = %run.from(),
+                    to = %run.to(),
+                    deadline_s = deadline.as_secs_f64(),
+                    "a fetch from Feishu ran past its deadline and was given up; the next query fetches its days anew"
+                );
+                Err(ServiceError::DeadlineExceeded {
+                    waited_for: crate::Waiting::Feishu { days: run.len_days() as usize },
+                    deadline,
+                })
+            });
             inner.finish_job(&task_filter, run, id).await;
             if !leased_days.is_empty()
                 && let Err(error) = inner.store.release_day_leases(&task_filter, &leased_days, &inner.holder).await
@@ -102,7 +119,7 @@ impl Inner {
         }
         .boxed()
         .shared();
-        Arc::new(Job { id, filter, progress, outcome })
+        Arc::new(Job { id, filter, days: run.len_days() as usize, progress, outcome })
     }
 
     /// Renews the leases of `days` every third of their lifetime, for as long as it is

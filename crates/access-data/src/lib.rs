@@ -13,6 +13,11 @@
 //! With a monthly call quota configured, every search page is reserved against the
 //! month's count before it is sent, and past the quota the service answers from what
 //! it holds or fails with [`ServiceError::QuotaReached`] (see the `quota` module).
+//!
+//! Nothing waits without bound: a query that has no answer within
+//! [`ServiceConfig::query_deadline`] fails with [`ServiceError::DeadlineExceeded`],
+//! naming what it waited for, and an upstream job that runs past
+//! [`ServiceConfig::job_deadline`] fails and leaves its days to the next query.
 
 mod cache;
 mod config;
@@ -26,7 +31,7 @@ mod service;
 
 pub use cache::CacheStats;
 pub use config::ServiceConfig;
-pub use error::ServiceError;
+pub use error::{ServiceError, Waiting};
 pub use progress::{ProgressSnapshot, QueryProgress};
 pub use quota::{first_of_next_month, month_key, QuotaState};
 pub use service::{is_final, AccessService, DaySources, QueryAnswer, QueryOptions};

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use chrono::NaiveDate;
 use domain::{AccessQuery, AccessRow, BlockId, DateRange};
@@ -17,7 +17,7 @@ use crate::fetch::{Density, Job, DENSITY_GUESS};
 use crate::plan::{all_blocks_cost, one_block_cost, runs};
 use crate::progress::QueryProgress;
 use crate::quota::{month_key, QuotaBook, QuotaState};
-use crate::{ServiceConfig, ServiceError};
+use crate::{ServiceConfig, ServiceError, Waiting};
 
 /// True when `day` can no longer change: it is before yesterday.
 pub fn is_final(day: NaiveDate, today: NaiveDate) -> bool {
@@ -70,7 +70,9 @@ pub(crate) struct Inner {
     pub quota: QuotaBook,
     /// Who this service is when it leases days in a shared store: unique per process.
     pub holder: String,
-    labels: RwLock<BTreeMap<BlockId, BlockLabel>>,
+    /// The names, replaced whole on every change: a query takes the current map
+    /// without copying it.
+    labels: RwLock<Arc<BTreeMap<BlockId, BlockLabel>>>,
 }
 
 impl AccessService {
@@ -91,7 +93,7 @@ impl AccessService {
             upstream_requests: AtomicU64::new(0),
             quota,
             holder: store::replica_name(),
-            labels: RwLock::new(labels),
+            labels: RwLock::new(Arc::new(labels)),
         };
         Ok(Self { inner: Arc::new(inner) })
     }
@@ -105,12 +107,28 @@ impl AccessService {
             match self.inner.store.block_labels().await {
                 Ok(labels) => {
                     *self.inner.labels.write().expect("labels lock") =
-                        labels.into_iter().map(|l| (l.block_id.clone(), l)).collect();
+                        Arc::new(labels.into_iter().map(|l| (l.block_id.clone(), l)).collect());
                 }
                 Err(error) => tracing::warn!(%error, "could not read the block names; showing the ones known here"),
             }
         }
-        let answer = self.inner.clone().answer(query, &options).await;
+        let waiting = WaitingNow::default();
+        let deadline = self.inner.config.query_deadline;
+        let answer = match tokio::time::timeout(deadline, self.inner.clone().answer(query, &options, &waiting)).await {
+            Ok(answer) => answer,
+            Err(_) => {
+                let waited_for = waiting.get();
+                tracing::warn!(
+                    from = %query.range.from(),
+                    to = %query.range.to(),
+                    blocks = query.blocks.len(),
+                    %waited_for,
+                    deadline_s = deadline.as_secs_f64(),
+                    "a query had no answer within its deadline"
+                );
+                Err(ServiceError::DeadlineExceeded { waited_for, deadline })
+            }
+        };
         if let Some(progress) = &options.progress {
             progress.finish();
         }
@@ -143,21 +161,21 @@ impl AccessService {
     }
 
     /// The names admins gave blocks, by block id.
-    pub fn labels(&self) -> BTreeMap<BlockId, BlockLabel> {
-        self.inner.labels.read().expect("labels lock").clone()
+    pub fn labels(&self) -> Arc<BTreeMap<BlockId, BlockLabel>> {
+        Arc::clone(&self.inner.labels.read().expect("labels lock"))
     }
 
     /// Names (or renames) a block; the name is checked and saved before it is shown.
     pub async fn set_label(&self, label: &BlockLabel) -> Result<BlockLabel, ServiceError> {
         let saved = self.inner.store.set_block_label(label).await?;
-        self.inner.labels.write().expect("labels lock").insert(saved.block_id.clone(), saved.clone());
+        Arc::make_mut(&mut self.inner.labels.write().expect("labels lock")).insert(saved.block_id.clone(), saved.clone());
         Ok(saved)
     }
 
     /// Forgets a block's name; true when there was one.
     pub async fn remove_label(&self, id: &BlockId) -> Result<bool, ServiceError> {
         let removed = self.inner.store.remove_block_label(id).await?;
-        self.inner.labels.write().expect("labels lock").remove(id);
+        Arc::make_mut(&mut self.inner.labels.write().expect("labels lock")).remove(id);
         Ok(removed)
     }
 
@@ -171,6 +189,21 @@ impl AccessService {
     /// The store, for the parts of the server that keep their own records in it.
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+}
+
+/// What a running query waits for, kept up to date as it goes, for the message when
+/// its deadline passes.
+#[derive(Default)]
+struct WaitingNow(Mutex<Waiting>);
+
+impl WaitingNow {
+    fn set(&self, waiting: Waiting) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = waiting;
+    }
+
+    fn get(&self) -> Waiting {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -240,7 +273,12 @@ impl Inner {
         self.quota.state(today)
     }
 
-    async fn answer(self: Arc<Self>, query: &AccessQuery, options: &QueryOptions) -> Result<QueryAnswer, ServiceError> {
+    async fn answer(
+        self: Arc<Self>,
+        query: &AccessQuery,
+        options: &QueryOptions,
+        waiting: &WaitingNow,
+    ) -> Result<QueryAnswer, ServiceError> {
         let today = self.today();
         let days: Vec<NaiveDate> = query.range.days().filter(|d| *d <= today).collect();
         let future_days = query.range.len_days() - days.len() as u32;
@@ -281,11 +319,13 @@ impl Inner {
         let mut rounds = 0u32;
         while !needs.is_empty() {
             if rounds > 0 {
+                waiting.set(Waiting::Replica { days: needs.days().len() });
                 tokio::time::sleep(self.config.lease_poll).await;
             }
             rounds += 1;
 
             // 2. The store, for final days.
+            waiting.set(Waiting::Store);
             sources.store += self.load_from_store(&mut needs, &mut held, today).await;
             if needs.is_empty() {
                 break;
@@ -303,6 +343,7 @@ impl Inner {
                     progress.track(job.progress.clone());
                 }
             }
+            waiting.set(Waiting::Feishu { days: jobs.iter().map(|job| job.days).sum() });
             let outcomes = futures::future::join_all(jobs.iter().map(|job| job.outcome.clone())).await;
             for (job, outcome) in jobs.iter().zip(outcomes) {
                 let filled = outcome?;

@@ -114,6 +114,15 @@ pub struct Faults {
     /// While set, every authenticated search request within the rate limit
     /// gets this answer.
     pub forced: Option<ForcedAnswer>,
+    /// When set to `n`, the first `n` search requests after these knobs were
+    /// set are served as usual and every later one is held: the connection
+    /// stays open and no answer comes (Feishu hanging mid-query) until the
+    /// knobs are set again without this, when the held requests are served
+    /// as usual (Feishu recovering), or until the client gives up.
+    pub stall_after: Option<u64>,
+    /// Answer 99991400 without the `x-ogw-ratelimit-limit` and
+    /// `x-ogw-ratelimit-reset` headers, as some gateways do.
+    pub hide_rate_limit_headers: bool,
 }
 
 /// A fixed answer for every search request, to exercise a client's handling

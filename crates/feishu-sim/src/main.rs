@@ -131,7 +131,7 @@ async fn main() -> anyhow::Result<()> {
             drop_ratio: args.drop_ratio,
             spike_ratio: args.spike_ratio,
             spike: Duration::from_millis(args.spike_ms),
-            forced: None,
+            ..Faults::default()
         },
         ..SimConfig::default()
     };

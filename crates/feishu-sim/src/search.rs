@@ -43,8 +43,21 @@ pub(crate) async fn search(
         .map(|Query(pairs)| SearchParams::from_pairs(&pairs))
         .unwrap_or_default();
     let seq = state.recorder.arrive(arrived, params.clone());
+    let before = state.count_search();
+    let mut faults = state.faults();
+    while faults.stall_after.is_some_and(|served| before >= served) {
+        tracing::debug!(seq, "search held without an answer (stall_after)");
+        // Held (recorded as pending) until the knobs change, or the client gives up.
+        let changed = state.faults_changed.notified();
+        faults = state.faults();
+        if !faults.stall_after.is_some_and(|served| before >= served) {
+            break;
+        }
+        changed.await;
+        faults = state.faults();
+    }
     let admitted = admit(&state, &headers, arrived);
-    let plan = FaultPlan::roll(&state.faults());
+    let plan = FaultPlan::roll(&faults);
     if !plan.delay.is_zero() {
         tokio::time::sleep(plan.delay).await;
     }
@@ -99,7 +112,10 @@ pub(crate) async fn search(
             );
             page.into_response()
         }
-        Err(error) => {
+        Err(mut error) => {
+            if faults.hide_rate_limit_headers {
+                error.limited = None;
+            }
             tracing::debug!(code = error.code, msg = %error.msg, "search refused");
             state.recorder.finish(
                 seq,

@@ -1,6 +1,7 @@
 //! What every handler shares.
 
 use std::sync::RwLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::config::{Faults, SimConfig};
 use crate::data::Dataset;
@@ -25,6 +26,10 @@ pub(crate) struct SimState {
     pub rate: RateLimiter,
     /// Fault knobs in force now.
     faults: RwLock<Faults>,
+    /// Search requests that arrived since the fault knobs were last set.
+    searches_since_faults: AtomicU64,
+    /// Wakes the requests held by `stall_after` when the knobs change.
+    pub faults_changed: tokio::sync::Notify,
     /// Request log.
     pub recorder: Recorder,
     /// Login codes and user tokens.
@@ -47,6 +52,8 @@ impl SimState {
             pages: PageTokens::new(),
             rate: RateLimiter::new(config.rate_limit_per_second),
             faults: RwLock::new(config.faults.clone()),
+            searches_since_faults: AtomicU64::new(0),
+            faults_changed: tokio::sync::Notify::new(),
             recorder: Recorder::default(),
             config,
         }
@@ -60,9 +67,19 @@ impl SimState {
     }
 
     pub fn set_faults(&self, faults: Faults) {
-        *self
+        let mut current = self
             .faults
             .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = faults;
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *current = faults;
+        self.searches_since_faults.store(0, Ordering::SeqCst);
+        drop(current);
+        self.faults_changed.notify_waiters();
+    }
+
+    /// Counts a search request's arrival; answers how many arrived before it since the
+    /// fault knobs were last set.
+    pub fn count_search(&self) -> u64 {
+        self.searches_since_faults.fetch_add(1, Ordering::SeqCst)
     }
 }

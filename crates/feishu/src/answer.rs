@@ -12,6 +12,8 @@ use crate::metrics::NO_CODE;
 
 /// Seconds until Feishu's rate-limit window resets.
 const RATE_LIMIT_RESET: &str = "x-ogw-ratelimit-reset";
+/// Requests per second Feishu allows, sent with a rate-limit answer.
+const RATE_LIMIT_LIMIT: &str = "x-ogw-ratelimit-limit";
 /// Longest wait taken from the reset header; a larger value is treated as this.
 const MAX_RATE_LIMIT_WAIT: Duration = Duration::from_secs(60);
 /// How much of a body that is not Feishu JSON goes into an error message.
@@ -21,6 +23,8 @@ const EXCERPT_CHARS: usize = 160;
 pub(crate) struct Answer {
     status: StatusCode,
     retry_after: Option<Duration>,
+    /// The limit Feishu names in `x-ogw-ratelimit-limit`, when it does.
+    named_limit: Option<u32>,
     /// The body when it is a JSON object.
     json: Option<Map<String, Value>>,
     /// The start of the body, for messages when it is not JSON.
@@ -32,6 +36,11 @@ impl Answer {
     pub(crate) async fn read(response: reqwest::Response) -> Result<Self, FeishuError> {
         let status = response.status();
         let retry_after = rate_limit_reset(response.headers());
+        let named_limit = response
+            .headers()
+            .get(RATE_LIMIT_LIMIT)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.trim().parse().ok());
         let bytes = response.bytes().await.map_err(FeishuError::transport)?;
         let json = serde_json::from_slice::<Map<String, Value>>(&bytes).ok();
         let excerpt = if json.is_some() {
@@ -42,6 +51,7 @@ impl Answer {
         Ok(Self {
             status,
             retry_after,
+            named_limit,
             json,
             excerpt,
         })
@@ -55,6 +65,19 @@ impl Answer {
     /// The code to count in the metrics.
     pub(crate) fn metrics_code(&self) -> i64 {
         self.code().unwrap_or(NO_CODE)
+    }
+
+    /// Whether Feishu refused the request for the rate (99991400, or HTTP 429 without a code).
+    pub(crate) fn is_rate_limited(&self) -> bool {
+        match self.code() {
+            Some(code) => code == crate::codes::RATE_LIMITED,
+            None => self.status == StatusCode::TOO_MANY_REQUESTS,
+        }
+    }
+
+    /// The requests per second Feishu says it allows (`x-ogw-ratelimit-limit`).
+    pub(crate) fn named_limit(&self) -> Option<u32> {
+        self.named_limit
     }
 
     fn code(&self) -> Option<i64> {

@@ -9,6 +9,7 @@ use secrecy::ExposeSecret;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::adaptive::AdaptiveRate;
 use crate::answer::{self, Answer};
 use crate::config::FeishuConfig;
 use crate::error::FeishuError;
@@ -31,7 +32,12 @@ struct Inner {
     /// `config.base_url` without a trailing slash; paths are appended to it.
     base_url: String,
     config: FeishuConfig,
-    budget: Arc<dyn RateBudget>,
+    /// This process's pace: at most `config.rate`, lowered to what Feishu accepts.
+    pace: Arc<SlidingWindowBudget>,
+    /// What Feishu was seen to accept; sets `pace`.
+    adaptive: AdaptiveRate,
+    /// A budget shared with other clients or replicas, taken after `pace`.
+    shared: Option<Arc<dyn RateBudget>>,
     tokens: TokenCache,
     metrics: Metrics,
 }
@@ -43,17 +49,25 @@ const _: () = {
 
 impl FeishuClient {
     /// A client with its own in-process rate budget ([`SlidingWindowBudget`] of
-    /// `config.rate`), shared by all its clones.
+    /// `config.rate`), shared by all its clones. When Feishu refuses requests for the
+    /// rate although the client keeps to `config.rate`, the client paces itself to what
+    /// Feishu accepts (see [`AdaptiveRate`]).
     pub fn new(config: FeishuConfig) -> Result<Self, FeishuError> {
-        let budget = Arc::new(SlidingWindowBudget::new(config.rate));
-        Self::with_rate_budget(config, budget)
+        Self::build(config, None)
     }
 
-    /// A client that takes its request grants from `budget`, which other clients may share;
-    /// `config.rate` is then not used.
+    /// A client that also takes a grant from `budget` for every request, which other
+    /// clients (or replicas) may share, after one of its own pace (as [`FeishuClient::new`]).
     pub fn with_rate_budget(
         config: FeishuConfig,
         budget: Arc<dyn RateBudget>,
+    ) -> Result<Self, FeishuError> {
+        Self::build(config, Some(budget))
+    }
+
+    fn build(
+        config: FeishuConfig,
+        shared: Option<Arc<dyn RateBudget>>,
     ) -> Result<Self, FeishuError> {
         let base_url = validated_base_url(&config.base_url)?;
         if config.app_id.trim().is_empty() {
@@ -78,8 +92,10 @@ impl FeishuClient {
                 http,
                 base_url,
                 tokens: TokenCache::new(config.token_refresh_margin),
+                pace: Arc::new(SlidingWindowBudget::new(config.rate)),
+                adaptive: AdaptiveRate::new(config.rate.max_requests, config.rate.window),
                 config,
-                budget,
+                shared,
                 metrics: Metrics::default(),
             }),
         })
@@ -110,7 +126,9 @@ impl FeishuClient {
 
     /// A copy of the traffic counters of this client and its clones.
     pub fn metrics(&self) -> ClientMetricsSnapshot {
-        self.inner.metrics.snapshot()
+        let mut snapshot = self.inner.metrics.snapshot();
+        snapshot.requests_per_window = self.inner.pace.max_requests();
+        snapshot
     }
 
     /// A valid tenant access token: the cached one, or a new one when it is missing or
@@ -205,9 +223,14 @@ impl FeishuClient {
     /// before the wait may have expired (or been replaced) by the time it is sent.
     async fn send<T: DeserializeOwned>(&self, url: &Url) -> Result<T, Rejected> {
         let inner = &*self.inner;
-        let waited = inner.budget.acquire().await;
+        let mut waited = inner.pace.acquire().await;
         // Released when the answer is read, or the request fails or is cancelled.
-        let mut in_flight = InFlight { budget: &*inner.budget, answered: false };
+        let mut in_flight = InFlight { budget: &*inner.pace, answered: false };
+        let mut shared_in_flight = None;
+        if let Some(shared) = &inner.shared {
+            waited += shared.acquire().await;
+            shared_in_flight = Some(InFlight { budget: &**shared, answered: false });
+        }
         inner.metrics.record_rate_wait(waited);
         let token = self.tenant_token().await.map_err(Rejected::Other)?;
         let sent = inner
@@ -220,11 +243,18 @@ impl FeishuClient {
             Ok(response) => {
                 // Feishu answered: the request has arrived, whatever reading the body does.
                 in_flight.answered = true;
+                if let Some(shared) = &mut shared_in_flight {
+                    shared.answered = true;
+                }
                 Answer::read(response).await
             }
             Err(error) => Err(FeishuError::transport(error)),
         };
+        drop(shared_in_flight);
         drop(in_flight);
+        if let Ok(answer) = &answer {
+            self.adapt_pace(answer);
+        }
         let answer = answer
             .inspect_err(|_| inner.metrics.record_request(TRANSPORT_ERROR))
             .map_err(Rejected::Other)?;
@@ -245,6 +275,25 @@ impl FeishuClient {
                     Rejected::Other(error)
                 }
             })
+    }
+
+    /// Lowers the pace after a refusal for the rate, raises it after quiet answers.
+    fn adapt_pace(&self, answer: &Answer) {
+        let inner = &*self.inner;
+        if answer.is_rate_limited() {
+            if let Some(rate) = inner.adaptive.refused(answer.named_limit()) {
+                tracing::warn!(
+                    requests_per_second = rate,
+                    named_limit = answer.named_limit(),
+                    configured = inner.config.rate.max_requests,
+                    "Feishu refuses requests for the rate; sending fewer"
+                );
+                inner.pace.set_max_requests(rate);
+            }
+        } else if let Some(rate) = inner.adaptive.accepted() {
+            tracing::info!(requests_per_second = rate, "Feishu accepts again; sending more");
+            inner.pace.set_max_requests(rate);
+        }
     }
 
     fn url(&self, path: &str, query: &[(&str, &str)]) -> Result<Url, FeishuError> {

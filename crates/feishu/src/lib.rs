@@ -17,6 +17,7 @@
 //! # Ok(()) }
 //! ```
 
+mod adaptive;
 mod answer;
 mod block_access;
 mod client;
@@ -29,6 +30,7 @@ mod rate;
 mod retry;
 mod token;
 
+pub use adaptive::AdaptiveRate;
 pub use block_access::{BlockAccess, BlockAccessPage, BlockAccessQuery, InvalidQuery};
 pub use client::FeishuClient;
 pub use config::{FEISHU_BASE_URL, FeishuConfig, LARK_BASE_URL, RateLimit, RetryPolicy};

@@ -26,6 +26,9 @@ pub struct ClientMetricsSnapshot {
     pub rate_wait_total: Duration,
     /// Requests to the tenant token endpoint.
     pub token_fetches: u64,
+    /// Requests per rate window the client sends now: the configured limit, or less
+    /// while Feishu accepts less.
+    pub requests_per_window: u32,
 }
 
 /// The live counters, shared by all clones of a client.
@@ -72,6 +75,7 @@ impl Metrics {
             retries: self.retries.load(Ordering::Relaxed),
             rate_wait_total: Duration::from_nanos(self.rate_wait_nanos.load(Ordering::Relaxed)),
             token_fetches: self.token_fetches.load(Ordering::Relaxed),
+            requests_per_window: 0,
         }
     }
 }

@@ -3,6 +3,7 @@
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
@@ -59,9 +60,16 @@ pub const UNANSWERED_GRACE: Duration = Duration::from_secs(1);
 /// up to 2N-1 requests through in some one-second window, and without a burst it cannot
 /// send the first N at once. The log guarantees "at most N in ANY window" and still
 /// allows the burst.
+///
+/// The number of requests per window can be lowered and raised while the budget is in
+/// use ([`SlidingWindowBudget::set_max_requests`]): the client paces itself to what
+/// Feishu accepts when that is less than the configured limit (see [`crate::AdaptiveRate`]).
 #[derive(Debug)]
 pub struct SlidingWindowBudget {
+    /// The configured limit: the most requests per window this budget ever grants.
     limit: RateLimit,
+    /// Requests per window granted now: `limit.max_requests` or fewer.
+    current: AtomicU32,
     /// The waiting line: held by the caller at its head while it waits for a slot.
     queue: tokio::sync::Mutex<()>,
     /// The last grants still in the window, in grant order. Never locked across an await.
@@ -91,22 +99,40 @@ impl SlidingWindowBudget {
             .min(4096);
         Self {
             limit,
+            current: AtomicU32::new(limit.max_requests),
             queue: tokio::sync::Mutex::new(()),
             slots: Mutex::new(VecDeque::with_capacity(capacity)),
             released: tokio::sync::Notify::new(),
         }
     }
 
-    /// The limit this budget enforces.
+    /// The limit this budget was made with (the most it ever grants).
     pub fn limit(&self) -> RateLimit {
         self.limit
     }
 
+    /// Requests per window granted now.
+    pub fn max_requests(&self) -> u32 {
+        self.current.load(Ordering::Relaxed)
+    }
+
+    /// Grants at most `max_requests` per window from now on, kept between 1 and the
+    /// configured limit. Lowered, grants already made keep their slots and new ones
+    /// wait until fewer than the new number are in the window; raised, the caller at
+    /// the head of the line is woken to take a slot at once.
+    pub fn set_max_requests(&self, max_requests: u32) {
+        let max_requests = max_requests.clamp(1, self.limit.max_requests);
+        let before = self.current.swap(max_requests, Ordering::Relaxed);
+        if max_requests > before {
+            self.released.notify_one();
+        }
+    }
+
     async fn acquire_slot(&self) -> Duration {
         let started = Instant::now();
-        let max = usize::try_from(self.limit.max_requests).unwrap_or(usize::MAX);
         let _head_of_line = self.queue.lock().await;
         loop {
+            let max = usize::try_from(self.max_requests()).unwrap_or(usize::MAX);
             // A release may come between the check and the wait: listen before checking.
             let released = self.released.notified();
             // Released slots only ever free later, so after this wait one may still be
@@ -287,6 +313,35 @@ mod tests {
         budget.release();
         // The released grant frees at 1.5 s; the one still out holds its slot.
         assert_eq!(budget.acquire().await, Duration::from_millis(1000));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_lowered_limit_holds_new_grants_and_a_raised_one_frees_them_at_once() {
+        let budget = budget(4, 1000);
+        for _ in 0..4 {
+            assert!(answered_at_once(&budget).await.is_zero());
+        }
+        // Four grants in the window, limit now 2: the next waits until the window has
+        // fewer than two, when all four leave it at 1 s.
+        budget.set_max_requests(2);
+        assert_eq!(budget.max_requests(), 2);
+        assert_eq!(answered_at_once(&budget).await, Duration::from_millis(1000));
+        assert!(answered_at_once(&budget).await.is_zero());
+        // Two in the window again: the next caller waits ...
+        let waiting = {
+            let budget = Arc::clone(&budget);
+            tokio::spawn(async move { answered_at_once(&budget).await })
+        };
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(!waiting.is_finished());
+        // ... until the limit is raised: then it is granted without waiting out the window.
+        budget.set_max_requests(3);
+        assert_eq!(waiting.await.expect("task panicked"), Duration::from_millis(100));
+        // Kept between 1 and the configured limit.
+        budget.set_max_requests(0);
+        assert_eq!(budget.max_requests(), 1);
+        budget.set_max_requests(99);
+        assert_eq!(budget.max_requests(), 4);
     }
 
     #[tokio::test(start_paused = true)]

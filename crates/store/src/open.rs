@@ -113,8 +113,16 @@ pub(crate) async fn open_memory() -> Result<Store, StoreError> {
 /// PostgreSQL's default of 100.
 const PG_MAX_CONNECTIONS: u32 = 10;
 
+/// The longest any statement may run on the shared PostgreSQL; every statement of the
+/// store takes milliseconds, and migrations (which replicas starting together take in
+/// turns) a few seconds.
+const PG_STATEMENT_TIMEOUT: &str = "30s";
+
 pub(crate) async fn connect_postgres(url: &str, connect_timeout: Duration) -> Result<Store, StoreError> {
     let options: PgConnectOptions = url.parse().map_err(|source| StoreError::Connect { source })?;
+    // No statement waits without bound (a lock held by a stuck replica, a busy server):
+    // past this PostgreSQL cancels it and the caller gets the error.
+    let options = options.options([("statement_timeout", PG_STATEMENT_TIMEOUT)]);
     let pool = PgPoolOptions::new()
         .max_connections(PG_MAX_CONNECTIONS)
         .acquire_timeout(connect_timeout)

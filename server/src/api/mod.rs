@@ -1,6 +1,8 @@
 //! `/api/v1/`: the HTTP API for scripts and the intranet portal. Same numbers as the
 //! pages, same parsing rules, JSON or CSV.
 
+mod body;
+
 use std::sync::Arc;
 
 use access_data::{AccessService, QueryOptions, ServiceError};
@@ -11,7 +13,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use domain::{AccessQuery, AccessRow, ParamNames};
-use serde::Serialize;
 use serde_json::json;
 
 /// The API's routes.
@@ -31,6 +32,8 @@ pub enum ApiError {
     /// 429: the monthly Feishu call quota is used up and the range needs days not
     /// fetched before; says when it resets.
     QuotaReached(ServiceError),
+    /// 504: the numbers did not come within the query deadline; says what for.
+    Deadline(ServiceError),
     /// 500: our side failed; details in the log.
     Internal(ServiceError),
 }
@@ -70,6 +73,20 @@ impl IntoResponse for ApiError {
                     }}),
                 )
             }
+            ApiError::Deadline(error) => {
+                let ServiceError::DeadlineExceeded { waited_for, deadline } = &error else {
+                    unreachable!("Deadline holds a deadline error")
+                };
+                (
+                    StatusCode::GATEWAY_TIMEOUT,
+                    json!({ "error": {
+                        "kind": "deadline",
+                        "message": format!("{error}; the fetch goes on, so try again in a minute"),
+                        "waited_for": waited_for.to_string(),
+                        "deadline_secs": deadline.as_secs(),
+                    }}),
+                )
+            }
             ApiError::Internal(error) => {
                 tracing::error!(error = ?error, "API call failed");
                 (
@@ -86,6 +103,8 @@ impl From<ServiceError> for ApiError {
     fn from(error: ServiceError) -> Self {
         if matches!(error, ServiceError::QuotaReached { .. }) {
             ApiError::QuotaReached(error)
+        } else if matches!(error, ServiceError::DeadlineExceeded { .. }) {
+            ApiError::Deadline(error)
         } else if error.feishu().is_some() {
             ApiError::Upstream(error)
         } else {
@@ -133,61 +152,23 @@ fn parse(raw: Option<&str>, max_days: u32) -> Result<(AccessQuery, bool), ApiErr
     Ok((query, refresh))
 }
 
-/// One row as the API writes it.
-#[derive(Serialize)]
-struct ApiRow<'a> {
-    date: String,
-    block_id: &'a str,
-    block_name: Option<&'a str>,
-    pv: u64,
-    uv: u64,
-}
-
 async fn rows(state: &AppState, raw: Option<String>) -> Result<Vec<AccessRow>, ApiError> {
     let (query, refresh) = parse(raw.as_deref(), state.view.max_range_days)?;
     let service: &Arc<AccessService> = &state.service;
     Ok(service.query(&query, QueryOptions { refresh, ..QueryOptions::default() }).await?.rows)
 }
 
-fn api_rows<'a>(rows: &'a [AccessRow], labels: &'a std::collections::BTreeMap<domain::BlockId, store::BlockLabel>) -> impl Iterator<Item = ApiRow<'a>> {
-    rows.iter().map(|r| ApiRow {
-        date: r.date.to_string(),
-        block_id: r.block_id.as_str(),
-        block_name: labels.get(&r.block_id).map(|l| l.name.as_str()),
-        pv: r.pv,
-        uv: r.uv,
-    })
-}
-
 /// `GET /api/v1/block-access`: `{"items":[{date, block_id, block_name, pv, uv}…]}`.
 async fn block_access_json(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let rows = rows(&state, raw).await?;
-    let labels = state.service.labels();
-    let items: Vec<ApiRow> = api_rows(&rows, &labels).collect();
-    Ok(Json(json!({ "items": items })).into_response())
+    let body = body::json(&rows, &state.service.labels());
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// `GET /api/v1/block-access.csv`: UTF-8 with a BOM so that Excel reads Chinese names.
 async fn block_access_csv(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let rows = rows(&state, raw).await?;
-    let labels = state.service.labels();
-    let mut body = Vec::with_capacity(rows.len() * 48 + 64);
-    body.extend_from_slice("\u{feff}".as_bytes());
-    let mut writer = csv::Writer::from_writer(body);
-    let written = (|| {
-        writer.write_record(["date", "block_id", "block_name", "pv", "uv"])?;
-        for row in api_rows(&rows, &labels) {
-            writer.write_record([
-                row.date.as_str(),
-                row.block_id,
-                row.block_name.unwrap_or(""),
-                &row.pv.to_string(),
-                &row.uv.to_string(),
-            ])?;
-        }
-        writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))
-    })();
-    let body = written.map_err(|e| ApiError::Internal(ServiceError::Interrupted(format!("writing CSV: {e}"))))?;
+    let body = body::csv(&rows, &state.service.labels());
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
