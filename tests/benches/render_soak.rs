@@ -2,7 +2,8 @@
 //! signed-in page renders over several views (presets, custom ranges, a block filter,
 //! comparisons off and on, the rows tab) in both languages, `SOAK_CONNECTIONS` (default
 //! 32) at once. Every answer is read to its end and judged complete: HTTP 200, the
-//! whole document (`</html>`), the numbers and no error notice. Prints the count of
+//! whole document (Leptos' closing `__INCOMPLETE_CHUNKS=[]` script), the numbers and
+//! no error notice. Prints the count of
 //! stalled (no whole answer within 30 s) and incomplete answers, whose goal is 0, and
 //! p50/p99 per view; fails if any answer was stalled or incomplete.
 //!
@@ -24,16 +25,22 @@ fn setting(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
+/// How a whole Leptos response ends: after every resolved resource, the list of
+/// chunks still incomplete, empty. A stalled one (leptos#4851) stops before it.
+fn whole_document(text: &str) -> bool {
+    text.trim_end().ends_with("__INCOMPLETE_CHUNKS=[];</script>") && !text.contains("data-testid=\"error\"")
+}
+
 /// The whole dashboard with its numbers.
 fn dashboard_complete(body: &[u8]) -> bool {
     let text = String::from_utf8_lossy(body);
-    text.trim_end().ends_with("</html>") && text.contains("data-testid=\"card-pv-value\"") && !text.contains("data-testid=\"error\"")
+    whole_document(&text) && text.contains("data-testid=\"card-pv-value\"")
 }
 
 /// The whole rows tab with its table.
 fn rows_complete(body: &[u8]) -> bool {
     let text = String::from_utf8_lossy(body);
-    text.trim_end().ends_with("</html>") && text.contains("data-testid=\"rows\"") && !text.contains("data-testid=\"error\"")
+    whole_document(&text) && text.contains("data-testid=\"rows\"")
 }
 
 #[tokio::main]
@@ -69,7 +76,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let response = app.http.get(format!("{}{}", app.base_url, target.path)).send().await?;
         let status = response.status();
         let body = response.bytes().await?;
-        assert!(status == 200 && (target.complete)(&body), "warming {}: HTTP {status}", target.path);
+        let tail = String::from_utf8_lossy(&body[body.len().saturating_sub(300)..]).into_owned();
+        assert!(status == 200 && (target.complete)(&body), "warming {}: HTTP {status}, ends {tail:?}", target.path);
     }
 
     println!("render soak: {renders} signed-in renders, {connections} connections, {} views", targets.len());
