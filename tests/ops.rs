@@ -76,7 +76,7 @@ async fn health_readiness_and_metrics_answer_anonymously_with_counts_only() {
     assert!(!html.contains("data-testid=\"quota-banner\""), "no quota, no banner");
     page(&app, &format!("?from={from}&to={to}&lang=en")).await;
     let after = metrics(&app).await;
-    let ok_calls = sample(&after, "block_insights_feishu_requests_total{code=\"0\"}");
+    let ok_calls = sample(&after, "block_insights_feishu_requests_total{code=\"0\",endpoint=\"block_access\"}");
     assert!(ok_calls > 0.0, "{after}");
     assert_eq!(ok_calls as u64, app.sim.stats().successes(), "every search the simulator answered is counted");
     assert_eq!(sample(&after, "block_insights_feishu_calls_this_month"), ok_calls);

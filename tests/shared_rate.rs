@@ -75,7 +75,7 @@ async fn three_replicas_stay_within_twenty_requests_a_second_together() {
             if let Some(block) = &block {
                 query = query.with_block(feishu::BlockId::parse(block).expect("block id"));
             }
-            client.search_block_access(&query).await
+            client.search(&query).await
         }));
     }
     let mut answers = Vec::new();

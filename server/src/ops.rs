@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use feishu::FeishuClient;
-use prometheus::{Counter, Encoder, Gauge, IntCounter, IntCounterVec, IntGauge, Opts, Registry, TextEncoder};
+use prometheus::{Counter, Encoder, Gauge, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder};
 use serde::Serialize;
 use serde_json::json;
 
@@ -161,13 +161,16 @@ async fn snapshot(ops: &OpsState) -> Result<Registry, prometheus::Error> {
     let by_code = IntCounterVec::new(
         Opts::new(
             "block_insights_feishu_requests_total",
-            "Block access requests sent to Feishu (retries included), by the code Feishu answered: 0 success, \
-             -1 no answer (connection or timeout), -2 an answer without a code.",
+            "Search requests sent to Feishu (retries included), by endpoint (block_access, workplace_access, \
+             custom_workplace_access) and the code Feishu answered: 0 success, -1 no answer (connection or timeout), \
+             -2 an answer without a code.",
         ),
-        &["code"],
+        &["endpoint", "code"],
     )?;
-    for (code, count) in &client.requests_by_code {
-        by_code.with_label_values(&[code.to_string().as_str()]).inc_by(*count);
+    for (endpoint, by_endpoint) in &client.requests_by_endpoint {
+        for (code, count) in by_endpoint {
+            by_code.with_label_values(&[endpoint, code.to_string().as_str()]).inc_by(*count);
+        }
     }
     registry.register(Box::new(by_code))?;
 
@@ -195,11 +198,18 @@ async fn snapshot(ops: &OpsState) -> Result<Registry, prometheus::Error> {
         registry.register(Box::new(metric))
     };
     let clamp = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
-    gauge(
-        "block_insights_feishu_requests_per_second",
-        "Requests per second the client sends now: FEISHU_MAX_REQUESTS_PER_SECOND, or less while Feishu refuses more.",
-        i64::from(client.requests_per_window),
+    let pace = IntGaugeVec::new(
+        Opts::new(
+            "block_insights_feishu_requests_per_second",
+            "Requests per second the client sends now to each endpoint it used: FEISHU_MAX_REQUESTS_PER_SECOND, \
+             or less while Feishu refuses more.",
+        ),
+        &["endpoint"],
     )?;
+    for (endpoint, rate) in &client.requests_per_window {
+        pace.with_label_values(&[endpoint]).set(i64::from(*rate));
+    }
+    registry.register(Box::new(pace))?;
     gauge("block_insights_cache_entries", "Days held in memory now.", clamp(cache.entries))?;
     gauge("block_insights_cache_bytes", "Approximate bytes held in memory now.", clamp(cache.weighted_bytes))?;
     gauge(

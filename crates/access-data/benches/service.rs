@@ -214,7 +214,7 @@ async fn sequential_year() -> (Duration, u64) {
     client.tenant_token().await.expect("token");
     let search = BlockAccessQuery::new(days_ago(&sim, 364), days_ago(&sim, 0)).expect("valid query");
     let started = Instant::now();
-    let items = client.search_block_access(&search).await.expect("sequential search");
+    let items = client.search(&search).await.expect("sequential search");
     let wall = started.elapsed();
     assert_eq!(items.len() as u64, sim.stats().items_served);
     let requests = sim.stats().search_requests;

@@ -192,7 +192,7 @@ impl Inner {
         let month = self.month();
         // Pages requested (reserved against the quota), answered or not.
         let mut calls = CallTally { store: self.store.clone(), month: month.clone(), pages: 0 };
-        let mut stream = std::pin::pin!(self.client.search_block_access_pages(&query));
+        let mut stream = std::pin::pin!(self.client.search_pages(&query));
         let result = async {
             // The stream requests the next page only while the last one said `has_more`.
             let mut more = true;

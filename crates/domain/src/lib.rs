@@ -9,8 +9,10 @@ mod block;
 pub mod fuzzing;
 mod query;
 mod range;
+mod workplace;
 
 pub use access::AccessRow;
 pub use block::{BlockId, InvalidBlockId};
-pub use query::{AccessQuery, ParamNames, QueryError, MAX_BLOCK_FILTERS};
-pub use range::{parse_date, DateRange, InvalidRange, DATE_FORMAT};
+pub use query::{AccessQuery, MAX_BLOCK_FILTERS, ParamNames, QueryError};
+pub use range::{DATE_FORMAT, DateRange, InvalidRange, parse_date};
+pub use workplace::{InvalidWorkplaceId, WorkplaceId};

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::error::FeishuError;
 use crate::metrics::NO_CODE;
+use crate::search::SearchCodes;
 
 /// Seconds until Feishu's rate-limit window resets.
 const RATE_LIMIT_RESET: &str = "x-ogw-ratelimit-reset";
@@ -86,6 +87,14 @@ impl Answer {
 
     /// The body when `code` is 0, else the error the code (or the status) stands for.
     pub(crate) fn into_success(self) -> Result<Map<String, Value>, FeishuError> {
+        self.into_success_for(None)
+    }
+
+    /// Like [`Answer::into_success`], reading a search endpoint's own codes too.
+    pub(crate) fn into_success_for(
+        self,
+        endpoint: Option<&SearchCodes>,
+    ) -> Result<Map<String, Value>, FeishuError> {
         let Some(code) = self.code() else {
             return Err(self.error_without_code());
         };
@@ -97,7 +106,11 @@ impl Answer {
             Some(Value::String(msg)) => msg,
             _ => String::new(),
         };
-        Err(match FeishuError::from_code(code, msg, self.retry_after) {
+        let error = match endpoint {
+            Some(codes) => FeishuError::from_search_code(codes, code, msg, self.retry_after),
+            None => FeishuError::from_code(code, msg, self.retry_after),
+        };
+        Err(match error {
             // An unknown code with a 5xx status is the gateway failing, worth a retry.
             FeishuError::Upstream { code, msg } if self.status.is_server_error() => {
                 FeishuError::UpstreamUnavailable {

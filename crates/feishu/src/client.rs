@@ -1,7 +1,8 @@
 //! The client: one HTTP connection pool, the token cache, the rate budget and retries.
 
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use reqwest::Url;
@@ -16,6 +17,7 @@ use crate::error::FeishuError;
 use crate::metrics::{ClientMetricsSnapshot, Metrics, TRANSPORT_ERROR};
 use crate::rate::{RateBudget, SlidingWindowBudget};
 use crate::retry::with_retries;
+use crate::search::{SearchCodes, SearchEndpoint};
 use crate::token::{IssuedToken, TenantToken, TokenCache};
 
 const TENANT_TOKEN_PATH: &str = "/open-apis/auth/v3/tenant_access_token/internal";
@@ -32,14 +34,25 @@ struct Inner {
     /// `config.base_url` without a trailing slash; paths are appended to it.
     base_url: String,
     config: FeishuConfig,
+    /// Each endpoint's own rate (Feishu limits each to `config.rate`), made on first use.
+    rates: Mutex<HashMap<&'static str, Arc<EndpointRate>>>,
+    /// Where the budgets shared with other clients or replicas come from, per endpoint.
+    shared: Option<SharedBudgets>,
+    tokens: TokenCache,
+    metrics: Metrics,
+}
+
+/// Makes the shared budget of one endpoint, by its [`SearchEndpoint::NAME`].
+pub type SharedBudgets = Arc<dyn Fn(&'static str) -> Arc<dyn RateBudget> + Send + Sync>;
+
+/// The rate of one endpoint.
+struct EndpointRate {
     /// This process's pace: at most `config.rate`, lowered to what Feishu accepts.
-    pace: Arc<SlidingWindowBudget>,
+    pace: SlidingWindowBudget,
     /// What Feishu was seen to accept; sets `pace`.
     adaptive: AdaptiveRate,
     /// A budget shared with other clients or replicas, taken after `pace`.
     shared: Option<Arc<dyn RateBudget>>,
-    tokens: TokenCache,
-    metrics: Metrics,
 }
 
 const _: () = {
@@ -56,19 +69,27 @@ impl FeishuClient {
         Self::build(config, None)
     }
 
-    /// A client that also takes a grant from `budget` for every request, which other
-    /// clients (or replicas) may share, after one of its own pace (as [`FeishuClient::new`]).
+    /// A client that also takes a grant from `budget` for every request to any
+    /// endpoint, which other clients may share, after one of its own pace (as
+    /// [`FeishuClient::new`]).
     pub fn with_rate_budget(
         config: FeishuConfig,
         budget: Arc<dyn RateBudget>,
     ) -> Result<Self, FeishuError> {
-        Self::build(config, Some(budget))
+        Self::build(config, Some(Arc::new(move |_| Arc::clone(&budget))))
     }
 
-    fn build(
+    /// A client that also takes a grant for every request from the budget `budgets`
+    /// makes for its endpoint (once per endpoint, by [`SearchEndpoint::NAME`]): one
+    /// budget per endpoint shared by every replica, as Feishu limits each endpoint.
+    pub fn with_rate_budgets(
         config: FeishuConfig,
-        shared: Option<Arc<dyn RateBudget>>,
+        budgets: SharedBudgets,
     ) -> Result<Self, FeishuError> {
+        Self::build(config, Some(budgets))
+    }
+
+    fn build(config: FeishuConfig, shared: Option<SharedBudgets>) -> Result<Self, FeishuError> {
         let base_url = validated_base_url(&config.base_url)?;
         if config.app_id.trim().is_empty() {
             return Err(invalid_config("the app ID is empty (set FEISHU_APP_ID)"));
@@ -92,8 +113,7 @@ impl FeishuClient {
                 http,
                 base_url,
                 tokens: TokenCache::new(config.token_refresh_margin),
-                pace: Arc::new(SlidingWindowBudget::new(config.rate)),
-                adaptive: AdaptiveRate::new(config.rate.max_requests, config.rate.window),
+                rates: Mutex::new(HashMap::new()),
                 config,
                 shared,
                 metrics: Metrics::default(),
@@ -127,7 +147,15 @@ impl FeishuClient {
     /// A copy of the traffic counters of this client and its clones.
     pub fn metrics(&self) -> ClientMetricsSnapshot {
         let mut snapshot = self.inner.metrics.snapshot();
-        snapshot.requests_per_window = self.inner.pace.max_requests();
+        let rates = self
+            .inner
+            .rates
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        snapshot.requests_per_window = rates
+            .iter()
+            .map(|(name, rate)| (*name, rate.pace.max_requests()))
+            .collect();
         snapshot
     }
 
@@ -160,7 +188,7 @@ impl FeishuClient {
             .map_err(FeishuError::transport)?;
         let answer = Answer::read(response).await?;
         let status = answer.status();
-        let body = answer.into_success().map_err(|error| match error {
+        let body = answer.into_success_for(None).map_err(|error| match error {
             // The token endpoint's own codes (10003, 10014, ...) are about the credentials.
             FeishuError::Upstream { code, msg } => FeishuError::Credentials { code, msg },
             other => other,
@@ -183,28 +211,50 @@ impl FeishuClient {
         })
     }
 
-    /// POSTs to `path` with `query` as query parameters and decodes `data` of the answer;
-    /// with rate budget, retries and token renewal.
-    pub(crate) async fn call_api<T: DeserializeOwned>(
+    /// POSTs to `E`'s path with `query` as query parameters and decodes `data` of the
+    /// answer; within `E`'s rate, with retries and token renewal.
+    pub(crate) async fn call_search<E: SearchEndpoint, T: DeserializeOwned>(
         &self,
-        path: &str,
         query: &[(&str, &str)],
     ) -> Result<T, FeishuError> {
-        let url = self.url(path, query)?;
+        let url = self.url(E::PATH, query)?;
+        let rate = self.rate_of(E::NAME);
+        let call = Call {
+            url: &url,
+            endpoint: E::NAME,
+            codes: &E::CODES,
+            rate: &rate,
+        };
         let inner = &*self.inner;
         with_retries(&inner.config.retry, &inner.metrics, || {
-            self.call_with_valid_token(&url)
+            self.call_with_valid_token(&call)
         })
         .await
+    }
+
+    /// The rate of the endpoint `name`, made on first use.
+    fn rate_of(&self, name: &'static str) -> Arc<EndpointRate> {
+        let inner = &*self.inner;
+        let mut rates = inner.rates.lock().unwrap_or_else(PoisonError::into_inner);
+        Arc::clone(rates.entry(name).or_insert_with(|| {
+            Arc::new(EndpointRate {
+                pace: SlidingWindowBudget::new(inner.config.rate),
+                adaptive: AdaptiveRate::new(
+                    inner.config.rate.max_requests,
+                    inner.config.rate.window,
+                ),
+                shared: inner.shared.as_ref().map(|make| make(name)),
+            })
+        }))
     }
 
     /// One attempt; when Feishu rejects the token, drops it and tries once more with a
     /// new one.
     async fn call_with_valid_token<T: DeserializeOwned>(
         &self,
-        url: &Url,
+        call: &Call<'_>,
     ) -> Result<T, FeishuError> {
-        match self.send(url).await {
+        match self.send(call).await {
             Err(Rejected::Token(token, error)) => {
                 tracing::info!(
                     code = error.code(),
@@ -212,30 +262,37 @@ impl FeishuClient {
                 );
                 self.inner.tokens.invalidate(&token);
                 self.inner.metrics.record_retry();
-                self.send(url).await.map_err(Rejected::into_error)
+                self.send(call).await.map_err(Rejected::into_error)
             }
             result => result.map_err(Rejected::into_error),
         }
     }
 
-    /// Sends one request within the rate budget. The token is taken once the grant is
-    /// in hand, not before: a request can wait a while for its grant, and a token taken
-    /// before the wait may have expired (or been replaced) by the time it is sent.
-    async fn send<T: DeserializeOwned>(&self, url: &Url) -> Result<T, Rejected> {
+    /// Sends one request within the endpoint's rate. The token is taken once the grant
+    /// is in hand, not before: a request can wait a while for its grant, and a token
+    /// taken before the wait may have expired (or been replaced) by the time it is sent.
+    async fn send<T: DeserializeOwned>(&self, call: &Call<'_>) -> Result<T, Rejected> {
         let inner = &*self.inner;
-        let mut waited = inner.pace.acquire().await;
+        let rate = call.rate;
+        let mut waited = rate.pace.acquire().await;
         // Released when the answer is read, or the request fails or is cancelled.
-        let mut in_flight = InFlight { budget: &*inner.pace, answered: false };
+        let mut in_flight = InFlight {
+            budget: &rate.pace,
+            answered: false,
+        };
         let mut shared_in_flight = None;
-        if let Some(shared) = &inner.shared {
+        if let Some(shared) = &rate.shared {
             waited += shared.acquire().await;
-            shared_in_flight = Some(InFlight { budget: &**shared, answered: false });
+            shared_in_flight = Some(InFlight {
+                budget: &**shared,
+                answered: false,
+            });
         }
         inner.metrics.record_rate_wait(waited);
         let token = self.tenant_token().await.map_err(Rejected::Other)?;
         let sent = inner
             .http
-            .post(url.clone())
+            .post(call.url.clone())
             .bearer_auth(token.expose_secret())
             .send()
             .await;
@@ -253,20 +310,23 @@ impl FeishuClient {
         drop(shared_in_flight);
         drop(in_flight);
         if let Ok(answer) = &answer {
-            self.adapt_pace(answer);
+            adapt_pace(rate, answer, inner.config.rate.max_requests, call.endpoint);
         }
         let answer = answer
-            .inspect_err(|_| inner.metrics.record_request(TRANSPORT_ERROR))
+            .inspect_err(|_| inner.metrics.record_request(call.endpoint, TRANSPORT_ERROR))
             .map_err(Rejected::Other)?;
-        inner.metrics.record_request(answer.metrics_code());
+        inner
+            .metrics
+            .record_request(call.endpoint, answer.metrics_code());
         let status = answer.status();
         tracing::debug!(
+            endpoint = call.endpoint,
             status = status.as_u16(),
             code = answer.metrics_code(),
             "Feishu answered"
         );
         answer
-            .into_success()
+            .into_success_for(Some(call.codes))
             .and_then(|body| answer::decode_data(status, body))
             .map_err(|error| {
                 if error.is_tenant_token_rejected() {
@@ -277,25 +337,6 @@ impl FeishuClient {
             })
     }
 
-    /// Lowers the pace after a refusal for the rate, raises it after quiet answers.
-    fn adapt_pace(&self, answer: &Answer) {
-        let inner = &*self.inner;
-        if answer.is_rate_limited() {
-            if let Some(rate) = inner.adaptive.refused(answer.named_limit()) {
-                tracing::warn!(
-                    requests_per_second = rate,
-                    named_limit = answer.named_limit(),
-                    configured = inner.config.rate.max_requests,
-                    "Feishu refuses requests for the rate; sending fewer"
-                );
-                inner.pace.set_max_requests(rate);
-            }
-        } else if let Some(rate) = inner.adaptive.accepted() {
-            tracing::info!(requests_per_second = rate, "Feishu accepts again; sending more");
-            inner.pace.set_max_requests(rate);
-        }
-    }
-
     fn url(&self, path: &str, query: &[(&str, &str)]) -> Result<Url, FeishuError> {
         let mut url = Url::parse(&format!("{}{path}", self.inner.base_url)).map_err(|error| {
             invalid_config(&format!("the base URL does not join with {path}: {error}"))
@@ -304,6 +345,37 @@ impl FeishuClient {
             url.query_pairs_mut().extend_pairs(query);
         }
         Ok(url)
+    }
+}
+
+/// One search call: where it goes and under which rate.
+struct Call<'a> {
+    url: &'a Url,
+    endpoint: &'static str,
+    codes: &'a SearchCodes,
+    rate: &'a EndpointRate,
+}
+
+/// Lowers an endpoint's pace after a refusal for the rate, raises it after quiet answers.
+fn adapt_pace(rate: &EndpointRate, answer: &Answer, configured: u32, endpoint: &'static str) {
+    if answer.is_rate_limited() {
+        if let Some(now) = rate.adaptive.refused(answer.named_limit()) {
+            tracing::warn!(
+                endpoint,
+                requests_per_second = now,
+                named_limit = answer.named_limit(),
+                configured,
+                "Feishu refuses requests for the rate; sending fewer"
+            );
+            rate.pace.set_max_requests(now);
+        }
+    } else if let Some(now) = rate.adaptive.accepted() {
+        tracing::info!(
+            endpoint,
+            requests_per_second = now,
+            "Feishu accepts again; sending more"
+        );
+        rate.pace.set_max_requests(now);
     }
 }
 

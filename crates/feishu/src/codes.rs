@@ -2,16 +2,8 @@
 
 /// Success.
 pub const OK: i64 = 0;
-/// Block access search: date not in yyyy-MM-dd.
-pub const INVALID_TIME_FORMAT: i64 = 1_629_001;
-/// Block access search: from_date after to_date.
-pub const FROM_AFTER_TO: i64 = 1_629_002;
-/// Block access search: Feishu internal error, worth retrying.
-pub const INTERNAL_ERROR: i64 = 1_629_004;
-/// Block access search: page_token not one Feishu issued.
-pub const INVALID_PAGE_TOKEN: i64 = 1_629_005;
-/// Block access search: page_size outside 1..=200.
-pub const INVALID_PAGE_SIZE: i64 = 1_629_006;
+// Each search endpoint's own codes are in [`crate::SearchCodes`] (for example
+// [`crate::BLOCK_ACCESS_CODES`]).
 /// Generic: rate limited.
 pub const RATE_LIMITED: i64 = 99_991_400;
 /// Generic: caller IP not on the app's allow-list.

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::codes;
+use crate::search::SearchCodes;
 
 /// The scope the block access endpoint needs; reported when Feishu's message names none.
 pub const BLOCK_ACCESS_SCOPE: &str = "workplace:workplace_using_data:read";
@@ -15,7 +16,8 @@ const ADVICE_TIME_FORMAT: &str = "Send dates as yyyy-MM-dd, for example 2023-05-
 const ADVICE_FROM_AFTER_TO: &str = "Choose a start date on or before the end date.";
 const ADVICE_INTERNAL: &str = "Feishu's service is failing; try again in a few minutes.";
 const ADVICE_PAGE_TOKEN: &str = "Start the search again from the first page; only send page tokens Feishu returned for the same query.";
-const ADVICE_PAGE_SIZE: &str = "Use a page size between 1 and 200.";
+const ADVICE_PAGE_SIZE: &str =
+    "Use a page size the endpoint takes (1 to 200 for block data, 1 to 100 for custom workplaces).";
 const ADVICE_RATE_LIMITED: &str = "Feishu is limiting this app's request rate; wait a moment and try again, or lower the client's request rate.";
 const ADVICE_IP: &str = "Ask the Feishu admin to add this server's public IP address to the app's IP allow-list in the Feishu developer console (Security Settings).";
 const ADVICE_QUOTA: &str = "Stop calling the Feishu API: the tenant's monthly API call quota is used up. Wait for next month or upgrade the Feishu plan.";
@@ -46,37 +48,50 @@ const ADVICE_SETUP: &str =
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum FeishuError {
-    /// 1629001: a date was not in yyyy-MM-dd.
-    #[error("Feishu rejected the date format (1629001: {msg}). {ADVICE_TIME_FORMAT}")]
+    /// A search endpoint's "bad time format" (1629001, 1628001, 1621001): a date was
+    /// not in yyyy-MM-dd.
+    #[error("Feishu rejected the date format ({code}: {msg}). {ADVICE_TIME_FORMAT}")]
     InvalidTimeFormat {
+        /// The code Feishu answered.
+        code: i64,
         /// Feishu's message.
         msg: String,
     },
-    /// 1629002: from_date was after to_date.
+    /// A search endpoint's "from_date after to_date" (1629002, 1628002, 1621002).
     #[error(
-        "Feishu rejected the date range: the start is after the end (1629002: {msg}). {ADVICE_FROM_AFTER_TO}"
+        "Feishu rejected the date range: the start is after the end ({code}: {msg}). {ADVICE_FROM_AFTER_TO}"
     )]
     FromAfterTo {
+        /// The code Feishu answered.
+        code: i64,
         /// Feishu's message.
         msg: String,
     },
-    /// 1629004: Feishu's own service failed, and kept failing through the retries.
+    /// A search endpoint's "internal error" (1629004, 1628003, 1621003): Feishu's own
+    /// service failed, and kept failing through the retries.
     #[error(
-        "Feishu reported an internal error and kept failing after retries (1629004: {msg}). {ADVICE_INTERNAL}"
+        "Feishu reported an internal error and kept failing after retries ({code}: {msg}). {ADVICE_INTERNAL}"
     )]
     InternalError {
+        /// The code Feishu answered.
+        code: i64,
         /// Feishu's message.
         msg: String,
     },
-    /// 1629005: the page token was not one Feishu issued.
-    #[error("Feishu rejected the page token (1629005: {msg}). {ADVICE_PAGE_TOKEN}")]
+    /// A search endpoint's "bad page_token" (1629005, 1628004, 1621004): the page token
+    /// was not one Feishu issued.
+    #[error("Feishu rejected the page token ({code}: {msg}). {ADVICE_PAGE_TOKEN}")]
     InvalidPageToken {
+        /// The code Feishu answered.
+        code: i64,
         /// Feishu's message.
         msg: String,
     },
-    /// 1629006: the page size was outside 1..=200.
-    #[error("Feishu rejected the page size (1629006: {msg}). {ADVICE_PAGE_SIZE}")]
+    /// 1629006: the page size was outside what the endpoint takes.
+    #[error("Feishu rejected the page size ({code}: {msg}). {ADVICE_PAGE_SIZE}")]
     InvalidPageSize {
+        /// The code Feishu answered.
+        code: i64,
         /// Feishu's message.
         msg: String,
     },
@@ -238,17 +253,31 @@ fn describe_page_token(page_token: Option<&str>) -> String {
 }
 
 impl FeishuError {
-    /// Maps a non-zero Feishu `code` to its variant.
+    /// Maps a non-zero code of a search endpoint to its variant: the endpoint's own
+    /// codes (`endpoint`), then the generic ones ([`FeishuError::from_code`]).
+    pub fn from_search_code(
+        endpoint: &SearchCodes,
+        code: i64,
+        msg: String,
+        retry_after: Option<Duration>,
+    ) -> Self {
+        match code {
+            c if c == endpoint.invalid_time_format => Self::InvalidTimeFormat { code, msg },
+            c if c == endpoint.from_after_to => Self::FromAfterTo { code, msg },
+            c if c == endpoint.internal_error => Self::InternalError { code, msg },
+            c if c == endpoint.invalid_page_token => Self::InvalidPageToken { code, msg },
+            c if Some(c) == endpoint.invalid_page_size => Self::InvalidPageSize { code, msg },
+            _ => Self::from_code(code, msg, retry_after),
+        }
+    }
+
+    /// Maps a non-zero generic Feishu `code` (the 9999xxxx family, which every call may
+    /// answer) to its variant; any other code is [`FeishuError::Upstream`].
     ///
     /// `retry_after` is the wait Feishu asked for on a rate-limit answer.
     pub fn from_code(code: i64, msg: String, retry_after: Option<Duration>) -> Self {
         use codes::*;
         match code {
-            INVALID_TIME_FORMAT => Self::InvalidTimeFormat { msg },
-            FROM_AFTER_TO => Self::FromAfterTo { msg },
-            INTERNAL_ERROR => Self::InternalError { msg },
-            INVALID_PAGE_TOKEN => Self::InvalidPageToken { msg },
-            INVALID_PAGE_SIZE => Self::InvalidPageSize { msg },
             RATE_LIMITED => Self::RateLimited {
                 retry_after: retry_after.unwrap_or(Duration::from_secs(1)),
                 msg,
@@ -292,11 +321,6 @@ impl FeishuError {
     pub fn code(&self) -> Option<i64> {
         use codes::*;
         Some(match self {
-            Self::InvalidTimeFormat { .. } => INVALID_TIME_FORMAT,
-            Self::FromAfterTo { .. } => FROM_AFTER_TO,
-            Self::InternalError { .. } => INTERNAL_ERROR,
-            Self::InvalidPageToken { .. } => INVALID_PAGE_TOKEN,
-            Self::InvalidPageSize { .. } => INVALID_PAGE_SIZE,
             Self::RateLimited { .. } => RATE_LIMITED,
             Self::IpNotAllowed { .. } => IP_NOT_ALLOWED,
             Self::QuotaExhausted { .. } => QUOTA_EXHAUSTED,
@@ -304,7 +328,12 @@ impl FeishuError {
             Self::MissingScope { .. } => MISSING_SCOPE,
             Self::AppUnavailable { .. } => APP_UNAVAILABLE,
             Self::UserNotAuthorised { .. } => USER_NOT_AUTHORISED,
-            Self::TenantTokenRejected { code, .. }
+            Self::InvalidTimeFormat { code, .. }
+            | Self::FromAfterTo { code, .. }
+            | Self::InternalError { code, .. }
+            | Self::InvalidPageToken { code, .. }
+            | Self::InvalidPageSize { code, .. }
+            | Self::TenantTokenRejected { code, .. }
             | Self::UserTokenInvalid { code, .. }
             | Self::Credentials { code, .. }
             | Self::Login { code, .. }
@@ -404,13 +433,46 @@ mod tests {
 
     #[test]
     fn every_documented_code_round_trips() {
+        use crate::search::{
+            BLOCK_ACCESS_CODES, CUSTOM_WORKPLACE_ACCESS_CODES, WORKPLACE_ACCESS_CODES,
+        };
         use codes::*;
+        for endpoint in [
+            BLOCK_ACCESS_CODES,
+            WORKPLACE_ACCESS_CODES,
+            CUSTOM_WORKPLACE_ACCESS_CODES,
+        ] {
+            let own = [
+                endpoint.invalid_time_format,
+                endpoint.from_after_to,
+                endpoint.internal_error,
+                endpoint.invalid_page_token,
+            ];
+            for code in own.into_iter().chain(endpoint.invalid_page_size) {
+                let error = FeishuError::from_search_code(&endpoint, code, "m".into(), None);
+                assert_eq!(error.code(), Some(code));
+                assert!(
+                    !matches!(error, FeishuError::Upstream { .. }),
+                    "{code} has its own variant"
+                );
+                assert!(error.to_string().contains(&code.to_string()), "{error}");
+            }
+            // Another endpoint's codes are not this one's: shown as unknown, with the code.
+            assert!(matches!(
+                FeishuError::from_search_code(&endpoint, 1_620_001, "m".into(), None),
+                FeishuError::Upstream {
+                    code: 1_620_001,
+                    ..
+                }
+            ));
+        }
+        let internal =
+            FeishuError::from_search_code(&WORKPLACE_ACCESS_CODES, 1_628_003, "m".into(), None);
+        assert!(
+            internal.is_retryable(),
+            "each endpoint's internal error is retried"
+        );
         for code in [
-            INVALID_TIME_FORMAT,
-            FROM_AFTER_TO,
-            INTERNAL_ERROR,
-            INVALID_PAGE_TOKEN,
-            INVALID_PAGE_SIZE,
             RATE_LIMITED,
             IP_NOT_ALLOWED,
             QUOTA_EXHAUSTED,

@@ -1,5 +1,6 @@
-//! Client for the Feishu (Lark) Open Platform endpoint behind Block Insights:
-//! page views and distinct users per workplace widget (block) per day.
+//! Client for the Feishu (Lark) Open Platform endpoints behind Block Insights: page
+//! views and distinct users per workplace widget (block) per day, per custom workplace
+//! per day, and of all workplaces and the default one per day ([`SearchEndpoint`]).
 //!
 //! [`FeishuClient`] owns one HTTP connection pool, caches the tenant access token,
 //! keeps every request inside Feishu's rate limit ([`RateBudget`]), retries transient
@@ -13,7 +14,7 @@
 //! let client = FeishuClient::new(config)?;
 //! let from = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).ok_or("date")?;
 //! let to = chrono::NaiveDate::from_ymd_opt(2024, 1, 31).ok_or("date")?;
-//! let rows = client.search_block_access(&BlockAccessQuery::new(from, to)?).await?;
+//! let rows = client.search(&BlockAccessQuery::new(from, to)?).await?;
 //! # Ok(()) }
 //! ```
 
@@ -28,11 +29,13 @@ mod login;
 mod metrics;
 mod rate;
 mod retry;
+mod search;
 mod token;
+mod workplace_access;
 
 pub use adaptive::AdaptiveRate;
-pub use block_access::{BlockAccess, BlockAccessPage, BlockAccessQuery, InvalidQuery};
-pub use client::FeishuClient;
+pub use block_access::{BlockAccess, BlockAccessPage, BlockAccessQuery, BlockAccessSearch};
+pub use client::{FeishuClient, SharedBudgets};
 pub use config::{FEISHU_BASE_URL, FeishuConfig, LARK_BASE_URL, RateLimit, RetryPolicy};
 /// The workspace's one block id type (ASCII digits, 1 to 32), shared with the `domain` crate.
 pub use domain::{BlockId, InvalidBlockId};
@@ -40,6 +43,14 @@ pub use error::{BLOCK_ACCESS_SCOPE, FeishuError};
 pub use login::{FeishuUser, UserToken};
 pub use metrics::{ClientMetricsSnapshot, NO_CODE, TRANSPORT_ERROR};
 pub use rate::{RateBudget, SlidingWindowBudget, UNANSWERED_GRACE};
+pub use search::{
+    BLOCK_ACCESS_CODES, CUSTOM_WORKPLACE_ACCESS_CODES, InvalidQuery, SearchCodes, SearchEndpoint,
+    SearchPage, SearchQuery, WORKPLACE_ACCESS_CODES,
+};
 /// Re-exported so that callers can build a config without depending on `secrecy`.
 pub use secrecy::{ExposeSecret, SecretString};
 pub use token::TenantToken;
+pub use workplace_access::{
+    CustomWorkplaceAccess, CustomWorkplaceAccessQuery, CustomWorkplaceAccessSearch, LocalizedName,
+    Visits, WorkplaceAccess, WorkplaceAccessQuery, WorkplaceAccessSearch,
+};

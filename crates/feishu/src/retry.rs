@@ -95,7 +95,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn retries_transient_errors_up_to_the_count() {
-        let internal = FeishuError::InternalError { msg: "boom".into() };
+        let internal = FeishuError::InternalError { code: 1_629_004, msg: "boom".into() };
         let (attempts, result) = count_attempts(policy(5, 60_000), internal).await;
         assert_eq!(attempts, 6);
         assert!(matches!(result, Err(FeishuError::InternalError { .. })));
@@ -104,7 +104,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn stops_when_the_time_is_used_up() {
         let started = Instant::now();
-        let internal = FeishuError::InternalError { msg: "boom".into() };
+        let internal = FeishuError::InternalError { code: 1_629_004, msg: "boom".into() };
         let (attempts, _) = count_attempts(policy(100, 1_000), internal).await;
         assert!(attempts > 1 && attempts < 100, "{attempts}");
         assert!(started.elapsed() <= Duration::from_secs(1));
@@ -125,8 +125,8 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn final_errors_are_not_retried() {
         for error in [
-            FeishuError::InvalidPageToken { msg: String::new() },
-            FeishuError::FromAfterTo { msg: String::new() },
+            FeishuError::InvalidPageToken { code: 1_629_005, msg: String::new() },
+            FeishuError::FromAfterTo { code: 1_629_002, msg: String::new() },
             FeishuError::QuotaExhausted { msg: String::new() },
             FeishuError::IpNotAllowed { msg: String::new() },
             FeishuError::Credentials {

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::{client, client_config, last_days, sim_config, start};
-use feishu::{BlockAccessQuery, FeishuClient, FeishuError, NO_CODE, codes};
+use feishu::{BlockAccessQuery, FeishuClient, FeishuError, NO_CODE};
 use feishu_sim::{Faults, ForcedAnswer, SimHandle};
 
 fn query() -> BlockAccessQuery {
@@ -27,7 +27,7 @@ async fn forced(
     });
     sim.reset_stats();
     let error = client
-        .search_block_access_page(&query(), None)
+        .search_page(&query(), None)
         .await
         .expect_err("forced error");
     let stats = sim.stats();
@@ -137,7 +137,7 @@ async fn a_rejected_tenant_token_is_replaced_and_the_call_retried_once() {
     }
     // Once the simulator accepts tokens again, the cached one works.
     client
-        .search_block_access_page(&query(), None)
+        .search_page(&query(), None)
         .await
         .expect("page");
     sim.shutdown().await;
@@ -163,7 +163,7 @@ async fn internal_errors_are_retried_then_surfaced() {
         client
             .metrics()
             .requests_by_code
-            .get(&codes::INTERNAL_ERROR),
+            .get(&feishu::BLOCK_ACCESS_CODES.internal_error),
         Some(&4)
     );
     sim.shutdown().await;
@@ -178,7 +178,7 @@ async fn gateway_errors_are_retried_then_surfaced() {
         ..Faults::default()
     });
     let error = client
-        .search_block_access_page(&query(), None)
+        .search_page(&query(), None)
         .await
         .expect_err("5xx");
     assert!(
@@ -227,7 +227,7 @@ async fn a_bogus_page_token_is_refused_without_retry() {
     let sim = start(sim_config()).await;
     let client = client(&sim);
     let error = client
-        .search_block_access_page(&query(), Some("not-a-token"))
+        .search_page(&query(), Some("not-a-token"))
         .await
         .expect_err("bogus token");
     assert!(
@@ -250,7 +250,7 @@ async fn wrong_credentials_are_a_clear_error() {
     config.app_secret = "not-the-secret".to_owned().into();
     let client = FeishuClient::new(config).expect("client");
     let error = client
-        .search_block_access(&query())
+        .search(&query())
         .await
         .expect_err("bad secret");
     assert!(
@@ -274,7 +274,7 @@ async fn wrong_credentials_are_a_clear_error() {
     config.app_id = "cli_someone_else".to_owned();
     let client = FeishuClient::new(config).expect("client");
     let error = client
-        .search_block_access(&query())
+        .search(&query())
         .await
         .expect_err("unknown app");
     assert!(
@@ -295,7 +295,7 @@ async fn an_unreachable_host_is_a_transport_error_after_retries() {
     config.base_url = format!("http://{addr}");
     let client = FeishuClient::new(config).expect("client");
     let error = client
-        .search_block_access_page(&query(), None)
+        .search_page(&query(), None)
         .await
         .expect_err("nobody listens");
     assert!(

@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use common::{client_config, last_days, rows, sim_config, start, truth};
-use feishu::{BlockAccessQuery, FeishuClient, NO_CODE, TRANSPORT_ERROR, codes};
+use feishu::{BlockAccessQuery, FeishuClient, NO_CODE, TRANSPORT_ERROR};
 use feishu_sim::Faults;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -28,7 +28,7 @@ async fn retries_through_internal_errors_gateway_errors_and_dropped_connections(
     let query = BlockAccessQuery::new(from, to).expect("valid query");
 
     let found = client
-        .search_block_access(&query)
+        .search(&query)
         .await
         .expect("search survives the faults");
 
@@ -40,7 +40,7 @@ async fn retries_through_internal_errors_gateway_errors_and_dropped_connections(
     assert!(stats.dropped > 0 && stats.gateway_errors > 0, "{stats:?}");
     let internal = stats
         .answers_by_code
-        .get(&codes::INTERNAL_ERROR)
+        .get(&feishu::BLOCK_ACCESS_CODES.internal_error)
         .copied()
         .unwrap_or(0);
     assert!(internal > 0, "{:?}", stats.answers_by_code);
@@ -52,7 +52,7 @@ async fn retries_through_internal_errors_gateway_errors_and_dropped_connections(
     assert_eq!(
         metrics
             .requests_by_code
-            .get(&codes::INTERNAL_ERROR)
+            .get(&feishu::BLOCK_ACCESS_CODES.internal_error)
             .copied(),
         Some(internal)
     );
@@ -88,7 +88,7 @@ async fn a_slow_answer_times_out_and_is_retried() {
         .expect("valid");
 
     let found = client
-        .search_block_access(&query)
+        .search(&query)
         .await
         .expect("search survives the spikes");
 

@@ -15,7 +15,7 @@ async fn a_year_of_all_blocks_equals_ground_truth() {
     let query = BlockAccessQuery::new(from, to).expect("valid query");
 
     let found = client
-        .search_block_access(&query)
+        .search(&query)
         .await
         .expect("search succeeds");
 
@@ -73,7 +73,7 @@ async fn a_block_filter_with_small_pages_equals_ground_truth() {
         .expect("valid page size");
 
     let found = client
-        .search_block_access(&query)
+        .search(&query)
         .await
         .expect("search succeeds");
 
@@ -102,7 +102,7 @@ async fn an_unknown_block_has_no_rows() {
         .expect("valid query")
         .with_block(BlockId::parse("123").expect("valid id"));
     let found = client(&sim)
-        .search_block_access(&query)
+        .search(&query)
         .await
         .expect("search succeeds");
     assert!(found.is_empty());
@@ -125,7 +125,7 @@ async fn tokens_expired_between_pages_are_refetched_transparently() {
             sim.expire_all_tokens();
         }
         let page = client
-            .search_block_access_page(&query, page_token.as_deref())
+            .search_page(&query, page_token.as_deref())
             .await
             .expect("page");
         pages += 1;
@@ -169,7 +169,7 @@ async fn short_lived_tokens_are_renewed_during_a_long_search() {
     };
     let started = tokio::time::Instant::now();
     let found = client
-        .search_block_access(&query)
+        .search(&query)
         .await
         .expect("search succeeds");
     expirer.await.expect("expirer finished");

@@ -25,7 +25,7 @@ async fn fifty_concurrent_searches_stay_within_twenty_per_second() {
 
     let searches = (0..50).map(|_| {
         let (client, query) = (client.clone(), query.clone());
-        tokio::spawn(async move { client.search_block_access(&query).await })
+        tokio::spawn(async move { client.search(&query).await })
     });
     for result in join_all(searches).await {
         assert_eq!(rows(result.expect("task").expect("search")), expected);
@@ -65,7 +65,7 @@ async fn clients_sharing_a_budget_stay_within_it_together() {
     let query = BlockAccessQuery::new(from, to).expect("valid query");
     let searches = (0..60).map(|i| {
         let (client, query) = (clients[i % 3].clone(), query.clone());
-        tokio::spawn(async move { client.search_block_access(&query).await })
+        tokio::spawn(async move { client.search(&query).await })
     });
     for result in join_all(searches).await {
         result.expect("task").expect("search");
@@ -93,7 +93,7 @@ async fn rate_limit_answers_are_waited_out_and_retried() {
     let started = tokio::time::Instant::now();
     let searches = (0..10).map(|_| {
         let (client, query) = (client.clone(), query.clone());
-        tokio::spawn(async move { client.search_block_access(&query).await })
+        tokio::spawn(async move { client.search(&query).await })
     });
     for result in join_all(searches).await {
         assert_eq!(rows(result.expect("task").expect("search")), expected);
@@ -128,7 +128,7 @@ async fn fifty_concurrent_first_calls_fetch_one_token() {
     let query = BlockAccessQuery::new(last_days(1).0, last_days(1).1).expect("valid query");
     let calls = (0..50).map(|_| {
         let (client, query) = (client.clone(), query.clone());
-        tokio::spawn(async move { client.search_block_access_page(&query, None).await })
+        tokio::spawn(async move { client.search_page(&query, None).await })
     });
     for result in join_all(calls).await {
         result.expect("task").expect("page");

@@ -50,7 +50,7 @@ async fn secrets_and_tokens_never_reach_debug_output_or_logs() {
     let config = client_config(&sim);
     let client = client(&sim);
     let query = BlockAccessQuery::new(last_days(3).0, last_days(3).1).expect("valid query");
-    client.search_block_access(&query).await.expect("search");
+    client.search(&query).await.expect("search");
     let token = client.tenant_token().await.expect("token");
     let token_text = token.expose_secret().to_owned();
     assert!(token_text.starts_with("t-") && token_text.len() > 8);
@@ -61,7 +61,7 @@ async fn secrets_and_tokens_never_reach_debug_output_or_logs() {
         ..Faults::default()
     });
     let rejected = client
-        .search_block_access_page(&query, None)
+        .search_page(&query, None)
         .await
         .expect_err("rejected token");
     sim.set_faults(Faults::default());
@@ -85,7 +85,7 @@ async fn secrets_and_tokens_never_reach_debug_output_or_logs() {
         logs.text(),
     ];
     assert!(
-        logs.text().contains("search_block_access"),
+        logs.text().contains("search"),
         "the logs were captured"
     );
     for text in printed {
