@@ -5,6 +5,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use crate::endpoints::SimEndpoint;
 use crate::rate::Limited;
 
 /// Header naming the allowed requests per window on a 99991400 answer.
@@ -80,25 +81,29 @@ impl ApiError {
         }
     }
 
-    pub fn invalid_time_format() -> Self {
+    pub fn invalid_time_format(endpoint: SimEndpoint) -> Self {
         // Two spaces, as in the documented error table.
-        Self::new(400, 1629001, "invalid  time format")
+        Self::new(400, endpoint.codes().invalid_time_format, "invalid  time format")
     }
 
-    pub fn from_after_to() -> Self {
-        Self::new(400, 1629002, "from_date can't be greater than to_date")
+    pub fn from_after_to(endpoint: SimEndpoint) -> Self {
+        Self::new(400, endpoint.codes().from_after_to, "from_date can't be greater than to_date")
     }
 
-    pub fn internal_error() -> Self {
-        Self::new(400, 1629004, "internal service error")
+    pub fn internal_error(endpoint: SimEndpoint) -> Self {
+        Self::new(400, endpoint.codes().internal_error, "internal service error")
     }
 
-    pub fn invalid_page_token() -> Self {
-        Self::new(400, 1629005, "invalid page_token")
+    pub fn invalid_page_token(endpoint: SimEndpoint) -> Self {
+        Self::new(400, endpoint.codes().invalid_page_token, "invalid page_token")
     }
 
-    pub fn invalid_page_size() -> Self {
-        Self::new(400, 1629006, "invalid page_size")
+    /// The endpoint's own code where it documents one, else 99992402.
+    pub fn invalid_page_size(endpoint: SimEndpoint) -> Self {
+        match endpoint.codes().invalid_page_size {
+            Some(code) => Self::new(400, code, "invalid page_size"),
+            None => Self::field_validation_failed(),
+        }
     }
 }
 

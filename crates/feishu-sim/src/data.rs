@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use crate::config::SimConfig;
 use crate::synth::{hash, mix, normal, poisson, unit};
+use crate::workplaces::{self, CustomWorkplaceRow, SimVisits, WorkplaceProfile, WorkplaceRow};
 
 /// Expected weekday pv of the most popular block.
 const TOP_BLOCK_PV: f64 = 2400.0;
@@ -58,6 +59,10 @@ pub struct BlockProfile {
     /// Popularity: the expected pv on an ordinary weekday once the block is
     /// established, before trend and noise.
     pub weight: f64,
+    /// The id of the custom workplace the block is on.
+    pub workplace_id: String,
+    /// Index of that workplace in [`Dataset::workplaces`].
+    workplace: usize,
     /// Position in [`Dataset::blocks`], also the input of every hash.
     index: u64,
     /// Weekend traffic as a share of weekday traffic.
@@ -79,6 +84,8 @@ pub struct Dataset {
     /// Indices into `blocks`, ordered by block id (the API's order).
     by_id: Vec<usize>,
     index_of: HashMap<String, usize>,
+    /// The custom workplaces, in id order (the API's order).
+    workplaces: Vec<WorkplaceProfile>,
     /// (pv, uv) per (day since `first_day`, block index), filled on first use.
     table: OnceLock<Vec<(u32, u32)>>,
 }
@@ -91,8 +98,11 @@ impl Dataset {
             .unwrap_or(NaiveDate::MIN);
         let mut index_of = HashMap::with_capacity(block_count);
         let mut blocks = Vec::with_capacity(block_count);
+        let workplace_list = workplaces::workplaces(seed);
         for index in 0..block_count {
-            let block = BlockProfile::generate(seed, index, first_day, history_days, &index_of);
+            let mut block = BlockProfile::generate(seed, index, first_day, history_days, &index_of);
+            block.workplace = workplaces::workplace_of(seed, index);
+            block.workplace_id = workplace_list[block.workplace].id.clone();
             index_of.insert(block.id.clone(), index);
             blocks.push(block);
         }
@@ -105,8 +115,25 @@ impl Dataset {
             blocks,
             by_id,
             index_of,
+            workplaces: workplace_list,
             table: OnceLock::new(),
         }
+        .with_workplaces_in_id_order()
+    }
+
+    /// Orders the workplaces by id (as the API lists them), keeping each block's index right.
+    fn with_workplaces_in_id_order(mut self) -> Self {
+        let mut order: Vec<usize> = (0..self.workplaces.len()).collect();
+        order.sort_by(|&a, &b| self.workplaces[a].id.cmp(&self.workplaces[b].id));
+        let mut new_index = vec![0; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_index[old] = new;
+        }
+        for block in &mut self.blocks {
+            block.workplace = new_index[block.workplace];
+        }
+        self.workplaces = order.iter().map(|&old| self.workplaces[old].clone()).collect();
+        self
     }
 
     /// The tenant a simulator started with `config` serves.
@@ -122,6 +149,81 @@ impl Dataset {
     /// All blocks, most popular first.
     pub fn blocks(&self) -> &[BlockProfile] {
         &self.blocks
+    }
+
+    /// The custom workplaces, in id order.
+    pub fn workplaces(&self) -> &[WorkplaceProfile] {
+        &self.workplaces
+    }
+
+    /// What `workplace_access_data/search` holds for the range: one row per day
+    /// with any visit.
+    pub fn workplace_ground_truth(&self, from: NaiveDate, to: NaiveDate) -> Vec<WorkplaceRow> {
+        self.workplace_rows(from, to).collect()
+    }
+
+    /// What `custom_workplace_access_data/search` holds for the range (one workplace,
+    /// or all): rows with pv > 0, ordered by date, then workplace id.
+    pub fn custom_workplace_ground_truth(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        workplace_id: Option<&str>,
+    ) -> Vec<CustomWorkplaceRow> {
+        self.custom_workplace_rows(from, to, workplace_id).collect()
+    }
+
+    /// The workplace rows of the range, in date order.
+    pub(crate) fn workplace_rows(&self, from: NaiveDate, to: NaiveDate) -> impl Iterator<Item = WorkplaceRow> + '_ {
+        self.days(from, to).filter_map(move |date| {
+            let custom = self.custom_visits_on(date);
+            let (default_workplace, all_workplace) = workplaces::totals(self.seed, date, &custom);
+            (all_workplace.pv > 0).then_some(WorkplaceRow { date, all_workplace, default_workplace })
+        })
+    }
+
+    /// The custom workplace rows of the range in API order; an unknown id gives none.
+    pub(crate) fn custom_workplace_rows<'a>(
+        &'a self,
+        from: NaiveDate,
+        to: NaiveDate,
+        workplace_id: Option<&str>,
+    ) -> impl Iterator<Item = CustomWorkplaceRow> + 'a {
+        let selected: Option<Option<usize>> = match workplace_id {
+            None => Some(None),
+            Some(id) => self.workplaces.iter().position(|w| w.id == id).map(Some),
+        };
+        self.days(from, to).filter(move |_| selected.is_some()).flat_map(move |date| {
+            let custom = self.custom_visits_on(date);
+            custom.into_iter().enumerate().filter_map(move |(index, visits)| {
+                let wanted = selected.flatten().is_none_or(|only| only == index);
+                (wanted && visits.pv > 0).then(|| {
+                    let workplace = &self.workplaces[index];
+                    CustomWorkplaceRow {
+                        date,
+                        custom_workplace_id: workplace.id.clone(),
+                        names: workplace.names.clone(),
+                        access_data: visits,
+                    }
+                })
+            })
+        })
+    }
+
+    /// Each custom workplace's visits on `date`, in [`Dataset::workplaces`] order.
+    fn custom_visits_on(&self, date: NaiveDate) -> Vec<SimVisits> {
+        (0..self.workplaces.len())
+            .map(|workplace| {
+                let blocks = self.blocks.iter().filter(|b| b.workplace == workplace).filter_map(|b| self.cell(b, date));
+                workplaces::custom_visits(self.seed, workplace, date, blocks)
+            })
+            .collect()
+    }
+
+    /// The days of `from..=to` within the history.
+    fn days(&self, from: NaiveDate, to: NaiveDate) -> impl Iterator<Item = NaiveDate> + use<> {
+        let (from, to) = (from.max(self.first_day), to.min(self.today));
+        from.iter_days().take_while(move |day| *day <= to)
     }
 
     /// The first day with data.
@@ -326,6 +428,8 @@ impl BlockProfile {
             id,
             created,
             weight,
+            workplace_id: String::new(),
+            workplace: 0,
             index: i,
             weekend_factor: 0.08 + 0.22 * unit(h(4)),
             growth_per_year: -0.15 + 0.5 * unit(h(5)),

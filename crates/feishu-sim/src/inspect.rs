@@ -24,26 +24,69 @@ pub(crate) struct TruthParams {
     from_date: String,
     to_date: String,
     block_id: Option<String>,
+    custom_workplace_id: Option<String>,
+}
+
+impl TruthParams {
+    /// The range, or the answer that says what to fix.
+    fn range(&self) -> Result<(chrono::NaiveDate, chrono::NaiveDate), Response> {
+        let parse = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        match (parse(&self.from_date), parse(&self.to_date)) {
+            (Some(from), Some(to)) => Ok((from, to)),
+            _ => Err((StatusCode::BAD_REQUEST, "from_date and to_date must be YYYY-MM-DD").into_response()),
+        }
+    }
+}
+
+fn non_empty(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|v| !v.is_empty())
 }
 
 /// `GET /_sim/ground_truth?from_date&to_date[&block_id]`: every item Feishu would return.
-pub(crate) async fn ground_truth(
+pub(crate) async fn ground_truth(State(state): State<Arc<SimState>>, Query(p): Query<TruthParams>) -> Response {
+    match p.range() {
+        Ok((from, to)) => Json(json!({ "items": state.dataset.ground_truth(from, to, non_empty(&p.block_id)) })).into_response(),
+        Err(refused) => refused,
+    }
+}
+
+/// `GET /_sim/ground_truth/workplace_access?from_date&to_date`: every day of the
+/// workplace totals Feishu would return.
+pub(crate) async fn workplace_ground_truth(State(state): State<Arc<SimState>>, Query(p): Query<TruthParams>) -> Response {
+    match p.range() {
+        Ok((from, to)) => Json(json!({ "items": state.dataset.workplace_ground_truth(from, to) })).into_response(),
+        Err(refused) => refused,
+    }
+}
+
+/// `GET /_sim/ground_truth/custom_workplace_access?from_date&to_date[&custom_workplace_id]`.
+pub(crate) async fn custom_workplace_ground_truth(
     State(state): State<Arc<SimState>>,
     Query(p): Query<TruthParams>,
 ) -> Response {
-    let parse = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
-    let (Some(from), Some(to)) = (parse(&p.from_date), parse(&p.to_date)) else {
-        return (
-            StatusCode::BAD_REQUEST,
-            "from_date and to_date must be YYYY-MM-DD",
-        )
-            .into_response();
-    };
-    let items =
-        state
-            .dataset
-            .ground_truth(from, to, p.block_id.as_deref().filter(|b| !b.is_empty()));
-    Json(json!({ "items": items })).into_response()
+    match p.range() {
+        Ok((from, to)) => {
+            let items = state.dataset.custom_workplace_ground_truth(from, to, non_empty(&p.custom_workplace_id));
+            Json(json!({ "items": items })).into_response()
+        }
+        Err(refused) => refused,
+    }
+}
+
+/// `GET /_sim/workplaces`: the custom workplaces with their names and the ids of
+/// their blocks (what an admin reads in the workplace editor).
+pub(crate) async fn workplaces(State(state): State<Arc<SimState>>) -> Response {
+    let dataset = &state.dataset;
+    let workplaces: Vec<_> = dataset
+        .workplaces()
+        .iter()
+        .map(|workplace| {
+            let blocks: Vec<&str> =
+                dataset.blocks().iter().filter(|b| b.workplace_id == workplace.id).map(|b| b.id.as_str()).collect();
+            json!({ "id": workplace.id, "names": workplace.names, "blocks": blocks })
+        })
+        .collect();
+    Json(json!({ "workplaces": workplaces })).into_response()
 }
 
 #[derive(Deserialize)]

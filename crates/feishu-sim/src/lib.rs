@@ -3,7 +3,12 @@
 //!
 //! - `POST /open-apis/auth/v3/tenant_access_token/internal` (tenant tokens),
 //! - `POST /open-apis/workplace/v1/workplace_block_access_data/search`
-//!   (pv and uv per block per day, paged), and
+//!   (pv and uv per block per day, paged),
+//! - `POST /open-apis/workplace/v1/workplace_access_data/search` (all workplaces
+//!   and the default one per day) and
+//!   `POST /open-apis/workplace/v1/custom_workplace_access_data/search` (per custom
+//!   workplace per day, with its names), each with its own codes and rate limit
+//!   ([`SimEndpoint`]; the tenant's custom workplaces hold its blocks), and
 //! - Login with Feishu (OAuth 2 authorization code with PKCE):
 //!   `GET /open-apis/authen/v1/authorize` (a login page listing the tenant's
 //!   people, [`SimUser`]), `POST /open-apis/authen/v2/oauth/token`,
@@ -15,8 +20,10 @@
 //! demand ([`Faults`]): latency, spikes, 1629004, gateway 5xx, dropped
 //! connections, forced error codes, expired tokens, and the 20/s rate limit.
 //!
-//! Outside Feishu's API, `GET /_sim/health` and `GET /_sim/ground_truth` let tests
-//! that reach the simulator only over HTTP read its "today" and its ground truth;
+//! Outside Feishu's API, `GET /_sim/health` and `GET /_sim/ground_truth` (with
+//! `/workplace_access` and `/custom_workplace_access` for the sibling endpoints) let
+//! tests that reach the simulator only over HTTP read its "today" and its ground
+//! truth; `GET /_sim/workplaces` lists the custom workplaces and their blocks;
 //! `GET /_sim/users` lists the people who can log in, `POST /_sim/user_tokens/expire`
 //! expires every user access token, and `GET /_sim/avatar/{open_id}` serves the
 //! pictures `user_info` points at.
@@ -39,7 +46,7 @@
 //!   `page_token=` or `block_id=` counts as absent. Only the first value of a
 //!   repeated parameter counts. An unknown block_id or a range without data
 //!   answers success with no items. There is no limit on the range's length.
-//! - Rate limit: per app, only requests with a valid token count (others cannot
+//! - Rate limit: per endpoint and app, only requests with a valid token count (others cannot
 //!   be attributed to an app), refused ones included; HTTP 429 code 99991400.
 //! - Page tokens: URL-safe base64 of the item offset and a keyed SHA-256 tag
 //!   of (from_date, to_date, block_id, offset); the key is random per
@@ -101,6 +108,7 @@ mod api;
 mod auth;
 mod config;
 mod data;
+mod endpoints;
 mod faults;
 mod inspect;
 mod oauth;
@@ -113,15 +121,18 @@ mod state;
 mod stats;
 mod synth;
 mod tokens;
+mod workplaces;
 
 pub use api::{RATE_LIMIT_HEADER, RATE_RESET_HEADER};
 pub use config::{Faults, ForcedAnswer, SimConfig, WORKPLACE_DATA_SCOPE, shanghai_today};
 pub use data::{AccessRow, BlockProfile, Dataset};
+pub use endpoints::SimEndpoint;
 pub use oauth::{
     AUTHORIZE_PATH, DEMO_ADMIN_OPEN_ID, DEMO_MEMBER_OPEN_ID, DEMO_NO_ACCESS_OPEN_ID,
     DEMO_NO_EMAIL_OPEN_ID, IS_USER_ADMIN_PATH, OFFLINE_ACCESS_SCOPE, SimUser, USER_INFO_PATH,
     USER_TOKEN_PATH, demo_tenant_key, demo_users,
 };
-pub use router::{BLOCK_ACCESS_SEARCH_PATH, TENANT_TOKEN_PATH};
+pub use router::{BLOCK_ACCESS_SEARCH_PATH, CUSTOM_WORKPLACE_ACCESS_SEARCH_PATH, TENANT_TOKEN_PATH, WORKPLACE_ACCESS_SEARCH_PATH};
 pub use server::{SimHandle, Simulator};
 pub use stats::{LoginStats, Outcome, RequestRecord, SearchParams, SimStats};
+pub use workplaces::{CustomWorkplaceRow, SimVisits, WorkplaceProfile, WorkplaceRow};

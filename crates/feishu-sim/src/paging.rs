@@ -1,5 +1,5 @@
 //! Page tokens: opaque strings that carry an offset and are bound to the query
-//! (from_date, to_date, block_id) that produced them.
+//! (endpoint, from_date, to_date, filter) that produced them.
 //!
 //! A token is URL-safe base64 of the offset (8 bytes, big-endian) followed by
 //! the first 12 bytes of SHA-256(key ‖ query ‖ offset), with a random key per
@@ -11,14 +11,18 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
+use crate::endpoints::SimEndpoint;
+
 const TAG_LEN: usize = 12;
 
 /// The query a page token is bound to.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct BoundQuery<'a> {
+    pub endpoint: SimEndpoint,
     pub from: NaiveDate,
     pub to: NaiveDate,
-    pub block_id: Option<&'a str>,
+    /// The block or custom workplace searched, if one.
+    pub filter: Option<&'a str>,
 }
 
 /// Issues and checks page tokens with this simulator's key.
@@ -59,13 +63,15 @@ impl PageTokens {
     fn tag(&self, query: BoundQuery<'_>, offset: u64) -> [u8; TAG_LEN] {
         let mut hasher = Sha256::new();
         hasher.update(self.key);
+        hasher.update(query.endpoint.name());
+        hasher.update(b"|");
         hasher.update(query.from.to_string());
         hasher.update(b"|");
         hasher.update(query.to.to_string());
         hasher.update(b"|");
-        match query.block_id {
+        match query.filter {
             Some(id) => {
-                hasher.update(b"block:");
+                hasher.update(b"only:");
                 hasher.update(id.as_bytes());
             }
             None => hasher.update(b"all"),
@@ -91,9 +97,10 @@ mod tests {
     fn token_only_fits_its_own_query() {
         let tokens = PageTokens::new();
         let query = BoundQuery {
+            endpoint: SimEndpoint::BlockAccess,
             from: day("2024-01-01"),
             to: day("2024-01-31"),
-            block_id: None,
+            filter: None,
         };
         let token = tokens.issue(query, 400);
         assert_eq!(tokens.check(query, &token), Some(400));
@@ -110,12 +117,23 @@ mod tests {
         assert_eq!(
             tokens.check(
                 BoundQuery {
-                    block_id: Some("123"),
+                    filter: Some("123"),
                     ..query
                 },
                 &token
             ),
             None
+        );
+        assert_eq!(
+            tokens.check(
+                BoundQuery {
+                    endpoint: SimEndpoint::WorkplaceAccess,
+                    ..query
+                },
+                &token
+            ),
+            None,
+            "a token of one endpoint does not fit another"
         );
         assert_eq!(PageTokens::new().check(query, &token), None);
         assert_eq!(tokens.check(query, "ddowkdkl9w2d"), None);

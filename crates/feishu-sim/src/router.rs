@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 
 use crate::oauth::{AUTHORIZE_PATH, IS_USER_ADMIN_PATH, USER_INFO_PATH, USER_TOKEN_PATH};
+use crate::endpoints::SimEndpoint;
 use crate::state::SimState;
 use crate::{auth, inspect, oauth, search};
 
@@ -17,17 +18,32 @@ pub const TENANT_TOKEN_PATH: &str = "/open-apis/auth/v3/tenant_access_token/inte
 pub const BLOCK_ACCESS_SEARCH_PATH: &str =
     "/open-apis/workplace/v1/workplace_block_access_data/search";
 
+/// Path of the workplace totals search endpoint.
+pub const WORKPLACE_ACCESS_SEARCH_PATH: &str = "/open-apis/workplace/v1/workplace_access_data/search";
+/// Path of the custom workplace search endpoint.
+pub const CUSTOM_WORKPLACE_ACCESS_SEARCH_PATH: &str = "/open-apis/workplace/v1/custom_workplace_access_data/search";
+
+/// The route of one search endpoint: the one handler, told which endpoint it serves.
+fn search_route(endpoint: SimEndpoint) -> axum::routing::MethodRouter<Arc<SimState>> {
+    post(move |state, kill, headers, query| search::search(endpoint, state, kill, headers, query))
+}
+
 /// All routes, bound to `state`.
 pub(crate) fn router(state: Arc<SimState>) -> Router {
-    Router::new()
+    let searches = SimEndpoint::ALL
+        .into_iter()
+        .fold(Router::new(), |router, endpoint| router.route(endpoint.path(), search_route(endpoint)));
+    searches
         .route(TENANT_TOKEN_PATH, post(auth::tenant_access_token))
-        .route(BLOCK_ACCESS_SEARCH_PATH, post(search::search))
         .route(AUTHORIZE_PATH, get(oauth::authorize))
         .route(USER_TOKEN_PATH, post(oauth::token))
         .route(USER_INFO_PATH, get(oauth::user_info))
         .route(IS_USER_ADMIN_PATH, get(oauth::is_user_admin))
         .route("/_sim/health", get(inspect::health))
         .route("/_sim/ground_truth", get(inspect::ground_truth))
+        .route("/_sim/ground_truth/workplace_access", get(inspect::workplace_ground_truth))
+        .route("/_sim/ground_truth/custom_workplace_access", get(inspect::custom_workplace_ground_truth))
+        .route("/_sim/workplaces", get(inspect::workplaces))
         .route(
             "/_sim/faults",
             post(inspect::set_faults).delete(inspect::clear_faults),

@@ -1,11 +1,12 @@
-//! `POST /open-apis/workplace/v1/workplace_block_access_data/search`: block
-//! access data for a date range, paged, behind token check, rate limit and
-//! fault knobs.
+//! The search endpoints ([`SimEndpoint`]): one endpoint's data for a date range,
+//! paged, behind token check, rate limit (per endpoint and app) and fault knobs.
 //!
 //! Order of checks: Authorization header (99991661), token (99991663), rate
 //! limit (99991400), then after the simulated delay: drop, gateway 5xx, forced
-//! answer, 1629004, then the parameters: from_date and to_date (1629001),
-//! from > to (1629002), page_size (1629006), page_token (1629005).
+//! answer, internal error (1629004, 1628003, 1621003), then the parameters:
+//! from_date and to_date (1629001, …), from > to (1629002, …), page_size
+//! (1629006, or 99992402 where the endpoint documents no code), page_token
+//! (1629005, 1628004, 1621004).
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -19,7 +20,7 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use crate::api::{ApiError, bearer_token, gateway_error, json_answer};
-use crate::data::AccessRow;
+use crate::endpoints::SimEndpoint;
 use crate::faults::{FaultAction, FaultPlan};
 use crate::paging::BoundQuery;
 use crate::rate::Limited;
@@ -29,10 +30,9 @@ use crate::stats::{Outcome, SearchParams};
 
 /// Page size when the query names none.
 const DEFAULT_PAGE_SIZE: usize = 20;
-/// Largest page size the endpoint accepts.
-const MAX_PAGE_SIZE: usize = 200;
 
 pub(crate) async fn search(
+    endpoint: SimEndpoint,
     State(state): State<Arc<SimState>>,
     kill: Option<Extension<ConnectionKill>>,
     headers: HeaderMap,
@@ -42,7 +42,7 @@ pub(crate) async fn search(
     let params = query
         .map(|Query(pairs)| SearchParams::from_pairs(&pairs))
         .unwrap_or_default();
-    let seq = state.recorder.arrive(arrived, params.clone());
+    let seq = state.recorder.arrive(arrived, endpoint, params.clone());
     let before = state.count_search();
     let mut faults = state.faults();
     while faults.stall_after.is_some_and(|served| before >= served) {
@@ -56,7 +56,7 @@ pub(crate) async fn search(
         changed.await;
         faults = state.faults();
     }
-    let admitted = admit(&state, &headers, arrived);
+    let admitted = admit(&state, endpoint, &headers, arrived);
     let plan = FaultPlan::roll(&faults);
     if !plan.delay.is_zero() {
         tokio::time::sleep(plan.delay).await;
@@ -88,16 +88,17 @@ pub(crate) async fn search(
                 }
                 Err(error)
             }
-            Some(FaultAction::InternalError) => Err(ApiError::internal_error()),
-            None => answer(&state, &params),
+            Some(FaultAction::InternalError) => Err(ApiError::internal_error(endpoint)),
+            None => answer(&state, endpoint, &params),
         },
     };
     match answer {
         Ok(page) => {
             tracing::debug!(
+                endpoint = endpoint.name(),
                 from = ?params.from,
                 to = ?params.to,
-                block_id = ?params.block_id,
+                filter = ?params.filter(endpoint),
                 items = page.items.len(),
                 has_more = page.next.is_some(),
                 "search answered"
@@ -130,8 +131,8 @@ pub(crate) async fn search(
     }
 }
 
-/// Token check and rate limit, decided at arrival.
-fn admit(state: &SimState, headers: &HeaderMap, now: Instant) -> Result<(), ApiError> {
+/// Token check and rate limit (each endpoint's own), decided at arrival.
+fn admit(state: &SimState, endpoint: SimEndpoint, headers: &HeaderMap, now: Instant) -> Result<(), ApiError> {
     let token = bearer_token(headers).ok_or_else(ApiError::missing_token)?;
     let app_id = state
         .tokens
@@ -139,7 +140,7 @@ fn admit(state: &SimState, headers: &HeaderMap, now: Instant) -> Result<(), ApiE
         .ok_or_else(ApiError::invalid_token)?;
     state
         .rate
-        .arrive(&app_id, now)
+        .arrive(&format!("{}/{app_id}", endpoint.name()), now)
         .map_err(ApiError::rate_limited)
 }
 
@@ -159,24 +160,13 @@ async fn drop_connection(kill: Option<Extension<ConnectionKill>>) -> Response {
 
 /// One page of a successful search.
 struct Page {
-    items: Vec<AccessRow>,
+    items: Vec<serde_json::Value>,
     next: Option<String>,
 }
 
 impl IntoResponse for Page {
     fn into_response(self) -> Response {
-        let items: Vec<_> = self
-            .items
-            .iter()
-            .map(|row| {
-                json!({
-                    "date": row.date.to_string(),
-                    "block_id": row.block_id,
-                    "access_data": { "pv": row.pv, "uv": row.uv },
-                })
-            })
-            .collect();
-        let mut data = json!({ "items": items, "has_more": self.next.is_some() });
+        let mut data = json!({ "items": self.items, "has_more": self.next.is_some() });
         if let Some(next) = self.next {
             data["page_token"] = json!(next);
         }
@@ -185,43 +175,34 @@ impl IntoResponse for Page {
 }
 
 /// Validates the parameters and cuts the page.
-fn answer(state: &SimState, params: &SearchParams) -> Result<Page, ApiError> {
+fn answer(state: &SimState, endpoint: SimEndpoint, params: &SearchParams) -> Result<Page, ApiError> {
     let (Some(from), Some(to)) = (params.from, params.to) else {
-        return Err(ApiError::invalid_time_format());
+        return Err(ApiError::invalid_time_format(endpoint));
     };
     if from > to {
-        return Err(ApiError::from_after_to());
+        return Err(ApiError::from_after_to(endpoint));
     }
     let page_size = match params.page_size.as_deref() {
         None => DEFAULT_PAGE_SIZE,
-        Some(raw) => parse_page_size(raw).ok_or_else(ApiError::invalid_page_size)?,
+        Some(raw) => parse_page_size(raw, endpoint.max_page_size()).ok_or_else(|| ApiError::invalid_page_size(endpoint))?,
     };
-    let block_id = params.block_id.as_deref().filter(|id| !id.is_empty());
-    let bound = BoundQuery { from, to, block_id };
-    let offset = match params
-        .page_token
-        .as_deref()
-        .filter(|token| !token.is_empty())
-    {
+    let filter = params.filter(endpoint);
+    let bound = BoundQuery { endpoint, from, to, filter };
+    let offset = match params.page_token.as_deref().filter(|token| !token.is_empty()) {
         None => 0,
-        Some(token) => state
-            .pages
-            .check(bound, token)
-            .ok_or_else(ApiError::invalid_page_token)?,
+        Some(token) => state.pages.check(bound, token).ok_or_else(|| ApiError::invalid_page_token(endpoint))?,
     };
-    let (items, has_more) = state.dataset.page(from, to, block_id, offset, page_size);
+    let (items, has_more) = endpoint.page(&state.dataset, (from, to), filter, offset, page_size);
     let next = has_more.then(|| state.pages.issue(bound, offset + items.len()));
     Ok(Page { items, next })
 }
 
-/// Digits only (no sign, no spaces), within `1..=200`.
-fn parse_page_size(raw: &str) -> Option<usize> {
+/// Digits only (no sign, no spaces), within `1..=max`.
+fn parse_page_size(raw: &str, max: usize) -> Option<usize> {
     if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    raw.parse()
-        .ok()
-        .filter(|size| (1..=MAX_PAGE_SIZE).contains(size))
+    raw.parse().ok().filter(|size| (1..=max).contains(size))
 }
 
 /// Exactly `yyyy-MM-dd` naming a real calendar day.
@@ -260,7 +241,18 @@ impl SearchParams {
             page_size: first("page_size"),
             page_token: first("page_token"),
             block_id: first("block_id"),
+            custom_workplace_id: first("custom_workplace_id"),
         }
+    }
+
+    /// The value of the endpoint's filter parameter, if set and not empty.
+    fn filter(&self, endpoint: SimEndpoint) -> Option<&str> {
+        let value = match endpoint {
+            SimEndpoint::BlockAccess => &self.block_id,
+            SimEndpoint::WorkplaceAccess => &None,
+            SimEndpoint::CustomWorkplaceAccess => &self.custom_workplace_id,
+        };
+        value.as_deref().filter(|value| !value.is_empty())
     }
 }
 
@@ -290,8 +282,9 @@ mod tests {
 
     #[test]
     fn page_size_is_a_plain_integer_in_range() {
-        assert_eq!(parse_page_size("1"), Some(1));
-        assert_eq!(parse_page_size("200"), Some(200));
+        assert_eq!(parse_page_size("1", 200), Some(1));
+        assert_eq!(parse_page_size("200", 200), Some(200));
+        assert_eq!(parse_page_size("101", 100), None);
         for bad in [
             "0",
             "201",
@@ -303,7 +296,7 @@ mod tests {
             "2.5",
             "99999999999999999999999",
         ] {
-            assert_eq!(parse_page_size(bad), None, "{bad:?}");
+            assert_eq!(parse_page_size(bad, 200), None, "{bad:?}");
         }
     }
 }

@@ -23,6 +23,7 @@ use tower::ServiceExt;
 
 use crate::config::{Faults, SimConfig};
 use crate::data::Dataset;
+use crate::endpoints::SimEndpoint;
 use crate::oauth::SimUser;
 use crate::router::router;
 use crate::state::SimState;
@@ -142,12 +143,17 @@ impl SimHandle {
     }
 
     /// For each day with data, how many successful first-page requests (no
-    /// page_token) covered it: a client that fetches each day once shows 1s.
-    /// Follow-up pages of the same query are not counted again.
+    /// page_token) of the block endpoint covered it: a client that fetches each day
+    /// once shows 1s. Follow-up pages of the same query are not counted again.
     pub fn day_fetch_counts(&self) -> BTreeMap<NaiveDate, u32> {
+        self.day_fetch_counts_of(SimEndpoint::BlockAccess)
+    }
+
+    /// [`SimHandle::day_fetch_counts`] of one endpoint.
+    pub fn day_fetch_counts_of(&self, endpoint: SimEndpoint) -> BTreeMap<NaiveDate, u32> {
         let dataset = self.dataset();
         let mut counts = BTreeMap::new();
-        for record in self.successful_requests() {
+        for record in self.successful_requests().into_iter().filter(|r| r.endpoint == endpoint) {
             if record
                 .params
                 .page_token

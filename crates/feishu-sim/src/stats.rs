@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
+use crate::endpoints::SimEndpoint;
+
 /// The query parameters of a search request as received (raw strings), plus
 /// the dates when they parsed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -22,6 +24,8 @@ pub struct SearchParams {
     pub page_token: Option<String>,
     /// `block_id` as sent.
     pub block_id: Option<String>,
+    /// `custom_workplace_id` as sent.
+    pub custom_workplace_id: Option<String>,
     /// `from_date` if it is a valid yyyy-MM-dd date.
     pub from: Option<NaiveDate>,
     /// `to_date` if it is a valid yyyy-MM-dd date.
@@ -54,6 +58,8 @@ pub enum Outcome {
 pub struct RequestRecord {
     /// When the request arrived (before any simulated latency).
     pub arrived: Instant,
+    /// The endpoint it was sent to.
+    pub endpoint: SimEndpoint,
     /// Its query parameters.
     pub params: SearchParams,
     /// How it ended.
@@ -97,6 +103,8 @@ pub struct SimStats {
     pub items_served: u64,
     /// Arrival times of all search requests, in order.
     pub arrivals: Vec<Instant>,
+    /// The same per endpoint.
+    pub arrivals_by_endpoint: BTreeMap<SimEndpoint, Vec<Instant>>,
     /// Requests of the login endpoints.
     pub login: LoginStats,
 }
@@ -135,19 +143,30 @@ impl SimStats {
         self.answers_by_code.get(&0).copied().unwrap_or(0)
     }
 
-    /// The most search requests that arrived within any span shorter than
-    /// `window` (the rate limiter's notion of "within one second").
+    /// The most search requests to any one endpoint that arrived within any span
+    /// shorter than `window` (the rate limiter's notion of "within one second"; Feishu
+    /// limits each endpoint on its own).
     pub fn max_requests_in_any_window(&self, window: Duration) -> usize {
-        let mut best = 0;
-        let mut start = 0;
-        for (end, &t) in self.arrivals.iter().enumerate() {
-            while t.saturating_duration_since(self.arrivals[start]) >= window {
-                start += 1;
-            }
-            best = best.max(end + 1 - start);
-        }
-        best
+        self.arrivals_by_endpoint.values().map(|arrivals| busiest_window(arrivals, window)).max().unwrap_or(0)
     }
+
+    /// Like [`SimStats::max_requests_in_any_window`], for one endpoint.
+    pub fn max_requests_in_any_window_of(&self, endpoint: SimEndpoint, window: Duration) -> usize {
+        self.arrivals_by_endpoint.get(&endpoint).map_or(0, |arrivals| busiest_window(arrivals, window))
+    }
+}
+
+/// The most of the sorted `arrivals` within any span shorter than `window`.
+fn busiest_window(arrivals: &[Instant], window: Duration) -> usize {
+    let mut best = 0;
+    let mut start = 0;
+    for (end, &t) in arrivals.iter().enumerate() {
+        while t.saturating_duration_since(arrivals[start]) >= window {
+            start += 1;
+        }
+        best = best.max(end + 1 - start);
+    }
+    best
 }
 
 /// The simulator's log of requests.
@@ -163,11 +182,12 @@ pub(crate) struct Recorder {
 
 impl Recorder {
     /// Logs an arriving search request; returns the ticket to finish it with.
-    pub fn arrive(&self, arrived: Instant, params: SearchParams) -> u64 {
+    pub fn arrive(&self, arrived: Instant, endpoint: SimEndpoint, params: SearchParams) -> u64 {
         let mut searches = self.lock();
         let seq = self.next_seq.fetch_add(1, Ordering::Relaxed);
         searches.push(RequestRecord {
             arrived,
+            endpoint,
             params,
             outcome: Outcome::Pending,
             items: 0,
@@ -219,6 +239,7 @@ impl Recorder {
         };
         for record in searches.iter() {
             stats.arrivals.push(record.arrived);
+            stats.arrivals_by_endpoint.entry(record.endpoint).or_default().push(record.arrived);
             match record.outcome {
                 Outcome::Pending => stats.pending += 1,
                 Outcome::Answered { code, .. } => {
@@ -232,6 +253,9 @@ impl Recorder {
         // Sequence numbers are taken under the lock, but arrival instants are
         // read just before it; sort so the window scan sees them in order.
         stats.arrivals.sort();
+        for arrivals in stats.arrivals_by_endpoint.values_mut() {
+            arrivals.sort();
+        }
         stats
     }
 
@@ -261,6 +285,7 @@ mod tests {
             .map(|ms| t0 + Duration::from_millis(ms))
             .to_vec();
         let stats = SimStats {
+            arrivals_by_endpoint: [(SimEndpoint::BlockAccess, arrivals.clone())].into(),
             arrivals,
             ..SimStats::default()
         };
