@@ -70,8 +70,8 @@ impl DayCache {
             .max_capacity(budget_bytes)
             .weigher(|key: &DayKey, value: &Arc<DayData>| {
                 let key_bytes = match &key.filter {
-                    crate::day::DayFilter::AllBlocks => 0,
                     crate::day::DayFilter::Block(id) => id.as_str().len() as u32,
+                    _ => 0,
                 };
                 value.weight().saturating_add(key_bytes + 48)
             })

@@ -1,12 +1,50 @@
-//! What the cache holds: one day's numbers for one filter, in a compact form
-//! (block ids interned to 4-byte indexes).
+//! What the cache holds: one day's numbers for one filter, in a compact form (what
+//! each row is about, a block or a workplace, interned to a 4-byte index).
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use chrono::NaiveDate;
-use domain::{AccessRow, BlockId};
+use domain::{AccessRow, BlockId, WorkplaceId};
 pub use store::DayFilter;
+
+/// What one row of a held day is about.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ItemKey {
+    /// A block (block days).
+    Block(BlockId),
+    /// A custom workplace (custom workplace days).
+    Workplace(WorkplaceId),
+    /// All workplaces together (workplace totals).
+    AllWorkplaces,
+    /// The default workplace (workplace totals).
+    DefaultWorkplace,
+}
+
+impl ItemKey {
+    /// The key the store keeps the row under.
+    pub fn stored(&self) -> &str {
+        match self {
+            ItemKey::Block(id) => id.as_str(),
+            ItemKey::Workplace(id) => id.as_str(),
+            ItemKey::AllWorkplaces => "all",
+            ItemKey::DefaultWorkplace => "default",
+        }
+    }
+
+    /// Reads a stored key back, as the days of `filter` hold it.
+    pub fn read(filter: &DayFilter, key: &str) -> Option<ItemKey> {
+        match filter {
+            DayFilter::AllBlocks | DayFilter::Block(_) => BlockId::parse(key).ok().map(ItemKey::Block),
+            DayFilter::CustomWorkplaces => WorkplaceId::parse(key).ok().map(ItemKey::Workplace),
+            DayFilter::Workplaces => match key {
+                "all" => Some(ItemKey::AllWorkplaces),
+                "default" => Some(ItemKey::DefaultWorkplace),
+                _ => None,
+            },
+        }
+    }
+}
 
 /// A cache key: one filter on one day.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -15,14 +53,14 @@ pub struct DayKey {
     pub day: NaiveDate,
 }
 
-/// A block id as a small number; the [`Interner`] turns it back into the id.
+/// An [`ItemKey`] as a small number; the [`Interner`] turns it back into the key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct BlockIdx(u32);
+pub struct KeyIdx(u32);
 
-/// One block's numbers on the day. 24 bytes.
+/// One row's numbers on the day. 24 bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CompactRow {
-    pub block: BlockIdx,
+    pub key: KeyIdx,
     pub pv: u64,
     pub uv: u64,
 }
@@ -30,7 +68,7 @@ pub struct CompactRow {
 /// One held day: every row Feishu reported (none when nobody visited).
 #[derive(Debug, PartialEq, Eq)]
 pub struct DayData {
-    /// Sorted by block id.
+    /// Sorted by key.
     pub rows: Box<[CompactRow]>,
     /// True when the day can no longer change (before yesterday in the tenant's time zone).
     pub is_final: bool,
@@ -44,7 +82,8 @@ impl DayData {
     }
 }
 
-/// Interns block ids: the hundreds of ids of a tenant, shared by millions of rows.
+/// Interns the keys of rows: the hundreds of blocks of a tenant (and its few
+/// workplaces), shared by millions of rows.
 #[derive(Default)]
 pub struct Interner {
     inner: RwLock<InternerInner>,
@@ -52,48 +91,58 @@ pub struct Interner {
 
 #[derive(Default)]
 struct InternerInner {
-    index: HashMap<BlockId, BlockIdx>,
-    ids: Vec<BlockId>,
+    index: HashMap<ItemKey, KeyIdx>,
+    keys: Vec<ItemKey>,
 }
 
 impl Interner {
-    pub fn intern(&self, id: &BlockId) -> BlockIdx {
-        if let Some(idx) = self.inner.read().expect("interner lock").index.get(id) {
+    pub fn intern(&self, key: &ItemKey) -> KeyIdx {
+        if let Some(idx) = self.inner.read().expect("interner lock").index.get(key) {
             return *idx;
         }
         let mut inner = self.inner.write().expect("interner lock");
-        if let Some(idx) = inner.index.get(id) {
+        if let Some(idx) = inner.index.get(key) {
             return *idx;
         }
-        let idx = BlockIdx(u32::try_from(inner.ids.len()).expect("fewer than 4 billion blocks"));
-        inner.ids.push(id.clone());
-        inner.index.insert(id.clone(), idx);
+        let idx = KeyIdx(u32::try_from(inner.keys.len()).expect("fewer than 4 billion keys"));
+        inner.keys.push(key.clone());
+        inner.index.insert(key.clone(), idx);
         idx
     }
 
     /// Every block id seen so far, sorted.
     pub fn known(&self) -> Vec<BlockId> {
-        let mut ids = self.inner.read().expect("interner lock").ids.clone();
+        let inner = self.inner.read().expect("interner lock");
+        let mut ids: Vec<BlockId> =
+            inner.keys.iter().filter_map(|key| if let ItemKey::Block(id) = key { Some(id.clone()) } else { None }).collect();
         ids.sort();
         ids
     }
 
-    /// Compacts one day's rows, sorted by block id.
-    pub fn compact(self: &Arc<Self>, rows: impl IntoIterator<Item = (BlockId, u64, u64)>, is_final: bool) -> DayData {
-        let mut rows: Vec<(BlockId, u64, u64)> = rows.into_iter().collect();
+    /// Compacts one day's rows, sorted by key.
+    pub fn compact(self: &Arc<Self>, rows: impl IntoIterator<Item = (ItemKey, u64, u64)>, is_final: bool) -> DayData {
+        let mut rows: Vec<(ItemKey, u64, u64)> = rows.into_iter().collect();
         rows.sort_by(|a, b| a.0.cmp(&b.0));
-        let rows = rows.into_iter().map(|(id, pv, uv)| CompactRow { block: self.intern(&id), pv, uv }).collect();
+        let rows = rows.into_iter().map(|(key, pv, uv)| CompactRow { key: self.intern(&key), pv, uv }).collect();
         DayData { rows, is_final }
     }
 
-    /// Expands a day's rows, keeping those `keep` accepts.
-    pub fn expand(&self, day: NaiveDate, data: &DayData, mut keep: impl FnMut(&BlockId) -> bool, out: &mut Vec<AccessRow>) {
+    /// Hands each row of a day to `each`, with its key.
+    pub fn each_row(&self, data: &DayData, mut each: impl FnMut(&ItemKey, u64, u64)) {
         let inner = self.inner.read().expect("interner lock");
         for row in data.rows.iter() {
-            let id = &inner.ids[row.block.0 as usize];
-            if keep(id) {
-                out.push(AccessRow { date: day, block_id: id.clone(), pv: row.pv, uv: row.uv });
-            }
+            each(&inner.keys[row.key.0 as usize], row.pv, row.uv);
         }
+    }
+
+    /// Expands a day's block rows, keeping those `keep` accepts.
+    pub fn expand(&self, day: NaiveDate, data: &DayData, mut keep: impl FnMut(&BlockId) -> bool, out: &mut Vec<AccessRow>) {
+        self.each_row(data, |key, pv, uv| {
+            if let ItemKey::Block(id) = key
+                && keep(id)
+            {
+                out.push(AccessRow { date: day, block_id: id.clone(), pv, uv });
+            }
+        });
     }
 }

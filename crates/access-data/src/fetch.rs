@@ -8,14 +8,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
-use domain::{AccessRow, BlockId, DateRange};
-use feishu::BlockAccessQuery;
+use domain::DateRange;
+use feishu::{BlockAccessSearch, CustomWorkplaceAccessSearch, WorkplaceAccessSearch};
 use futures::future::{BoxFuture, FutureExt, Shared};
 use futures::TryStreamExt;
-use store::StoredDay;
+use store::{StoredDay, StoredRow};
 
-use crate::day::{DayData, DayFilter, DayKey};
-use crate::plan::{chunk, pages_for, split, PAGE_SIZE};
+use crate::dataset::{items_per_day, page_size, DaySet, SeenNames};
+use crate::day::{DayData, DayFilter, DayKey, ItemKey};
+use crate::plan::{chunk, pages_of, split_in_pages};
 use crate::progress::JobProgress;
 use crate::service::Inner;
 use crate::ServiceError;
@@ -30,7 +31,8 @@ pub(crate) type JobOutcome = Result<Arc<DayMap>, ServiceError>;
 /// tenant of ~60 blocks answers in one page (the sample runs alone, before the rest).
 const SAMPLE_DAYS: u32 = 3;
 
-/// Items per day assumed for cost comparisons before any all-block day was seen.
+/// Items per day assumed for cost comparisons and splits before any day of the filter
+/// was seen.
 pub(crate) const DENSITY_GUESS: f64 = 50.0;
 
 /// An upstream job that queries can wait on.
@@ -43,22 +45,31 @@ pub(crate) struct Job {
     pub outcome: Shared<BoxFuture<'static, JobOutcome>>,
 }
 
-/// Running count of items per all-block day, learnt from every all-block day seen.
+/// Running count of items per day, per filter whose days vary in size (all blocks,
+/// the custom workplaces), learnt from every such day seen.
 #[derive(Default)]
 pub(crate) struct Density {
-    totals: Mutex<(u64, u64)>,
+    totals: Mutex<HashMap<DayFilter, (u64, u64)>>,
 }
 
 impl Density {
-    pub fn record(&self, items: u64, days: u64) {
-        let mut t = self.totals.lock().expect("density lock");
+    pub fn record(&self, filter: &DayFilter, items: u64, days: u64) {
+        if items_per_day(filter).is_some() {
+            return;
+        }
+        let mut all = self.totals.lock().expect("density lock");
+        let t = all.entry(filter.clone()).or_default();
         t.0 += items;
         t.1 += days;
     }
 
-    /// Items per day, once at least one day was seen.
-    pub fn get(&self) -> Option<f64> {
-        let (items, days) = *self.totals.lock().expect("density lock");
+    /// Items per day of `filter`: known beforehand, or learnt once at least one day
+    /// was seen.
+    pub fn get(&self, filter: &DayFilter) -> Option<f64> {
+        if let Some(known) = items_per_day(filter) {
+            return Some(known);
+        }
+        let (items, days) = self.totals.lock().expect("density lock").get(filter).copied().unwrap_or_default();
         (days > 0).then(|| (items as f64 / days as f64).max(0.5))
     }
 }
@@ -149,28 +160,24 @@ impl Inner {
 
     async fn run_job(&self, filter: &DayFilter, run: DateRange, progress: &JobProgress) -> JobOutcome {
         let mut days = DayMap::new();
-        let parts = match filter {
-            // One block has at most one item a day: 200 days fill a page.
-            DayFilter::Block(_) => chunk(run, PAGE_SIZE),
-            DayFilter::AllBlocks => match self.density.get() {
-                Some(density) => split(run, density, self.config.max_parallel),
-                None if run.len_days() > SAMPLE_DAYS * 2 => {
-                    // Learn the density from a short first stretch, then size the rest.
-                    let sample_end = run.from() + chrono::Days::new(u64::from(SAMPLE_DAYS) - 1);
-                    let sample = DateRange::new(run.from(), sample_end).expect("inside the run");
-                    progress.add_estimate(1);
-                    days.extend(self.fetch_part(filter, sample, progress).await?);
-                    let rest = DateRange::new(sample_end.succ_opt().expect("inside the run"), run.to()).expect("non-empty");
-                    split(rest, self.density.get().unwrap_or(DENSITY_GUESS), self.config.max_parallel)
-                }
-                None => vec![run],
-            },
+        let page = page_size(filter);
+        let parts = match (items_per_day(filter), self.density.get(filter)) {
+            // At most one item a day (one block, the totals): a page's worth of days a part.
+            (Some(_), _) => chunk(run, page),
+            (None, Some(density)) => split_in_pages(run, density, self.config.max_parallel, page),
+            (None, None) if run.len_days() > SAMPLE_DAYS * 2 => {
+                // Learn the density from a short first stretch, then size the rest.
+                let sample_end = run.from() + chrono::Days::new(u64::from(SAMPLE_DAYS) - 1);
+                let sample = DateRange::new(run.from(), sample_end).expect("inside the run");
+                progress.add_estimate(1);
+                days.extend(self.fetch_part(filter, sample, progress).await?);
+                let rest = DateRange::new(sample_end.succ_opt().expect("inside the run"), run.to()).expect("non-empty");
+                split_in_pages(rest, self.density.get(filter).unwrap_or(DENSITY_GUESS), self.config.max_parallel, page)
+            }
+            (None, None) => vec![run],
         };
-        let per_day = match filter {
-            DayFilter::Block(_) => 1.0,
-            DayFilter::AllBlocks => self.density.get().unwrap_or(DENSITY_GUESS),
-        };
-        progress.add_estimate(parts.iter().map(|p| pages_for(f64::from(p.len_days()) * per_day)).sum());
+        let per_day = self.density.get(filter).unwrap_or(DENSITY_GUESS);
+        progress.add_estimate(parts.iter().map(|p| pages_of(f64::from(p.len_days()) * per_day, page)).sum());
         let fetched = futures::future::try_join_all(parts.into_iter().map(|part| self.fetch_part(filter, part, progress))).await?;
         for part in fetched {
             days.extend(part);
@@ -178,16 +185,28 @@ impl Inner {
         Ok(Arc::new(days))
     }
 
+    /// [`Inner::fetch_part_of`] with the filter's endpoint.
+    async fn fetch_part(&self, filter: &DayFilter, part: DateRange, progress: &JobProgress) -> Result<DayMap, ServiceError> {
+        match filter {
+            DayFilter::AllBlocks | DayFilter::Block(_) => self.fetch_part_of::<BlockAccessSearch>(filter, part, progress).await,
+            DayFilter::Workplaces => self.fetch_part_of::<WorkplaceAccessSearch>(filter, part, progress).await,
+            DayFilter::CustomWorkplaces => self.fetch_part_of::<CustomWorkplaceAccessSearch>(filter, part, progress).await,
+        }
+    }
+
     /// Fetches one sub-range page by page, then files every day of it: in the cache,
     /// and in the store when final. Days without items are held as empty. Each page is
     /// reserved against the monthly quota before it is requested; past the quota the
     /// part fails with [`ServiceError::QuotaReached`] and nothing of it is filed.
-    async fn fetch_part(&self, filter: &DayFilter, part: DateRange, progress: &JobProgress) -> Result<DayMap, ServiceError> {
-        let mut query = BlockAccessQuery::new(part.from(), part.to()).expect("a DateRange is ordered");
-        if let DayFilter::Block(id) = filter {
-            query = query.with_block(id.clone());
-        }
-        let mut by_day: HashMap<NaiveDate, BTreeMap<BlockId, (u64, u64)>> = HashMap::new();
+    async fn fetch_part_of<E: DaySet>(
+        &self,
+        filter: &DayFilter,
+        part: DateRange,
+        progress: &JobProgress,
+    ) -> Result<DayMap, ServiceError> {
+        let query = E::query(filter, part);
+        let mut by_day: HashMap<NaiveDate, BTreeMap<ItemKey, (u64, u64)>> = HashMap::new();
+        let mut names = SeenNames::new();
         let mut items = 0u64;
         let month = self.month();
         // Pages requested (reserved against the quota), answered or not.
@@ -211,20 +230,22 @@ impl Inner {
                 more = page.has_more;
                 progress.page_done();
                 for item in page.items {
-                    if !part.contains(item.date) {
-                        tracing::warn!(date = %item.date, "Feishu returned a day outside the range asked for; ignored");
-                        continue;
-                    }
-                    match by_day.entry(item.date).or_default().entry(item.block_id) {
-                        btree_map::Entry::Vacant(slot) => {
-                            slot.insert((item.pv, item.uv));
-                            items += 1;
+                    items += 1;
+                    E::rows(item, &mut names, |date, key, pv, uv| {
+                        if !part.contains(date) {
+                            tracing::warn!(%date, "Feishu returned a day outside the range asked for; ignored");
+                            return;
                         }
-                        // Pages that overlap would count a block twice; keep the first.
-                        btree_map::Entry::Occupied(slot) => tracing::warn!(
-                            date = %item.date, block_id = %slot.key(), "Feishu repeated an item; kept the first"
-                        ),
-                    }
+                        match by_day.entry(date).or_default().entry(key) {
+                            btree_map::Entry::Vacant(slot) => {
+                                slot.insert((pv, uv));
+                            }
+                            // Pages that overlap would count an item twice; keep the first.
+                            btree_map::Entry::Occupied(slot) => tracing::warn!(
+                                %date, key = slot.key().stored(), "Feishu repeated an item; kept the first"
+                            ),
+                        }
+                    });
                 }
             }
             Ok::<(), ServiceError>(())
@@ -250,16 +271,15 @@ impl Inner {
             if is_final {
                 to_store.push(StoredDay {
                     day,
-                    rows: rows.iter().map(|(id, (pv, uv))| AccessRow { date: day, block_id: id.clone(), pv: *pv, uv: *uv }).collect(),
+                    rows: rows.iter().map(|(key, (pv, uv))| StoredRow { key: key.stored().to_owned(), pv: *pv, uv: *uv }).collect(),
                 });
             }
-            let data = Arc::new(self.interner.compact(rows.into_iter().map(|(id, (pv, uv))| (id, pv, uv)), is_final));
+            let data = Arc::new(self.interner.compact(rows.into_iter().map(|(key, (pv, uv))| (key, pv, uv)), is_final));
             self.cache.insert(DayKey { filter: filter.clone(), day }, data.clone()).await;
             filled.insert(day, data);
         }
-        if *filter == DayFilter::AllBlocks {
-            self.density.record(items, u64::from(part.len_days()));
-        }
+        self.density.record(filter, items, u64::from(part.len_days()));
+        self.learn_workplace_names(names).await;
         if !to_store.is_empty() {
             if let Err(error) = self.store.save_days(filter, &to_store).await {
                 // The numbers are still right and cached; only a restart would refetch them.

@@ -21,6 +21,7 @@
 
 mod cache;
 mod config;
+mod dataset;
 mod day;
 mod error;
 mod fetch;

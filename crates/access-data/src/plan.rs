@@ -4,7 +4,8 @@
 use chrono::NaiveDate;
 use domain::DateRange;
 
-/// Feishu's largest page, the one every search uses.
+/// Feishu's largest page of block data, the one every block search uses (each data
+/// set's own is its endpoint's `MAX_PAGE_SIZE`).
 pub const PAGE_SIZE: u32 = 200;
 
 /// Sub-ranges are sized to this share of whole pages, so that day-to-day variation
@@ -34,9 +35,15 @@ pub fn runs(days: &[NaiveDate]) -> Vec<DateRange> {
     out
 }
 
-/// Pages needed for `items` items (at least one: an empty answer is still a call).
+/// Pages of block data needed for `items` items (at least one: an empty answer is
+/// still a call).
 pub fn pages_for(items: f64) -> u64 {
-    ((items / f64::from(PAGE_SIZE)).ceil() as u64).max(1)
+    pages_of(items, PAGE_SIZE)
+}
+
+/// Pages of `page_size` items needed for `items` items (at least one).
+pub fn pages_of(items: f64, page_size: u32) -> u64 {
+    ((items / f64::from(page_size.max(1))).ceil() as u64).max(1)
 }
 
 /// Estimated calls to fetch `runs` for all blocks at `density` items per day.
@@ -50,16 +57,21 @@ pub fn one_block_cost(runs: &[DateRange]) -> u64 {
 }
 
 /// Cuts `run` into sub-ranges to fetch concurrently: at most about `max_parts` of them,
-/// each sized to come back in whole pages at `density` items per day.
+/// each sized to come back in whole pages of block data at `density` items per day.
 pub fn split(run: DateRange, density: f64, max_parts: usize) -> Vec<DateRange> {
+    split_in_pages(run, density, max_parts, PAGE_SIZE)
+}
+
+/// [`split`] for pages of `page_size` items.
+pub fn split_in_pages(run: DateRange, density: f64, max_parts: usize, page_size: u32) -> Vec<DateRange> {
     let density = density.max(f64::MIN_POSITIVE);
-    let pages = pages_for(f64::from(run.len_days()) * density);
+    let pages = pages_of(f64::from(run.len_days()) * density, page_size);
     if pages <= 1 || max_parts <= 1 {
         return vec![run];
     }
     let parts = pages.min(max_parts as u64);
     let pages_per_part = pages.div_ceil(parts);
-    let days_per_part = ((pages_per_part as f64 * f64::from(PAGE_SIZE) * FILL / density).floor() as u32).max(1);
+    let days_per_part = ((pages_per_part as f64 * f64::from(page_size) * FILL / density).floor() as u32).max(1);
     chunk(run, days_per_part)
 }
 

@@ -6,13 +6,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use chrono::NaiveDate;
-use domain::{AccessQuery, AccessRow, BlockId, DateRange};
+use domain::{AccessQuery, AccessRow, BlockId, CustomWorkplaceDay, DateRange, Visits, WorkplaceDay, WorkplaceId};
 use feishu::FeishuClient;
 use serde::Serialize;
-use store::{BlockLabel, Store};
+use store::{BlockLabel, Store, WorkplaceNames};
 
 use crate::cache::{CacheStats, DayCache};
-use crate::day::{DayData, DayFilter, DayKey, Interner};
+use crate::dataset::SeenNames;
+use crate::day::{DayData, DayFilter, DayKey, Interner, ItemKey};
 use crate::fetch::{Density, Job, DENSITY_GUESS};
 use crate::plan::{all_blocks_cost, one_block_cost, runs};
 use crate::progress::QueryProgress;
@@ -42,11 +43,11 @@ pub struct DaySources {
     pub upstream: u64,
 }
 
-/// The answer to a query.
+/// The answer to a query: block rows, or the rows of another data set.
 #[derive(Clone, Debug)]
-pub struct QueryAnswer {
-    /// Sorted by date, then block id; (day, block) pairs without visits are absent.
-    pub rows: Vec<AccessRow>,
+pub struct QueryAnswer<R = AccessRow> {
+    /// Sorted by date, then block (or workplace) id; pairs without visits are absent.
+    pub rows: Vec<R>,
     pub sources: DaySources,
     /// The days after today in the range: they have no numbers yet.
     pub future_days: u32,
@@ -73,12 +74,15 @@ pub(crate) struct Inner {
     /// The names, replaced whole on every change: a query takes the current map
     /// without copying it.
     labels: RwLock<Arc<BTreeMap<BlockId, BlockLabel>>>,
+    /// The custom workplaces' names as Feishu last gave them, replaced whole on change.
+    workplace_names: RwLock<Arc<BTreeMap<WorkplaceId, WorkplaceNames>>>,
 }
 
 impl AccessService {
     /// A service over `client` and `store`; loads the block names from the store.
     pub async fn new(client: FeishuClient, store: Store, config: ServiceConfig) -> Result<Self, ServiceError> {
         let labels = store.block_labels().await?.into_iter().map(|l| (l.block_id.clone(), l)).collect();
+        let workplace_names = store.workplace_names().await?;
         let month = month_key(chrono::Utc::now().with_timezone(&config.timezone).date_naive());
         let used = store.upstream_calls(&month).await?;
         let quota = QuotaBook::new(config.monthly_quota, config.quota_warn_percent, month, used);
@@ -94,6 +98,7 @@ impl AccessService {
             quota,
             holder: store::replica_name(),
             labels: RwLock::new(Arc::new(labels)),
+            workplace_names: RwLock::new(Arc::new(workplace_names)),
         };
         Ok(Self { inner: Arc::new(inner) })
     }
@@ -112,16 +117,97 @@ impl AccessService {
                 Err(error) => tracing::warn!(%error, "could not read the block names; showing the ones known here"),
             }
         }
+        let wanted: BTreeSet<&BlockId> = query.blocks.iter().collect();
+        self.within_deadline(DayFilter::AllBlocks, query.range, &query.blocks, options, |held, day, rows| {
+            if let Some(data) = held.get(&DayKey { filter: DayFilter::AllBlocks, day }) {
+                self.inner.interner.expand(day, data, |id| wanted.is_empty() || wanted.contains(id), rows);
+                return Ok(());
+            }
+            if query.blocks.is_empty() {
+                return Err(ServiceError::Interrupted(format!("day {day} was not filled")));
+            }
+            for block in &query.blocks {
+                match held.get(&DayKey { filter: DayFilter::Block(block.clone()), day }) {
+                    Some(data) => self.inner.interner.expand(day, data, |_| true, rows),
+                    None => return Err(ServiceError::Interrupted(format!("day {day} of block {block} was not filled"))),
+                }
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// All workplaces and the default workplace per day over `range`, exact and
+    /// complete, or an error. Days nobody visited are absent.
+    pub async fn workplace_access(&self, range: DateRange, options: QueryOptions) -> Result<QueryAnswer<WorkplaceDay>, ServiceError> {
+        self.within_deadline(DayFilter::Workplaces, range, &[], options, |held, day, rows| {
+            let data = held.get(&DayKey { filter: DayFilter::Workplaces, day });
+            let data = data.ok_or_else(|| ServiceError::Interrupted(format!("day {day} of the workplaces was not filled")))?;
+            let (mut all, mut default) = (Visits::default(), Visits::default());
+            self.inner.interner.each_row(data, |key, pv, uv| match key {
+                ItemKey::AllWorkplaces => all = Visits { pv, uv },
+                ItemKey::DefaultWorkplace => default = Visits { pv, uv },
+                _ => {}
+            });
+            if all.pv > 0 || default.pv > 0 {
+                rows.push(WorkplaceDay { date: day, all, default });
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Each custom workplace's visits per day over `range` (only `only`'s when given),
+    /// exact and complete, or an error. Every custom workplace's days are held
+    /// together: one workplace's are filtered from them.
+    pub async fn custom_workplace_access(
+        &self,
+        range: DateRange,
+        only: Option<&WorkplaceId>,
+        options: QueryOptions,
+    ) -> Result<QueryAnswer<CustomWorkplaceDay>, ServiceError> {
+        self.within_deadline(DayFilter::CustomWorkplaces, range, &[], options, |held, day, rows| {
+            let data = held.get(&DayKey { filter: DayFilter::CustomWorkplaces, day });
+            let data = data.ok_or_else(|| ServiceError::Interrupted(format!("day {day} of the custom workplaces was not filled")))?;
+            self.inner.interner.each_row(data, |key, pv, uv| {
+                if let ItemKey::Workplace(id) = key
+                    && only.is_none_or(|only| only == id)
+                {
+                    rows.push(CustomWorkplaceDay { date: day, workplace_id: id.clone(), pv, uv });
+                }
+            });
+            Ok(())
+        })
+        .await
+    }
+
+    /// The custom workplaces' names by language, as Feishu last gave them.
+    pub fn workplace_names(&self) -> Arc<BTreeMap<WorkplaceId, WorkplaceNames>> {
+        Arc::clone(&self.inner.workplace_names.read().expect("workplace names lock"))
+    }
+
+    /// Gathers the days of `whole` (or of `blocks`, for block queries) in `range` and
+    /// assembles the rows day by day with `assemble`, within the query deadline.
+    async fn within_deadline<R>(
+        &self,
+        whole: DayFilter,
+        range: DateRange,
+        blocks: &[BlockId],
+        options: QueryOptions,
+        mut assemble: impl FnMut(&HashMap<DayKey, Arc<DayData>>, NaiveDate, &mut Vec<R>) -> Result<(), ServiceError>,
+    ) -> Result<QueryAnswer<R>, ServiceError> {
         let waiting = WaitingNow::default();
         let deadline = self.inner.config.query_deadline;
-        let answer = match tokio::time::timeout(deadline, self.inner.clone().answer(query, &options, &waiting)).await {
-            Ok(answer) => answer,
+        let wanted = Wanted { whole, range, blocks };
+        let gathered = match tokio::time::timeout(deadline, self.inner.clone().gather(&wanted, &options, &waiting)).await {
+            Ok(gathered) => gathered,
             Err(_) => {
                 let waited_for = waiting.get();
                 tracing::warn!(
-                    from = %query.range.from(),
-                    to = %query.range.to(),
-                    blocks = query.blocks.len(),
+                    from = %range.from(),
+                    to = %range.to(),
+                    filter = ?wanted.whole,
+                    blocks = blocks.len(),
                     %waited_for,
                     deadline_s = deadline.as_secs_f64(),
                     "a query had no answer within its deadline"
@@ -132,7 +218,16 @@ impl AccessService {
         if let Some(progress) = &options.progress {
             progress.finish();
         }
-        answer
+        let gathered = gathered?;
+        // Assembled day by day into a vector sized up front: a warm year is tens of
+        // thousands of rows, and growing it step by step cost a good share of the query.
+        let held_rows: usize = gathered.held.values().map(|data| data.rows.len()).sum();
+        let most_rows = if blocks.is_empty() { held_rows } else { held_rows.min(gathered.days.len() * blocks.len()) };
+        let mut rows = Vec::with_capacity(most_rows);
+        for &day in &gathered.days {
+            assemble(&gathered.held, day, &mut rows)?;
+        }
+        Ok(QueryAnswer { rows, sources: gathered.sources, future_days: gathered.future_days })
     }
 
     /// Today in the tenant's time zone.
@@ -207,10 +302,28 @@ impl WaitingNow {
     }
 }
 
+/// What a query asks for: the days of `range` of the data set's whole filter, or,
+/// for block queries naming blocks, of those blocks.
+struct Wanted<'a> {
+    whole: DayFilter,
+    range: DateRange,
+    blocks: &'a [BlockId],
+}
+
+/// The held days a query is answered from.
+struct Gathered {
+    held: HashMap<DayKey, Arc<DayData>>,
+    sources: DaySources,
+    /// The days of the range up to today.
+    days: Vec<NaiveDate>,
+    future_days: u32,
+}
+
 /// Days still to find, per filter.
-#[derive(Default)]
 struct Needs {
-    /// Days that need the all-block numbers.
+    /// The data set's filter that answers for all of it ([`DayFilter::AllBlocks`], …).
+    whole: DayFilter,
+    /// Days that need the whole filter's numbers.
     all: BTreeSet<NaiveDate>,
     /// For block filters: days each block still needs (neither its own day nor the
     /// all-block day is held).
@@ -218,6 +331,10 @@ struct Needs {
 }
 
 impl Needs {
+    fn new(whole: DayFilter) -> Self {
+        Needs { whole, all: BTreeSet::new(), blocks: BTreeMap::new() }
+    }
+
     fn is_empty(&self) -> bool {
         self.all.is_empty() && self.blocks.values().all(BTreeSet::is_empty)
     }
@@ -273,26 +390,22 @@ impl Inner {
         self.quota.state(today)
     }
 
-    async fn answer(
-        self: Arc<Self>,
-        query: &AccessQuery,
-        options: &QueryOptions,
-        waiting: &WaitingNow,
-    ) -> Result<QueryAnswer, ServiceError> {
+    /// Finds every day `wanted` needs: memory, the store, jobs in flight, new jobs.
+    async fn gather(self: Arc<Self>, wanted: &Wanted<'_>, options: &QueryOptions, waiting: &WaitingNow) -> Result<Gathered, ServiceError> {
         let today = self.today();
-        let days: Vec<NaiveDate> = query.range.days().filter(|d| *d <= today).collect();
-        let future_days = query.range.len_days() - days.len() as u32;
-        let blocks = &query.blocks;
+        let days: Vec<NaiveDate> = wanted.range.days().filter(|d| *d <= today).collect();
+        let future_days = wanted.range.len_days() - days.len() as u32;
+        let (whole, blocks) = (&wanted.whole, wanted.blocks);
         if options.refresh {
-            self.forget_changing_days(&days, blocks, today).await;
+            self.forget_changing_days(whole, &days, blocks, today).await;
         }
         let mut held: HashMap<DayKey, Arc<DayData>> = HashMap::new();
         let mut sources = DaySources::default();
 
         // 1. Memory.
-        let mut needs = Needs::default();
+        let mut needs = Needs::new(whole.clone());
         for &day in &days {
-            let all = DayKey { filter: DayFilter::AllBlocks, day };
+            let all = DayKey { filter: whole.clone(), day };
             if let Some(data) = self.cache.get(&all).await {
                 held.insert(all, data);
                 sources.memory += 1;
@@ -348,7 +461,7 @@ impl Inner {
             for (job, outcome) in jobs.iter().zip(outcomes) {
                 let filled = outcome?;
                 for (day, data) in filled.iter() {
-                    if query.range.contains(*day) {
+                    if wanted.range.contains(*day) {
                         sources.upstream += 1;
                         held.insert(DayKey { filter: job.filter.clone(), day: *day }, data.clone());
                     }
@@ -357,38 +470,13 @@ impl Inner {
             needs = elsewhere;
         }
 
-        // 5. Assemble, day by day, blocks in id order, into a vector sized up front: a
-        // warm year is tens of thousands of rows, and growing it step by step cost a
-        // good share of the query. Every row comes from a held day, and a block has at
-        // most one row a day.
-        let held_rows: usize = held.values().map(|data| data.rows.len()).sum();
-        let most_rows = if blocks.is_empty() { held_rows } else { held_rows.min(days.len() * blocks.len()) };
-        let mut rows = Vec::with_capacity(most_rows);
-        let wanted: BTreeSet<&BlockId> = blocks.iter().collect();
-        for &day in &days {
-            if let Some(data) = held.get(&DayKey { filter: DayFilter::AllBlocks, day }) {
-                self.interner.expand(day, data, |id| wanted.is_empty() || wanted.contains(id), &mut rows);
-                continue;
-            }
-            for block in blocks {
-                match held.get(&DayKey { filter: DayFilter::Block(block.clone()), day }) {
-                    Some(data) => self.interner.expand(day, data, |_| true, &mut rows),
-                    None => {
-                        return Err(ServiceError::Interrupted(format!("day {day} of block {block} was not filled")));
-                    }
-                }
-            }
-            if blocks.is_empty() {
-                return Err(ServiceError::Interrupted(format!("day {day} was not filled")));
-            }
-        }
-        Ok(QueryAnswer { rows, sources, future_days })
+        Ok(Gathered { held, sources, days, future_days })
     }
 
     /// Drops today's and yesterday's numbers so that they are fetched again.
-    async fn forget_changing_days(&self, days: &[NaiveDate], blocks: &[BlockId], today: NaiveDate) {
+    async fn forget_changing_days(&self, whole: &DayFilter, days: &[NaiveDate], blocks: &[BlockId], today: NaiveDate) {
         for &day in days.iter().filter(|d| !is_final(**d, today)) {
-            self.cache.invalidate(&DayKey { filter: DayFilter::AllBlocks, day }).await;
+            self.cache.invalidate(&DayKey { filter: whole.clone(), day }).await;
             for block in blocks {
                 self.cache.invalidate(&DayKey { filter: DayFilter::Block(block.clone()), day }).await;
             }
@@ -401,16 +489,17 @@ impl Inner {
         let final_days: Vec<NaiveDate> = needs.days().into_iter().filter(|d| is_final(*d, today)).collect();
         let (Some(first), Some(last)) = (final_days.first(), final_days.last()) else { return 0 };
         let span = DateRange::new(*first, *last).expect("sorted");
-        match self.store.load_days(&DayFilter::AllBlocks, span).await {
+        let whole = needs.whole.clone();
+        match self.store.load_days(&whole, span).await {
             Ok(stored) => {
                 for day in stored {
                     if !final_days.contains(&day.day) {
                         continue;
                     }
-                    let items = day.rows.len() as u64;
-                    let data = Arc::new(self.interner.compact(day.rows.into_iter().map(|r| (r.block_id, r.pv, r.uv)), true));
-                    self.density.record(items, 1);
-                    let key = DayKey { filter: DayFilter::AllBlocks, day: day.day };
+                    let Some(data) = self.held_from_store(&whole, day.rows) else { continue };
+                    self.density.record(&whole, data.rows.len() as u64, 1);
+                    let data = Arc::new(data);
+                    let key = DayKey { filter: whole.clone(), day: day.day };
                     self.cache.insert(key.clone(), data.clone()).await;
                     held.insert(key, data);
                     needs.answered_for_all(day.day);
@@ -431,7 +520,8 @@ impl Inner {
             match self.store.load_days(&filter, span).await {
                 Ok(stored) => {
                     for day in stored.into_iter().filter(|d| days.contains(&d.day)) {
-                        let data = Arc::new(self.interner.compact(day.rows.into_iter().map(|r| (r.block_id, r.pv, r.uv)), true));
+                        let Some(data) = self.held_from_store(&filter, day.rows) else { continue };
+                        let data = Arc::new(data);
                         let key = DayKey { filter: filter.clone(), day: day.day };
                         self.cache.insert(key.clone(), data.clone()).await;
                         held.insert(key, data);
@@ -467,8 +557,9 @@ impl Inner {
         let mut fetch_all: BTreeSet<NaiveDate> = BTreeSet::new();
         let mut fetch_blocks: BTreeMap<BlockId, BTreeSet<NaiveDate>> = BTreeMap::new();
 
+        let whole = needs.whole.clone();
         for day in std::mem::take(&mut needs.all) {
-            let key = DayKey { filter: DayFilter::AllBlocks, day };
+            let key = DayKey { filter: whole.clone(), day };
             // A job may have finished since step 1: it fills the cache before leaving the map.
             if let Some(data) = self.cache.peek(&key).await {
                 held.insert(key, data);
@@ -497,7 +588,7 @@ impl Inner {
         // Several blocks: one all-block search or one search per block, whichever is cheaper.
         if !fetch_blocks.is_empty() {
             let union: Vec<NaiveDate> = fetch_blocks.values().flatten().copied().collect::<BTreeSet<_>>().into_iter().collect();
-            let density = self.density.get().unwrap_or(DENSITY_GUESS);
+            let density = self.density.get(&DayFilter::AllBlocks).unwrap_or(DENSITY_GUESS);
             let cost_all = all_blocks_cost(&runs(&union), density);
             let cost_each: u64 =
                 fetch_blocks.values().map(|days| one_block_cost(&runs(&days.iter().copied().collect::<Vec<_>>()))).sum();
@@ -516,10 +607,10 @@ impl Inner {
             return Err(quota.error());
         }
 
-        let mut elsewhere = Needs::default();
+        let mut elsewhere = Needs::new(whole.clone());
         let mut planned: Vec<(DayFilter, DateRange)> = Vec::new();
-        let all_days = self.lease(&DayFilter::AllBlocks, fetch_all, &mut elsewhere.all).await?;
-        planned.extend(runs(&all_days).into_iter().map(|r| (DayFilter::AllBlocks, r)));
+        let all_days = self.lease(&whole, fetch_all, &mut elsewhere.all).await?;
+        planned.extend(runs(&all_days).into_iter().map(|r| (whole.clone(), r)));
         for (block, days) in fetch_blocks {
             let filter = DayFilter::Block(block.clone());
             let days = self.lease(&filter, days, elsewhere.blocks.entry(block).or_default()).await?;
@@ -533,6 +624,42 @@ impl Inner {
             waits.insert(job.id, job);
         }
         Ok((waits.into_values().collect(), elsewhere))
+    }
+
+    /// A final day read from the store as held, or `None` (with a warning, so that it
+    /// is fetched again) when a row's key is not one of `filter`'s.
+    fn held_from_store(&self, filter: &DayFilter, rows: Vec<store::StoredRow>) -> Option<DayData> {
+        let mut keyed = Vec::with_capacity(rows.len());
+        for row in rows {
+            match ItemKey::read(filter, &row.key) {
+                Some(key) => keyed.push((key, row.pv, row.uv)),
+                None => {
+                    tracing::warn!(key = row.key, ?filter, "a stored day holds a row it cannot read; fetching the day again");
+                    return None;
+                }
+            }
+        }
+        Some(self.interner.compact(keyed, true))
+    }
+
+    /// Takes in the custom workplace names an answer carried; the changed ones are
+    /// shown at once and saved for the next start.
+    pub(crate) async fn learn_workplace_names(&self, seen: SeenNames) {
+        let changed: SeenNames = {
+            let known = self.workplace_names.read().expect("workplace names lock");
+            seen.into_iter().filter(|(id, names)| known.get(id) != Some(names)).collect()
+        };
+        if changed.is_empty() {
+            return;
+        }
+        {
+            let mut known = self.workplace_names.write().expect("workplace names lock");
+            let known = Arc::make_mut(&mut known);
+            known.extend(changed.iter().map(|(id, names)| (id.clone(), names.clone())));
+        }
+        if let Err(error) = self.store.save_workplace_names(&changed).await {
+            tracing::warn!(%error, "could not save the custom workplace names; they are shown, and saved with the next answer");
+        }
     }
 
     /// The days of `days` this service may fetch: all of them with a store of its own;

@@ -15,4 +15,4 @@ pub use access::AccessRow;
 pub use block::{BlockId, InvalidBlockId};
 pub use query::{AccessQuery, MAX_BLOCK_FILTERS, ParamNames, QueryError};
 pub use range::{DATE_FORMAT, DateRange, InvalidRange, parse_date};
-pub use workplace::{InvalidWorkplaceId, WorkplaceId};
+pub use workplace::{CustomWorkplaceDay, InvalidWorkplaceId, Visits, WorkplaceDay, WorkplaceId};

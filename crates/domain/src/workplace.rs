@@ -1,5 +1,7 @@
 use std::fmt;
 
+use chrono::NaiveDate;
+
 use serde::{Deserialize, Serialize};
 
 /// Longest custom workplace id accepted (Feishu's look like `tpl_5f1a3b…`, a few dozen
@@ -101,4 +103,35 @@ mod tests {
         ));
         assert!(serde_json::from_str::<WorkplaceId>("\"tpl;drop\"").is_err());
     }
+}
+
+/// Page views and distinct users.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Visits {
+    /// Page views (访问次数).
+    pub pv: u64,
+    /// Distinct users that day (访问用户数, 去重).
+    pub uv: u64,
+}
+
+/// One day of the workplace totals, as Feishu counts them: all workplaces together
+/// and the default workplace. Feishu warns that the default and the custom
+/// workplaces need not add up to `all` ("for historical reasons"): each is shown as
+/// Feishu gives it, never derived from the others.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct WorkplaceDay {
+    pub date: NaiveDate,
+    /// Every workplace of the tenant together.
+    pub all: Visits,
+    /// The default workplace.
+    pub default: Visits,
+}
+
+/// One custom workplace's visits on one day. Days nobody visited are absent.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CustomWorkplaceDay {
+    pub date: NaiveDate,
+    pub workplace_id: WorkplaceId,
+    pub pv: u64,
+    pub uv: u64,
 }

@@ -38,7 +38,7 @@ pub use block_access::{BlockAccess, BlockAccessPage, BlockAccessQuery, BlockAcce
 pub use client::{FeishuClient, SharedBudgets};
 pub use config::{FEISHU_BASE_URL, FeishuConfig, LARK_BASE_URL, RateLimit, RetryPolicy};
 /// The workspace's one block id type (ASCII digits, 1 to 32), shared with the `domain` crate.
-pub use domain::{BlockId, InvalidBlockId};
+pub use domain::{BlockId, InvalidBlockId, Visits};
 pub use error::{BLOCK_ACCESS_SCOPE, FeishuError};
 pub use login::{FeishuUser, UserToken};
 pub use metrics::{ClientMetricsSnapshot, NO_CODE, TRANSPORT_ERROR};
@@ -52,5 +52,5 @@ pub use secrecy::{ExposeSecret, SecretString};
 pub use token::TenantToken;
 pub use workplace_access::{
     CustomWorkplaceAccess, CustomWorkplaceAccessQuery, CustomWorkplaceAccessSearch, LocalizedName,
-    Visits, WorkplaceAccess, WorkplaceAccessQuery, WorkplaceAccessSearch,
+    WorkplaceAccess, WorkplaceAccessQuery, WorkplaceAccessSearch,
 };

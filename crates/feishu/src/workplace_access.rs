@@ -15,14 +15,7 @@ use crate::block_access::WireAccessData;
 use crate::search::{
     CUSTOM_WORKPLACE_ACCESS_CODES, SearchCodes, SearchEndpoint, SearchQuery, WORKPLACE_ACCESS_CODES,
 };
-use domain::WorkplaceId;
-
-/// Page views and distinct users.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
-pub struct Visits {
-    pub pv: u64,
-    pub uv: u64,
-}
+use domain::{Visits, WorkplaceId};
 
 impl From<WireAccessData> for Visits {
     fn from(wire: WireAccessData) -> Self {

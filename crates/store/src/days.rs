@@ -3,10 +3,10 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use domain::{AccessRow, BlockId, DATE_FORMAT, DateRange, parse_date};
+use domain::{DATE_FORMAT, DateRange, parse_date};
 use sqlx::QueryBuilder;
 
-use crate::{DayFilter, Store, StoreError, StoreStats, StoredDay, unix_seconds};
+use crate::{DayFilter, Store, StoreError, StoreStats, StoredDay, StoredRow, unix_seconds};
 
 /// Rows per INSERT statement: at five values a row, 500 parameters, far under
 /// SQLite's and PostgreSQL's limits, while a few hundred statements carry a year of a
@@ -33,7 +33,7 @@ impl Store {
     }
 
     /// The days held for `filter` within `range` with their rows: days in date order,
-    /// rows sorted by block id. Days not held are left out; a held day nobody visited
+    /// rows sorted by key. Days not held are left out; a held day nobody visited
     /// comes with no rows. All-block days are not used to answer `DayFilter::Block`.
     pub async fn load_days(&self, filter: &DayFilter, range: DateRange) -> Result<Vec<StoredDay>, StoreError> {
         let (from, to) = bounds(range);
@@ -82,7 +82,7 @@ impl Store {
             .iter()
             .zip(&day_texts)
             .flat_map(|(day, text)| day.rows.iter().map(move |row| (text.as_str(), row)))
-            .map(|(day, row)| Ok((day, row.block_id.as_str(), to_i64(row.pv, "pv")?, to_i64(row.uv, "uv")?)))
+            .map(|(day, row)| Ok((day, row.key.as_str(), to_i64(row.pv, "pv")?, to_i64(row.uv, "uv")?)))
             .collect::<Result<Vec<_>, StoreError>>()?;
         let key = filter.key();
         let saved_at = unix_seconds();
@@ -131,8 +131,9 @@ impl Store {
     }
 }
 
-/// Refuses days that would store something other than what they claim: rows of
-/// another day or, for one block's days, of another block; repeated days or blocks.
+/// Refuses days that would store something other than what they claim: for one
+/// block's days, rows of another block; repeated days or keys; keys that would not
+/// read back (empty, or with the separators of [`Store::load_days`]).
 fn validate(filter: &DayFilter, days: &[StoredDay]) -> Result<(), StoreError> {
     let mut seen_days = HashSet::new();
     for day in days {
@@ -140,38 +141,33 @@ fn validate(filter: &DayFilter, days: &[StoredDay]) -> Result<(), StoreError> {
         if !seen_days.insert(day.day) {
             return Err(invalid("the day is given twice in one save".to_owned()));
         }
-        let mut seen_blocks = HashSet::new();
+        let mut seen_keys = HashSet::new();
         for row in &day.rows {
-            if row.date != day.day {
-                return Err(invalid(format!("the row of block {} is dated {}", row.block_id, row.date)));
+            if row.key.is_empty() || row.key.contains([' ', ',']) {
+                return Err(invalid(format!("the key {:?} is empty or holds a space or a comma", row.key)));
             }
             if let DayFilter::Block(only) = filter
-                && row.block_id != *only
+                && row.key != only.as_str()
             {
-                return Err(invalid(format!("a row of block {} is among the days of block {only}", row.block_id)));
+                return Err(invalid(format!("a row of block {} is among the days of block {only}", row.key)));
             }
-            if !seen_blocks.insert(&row.block_id) {
-                return Err(invalid(format!("block {} has two rows", row.block_id)));
+            if !seen_keys.insert(&row.key) {
+                return Err(invalid(format!("{} has two rows", row.key)));
             }
         }
     }
     Ok(())
 }
 
-/// Reads one "block pv uv" of [`Store::load_days`]'s folded rows. Block ids are digits
-/// only, so neither separator can occur inside one.
-fn unfold_row(day: NaiveDate, text: &str) -> Result<AccessRow, StoreError> {
+/// Reads one "key pv uv" of [`Store::load_days`]'s folded rows; [`validate`] keeps
+/// both separators out of keys.
+fn unfold_row(day: NaiveDate, text: &str) -> Result<StoredRow, StoreError> {
     let unreadable = || StoreError::Unreadable { what: format!("the row {text:?} of {day}") };
     let mut parts = text.split(' ');
-    let (Some(block_id), Some(pv), Some(uv), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some(key), Some(pv), Some(uv), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(unreadable());
     };
-    Ok(AccessRow {
-        date: day,
-        block_id: BlockId::parse(block_id).map_err(|_| unreadable())?,
-        pv: pv.parse().map_err(|_| unreadable())?,
-        uv: uv.parse().map_err(|_| unreadable())?,
-    })
+    Ok(StoredRow { key: key.to_owned(), pv: pv.parse().map_err(|_| unreadable())?, uv: uv.parse().map_err(|_| unreadable())? })
 }
 
 fn bounds(range: DateRange) -> (String, String) {

@@ -32,6 +32,7 @@ mod leases;
 mod open;
 mod rate;
 mod sessions;
+mod workplaces;
 
 use std::path::{Path, PathBuf};
 
@@ -45,6 +46,7 @@ pub use labels::MAX_LABEL_CHARS;
 pub use leases::replica_name;
 pub use rate::RateAttempt;
 pub use sessions::SessionRecords;
+pub use workplaces::WorkplaceNames;
 
 /// The store: a handle to one SQLite database. Cheap to clone; clones share the
 /// connection pool.
@@ -89,22 +91,50 @@ pub enum OpenOutcome {
     },
 }
 
-/// Which question a held day answers: the numbers of every block, or of one block.
-/// Feishu answers the two separately, so they are kept apart.
+/// Which question a held day answers: the numbers of every block, of one block, of
+/// the workplace totals or of the custom workplaces. Feishu answers each separately,
+/// so they are kept apart.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum DayFilter {
+    /// Every block's numbers (`workplace_block_access_data`).
     AllBlocks,
+    /// One block's numbers.
     Block(BlockId),
+    /// All workplaces and the default workplace (`workplace_access_data`).
+    Workplaces,
+    /// Every custom workplace (`custom_workplace_access_data`).
+    CustomWorkplaces,
 }
 
 impl DayFilter {
     /// The key under which the filter's days are stored. Block ids are digits only, so
-    /// `*` cannot collide with one.
+    /// neither `*` nor a word can collide with one.
     fn key(&self) -> &str {
         match self {
             DayFilter::AllBlocks => "*",
             DayFilter::Block(id) => id.as_str(),
+            DayFilter::Workplaces => "workplaces",
+            DayFilter::CustomWorkplaces => "custom_workplaces",
         }
+    }
+}
+
+/// One item of a final day: what it is about and its numbers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredRow {
+    /// What the numbers are of: a block id for block days, a custom workplace id for
+    /// custom workplace days, `all` or `default` for the workplace totals. One word:
+    /// no space, no comma.
+    pub key: String,
+    /// Page views.
+    pub pv: u64,
+    /// Distinct users.
+    pub uv: u64,
+}
+
+impl From<&AccessRow> for StoredRow {
+    fn from(row: &AccessRow) -> Self {
+        StoredRow { key: row.block_id.as_str().to_owned(), pv: row.pv, uv: row.uv }
     }
 }
 
@@ -112,19 +142,8 @@ impl DayFilter {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredDay {
     pub day: NaiveDate,
-    /// Sorted by block id when loaded. Empty when nobody visited that day. Every row's
-    /// `date` is `day`.
-    pub rows: Vec<AccessRow>,
-}
-
-/// A name an admin gave a block, and the group it is shown in, if any.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BlockLabel {
-    pub block_id: BlockId,
-    /// 1 to [`MAX_LABEL_CHARS`] characters, one line, no surrounding white space.
-    pub name: String,
-    /// Like `name`; `None` shows the block outside any group.
-    pub group: Option<String>,
+    /// Sorted by key when loaded. Empty when nobody visited that day.
+    pub rows: Vec<StoredRow>,
 }
 
 /// How much the store holds, for logs and the health page.

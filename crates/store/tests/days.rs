@@ -5,7 +5,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
-use domain::AccessRow;
+use store::StoredRow;
 use store::{DayFilter, OpenOutcome, Store, StoreError, StoreStats};
 
 #[tokio::test]
@@ -40,13 +40,13 @@ async fn rows_come_back_sorted_by_block_and_days_in_date_order() {
 async fn all_block_days_and_one_block_days_are_kept_apart() {
     let store = Store::open_in_memory().await.unwrap();
     let all = busy_day(date("2024-03-01"), 3);
-    let one_id = all.rows[1].block_id.clone();
+    let one_id = block(&all.rows[1].key);
     let one = DayFilter::Block(one_id.clone());
     let other = DayFilter::Block(block("42"));
     // Feishu may count one block a little differently when asked for it alone.
     let alone = store::StoredDay {
         day: date("2024-03-02"),
-        rows: vec![AccessRow { date: date("2024-03-02"), block_id: one_id.clone(), pv: 9, uv: 2 }],
+        rows: vec![StoredRow { key: one_id.to_string(), pv: 9, uv: 2 }],
     };
     store.save_days(&DayFilter::AllBlocks, std::slice::from_ref(&all)).await.unwrap();
     store.save_days(&one, std::slice::from_ref(&alone)).await.unwrap();
@@ -84,11 +84,11 @@ async fn saving_a_day_again_replaces_what_was_held_and_leaves_other_days_alone()
 async fn a_save_with_a_wrong_day_saves_nothing_and_says_why() {
     let store = Store::open_in_memory().await.unwrap();
     let good = busy_day(date("2024-03-01"), 2);
-    let mut misdated = busy_day(date("2024-03-02"), 2);
-    misdated.rows[1].date = date("2024-03-03");
-    let err = store.save_days(&DayFilter::AllBlocks, &[good.clone(), misdated]).await.unwrap_err();
+    let mut unreadable = busy_day(date("2024-03-02"), 2);
+    unreadable.rows[1].key = "tpl 1".to_owned();
+    let err = store.save_days(&DayFilter::AllBlocks, &[good.clone(), unreadable]).await.unwrap_err();
     assert!(matches!(err, StoreError::InvalidDay { .. }), "{err}");
-    assert!(err.to_string().contains("is dated 2024-03-03"), "{err}");
+    assert!(err.to_string().contains("holds a space or a comma"), "{err}");
 
     let stranger = DayFilter::Block(block("42"));
     let err = store.save_days(&stranger, std::slice::from_ref(&good)).await.unwrap_err();
@@ -115,7 +115,7 @@ async fn reopening_the_store_keeps_everything() {
     let dir = tempfile::tempdir().unwrap();
     let year = busy_days("2023-01-01", 365, 20);
     let block_days = vec![quiet_day(date("2023-02-01")), busy_day(date("2023-02-02"), 1)];
-    let one = DayFilter::Block(block_days[1].rows[0].block_id.clone());
+    let one = DayFilter::Block(block(&block_days[1].rows[0].key));
     let label =
         store::BlockLabel {
             block_id: block("283438293839422334"), name: "周报".into(), group: Some("销售".into())
@@ -174,4 +174,30 @@ async fn a_year_of_sixty_blocks_saves_and_loads_quickly() {
     };
     assert!(loaded_in < load_bound, "loading took {loaded_in:?}");
     assert!(saved_in < save_bound && resaved_in < save_bound, "saving took {saved_in:?}, then {resaved_in:?}");
+}
+
+#[tokio::test]
+async fn workplace_days_and_names_are_kept_beside_the_block_days() {
+    let store = Store::open_in_memory().await.unwrap();
+    let day = date("2024-03-01");
+    let row = |key: &str, pv, uv| StoredRow { key: key.to_owned(), pv, uv };
+    let totals = store::StoredDay { day, rows: vec![row("all", 900, 300), row("default", 100, 40)] };
+    let custom = store::StoredDay { day, rows: vec![row("tpl_0a1b", 500, 200), row("tpl_ff00", 300, 90)] };
+    store.save_days(&DayFilter::AllBlocks, &[busy_day(day, 3)]).await.unwrap();
+    store.save_days(&DayFilter::Workplaces, std::slice::from_ref(&totals)).await.unwrap();
+    store.save_days(&DayFilter::CustomWorkplaces, std::slice::from_ref(&custom)).await.unwrap();
+    let march = range("2024-03-01", "2024-03-31");
+    assert_eq!(store.load_days(&DayFilter::Workplaces, march).await.unwrap(), [totals]);
+    assert_eq!(store.load_days(&DayFilter::CustomWorkplaces, march).await.unwrap(), [custom]);
+    assert_eq!(store.load_days(&DayFilter::AllBlocks, march).await.unwrap(), [busy_day(day, 3)]);
+
+    let id = domain::WorkplaceId::parse("tpl_0a1b").unwrap();
+    let named = |pairs: &[(&str, &str)]| pairs.iter().map(|(l, n)| (l.to_string(), n.to_string())).collect::<Vec<_>>();
+    let mut names = std::collections::BTreeMap::new();
+    names.insert(id.clone(), named(&[("en", "Sales"), ("zh", "销售")]));
+    store.save_workplace_names(&names).await.unwrap();
+    // Renamed in Feishu, and its English name dropped: the newest answer wins whole.
+    names.insert(id.clone(), named(&[("zh", "销售中心")]));
+    store.save_workplace_names(&names).await.unwrap();
+    assert_eq!(store.workplace_names().await.unwrap()[&id], named(&[("zh", "销售中心")]));
 }

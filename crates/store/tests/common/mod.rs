@@ -2,8 +2,8 @@
 #![allow(dead_code)]
 
 use chrono::{Datelike, NaiveDate};
-use domain::{AccessRow, BlockId, DateRange};
-use store::StoredDay;
+use domain::{BlockId, DateRange};
+use store::{StoredDay, StoredRow};
 
 pub fn date(text: &str) -> NaiveDate {
     domain::parse_date(text).expect("test dates are valid")
@@ -21,18 +21,13 @@ pub fn block(id: &str) -> BlockId {
 /// mix-up between days or blocks shows in the numbers.
 pub fn busy_day(day: NaiveDate, blocks: usize) -> StoredDay {
     let seed = u64::try_from(day.num_days_from_ce()).unwrap_or(0);
-    let mut rows: Vec<AccessRow> = (0..blocks)
+    let mut rows: Vec<StoredRow> = (0..blocks)
         .map(|i| {
             let i = i as u64;
-            AccessRow {
-                date: day,
-                block_id: block(&format!("7{:017}", 100 + i)),
-                pv: seed * 1000 + i * 7 + 3,
-                uv: seed + i,
-            }
+            StoredRow { key: format!("7{:017}", 100 + i), pv: seed * 1000 + i * 7 + 3, uv: seed + i }
         })
         .collect();
-    rows.sort_by(|a, b| a.block_id.cmp(&b.block_id));
+    rows.sort_by(|a, b| a.key.cmp(&b.key));
     StoredDay { day, rows }
 }
 
