@@ -1,7 +1,9 @@
 //! `/api/v1/`: the HTTP API for scripts and the intranet portal. Same numbers as the
-//! pages, same parsing rules, JSON or CSV.
+//! pages, same parsing rules, JSON or CSV; and the block names, read and imported.
 
 mod body;
+mod names;
+mod workplaces;
 
 use std::sync::Arc;
 
@@ -15,11 +17,15 @@ use axum::{Json, Router};
 use domain::{AccessQuery, AccessRow, ParamNames};
 use serde_json::json;
 
+pub use names::BLOCK_NAMES_PATH;
+
 /// The API's routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/block-access", get(block_access_json))
         .route("/api/v1/block-access.csv", get(block_access_csv))
+        .merge(workplaces::routes())
+        .merge(names::routes())
 }
 
 /// A failed API call: the status and a JSON body that says what to fix.
@@ -113,43 +119,72 @@ impl From<ServiceError> for ApiError {
     }
 }
 
-/// Parameters the API accepts; anything else is refused, so a typo is not silently ignored.
+/// Parameters the block API accepts; anything else is refused, so a typo is not silently ignored.
 const KNOWN_PARAMS: [&str; 4] = ["from_date", "to_date", "block_id", "refresh"];
 
-/// Parses the query string of a block-access call.
-fn parse(raw: Option<&str>, max_days: u32) -> Result<(AccessQuery, bool), ApiError> {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.unwrap_or_default().as_bytes()).into_owned().collect();
-    if let Some((unknown, _)) = pairs.iter().find(|(k, _)| !KNOWN_PARAMS.contains(&k.as_str())) {
-        let shown: String = unknown.chars().take(40).collect();
-        return Err(ApiError::BadRequest(format!(
-            "unknown parameter {shown:?}: the parameters are from_date, to_date, block_id (repeatable) and refresh"
-        )));
+/// A call's query string, checked against the parameters the route knows.
+pub(crate) struct Params {
+    pairs: Vec<(String, String)>,
+}
+
+impl Params {
+    /// Refuses a parameter not in `known`, naming the known ones (`repeatable` among them).
+    pub(crate) fn parse(raw: Option<&str>, known: &[&str], repeatable: &[&str]) -> Result<Self, ApiError> {
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.unwrap_or_default().as_bytes()).into_owned().collect();
+        if let Some((unknown, _)) = pairs.iter().find(|(k, _)| !known.contains(&k.as_str())) {
+            let shown: String = unknown.chars().take(40).collect();
+            let listed: Vec<String> =
+                known.iter().map(|k| if repeatable.contains(k) { format!("{k} (repeatable)") } else { (*k).to_owned() }).collect();
+            return Err(ApiError::BadRequest(format!("unknown parameter {shown:?}: the parameters are {}", listed.join(", "))));
+        }
+        Ok(Params { pairs })
     }
-    let single = |name: &str| -> Result<Option<&str>, ApiError> {
-        let mut values = pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str());
+
+    /// The value of a parameter given at most once.
+    pub(crate) fn single<'a>(&'a self, name: &'a str) -> Result<Option<&'a str>, ApiError> {
+        let mut values = self.all(name);
         let first = values.next();
         if values.next().is_some() {
             return Err(ApiError::BadRequest(format!("{name} is given more than once: give it once")));
         }
         Ok(first)
-    };
-    let refresh = match single("refresh")? {
-        None | Some("false") | Some("0") => false,
-        Some("true") | Some("1") | Some("") => true,
-        Some(other) => {
-            let shown: String = other.chars().take(20).collect();
-            return Err(ApiError::BadRequest(format!("refresh={shown:?} is not valid: use refresh=true or leave it out")));
+    }
+
+    /// Every value of a repeatable parameter.
+    pub(crate) fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.pairs.iter().filter(move |(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// `refresh`: fetch today and yesterday again.
+    pub(crate) fn refresh(&self) -> Result<bool, ApiError> {
+        match self.single("refresh")? {
+            None | Some("false") | Some("0") => Ok(false),
+            Some("true") | Some("1") | Some("") => Ok(true),
+            Some(other) => {
+                let shown: String = other.chars().take(20).collect();
+                Err(ApiError::BadRequest(format!("refresh={shown:?} is not valid: use refresh=true or leave it out")))
+            }
         }
-    };
-    let query = AccessQuery::parse(
-        ParamNames::API,
-        single("from_date")?,
-        single("to_date")?,
-        pairs.iter().filter(|(k, _)| k == "block_id").map(|(_, v)| v.as_str()),
-        max_days,
-    )
-    .map_err(|e| ApiError::BadRequest(e.to_string()))?;
-    Ok((query, refresh))
+    }
+
+    /// The query: `from_date`, `to_date` and the repeated `block` parameter, if any.
+    pub(crate) fn query(&self, block: Option<&str>, max_days: u32) -> Result<AccessQuery, ApiError> {
+        AccessQuery::parse(
+            ParamNames::API,
+            self.single("from_date")?,
+            self.single("to_date")?,
+            block.into_iter().flat_map(|name| self.all(name)),
+            max_days,
+        )
+        .map_err(|e| ApiError::BadRequest(e.to_string()))
+    }
+}
+
+/// Parses the query string of a block-access call.
+fn parse(raw: Option<&str>, max_days: u32) -> Result<(AccessQuery, bool), ApiError> {
+    let params = Params::parse(raw, &KNOWN_PARAMS, &["block_id"])?;
+    let refresh = params.refresh()?;
+    Ok((params.query(Some("block_id"), max_days)?, refresh))
 }
 
 async fn rows(state: &AppState, raw: Option<String>) -> Result<Vec<AccessRow>, ApiError> {
@@ -168,15 +203,13 @@ async fn block_access_json(State(state): State<AppState>, RawQuery(raw): RawQuer
 /// `GET /api/v1/block-access.csv`: UTF-8 with a BOM so that Excel reads Chinese names.
 async fn block_access_csv(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let rows = rows(&state, raw).await?;
-    let body = body::csv(&rows, &state.service.labels());
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"block-access.csv\""),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(csv_download("block-access.csv", body::csv(&rows, &state.service.labels())))
+}
+
+/// A CSV answer offered as a download named `file_name`.
+pub(crate) fn csv_download(file_name: &str, body: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)], body).into_response()
 }
 
 #[cfg(test)]
