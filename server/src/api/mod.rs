@@ -4,6 +4,7 @@
 mod body;
 mod names;
 mod workplaces;
+mod xlsx;
 
 use std::sync::Arc;
 
@@ -24,6 +25,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/block-access", get(block_access_json))
         .route("/api/v1/block-access.csv", get(block_access_csv))
+        .route("/api/v1/block-access.xlsx", get(block_access_xlsx))
         .merge(workplaces::routes())
         .merge(names::routes())
 }
@@ -204,6 +206,18 @@ async fn block_access_json(State(state): State<AppState>, RawQuery(raw): RawQuer
 async fn block_access_csv(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let rows = rows(&state, raw).await?;
     Ok(csv_download("block-access.csv", body::csv(&rows, &state.service.labels())))
+}
+
+/// `GET /api/v1/block-access.xlsx`: the CSV's columns in an Excel workbook.
+async fn block_access_xlsx(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+    use xlsx::Cell;
+    let rows = rows(&state, raw).await?;
+    let labels = state.service.labels();
+    let cells = rows.iter().map(|row| {
+        let name = labels.get(&row.block_id).map_or(Cell::Empty, |label| Cell::Text(&label.name));
+        [Cell::Date(row.date), Cell::Text(row.block_id.as_str()), name, Cell::Number(row.pv), Cell::Number(row.uv)]
+    });
+    xlsx::download("block-access.xlsx", vec![xlsx::Sheet { name: "block access", columns: &body::COLUMNS, rows: cells }])
 }
 
 /// A CSV answer offered as a download named `file_name`.

@@ -15,14 +15,17 @@ use axum::{Json, Router};
 use domain::{CustomWorkplaceDay, DateRange, WorkplaceDay, WorkplaceId};
 use serde::Serialize;
 
+use super::xlsx::{self, Cell};
 use super::{ApiError, Params, csv_download};
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/workplace-access", get(totals_json))
         .route("/api/v1/workplace-access.csv", get(totals_csv))
+        .route("/api/v1/workplace-access.xlsx", get(totals_xlsx))
         .route("/api/v1/custom-workplace-access", get(custom_json))
         .route("/api/v1/custom-workplace-access.csv", get(custom_csv))
+        .route("/api/v1/custom-workplace-access.xlsx", get(custom_xlsx))
 }
 
 const TOTALS_PARAMS: [&str; 3] = ["from_date", "to_date", "refresh"];
@@ -139,6 +142,35 @@ async fn custom_json(State(state): State<AppState>, RawQuery(raw): RawQuery) -> 
 async fn custom_csv(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let rows = custom(&state, raw).await?;
     Ok(csv_download("custom-workplace-access.csv", csv_of(&CUSTOM_COLUMNS, rows.items())?))
+}
+
+/// `GET /api/v1/workplace-access.xlsx`: the CSV's columns in an Excel workbook.
+async fn totals_xlsx(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+    let params = Params::parse(raw.as_deref(), &TOTALS_PARAMS, &[])?;
+    let (range, refresh) = range_and_refresh(&params, &state)?;
+    let answer = state.service.workplace_access(range, QueryOptions { refresh, ..QueryOptions::default() }).await?;
+    let cells = answer.rows.iter().map(|day| {
+        [Cell::Date(day.date), Cell::Number(day.all.pv), Cell::Number(day.all.uv), Cell::Number(day.default.pv), Cell::Number(day.default.uv)]
+    });
+    xlsx::download("workplace-access.xlsx", vec![xlsx::Sheet { name: "workplace access", columns: &TOTALS_COLUMNS, rows: cells }])
+}
+
+/// `GET /api/v1/custom-workplace-access.xlsx`: the CSV's columns in an Excel workbook.
+async fn custom_xlsx(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+    let rows = custom(&state, raw).await?;
+    let dates: Vec<_> = rows.rows.iter().map(|r| r.date).collect();
+    let cells = rows.items().zip(dates).map(|(item, date)| {
+        [
+            Cell::Date(date),
+            Cell::Text(item.custom_workplace_id),
+            item.name_zh.map_or(Cell::Empty, Cell::Text),
+            item.name_en.map_or(Cell::Empty, Cell::Text),
+            Cell::Number(item.pv),
+            Cell::Number(item.uv),
+        ]
+    });
+    let sheet = xlsx::Sheet { name: "custom workplace access", columns: &CUSTOM_COLUMNS, rows: cells };
+    xlsx::download("custom-workplace-access.xlsx", vec![sheet])
 }
 
 /// CSV of `items` under `columns` (the items' fields, in order), UTF-8 with a BOM so
