@@ -187,7 +187,7 @@ async fn api_tokens_work_until_revoked_and_are_listed_without_the_token() {
 async fn cross_site_requests_that_change_state_are_refused() {
     let app = spawn_app().await;
     let block = app.sim.dataset().blocks()[0].id.clone();
-    let form = [("block_id", block.as_str()), ("name", "x"), ("group", "")];
+    let form = [("block_id", block.as_str()), ("name", "x"), ("workplace", "")];
     let url = format!("{}/api/block_name", app.base_url);
     let evil = app.http.post(&url).header("origin", "https://evil.example").form(&form).send().await.unwrap();
     assert_eq!(evil.status(), 403);

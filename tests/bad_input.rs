@@ -493,21 +493,21 @@ async fn server_functions_refuse_bad_arguments_with_400_and_a_message() {
     // Plain-form server functions: block names, API tokens.
     let block = app.sim.dataset().blocks()[0].id.clone();
     for id in bad_block_ids() {
-        let response = post_form(&app, "block_name", &[("block_id", &id), ("name", "x"), ("group", "")]).await;
+        let response = post_form(&app, "block_name", &[("block_id", &id), ("name", "x"), ("workplace", "")]).await;
         refused_by_server_fn(&mut tally, &format!("block_name id {id:?}"), response, 400, "block id").await;
     }
-    for (name, group, hint) in [
+    for (name, workplace, hint) in [
         ("x".repeat(81), String::new(), "shorten it"),
         ("名".repeat(81), String::new(), "shorten it"),
-        ("ok".into(), "g".repeat(81), "group"),
+        ("ok".into(), "g".repeat(81), "workplace"),
         ("a\r\nb".into(), String::new(), "control character"),
         ("a\0b".into(), String::new(), "control character"),
         ("ok".into(), "a\tb".into(), "control character"),
     ] {
-        let response = post_form(&app, "block_name", &[("block_id", &block), ("name", &name), ("group", &group)]).await;
-        refused_by_server_fn(&mut tally, &format!("block_name name {name:?} group {group:?}"), response, 400, hint).await;
+        let response = post_form(&app, "block_name", &[("block_id", &block), ("name", &name), ("workplace", &workplace)]).await;
+        refused_by_server_fn(&mut tally, &format!("block_name name {name:?} workplace {workplace:?}"), response, 400, hint).await;
     }
-    for fields in [vec![("block_id", block.as_str())], vec![("name", "x"), ("group", "")], vec![]] {
+    for fields in [vec![("block_id", block.as_str())], vec![("name", "x"), ("workplace", "")], vec![]] {
         let response = post_form(&app, "block_name", &fields).await;
         refused_by_server_fn(&mut tally, &format!("block_name {fields:?}"), response, 400, "could not be read").await;
     }
@@ -547,7 +547,7 @@ async fn server_functions_refuse_bad_arguments_with_400_and_a_message() {
     }
 
     // A good call still works, and saved markup comes back escaped.
-    let response = post_form(&app, "block_name", &[("block_id", &block), ("name", "<script>alert(1)</script>"), ("group", "\"><img src=x onerror=alert(1)>")]).await;
+    let response = post_form(&app, "block_name", &[("block_id", &block), ("name", "<script>alert(1)</script>"), ("workplace", "\"><img src=x onerror=alert(1)>")]).await;
     assert!(response.status().is_success(), "{}", response.status());
     let html = app.get(&format!("/?from={from}&to={to}&lang=en")).await.text().await.unwrap();
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the name is shown, escaped");

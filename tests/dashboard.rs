@@ -128,7 +128,7 @@ async fn names_given_on_the_page_show_in_the_page_and_every_export() {
         .http
         .post(format!("{}/api/block_name", app.base_url))
         .header("referer", format!("{}/", app.base_url))
-        .form(&[("block_id", block.as_str()), ("name", "审批中心"), ("group", "办公")])
+        .form(&[("block_id", block.as_str()), ("name", "审批中心"), ("workplace", "办公")])
         .send()
         .await
         .unwrap();
@@ -148,7 +148,7 @@ async fn names_given_on_the_page_show_in_the_page_and_every_export() {
         .http
         .post(format!("{}/api/block_name", app.base_url))
         .header("accept", "application/json")
-        .form(&[("block_id", block.as_str()), ("name", &"x".repeat(81)), ("group", "")])
+        .form(&[("block_id", block.as_str()), ("name", &"x".repeat(81)), ("workplace", "")])
         .send()
         .await
         .unwrap();

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
-use crate::report::{Dashboard, LoadProgress, RowsPage, TokenInfo, Viewer};
+use crate::report::{Dashboard, LoadProgress, NamesImport, RowsPage, TokenInfo, Viewer};
 use crate::view::ViewParams;
 
 /// The overview for the range, blocks and comparisons the URL asks for. `ticket`
@@ -32,8 +32,18 @@ pub async fn fetch_progress(ticket: u64) -> Result<Option<LoadProgress>, AppErro
 /// Names a block (an empty name removes the name). A plain form post works too: the
 /// server then sends the browser back to the page it came from.
 #[server(endpoint = "block_name")]
-pub async fn save_block_name(block_id: String, name: String, group: String) -> Result<(), AppError> {
-    ssr::save_block_name(block_id, name, group).await
+pub async fn save_block_name(block_id: String, name: String, workplace: String) -> Result<(), AppError> {
+    ssr::save_block_name(block_id, name, workplace).await
+}
+
+/// Plans an import of block names pasted or read from a file (a tab- or
+/// comma-separated table, see [`domain::plan_import`]) and, with `save` and nothing
+/// refused, saves all of it. Sent as JSON: a table of 10,000 names would triple in
+/// size as form data.
+#[server(endpoint = "names_import", input = Json)]
+pub async fn import_block_names(text: String, save: bool) -> Result<NamesImport, AppError> {
+    let state = ssr::state()?;
+    ssr::import_names(&state, &text, domain::ImportFormat::Table, save).await
 }
 
 /// Who is signed in (for the header).
@@ -48,10 +58,12 @@ pub async fn list_api_tokens() -> Result<Vec<TokenInfo>, AppError> {
     ssr::list_api_tokens().await
 }
 
-/// Creates an API token and answers it once: it cannot be shown again.
+/// Creates an API token and answers it once: it cannot be shown again. Every token
+/// reads; `can_write_names` (a checkbox, absent when not ticked) lets it change block
+/// names too.
 #[server(endpoint = "token_create")]
-pub async fn create_api_token(name: String) -> Result<String, AppError> {
-    ssr::create_api_token(name).await
+pub async fn create_api_token(name: String, #[server(default)] can_write_names: bool) -> Result<String, AppError> {
+    ssr::create_api_token(name, can_write_names).await
 }
 
 /// Revokes an API token: scripts using it get 401 from then on.
@@ -65,11 +77,11 @@ pub mod ssr {
     use std::sync::Arc;
 
     use access_data::{BlockLabel, QueryAnswer, QueryOptions, QueryProgress, QuotaState, ServiceError};
-    use domain::{AccessQuery, BlockId, ParamNames};
+    use domain::{AccessQuery, BlockId, ImportFormat, ParamNames};
     use leptos::prelude::use_context;
 
     use crate::error::AppError;
-    use crate::report::{BlockName, Dashboard, LoadProgress, PeriodTotals, QuotaReport, RowsPage, ROWS_PER_PAGE};
+    use crate::report::{Dashboard, LoadProgress, NamesImport, PeriodTotals, QuotaReport, RowsPage, ROWS_PER_PAGE};
     use crate::state::AppState;
     use crate::view::{previous_period, year_earlier, ViewParams};
 
@@ -97,13 +109,8 @@ pub mod ssr {
         .map_err(bad_input)
     }
 
-    fn names(state: &AppState) -> Vec<BlockName> {
-        state
-            .service
-            .labels()
-            .values()
-            .map(|l| BlockName { block_id: l.block_id.clone(), name: l.name.clone(), group: l.group.clone() })
-            .collect()
+    fn names(state: &AppState) -> Vec<BlockLabel> {
+        state.service.labels().values().cloned().collect()
     }
 
     /// The quota as the page shows it.
@@ -222,16 +229,45 @@ pub mod ssr {
         Ok(Some(total))
     }
 
-    pub(super) async fn save_block_name(block_id: String, name: String, group: String) -> Result<(), AppError> {
+    pub(super) async fn save_block_name(block_id: String, name: String, workplace: String) -> Result<(), AppError> {
         let state = state()?;
         let block_id = BlockId::parse(&block_id).map_err(bad_input)?;
         if name.trim().is_empty() {
             state.service.remove_label(&block_id).await?;
             return Ok(());
         }
-        let group = Some(group).filter(|g| !g.trim().is_empty());
-        state.service.set_label(&BlockLabel { block_id, name, group }).await?;
+        let workplace = Some(workplace).filter(|w| !w.trim().is_empty());
+        state.service.set_label(&BlockLabel { block_id, name, workplace }).await?;
         Ok(())
+    }
+
+    /// Every block name as saved, sorted by block id: read from the store rather than
+    /// the service's copy, so that with several replicas an export or an import plan
+    /// sees names given on any of them.
+    pub async fn saved_names(state: &AppState) -> Result<Vec<BlockLabel>, AppError> {
+        state.service.store().block_labels().await.map_err(store_failed)
+    }
+
+    /// Plans an import (`input` in `format`) against the names saved now and, when
+    /// `save` is asked and no line is refused, saves every change in one transaction.
+    /// The page's import and `PUT /api/v1/block-names` both come here. A whole input
+    /// refused (empty, too many lines, not JSON) is `BadInput`.
+    pub async fn import_names(state: &AppState, input: &str, format: ImportFormat, save: bool) -> Result<NamesImport, AppError> {
+        let current = saved_names(state).await?.into_iter().map(|l| (l.block_id.clone(), l)).collect();
+        let plan = domain::plan_import(input, format, &current).map_err(bad_input)?;
+        let saved = save && plan.refused.is_empty();
+        if saved {
+            let labels = plan.labels_to_save();
+            state.service.store().apply_block_labels(&labels).await.map_err(store_failed)?;
+            // Shown from now on: the service keeps its own copy of the names. It has no way
+            // yet to take a batch in, so each saved label is given to it again (the same
+            // value, written again) until access-data offers one.
+            for label in &labels {
+                state.service.set_label(label).await?;
+            }
+            tracing::info!(saved = labels.len(), counts = ?plan.counts(), "block names imported");
+        }
+        Ok(NamesImport { plan, saved })
     }
 
     /// The person or script making this request, as the sign-in guard recorded it.
@@ -249,6 +285,7 @@ pub mod ssr {
     fn store_failed(error: store::StoreError) -> AppError {
         match error {
             store::StoreError::InvalidApiTokenName(e) => AppError::BadInput { message: e.to_string() },
+            store::StoreError::InvalidLabel(e) => AppError::BadInput { message: e.to_string() },
             other => {
                 tracing::error!(error = %other, "the store failed");
                 AppError::Internal { message: "the dashboard's database failed; the server log has the cause".into() }
@@ -269,16 +306,18 @@ pub mod ssr {
                 created_at: t.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
                 last_used_at: t.last_used_at.map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string()),
                 revoked: t.revoked_at.is_some(),
+                can_write_names: t.permissions.can_write_names,
             })
             .collect())
     }
 
-    pub(super) async fn create_api_token(name: String) -> Result<String, AppError> {
+    pub(super) async fn create_api_token(name: String, can_write_names: bool) -> Result<String, AppError> {
         use secrecy::ExposeSecret;
         let user = person()?;
         let state = state()?;
-        let created = state.service.store().create_api_token(&name, &user.name).await.map_err(store_failed)?;
-        tracing::info!(token_id = %created.id, by = %user.open_id, "API token created");
+        let permissions = store::ApiTokenPermissions { can_write_names };
+        let created = state.service.store().create_api_token(&name, &user.name, permissions).await.map_err(store_failed)?;
+        tracing::info!(token_id = %created.id, by = %user.open_id, can_write_names, "API token created");
         Ok(created.token.expose_secret().to_owned())
     }
 

@@ -2,8 +2,12 @@
 //! missing translation is a compile error, and the whole table costs a few kilobytes of
 //! WASM. Digit grouping is the same in both locales (`1,234,567`); dates differ.
 
+mod import;
+
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
+
+pub use import::ImportMessages;
 
 /// A language the dashboard speaks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -199,7 +203,7 @@ pub struct Messages {
     pub date: &'static str,
     pub block: &'static str,
     pub block_id: &'static str,
-    pub group: &'static str,
+    pub workplace: &'static str,
     pub uv_day_sum: &'static str,
     pub avg_daily_uv: &'static str,
     pub active_days: &'static str,
@@ -250,6 +254,8 @@ pub struct Messages {
     pub last_used: &'static str,
     pub never: &'static str,
     pub created_by: &'static str,
+    /// The names import and export, and the token permission to change names.
+    pub import: &'static ImportMessages,
 }
 
 pub static ZH: Messages = Messages {
@@ -319,7 +325,7 @@ pub static ZH: Messages = Messages {
     date: "日期",
     block: "小组件",
     block_id: "小组件 ID",
-    group: "分组",
+    workplace: "工作台",
     uv_day_sum: "每日用户数之和",
     avg_daily_uv: "日均用户数",
     active_days: "有访问天数",
@@ -335,7 +341,7 @@ pub static ZH: Messages = Messages {
     export_trend_svg: "趋势图 SVG",
     export_top_svg: "排行图 SVG",
     names_title: "小组件名称",
-    names_hint: "飞书只返回小组件 ID。在这里为小组件命名并分组，名称会显示在筛选、表格、图表和导出中。",
+    names_hint: "飞书只返回小组件 ID。在这里为小组件命名并指定所属工作台，名称会显示在筛选、表格、图表和导出中。",
     name: "名称",
     save: "保存",
     remove_name: "清除名称",
@@ -383,6 +389,7 @@ pub static ZH: Messages = Messages {
     last_used: "最近使用",
     never: "从未",
     created_by: "创建人",
+    import: &import::ZH,
 };
 
 pub static EN: Messages = Messages {
@@ -454,7 +461,7 @@ pub static EN: Messages = Messages {
     date: "Date",
     block: "Block",
     block_id: "Block id",
-    group: "Group",
+    workplace: "Workplace",
     uv_day_sum: "Daily users (sum)",
     avg_daily_uv: "Avg daily users",
     active_days: "Active days",
@@ -470,7 +477,7 @@ pub static EN: Messages = Messages {
     export_trend_svg: "Trend chart (SVG)",
     export_top_svg: "Top blocks chart (SVG)",
     names_title: "Block names",
-    names_hint: "Feishu reports block ids only. Name blocks and group them here; names show in the filter, tables, charts and exports.",
+    names_hint: "Feishu reports block ids only. Name blocks and put them in their workplaces here; names show in the filter, tables, charts and exports.",
     name: "Name",
     save: "Save",
     remove_name: "Clear name",
@@ -518,6 +525,7 @@ pub static EN: Messages = Messages {
     last_used: "Last used",
     never: "Never",
     created_by: "Created by",
+    import: &import::EN,
 };
 
 #[cfg(test)]

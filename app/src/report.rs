@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
-use domain::{AccessRow, BlockId, DateRange};
+use domain::{AccessRow, BlockId, BlockLabel, DateRange, NamesPlan};
 use serde::{Deserialize, Serialize};
 
 use crate::view::Preset;
@@ -37,7 +37,7 @@ pub struct Dashboard {
     /// The same days a year earlier, when Feishu has data for them.
     pub year_ago: Option<PeriodTotals>,
     /// Names admins gave blocks.
-    pub names: Vec<BlockName>,
+    pub names: Vec<BlockLabel>,
     /// Every block the dashboard knows of (seen in data or named), for the filter.
     pub known_blocks: Vec<BlockId>,
     /// True when the numbers come from the built-in simulator.
@@ -133,12 +133,12 @@ impl PeriodTotals {
     }
 }
 
-/// A name an admin gave a block.
+/// What an import of block names would change, or changed: the plan, and whether it
+/// was saved (never while a line is refused).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BlockName {
-    pub block_id: BlockId,
-    pub name: String,
-    pub group: Option<String>,
+pub struct NamesImport {
+    pub plan: NamesPlan,
+    pub saved: bool,
 }
 
 /// The rows tab: every (day, block) with visits, one page at a time.
@@ -154,7 +154,7 @@ pub struct RowsPage {
     pub page: usize,
     pub pages: usize,
     pub total_rows: usize,
-    pub names: Vec<BlockName>,
+    pub names: Vec<BlockLabel>,
     pub simulated: bool,
     pub quota: QuotaReport,
 }
@@ -166,7 +166,7 @@ pub struct ViewInfo {
     pub preset: Option<Preset>,
     pub today: NaiveDate,
     pub filter: Vec<BlockId>,
-    pub names: Vec<BlockName>,
+    pub names: Vec<BlockLabel>,
     pub known_blocks: Vec<BlockId>,
     pub simulated: bool,
     pub quota: QuotaReport,
@@ -174,7 +174,7 @@ pub struct ViewInfo {
 
 impl ViewInfo {
     /// The name of `id`, if an admin gave it one.
-    pub fn name_of(&self, id: &BlockId) -> Option<&BlockName> {
+    pub fn name_of(&self, id: &BlockId) -> Option<&BlockLabel> {
         self.names.iter().find(|n| &n.block_id == id)
     }
 }
@@ -254,7 +254,7 @@ impl Dashboard {
     }
 
     /// The name of `id`, if an admin gave it one.
-    pub fn name_of(&self, id: &BlockId) -> Option<&BlockName> {
+    pub fn name_of(&self, id: &BlockId) -> Option<&BlockLabel> {
         self.names.iter().find(|n| &n.block_id == id)
     }
 }
@@ -267,7 +267,7 @@ pub struct Aggregates {
 }
 
 /// How a block is shown: its name, else its id.
-pub fn display_name(names: &[BlockName], id: &BlockId) -> String {
+pub fn display_name(names: &[BlockLabel], id: &BlockId) -> String {
     names.iter().find(|n| &n.block_id == id).map_or_else(|| id.to_string(), |n| n.name.clone())
 }
 
@@ -307,8 +307,21 @@ mod tests {
 /// Who is looking: a signed-in person, or a script with an API token.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Viewer {
+    /// A signed-in admin: may do everything the page offers.
     Person { name: String },
-    Script { name: String },
+    /// An API token: reads, and changes block names only if created with that right.
+    Script { name: String, can_write_names: bool },
+}
+
+impl Viewer {
+    /// Whether this viewer may change block names: every signed-in admin may; an API
+    /// token only when it was created with that right.
+    pub fn can_write_names(&self) -> bool {
+        match self {
+            Viewer::Person { .. } => true,
+            Viewer::Script { can_write_names, .. } => *can_write_names,
+        }
+    }
 }
 
 /// An API token as the page lists it: never the token itself.
@@ -321,4 +334,6 @@ pub struct TokenInfo {
     pub created_at: String,
     pub last_used_at: Option<String>,
     pub revoked: bool,
+    /// May change block names, not only read them.
+    pub can_write_names: bool,
 }

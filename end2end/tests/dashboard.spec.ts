@@ -70,7 +70,7 @@ test('a name given on the page shows in the filter, the table, the chart and the
   await page.getByTestId('block-names').locator('summary').click();
   const form = page.locator(`form.name-form[data-block="${top}"]`);
   await form.locator('input[name=name]').fill('审批中心 Approvals');
-  await form.locator('input[name=group]').fill('Office');
+  await form.locator('input[name=workplace]').fill('Office');
   await form.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByTestId('blocks-table').locator('tbody tr').first()).toContainText('审批中心 Approvals');
   await expect(page.getByTestId('top-blocks').locator('svg')).toContainText('审批中心 Approvals');

@@ -1,7 +1,8 @@
 //! What one request may carry, and the last line against a panic: a query string of at
 //! most [`MAX_QUERY_BYTES`] (else 414), a body of at most [`MAX_BODY_BYTES`] (else 413,
-//! whether the size is declared or only found while reading), each refusal saying what
-//! the limit is; an answer within the request deadline (else a logged 503 that says
+//! whether the size is declared or only found while reading; an import of block names,
+//! and only that, up to [`MAX_NAMES_IMPORT_BYTES`]), each refusal saying what the limit
+//! is; an answer within the request deadline (else a logged 503 that says
 //! so); and a panic anywhere below becomes a logged 500 with a generic message.
 //!
 //! The deadline is the last line against a request that would wait without bound: the
@@ -18,7 +19,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{header, StatusCode};
+use axum::http::{header, Method, StatusCode};
 use axum::extract::State;
 use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
@@ -31,6 +32,21 @@ use tower_http::catch_panic::CatchPanicLayer;
 
 /// Longest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Longest body of an import of block names, in bytes: its 10,000 lines
+/// (`domain::MAX_IMPORT_LINES`) of an 18-digit id, a Chinese name and a workplace take
+/// about 1 MiB as a table, and more as JSON.
+pub const MAX_NAMES_IMPORT_BYTES: usize = 2 * 1024 * 1024;
+
+/// The longest body the route of `method` and `path` takes: the names imports (the
+/// API's and the page's server function) take [`MAX_NAMES_IMPORT_BYTES`], every other
+/// route [`MAX_BODY_BYTES`].
+fn body_limit(method: &Method, path: &str) -> usize {
+    use leptos::server_fn::ServerFn;
+    let import = (*method == Method::PUT && path == crate::api::BLOCK_NAMES_PATH)
+        || (*method == Method::POST && path == <app::api::ImportBlockNames as ServerFn>::PATH);
+    if import { MAX_NAMES_IMPORT_BYTES } else { MAX_BODY_BYTES }
+}
 
 /// Longest query string accepted, in bytes (as sent, percent-encoded). Room for the
 /// 200 block ids a query may name, with their parameter names.
@@ -69,18 +85,19 @@ async fn enforce(State(deadline): State<Duration>, request: Request, next: Next)
             ),
         );
     }
+    let limit = body_limit(request.method(), request.uri().path());
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
-        return too_large(machine);
+    if declared.is_some_and(|n| n > limit as u64) {
+        return too_large(machine, limit);
     }
     let (parts, body) = request.into_parts();
-    let bytes = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+    let bytes = match Limited::new(body, limit).collect().await {
         Ok(collected) => collected.to_bytes(),
-        Err(error) if error.is::<LengthLimitError>() => return too_large(machine),
+        Err(error) if error.is::<LengthLimitError>() => return too_large(machine, limit),
         Err(error) => {
             tracing::info!(%error, "could not read a request body");
             return refuse(
@@ -106,12 +123,8 @@ async fn enforce(State(deadline): State<Duration>, request: Request, next: Next)
     }
 }
 
-fn too_large(machine: bool) -> Response {
-    refuse(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        machine,
-        format!("the request body is larger than the {MAX_BODY_BYTES} bytes allowed: send less"),
-    )
+fn too_large(machine: bool, limit: usize) -> Response {
+    refuse(StatusCode::PAYLOAD_TOO_LARGE, machine, format!("the request body is larger than the {limit} bytes allowed: send less"))
 }
 
 /// Paths that answer scripts and the browser's code, which read JSON errors.
@@ -151,7 +164,7 @@ fn answer_panic(panic: Box<dyn Any + Send + 'static>) -> Response<Body> {
 
 #[cfg(test)]
 mod tests {
-    use axum::routing::{get, post};
+    use axum::routing::{get, post, put};
     use axum::Router;
     use tower::ServiceExt;
 
@@ -160,6 +173,7 @@ mod tests {
     fn app() -> Router {
         Router::new()
             .route("/api/echo", post(|body: String| async move { body }))
+            .route(crate::api::BLOCK_NAMES_PATH, put(|body: String| async move { body }).post(|body: String| async move { body }))
             .route("/page", get(|| async { "page" }))
             .route("/api/boom", get(boom))
             .route("/api/slow", get(|| async { tokio::time::sleep(Duration::from_secs(3600)).await }))
@@ -200,6 +214,22 @@ mod tests {
         let streamed = Request::post("/api/echo").body(Body::from_stream(futures::stream::iter(chunks))).unwrap();
         assert!(streamed.headers().get(header::CONTENT_LENGTH).is_none());
         assert_eq!(send(streamed).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+    }
+
+    #[tokio::test]
+    async fn an_import_of_names_and_only_that_may_carry_more() {
+        let import = "x".repeat(MAX_NAMES_IMPORT_BYTES);
+        let request = Request::put(crate::api::BLOCK_NAMES_PATH).body(Body::from(import.clone())).unwrap();
+        assert_eq!(send(request).await.0, StatusCode::OK);
+        let request = Request::put(crate::api::BLOCK_NAMES_PATH).body(Body::from(format!("{import}x"))).unwrap();
+        let (status, body) = send(request).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(body.contains("larger than the 2097152 bytes allowed"), "{body}");
+        // The same path by another method, and other routes, keep the usual limit.
+        let over = "x".repeat(MAX_BODY_BYTES + 1);
+        let request = Request::post(crate::api::BLOCK_NAMES_PATH).body(Body::from(over.clone())).unwrap();
+        assert_eq!(send(request).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(send(Request::post("/api/echo").body(Body::from(over)).unwrap()).await.0, StatusCode::PAYLOAD_TOO_LARGE);
     }
 
     #[tokio::test]

@@ -52,7 +52,7 @@ async fn sigkill_mid_writes_loses_nothing_reported_saved_and_a_damaged_store_is_
                 let saved = client
                     .post(format!("{base_url}/api/block_name"))
                     .header("accept", "application/json")
-                    .form(&[("block_id", block.as_str()), ("name", name.as_str()), ("group", "crash test")])
+                    .form(&[("block_id", block.as_str()), ("name", name.as_str()), ("workplace", "crash test")])
                     .send()
                     .await;
                 match saved {

@@ -50,11 +50,11 @@ fn fetches_per_day(sim: &SimHandle) -> BTreeMap<NaiveDate, u32> {
 }
 
 /// Names `block` through the page's plain form post on the replica at `base`.
-async fn give_name(browser: &reqwest::Client, base: &str, block: &str, name: &str, group: &str) {
+async fn give_name(browser: &reqwest::Client, base: &str, block: &str, name: &str, workplace: &str) {
     let saved = browser
         .post(format!("{base}/api/block_name"))
         .header("referer", format!("{base}/"))
-        .form(&[("block_id", block), ("name", name), ("group", group)])
+        .form(&[("block_id", block), ("name", name), ("workplace", workplace)])
         .send()
         .await
         .unwrap();

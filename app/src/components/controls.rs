@@ -175,12 +175,12 @@ fn BlockFilter(params: Memo<ViewParams>, info: StoredValue<ViewInfo>) -> impl In
             ids.push(f.clone());
         }
     }
-    // Named blocks first, by group then name; then the rest by id.
+    // Named blocks first, by workplace then name; then the rest by id.
     let mut options: Vec<(String, String, Option<String>)> = ids
         .iter()
         .map(|id| {
             let name = d.name_of(id);
-            (id.to_string(), display_name(&d.names, id), name.and_then(|n| n.group.clone()))
+            (id.to_string(), display_name(&d.names, id), name.and_then(|n| n.workplace.clone()))
         })
         .collect();
     options.sort_by(|a, b| {
@@ -190,9 +190,9 @@ fn BlockFilter(params: Memo<ViewParams>, info: StoredValue<ViewInfo>) -> impl In
     let total = options.len();
     let items = options
         .into_iter()
-        .map(|(id, name, group)| {
+        .map(|(id, name, workplace)| {
             let checked = selected.contains(&id);
-            let haystack = format!("{} {} {}", name.to_lowercase(), id, group.clone().unwrap_or_default().to_lowercase());
+            let haystack = format!("{} {} {}", name.to_lowercase(), id, workplace.clone().unwrap_or_default().to_lowercase());
             let visible = move || {
                 let q = search.get().trim().to_lowercase();
                 q.is_empty() || haystack.contains(&q)
@@ -204,7 +204,7 @@ fn BlockFilter(params: Memo<ViewParams>, info: StoredValue<ViewInfo>) -> impl In
                         <input type="checkbox" name="block" value=id.clone() checked=checked/>
                         <span class="block-name">{name}</span>
                         {shows_id.then(|| view! { <span class="block-id">{id.clone()}</span> })}
-                        {group.map(|g| view! { <span class="badge">{g}</span> })}
+                        {workplace.map(|w| view! { <span class="badge">{w}</span> })}
                     </label>
                 </li>
             }

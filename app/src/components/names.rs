@@ -1,30 +1,41 @@
 use leptos::prelude::*;
 
+use super::names_import::{ImportNames, NamesImportState};
 use crate::api::SaveBlockName;
 use crate::locale::use_locale;
 use crate::report::Dashboard;
 
-/// Naming blocks: Feishu reports ids only. One small form per block; a plain form post
-/// without JavaScript, an in-page save with it.
+/// Naming blocks: Feishu reports ids only. Many at once by import (and all of them
+/// exported), or one small form per block: a plain form post without JavaScript, an
+/// in-page save with it. A block's workplace is free text; the workplaces already
+/// given are offered as suggestions.
 #[component]
-pub fn BlockNames(dashboard: StoredValue<Dashboard>, action: ServerAction<SaveBlockName>) -> impl IntoView {
+pub fn BlockNames(
+    dashboard: StoredValue<Dashboard>,
+    action: ServerAction<SaveBlockName>,
+    import: NamesImportState,
+) -> impl IntoView {
     let locale = use_locale();
     let t = move || locale.get().t();
     let d = dashboard.get_value();
     let error = move || {
         action.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })
     };
+    let mut workplaces: Vec<String> = d.names.iter().filter_map(|n| n.workplace.clone()).collect();
+    workplaces.sort();
+    workplaces.dedup();
+    let suggestions = workplaces.into_iter().map(|w| view! { <option value=w/> }).collect_view();
     let forms = d
         .known_blocks
         .iter()
         .map(|id| {
             let current = d.name_of(id).cloned();
             let name = current.as_ref().map(|n| n.name.clone()).unwrap_or_default();
-            let group = current.as_ref().and_then(|n| n.group.clone()).unwrap_or_default();
+            let workplace = current.as_ref().and_then(|n| n.workplace.clone()).unwrap_or_default();
             let id = id.to_string();
             let (form_id, code_id) = (id.clone(), id.clone());
             let input_id = format!("name-{id}");
-            let group_id = format!("group-{id}");
+            let workplace_id = format!("workplace-{id}");
             view! {
                 <li>
                     <ActionForm action attr:class="name-form" attr:data-block=form_id>
@@ -39,8 +50,16 @@ pub fn BlockNames(dashboard: StoredValue<Dashboard>, action: ServerAction<SaveBl
                             maxlength="80"
                             placeholder=move || t().unnamed
                         />
-                        <label for=group_id.clone() class="sr-only">{move || t().group}</label>
-                        <input id=group_id type="text" name="group" value=group maxlength="80" placeholder=move || t().group/>
+                        <label for=workplace_id.clone() class="sr-only">{move || t().workplace}</label>
+                        <input
+                            id=workplace_id
+                            type="text"
+                            name="workplace"
+                            value=workplace
+                            maxlength="80"
+                            list="workplace-names"
+                            placeholder=move || t().workplace
+                        />
                         <button type="submit" class="secondary">{move || t().save}</button>
                     </ActionForm>
                 </li>
@@ -53,7 +72,9 @@ pub fn BlockNames(dashboard: StoredValue<Dashboard>, action: ServerAction<SaveBl
                 <h2>{move || t().names_title}</h2>
             </summary>
             <p class="hint">{move || t().names_hint}</p>
+            <ImportNames state=import/>
             {error}
+            <datalist id="workplace-names">{suggestions}</datalist>
             <ul class="name-list" role="list">{forms}</ul>
         </details>
     }

@@ -28,7 +28,7 @@ pub fn BlocksTable(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) 
     let sort = p.sort;
     let days = d.current.days.max(1);
     let total_pv = d.current.pv.max(1);
-    let name = |b: &BlockTotal| d.name_of(&b.block_id).map(|n| (n.name.clone(), n.group.clone()));
+    let name = |b: &BlockTotal| d.name_of(&b.block_id).map(|n| (n.name.clone(), n.workplace.clone()));
     let mut blocks: Vec<(BlockTotal, Option<(String, Option<String>)>)> =
         d.blocks.iter().map(|b| (b.clone(), name(b))).collect();
     blocks.sort_by(|(a, an), (b, bn)| {
@@ -74,8 +74,8 @@ pub fn BlocksTable(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) 
             let navigate = navigate.clone();
             let target = link.clone();
             let id = b.block_id.to_string();
-            let (shown, group) = match named {
-                Some((n, g)) => (n, g),
+            let (shown, workplace) = match named {
+                Some((n, w)) => (n, w),
                 None => (id.clone(), None),
             };
             let shows_id = shown != id;
@@ -85,7 +85,7 @@ pub fn BlocksTable(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) 
                     <th scope="row">
                         <a href=link title=move || (locale.get().t().filter_to_block)(&label)>{shown}</a>
                         {shows_id.then(|| view! { <span class="block-id">{id.clone()}</span> })}
-                        {group.map(|g| view! { <span class="badge">{g}</span> })}
+                        {workplace.map(|w| view! { <span class="badge">{w}</span> })}
                     </th>
                     <td class="num">{grouped(b.pv)}</td>
                     <td class="num">{grouped(b.uv_day_sum)}</td>

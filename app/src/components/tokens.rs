@@ -3,7 +3,8 @@ use leptos::prelude::*;
 use crate::api::{list_api_tokens, CreateApiToken, RevokeApiToken};
 use crate::locale::use_locale;
 
-/// API tokens for scripts: create (the token is shown once), list, revoke. The list is
+/// API tokens for scripts: create (the token is shown once, and may be allowed to
+/// change block names besides reading), list, revoke. The list is
 /// fetched in the browser when the section is opened: it is not part of the page's
 /// first paint, so nothing about it has to survive hydration.
 #[component]
@@ -42,12 +43,18 @@ pub fn ApiTokens() -> impl IntoView {
                         .map(|token| {
                             let id = token.id.clone();
                             let revoked = token.revoked;
+                            let writes_names = token.can_write_names;
+                            let permission = move || {
+                                let i = t().import;
+                                if writes_names { i.token_writes_names } else { i.token_reads }
+                            };
                             view! {
                                 <tr data-token=token.id.clone() class:revoked=revoked>
                                     <th scope="row">{token.name}</th>
                                     <td>{token.created_by}</td>
                                     <td>{token.created_at}</td>
                                     <td>{token.last_used_at.unwrap_or_else(|| t().never.to_owned())}</td>
+                                    <td>{permission}</td>
                                     <td>
                                         {if revoked {
                                             view! { <span>{move || t().revoked}</span> }.into_any()
@@ -73,6 +80,7 @@ pub fn ApiTokens() -> impl IntoView {
                                     <th scope="col">{move || t().created_by}</th>
                                     <th scope="col">{move || t().created}</th>
                                     <th scope="col">{move || t().last_used}</th>
+                                    <th scope="col">{move || t().import.token_permission}</th>
                                     <th scope="col"><span class="sr-only">{move || t().revoke}</span></th>
                                 </tr>
                             </thead>
@@ -96,6 +104,10 @@ pub fn ApiTokens() -> impl IntoView {
             <ActionForm action=create attr:class="token-form">
                 <label for="token-name">{move || t().token_name}</label>
                 <input id="token-name" type="text" name="name" maxlength="80" required/>
+                <label class="token-permission">
+                    <input type="checkbox" name="can_write_names" value="true"/>
+                    {move || t().import.token_can_write_names}
+                </label>
                 <button type="submit">{move || t().create_token}</button>
             </ActionForm>
             {created}

@@ -6,8 +6,8 @@ use leptos_router::hooks::use_location;
 
 use crate::api::{load_dashboard, load_rows, SaveBlockName};
 use crate::components::{
-    install_shortcuts, ApiTokens, BlockNames, BlocksTable, Cards, Controls, ErrorNotice, ExportLinks, Header, ProgressBar, RowsTable,
-    ShortcutHelp, TopBlocks, Trend,
+    install_shortcuts, ApiTokens, BlockNames, BlocksTable, Cards, Controls, ErrorNotice, ExportLinks, Header, NamesImportState,
+    ProgressBar, RowsTable, ShortcutHelp, TopBlocks, Trend,
 };
 use crate::locale::use_locale;
 use crate::report::ViewInfo;
@@ -65,6 +65,7 @@ pub fn Dashboard() -> impl IntoView {
     let locale = use_locale();
     let params = use_view_params();
     let save_name = ServerAction::<SaveBlockName>::new();
+    let import_names = NamesImportState::new();
     let reload = RwSignal::new(0u32);
     let refresh_next = StoredValue::new(false);
     let ticket = RwSignal::new(None::<u64>);
@@ -78,8 +79,8 @@ pub fn Dashboard() -> impl IntoView {
     // data never fetched, and must never leave the page marked as loading.
     let in_flight = RwSignal::new(0u32);
     let overview = Resource::new(
-        move || (params.get(), reload.get(), save_name.version().get()),
-        move |(p, _, _)| {
+        move || (params.get(), reload.get(), save_name.version().get(), import_names.saves()),
+        move |(p, _, _, _)| {
             let refresh = std::mem::take(&mut *refresh_next.write_value());
             let t = new_ticket();
             ticket.set(t);
@@ -91,8 +92,8 @@ pub fn Dashboard() -> impl IntoView {
         },
     );
     let rows = Resource::new(
-        move || (params.get(), save_name.version().get()),
-        move |(p, _)| {
+        move || (params.get(), save_name.version().get(), import_names.saves()),
+        move |(p, _, _)| {
             let fetching = Fetching::start(in_flight);
             async move {
                 let _fetching = fetching;
@@ -126,7 +127,7 @@ pub fn Dashboard() -> impl IntoView {
                                     <TopBlocks dashboard=d/>
                                     <BlocksTable dashboard=d params/>
                                     <ExportLinks dashboard=d params/>
-                                    <BlockNames dashboard=d action=save_name/>
+                                    <BlockNames dashboard=d action=save_name import=import_names/>
                                     <ApiTokens/>
                                 }
                                     .into_any()

@@ -1,10 +1,14 @@
 //! The words Block Insights speaks in, shared by the server, the browser bundle and the
-//! HTTP API: [`DateRange`], [`BlockId`], [`AccessRow`], and [`AccessQuery`], the parsed
-//! form of what a user asked to see. Parsing lives here, once, so that every entry point
-//! (page, server function, `/api/v1/`) rejects the same bad input with the same message.
+//! HTTP API: [`DateRange`], [`BlockId`], [`AccessRow`], [`AccessQuery`], the parsed
+//! form of what a user asked to see, and [`BlockLabel`], the name an admin gives a
+//! block, with [`plan_import`] for many names at once. Parsing lives here, once, so
+//! that every entry point (page, server function, `/api/v1/`) rejects the same bad
+//! input with the same message.
 
 mod access;
 mod block;
+mod label;
+mod label_import;
 #[cfg(any(test, feature = "fuzzing"))]
 pub mod fuzzing;
 mod query;
@@ -13,6 +17,10 @@ mod workplace;
 
 pub use access::AccessRow;
 pub use block::{BlockId, InvalidBlockId};
+pub use label::{BlockLabel, InvalidLabel, LabelField, MAX_LABEL_CHARS, checked_text};
+pub use label_import::{
+    ImportError, ImportFormat, LabelChange, MAX_IMPORT_LINES, NamesPlan, PlanCounts, Refusal, RefusedLine, plan_import,
+};
 pub use query::{AccessQuery, MAX_BLOCK_FILTERS, ParamNames, QueryError};
 pub use range::{DATE_FORMAT, DateRange, InvalidRange, parse_date};
 pub use workplace::{CustomWorkplaceDay, InvalidWorkplaceId, Visits, WorkplaceDay, WorkplaceId};

@@ -50,6 +50,14 @@ pub struct NewApiToken {
     /// The name as stored (trimmed).
     pub name: String,
     pub created_at: DateTime<Utc>,
+    pub permissions: ApiTokenPermissions,
+}
+
+/// What a token may do beyond reading, which every token may: the numbers, the names.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ApiTokenPermissions {
+    /// May change block names (`PUT /api/v1/block-names`).
+    pub can_write_names: bool,
 }
 
 /// What the store knows about a token, for the page and for requests it
@@ -66,6 +74,8 @@ pub struct ApiTokenInfo {
     pub last_used_at: Option<DateTime<Utc>>,
     /// When it was revoked; `None` while it works.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// What it may do beyond reading, as chosen when it was created.
+    pub permissions: ApiTokenPermissions,
 }
 
 /// Why a token's name was refused; the message says what to fix.
@@ -84,15 +94,21 @@ pub enum InvalidApiTokenName {
     ControlCharacter { code: u32 },
 }
 
-type TokenRow = (String, String, String, i64, Option<i64>, Option<i64>);
+type TokenRow = (String, String, String, i64, Option<i64>, Option<i64>, bool);
 
-const TOKEN_COLUMNS: &str = "id, name, created_by, created_at, last_used_at, revoked_at";
+const TOKEN_COLUMNS: &str = "id, name, created_by, created_at, last_used_at, revoked_at, can_write_names";
 
 impl Store {
     /// Creates a token named `name` (trimmed; 1 to [`MAX_API_TOKEN_NAME_CHARS`]
-    /// characters on one line) on behalf of the admin `created_by`. Only its hash is
-    /// stored: the returned token is the one chance to show it.
-    pub async fn create_api_token(&self, name: &str, created_by: &str) -> Result<NewApiToken, StoreError> {
+    /// characters on one line) on behalf of the admin `created_by`, allowed what
+    /// `permissions` says beyond reading. Only its hash is stored: the returned token is
+    /// the one chance to show it.
+    pub async fn create_api_token(
+        &self,
+        name: &str,
+        created_by: &str,
+        permissions: ApiTokenPermissions,
+    ) -> Result<NewApiToken, StoreError> {
         let name = checked_name(name)?;
         let created_by = created_by.trim();
         if created_by.is_empty() || created_by.len() > MAX_CREATED_BY_BYTES {
@@ -103,20 +119,28 @@ impl Store {
         let created_at = unix_seconds();
         with_pool!(&self.pool, |pool| {
             sqlx::query(
-                "INSERT INTO api_tokens (id, name, token_hash, created_by, created_at) VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO api_tokens (id, name, token_hash, created_by, created_at, can_write_names) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(&id)
             .bind(&name)
             .bind(token_hash(&token))
             .bind(created_by)
             .bind(created_at)
+            .bind(permissions.can_write_names)
             .execute(pool)
             .await
             .map(|_| ())
         })
         .map_err(|source| StoreError::Database { action: "save the new API token", source })?;
-        tracing::info!(token_id = %id, token_name = %name, created_by, "created an API token");
-        Ok(NewApiToken { id, token: SecretString::from(token), name, created_at: read_time(created_at)? })
+        tracing::info!(
+            token_id = %id,
+            token_name = %name,
+            created_by,
+            can_write_names = permissions.can_write_names,
+            "created an API token"
+        );
+        Ok(NewApiToken { id, token: SecretString::from(token), name, created_at: read_time(created_at)?, permissions })
     }
 
     /// Every token, working or revoked, newest first (ties by name), without the
@@ -190,7 +214,9 @@ impl Store {
     }
 }
 
-fn info((id, name, created_by, created_at, last_used_at, revoked_at): TokenRow) -> Result<ApiTokenInfo, StoreError> {
+fn info(
+    (id, name, created_by, created_at, last_used_at, revoked_at, can_write_names): TokenRow,
+) -> Result<ApiTokenInfo, StoreError> {
     Ok(ApiTokenInfo {
         id,
         name,
@@ -198,6 +224,7 @@ fn info((id, name, created_by, created_at, last_used_at, revoked_at): TokenRow) 
         created_at: read_time(created_at)?,
         last_used_at: last_used_at.map(read_time).transpose()?,
         revoked_at: revoked_at.map(read_time).transpose()?,
+        permissions: ApiTokenPermissions { can_write_names },
     })
 }
 

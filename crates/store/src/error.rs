@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use crate::InvalidApiTokenName;
+use crate::{InvalidApiTokenName, InvalidLabel};
 
 /// Why the store could not do what was asked. Each message says what happened and
 /// what to do.
@@ -100,19 +100,4 @@ pub enum StoreError {
         #[source]
         source: rand::rand_core::OsError,
     },
-}
-
-/// Why a block's name or group was refused; the message says what to fix.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum InvalidLabel {
-    #[error("the name is empty: give the block a name of 1 to {max} characters", max = crate::MAX_LABEL_CHARS)]
-    EmptyName,
-    #[error("the group is empty: give a group name of 1 to {max} characters, or no group to show the block outside any group", max = crate::MAX_LABEL_CHARS)]
-    EmptyGroup,
-    #[error("the {field} is {len} characters long: shorten it to at most {max}", max = crate::MAX_LABEL_CHARS)]
-    TooLong { field: &'static str, len: usize },
-    #[error(
-        "the {field} contains the control character U+{code:04X}: write it on one line, without tabs or other invisible characters"
-    )]
-    ControlCharacter { field: &'static str, code: u32 },
 }

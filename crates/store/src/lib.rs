@@ -1,7 +1,7 @@
 //! Block Insights' embedded store, in SQLite: the days whose numbers are final (so that
-//! a restart spends no Feishu quota on them), the names admins give blocks, the count
-//! of Feishu calls per month, sign-in sessions (for tower-sessions, see
-//! [`SessionRecords`]) and the hashes of API tokens.
+//! a restart spends no Feishu quota on them), the names admins give blocks and the
+//! workplaces they put them in, the count of Feishu calls per month, sign-in sessions
+//! (for tower-sessions, see [`SessionRecords`]) and the hashes of API tokens.
 //!
 //! Opening never crashes on a damaged file: [`Store::open`] moves it aside, starts an
 //! empty store and says so in [`Store::outcome`]; the lost days are fetched again from
@@ -40,9 +40,12 @@ use chrono::NaiveDate;
 use domain::{AccessRow, BlockId};
 use sqlx::{PgPool, SqlitePool};
 
-pub use api_tokens::{API_TOKEN_PREFIX, ApiTokenInfo, InvalidApiTokenName, MAX_API_TOKEN_NAME_CHARS, NewApiToken};
-pub use error::{InvalidLabel, StoreError};
-pub use labels::MAX_LABEL_CHARS;
+pub use api_tokens::{
+    API_TOKEN_PREFIX, ApiTokenInfo, ApiTokenPermissions, InvalidApiTokenName, MAX_API_TOKEN_NAME_CHARS, NewApiToken,
+};
+// A label's rules are the domain's, shared with the page and the import.
+pub use domain::{BlockLabel, InvalidLabel, MAX_LABEL_CHARS};
+pub use error::StoreError;
 pub use leases::replica_name;
 pub use rate::RateAttempt;
 pub use sessions::SessionRecords;

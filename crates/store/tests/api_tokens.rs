@@ -5,7 +5,9 @@ use std::path::Path;
 use chrono::Utc;
 use secrecy::ExposeSecret;
 use sha2::{Digest, Sha256};
-use store::{API_TOKEN_PREFIX, InvalidApiTokenName, Store, StoreError};
+use store::{API_TOKEN_PREFIX, ApiTokenPermissions, InvalidApiTokenName, Store, StoreError};
+
+const READ_ONLY: ApiTokenPermissions = ApiTokenPermissions { can_write_names: false };
 
 fn sha256_hex(text: &str) -> String {
     Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
@@ -33,7 +35,7 @@ async fn a_token_verifies_until_it_is_revoked() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).await.unwrap();
     let before = Utc::now().timestamp();
-    let new = store.create_api_token("  nightly export ", "ou_admin").await.unwrap();
+    let new = store.create_api_token("  nightly export ", "ou_admin", READ_ONLY).await.unwrap();
     let token = new.token.expose_secret().to_owned();
     assert_eq!(new.name, "nightly export", "the name is trimmed");
     assert!(token.starts_with(API_TOKEN_PREFIX) && token.len() == 46, "{token}");
@@ -49,7 +51,7 @@ async fn a_token_verifies_until_it_is_revoked() {
     assert_eq!(info.revoked_at, None);
     assert_eq!(store.list_api_tokens().await.unwrap(), std::slice::from_ref(&info), "the use is recorded");
 
-    let other = store.create_api_token("dashboard sync", "ou_admin").await.unwrap();
+    let other = store.create_api_token("dashboard sync", "ou_admin", READ_ONLY).await.unwrap();
     assert!(store.revoke_api_token(&new.id).await.unwrap());
     assert_eq!(store.verify_api_token(&token).await.unwrap(), None, "a revoked token no longer works");
     assert!(!store.revoke_api_token(&new.id).await.unwrap(), "already revoked");
@@ -71,7 +73,7 @@ async fn a_token_verifies_until_it_is_revoked() {
 #[tokio::test]
 async fn anything_but_a_working_token_is_refused() {
     let store = Store::open_in_memory().await.unwrap();
-    let token = store.create_api_token("script", "ou_admin").await.unwrap().token.expose_secret().to_owned();
+    let token = store.create_api_token("script", "ou_admin", READ_ONLY).await.unwrap().token.expose_secret().to_owned();
     let mut altered = token.clone().into_bytes();
     altered[10] = if altered[10] == b'A' { b'B' } else { b'A' };
     let altered = String::from_utf8(altered).unwrap();
@@ -95,7 +97,7 @@ async fn anything_but_a_working_token_is_refused() {
 async fn the_store_holds_only_the_hash_of_a_token() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).await.unwrap();
-    let new = store.create_api_token("report exporter", "ou_admin").await.unwrap();
+    let new = store.create_api_token("report exporter", "ou_admin", READ_ONLY).await.unwrap();
     let token = new.token.expose_secret().to_owned();
     let hash = sha256_hex(&token);
 
@@ -114,7 +116,7 @@ async fn the_store_holds_only_the_hash_of_a_token() {
 #[tokio::test]
 async fn neither_listing_nor_printing_shows_a_token_or_its_hash() {
     let store = Store::open_in_memory().await.unwrap();
-    let new = store.create_api_token("ci", "ou_admin").await.unwrap();
+    let new = store.create_api_token("ci", "ou_admin", READ_ONLY).await.unwrap();
     let token = new.token.expose_secret().to_owned();
     let hash = sha256_hex(&token);
     let printed = format!("{new:?}");
@@ -133,7 +135,7 @@ async fn neither_listing_nor_printing_shows_a_token_or_its_hash() {
 async fn last_used_is_written_at_most_once_a_minute() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).await.unwrap();
-    let new = store.create_api_token("poller", "ou_admin").await.unwrap();
+    let new = store.create_api_token("poller", "ou_admin", READ_ONLY).await.unwrap();
     let token = new.token.expose_secret();
     let pool = raw(&store).await;
     let set_last_used = |seconds_ago: i64| {
@@ -172,23 +174,51 @@ async fn names_are_validated_and_nothing_is_saved_when_refused() {
         other => panic!("expected a refused name, got {other}"),
     };
 
-    let why = refused(store.create_api_token(" \t ", "ou_admin").await.unwrap_err());
+    let why = refused(store.create_api_token(" \t ", "ou_admin", READ_ONLY).await.unwrap_err());
     assert_eq!(why, InvalidApiTokenName::Empty);
     assert!(why.to_string().contains("1 to 80 characters"), "{why}");
 
-    let why = refused(store.create_api_token(&"长".repeat(81), "ou_admin").await.unwrap_err());
+    let why = refused(store.create_api_token(&"长".repeat(81), "ou_admin", READ_ONLY).await.unwrap_err());
     assert_eq!(why, InvalidApiTokenName::TooLong { len: 81 });
     assert!(why.to_string().contains("at most 80"), "{why}");
 
-    let why = refused(store.create_api_token("export\nnightly", "ou_admin").await.unwrap_err());
+    let why = refused(store.create_api_token("export\nnightly", "ou_admin", READ_ONLY).await.unwrap_err());
     assert_eq!(why, InvalidApiTokenName::ControlCharacter { code: 0x0A });
     assert!(why.to_string().contains("U+000A"), "{why}");
 
-    let err = store.create_api_token("export", "  ").await.unwrap_err();
+    let err = store.create_api_token("export", "  ", READ_ONLY).await.unwrap_err();
     assert!(matches!(err, StoreError::InvalidTokenCreator { .. }), "{err}");
     assert!(err.to_string().contains("no token was created"), "{err}");
 
     assert!(store.list_api_tokens().await.unwrap().is_empty(), "no refused token was saved");
-    let kept = store.create_api_token(&"长".repeat(80), "ou_admin").await.unwrap();
+    let kept = store.create_api_token(&"长".repeat(80), "ou_admin", READ_ONLY).await.unwrap();
     assert_eq!(kept.name.chars().count(), 80, "80 characters are fine");
+}
+
+#[tokio::test]
+async fn a_token_may_change_names_only_when_created_so_and_older_tokens_only_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    let writer = store.create_api_token("names sync", "ou_admin", ApiTokenPermissions { can_write_names: true }).await.unwrap();
+    assert!(writer.permissions.can_write_names);
+    let reader = store.create_api_token("report", "ou_admin", READ_ONLY).await.unwrap();
+    let verified = |token: &secrecy::SecretString| {
+        let token = token.expose_secret().to_owned();
+        let store = store.clone();
+        async move { store.verify_api_token(&token).await.unwrap().unwrap().permissions }
+    };
+    assert_eq!(verified(&writer.token).await, ApiTokenPermissions { can_write_names: true });
+    assert_eq!(verified(&reader.token).await, READ_ONLY);
+
+    // A token saved as before the permission existed (no value given) may only read.
+    let pool = raw(&store).await;
+    sqlx::query("INSERT INTO api_tokens (id, name, token_hash, created_by, created_at) VALUES ('old', 'old', 'x', 'ou', 0)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    store.close().await;
+    let store = Store::open(dir.path()).await.unwrap();
+    let listed = store.list_api_tokens().await.unwrap();
+    let by_name = |name: &str| listed.iter().find(|t| t.name == name).unwrap().permissions.can_write_names;
+    assert_eq!((by_name("names sync"), by_name("report"), by_name("old")), (true, false, false), "kept across a restart");
 }

@@ -118,7 +118,7 @@ async fn reopening_the_store_keeps_everything() {
     let one = DayFilter::Block(block(&block_days[1].rows[0].key));
     let label =
         store::BlockLabel {
-            block_id: block("283438293839422334"), name: "周报".into(), group: Some("销售".into())
+            block_id: block("283438293839422334"), name: "周报".into(), workplace: Some("销售".into())
         };
     {
         let store = Store::open(dir.path()).await.unwrap();

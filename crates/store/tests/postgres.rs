@@ -9,12 +9,14 @@ use std::time::Duration;
 use common::{block, busy_day, date, quiet_day, range};
 use serde_json::json;
 use store::testing::fresh_postgres_database;
-use store::{BlockLabel, DayFilter, Store};
+use store::{ApiTokenPermissions, BlockLabel, DayFilter, Store};
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::SessionStore;
 
 const TIMEOUT: Duration = Duration::from_secs(10);
+
+const READ_ONLY: ApiTokenPermissions = ApiTokenPermissions { can_write_names: false };
 
 /// Two stores on one fresh database, as two replicas would hold them.
 async fn two_replicas() -> (Store, Store) {
@@ -53,13 +55,27 @@ async fn days_saved_by_one_replica_load_on_the_other_exactly() {
 async fn names_sessions_and_tokens_made_on_one_replica_work_on_the_other() {
     let (a, b) = two_replicas().await;
 
-    let label = BlockLabel { block_id: block("700000000000000101"), name: " 周报入口 ".into(), group: Some("营销".into()) };
+    let label = BlockLabel { block_id: block("700000000000000101"), name: " 周报入口 ".into(), workplace: Some("营销".into()) };
     a.set_block_label(&label).await.unwrap();
     let seen = b.block_labels().await.unwrap();
     assert_eq!(seen.len(), 1);
-    assert_eq!((seen[0].name.as_str(), seen[0].group.as_deref()), ("周报入口", Some("营销")));
+    assert_eq!((seen[0].name.as_str(), seen[0].workplace.as_deref()), ("周报入口", Some("营销")));
     assert!(b.remove_block_label(&label.block_id).await.unwrap());
     assert!(a.block_labels().await.unwrap().is_empty());
+
+    // A batch in several statements, naming one block twice, in one transaction.
+    let mut batch: Vec<BlockLabel> = (0..1200)
+        .map(|i| BlockLabel { block_id: block(&format!("7{:017}", i)), name: format!("区块 {i}"), workplace: None })
+        .collect();
+    batch.push(BlockLabel { block_id: block("700000000000000007"), name: "later".into(), workplace: Some("办公".into()) });
+    a.apply_block_labels(&batch).await.unwrap();
+    let seen = b.block_labels().await.unwrap();
+    assert_eq!(seen.len(), 1200);
+    assert_eq!((seen[7].name.as_str(), seen[7].workplace.as_deref()), ("later", Some("办公")), "the later label wins");
+
+    let writer = a.create_api_token("names sync", "ou_1", ApiTokenPermissions { can_write_names: true }).await.unwrap();
+    let secret = secrecy::ExposeSecret::expose_secret(&writer.token).to_owned();
+    assert!(b.verify_api_token(&secret).await.unwrap().unwrap().permissions.can_write_names);
 
     let mut record = Record {
         id: Id::default(),
@@ -72,7 +88,7 @@ async fn names_sessions_and_tokens_made_on_one_replica_work_on_the_other() {
     b.session_records().delete(&record.id).await.unwrap();
     assert!(a.session_records().load(&record.id).await.unwrap().is_none(), "logout on one replica ends it on all");
 
-    let token = a.create_api_token("nightly export", "ou_1").await.unwrap();
+    let token = a.create_api_token("nightly export", "ou_1", READ_ONLY).await.unwrap();
     let secret = secrecy::ExposeSecret::expose_secret(&token.token).to_owned();
     assert_eq!(b.verify_api_token(&secret).await.unwrap().map(|t| t.id), Some(token.id.clone()));
     assert!(b.revoke_api_token(&token.id).await.unwrap());

@@ -146,7 +146,7 @@ mod tests {
         let names = [("11", "审批, \"新\"\n版"), ("22", "Plain")];
         let labels = names
             .into_iter()
-            .map(|(i, n)| (id(i), BlockLabel { block_id: id(i), name: n.to_owned(), group: None }))
+            .map(|(i, n)| (id(i), BlockLabel { block_id: id(i), name: n.to_owned(), workplace: None }))
             .collect();
         (rows, labels)
     }

@@ -40,7 +40,8 @@ pub async fn guard(State(auth): State<AuthState>, session: Session, mut request:
         if let Some(bearer) = bearer(&request) {
             return match auth.store.verify_api_token(&bearer).await {
                 Ok(Some(token)) => {
-                    request.extensions_mut().insert(Viewer::Script { name: token.name });
+                    let can_write_names = token.permissions.can_write_names;
+                    request.extensions_mut().insert(Viewer::Script { name: token.name, can_write_names });
                     next.run(request).await
                 }
                 Ok(None) => unauthorized("the API token is unknown or was revoked: ask an admin for a new one"),

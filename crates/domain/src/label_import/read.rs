@@ -1,0 +1,177 @@
+//! Reading an import into lines: a table through the csv crate, JSON through
+//! serde_json. Whether a line's texts make a good label is for the planner to say.
+
+use csv::{ReaderBuilder, StringRecord};
+use serde_json::Value;
+
+use super::{Entry, ImportError, ReadLine, Refusal, shown};
+use crate::BlockId;
+use crate::label::LabelField;
+
+/// A column of a table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Column {
+    BlockId,
+    Name,
+    Workplace,
+}
+
+/// The columns of a table without a header.
+const COLUMNS_WITHOUT_HEADER: [Column; 3] = [Column::BlockId, Column::Name, Column::Workplace];
+
+impl Column {
+    /// The column a header cell names, in English or Chinese, whatever the case, the
+    /// spaces and the underscores: `block_id`, `Block ID`, `区块ID`.
+    fn named(cell: &str) -> Option<Column> {
+        let key: String =
+            cell.trim().chars().filter(|c| !matches!(c, ' ' | '_' | '-')).flat_map(char::to_lowercase).collect();
+        match key.as_str() {
+            "blockid" | "id" | "区块id" | "小组件id" => Some(Column::BlockId),
+            "name" | "blockname" | "名称" => Some(Column::Name),
+            "workplace" | "工作台" => Some(Column::Workplace),
+            _ => None,
+        }
+    }
+}
+
+/// What the first line of a table is.
+enum FirstLine {
+    /// A header naming these columns.
+    Header(Vec<Column>),
+    /// Words that are not a header the import knows, and not a block's name either.
+    UnknownHeader,
+    /// A block's name, like any other line.
+    Names,
+}
+
+/// The lines of a tab- or comma-separated table (the byte order mark already gone),
+/// blank lines left out, a header line read and left out.
+pub(super) fn table(text: &str) -> Result<Vec<ReadLine>, ImportError> {
+    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
+    let separator = if first_line.contains('\t') { b'\t' } else { b',' };
+    let mut reader =
+        ReaderBuilder::new().has_headers(false).flexible(true).delimiter(separator).from_reader(text.as_bytes());
+    let mut record = StringRecord::new();
+    let mut columns: Option<Vec<Column>> = None;
+    let mut lines = Vec::new();
+    loop {
+        let more = reader.read_record(&mut record).map_err(|e| ImportError::Unreadable {
+            line: e.position().map_or(0, |p| p.line() as usize),
+            detail: e.to_string(),
+        })?;
+        if !more {
+            break;
+        }
+        let cells = filled(&record);
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let start = record.position().map_or(0, |p| p.byte() as usize);
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let end = reader.position().byte() as usize;
+        let text = text.get(start..end).unwrap_or_default().trim_end_matches(['\r', '\n']).to_owned();
+        let entry = match &columns {
+            Some(columns) => entry(&cells, columns),
+            None => match first_line_kind(&cells) {
+                FirstLine::Header(named) => {
+                    columns = Some(named);
+                    continue;
+                }
+                FirstLine::UnknownHeader => {
+                    columns = Some(COLUMNS_WITHOUT_HEADER.to_vec());
+                    Err(Refusal::UnknownHeader)
+                }
+                FirstLine::Names => entry(&cells, columns.insert(COLUMNS_WITHOUT_HEADER.to_vec())),
+            },
+        };
+        lines.push(ReadLine { line, text, entry });
+    }
+    Ok(lines)
+}
+
+/// The cells of a record up to its last one that is not blank (spreadsheets copy
+/// empty columns as trailing separators).
+fn filled(record: &StringRecord) -> Vec<&str> {
+    let mut cells: Vec<&str> = record.iter().collect();
+    while cells.len() > 1 && cells.last().is_some_and(|c| c.trim().is_empty()) {
+        cells.pop();
+    }
+    cells
+}
+
+fn first_line_kind(cells: &[&str]) -> FirstLine {
+    if BlockId::parse(cells[0]).is_ok() {
+        return FirstLine::Names;
+    }
+    let named: Vec<Option<Column>> = cells.iter().map(|c| Column::named(c)).collect();
+    let count = |column| named.iter().filter(|n| **n == Some(column)).count();
+    let complete = named.iter().all(Option::is_some)
+        && count(Column::BlockId) == 1
+        && count(Column::Name) == 1
+        && count(Column::Workplace) <= 1;
+    let words = !cells[0].chars().any(|c| c.is_ascii_digit()) && cells[0].chars().any(char::is_alphabetic);
+    if complete {
+        FirstLine::Header(named.into_iter().flatten().collect())
+    } else if words || named.iter().any(Option::is_some) {
+        FirstLine::UnknownHeader
+    } else {
+        FirstLine::Names
+    }
+}
+
+/// A line's fields by the table's columns.
+fn entry(cells: &[&str], columns: &[Column]) -> Result<Entry, Refusal> {
+    if cells.len() > columns.len() {
+        return Err(Refusal::TooManyColumns { columns: cells.len() });
+    }
+    let mut entry = Entry { block_id: String::new(), name: String::new(), workplace: None };
+    for (column, cell) in columns.iter().zip(cells) {
+        let breaks = cell.contains(['\n', '\r']);
+        match column {
+            Column::BlockId => entry.block_id = (*cell).to_owned(),
+            Column::Name if breaks => return Err(Refusal::LineBreak { field: LabelField::Name }),
+            Column::Name => entry.name = (*cell).to_owned(),
+            Column::Workplace if breaks => return Err(Refusal::LineBreak { field: LabelField::Workplace }),
+            Column::Workplace => entry.workplace = Some(cell.trim()).filter(|w| !w.is_empty()).map(str::to_owned),
+        }
+    }
+    Ok(entry)
+}
+
+/// The entries of a JSON list of names, or of the `{"names": […]}` that the export
+/// answers; each entry's "line" is its place in the list.
+pub(super) fn json(text: &str) -> Result<Vec<ReadLine>, ImportError> {
+    let value: Value = serde_json::from_str(text).map_err(|e| ImportError::NotJsonList { detail: e.to_string() })?;
+    let entries = match value {
+        Value::Array(entries) => entries,
+        Value::Object(mut fields) if fields.len() == 1 && fields.get("names").is_some_and(Value::is_array) => {
+            match fields.remove("names") {
+                Some(Value::Array(entries)) => entries,
+                _ => Vec::new(),
+            }
+        }
+        _ => {
+            let detail = r#"it is neither a list nor {"names": […]}"#.to_owned();
+            return Err(ImportError::NotJsonList { detail });
+        }
+    };
+    let read = |(i, value): (usize, &Value)| ReadLine { line: i + 1, text: value.to_string(), entry: json_entry(value) };
+    Ok(entries.iter().enumerate().map(read).collect())
+}
+
+fn json_entry(value: &Value) -> Result<Entry, Refusal> {
+    let Value::Object(fields) = value else { return Err(Refusal::NotAnObject) };
+    if let Some(unknown) = fields.keys().find(|k| !matches!(k.as_str(), "block_id" | "name" | "workplace")) {
+        return Err(Refusal::UnknownField { field: shown(unknown) });
+    }
+    let text = |field: &str| match fields.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => Ok(Some(text.clone())),
+        Some(_) => Err(Refusal::NotText { field: field.to_owned() }),
+    };
+    Ok(Entry {
+        block_id: text("block_id")?.unwrap_or_default(),
+        name: text("name")?.unwrap_or_default(),
+        workplace: text("workplace")?.filter(|w| !w.trim().is_empty()),
+    })
+}

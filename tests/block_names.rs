@@ -1,0 +1,341 @@
+//! Block names in bulk over real HTTP: `PUT /api/v1/block-names` (CSV, TSV, JSON, dry
+//! runs, refusals that list every bad line and save nothing), the JSON and CSV exports,
+//! the token permission to change names, and the page's import, which reads and plans
+//! by the same code.
+
+use std::collections::BTreeMap;
+
+use block_insights_tests::{spawn_app, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+/// The simulator's block ids first (so that names show in the numbers), then made-up
+/// ones, `n` in all.
+fn block_ids(app: &TestApp, n: usize) -> Vec<String> {
+    let mut ids: Vec<String> = app.sim.dataset().blocks().iter().map(|b| b.id.clone()).collect();
+    ids.extend((0..).map(|i| format!("9{:017}", i)).take(n.saturating_sub(ids.len())));
+    ids.truncate(n);
+    ids
+}
+
+/// `PUT /api/v1/block-names` with `body` as `content_type`, by `client` (with `token`
+/// if given).
+async fn put_names(app: &TestApp, query: &str, content_type: &str, body: String, token: Option<&str>) -> (StatusCode, Value) {
+    let client = if token.is_some() { &app.anonymous } else { &app.http };
+    let mut request = client.put(format!("{}/api/v1/block-names{query}", app.base_url)).header("content-type", content_type).body(body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.expect("the server answers");
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}")))
+}
+
+/// The names the server holds, as `GET /api/v1/block-names` answers them: block id to
+/// (name, workplace).
+async fn names(app: &TestApp) -> BTreeMap<String, (String, Option<String>)> {
+    let response = app.get("/api/v1/block-names").await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    body["names"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            let workplace = n["workplace"].as_str().map(str::to_owned);
+            (n["block_id"].as_str().unwrap().to_owned(), (n["name"].as_str().unwrap().to_owned(), workplace))
+        })
+        .collect()
+}
+
+async fn names_csv(app: &TestApp) -> String {
+    let response = app.get("/api/v1/block-names.csv").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
+    let bytes = response.bytes().await.unwrap();
+    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "UTF-8 byte order mark for Excel");
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+async fn create_token(app: &TestApp, name: &str, can_write_names: bool) -> String {
+    let mut form = vec![("name", name)];
+    if can_write_names {
+        form.push(("can_write_names", "true"));
+    }
+    let url = format!("{}/api/token_create", app.base_url);
+    let response = app.http.post(url).header("accept", "application/json").form(&form).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    response.json::<String>().await.unwrap()
+}
+
+fn refused_lines(body: &Value) -> Vec<(u64, String, String)> {
+    let refused = body["refused"].as_array().unwrap_or_else(|| panic!("no refused lines in {body}"));
+    refused
+        .iter()
+        .map(|r| (r["line"].as_u64().unwrap(), r["text"].as_str().unwrap().to_owned(), r["reason"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+#[tokio::test]
+async fn an_import_of_500_lines_with_bad_ones_answers_422_lists_every_bad_line_and_saves_nothing() {
+    let app = spawn_app().await;
+    let ids = block_ids(&app, 500);
+    let long = "长".repeat(81);
+    // Line 1 is the header; each 10th name line is bad, in four ways in turn.
+    let mut body = String::from("block_id,name,workplace\n");
+    let mut bad = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        let line = i as u64 + 2;
+        let (text, hint) = match (i % 10 == 9).then_some(i / 10 % 4) {
+            None => (format!("{id},区块 {i},工作台 {}", i % 4), None),
+            Some(0) => (format!("{id}x,区块 {i},"), Some("is not a block id: block ids are 1 to 32 digits")),
+            Some(1) => (format!("{id},,办公"), Some("the name is empty")),
+            Some(2) => (format!("{id},{long},"), Some("shorten it to at most 80")),
+            Some(_) => (format!("{},另一个名字,", ids[i - 1]), Some("keep one of the two lines")),
+        };
+        if let Some(hint) = hint {
+            bad.push((line, text.clone(), hint));
+        }
+        body.push_str(&text);
+        body.push('\n');
+    }
+    let (status, answer) = put_names(&app, "", "text/csv", body, None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert_eq!(answer["saved"], false);
+    assert_eq!(answer["error"]["kind"], "refused_lines");
+    assert!(answer["error"]["message"].as_str().unwrap().contains("nothing was saved"), "{answer}");
+
+    // Every bad line, with its number, its text and what to fix; a line naming a block
+    // already named on the line before refuses that line too.
+    let refused = refused_lines(&answer);
+    let mut expected: Vec<(u64, String)> = bad.iter().map(|(line, text, _)| (*line, text.clone())).collect();
+    for (line, _, hint) in &bad {
+        if hint.starts_with("keep one") {
+            expected.push((line - 1, format!("{},区块 {},工作台 {}", ids[(line - 3) as usize], line - 3, (line - 3) % 4)));
+        }
+    }
+    expected.sort();
+    assert_eq!(refused.iter().map(|(l, t, _)| (*l, t.clone())).collect::<Vec<_>>(), expected);
+    for (line, _, hint) in &bad {
+        let reason = &refused.iter().find(|(l, _, _)| l == line).unwrap().2;
+        assert!(reason.contains(hint), "line {line}: {reason:?} should say {hint:?}");
+    }
+    assert_eq!(answer["counts"]["refused"], expected.len());
+    assert_eq!(answer["counts"]["added"], 500 - expected.len());
+
+    assert!(names(&app).await.is_empty(), "nothing was saved");
+    assert_eq!(names_csv(&app).await, "\u{feff}block_id,name,workplace\n");
+    let html = app.get("/?lang=en").await.text().await.unwrap();
+    assert!(!html.contains("区块 0"), "no imported name is on the page");
+}
+
+#[tokio::test]
+async fn a_good_import_shows_every_name_in_the_api_the_csv_and_the_page() {
+    let app = spawn_app().await;
+    let ids = block_ids(&app, 500);
+    // A spreadsheet copy: tab-separated, Chinese header, a blank line.
+    let mut body = String::from("区块ID\t名称\t工作台\n\n");
+    for (i, id) in ids.iter().enumerate() {
+        let workplace = if i % 3 == 0 { String::new() } else { format!("工作台 {}", i % 3) };
+        body.push_str(&format!("{id}\t区块 {i} 号\t{workplace}\n"));
+    }
+    let (status, answer) = put_names(&app, "", "text/plain; charset=utf-8", body, None).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!((answer["saved"].clone(), answer["dry_run"].clone()), (json!(true), json!(false)));
+    assert_eq!(answer["counts"], json!({ "added": 500, "renamed": 0, "moved": 0, "unchanged": 0, "refused": 0 }));
+
+    let held = names(&app).await;
+    assert_eq!(held.len(), 500);
+    for (i, id) in ids.iter().enumerate() {
+        let workplace = (i % 3 != 0).then(|| format!("工作台 {}", i % 3));
+        assert_eq!(held[id], (format!("区块 {i} 号"), workplace), "{id}");
+    }
+    let csv = names_csv(&app).await;
+    let mut lines = csv.trim_start_matches('\u{feff}').lines();
+    assert_eq!(lines.next(), Some("block_id,name,workplace"));
+    let mut sorted: Vec<(usize, &String)> = ids.iter().enumerate().collect();
+    sorted.sort_by_key(|(_, id)| id.as_str());
+    for ((i, id), line) in sorted.iter().zip(lines) {
+        let workplace = if i % 3 == 0 { String::new() } else { format!("工作台 {}", i % 3) };
+        assert_eq!(line, format!("{id},区块 {i} 号,{workplace}"));
+    }
+
+    let html = app.get("/?lang=en").await.text().await.unwrap();
+    for i in 0..500 {
+        assert!(html.contains(&format!("区块 {i} 号")), "the page shows the name of block {}", ids[i]);
+    }
+    let (from, to) = (app.days_ago(3), app.days_ago(2));
+    let rows: Value = app.get(&format!("/api/v1/block-access?from_date={from}&to_date={to}&block_id={}", ids[0])).await.json().await.unwrap();
+    assert_eq!(rows["items"][0]["block_name"], "区块 0 号", "the numbers carry the name");
+
+    // Importing again: one renamed, one moved, the rest unchanged, nothing added.
+    let again: String = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| match i {
+            0 => format!("{id},审批中心,\n"),
+            1 => format!("{id},区块 1 号,办公\n"),
+            _ => format!("{id},区块 {i} 号,{}\n", if i % 3 == 0 { String::new() } else { format!("工作台 {}", i % 3) }),
+        })
+        .collect();
+    let (status, answer) = put_names(&app, "", "text/csv", again, None).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["counts"], json!({ "added": 0, "renamed": 1, "moved": 1, "unchanged": 498, "refused": 0 }));
+    assert_eq!(answer["renamed"][0]["before"]["name"], "区块 0 号");
+    assert_eq!(answer["renamed"][0]["after"]["name"], "审批中心");
+    assert_eq!(answer["moved"][0]["after"]["workplace"], "办公");
+    assert_eq!(names(&app).await[&ids[1]], ("区块 1 号".to_owned(), Some("办公".to_owned())));
+    assert!(app.get("/?lang=en").await.text().await.unwrap().contains("审批中心"));
+}
+
+#[tokio::test]
+async fn names_exported_and_imported_into_a_new_empty_server_are_the_same() {
+    let first = spawn_app().await;
+    let ids = block_ids(&first, 40);
+    let tricky = ["周报, 销售", "Say \"hi\"", "  padded  ", "审批 · 中心", "a;b", "=SUM(A1)"];
+    let body: Vec<Value> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let name = format!("{} {i}", tricky[i % tricky.len()]);
+            let workplace = (i % 2 == 0).then(|| format!("营销, {}", i % 5));
+            json!({ "block_id": id, "name": name, "workplace": workplace })
+        })
+        .collect();
+    let (status, answer) = put_names(&first, "", "application/json", Value::Array(body).to_string(), None).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let exported = names(&first).await;
+    assert_eq!(exported.len(), 40);
+    assert_eq!(exported[&ids[2]].0, "padded   2", "names are trimmed once, when saved");
+
+    // The CSV export into one new server, the JSON export into another.
+    let csv = names_csv(&first).await;
+    let by_csv = spawn_app().await;
+    assert!(names(&by_csv).await.is_empty());
+    let (status, answer) = put_names(&by_csv, "", "text/csv", csv.clone(), None).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(names(&by_csv).await, exported);
+    assert_eq!(names_csv(&by_csv).await, csv);
+
+    let json_export = first.get("/api/v1/block-names").await.text().await.unwrap();
+    let by_json = spawn_app().await;
+    let (status, answer) = put_names(&by_json, "", "application/json", json_export, None).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(names(&by_json).await, exported);
+}
+
+#[tokio::test]
+async fn a_read_only_token_gets_403_on_put_and_a_token_allowed_to_change_names_succeeds() {
+    let app = spawn_app().await;
+    let id = block_ids(&app, 1).remove(0);
+    let body = format!("{id},审批中心,办公\n");
+
+    let reader = create_token(&app, "report", false).await;
+    let (status, answer) = put_names(&app, "", "text/csv", body.clone(), Some(&reader)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(answer["error"]["kind"], "forbidden");
+    let message = answer["error"]["message"].as_str().unwrap();
+    assert!(message.contains("may read block names but not change them"), "{message}");
+    assert!(message.contains("\"may also change block names\" ticked (dashboard → API tokens)"), "{message}");
+    let (status, _) = put_names(&app, "?dry_run=1", "text/csv", body.clone(), Some(&reader)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a dry run is a PUT too");
+    assert!(names(&app).await.is_empty());
+    // Reading needs no more than any token.
+    let read = app.anonymous.get(format!("{}/api/v1/block-names.csv", app.base_url)).bearer_auth(&reader).send().await.unwrap();
+    assert_eq!(read.status(), 200);
+
+    let writer = create_token(&app, "names sync", true).await;
+    let (status, answer) = put_names(&app, "", "text/csv", body, Some(&writer)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(names(&app).await[&id], ("审批中心".to_owned(), Some("办公".to_owned())));
+
+    let list: Value = app.http.post(format!("{}/api/tokens", app.base_url)).json(&json!({})).send().await.unwrap().json().await.unwrap();
+    let writes = |name: &str| list.as_array().unwrap().iter().find(|t| t["name"] == name).unwrap()["can_write_names"].clone();
+    assert_eq!((writes("report"), writes("names sync")), (json!(false), json!(true)));
+    // Without a token or a session, nothing at all.
+    let anonymous = app.browser().put(format!("{}/api/v1/block-names", app.base_url)).body("1,x").send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+}
+
+#[tokio::test]
+async fn a_dry_run_answers_the_plan_and_saves_nothing() {
+    let app = spawn_app().await;
+    let ids = block_ids(&app, 3);
+    let body = format!("{},A\n{},B,East\n{},C\n", ids[0], ids[1], ids[2]);
+    let (status, answer) = put_names(&app, "?dry_run=1", "text/csv", body.clone(), None).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!((answer["saved"].clone(), answer["dry_run"].clone()), (json!(false), json!(true)));
+    assert_eq!(answer["counts"]["added"], 3);
+    assert_eq!(answer["added"][1], json!({ "block_id": ids[1], "name": "B", "workplace": "East" }));
+    assert!(names(&app).await.is_empty(), "a dry run saves nothing");
+
+    let (status, answer) = put_names(&app, "?dry_run=1", "text/csv", format!("{body}x,D\n"), None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a dry run refuses what the import would");
+    assert_eq!(refused_lines(&answer)[0].0, 4);
+    assert_eq!(put_names(&app, "", "text/csv", body, None).await.0, StatusCode::OK);
+    assert_eq!(names(&app).await.len(), 3);
+}
+
+#[tokio::test]
+async fn bodies_the_import_cannot_take_are_refused_with_what_to_send() {
+    let app = spawn_app().await;
+    let (status, answer) = put_names(&app, "", "application/x-www-form-urlencoded", "a=b".into(), None).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let message = answer["error"]["message"].as_str().unwrap();
+    assert!(message.contains("text/csv or text/plain") && message.contains("application/json"), "{message}");
+    let (status, answer) = put_names(&app, "", "text/csv", String::new(), None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(answer["error"]["message"].as_str().unwrap().contains("nothing to import"), "{answer}");
+    let (status, answer) = put_names(&app, "", "application/json", "{\"block_id\": 1".into(), None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(answer["error"]["message"].as_str().unwrap().contains("not a JSON list of names"), "{answer}");
+    let too_many: String = (0..10_001).map(|i| format!("{},n\n", 1_000_000 + i)).collect();
+    let (status, answer) = put_names(&app, "", "text/csv", too_many, None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(answer["error"]["message"].as_str().unwrap().contains("more than the 10000"), "{answer}");
+    let (status, answer) = put_names(&app, "?dryrun=1", "text/csv", "1,x".into(), None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(answer["error"]["message"].as_str().unwrap().contains("dry_run"), "{answer}");
+    let response = app
+        .http
+        .put(format!("{}/api/v1/block-names", app.base_url))
+        .header("content-type", "text/csv")
+        .body(vec![b'1', b',', 0xC4, 0xE3])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400, "GBK bytes are not UTF-8");
+    assert!(names(&app).await.is_empty());
+}
+
+#[tokio::test]
+async fn the_pages_import_plans_and_saves_by_the_same_rules_and_takes_10000_lines() {
+    let app = spawn_app().await;
+    let html = app.get("/?lang=en").await.text().await.unwrap();
+    assert!(html.contains("data-testid=\"names-import\"") && html.contains("href=\"/api/v1/block-names.csv\""));
+
+    let call = |text: String, save: bool| {
+        app.http.post(format!("{}/api/names_import", app.base_url)).json(&json!({ "text": text, "save": save })).send()
+    };
+    // 10,000 names with long Chinese text: far past the usual 64 KiB limit of a body.
+    let lines = |n: usize| (0..n).map(|i| format!("{},{},{}\n", 1_000_000 + i, "名".repeat(30), "工作台".repeat(5))).collect::<String>();
+    let text = lines(10_000);
+    assert!(text.len() > 1024 * 1024);
+    let response = call(text.clone(), false).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let preview: Value = response.json().await.unwrap();
+    assert_eq!((preview["saved"].clone(), preview["plan"]["added"].as_array().unwrap().len()), (json!(false), 10_000));
+    assert!(names(&app).await.is_empty(), "a preview saves nothing");
+
+    let bad = format!("{}12ab,x\n", lines(9_999));
+    let answer: Value = call(bad, true).await.unwrap().json().await.unwrap();
+    assert_eq!(answer["saved"], false, "a refused line keeps everything from being saved");
+    assert_eq!(answer["plan"]["refused"][0]["line"], 10_000);
+    assert_eq!(answer["plan"]["refused"][0]["reason"]["kind"], "not_a_block_id");
+    assert!(names(&app).await.is_empty());
+
+    let answer: Value = call(text, true).await.unwrap().json().await.unwrap();
+    assert_eq!(answer["saved"], true);
+    assert_eq!(names(&app).await.len(), 10_000);
+}
