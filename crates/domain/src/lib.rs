@@ -14,6 +14,8 @@ pub mod fuzzing;
 mod query;
 mod range;
 mod workplace;
+pub mod insights;
+pub mod unusual;
 
 pub use access::AccessRow;
 pub use block::{BlockId, InvalidBlockId};

@@ -1,0 +1,255 @@
+//! The rule that calls a day unusual: each final day is compared with the same weekday
+//! of the eight weeks before it, by the modified z-score of Iglewicz and Hoaglin,
+//! `0.6745 · (x − median) / MAD`, flagged above 3.5 in either direction.
+//!
+//! Why this rule and not a mean and standard deviation: one earlier spike in the
+//! baseline would widen a standard deviation enough to hide the next one; the median
+//! and the median absolute deviation (MAD) ignore it. Weekdays are compared with
+//! weekdays because workplace traffic falls by half or more at weekends.
+//!
+//! Two guards keep small numbers from raising alarms:
+//! - **A floor for the MAD.** Counts of visits scatter by chance roughly like a Poisson
+//!   variable, whose MAD is about `0.6745 · √median`; a baseline that happens to be
+//!   flat (MAD = 0, say a quiet block at 0 or 2 every Monday) would otherwise flag one
+//!   extra visit with an infinite score. The MAD used is at least
+//!   `max(1, 0.6745 · √median)` ([`mad_floor`]): a block at 0 needs 6 visits, a block at
+//!   100 about 35 more than usual.
+//! - **At least three baseline weeks** ([`MIN_BASELINE_WEEKS`]): a block added last
+//!   week has no usual yet, so none of its days is flagged.
+//!
+//! Today and yesterday are never judged ([`last_judged_day`]): today is still growing,
+//! and Feishu may still be completing yesterday.
+//!
+//! Written by hand: the rule is a dozen lines of arithmetic over at most eight values
+//! per day; no statistics crate offers this exact rule with its guards, and pulling one
+//! into the browser build would cost more than it saves.
+
+use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+
+/// How many weeks before a day its baseline looks back.
+pub const BASELINE_WEEKS: u64 = 8;
+/// Fewer known weeks than this and a day is not judged.
+pub const MIN_BASELINE_WEEKS: usize = 3;
+/// A modified z-score above this, in either direction, flags the day.
+pub const FLAG_SCORE: f64 = 3.5;
+/// 0.6745: the MAD of a normal distribution in standard deviations, so that the score
+/// reads as standard deviations.
+const CONSISTENCY: f64 = 0.6745;
+
+/// The same weekday over the weeks before a day.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Baseline {
+    pub median: f64,
+    /// The median absolute deviation, before the floor.
+    pub mad: f64,
+    /// How many of the [`BASELINE_WEEKS`] were known.
+    pub weeks: usize,
+}
+
+/// Which way a day left its usual range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Above,
+    Below,
+}
+
+/// A day flagged as unusual, with the numbers behind it.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UnusualDay {
+    pub date: NaiveDate,
+    pub value: u64,
+    pub baseline: Baseline,
+    /// The modified z-score, with the MAD floored.
+    pub score: f64,
+    pub direction: Direction,
+}
+
+impl UnusualDay {
+    /// The usual range, `median ± FLAG_SCORE · MAD / 0.6745` (floored at 0): values
+    /// inside it are not flagged.
+    pub fn usual_range(&self) -> (f64, f64) {
+        let half = FLAG_SCORE * effective_mad(&self.baseline) / CONSISTENCY;
+        ((self.baseline.median - half).max(0.0), self.baseline.median + half)
+    }
+
+    /// How many times the usual value this day saw (∞ shown by callers as "from 0").
+    pub fn ratio(&self) -> Option<f64> {
+        (self.baseline.median > 0.0).then(|| self.value as f64 / self.baseline.median)
+    }
+}
+
+/// The median of `values` (sorted in place); `None` when empty.
+fn median(values: &mut [f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    Some(if values.len() % 2 == 0 { (values[mid - 1] + values[mid]) / 2.0 } else { values[mid] })
+}
+
+/// The smallest MAD the rule uses for a baseline at `median`: see the module doc.
+pub fn mad_floor(median: f64) -> f64 {
+    (CONSISTENCY * median.max(0.0).sqrt()).max(1.0)
+}
+
+fn effective_mad(b: &Baseline) -> f64 {
+    b.mad.max(mad_floor(b.median))
+}
+
+/// The baseline of the known values; `None` with fewer than [`MIN_BASELINE_WEEKS`].
+pub fn baseline(values: &[u64]) -> Option<Baseline> {
+    if values.len() < MIN_BASELINE_WEEKS {
+        return None;
+    }
+    let mut v: Vec<f64> = values.iter().map(|&x| x as f64).collect();
+    let m = median(&mut v)?;
+    let mut deviations: Vec<f64> = v.iter().map(|x| (x - m).abs()).collect();
+    let mad = median(&mut deviations)?;
+    Some(Baseline { median: m, mad, weeks: values.len() })
+}
+
+/// The modified z-score of `value` against `b`, with the MAD floored.
+pub fn score(value: u64, b: &Baseline) -> f64 {
+    CONSISTENCY * (value as f64 - b.median) / effective_mad(b)
+}
+
+/// The last day that may be judged when it is `now`: the day before yesterday in the
+/// tenant's time zone `tz`.
+pub fn last_judged_day<Z: TimeZone>(now: DateTime<Utc>, tz: &Z) -> NaiveDate {
+    let today = now.with_timezone(tz).date_naive();
+    today.checked_sub_days(Days::new(2)).unwrap_or(NaiveDate::MIN)
+}
+
+/// Judges `date` by the value `value_of` gives it and the same weekday of the
+/// [`BASELINE_WEEKS`] before (`value_of` answers `None` for a day not known: before the
+/// block existed, or not fetched). `None` when the day is after `last_judged`, unknown,
+/// short of baseline weeks, or usual.
+pub fn judge(date: NaiveDate, last_judged: NaiveDate, value_of: impl Fn(NaiveDate) -> Option<u64>) -> Option<UnusualDay> {
+    if date > last_judged {
+        return None;
+    }
+    let value = value_of(date)?;
+    let earlier: Vec<u64> = (1..=BASELINE_WEEKS)
+        .filter_map(|week| date.checked_sub_days(Days::new(7 * week)))
+        .filter_map(&value_of)
+        .collect();
+    let baseline = baseline(&earlier)?;
+    let score = score(value, &baseline);
+    (score.abs() > FLAG_SCORE).then(|| UnusualDay {
+        date,
+        value,
+        baseline,
+        score,
+        direction: if score > 0.0 { Direction::Above } else { Direction::Below },
+    })
+}
+
+/// The same weekday as `date`, `weeks` weeks earlier (for callers that fetch the
+/// baseline's days).
+pub fn weeks_before(date: NaiveDate, weeks: u64) -> Option<NaiveDate> {
+    let earlier = date.checked_sub_days(Days::new(7 * weeks))?;
+    debug_assert_eq!(earlier.weekday(), date.weekday());
+    Some(earlier)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use chrono::{FixedOffset, Weekday};
+
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        crate::parse_date(s).unwrap()
+    }
+
+    /// A series with `value` on every day from `from` to `to`, then the given overrides.
+    fn series(from: &str, to: &str, value: u64, overrides: &[(&str, u64)]) -> BTreeMap<NaiveDate, u64> {
+        let mut s: BTreeMap<NaiveDate, u64> = d(from).iter_days().take_while(|x| *x <= d(to)).map(|x| (x, value)).collect();
+        for (day, v) in overrides {
+            s.insert(d(day), *v);
+        }
+        s
+    }
+
+    #[test]
+    fn median_and_mad_of_a_baseline() {
+        let b = baseline(&[10, 12, 11, 50, 9, 10, 11, 13]).unwrap();
+        assert_eq!((b.median, b.mad, b.weeks), (11.0, 1.0, 8));
+        // The earlier spike (50) moves neither: the next spike still stands out.
+        assert!(score(40, &b) > FLAG_SCORE);
+        assert_eq!(baseline(&[5, 6]), None, "fewer than three weeks");
+        assert_eq!(baseline(&[5, 6, 7]).unwrap().median, 6.0);
+    }
+
+    #[test]
+    fn a_flat_baseline_does_not_flag_one_extra_visit() {
+        let quiet = series("2026-01-01", "2026-03-31", 0, &[("2026-03-02", 1)]);
+        let at = |x: NaiveDate| quiet.get(&x).copied();
+        assert_eq!(judge(d("2026-03-02"), d("2026-03-29"), at), None, "MAD = 0, one visit");
+        let spiky = series("2026-01-01", "2026-03-31", 0, &[("2026-03-02", 6)]);
+        let found = judge(d("2026-03-02"), d("2026-03-29"), |x| spiky.get(&x).copied()).expect("six visits from none");
+        assert_eq!(found.direction, Direction::Above);
+        assert!((found.score - 4.047).abs() < 0.001, "{}", found.score);
+        // A busy flat block: 100 every day; 120 is within chance, 140 is not.
+        let busy = |v| series("2026-01-01", "2026-03-31", 100, &[("2026-03-02", v)]);
+        assert_eq!(judge(d("2026-03-02"), d("2026-03-29"), |x| busy(120).get(&x).copied()), None);
+        assert!(judge(d("2026-03-02"), d("2026-03-29"), |x| busy(140).get(&x).copied()).is_some());
+        let drop = judge(d("2026-03-02"), d("2026-03-29"), |x| busy(40).get(&x).copied()).unwrap();
+        assert_eq!(drop.direction, Direction::Below);
+        assert_eq!(drop.ratio(), Some(0.4));
+        let (low, high) = drop.usual_range();
+        assert!(low < 100.0 && high > 100.0 && low > 40.0);
+    }
+
+    #[test]
+    fn no_flag_without_three_baseline_weeks() {
+        // The block exists from 2026-02-10: on 2026-03-02 two Mondays are known.
+        let young = series("2026-02-10", "2026-03-31", 10, &[("2026-03-02", 500), ("2026-03-09", 500)]);
+        let at = |x: NaiveDate| young.get(&x).copied();
+        assert_eq!(judge(d("2026-03-02"), d("2026-03-29"), at), None);
+        // A week later three Mondays are known (02-16, 02-23, 03-02 ... with 03-02 at 500).
+        let later = judge(d("2026-03-09"), d("2026-03-29"), at);
+        assert_eq!(later.map(|u| u.baseline.weeks), Some(3));
+    }
+
+    #[test]
+    fn weekdays_align_across_month_and_year_ends() {
+        // 2026-01-05 is a Monday; its baseline Mondays run back into 2025 (12-29, 12-22, …).
+        let monday = d("2026-01-05");
+        assert_eq!(monday.weekday(), Weekday::Mon);
+        let mondays: Vec<NaiveDate> = (1..=BASELINE_WEEKS).map(|w| weeks_before(monday, w).unwrap()).collect();
+        assert_eq!(mondays[0], d("2025-12-29"));
+        assert_eq!(mondays[7], d("2025-11-10"));
+        assert!(mondays.iter().all(|m| m.weekday() == Weekday::Mon));
+        // Weekend traffic is low and weekday traffic high: a Monday is judged by Mondays
+        // only, so a normal Monday after low Sundays is not unusual, and a Monday at the
+        // Sunday level is.
+        let mut s = BTreeMap::new();
+        for day in d("2025-10-01").iter_days().take_while(|x| *x <= d("2026-01-31")) {
+            let weekend = matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
+            s.insert(day, if weekend { 20 } else { 200 + u64::from(day.day() % 5) });
+        }
+        assert_eq!(judge(monday, d("2026-01-31"), |x| s.get(&x).copied()), None);
+        s.insert(monday, 20);
+        assert_eq!(judge(monday, d("2026-01-31"), |x| s.get(&x).copied()).map(|u| u.direction), Some(Direction::Below));
+    }
+
+    #[test]
+    fn today_and_yesterday_are_never_judged_in_the_tenants_time_zone() {
+        let shanghai = FixedOffset::east_opt(8 * 3600).unwrap();
+        // 2026-03-04 17:00 UTC is 2026-03-05 01:00 in Shanghai: today there is 03-05.
+        let now = DateTime::parse_from_rfc3339("2026-03-04T17:00:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!(last_judged_day(now, &shanghai), d("2026-03-03"));
+        assert_eq!(last_judged_day(now, &Utc), d("2026-03-02"));
+        let s = series("2026-01-01", "2026-03-05", 10, &[("2026-03-04", 900), ("2026-03-03", 900)]);
+        let last = last_judged_day(now, &shanghai);
+        assert_eq!(judge(d("2026-03-04"), last, |x| s.get(&x).copied()), None, "yesterday");
+        assert!(judge(d("2026-03-03"), last, |x| s.get(&x).copied()).is_some(), "the day before");
+        assert_eq!(judge(d("2026-03-05"), last, |x| s.get(&x).copied()), None, "today");
+    }
+}
