@@ -124,15 +124,7 @@ async fn names_given_on_the_page_show_in_the_page_and_every_export() {
     let app = spawn_app().await;
     let block = app.sim.dataset().blocks()[0].id.clone();
     // The plain form post that works without JavaScript.
-    let response = app
-        .http
-        .post(format!("{}/api/block_name", app.base_url))
-        .header("referer", format!("{}/", app.base_url))
-        .form(&[("block_id", block.as_str()), ("name", "审批中心"), ("workplace", "办公")])
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success() || response.status().is_redirection(), "{}", response.status());
+    app.name_block(&block, "审批中心", "办公").await;
     let (from, to) = (app.days_ago(3), app.days_ago(2));
     let html = page(&app, &format!("?from={from}&to={to}")).await;
     assert!(html.contains("审批中心"));
@@ -198,5 +190,28 @@ async fn demo_mode_uses_the_built_in_simulator_and_says_so() {
     assert!(html.contains("Demo mode"), "the page says the data is simulated");
     let truth = sim.dataset().ground_truth(sim.dataset().today() - chrono::Days::new(6), sim.dataset().today(), None);
     assert_eq!(ungroup(&testid_text(&html, "card-pv-value").unwrap()), sums(&truth).0);
+    // Its blocks carry demo names, said to be demo names, with their workplaces.
+    assert!(html.contains("block names are demo names"));
+    let demo = sim.dataset().demo_block_names();
+    assert!(html.contains(&demo[0].name), "the most viewed block shows its demo name {}", demo[0].name);
+    let names: serde_json::Value = browser.get(format!("{url}/api/v1/block-names")).send().await.unwrap().json().await.unwrap();
+    let items = names["names"].as_array().expect("the names");
+    assert_eq!(items.len(), demo.len());
+    for d in &demo {
+        assert!(items.iter().any(|i| i["block_id"] == d.block_id && i["name"] == d.name && i["workplace"] == d.workplace), "{d:?}");
+    }
     handle.abort();
+
+    // A name given since is kept across a restart: demo names fill an empty store only.
+    let store = store::Store::open(dir.path()).await.unwrap();
+    let first = domain::BlockId::parse(&demo[0].block_id).unwrap();
+    store.set_block_label(&domain::BlockLabel { block_id: first.clone(), name: "我的审批".into(), workplace: None }).await.unwrap();
+    drop(store);
+    let again = server::Application::build(server::Config::demo(dir.path().to_path_buf()), block_insights_tests::leptos_options())
+        .await
+        .unwrap();
+    let store = store::Store::open(dir.path()).await.unwrap();
+    let kept = store.block_labels().await.unwrap();
+    assert_eq!(kept.iter().find(|l| l.block_id == first).map(|l| l.name.as_str()), Some("我的审批"));
+    drop(again);
 }

@@ -120,6 +120,21 @@ impl TestApp {
     pub async fn get(&self, path_and_query: &str) -> reqwest::Response {
         self.http.get(format!("{}{}", self.base_url, path_and_query)).send().await.expect("request reaches the server")
     }
+
+    /// Names `block` (and puts it on `workplace`) through the page's plain form post, as
+    /// the signed-in admin without JavaScript.
+    pub async fn name_block(&self, block: &str, name: &str, workplace: &str) {
+        let response = self
+            .http
+            .post(format!("{}/api/block_name", self.base_url))
+            .header("referer", format!("{}/", self.base_url))
+            .form(&[("block_id", block), ("name", name), ("workplace", workplace)])
+            .send()
+            .await
+            .expect("request reaches the server");
+        let status = response.status();
+        assert!(status.is_success() || status.is_redirection(), "naming {block}: {status}");
+    }
 }
 
 /// The text of the first element carrying `data-testid="<id>"`.

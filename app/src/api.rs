@@ -23,6 +23,16 @@ pub async fn load_rows(params: ViewParams) -> Result<RowsPage, AppError> {
     ssr::load_rows(params).await
 }
 
+/// The workplace view: totals, custom workplaces and their blocks.
+#[server(endpoint = "workplaces", input = Json)]
+pub async fn load_workplaces(
+    params: ViewParams,
+    ticket: Option<u64>,
+    refresh: bool,
+) -> Result<crate::workplace_report::WorkplaceReport, AppError> {
+    ssr::load_workplaces(params, ticket, refresh).await
+}
+
 /// How far the fetch named `ticket` has come; `None` once it is forgotten.
 #[server(endpoint = "progress", input = Json)]
 pub async fn fetch_progress(ticket: u64) -> Result<Option<LoadProgress>, AppError> {
@@ -95,10 +105,12 @@ pub mod ssr {
     }
 
     /// The query the URL asks for: custom dates, else a preset (relative to today).
+    /// A workplace filter adds the blocks whose name puts them on that workplace (and
+    /// keeps only those of them when ids are given too).
     pub(crate) fn resolve(params: &ViewParams, state: &AppState) -> Result<AccessQuery, AppError> {
         let blocks = params.blocks.iter().map(String::as_str);
         let max = state.view.max_range_days;
-        match params.custom_dates() {
+        let mut query = match params.custom_dates() {
             Some((from, to)) => AccessQuery::parse(ParamNames::PAGE, from, to, blocks, max),
             None => {
                 let range = params.preset_or_default().range(state.service.today());
@@ -106,7 +118,23 @@ pub mod ssr {
                 AccessQuery::parse(ParamNames::PAGE, Some(&from), Some(&to), blocks, max)
             }
         }
-        .map_err(bad_input)
+        .map_err(bad_input)?;
+        if let Some(workplace) = &params.workplace {
+            let names = state.service.workplace_names();
+            let matcher = crate::workplace_report::WorkplaceMatcher::new(names.iter().map(|(id, n)| (id, n.as_slice())));
+            let mut on = matcher.blocks_on(workplace, state.service.labels().values());
+            if !query.blocks.is_empty() {
+                on.retain(|id| query.blocks.contains(id));
+            }
+            if on.is_empty() {
+                return Err(bad_input(format!(
+                    "workplace: no named block is on the workplace \"{workplace}\"; give blocks this workplace with their names, \
+                     or choose another workplace"
+                )));
+            }
+            query.blocks = on;
+        }
+        Ok(query)
     }
 
     fn names(state: &AppState) -> Vec<BlockLabel> {
@@ -186,9 +214,65 @@ pub mod ssr {
             year_ago: year_rows.map(|rows| PeriodTotals::of(year_ago.range, today, &rows)),
             names: names(state),
             known_blocks: service.known_blocks(),
+            reported_workplaces: service.workplace_names().values().flatten().map(|(_, name)| name.clone()).collect(),
             simulated: state.view.simulated,
             quota: quota_report(service.quota().await),
         })
+    }
+
+    pub(super) async fn load_workplaces(
+        params: ViewParams,
+        ticket: Option<u64>,
+        refresh: bool,
+    ) -> Result<crate::workplace_report::WorkplaceReport, AppError> {
+        build_workplace_report(&state()?, params, ticket, refresh).await
+    }
+
+    /// The workplace view for `params`. Also used by its SVG export.
+    pub async fn build_workplace_report(
+        state: &AppState,
+        params: ViewParams,
+        ticket: Option<u64>,
+        refresh: bool,
+    ) -> Result<crate::workplace_report::WorkplaceReport, AppError> {
+        use crate::workplace_report::{Inputs, WorkplaceReport, WorkplaceReportBase};
+        // The view's range; a block filter does not narrow the workplaces.
+        let range = resolve(&ViewParams { workplace: None, ..params.clone() }, state)?.range;
+        let service = &state.service;
+        let previous = previous_period(range);
+        let every_block = AccessQuery { range, blocks: Vec::new() };
+        let (totals, previous_totals, custom, blocks) = tokio::join!(
+            service.workplace_access(range, options(state, ticket, refresh)),
+            service.workplace_access(previous, options(state, ticket, false)),
+            service.custom_workplace_access(range, None, options(state, ticket, refresh)),
+            service.query(&every_block, options(state, ticket, refresh)),
+        );
+        let (totals, custom, blocks) = (totals?.rows, custom?.rows, blocks?.rows);
+        // A comparison left out (the quota banner says why) beats no page at all.
+        let previous_totals = match previous_totals {
+            Ok(answer) => Some(answer.rows),
+            Err(ServiceError::QuotaReached { .. }) => None,
+            Err(error) => return Err(error.into()),
+        };
+        let labels = names(state);
+        let workplace_names = service.workplace_names();
+        let inputs = Inputs {
+            range,
+            today: service.today(),
+            totals: &totals,
+            previous: previous_totals.as_deref(),
+            custom: &custom,
+            workplace_names: &workplace_names,
+            labels: &labels,
+            block_rows: &blocks,
+        };
+        let base = WorkplaceReportBase {
+            preset: params.custom_dates().is_none().then(|| params.preset_or_default()),
+            known_blocks: service.known_blocks(),
+            simulated: state.view.simulated,
+            quota: quota_report(service.quota().await),
+        };
+        Ok(WorkplaceReport::build(inputs, base))
     }
 
     pub(super) async fn load_rows(params: ViewParams) -> Result<RowsPage, AppError> {
@@ -258,13 +342,7 @@ pub mod ssr {
         let saved = save && plan.refused.is_empty();
         if saved {
             let labels = plan.labels_to_save();
-            state.service.store().apply_block_labels(&labels).await.map_err(store_failed)?;
-            // Shown from now on: the service keeps its own copy of the names. It has no way
-            // yet to take a batch in, so each saved label is given to it again (the same
-            // value, written again) until access-data offers one.
-            for label in &labels {
-                state.service.set_label(label).await?;
-            }
+            state.service.set_labels(&labels).await?;
             tracing::info!(saved = labels.len(), counts = ?plan.counts(), "block names imported");
         }
         Ok(NamesImport { plan, saved })

@@ -61,3 +61,29 @@ pub fn top_blocks(d: &Dashboard, locale: Locale) -> BarChart {
         number_format: Default::default(),
     }
 }
+
+/// PV and UV per day of all workplaces and of the default workplace.
+pub fn workplace_trend(r: &crate::workplace_report::WorkplaceReport, locale: Locale) -> TimeSeriesChart {
+    let (t, w) = (locale.t(), locale.t().workplaces);
+    let range = locale.range(r.range.from(), r.range.to());
+    let line = |label: &str, metric, values: Vec<u64>, emphasis| Series { label: label.into(), metric, values, emphasis };
+    TimeSeriesChart {
+        id: "workplace-trend".into(),
+        title: w.trend_title.into(),
+        desc: (w.trend_desc)(&range),
+        days: r.days.iter().map(|x| x.date).collect(),
+        day_labels: r.days.iter().map(|x| locale.short_date(x.date)).collect(),
+        series: vec![
+            line(w.all, Metric::Pv, r.days.iter().map(|x| x.all.pv).collect(), true),
+            line(w.all, Metric::Uv, r.days.iter().map(|x| x.all.uv).collect(), true),
+            line(w.default, Metric::Pv, r.days.iter().map(|x| x.default.pv).collect(), false),
+            line(w.default, Metric::Uv, r.days.iter().map(|x| x.default.uv).collect(), false),
+        ],
+        incomplete_from: r.days.iter().any(|x| x.date == r.today).then_some(r.today),
+        incomplete_label: t.today_incomplete.into(),
+        y_label: String::new(),
+        empty_message: t.no_data.into(),
+        number_format: Default::default(),
+        metric_labels: MetricLabels { pv: t.pv.into(), uv: t.uv.into() },
+    }
+}

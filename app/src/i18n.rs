@@ -3,11 +3,13 @@
 //! WASM. Digit grouping is the same in both locales (`1,234,567`); dates differ.
 
 mod import;
+mod workplaces;
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
 pub use import::ImportMessages;
+pub use workplaces::WorkplaceMessages;
 
 /// A language the dashboard speaks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -241,6 +243,8 @@ pub struct Messages {
     pub deadline_advice: &'static str,
     pub retry: &'static str,
     pub unnamed: &'static str,
+    /// Opens the form that names a block where it is shown.
+    pub name_it: &'static str,
     pub sign_out: &'static str,
     pub signed_in_as: fn(&str) -> String,
     pub tokens_title: &'static str,
@@ -256,13 +260,15 @@ pub struct Messages {
     pub created_by: &'static str,
     /// The names import and export, and the token permission to change names.
     pub import: &'static ImportMessages,
+    /// The workplace view.
+    pub workplaces: &'static WorkplaceMessages,
 }
 
 pub static ZH: Messages = Messages {
     app_name: "小组件洞察",
     tagline: "飞书工作台小组件的访问次数与访问用户",
     language: "语言",
-    demo_banner: "演示模式：以下数据来自内置的飞书模拟器，并非您企业的真实数据。设置 FEISHU_APP_ID 与 FEISHU_APP_SECRET 后即可查看真实数据。",
+    demo_banner: "演示模式：以下数据来自内置的飞书模拟器，并非您企业的真实数据；区块名称为演示名称。设置 FEISHU_APP_ID 与 FEISHU_APP_SECRET 后即可查看真实数据。",
     quota_warning: |used, limit, pct, date| {
         format!("本月已调用飞书 API {used} / {limit} 次（{pct}%）。额度用完后，仪表盘只显示已获取的数据，直到 {date} 额度重置。")
     },
@@ -376,6 +382,7 @@ pub static ZH: Messages = Messages {
     deadline_advice: "获取仍在后台进行，请稍后重试。如果反复出现，请检查到飞书的网络连接。",
     retry: "重试",
     unnamed: "未命名",
+    name_it: "命名",
     sign_out: "退出登录",
     signed_in_as: |n| format!("已登录：{n}"),
     tokens_title: "API 令牌",
@@ -390,13 +397,14 @@ pub static ZH: Messages = Messages {
     never: "从未",
     created_by: "创建人",
     import: &import::ZH,
+    workplaces: &workplaces::ZH,
 };
 
 pub static EN: Messages = Messages {
     app_name: "Block Insights",
     tagline: "Page views and users of your Feishu workplace blocks",
     language: "Language",
-    demo_banner: "Demo mode: these numbers come from the built-in Feishu simulator, not from your tenant. Set FEISHU_APP_ID and FEISHU_APP_SECRET to see real data.",
+    demo_banner: "Demo mode: these numbers come from the built-in Feishu simulator, not from your tenant, and the block names are demo names. Set FEISHU_APP_ID and FEISHU_APP_SECRET to see real data.",
     quota_warning: |used, limit, pct, date| {
         format!(
             "This month the dashboard has made {used} of its {limit} Feishu API calls ({pct}%). Once they are used up it shows only data already fetched, until the count resets on {date}."
@@ -512,6 +520,7 @@ pub static EN: Messages = Messages {
     deadline_advice: "The fetch goes on in the background: try again in a minute. If it keeps happening, check the connection to Feishu.",
     retry: "Try again",
     unnamed: "Unnamed",
+    name_it: "Name it",
     sign_out: "Sign out",
     signed_in_as: |n| format!("Signed in as {n}"),
     tokens_title: "API tokens",
@@ -526,6 +535,7 @@ pub static EN: Messages = Messages {
     never: "Never",
     created_by: "Created by",
     import: &import::EN,
+    workplaces: &workplaces::EN,
 };
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod report;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod view;
+pub mod workplace_report;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};

@@ -40,6 +40,9 @@ pub struct Dashboard {
     pub names: Vec<BlockLabel>,
     /// Every block the dashboard knows of (seen in data or named), for the filter.
     pub known_blocks: Vec<BlockId>,
+    /// The names of the custom workplaces Feishu has reported so far (every language),
+    /// offered when a block's workplace is typed.
+    pub reported_workplaces: Vec<String>,
     /// True when the numbers come from the built-in simulator.
     pub simulated: bool,
     /// This month's calls to Feishu against the quota, for the banner.
@@ -268,12 +271,31 @@ pub struct Aggregates {
 
 /// How a block is shown: its name, else its id.
 pub fn display_name(names: &[BlockLabel], id: &BlockId) -> String {
-    names.iter().find(|n| &n.block_id == id).map_or_else(|| id.to_string(), |n| n.name.clone())
+    names.iter().find(|n| &n.block_id == id).map_or_else(|| short_id(id), |n| n.name.clone())
+}
+
+/// How a block without a name is shown where space is short (charts, lists): an
+/// ellipsis and its id's last six digits ("…482910"), the part an admin compares in
+/// the workplace editor. The full id stays beside it or in its title.
+pub fn short_id(id: &BlockId) -> String {
+    let id = id.as_str();
+    let cut = id.len().saturating_sub(6);
+    if cut == 0 { id.to_owned() } else { format!("…{}", &id[cut..]) }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unnamed_blocks_show_their_last_digits() {
+        let long = BlockId::parse("736282019271839402").unwrap();
+        assert_eq!(short_id(&long), "…839402");
+        assert_eq!(short_id(&BlockId::parse("12").unwrap()), "12");
+        let named = [BlockLabel { block_id: long.clone(), name: "审批".into(), workplace: None }];
+        assert_eq!(display_name(&named, &long), "审批");
+        assert_eq!(display_name(&[], &long), "…839402");
+    }
 
     fn d(s: &str) -> NaiveDate {
         domain::parse_date(s).unwrap()

@@ -157,6 +157,8 @@ pub enum Tab {
     #[default]
     Overview,
     Rows,
+    /// The workplaces: totals, each custom workplace, and their blocks.
+    Workplaces,
 }
 
 /// Everything the URL chooses, as given (dates and ids are checked by the server).
@@ -168,6 +170,9 @@ pub struct ViewParams {
     pub to: Option<String>,
     /// Block ids as typed; empty means all blocks.
     pub blocks: Vec<String>,
+    /// Only the blocks on this workplace (as a block's name gives it, or a custom
+    /// workplace's id or name), as typed.
+    pub workplace: Option<String>,
     pub sort: Sort,
     pub tab: Tab,
     /// Page of the rows tab, from 1.
@@ -190,8 +195,10 @@ impl ViewParams {
                     // One field may carry several ids ("1,2 3"), as pasted.
                     params.blocks.extend(value.split([',', ' ', '\n', '\t']).map(kept).filter(|s| !s.is_empty()));
                 }
+                "workplace" if !value.is_empty() => params.workplace = Some(kept(value)),
                 "sort" => params.sort = Sort::parse(value).unwrap_or_default(),
                 "tab" if value == "rows" => params.tab = Tab::Rows,
+                "tab" if value == "workplaces" => params.tab = Tab::Workplaces,
                 "page" => params.page = value.parse().ok().filter(|p| *p >= 1).unwrap_or(1),
                 "lang" => params.lang = Locale::parse(value),
                 _ => {}
@@ -230,8 +237,14 @@ impl ViewParams {
         for b in &self.blocks {
             pairs.push(("block", b.clone()));
         }
+        if let Some(w) = &self.workplace {
+            pairs.push(("workplace", w.clone()));
+        }
         if self.sort != Sort::default() {
             pairs.push(("sort", self.sort.code()));
+        }
+        if self.tab == Tab::Workplaces {
+            pairs.push(("tab", "workplaces".into()));
         }
         if self.tab == Tab::Rows {
             pairs.push(("tab", "rows".into()));
@@ -265,8 +278,14 @@ impl ViewParams {
         ViewParams { preset: None, from: Some(range.from().to_string()), to: Some(range.to().to_string()), page: 1, ..self.clone() }
     }
 
+    /// These blocks, and no workplace filter.
     pub fn with_blocks(&self, blocks: Vec<String>) -> Self {
-        ViewParams { blocks, page: 1, ..self.clone() }
+        ViewParams { blocks, workplace: None, page: 1, ..self.clone() }
+    }
+
+    /// All the blocks of `workplace`, in the block view.
+    pub fn with_workplace(&self, workplace: &str) -> Self {
+        ViewParams { blocks: Vec::new(), workplace: Some(kept(workplace)), tab: Tab::Overview, page: 1, ..self.clone() }
     }
 
     pub fn with_sort(&self, sort: Sort) -> Self {
@@ -366,6 +385,17 @@ mod tests {
             p.to_query()[1..].split('&').map(|kv| kv.split_once('=').map(|(k, v)| (k.into(), v.into())).unwrap()).collect();
         assert_eq!(ViewParams::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))), p);
         assert_eq!(ViewParams::from_pairs([]).to_query(), "");
+    }
+
+    #[test]
+    fn a_workplace_filter_round_trips_and_naming_blocks_ends_it() {
+        let p = ViewParams::from_pairs([("workplace", " 销售工作台 "), ("tab", "workplaces")]);
+        assert_eq!(p.workplace.as_deref(), Some("销售工作台"));
+        assert_eq!(p.to_query(), "?workplace=%E9%94%80%E5%94%AE%E5%B7%A5%E4%BD%9C%E5%8F%B0&tab=workplaces");
+        let blocks = p.with_blocks(vec!["12".into()]);
+        assert_eq!((blocks.workplace, blocks.blocks), (None, vec!["12".to_owned()]));
+        let on = ViewParams::default().with_workplace("Sales");
+        assert_eq!((on.tab, on.workplace.as_deref()), (Tab::Overview, Some("Sales")));
     }
 
     #[test]

@@ -68,7 +68,7 @@ test('a name given on the page shows in the filter, the table, the chart and the
   await page.goto(`/?lang=en&from=${from}&to=${to}`);
   await waitForHydration(page);
   await page.getByTestId('block-names').locator('summary').click();
-  const form = page.locator(`form.name-form[data-block="${top}"]`);
+  const form = page.getByTestId('block-names').locator(`form.name-form[data-block="${top}"]`);
   await form.locator('input[name=name]').fill('审批中心 Approvals');
   await form.locator('input[name=workplace]').fill('Office');
   await form.getByRole('button', { name: 'Save' }).click();

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use access_data::{AccessService, ServiceConfig, Store};
+use domain::{BlockId, BlockLabel};
 use app::state::{AppState, ViewSettings};
 use app::{shell, App};
 use axum::http::HeaderValue;
@@ -132,6 +133,9 @@ impl Application {
         let service = Arc::new(
             AccessService::new(client.clone(), store.clone(), service_config).await.map_err(StartupError::Service)?,
         );
+        if let Some(sim) = &simulator {
+            name_demo_blocks(&service, sim).await?;
+        }
         let http_metrics = HttpMetrics::new();
         let ops_state = OpsState { client: client.clone(), service: service.clone(), http: http_metrics.clone() };
         let access = &config.access;
@@ -247,4 +251,27 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(crate::fn_errors::status_from_error))
         .with_state(state)
+}
+
+/// Demo mode only: gives the simulator's blocks its demo names (with their workplaces)
+/// when the store has no block name at all, so that a newcomer's first dashboard is
+/// readable. Names given since (or a store that has any) are left as they are; the
+/// page's demo banner says the names are demo data.
+async fn name_demo_blocks(service: &AccessService, sim: &SimHandle) -> Result<(), StartupError> {
+    let saved = service.store().block_labels().await.map_err(|e| StartupError::Service(e.into()))?;
+    if !saved.is_empty() {
+        return Ok(());
+    }
+    let labels: Vec<BlockLabel> = sim
+        .dataset()
+        .demo_block_names()
+        .into_iter()
+        .filter_map(|demo| {
+            let block_id = BlockId::parse(&demo.block_id).ok()?;
+            Some(BlockLabel { block_id, name: demo.name, workplace: Some(demo.workplace) })
+        })
+        .collect();
+    service.set_labels(&labels).await.map_err(StartupError::Service)?;
+    tracing::info!(blocks = labels.len(), "demo mode: gave the simulator's blocks demo names");
+    Ok(())
 }

@@ -82,6 +82,13 @@ pub fn Controls(params: Memo<ViewParams>, info: StoredValue<ViewInfo>, on_refres
                 <a href=href(p.with_tab(Tab::Rows).to_query()) aria-current=(p.tab == Tab::Rows).then_some("page")>
                     {move || t().view_rows}
                 </a>
+                <a
+                    href=href(p.with_tab(Tab::Workplaces).to_query())
+                    aria-current=(p.tab == Tab::Workplaces).then_some("page")
+                    data-testid="tab-workplaces"
+                >
+                    {move || t().workplaces.tab}
+                </a>
             </nav>
         </section>
     }
@@ -121,9 +128,13 @@ fn kept_fields(p: &ViewParams, keep_range: bool, keep_blocks: bool) -> impl Into
     }
     if keep_blocks {
         fields.extend(p.blocks.iter().map(|b| ("block", b.clone())));
+        fields.extend(p.workplace.iter().map(|w| ("workplace", w.clone())));
     }
     if p.sort != Sort::default() {
         fields.push(("sort", p.sort.code()));
+    }
+    if p.tab == Tab::Workplaces {
+        fields.push(("tab", "workplaces".into()));
     }
     if p.tab == Tab::Rows {
         fields.push(("tab", "rows".to_owned()));
@@ -167,8 +178,44 @@ fn BlockFilter(params: Memo<ViewParams>, info: StoredValue<ViewInfo>) -> impl In
     let selected: Vec<String> = d.filter.iter().map(ToString::to_string).collect();
     let summary = {
         let n = selected.len();
-        move || if n == 0 { t().all_blocks.to_owned() } else { (t().n_blocks)(n) }
+        let workplace = p.workplace.clone();
+        move || match (&workplace, n) {
+            (Some(w), n) => (t().workplaces.on_workplace)(w, n),
+            (None, 0) => t().all_blocks.to_owned(),
+            (None, n) => (t().n_blocks)(n),
+        }
     };
+    // The workplaces given on block names, once each (case and space aside).
+    let mut workplaces: Vec<String> = Vec::new();
+    for label in &d.names {
+        if let Some(w) = label.workplace.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+            if !workplaces.iter().any(|seen| seen.to_lowercase() == w.to_lowercase()) {
+                workplaces.push(w.to_owned());
+            }
+        }
+    }
+    workplaces.sort();
+    let chosen = p.workplace.as_deref().map(str::to_lowercase);
+    let workplace_links = (!workplaces.is_empty()).then(|| {
+        let links = workplaces
+            .into_iter()
+            .map(|w| {
+                let current = chosen.as_deref() == Some(w.to_lowercase().as_str());
+                let link = href(p.with_workplace(&w).to_query());
+                view! {
+                    <a href=link class="chip" aria-current=current.then_some("true") data-testid="workplace-choice">
+                        {w}
+                    </a>
+                }
+            })
+            .collect_view();
+        view! {
+            <p class="workplace-choices">
+                <span>{move || t().workplaces.filter_by} ": "</span>
+                {links}
+            </p>
+        }
+    });
     let mut ids = d.known_blocks.clone();
     for f in &d.filter {
         if !ids.contains(f) {
@@ -176,21 +223,18 @@ fn BlockFilter(params: Memo<ViewParams>, info: StoredValue<ViewInfo>) -> impl In
         }
     }
     // Named blocks first, by workplace then name; then the rest by id.
-    let mut options: Vec<(String, String, Option<String>)> = ids
+    let mut options: Vec<(bool, Option<String>, String, String)> = ids
         .iter()
         .map(|id| {
             let name = d.name_of(id);
-            (id.to_string(), display_name(&d.names, id), name.and_then(|n| n.workplace.clone()))
+            (name.is_none(), name.and_then(|n| n.workplace.clone()), display_name(&d.names, id), id.to_string())
         })
         .collect();
-    options.sort_by(|a, b| {
-        let named = |o: &(String, String, Option<String>)| o.0 == o.1;
-        named(a).cmp(&named(b)).then_with(|| a.2.cmp(&b.2)).then_with(|| a.1.cmp(&b.1))
-    });
+    options.sort_by(|a, b| (a.0, &a.1, &a.2, &a.3).cmp(&(b.0, &b.1, &b.2, &b.3)));
     let total = options.len();
     let items = options
         .into_iter()
-        .map(|(id, name, workplace)| {
+        .map(|(_, workplace, name, id)| {
             let checked = selected.contains(&id);
             let haystack = format!("{} {} {}", name.to_lowercase(), id, workplace.clone().unwrap_or_default().to_lowercase());
             let visible = move || {
@@ -214,6 +258,7 @@ fn BlockFilter(params: Memo<ViewParams>, info: StoredValue<ViewInfo>) -> impl In
     view! {
         <details class="block-filter" data-testid="block-filter">
             <summary>{move || t().blocks_label} ": " {summary}</summary>
+            {workplace_links}
             <Form method="GET" action="">
                 {kept_fields(&p, true, false)}
                 <input

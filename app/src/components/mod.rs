@@ -12,6 +12,7 @@ mod rows;
 mod shortcuts;
 mod table;
 mod tokens;
+mod workplaces;
 
 pub use cards::Cards;
 pub use charts::{TopBlocks, Trend};
@@ -25,6 +26,7 @@ pub use rows::RowsTable;
 pub use shortcuts::{install_shortcuts, ShortcutHelp};
 pub use table::BlocksTable;
 pub use tokens::ApiTokens;
+pub use workplaces::WorkplacesView;
 
 /// `?a=b` as a link to the dashboard (`/` when there is no query).
 pub(crate) fn href(query: String) -> String {

@@ -7,8 +7,8 @@ use crate::report::Dashboard;
 
 /// Naming blocks: Feishu reports ids only. Many at once by import (and all of them
 /// exported), or one small form per block: a plain form post without JavaScript, an
-/// in-page save with it. A block's workplace is free text; the workplaces already
-/// given are offered as suggestions.
+/// in-page save with it. A block's workplace is free text; the custom workplaces
+/// Feishu reports and the workplaces already given are offered as suggestions.
 #[component]
 pub fn BlockNames(
     dashboard: StoredValue<Dashboard>,
@@ -21,7 +21,9 @@ pub fn BlockNames(
     let error = move || {
         action.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })
     };
-    let mut workplaces: Vec<String> = d.names.iter().filter_map(|n| n.workplace.clone()).collect();
+    // The workplaces Feishu reports, then those already typed.
+    let mut workplaces: Vec<String> = d.reported_workplaces.clone();
+    workplaces.extend(d.names.iter().filter_map(|n| n.workplace.clone()));
     workplaces.sort();
     workplaces.dedup();
     let suggestions = workplaces.into_iter().map(|w| view! { <option value=w/> }).collect_view();
@@ -32,36 +34,9 @@ pub fn BlockNames(
             let current = d.name_of(id).cloned();
             let name = current.as_ref().map(|n| n.name.clone()).unwrap_or_default();
             let workplace = current.as_ref().and_then(|n| n.workplace.clone()).unwrap_or_default();
-            let id = id.to_string();
-            let (form_id, code_id) = (id.clone(), id.clone());
-            let input_id = format!("name-{id}");
-            let workplace_id = format!("workplace-{id}");
             view! {
                 <li>
-                    <ActionForm action attr:class="name-form" attr:data-block=form_id>
-                        <input type="hidden" name="block_id" value=id/>
-                        <code class="block-id">{code_id}</code>
-                        <label for=input_id.clone() class="sr-only">{move || t().name}</label>
-                        <input
-                            id=input_id
-                            type="text"
-                            name="name"
-                            value=name
-                            maxlength="80"
-                            placeholder=move || t().unnamed
-                        />
-                        <label for=workplace_id.clone() class="sr-only">{move || t().workplace}</label>
-                        <input
-                            id=workplace_id
-                            type="text"
-                            name="workplace"
-                            value=workplace
-                            maxlength="80"
-                            list="workplace-names"
-                            placeholder=move || t().workplace
-                        />
-                        <button type="submit" class="secondary">{move || t().save}</button>
-                    </ActionForm>
+                    <NameForm action block_id=id.to_string() name workplace field_prefix="name"/>
                 </li>
             }
         })
@@ -77,5 +52,43 @@ pub fn BlockNames(
             <datalist id="workplace-names">{suggestions}</datalist>
             <ul class="name-list" role="list">{forms}</ul>
         </details>
+    }
+}
+
+/// The form that names one block (its name and workplace): a plain form post without
+/// JavaScript, an in-page save with it. `field_prefix` keeps the fields' ids distinct
+/// where a block has a form in two places; the workplace is suggested from the page's
+/// `workplace-names` list.
+#[component]
+pub fn NameForm(
+    action: ServerAction<SaveBlockName>,
+    block_id: String,
+    name: String,
+    workplace: String,
+    field_prefix: &'static str,
+) -> impl IntoView {
+    let locale = use_locale();
+    let t = move || locale.get().t();
+    let input_id = format!("{field_prefix}-{block_id}");
+    let workplace_id = format!("{field_prefix}-workplace-{block_id}");
+    let (form_block, field_block) = (block_id.clone(), block_id.clone());
+    view! {
+        <ActionForm action attr:class="name-form" attr:data-block=form_block>
+            <input type="hidden" name="block_id" value=field_block/>
+            <code class="block-id">{block_id}</code>
+            <label for=input_id.clone() class="sr-only">{move || t().name}</label>
+            <input id=input_id type="text" name="name" value=name maxlength="80" placeholder=move || t().unnamed/>
+            <label for=workplace_id.clone() class="sr-only">{move || t().workplace}</label>
+            <input
+                id=workplace_id
+                type="text"
+                name="workplace"
+                value=workplace
+                maxlength="80"
+                list="workplace-names"
+                placeholder=move || t().workplace
+            />
+            <button type="submit" class="secondary">{move || t().save}</button>
+        </ActionForm>
     }
 }

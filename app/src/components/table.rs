@@ -2,9 +2,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use super::href;
+use super::names::NameForm;
+use crate::api::SaveBlockName;
 use crate::i18n::{decimal, grouped, Messages};
 use crate::locale::use_locale;
-use crate::report::{BlockTotal, Dashboard};
+use crate::report::{short_id, BlockTotal, Dashboard};
 use crate::view::{SortColumn, ViewParams};
 
 fn column_label(c: SortColumn, t: &Messages) -> &'static str {
@@ -18,9 +20,14 @@ fn column_label(c: SortColumn, t: &Messages) -> &'static str {
 }
 
 /// Blocks of the range, sortable by every column (the sort is in the URL). A click on a
-/// row, or on its name, filters the page to that block.
+/// row, or on its name, filters the page to that block. A block without a name shows
+/// its id's last digits and a form to name it right there.
 #[component]
-pub fn BlocksTable(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) -> impl IntoView {
+pub fn BlocksTable(
+    dashboard: StoredValue<Dashboard>,
+    params: Memo<ViewParams>,
+    action: ServerAction<SaveBlockName>,
+) -> impl IntoView {
     let locale = use_locale();
     let navigate = use_navigate();
     let d = dashboard.get_value();
@@ -74,18 +81,26 @@ pub fn BlocksTable(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) 
             let navigate = navigate.clone();
             let target = link.clone();
             let id = b.block_id.to_string();
-            let (shown, workplace) = match named {
-                Some((n, w)) => (n, w),
-                None => (id.clone(), None),
-            };
-            let shows_id = shown != id;
+            let unnamed = named.is_none();
+            let (shown, workplace) = named.unwrap_or_else(|| (short_id(&b.block_id), None));
             let label = shown.clone();
+            let name_here = unnamed.then(|| {
+                let block_id = id.clone();
+                view! {
+                    // Opening or using the form does not filter the page as a row click does.
+                    <details class="name-inline" data-testid="name-inline" on:click=|ev| ev.stop_propagation()>
+                        <summary>{move || locale.get().t().name_it}</summary>
+                        <NameForm action block_id name=String::new() workplace=String::new() field_prefix="inline-name"/>
+                    </details>
+                }
+            });
             view! {
                 <tr class="clickable" on:click=move |_| navigate(&target, Default::default()) data-block=id.clone()>
                     <th scope="row">
                         <a href=link title=move || (locale.get().t().filter_to_block)(&label)>{shown}</a>
-                        {shows_id.then(|| view! { <span class="block-id">{id.clone()}</span> })}
+                        <span class="block-id">{id.clone()}</span>
                         {workplace.map(|w| view! { <span class="badge">{w}</span> })}
+                        {name_here}
                     </th>
                     <td class="num">{grouped(b.pv)}</td>
                     <td class="num">{grouped(b.uv_day_sum)}</td>

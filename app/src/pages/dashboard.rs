@@ -4,10 +4,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use crate::api::{load_dashboard, load_rows, SaveBlockName};
+use crate::api::{load_dashboard, load_rows, load_workplaces, SaveBlockName};
 use crate::components::{
     install_shortcuts, ApiTokens, BlockNames, BlocksTable, Cards, Controls, ErrorNotice, ExportLinks, Header, NamesImportState,
-    ProgressBar, RowsTable, ShortcutHelp, TopBlocks, Trend,
+    ProgressBar, RowsTable, ShortcutHelp, TopBlocks, Trend, WorkplacesView,
 };
 use crate::locale::use_locale;
 use crate::report::ViewInfo;
@@ -101,6 +101,20 @@ pub fn Dashboard() -> impl IntoView {
             }
         },
     );
+    let workplaces = Resource::new(
+        move || (params.get(), reload.get(), save_name.version().get(), import_names.saves()),
+        move |(p, _, _, _)| {
+            let t = new_ticket();
+            if p.tab == Tab::Workplaces {
+                ticket.set(t);
+            }
+            let fetching = Fetching::start(in_flight);
+            async move {
+                let _fetching = fetching;
+                if p.tab == Tab::Workplaces { Some(load_workplaces(p, t, false).await) } else { None }
+            }
+        },
+    );
     Effect::new(move |_| pending.set(in_flight.get() > 0));
     let on_refresh = Callback::new(move |()| {
         refresh_next.set_value(true);
@@ -115,8 +129,19 @@ pub fn Dashboard() -> impl IntoView {
                 <div class="content" class:stale=move || pending.get()>
                     {move || Suspend::new(async move {
                         let p = params.get_untracked();
-                        match (overview.await, rows.await) {
-                            (Some(Ok(d)), _) => {
+                        match (overview.await, rows.await, workplaces.await) {
+                            (_, _, Some(Ok(report))) => {
+                                let info = StoredValue::new(ViewInfo::from(&report));
+                                shown_range.set(Some(report.range));
+                                let report = StoredValue::new(report);
+                                view! {
+                                    <Controls params info on_refresh/>
+                                    <WorkplacesView report params/>
+                                }
+                                    .into_any()
+                            }
+                            (_, _, Some(Err(e))) => view! { <ErrorNotice error=e params=p/> }.into_any(),
+                            (Some(Ok(d)), _, _) => {
                                 let info = StoredValue::new(ViewInfo::from(&d));
                                 shown_range.set(Some(d.range));
                                 let d = StoredValue::new(d);
@@ -125,14 +150,14 @@ pub fn Dashboard() -> impl IntoView {
                                     <Cards dashboard=d/>
                                     <Trend dashboard=d/>
                                     <TopBlocks dashboard=d/>
-                                    <BlocksTable dashboard=d params/>
+                                    <BlocksTable dashboard=d params action=save_name/>
                                     <ExportLinks dashboard=d params/>
                                     <BlockNames dashboard=d action=save_name import=import_names/>
                                     <ApiTokens/>
                                 }
                                     .into_any()
                             }
-                            (_, Some(Ok(page))) => {
+                            (_, Some(Ok(page)), _) => {
                                 let info = StoredValue::new(ViewInfo::from(&page));
                                 shown_range.set(Some(page.range));
                                 view! {
@@ -141,10 +166,10 @@ pub fn Dashboard() -> impl IntoView {
                                 }
                                     .into_any()
                             }
-                            (Some(Err(e)), _) | (_, Some(Err(e))) => {
+                            (Some(Err(e)), _, _) | (_, Some(Err(e)), _) => {
                                 view! { <ErrorNotice error=e params=p/> }.into_any()
                             }
-                            (None, None) => ().into_any(),
+                            (None, None, None) => ().into_any(),
                         }
                     })}
                 </div>

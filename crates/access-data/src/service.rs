@@ -267,6 +267,18 @@ impl AccessService {
         Ok(saved)
     }
 
+    /// Names (or renames) many blocks at once, all or none, in one transaction of the
+    /// store; the saved names are shown from then on.
+    pub async fn set_labels(&self, labels: &[BlockLabel]) -> Result<Vec<BlockLabel>, ServiceError> {
+        let saved = self.inner.store.apply_block_labels(labels).await?;
+        let mut held = self.inner.labels.write().expect("labels lock");
+        let map = Arc::make_mut(&mut held);
+        for label in &saved {
+            map.insert(label.block_id.clone(), label.clone());
+        }
+        Ok(saved)
+    }
+
     /// Forgets a block's name; true when there was one.
     pub async fn remove_label(&self, id: &BlockId) -> Result<bool, ServiceError> {
         let removed = self.inner.store.remove_block_label(id).await?;

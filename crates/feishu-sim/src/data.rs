@@ -156,6 +156,24 @@ impl Dataset {
         &self.workplaces
     }
 
+    /// A name for every block, as an admin of the tenant might give them, with its
+    /// workplace's Chinese name: demo mode shows them so that a newcomer sees a
+    /// readable dashboard. Distinct names, the most viewed blocks of each workplace
+    /// first.
+    pub fn demo_block_names(&self) -> Vec<workplaces::DemoBlockName> {
+        let mut seen = vec![0usize; self.workplaces.len()];
+        self.blocks
+            .iter()
+            .map(|block| {
+                let nth = seen[block.workplace];
+                seen[block.workplace] += 1;
+                let workplace = self.workplaces[block.workplace].name("zh").unwrap_or_default().to_owned();
+                let name = workplaces::demo_block_name(&workplace, nth);
+                workplaces::DemoBlockName { block_id: block.id.clone(), name, workplace }
+            })
+            .collect()
+    }
+
     /// What `workplace_access_data/search` holds for the range: one row per day
     /// with any visit.
     pub fn workplace_ground_truth(&self, from: NaiveDate, to: NaiveDate) -> Vec<WorkplaceRow> {

@@ -135,4 +135,4 @@ pub use oauth::{
 pub use router::{BLOCK_ACCESS_SEARCH_PATH, CUSTOM_WORKPLACE_ACCESS_SEARCH_PATH, TENANT_TOKEN_PATH, WORKPLACE_ACCESS_SEARCH_PATH};
 pub use server::{SimHandle, Simulator};
 pub use stats::{LoginStats, Outcome, RequestRecord, SearchParams, SimStats};
-pub use workplaces::{CustomWorkplaceRow, SimVisits, WorkplaceProfile, WorkplaceRow};
+pub use workplaces::{CustomWorkplaceRow, DemoBlockName, SimVisits, WorkplaceProfile, WorkplaceRow};

@@ -29,6 +29,28 @@ const WORKPLACES: [(&str, &str, f64); 6] = [
     ("新员工入职", "", 0.06),
 ];
 
+/// Demo names of the blocks of each workplace of [`WORKPLACES`] (in its order), as an
+/// admin of a Chinese tenant would name them, most viewed first.
+const DEMO_BLOCK_NAMES: [&[&str]; 6] = [
+    &["公司公告", "审批中心", "日程会议", "常用应用", "企业新闻", "通讯录", "报销入口", "IT 服务台", "会议室预订", "制度文件"],
+    &["销售看板", "客户管理", "商机跟进", "合同审批", "业绩排行", "报价工具", "渠道政策", "销售培训"],
+    &["研发门户", "代码评审", "发布日历", "故障值班", "接口文档", "构建状态", "需求池", "技术分享"],
+    &["门店巡检", "排班表", "库存查询", "门店业绩", "陈列标准", "订货入口"],
+    &["考勤打卡", "假期申请", "薪资查询", "福利中心", "招聘内推", "行政服务"],
+    &["入职指引", "新人任务", "导师联系", "培训课程"],
+];
+
+/// The demo name of the `nth` block (0 = most viewed) of the workplace whose Chinese
+/// name is `workplace`, numbered once the list runs out.
+pub(crate) fn demo_block_name(workplace: &str, nth: usize) -> String {
+    let at = WORKPLACES.iter().position(|(zh, _, _)| *zh == workplace).unwrap_or(0);
+    let names = DEMO_BLOCK_NAMES[at];
+    match nth / names.len() {
+        0 => names[nth].to_owned(),
+        round => format!("{} {}", names[nth % names.len()], round + 1),
+    }
+}
+
 /// A custom workplace of the synthetic tenant.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct WorkplaceProfile {
@@ -151,9 +173,37 @@ fn day_number(date: NaiveDate) -> u64 {
     u64::try_from(chrono::Datelike::num_days_from_ce(&date)).unwrap_or(0)
 }
 
+/// A block's demo name and workplace, for demo mode.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DemoBlockName {
+    /// The block's 18-digit id.
+    pub block_id: String,
+    /// Its demo name, distinct from every other block's.
+    pub name: String,
+    /// The Chinese name of the block's custom workplace.
+    pub workplace: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn demo_names_are_distinct_and_name_each_block_with_its_workplace() {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 2).expect("a date");
+        let data = crate::data::Dataset::new(42, 500, day, 30);
+        let names = data.demo_block_names();
+        assert_eq!(names.len(), 500);
+        let distinct: std::collections::BTreeSet<&str> = names.iter().map(|n| n.name.as_str()).collect();
+        assert_eq!(distinct.len(), 500);
+        for (name, block) in names.iter().zip(data.blocks()) {
+            assert_eq!(name.block_id, block.id);
+            let workplace = data.workplaces().iter().find(|w| w.id == block.workplace_id).expect("its workplace");
+            assert_eq!(Some(name.workplace.as_str()), workplace.name("zh"));
+            assert!(name.name.chars().count() <= 80);
+        }
+        assert_eq!(names.iter().find(|n| n.workplace == "销售工作台").map(|n| n.name.as_str()), Some("销售看板"));
+    }
 
     #[test]
     fn every_workplace_gets_blocks_and_ids_are_distinct() {

@@ -1,0 +1,171 @@
+//! The workplace view: cards of all workplaces and the default one, their trend, each
+//! custom workplace with its name in the page's language and its share of all, and
+//! per workplace its blocks with each block's share of the workplace's block views.
+
+use leptos::prelude::*;
+
+use super::href;
+use crate::chart_specs;
+use crate::i18n::{grouped, percent_change};
+use crate::locale::use_locale;
+use crate::view::ViewParams;
+use crate::workplace_report::{BlockGroup, WorkplaceReport};
+
+#[component]
+pub fn WorkplacesView(report: StoredValue<WorkplaceReport>, params: Memo<ViewParams>) -> impl IntoView {
+    let locale = use_locale();
+    let t = move || locale.get().t();
+    let w = move || locale.get().t().workplaces;
+    let r = report.get_value();
+    let svg = move || report.with_value(|r| charts::time_series_svg(&chart_specs::workplace_trend(r, locale.get())));
+    let previous = r.previous;
+    let card = move |testid: &'static str, label: fn(&crate::i18n::Messages) -> String, now: u64, before: Option<u64>| {
+        let change = before.and_then(|b| percent_change(now as f64, b as f64));
+        view! {
+            <div class="card" data-testid=testid>
+                <div class="card-label">{move || label(t())}</div>
+                <div class="card-value">{grouped(now)}</div>
+                {change.map(|c| view! { <div class="card-change">{c}</div> })}
+            </div>
+        }
+    };
+    let all_pv = r.all.pv;
+    let workplaces = r
+        .workplaces
+        .iter()
+        .map(|total| {
+            let total = total.clone();
+            let share = if all_pv == 0 { 0.0 } else { total.pv as f64 / all_pv as f64 };
+            let id = total.id.to_string();
+            let id_attr = id.clone();
+            let named = total.clone();
+            let name = move || named.name(locale.get().code());
+            view! {
+                <tr data-testid="workplace-row" data-workplace-id=id_attr>
+                    <th scope="row">
+                        <span class="workplace-name">{name}</span>
+                        <span class="block-id">{id}</span>
+                    </th>
+                    <td class="num">{grouped(total.pv)}</td>
+                    <td class="num">{grouped(total.uv_day_sum)}</td>
+                    <td class="num">{format!("{:.1}%", share * 100.0)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let groups = r
+        .workplaces
+        .iter()
+        .map(|total| {
+            let named = total.clone();
+            (Signal::derive(move || named.name(locale.get().code())), total.id.to_string(), total.blocks.clone())
+        })
+        .chain(r.other_groups.iter().map(|g| {
+            let label = g.label.clone();
+            (Signal::derive(move || label.clone()), g.label.clone(), g.clone())
+        }))
+        .map(|(name, key, group)| {
+            let filter = href(params.get_untracked().with_workplace(&key).to_query());
+            view! { <GroupBlocks name group filter/> }
+        })
+        .collect_view();
+    let has_workplaces = !r.workplaces.is_empty();
+    let chart_svg = format!("/export/workplace-trend.svg{}", params.get_untracked().with_range(r.range).to_query());
+    let query = format!("?from_date={}&to_date={}", r.range.from(), r.range.to());
+    let (csv_totals, xlsx_totals) = (format!("/api/v1/workplace-access.csv{query}"), format!("/api/v1/workplace-access.xlsx{query}"));
+    let (csv_custom, xlsx_custom) =
+        (format!("/api/v1/custom-workplace-access.csv{query}"), format!("/api/v1/custom-workplace-access.xlsx{query}"));
+    view! {
+        <section class="cards" aria-label=move || w().tab data-testid="workplace-cards">
+            {card("card-all-pv", |m| format!("{} · {}", m.workplaces.all, m.pv), r.all.pv, previous.map(|p| p.0.pv))}
+            {card("card-all-uv", |m| format!("{} · {}", m.workplaces.all, m.uv_day_sum), r.all.uv, previous.map(|p| p.0.uv))}
+            {card("card-default-pv", |m| format!("{} · {}", m.workplaces.default, m.pv), r.default.pv, previous.map(|p| p.1.pv))}
+            {card("card-default-uv", |m| format!("{} · {}", m.workplaces.default, m.uv_day_sum), r.default.uv, previous.map(|p| p.1.uv))}
+        </section>
+        <section class="panel" aria-labelledby="workplace-trend-heading" data-testid="workplace-trend">
+            <h2 id="workplace-trend-heading">{move || w().trend_title}</h2>
+            <div class="chart" inner_html=svg></div>
+            <p class="hint">{move || w().not_additive}</p>
+        </section>
+        <section class="panel" aria-labelledby="custom-heading" data-testid="custom-workplaces">
+            <h2 id="custom-heading">{move || w().custom_title}</h2>
+            <p class="hint">{move || w().custom_hint}</p>
+            {if has_workplaces {
+                view! {
+                <div class="table-scroll">
+                    <table data-testid="workplaces-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">{move || w().workplace}</th>
+                                <th scope="col" class="num">{move || t().pv}</th>
+                                <th scope="col" class="num">{move || t().uv_day_sum}</th>
+                                <th scope="col" class="num">{move || w().share_of_all}</th>
+                            </tr>
+                        </thead>
+                        <tbody>{workplaces}</tbody>
+                    </table>
+                </div>
+                }
+                    .into_any()
+            } else {
+                view! { <p>{move || w().none}</p> }.into_any()
+            }}
+            {groups}
+        </section>
+        <section class="export" aria-label=move || w().export data-testid="workplace-export">
+            <span class="export-label">{move || w().export} ":"</span>
+            <a href=csv_totals download="workplace-access.csv" data-testid="export-workplaces-csv">{move || format!("{} CSV", w().all)}</a>
+            <a href=xlsx_totals download="workplace-access.xlsx" data-testid="export-workplaces-xlsx">{move || format!("{} Excel", w().all)}</a>
+            <a href=csv_custom download="custom-workplace-access.csv" data-testid="export-custom-csv">{move || format!("{} CSV", w().custom_title)}</a>
+            <a href=xlsx_custom download="custom-workplace-access.xlsx" data-testid="export-custom-xlsx">
+                {move || format!("{} Excel", w().custom_title)}
+            </a>
+            <a href=chart_svg download="workplace-trend.svg" data-testid="export-workplace-trend">{move || t().export_trend_svg}</a>
+        </section>
+    }
+}
+
+/// One workplace's blocks with their shares, folded.
+#[component]
+fn GroupBlocks(name: Signal<String>, group: BlockGroup, filter: String) -> impl IntoView {
+    let locale = use_locale();
+    let w = move || locale.get().t().workplaces;
+    let count = group.blocks.len();
+    let rows = group
+        .blocks
+        .iter()
+        .map(|block| {
+            let share = group.share(block);
+            view! {
+                <tr>
+                    <th scope="row">{block.name.clone()} <span class="block-id">{block.block_id.to_string()}</span></th>
+                    <td class="num">{grouped(block.pv)}</td>
+                    <td class="num">{format!("{:.1}%", share * 100.0)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="workplace-blocks" data-testid="workplace-blocks">
+            <summary>{move || (w().blocks_of)(&name.get(), count)}</summary>
+            {if count == 0 {
+                view! { <p class="hint">{move || w().no_blocks}</p> }.into_any()
+            } else {
+                view! {
+                    <table>
+                        <thead>
+                            <tr>
+                                <th scope="col">{move || w().block}</th>
+                                <th scope="col" class="num">{move || locale.get().t().pv}</th>
+                                <th scope="col" class="num">{move || w().share}</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                    <a href=filter data-testid="workplace-filter-link">{move || w().show_in_blocks}</a>
+                }
+                    .into_any()
+            }}
+        </details>
+    }
+}

@@ -1,0 +1,73 @@
+//! The texts of the workplace view, in both languages.
+
+/// Every text of the workplace view.
+pub struct WorkplaceMessages {
+    pub tab: &'static str,
+    pub all: &'static str,
+    pub default: &'static str,
+    pub trend_title: &'static str,
+    pub trend_desc: fn(&str) -> String,
+    pub custom_title: &'static str,
+    pub custom_hint: &'static str,
+    pub workplace: &'static str,
+    pub share_of_all: &'static str,
+    pub blocks_of: fn(&str, usize) -> String,
+    pub block: &'static str,
+    pub share: &'static str,
+    pub no_blocks: &'static str,
+    pub other_groups: &'static str,
+    pub none: &'static str,
+    pub not_additive: &'static str,
+    pub export: &'static str,
+    /// The link from a workplace's blocks to the block view filtered to them.
+    pub show_in_blocks: &'static str,
+    /// The block filter's choice of a workplace.
+    pub filter_by: &'static str,
+    pub on_workplace: fn(&str, usize) -> String,
+}
+
+pub(super) const ZH: WorkplaceMessages = WorkplaceMessages {
+    tab: "工作台",
+    all: "全部工作台",
+    default: "默认工作台",
+    trend_title: "工作台访问趋势",
+    trend_desc: |range| format!("{range} 全部工作台与默认工作台每日的访问次数和访问用户数"),
+    custom_title: "定制工作台",
+    custom_hint: "名称来自飞书；区块归属于哪个工作台由管理员在区块名称中指定。",
+    workplace: "工作台",
+    share_of_all: "占全部工作台",
+    blocks_of: |name, n| format!("{name}：{n} 个区块"),
+    block: "区块",
+    share: "占本工作台区块访问",
+    no_blocks: "尚无区块指定到此工作台：在区块名称中填写工作台即可。",
+    other_groups: "飞书未报告的工作台（手动填写）",
+    none: "该时间段内没有定制工作台的数据。",
+    not_additive: "飞书提示：由于历史原因，默认工作台与各定制工作台之和未必等于全部工作台。",
+    export: "导出工作台数据",
+    show_in_blocks: "在区块视图中查看这些区块",
+    filter_by: "按工作台",
+    on_workplace: |name, n| format!("{name} 的 {n} 个区块"),
+};
+
+pub(super) const EN: WorkplaceMessages = WorkplaceMessages {
+    tab: "Workplaces",
+    all: "All workplaces",
+    default: "Default workplace",
+    trend_title: "Workplace visits over time",
+    trend_desc: |range| format!("Daily page views and users of all workplaces and of the default workplace, {range}"),
+    custom_title: "Custom workplaces",
+    custom_hint: "Names come from Feishu; which workplace a block is on is the admin's choice, set with the block's name.",
+    workplace: "Workplace",
+    share_of_all: "Share of all",
+    blocks_of: |name, n| if n == 1 { format!("{name}: 1 block") } else { format!("{name}: {n} blocks") },
+    block: "Block",
+    share: "Share of the workplace's block views",
+    no_blocks: "No block is on this workplace yet: set the workplace with a block's name.",
+    other_groups: "Workplaces Feishu does not report (typed by hand)",
+    none: "No custom workplace data in this range.",
+    not_additive: "Feishu notes that, for historical reasons, the default and the custom workplaces need not add up to all workplaces.",
+    export: "Export workplace data",
+    show_in_blocks: "Show these blocks in the block view",
+    filter_by: "By workplace",
+    on_workplace: |name, n| if n == 1 { format!("1 block of {name}") } else { format!("{n} blocks of {name}") },
+};
