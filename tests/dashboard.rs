@@ -39,7 +39,13 @@ async fn the_overview_renders_the_simulators_numbers_before_any_javascript() {
     // The per-block table: one row per block with visits, largest PV first.
     let table = &html[html.find("data-testid=\"blocks-table\"").unwrap()..];
     let table = &table[..table.find("</table>").unwrap()];
-    let rows: Vec<&str> = table.split("data-block=\"").skip(1).map(|s| &s[..s.find('"').unwrap()]).collect();
+    // Each row's own `data-block` (an unnamed block's naming form carries one too).
+    let rows: Vec<&str> = table
+        .split("<tr ")
+        .skip(1)
+        .filter_map(|row| row.split("data-block=\"").nth(1))
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
     assert_eq!(rows.len(), blocks.len());
     let top = blocks.iter().max_by_key(|(id, pv)| (**pv, std::cmp::Reverse(**id))).unwrap();
     assert_eq!(rows[0], *top.0, "sorted by PV, largest first");

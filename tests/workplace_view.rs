@@ -31,7 +31,7 @@ fn testless_text(html: &str, marker: &str) -> String {
     let at = html.find(marker).unwrap_or_else(|| panic!("no {marker}"));
     let open_end = at + html[at..].find('>').unwrap() + 1;
     let close = open_end + html[open_end..].find("</").unwrap();
-    strip_comments(&html[open_end..close]).trim().to_owned()
+    strip_comments(&html[open_end..close]).trim().replace("&amp;", "&")
 }
 
 async fn page(app: &TestApp, query: &str) -> String {

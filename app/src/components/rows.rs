@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use super::href;
 use crate::i18n::grouped;
 use crate::locale::use_locale;
-use crate::report::{display_name, RowsPage};
+use crate::report::RowsPage;
 use crate::view::ViewParams;
 
 /// The rows tab: every day and block with visits, a page at a time.
@@ -18,13 +18,18 @@ pub fn RowsTable(page: RowsPage, params: Memo<ViewParams>) -> impl IntoView {
         .iter()
         .map(|r| {
             let date = r.date;
-            let name = display_name(&page.names, &r.block_id);
+            // A table of every row: an unnamed block by its whole id.
+            let name = page.names.iter().find(|n| n.block_id == r.block_id).map(|n| n.name.clone());
             let id = r.block_id.to_string();
-            let shows_id = name != id;
             view! {
                 <tr class:incomplete=date == today>
                     <td>{date.to_string()}</td>
-                    <td>{name} {shows_id.then(|| view! { <span class="block-id">{id.clone()}</span> })}</td>
+                    <td>
+                        {match name {
+                            Some(name) => view! { {name} " " <span class="block-id">{id}</span> }.into_any(),
+                            None => id.into_any(),
+                        }}
+                    </td>
                     <td class="num">{grouped(r.pv)}</td>
                     <td class="num">{grouped(r.uv)}</td>
                 </tr>
