@@ -33,6 +33,12 @@ pub async fn load_workplaces(
     ssr::load_workplaces(params, ticket, refresh).await
 }
 
+/// What changed, what nobody uses and what is unusual in the view's range and blocks.
+#[server(endpoint = "insights", input = Json)]
+pub async fn load_insights(params: ViewParams, dormant_days: u32) -> Result<crate::insights_report::Insights, AppError> {
+    ssr::load_insights(params, dormant_days).await
+}
+
 /// How far the fetch named `ticket` has come; `None` once it is forgotten.
 #[server(endpoint = "progress", input = Json)]
 pub async fn fetch_progress(ticket: u64) -> Result<Option<LoadProgress>, AppError> {
@@ -273,6 +279,34 @@ pub mod ssr {
             quota: quota_report(service.quota().await),
         };
         Ok(WorkplaceReport::build(inputs, base))
+    }
+
+    /// The insights of `query` (its range and blocks) with a dormant window of
+    /// `dormant_days`: the range's rows and the days before it the rules read, fetched
+    /// as any other days. When the monthly quota does not allow the days before, the
+    /// insights are built from the range alone and say so.
+    pub async fn build_insights(
+        state: &AppState,
+        query: &AccessQuery,
+        dormant_days: u32,
+        options: QueryOptions,
+    ) -> Result<crate::insights_report::Insights, ServiceError> {
+        use crate::insights_report::{history_range, Insights};
+        let service = &state.service;
+        let history = AccessQuery { range: history_range(query.range, dormant_days), blocks: query.blocks.clone() };
+        let (rows, known) = match service.query(&history, options.clone()).await {
+            Ok(answer) => (answer.rows, history.range),
+            Err(ServiceError::QuotaReached { .. }) => (service.query(query, options).await?.rows, query.range),
+            Err(error) => return Err(error),
+        };
+        let last_judged = service.today().checked_sub_days(chrono::Days::new(2)).unwrap_or(chrono::NaiveDate::MIN);
+        Ok(Insights::build(query.range, &rows, known, last_judged, dormant_days))
+    }
+
+    pub(super) async fn load_insights(params: ViewParams, dormant_days: u32) -> Result<crate::insights_report::Insights, AppError> {
+        let state = state()?;
+        let query = resolve(&params, &state)?;
+        Ok(build_insights(&state, &query, dormant_days, QueryOptions::default()).await?)
     }
 
     pub(super) async fn load_rows(params: ViewParams) -> Result<RowsPage, AppError> {

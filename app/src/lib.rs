@@ -8,6 +8,7 @@ pub mod chart_specs;
 mod components;
 pub mod error;
 pub mod i18n;
+pub mod insights_report;
 mod locale;
 mod pages;
 pub mod report;

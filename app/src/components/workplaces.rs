@@ -53,22 +53,32 @@ pub fn WorkplacesView(report: StoredValue<WorkplaceReport>, params: Memo<ViewPar
             }
         })
         .collect_view();
+    let group_view = move |name: Signal<String>, key: &str, group: BlockGroup| {
+        let filter = href(params.get_untracked().with_workplace(key).to_query());
+        view! { <GroupBlocks name group filter/> }
+    };
     let groups = r
         .workplaces
         .iter()
         .map(|total| {
             let named = total.clone();
-            (Signal::derive(move || named.name(locale.get().code())), total.id.to_string(), total.blocks.clone())
-        })
-        .chain(r.other_groups.iter().map(|g| {
-            let label = g.label.clone();
-            (Signal::derive(move || label.clone()), g.label.clone(), g.clone())
-        }))
-        .map(|(name, key, group)| {
-            let filter = href(params.get_untracked().with_workplace(&key).to_query());
-            view! { <GroupBlocks name group filter/> }
+            group_view(Signal::derive(move || named.name(locale.get().code())), total.id.as_str(), total.blocks.clone())
         })
         .collect_view();
+    let typed = (!r.other_groups.is_empty()).then(|| {
+        let list = r
+            .other_groups
+            .iter()
+            .map(|g| {
+                let label = g.label.clone();
+                group_view(Signal::derive(move || label.clone()), &g.label, g.clone())
+            })
+            .collect_view();
+        view! {
+            <h4>{move || w().other_groups}</h4>
+            {list}
+        }
+    });
     let has_workplaces = !r.workplaces.is_empty();
     let chart_svg = format!("/export/workplace-trend.svg{}", params.get_untracked().with_range(r.range).to_query());
     let query = format!("?from_date={}&to_date={}", r.range.from(), r.range.to());
@@ -93,7 +103,7 @@ pub fn WorkplacesView(report: StoredValue<WorkplaceReport>, params: Memo<ViewPar
             {if has_workplaces {
                 view! {
                 <div class="table-scroll">
-                    <table data-testid="workplaces-table">
+                    <table class="workplaces-table" data-testid="workplaces-table">
                         <thead>
                             <tr>
                                 <th scope="col">{move || w().workplace}</th>
@@ -110,7 +120,9 @@ pub fn WorkplacesView(report: StoredValue<WorkplaceReport>, params: Memo<ViewPar
             } else {
                 view! { <p>{move || w().none}</p> }.into_any()
             }}
+            <h3 class="subheading">{move || w().blocks_heading}</h3>
             {groups}
+            {typed}
         </section>
         <section class="export" aria-label=move || w().export data-testid="workplace-export">
             <span class="export-label">{move || w().export} ":"</span>

@@ -56,6 +56,9 @@ pub struct SimConfig {
     pub user_token_ttl: Duration,
     /// Lifetime of a refresh token (Feishu's example: 7 days).
     pub refresh_token_ttl: Duration,
+    /// Anomalies planted in the tenant's data (none by default), reported by
+    /// `/_sim/anomalies` for tests of the insights.
+    pub anomalies: Vec<crate::Anomaly>,
 }
 
 impl Default for SimConfig {
@@ -78,6 +81,7 @@ impl Default for SimConfig {
             oauth_code_ttl: Duration::from_secs(5 * 60),
             user_token_ttl: Duration::from_secs(2 * 60 * 60),
             refresh_token_ttl: Duration::from_secs(7 * 24 * 60 * 60),
+            anomalies: Vec::new(),
         }
     }
 }

@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use crate::config::SimConfig;
 use crate::synth::{hash, mix, normal, poisson, unit};
+use crate::anomalies::{Anomaly, PlantedAnomaly};
 use crate::workplaces::{self, CustomWorkplaceRow, SimVisits, WorkplaceProfile, WorkplaceRow};
 
 /// Expected weekday pv of the most popular block.
@@ -88,6 +89,8 @@ pub struct Dataset {
     workplaces: Vec<WorkplaceProfile>,
     /// (pv, uv) per (day since `first_day`, block index), filled on first use.
     table: OnceLock<Vec<(u32, u32)>>,
+    /// Planted anomalies, applied to the generated visits.
+    anomalies: Vec<Anomaly>,
 }
 
 impl Dataset {
@@ -117,6 +120,7 @@ impl Dataset {
             index_of,
             workplaces: workplace_list,
             table: OnceLock::new(),
+            anomalies: Vec::new(),
         }
         .with_workplaces_in_id_order()
     }
@@ -144,6 +148,22 @@ impl Dataset {
             config.today,
             config.history_days,
         )
+        .with_anomalies(config.anomalies.clone())
+    }
+
+    /// The tenant with `anomalies` planted in its data. Blocks out of range are ignored.
+    pub fn with_anomalies(mut self, anomalies: Vec<Anomaly>) -> Self {
+        self.anomalies = anomalies.into_iter().filter(|a| a.block() < self.blocks.len()).collect();
+        self.table = OnceLock::new();
+        self
+    }
+
+    /// The planted anomalies with their blocks' ids: the insights' ground truth.
+    pub fn planted(&self) -> Vec<PlantedAnomaly> {
+        self.anomalies
+            .iter()
+            .map(|a| PlantedAnomaly { block_id: self.blocks[a.block()].id.clone(), anomaly: a.clone() })
+            .collect()
     }
 
     /// All blocks, most popular first.
@@ -364,6 +384,12 @@ impl Dataset {
 
     /// The (pv, uv) of `block` on `date`, `None` for no visits.
     fn visits(&self, block: &BlockProfile, date: NaiveDate) -> Option<(u64, u64)> {
+        let generated = self.generated_visits(block, date);
+        self.anomalies.iter().fold(generated, |visits, a| a.apply(block.index as usize, date, visits))
+    }
+
+    /// The visits as the model gives them, before any planted anomaly.
+    fn generated_visits(&self, block: &BlockProfile, date: NaiveDate) -> Option<(u64, u64)> {
         if date < block.created || date < self.first_day || date > self.today {
             return None;
         }

@@ -89,6 +89,11 @@ pub(crate) async fn workplaces(State(state): State<Arc<SimState>>) -> Response {
     Json(json!({ "workplaces": workplaces })).into_response()
 }
 
+/// `GET /_sim/anomalies`: the anomalies planted in the data, with their blocks' ids.
+pub(crate) async fn anomalies(State(state): State<Arc<SimState>>) -> Response {
+    Json(json!({ "anomalies": state.dataset.planted() })).into_response()
+}
+
 #[derive(Deserialize)]
 pub(crate) struct ForceParams {
     code: i64,

@@ -44,6 +44,7 @@ pub(crate) fn router(state: Arc<SimState>) -> Router {
         .route("/_sim/ground_truth/workplace_access", get(inspect::workplace_ground_truth))
         .route("/_sim/ground_truth/custom_workplace_access", get(inspect::custom_workplace_ground_truth))
         .route("/_sim/workplaces", get(inspect::workplaces))
+        .route("/_sim/anomalies", get(inspect::anomalies))
         .route(
             "/_sim/faults",
             post(inspect::set_faults).delete(inspect::clear_faults),

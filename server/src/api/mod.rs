@@ -2,6 +2,7 @@
 //! pages, same parsing rules, JSON or CSV; and the block names, read and imported.
 
 mod body;
+mod insights;
 mod names;
 mod workplaces;
 mod xlsx;
@@ -27,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/block-access.csv", get(block_access_csv))
         .route("/api/v1/block-access.xlsx", get(block_access_xlsx))
         .merge(workplaces::routes())
+        .merge(insights::routes())
         .merge(names::routes())
 }
 

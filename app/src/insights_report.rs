@@ -1,0 +1,186 @@
+//! The insights of a range: movers against the previous period, dormant and new blocks,
+//! and unusual days (per block and for the total), with the numbers behind each. Built
+//! on the server by [`Insights::build`] from the rows of the range and of the days
+//! before it that the rules need ([`history_range`]); serialisable for the page and
+//! `GET /api/v1/insights`. The rules themselves are in `domain::insights` and
+//! `domain::unusual`.
+
+use std::collections::BTreeMap;
+
+use chrono::{Days, NaiveDate};
+use domain::insights::{self, Dormant, Movers, NewBlock};
+use domain::unusual::{self, UnusualDay, BASELINE_WEEKS};
+use domain::{AccessRow, BlockId, DateRange, Visits};
+use serde::{Deserialize, Serialize};
+
+/// How many movers each list keeps.
+pub const MOVERS_LISTED: usize = 10;
+/// The longest dormant window an admin may choose, in days.
+pub const MAX_DORMANT_DAYS: u32 = 90;
+
+/// One unusual day: of a block, or of all blocks together (`block_id` empty).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UnusualFinding {
+    pub block_id: Option<BlockId>,
+    #[serde(flatten)]
+    pub day: UnusualDay,
+}
+
+/// Everything the insights say about one range.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Insights {
+    pub range: DateRange,
+    /// The period of the same length just before, that movers compare with.
+    pub previous_range: DateRange,
+    /// The last day judged for unusual days (the day before yesterday).
+    pub last_judged: NaiveDate,
+    pub dormant_days: u32,
+    /// The days read before the range fell short (the monthly quota did not allow
+    /// fetching them): what needs them is `None`, and unusual days are judged only
+    /// where the range itself holds three baseline weeks.
+    pub history_missing: bool,
+    /// PV and the sum of daily UV, this period and the one before.
+    pub current: Visits,
+    pub previous: Option<Visits>,
+    pub movers: Option<Movers>,
+    pub dormant: Option<Vec<Dormant>>,
+    pub new_blocks: Option<Vec<NewBlock>>,
+    /// Most unusual first (by the size of the score).
+    pub unusual: Vec<UnusualFinding>,
+}
+
+/// The days the insights of `range` read: the range and, before it, the longest of
+/// the baseline weeks, the previous period and the dormant windows.
+pub fn history_range(range: DateRange, dormant_days: u32) -> DateRange {
+    let back = (BASELINE_WEEKS * 7).max(u64::from(range.len_days())).max(2 * u64::from(dormant_days));
+    let from = range.from().checked_sub_days(Days::new(back)).unwrap_or(NaiveDate::MIN);
+    DateRange::new(from, range.to()).unwrap_or(range)
+}
+
+/// Every block's PV by day over `history`, and the total's, as dense columns.
+struct Columns {
+    from: NaiveDate,
+    days: usize,
+    blocks: BTreeMap<BlockId, Vec<u64>>,
+    total: Vec<u64>,
+}
+
+impl Columns {
+    fn of(rows: &[AccessRow], history: DateRange) -> Self {
+        let days = history.len_days() as usize;
+        let mut blocks: BTreeMap<BlockId, Vec<u64>> = BTreeMap::new();
+        let mut total = vec![0; days];
+        for row in rows.iter().filter(|r| history.contains(r.date)) {
+            let at = (row.date - history.from()).num_days() as usize;
+            blocks.entry(row.block_id.clone()).or_insert_with(|| vec![0; days])[at] += row.pv;
+            total[at] += row.pv;
+        }
+        Columns { from: history.from(), days, blocks, total }
+    }
+
+    fn index(&self, date: NaiveDate) -> Option<usize> {
+        let at = (date - self.from).num_days();
+        (0..self.days as i64).contains(&at).then_some(at as usize)
+    }
+
+    /// The value of `column` on `date`: unknown before the history and before
+    /// `known_from` (a block's first view: it may not have existed), else 0 when absent.
+    fn value(&self, column: &[u64], known_from: usize, date: NaiveDate) -> Option<u64> {
+        self.index(date).filter(|at| *at >= known_from).map(|at| column[at])
+    }
+}
+
+impl Insights {
+    /// The insights of `range` from `rows`, which hold every visit of the days `known`
+    /// ([`history_range`] when it could be fetched, else the range itself; rows outside
+    /// it are ignored), judging days up to `last_judged`.
+    pub fn build(range: DateRange, rows: &[AccessRow], known: DateRange, last_judged: NaiveDate, dormant_days: u32) -> Self {
+        let dormant_days = dormant_days.clamp(1, MAX_DORMANT_DAYS);
+        let history = known;
+        let covers = |r: DateRange| history.contains(r.from()) && history.contains(r.to());
+        let previous_range = crate::view::previous_period(range);
+        let in_range: Vec<AccessRow> = rows.iter().filter(|r| range.contains(r.date)).cloned().collect();
+        let before: Vec<AccessRow> = rows.iter().filter(|r| previous_range.contains(r.date)).cloned().collect();
+        let (now, then) = (insights::per_block(&in_range), insights::per_block(&before));
+        let sum = |m: &BTreeMap<BlockId, Visits>| {
+            m.values().fold(Visits::default(), |a, v| Visits { pv: a.pv + v.pv, uv: a.uv + v.uv })
+        };
+
+        let columns = Columns::of(rows, history);
+        let judged_to = last_judged.min(range.to());
+        let judged: Vec<NaiveDate> = range.days().filter(|d| *d <= judged_to).collect();
+        let mut unusual = Vec::new();
+        let mut judge_column = |block_id: Option<&BlockId>, column: &[u64]| {
+            let known_from = column.iter().position(|pv| *pv > 0).unwrap_or(columns.days);
+            for &date in &judged {
+                if let Some(day) = unusual::judge(date, last_judged, |d| columns.value(column, known_from, d)) {
+                    unusual.push(UnusualFinding { block_id: block_id.cloned(), day });
+                }
+            }
+        };
+        judge_column(None, &columns.total);
+        for (id, column) in &columns.blocks {
+            judge_column(Some(id), column);
+        }
+        unusual.sort_by(|a, b| {
+            b.day.score.abs().total_cmp(&a.day.score.abs()).then_with(|| a.day.date.cmp(&b.day.date)).then_with(|| a.block_id.cmp(&b.block_id))
+        });
+
+        let last_final = last_judged.min(range.to());
+        let known_rows: Vec<AccessRow> = rows.iter().filter(|r| history.contains(r.date)).cloned().collect();
+        let dormant_known = insights::dormant_windows(last_final, dormant_days).is_some_and(|(_, earlier)| covers(earlier));
+        let before_range = range.from().checked_sub_days(Days::new(1)).is_some_and(|d| history.contains(d));
+        Insights {
+            range,
+            previous_range,
+            last_judged,
+            dormant_days,
+            history_missing: !covers(history_range(range, dormant_days)),
+            current: sum(&now),
+            previous: covers(previous_range).then(|| sum(&then)),
+            movers: covers(previous_range).then(|| insights::movers(&now, &then, MOVERS_LISTED)),
+            dormant: dormant_known.then(|| insights::dormant(&known_rows, last_final, dormant_days)),
+            new_blocks: before_range.then(|| insights::new_blocks(&known_rows, range)),
+            unusual,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        domain::parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn finds_a_spike_of_one_block_and_of_the_total_and_reads_the_days_it_needs() {
+        let range = DateRange::new(d("2026-03-01"), d("2026-03-14")).unwrap();
+        let history = history_range(range, 14);
+        assert_eq!(history.from(), d("2026-01-04"), "8 weeks before the range");
+        let mut rows = Vec::new();
+        for date in history.days() {
+            for (id, pv) in [("1", 100), ("2", 30)] {
+                let pv = if id == "1" && date == d("2026-03-09") { 900 } else { pv };
+                rows.push(AccessRow { date, block_id: BlockId::parse(id).unwrap(), pv, uv: pv / 2 });
+            }
+        }
+        let insights = Insights::build(range, &rows, history, d("2026-03-12"), 14);
+        let found: Vec<(Option<String>, NaiveDate)> =
+            insights.unusual.iter().map(|u| (u.block_id.as_ref().map(ToString::to_string), u.day.date)).collect();
+        assert_eq!(found, [(Some("1".into()), d("2026-03-09")), (None, d("2026-03-09"))]);
+        assert_eq!(insights.current.pv, 14 * 130 + 800);
+        assert_eq!(insights.previous.map(|p| p.pv), Some(14 * 130));
+        assert_eq!(insights.movers.as_ref().map(|m| m.rising.len()), Some(1), "block 1: +800; block 2 unchanged");
+        assert_eq!((insights.dormant, insights.new_blocks), (Some(Vec::new()), Some(Vec::new())));
+        assert!(!insights.history_missing);
+
+        // Without the days before the range: no movers, dormant or new blocks, and a
+        // spike is judged only where the range itself holds three weeks.
+        let alone = Insights::build(range, &rows, range, d("2026-03-12"), 14);
+        assert!(alone.history_missing);
+        assert_eq!((alone.previous, alone.movers, alone.dormant, alone.new_blocks), (None, None, None, None));
+        assert!(alone.unusual.is_empty(), "03-09 has one baseline week inside the range");
+    }
+}
