@@ -40,17 +40,22 @@ fn found_for(answer: &Value, block: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-#[tokio::test]
-async fn planted_anomalies_are_found_and_the_lists_equal_the_truth() {
+/// A tenant with a spike, a drop, a silent block and a new block, `today` days apart.
+async fn planted_tenant() -> (TestApp, impl Fn(u64) -> NaiveDate) {
     let today = feishu_sim::shanghai_today();
-    let day = |n: u64| today - Days::new(n);
+    let day = move |n: u64| today - Days::new(n);
     let anomalies = vec![
         Anomaly::Spike { block: 5, date: day(20), factor: 5.0 },
         Anomaly::Drop { block: 2, from: day(40), days: 7, factor: 0.15 },
         Anomaly::Silent { block: 8, from: day(25) },
         Anomaly::New { block: 30, from: day(18) },
     ];
-    let app = spawn_app_with(SimConfig { today, anomalies, ..SimConfig::default() }, &[]).await;
+    (spawn_app_with(SimConfig { today, anomalies, ..SimConfig::default() }, &[]).await, day)
+}
+
+#[tokio::test]
+async fn planted_anomalies_are_found_and_the_lists_equal_the_truth() {
+    let (app, day) = planted_tenant().await;
     let planted = app.sim.dataset().planted();
     let (from, to) = (ago(&app, 45), ago(&app, 2));
     let answer = insights(&app, &format!("from_date={from}&to_date={to}&dormant_days=14")).await;
@@ -134,6 +139,51 @@ async fn planted_anomalies_are_found_and_the_lists_equal_the_truth() {
     assert!(falling.iter().any(|(_, id)| *id == planted[2].block_id), "the silent block fell");
     let total: u64 = during.values().sum();
     assert_eq!(answer["current"]["pv"].as_u64(), Some(total));
+}
+
+#[tokio::test]
+async fn the_dashboard_says_what_is_unusual_and_lists_every_finding() {
+    let (app, day) = planted_tenant().await;
+    let planted = app.sim.dataset().planted();
+    let (from, to) = (ago(&app, 45), ago(&app, 2));
+    let api = insights(&app, &format!("from_date={from}&to_date={to}")).await;
+    let response = app.get(&format!("/?from={from}&to={to}&lang=en")).await;
+    assert_eq!(response.status(), 200);
+    let html = block_insights_tests::strip_comments(&response.text().await.unwrap());
+    let panel = &html[html.find("data-testid=\"insights\"").expect("the insights panel")..];
+    let panel = &panel[..panel.find("</section>").unwrap()];
+    // The most unusual finding leads, as a sentence linking to its block.
+    let top = &api["unusual"][0];
+    let weekday = domain::parse_date(top["date"].as_str().unwrap()).unwrap().format("%A").to_string();
+    assert!(panel.contains(&format!("on a {weekday} ({})", top["date"].as_str().unwrap())), "{panel}");
+    if let Some(block) = top["block_id"].as_str() {
+        assert!(panel.contains(&format!("block={block}")), "the sentence links to its block");
+    }
+    // Every finding is in its list, with its numbers.
+    let list = &panel[panel.find("data-testid=\"unusual-list\"").unwrap()..];
+    assert_eq!(list[..list.find("</table>").unwrap()].matches("<tr>").count() - 1, api["unusual"].as_array().unwrap().len());
+    assert!(list.contains(&day(20).to_string()), "the spike's day is listed");
+    let dormant = &panel[panel.find("data-testid=\"dormant-list\"").unwrap()..];
+    assert!(dormant[..dormant.find("</table>").unwrap()].contains(&planted[2].block_id[12..]), "the silent block is listed by its last digits");
+    assert!(panel.contains("candidate"), "dormant blocks are said to be candidates to remove");
+    assert!(panel.contains("first seen in this range"));
+    // The chart marks the view's unusual days of all blocks together, with the numbers.
+    let marks = api["unusual"].as_array().unwrap().iter().filter(|u| u["block_id"].is_null()).count();
+    let trend = &html[html.find("data-testid=\"trend\"").unwrap()..];
+    let trend = &trend[..trend.find("</svg>").unwrap()];
+    assert_eq!(trend.matches("class=\"marker\"").count(), marks);
+    if marks > 0 {
+        assert!(trend.contains("Unusual: usually"));
+    }
+
+    // Filtered to the spiking block, the chart marks its spike.
+    let spike = &planted[0].block_id;
+    let html = app.get(&format!("/?from={from}&to={to}&lang=en&block={spike}")).await.text().await.unwrap();
+    let trend = &html[html.find("data-testid=\"trend\"").unwrap()..];
+    let trend = &trend[..trend.find("</svg>").unwrap()];
+    assert!(trend.matches("class=\"marker\"").count() >= 1, "the spike is marked");
+    let svg = app.get(&format!("/export/trend.svg?from={from}&to={to}&lang=en&block={spike}")).await.text().await.unwrap();
+    assert!(svg.contains("class=\"marker\"") && svg.contains("Unusual: usually"), "and so is the exported chart");
 }
 
 #[tokio::test]

@@ -33,12 +33,6 @@ pub async fn load_workplaces(
     ssr::load_workplaces(params, ticket, refresh).await
 }
 
-/// What changed, what nobody uses and what is unusual in the view's range and blocks.
-#[server(endpoint = "insights", input = Json)]
-pub async fn load_insights(params: ViewParams, dormant_days: u32) -> Result<crate::insights_report::Insights, AppError> {
-    ssr::load_insights(params, dormant_days).await
-}
-
 /// How far the fetch named `ticket` has come; `None` once it is forgotten.
 #[server(endpoint = "progress", input = Json)]
 pub async fn fetch_progress(ticket: u64) -> Result<Option<LoadProgress>, AppError> {
@@ -194,12 +188,17 @@ pub mod ssr {
         let service = &state.service;
         let previous = AccessQuery { range: previous_period(query.range), blocks: query.blocks.clone() };
         let year_ago = AccessQuery { range: year_earlier(query.range), blocks: query.blocks.clone() };
-        let (current_rows, previous_rows, year_rows) = tokio::join!(
+        let dormant_days = params.dormant_days.unwrap_or(domain::insights::DEFAULT_DORMANT_DAYS);
+        // The insights read the range and the weeks before it: the same days as the
+        // queries beside it, fetched once between them.
+        let (current_rows, previous_rows, year_rows, insights) = tokio::join!(
             service.query(&query, options(state, ticket, refresh)),
             service.query(&previous, options(state, ticket, false)),
             service.query(&year_ago, options(state, ticket, false)),
+            build_insights(state, &query, dormant_days, options(state, ticket, false)),
         );
         let current_rows = current_rows?.rows;
+        let insights = insights?;
         let previous_rows = comparison(previous_rows)?;
         // Without a single row a year earlier, Feishu has no data that far back.
         let year_rows = comparison(year_rows)?.filter(|rows| !rows.is_empty());
@@ -223,6 +222,7 @@ pub mod ssr {
             reported_workplaces: service.workplace_names().values().flatten().map(|(_, name)| name.clone()).collect(),
             simulated: state.view.simulated,
             quota: quota_report(service.quota().await),
+            insights,
         })
     }
 
@@ -301,12 +301,6 @@ pub mod ssr {
         };
         let last_judged = service.today().checked_sub_days(chrono::Days::new(2)).unwrap_or(chrono::NaiveDate::MIN);
         Ok(Insights::build(query.range, &rows, known, last_judged, dormant_days))
-    }
-
-    pub(super) async fn load_insights(params: ViewParams, dormant_days: u32) -> Result<crate::insights_report::Insights, AppError> {
-        let state = state()?;
-        let query = resolve(&params, &state)?;
-        Ok(build_insights(&state, &query, dormant_days, QueryOptions::default()).await?)
     }
 
     pub(super) async fn load_rows(params: ViewParams) -> Result<RowsPage, AppError> {

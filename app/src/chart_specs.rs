@@ -2,7 +2,7 @@
 //! server (first paint, SVG export) and in the browser (after hydration), so both draw
 //! the same bytes.
 
-use charts::{Bar, BarChart, Metric, MetricLabels, Series, TimeSeriesChart};
+use charts::{Bar, BarChart, DayMarker, Metric, MetricLabels, Series, TimeSeriesChart};
 
 use crate::i18n::Locale;
 use crate::report::{display_name, Dashboard};
@@ -39,7 +39,23 @@ pub fn trend(d: &Dashboard, locale: Locale) -> TimeSeriesChart {
         empty_message: t.no_data.into(),
         number_format: Default::default(),
         metric_labels: MetricLabels { pv: t.pv.into(), uv: t.uv.into() },
+        markers: unusual_markers(d, locale),
     }
+}
+
+/// The view's unusual days (of all its blocks together) as rings on the total's PV.
+fn unusual_markers(d: &Dashboard, locale: Locale) -> Vec<DayMarker> {
+    let note = locale.t().insights.marker_note;
+    d.insights
+        .unusual
+        .iter()
+        .filter(|u| u.block_id.is_none())
+        .map(|u| {
+            let (low, high) = u.day.usual_range();
+            let n = |x: f64| crate::i18n::grouped(x.round() as u64);
+            DayMarker { day: u.day.date, value: u.day.value, note: note(&n(u.day.baseline.median), &n(low), &n(high), u.day.score) }
+        })
+        .collect()
 }
 
 /// The blocks with the most page views.
@@ -85,5 +101,6 @@ pub fn workplace_trend(r: &crate::workplace_report::WorkplaceReport, locale: Loc
         empty_message: t.no_data.into(),
         number_format: Default::default(),
         metric_labels: MetricLabels { pv: t.pv.into(), uv: t.uv.into() },
+        markers: Vec::new(),
     }
 }

@@ -3,12 +3,14 @@
 //! WASM. Digit grouping is the same in both locales (`1,234,567`); dates differ.
 
 mod import;
+mod insights;
 mod workplaces;
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
 pub use import::ImportMessages;
+pub use insights::InsightMessages;
 pub use workplaces::WorkplaceMessages;
 
 /// A language the dashboard speaks.
@@ -99,7 +101,15 @@ impl Locale {
         if from == to { one(from) } else { format!("{} – {}", one(from), one(to)) }
     }
 
-    fn weekday(self, w: Weekday) -> &'static str {
+    /// The weekday as a sentence names it: `周一` / `Monday`.
+    pub fn weekday_name(self, w: Weekday) -> &'static str {
+        match self {
+            Locale::Zh => self.weekday(w),
+            Locale::En => ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][w.num_days_from_monday() as usize],
+        }
+    }
+
+    pub(crate) fn weekday(self, w: Weekday) -> &'static str {
         let i = w.num_days_from_monday() as usize;
         match self {
             Locale::Zh => ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][i],
@@ -262,6 +272,7 @@ pub struct Messages {
     pub import: &'static ImportMessages,
     /// The workplace view.
     pub workplaces: &'static WorkplaceMessages,
+    pub insights: &'static InsightMessages,
 }
 
 pub static ZH: Messages = Messages {
@@ -398,6 +409,7 @@ pub static ZH: Messages = Messages {
     created_by: "创建人",
     import: &import::ZH,
     workplaces: &workplaces::ZH,
+    insights: &insights::ZH,
 };
 
 pub static EN: Messages = Messages {
@@ -536,6 +548,7 @@ pub static EN: Messages = Messages {
     created_by: "Created by",
     import: &import::EN,
     workplaces: &workplaces::EN,
+    insights: &insights::EN,
 };
 
 #[cfg(test)]

@@ -47,6 +47,8 @@ pub struct Dashboard {
     pub simulated: bool,
     /// This month's calls to Feishu against the quota, for the banner.
     pub quota: QuotaReport,
+    /// What changed, what nobody uses and what is unusual in the range.
+    pub insights: crate::insights_report::Insights,
 }
 
 /// This month's calls to Feishu against the monthly quota (counts only, no usage data).

@@ -173,6 +173,8 @@ pub struct ViewParams {
     /// Only the blocks on this workplace (as a block's name gives it, or a custom
     /// workplace's id or name), as typed.
     pub workplace: Option<String>,
+    /// The dormant window of the insights, in days (1 to 90; 14 when not given).
+    pub dormant_days: Option<u32>,
     pub sort: Sort,
     pub tab: Tab,
     /// Page of the rows tab, from 1.
@@ -196,6 +198,7 @@ impl ViewParams {
                     params.blocks.extend(value.split([',', ' ', '\n', '\t']).map(kept).filter(|s| !s.is_empty()));
                 }
                 "workplace" if !value.is_empty() => params.workplace = Some(kept(value)),
+                "dormant" => params.dormant_days = value.parse().ok().filter(|n| (1..=90).contains(n)),
                 "sort" => params.sort = Sort::parse(value).unwrap_or_default(),
                 "tab" if value == "rows" => params.tab = Tab::Rows,
                 "tab" if value == "workplaces" => params.tab = Tab::Workplaces,
@@ -239,6 +242,9 @@ impl ViewParams {
         }
         if let Some(w) = &self.workplace {
             pairs.push(("workplace", w.clone()));
+        }
+        if let Some(days) = self.dormant_days {
+            pairs.push(("dormant", days.to_string()));
         }
         if self.sort != Sort::default() {
             pairs.push(("sort", self.sort.code()));
@@ -381,6 +387,9 @@ mod tests {
         assert_eq!(p.blocks, ["12", "34"]);
         assert_eq!(p.sort, Sort { column: SortColumn::Uv, descending: true });
         assert_eq!(p.to_query(), "?range=7d&block=12&block=34&sort=-uv&lang=en");
+        let dormant = ViewParams::from_pairs([("dormant", "30"), ("range", "7d")]);
+        assert_eq!((dormant.dormant_days, dormant.to_query().as_str()), (Some(30), "?range=7d&dormant=30"));
+        assert_eq!(ViewParams::from_pairs([("dormant", "0")]).dormant_days, None, "out of 1..=90: the default");
         let pairs: Vec<(String, String)> =
             p.to_query()[1..].split('&').map(|kv| kv.split_once('=').map(|(k, v)| (k.into(), v.into())).unwrap()).collect();
         assert_eq!(ViewParams::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))), p);

@@ -115,7 +115,7 @@ pub(crate) fn quota_text(
 }
 
 /// Hidden fields that carry the rest of the view through a GET form.
-fn kept_fields(p: &ViewParams, keep_range: bool, keep_blocks: bool) -> impl IntoView + use<> {
+pub(crate) fn kept_fields(p: &ViewParams, keep_range: bool, keep_blocks: bool) -> impl IntoView + use<> {
     let mut fields: Vec<(&'static str, String)> = Vec::new();
     if keep_range {
         match (&p.from, &p.to) {

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_location;
 use crate::api::{load_dashboard, load_rows, load_workplaces, SaveBlockName};
 use crate::components::{
     install_shortcuts, ApiTokens, BlockNames, BlocksTable, Cards, Controls, ErrorNotice, ExportLinks, Header, NamesImportState,
-    ProgressBar, RowsTable, ShortcutHelp, TopBlocks, Trend, WorkplacesView,
+    InsightsPanel, ProgressBar, RowsTable, ShortcutHelp, TopBlocks, Trend, WorkplacesView,
 };
 use crate::locale::use_locale;
 use crate::report::ViewInfo;
@@ -147,6 +147,7 @@ pub fn Dashboard() -> impl IntoView {
                                 let d = StoredValue::new(d);
                                 view! {
                                     <Controls params info on_refresh/>
+                                    <InsightsPanel dashboard=d params/>
                                     <Cards dashboard=d/>
                                     <Trend dashboard=d/>
                                     <TopBlocks dashboard=d/>

@@ -42,7 +42,7 @@ mod time_series;
 
 pub use bars::top_blocks_svg;
 pub use document::svg_document;
-pub use model::{Bar, BarChart, Metric, MetricLabels, Series, TimeSeriesChart};
+pub use model::{Bar, BarChart, DayMarker, Metric, MetricLabels, Series, TimeSeriesChart};
 pub use number::{CompactUnit, NumberFormat};
 pub use theme::PALETTE;
 pub use time_series::time_series_svg;

@@ -92,6 +92,21 @@ pub struct TimeSeriesChart {
     pub number_format: NumberFormat,
     /// The localised metric names.
     pub metric_labels: MetricLabels,
+    /// Days to point out (unusual days): a ring around the value, and a line of its
+    /// own in the day's tooltip.
+    pub markers: Vec<DayMarker>,
+}
+
+/// A day the chart points out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayMarker {
+    /// The day, one of the chart's `days`.
+    pub day: NaiveDate,
+    /// Where the ring goes on the y axis (the marked series' value that day).
+    pub value: u64,
+    /// Why, for the tooltip and the accessible name, e.g.
+    /// "Unusual: usually 1,200 (950–1,450), score 5.1".
+    pub note: String,
 }
 
 /// One bar: a block and its value.

@@ -145,8 +145,25 @@ pub(super) fn write(out: &mut String, layout: &Layout, chart: &TimeSeriesChart, 
         }
         out.push_str("</g></g>");
     }
+    write_markers(out, layout, chart);
     out.push_str("</g>");
 }
+
+/// A ring around each marked day's value (its note is in the day's tip).
+fn write_markers(out: &mut String, layout: &Layout, chart: &TimeSeriesChart) {
+    for marker in &chart.markers {
+        let Some(day) = chart.days.iter().position(|d| *d == marker.day) else { continue };
+        let share = marker.value.min(layout.y_top) as f32 / layout.y_top.max(1) as f32;
+        let y = layout.plot_bottom - share * (layout.plot_bottom - layout.plot_top);
+        out.push_str("<circle class=\"marker\"");
+        attr_num(out, "cx", layout.x(day));
+        attr_num(out, "cy", y);
+        let _ = write!(out, " r=\"7\" fill=\"none\" stroke=\"{MARKER_COLOUR}\" stroke-width=\"2.5\"/>");
+    }
+}
+
+/// The rings' colour: the theme's orange, apart from the series' blues.
+const MARKER_COLOUR: &str = "#d9480f";
 
 /// The day's text, or `None` when no series has a value for it.
 fn day_text(
@@ -191,6 +208,8 @@ fn day_text(
     if lines.is_empty() {
         return None;
     }
+    let date = chart.days.get(day);
+    lines.extend(chart.markers.iter().filter(|m| Some(&m.day) == date).map(|m| m.note.clone()));
     let mut header = day_label(chart, day).into_owned();
     if day >= layout.incomplete_from && !chart.incomplete_label.is_empty() {
         let _ = write!(header, " ({})", chart.incomplete_label);

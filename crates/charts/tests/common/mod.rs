@@ -50,6 +50,7 @@ pub fn chart(n: usize, blocks: usize) -> TimeSeriesChart {
         empty_message: "No access in this range".into(),
         number_format: NumberFormat::en(),
         metric_labels: MetricLabels::default(),
+        markers: Vec::new(),
     }
 }
 

@@ -1,0 +1,308 @@
+//! The insights panel: a few plain sentences (what is unusual, what changed most, what
+//! nobody uses, what is new), each linking to the view that shows it, and below them
+//! the findings as their own sortable lists with the numbers behind each.
+
+use chrono::Datelike;
+use leptos::prelude::*;
+
+use super::href;
+use crate::i18n::{grouped, InsightMessages, Locale};
+use crate::insights_report::{Insights, UnusualFinding};
+use crate::locale::use_locale;
+use crate::report::{display_name, Dashboard};
+use crate::view::ViewParams;
+use domain::unusual::Direction;
+use domain::BlockLabel;
+
+/// Sentences about unusual days shown at most.
+const UNUSUAL_SENTENCES: usize = 2;
+
+/// A sentence and where it links.
+struct Sentence {
+    text: String,
+    link: String,
+}
+
+/// What a finding is about: a block's name, or all blocks of the view.
+fn subject(names: &[BlockLabel], finding: &UnusualFinding, m: &InsightMessages) -> String {
+    finding.block_id.as_ref().map_or_else(|| m.all_blocks.to_owned(), |id| display_name(names, id))
+}
+
+fn unusual_sentence(names: &[BlockLabel], u: &UnusualFinding, locale: Locale) -> String {
+    let m = locale.t().insights;
+    let what = subject(names, u, m);
+    let weekday = locale.weekday_name(u.day.date.weekday());
+    let date = u.day.date.to_string();
+    match (u.day.direction, u.day.ratio()) {
+        (Direction::Above, Some(times)) => (m.above)(&what, weekday, times, &date),
+        (Direction::Below, Some(times)) => (m.below)(&what, weekday, times * 100.0, &date),
+        (_, None) => (m.from_nothing)(&what, weekday, u.day.value, &date),
+    }
+}
+
+fn sentences(i: &Insights, names: &[BlockLabel], p: &ViewParams, locale: Locale) -> Vec<Sentence> {
+    let m = locale.t().insights;
+    let block_link = |id: &domain::BlockId| href(p.with_blocks(vec![id.to_string()]).to_query());
+    let mut out: Vec<Sentence> = i
+        .unusual
+        .iter()
+        .take(UNUSUAL_SENTENCES)
+        .map(|u| Sentence {
+            text: unusual_sentence(names, u, locale),
+            link: u.block_id.as_ref().map_or_else(|| "#trend-heading".to_owned(), block_link),
+        })
+        .collect();
+    if let Some(movers) = &i.movers {
+        let said = |list: &[domain::insights::Mover], say: fn(&str, &str, &str) -> String| {
+            list.first().map(|top| Sentence {
+                text: say(&display_name(names, &top.block_id), &grouped(top.previous.pv), &grouped(top.current.pv)),
+                link: block_link(&top.block_id),
+            })
+        };
+        out.extend(said(&movers.rising, m.rose));
+        out.extend(said(&movers.falling, m.fell));
+    }
+    if let Some(dormant) = i.dormant.as_ref().filter(|d| !d.is_empty()) {
+        out.push(Sentence { text: (m.dormant_sentence)(dormant.len(), i.dormant_days), link: "#dormant-list".into() });
+    }
+    if let Some(new) = i.new_blocks.as_ref().filter(|n| !n.is_empty()) {
+        out.push(Sentence { text: (m.new_sentence)(new.len()), link: "#new-list".into() });
+    }
+    out
+}
+
+#[component]
+pub fn InsightsPanel(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) -> impl IntoView {
+    let locale = use_locale();
+    let m = move || locale.get().t().insights;
+    let d = dashboard.get_value();
+    let p = params.get_untracked();
+    let i = d.insights.clone();
+    let names = d.names.clone();
+    let said = {
+        let (i, names, p) = (i.clone(), names.clone(), p.clone());
+        move || {
+            let list = sentences(&i, &names, &p, locale.get());
+            if list.is_empty() {
+                return view! { <p data-testid="insights-nothing">{m().nothing}</p> }.into_any();
+            }
+            let items = list
+                .into_iter()
+                .map(|s| view! { <li><a href=s.link>{s.text}</a></li> })
+                .collect_view();
+            view! { <ul class="insight-sentences" data-testid="insight-sentences">{items}</ul> }.into_any()
+        }
+    };
+    let missing = i.history_missing.then(|| view! { <p class="notice" role="note">{move || m().history_missing}</p> });
+    view! {
+        <section class="panel insights" aria-labelledby="insights-heading" data-testid="insights">
+            <h2 id="insights-heading">{move || m().title}</h2>
+            {missing}
+            {said}
+            <InsightLists insights=i names params=p/>
+        </section>
+    }
+}
+
+/// A cell of a sortable list: what it shows and what it sorts by.
+#[derive(Clone)]
+struct Cell {
+    text: String,
+    key: SortKey,
+}
+
+#[derive(Clone, PartialEq, PartialOrd)]
+enum SortKey {
+    Number(f64),
+    Text(String),
+}
+
+impl Cell {
+    fn number(text: String, key: f64) -> Self {
+        Cell { text, key: SortKey::Number(key) }
+    }
+
+    fn count(n: u64) -> Self {
+        Cell::number(grouped(n), n as f64)
+    }
+
+    fn text(text: String) -> Self {
+        Cell { key: SortKey::Text(text.to_lowercase()), text }
+    }
+}
+
+/// A list whose columns sort on a click of their header (with JavaScript; without it
+/// the list keeps the order it comes in). The first column is the row's heading.
+#[component]
+fn SortableList(
+    testid: &'static str,
+    columns: Vec<(fn(&InsightMessages) -> &'static str, bool)>,
+    rows: Vec<Vec<Cell>>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let sort: RwSignal<Option<(usize, bool)>> = RwSignal::new(None);
+    if rows.is_empty() {
+        return view! { <p class="hint">{move || locale.get().t().insights.none_listed}</p> }.into_any();
+    }
+    let headers = columns
+        .into_iter()
+        .enumerate()
+        .map(|(at, (label, numeric))| {
+            let aria = move || match sort.get() {
+                Some((col, true)) if col == at => Some("descending"),
+                Some((col, false)) if col == at => Some("ascending"),
+                _ => None,
+            };
+            let toggle = move |_| {
+                sort.update(|s| {
+                    *s = match *s {
+                        Some((col, descending)) if col == at => Some((at, !descending)),
+                        _ => Some((at, numeric)),
+                    }
+                })
+            };
+            view! {
+                <th scope="col" class:num=numeric aria-sort=aria>
+                    <button type="button" class="sort" on:click=toggle>{move || label(locale.get().t().insights)}</button>
+                </th>
+            }
+        })
+        .collect_view();
+    let body = move || {
+        let mut rows = rows.clone();
+        if let Some((col, descending)) = sort.get() {
+            rows.sort_by(|a, b| {
+                let by = a[col].key.partial_cmp(&b[col].key).unwrap_or(std::cmp::Ordering::Equal);
+                if descending { by.reverse() } else { by }
+            });
+        }
+        rows.into_iter()
+            .map(|row| {
+                let mut cells = row.into_iter();
+                let head = cells.next().map(|c| c.text).unwrap_or_default();
+                let rest = cells.map(|c| view! { <td class="num">{c.text}</td> }).collect_view();
+                view! {
+                    <tr>
+                        <th scope="row">{head}</th>
+                        {rest}
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <div class="table-scroll">
+            <table class="insight-list" data-testid=testid>
+                <thead>
+                    <tr>{headers}</tr>
+                </thead>
+                <tbody>{body}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+/// The findings, each kind as its own folded list.
+#[component]
+fn InsightLists(insights: Insights, names: Vec<BlockLabel>, params: ViewParams) -> impl IntoView {
+    let locale = use_locale();
+    let m = move || locale.get().t().insights;
+    let name = |id: &domain::BlockId| display_name(&names, id);
+    let change = |now: u64, before: u64| {
+        let delta = now as i64 - before as i64;
+        let pct = if before > 0 { format!(" ({:+.0}%)", delta as f64 * 100.0 / before as f64) } else { String::new() };
+        Cell::number(format!("{delta:+}{pct}"), delta as f64)
+    };
+    let movers = insights.movers.clone().map(|movers| {
+        let rows = |list: &[domain::insights::Mover]| -> Vec<Vec<Cell>> {
+            list.iter()
+                .map(|x| vec![Cell::text(name(&x.block_id)), Cell::count(x.previous.pv), Cell::count(x.current.pv), change(x.current.pv, x.previous.pv)])
+                .collect()
+        };
+        let columns = || -> Vec<(fn(&InsightMessages) -> &'static str, bool)> {
+            vec![(|m| m.rising, false), (|m| m.before, true), (|m| m.now, true), (|m| m.change, true)]
+        };
+        let mut falling_columns = columns();
+        falling_columns[0] = (|m| m.falling, false);
+        let range = insights.previous_range;
+        view! {
+            <details class="insight-group" data-testid="movers">
+                <summary>{move || m().movers_title}</summary>
+                <p class="hint">{move || (m().movers_hint)(&locale.get().range(range.from(), range.to()))}</p>
+                <SortableList testid="movers-rising" columns=columns() rows=rows(&movers.rising)/>
+                <SortableList testid="movers-falling" columns=falling_columns rows=rows(&movers.falling)/>
+            </details>
+        }
+    });
+    let days = insights.dormant_days;
+    let dormant = insights.dormant.clone().map(|list| {
+        let rows: Vec<Vec<Cell>> = list
+            .iter()
+            .map(|x| {
+                let last = x.last_seen.map_or_else(|| Cell::text(String::new()), |d| Cell::text(d.to_string()));
+                vec![Cell::text(name(&x.block_id)), Cell::count(x.earlier_pv), Cell::count(x.recent_pv), last]
+            })
+            .collect();
+        let columns: Vec<(fn(&InsightMessages) -> &'static str, bool)> =
+            vec![(|m| m.dormant_title, false), (|m| m.earlier_views, true), (|m| m.recent_views, true), (|m| m.last_seen, false)];
+        // A plain GET form: works without JavaScript, keeps the rest of the view.
+        let hidden = super::controls::kept_fields(&params, true, true);
+        view! {
+            <details class="insight-group" id="dormant-list" data-testid="dormant">
+                <summary>{move || m().dormant_title} " (" {list.len()} ")"</summary>
+                <p class="hint">{move || (m().dormant_hint)(days)}</p>
+                <form method="get" action="/" class="dormant-days">
+                    {hidden}
+                    <label>
+                        {move || m().dormant_days} " "
+                        <input type="number" name="dormant" min="1" max="90" value=days.to_string() required/>
+                    </label>
+                    <button type="submit" class="secondary">{move || locale.get().t().apply}</button>
+                </form>
+                <SortableList testid="dormant-list" columns rows/>
+            </details>
+        }
+    });
+    let new = insights.new_blocks.clone().map(|list| {
+        let rows: Vec<Vec<Cell>> =
+            list.iter().map(|x| vec![Cell::text(name(&x.block_id)), Cell::text(x.first_seen.to_string()), Cell::count(x.pv)]).collect();
+        let columns: Vec<(fn(&InsightMessages) -> &'static str, bool)> =
+            vec![(|m| m.new_title, false), (|m| m.first_seen, false), (|m| m.views, true)];
+        view! {
+            <details class="insight-group" id="new-list" data-testid="new-blocks">
+                <summary>{move || m().new_title} " (" {list.len()} ")"</summary>
+                <SortableList testid="new-list" columns rows/>
+            </details>
+        }
+    });
+    let unusual_rows: Vec<Vec<Cell>> = insights
+        .unusual
+        .iter()
+        .map(|u| {
+            let what = u.block_id.as_ref().map_or_else(|| m().all_blocks.to_owned(), |id| name(id));
+            let (low, high) = u.day.usual_range();
+            let usual = format!("{} ({}–{})", grouped(u.day.baseline.median.round() as u64), grouped(low.round() as u64), grouped(high.round() as u64));
+            vec![
+                Cell::text(what),
+                Cell::text(u.day.date.to_string()),
+                Cell::count(u.day.value),
+                Cell::number(usual, u.day.baseline.median),
+                Cell::number(format!("{:+.1}", u.day.score), u.day.score),
+            ]
+        })
+        .collect();
+    let unusual_count = unusual_rows.len();
+    let unusual_columns: Vec<(fn(&InsightMessages) -> &'static str, bool)> =
+        vec![(|m| m.unusual_title, false), (|m| m.date, false), (|m| m.value, true), (|m| m.usual, true), (|m| m.score, true)];
+    view! {
+        {movers}
+        {dormant}
+        {new}
+        <details class="insight-group" id="unusual-list" data-testid="unusual">
+            <summary>{move || m().unusual_title} " (" {unusual_count} ")"</summary>
+            <p class="hint">{move || m().unusual_hint}</p>
+            <SortableList testid="unusual-list" columns=unusual_columns rows=unusual_rows/>
+        </details>
+    }
+}
