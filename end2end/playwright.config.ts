@@ -38,7 +38,7 @@ export default defineConfig({
     {
       // The simulator as its own process, so that tests can read its ground truth.
       // Signs every browser in as the simulator's demo admin without the chooser page.
-      command: `${simBin} --addr 127.0.0.1:${simPort} --latency-ms 30 --login-as ${DEMO_ADMIN}`,
+      command: `${simBin} --addr 127.0.0.1:${simPort} --latency-ms 30 --demo-anomalies --login-as ${DEMO_ADMIN}`,
       url: `http://127.0.0.1:${simPort}/_sim/health`,
       reuseExistingServer: false,
       timeout: 30_000,

@@ -38,7 +38,7 @@ test.describe('without JavaScript', () => {
     await page.getByRole('link', { name: 'Rows', exact: true }).click();
     await expect(page.locator('[data-testid=rows] tbody tr')).toHaveCount(truth.length);
     await screenshot(page, 'no-javascript-rows');
-    await page.getByRole('link', { name: 'Last 7 days' }).click();
+    await page.getByRole('link', { name: 'Last 7 days', exact: true }).click();
     await expect(page).toHaveURL(/range=7d/);
     await screenshot(page, 'no-javascript-preset');
   });

@@ -7,7 +7,7 @@ test('presets and keyboard shortcuts choose ranges; ← and → step by period',
   const today = await simToday();
   await page.goto('/?lang=en');
   await waitForHydration(page);
-  await page.getByRole('link', { name: 'Last 7 days' }).click();
+  await page.getByRole('link', { name: 'Last 7 days', exact: true }).click();
   await expect(page).toHaveURL(/range=7d/);
   expect(await card(page, 'card-pv')).toBe(sum(await groundTruth(addDays(today, -6), today), 'pv'));
 
@@ -154,16 +154,16 @@ test('exports: CSV of the view and the charts as SVG files', async ({ page }) =>
 test('every choice lives in the URL: reload keeps it, back steps through it', async ({ page }) => {
   await page.goto('/?lang=en');
   await waitForHydration(page);
-  await page.getByRole('link', { name: 'Last 14 days' }).click();
+  await page.getByRole('link', { name: 'Last 14 days', exact: true }).click();
   await expect(page).toHaveURL(/range=14d/);
-  await page.getByRole('link', { name: 'This month' }).click();
+  await page.getByRole('link', { name: 'This month', exact: true }).click();
   await expect(page).toHaveURL(/range=month/);
   await page.reload();
   await waitForHydration(page);
-  await expect(page.getByRole('link', { name: 'This month' })).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByRole('link', { name: 'This month', exact: true })).toHaveAttribute('aria-current', 'page');
   await page.goBack();
   await expect(page).toHaveURL(/range=14d/);
-  await expect(page.getByRole('link', { name: 'Last 14 days' })).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByRole('link', { name: 'Last 14 days', exact: true })).toHaveAttribute('aria-current', 'page');
   await screenshot(page, 'url-state');
 });
 

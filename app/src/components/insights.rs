@@ -144,6 +144,7 @@ fn SortableList(
     if rows.is_empty() {
         return view! { <p class="hint">{move || locale.get().t().insights.none_listed}</p> }.into_any();
     }
+    let numeric: Vec<bool> = columns.iter().map(|(_, n)| *n).collect();
     let headers = columns
         .into_iter()
         .enumerate()
@@ -180,7 +181,10 @@ fn SortableList(
             .map(|row| {
                 let mut cells = row.into_iter();
                 let head = cells.next().map(|c| c.text).unwrap_or_default();
-                let rest = cells.map(|c| view! { <td class="num">{c.text}</td> }).collect_view();
+                let rest = cells
+                    .zip(numeric.iter().skip(1))
+                    .map(|(c, numeric)| view! { <td class:num=*numeric>{c.text}</td> })
+                    .collect_view();
                 view! {
                     <tr>
                         <th scope="row">{head}</th>

@@ -82,6 +82,20 @@ impl Anomaly {
     }
 }
 
+/// A few anomalies for demo mode and the browser tests, relative to `today`: the
+/// second most viewed block spikes to 6× 9 days ago, the fourth drops to a tenth for 5
+/// days from 30 days ago, the seventh goes silent 20 days ago and the thirteenth is new
+/// 10 days ago.
+pub fn demo_anomalies(today: NaiveDate) -> Vec<Anomaly> {
+    let ago = |n: u64| today.checked_sub_days(chrono::Days::new(n)).unwrap_or(today);
+    vec![
+        Anomaly::Spike { block: 1, date: ago(9), factor: 6.0 },
+        Anomaly::Drop { block: 3, from: ago(30), days: 5, factor: 0.1 },
+        Anomaly::Silent { block: 6, from: ago(20) },
+        Anomaly::New { block: 12, from: ago(10) },
+    ]
+}
+
 /// An anomaly as the simulator reports it: with the block's id.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PlantedAnomaly {

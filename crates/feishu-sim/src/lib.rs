@@ -124,7 +124,7 @@ mod synth;
 mod tokens;
 mod workplaces;
 
-pub use anomalies::{Anomaly, PlantedAnomaly};
+pub use anomalies::{Anomaly, PlantedAnomaly, demo_anomalies};
 pub use api::{RATE_LIMIT_HEADER, RATE_RESET_HEADER};
 pub use config::{Faults, ForcedAnswer, SimConfig, WORKPLACE_DATA_SCOPE, shanghai_today};
 pub use data::{AccessRow, BlockProfile, Dataset};

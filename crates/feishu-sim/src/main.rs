@@ -71,6 +71,9 @@ struct Args {
     /// instead of showing the login page.
     #[arg(long, env = "FEISHU_SIM_LOGIN_AS")]
     login_as: Option<String>,
+    /// Plant the demo's anomalies (a spike, a drop, a silent and a new block) in the data.
+    #[arg(long, env = "FEISHU_SIM_DEMO_ANOMALIES")]
+    demo_anomalies: bool,
     /// User access token lifetime in seconds.
     #[arg(long, env = "FEISHU_SIM_USER_TOKEN_TTL_SECS", default_value_t = 7200)]
     user_token_ttl_secs: u64,
@@ -110,7 +113,9 @@ async fn main() -> anyhow::Result<()> {
     for user in &users {
         tracing::info!(open_id = %user.open_id, name = %user.en_name, admin = user.is_app_admin, may_use_app = user.may_use_app, "login directory");
     }
+    let today = args.today.unwrap_or_else(shanghai_today);
     let config = SimConfig {
+        anomalies: if args.demo_anomalies { feishu_sim::demo_anomalies(today) } else { Vec::new() },
         tenant_key: demo_tenant_key(args.seed),
         users,
         login_as: args.login_as,
@@ -119,7 +124,7 @@ async fn main() -> anyhow::Result<()> {
         app_secret: args.app_secret,
         seed: args.seed,
         block_count: args.blocks,
-        today: args.today.unwrap_or_else(shanghai_today),
+        today,
         history_days: args.history_days,
         token_ttl: Duration::from_secs(args.token_ttl_secs),
         rate_limit_per_second: args.rate_limit,
