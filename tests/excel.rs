@@ -70,3 +70,17 @@ async fn every_workbook_reads_back_equal_to_its_csv() {
     let xlsx = xlsx_rows(&app, &format!("/api/v1/custom-workplace-access.xlsx{query}"), "custom workplace access").await;
     assert_eq!(xlsx, csv);
 }
+
+#[tokio::test]
+async fn the_names_workbook_reads_back_equal_to_the_names_csv() {
+    let app = spawn_app().await;
+    let blocks = app.sim.dataset().blocks();
+    app.name_block(&blocks[0].id, "审批中心", "销售工作台").await;
+    app.name_block(&blocks[1].id, "Calendar", "").await;
+    let csv = csv_rows(&app, "/api/v1/block-names.csv").await;
+    assert_eq!(csv.len(), 3, "a header and two names");
+    let xlsx = xlsx_rows(&app, "/api/v1/block-names.xlsx", "block names").await;
+    assert_eq!(xlsx, csv);
+    // An 18-digit id stays text: as a number Excel would round it.
+    assert!(xlsx[1..].iter().any(|row| row[0] == blocks[0].id));
+}

@@ -40,7 +40,7 @@ fn found_for(answer: &Value, block: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// A tenant with a spike, a drop, a silent block and a new block, `today` days apart.
+/// A tenant with spikes, a drop, a silent block and a new block.
 async fn planted_tenant() -> (TestApp, impl Fn(u64) -> NaiveDate) {
     let today = feishu_sim::shanghai_today();
     let day = move |n: u64| today - Days::new(n);
@@ -49,6 +49,8 @@ async fn planted_tenant() -> (TestApp, impl Fn(u64) -> NaiveDate) {
         Anomaly::Drop { block: 2, from: day(40), days: 7, factor: 0.15 },
         Anomaly::Silent { block: 8, from: day(25) },
         Anomaly::New { block: 30, from: day(18) },
+        // The most viewed block at 3×: all blocks together are unusual that day too.
+        Anomaly::Spike { block: 0, date: day(12), factor: 3.0 },
     ];
     (spawn_app_with(SimConfig { today, anomalies, ..SimConfig::default() }, &[]).await, day)
 }
@@ -171,10 +173,13 @@ async fn the_dashboard_says_what_is_unusual_and_lists_every_finding() {
     let marks = api["unusual"].as_array().unwrap().iter().filter(|u| u["block_id"].is_null()).count();
     let trend = &html[html.find("data-testid=\"trend\"").unwrap()..];
     let trend = &trend[..trend.find("</svg>").unwrap()];
+    assert!(api["unusual"].as_array().unwrap().iter().any(|u| u["block_id"].is_null() && u["date"] == day(12).to_string()));
     assert_eq!(trend.matches("class=\"marker\"").count(), marks);
-    if marks > 0 {
-        assert!(trend.contains("Unusual: usually"));
-    }
+    assert!(trend.contains("Unusual: usually"));
+    // And its table alternative marks the same days.
+    let table = &html[html.find("data-testid=\"trend-table\"").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    assert_eq!(table.matches("unusual-badge").count(), marks);
 
     // Filtered to the spiking block, the chart marks its spike.
     let spike = &planted[0].block_id;

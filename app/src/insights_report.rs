@@ -68,25 +68,20 @@ struct Columns {
 impl Columns {
     fn of(rows: &[AccessRow], history: DateRange) -> Self {
         let days = history.len_days() as usize;
-        let mut blocks: BTreeMap<BlockId, Vec<u64>> = BTreeMap::new();
+        let mut by_id: rustc_hash::FxHashMap<&BlockId, Vec<u64>> = Default::default();
         let mut total = vec![0; days];
         for row in rows.iter().filter(|r| history.contains(r.date)) {
             let at = (row.date - history.from()).num_days() as usize;
-            blocks.entry(row.block_id.clone()).or_insert_with(|| vec![0; days])[at] += row.pv;
+            by_id.entry(&row.block_id).or_insert_with(|| vec![0; days])[at] += row.pv;
             total[at] += row.pv;
         }
+        let blocks = by_id.into_iter().map(|(id, column)| (id.clone(), column)).collect();
         Columns { from: history.from(), days, blocks, total }
     }
 
     fn index(&self, date: NaiveDate) -> Option<usize> {
         let at = (date - self.from).num_days();
         (0..self.days as i64).contains(&at).then_some(at as usize)
-    }
-
-    /// The value of `column` on `date`: unknown before the history and before
-    /// `known_from` (a block's first view: it may not have existed), else 0 when absent.
-    fn value(&self, column: &[u64], known_from: usize, date: NaiveDate) -> Option<u64> {
-        self.index(date).filter(|at| *at >= known_from).map(|at| column[at])
     }
 }
 
@@ -99,9 +94,8 @@ impl Insights {
         let history = known;
         let covers = |r: DateRange| history.contains(r.from()) && history.contains(r.to());
         let previous_range = crate::view::previous_period(range);
-        let in_range: Vec<AccessRow> = rows.iter().filter(|r| range.contains(r.date)).cloned().collect();
-        let before: Vec<AccessRow> = rows.iter().filter(|r| previous_range.contains(r.date)).cloned().collect();
-        let (now, then) = (insights::per_block(&in_range), insights::per_block(&before));
+        let now = insights::per_block(rows.iter().filter(|r| range.contains(r.date)));
+        let then = insights::per_block(rows.iter().filter(|r| previous_range.contains(r.date)));
         let sum = |m: &BTreeMap<BlockId, Visits>| {
             m.values().fold(Visits::default(), |a, v| Visits { pv: a.pv + v.pv, uv: a.uv + v.uv })
         };
@@ -110,10 +104,13 @@ impl Insights {
         let judged_to = last_judged.min(range.to());
         let judged: Vec<NaiveDate> = range.days().filter(|d| *d <= judged_to).collect();
         let mut unusual = Vec::new();
+        // By index: the same weekday `w` weeks earlier is 7·w columns back.
+        let judged_at: Vec<(NaiveDate, usize)> = judged.iter().filter_map(|d| columns.index(*d).map(|at| (*d, at))).collect();
         let mut judge_column = |block_id: Option<&BlockId>, column: &[u64]| {
             let known_from = column.iter().position(|pv| *pv > 0).unwrap_or(columns.days);
-            for &date in &judged {
-                if let Some(day) = unusual::judge(date, last_judged, |d| columns.value(column, known_from, d)) {
+            for &(date, at) in judged_at.iter().filter(|(_, at)| *at >= known_from) {
+                let earlier = |week: u64| at.checked_sub(7 * week as usize).filter(|i| *i >= known_from).map(|i| column[i]);
+                if let Some(day) = unusual::judge_value(date, column[at], earlier) {
                     unusual.push(UnusualFinding { block_id: block_id.cloned(), day });
                 }
             }
@@ -127,7 +124,8 @@ impl Insights {
         });
 
         let last_final = last_judged.min(range.to());
-        let known_rows: Vec<AccessRow> = rows.iter().filter(|r| history.contains(r.date)).cloned().collect();
+        // Rows outside the known days are left out by each rule's own windows.
+        let known_rows = rows;
         let dormant_known = insights::dormant_windows(last_final, dormant_days).is_some_and(|(_, earlier)| covers(earlier));
         let before_range = range.from().checked_sub_days(Days::new(1)).is_some_and(|d| history.contains(d));
         Insights {
@@ -139,8 +137,8 @@ impl Insights {
             current: sum(&now),
             previous: covers(previous_range).then(|| sum(&then)),
             movers: covers(previous_range).then(|| insights::movers(&now, &then, MOVERS_LISTED)),
-            dormant: dormant_known.then(|| insights::dormant(&known_rows, last_final, dormant_days)),
-            new_blocks: before_range.then(|| insights::new_blocks(&known_rows, range)),
+            dormant: dormant_known.then(|| insights::dormant(known_rows, last_final, dormant_days)),
+            new_blocks: before_range.then(|| insights::new_blocks(known_rows, range)),
             unusual,
         }
     }

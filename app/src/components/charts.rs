@@ -18,9 +18,23 @@ pub fn Trend(dashboard: StoredValue<Dashboard>) -> impl IntoView {
         .iter()
         .map(|day| {
             let date = day.date;
+            // The view's unusual days, as the chart rings them.
+            let unusual = d.insights.unusual.iter().find(|u| u.block_id.is_none() && u.day.date == date).map(|u| u.day);
+            let note = unusual.map(|u| {
+                view! {
+                    <span class="badge unusual-badge">
+                        {move || {
+                            let m = locale.get().t().insights;
+                            let (low, high) = u.usual_range();
+                            let n = |x: f64| grouped(x.round() as u64);
+                            (m.marker_note)(&n(u.baseline.median), &n(low), &n(high), u.score)
+                        }}
+                    </span>
+                }
+            });
             view! {
-                <tr class:incomplete=date == today>
-                    <th scope="row">{move || locale.get().long_date(date)}</th>
+                <tr class:incomplete=date == today class:unusual=unusual.is_some()>
+                    <th scope="row">{move || locale.get().long_date(date)} {note}</th>
                     <td class="num">{grouped(day.pv)}</td>
                     <td class="num">{grouped(day.uv)}</td>
                 </tr>

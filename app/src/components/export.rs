@@ -23,7 +23,10 @@ pub fn ExportLinks(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) 
     view! {
         <section class="export" aria-label=move || t().export_label data-testid="export">
             <span class="export-label">{move || t().export_label} ":"</span>
-            <a href=csv download="block-access.csv" data-testid="export-csv">{move || t().export_csv}</a>
+            <a href=csv.clone() download="block-access.csv" data-testid="export-csv">{move || t().export_csv}</a>
+            <a href=csv.replacen(".csv?", ".xlsx?", 1) download="block-access.xlsx" data-testid="export-xlsx">
+                {move || t().export_xlsx}
+            </a>
             <a href=move || format!("/export/trend.svg{}", frozen()) download="trend.svg" data-testid="export-trend">
                 {move || t().export_trend_svg}
             </a>

@@ -130,6 +130,7 @@ pub fn ImportNames(state: NamesImportState) -> impl IntoView {
                     {move || i().apply}
                 </button>
                 <a href="/api/v1/block-names.csv" download="block-names.csv" data-testid="export-names">{move || i().export_csv}</a>
+                <a href="/api/v1/block-names.xlsx" download="block-names.xlsx" data-testid="export-names-xlsx">{move || i().export_xlsx}</a>
             </div>
             {checking}
             {stale}

@@ -13,6 +13,7 @@ pub struct ImportMessages {
     pub apply: &'static str,
     pub checking: &'static str,
     pub export_csv: &'static str,
+    pub export_xlsx: &'static str,
     /// The counts of a plan, on one line.
     pub counts: fn(&PlanCounts) -> String,
     pub ready: &'static str,
@@ -50,6 +51,7 @@ pub static ZH: ImportMessages = ImportMessages {
     apply: "应用",
     checking: "正在检查…",
     export_csv: "导出全部名称（CSV）",
+    export_xlsx: "导出全部名称（Excel）",
     counts: |c| {
         format!("新增 {} · 改名 {} · 换工作台 {} · 不变 {} · 拒绝 {}", c.added, c.renamed, c.moved, c.unchanged, c.refused)
     },
@@ -85,6 +87,7 @@ pub static EN: ImportMessages = ImportMessages {
     apply: "Apply",
     checking: "Checking…",
     export_csv: "Export names (CSV)",
+    export_xlsx: "Export names (Excel)",
     counts: |c| {
         format!(
             "{} added · {} renamed · {} moved · {} unchanged · {} refused",

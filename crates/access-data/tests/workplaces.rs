@@ -40,9 +40,13 @@ async fn both_data_sets_equal_the_truth_and_final_days_are_fetched_once_even_aft
     let year = range(from, to);
     {
         let service = service_in(&sim, dir.path(), Default::default()).await;
+        let started = std::time::Instant::now();
         let totals = service.workplace_access(year, QueryOptions::default()).await.expect("totals");
+        let totals_took = started.elapsed();
         assert_eq!(totals.rows, totals_truth(&sim, from, to));
+        let started = std::time::Instant::now();
         let custom = service.custom_workplace_access(year, None, QueryOptions::default()).await.expect("custom");
+        let custom_took = started.elapsed();
         assert_eq!(custom.rows, custom_truth(&sim, from, to, None));
 
         // A cold year: 365 totals in pages of 200, 6 × 365 custom rows in pages of 100.
@@ -50,9 +54,11 @@ async fn both_data_sets_equal_the_truth_and_final_days_are_fetched_once_even_aft
         let calls_of = |endpoint| sim.requests().iter().filter(|r| r.endpoint == endpoint && r.is_success()).count();
         let (totals_calls, custom_calls) = (calls_of(SimEndpoint::WorkplaceAccess), calls_of(SimEndpoint::CustomWorkplaceAccess));
         println!(
-            "cold year: workplace totals {totals_calls} calls for {} days, custom workplaces {custom_calls} calls for {} rows",
+            "cold year: workplace totals {totals_calls} calls for {} days in {:.2} s, custom workplaces {custom_calls} calls for {} rows in {:.2} s",
             totals.rows.len(),
-            custom.rows.len()
+            totals_took.as_secs_f64(),
+            custom.rows.len(),
+            custom_took.as_secs_f64(),
         );
         assert_eq!(totals_calls, 2, "365 days in pages of 200");
         let least = custom.rows.len().div_ceil(100);

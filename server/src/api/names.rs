@@ -15,6 +15,7 @@ use axum::{Extension, Json, Router};
 use domain::{BlockLabel, ImportFormat};
 use serde_json::json;
 
+use super::xlsx::{self, Cell};
 use super::{ApiError, Params};
 
 /// The names' JSON route, which also takes the import.
@@ -30,6 +31,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route(BLOCK_NAMES_PATH, get(names_json).put(import))
         .route("/api/v1/block-names.csv", get(names_csv))
+        .route("/api/v1/block-names.xlsx", get(names_xlsx))
 }
 
 /// `{"error":{"kind","message"}}` with `status`, as the API's other refusals.
@@ -78,6 +80,20 @@ async fn names_csv(State(state): State<AppState>) -> Response {
             refused(StatusCode::INTERNAL_SERVER_ERROR, "internal", "could not write the block names as CSV".into())
         }
     }
+}
+
+/// `GET /api/v1/block-names.xlsx`: the CSV's columns in an Excel workbook.
+async fn names_xlsx(State(state): State<AppState>) -> Response {
+    let names = match saved_names(&state).await {
+        Ok(names) => names,
+        Err(error) => return failed(error),
+    };
+    let rows = names.iter().map(|label| {
+        let workplace = label.workplace.as_deref().map_or(Cell::Empty, Cell::Text);
+        [Cell::Text(label.block_id.as_str()), Cell::Text(label.name.as_str()), workplace]
+    });
+    let sheet = xlsx::Sheet { name: "block names", columns: &COLUMNS, rows };
+    xlsx::download("block-names.xlsx", vec![sheet]).unwrap_or_else(IntoResponse::into_response)
 }
 
 fn names_csv_body(names: &[BlockLabel]) -> Result<Vec<u8>, csv::Error> {
