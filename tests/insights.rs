@@ -237,3 +237,26 @@ async fn a_year_without_anomalies_flags_few_days_and_bad_input_says_what_to_fix(
         assert!(message.contains(says), "{query}: {message}");
     }
 }
+
+#[tokio::test]
+async fn past_the_quota_the_insights_say_what_they_cannot_read_instead_of_guessing() {
+    let app = spawn_app_with(SimConfig::default(), &[]).await;
+    let (from, to) = (ago(&app, 40), ago(&app, 2));
+    // The range itself is held; then Feishu answers that the month's calls are used up.
+    assert_eq!(app.get(&format!("/api/v1/block-access?from_date={from}&to_date={to}")).await.status(), 200);
+    app.sim.set_faults(feishu_sim::Faults { forced: Some(feishu_sim::ForcedAnswer::quota_exhausted()), ..Default::default() });
+    let answer = insights(&app, &format!("from_date={from}&to_date={to}")).await;
+    assert_eq!(answer["history_missing"], true);
+    for part in ["previous", "movers", "new_blocks"] {
+        assert!(answer[part].is_null(), "{part} needs the days before the range: {}", answer[part]);
+    }
+    // Two dormant windows of 14 days fit in these 39 days: they are judged.
+    assert!(answer["dormant"].is_array());
+    // What the range itself holds is still judged: days with three weeks before them in it.
+    let first_judged = from + Days::new(21);
+    assert!(answer["unusual"].as_array().unwrap().iter().all(|u| u["date"].as_str().unwrap() >= first_judged.to_string().as_str()));
+    let total: u64 = pv_by_block(&app, from, to).values().sum();
+    assert_eq!(answer["current"]["pv"].as_u64(), Some(total));
+    let html = app.get(&format!("/?from={from}&to={to}&lang=en")).await.text().await.unwrap();
+    assert!(html.contains("does not allow reading the days before this range"), "the page says so");
+}
