@@ -198,7 +198,8 @@ pub mod ssr {
             build_insights(state, &query, dormant_days, options(state, ticket, false)),
         );
         let current_rows = current_rows?.rows;
-        let insights = insights?;
+        let mut insights = insights?;
+        insights.cut_for_page(crate::insights_report::UNUSUAL_ON_PAGE);
         let previous_rows = comparison(previous_rows)?;
         // Without a single row a year earlier, Feishu has no data that far back.
         let year_rows = comparison(year_rows)?.filter(|rows| !rows.is_empty());

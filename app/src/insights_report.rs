@@ -15,6 +15,9 @@ use serde::{Deserialize, Serialize};
 
 /// How many movers each list keeps.
 pub const MOVERS_LISTED: usize = 10;
+/// Unusual days of blocks the page carries at most (the API answers all; the days of
+/// all blocks together always stay, for the chart's markers).
+pub const UNUSUAL_ON_PAGE: usize = 100;
 /// The longest dormant window an admin may choose, in days.
 pub const MAX_DORMANT_DAYS: u32 = 90;
 
@@ -47,6 +50,8 @@ pub struct Insights {
     pub new_blocks: Option<Vec<NewBlock>>,
     /// Most unusual first (by the size of the score).
     pub unusual: Vec<UnusualFinding>,
+    /// Unusual days left out of `unusual` by [`Insights::cut_for_page`].
+    pub unusual_left_out: usize,
 }
 
 /// The days the insights of `range` read: the range and, before it, the longest of
@@ -140,7 +145,23 @@ impl Insights {
             dormant: dormant_known.then(|| insights::dormant(known_rows, last_final, dormant_days)),
             new_blocks: before_range.then(|| insights::new_blocks(known_rows, range)),
             unusual,
+            unusual_left_out: 0,
         }
+    }
+
+    /// Keeps the `keep` most unusual days of blocks and every day of all blocks
+    /// together, so that a year over hundreds of blocks does not weigh down the page.
+    pub fn cut_for_page(&mut self, keep: usize) {
+        let mut blocks_kept = 0;
+        let before = self.unusual.len();
+        self.unusual.retain(|u| {
+            if u.block_id.is_none() {
+                return true;
+            }
+            blocks_kept += 1;
+            blocks_kept <= keep
+        });
+        self.unusual_left_out += before - self.unusual.len();
     }
 }
 
@@ -180,5 +201,10 @@ mod tests {
         assert!(alone.history_missing);
         assert_eq!((alone.previous, alone.movers, alone.dormant, alone.new_blocks), (None, None, None, None));
         assert!(alone.unusual.is_empty(), "03-09 has one baseline week inside the range");
+
+        let mut cut = insights.clone();
+        cut.cut_for_page(0);
+        assert_eq!((cut.unusual.len(), cut.unusual_left_out), (1, 1), "the day of all blocks stays");
+        assert!(cut.unusual[0].block_id.is_none());
     }
 }

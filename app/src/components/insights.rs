@@ -296,7 +296,9 @@ fn InsightLists(insights: Insights, names: Vec<BlockLabel>, params: ViewParams) 
             ]
         })
         .collect();
-    let unusual_count = unusual_rows.len();
+    let unusual_count = unusual_rows.len() + insights.unusual_left_out;
+    let left_out = insights.unusual_left_out;
+    let more = (left_out > 0).then(|| view! { <p class="hint" data-testid="unusual-more">{move || (m().more_in_api)(left_out)}</p> });
     let unusual_columns: Vec<(fn(&InsightMessages) -> &'static str, bool)> =
         vec![(|m| m.unusual_title, false), (|m| m.date, false), (|m| m.value, true), (|m| m.usual, true), (|m| m.score, true)];
     view! {
@@ -307,6 +309,7 @@ fn InsightLists(insights: Insights, names: Vec<BlockLabel>, params: ViewParams) 
             <summary>{move || m().unusual_title} " (" {unusual_count} ")"</summary>
             <p class="hint">{move || m().unusual_hint}</p>
             <SortableList testid="unusual-list" columns=unusual_columns rows=unusual_rows/>
+            {more}
         </details>
     }
 }
