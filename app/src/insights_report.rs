@@ -192,7 +192,7 @@ mod tests {
         assert_eq!(insights.current.pv, 14 * 130 + 800);
         assert_eq!(insights.previous.map(|p| p.pv), Some(14 * 130));
         assert_eq!(insights.movers.as_ref().map(|m| m.rising.len()), Some(1), "block 1: +800; block 2 unchanged");
-        assert_eq!((insights.dormant, insights.new_blocks), (Some(Vec::new()), Some(Vec::new())));
+        assert_eq!((&insights.dormant, &insights.new_blocks), (&Some(Vec::new()), &Some(Vec::new())));
         assert!(!insights.history_missing);
 
         // Without the days before the range: no movers, dormant or new blocks, and a
