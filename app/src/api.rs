@@ -189,18 +189,23 @@ pub mod ssr {
         let previous = AccessQuery { range: previous_period(query.range), blocks: query.blocks.clone() };
         let year_ago = AccessQuery { range: year_earlier(query.range), blocks: query.blocks.clone() };
         let dormant_days = params.dormant_days.unwrap_or(domain::insights::DEFAULT_DORMANT_DAYS);
-        // The insights read the range and the weeks before it: the same days as the
-        // queries beside it, fetched once between them.
-        let (current_rows, previous_rows, year_rows, insights) = tokio::join!(
-            service.query(&query, options(state, ticket, refresh)),
-            service.query(&previous, options(state, ticket, false)),
+        // One read serves the range, the previous period and the insights: the days the
+        // insights read hold the other two (past the quota, the range alone).
+        let (history, year_rows) = tokio::join!(
+            insight_rows(state, &query, dormant_days, options(state, ticket, refresh)),
             service.query(&year_ago, options(state, ticket, false)),
-            build_insights(state, &query, dormant_days, options(state, ticket, false)),
         );
-        let current_rows = current_rows?.rows;
-        let mut insights = insights?;
+        let (rows, known) = history?;
+        let within = |range: domain::DateRange| rows.iter().filter(|r| range.contains(r.date)).cloned().collect::<Vec<_>>();
+        let current_rows = within(query.range);
+        let previous_rows = if known.contains(previous.range.from()) {
+            Some(within(previous.range))
+        } else {
+            comparison(service.query(&previous, options(state, ticket, false)).await)?
+        };
+        let mut insights =
+            crate::insights_report::Insights::build(query.range, &rows, known, last_judged(state), dormant_days);
         insights.cut_for_page(crate::insights_report::UNUSUAL_ON_PAGE);
-        let previous_rows = comparison(previous_rows)?;
         // Without a single row a year earlier, Feishu has no data that far back.
         let year_rows = comparison(year_rows)?.filter(|rows| !rows.is_empty());
         let aggregates = Dashboard::aggregate(query.range, today, &query.blocks, &current_rows);
@@ -282,26 +287,40 @@ pub mod ssr {
         Ok(WorkplaceReport::build(inputs, base))
     }
 
-    /// The insights of `query` (its range and blocks) with a dormant window of
-    /// `dormant_days`: the range's rows and the days before it the rules read, fetched
-    /// as any other days. When the monthly quota does not allow the days before, the
-    /// insights are built from the range alone and say so.
+    /// The rows the insights of `query` (its range and blocks) read with a dormant
+    /// window of `dormant_days`, and the days they hold: the range and the days before
+    /// it the rules need, fetched as any other days; when the monthly quota does not
+    /// allow the days before, the range alone (the insights then say so).
+    async fn insight_rows(
+        state: &AppState,
+        query: &AccessQuery,
+        dormant_days: u32,
+        options: QueryOptions,
+    ) -> Result<(Vec<domain::AccessRow>, domain::DateRange), ServiceError> {
+        let service = &state.service;
+        let range = crate::insights_report::history_range(query.range, dormant_days);
+        let history = AccessQuery { range, blocks: query.blocks.clone() };
+        match service.query(&history, options.clone()).await {
+            Ok(answer) => Ok((answer.rows, history.range)),
+            Err(ServiceError::QuotaReached { .. }) => Ok((service.query(query, options).await?.rows, query.range)),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// The last day the insights judge: the day before yesterday, the last final day.
+    fn last_judged(state: &AppState) -> chrono::NaiveDate {
+        state.service.today().checked_sub_days(chrono::Days::new(2)).unwrap_or(chrono::NaiveDate::MIN)
+    }
+
+    /// The insights of `query` (see [`insight_rows`]), for `GET /api/v1/insights`.
     pub async fn build_insights(
         state: &AppState,
         query: &AccessQuery,
         dormant_days: u32,
         options: QueryOptions,
     ) -> Result<crate::insights_report::Insights, ServiceError> {
-        use crate::insights_report::{history_range, Insights};
-        let service = &state.service;
-        let history = AccessQuery { range: history_range(query.range, dormant_days), blocks: query.blocks.clone() };
-        let (rows, known) = match service.query(&history, options.clone()).await {
-            Ok(answer) => (answer.rows, history.range),
-            Err(ServiceError::QuotaReached { .. }) => (service.query(query, options).await?.rows, query.range),
-            Err(error) => return Err(error),
-        };
-        let last_judged = service.today().checked_sub_days(chrono::Days::new(2)).unwrap_or(chrono::NaiveDate::MIN);
-        Ok(Insights::build(query.range, &rows, known, last_judged, dormant_days))
+        let (rows, known) = insight_rows(state, query, dormant_days, options).await?;
+        Ok(crate::insights_report::Insights::build(query.range, &rows, known, last_judged(state), dormant_days))
     }
 
     pub(super) async fn load_rows(params: ViewParams) -> Result<RowsPage, AppError> {

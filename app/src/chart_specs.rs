@@ -45,17 +45,20 @@ pub fn trend(d: &Dashboard, locale: Locale) -> TimeSeriesChart {
 
 /// The view's unusual days (of all its blocks together) as rings on the total's PV.
 fn unusual_markers(d: &Dashboard, locale: Locale) -> Vec<DayMarker> {
-    let note = locale.t().insights.marker_note;
     d.insights
         .unusual
         .iter()
         .filter(|u| u.block_id.is_none())
-        .map(|u| {
-            let (low, high) = u.day.usual_range();
-            let n = |x: f64| crate::i18n::grouped(x.round() as u64);
-            DayMarker { day: u.day.date, value: u.day.value, note: note(&n(u.day.baseline.median), &n(low), &n(high), u.day.score) }
-        })
+        .map(|u| DayMarker { day: u.day.date, value: u.day.value, note: unusual_note(&u.day, locale) })
         .collect()
+}
+
+/// "Unusual: usually 1,200 (950–1,450), score 5.1": an unusual day as the chart's tip
+/// and the trend's table say it.
+pub fn unusual_note(u: &domain::unusual::UnusualDay, locale: Locale) -> String {
+    let (low, high) = u.usual_range();
+    let n = |x: f64| crate::i18n::grouped(x.round() as u64);
+    (locale.t().insights.marker_note)(&n(u.baseline.median), &n(low), &n(high), u.score)
 }
 
 /// The blocks with the most page views.

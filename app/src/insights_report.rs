@@ -96,8 +96,7 @@ impl Insights {
     /// it are ignored), judging days up to `last_judged`.
     pub fn build(range: DateRange, rows: &[AccessRow], known: DateRange, last_judged: NaiveDate, dormant_days: u32) -> Self {
         let dormant_days = dormant_days.clamp(1, MAX_DORMANT_DAYS);
-        let history = known;
-        let covers = |r: DateRange| history.contains(r.from()) && history.contains(r.to());
+        let covers = |r: DateRange| known.contains(r.from()) && known.contains(r.to());
         let previous_range = crate::view::previous_period(range);
         let now = insights::per_block(rows.iter().filter(|r| range.contains(r.date)));
         let then = insights::per_block(rows.iter().filter(|r| previous_range.contains(r.date)));
@@ -105,12 +104,12 @@ impl Insights {
             m.values().fold(Visits::default(), |a, v| Visits { pv: a.pv + v.pv, uv: a.uv + v.uv })
         };
 
-        let columns = Columns::of(rows, history);
-        let judged_to = last_judged.min(range.to());
-        let judged: Vec<NaiveDate> = range.days().filter(|d| *d <= judged_to).collect();
+        let columns = Columns::of(rows, known);
+        let last_final = last_judged.min(range.to());
         let mut unusual = Vec::new();
         // By index: the same weekday `w` weeks earlier is 7·w columns back.
-        let judged_at: Vec<(NaiveDate, usize)> = judged.iter().filter_map(|d| columns.index(*d).map(|at| (*d, at))).collect();
+        let judged_at: Vec<(NaiveDate, usize)> =
+            range.days().filter(|d| *d <= last_final).filter_map(|d| columns.index(d).map(|at| (d, at))).collect();
         let mut judge_column = |block_id: Option<&BlockId>, column: &[u64]| {
             let known_from = column.iter().position(|pv| *pv > 0).unwrap_or(columns.days);
             for &(date, at) in judged_at.iter().filter(|(_, at)| *at >= known_from) {
@@ -128,11 +127,9 @@ impl Insights {
             b.day.score.abs().total_cmp(&a.day.score.abs()).then_with(|| a.day.date.cmp(&b.day.date)).then_with(|| a.block_id.cmp(&b.block_id))
         });
 
-        let last_final = last_judged.min(range.to());
         // Rows outside the known days are left out by each rule's own windows.
-        let known_rows = rows;
         let dormant_known = insights::dormant_windows(last_final, dormant_days).is_some_and(|(_, earlier)| covers(earlier));
-        let before_range = range.from().checked_sub_days(Days::new(1)).is_some_and(|d| history.contains(d));
+        let before_range = range.from().checked_sub_days(Days::new(1)).is_some_and(|d| known.contains(d));
         Insights {
             range,
             previous_range,
@@ -142,8 +139,8 @@ impl Insights {
             current: sum(&now),
             previous: covers(previous_range).then(|| sum(&then)),
             movers: covers(previous_range).then(|| insights::movers(&now, &then, MOVERS_LISTED)),
-            dormant: dormant_known.then(|| insights::dormant(known_rows, last_final, dormant_days)),
-            new_blocks: before_range.then(|| insights::new_blocks(known_rows, range)),
+            dormant: dormant_known.then(|| insights::dormant(rows, last_final, dormant_days)),
+            new_blocks: before_range.then(|| insights::new_blocks(rows, range)),
             unusual,
             unusual_left_out: 0,
         }

@@ -21,16 +21,7 @@ pub fn Trend(dashboard: StoredValue<Dashboard>) -> impl IntoView {
             // The view's unusual days, as the chart rings them.
             let unusual = d.insights.unusual.iter().find(|u| u.block_id.is_none() && u.day.date == date).map(|u| u.day);
             let note = unusual.map(|u| {
-                view! {
-                    <span class="badge unusual-badge">
-                        {move || {
-                            let m = locale.get().t().insights;
-                            let (low, high) = u.usual_range();
-                            let n = |x: f64| grouped(x.round() as u64);
-                            (m.marker_note)(&n(u.baseline.median), &n(low), &n(high), u.score)
-                        }}
-                    </span>
-                }
+                view! { <span class="badge unusual-badge">{move || chart_specs::unusual_note(&u, locale.get())}</span> }
             });
             view! {
                 <tr class:incomplete=date == today class:unusual=unusual.is_some()>
