@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use crate::{InvalidApiTokenName, InvalidLabel};
+use crate::{InvalidApiTokenName, InvalidDigestSchedule, InvalidLabel};
 
 /// Why the store could not do what was asked. Each message says what happened and
 /// what to do.
@@ -87,6 +87,12 @@ pub enum StoreError {
 
     #[error(transparent)]
     InvalidApiTokenName(#[from] InvalidApiTokenName),
+
+    #[error(transparent)]
+    InvalidDigestSchedule(#[from] InvalidDigestSchedule),
+
+    #[error("cannot record a digest delivery: its {what} is wrong ({problem}); this is a bug in the caller, nothing was written")]
+    InvalidDelivery { what: &'static str, problem: String },
 
     #[error(
         "cannot record who created the API token: the name given is {len} bytes long after trimming, and must be 1 to {max}; this is a bug in the caller, no token was created"

@@ -1,7 +1,9 @@
 //! Block Insights' embedded store, in SQLite: the days whose numbers are final (so that
 //! a restart spends no Feishu quota on them), the names admins give blocks and the
 //! workplaces they put them in, the count of Feishu calls per month, sign-in sessions
-//! (for tower-sessions, see [`SessionRecords`]) and the hashes of API tokens.
+//! (for tower-sessions, see [`SessionRecords`]), the hashes of API tokens, and the
+//! digests posted into Feishu chats: their schedules and every delivery, claimed so that
+//! replicas send each once (see [`Store::claim_delivery`]).
 //!
 //! Opening never crashes on a damaged file: [`Store::open`] moves it aside, starts an
 //! empty store and says so in [`Store::outcome`]; the lost days are fetched again from
@@ -26,6 +28,7 @@ macro_rules! with_pool {
 mod api_tokens;
 mod calls;
 mod days;
+mod digests;
 mod error;
 mod labels;
 mod leases;
@@ -45,6 +48,10 @@ pub use api_tokens::{
 };
 // A label's rules are the domain's, shared with the page and the import.
 pub use domain::{BlockLabel, InvalidLabel, MAX_LABEL_CHARS};
+pub use digests::{
+    Delivery, DeliveryFailure, DeliveryState, DigestCadence, DigestLanguage, DigestSchedule, InvalidDigestSchedule,
+    MAX_CHAT_ID_CHARS, MAX_CHAT_NAME_CHARS, MAX_DELIVERY_ERROR_CHARS, MAX_UPDATED_BY_CHARS,
+};
 pub use error::StoreError;
 pub use leases::replica_name;
 pub use rate::RateAttempt;
