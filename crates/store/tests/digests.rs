@@ -167,7 +167,10 @@ async fn bad_schedules_are_refused_with_what_to_fix_and_nothing_is_saved(place: 
     assert_eq!(why, InvalidDigestSchedule::Hour { hour: 24 });
     assert_eq!(why.to_string(), "hour 24 is not an hour: use 0 to 23");
     let weekly = DigestCadence::Weekly { weekday: Weekday::Mon, hour: 255 };
-    assert_eq!(refused(store.save_digest_schedule(&schedule(CHAT, "群", weekly)).await), InvalidDigestSchedule::Hour { hour: 255 });
+    assert_eq!(
+        refused(store.save_digest_schedule(&schedule(CHAT, "群", weekly)).await),
+        InvalidDigestSchedule::Hour { hour: 255 }
+    );
 
     let why = refused(store.save_digest_schedule(&schedule(CHAT, &"群".repeat(201), daily(9))).await);
     assert_eq!(why, InvalidDigestSchedule::ChatNameTooLong { len: 201 });
@@ -208,7 +211,9 @@ async fn a_delivery_is_claimed_once_until_its_claim_expires(place: Place) {
     assert_eq!(store.delivery(CHAT, WEEK).await.unwrap(), Some(first), "refused claims change nothing");
 
     // Other periods and other chats are claimed apart.
-    assert!(store.claim_delivery(CHAT, "test:2026-11-28T09:00:05Z", "b", "uuid-t", at(5), TTL).await.unwrap().is_some());
+    assert!(
+        store.claim_delivery(CHAT, "test:2026-11-28T09:00:05Z", "b", "uuid-t", at(5), TTL).await.unwrap().is_some()
+    );
     assert!(store.claim_delivery("oc_other", WEEK, "b", "uuid-o", at(5), TTL).await.unwrap().is_some());
     assert_eq!(store.delivery("oc_nothing", WEEK).await.unwrap(), None);
 }
@@ -353,7 +358,11 @@ async fn claims_and_marks_survive_a_restart(place: Place) {
     assert_eq!(store.claim_delivery(CHAT, WEEK, "a2", "uuid-a2", at(30), TTL).await.unwrap(), None, "still live");
     let taken = store.claim_delivery(CHAT, WEEK, "a2", "uuid-a2", at(61), TTL).await.unwrap().unwrap();
     assert_eq!((taken.uuid.as_str(), taken.attempts), ("uuid-a", 2));
-    assert_eq!(store.claim_delivery(CHAT, "test:1", "a2", "uuid-x", at(62), TTL).await.unwrap(), None, "sent stays sent");
+    assert_eq!(
+        store.claim_delivery(CHAT, "test:1", "a2", "uuid-x", at(62), TTL).await.unwrap(),
+        None,
+        "sent stays sent"
+    );
     assert_eq!(store.digest_schedule(CHAT).await.unwrap().map(|s| s.cadence), Some(DigestCadence::Daily { hour: 7 }));
 }
 
@@ -367,11 +376,16 @@ async fn recent_deliveries_are_newest_first_per_chat_or_all(place: Place) {
     // Marking w1 sent makes it the newest.
     assert!(store.delivery_sent(CHAT, "w1", "a", "om_1", at(0) + ms(3)).await.unwrap());
 
-    let keys = |list: Vec<store::Delivery>| list.into_iter().map(|d| format!("{} {}", d.chat_id, d.period)).collect::<Vec<_>>();
+    let keys = |list: Vec<store::Delivery>| {
+        list.into_iter().map(|d| format!("{} {}", d.chat_id, d.period)).collect::<Vec<_>>()
+    };
     let all = format!("{CHAT} w1|{CHAT} w2|oc_other w1");
     assert_eq!(keys(store.recent_deliveries(None, 10).await.unwrap()).join("|"), all);
     assert_eq!(keys(store.recent_deliveries(None, 2).await.unwrap()), [format!("{CHAT} w1"), format!("{CHAT} w2")]);
-    assert_eq!(keys(store.recent_deliveries(Some(CHAT), 10).await.unwrap()), [format!("{CHAT} w1"), format!("{CHAT} w2")]);
+    assert_eq!(
+        keys(store.recent_deliveries(Some(CHAT), 10).await.unwrap()),
+        [format!("{CHAT} w1"), format!("{CHAT} w2")]
+    );
     assert_eq!(keys(store.recent_deliveries(Some("oc_other"), 1).await.unwrap()), ["oc_other w1"]);
     assert!(store.recent_deliveries(Some("oc_none"), 10).await.unwrap().is_empty());
     assert!(store.recent_deliveries(None, 0).await.unwrap().is_empty());
@@ -413,7 +427,9 @@ async fn bad_delivery_keys_are_refused(place: Place) {
     let store = place.open().await;
     let error = store.claim_delivery("oc bad", WEEK, "a", "u", at(0), TTL).await.unwrap_err();
     assert!(matches!(error, StoreError::InvalidDigestSchedule(InvalidDigestSchedule::ChatId { .. })), "{error:?}");
-    for (period, holder, uuid, what) in [("", "a", "u", "period"), (WEEK, "", "u", "holder"), (WEEK, "a", &"u".repeat(51), "uuid")] {
+    for (period, holder, uuid, what) in
+        [("", "a", "u", "period"), (WEEK, "", "u", "holder"), (WEEK, "a", &"u".repeat(51), "uuid")]
+    {
         match store.claim_delivery(CHAT, period, holder, uuid, at(0), TTL).await {
             Err(StoreError::InvalidDelivery { what: said, .. }) => assert_eq!(said, what),
             other => panic!("expected a refused {what}, got {other:?}"),
