@@ -291,7 +291,7 @@ pub mod ssr {
     /// window of `dormant_days`, and the days they hold: the range and the days before
     /// it the rules need, fetched as any other days; when the monthly quota does not
     /// allow the days before, the range alone (the insights then say so).
-    async fn insight_rows(
+    pub async fn insight_rows(
         state: &AppState,
         query: &AccessQuery,
         dormant_days: u32,

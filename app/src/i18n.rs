@@ -2,6 +2,7 @@
 //! missing translation is a compile error, and the whole table costs a few kilobytes of
 //! WASM. Digit grouping is the same in both locales (`1,234,567`); dates differ.
 
+mod digest;
 mod import;
 mod insights;
 mod workplaces;
@@ -9,6 +10,7 @@ mod workplaces;
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
+pub use digest::DigestMessages;
 pub use import::ImportMessages;
 pub use insights::InsightMessages;
 pub use workplaces::WorkplaceMessages;
@@ -274,6 +276,8 @@ pub struct Messages {
     /// The workplace view.
     pub workplaces: &'static WorkplaceMessages,
     pub insights: &'static InsightMessages,
+    /// The digest card and its setup page.
+    pub digest: &'static DigestMessages,
 }
 
 pub static ZH: Messages = Messages {
@@ -412,6 +416,7 @@ pub static ZH: Messages = Messages {
     import: &import::ZH,
     workplaces: &workplaces::ZH,
     insights: &insights::ZH,
+    digest: &digest::ZH,
 };
 
 pub static EN: Messages = Messages {
@@ -552,6 +557,7 @@ pub static EN: Messages = Messages {
     import: &import::EN,
     workplaces: &workplaces::EN,
     insights: &insights::EN,
+    digest: &digest::EN,
 };
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 pub mod api;
 pub mod chart_specs;
 mod components;
+#[cfg(feature = "ssr")]
+pub mod digest;
 pub mod error;
 pub mod i18n;
 pub mod insights_report;

@@ -22,14 +22,22 @@ pub struct AppState {
     pub view: Arc<ViewSettings>,
     /// Progress of running page loads, by the ticket the browser chose.
     pub progress: ProgressRegistry,
+    /// The digests posted to Feishu chats.
+    pub digests: Arc<crate::digest::Digests>,
 }
 
 impl AppState {
-    pub fn new(leptos_options: LeptosOptions, service: Arc<AccessService>, view: ViewSettings) -> Self {
+    pub fn new(
+        leptos_options: LeptosOptions,
+        service: Arc<AccessService>,
+        view: ViewSettings,
+        digests: Arc<crate::digest::Digests>,
+    ) -> Self {
         Self {
             leptos_options,
             service,
             view: Arc::new(view),
+            digests,
             progress: ProgressRegistry::builder().max_capacity(10_000).time_to_live(Duration::from_secs(600)).build(),
         }
     }

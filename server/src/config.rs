@@ -74,6 +74,13 @@ pub struct Config {
     pub query_deadline: Duration,
     /// Sign-in and the rules of who may enter.
     pub access: AccessConfig,
+    /// `DIGEST_TICK_SECS` (default 60; 0 turns sending off): how often the server
+    /// looks for digests that are due. Each replica looks; each digest is sent once.
+    pub digest_tick: Option<Duration>,
+    /// `DIGEST_CLAIM_SECS` (default 120, at least 10): how long a replica holds a digest
+    /// it is sending before another may take it over (and send it with the same uuid,
+    /// which Feishu drops as a duplicate if the first did arrive).
+    pub digest_claim_ttl: Duration,
 }
 
 /// Sign-in settings.
@@ -187,6 +194,9 @@ impl Config {
         let query_deadline = seconds_at_least(&lookup, "DASHBOARD_QUERY_TIMEOUT_SECS", 60, 1)?;
         let (monthly_quota, quota_warn_percent) = quota_config(&lookup)?;
         let access = access_config(&lookup, matches!(source, DataSource::Demo))?;
+        let digest_tick_secs: u64 = parse(&lookup, "DIGEST_TICK_SECS", 60, "a whole number of seconds; 0 turns digests off")?;
+        let digest_tick = (digest_tick_secs > 0).then(|| Duration::from_secs(digest_tick_secs));
+        let digest_claim_ttl = seconds_at_least(&lookup, "DIGEST_CLAIM_SECS", 120, 10)?;
         Ok(Self {
             source,
             timezone,
@@ -203,6 +213,8 @@ impl Config {
             feishu_request_timeout,
             query_deadline,
             access,
+            digest_tick,
+            digest_claim_ttl,
         })
     }
 

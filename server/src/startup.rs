@@ -69,11 +69,24 @@ pub struct Application {
     simulator: Option<SimHandle>,
     /// The store, closed cleanly when serving ends.
     store: Store,
+    /// The state the digests are sent with, for [`Application::run_due_digests`].
+    digest_state: AppState,
+    /// The task that sends digests when they are due; ended with the application.
+    digest_loop: Option<AbortOnDrop>,
 }
 
 impl Application {
     /// Sets up the data source and binds `leptos_options.site_addr` (port 0 picks a free one).
     pub async fn build(config: Config, leptos_options: LeptosOptions) -> Result<Self, StartupError> {
+        Self::build_with_clock(config, leptos_options, Arc::new(app::digest::SystemClock)).await
+    }
+
+    /// [`Application::build`] with the clock the digests go by (tests move one by hand).
+    pub async fn build_with_clock(
+        config: Config,
+        leptos_options: LeptosOptions,
+        clock: Arc<dyn app::digest::Clock>,
+    ) -> Result<Self, StartupError> {
         let (feishu_config, simulator) = match &config.source {
             DataSource::Feishu { base_url, app_id, app_secret } => {
                 (FeishuConfig::new(base_url.clone(), app_id.clone(), app_secret.clone()), None)
@@ -146,6 +159,14 @@ impl Application {
             admins.push(DEMO_ADMIN_OPEN_ID.to_owned());
         }
         let public_url = access.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+        let digests = Arc::new(app::digest::Digests::new(
+            clock,
+            app::digest::DigestSettings {
+                public_url: public_url.clone(),
+                claim_ttl: config.digest_claim_ttl,
+                dormant_days: domain::insights::DEFAULT_DORMANT_DAYS,
+            },
+        ));
         let accounts_url = match (&simulator, &access.accounts_url) {
             (Some(sim), None) => sim.base_url(),
             (_, Some(url)) => url.clone(),
@@ -182,7 +203,10 @@ impl Application {
                 simulated: simulator.is_some(),
                 frame_ancestors: access.frame_ancestors.clone(),
             },
+            digests.clone(),
         );
+        let digest_loop = config.digest_tick.map(|every| AbortOnDrop(digests.clone().spawn_loop(state.clone(), every)));
+        let digest_state = state.clone();
         let default_csp = HeaderValue::from_str(&crate::security::default_policy(&access.frame_ancestors))
             .unwrap_or(HeaderValue::from_static("default-src 'none'"));
         let router = router(state)
@@ -196,7 +220,7 @@ impl Application {
             .layer(CompressionLayer::new())
             .layer(from_fn_with_state(http_metrics, crate::ops::count_requests))
             .layer(TraceLayer::new_for_http());
-        Ok(Self { listener, router, addr, simulator, store })
+        Ok(Self { listener, router, addr, simulator, store, digest_state, digest_loop })
     }
 
     /// The address actually bound.
@@ -214,13 +238,33 @@ impl Application {
         self.simulator.as_ref()
     }
 
+    /// One pass of the digests now (tests move their clock, then call this).
+    pub async fn run_due_digests(&self) -> Result<Vec<app::digest::Attempt>, app::digest::DigestError> {
+        self.digest_state.digests.run_due(&self.digest_state).await
+    }
+
+    /// The dashboard's state (the tests' way to the digests and the store).
+    pub fn state(&self) -> &AppState {
+        &self.digest_state
+    }
+
     /// Serves until `shutdown` completes, then finishes the requests in flight.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let _simulator = self.simulator;
+        let _digest_loop = self.digest_loop;
         let served = axum::serve(self.listener, self.router.into_make_service()).with_graceful_shutdown(shutdown).await;
         // Folds the write-ahead log into the database file: one tidy file after a clean stop.
         self.store.close().await;
         served
+    }
+}
+
+/// Ends a task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

@@ -295,13 +295,18 @@ impl Inner {
 /// store's count of the month. The store is written from a task of its own, which a
 /// part cancelled midway (a sibling part failed) cannot interrupt: every call that
 /// may have been sent is counted once, and survives a restart.
-struct CallTally {
+pub(crate) struct CallTally {
     store: store::Store,
     month: String,
     pages: u64,
 }
 
 impl CallTally {
+    /// `pages` calls of `month`, already reserved, to add to the store's count.
+    pub(crate) fn new(store: store::Store, month: String, pages: u64) -> Self {
+        Self { store, month, pages }
+    }
+
     /// Starts adding the pages to the store's count; `None` when there is nothing to add.
     fn flush(&mut self) -> Option<tokio::task::JoinHandle<()>> {
         let pages = std::mem::take(&mut self.pages);
@@ -318,7 +323,7 @@ impl CallTally {
     }
 
     /// Adds the pages to the store's count and waits for it.
-    async fn save(mut self) {
+    pub(crate) async fn save(mut self) {
         if let Some(write) = self.flush() {
             let _ = write.await;
         }

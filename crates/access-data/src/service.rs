@@ -293,6 +293,61 @@ impl AccessService {
         ids.into_iter().collect()
     }
 
+    /// The chats the app's bot is in, read page by page; each page is one call,
+    /// reserved against the monthly quota before it is sent, like every other call.
+    pub async fn chats(&self) -> Result<Vec<feishu::Chat>, ServiceError> {
+        /// 100 pages of 100: more chats than any admin chooses from.
+        const MAX_PAGES: usize = 100;
+        let mut chats = Vec::new();
+        let mut token: Option<String> = None;
+        for _ in 0..MAX_PAGES {
+            let page = self.counted(|client| {
+                let token = token.clone();
+                async move { client.chats_page(token.as_deref()).await }
+            })
+            .await?;
+            chats.extend(page.chats);
+            match page.next_page_token {
+                Some(next) => token = Some(next),
+                None => return Ok(chats),
+            }
+        }
+        tracing::warn!(chats = chats.len(), "the bot is in more chats than are read; listing the first");
+        Ok(chats)
+    }
+
+    /// Posts `card` to the chat `chat_id` as the bot, with Feishu's deduplication
+    /// `uuid`: one call, reserved against the monthly quota before it is sent.
+    pub async fn send_card(&self, chat_id: &str, card: &serde_json::Value, uuid: &str) -> Result<feishu::SentMessage, ServiceError> {
+        self.counted(|client| async move { client.send_card(chat_id, card, uuid).await }).await
+    }
+
+    /// Runs one Feishu call outside the data sets, counted as the searches' pages are:
+    /// reserved in the month's book first (past the quota it is not sent), added to the
+    /// store's count after, and Feishu's 99991403 marks the month as spent.
+    async fn counted<T, F, Fut>(&self, call: F) -> Result<T, ServiceError>
+    where
+        F: FnOnce(FeishuClient) -> Fut,
+        Fut: std::future::Future<Output = Result<T, feishu::FeishuError>>,
+    {
+        let inner = &self.inner;
+        let month = inner.month();
+        inner.quota_state().await;
+        inner.quota.reserve(&month, inner.today())?;
+        inner.upstream_requests.fetch_add(1, Ordering::Relaxed);
+        let tally = crate::fetch::CallTally::new(inner.store.clone(), month.clone(), 1);
+        let result = call(inner.client.clone()).await;
+        tally.save().await;
+        result.map_err(|error| {
+            if matches!(error, feishu::FeishuError::QuotaExhausted { .. }) {
+                tracing::warn!(%error, %month, "Feishu says the monthly API quota is used up; no more calls this month");
+                inner.quota.refused_by_feishu(&month);
+                return inner.quota.state(inner.today()).error();
+            }
+            error.into()
+        })
+    }
+
     /// The store, for the parts of the server that keep their own records in it.
     pub fn store(&self) -> &Store {
         &self.inner.store

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::error::FeishuError;
 use crate::metrics::NO_CODE;
-use crate::search::SearchCodes;
+use crate::client::Codes;
 
 /// Seconds until Feishu's rate-limit window resets.
 const RATE_LIMIT_RESET: &str = "x-ogw-ratelimit-reset";
@@ -87,14 +87,11 @@ impl Answer {
 
     /// The body when `code` is 0, else the error the code (or the status) stands for.
     pub(crate) fn into_success(self) -> Result<Map<String, Value>, FeishuError> {
-        self.into_success_for(None)
+        self.into_success_for(Codes::Generic)
     }
 
-    /// Like [`Answer::into_success`], reading a search endpoint's own codes too.
-    pub(crate) fn into_success_for(
-        self,
-        endpoint: Option<&SearchCodes>,
-    ) -> Result<Map<String, Value>, FeishuError> {
+    /// Like [`Answer::into_success`], reading an endpoint's own codes too.
+    pub(crate) fn into_success_for(self, endpoint: Codes<'_>) -> Result<Map<String, Value>, FeishuError> {
         let Some(code) = self.code() else {
             return Err(self.error_without_code());
         };
@@ -107,8 +104,9 @@ impl Answer {
             _ => String::new(),
         };
         let error = match endpoint {
-            Some(codes) => FeishuError::from_search_code(codes, code, msg, self.retry_after),
-            None => FeishuError::from_code(code, msg, self.retry_after),
+            Codes::Search(codes) => FeishuError::from_search_code(codes, code, msg, self.retry_after),
+            Codes::Messages => FeishuError::from_message_code(code, msg, self.retry_after),
+            Codes::Generic => FeishuError::from_code(code, msg, self.retry_after),
         };
         Err(match error {
             // An unknown code with a 5xx status is the gateway failing, worth a retry.

@@ -188,7 +188,7 @@ impl FeishuClient {
             .map_err(FeishuError::transport)?;
         let answer = Answer::read(response).await?;
         let status = answer.status();
-        let body = answer.into_success_for(None).map_err(|error| match error {
+        let body = answer.into_success().map_err(|error| match error {
             // The token endpoint's own codes (10003, 10014, ...) are about the credentials.
             FeishuError::Upstream { code, msg } => FeishuError::Credentials { code, msg },
             other => other,
@@ -217,14 +217,28 @@ impl FeishuClient {
         &self,
         query: &[(&str, &str)],
     ) -> Result<T, FeishuError> {
-        let url = self.url(E::PATH, query)?;
-        let rate = self.rate_of(E::NAME);
-        let call = Call {
-            url: &url,
-            endpoint: E::NAME,
-            codes: &E::CODES,
-            rate: &rate,
+        let endpoint = Endpoint {
+            method: reqwest::Method::POST,
+            path: E::PATH,
+            name: E::NAME,
+            codes: Codes::Search(&E::CODES),
+            max_rate: None,
         };
+        self.call(&endpoint, query, None).await
+    }
+
+    /// Calls `endpoint` with `query` as query parameters and `body` (JSON) as the body,
+    /// and decodes `data` of the answer; within the endpoint's rate, with retries and
+    /// token renewal. Every endpoint's calls go through here.
+    pub(crate) async fn call<T: DeserializeOwned>(
+        &self,
+        endpoint: &Endpoint<'_>,
+        query: &[(&str, &str)],
+        body: Option<&[u8]>,
+    ) -> Result<T, FeishuError> {
+        let url = self.url(endpoint.path, query)?;
+        let rate = self.rate_of(endpoint.name, endpoint.max_rate);
+        let call = Call { url: &url, endpoint, body, rate: &rate };
         let inner = &*self.inner;
         with_retries(&inner.config.retry, &inner.metrics, || {
             self.call_with_valid_token(&call)
@@ -232,17 +246,19 @@ impl FeishuClient {
         .await
     }
 
-    /// The rate of the endpoint `name`, made on first use.
-    fn rate_of(&self, name: &'static str) -> Arc<EndpointRate> {
+    /// The rate of the endpoint `name`, made on first use: `config.rate`, or fewer
+    /// requests per window where the endpoint allows fewer (`max_requests`).
+    fn rate_of(&self, name: &'static str, max_requests: Option<u32>) -> Arc<EndpointRate> {
         let inner = &*self.inner;
         let mut rates = inner.rates.lock().unwrap_or_else(PoisonError::into_inner);
         Arc::clone(rates.entry(name).or_insert_with(|| {
+            let mut limit = inner.config.rate;
+            if let Some(max) = max_requests {
+                limit.max_requests = limit.max_requests.min(max);
+            }
             Arc::new(EndpointRate {
-                pace: SlidingWindowBudget::new(inner.config.rate),
-                adaptive: AdaptiveRate::new(
-                    inner.config.rate.max_requests,
-                    inner.config.rate.window,
-                ),
+                pace: SlidingWindowBudget::new(limit),
+                adaptive: AdaptiveRate::new(limit.max_requests, limit.window),
                 shared: inner.shared.as_ref().map(|make| make(name)),
             })
         }))
@@ -290,12 +306,16 @@ impl FeishuClient {
         }
         inner.metrics.record_rate_wait(waited);
         let token = self.tenant_token().await.map_err(Rejected::Other)?;
-        let sent = inner
+        let mut request = inner
             .http
-            .post(call.url.clone())
-            .bearer_auth(token.expose_secret())
-            .send()
-            .await;
+            .request(call.endpoint.method.clone(), call.url.clone())
+            .bearer_auth(token.expose_secret());
+        if let Some(body) = call.body {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/json; charset=utf-8")
+                .body(body.to_vec());
+        }
+        let sent = request.send().await;
         let answer = match sent {
             Ok(response) => {
                 // Feishu answered: the request has arrived, whatever reading the body does.
@@ -310,23 +330,23 @@ impl FeishuClient {
         drop(shared_in_flight);
         drop(in_flight);
         if let Ok(answer) = &answer {
-            adapt_pace(rate, answer, inner.config.rate.max_requests, call.endpoint);
+            adapt_pace(rate, answer, inner.config.rate.max_requests, call.endpoint.name);
         }
         let answer = answer
-            .inspect_err(|_| inner.metrics.record_request(call.endpoint, TRANSPORT_ERROR))
+            .inspect_err(|_| inner.metrics.record_request(call.endpoint.name, TRANSPORT_ERROR))
             .map_err(Rejected::Other)?;
         inner
             .metrics
-            .record_request(call.endpoint, answer.metrics_code());
+            .record_request(call.endpoint.name, answer.metrics_code());
         let status = answer.status();
         tracing::debug!(
-            endpoint = call.endpoint,
+            endpoint = call.endpoint.name,
             status = status.as_u16(),
             code = answer.metrics_code(),
             "Feishu answered"
         );
         answer
-            .into_success_for(Some(call.codes))
+            .into_success_for(call.endpoint.codes)
             .and_then(|body| answer::decode_data(status, body))
             .map_err(|error| {
                 if error.is_tenant_token_rejected() {
@@ -348,11 +368,35 @@ impl FeishuClient {
     }
 }
 
-/// One search call: where it goes and under which rate.
+/// An endpoint as the client calls it.
+pub(crate) struct Endpoint<'a> {
+    pub method: reqwest::Method,
+    /// The path on the Open Platform origin.
+    pub path: &'static str,
+    /// A short name for logs, metrics and the rate budget.
+    pub name: &'static str,
+    /// How its non-zero codes are read.
+    pub codes: Codes<'a>,
+    /// Requests per window when the endpoint allows fewer than `config.rate`.
+    pub max_rate: Option<u32>,
+}
+
+/// Whose codes an answer may carry besides the generic ones.
+#[derive(Clone, Copy)]
+pub(crate) enum Codes<'a> {
+    /// Only the generic 9999xxxx codes.
+    Generic,
+    /// A search endpoint's own codes.
+    Search(&'a SearchCodes),
+    /// The messaging codes (230xxx, 232xxx).
+    Messages,
+}
+
+/// One call: where it goes, what it carries and under which rate.
 struct Call<'a> {
     url: &'a Url,
-    endpoint: &'static str,
-    codes: &'a SearchCodes,
+    endpoint: &'a Endpoint<'a>,
+    body: Option<&'a [u8]>,
     rate: &'a EndpointRate,
 }
 

@@ -41,6 +41,78 @@ const ADVICE_CONFIG: &str = "Fix the Feishu client configuration named in the me
 const ADVICE_SETUP: &str =
     "The HTTP client could not be built; check the server's TLS and system configuration.";
 
+/// The scope a bot needs to post a message (one of three Feishu accepts; the narrowest).
+pub const SEND_MESSAGE_SCOPE: &str = "im:message:send_as_bot";
+/// The scope a bot needs to list the chats it is in.
+pub const LIST_CHATS_SCOPE: &str = "im:chat:readonly";
+
+/// Why Feishu refused a message, one case per documented messaging code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MessageRefusal {
+    /// 230001: a parameter (the chat id, the message type) is invalid.
+    InvalidRequest,
+    /// 230002: the bot is not in the chat.
+    BotNotInChat,
+    /// 230006: the app's bot capability is off.
+    BotDisabled,
+    /// 230020: too many messages to this chat (5 a second, shared by all bots).
+    ChatRateLimited,
+    /// 230025: the message is longer than Feishu takes (a card at most 30 KB).
+    TooLong,
+    /// 230035: the bot may not send to this chat (only owners or admins may post).
+    NoPermission,
+    /// 232009: the chat was dissolved.
+    ChatDissolved,
+    /// 230099: Feishu could not build the card (its sub-code says why).
+    CardRejected,
+}
+
+impl MessageRefusal {
+    /// The refusal behind a messaging `code`, if it is one.
+    pub fn of_code(code: i64) -> Option<Self> {
+        Some(match code {
+            230_001 => Self::InvalidRequest,
+            230_002 => Self::BotNotInChat,
+            230_006 => Self::BotDisabled,
+            230_020 => Self::ChatRateLimited,
+            230_025 => Self::TooLong,
+            230_035 => Self::NoPermission,
+            232_009 => Self::ChatDissolved,
+            230_099 => Self::CardRejected,
+            _ => return None,
+        })
+    }
+
+    /// What happened, in plain words.
+    pub fn what(self) -> &'static str {
+        match self {
+            Self::InvalidRequest => "Feishu refused the message as invalid (the chat id or the message type)",
+            Self::BotNotInChat => "the bot is not in this chat",
+            Self::BotDisabled => "the app's bot capability is turned off",
+            Self::ChatRateLimited => "Feishu is limiting messages to this chat",
+            Self::TooLong => "the card is longer than Feishu takes",
+            Self::NoPermission => "the bot may not post in this chat",
+            Self::ChatDissolved => "the chat was dissolved",
+            Self::CardRejected => "Feishu could not build the card",
+        }
+    }
+
+    /// What to do about it.
+    pub fn advice(self) -> &'static str {
+        match self {
+            Self::InvalidRequest => "Choose the chat again from the chat list on the digest page; if it persists, report it.",
+            Self::BotNotInChat => "Add the app's bot to the chat (chat settings → Bots → Add bot), or remove the chat's digest.",
+            Self::BotDisabled => "Enable the bot capability of the app in the Feishu developer console (Features → Bot), then publish a new app version.",
+            Self::ChatRateLimited => "Nothing to do: the digest is sent again in a moment.",
+            Self::TooLong => "Report it: the digest is meant to stay within Feishu's card limits.",
+            Self::NoPermission => "Let the bot post in the chat (chat settings → who may send messages), or choose another chat.",
+            Self::ChatDissolved => "Remove the chat's digest and choose another chat.",
+            Self::CardRejected => "Report it with the reason shown: the digest card should always be valid.",
+        }
+    }
+}
+
 /// An error from the Feishu client.
 ///
 /// Cloneable so that one failed token fetch can be reported to every caller that waited
@@ -189,6 +261,18 @@ pub enum FeishuError {
         /// Feishu's explanation.
         description: String,
     },
+    /// A messaging code (230xxx, 232xxx): Feishu refused to post the message.
+    #[error("Feishu refused the message: {} ({code}{}: {msg}). {}", .refusal.what(), .sub_code.map(|s| format!("/{s}")).unwrap_or_default(), .refusal.advice())]
+    MessageRefused {
+        /// Which refusal.
+        refusal: MessageRefusal,
+        /// The code Feishu answered.
+        code: i64,
+        /// The card's own error code (`ErrCode: N` in `msg`), for 230099.
+        sub_code: Option<i64>,
+        /// Feishu's message.
+        msg: String,
+    },
     /// Any other non-zero code.
     #[error("Feishu answered with error {code}: {msg}. {ADVICE_UPSTREAM}")]
     Upstream {
@@ -271,6 +355,22 @@ impl FeishuError {
         }
     }
 
+    /// Maps a non-zero code of the messaging endpoints: their own codes
+    /// ([`MessageRefusal`]), then the generic ones, where a missing scope names
+    /// [`SEND_MESSAGE_SCOPE`] unless Feishu named one.
+    pub fn from_message_code(code: i64, msg: String, retry_after: Option<Duration>) -> Self {
+        if let Some(refusal) = MessageRefusal::of_code(code) {
+            let sub_code = (refusal == MessageRefusal::CardRejected).then(|| card_error_code(&msg)).flatten();
+            return Self::MessageRefused { refusal, code, sub_code, msg };
+        }
+        match Self::from_code(code, msg, retry_after) {
+            Self::MissingScope { msg, .. } if scope_named_in(&msg).is_none() => {
+                Self::MissingScope { scope: SEND_MESSAGE_SCOPE.to_owned(), msg }
+            }
+            other => other,
+        }
+    }
+
     /// Maps a non-zero generic Feishu `code` (the 9999xxxx family, which every call may
     /// answer) to its variant; any other code is [`FeishuError::Upstream`].
     ///
@@ -337,6 +437,7 @@ impl FeishuError {
             | Self::UserTokenInvalid { code, .. }
             | Self::Credentials { code, .. }
             | Self::Login { code, .. }
+            | Self::MessageRefused { code, .. }
             | Self::Upstream { code, .. } => *code,
             Self::UpstreamUnavailable { .. }
             | Self::Transport { .. }
@@ -355,6 +456,7 @@ impl FeishuError {
             Self::InternalError { .. }
             | Self::RateLimited { .. }
             | Self::UpstreamUnavailable { .. } => true,
+            Self::MessageRefused { refusal, .. } => *refusal == MessageRefusal::ChatRateLimited,
             Self::Transport { source, .. } => !source.is_builder(),
             _ => false,
         }
@@ -384,6 +486,7 @@ impl FeishuError {
             Self::UserNotAuthorised { .. } => ADVICE_USER_NOT_AUTHORISED,
             Self::Credentials { .. } => ADVICE_CREDENTIALS,
             Self::Login { .. } => ADVICE_LOGIN,
+            Self::MessageRefused { refusal, .. } => refusal.advice(),
             Self::Upstream { .. } => ADVICE_UPSTREAM,
             Self::UpstreamUnavailable { .. } => ADVICE_UNAVAILABLE,
             Self::Transport { .. } => ADVICE_TRANSPORT,
@@ -393,6 +496,14 @@ impl FeishuError {
             Self::ClientSetup { .. } => ADVICE_SETUP,
         }
     }
+}
+
+/// The card's own error code in a 230099 message, which reads like "Failed to create
+/// card content, ext=ErrCode: 200861; ErrMsg: …".
+fn card_error_code(msg: &str) -> Option<i64> {
+    let (_, after) = msg.split_once("ErrCode:")?;
+    let digits: String = after.trim_start().chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
 }
 
 /// The first scope name (`area:resource:action`) in a 99991672 message.
@@ -429,6 +540,26 @@ mod tests {
             matches!(&error, FeishuError::MissingScope { scope, .. } if scope == BLOCK_ACCESS_SCOPE)
         );
         assert!(error.to_string().contains("publish a new app version"));
+    }
+
+    #[test]
+    fn messaging_codes_say_what_happened_and_what_to_do() {
+        for code in [230_001, 230_002, 230_006, 230_020, 230_025, 230_035, 232_009, 230_099] {
+            let error = FeishuError::from_message_code(code, "m".into(), None);
+            assert!(matches!(error, FeishuError::MessageRefused { .. }), "{code}");
+            assert_eq!(error.code(), Some(code));
+            assert!(error.to_string().contains(error.advice()), "{error}");
+            assert_eq!(error.is_retryable(), code == 230_020, "{code}");
+        }
+        let card = FeishuError::from_message_code(
+            230_099,
+            "Failed to create card content, ext=ErrCode: 200861; ErrMsg: tag note is not supported".into(),
+            None,
+        );
+        assert!(matches!(card, FeishuError::MessageRefused { sub_code: Some(200_861), .. }));
+        assert!(card.to_string().contains("230099/200861"), "{card}");
+        let scope = FeishuError::from_message_code(codes::MISSING_SCOPE, "Access denied".into(), None);
+        assert!(matches!(&scope, FeishuError::MissingScope { scope, .. } if scope == SEND_MESSAGE_SCOPE));
     }
 
     #[test]

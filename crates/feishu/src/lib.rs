@@ -1,6 +1,7 @@
 //! Client for the Feishu (Lark) Open Platform endpoints behind Block Insights: page
 //! views and distinct users per workplace widget (block) per day, per custom workplace
-//! per day, and of all workplaces and the default one per day ([`SearchEndpoint`]).
+//! per day, and of all workplaces and the default one per day ([`SearchEndpoint`]);
+//! and the bot's chats and messages, for the digest ([`FeishuClient::send_card`]).
 //!
 //! [`FeishuClient`] owns one HTTP connection pool, caches the tenant access token,
 //! keeps every request inside Feishu's rate limit ([`RateBudget`]), retries transient
@@ -25,6 +26,7 @@ mod client;
 pub mod codes;
 mod config;
 mod error;
+mod im;
 mod login;
 mod metrics;
 mod rate;
@@ -39,7 +41,8 @@ pub use client::{FeishuClient, SharedBudgets};
 pub use config::{FEISHU_BASE_URL, FeishuConfig, LARK_BASE_URL, RateLimit, RetryPolicy};
 /// The workspace's one block id type (ASCII digits, 1 to 32), shared with the `domain` crate.
 pub use domain::{BlockId, InvalidBlockId, Visits};
-pub use error::{BLOCK_ACCESS_SCOPE, FeishuError};
+pub use error::{BLOCK_ACCESS_SCOPE, FeishuError, LIST_CHATS_SCOPE, MessageRefusal, SEND_MESSAGE_SCOPE};
+pub use im::{Chat, ChatsPage, MAX_CHATS_PAGE, MAX_UUID_CHARS, MESSAGES_PER_SECOND, SentMessage};
 pub use login::{FeishuUser, UserToken};
 pub use metrics::{ClientMetricsSnapshot, NO_CODE, TRANSPORT_ERROR};
 pub use rate::{RateBudget, SlidingWindowBudget, UNANSWERED_GRACE};

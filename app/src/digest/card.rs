@@ -1,0 +1,264 @@
+//! The digest as a Feishu message card (card JSON schema 2.0): the period's views and
+//! users against the period before, the most used blocks, the biggest changes, unusual
+//! days and blocks that fell out of use, and a button to the dashboard on exactly that
+//! period.
+//!
+//! Whatever the tenant's data, the card stays within Feishu's limits (30 KB, 200
+//! elements, 5 tables, 10 rows a table page): each list shows at most
+//! [`LIST_ROWS`] rows and says how many it left out; should the card still be too
+//! large (very long block names), the lists are halved until it fits, and every cut
+//! list says so. Names go into table cells of type `text`, never into markdown, so a
+//! block named `**x**` or `[x](y)` shows as typed.
+
+use domain::insights::{Dormant, Mover};
+use domain::unusual::Direction;
+use domain::{BlockId, BlockLabel, DateRange, Visits};
+use serde_json::{json, Value};
+
+use crate::i18n::{grouped, percent_change, Locale};
+use crate::insights_report::UnusualFinding;
+
+/// Feishu's limit on a card, in bytes of its JSON.
+pub const MAX_CARD_BYTES: usize = 30 * 1024;
+/// What the digest allows itself: below Feishu's limit, for the message's own envelope.
+pub const CARD_BUDGET_BYTES: usize = 28 * 1024;
+/// Feishu's limit on the elements of a card.
+pub const MAX_CARD_ELEMENTS: usize = 200;
+/// Rows a list shows at most (Feishu's largest table page).
+pub const LIST_ROWS: usize = 10;
+/// The longest name a cell shows; longer ones are cut with an ellipsis.
+const NAME_CHARS: usize = 60;
+
+/// What one digest says, before it is laid out as a card.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DigestContent {
+    pub language: Locale,
+    pub period: DateRange,
+    /// PV and the sum of daily UV in the period, and in the period before (when known).
+    pub current: Visits,
+    pub previous: Option<Visits>,
+    /// Every block with views in the period, most viewed first.
+    pub top: Vec<(BlockId, Visits)>,
+    /// The biggest rises then the biggest falls (absolute change in PV).
+    pub movers: Vec<Mover>,
+    /// Most unusual first; of a block, or of all blocks (`block_id` empty).
+    pub unusual: Vec<UnusualFinding>,
+    pub dormant: Vec<Dormant>,
+    pub dormant_days: u32,
+    /// The block names, to show blocks by.
+    pub names: Vec<BlockLabel>,
+    /// The dashboard on exactly this period.
+    pub link: String,
+}
+
+/// A built card and what it holds, for tests and the API's preview.
+#[derive(Clone, Debug)]
+pub struct Card {
+    pub json: Value,
+    /// Bytes of `json` as sent.
+    pub bytes: usize,
+    /// Elements, counted as Feishu counts them (every tag, nested ones included).
+    pub elements: usize,
+    /// Rows shown per list: top, movers, unusual, dormant.
+    pub shown: [usize; 4],
+}
+
+impl DigestContent {
+    /// The card, within Feishu's limits.
+    pub fn card(&self) -> Card {
+        let mut rows = LIST_ROWS;
+        loop {
+            let json = self.layout(rows);
+            let bytes = json.to_string().len();
+            let elements = count_elements(&json["body"]);
+            if (bytes <= CARD_BUDGET_BYTES && elements <= MAX_CARD_ELEMENTS) || rows == 0 {
+                let shown = [self.top.len(), self.movers.len(), self.unusual.len(), self.dormant.len()].map(|n| n.min(rows));
+                return Card { json, bytes, elements, shown };
+            }
+            rows /= 2;
+        }
+    }
+
+    fn name(&self, id: &BlockId) -> String {
+        let name = crate::report::display_name(&self.names, id);
+        if name.chars().count() > NAME_CHARS {
+            name.chars().take(NAME_CHARS - 1).chain(['…']).collect()
+        } else {
+            name
+        }
+    }
+
+    fn layout(&self, rows: usize) -> Value {
+        let locale = self.language;
+        let t = locale.t().digest;
+        let days = self.period.len_days();
+        let mut elements = vec![self.totals()];
+
+        elements.push(heading(t.top_blocks));
+        if self.top.is_empty() {
+            elements.push(markdown(t.no_views));
+        } else {
+            let table_rows = self.top.iter().take(rows).map(|(id, v)| {
+                json!({ "block": self.name(id), "pv": v.pv, "uv": v.uv })
+            });
+            elements.push(table(
+                &[("block", t.block, "text"), ("pv", t.pv, "number"), ("uv", t.uv, "number")],
+                table_rows.collect(),
+            ));
+            elements.extend(cut_note(locale, rows, self.top.len()));
+        }
+
+        if !self.movers.is_empty() {
+            elements.push(heading(t.movers));
+            let table_rows = self.movers.iter().take(rows).map(|m| {
+                let change = match percent_change(m.current.pv as f64, m.previous.pv as f64) {
+                    Some(pct) => format!("{} ({pct})", signed(m.change())),
+                    None => signed(m.change()),
+                };
+                json!({ "block": self.name(&m.block_id), "before": m.previous.pv, "pv": m.current.pv, "change": change })
+            });
+            elements.push(table(
+                &[("block", t.block, "text"), ("before", t.before, "number"), ("pv", t.pv, "number"), ("change", t.change, "text")],
+                table_rows.collect(),
+            ));
+            elements.extend(cut_note(locale, rows, self.movers.len()));
+        }
+
+        elements.push(heading(t.unusual));
+        if self.unusual.is_empty() {
+            elements.push(markdown(t.nothing_unusual));
+        } else {
+            let table_rows = self.unusual.iter().take(rows).map(|u| {
+                let what = u.block_id.as_ref().map_or_else(|| t.all_blocks.to_owned(), |id| self.name(id));
+                let arrow = if u.day.direction == Direction::Above { "▲" } else { "▼" };
+                json!({
+                    "date": locale.short_date(u.day.date),
+                    "what": what,
+                    "pv": format!("{arrow} {}", grouped(u.day.value)),
+                    "usual": grouped(u.day.baseline.median.round() as u64),
+                })
+            });
+            elements.push(table(
+                &[("date", t.date, "text"), ("what", t.what, "text"), ("pv", t.pv, "text"), ("usual", t.usual, "text")],
+                table_rows.collect(),
+            ));
+            elements.extend(cut_note(locale, rows, self.unusual.len()));
+        }
+
+        elements.push(heading(&(t.dormant)(self.dormant_days)));
+        if self.dormant.is_empty() {
+            elements.push(markdown(t.nothing_dormant));
+        } else {
+            let table_rows = self.dormant.iter().take(rows).map(|d| {
+                json!({
+                    "block": self.name(&d.block_id),
+                    "earlier": d.earlier_pv,
+                    "last": d.last_seen.map_or_else(|| t.never.to_owned(), |day| locale.short_date(day)),
+                })
+            });
+            elements.push(table(
+                &[("block", t.block, "text"), ("earlier", t.earlier_views, "number"), ("last", t.last_seen, "text")],
+                table_rows.collect(),
+            ));
+            elements.extend(cut_note(locale, rows, self.dormant.len()));
+        }
+
+        elements.push(json!({
+            "tag": "button",
+            "text": { "tag": "plain_text", "content": t.open_dashboard },
+            "type": "primary",
+            "width": "fill",
+            "behaviors": [{ "type": "open_url", "default_url": self.link }],
+        }));
+        elements.push(json!({ "tag": "markdown", "content": t.footer, "text_size": "notation" }));
+
+        json!({
+            "schema": "2.0",
+            "config": { "update_multi": true, "width_mode": "fill", "summary": { "content": (t.card_title)(&locale.range(self.period.from(), self.period.to())) } },
+            "header": {
+                "title": { "tag": "plain_text", "content": (t.card_title)(&locale.range(self.period.from(), self.period.to())) },
+                "subtitle": { "tag": "plain_text", "content": (t.card_subtitle)(days) },
+                "template": "blue",
+            },
+            "body": { "elements": elements },
+        })
+    }
+
+    /// Views and average daily users, each with its change on the period before.
+    fn totals(&self) -> Value {
+        let t = self.language.t().digest;
+        let days = u64::from(self.period.len_days().max(1));
+        let column = |label: &str, now: u64, before: Option<u64>| {
+            let change = match before {
+                Some(before) => percent_change(now as f64, before as f64).map_or_else(|| t.no_previous.to_owned(), |c| (t.versus_before)(&c)),
+                None => t.no_previous.to_owned(),
+            };
+            json!({
+                "tag": "column",
+                "width": "weighted",
+                "weight": 1,
+                "elements": [{ "tag": "markdown", "content": format!("{label}\n**{}**\n{change}", grouped(now)) }],
+            })
+        };
+        json!({
+            "tag": "column_set",
+            "flex_mode": "bisect",
+            "columns": [
+                column(t.views, self.current.pv, self.previous.map(|p| p.pv)),
+                column(t.daily_users, self.current.uv / days, self.previous.map(|p| p.uv / days)),
+            ],
+        })
+    }
+}
+
+fn signed(n: i64) -> String {
+    let grouped = grouped(n.unsigned_abs());
+    match n {
+        n if n > 0 => format!("+{grouped}"),
+        n if n < 0 => format!("\u{2212}{grouped}"),
+        _ => grouped,
+    }
+}
+
+fn markdown(text: &str) -> Value {
+    json!({ "tag": "markdown", "content": text })
+}
+
+fn heading(text: &str) -> Value {
+    json!({ "tag": "markdown", "content": format!("**{text}**") })
+}
+
+fn cut_note(locale: Locale, shown: usize, all: usize) -> Option<Value> {
+    (all > shown).then(|| json!({ "tag": "markdown", "content": (locale.t().digest.cut)(shown, all), "text_size": "notation" }))
+}
+
+/// A table of `columns` (name, header, data type); rows are objects keyed by name.
+fn table(columns: &[(&str, &str, &str)], rows: Vec<Value>) -> Value {
+    let columns: Vec<Value> = columns
+        .iter()
+        .map(|(name, header, data_type)| {
+            let align = if *data_type == "number" { "right" } else { "left" };
+            json!({ "name": name, "display_name": header, "data_type": data_type, "horizontal_align": align })
+        })
+        .collect();
+    json!({
+        "tag": "table",
+        "page_size": rows.len().clamp(1, LIST_ROWS),
+        "row_height": "low",
+        "header_style": { "bold": true, "background_style": "grey" },
+        "columns": columns,
+        "rows": rows,
+    })
+}
+
+/// Every object with a `tag` under `value`: what Feishu counts as elements.
+pub fn count_elements(value: &Value) -> usize {
+    match value {
+        Value::Object(map) => {
+            let own = usize::from(map.get("tag").is_some_and(|tag| tag.as_str() != Some("plain_text") && tag.as_str() != Some("lark_md")));
+            own + map.values().map(count_elements).sum::<usize>()
+        }
+        Value::Array(items) => items.iter().map(count_elements).sum(),
+        _ => 0,
+    }
+}

@@ -1,0 +1,336 @@
+//! Sending digests: each (chat, period) once, whatever the number of replicas, restarts
+//! or retries.
+//!
+//! A pass ([`Digests::run_due`]) looks at every enabled schedule; when one is due (see
+//! [`super::schedule`]) and its delivery is neither sent, nor failed for good, nor held
+//! by another replica, it builds the card, then claims the (chat, period) in the store
+//! (one atomic statement: of two replicas racing, one gets it), sends it with the
+//! delivery's `uuid` (fixed at the first claim, so a replica that takes over the claim
+//! of one that died mid-send sends the same uuid, and Feishu drops the duplicate), and
+//! records the outcome. A transient failure (rate limit, Feishu failing, no answer) is
+//! retried with backoff while the digest is still due; a permanent one (bot not in the
+//! chat, bot capability off, missing scope, card refused) is kept, with what to do, for
+//! the setup page, and not retried.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use access_data::{QueryOptions, ServiceError};
+use chrono::{DateTime, Utc};
+use domain::{AccessQuery, DateRange};
+use store::{DeliveryFailure, DeliveryState, DigestCadence, DigestLanguage};
+
+use super::card::{Card, DigestContent};
+use super::schedule::{self, period_key};
+use crate::i18n::Locale;
+use crate::insights_report::Insights;
+use crate::state::AppState;
+
+/// How the digest engine reads the time: the system's clock, or one a test moves.
+pub trait Clock: Send + Sync + 'static {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The system's clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// A clock that stands still until moved: for tests of schedules over weeks.
+pub struct ManualClock(Mutex<DateTime<Utc>>);
+
+impl ManualClock {
+    pub fn new(at: DateTime<Utc>) -> Self {
+        Self(Mutex::new(at))
+    }
+
+    pub fn set(&self, at: DateTime<Utc>) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = at;
+    }
+
+    pub fn advance(&self, by: chrono::Duration) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) += by;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The digest's settings, fixed at start-up.
+#[derive(Clone, Debug)]
+pub struct DigestSettings {
+    /// The dashboard's public address, that the card's button opens (`DASHBOARD_PUBLIC_URL`).
+    pub public_url: String,
+    /// How long a claim on a delivery lasts before another replica may take it over.
+    pub claim_ttl: Duration,
+    /// The dormant window of the digest's dormant blocks.
+    pub dormant_days: u32,
+}
+
+/// How long the chat list is reused before Feishu is asked again.
+const CHATS_FOR: Duration = Duration::from_secs(300);
+/// The first wait after a transient failure; it doubles with each attempt.
+const FIRST_RETRY: chrono::Duration = chrono::Duration::minutes(1);
+/// The longest wait between attempts.
+const LONGEST_RETRY: chrono::Duration = chrono::Duration::minutes(60);
+/// Deliveries the setup page lists.
+pub const RECENT_DELIVERIES: u32 = 30;
+
+/// What became of one delivery attempt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Sent; Feishu's message id.
+    Sent { message_id: String },
+    /// Not sent; kept in the store with what to do.
+    Failed { message: String, permanent: bool },
+    /// Sent, failed for good, waiting for its retry or held by another replica: left alone.
+    Skipped,
+}
+
+/// One delivery a pass attempted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attempt {
+    pub chat_id: String,
+    pub period: String,
+    pub outcome: Outcome,
+}
+
+/// Why a digest could not be built or sent: the page's message.
+#[derive(Debug, thiserror::Error)]
+pub enum DigestError {
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+    #[error("could not read or write the digests in the store: {0}")]
+    Store(#[from] store::StoreError),
+    #[error("another send of this digest is under way; try again in a minute")]
+    Busy,
+}
+
+/// The digests of one dashboard (one replica).
+pub struct Digests {
+    clock: Arc<dyn Clock>,
+    /// Who this replica is in the store's claims.
+    holder: String,
+    settings: DigestSettings,
+    chats: Mutex<Option<(Instant, Arc<Vec<feishu::Chat>>)>>,
+}
+
+impl Digests {
+    pub fn new(clock: Arc<dyn Clock>, settings: DigestSettings) -> Self {
+        Self { clock, holder: store::replica_name(), settings, chats: Mutex::new(None) }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn settings(&self) -> &DigestSettings {
+        &self.settings
+    }
+
+    /// The chats the bot is in, read from Feishu at most every five minutes (or now,
+    /// with `refresh`).
+    pub async fn chats(&self, state: &AppState, refresh: bool) -> Result<Arc<Vec<feishu::Chat>>, ServiceError> {
+        if !refresh {
+            let cached = self.chats.lock().unwrap_or_else(PoisonError::into_inner).clone();
+            if let Some((at, chats)) = cached.filter(|(at, _)| at.elapsed() < CHATS_FOR) {
+                let _ = at;
+                return Ok(chats);
+            }
+        }
+        let chats = Arc::new(state.service.chats().await?);
+        *self.chats.lock().unwrap_or_else(PoisonError::into_inner) = Some((Instant::now(), chats.clone()));
+        Ok(chats)
+    }
+
+    /// What a digest of `period` says, in `language`.
+    pub async fn content(&self, state: &AppState, period: DateRange, language: Locale) -> Result<DigestContent, ServiceError> {
+        let dormant_days = self.settings.dormant_days;
+        let query = AccessQuery { range: period, blocks: Vec::new() };
+        let (rows, known) = crate::api::ssr::insight_rows(state, &query, dormant_days, QueryOptions::default()).await?;
+        let insights = Insights::build(period, &rows, known, period.to(), dormant_days);
+        let mut top: Vec<_> = domain::insights::per_block(rows.iter().filter(|r| period.contains(r.date))).into_iter().collect();
+        top.sort_by(|a, b| b.1.pv.cmp(&a.1.pv).then_with(|| a.0.cmp(&b.0)));
+        let movers = insights.movers.map(|m| m.rising.into_iter().chain(m.falling).collect()).unwrap_or_default();
+        let lang = match language {
+            Locale::Zh => "zh",
+            Locale::En => "en",
+        };
+        let link = format!(
+            "{}/?from={}&to={}&lang={lang}",
+            self.settings.public_url.trim_end_matches('/'),
+            period.from(),
+            period.to()
+        );
+        Ok(DigestContent {
+            language,
+            period,
+            current: insights.current,
+            previous: insights.previous,
+            top,
+            movers,
+            unusual: insights.unusual,
+            dormant: insights.dormant.unwrap_or_default(),
+            dormant_days,
+            names: state.service.labels().values().cloned().collect(),
+            link,
+        })
+    }
+
+    /// The card a chat would get for `cadence` now: its latest period.
+    pub async fn preview(&self, state: &AppState, cadence: DigestCadence, language: Locale) -> Result<Card, ServiceError> {
+        let period = schedule::latest(cadence, state.view.timezone, self.now()).period;
+        Ok(self.content(state, period, language).await?.card())
+    }
+
+    /// Sends the digest of the last seven final days to `chat_id` now, as a test,
+    /// outside the schedule (its delivery has a key of its own).
+    pub async fn send_test(&self, state: &AppState, chat_id: &str, language: Locale) -> Result<Outcome, DigestError> {
+        let now = self.now();
+        let cadence = DigestCadence::Weekly { weekday: chrono::Weekday::Mon, hour: 0 };
+        let period = schedule::period_of(cadence, now.with_timezone(&state.view.timezone).date_naive());
+        let key = format!("test:{}:{}", now.timestamp_millis(), period_key(period));
+        self.deliver(state, chat_id, &key, period, language, None).await
+    }
+
+    /// One pass over the schedules: sends every digest that is due and not yet sent.
+    pub async fn run_due(&self, state: &AppState) -> Result<Vec<Attempt>, DigestError> {
+        let store = state.service.store();
+        let mut attempts = Vec::new();
+        for schedule in store.digest_schedules().await?.into_iter().filter(|s| s.enabled) {
+            let now = self.now();
+            let Some(due) = schedule::due(schedule.cadence, state.view.timezone, schedule.updated_at, now) else { continue };
+            let key = due.key();
+            if !self.may_claim(state, &schedule.chat_id, &key, now).await? {
+                continue;
+            }
+            let language = locale_of(schedule.language);
+            let outcome = match self.deliver(state, &schedule.chat_id, &key, due.period, language, Some(due.at)).await {
+                Ok(outcome) => outcome,
+                Err(DigestError::Busy) => Outcome::Skipped,
+                Err(error) => {
+                    tracing::warn!(%error, chat_id = %schedule.chat_id, period = %key, "could not send a digest");
+                    continue;
+                }
+            };
+            attempts.push(Attempt { chat_id: schedule.chat_id.clone(), period: key, outcome });
+        }
+        Ok(attempts)
+    }
+
+    /// Whether the delivery may be claimed now (read first, so that a pass over digests
+    /// already sent builds no card).
+    async fn may_claim(&self, state: &AppState, chat_id: &str, key: &str, now: DateTime<Utc>) -> Result<bool, DigestError> {
+        let Some(delivery) = state.service.store().delivery(chat_id, key).await? else { return Ok(true) };
+        Ok(match delivery.state {
+            DeliveryState::Sent => false,
+            DeliveryState::Failed => !delivery.permanent && delivery.next_attempt_at.is_none_or(|at| at <= now),
+            DeliveryState::Claimed => delivery.claimed_until.is_none_or(|until| until < now),
+        })
+    }
+
+    /// Builds the card, claims the delivery, sends it and records what happened.
+    /// `due_at` is the occurrence of a scheduled digest (retries stop a day after it).
+    async fn deliver(
+        &self,
+        state: &AppState,
+        chat_id: &str,
+        key: &str,
+        period: DateRange,
+        language: Locale,
+        due_at: Option<DateTime<Utc>>,
+    ) -> Result<Outcome, DigestError> {
+        let store = state.service.store();
+        let content = self.content(state, period, language).await;
+        let now = self.now();
+        let ttl = self.settings.claim_ttl;
+        let uuid = format!("bi-{:032x}", rand::random::<u128>());
+        let Some(claim) = store.claim_delivery(chat_id, key, &self.holder, &uuid, now, ttl).await? else {
+            return Err(DigestError::Busy);
+        };
+        let sent = match content {
+            Ok(content) => {
+                let card = content.card();
+                state.service.send_card(chat_id, &card.json, &claim.uuid).await
+            }
+            Err(error) => Err(error),
+        };
+        let now = self.now();
+        match sent {
+            Ok(message) => {
+                if !store.delivery_sent(chat_id, key, &self.holder, &message.message_id, now).await? {
+                    tracing::warn!(chat_id, period = key, "a digest was sent after its claim passed to another replica (Feishu drops the duplicate by its uuid)");
+                }
+                tracing::info!(chat_id, period = key, message_id = %message.message_id, "sent a digest");
+                Ok(Outcome::Sent { message_id: message.message_id })
+            }
+            Err(error) => {
+                let permanent = is_permanent(&error);
+                let retry_at = now + backoff(claim.attempts);
+                let still_due = due_at.is_some_and(|at| retry_at - at < schedule::MISSED_GRACE);
+                let next_attempt_at = (!permanent && still_due).then_some(retry_at);
+                let message = error.to_string();
+                tracing::warn!(chat_id, period = key, %error, permanent, "a digest was not sent");
+                let failure = DeliveryFailure {
+                    code: error.feishu().and_then(|e| e.code()),
+                    message: message.clone(),
+                    permanent: permanent || next_attempt_at.is_none(),
+                    next_attempt_at,
+                };
+                store.delivery_failed(chat_id, key, &self.holder, &failure, now).await?;
+                Ok(Outcome::Failed { message, permanent: failure.permanent })
+            }
+        }
+    }
+
+    /// Runs a pass every `every` until the process ends.
+    pub fn spawn_loop(self: Arc<Self>, state: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(every);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticks.tick().await;
+                if let Err(error) = self.run_due(&state).await {
+                    tracing::warn!(%error, "the digest pass failed; trying again at the next tick");
+                }
+            }
+        })
+    }
+}
+
+pub fn locale_of(language: DigestLanguage) -> Locale {
+    match language {
+        DigestLanguage::Zh => Locale::Zh,
+        DigestLanguage::En => Locale::En,
+    }
+}
+
+pub fn language_of(locale: Locale) -> DigestLanguage {
+    match locale {
+        Locale::Zh => DigestLanguage::Zh,
+        Locale::En => DigestLanguage::En,
+    }
+}
+
+/// A failure that sending again will not mend: Feishu refused (bot, scope, card,
+/// credentials), as opposed to a rate limit, Feishu failing, no answer, a deadline or
+/// the quota (which resets).
+fn is_permanent(error: &ServiceError) -> bool {
+    match error {
+        ServiceError::Feishu(feishu) => !feishu.is_retryable(),
+        _ => false,
+    }
+}
+
+/// The wait before attempt `attempts + 1`: a minute, doubling, at most an hour.
+fn backoff(attempts: u32) -> chrono::Duration {
+    let doublings = attempts.saturating_sub(1).min(6);
+    (FIRST_RETRY * 2i32.pow(doublings)).min(LONGEST_RETRY)
+}
