@@ -1,15 +1,21 @@
 //! What a simulator is started with: the app's credentials, the shape of the
 //! synthetic tenant, token lifetime, rate limit, fault knobs, and the people
-//! who can log in with Feishu.
+//! who can log in with Feishu, and the chats its bot can post to.
 
 use std::time::Duration;
 
 use chrono::{NaiveDate, TimeDelta, Utc};
 
+use crate::chats::{SimChat, demo_chats};
 use crate::oauth::{SimUser, demo_tenant_key, demo_users};
 
 /// The scope the block access data endpoint requires; error 99991672 names it.
 pub const WORKPLACE_DATA_SCOPE: &str = "workplace:workplace_using_data:read";
+/// The scope a bot's message send is refused without (99991672 names it first;
+/// `im:message` or `im:message:send` would do as well).
+pub const MESSAGE_SEND_SCOPE: &str = "im:message:send_as_bot";
+/// The scope the chat list is refused without (99991672 names it).
+pub const CHAT_READ_SCOPE: &str = "im:chat:readonly";
 
 /// Everything a [`crate::Simulator`] is started with.
 #[derive(Clone, Debug)]
@@ -59,6 +65,25 @@ pub struct SimConfig {
     /// Anomalies planted in the tenant's data (none by default), reported by
     /// `/_sim/anomalies` for tests of the insights.
     pub anomalies: Vec<crate::Anomaly>,
+    /// The tenant's group chats, members of the bot or not, in the order
+    /// `GET /open-apis/im/v1/chats` lists them. `Default` is [`demo_chats`].
+    pub chats: Vec<SimChat>,
+    /// Whether the app has the bot capability; without it every message send
+    /// answers 230006 and the chat list 232025 (also [`Faults::bot_disabled`]).
+    pub bot_enabled: bool,
+    /// Whether the app holds `im:message:send_as_bot` and `im:chat:readonly`;
+    /// without them sends and the chat list answer 99991672 naming the scope
+    /// (also [`Faults::message_scope_missing`]).
+    pub message_scopes_granted: bool,
+    /// Message sends one app may make in any sliding second (Feishu: 50); `0`: no limit.
+    pub message_rate_per_second: u32,
+    /// Message sends one app may make in any sliding minute (Feishu: 1000); `0`: no limit.
+    pub message_rate_per_minute: u32,
+    /// Message sends to one chat in any sliding second, whatever the app (Feishu: 5,
+    /// shared by the chat's bots); over it a send answers 230020. `0`: no limit.
+    pub chat_message_rate_per_second: u32,
+    /// Chat list requests one app may make in any sliding second (Feishu: 50); `0`: no limit.
+    pub chat_list_rate_per_second: u32,
 }
 
 impl Default for SimConfig {
@@ -82,6 +107,13 @@ impl Default for SimConfig {
             user_token_ttl: Duration::from_secs(2 * 60 * 60),
             refresh_token_ttl: Duration::from_secs(7 * 24 * 60 * 60),
             anomalies: Vec::new(),
+            chats: demo_chats(),
+            bot_enabled: true,
+            message_scopes_granted: true,
+            message_rate_per_second: 50,
+            message_rate_per_minute: 1000,
+            chat_message_rate_per_second: 5,
+            chat_list_rate_per_second: 50,
         }
     }
 }
@@ -92,9 +124,11 @@ pub fn shanghai_today() -> NaiveDate {
     (Utc::now() + TimeDelta::hours(8)).date_naive()
 }
 
-/// Fault knobs for the search endpoint. The token endpoint is never faulty.
+/// Fault knobs. The token endpoint is never faulty. The first group is the
+/// search endpoints' (the bot message endpoints ignore it), the `bot_*` and
+/// `message_*` ones the bot message endpoints' (see [`crate::SimChat`]).
 ///
-/// Per request the simulator first waits `latency` plus a uniform share of
+/// Per search request the simulator first waits `latency` plus a uniform share of
 /// `latency_jitter` (plus `spike` with probability `spike_ratio`), then rolls,
 /// in this order: drop the connection (`drop_ratio`), answer a gateway 502/503
 /// (`http_5xx_ratio`), answer `forced` if set, answer 1629004
@@ -127,6 +161,19 @@ pub struct Faults {
     /// Answer 99991400 without the `x-ogw-ratelimit-limit` and
     /// `x-ogw-ratelimit-reset` headers, as some gateways do.
     pub hide_rate_limit_headers: bool,
+    /// The bot capability is switched off: every message send answers 230006,
+    /// the chat list 232025 (as [`SimConfig::bot_enabled`] `false`).
+    pub bot_disabled: bool,
+    /// The message scopes are not granted: sends answer 99991672 naming
+    /// `im:message:send_as_bot`, the chat list naming `im:chat:readonly`.
+    pub message_scope_missing: bool,
+    /// Every message send is decided (and, if accepted, kept) at once, then its
+    /// answer waits this long: a test can stop the sender while the message is
+    /// already in the chat but the sender has no message_id yet.
+    pub message_delay: Duration,
+    /// While set, every authenticated message send within the rate limits gets
+    /// this answer and nothing is kept.
+    pub message_forced: Option<ForcedAnswer>,
 }
 
 /// A fixed answer for every search request, to exercise a client's handling
@@ -163,15 +210,33 @@ impl ForcedAnswer {
 
     /// 99991672: the app lacks the scope; the message names it as Feishu does.
     pub fn missing_scope(app_id: &str) -> Self {
+        Self::missing_scopes(app_id, &[WORKPLACE_DATA_SCOPE])
+    }
+
+    /// 99991672 for an endpoint that any one of `scopes` opens, named in
+    /// Feishu's words (English, then Chinese, then the console link for the first).
+    pub fn missing_scopes(app_id: &str, scopes: &[&str]) -> Self {
+        let list = scopes.join(", ");
+        let first = scopes.first().copied().unwrap_or_default();
         Self::new(
             99991672,
             400,
             format!(
-                "Access denied. One of the following scopes is required: [{WORKPLACE_DATA_SCOPE}]. \
-                 应用尚未开通所需的应用身份权限：[{WORKPLACE_DATA_SCOPE}]，点击链接申请并开通任一权限即可：\
-                 https://open.feishu.cn/app/{app_id}/auth?q={WORKPLACE_DATA_SCOPE}&op_from=openapi&token_type=tenant"
+                "Access denied. One of the following scopes is required: [{list}]. \
+                 应用尚未开通所需的应用身份权限：[{list}]，点击链接申请并开通任一权限即可：\
+                 https://open.feishu.cn/app/{app_id}/auth?q={first}&op_from=openapi&token_type=tenant"
             ),
         )
+    }
+
+    /// 230035: the bot may not speak in the chat (e.g. only the owner may post).
+    pub fn no_permission_to_send() -> Self {
+        Self::new(230035, 400, "Bot has NO permission to send messages to the chat.")
+    }
+
+    /// 232009: the chat was dissolved.
+    pub fn chat_dissolved() -> Self {
+        Self::new(232009, 400, "Your request specifies a chat which has already been dissolved.")
     }
 
     /// 99991673: the app is unavailable (disabled or not installed).

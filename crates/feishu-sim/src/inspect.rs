@@ -1,6 +1,7 @@
 //! Test-only routes under `/_sim/`, outside Feishu's API: they let end-to-end tests
 //! (which see the simulator only over HTTP) read its ground truth, health and
-//! people, force faults and expire user tokens.
+//! people, force faults and expire user tokens. The chats' messages are in
+//! [`crate::chat_page`].
 
 use std::sync::Arc;
 
@@ -94,8 +95,10 @@ pub(crate) async fn anomalies(State(state): State<Arc<SimState>>) -> Response {
     Json(json!({ "anomalies": state.dataset.planted() })).into_response()
 }
 
+/// The body of `POST /_sim/faults`. Every field is optional; only those sent change.
 #[derive(Deserialize)]
 pub(crate) struct ForceParams {
+    #[serde(default)]
     code: i64,
     #[serde(default = "default_status")]
     http_status: u16,
@@ -103,6 +106,24 @@ pub(crate) struct ForceParams {
     msg: String,
     #[serde(default)]
     latency_ms: Option<u64>,
+    #[serde(default)]
+    bot_disabled: Option<bool>,
+    #[serde(default)]
+    message_scope_missing: Option<bool>,
+    #[serde(default)]
+    message_delay_ms: Option<u64>,
+    #[serde(default)]
+    message_forced: Option<MessageForced>,
+}
+
+/// A forced answer of the message endpoint.
+#[derive(Deserialize)]
+pub(crate) struct MessageForced {
+    code: i64,
+    #[serde(default = "default_status")]
+    http_status: u16,
+    #[serde(default)]
+    msg: String,
 }
 
 fn default_status() -> u16 {
@@ -111,6 +132,9 @@ fn default_status() -> u16 {
 
 /// `POST /_sim/faults {"code", "http_status"?, "msg"?}`: every search answers that code
 /// until `DELETE /_sim/faults`. `{"code": 0, "latency_ms": 200}` only changes the latency.
+/// The bot message knobs: `{"bot_disabled": true}`, `{"message_scope_missing": true}`,
+/// `{"message_delay_ms": 2000}`, `{"message_forced": {"code", "http_status"?, "msg"?}}`
+/// (see [`crate::Faults`]); any mix of them, each field changing only its knob.
 pub(crate) async fn set_faults(
     State(state): State<Arc<SimState>>,
     Json(p): Json<ForceParams>,
@@ -133,6 +157,19 @@ pub(crate) async fn set_faults(
     }
     if let Some(ms) = p.latency_ms {
         faults.latency = std::time::Duration::from_millis(ms);
+    }
+    if let Some(disabled) = p.bot_disabled {
+        faults.bot_disabled = disabled;
+    }
+    if let Some(missing) = p.message_scope_missing {
+        faults.message_scope_missing = missing;
+    }
+    if let Some(ms) = p.message_delay_ms {
+        faults.message_delay = std::time::Duration::from_millis(ms);
+    }
+    if let Some(forced) = p.message_forced {
+        let msg = if forced.msg.is_empty() { format!("simulated error {}", forced.code) } else { forced.msg };
+        faults.message_forced = Some(crate::ForcedAnswer { code: forced.code, http_status: forced.http_status, msg });
     }
     state.set_faults(faults);
     StatusCode::NO_CONTENT.into_response()

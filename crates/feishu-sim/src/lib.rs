@@ -107,11 +107,14 @@
 mod anomalies;
 mod api;
 mod auth;
+mod chat_page;
+mod chats;
 mod config;
 mod data;
 mod endpoints;
 mod faults;
 mod inspect;
+mod messages;
 mod oauth;
 mod paging;
 mod rate;
@@ -126,15 +129,20 @@ mod workplaces;
 
 pub use anomalies::{Anomaly, PlantedAnomaly, demo_anomalies};
 pub use api::{RATE_LIMIT_HEADER, RATE_RESET_HEADER};
-pub use config::{Faults, ForcedAnswer, SimConfig, WORKPLACE_DATA_SCOPE, shanghai_today};
+pub use chats::{DEMO_CHAT_ADMINS, DEMO_CHAT_OPS, DEMO_CHAT_WITHOUT_BOT, SimChat, demo_chats};
+pub use config::{CHAT_READ_SCOPE, Faults, ForcedAnswer, MESSAGE_SEND_SCOPE, SimConfig, WORKPLACE_DATA_SCOPE, shanghai_today};
 pub use data::{AccessRow, BlockProfile, Dataset};
 pub use endpoints::SimEndpoint;
+pub use messages::{ChatMessages, MAX_CONTENT_BYTES, MAX_UUID_CHARS, SimMessage, UUID_DEDUP_WINDOW};
 pub use oauth::{
     AUTHORIZE_PATH, DEMO_ADMIN_OPEN_ID, DEMO_MEMBER_OPEN_ID, DEMO_NO_ACCESS_OPEN_ID,
     DEMO_NO_EMAIL_OPEN_ID, IS_USER_ADMIN_PATH, OFFLINE_ACCESS_SCOPE, SimUser, USER_INFO_PATH,
     USER_TOKEN_PATH, demo_tenant_key, demo_users,
 };
-pub use router::{BLOCK_ACCESS_SEARCH_PATH, CUSTOM_WORKPLACE_ACCESS_SEARCH_PATH, TENANT_TOKEN_PATH, WORKPLACE_ACCESS_SEARCH_PATH};
+pub use router::{
+    BLOCK_ACCESS_SEARCH_PATH, CHATS_PATH, CUSTOM_WORKPLACE_ACCESS_SEARCH_PATH, MESSAGES_PATH, TENANT_TOKEN_PATH,
+    WORKPLACE_ACCESS_SEARCH_PATH,
+};
 pub use server::{SimHandle, Simulator};
 pub use stats::{LoginStats, Outcome, RequestRecord, SearchParams, SimStats};
 pub use workplaces::{CustomWorkplaceRow, DemoBlockName, SimVisits, WorkplaceProfile, WorkplaceRow};

@@ -1,5 +1,6 @@
 //! Page tokens: opaque strings that carry an offset and are bound to the query
-//! (endpoint, from_date, to_date, filter) that produced them.
+//! (endpoint, from_date, to_date, filter) that produced them, or to the chat
+//! list (which has no query to bind to).
 //!
 //! A token is URL-safe base64 of the offset (8 bytes, big-endian) followed by
 //! the first 12 bytes of SHA-256(key ‖ query ‖ offset), with a random key per
@@ -58,6 +59,39 @@ impl PageTokens {
             return None;
         }
         usize::try_from(offset).ok()
+    }
+
+    /// The chat list's token for the page starting at `offset`.
+    pub fn issue_chats(&self, offset: usize) -> String {
+        let offset = offset as u64;
+        let mut bytes = offset.to_be_bytes().to_vec();
+        bytes.extend_from_slice(&self.chats_tag(offset));
+        URL_SAFE_NO_PAD.encode(bytes)
+    }
+
+    /// The offset a chat list token stands for, if this simulator issued it.
+    pub fn check_chats(&self, token: &str) -> Option<usize> {
+        let bytes = URL_SAFE_NO_PAD.decode(token).ok()?;
+        if bytes.len() != 8 + TAG_LEN {
+            return None;
+        }
+        let (offset, tag) = bytes.split_at(8);
+        let offset = u64::from_be_bytes(offset.try_into().ok()?);
+        if tag != self.chats_tag(offset) {
+            return None;
+        }
+        usize::try_from(offset).ok()
+    }
+
+    fn chats_tag(&self, offset: u64) -> [u8; TAG_LEN] {
+        let mut hasher = Sha256::new();
+        hasher.update(self.key);
+        hasher.update(b"im/chats|");
+        hasher.update(offset.to_be_bytes());
+        let digest = hasher.finalize();
+        let mut tag = [0u8; TAG_LEN];
+        tag.copy_from_slice(&digest[..TAG_LEN]);
+        tag
     }
 
     fn tag(&self, query: BoundQuery<'_>, offset: u64) -> [u8; TAG_LEN] {
@@ -137,5 +171,8 @@ mod tests {
         );
         assert_eq!(PageTokens::new().check(query, &token), None);
         assert_eq!(tokens.check(query, "ddowkdkl9w2d"), None);
+        assert_eq!(tokens.check_chats(&token), None, "a search token does not page the chats");
+        assert_eq!(tokens.check(query, &tokens.issue_chats(400)), None);
+        assert_eq!(tokens.check_chats(&tokens.issue_chats(20)), Some(20));
     }
 }

@@ -1,12 +1,12 @@
-//! The per-app frequency limit: at most N search requests in any sliding
-//! one-second window. Rejected requests count as arrivals too, as a gateway
-//! sees them, so a client hammering a closed door keeps it closed.
+//! Frequency limits: at most N requests per key (an app and endpoint, a chat)
+//! in any sliding window (one second unless said otherwise). Rejected requests
+//! count as arrivals too, as a gateway sees them, so a client hammering a
+//! closed door keeps it closed.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-const WINDOW: Duration = Duration::from_secs(1);
 
 /// A request refused by the limit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,23 +17,30 @@ pub(crate) struct Limited {
     pub reset_secs: u64,
 }
 
-/// Arrival times per app within the last window.
+/// Arrival times per key within the last window.
 #[derive(Debug)]
 pub(crate) struct RateLimiter {
     limit: u32,
+    window: Duration,
     arrivals: Mutex<HashMap<String, VecDeque<Instant>>>,
 }
 
 impl RateLimiter {
-    /// `limit == 0` lets everything through.
+    /// `limit` per second; `limit == 0` lets everything through.
     pub fn new(limit: u32) -> Self {
+        Self::per(limit, Duration::from_secs(1))
+    }
+
+    /// `limit` per sliding `window`; `limit == 0` lets everything through.
+    pub fn per(limit: u32, window: Duration) -> Self {
         Self {
             limit,
+            window,
             arrivals: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Records an arrival for `app_id` at `now` and says whether it is over the limit.
+    /// Records an arrival for `app_id` (any key) at `now` and says whether it is over the limit.
     pub fn arrive(&self, app_id: &str, now: Instant) -> Result<(), Limited> {
         if self.limit == 0 {
             return Ok(());
@@ -45,7 +52,7 @@ impl RateLimiter {
         let arrivals = all.entry(app_id.to_owned()).or_default();
         while arrivals
             .front()
-            .is_some_and(|&t| now.saturating_duration_since(t) >= WINDOW)
+            .is_some_and(|&t| now.saturating_duration_since(t) >= self.window)
         {
             arrivals.pop_front();
         }
@@ -57,7 +64,7 @@ impl RateLimiter {
         // A slot frees when enough of the oldest arrivals leave the window for
         // the count to drop below the limit again.
         let leaving = arrivals.len() - limit;
-        let frees_at = arrivals[leaving - 1] + WINDOW;
+        let frees_at = arrivals[leaving - 1] + self.window;
         let wait = frees_at.saturating_duration_since(now);
         let reset_secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
         Err(Limited {
@@ -93,6 +100,19 @@ mod tests {
             limiter.arrive("other", t0 + Duration::from_millis(500)),
             Ok(())
         );
+    }
+
+    #[test]
+    fn a_minute_window_resets_in_whole_seconds() {
+        let limiter = RateLimiter::per(2, Duration::from_secs(60));
+        let t0 = Instant::now();
+        assert!(limiter.arrive("app", t0).is_ok());
+        assert!(limiter.arrive("app", t0 + Duration::from_secs(10)).is_ok());
+        assert_eq!(
+            limiter.arrive("app", t0 + Duration::from_millis(20_500)),
+            Err(Limited { limit: 2, reset_secs: 40 })
+        );
+        assert!(limiter.arrive("app", t0 + Duration::from_secs(75)).is_ok());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use crate::oauth::{AUTHORIZE_PATH, IS_USER_ADMIN_PATH, USER_INFO_PATH, USER_TOKEN_PATH};
 use crate::endpoints::SimEndpoint;
 use crate::state::SimState;
-use crate::{auth, inspect, oauth, search};
+use crate::{auth, chat_page, chats, inspect, messages, oauth, search};
 
 /// Path of the custom app's tenant token endpoint.
 pub const TENANT_TOKEN_PATH: &str = "/open-apis/auth/v3/tenant_access_token/internal";
@@ -22,6 +22,11 @@ pub const BLOCK_ACCESS_SEARCH_PATH: &str =
 pub const WORKPLACE_ACCESS_SEARCH_PATH: &str = "/open-apis/workplace/v1/workplace_access_data/search";
 /// Path of the custom workplace search endpoint.
 pub const CUSTOM_WORKPLACE_ACCESS_SEARCH_PATH: &str = "/open-apis/workplace/v1/custom_workplace_access_data/search";
+
+/// Path of the chat list (the chats the bot is in).
+pub const CHATS_PATH: &str = "/open-apis/im/v1/chats";
+/// Path of the message send endpoint.
+pub const MESSAGES_PATH: &str = "/open-apis/im/v1/messages";
 
 /// The route of one search endpoint: the one handler, told which endpoint it serves.
 fn search_route(endpoint: SimEndpoint) -> axum::routing::MethodRouter<Arc<SimState>> {
@@ -39,6 +44,8 @@ pub(crate) fn router(state: Arc<SimState>) -> Router {
         .route(USER_TOKEN_PATH, post(oauth::token))
         .route(USER_INFO_PATH, get(oauth::user_info))
         .route(IS_USER_ADMIN_PATH, get(oauth::is_user_admin))
+        .route(CHATS_PATH, get(chats::list_chats))
+        .route(MESSAGES_PATH, post(messages::send))
         .route("/_sim/health", get(inspect::health))
         .route("/_sim/ground_truth", get(inspect::ground_truth))
         .route("/_sim/ground_truth/workplace_access", get(inspect::workplace_ground_truth))
@@ -55,6 +62,10 @@ pub(crate) fn router(state: Arc<SimState>) -> Router {
             post(inspect::expire_user_tokens),
         )
         .route("/_sim/avatar/{open_id}", get(oauth::avatar))
+        .route("/_sim/chats", get(chat_page::chats_json))
+        .route("/_sim/chats.html", get(chat_page::chats_index))
+        .route("/_sim/chats/{chat_id}", get(chat_page::chat_page))
+        .route("/_sim/chat_avatar/{chat_id}", get(chats::chat_avatar))
         .fallback(|| async { (StatusCode::NOT_FOUND, "404 page not found") })
         .with_state(state)
 }

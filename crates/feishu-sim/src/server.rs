@@ -24,6 +24,7 @@ use tower::ServiceExt;
 use crate::config::{Faults, SimConfig};
 use crate::data::Dataset;
 use crate::endpoints::SimEndpoint;
+use crate::messages::{ChatMessages, SimMessage};
 use crate::oauth::SimUser;
 use crate::router::router;
 use crate::state::SimState;
@@ -189,6 +190,17 @@ impl SimHandle {
     /// stay valid.
     pub fn expire_user_tokens(&self) {
         self.inner.state.login.expire_access_tokens(Instant::now());
+    }
+
+    /// Every configured chat (the bot in it or not) with the messages it
+    /// received, oldest first: what `GET /_sim/chats` answers.
+    pub fn chats_with_messages(&self) -> Vec<ChatMessages> {
+        crate::chat_page::chats_with_messages(&self.inner.state)
+    }
+
+    /// The messages `chat_id` received, oldest first (none for an unknown chat).
+    pub fn messages(&self, chat_id: &str) -> Vec<SimMessage> {
+        self.inner.state.messages.of_chat(chat_id)
     }
 
     /// Stops accepting, closes every open connection and waits for both.

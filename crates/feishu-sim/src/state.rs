@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::config::{Faults, SimConfig};
 use crate::data::Dataset;
+use crate::messages::MessageStore;
 use crate::oauth::{Lifetimes, LoginGrants};
 use crate::paging::PageTokens;
 use crate::rate::RateLimiter;
@@ -24,6 +25,16 @@ pub(crate) struct SimState {
     pub pages: PageTokens,
     /// Per-app frequency limit of the search endpoint.
     pub rate: RateLimiter,
+    /// Per-app limit of message sends in a second.
+    pub message_rate: RateLimiter,
+    /// Per-app limit of message sends in a minute.
+    pub message_rate_minute: RateLimiter,
+    /// Per-chat limit of message sends in a second.
+    pub chat_message_rate: RateLimiter,
+    /// Per-app limit of the chat list.
+    pub chat_list_rate: RateLimiter,
+    /// The messages the bot posted.
+    pub messages: MessageStore,
     /// Fault knobs in force now.
     faults: RwLock<Faults>,
     /// Search requests that arrived since the fault knobs were last set.
@@ -51,6 +62,11 @@ impl SimState {
             tokens: TokenStore::new(config.token_ttl),
             pages: PageTokens::new(),
             rate: RateLimiter::new(config.rate_limit_per_second),
+            message_rate: RateLimiter::new(config.message_rate_per_second),
+            message_rate_minute: RateLimiter::per(config.message_rate_per_minute, std::time::Duration::from_secs(60)),
+            chat_message_rate: RateLimiter::new(config.chat_message_rate_per_second),
+            chat_list_rate: RateLimiter::new(config.chat_list_rate_per_second),
+            messages: MessageStore::default(),
             faults: RwLock::new(config.faults.clone()),
             searches_since_faults: AtomicU64::new(0),
             faults_changed: tokio::sync::Notify::new(),

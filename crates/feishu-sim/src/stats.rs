@@ -1,5 +1,5 @@
 //! What the simulator saw: every search request with its answer, and counts
-//! of token and login requests, for tests and benchmarks.
+//! of token, login, chat list and message requests, for tests and benchmarks.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -107,6 +107,12 @@ pub struct SimStats {
     pub arrivals_by_endpoint: BTreeMap<SimEndpoint, Vec<Instant>>,
     /// Requests of the login endpoints.
     pub login: LoginStats,
+    /// Requests of `GET /open-apis/im/v1/chats`, refused ones included.
+    pub chat_list_requests: u64,
+    /// Requests of `POST /open-apis/im/v1/messages`, refused and pending ones included.
+    pub message_requests: u64,
+    /// Message send answers by body `code` (0: accepted or a duplicate uuid).
+    pub message_answers_by_code: BTreeMap<i64, u64>,
 }
 
 /// Counts of the login endpoints' requests, refused ones included.
@@ -178,6 +184,9 @@ pub(crate) struct Recorder {
     token_requests: AtomicU64,
     /// Indexed by `LoginEvent as usize`.
     login: [AtomicU64; 6],
+    chat_list_requests: AtomicU64,
+    message_requests: AtomicU64,
+    message_answers: Mutex<BTreeMap<i64, u64>>,
 }
 
 impl Recorder {
@@ -209,6 +218,18 @@ impl Recorder {
         self.token_requests.fetch_add(1, Ordering::Relaxed);
     }
 
+    pub fn chat_list_request(&self) {
+        self.chat_list_requests.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn message_request(&self) {
+        self.message_requests.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn message_answer(&self, code: i64) {
+        *self.message_answers.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).entry(code).or_default() += 1;
+    }
+
     pub fn login(&self, event: LoginEvent) {
         self.login[event as usize].fetch_add(1, Ordering::Relaxed);
     }
@@ -235,6 +256,9 @@ impl Recorder {
             search_requests: searches.len() as u64,
             token_requests: self.token_requests.load(Ordering::Relaxed),
             login: self.login_stats(),
+            chat_list_requests: self.chat_list_requests.load(Ordering::Relaxed),
+            message_requests: self.message_requests.load(Ordering::Relaxed),
+            message_answers_by_code: self.message_answers.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone(),
             ..SimStats::default()
         };
         for record in searches.iter() {
@@ -265,6 +289,9 @@ impl Recorder {
         for counter in &self.login {
             counter.store(0, Ordering::Relaxed);
         }
+        self.chat_list_requests.store(0, Ordering::Relaxed);
+        self.message_requests.store(0, Ordering::Relaxed);
+        self.message_answers.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clear();
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<RequestRecord>> {

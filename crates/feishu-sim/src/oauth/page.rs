@@ -13,7 +13,7 @@ use super::AUTHORIZE_PATH;
 use super::users::SimUser;
 
 /// The banner on every simulator page, so nobody mistakes it for Feishu.
-const BANNER: &str = "Feishu simulator — not the real Feishu";
+pub(crate) const BANNER: &str = "Feishu simulator — not the real Feishu";
 
 const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f5f6f7;color:#1f2329}\
 main{max-width:28rem;margin:2rem auto;padding:1.5rem;background:#fff;border-radius:8px}\
@@ -141,7 +141,7 @@ fn percent_encode(value: &str) -> String {
 }
 
 /// Escapes text for HTML element content and quoted attribute values.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
