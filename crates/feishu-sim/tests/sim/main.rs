@@ -7,6 +7,8 @@ mod login_flow;
 mod login_helpers;
 mod login_refusals;
 mod login_users;
+mod message_cards;
+mod messages;
 mod paging;
 mod rate_limit;
 mod tokens;
