@@ -8,6 +8,7 @@ pub mod chart_specs;
 mod components;
 #[cfg(feature = "ssr")]
 pub mod digest;
+pub mod digest_setup;
 pub mod error;
 pub mod i18n;
 pub mod insights_report;

@@ -3,6 +3,7 @@
 mod cards;
 mod charts;
 mod controls;
+mod digests;
 mod export;
 mod feedback;
 mod header;
@@ -18,6 +19,7 @@ mod workplaces;
 pub use cards::Cards;
 pub use charts::{TopBlocks, Trend};
 pub use controls::Controls;
+pub use digests::DigestPanel;
 pub use export::ExportLinks;
 pub use feedback::{ErrorNotice, ProgressBar};
 pub use header::Header;

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_location;
 
 use crate::api::{load_dashboard, load_rows, load_workplaces, SaveBlockName};
 use crate::components::{
-    install_shortcuts, ApiTokens, BlockNames, BlocksTable, Cards, Controls, ErrorNotice, ExportLinks, Header, NamesImportState,
+    install_shortcuts, ApiTokens, BlockNames, DigestPanel, BlocksTable, Cards, Controls, ErrorNotice, ExportLinks, Header, NamesImportState,
     InsightsPanel, ProgressBar, RowsTable, ShortcutHelp, TopBlocks, Trend, WorkplacesView,
 };
 use crate::locale::use_locale;
@@ -154,6 +154,7 @@ pub fn Dashboard() -> impl IntoView {
                                     <BlocksTable dashboard=d params action=save_name/>
                                     <ExportLinks dashboard=d params/>
                                     <BlockNames dashboard=d action=save_name import=import_names/>
+                                    <DigestPanel/>
                                     <ApiTokens/>
                                 }
                                     .into_any()

@@ -2,6 +2,7 @@
 //! pages, same parsing rules, JSON or CSV; and the block names, read and imported.
 
 mod body;
+mod digests;
 mod insights;
 mod names;
 mod workplaces;
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/block-access.xlsx", get(block_access_xlsx))
         .merge(workplaces::routes())
         .merge(insights::routes())
+        .merge(digests::routes())
         .merge(names::routes())
 }
 

@@ -1,0 +1,264 @@
+use leptos::prelude::*;
+
+use crate::digest_setup::{
+    load_digest_setup, ChatChoice, DeliveryRow, PreviewDigest, RemoveDigest, SaveDigest, SendTestDigest,
+};
+use crate::i18n::Locale;
+use crate::locale::use_locale;
+
+/// The chat digests: for each chat the bot is in, its schedule (on or off, language,
+/// weekly on a weekday or daily, the hour), a preview of the card and a test sent now;
+/// below, the recent deliveries with what went wrong and what to do. Read in the browser
+/// when the panel is opened, as the API tokens are.
+#[component]
+pub fn DigestPanel() -> impl IntoView {
+    let locale = use_locale();
+    let t = move || locale.get().t().digest;
+    let save = ServerAction::<SaveDigest>::new();
+    let remove = ServerAction::<RemoveDigest>::new();
+    let test = ServerAction::<SendTestDigest>::new();
+    let preview = ServerAction::<PreviewDigest>::new();
+    let open = RwSignal::new(false);
+    let refresh = RwSignal::new(0u32);
+    let status = move || {
+        let failed = |e: crate::error::AppError| Some(view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any());
+        if let Some(result) = test.value().get() {
+            return match result {
+                Ok(chat) => Some(view! { <p class="saved" role="status">{move || (t().test_sent)(&chat)}</p> }.into_any()),
+                Err(e) => failed(e),
+            };
+        }
+        match save.value().get() {
+            Some(Ok(())) => Some(view! { <p class="saved" role="status">{move || t().saved}</p> }.into_any()),
+            Some(Err(e)) => failed(e),
+            None => None,
+        }
+    };
+    let shown_preview = move || match preview.value().get() {
+        Some(Ok((chat_id, html))) => Some(
+            view! {
+                <section class="digest-preview" data-testid="digest-preview" data-chat=chat_id aria-label=move || t().preview>
+                    <div class="digest-card" inner_html=html></div>
+                </section>
+            }
+            .into_any(),
+        ),
+        Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any()),
+        None => None,
+    };
+    let body = move || {
+        let setup = LocalResource::new(move || {
+            save.version().get();
+            remove.version().get();
+            test.version().get();
+            let refresh = refresh.get() > 0;
+            load_digest_setup(refresh)
+        });
+        view! {
+            <Suspense fallback=move || view! { <p class="loading">{move || locale.get().t().loading}</p> }>
+                {move || Suspend::new(async move {
+                    match setup.await {
+                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Ok(setup) => {
+                            let chats_error = setup.chats_error.clone();
+                            let no_chats = setup.chats.is_empty() && chats_error.is_none();
+                            let chats = setup
+                                .chats
+                                .into_iter()
+                                .map(|chat| view! { <ChatDigest chat save remove test preview/> })
+                                .collect_view();
+                            let timezone = setup.timezone.clone();
+                            view! {
+                                <p class="hint">{move || (t().timezone_note)(&timezone)}</p>
+                                {chats_error.map(|e| view! { <p class="error" role="alert">{move || t().chats_failed}{e.clone()}</p> })}
+                                {no_chats.then(|| view! { <p class="hint">{move || t().no_chats}</p> })}
+                                <div class="digest-chats">{chats}</div>
+                                <Deliveries rows=setup.deliveries/>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        }
+    };
+    view! {
+        <details
+            class="panel digests"
+            data-testid="digests"
+            on:toggle=move |ev| open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())
+        >
+            <summary>
+                <h2>{move || t().page_title}</h2>
+            </summary>
+            <p class="hint">{move || t().page_hint}</p>
+            <p class="hint">{move || t().chats_hint}</p>
+            <button type="button" class="secondary" on:click=move |_| refresh.update(|n| *n += 1)>
+                {move || t().refresh_chats}
+            </button>
+            {status}
+            <Show when=move || open.get()>{body}</Show>
+            {shown_preview}
+        </details>
+    }
+}
+
+/// One chat: its schedule form, preview, test and removal.
+#[component]
+fn ChatDigest(
+    chat: ChatChoice,
+    save: ServerAction<SaveDigest>,
+    remove: ServerAction<RemoveDigest>,
+    test: ServerAction<SendTestDigest>,
+    preview: ServerAction<PreviewDigest>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let t = move || locale.get().t().digest;
+    let scheduled = chat.schedule.is_some();
+    let form = chat.schedule.clone().unwrap_or_default();
+    let id = chat.chat_id.clone();
+    let field = move |name: &str| format!("digest-{name}-{id}");
+    let f = StoredValue::new(field.clone());
+    let language = RwSignal::new(form.language.clone());
+    let every = RwSignal::new(form.every.clone());
+    let weekday = RwSignal::new(form.weekday);
+    let hour = RwSignal::new(form.hour);
+    let ids = StoredValue::new((chat.chat_id.clone(), chat.name.clone()));
+    let chat_id = move || ids.get_value().0;
+    let chat_name = move || ids.get_value().1;
+    let next = chat.next_at.clone();
+    view! {
+        <section class="digest-chat" data-chat=chat.chat_id.clone() aria-labelledby=field("title")>
+            <h3 id=field("title")>
+                {chat.name.clone()}
+                {(!chat.bot_is_in).then(|| view! { <span class="hint">{move || t().not_in_list}</span> })}
+            </h3>
+            {(!chat.description.is_empty()).then(|| view! { <p class="hint">{chat.description.clone()}</p> })}
+            <p class="hint" data-testid="next-digest">
+                {move || t().next_digest}": "{next.clone().unwrap_or_else(|| t().off.to_owned())}
+            </p>
+            <ActionForm action=save attr:class="digest-form">
+                <input type="hidden" name="chat_id" value=chat_id()/>
+                <input type="hidden" name="chat_name" value=chat_name()/>
+                <label class="check">
+                    <input type="checkbox" name="enabled" value="true" checked=form.enabled || !scheduled/>
+                    {move || t().enabled}
+                </label>
+                <label for=f.get_value()("language")>{move || t().language}</label>
+                <select id=f.get_value()("language") name="language" on:change=move |ev| language.set(event_target_value(&ev))>
+                    {Locale::ALL
+                        .into_iter()
+                        .map(|l| view! { <option value=l.code() selected=form.language == l.code()>{l.native_name()}</option> })
+                        .collect_view()}
+                </select>
+                <label for=f.get_value()("every")>{move || t().schedule}</label>
+                <select id=f.get_value()("every") name="every" on:change=move |ev| every.set(event_target_value(&ev))>
+                    <option value="weekly" selected=form.every == "weekly">{move || t().weekly}</option>
+                    <option value="daily" selected=form.every == "daily">{move || t().daily}</option>
+                </select>
+                <label for=f.get_value()("weekday")>{move || t().weekday}</label>
+                <select
+                    id=f.get_value()("weekday")
+                    name="weekday"
+                    on:change=move |ev| weekday.set(event_target_value(&ev).parse().unwrap_or(1))
+                >
+                    {(1u8..=7)
+                        .map(|n| {
+                            let day = crate::digest_setup::weekday(n);
+                            view! { <option value=n.to_string() selected=form.weekday == n>{move || locale.get().weekday_name(day)}</option> }
+                        })
+                        .collect_view()}
+                </select>
+                <label for=f.get_value()("hour")>{move || t().hour}</label>
+                <select id=f.get_value()("hour") name="hour" on:change=move |ev| hour.set(event_target_value(&ev).parse().unwrap_or(9))>
+                    {(0u8..24)
+                        .map(|h| view! { <option value=h.to_string() selected=form.hour == h>{format!("{h:02}:00")}</option> })
+                        .collect_view()}
+                </select>
+                <button type="submit">{move || t().save}</button>
+            </ActionForm>
+            <div class="digest-actions">
+                <ActionForm action=preview>
+                    <input type="hidden" name="chat_id" value=chat_id()/>
+                    <input type="hidden" name="language" prop:value=move || language.get()/>
+                    <input type="hidden" name="every" prop:value=move || every.get()/>
+                    <input type="hidden" name="weekday" prop:value=move || weekday.get().to_string()/>
+                    <input type="hidden" name="hour" prop:value=move || hour.get().to_string()/>
+                    <button type="submit" class="secondary">{move || t().preview}</button>
+                </ActionForm>
+                <ActionForm action=test>
+                    <input type="hidden" name="chat_id" value=chat_id()/>
+                    <input type="hidden" name="chat_name" value=chat_name()/>
+                    <input type="hidden" name="language" prop:value=move || language.get()/>
+                    <button type="submit" class="secondary">{move || t().send_test}</button>
+                </ActionForm>
+                {scheduled.then(|| view! {
+                    <ActionForm action=remove>
+                        <input type="hidden" name="chat_id" value=chat_id()/>
+                        <button type="submit" class="secondary">{move || t().remove}</button>
+                    </ActionForm>
+                })}
+            </div>
+        </section>
+    }
+}
+
+/// The recent deliveries, newest first, with each failure's message.
+#[component]
+fn Deliveries(rows: Vec<DeliveryRow>) -> impl IntoView {
+    let locale = use_locale();
+    let t = move || locale.get().t().digest;
+    if rows.is_empty() {
+        return view! {
+            <h3>{move || t().deliveries_title}</h3>
+            <p class="hint">{move || t().no_deliveries}</p>
+        }
+        .into_any();
+    }
+    let rows = rows
+        .into_iter()
+        .map(|d| {
+            let state = d.state.clone();
+            let label = move || match state.as_str() {
+                "sent" => t().sent,
+                "failed" => t().failed,
+                _ => t().sending,
+            };
+            let failed = d.state == "failed";
+            let detail = d.error.clone().map(|e| {
+                let retry = d.retry_at.clone();
+                view! {
+                    <span class="delivery-error">{e}</span>
+                    {retry.map(|at| view! { <span class="hint">" "{move || t().retry_at}" "{at.clone()}</span> })}
+                }
+            });
+            view! {
+                <tr class:failed=failed data-state=d.state.clone()>
+                    <th scope="row">{d.chat_name.clone()}</th>
+                    <td>{d.period.clone()}{d.test.then(|| view! { <span class="hint">" ("{move || t().test}")"</span> })}</td>
+                    <td>{label}</td>
+                    <td>{d.at.clone()}</td>
+                    <td>{detail}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <h3>{move || t().deliveries_title}</h3>
+        <div class="table-scroll">
+            <table class="deliveries" data-testid="deliveries">
+                <thead>
+                    <tr>
+                        <th scope="col">{move || t().chat}</th>
+                        <th scope="col">{move || t().period}</th>
+                        <th scope="col">{move || t().state}</th>
+                        <th scope="col">{move || t().sent}</th>
+                        <th scope="col"><span class="sr-only">{move || t().failed}</span></th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,193 @@
+//! `/api/v1/digests`: the chat digests for scripts, as the dashboard's panel has them.
+//!
+//! - `GET /api/v1/digests[?refresh=1]`: the chats the bot is in with their schedules,
+//!   and the recent deliveries with what went wrong;
+//! - `PUT /api/v1/digests/{chat_id}` with `{"language":"zh","every":"weekly","weekday":1,"hour":9,"enabled":true}`
+//!   (and optionally `chat_name`): saves the chat's schedule;
+//! - `DELETE /api/v1/digests/{chat_id}`: removes it (its deliveries stay listed);
+//! - `GET /api/v1/digests/preview?language=&every=&weekday=&hour=`: the card such a
+//!   schedule sends now, as Feishu gets it (`card`), with its size and element count;
+//! - `POST /api/v1/digests/{chat_id}/test?language=zh`: sends the last seven final days'
+//!   digest to the chat now.
+//!
+//! Reading needs any token; changing or sending needs a signed-in admin or a token
+//! allowed to write (the permission that also lets it change block names).
+
+use app::digest_setup::{ssr, ScheduleForm};
+use app::error::AppError;
+use app::report::Viewer;
+use app::state::AppState;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Extension, Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::Params;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/digests", get(setup))
+        .route("/api/v1/digests/preview", get(preview))
+        .route("/api/v1/digests/{chat_id}", put(save).delete(remove))
+        .route("/api/v1/digests/{chat_id}/test", post(send_test))
+}
+
+fn answer(status: StatusCode, kind: &str, message: String) -> Response {
+    (status, Json(json!({ "error": { "kind": kind, "message": message } }))).into_response()
+}
+
+fn failed(error: AppError) -> Response {
+    match error {
+        AppError::BadInput { message } => answer(StatusCode::BAD_REQUEST, "bad_request", message),
+        AppError::Feishu { code, message, advice } => (
+            StatusCode::BAD_GATEWAY,
+            Json(json!({ "error": { "kind": "feishu", "feishu_code": code, "message": message, "advice": advice } })),
+        )
+            .into_response(),
+        AppError::QuotaReached { message, .. } => answer(StatusCode::TOO_MANY_REQUESTS, "quota_reached", message),
+        AppError::Deadline { message, .. } => answer(StatusCode::GATEWAY_TIMEOUT, "deadline", message),
+        other => answer(StatusCode::INTERNAL_SERVER_ERROR, "internal", other.to_string()),
+    }
+}
+
+/// Why `viewer` may not change digests; `None` if it may.
+fn refusal(viewer: Option<&Viewer>) -> Option<Response> {
+    match viewer {
+        Some(viewer) if viewer.can_write_names() => None,
+        Some(Viewer::Script { name, .. }) => Some(answer(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            format!(
+                "the API token {name:?} may read the digests but not change or send them: an admin creates a token with \
+                 \"may also change block names\" ticked (dashboard → API tokens) for this script"
+            ),
+        )),
+        _ => Some(answer(StatusCode::FORBIDDEN, "forbidden", "changing digests needs a signed-in admin or a token allowed to write".into())),
+    }
+}
+
+fn by(viewer: Option<&Viewer>) -> String {
+    match viewer {
+        Some(Viewer::Person { name }) => name.clone(),
+        Some(Viewer::Script { name, .. }) => format!("API token {name}"),
+        None => "unknown".into(),
+    }
+}
+
+async fn setup(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    let refresh = match Params::parse(raw.as_deref(), &["refresh"], &[]).and_then(|p| p.refresh()) {
+        Ok(refresh) => refresh,
+        Err(error) => return error.into_response(),
+    };
+    Json(ssr::setup(&state, refresh).await).into_response()
+}
+
+/// A schedule as a script sends it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScheduleBody {
+    #[serde(default)]
+    chat_name: String,
+    language: String,
+    every: String,
+    #[serde(default = "monday")]
+    weekday: u8,
+    hour: u8,
+    #[serde(default = "yes")]
+    enabled: bool,
+}
+
+fn monday() -> u8 {
+    1
+}
+
+fn yes() -> bool {
+    true
+}
+
+async fn save(
+    State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
+    Path(chat_id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let viewer = viewer.as_ref().map(|Extension(v)| v);
+    if let Some(refused) = refusal(viewer) {
+        return refused;
+    }
+    let body: ScheduleBody = match serde_json::from_slice(&body) {
+        Ok(body) => body,
+        Err(error) => {
+            return answer(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                format!(
+                    "the body is not a schedule ({error}): send JSON such as {{\"language\":\"zh\",\"every\":\"weekly\",\"weekday\":1,\"hour\":9,\"enabled\":true}}"
+                ),
+            );
+        }
+    };
+    let form = ScheduleForm { language: body.language, every: body.every, weekday: body.weekday, hour: body.hour, enabled: body.enabled };
+    match ssr::save(&state, &chat_id, &body.chat_name, &form, &by(viewer)).await {
+        Ok(schedule) => Json(json!({ "chat_id": schedule.chat_id, "chat_name": schedule.chat_name, "schedule": ssr::form_of(&schedule) })).into_response(),
+        Err(error) => failed(error),
+    }
+}
+
+async fn remove(State(state): State<AppState>, viewer: Option<Extension<Viewer>>, Path(chat_id): Path<String>) -> Response {
+    if let Some(refused) = refusal(viewer.as_ref().map(|Extension(v)| v)) {
+        return refused;
+    }
+    match ssr::remove(&state, &chat_id).await {
+        Ok(true) => StatusCode::NO_CONTENT.into_response(),
+        Ok(false) => answer(StatusCode::NOT_FOUND, "not_found", format!("the chat {chat_id:?} has no digest schedule")),
+        Err(error) => failed(error),
+    }
+}
+
+async fn preview(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    let params = match Params::parse(raw.as_deref(), &["language", "every", "weekday", "hour"], &[]) {
+        Ok(params) => params,
+        Err(error) => return error.into_response(),
+    };
+    let text = |name: &str, default: &str| params.single(name).ok().flatten().unwrap_or(default).to_owned();
+    let number = |name: &str, default: u8| -> Result<u8, Response> {
+        match params.single(name).ok().flatten() {
+            None => Ok(default),
+            Some(raw) => raw.trim().parse().map_err(|_| {
+                answer(StatusCode::BAD_REQUEST, "bad_request", format!("{name}={raw:?} is not a whole number"))
+            }),
+        }
+    };
+    let (weekday, hour) = match (number("weekday", 1), number("hour", 9)) {
+        (Ok(w), Ok(h)) => (w, h),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    let form = ScheduleForm { language: text("language", "zh"), every: text("every", "weekly"), weekday, hour, enabled: true };
+    match ssr::preview(&state, &form).await {
+        Ok(card) => Json(json!({ "card": card.json, "bytes": card.bytes, "elements": card.elements })).into_response(),
+        Err(error) => failed(error),
+    }
+}
+
+async fn send_test(
+    State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
+    Path(chat_id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    if let Some(refused) = refusal(viewer.as_ref().map(|Extension(v)| v)) {
+        return refused;
+    }
+    let language = match Params::parse(raw.as_deref(), &["language"], &[]).and_then(|p| Ok(p.single("language")?.unwrap_or("zh").to_owned())) {
+        Ok(language) => language,
+        Err(error) => return error.into_response(),
+    };
+    match ssr::send_test(&state, &chat_id, &language).await {
+        Ok(message_id) => Json(json!({ "message_id": message_id })).into_response(),
+        Err(error) => failed(error),
+    }
+}
