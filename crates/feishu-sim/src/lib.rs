@@ -15,6 +15,11 @@
 //!   `GET /open-apis/authen/v1/user_info` and
 //!   `GET /open-apis/application/v3/is_user_admin`, all on the one base URL
 //!   (Feishu serves the first on accounts.feishu.cn, the rest on open.feishu.cn),
+//! - bot messages, for the weekly digest card: `GET /open-apis/im/v1/chats`
+//!   (the chats the bot is in, paged, [`SimChat`]) and
+//!   `POST /open-apis/im/v1/messages?receive_id_type=chat_id` (a card or a
+//!   text to a chat, with Feishu's limits, refusals and `uuid`
+//!   de-duplication; accepted messages are kept, [`SimMessage`]),
 //!
 //! serves a deterministic synthetic tenant ([`Dataset`]) and can misbehave on
 //! demand ([`Faults`]): latency, spikes, 1629004, gateway 5xx, dropped
@@ -26,7 +31,11 @@
 //! truth; `GET /_sim/workplaces` lists the custom workplaces and their blocks;
 //! `GET /_sim/users` lists the people who can log in, `POST /_sim/user_tokens/expire`
 //! expires every user access token, and `GET /_sim/avatar/{open_id}` serves the
-//! pictures `user_info` points at.
+//! pictures `user_info` points at. `GET /_sim/chats` answers every chat with the
+//! messages it received (the ground truth of sends; also
+//! [`SimHandle::chats_with_messages`]), `GET /_sim/chats/{chat_id}` shows one
+//! chat's messages newest first, each card rendered by `feishu_card` as the
+//! dashboard's preview renders it (`GET /_sim/chats.html` lists those pages).
 //!
 //! # Choices where Feishu's docs are silent
 //!
@@ -92,6 +101,41 @@
 //! - is_user_admin: tenant token only (99991661 / 99991663 as on search, HTTP
 //!   400), 99992402 without `open_id`, `false` for an open_id not in the
 //!   directory; no rate limit, no faults.
+//!
+//! ## Bot messages
+//!
+//! - The order of the send's checks and every code it answers are on the
+//!   `messages` module; the card checks and their 230099 sub-codes (in `msg`
+//!   as `ErrCode: N; ErrMsg: …; ErrorValue: <path>; `) on `messages::card`.
+//!   In short: 99991661/99991663, 99991400 (50/s and 1000/min per app, HTTP
+//!   429 with headers), [`Faults::message_forced`], 99992402 (body not JSON,
+//!   no receive_id), 230020 (5/s per chat, HTTP 400, no headers), 99992402
+//!   (receive_id_type not chat_id, uuid over 50 characters), 230006, 99991672,
+//!   230001 (no such chat: Feishu's "invalid request parameter"), 230002,
+//!   99992402 (msg_type not interactive or text), 230025 (content over 30,720
+//!   bytes), 230099/200621 (card not JSON; 230001 for a text), then the card:
+//!   200621 (schema other than "2.0": the simulator refuses 1.0 cards Feishu
+//!   would take, since the dashboard sends 2.0 only), 11310 (over 200
+//!   elements, counted recursively), 11311/11312 (over 5 tables/charts),
+//!   200861 (`note`, `action`), 200550 (chart without chart_spec), 11313
+//!   (table page_size outside 1–10), 11314 (table columns: none, over 50,
+//!   unnamed, repeated), 200914 (row not an object or naming an undeclared
+//!   column), 200915 (value not fitting its column's data_type). The 113xx
+//!   sub-codes are the simulator's own: the notes give the limits, not codes.
+//! - Limits count every request with a valid token at arrival, refused ones
+//!   too; the per-chat one counts by `receive_id`, before the chat is looked up.
+//! - `uuid` de-duplication is per (chat, uuid) for an hour of real time,
+//!   decided after every other check: a duplicate answers success with the
+//!   first message's data (its content too) and keeps nothing. An empty
+//!   `uuid` counts as none.
+//! - Only `receive_id_type=chat_id` and `msg_type` `interactive` or `text`
+//!   are served; a text's content must be `{"text": "…"}`.
+//! - The chat list: without the bot capability 232025 (the chat API's code
+//!   for it), without the scope 99991672 naming `im:chat:readonly`; page_size
+//!   1–100 (default 20) and page_token else 99992402; `page_token` is `""` on
+//!   the last page; every chat's owner is the directory's first person.
+//! - [`Faults::message_delay`] delays the answer after the message is kept:
+//!   a sender stopped meanwhile has sent it without knowing its id.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {

@@ -10,7 +10,8 @@ use feishu_sim::{Faults, SimConfig, Simulator, demo_tenant_key, demo_users, shan
 use tracing_subscriber::EnvFilter;
 
 /// A Feishu open platform simulator: tenant tokens, workplace block access data,
-/// and Login with Feishu (OAuth 2 with PKCE) for a small directory of people.
+/// Login with Feishu (OAuth 2 with PKCE) for a small directory of people, and
+/// bot messages to a few chats (shown at /_sim/chats.html).
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Args {
@@ -140,6 +141,9 @@ async fn main() -> anyhow::Result<()> {
         },
         ..SimConfig::default()
     };
+    for chat in &config.chats {
+        tracing::info!(chat_id = %chat.chat_id, name = %chat.name, bot_is_member = chat.bot_is_member, "chat (its page: /_sim/chats/{{chat_id}})");
+    }
     let sim = Simulator::start(config, args.addr)
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;

@@ -124,7 +124,12 @@ fn decide(
     let per_minute = state.message_rate_minute.arrive(&app_id, now);
     per_second.and(per_minute).map_err(ApiError::rate_limited)?;
     if let Some(forced) = &faults.message_forced {
-        return Err(ApiError::new(forced.http_status, forced.code, forced.msg.clone()));
+        let mut error = ApiError::new(forced.http_status, forced.code, forced.msg.clone());
+        if error.code == 99991400 {
+            // As a real limit answers: with the headers.
+            error.limited = Some(crate::rate::Limited { limit: state.config.message_rate_per_second, reset_secs: 1 });
+        }
+        return Err(error);
     }
     let body: Value = serde_json::from_slice(body).map_err(|_| invalid("body is not JSON"))?;
     let receive_id = body

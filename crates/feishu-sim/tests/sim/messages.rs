@@ -290,6 +290,10 @@ async fn every_refusal_has_its_code_and_keeps_nothing() {
     assert!(msg.contains(&format!("[{MESSAGE_SEND_SCOPE}, ")), "{msg}");
     sim.sim.set_faults(Faults { message_forced: Some(ForcedAnswer::no_permission_to_send()), ..Faults::default() });
     assert_refused(&sim.send_card(&token, DEMO_CHAT_ADMINS, &card, None).await, 400, 230035);
+    sim.sim.set_faults(Faults { message_forced: Some(ForcedAnswer::new(99991400, 429, "request trigger frequency limit")), ..Faults::default() });
+    let forced_limit = sim.send_card(&token, DEMO_CHAT_ADMINS, &card, None).await;
+    assert_refused(&forced_limit, 429, 99991400);
+    assert_eq!(forced_limit.headers[RATE_RESET_HEADER], "1");
     sim.sim.set_faults(Faults::default());
 
     let kept = sim.kept_counts().await;
