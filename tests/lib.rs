@@ -28,6 +28,8 @@ pub struct TestApp {
     pub anonymous: reqwest::Client,
     /// Kept so the data directory lives as long as the server.
     pub data_dir: tempfile::TempDir,
+    /// The server's state: its store, service and digests.
+    pub state: app::state::AppState,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
@@ -51,6 +53,11 @@ pub fn leptos_options() -> LeptosOptions {
 /// simulator's ground truth). `extra` adds or overrides environment settings.
 pub async fn spawn_app_with(sim_config: SimConfig, extra: &[(&str, &str)]) -> TestApp {
     let sim = Simulator::start(sim_config, SocketAddr::from(([127, 0, 0, 1], 0))).await.expect("simulator starts");
+    spawn_app_for(sim, extra, std::sync::Arc::new(app::digest::SystemClock)).await
+}
+
+/// A server for the running simulator `sim`, whose digests go by `clock`.
+pub async fn spawn_app_for(sim: SimHandle, extra: &[(&str, &str)], clock: std::sync::Arc<dyn app::digest::Clock>) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
     let mut vars: HashMap<String, String> = HashMap::from([
         ("FEISHU_APP_ID".into(), sim.config().app_id.clone()),
@@ -64,15 +71,16 @@ pub async fn spawn_app_with(sim_config: SimConfig, extra: &[(&str, &str)]) -> Te
         vars.insert((*k).into(), (*v).into());
     }
     let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("valid test config");
-    let app = Application::build(config, leptos_options()).await.expect("server builds");
+    let app = Application::build_with_clock(config, leptos_options(), clock).await.expect("server builds");
     let base_url = format!("http://{}", app.addr());
+    let state = app.state().clone();
     let server = tokio::spawn(app.run(std::future::pending()));
     let anonymous = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(TEST_REQUEST_TIMEOUT)
         .build()
         .expect("client");
-    let mut app = TestApp { base_url, sim, http: anonymous.clone(), anonymous, data_dir, server };
+    let mut app = TestApp { base_url, sim, http: anonymous.clone(), anonymous, data_dir, state, server };
     app.http = app.sign_in(feishu_sim::DEMO_ADMIN_OPEN_ID).await.expect("the demo admin signs in");
     app
 }

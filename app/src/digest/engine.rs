@@ -196,7 +196,8 @@ impl Digests {
         let now = self.now();
         let cadence = DigestCadence::Weekly { weekday: chrono::Weekday::Mon, hour: 0 };
         let period = schedule::period_of(cadence, now.with_timezone(&state.view.timezone).date_naive());
-        let key = format!("test:{}:{}", now.timestamp_millis(), period_key(period));
+        // Each test its own delivery, also two within a millisecond (or a clock that stands still).
+        let key = format!("test:{}-{:08x}:{}", now.timestamp_millis(), rand::random::<u32>(), period_key(period));
         self.deliver(state, chat_id, &key, period, language, None).await
     }
 

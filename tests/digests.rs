@@ -1,0 +1,321 @@
+//! The chat digest against the real server and the simulator's chats, with a clock the
+//! tests move: a weekly schedule over weeks sends each digest once with the numbers of
+//! the simulator's ground truth; two replicas on one PostgreSQL send each (chat, period)
+//! once; a replica killed mid-send neither loses nor doubles it; every refusal gives
+//! its message; a tenant of 500 blocks gets a card within Feishu's limits. Needs
+//! `TEST_DATABASE_URL` for the replica tests (scripts/test starts PostgreSQL).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::digest::{Clock, ManualClock, Outcome};
+use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
+use feishu_sim::{ForcedAnswer, SimConfig, SimHandle, Simulator, DEMO_CHAT_ADMINS, DEMO_CHAT_OPS, DEMO_CHAT_WITHOUT_BOT};
+use serde_json::{json, Value};
+use block_insights_tests::{spawn_app_for, ungroup, TestApp};
+
+const SHANGHAI: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
+
+async fn sim(config: SimConfig) -> SimHandle {
+    Simulator::start(config, SocketAddr::from(([127, 0, 0, 1], 0))).await.expect("simulator starts")
+}
+
+/// `day` at `hour`:00 in Shanghai.
+fn at(day: NaiveDate, hour: u32) -> DateTime<Utc> {
+    SHANGHAI.from_local_datetime(&day.and_hms_opt(hour, 0, 0).unwrap()).unwrap().with_timezone(&Utc)
+}
+
+/// The Monday on or before `day`.
+fn monday_before(day: NaiveDate) -> NaiveDate {
+    day - Days::new(u64::from(day.weekday().num_days_from_monday()))
+}
+
+async fn save_schedule(app: &TestApp, chat: &str, body: Value) {
+    let saved = app.http.put(format!("{}/api/v1/digests/{chat}", app.base_url)).json(&body).send().await.unwrap();
+    assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap());
+}
+
+/// The PV total a digest card shows (its first column: label, **number**, change).
+fn card_pv(card: &Value) -> u64 {
+    let text = card["body"]["elements"][0]["columns"][0]["elements"][0]["content"].as_str().expect("the totals column");
+    let number = text.split("**").nth(1).expect("a bold number");
+    ungroup(number)
+}
+
+fn card_title(card: &Value) -> String {
+    card["header"]["title"]["content"].as_str().unwrap_or_default().to_owned()
+}
+
+fn truth_pv(sim: &SimHandle, from: NaiveDate, to: NaiveDate) -> u64 {
+    sim.dataset().ground_truth(from, to, None).iter().map(|r| r.pv).sum()
+}
+
+#[tokio::test]
+async fn a_weekly_schedule_over_five_weeks_sends_each_digest_once_with_the_ground_truth() {
+    let sim = sim(SimConfig { history_days: 200, ..SimConfig::default() }).await;
+    let today = sim.dataset().today();
+    // Five weeks of Mondays, all well in the past (every day they cover is final).
+    let first_monday = monday_before(today - Days::new(50));
+    let clock = Arc::new(ManualClock::new(at(first_monday, 0) - chrono::Duration::days(1)));
+    let app = spawn_app_for(sim.clone(), &[("DIGEST_TICK_SECS", "0")], clock.clone()).await;
+    save_schedule(&app, DEMO_CHAT_ADMINS, json!({ "language": "en", "every": "weekly", "weekday": 1, "hour": 9 })).await;
+
+    // Hour by hour over five weeks, a pass every hour and a second pass at 09:00.
+    let mut sent = Vec::new();
+    for _ in 0..(24 * 7 * 5 + 24) {
+        clock.advance(chrono::Duration::hours(1));
+        for attempt in app.state.digests.run_due(&app.state).await.expect("a pass") {
+            sent.push((clock.now(), attempt));
+        }
+        if clock.now() == at(clock.now().with_timezone(&SHANGHAI).date_naive(), 9) {
+            assert!(app.state.digests.run_due(&app.state).await.unwrap().is_empty(), "a second pass sends nothing");
+        }
+    }
+    assert_eq!(sent.len(), 5, "one digest a week: {sent:?}");
+    let messages = sim.messages(DEMO_CHAT_ADMINS);
+    assert_eq!(messages.len(), 5, "each digest reached the chat once");
+    for (week, ((when, attempt), message)) in sent.iter().zip(&messages).enumerate() {
+        let monday = first_monday + Days::new(7 * week as u64);
+        assert_eq!(*when, at(monday, 9), "sent at Monday 09:00 in the tenant's time zone");
+        let (from, to) = (monday - Days::new(8), monday - Days::new(2));
+        assert_eq!(attempt.period, format!("{from}..{to}"));
+        assert!(matches!(&attempt.outcome, Outcome::Sent { message_id } if *message_id == message.message_id));
+        assert_eq!(card_pv(&message.content), truth_pv(&sim, from, to), "week {week}: the card's views are the ground truth's");
+        assert!(card_title(&message.content).contains(&from.year().to_string()), "{}", card_title(&message.content));
+        let button = &message.content["body"]["elements"].as_array().unwrap().iter().find(|e| e["tag"] == "button").unwrap()["behaviors"][0]["default_url"];
+        assert_eq!(button.as_str().unwrap(), format!("{}/?from={from}&to={to}&lang=en", app.base_url), "the button opens exactly that period");
+    }
+    // The setup lists each delivery as sent.
+    let setup: Value = app.http.get(format!("{}/api/v1/digests", app.base_url)).send().await.unwrap().json().await.unwrap();
+    let states: Vec<&str> = setup["deliveries"].as_array().unwrap().iter().map(|d| d["state"].as_str().unwrap()).collect();
+    assert_eq!(states, ["sent"; 5]);
+}
+
+/// A replica on `database_url` for `sim`, going by `clock`.
+async fn replica(sim: &SimHandle, database_url: &str, clock: &Arc<ManualClock>) -> TestApp {
+    spawn_app_for(
+        sim.clone(),
+        &[("DATABASE_URL", database_url), ("DIGEST_TICK_SECS", "0"), ("DIGEST_CLAIM_SECS", "10")],
+        clock.clone(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn two_replicas_on_one_postgres_send_each_chat_and_period_once() {
+    let sim = sim(SimConfig { history_days: 120, ..SimConfig::default() }).await;
+    let url = store::testing::fresh_postgres_database().await;
+    let monday = monday_before(sim.dataset().today() - Days::new(30));
+    let clock = Arc::new(ManualClock::new(at(monday, 0)));
+    let a = replica(&sim, &url, &clock).await;
+    let b = replica(&sim, &url, &clock).await;
+    save_schedule(&a, DEMO_CHAT_ADMINS, json!({ "language": "zh", "every": "weekly", "weekday": 1, "hour": 9 })).await;
+    save_schedule(&b, DEMO_CHAT_OPS, json!({ "language": "en", "every": "daily", "hour": 9 })).await;
+    for day in 0..14u64 {
+        clock.set(at(monday + Days::new(day), 9));
+        // Both replicas at once, three times over.
+        for _ in 0..3 {
+            let (x, y) = tokio::join!(a.state.digests.run_due(&a.state), b.state.digests.run_due(&b.state));
+            x.expect("a's pass");
+            y.expect("b's pass");
+        }
+    }
+    let weekly = sim.messages(DEMO_CHAT_ADMINS);
+    let daily = sim.messages(DEMO_CHAT_OPS);
+    assert_eq!((weekly.len(), daily.len()), (2, 14), "each (chat, period) once");
+    let mut titles: Vec<String> = daily.iter().map(|m| card_title(&m.content)).collect();
+    titles.dedup();
+    assert_eq!(titles.len(), 14, "fourteen different days");
+    for (i, m) in daily.iter().enumerate() {
+        let day = monday + Days::new(i as u64) - Days::new(2);
+        assert_eq!(card_pv(&m.content), truth_pv(&sim, day, day));
+    }
+}
+
+#[tokio::test]
+async fn a_replica_killed_mid_send_neither_loses_nor_doubles_the_digest() {
+    let sim = sim(SimConfig { history_days: 120, ..SimConfig::default() }).await;
+    let url = store::testing::fresh_postgres_database().await;
+    let day = sim.dataset().today() - Days::new(20);
+    let clock = Arc::new(ManualClock::new(at(day, 0)));
+    let a = replica(&sim, &url, &clock).await;
+    let b = replica(&sim, &url, &clock).await;
+    save_schedule(&a, DEMO_CHAT_ADMINS, json!({ "language": "en", "every": "daily", "hour": 9 })).await;
+    clock.set(at(day, 9));
+
+    // a sends; Feishu keeps the message but a dies before it hears back.
+    sim.set_faults(feishu_sim::Faults { message_delay: Duration::from_secs(60), ..feishu_sim::Faults::default() });
+    let state = a.state.clone();
+    let sending = tokio::spawn(async move { state.digests.run_due(&state).await });
+    let arrived = tokio::time::timeout(Duration::from_secs(60), async {
+        while sim.messages(DEMO_CHAT_ADMINS).is_empty() {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    assert!(arrived.is_ok(), "a's message reached the chat");
+    sending.abort();
+    drop(a);
+    sim.set_faults(feishu_sim::Faults::default());
+
+    // b leaves a's live claim alone, then takes it over once it expires.
+    assert!(b.state.digests.run_due(&b.state).await.unwrap().is_empty(), "a's claim is still live");
+    clock.advance(chrono::Duration::seconds(11));
+    let attempts = b.state.digests.run_due(&b.state).await.unwrap();
+    assert_eq!(attempts.len(), 1, "{attempts:?}");
+    let messages = sim.messages(DEMO_CHAT_ADMINS);
+    assert_eq!(messages.len(), 1, "Feishu dropped b's send as a duplicate of a's (same uuid)");
+    assert!(matches!(&attempts[0].outcome, Outcome::Sent { message_id } if *message_id == messages[0].message_id));
+    let period = &attempts[0].period;
+    let delivery = b.state.service.store().delivery(DEMO_CHAT_ADMINS, period).await.unwrap().unwrap();
+    assert_eq!((delivery.state, delivery.attempts), (store::DeliveryState::Sent, 2));
+    assert_eq!(messages[0].uuid.as_deref(), Some(delivery.uuid.as_str()));
+
+    // A replica that died after claiming, before sending: the digest is not lost.
+    let next = at(day + Days::new(1), 9);
+    clock.set(next);
+    let key = {
+        let d = day + Days::new(1) - Days::new(2);
+        format!("{d}..{d}")
+    };
+    let claimed = b.state.service.store().claim_delivery(DEMO_CHAT_ADMINS, &key, "dead-replica", "bi-dead", next, Duration::from_secs(10)).await.unwrap();
+    assert!(claimed.is_some());
+    assert!(b.state.digests.run_due(&b.state).await.unwrap().is_empty(), "the dead replica's claim is still live");
+    clock.advance(chrono::Duration::seconds(11));
+    assert_eq!(b.state.digests.run_due(&b.state).await.unwrap().len(), 1);
+    let messages = sim.messages(DEMO_CHAT_ADMINS);
+    assert_eq!(messages.len(), 2);
+    assert_eq!(messages[1].uuid.as_deref(), Some("bi-dead"), "sent with the uuid of the first claim");
+}
+
+/// Sends a test digest to `chat` and answers the status and the error message.
+async fn send_test(app: &TestApp, chat: &str) -> (u16, String) {
+    let answer = app.http.post(format!("{}/api/v1/digests/{chat}/test?language=en", app.base_url)).send().await.unwrap();
+    let status = answer.status().as_u16();
+    let body: Value = answer.json().await.unwrap();
+    (status, body["error"]["message"].as_str().unwrap_or_default().to_owned())
+}
+
+#[tokio::test]
+async fn every_refusal_gives_its_message_and_transient_ones_are_retried() {
+    let sim = sim(SimConfig { history_days: 120, ..SimConfig::default() }).await;
+    let clock = Arc::new(ManualClock::new(Utc::now()));
+    let app = spawn_app_for(sim.clone(), &[("DIGEST_TICK_SECS", "0")], clock.clone()).await;
+    let faults = |f: feishu_sim::Faults| sim.set_faults(f);
+    let forced = |code: i64, msg: &str| feishu_sim::Faults {
+        message_forced: Some(ForcedAnswer::new(code, 400, msg)),
+        ..feishu_sim::Faults::default()
+    };
+    let cases: Vec<(feishu_sim::Faults, &str, &[&str])> = vec![
+        (feishu_sim::Faults { bot_disabled: true, ..Default::default() }, DEMO_CHAT_ADMINS, &["230006", "bot capability", "Features → Bot"]),
+        (feishu_sim::Faults { message_scope_missing: true, ..Default::default() }, DEMO_CHAT_ADMINS, &["99991672", "im:message:send_as_bot"]),
+        (feishu_sim::Faults::default(), DEMO_CHAT_WITHOUT_BOT, &["230002", "the bot is not in this chat", "Add the app's bot"]),
+        (forced(230099, "Failed to create card content, ext=ErrCode: 200861; ErrMsg: tag note is not supported"), DEMO_CHAT_ADMINS, &["230099/200861", "could not build the card", "tag note"]),
+        (forced(230025, "message content is too long"), DEMO_CHAT_ADMINS, &["230025", "longer than Feishu takes"]),
+        (forced(230035, "no permission"), DEMO_CHAT_ADMINS, &["230035", "may not post"]),
+        (forced(232009, "chat dissolved"), DEMO_CHAT_ADMINS, &["232009", "dissolved"]),
+    ];
+    for (fault, chat, expected) in cases {
+        faults(fault);
+        let (status, message) = send_test(&app, chat).await;
+        assert_eq!(status, 400, "{message}");
+        for part in expected {
+            assert!(message.contains(part), "{part:?} in {message:?}");
+        }
+    }
+    faults(feishu_sim::Faults::default());
+    assert!(sim.messages(DEMO_CHAT_ADMINS).is_empty(), "nothing was kept");
+    let setup: Value = app.http.get(format!("{}/api/v1/digests", app.base_url)).send().await.unwrap().json().await.unwrap();
+    let failed = setup["deliveries"].as_array().unwrap();
+    assert_eq!(failed.len(), 7, "every failure is listed");
+    assert!(failed.iter().all(|d| d["state"] == "failed" && d["error"].as_str().is_some_and(|e| !e.is_empty())));
+
+    // A scheduled digest limited by Feishu is tried again after a backoff, and sent once.
+    let day = sim.dataset().today() - Days::new(10);
+    clock.set(at(day, 0));
+    save_schedule(&app, DEMO_CHAT_OPS, json!({ "language": "zh", "every": "daily", "hour": 8 })).await;
+    clock.set(at(day, 8));
+    faults(forced(230020, "rate limited for this chat"));
+    let first = app.state.digests.run_due(&app.state).await.unwrap();
+    assert!(matches!(&first[0].outcome, Outcome::Failed { permanent: false, message } if message.contains("230020")), "{first:?}");
+    assert!(app.state.digests.run_due(&app.state).await.unwrap().is_empty(), "not before its retry time");
+    faults(feishu_sim::Faults::default());
+    clock.advance(chrono::Duration::minutes(2));
+    let second = app.state.digests.run_due(&app.state).await.unwrap();
+    assert!(matches!(&second[0].outcome, Outcome::Sent { .. }), "{second:?}");
+    assert_eq!(sim.messages(DEMO_CHAT_OPS).len(), 1);
+    // A chat the bot is not in cannot be scheduled.
+    let refused = app
+        .http
+        .put(format!("{}/api/v1/digests/{DEMO_CHAT_WITHOUT_BOT}", app.base_url))
+        .json(&json!({ "language": "en", "every": "weekly", "weekday": 1, "hour": 9 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    assert!(refused.text().await.unwrap().contains("add the app's bot to the chat"));
+    for (body, part) in [
+        (json!({ "language": "fr", "every": "weekly", "hour": 9 }), "use zh or en"),
+        (json!({ "language": "en", "every": "weekly", "weekday": 8, "hour": 9 }), "1 (Monday) to 7 (Sunday)"),
+        (json!({ "language": "en", "every": "daily", "hour": 24 }), "use 0 to 23"),
+        (json!({ "language": "en", "every": "monthly", "hour": 9 }), "use weekly or daily"),
+    ] {
+        let answer = app.http.put(format!("{}/api/v1/digests/{DEMO_CHAT_ADMINS}", app.base_url)).json(&body).send().await.unwrap();
+        assert_eq!(answer.status(), 400);
+        let text = answer.text().await.unwrap();
+        assert!(text.contains(part), "{part:?} in {text}");
+    }
+}
+
+#[tokio::test]
+async fn five_hundred_blocks_with_many_anomalies_and_long_names_get_a_card_within_the_limits() {
+    let today = feishu_sim::shanghai_today();
+    let ago = |n: u64| today - Days::new(n);
+    let anomalies = (0..120)
+        .map(|block| feishu_sim::Anomaly::Spike { block, date: ago(3 + (block as u64 % 6)), factor: 8.0 })
+        .chain((120..220).map(|block| feishu_sim::Anomaly::Silent { block, from: ago(20) }))
+        .collect();
+    let sim = sim(SimConfig { block_count: 500, history_days: 120, anomalies, ..SimConfig::default() }).await;
+    let clock = Arc::new(ManualClock::new(Utc::now()));
+    let app = spawn_app_for(sim.clone(), &[("DIGEST_TICK_SECS", "0")], clock).await;
+    // Every block named with the longest name a block may have, in Chinese (3 bytes a character).
+    let labels: Vec<store::BlockLabel> = sim
+        .dataset()
+        .blocks()
+        .iter()
+        .enumerate()
+        .map(|(i, b)| store::BlockLabel {
+            block_id: domain::BlockId::parse(&b.id).unwrap(),
+            name: format!("{i:03}{}", "审批中心的很长的名字".repeat(20)).chars().take(store::MAX_LABEL_CHARS).collect(),
+            workplace: Some("办公".into()),
+        })
+        .collect();
+    app.state.service.set_labels(&labels).await.unwrap();
+
+    let preview: Value = app.http.get(format!("{}/api/v1/digests/preview?language=zh", app.base_url)).send().await.unwrap().json().await.unwrap();
+    let (bytes, elements) = (preview["bytes"].as_u64().unwrap(), preview["elements"].as_u64().unwrap());
+    assert!(bytes <= 30 * 1024, "{bytes} bytes");
+    assert!(elements <= 200, "{elements} elements");
+    let card = &preview["card"];
+    let text = card.to_string();
+    assert!(text.contains("仅显示前"), "cut lists say so");
+
+    // Feishu (the simulator, which checks the limits itself) takes it, and its numbers are the truth.
+    let (status, message) = send_test(&app, DEMO_CHAT_ADMINS).await;
+    assert_eq!(status, 200, "{message}");
+    let sent = &sim.messages(DEMO_CHAT_ADMINS)[0];
+    let (from, to) = (today - Days::new(8), today - Days::new(2));
+    assert_eq!(card_pv(&sent.content), truth_pv(&sim, from, to));
+    let tables: Vec<&Value> = sent.content["body"]["elements"].as_array().unwrap().iter().filter(|e| e["tag"] == "table").collect();
+    let top = &tables[0]["rows"];
+    let mut truth: Vec<(String, u64)> = sim
+        .dataset()
+        .blocks()
+        .iter()
+        .map(|b| (b.id.clone(), sim.dataset().ground_truth(from, to, Some(&b.id)).iter().map(|r| r.pv).sum()))
+        .collect();
+    truth.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    assert_eq!(top[0]["pv"].as_u64(), Some(truth[0].1), "the most used block's views");
+    assert!(top.as_array().unwrap().len() <= 10);
+}
