@@ -1,4 +1,4 @@
-import { expect, Page } from '@playwright/test';
+import { expect, Locator, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import * as fs from 'node:fs';
 
@@ -79,4 +79,28 @@ export async function expectAccessible(page: Page) {
 /** The number in a summary card. */
 export async function card(page: Page, id: string): Promise<number> {
   return ungroup(await page.getByTestId(`${id}-value`).textContent());
+}
+
+/** Turns on the simulator's fault knobs named in `knobs` (e.g. `{ bot_disabled: true }`) until cleared. */
+export async function setSimFaults(knobs: Record<string, unknown>) {
+  const res = await fetch(`${simUrl}/_sim/faults`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(knobs),
+  });
+  expect(res.ok).toBeTruthy();
+}
+
+export interface SimMessage { message_id: string; uuid: string | null; msg_type: string; content: any; create_time: string }
+export interface SimChat { chat_id: string; name: string; bot_is_member: boolean; messages: SimMessage[] }
+
+/** Every chat of the simulated tenant with what the bot posted to it. */
+export async function simChats(): Promise<SimChat[]> {
+  const res = await fetch(`${simUrl}/_sim/chats`);
+  expect(res.ok).toBeTruthy();
+  return (await res.json()).chats as SimChat[];
+}
+
+/** A screenshot of one part of the page (a panel), not the whole page. */
+export async function screenshotOf(part: Locator, name: string) {
+  fs.mkdirSync('screenshots', { recursive: true });
+  await part.screenshot({ path: `screenshots/${name}.png` });
 }
