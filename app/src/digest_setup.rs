@@ -323,7 +323,11 @@ pub mod ssr {
             .ok_or_else(|| bad(format!("language {language:?} is not one the digest speaks: use zh or en")))?;
         match state.digests.send_test(state, chat_id.trim(), locale).await {
             Ok(Outcome::Sent { message_id }) => Ok(message_id),
-            Ok(Outcome::Failed { message, .. }) => Err(AppError::BadInput { message }),
+            Ok(Outcome::Failed { message, code: Some(code), .. }) => {
+                let advice = feishu::FeishuError::from_message_code(code, String::new(), None).advice().to_owned();
+                Err(AppError::Feishu { code: Some(code), message, advice })
+            }
+            Ok(Outcome::Failed { message, code: None, .. }) => Err(AppError::BadInput { message }),
             Ok(Outcome::Skipped) | Err(DigestError::Busy) => Err(bad("a test of this chat is being sent; wait a moment".into())),
             Err(DigestError::Service(error)) => Err(error.into()),
             Err(DigestError::Store(error)) => Err(store_failed(error)),

@@ -20,19 +20,25 @@ pub fn DigestPanel() -> impl IntoView {
     let preview = ServerAction::<PreviewDigest>::new();
     let open = RwSignal::new(false);
     let refresh = RwSignal::new(0u32);
-    let status = move || {
-        let failed = |e: crate::error::AppError| Some(view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any());
-        if let Some(result) = test.value().get() {
-            return match result {
-                Ok(chat) => Some(view! { <p class="saved" role="status">{move || (t().test_sent)(&chat)}</p> }.into_any()),
-                Err(e) => failed(e),
-            };
+    let failed = |e: crate::error::AppError| Some(view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any());
+    // The last action's outcome: a save and a test each say their own, whichever came last.
+    let last = RwSignal::new("");
+    Effect::new(move |_| {
+        if save.version().get() > 0 {
+            last.set("save");
         }
-        match save.value().get() {
-            Some(Ok(())) => Some(view! { <p class="saved" role="status">{move || t().saved}</p> }.into_any()),
-            Some(Err(e)) => failed(e),
-            None => None,
+    });
+    Effect::new(move |_| {
+        if test.version().get() > 0 {
+            last.set("test");
         }
+    });
+    let status = move || match (last.get(), save.value().get(), test.value().get()) {
+        ("test", _, Some(Ok(chat))) => Some(view! { <p class="saved" role="status">{move || (t().test_sent)(&chat)}</p> }.into_any()),
+        ("test", _, Some(Err(e))) => failed(e),
+        (_, Some(Ok(())), _) => Some(view! { <p class="saved" role="status">{move || t().saved}</p> }.into_any()),
+        (_, Some(Err(e)), _) => failed(e),
+        _ => None,
     };
     let shown_preview = move || match preview.value().get() {
         Some(Ok((chat_id, html))) => Some(
@@ -115,7 +121,11 @@ fn ChatDigest(
     let locale = use_locale();
     let t = move || locale.get().t().digest;
     let scheduled = chat.schedule.is_some();
-    let form = chat.schedule.clone().unwrap_or_default();
+    // A chat without a schedule starts in the page's language.
+    let form = chat.schedule.clone().unwrap_or_else(|| crate::digest_setup::ScheduleForm {
+        language: locale.get_untracked().code().to_owned(),
+        ..Default::default()
+    });
     let id = chat.chat_id.clone();
     let field = move |name: &str| format!("digest-{name}-{id}");
     let f = StoredValue::new(field.clone());
@@ -141,7 +151,7 @@ fn ChatDigest(
                 <input type="hidden" name="chat_id" value=chat_id()/>
                 <input type="hidden" name="chat_name" value=chat_name()/>
                 <label class="check">
-                    <input type="checkbox" name="enabled" value="true" checked=form.enabled || !scheduled/>
+                    <input type="checkbox" name="enabled" value="true" checked=form.enabled/>
                     {move || t().enabled}
                 </label>
                 <label for=f.get_value()("language")>{move || t().language}</label>
@@ -252,7 +262,7 @@ fn Deliveries(rows: Vec<DeliveryRow>) -> impl IntoView {
                         <th scope="col">{move || t().chat}</th>
                         <th scope="col">{move || t().period}</th>
                         <th scope="col">{move || t().state}</th>
-                        <th scope="col">{move || t().sent}</th>
+                        <th scope="col">{move || t().changed_at}</th>
                         <th scope="col"><span class="sr-only">{move || t().failed}</span></th>
                     </tr>
                 </thead>

@@ -39,7 +39,8 @@ pub struct DigestContent {
     pub previous: Option<Visits>,
     /// Every block with views in the period, most viewed first.
     pub top: Vec<(BlockId, Visits)>,
-    /// The biggest rises then the biggest falls (absolute change in PV).
+    /// The biggest rises then the biggest falls (absolute change in PV); the card shows
+    /// up to half its rows of each.
     pub movers: Vec<Mover>,
     /// Most unusual first; of a block, or of all blocks (`block_id` empty).
     pub unusual: Vec<UnusualFinding>,
@@ -110,7 +111,13 @@ impl DigestContent {
 
         if !self.movers.is_empty() {
             elements.push(heading(t.movers));
-            let table_rows = self.movers.iter().take(rows).map(|m| {
+            // Half the rows for the biggest rises, half for the biggest falls, so that
+            // a week of many rises still shows what fell.
+            let rising: Vec<&Mover> = self.movers.iter().filter(|m| m.change() > 0).collect();
+            let falling: Vec<&Mover> = self.movers.iter().filter(|m| m.change() < 0).collect();
+            let falls_shown = (rows / 2).min(falling.len());
+            let rises_shown = (rows - falls_shown).min(rising.len());
+            let table_rows = rising.iter().take(rises_shown).chain(falling.iter().take(falls_shown)).map(|m| {
                 let change = match percent_change(m.current.pv as f64, m.previous.pv as f64) {
                     Some(pct) => format!("{} ({pct})", signed(m.change())),
                     None => signed(m.change()),
@@ -121,7 +128,7 @@ impl DigestContent {
                 &[("block", t.block, "text"), ("before", t.before, "number"), ("pv", t.pv, "number"), ("change", t.change, "text")],
                 table_rows.collect(),
             ));
-            elements.extend(cut_note(locale, rows, self.movers.len()));
+            elements.extend(cut_note(locale, rises_shown + falls_shown, rising.len() + falling.len()));
         }
 
         elements.push(heading(t.unusual));

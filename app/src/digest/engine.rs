@@ -88,8 +88,8 @@ pub const RECENT_DELIVERIES: u32 = 30;
 pub enum Outcome {
     /// Sent; Feishu's message id.
     Sent { message_id: String },
-    /// Not sent; kept in the store with what to do.
-    Failed { message: String, permanent: bool },
+    /// Not sent; kept in the store with what to do (and Feishu's code, when it refused).
+    Failed { message: String, code: Option<i64>, permanent: bool },
     /// Sent, failed for good, waiting for its retry or held by another replica: left alone.
     Skipped,
 }
@@ -286,7 +286,7 @@ impl Digests {
                     next_attempt_at,
                 };
                 store.delivery_failed(chat_id, key, &self.holder, &failure, now).await?;
-                Ok(Outcome::Failed { message, permanent: failure.permanent })
+                Ok(Outcome::Failed { message, code: failure.code, permanent: failure.permanent })
             }
         }
     }
