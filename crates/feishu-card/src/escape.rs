@@ -1,7 +1,7 @@
 //! Escaping text for HTML and deciding which link targets may become `href`s.
 
 /// Escapes text for element content and quoted attribute values.
-pub(crate) fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     push_escaped(&mut out, text);
     out

@@ -46,6 +46,9 @@ use serde_json::Value;
 
 use crate::escape::push_escaped;
 
+/// Escaping text for HTML, as the cards are escaped (also for the simulator's other pages).
+pub use escape::escape;
+
 /// The stylesheet for the classes [`render_html`] writes: light theme, text
 /// contrast at least WCAG AA, readable from 390 px phones to desktops, buttons
 /// at least 44 px high. Put it in a `<style>` element or serve it as a file.

@@ -142,18 +142,7 @@ fn percent_encode(value: &str) -> String {
 
 /// Escapes text for HTML element content and quoted attribute values.
 pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    feishu_card::escape(text)
 }
 
 #[cfg(test)]
