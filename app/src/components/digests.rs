@@ -20,38 +20,11 @@ pub fn DigestPanel() -> impl IntoView {
     let preview = ServerAction::<PreviewDigest>::new();
     let open = RwSignal::new(false);
     let refresh = RwSignal::new(0u32);
-    let failed = |e: crate::error::AppError| Some(view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any());
-    // The last action's outcome: a save and a test each say their own, whichever came last.
+    // The chat whose button was pressed last: its section shows the outcome and the preview.
+    // Kept above the chat list, which is drawn anew when an action completes.
+    let active = RwSignal::new(String::new());
     let last = RwSignal::new("");
-    Effect::new(move |_| {
-        if save.version().get() > 0 {
-            last.set("save");
-        }
-    });
-    Effect::new(move |_| {
-        if test.version().get() > 0 {
-            last.set("test");
-        }
-    });
-    let status = move || match (last.get(), save.value().get(), test.value().get()) {
-        ("test", _, Some(Ok(chat))) => Some(view! { <p class="saved" role="status">{move || (t().test_sent)(&chat)}</p> }.into_any()),
-        ("test", _, Some(Err(e))) => failed(e),
-        (_, Some(Ok(())), _) => Some(view! { <p class="saved" role="status">{move || t().saved}</p> }.into_any()),
-        (_, Some(Err(e)), _) => failed(e),
-        _ => None,
-    };
-    let shown_preview = move || match preview.value().get() {
-        Some(Ok((chat_id, html))) => Some(
-            view! {
-                <section class="digest-preview" data-testid="digest-preview" data-chat=chat_id aria-label=move || t().preview>
-                    <div class="digest-card" inner_html=html></div>
-                </section>
-            }
-            .into_any(),
-        ),
-        Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any()),
-        None => None,
-    };
+    let actions = Actions { save, remove, test, preview, active, last };
     let body = move || {
         let setup = LocalResource::new(move || {
             save.version().get();
@@ -71,7 +44,7 @@ pub fn DigestPanel() -> impl IntoView {
                             let chats = setup
                                 .chats
                                 .into_iter()
-                                .map(|chat| view! { <ChatDigest chat save remove test preview/> })
+                                .map(|chat| view! { <ChatDigest chat actions/> })
                                 .collect_view();
                             let timezone = setup.timezone.clone();
                             view! {
@@ -102,24 +75,82 @@ pub fn DigestPanel() -> impl IntoView {
             <button type="button" class="secondary" on:click=move |_| refresh.update(|n| *n += 1)>
                 {move || t().refresh_chats}
             </button>
-            {status}
             <Show when=move || open.get()>{body}</Show>
-            {shown_preview}
         </details>
     }
 }
 
-/// One chat: its schedule form, preview, test and removal.
-#[component]
-fn ChatDigest(
-    chat: ChatChoice,
+/// The panel's actions, shared by every chat's forms.
+#[derive(Clone, Copy)]
+struct Actions {
     save: ServerAction<SaveDigest>,
     remove: ServerAction<RemoveDigest>,
     test: ServerAction<SendTestDigest>,
     preview: ServerAction<PreviewDigest>,
-) -> impl IntoView {
+    /// The chat whose button was pressed last.
+    active: RwSignal<String>,
+    /// Which button: save, preview, test or remove.
+    last: RwSignal<&'static str>,
+}
+
+/// An error as the panel shows it: in Chinese, for a Feishu code the digest knows, what
+/// it means and what to do, then Feishu's own words (the English message says both).
+fn error_view(locale: Locale, message: String, code: Option<i64>) -> AnyView {
+    match code.and_then(locale.t().digest.refusal).filter(|_| locale == Locale::Zh) {
+        Some(meaning) => view! { <p class="error" role="alert">{meaning}" "<span class="hint">{message}</span></p> }.into_any(),
+        None => view! { <p class="error" role="alert">{message}</p> }.into_any(),
+    }
+}
+
+fn app_error_view(locale: Locale, error: crate::error::AppError) -> AnyView {
+    let code = match &error {
+        crate::error::AppError::Feishu { code, .. } => *code,
+        _ => None,
+    };
+    error_view(locale, error.to_string(), code)
+}
+
+/// One chat: its schedule form, preview, test and removal, and the outcome of the last
+/// of them when it was this chat's.
+#[component]
+fn ChatDigest(chat: ChatChoice, actions: Actions) -> impl IntoView {
+    let Actions { save, remove, test, preview, active, last } = actions;
     let locale = use_locale();
     let t = move || locale.get().t().digest;
+    let me = StoredValue::new(chat.chat_id.clone());
+    let mine = move || active.with(|a| *a == me.get_value());
+    let status = move || {
+        if !mine() {
+            return None;
+        }
+        match (last.get(), save.value().get(), test.value().get()) {
+            ("test", _, Some(Ok(chat))) => Some(view! { <p class="saved" role="status">{move || (t().test_sent)(&chat)}</p> }.into_any()),
+            ("test", _, Some(Err(e))) => Some(app_error_view(locale.get(), e)),
+            ("save", Some(Ok(())), _) => Some(view! { <p class="saved" role="status">{move || t().saved}</p> }.into_any()),
+            ("save", Some(Err(e)), _) => Some(app_error_view(locale.get(), e)),
+            _ => None,
+        }
+    };
+    let shown_preview = move || {
+        if !mine() || last.get() != "preview" {
+            return None;
+        }
+        Some(match preview.value().get()? {
+            Ok((chat_id, html)) => view! {
+                <section class="digest-preview" data-testid="digest-preview" data-chat=chat_id aria-label=move || t().preview>
+                    <div class="digest-card" inner_html=html></div>
+                </section>
+            }
+            .into_any(),
+            Err(e) => app_error_view(locale.get(), e),
+        })
+    };
+    let pressed = move |what: &'static str| {
+        move |_| {
+            active.set(me.get_value());
+            last.set(what);
+        }
+    };
     let scheduled = chat.schedule.is_some();
     // A chat without a schedule starts in the page's language.
     let form = chat.schedule.clone().unwrap_or_else(|| crate::digest_setup::ScheduleForm {
@@ -154,6 +185,7 @@ fn ChatDigest(
                     <input type="checkbox" name="enabled" value="true" checked=form.enabled/>
                     {move || t().enabled}
                 </label>
+                <span class="field">
                 <label for=f.get_value()("language")>{move || t().language}</label>
                 <select id=f.get_value()("language") name="language" on:change=move |ev| language.set(event_target_value(&ev))>
                     {Locale::ALL
@@ -161,11 +193,15 @@ fn ChatDigest(
                         .map(|l| view! { <option value=l.code() selected=form.language == l.code()>{l.native_name()}</option> })
                         .collect_view()}
                 </select>
+                </span>
+                <span class="field">
                 <label for=f.get_value()("every")>{move || t().schedule}</label>
                 <select id=f.get_value()("every") name="every" on:change=move |ev| every.set(event_target_value(&ev))>
                     <option value="weekly" selected=form.every == "weekly">{move || t().weekly}</option>
                     <option value="daily" selected=form.every == "daily">{move || t().daily}</option>
                 </select>
+                </span>
+                <span class="field">
                 <label for=f.get_value()("weekday")>{move || t().weekday}</label>
                 <select
                     id=f.get_value()("weekday")
@@ -179,13 +215,16 @@ fn ChatDigest(
                         })
                         .collect_view()}
                 </select>
+                </span>
+                <span class="field">
                 <label for=f.get_value()("hour")>{move || t().hour}</label>
                 <select id=f.get_value()("hour") name="hour" on:change=move |ev| hour.set(event_target_value(&ev).parse().unwrap_or(9))>
                     {(0u8..24)
                         .map(|h| view! { <option value=h.to_string() selected=form.hour == h>{format!("{h:02}:00")}</option> })
                         .collect_view()}
                 </select>
-                <button type="submit">{move || t().save}</button>
+                </span>
+                <button type="submit" on:click=pressed("save")>{move || t().save}</button>
             </ActionForm>
             <div class="digest-actions">
                 <ActionForm action=preview>
@@ -194,21 +233,23 @@ fn ChatDigest(
                     <input type="hidden" name="every" prop:value=move || every.get()/>
                     <input type="hidden" name="weekday" prop:value=move || weekday.get().to_string()/>
                     <input type="hidden" name="hour" prop:value=move || hour.get().to_string()/>
-                    <button type="submit" class="secondary">{move || t().preview}</button>
+                    <button type="submit" class="secondary" on:click=pressed("preview")>{move || t().preview}</button>
                 </ActionForm>
                 <ActionForm action=test>
                     <input type="hidden" name="chat_id" value=chat_id()/>
                     <input type="hidden" name="chat_name" value=chat_name()/>
                     <input type="hidden" name="language" prop:value=move || language.get()/>
-                    <button type="submit" class="secondary">{move || t().send_test}</button>
+                    <button type="submit" class="secondary" on:click=pressed("test")>{move || t().send_test}</button>
                 </ActionForm>
                 {scheduled.then(|| view! {
                     <ActionForm action=remove>
                         <input type="hidden" name="chat_id" value=chat_id()/>
-                        <button type="submit" class="secondary">{move || t().remove}</button>
+                        <button type="submit" class="secondary" on:click=pressed("remove")>{move || t().remove}</button>
                     </ActionForm>
                 })}
             </div>
+            {status}
+            {shown_preview}
         </section>
     }
 }
@@ -235,10 +276,16 @@ fn Deliveries(rows: Vec<DeliveryRow>) -> impl IntoView {
                 _ => t().sending,
             };
             let failed = d.state == "failed";
+            let code = d.error_code;
             let detail = d.error.clone().map(|e| {
                 let retry = d.retry_at.clone();
+                // In Chinese, what the code means and what to do, before Feishu's words.
+                let text = move || match code.and_then(locale.get().t().digest.refusal).filter(|_| locale.get() == Locale::Zh) {
+                    Some(meaning) => format!("{meaning} ({e})"),
+                    None => e.clone(),
+                };
                 view! {
-                    <span class="delivery-error">{e}</span>
+                    <span class="delivery-error">{text}</span>
                     {retry.map(|at| view! { <span class="hint">" "{move || t().retry_at}" "{at.clone()}</span> })}
                 }
             });

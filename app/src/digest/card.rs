@@ -244,8 +244,12 @@ fn table(columns: &[(&str, &str, &str)], rows: Vec<Value>) -> Value {
     let columns: Vec<Value> = columns
         .iter()
         .map(|(name, header, data_type)| {
-            let align = if *data_type == "number" { "right" } else { "left" };
-            json!({ "name": name, "display_name": header, "data_type": data_type, "horizontal_align": align })
+            if *data_type == "number" {
+                // Grouped as the totals are: 20,293.
+                json!({ "name": name, "display_name": header, "data_type": "number", "horizontal_align": "right", "format": { "precision": 0, "separator": true } })
+            } else {
+                json!({ "name": name, "display_name": header, "data_type": data_type, "horizontal_align": "left" })
+            }
         })
         .collect();
     json!({

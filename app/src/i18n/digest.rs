@@ -79,6 +79,9 @@ pub struct DigestMessages {
     pub not_in_list: &'static str,
     /// (time zone).
     pub timezone_note: fn(&str) -> String,
+    /// What a Feishu code refusing a digest means and what to do, for the codes the
+    /// digest meets; `None` for others (the stored message is shown then).
+    pub refusal: fn(i64) -> Option<&'static str>,
 }
 
 pub static ZH: DigestMessages = DigestMessages {
@@ -148,6 +151,22 @@ pub static ZH: DigestMessages = DigestMessages {
     test: "测试",
     not_in_list: "（机器人已不在此群）",
     timezone_note: |tz| format!("时间为企业时区 {tz}。"),
+    refusal: |code| {
+        Some(match code {
+            230_001 => "飞书认为请求无效（群 ID 或消息类型）。请在群列表中重新选择该群。",
+            230_002 => "机器人不在这个群里。请在飞书中把应用的机器人添加到群（群设置 → 群机器人 → 添加机器人），或删除该群的摘要。",
+            230_006 => "应用的机器人能力未开启。请在飞书开发者后台「应用能力 → 机器人」中开启，并发布新版本。",
+            230_020 => "飞书正在限制发往这个群的消息频率，稍后会自动重试。",
+            230_025 => "卡片超过了飞书的长度上限。请报告此问题：摘要本应始终符合卡片限制。",
+            230_035 => "机器人无权在这个群发言。请在群设置中允许机器人发言，或选择其他群。",
+            232_009 => "这个群已解散。请删除该群的摘要并选择其他群。",
+            230_099 => "飞书无法生成这张卡片。请报告此问题，并附上下方的原因。",
+            99_991_672 => "应用缺少发送消息的权限（im:message:send_as_bot）。请在飞书开发者后台「权限管理」中开通，发布新版本并由管理员审核通过。",
+            99_991_400 => "飞书正在限制本应用的请求频率，稍后会自动重试。",
+            99_991_403 => "本月飞书 API 调用额度已用完，下月额度重置后才能发送。",
+            _ => return None,
+        })
+    },
 };
 
 pub static EN: DigestMessages = DigestMessages {
@@ -217,4 +236,20 @@ pub static EN: DigestMessages = DigestMessages {
     test: "test",
     not_in_list: " (the bot left this chat)",
     timezone_note: |tz| format!("Times are in the tenant's time zone, {tz}."),
+    refusal: |code| {
+        Some(match code {
+            230_001 => "Feishu found the request invalid (the chat id or the message type). Choose the chat again from the list.",
+            230_002 => "The bot is not in this chat. Add the app's bot to the chat in Feishu (chat settings → Bots → Add bot), or remove the chat's digest.",
+            230_006 => "The app's bot capability is off. Turn it on in the Feishu developer console (Features → Bot) and publish a new app version.",
+            230_020 => "Feishu is limiting messages to this chat; the digest is tried again shortly.",
+            230_025 => "The card is longer than Feishu takes. Please report it: the digest is meant to stay within Feishu's card limits.",
+            230_035 => "The bot may not post in this chat. Let it post (chat settings), or choose another chat.",
+            232_009 => "The chat was dissolved. Remove its digest and choose another chat.",
+            230_099 => "Feishu could not build the card. Please report it with the reason below.",
+            99_991_672 => "The app lacks the scope to send messages (im:message:send_as_bot). Grant it in the Feishu developer console (Permissions & Scopes), publish a new app version and have the admin approve it.",
+            99_991_400 => "Feishu is limiting this app's requests; the digest is tried again shortly.",
+            99_991_403 => "The month's Feishu API calls are used up; digests go again when the quota resets.",
+            _ => return None,
+        })
+    },
 };
