@@ -58,6 +58,9 @@ pub struct SimConfig {
     pub login_as: Option<String>,
     /// Lifetime of an authorization code (Feishu: 5 minutes).
     pub oauth_code_ttl: Duration,
+    /// Lifetime of a code the JSSDK stand-in hands a page (`tt.requestAccess`,
+    /// `tt.requestAuthCode`; Feishu's docs say 3 or 5 minutes: 3).
+    pub jssdk_code_ttl: Duration,
     /// Lifetime of a user access token (Feishu's example: 2 h).
     pub user_token_ttl: Duration,
     /// Lifetime of a refresh token (Feishu's example: 7 days).
@@ -104,6 +107,7 @@ impl Default for SimConfig {
             users: demo_users(seed, app_id),
             login_as: None,
             oauth_code_ttl: Duration::from_secs(5 * 60),
+            jssdk_code_ttl: Duration::from_secs(3 * 60),
             user_token_ttl: Duration::from_secs(2 * 60 * 60),
             refresh_token_ttl: Duration::from_secs(7 * 24 * 60 * 60),
             anomalies: Vec::new(),
@@ -126,7 +130,8 @@ pub fn shanghai_today() -> NaiveDate {
 
 /// Fault knobs. The token endpoint is never faulty. The first group is the
 /// search endpoints' (the bot message endpoints ignore it), the `bot_*` and
-/// `message_*` ones the bot message endpoints' (see [`crate::SimChat`]).
+/// `message_*` ones the bot message endpoints' (see [`crate::SimChat`]), the
+/// `jssdk_*` ones the JSSDK stand-in's (`/_sim/jssdk.js`).
 ///
 /// Per search request the simulator first waits `latency` plus a uniform share of
 /// `latency_jitter` (plus `spike` with probability `spike_ratio`), then rolls,
@@ -174,6 +179,18 @@ pub struct Faults {
     /// While set, every authenticated message send within the rate limits gets
     /// this answer and nothing is kept.
     pub message_forced: Option<ForcedAnswer>,
+    /// The person refuses the app's access request in the Feishu client:
+    /// `tt.requestAccess` and `tt.requestAuthCode` fail with errno 2700002.
+    pub jssdk_refuse: bool,
+    /// The Feishu client is older than 6.9: the stand-in defines no
+    /// `tt.requestAccess`, only `tt.requestAuthCode` (and a page that still
+    /// calls `requestAccess` from a script loaded before gets errno 103).
+    pub jssdk_old_client: bool,
+    /// Codes the stand-in hands out are expired at once: their exchange answers 20004.
+    pub jssdk_expire_codes: bool,
+    /// The script defines neither `window.h5sdk` nor `window.tt`, as the real one
+    /// does outside the Feishu client (a browser that only claims to be it).
+    pub jssdk_unavailable: bool,
 }
 
 /// A fixed answer for every search request, to exercise a client's handling

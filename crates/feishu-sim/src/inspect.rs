@@ -114,6 +114,14 @@ pub(crate) struct ForceParams {
     message_delay_ms: Option<u64>,
     #[serde(default)]
     message_forced: Option<MessageForced>,
+    #[serde(default)]
+    jssdk_refuse: Option<bool>,
+    #[serde(default)]
+    jssdk_old_client: Option<bool>,
+    #[serde(default)]
+    jssdk_expire_codes: Option<bool>,
+    #[serde(default)]
+    jssdk_unavailable: Option<bool>,
 }
 
 /// A forced answer of the message endpoint.
@@ -134,7 +142,10 @@ fn default_status() -> u16 {
 /// until `DELETE /_sim/faults`. `{"code": 0, "latency_ms": 200}` only changes the latency.
 /// The bot message knobs: `{"bot_disabled": true}`, `{"message_scope_missing": true}`,
 /// `{"message_delay_ms": 2000}`, `{"message_forced": {"code", "http_status"?, "msg"?}}`
-/// (see [`crate::Faults`]); any mix of them, each field changing only its knob.
+/// (see [`crate::Faults`]); the JSSDK stand-in's: `{"jssdk_refuse": true}`,
+/// `{"jssdk_old_client": true}`, `{"jssdk_expire_codes": true}`,
+/// `{"jssdk_unavailable": true}` (`false` turns one off); any mix of them, each
+/// field changing only its knob.
 pub(crate) async fn set_faults(
     State(state): State<Arc<SimState>>,
     Json(p): Json<ForceParams>,
@@ -170,6 +181,17 @@ pub(crate) async fn set_faults(
     if let Some(forced) = p.message_forced {
         let msg = if forced.msg.is_empty() { format!("simulated error {}", forced.code) } else { forced.msg };
         faults.message_forced = Some(crate::ForcedAnswer { code: forced.code, http_status: forced.http_status, msg });
+    }
+    let knobs = [
+        (p.jssdk_refuse, &mut faults.jssdk_refuse),
+        (p.jssdk_old_client, &mut faults.jssdk_old_client),
+        (p.jssdk_expire_codes, &mut faults.jssdk_expire_codes),
+        (p.jssdk_unavailable, &mut faults.jssdk_unavailable),
+    ];
+    for (wanted, knob) in knobs {
+        if let Some(on) = wanted {
+            *knob = on;
+        }
     }
     state.set_faults(faults);
     StatusCode::NO_CONTENT.into_response()

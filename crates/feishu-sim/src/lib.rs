@@ -15,6 +15,10 @@
 //!   `GET /open-apis/authen/v1/user_info` and
 //!   `GET /open-apis/application/v3/is_user_admin`, all on the one base URL
 //!   (Feishu serves the first on accounts.feishu.cn, the rest on open.feishu.cn),
+//! - signing in inside the Feishu client: `GET /_sim/jssdk.js`, a stand-in for
+//!   Feishu's H5 JSSDK (`window.h5sdk`, `tt.requestAccess`,
+//!   `tt.requestAuthCode`) whose codes the token endpoint takes without
+//!   redirect_uri or PKCE ("Inside the Feishu client" below),
 //! - bot messages, for the weekly digest card: `GET /open-apis/im/v1/chats`
 //!   (the chats the bot is in, paged, [`SimChat`]) and
 //!   `POST /open-apis/im/v1/messages?receive_id_type=chat_id` (a card or a
@@ -102,6 +106,22 @@
 //!   400), 99992402 without `open_id`, `false` for an open_id not in the
 //!   directory; no rate limit, no faults.
 //!
+//! ## Inside the Feishu client (the JSSDK stand-in)
+//!
+//! - The script ([`JSSDK_SCRIPT_PATH`]) and its `POST /_sim/jssdk/code`
+//!   ([`JSSDK_CODE_PATH`], CORS open) are described on the `jssdk` module:
+//!   the checks and errnos (103 old client, 2700002 refused, 1 the
+//!   stand-in's own for a call it cannot serve), the
+//!   knobs [`Faults::jssdk_refuse`], [`Faults::jssdk_old_client`],
+//!   [`Faults::jssdk_expire_codes`] and [`Faults::jssdk_unavailable`] (also
+//!   through `POST /_sim/faults`), and whom the code is for (`open_id`, else
+//!   [`SimConfig::login_as`], else the directory's first person).
+//! - Its codes are single use and live [`SimConfig::jssdk_code_ttl`] (3 min);
+//!   the token endpoint takes them without `redirect_uri` and `code_verifier`
+//!   (ignoring them if sent), while a code of the authorize page still needs
+//!   both. Every other rule of the code exchange (20003/20004/20065, 20010,
+//!   the revocation on replay) is the same.
+//!
 //! ## Bot messages
 //!
 //! - The order of the send's checks and every code it answers are on the
@@ -158,6 +178,7 @@ mod data;
 mod endpoints;
 mod faults;
 mod inspect;
+mod jssdk;
 mod messages;
 mod oauth;
 mod paging;
@@ -177,6 +198,7 @@ pub use chats::{DEMO_CHAT_ADMINS, DEMO_CHAT_OPS, DEMO_CHAT_WITHOUT_BOT, SimChat,
 pub use config::{CHAT_READ_SCOPE, Faults, ForcedAnswer, MESSAGE_SEND_SCOPE, SimConfig, WORKPLACE_DATA_SCOPE, shanghai_today};
 pub use data::{AccessRow, BlockProfile, Dataset};
 pub use endpoints::SimEndpoint;
+pub use jssdk::{JSSDK_CODE_PATH, JSSDK_SCRIPT_PATH};
 pub use messages::{ChatMessages, MAX_CONTENT_BYTES, MAX_UUID_CHARS, SimMessage, UUID_DEDUP_WINDOW};
 pub use oauth::{
     AUTHORIZE_PATH, DEMO_ADMIN_OPEN_ID, DEMO_MEMBER_OPEN_ID, DEMO_NO_ACCESS_OPEN_ID,

@@ -10,7 +10,8 @@ use axum::routing::{get, post};
 use crate::oauth::{AUTHORIZE_PATH, IS_USER_ADMIN_PATH, USER_INFO_PATH, USER_TOKEN_PATH};
 use crate::endpoints::SimEndpoint;
 use crate::state::SimState;
-use crate::{auth, chat_page, chats, inspect, messages, oauth, search};
+use crate::jssdk::{JSSDK_CODE_PATH, JSSDK_SCRIPT_PATH};
+use crate::{auth, chat_page, chats, inspect, jssdk, messages, oauth, search};
 
 /// Path of the custom app's tenant token endpoint.
 pub const TENANT_TOKEN_PATH: &str = "/open-apis/auth/v3/tenant_access_token/internal";
@@ -62,6 +63,8 @@ pub(crate) fn router(state: Arc<SimState>) -> Router {
             post(inspect::expire_user_tokens),
         )
         .route("/_sim/avatar/{open_id}", get(oauth::avatar))
+        .route(JSSDK_SCRIPT_PATH, get(jssdk::script).options(jssdk::preflight))
+        .route(JSSDK_CODE_PATH, post(jssdk::code).options(jssdk::preflight))
         .route("/_sim/chats", get(chat_page::chats_json))
         .route("/_sim/chats.html", get(chat_page::chats_index))
         .route("/_sim/chats/{chat_id}", get(chat_page::chat_page))

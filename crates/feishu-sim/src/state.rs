@@ -54,6 +54,7 @@ impl SimState {
         Self {
             login: LoginGrants::new(Lifetimes {
                 code: config.oauth_code_ttl,
+                client_code: config.jssdk_code_ttl,
                 access: config.user_token_ttl,
                 refresh: config.refresh_token_ttl,
             }),

@@ -120,8 +120,10 @@ pub struct SimStats {
 pub struct LoginStats {
     /// Requests of the authorize page (page views, redirects and refusals).
     pub authorize_requests: u64,
-    /// Authorization codes issued.
+    /// Authorization codes issued by the authorize page.
     pub codes_issued: u64,
+    /// Codes the JSSDK stand-in handed a page (`requestAccess`, `requestAuthCode`).
+    pub client_codes_issued: u64,
     /// Requests of the user token endpoint (codes and refresh tokens).
     pub token_requests: u64,
     /// User access tokens issued (by code or by refresh).
@@ -141,6 +143,7 @@ pub(crate) enum LoginEvent {
     TokenIssued,
     UserInfo,
     AdminCheck,
+    ClientCodeIssued,
 }
 
 impl SimStats {
@@ -183,7 +186,7 @@ pub(crate) struct Recorder {
     next_seq: AtomicU64,
     token_requests: AtomicU64,
     /// Indexed by `LoginEvent as usize`.
-    login: [AtomicU64; 6],
+    login: [AtomicU64; 7],
     chat_list_requests: AtomicU64,
     message_requests: AtomicU64,
     message_answers: Mutex<BTreeMap<i64, u64>>,
@@ -243,6 +246,7 @@ impl Recorder {
             tokens_issued: count(LoginEvent::TokenIssued),
             user_info_requests: count(LoginEvent::UserInfo),
             admin_checks: count(LoginEvent::AdminCheck),
+            client_codes_issued: count(LoginEvent::ClientCodeIssued),
         }
     }
 

@@ -1,6 +1,7 @@
-//! Login with Feishu (OAuth 2 authorization code with PKCE): the authorize URL, the code
-//! exchange, who signed in, and whether they administer the app. The user's token is
-//! used once, to ask who they are, and then dropped: the dashboard keeps only identity.
+//! Login with Feishu (OAuth 2 authorization code with PKCE, or a code the Feishu client
+//! hands a web app through the JSSDK): the authorize URL, the code exchange, who signed
+//! in, and whether they administer the app. The user's token is used once, to ask who
+//! they are, and then dropped: the dashboard keeps only identity.
 
 use std::fmt;
 
@@ -97,7 +98,8 @@ impl FeishuClient {
         Ok(url.into())
     }
 
-    /// Exchanges the code Feishu sent back for the user's token.
+    /// Exchanges the code Feishu sent back to `redirect_uri` (the authorize page's
+    /// code) for the user's token, proving the PKCE verifier.
     #[tracing::instrument(skip_all)]
     pub async fn exchange_login_code(
         &self,
@@ -105,22 +107,39 @@ impl FeishuClient {
         redirect_uri: &str,
         code_verifier: &str,
     ) -> Result<UserToken, FeishuError> {
+        self.exchange_code(code, Some((redirect_uri, code_verifier))).await
+    }
+
+    /// Exchanges a code the Feishu client handed the page through the JSSDK
+    /// (`tt.requestAccess` or `tt.requestAuthCode`) for the user's token. Such a code
+    /// was issued without a redirect_uri or PKCE challenge, so the exchange sends
+    /// neither. Codes 20003, 20004 and 20065 mean it is unknown, expired or used.
+    #[tracing::instrument(skip_all)]
+    pub async fn exchange_client_code(&self, code: &str) -> Result<UserToken, FeishuError> {
+        self.exchange_code(code, None).await
+    }
+
+    /// `POST /open-apis/authen/v2/oauth/token` with `grant_type=authorization_code`;
+    /// `redirect` is the authorize request's redirect_uri and PKCE verifier, if it had them.
+    async fn exchange_code(&self, code: &str, redirect: Option<(&str, &str)>) -> Result<UserToken, FeishuError> {
         #[derive(Serialize)]
         struct Exchange<'a> {
             grant_type: &'a str,
             client_id: &'a str,
             client_secret: &'a str,
             code: &'a str,
-            redirect_uri: &'a str,
-            code_verifier: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            redirect_uri: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            code_verifier: Option<&'a str>,
         }
         let body = Exchange {
             grant_type: "authorization_code",
             client_id: self.app_id(),
             client_secret: self.app_secret().expose_secret(),
             code,
-            redirect_uri,
-            code_verifier,
+            redirect_uri: redirect.map(|(uri, _)| uri),
+            code_verifier: redirect.map(|(_, verifier)| verifier),
         };
         let response = self
             .http()

@@ -22,7 +22,7 @@ use axum::extract::{Query, State};
 use axum::http::Uri;
 use axum::response::Response;
 
-use super::grants::CodeRequest;
+use super::grants::{CodeIssuer, CodeRequest};
 use super::page;
 use super::pkce::is_s256_challenge;
 use crate::state::SimState;
@@ -90,22 +90,35 @@ pub(crate) async fn authorize(
             "There is no person with open_id {open_id} in this simulated tenant."
         ));
     }
-    let redirect_uri = request.redirect_uri.clone();
     let code = state.login.issue_code(
         CodeRequest {
+            issuer: CodeIssuer::Authorize {
+                redirect_uri: request.redirect_uri.clone(),
+                code_challenge: request.code_challenge,
+            },
+            scope: request.scope,
             open_id: open_id.to_owned(),
-            ..request
         },
         Instant::now(),
     );
     state.recorder.login(LoginEvent::CodeIssued);
     tracing::debug!(%open_id, "authorization code issued");
-    page::redirect(&redirect_uri, &[("code", &code), ("state", app_state)])
+    page::redirect(
+        &request.redirect_uri,
+        &[("code", &code), ("state", app_state)],
+    )
 }
 
-/// The request's checks, in the documented order; the result still lacks
-/// the person (`open_id` is empty).
-fn check(state: &SimState, params: &HashMap<&str, &str>) -> Result<CodeRequest, String> {
+/// A sound authorize request, before a person is chosen.
+struct SoundRequest {
+    redirect_uri: String,
+    code_challenge: String,
+    /// Whitespace collapsed.
+    scope: String,
+}
+
+/// The request's checks, in the documented order.
+fn check(state: &SimState, params: &HashMap<&str, &str>) -> Result<SoundRequest, String> {
     let app_id = &state.config.app_id;
     match params.get("client_id") {
         None => return Err("client_id is missing: send the app id (cli_…).".to_owned()),
@@ -153,14 +166,13 @@ fn check(state: &SimState, params: &HashMap<&str, &str>) -> Result<CodeRequest, 
     if !is_s256_challenge(challenge) {
         return Err("code_challenge must be the base64url (no padding) SHA-256 of the code verifier: 43 characters.".to_owned());
     }
-    Ok(CodeRequest {
+    Ok(SoundRequest {
         redirect_uri: (*redirect_uri).to_owned(),
         code_challenge: (*challenge).to_owned(),
         scope: params
             .get("scope")
             .map(|scope| scope.split_whitespace().collect::<Vec<_>>().join(" "))
             .unwrap_or_default(),
-        open_id: String::new(),
     })
 }
 

@@ -18,16 +18,31 @@ const REMEMBER_PAST_EXPIRY: Duration = Duration::from_secs(24 * 60 * 60);
 /// The scope that makes the token endpoint add a refresh token.
 pub(crate) const OFFLINE_ACCESS: &str = "offline_access";
 
-/// What the authorize request fixed, to be checked when its code is exchanged.
+/// What the request for a code fixed, to be checked when the code is exchanged.
 #[derive(Clone, Debug)]
 pub(crate) struct CodeRequest {
-    pub redirect_uri: String,
-    /// base64url(SHA-256(code_verifier)), 43 characters.
-    pub code_challenge: String,
+    /// Who asked for the code, and so what its exchange must prove.
+    pub issuer: CodeIssuer,
     /// Space-separated, as requested (possibly empty).
     pub scope: String,
     /// The person who signed in.
     pub open_id: String,
+}
+
+/// Where a code came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum CodeIssuer {
+    /// The authorize page: the exchange repeats the redirect_uri and proves the
+    /// PKCE verifier.
+    Authorize {
+        redirect_uri: String,
+        /// base64url(SHA-256(code_verifier)), 43 characters.
+        code_challenge: String,
+    },
+    /// The Feishu client, to a web app's page through the JSSDK
+    /// (`tt.requestAccess` / `tt.requestAuthCode`): issued without either, and
+    /// living [`Lifetimes::client_code`].
+    Client,
 }
 
 /// Why a code cannot be exchanged.
@@ -110,7 +125,10 @@ impl Grants {
 /// Lifetimes of the three kinds of grant.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Lifetimes {
+    /// Of a code from the authorize page.
     pub code: Duration,
+    /// Of a code the Feishu client hands out through the JSSDK.
+    pub client_code: Duration,
     pub access: Duration,
     pub refresh: Duration,
 }
@@ -130,8 +148,24 @@ impl LoginGrants {
         }
     }
 
-    /// A fresh single-use code for this authorize request.
+    /// A fresh single-use code for this request, living as long as its issuer's
+    /// codes do.
     pub fn issue_code(&self, request: CodeRequest, now: Instant) -> String {
+        let lifetime = match request.issuer {
+            CodeIssuer::Authorize { .. } => self.lifetimes.code,
+            CodeIssuer::Client => self.lifetimes.client_code,
+        };
+        self.issue_code_expiring(request, now + lifetime, now)
+    }
+
+    /// A fresh single-use code that expires at `expires_at` (the past makes it
+    /// expired at once).
+    pub fn issue_code_expiring(
+        &self,
+        request: CodeRequest,
+        expires_at: Instant,
+        now: Instant,
+    ) -> String {
         let code = random_hex();
         let mut grants = self.lock();
         grants.prune(now);
@@ -139,11 +173,19 @@ impl LoginGrants {
             code.clone(),
             Code {
                 request,
-                expires_at: now + self.lifetimes.code,
+                expires_at,
                 used: false,
             },
         );
         code
+    }
+
+    /// Whether `code` was handed out by the Feishu client (looked at, not spent).
+    pub fn is_client_code(&self, code: &str) -> bool {
+        self.lock()
+            .codes
+            .get(code)
+            .is_some_and(|entry| entry.request.issuer == CodeIssuer::Client)
     }
 
     /// Uses up `code` and returns what its authorize request fixed. The code
@@ -274,6 +316,7 @@ mod tests {
     fn grants() -> LoginGrants {
         LoginGrants::new(Lifetimes {
             code: Duration::from_secs(300),
+            client_code: Duration::from_secs(180),
             access: Duration::from_secs(7200),
             refresh: Duration::from_secs(86_400),
         })
@@ -281,8 +324,10 @@ mod tests {
 
     fn request(scope: &str) -> CodeRequest {
         CodeRequest {
-            redirect_uri: "http://localhost/cb".to_owned(),
-            code_challenge: CHALLENGE.to_owned(),
+            issuer: CodeIssuer::Authorize {
+                redirect_uri: "http://localhost/cb".to_owned(),
+                code_challenge: CHALLENGE.to_owned(),
+            },
             scope: scope.to_owned(),
             open_id: "ou_x".to_owned(),
         }

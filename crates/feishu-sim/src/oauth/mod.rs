@@ -26,7 +26,7 @@ mod users;
 
 pub(crate) use admin::is_user_admin;
 pub(crate) use authorize::authorize;
-pub(crate) use grants::{Lifetimes, LoginGrants};
+pub(crate) use grants::{CodeIssuer, CodeRequest, Lifetimes, LoginGrants};
 pub(crate) use page::{BANNER, escape};
 pub(crate) use token::token;
 pub(crate) use user_info::{avatar, user_info};

@@ -12,12 +12,12 @@
 //! | body not a JSON object; grant_type, client_id or client_secret missing | 20001 | invalid_request |
 //! | client_id not the app's, or wrong client_secret | 20002 | invalid_client |
 //! | grant_type neither authorization_code nor refresh_token | 20036 | unsupported_grant_type |
-//! | code, redirect_uri or code_verifier missing (refresh: refresh_token) | 20001 | invalid_request |
+//! | code missing; redirect_uri or code_verifier missing for a code of the authorize page (refresh: refresh_token) | 20001 | invalid_request |
 //! | code never issued here | 20003 | invalid_grant |
 //! | code older than its lifetime | 20004 | invalid_grant |
 //! | code presented before (its tokens are revoked) | 20065 | invalid_grant |
-//! | redirect_uri differs from the authorize request's | 20071 | invalid_grant |
-//! | S256(code_verifier) differs from the code_challenge | 20049 | invalid_grant |
+//! | redirect_uri differs from the authorize request's (authorize codes) | 20071 | invalid_grant |
+//! | S256(code_verifier) differs from the code_challenge (authorize codes) | 20049 | invalid_grant |
 //! | the person may not use the app | 20010 | invalid_grant |
 //! | refresh_token unknown or revoked | 20026 | invalid_grant |
 //! | refresh_token expired | 20037 | invalid_grant |
@@ -25,6 +25,11 @@
 //!
 //! A code is spent by the first request that presents it with valid client
 //! credentials and all fields, even if a later check refuses it.
+//!
+//! A code the Feishu client handed out through the JSSDK ([`crate::jssdk`]) was
+//! issued without a redirect_uri or PKCE challenge: its exchange needs neither,
+//! and a redirect_uri or code_verifier sent with it is ignored. A code of the
+//! authorize page still needs both.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -36,7 +41,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::grants::{CodeRefusal, IssuedTokens, TokenRefusal};
+use super::grants::{CodeIssuer, CodeRefusal, IssuedTokens, TokenRefusal};
 use super::pkce::verifier_matches;
 use crate::api::json_answer;
 use crate::state::SimState;
@@ -129,8 +134,12 @@ fn answer(state: &SimState, body: &[u8]) -> Result<IssuedTokens, OAuthError> {
 
 fn exchange_code(state: &SimState, request: &TokenRequest) -> Result<IssuedTokens, OAuthError> {
     let code = required(&request.code, "code")?;
-    let redirect_uri = required(&request.redirect_uri, "redirect_uri")?;
-    let verifier = required(&request.code_verifier, "code_verifier")?;
+    // Looked at before it is spent: a code of the authorize page missing a field
+    // stays unspent, as before the JSSDK's codes existed.
+    if !state.login.is_client_code(code) {
+        required(&request.redirect_uri, "redirect_uri")?;
+        required(&request.code_verifier, "code_verifier")?;
+    }
     let now = Instant::now();
     let fixed = state
         .login
@@ -147,17 +156,28 @@ fn exchange_code(state: &SimState, request: &TokenRequest) -> Result<IssuedToken
                 "the authorization code has been used; the tokens issued from it are revoked",
             ),
         })?;
-    if redirect_uri != fixed.redirect_uri {
-        return Err(OAuthError::invalid_grant(
-            20071,
-            "redirect_uri differs from the one of the authorization request",
-        ));
-    }
-    if !verifier_matches(verifier, &fixed.code_challenge) {
-        return Err(OAuthError::invalid_grant(
-            20049,
-            "code_verifier does not match the code_challenge (S256)",
-        ));
+    if let CodeIssuer::Authorize {
+        redirect_uri,
+        code_challenge,
+    } = &fixed.issuer
+    {
+        // Both present: checked above, for a code that was not the client's.
+        let (sent_uri, verifier) = (
+            request.redirect_uri.as_deref().unwrap_or_default(),
+            request.code_verifier.as_deref().unwrap_or_default(),
+        );
+        if sent_uri != redirect_uri {
+            return Err(OAuthError::invalid_grant(
+                20071,
+                "redirect_uri differs from the one of the authorization request",
+            ));
+        }
+        if !verifier_matches(verifier, code_challenge) {
+            return Err(OAuthError::invalid_grant(
+                20049,
+                "code_verifier does not match the code_challenge (S256)",
+            ));
+        }
     }
     let user = state
         .config

@@ -3,6 +3,7 @@
 mod data;
 mod faults;
 mod helpers;
+mod jssdk;
 mod login_flow;
 mod login_helpers;
 mod login_refusals;
