@@ -21,7 +21,7 @@ pub mod view;
 pub mod workplace_report;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};
+use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::{
     components::{Route, Router, Routes},
     SsrMode, StaticSegment,
@@ -40,6 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="data:,"/>
+                <link rel="stylesheet" id="leptos" href=stylesheet_href(&options)/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -51,7 +52,32 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The root component: stylesheet, language and routes.
+/// The stylesheet's address: `/pkg/<name>.css`, or `/pkg/<name>.<hash>.css` when the
+/// build hashes its files (cargo-leptos writes the hashes into `hash.txt` beside the
+/// server binary, as leptos' `HashedStylesheet` reads them; read once here, since the
+/// file does not change while the server runs). In the head of the shell, which only
+/// the server renders, so nothing has to match it when the page hydrates.
+fn stylesheet_href(options: &LeptosOptions) -> String {
+    static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HREF.get_or_init(|| {
+        let name = options.output_name.to_string();
+        let hash = options
+            .hash_files
+            .then(|| {
+                let exe = std::env::current_exe().ok()?;
+                let text = std::fs::read_to_string(exe.parent()?.join(options.hash_file.as_ref())).ok()?;
+                text.lines().find_map(|l| l.trim().strip_prefix("css:").map(|h| h.trim().to_owned()))
+            })
+            .flatten();
+        match hash {
+            Some(hash) => format!("/{}/{name}.{hash}.css", options.site_pkg_dir),
+            None => format!("/{}/{name}.css", options.site_pkg_dir),
+        }
+    })
+    .clone()
+}
+
+/// The root component: language and routes (the stylesheet is in the shell's head).
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -65,7 +91,6 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <Stylesheet id="leptos" href="/pkg/block-insights.css"/>
         <Router>
             <LocaleScope>
                 <Routes fallback=|| view! { <p class="notice">"404"</p> }>

@@ -47,12 +47,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("  p50 {:.2} ms   p90 {:.2} ms   p99 {:.2} ms   (goal: p50 < 20 ms)", ms(pct(0.5)), ms(pct(0.9)), ms(pct(0.99)));
 
     println!("\ncompressed transfer sizes (site root {site_root}):");
-    let assets = [
-        ("HTML", page.to_owned()),
-        ("CSS", "/pkg/block-insights.css".to_owned()),
-        ("JS", "/pkg/block-insights.js".to_owned()),
-        ("WASM", "/pkg/block-insights.wasm".to_owned()),
-    ];
+    // The assets as the page names them (with their content hash when the build hashes).
+    let named = |ext: &str| {
+        first
+            .split('"')
+            .find(|part| part.starts_with("/pkg/") && part.ends_with(ext))
+            .map_or_else(|| format!("/pkg/block-insights{ext}"), str::to_owned)
+    };
+    let assets = [("HTML", page.to_owned()), ("CSS", named(".css")), ("JS", named(".js")), ("WASM", named(".wasm"))];
     let mut totals = [0usize; 3];
     println!("  {:<5} {:>10} {:>10} {:>10}", "", "raw", "gzip", "brotli");
     for (name, path) in assets {

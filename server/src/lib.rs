@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod caching;
 pub mod config;
 pub mod export;
 pub mod fn_errors;

@@ -9,7 +9,17 @@ async fn main() -> anyhow::Result<()> {
     let config = Config::from_env().context("invalid configuration")?;
     telemetry::init(config.log_format);
     let leptos = get_configuration(None).context("reading Leptos' settings (LEPTOS_* variables)")?;
-    let app = Application::build(config, leptos.leptos_options).await?;
+    let mut options = leptos.leptos_options;
+    // The build names its assets by their content hash (`hash-files` in Cargo.toml's
+    // cargo-leptos metadata) and writes the hashes beside this binary: use them unless
+    // LEPTOS_HASH_FILES says otherwise.
+    if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
+        options.hash_files = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref()).is_file()))
+            .unwrap_or(false);
+    }
+    let app = Application::build(config, options).await?;
     tracing::info!(url = %format!("http://{}", app.addr()), "Block Insights is listening");
     app.run(shutdown_signal()).await.context("serving")?;
     tracing::info!("stopped");

@@ -217,6 +217,7 @@ impl Application {
             .layer(sessions)
             .layer(crate::limits::layer(config.query_deadline + REQUEST_DEADLINE_MARGIN))
             .layer(from_fn_with_state(Arc::new(default_csp), crate::security::headers))
+            .layer(from_fn_with_state(crate::caching::BuildHashes::of(&leptos_options), crate::caching::cache_control))
             .layer(CompressionLayer::new())
             .layer(from_fn_with_state(http_metrics, crate::ops::count_requests))
             .layer(TraceLayer::new_for_http());

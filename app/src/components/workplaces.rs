@@ -17,7 +17,12 @@ pub fn WorkplacesView(report: StoredValue<WorkplaceReport>, params: Memo<ViewPar
     let t = move || locale.get().t();
     let w = move || locale.get().t().workplaces;
     let r = report.get_value();
-    let svg = move || report.with_value(|r| charts::time_series_svg(&chart_specs::workplace_trend(r, locale.get())));
+    let node = NodeRef::new();
+    let width = super::charts::chart_width(node);
+    let svg = move || {
+        let width = width.get().unwrap_or(charts::DEFAULT_WIDTH);
+        report.with_value(|r| charts::time_series_svg_at(&chart_specs::workplace_trend(r, locale.get()), width))
+    };
     let previous = r.previous;
     let card = move |testid: &'static str, label: fn(&crate::i18n::Messages) -> String, now: u64, before: Option<u64>| {
         let change = before.and_then(|b| percent_change(now as f64, b as f64));
@@ -94,7 +99,7 @@ pub fn WorkplacesView(report: StoredValue<WorkplaceReport>, params: Memo<ViewPar
         </section>
         <section class="panel" aria-labelledby="workplace-trend-heading" data-testid="workplace-trend">
             <h2 id="workplace-trend-heading">{move || w().trend_title}</h2>
-            <div class="chart" inner_html=svg></div>
+            <div class="chart" node_ref=node inner_html=svg></div>
             <p class="hint">{move || w().not_additive}</p>
         </section>
         <section class="panel" aria-labelledby="custom-heading" data-testid="custom-workplaces">

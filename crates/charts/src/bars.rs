@@ -13,8 +13,8 @@ use crate::plot::{self, Inks, fill, px, stroke, text_style};
 use crate::svg::{self, Root, attr_num, push_escaped, text_width, truncate_to_width};
 use crate::theme::{AXIS_OPACITY, MUTED_OPACITY, PALETTE};
 
-/// The time series' width too, so that text is the same size in both charts.
-const WIDTH: f32 = 900.0;
+use crate::time_series::{DEFAULT_WIDTH, MAX_WIDTH, MIN_WIDTH};
+
 const MARGIN: f32 = 12.0;
 const ROW: f32 = 28.0;
 const BAR: f32 = 18.0;
@@ -24,11 +24,20 @@ const TIP_PAD: f32 = 8.0;
 /// Labels take at most this share of the width; longer ones are shortened.
 const MAX_LABEL_SHARE: f32 = 0.38;
 
-/// Renders `chart` as an inline SVG element (see the crate docs).
+/// Renders `chart` as an inline SVG element (see the crate docs), as wide as the time
+/// series by default, so that text is the same size in both charts.
+pub fn top_blocks_svg(chart: &BarChart) -> String {
+    top_blocks_svg_at(chart, DEFAULT_WIDTH)
+}
+
+/// Renders `chart` for the `width` (CSS px) it is shown at: text keeps its size, and
+/// the labels get their share of that width, long names shortened with "…" (the full
+/// name is in the row's focus tip and accessible name).
 ///
 /// plotters draws the caption, the bars, their labels and values and the axis;
 /// the focusable rows and their tips are written after its drawing.
-pub fn top_blocks_svg(chart: &BarChart) -> String {
+pub fn top_blocks_svg_at(chart: &BarChart, width: f32) -> String {
+    let width = if width.is_finite() { width.clamp(MIN_WIDTH, MAX_WIDTH) } else { DEFAULT_WIDTH };
     let id = svg::id_prefix(&chart.id, "bars", &chart.title, &chart.desc);
     let top = MARGIN + 20.0;
     let n = chart.bars.len();
@@ -49,9 +58,9 @@ pub fn top_blocks_svg(chart: &BarChart) -> String {
         .iter()
         .map(|b| text_width(&b.label, svg::FONT_SIZE))
         .fold(0.0, f32::max)
-        .clamp(40.0, WIDTH * MAX_LABEL_SHARE);
+        .clamp(40.0, width * MAX_LABEL_SHARE);
     let bars_left = MARGIN + label_width + 10.0;
-    let bars_width = WIDTH - MARGIN - value_width - 8.0 - bars_left;
+    let bars_width = width - MARGIN - value_width - 8.0 - bars_left;
     let max = chart.bars.iter().map(|b| b.value).max().unwrap_or(0).max(1) as f64;
     // A value too small for a tenth of a unit still shows as a sliver.
     let shown = |value: u64| match value {
@@ -61,12 +70,12 @@ pub fn top_blocks_svg(chart: &BarChart) -> String {
     let row_top = |i: usize| top + i as f32 * ROW;
 
     let mut inks = Inks::default();
-    let (drawing, ends) = plot::draw(WIDTH, height, |root| {
+    let (drawing, ends) = plot::draw(width, height, |root| {
         if empty {
             let ink = inks.ink(None, "class=\"empty\" font-size=\"14\"");
             root.draw(&Text::new(
                 plot::clean(&chart.empty_message).into_owned(),
-                (px(WIDTH / 2.0), px(height / 2.0)),
+                (px(width / 2.0), px(height / 2.0)),
                 text_style(ink, HPos::Center, VPos::Center),
             ))?;
             return Ok(Vec::new());
@@ -147,7 +156,7 @@ pub fn top_blocks_svg(chart: &BarChart) -> String {
         &Root {
             id: &id,
             class: "chart chart-bars",
-            width: WIDTH,
+            width,
             height,
             title: &chart.title,
             desc: &chart.desc,
@@ -162,7 +171,7 @@ pub fn top_blocks_svg(chart: &BarChart) -> String {
         out.push_str("</g>");
         let ends = ends.unwrap_or_default();
         let bar_end = |i: usize| ends.get(i).copied().unwrap_or(bars_left);
-        write_hits(&mut out, chart, &values, row_top, bar_end);
+        write_hits(&mut out, chart, width, &values, row_top, bar_end);
     }
     out.push_str("</svg>");
     out
@@ -173,6 +182,7 @@ pub fn top_blocks_svg(chart: &BarChart) -> String {
 fn write_hits(
     out: &mut String,
     chart: &BarChart,
+    width: f32,
     values: &[String],
     row_top: impl Fn(usize) -> f32,
     bar_end: impl Fn(usize) -> f32,
@@ -190,7 +200,7 @@ fn write_hits(
             out.push_str("<rect");
             attr_num(out, "x", MARGIN / 2.0);
             attr_num(out, "y", row_top(i));
-            attr_num(out, "width", WIDTH - MARGIN);
+            attr_num(out, "width", width - MARGIN);
             attr_num(out, "height", ROW);
             out.push_str(" rx=\"3\" fill=\"currentColor\" ");
             out.push_str(extra);
@@ -203,7 +213,7 @@ fn write_hits(
         // at the bar's end, moved left when it would leave the chart.
         let value_line = format!("{} {}", chart.value_label, values[i]);
         let value_width = text_width(&value_line, svg::FONT_SIZE) * 1.1; // bold
-        let max_width = WIDTH - 2.0 * MARGIN;
+        let max_width = width - 2.0 * MARGIN;
         let label_text = truncate_to_width(
             &bar.label,
             svg::FONT_SIZE,
@@ -211,7 +221,7 @@ fn write_hits(
         );
         let box_width = text_width(&label_text, svg::FONT_SIZE) + 6.0 + value_width + 2.0 * TIP_PAD;
         let box_x = (bar_end(i) + 6.0 - TIP_PAD)
-            .min(WIDTH - MARGIN - box_width)
+            .min(width - MARGIN - box_width)
             .max(MARGIN);
         out.push_str("<rect");
         attr_num(out, "x", box_x);

@@ -40,9 +40,9 @@ mod svg;
 mod theme;
 mod time_series;
 
-pub use bars::top_blocks_svg;
+pub use bars::{top_blocks_svg, top_blocks_svg_at};
 pub use document::svg_document;
 pub use model::{Bar, BarChart, DayMarker, Metric, MetricLabels, Series, TimeSeriesChart};
 pub use number::{CompactUnit, NumberFormat};
 pub use theme::PALETTE;
-pub use time_series::time_series_svg;
+pub use time_series::{time_series_svg, time_series_svg_at, DEFAULT_WIDTH, MAX_WIDTH, MIN_WIDTH};

@@ -141,3 +141,24 @@ fn the_download_keeps_escaped_titles_escaped() {
         .find_map(|n| n.text());
     assert_eq!(visible, Some("A & B <top>"));
 }
+
+#[test]
+fn on_a_phone_names_are_shortened_further_and_stay_whole_on_focus() {
+    let mut c = bars(10);
+    c.bars[0] = Bar { label: "审批中心 Approvals and leave requests for every office".into(), value: 90_000 };
+    let labels_of = |svg: &str| -> Vec<String> {
+        parse(svg)
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("labels"))
+            .flat_map(|g| g.children().filter_map(|t| t.text().map(str::to_owned)).collect::<Vec<_>>())
+            .collect()
+    };
+    let desktop = top_blocks_svg(&c);
+    let phone = charts::top_blocks_svg_at(&c, 360.0);
+    assert!(parse(&phone).root_element().attribute("viewBox").is_some_and(|v| v.starts_with("0 0 360 ")));
+    let (wide, narrow) = (labels_of(&desktop), labels_of(&phone));
+    assert!(narrow[0].ends_with('…') && narrow[0].chars().count() < wide[0].chars().count(), "{narrow:?} / {wide:?}");
+    let doc = parse(&phone);
+    let first = hits(&doc)[0].attribute("aria-label").unwrap_or_default().to_owned();
+    assert_eq!(first, "审批中心 Approvals and leave requests for every office: PV 90,000", "the full name on focus");
+}

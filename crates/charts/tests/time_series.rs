@@ -389,3 +389,20 @@ fn the_largest_counts_do_not_overflow() {
     bars.bars[0].value = u64::MAX;
     parse(&charts::top_blocks_svg(&bars));
 }
+
+#[test]
+fn a_phone_width_gets_its_own_drawing_with_fewer_ticks_at_full_text_size() {
+    let c = chart(90, 2);
+    let desktop = time_series_svg(&c);
+    let phone = charts::time_series_svg_at(&c, 360.0);
+    let (desktop, phone) = (parse(&desktop), parse(&phone));
+    let view_box = |d: &Document| d.root_element().attribute("viewBox").unwrap_or_default().to_owned();
+    assert!(view_box(&phone).starts_with("0 0 360 "), "{}", view_box(&phone));
+    assert_eq!(phone.root_element().attribute("font-size"), Some("12"), "12 px text at 1:1");
+    let (wide, narrow) = (texts(&desktop, "x-ticks"), texts(&phone, "x-ticks"));
+    assert!(narrow.len() >= 2 && narrow.len() < wide.len(), "phone {narrow:?}, desktop {wide:?}");
+    assert_eq!(hits(&phone).len(), 90, "every day stays a target");
+    // Below the narrowest drawing, the chart is drawn at the narrowest.
+    let tiny = charts::time_series_svg_at(&c, 100.0);
+    assert!(view_box(&parse(&tiny)).starts_with(&format!("0 0 {} ", charts::MIN_WIDTH)));
+}

@@ -8,7 +8,7 @@ use std::iter::once;
 use plotters::element::{EmptyElement, PathElement, Text};
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{Layout, MARGIN, WIDTH, day_label, ticks};
+use super::{Layout, MARGIN, day_label, ticks};
 use crate::model::TimeSeriesChart;
 use crate::plot::{self, Area, DrawResult, Inks, Plot, px, stroke, text_style};
 use crate::svg::{self, text_width};
@@ -95,7 +95,7 @@ pub(super) fn draw_x(
     let space = ticks::TickSpace {
         centre: &centre,
         min_x: 2.0,
-        max_x: WIDTH - 2.0,
+        max_x: layout.width - 2.0,
         width: &width,
     };
     let days = ticks::tick_days(&chart.days, &space);

@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Group, Layout, WIDTH, day_label};
+use super::{Group, Layout, day_label};
 use crate::model::TimeSeriesChart;
 use crate::svg::{self, attr_num, push_escaped, text_width};
 
@@ -112,7 +112,7 @@ pub(super) fn write(out: &mut String, layout: &Layout, chart: &TimeSeriesChart, 
         push_escaped(out, &label);
         let _ = write!(out, "</title><use href=\"#{id}-c\"");
         attr_num(out, "x", x - layout.column / 2.0);
-        let right = x + GAP + box_width <= WIDTH - 4.0;
+        let right = x + GAP + box_width <= layout.width - 4.0;
         let (origin, side) = if right {
             (x + GAP + PAD, "r")
         } else {

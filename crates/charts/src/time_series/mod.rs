@@ -15,8 +15,12 @@ use crate::number::nice_ticks;
 use crate::plot::{self, Inks};
 use crate::svg::{self, Root, text_width};
 
-/// viewBox width. Height grows with the legend.
-const WIDTH: f32 = 900.0;
+/// The viewBox width a chart is drawn at unless the caller knows its width.
+/// Height grows with the legend.
+pub const DEFAULT_WIDTH: f32 = 900.0;
+/// The narrowest and widest a chart is drawn: below, labels would not fit at all.
+pub const MIN_WIDTH: f32 = 280.0;
+pub const MAX_WIDTH: f32 = 1600.0;
 const MARGIN: f32 = 12.0;
 const PLOT_HEIGHT: f32 = 250.0;
 /// Above this many days the lines have no point markers (they would merge).
@@ -34,6 +38,8 @@ pub(crate) struct Group<'a> {
 /// Where everything goes, in viewBox units.
 pub(crate) struct Layout {
     pub id: String,
+    /// The viewBox width, which is the width the chart is shown at (1 unit = 1 px).
+    pub width: f32,
     pub height: f32,
     pub plot_left: f32,
     pub plot_top: f32,
@@ -58,11 +64,19 @@ impl Layout {
     }
 }
 
-/// Renders `chart` as an inline SVG element (see the crate docs).
+/// Renders `chart` as an inline SVG element (see the crate docs), [`DEFAULT_WIDTH`] wide.
+pub fn time_series_svg(chart: &TimeSeriesChart) -> String {
+    time_series_svg_at(chart, DEFAULT_WIDTH)
+}
+
+/// Renders `chart` for the `width` (CSS px) it is shown at, so that text keeps its size
+/// (12 px) and the day ticks thin out to what fits: a phone's 360 px gets a few ticks,
+/// not a desktop drawing scaled down to specks.
 ///
 /// plotters draws the legend, the axes, the grid, the lines and the points; the
 /// focusable hit targets and their tips are written after its drawing.
-pub fn time_series_svg(chart: &TimeSeriesChart) -> String {
+pub fn time_series_svg_at(chart: &TimeSeriesChart, width: f32) -> String {
+    let width = if width.is_finite() { width.clamp(MIN_WIDTH, MAX_WIDTH) } else { DEFAULT_WIDTH };
     let n = chart.days.len();
     let groups = group_series(&chart.series);
     let has_values = groups
@@ -92,17 +106,18 @@ pub fn time_series_svg(chart: &TimeSeriesChart) -> String {
     let legend = if empty {
         legend::Legend::default()
     } else {
-        legend::layout(chart, &groups, WIDTH - 2.0 * MARGIN)
+        legend::layout(chart, &groups, width - 2.0 * MARGIN)
     };
     let plot_top = MARGIN + legend.height + 30.0;
     let plot_left = (MARGIN + y_label_width + 8.0).max(40.0);
-    let plot_right = WIDTH - MARGIN - 4.0;
+    let plot_right = width - MARGIN - 4.0;
     let plot_bottom = plot_top + PLOT_HEIGHT;
     let incomplete_from = chart.incomplete_from.map_or(n, |from| {
         chart.days.iter().position(|d| *d >= from).unwrap_or(n)
     });
     let mut layout = Layout {
         id: svg::id_prefix(&chart.id, "ts", &chart.title, &chart.desc),
+        width,
         height: plot_bottom + 30.0,
         plot_left,
         plot_top,
@@ -114,7 +129,7 @@ pub fn time_series_svg(chart: &TimeSeriesChart) -> String {
     };
 
     let mut inks = Inks::default();
-    let (drawing, xs) = plot::draw(WIDTH, layout.height, |root| {
+    let (drawing, xs) = plot::draw(width, layout.height, |root| {
         legend::draw(root, &mut inks, &legend, MARGIN, MARGIN)?;
         // Day i is centred at x = i; the y axis starts at 0.
         let plot = plot::cartesian(
@@ -158,7 +173,7 @@ pub fn time_series_svg(chart: &TimeSeriesChart) -> String {
         &Root {
             id: &layout.id,
             class: "chart chart-time-series",
-            width: WIDTH,
+            width,
             height: layout.height,
             title: &chart.title,
             desc: &chart.desc,

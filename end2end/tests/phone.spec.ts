@@ -1,0 +1,83 @@
+import { test, expect, Page } from '@playwright/test';
+import { waitForHydration } from './helpers';
+
+/** The widths the dashboard is read at: a phone, a tablet, a desktop. */
+const WIDTHS = [
+  { name: 'phone', width: 390, height: 844 },
+  { name: 'tablet', width: 768, height: 1024 },
+  { name: 'desktop', width: 1280, height: 900 },
+];
+
+/** Each chart: the box it is in, the width it was drawn for, and its text's size on screen. */
+async function charts(page: Page) {
+  return page.locator('.chart > svg').evaluateAll((svgs) =>
+    svgs.map((svg) => {
+      const box = (svg.parentElement as HTMLElement).clientWidth;
+      const drawn = Number((svg.getAttribute('viewBox') ?? '').split(' ')[2]);
+      const shown = svg.getBoundingClientRect().width;
+      const fontSize = Number(svg.getAttribute('font-size'));
+      return { box, drawn, fontPx: fontSize * (shown / drawn) };
+    }),
+  );
+}
+
+for (const lang of ['en', 'zh'] as const) {
+  for (const size of WIDTHS) {
+    test(`${lang} at ${size.width} px: charts drawn for their width, controls one tap away`, async ({ page }) => {
+      await page.setViewportSize({ width: size.width, height: size.height });
+      await page.goto(`/?range=30d&lang=${lang}`);
+      await waitForHydration(page);
+      // Drawn for the box they are in (the server draws for a desktop; the browser redraws).
+      await expect.poll(async () => {
+        const drawn = await charts(page);
+        return drawn.length >= 2 && drawn.every((c) => Math.abs(c.drawn - Math.max(280, c.box)) <= 8);
+      }, { timeout: 15_000 }).toBe(true);
+      for (const chart of await charts(page)) {
+        expect(chart.fontPx, 'chart text stays readable').toBeGreaterThanOrEqual(11);
+      }
+      // No sideways scrolling of the page itself: wide tables scroll in their box.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, 'the page does not scroll sideways').toBeLessThanOrEqual(1);
+      if (size.width < 1000) {
+        const targets = page.locator('.presets a, .controls button:visible, .tabs a');
+        const heights = await targets.evaluateAll((els) => els.map((e) => (e as HTMLElement).getBoundingClientRect().height));
+        expect(heights.length).toBeGreaterThan(5);
+        for (const h of heights) expect(h, 'tap targets are at least 44 px').toBeGreaterThanOrEqual(43.5);
+        // The block table's name column stays in view while its numbers scroll.
+        const table = page.getByTestId('blocks-table');
+        await table.scrollIntoViewIfNeeded();
+        const name = table.locator('tbody th[scope=row]').first();
+        const box = await name.boundingBox();
+        expect(box && box.x >= 0 && box.x + box.width <= size.width).toBeTruthy();
+      }
+      await page.screenshot({ path: `screenshots/${size.name}-${lang}-${size.width}.png`, fullPage: true });
+    });
+  }
+}
+
+test('assets named by their hash are kept for a year; the page is never served stale', async ({ page }) => {
+  const policies = new Map<string, string>();
+  page.on('response', (r) => {
+    const url = new URL(r.url());
+    if (url.pathname.startsWith('/pkg/') || url.pathname === '/') policies.set(url.pathname, r.headers()['cache-control'] ?? '');
+  });
+  await page.goto('/?lang=en');
+  await waitForHydration(page);
+  const wasm = [...policies.keys()].find((p) => p.endsWith('.wasm'));
+  expect(wasm, 'the WASM file is named by its hash').toMatch(/\/pkg\/block-insights\.[A-Za-z0-9_-]{8,}\.wasm$/);
+  expect(policies.get(wasm!)).toBe('public, max-age=31536000, immutable');
+  const css = [...policies.keys()].find((p) => p.endsWith('.css'));
+  expect(policies.get(css!)).toBe('public, max-age=31536000, immutable');
+  expect(policies.get('/')).toBe('private, no-cache');
+
+  // What Chromium transfers: the first visit, then a repeat visit with the cache warm.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  let bytes = 0;
+  cdp.on('Network.loadingFinished', (e: { encodedDataLength: number }) => { bytes += e.encodedDataLength; });
+  await page.goto('/?lang=en');
+  await waitForHydration(page);
+  await page.waitForLoadState('networkidle');
+  console.log(`repeat visit of the dashboard: ${(bytes / 1024).toFixed(1)} KB transferred (debug build)`);
+  expect(bytes, 'a repeat visit fetches no asset again').toBeLessThan(100 * 1024);
+});
