@@ -18,8 +18,9 @@ use crate::svg::{self, Root, text_width};
 /// The viewBox width a chart is drawn at unless the caller knows its width.
 /// Height grows with the legend.
 pub const DEFAULT_WIDTH: f32 = 900.0;
-/// The narrowest and widest a chart is drawn: below, labels would not fit at all.
+/// The narrowest a chart is drawn: below, labels would not fit at all.
 pub const MIN_WIDTH: f32 = 280.0;
+/// The widest a chart is drawn: wider, the lines would only spread thinner.
 pub const MAX_WIDTH: f32 = 1600.0;
 const MARGIN: f32 = 12.0;
 const PLOT_HEIGHT: f32 = 250.0;
