@@ -107,6 +107,43 @@ pub struct AccessConfig {
     /// `DASHBOARD_FRAME_ANCESTORS` (default `'self'`): CSP frame-ancestors sources, e.g.
     /// `'self' https://portal.example.com`, so the intranet portal may embed the dashboard.
     pub frame_ancestors: String,
+    /// `FEISHU_JSSDK_URL` (default [`DEFAULT_JSSDK_URL`], Feishu's CDN): the JSSDK script
+    /// the sign-in page loads inside the Feishu client to sign the person in without a
+    /// second login (with the app id of `FEISHU_APP_ID`). Only that page's
+    /// Content-Security-Policy allows its origin.
+    pub jssdk_script: JssdkScript,
+}
+
+/// Feishu's H5 JSSDK on its CDN (older CDN domains were switched off in January 2024).
+pub const DEFAULT_JSSDK_URL: &str = "https://lf-scm-cn.feishucdn.com/lark/op/h5-js-sdk-1.5.34.js";
+
+/// The JSSDK script's URL and the origin a Content-Security-Policy names for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JssdkScript {
+    /// The whole URL, e.g. [`DEFAULT_JSSDK_URL`].
+    pub url: String,
+    /// `scheme://host[:port]`, lower-case, e.g. `https://lf-scm-cn.feishucdn.com`.
+    pub origin: String,
+}
+
+impl JssdkScript {
+    /// An http(s) URL whose origin is a plain host (letters, digits, `.`, `-`,
+    /// optionally `:port`): nothing that could widen the policy it goes into.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let url = raw.trim();
+        let (scheme, rest) = url.split_once("://")?;
+        let scheme = scheme.to_ascii_lowercase();
+        if scheme != "https" && scheme != "http" {
+            return None;
+        }
+        let host = rest.split(['/', '?']).next().unwrap_or_default();
+        let (name, port) = host.split_once(':').map_or((host, None), |(n, p)| (n, Some(p)));
+        let name_ok = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+        let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.chars().all(|c| c.is_ascii_digit()));
+        let path_ok = !url.chars().any(|c| c.is_whitespace() || c.is_control() || "\"'<>\\`#".contains(c));
+        (name_ok && port_ok && path_ok)
+            .then(|| Self { url: url.to_owned(), origin: format!("{scheme}://{}", host.to_ascii_lowercase()) })
+    }
 }
 
 /// A setting that cannot be used; the message names the variable and the fix.
@@ -299,6 +336,14 @@ fn access_config(lookup: &impl Fn(&str) -> Option<String>, demo: bool) -> Result
             hint: "space-separated CSP sources such as 'self' https://portal.example.com",
         });
     }
+    let jssdk_script = match lookup("FEISHU_JSSDK_URL") {
+        None => JssdkScript::parse(DEFAULT_JSSDK_URL).expect("the default JSSDK URL is valid"),
+        Some(value) => JssdkScript::parse(&value).ok_or(ConfigError::Invalid {
+            var: "FEISHU_JSSDK_URL",
+            value,
+            hint: "the http(s) URL of Feishu's JSSDK script, e.g. https://lf-scm-cn.feishucdn.com/lark/op/h5-js-sdk-1.5.34.js",
+        })?,
+    };
     Ok(AccessConfig {
         accounts_url: url("FEISHU_ACCOUNTS_URL")?,
         public_url: url("DASHBOARD_PUBLIC_URL")?,
@@ -308,6 +353,7 @@ fn access_config(lookup: &impl Fn(&str) -> Option<String>, demo: bool) -> Result
         session_lifetime: Duration::from_secs_f64(hours * 3600.0),
         secure_cookies,
         frame_ancestors,
+        jssdk_script,
     })
 }
 
@@ -385,6 +431,32 @@ mod tests {
         for (var, bad) in [("DASHBOARD_QUERY_TIMEOUT_SECS", "0"), ("FEISHU_REQUEST_TIMEOUT_SECS", "soon"), ("DASHBOARD_LEASE_SECS", "2")] {
             let e = config(&[(var, bad)]).unwrap_err().to_string();
             assert!(e.contains(var) && e.contains("whole number of seconds"), "{e}");
+        }
+    }
+
+    #[test]
+    fn the_jssdk_url_and_its_origin() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.access.jssdk_script.url, DEFAULT_JSSDK_URL);
+        assert_eq!(c.access.jssdk_script.origin, "https://lf-scm-cn.feishucdn.com");
+        let c = config(&[("FEISHU_JSSDK_URL", " http://127.0.0.1:3900/_sim/jssdk.js ")]).unwrap();
+        assert_eq!(c.access.jssdk_script.url, "http://127.0.0.1:3900/_sim/jssdk.js");
+        assert_eq!(c.access.jssdk_script.origin, "http://127.0.0.1:3900");
+        let bad = [
+            "lf-scm-cn.feishucdn.com/lark/op/h5-js-sdk-1.5.34.js",
+            "javascript:alert(1)",
+            "ftp://cdn.example/sdk.js",
+            "https://cdn.example; script-src */sdk.js",
+            "https://*.example/sdk.js",
+            "https://user@cdn.example/sdk.js",
+            "https://cdn.example:port/sdk.js",
+            "https:///sdk.js",
+            "https://cdn.example/a b.js",
+            "https://cdn.example/\"x.js",
+        ];
+        for value in bad {
+            let e = config(&[("FEISHU_JSSDK_URL", value)]).unwrap_err().to_string();
+            assert!(e.contains("FEISHU_JSSDK_URL") && e.contains("http(s) URL of Feishu's JSSDK"), "{value}: {e}");
         }
     }
 

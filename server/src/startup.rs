@@ -180,6 +180,8 @@ impl Application {
                 admins,
                 allow_app_admins: access.allow_app_admins,
                 access_contact: access.access_contact.clone(),
+                jssdk_script: access.jssdk_script.clone(),
+                frame_ancestors: access.frame_ancestors.clone(),
             }),
             client,
             store: store.clone(),

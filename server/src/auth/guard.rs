@@ -11,13 +11,13 @@ use axum::Json;
 use serde_json::json;
 use tower_sessions::Session;
 
-use super::login::USER_KEY;
+use super::sign_in::USER_KEY;
 use super::AuthState;
 
 /// Paths anyone may fetch: sign-in itself, health and metrics (no usage data), and the
 /// static bundle (code and styles, no data).
 fn is_public(path: &str) -> bool {
-    matches!(path, "/login" | "/auth/callback" | "/signed-out" | "/logout" | "/healthz" | "/readyz" | "/metrics" | "/favicon.ico")
+    matches!(path, "/login" | "/auth/callback" | "/auth/jssdk" | "/signed-out" | "/logout" | "/healthz" | "/readyz" | "/metrics" | "/favicon.ico")
         || path.starts_with("/pkg/")
 }
 

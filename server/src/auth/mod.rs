@@ -1,17 +1,27 @@
 //! Sign-in with Feishu and who may see the data. Only allowed admins reach any page,
 //! server function or `/api/` route; scripts use API tokens. See README.md for the
 //! settings (`DASHBOARD_ADMINS`, `DASHBOARD_PUBLIC_URL`, …).
+//!
+//! Two ways in, one ending ([`sign_in`]): in a browser, Feishu's authorize page and
+//! `/auth/callback` ([`login`]); inside the Feishu client, the JSSDK hands the sign-in
+//! page a code that it posts to `/auth/jssdk` ([`jssdk`]), with no redirect at all.
 
 mod guard;
+mod jssdk;
+mod jssdk_page;
 mod login;
 mod pages;
 mod pkce;
+mod sign_in;
 
 use std::sync::Arc;
 
 use app::state::SessionUser;
+use axum::http::{header, HeaderMap};
 use feishu::{FeishuClient, FeishuUser};
 use store::Store;
+
+use crate::config::JssdkScript;
 
 pub use guard::{guard, require_same_origin};
 pub use login::routes;
@@ -29,6 +39,10 @@ pub struct AuthSettings {
     pub allow_app_admins: bool,
     /// Whom a refused person should ask, shown on the refusal page.
     pub access_contact: String,
+    /// The JSSDK the sign-in page loads inside the Feishu client (`FEISHU_JSSDK_URL`).
+    pub jssdk_script: JssdkScript,
+    /// CSP `frame-ancestors` sources of the pages (`DASHBOARD_FRAME_ANCESTORS`).
+    pub frame_ancestors: String,
 }
 
 impl AuthSettings {
@@ -67,6 +81,16 @@ impl AuthSettings {
     }
 }
 
+/// Whether the request comes from the Feishu (Lark) client's web view: its user agent
+/// says `Lark/<version>` (or, unconfirmed, `Feishu/<version>`). The sign-in page still
+/// checks that the JSSDK is really there before it relies on it.
+pub fn is_feishu_client(headers: &HeaderMap) -> bool {
+    headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).is_some_and(|agent| {
+        let agent = agent.to_ascii_lowercase();
+        agent.contains("lark/") || agent.contains("feishu/")
+    })
+}
+
 /// `scheme://host[:port]` of a URL.
 fn reqwest_like_origin(url: &str) -> Option<String> {
     let (scheme, rest) = url.split_once("://")?;
@@ -98,5 +122,33 @@ impl AuthState {
             return Ok(Verdict::AppAdmin);
         }
         Ok(Verdict::Refused)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::{header, HeaderMap, HeaderValue};
+
+    use super::is_feishu_client;
+
+    fn agent(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::USER_AGENT, HeaderValue::from_str(value).unwrap());
+        headers
+    }
+
+    #[test]
+    fn the_feishu_client_is_told_by_its_user_agent() {
+        for client in [
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Lark/6.7.5 LarkLocale/en_US ttnet SDK-Version/6.7.8",
+            "Mozilla/5.0 (Windows NT 10.0) Chrome/120 Safari/537.36 lark/7.30.5",
+            "Mozilla/5.0 Feishu/7.1.0",
+        ] {
+            assert!(is_feishu_client(&agent(client)), "{client}");
+        }
+        for browser in ["Mozilla/5.0 (X11; Linux x86_64) Chrome/120 Safari/537.36", "Larkspur browser", "curl/8.5"] {
+            assert!(!is_feishu_client(&agent(browser)), "{browser}");
+        }
+        assert!(!is_feishu_client(&HeaderMap::new()));
     }
 }

@@ -1,7 +1,7 @@
 //! The few pages of sign-in, in Chinese or English: plain server-rendered HTML.
 
 use app::i18n::Locale;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
 /// Which page.
@@ -14,6 +14,8 @@ pub enum Page {
     SignedOut,
 }
 
+/// The page's language: the `lang` cookie, else the Feishu client's language
+/// (`LarkLocale/zh_CN` in its user agent), else `Accept-Language`.
 pub fn locale(headers: &HeaderMap) -> Locale {
     let cookie = headers
         .get_all(header::COOKIE)
@@ -21,14 +23,33 @@ pub fn locale(headers: &HeaderMap) -> Locale {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .find_map(|kv| kv.trim().strip_prefix("lang=").and_then(Locale::parse));
-    cookie.unwrap_or_else(|| Locale::negotiate(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok())))
+    cookie.or_else(|| feishu_client_locale(headers)).unwrap_or_else(|| {
+        Locale::negotiate(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
+    })
 }
 
-fn escape(text: &str) -> String {
+/// `LarkLocale/<language>_<REGION>` in the Feishu client's user agent: Chinese for
+/// `zh_*`, English for any other language.
+fn feishu_client_locale(headers: &HeaderMap) -> Option<Locale> {
+    let agent = headers.get(header::USER_AGENT)?.to_str().ok()?;
+    let language = agent.split_whitespace().find_map(|part| part.strip_prefix("LarkLocale/"))?;
+    Some(if language.to_ascii_lowercase().starts_with("zh") { Locale::Zh } else { Locale::En })
+}
+
+pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// The policy of the sign-in pages: a stylesheet from here, nothing else.
+const POLICY: &str = "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'";
+
 fn document(locale: Locale, status: StatusCode, title: &str, body: &str) -> Response {
+    document_with_policy(locale, status, title, body, POLICY)
+}
+
+/// A sign-in page under its own Content-Security-Policy (which the security
+/// headers then leave alone). `body` is HTML, placed under the `<h1>`.
+pub fn document_with_policy(locale: Locale, status: StatusCode, title: &str, body: &str, policy: &str) -> Response {
     let html = format!(
         "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
          content=\"width=device-width, initial-scale=1\"><meta name=\"color-scheme\" content=\"light dark\">\
@@ -36,12 +57,12 @@ fn document(locale: Locale, status: StatusCode, title: &str, body: &str) -> Resp
          <body><main class=\"dashboard auth-page\"><section class=\"panel\"><h1>{title}</h1>{body}</section></main></body></html>",
         lang = locale.html_lang(),
     );
-    (
-        status,
-        [(header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'")],
-        Html(html),
-    )
-        .into_response()
+    match HeaderValue::from_str(policy) {
+        Ok(policy) => (status, [(header::CONTENT_SECURITY_POLICY, policy)], Html(html)).into_response(),
+        // Not reached: policies are built from validated settings. Without its own
+        // policy the page would get the strict default one, so fail closed and say so.
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "the page's security policy is not a valid header").into_response(),
+    }
 }
 
 /// A sign-in page; `detail` is shown under the message (escaped).
@@ -93,14 +114,23 @@ pub fn error(which: Page, detail: &str) -> Response {
 pub fn denied(locale: Locale, name: &str, contact: &str) -> Response {
     let zh = locale == Locale::Zh;
     let title = if zh { "没有访问权限" } else { "You do not have access" };
-    let who = escape(name);
-    let contact = escape(contact);
-    let text = match (zh, contact.is_empty()) {
-        (true, true) => format!("{who}，小组件洞察只对指定的管理员开放。请联系您企业的飞书管理员，把您加入看板的 DASHBOARD_ADMINS 名单。"),
-        (true, false) => format!("{who}，小组件洞察只对指定的管理员开放。如需访问，请联系：{contact}。"),
-        (false, true) => format!("{who}, Block Insights is open to named admins only. Ask your Feishu administrator to add you to the dashboard's DASHBOARD_ADMINS list."),
-        (false, false) => format!("{who}, Block Insights is open to named admins only. To get access, ask: {contact}."),
-    };
+    let text = escape(&denied_text(locale, Some(name), contact));
     let other = if zh { "换一个账号登录" } else { "Sign in with another account" };
     document(locale, StatusCode::FORBIDDEN, title, &format!("<p>{text}</p><p><a href=\"/login\">{other}</a></p>"))
+}
+
+/// Why someone may not enter and whom to ask (plain text, not escaped). Without a
+/// name, Feishu itself refused: the app is not available to their account (20010).
+pub fn denied_text(locale: Locale, name: Option<&str>, contact: &str) -> String {
+    let zh = locale == Locale::Zh;
+    match (zh, name, contact.is_empty()) {
+        (true, Some(who), true) => format!("{who}，小组件洞察只对指定的管理员开放。请联系您企业的飞书管理员，把您加入看板的 DASHBOARD_ADMINS 名单。"),
+        (true, Some(who), false) => format!("{who}，小组件洞察只对指定的管理员开放。如需访问，请联系：{contact}。"),
+        (false, Some(who), true) => format!("{who}, Block Insights is open to named admins only. Ask your Feishu administrator to add you to the dashboard's DASHBOARD_ADMINS list."),
+        (false, Some(who), false) => format!("{who}, Block Insights is open to named admins only. To get access, ask: {contact}."),
+        (true, None, true) => "飞书表示此应用未对您的账号开放。请联系您企业的飞书管理员，把应用的可用范围扩大到您，并把您加入看板的 DASHBOARD_ADMINS 名单。".to_owned(),
+        (true, None, false) => format!("飞书表示此应用未对您的账号开放。如需访问，请联系：{contact}。"),
+        (false, None, true) => "Feishu says this app is not available to your account. Ask your Feishu administrator to make it available to you and to add you to the dashboard's DASHBOARD_ADMINS list.".to_owned(),
+        (false, None, false) => format!("Feishu says this app is not available to your account. To get access, ask: {contact}."),
+    }
 }

@@ -1,0 +1,125 @@
+//! `POST /auth/jssdk`: the Feishu client's sign-in page posts the code the JSSDK gave
+//! it, with the `state` of the sign-in under way. The answer is JSON for the page's
+//! script: `{ok: true, next}`, or `{ok: false, kind, message}` where `kind` says what
+//! the page offers — `expired` (start again), `denied` (whom to ask), `refused`
+//! (Feishu said no, in its words), `failed` (the dashboard or Feishu could not finish).
+
+use app::i18n::Locale;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use feishu::FeishuError;
+use serde::Deserialize;
+use serde_json::json;
+use tower_sessions::Session;
+
+use super::pages;
+use super::sign_in::{self, Flow, Grant, PendingLogin, SignInFailure};
+use super::AuthState;
+
+/// Feishu's codes for a code that is unknown, expired or already used.
+const STALE_CODES: [i64; 3] = [20003, 20004, 20065];
+/// Feishu's code for a person the app is not available to.
+const NOT_AVAILABLE: i64 = 20010;
+
+/// What the page posts.
+#[derive(Deserialize)]
+pub struct ClientCode {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    state: String,
+}
+
+/// Why the page's sign-in did not end with a session, as the page shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Expired,
+    Denied,
+    Refused,
+    Failed,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Expired => "expired",
+            Kind::Denied => "denied",
+            Kind::Refused => "refused",
+            Kind::Failed => "failed",
+        }
+    }
+}
+
+fn refusal(status: StatusCode, kind: Kind, message: String) -> Response {
+    (status, Json(json!({ "ok": false, "kind": kind.name(), "message": message }))).into_response()
+}
+
+/// Signs in with a code from the Feishu client, by the same rules as the callback.
+pub async fn sign_in(
+    State(auth): State<AuthState>,
+    session: Session,
+    headers: HeaderMap,
+    body: Result<Json<ClientCode>, JsonRejection>,
+) -> Response {
+    let locale = pages::locale(&headers);
+    let zh = locale == Locale::Zh;
+    let Ok(Json(posted)) = body else {
+        let message = if zh { "登录请求的格式不对：请重试。" } else { "The sign-in request was not understood: try again." };
+        return refusal(StatusCode::BAD_REQUEST, Kind::Failed, message.to_owned());
+    };
+    let Some(pending) = PendingLogin::take(&session, Some(&posted.state), Flow::Client).await else {
+        let message = if zh {
+            "此登录页面已过期，或不是在这里打开的：请重试。"
+        } else {
+            "This sign-in page expired or was not opened here: try again."
+        };
+        return refusal(StatusCode::BAD_REQUEST, Kind::Expired, message.to_owned());
+    };
+    if posted.code.is_empty() {
+        let message = if zh { "飞书客户端没有给出登录码：请重试。" } else { "The Feishu client gave no sign-in code: try again." };
+        return refusal(StatusCode::BAD_REQUEST, Kind::Failed, message.to_owned());
+    }
+    match sign_in::complete(&auth, &session, Grant::Client { code: &posted.code }).await {
+        Ok(()) => Json(json!({ "ok": true, "next": pending.next })).into_response(),
+        Err(failure) => failure_answer(locale, &auth.settings.access_contact, failure),
+    }
+}
+
+fn failure_answer(locale: Locale, contact: &str, failure: SignInFailure) -> Response {
+    let zh = locale == Locale::Zh;
+    match failure {
+        SignInFailure::Feishu(FeishuError::Login { code, .. }) if STALE_CODES.contains(&code) => {
+            let message = if zh { "登录码已过期或已被使用：请重试。" } else { "The sign-in code expired or was used: try again." };
+            refusal(StatusCode::BAD_REQUEST, Kind::Expired, message.to_owned())
+        }
+        SignInFailure::Feishu(FeishuError::Login { code: NOT_AVAILABLE, .. }) => {
+            refusal(StatusCode::FORBIDDEN, Kind::Denied, pages::denied_text(locale, None, contact))
+        }
+        SignInFailure::NotAllowed { name } => {
+            refusal(StatusCode::FORBIDDEN, Kind::Denied, pages::denied_text(locale, Some(&name), contact))
+        }
+        SignInFailure::Feishu(error @ FeishuError::Login { .. }) => {
+            let message = if zh { format!("飞书拒绝了登录：{error}") } else { error.to_string() };
+            refusal(StatusCode::BAD_GATEWAY, Kind::Refused, message)
+        }
+        SignInFailure::Feishu(error) | SignInFailure::AdminCheck(error) => {
+            let message = if zh {
+                format!("无法向飞书确认您的身份：{error} 请重试。")
+            } else {
+                format!("Feishu could not be asked who you are: {error} Try again.")
+            };
+            refusal(StatusCode::BAD_GATEWAY, Kind::Failed, message)
+        }
+        SignInFailure::Session => {
+            let message = if zh {
+                "看板无法保存登录（会话存储出错）：请稍后重试。"
+            } else {
+                "The dashboard could not keep the sign-in (its session store failed): try again in a moment."
+            };
+            refusal(StatusCode::INTERNAL_SERVER_ERROR, Kind::Failed, message.to_owned())
+        }
+    }
+}

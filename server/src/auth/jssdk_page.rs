@@ -1,0 +1,143 @@
+//! The sign-in page inside the Feishu client: it loads the JSSDK, asks the client for
+//! a code (`tt.requestAccess`, or `tt.requestAuthCode` on clients older than 6.9),
+//! posts it to `/auth/jssdk` and goes on to the page that was asked for. Where the
+//! JSSDK is not there after all, it goes the browser's way (Feishu's authorize page).
+//! A refusal or a stale code shows what happened, with "Try again" and the browser
+//! way as a link.
+//!
+//! Its Content-Security-Policy is its own: scripts with this answer's nonce or from the
+//! JSSDK's origin, connections to here and to that origin (the JSSDK may talk to its
+//! host; the simulator's stand-in does), nothing else.
+
+use app::i18n::Locale;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::json;
+
+use super::pages;
+use super::pkce;
+use super::sign_in::PendingLogin;
+use super::AuthState;
+
+/// The page's script; it reads its settings from the JSON block `jssdk-config`.
+const SCRIPT: &str = include_str!("jssdk_page.js");
+
+/// How long the JSSDK may take to load before the page goes the browser's way.
+const LOAD_MILLIS: u32 = 5_000;
+/// How long the loaded JSSDK may take to be ready before the page says the client
+/// did not answer. (The consent dialog that may follow has no limit: a person reads it.)
+const READY_MILLIS: u32 = 10_000;
+
+/// The page's words, in one language.
+struct Words {
+    title: &'static str,
+    waiting: &'static str,
+    checking: &'static str,
+    refused: &'static str,
+    client_failed: &'static str,
+    no_answer: &'static str,
+    failed: &'static str,
+    unreachable: &'static str,
+    retry: &'static str,
+    browser_way: &'static str,
+    needs_script: &'static str,
+}
+
+const EN: Words = Words {
+    title: "Signing in with Feishu",
+    waiting: "Signing you in through the Feishu client…",
+    checking: "Checking your account…",
+    refused: "You did not allow Block Insights to use your Feishu account, so you are not signed in. Try again and allow it, or sign in on Feishu's sign-in page.",
+    client_failed: "The Feishu client could not sign you in ({detail}). Try again, or sign in on Feishu's sign-in page.",
+    no_answer: "The Feishu client did not answer. Try again, or sign in on Feishu's sign-in page.",
+    failed: "The sign-in could not be finished. Try again, or sign in on Feishu's sign-in page.",
+    unreachable: "The dashboard could not be reached. Check the connection and try again.",
+    retry: "Try again",
+    browser_way: "Sign in on Feishu's sign-in page instead",
+    needs_script: "Signing in inside Feishu needs JavaScript.",
+};
+
+const ZH: Words = Words {
+    title: "正在通过飞书登录",
+    waiting: "正在通过飞书客户端为您登录…",
+    checking: "正在核对您的账号…",
+    refused: "您没有允许小组件洞察使用您的飞书账号，因此未能登录。请重试并选择允许，或改用飞书登录页登录。",
+    client_failed: "飞书客户端未能为您登录（{detail}）。请重试，或改用飞书登录页登录。",
+    no_answer: "飞书客户端没有响应。请重试，或改用飞书登录页登录。",
+    failed: "登录未能完成。请重试，或改用飞书登录页登录。",
+    unreachable: "无法连接到看板。请检查网络后重试。",
+    retry: "重试",
+    browser_way: "改用飞书登录页登录",
+    needs_script: "在飞书内登录需要启用 JavaScript。",
+};
+
+/// JSON that may sit inside a `<script>` element: `<`, `>` and `&` as `\u` escapes, so
+/// no text can close the element or open a comment.
+fn script_safe_json(value: &serde_json::Value) -> String {
+    value.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+}
+
+fn query(next: &str) -> String {
+    form_urlencoded::byte_serialize(next.as_bytes()).collect()
+}
+
+/// The page for the sign-in `pending` (kept in the session by the caller).
+pub fn page(auth: &AuthState, locale: Locale, pending: &PendingLogin) -> Response {
+    let words = if locale == Locale::Zh { &ZH } else { &EN };
+    let next = query(&pending.next);
+    let browser_way = format!("/login?next={next}&browser=1");
+    let config = json!({
+        "appId": auth.client.app_id(),
+        "state": pending.state,
+        "sdk": auth.settings.jssdk_script.url,
+        "endpoint": "/auth/jssdk",
+        "browser": browser_way,
+        "retry": format!("/login?next={next}"),
+        "loadMillis": LOAD_MILLIS,
+        "readyMillis": READY_MILLIS,
+        "texts": {
+            "checking": words.checking,
+            "refused": words.refused,
+            "clientFailed": words.client_failed,
+            "noAnswer": words.no_answer,
+            "failed": words.failed,
+            "unreachable": words.unreachable,
+        },
+    });
+    let nonce = pkce::random_token();
+    let link = pages::escape(&browser_way);
+    let body = format!(
+        "<p id=\"jssdk-status\" role=\"status\">{waiting}</p>\
+         <div id=\"jssdk-problem\" hidden><p id=\"jssdk-message\" role=\"alert\"></p>\
+         <p><button type=\"button\" id=\"jssdk-retry\">{retry}</button></p>\
+         <p><a href=\"{link}\">{browser}</a></p></div>\
+         <noscript><p>{needs_script} <a href=\"{link}\">{browser}</a></p></noscript>\
+         <script type=\"application/json\" id=\"jssdk-config\">{config}</script>\
+         <script nonce=\"{nonce}\">{SCRIPT}</script>",
+        waiting = words.waiting,
+        retry = words.retry,
+        browser = words.browser_way,
+        needs_script = words.needs_script,
+        config = script_safe_json(&config),
+    );
+    let jssdk = &auth.settings.jssdk_script.origin;
+    let policy = format!(
+        "default-src 'none'; script-src 'nonce-{nonce}' {jssdk}; connect-src 'self' {jssdk}; style-src 'self'; \
+         form-action 'self'; base-uri 'none'; frame-ancestors {}",
+        auth.settings.frame_ancestors
+    );
+    pages::document_with_policy(locale, StatusCode::OK, words.title, &body, &policy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::script_safe_json;
+
+    #[test]
+    fn json_in_a_script_element_cannot_close_it() {
+        let text = script_safe_json(&serde_json::json!({ "next": "/?q=</script><!--&x" }));
+        assert!(!text.contains('<') && !text.contains('>') && !text.contains('&'), "{text}");
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["next"], "/?q=</script><!--&x");
+    }
+}
