@@ -55,6 +55,9 @@ export default defineConfig({
         LEPTOS_OUTPUT_NAME: 'block-insights',
         FEISHU_BASE_URL: `http://127.0.0.1:${simPort}`,
         FEISHU_ACCOUNTS_URL: `http://127.0.0.1:${simPort}`,
+        // The simulator's stand-in for Feishu's JSSDK: a browser with the Feishu client's
+        // user agent signs in through it (feishu-client.spec.ts); others never load it.
+        FEISHU_JSSDK_URL: `http://127.0.0.1:${simPort}/_sim/jssdk.js`,
         DASHBOARD_ADMINS: DEMO_ADMIN,
         FEISHU_APP_ID: 'cli_demo_app',
         FEISHU_APP_SECRET: 'demo-secret',

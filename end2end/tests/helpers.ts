@@ -104,3 +104,21 @@ export async function screenshotOf(part: Locator, name: string) {
   fs.mkdirSync('screenshots', { recursive: true });
   await part.screenshot({ path: `screenshots/${name}.png` });
 }
+
+/** The Feishu desktop client's user agent (its web view), in English or Chinese. */
+export function feishuClientAgent(locale: 'en_US' | 'zh_CN' = 'en_US'): string {
+  return `Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 Lark/7.30.5 LarkLocale/${locale} ttnet SDK-Version/7.30.5`;
+}
+
+/** Every URL the page's main frame navigated to, and every request it made, in order. */
+export function recordTraffic(page: Page): { navigations: string[]; requests: string[] } {
+  const traffic = { navigations: [] as string[], requests: [] as string[] };
+  page.on('request', (request) => {
+    traffic.requests.push(`${request.method()} ${request.url()}`);
+    if (request.isNavigationRequest() && request.frame() === page.mainFrame()) traffic.navigations.push(request.url());
+  });
+  return traffic;
+}
+
+/** The path of Feishu's (and the simulator's) authorize page: the browser way of signing in. */
+export const AUTHORIZE_PATH = '/open-apis/authen/v1/authorize';
