@@ -51,7 +51,8 @@ export default defineConfig({
       timeout: 120_000,
       env: {
         LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-        LEPTOS_SITE_ROOT: path.join(root, 'target/site'),
+        // scripts/bench-page points this at the release build's site.
+        LEPTOS_SITE_ROOT: process.env.E2E_SITE_ROOT ?? path.join(root, 'target/site'),
         LEPTOS_OUTPUT_NAME: 'block-insights',
         FEISHU_BASE_URL: `http://127.0.0.1:${simPort}`,
         FEISHU_ACCOUNTS_URL: `http://127.0.0.1:${simPort}`,
