@@ -57,7 +57,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// server binary, as leptos' `HashedStylesheet` reads them; read once here, since the
 /// file does not change while the server runs). In the head of the shell, which only
 /// the server renders, so nothing has to match it when the page hydrates.
-fn stylesheet_href(options: &LeptosOptions) -> String {
+pub fn stylesheet_href(options: &LeptosOptions) -> String {
     static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     HREF.get_or_init(|| {
         let name = options.output_name.to_string();

@@ -69,4 +69,10 @@ test('assets named by their hash are kept for a year; the page is never served s
   const css = [...policies.keys()].find((p) => p.endsWith('.css'));
   expect(policies.get(css!)).toBe('public, max-age=31536000, immutable');
   expect(policies.get('/')).toBe('private, no-cache');
+
+  // The sign-in pages link the same hashed stylesheet, and it loads.
+  const signedOut = await (await page.request.get('/signed-out')).text();
+  const href = /<link rel="stylesheet" href="([^"]+)"/.exec(signedOut)?.[1];
+  expect(href).toBe(css);
+  expect((await page.request.get(href!)).status()).toBe(200);
 });

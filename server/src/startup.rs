@@ -196,6 +196,7 @@ impl Application {
                 i64::try_from(access.session_lifetime.as_secs()).unwrap_or(i64::MAX),
             )));
 
+        crate::auth::pages::set_stylesheet(app::stylesheet_href(&leptos_options));
         let state = AppState::new(
             leptos_options.clone(),
             service,

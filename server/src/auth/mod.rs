@@ -10,7 +10,7 @@ mod guard;
 mod jssdk;
 mod jssdk_page;
 mod login;
-mod pages;
+pub mod pages;
 mod pkce;
 mod sign_in;
 

@@ -40,6 +40,20 @@ pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// The dashboard's stylesheet address (named by its content hash in hashed builds), set
+/// once at start-up by [`set_stylesheet`]; the unhashed name until then.
+static STYLESHEET: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Sets the stylesheet the sign-in pages link: `app::stylesheet_href`, as the dashboard's
+/// own pages link it. The first call wins (one build per process).
+pub fn set_stylesheet(href: String) {
+    let _ = STYLESHEET.set(href);
+}
+
+fn stylesheet() -> &'static str {
+    STYLESHEET.get().map_or("/pkg/block-insights.css", String::as_str)
+}
+
 /// The policy of the sign-in pages: a stylesheet from here, nothing else.
 const POLICY: &str = "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'";
 
@@ -53,9 +67,10 @@ pub fn document_with_policy(locale: Locale, status: StatusCode, title: &str, bod
     let html = format!(
         "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
          content=\"width=device-width, initial-scale=1\"><meta name=\"color-scheme\" content=\"light dark\">\
-         <title>{title}</title><link rel=\"stylesheet\" href=\"/pkg/block-insights.css\"></head>\
+         <title>{title}</title><link rel=\"stylesheet\" href=\"{css}\"></head>\
          <body><main class=\"dashboard auth-page\"><section class=\"panel\"><h1>{title}</h1>{body}</section></main></body></html>",
         lang = locale.html_lang(),
+        css = escape(stylesheet()),
     );
     match HeaderValue::from_str(policy) {
         Ok(policy) => (status, [(header::CONTENT_SECURITY_POLICY, policy)], Html(html)).into_response(),
