@@ -275,3 +275,29 @@ async fn people_not_allowed_are_denied_with_whom_to_ask() {
     assert!(message.contains("not available to your account") && message.contains("IT help desk, it@example.com"), "{message}");
     assert!(!signed_in(&app, &client).await);
 }
+
+/// Demo mode (no Feishu credentials): the Feishu client's way in uses the built-in
+/// simulator's stand-in, not Feishu's CDN, and only the stand-in's origin is allowed.
+#[tokio::test]
+async fn demo_mode_signs_the_feishu_client_in_with_the_simulators_stand_in() {
+    let data = tempfile::tempdir().unwrap();
+    let app = server::Application::build(server::Config::demo(data.path().to_path_buf()), block_insights_tests::leptos_options())
+        .await
+        .expect("the demo builds");
+    let base_url = format!("http://{}", app.addr());
+    let sim_url = app.simulator().expect("demo mode runs a simulator").base_url();
+    let server = tokio::spawn(app.run(std::future::pending()));
+    let client = reqwest::Client::builder()
+        .user_agent(LARK_UA)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(TEST_REQUEST_TIMEOUT)
+        .build()
+        .unwrap();
+    let response = client.get(format!("{base_url}/login")).send().await.unwrap();
+    let policy = response.headers().get("content-security-policy").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    let html = response.text().await.unwrap();
+    assert!(html.contains(&format!("{sim_url}/_sim/jssdk.js")), "the stand-in's script: {html}");
+    assert!(!html.contains("feishucdn.com"));
+    assert!(policy.contains("script-src 'nonce-") && policy.contains(&sim_url), "{policy}");
+    server.abort();
+}

@@ -172,6 +172,15 @@ impl Application {
             (_, Some(url)) => url.clone(),
             (None, None) => "https://accounts.feishu.cn".to_owned(),
         };
+        // Demo mode signs the Feishu client in with the simulator's stand-in of the JSSDK,
+        // unless FEISHU_JSSDK_URL names another script.
+        let jssdk_script = match &simulator {
+            Some(sim) if access.jssdk_script.url == crate::config::DEFAULT_JSSDK_URL => {
+                crate::config::JssdkScript::parse(&format!("{}/_sim/jssdk.js", sim.base_url()))
+                    .unwrap_or_else(|| access.jssdk_script.clone())
+            }
+            _ => access.jssdk_script.clone(),
+        };
         let secure = access.secure_cookies.unwrap_or(public_url.starts_with("https://"));
         let auth_state = AuthState {
             settings: Arc::new(AuthSettings {
@@ -180,7 +189,7 @@ impl Application {
                 admins,
                 allow_app_admins: access.allow_app_admins,
                 access_contact: access.access_contact.clone(),
-                jssdk_script: access.jssdk_script.clone(),
+                jssdk_script: jssdk_script.clone(),
                 frame_ancestors: access.frame_ancestors.clone(),
             }),
             client,
