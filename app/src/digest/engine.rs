@@ -140,8 +140,7 @@ impl Digests {
     pub async fn chats(&self, state: &AppState, refresh: bool) -> Result<Arc<Vec<feishu::Chat>>, ServiceError> {
         if !refresh {
             let cached = self.chats.lock().unwrap_or_else(PoisonError::into_inner).clone();
-            if let Some((at, chats)) = cached.filter(|(at, _)| at.elapsed() < CHATS_FOR) {
-                let _ = at;
+            if let Some((_, chats)) = cached.filter(|(at, _)| at.elapsed() < CHATS_FOR) {
                 return Ok(chats);
             }
         }
