@@ -11,6 +11,8 @@ import { waitForHydration } from './helpers';
  */
 const release = process.env.E2E_RELEASE === '1';
 const PAGE = '/?range=30d&lang=zh';
+/** Which build the figures are of. */
+const BUILD = release ? 'release build' : 'debug build: see scripts/bench-page for the release figures';
 
 /** Counts the bytes Chromium receives over the network (headers and bodies, compressed). */
 async function meter(page: Page): Promise<{ cdp: CDPSession; bytes: () => number; byType: () => Record<string, number> }> {
@@ -43,7 +45,7 @@ test('page weight: cold, repeat, and a throttled phone', async ({ browser }) => 
   await waitForHydration(page);
   await page.waitForLoadState('networkidle');
   const coldBytes = cold.bytes();
-  console.log(`cold visit: ${kb(coldBytes)} in all; by type: ${JSON.stringify(Object.fromEntries(Object.entries(cold.byType()).map(([k, v]) => [k, kb(v)])))}`);
+  console.log(`[${BUILD}] cold visit: ${kb(coldBytes)} in all; by type: ${JSON.stringify(Object.fromEntries(Object.entries(cold.byType()).map(([k, v]) => [k, kb(v)])))}`);
 
   const repeat = await meter(page);
   await page.goto(PAGE);
