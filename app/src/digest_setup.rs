@@ -145,11 +145,7 @@ pub mod ssr {
 
     /// Who is changing the digests: the signed-in person or the API token's name.
     pub fn who() -> String {
-        match crate::api::ssr::viewer() {
-            Some(crate::report::Viewer::Person { name }) => name,
-            Some(crate::report::Viewer::Script { name, .. }) => format!("API token {name}"),
-            None => "unknown".into(),
-        }
+        crate::api::ssr::viewer().map_or_else(|| "unknown".into(), |viewer| viewer.actor())
     }
 
     fn local(state: &AppState, at: DateTime<Utc>) -> String {

@@ -52,25 +52,37 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The content hashes of the build's assets, `(kind, hash)` as cargo-leptos writes them
+/// into `hash.txt` beside the server binary (`js: …`, `wasm: …`, `css: …`, as leptos'
+/// `HashedStylesheet` reads them); empty when the build does not hash its files or the
+/// file cannot be read. The server's cache headers and the stylesheet link read them here.
+pub fn asset_hashes(options: &LeptosOptions) -> Vec<(String, String)> {
+    if !options.hash_files {
+        return Vec::new();
+    }
+    let read = || {
+        let exe = std::env::current_exe().ok()?;
+        std::fs::read_to_string(exe.parent()?.join(options.hash_file.as_ref())).ok()
+    };
+    read()
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .map(|(kind, hash)| (kind.trim().to_owned(), hash.trim().to_owned()))
+        .filter(|(_, hash)| !hash.is_empty())
+        .collect()
+}
+
 /// The stylesheet's address: `/pkg/<name>.css`, or `/pkg/<name>.<hash>.css` when the
-/// build hashes its files (cargo-leptos writes the hashes into `hash.txt` beside the
-/// server binary, as leptos' `HashedStylesheet` reads them; read once here, since the
-/// file does not change while the server runs). In the head of the shell, which only
-/// the server renders, so nothing has to match it when the page hydrates.
+/// build hashes its files ([`asset_hashes`]; read once, since the file does not change
+/// while the server runs). In the head of the shell, which only the server renders, so
+/// nothing has to match it when the page hydrates.
 pub fn stylesheet_href(options: &LeptosOptions) -> String {
     static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     HREF.get_or_init(|| {
         let name = options.output_name.to_string();
-        let hash = options
-            .hash_files
-            .then(|| {
-                let exe = std::env::current_exe().ok()?;
-                let text = std::fs::read_to_string(exe.parent()?.join(options.hash_file.as_ref())).ok()?;
-                text.lines().find_map(|l| l.trim().strip_prefix("css:").map(|h| h.trim().to_owned()))
-            })
-            .flatten();
-        match hash {
-            Some(hash) => format!("/{}/{name}.{hash}.css", options.site_pkg_dir),
+        match asset_hashes(options).into_iter().find(|(kind, _)| kind == "css") {
+            Some((_, hash)) => format!("/{}/{name}.{hash}.css", options.site_pkg_dir),
             None => format!("/{}/{name}.css", options.site_pkg_dir),
         }
     })

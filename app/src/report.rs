@@ -338,6 +338,14 @@ pub enum Viewer {
 }
 
 impl Viewer {
+    /// Who made a change, as the records name them: the person's name, or `API token <name>`.
+    pub fn actor(&self) -> String {
+        match self {
+            Viewer::Person { name } => name.clone(),
+            Viewer::Script { name, .. } => format!("API token {name}"),
+        }
+    }
+
     /// Whether this viewer may change block names: every signed-in admin may; an API
     /// token only when it was created with that right.
     pub fn can_write_names(&self) -> bool {

@@ -19,28 +19,24 @@ const REVALIDATE: &str = "no-cache";
 /// Pages and data: this person's only, checked before each use.
 const PRIVATE: &str = "private, no-cache";
 
-/// The content hashes of this build's assets, read once from cargo-leptos' hash file
-/// (`js: …`, `wasm: …`, `css: …` lines) beside the server binary.
+/// The content hashes of this build's assets ([`app::asset_hashes`]), read once at start.
 #[derive(Clone, Debug, Default)]
 pub struct BuildHashes(Arc<Vec<String>>);
 
 impl BuildHashes {
     /// The hashes of `options`' build, or none when files are not hashed.
     pub fn of(options: &leptos::prelude::LeptosOptions) -> Self {
-        if !options.hash_files {
-            return Self::default();
+        let hashes = app::asset_hashes(options);
+        if options.hash_files && hashes.is_empty() {
+            tracing::warn!("file hashing is on but the hash file is missing: assets are revalidated, not kept");
         }
-        let path = std::env::current_exe()
-            .ok()
-            .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
-            .unwrap_or_else(|| std::path::PathBuf::from(options.hash_file.as_ref()));
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Self(Arc::new(parse(&text))),
-            Err(error) => {
-                tracing::warn!(path = %path.display(), %error, "file hashing is on but the hash file is missing: assets are revalidated, not kept");
-                Self::default()
-            }
-        }
+        Self::from_hashes(hashes.into_iter().map(|(_, hash)| hash))
+    }
+
+    /// Hashes too short to be a content hash are left out: a file part such as `d` in
+    /// `block-insights.d.ts` must not pass for one.
+    fn from_hashes(hashes: impl IntoIterator<Item = String>) -> Self {
+        Self(Arc::new(hashes.into_iter().filter(|hash| hash.len() >= 8).collect()))
     }
 
     /// Whether `path` names an asset of this build by its hash.
@@ -48,14 +44,6 @@ impl BuildHashes {
         let file = path.rsplit('/').next().unwrap_or(path);
         self.0.iter().any(|hash| file.split('.').any(|part| part == hash))
     }
-}
-
-fn parse(text: &str) -> Vec<String> {
-    text.lines()
-        .filter_map(|line| line.split_once(':'))
-        .map(|(_, hash)| hash.trim().to_owned())
-        .filter(|hash| hash.len() >= 8)
-        .collect()
 }
 
 /// Sets `Cache-Control` where the handler set none.
@@ -82,11 +70,12 @@ mod tests {
 
     #[test]
     fn only_this_builds_hashed_names_are_immutable() {
-        let hashes = BuildHashes(Arc::new(parse("js: 8bS4Xfwbk0U\nwasm: Qe2TbTXXW3A\ncss: uG3iGy0C9Qk\n")));
+        let hashes = BuildHashes::from_hashes(["8bS4Xfwbk0U", "Qe2TbTXXW3A", "uG3iGy0C9Qk", "d"].map(String::from));
         assert!(hashes.names("/pkg/block-insights.Qe2TbTXXW3A.wasm"));
         assert!(hashes.names("/pkg/block-insights.uG3iGy0C9Qk.css"));
         assert!(!hashes.names("/pkg/block-insights.wasm"), "an unhashed name may change content");
         assert!(!hashes.names("/pkg/block-insights.OldHash1234.wasm"), "another build's name");
+        assert!(!hashes.names("/pkg/block-insights.d.ts"), "too short to be a hash");
         assert!(!BuildHashes::default().names("/pkg/block-insights.Qe2TbTXXW3A.wasm"));
     }
 }

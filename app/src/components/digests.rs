@@ -93,10 +93,16 @@ struct Actions {
     last: RwSignal<&'static str>,
 }
 
+/// In Chinese, what a Feishu code the digest knows means and what to do (the English
+/// message Feishu's error carries says both already).
+fn meaning(locale: Locale, code: Option<i64>) -> Option<&'static str> {
+    code.and_then(locale.t().digest.refusal).filter(|_| locale == Locale::Zh)
+}
+
 /// An error as the panel shows it: in Chinese, for a Feishu code the digest knows, what
 /// it means and what to do, then Feishu's own words (the English message says both).
 fn error_view(locale: Locale, message: String, code: Option<i64>) -> AnyView {
-    match code.and_then(locale.t().digest.refusal).filter(|_| locale == Locale::Zh) {
+    match meaning(locale, code) {
         Some(meaning) => view! { <p class="error" role="alert">{meaning}" "<span class="hint">{message}</span></p> }.into_any(),
         None => view! { <p class="error" role="alert">{message}</p> }.into_any(),
     }
@@ -280,7 +286,7 @@ fn Deliveries(rows: Vec<DeliveryRow>) -> impl IntoView {
             let detail = d.error.clone().map(|e| {
                 let retry = d.retry_at.clone();
                 // In Chinese, what the code means and what to do, before Feishu's words.
-                let text = move || match code.and_then(locale.get().t().digest.refusal).filter(|_| locale.get() == Locale::Zh) {
+                let text = move || match meaning(locale.get(), code) {
                     Some(meaning) => format!("{meaning} ({e})"),
                     None => e.clone(),
                 };

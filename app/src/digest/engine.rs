@@ -158,15 +158,12 @@ impl Digests {
         let mut top: Vec<_> = domain::insights::per_block(rows.iter().filter(|r| period.contains(r.date))).into_iter().collect();
         top.sort_by(|a, b| b.1.pv.cmp(&a.1.pv).then_with(|| a.0.cmp(&b.0)));
         let movers = insights.movers.map(|m| m.rising.into_iter().chain(m.falling).collect()).unwrap_or_default();
-        let lang = match language {
-            Locale::Zh => "zh",
-            Locale::En => "en",
-        };
         let link = format!(
-            "{}/?from={}&to={}&lang={lang}",
+            "{}/?from={}&to={}&lang={}",
             self.settings.public_url.trim_end_matches('/'),
             period.from(),
-            period.to()
+            period.to(),
+            language.code()
         );
         Ok(DigestContent {
             language,

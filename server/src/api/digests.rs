@@ -69,14 +69,6 @@ fn refusal(viewer: Option<&Viewer>) -> Option<Response> {
     }
 }
 
-fn by(viewer: Option<&Viewer>) -> String {
-    match viewer {
-        Some(Viewer::Person { name }) => name.clone(),
-        Some(Viewer::Script { name, .. }) => format!("API token {name}"),
-        None => "unknown".into(),
-    }
-}
-
 async fn setup(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let refresh = match Params::parse(raw.as_deref(), &["refresh"], &[]).and_then(|p| p.refresh()) {
         Ok(refresh) => refresh,
@@ -131,7 +123,7 @@ async fn save(
         }
     };
     let form = ScheduleForm { language: body.language, every: body.every, weekday: body.weekday, hour: body.hour, enabled: body.enabled };
-    match ssr::save(&state, &chat_id, &body.chat_name, &form, &by(viewer)).await {
+    match ssr::save(&state, &chat_id, &body.chat_name, &form, &viewer.map_or_else(|| "unknown".into(), Viewer::actor)).await {
         Ok(schedule) => Json(json!({ "chat_id": schedule.chat_id, "chat_name": schedule.chat_name, "schedule": ssr::form_of(&schedule) })).into_response(),
         Err(error) => failed(error),
     }

@@ -59,9 +59,8 @@ async fn login(
     let next = local_path(p.next.as_deref());
     if super::is_feishu_client(&headers) && p.browser.is_none() {
         let pending = PendingLogin::new(Flow::Client, next);
-        if let Err(error) = pending.keep(&session).await {
-            tracing::error!(%error, "could not keep the sign-in in the session");
-            return pages::error(Page::LoginBroken, "the session store failed");
+        if let Err(broken) = keep(&pending, &session).await {
+            return broken;
         }
         return jssdk_page::page(&auth, pages::locale(&headers), &pending);
     }
@@ -76,11 +75,19 @@ async fn login(
         Ok(url) => url,
         Err(error) => return pages::error(Page::LoginBroken, &error.to_string()),
     };
-    if let Err(error) = pending.keep(&session).await {
-        tracing::error!(%error, "could not keep the sign-in in the session");
-        return pages::error(Page::LoginBroken, "the session store failed");
+    if let Err(broken) = keep(&pending, &session).await {
+        return broken;
     }
     Redirect::to(&url).into_response()
+}
+
+/// Keeps the sign-in under way in the session; the page saying sign-in is broken when
+/// the session store fails.
+async fn keep(pending: &PendingLogin, session: &Session) -> Result<(), Response> {
+    pending.keep(session).await.map_err(|error| {
+        tracing::error!(%error, "could not keep the sign-in in the session");
+        pages::error(Page::LoginBroken, "the session store failed")
+    })
 }
 
 #[derive(Deserialize)]
