@@ -5,7 +5,9 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
+use crate::chart_specs::ChartKind;
 use crate::error::AppError;
+use crate::i18n::Locale;
 use crate::report::{Dashboard, LoadProgress, NamesImport, RowsPage, TokenInfo, Viewer};
 use crate::view::ViewParams;
 
@@ -31,6 +33,13 @@ pub async fn load_workplaces(
     refresh: bool,
 ) -> Result<crate::workplace_report::WorkplaceReport, AppError> {
     ssr::load_workplaces(params, ticket, refresh).await
+}
+
+/// One of the page's charts drawn `width` pixels wide (for the box it has on the
+/// screen), for the view `params` asks for, in `locale`'s words.
+#[server(endpoint = "chart", input = Json)]
+pub async fn draw_chart(chart: ChartKind, params: ViewParams, locale: Locale, width: f32) -> Result<String, AppError> {
+    ssr::draw_chart(&ssr::state()?, chart, params, locale, width).await
 }
 
 /// How far the fetch named `ticket` has come; `None` once it is forgotten.
@@ -90,7 +99,9 @@ pub mod ssr {
     use domain::{AccessQuery, BlockId, ImportFormat, ParamNames};
     use leptos::prelude::use_context;
 
+    use crate::chart_specs::{self, ChartKind};
     use crate::error::AppError;
+    use crate::i18n::Locale;
     use crate::report::{Dashboard, LoadProgress, NamesImport, PeriodTotals, QuotaReport, RowsPage, ROWS_PER_PAGE};
     use crate::state::AppState;
     use crate::view::{previous_period, year_earlier, ViewParams};
@@ -170,6 +181,34 @@ pub mod ssr {
             p
         });
         QueryOptions { refresh, progress }
+    }
+
+    /// [`super::draw_chart`], and the SVG export's drawing: from the cache the page was
+    /// drawn from, without a progress ticket.
+    pub async fn draw_chart(
+        state: &AppState,
+        chart: ChartKind,
+        params: ViewParams,
+        locale: Locale,
+        width: f32,
+    ) -> Result<String, AppError> {
+        if !width.is_finite() {
+            return Err(bad_input(format!("width: {width} is not a number of pixels; give the chart's width, such as 390")));
+        }
+        Ok(match chart {
+            ChartKind::Trend => {
+                let d = build_dashboard(state, params, None, false).await?;
+                charts::time_series_svg_at(&chart_specs::trend(&d, locale), width)
+            }
+            ChartKind::TopBlocks => {
+                let d = build_dashboard(state, params, None, false).await?;
+                charts::top_blocks_svg_at(&chart_specs::top_blocks(&d, locale), width)
+            }
+            ChartKind::WorkplaceTrend => {
+                let r = build_workplace_report(state, params, None, false).await?;
+                charts::time_series_svg_at(&chart_specs::workplace_trend(&r, locale), width)
+            }
+        })
     }
 
     pub(super) async fn load_dashboard(params: ViewParams, ticket: Option<u64>, refresh: bool) -> Result<Dashboard, AppError> {

@@ -1,8 +1,10 @@
-//! The charts of a dashboard, as data for the `charts` crate. Built the same way on the
-//! server (first paint, SVG export) and in the browser (after hydration), so both draw
-//! the same bytes.
+//! The charts of a dashboard, as data for the `charts` crate, drawn on the server: for
+//! the page, for the SVG export and, at the width a chart has on the screen, for the
+//! page's chart islands ([`crate::api::draw_chart`]).
 
 use charts::{Bar, BarChart, DayMarker, Metric, MetricLabels, Series, TimeSeriesChart};
+
+use serde::{Deserialize, Serialize};
 
 use crate::i18n::Locale;
 use crate::report::{display_name, Dashboard};
@@ -11,6 +13,17 @@ use crate::report::{display_name, Dashboard};
 pub const TOP_BARS: usize = 10;
 
 /// PV and UV per day: the totals, and one line per filtered block when few are filtered.
+/// One of the page's charts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChartKind {
+    /// PV and UV of the view by day ([`trend`]).
+    Trend,
+    /// The blocks with the most page views ([`top_blocks`]).
+    TopBlocks,
+    /// PV and UV of all workplaces and the default one ([`workplace_trend`]).
+    WorkplaceTrend,
+}
+
 pub fn trend(d: &Dashboard, locale: Locale) -> TimeSeriesChart {
     let t = locale.t();
     let range = locale.range(d.range.from(), d.range.to());

@@ -1,7 +1,8 @@
 #![recursion_limit = "512"]
 //! Block Insights' user interface: the HTML shell, the routes, the pages and the server
 //! functions they call. Everything under `#[cfg(feature = "ssr")]` stays on the server;
-//! the browser bundle gets the components and the serialisable report types only.
+//! the browser bundle gets the islands (`#[island]`: the parts of the page that run in
+//! the browser), what they call and the serialisable types they take.
 
 pub mod api;
 pub mod chart_specs;
@@ -42,7 +43,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="data:,"/>
                 <link rel="stylesheet" id="leptos" href=stylesheet_href(&options)/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -89,19 +90,13 @@ pub fn stylesheet_href(options: &LeptosOptions) -> String {
     .clone()
 }
 
-/// The root component: language and routes (the stylesheet is in the shell's head).
+/// The root component: language and routes (the stylesheet is in the shell's head),
+/// rendered on the server only; the islands in it are hydrated in the browser.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     #[cfg(feature = "ssr")]
     set_page_security_policy();
-    // Effects run in the browser only: this marks the moment the page became interactive,
-    // which end-to-end tests wait for (a click before hydration would be lost).
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Router>
             <LocaleScope>
@@ -112,6 +107,7 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </LocaleScope>
         </Router>
+        <components::Hydrated/>
     }
 }
 

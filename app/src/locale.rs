@@ -1,7 +1,7 @@
 //! Which language the page speaks: the URL's `lang`, else the `lang` cookie, else the
-//! browser's `Accept-Language` (Chinese for Chinese browsers). The server resolves it and
-//! writes it into `<html lang>`; the browser reads it back from there when it hydrates,
-//! so both render the same words.
+//! browser's `Accept-Language` (Chinese for Chinese browsers). The server resolves it,
+//! writes it into `<html lang>` and hands it to each island as a prop
+//! ([`provide_locale`]).
 
 use leptos::prelude::*;
 use leptos_meta::{Html, Title};
@@ -16,6 +16,13 @@ struct LocaleContext(Memo<Locale>);
 /// The current language. Panics outside [`LocaleScope`].
 pub fn use_locale() -> Memo<Locale> {
     expect_context::<LocaleContext>().0
+}
+
+/// Provides `locale` to an island and everything inside it: an island is hydrated on its
+/// own in the browser, where the server's [`LocaleScope`] does not reach, so each takes
+/// the page's language as a prop.
+pub fn provide_locale(locale: Locale) {
+    provide_context(LocaleContext(Memo::new(move |_| locale)));
 }
 
 /// Provides the language to everything inside, and sets `<html lang>` and the title.
@@ -44,32 +51,19 @@ fn initial_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
         let Some(parts) = use_context::<http::request::Parts>() else { return Locale::default() };
-        let cookie = parts
-            .headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .find_map(|kv| kv.trim().strip_prefix("lang=").and_then(Locale::parse));
+        let cookie = crate::components::request_cookie(&parts, "lang").and_then(|l| Locale::parse(&l));
         cookie.unwrap_or_else(|| {
             Locale::negotiate(parts.headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
         })
     }
-    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-    {
-        document()
-            .document_element()
-            .and_then(|e| e.get_attribute("lang"))
-            .and_then(|l| Locale::parse(&l))
-            .unwrap_or_default()
-    }
-    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    #[cfg(not(feature = "ssr"))]
     {
         Locale::default()
     }
 }
 
-/// Keeps a language chosen in the URL for later visits, in a cookie.
+/// Keeps a language chosen in the URL for later visits, in a cookie (set by the server's
+/// answer).
 fn remember_choice(from_url: Memo<Option<Locale>>) {
     const MAX_AGE: &str = "; Path=/; Max-Age=31536000; SameSite=Lax";
     #[cfg(feature = "ssr")]
@@ -78,15 +72,6 @@ fn remember_choice(from_url: Memo<Option<Locale>>) {
             response.append_header(http::header::SET_COOKIE, value);
         }
     }
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        use wasm_bindgen::JsCast;
-        if let Some(locale) = from_url.get() {
-            if let Ok(doc) = document().dyn_into::<web_sys::HtmlDocument>() {
-                let _ = doc.set_cookie(&format!("lang={}{MAX_AGE}", locale.code()));
-            }
-        }
-    });
-    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    #[cfg(not(feature = "ssr"))]
     let _ = (from_url, MAX_AGE);
 }

@@ -1,10 +1,9 @@
 //! `/export/*.svg`: the dashboard's charts as standalone SVG files, for the same view
-//! parameters as the page (so the download matches what is on screen).
+//! parameters as the page (so the download matches what is on screen), drawn by the
+//! same code as the page's charts.
 
-use std::future::Future;
-
-use app::api::ssr::{build_dashboard, build_workplace_report};
-use app::chart_specs;
+use app::api::ssr::draw_chart;
+use app::chart_specs::ChartKind;
 use app::error::AppError;
 use app::i18n::Locale;
 use app::state::AppState;
@@ -23,49 +22,51 @@ pub fn routes() -> Router<AppState> {
         .route("/export/workplace-trend.svg", get(workplace_trend))
 }
 
-async fn trend(State(state): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
-    let params = view_params(raw);
-    let report = build_dashboard(&state, params.clone(), None, false);
-    export(&headers, &params, report, "trend.svg", |d, l| charts::time_series_svg(&chart_specs::trend(d, l))).await
+async fn trend(state: State<AppState>, headers: HeaderMap, raw: RawQuery) -> Response {
+    export(state, &headers, raw, ChartKind::Trend, "trend.svg").await
 }
 
-async fn top_blocks(State(state): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
-    let params = view_params(raw);
-    let report = build_dashboard(&state, params.clone(), None, false);
-    export(&headers, &params, report, "top-blocks.svg", |d, l| charts::top_blocks_svg(&chart_specs::top_blocks(d, l))).await
+async fn top_blocks(state: State<AppState>, headers: HeaderMap, raw: RawQuery) -> Response {
+    export(state, &headers, raw, ChartKind::TopBlocks, "top-blocks.svg").await
 }
 
-async fn workplace_trend(State(state): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
-    let params = view_params(raw);
-    let report = build_workplace_report(&state, params.clone(), None, false);
-    let draw = |r: &app::workplace_report::WorkplaceReport, l| charts::time_series_svg(&chart_specs::workplace_trend(r, l));
-    export(&headers, &params, report, "workplace-trend.svg", draw).await
+async fn workplace_trend(state: State<AppState>, headers: HeaderMap, raw: RawQuery) -> Response {
+    export(state, &headers, raw, ChartKind::WorkplaceTrend, "workplace-trend.svg").await
 }
 
-fn view_params(raw: Option<String>) -> ViewParams {
+/// One chart of the view the query asks for, as an SVG file: drawn for a desktop, or
+/// `width` pixels wide when the query gives one.
+async fn export(
+    State(state): State<AppState>,
+    headers: &HeaderMap,
+    RawQuery(raw): RawQuery,
+    chart: ChartKind,
+    filename: &str,
+) -> Response {
     let pairs: Vec<(String, String)> =
         form_urlencoded::parse(raw.unwrap_or_default().as_bytes()).into_owned().collect();
-    ViewParams::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-}
-
-/// One chart of the view `report` builds, drawn by `draw`, as an SVG file.
-async fn export<R>(
-    headers: &HeaderMap,
-    params: &ViewParams,
-    report: impl Future<Output = Result<R, AppError>>,
-    filename: &str,
-    draw: impl FnOnce(&R, Locale) -> String,
-) -> Response {
+    let params = ViewParams::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let width = match pairs.iter().find(|(k, _)| k == "width").map(|(_, w)| w.parse::<f32>()) {
+        None => Ok(charts::DEFAULT_WIDTH),
+        Some(Ok(width)) => Ok(width),
+        Some(Err(_)) => Err(AppError::BadInput {
+            message: "width: not a number of pixels; give the chart's width, such as width=390".into(),
+        }),
+    };
     let locale = params.lang.unwrap_or_else(|| {
         Locale::negotiate(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
     });
-    match report.await {
-        Ok(dashboard) => (
+    let drawing = match width {
+        Ok(width) => draw_chart(&state, chart, params, locale, width).await,
+        Err(error) => Err(error),
+    };
+    match drawing {
+        Ok(svg) => (
             [
                 (header::CONTENT_TYPE, "image/svg+xml; charset=utf-8".to_owned()),
                 (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
             ],
-            charts::svg_document(&draw(&dashboard, locale)),
+            charts::svg_document(&svg),
         )
             .into_response(),
         Err(error) => {

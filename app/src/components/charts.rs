@@ -1,47 +1,67 @@
 use leptos::prelude::*;
 
-use crate::chart_specs;
-use crate::i18n::grouped;
+use crate::chart_specs::{self, ChartKind};
+use crate::i18n::{grouped, Locale};
 use crate::locale::use_locale;
 use crate::report::Dashboard;
+use crate::view::ViewParams;
 
-/// The width a chart's box has in the browser, to draw the chart for it (text keeps
-/// its 12 px, ticks thin out to what fits); `None` on the server and until the page
-/// has hydrated, when the chart is drawn for a desktop, which the browser then
-/// redraws for the phone or tablet it is on, and again when the window is resized.
-pub(super) fn chart_width(node: NodeRef<leptos::html::Div>) -> RwSignal<Option<f32>> {
-    let width = RwSignal::new(None::<f32>);
-    let measure = move || {
-        if let Some(el) = node.get_untracked() {
-            let now = el.client_width() as f32;
+/// A chart drawn on the server `drawn` pixels wide (the SVG in `children`), drawn again
+/// for the width its box has in the browser: on a phone or tablet once the page is
+/// interactive, and whenever the window is resized, so that text keeps its 12 px and
+/// ticks thin out to what fits instead of the drawing being scaled. A drawing that
+/// fails to arrive leaves the one on screen.
+#[island]
+pub fn ChartBox(chart: ChartKind, params: ViewParams, locale: Locale, drawn: f32, children: Children) -> impl IntoView {
+    let node = NodeRef::<leptos::html::Div>::new();
+    #[cfg(feature = "hydrate")]
+    {
+        let drawn = StoredValue::new(drawn);
+        // Each request numbered: only the newest one's drawing is shown.
+        let asked = StoredValue::new(0u32);
+        let params = StoredValue::new(params);
+        let measure = move || {
+            let Some(el) = node.get_untracked() else { return };
+            let width = el.client_width() as f32;
             // Redrawn only for a real change (a scroll bar coming and going is not one).
-            if now > 0.0 && width.get_untracked().is_none_or(|w| (w - now).abs() >= 8.0) {
-                width.set(Some(now));
+            if width <= 0.0 || (width - drawn.get_value()).abs() < 8.0 {
+                return;
             }
-        }
-    };
-    Effect::new(move |_| {
-        if node.get().is_some() {
-            measure();
-        }
-    });
-    let handle = window_event_listener(leptos::ev::resize, move |_| measure());
-    on_cleanup(move || handle.remove());
-    width
+            drawn.set_value(width);
+            asked.update_value(|n| *n += 1);
+            let number = asked.get_value();
+            let params = params.get_value();
+            leptos::task::spawn_local(async move {
+                if let Ok(svg) = crate::api::draw_chart(chart, params, locale, width).await {
+                    if asked.get_value() == number {
+                        el.set_inner_html(&svg);
+                    }
+                }
+            });
+        };
+        Effect::new(move |_| {
+            if node.get().is_some() {
+                measure();
+            }
+        });
+        let handle = window_event_listener(leptos::ev::resize, move |_| measure());
+        on_cleanup(move || handle.remove());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (chart, params, locale, drawn);
+    view! { <div class="chart" node_ref=node>{children()}</div> }
 }
 
-/// PV and UV over time, drawn by the same code on the server and in the browser, with
-/// a table of the same numbers for screen readers and anyone who wants them exact.
+/// PV and UV over time, with a table of the same numbers for screen readers and anyone
+/// who wants them exact.
 #[component]
-pub fn Trend(dashboard: StoredValue<Dashboard>) -> impl IntoView {
+pub fn Trend(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) -> impl IntoView {
     let locale = use_locale();
-    let node = NodeRef::new();
-    let width = chart_width(node);
-    let svg = move || {
-        let width = width.get().unwrap_or(charts::DEFAULT_WIDTH);
-        dashboard.with_value(|d| charts::time_series_svg_at(&chart_specs::trend(d, locale.get()), width))
-    };
     let d = dashboard.get_value();
+    let chart = chart_box(ChartKind::Trend, params.get_untracked().with_range(d.range), charts::time_series_svg_at(
+        &chart_specs::trend(&d, locale.get_untracked()),
+        charts::DEFAULT_WIDTH,
+    ));
     let today = d.today;
     let rows = d
         .days
@@ -65,7 +85,7 @@ pub fn Trend(dashboard: StoredValue<Dashboard>) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="trend-heading" data-testid="trend">
             <h2 id="trend-heading">{move || locale.get().t().trend_title}</h2>
-            <div class="chart" node_ref=node inner_html=svg></div>
+            {chart}
             <details class="chart-table">
                 <summary>{move || locale.get().t().show_as_table}</summary>
                 <table data-testid="trend-table">
@@ -85,18 +105,26 @@ pub fn Trend(dashboard: StoredValue<Dashboard>) -> impl IntoView {
 
 /// The blocks with the most page views.
 #[component]
-pub fn TopBlocks(dashboard: StoredValue<Dashboard>) -> impl IntoView {
+pub fn TopBlocks(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) -> impl IntoView {
     let locale = use_locale();
-    let node = NodeRef::new();
-    let width = chart_width(node);
-    let svg = move || {
-        let width = width.get().unwrap_or(charts::DEFAULT_WIDTH);
-        dashboard.with_value(|d| charts::top_blocks_svg_at(&chart_specs::top_blocks(d, locale.get()), width))
-    };
+    let d = dashboard.get_value();
+    let svg = charts::top_blocks_svg_at(&chart_specs::top_blocks(&d, locale.get_untracked()), charts::DEFAULT_WIDTH);
+    let chart = chart_box(ChartKind::TopBlocks, params.get_untracked().with_range(d.range), svg);
     view! {
         <section class="panel" aria-labelledby="top-heading" data-testid="top-blocks">
             <h2 id="top-heading">{move || locale.get().t().top_title}</h2>
-            <div class="chart" node_ref=node inner_html=svg></div>
+            {chart}
         </section>
+    }
+}
+
+/// `svg`, drawn for a desktop, in a [`ChartBox`] that draws it again for the screen it
+/// is on (`params` frozen to the range shown, as the exports are).
+pub(super) fn chart_box(chart: ChartKind, params: ViewParams, svg: String) -> impl IntoView {
+    let locale = use_locale().get_untracked();
+    view! {
+        <ChartBox chart params locale drawn=charts::DEFAULT_WIDTH>
+            <div class="chart-drawing" inner_html=svg></div>
+        </ChartBox>
     }
 }

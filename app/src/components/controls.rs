@@ -9,9 +9,10 @@ use crate::report::{display_name, ViewInfo};
 use crate::view::{next_period, previous_period, Preset, Sort, Tab, ViewParams};
 
 /// Range presets, previous/next period, custom dates, the block filter, refresh and
-/// the tabs. Links and GET forms: all of it works before hydration.
+/// the tabs. Links and GET forms: all of it works without the WASM, but for Refresh
+/// (the page's [`super::Progress`] island handles it) and the block search.
 #[component]
-pub fn Controls(params: Memo<ViewParams>, info: StoredValue<ViewInfo>, on_refresh: Callback<()>) -> impl IntoView {
+pub fn Controls(params: Memo<ViewParams>, info: StoredValue<ViewInfo>) -> impl IntoView {
     let locale = use_locale();
     let d = info.get_value();
     let p = params.get_untracked();
@@ -66,7 +67,7 @@ pub fn Controls(params: Memo<ViewParams>, info: StoredValue<ViewInfo>, on_refres
                         {move || t().next_period} " →"
                     </a>
                 </span>
-                <button type="button" class="secondary js-only" title=move || t().refresh_hint on:click=move |_| on_refresh.run(())>
+                <button type="button" class="secondary js-only" title=move || t().refresh_hint data-refresh="true">
                     {move || t().refresh}
                 </button>
             </div>
@@ -156,7 +157,7 @@ fn CustomRange(params: Memo<ViewParams>, info: StoredValue<ViewInfo>) -> impl In
             {kept_fields(&p, false, true)}
             <label>
                 {move || t().from}
-                <input type="date" name="from" id="range-from" value=d.range.from().to_string() required/>
+                <input type="date" name="from" id="range-from" aria-keyshortcuts="c" value=d.range.from().to_string() required/>
             </label>
             <label>
                 {move || t().to}
@@ -174,7 +175,6 @@ fn BlockFilter(params: Memo<ViewParams>, info: StoredValue<ViewInfo>) -> impl In
     let t = move || locale.get().t();
     let d = info.get_value();
     let p = params.get_untracked();
-    let search = RwSignal::new(String::new());
     let selected: Vec<String> = d.filter.iter().map(ToString::to_string).collect();
     let summary = {
         let n = selected.len();
@@ -237,13 +237,9 @@ fn BlockFilter(params: Memo<ViewParams>, info: StoredValue<ViewInfo>) -> impl In
         .map(|(_, workplace, name, id)| {
             let checked = selected.contains(&id);
             let haystack = format!("{} {} {}", name.to_lowercase(), id, workplace.clone().unwrap_or_default().to_lowercase());
-            let visible = move || {
-                let q = search.get().trim().to_lowercase();
-                q.is_empty() || haystack.contains(&q)
-            };
             let shows_id = name != id;
             view! {
-                <li class:hidden=move || !visible()>
+                <li data-search=haystack>
                     <label>
                         <input type="checkbox" name="block" value=id.clone() checked=checked/>
                         <span class="block-name">{name}</span>
@@ -261,16 +257,7 @@ fn BlockFilter(params: Memo<ViewParams>, info: StoredValue<ViewInfo>) -> impl In
             {workplace_links}
             <Form method="GET" action="">
                 {kept_fields(&p, true, false)}
-                <input
-                    type="search"
-                    id="block-search"
-                    class="js-only"
-                    placeholder=move || t().search_blocks
-                    aria-label=move || t().search_blocks
-                    aria-keyshortcuts="/"
-                    on:input=move |ev| search.set(event_target_value(&ev))
-                    prop:value=move || search.get()
-                />
+                <BlockSearch label=t().search_blocks.to_owned()/>
                 <ul class="block-options" role="list" data-total=total>{items}</ul>
                 <div class="filter-actions">
                     <button type="submit">{move || t().apply}</button>
@@ -278,5 +265,35 @@ fn BlockFilter(params: Memo<ViewParams>, info: StoredValue<ViewInfo>) -> impl In
                 </div>
             </Form>
         </details>
+    }
+}
+
+/// The search of the block filter: hides the options whose name, id and workplace
+/// (`data-search`, lower case) do not contain what is typed.
+#[island]
+fn BlockSearch(label: String) -> impl IntoView {
+    let filter = move |ev: leptos::ev::Event| {
+        let q = event_target_value(&ev).trim().to_lowercase();
+        #[cfg(feature = "hydrate")]
+        if let Ok(items) = document().query_selector_all(".block-options li") {
+            use wasm_bindgen::JsCast;
+            for item in (0..items.length()).filter_map(|i| items.item(i)?.dyn_into::<web_sys::Element>().ok()) {
+                let shown = q.is_empty() || item.get_attribute("data-search").is_some_and(|h| h.contains(&q));
+                let _ = item.class_list().toggle_with_force("hidden", !shown);
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = q;
+    };
+    view! {
+        <input
+            type="search"
+            id="block-search"
+            class="js-only"
+            placeholder=label.clone()
+            aria-label=label
+            aria-keyshortcuts="/"
+            on:input=filter
+        />
     }
 }

@@ -4,14 +4,15 @@ use crate::digest_setup::{
     load_digest_setup, ChatChoice, DeliveryRow, PreviewDigest, RemoveDigest, SaveDigest, SendTestDigest,
 };
 use crate::i18n::Locale;
-use crate::locale::use_locale;
+use crate::locale::{provide_locale, use_locale};
 
 /// The chat digests: for each chat the bot is in, its schedule (on or off, language,
 /// weekly on a weekday or daily, the hour), a preview of the card and a test sent now;
 /// below, the recent deliveries with what went wrong and what to do. Read in the browser
 /// when the panel is opened, as the API tokens are.
-#[component]
-pub fn DigestPanel() -> impl IntoView {
+#[island]
+pub fn DigestPanel(lang: Locale) -> impl IntoView {
+    provide_locale(lang);
     let locale = use_locale();
     let t = move || locale.get().t().digest;
     let save = ServerAction::<SaveDigest>::new();

@@ -4,6 +4,7 @@
 
 use chrono::Datelike;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::href;
 use crate::i18n::{grouped, InsightMessages, Locale};
@@ -105,13 +106,13 @@ pub fn InsightsPanel(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>
 }
 
 /// A cell of a sortable list: what it shows and what it sorts by.
-#[derive(Clone)]
+#[derive(Clone, Serialize, Deserialize)]
 struct Cell {
     text: String,
     key: SortKey,
 }
 
-#[derive(Clone, PartialEq, PartialOrd)]
+#[derive(Clone, PartialEq, PartialOrd, Serialize, Deserialize)]
 enum SortKey {
     Number(f64),
     Text(String),
@@ -139,11 +140,19 @@ fn SortableList(
     columns: Vec<(fn(&InsightMessages) -> &'static str, bool)>,
     rows: Vec<Vec<Cell>>,
 ) -> impl IntoView {
-    let locale = use_locale();
-    let sort: RwSignal<Option<(usize, bool)>> = RwSignal::new(None);
+    let m = use_locale().get_untracked().t().insights;
     if rows.is_empty() {
-        return view! { <p class="hint">{move || locale.get().t().insights.none_listed}</p> }.into_any();
+        return view! { <p class="hint">{m.none_listed}</p> }.into_any();
     }
+    let columns = columns.into_iter().map(|(label, numeric)| (label(m).to_owned(), numeric)).collect();
+    view! { <SortableTable testid=testid.to_owned() columns rows/> }.into_any()
+}
+
+/// [`SortableList`]'s table, sorted in the browser: `columns` are the headers and
+/// whether each is numeric (sorted largest first on the first click).
+#[island]
+fn SortableTable(testid: String, columns: Vec<(String, bool)>, rows: Vec<Vec<Cell>>) -> impl IntoView {
+    let sort: RwSignal<Option<(usize, bool)>> = RwSignal::new(None);
     let numeric: Vec<bool> = columns.iter().map(|(_, n)| *n).collect();
     let headers = columns
         .into_iter()
@@ -164,7 +173,7 @@ fn SortableList(
             };
             view! {
                 <th scope="col" class:num=numeric aria-sort=aria>
-                    <button type="button" class="sort" on:click=toggle>{move || label(locale.get().t().insights)}</button>
+                    <button type="button" class="sort" on:click=toggle>{label}</button>
                 </th>
             }
         })

@@ -1,42 +1,29 @@
 use domain::{BlockLabel, LabelChange, RefusedLine};
 use leptos::prelude::*;
 
+use super::page::{reload_keeping_open, stash, take_stashed};
 use crate::api::ImportBlockNames;
-use crate::i18n::Messages;
-use crate::locale::use_locale;
+use crate::i18n::{Locale, Messages};
+use crate::locale::{provide_locale, use_locale};
+
+/// Where the outcome of a saved import waits for the page to come back.
+const SAVED_KEY: &str = "bi_names_saved";
 use crate::report::NamesImport;
 
-/// The import's text and last answer, kept by the page rather than by the section:
-/// the section is drawn anew whenever the page's data reloads, as it does after names
-/// are saved, and the admin's table and the answer must outlive that.
+/// The import's text, the plan shown and the last answer.
 #[derive(Clone, Copy)]
-pub struct NamesImportState {
+struct NamesImportState {
     /// The table pasted or read from a file.
     text: RwSignal<String>,
     /// The text the plan shown was made from: Apply saves exactly that text, and only
     /// while the box still holds it.
     planned: RwSignal<Option<String>>,
     action: ServerAction<ImportBlockNames>,
-    /// How many imports saved names.
-    saved: RwSignal<u32>,
 }
 
 impl NamesImportState {
-    pub fn new() -> Self {
-        let action = ServerAction::<ImportBlockNames>::new();
-        let saved = RwSignal::new(0u32);
-        Effect::new(move |_| {
-            if action.value().with(|v| matches!(v, Some(Ok(answer)) if answer.saved)) {
-                saved.update(|n| *n += 1);
-            }
-        });
-        Self { text: RwSignal::new(String::new()), planned: RwSignal::new(None), action, saved }
-    }
-
-    /// Grows by one each time an import saves names (tracked): the page reloads its
-    /// data on it.
-    pub fn saves(&self) -> u32 {
-        self.saved.get()
+    fn new() -> Self {
+        Self { text: RwSignal::new(String::new()), planned: RwSignal::new(None), action: ServerAction::new() }
     }
 
     fn preview(&self) {
@@ -70,19 +57,30 @@ impl NamesImportState {
     }
 }
 
-impl Default for NamesImportState {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 /// Names in bulk: paste a table or choose a CSV file, preview what would change
 /// (every refused line with its number and what to fix), then apply all of it; and the
 /// export of every name. Needs the page's script (the buttons are not a form post).
-#[component]
-pub fn ImportNames(state: NamesImportState) -> impl IntoView {
+/// Once saved, the page loads anew with the names everywhere and says what was saved.
+#[island]
+pub fn ImportNames(locale: Locale) -> impl IntoView {
+    provide_locale(locale);
     let locale = use_locale();
     let i = move || locale.get().t().import;
+    let state = NamesImportState::new();
+    let saved = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        match state.action.value().get() {
+            Some(Ok(answer)) if answer.saved => {
+                let counts = answer.plan.counts();
+                stash(SAVED_KEY, &(i().saved)(counts.added + counts.renamed + counts.moved));
+                reload_keeping_open();
+            }
+            // What the import before the reload saved.
+            None => saved.set(take_stashed(SAVED_KEY)),
+            Some(_) => saved.set(None),
+        }
+    });
+    let saved = move || saved.get().map(|s| view! { <p class="import-status" role="status" data-testid="import-saved">{s}</p> });
     let answer = move || {
         let t = locale.get().t();
         state.action.value().get().map(|answer| match answer {
@@ -132,6 +130,7 @@ pub fn ImportNames(state: NamesImportState) -> impl IntoView {
                 <a href="/api/v1/block-names.csv" download="block-names.csv" data-testid="export-names">{move || i().export_csv}</a>
                 <a href="/api/v1/block-names.xlsx" download="block-names.xlsx" data-testid="export-names-xlsx">{move || i().export_xlsx}</a>
             </div>
+            {saved}
             {checking}
             {stale}
             {answer}

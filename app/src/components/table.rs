@@ -1,9 +1,7 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 use super::href;
 use super::names::NameForm;
-use crate::api::SaveBlockName;
 use crate::i18n::{decimal, grouped, Messages};
 use crate::locale::use_locale;
 use crate::report::{short_id, BlockTotal, Dashboard};
@@ -20,16 +18,13 @@ fn column_label(c: SortColumn, t: &Messages) -> &'static str {
 }
 
 /// Blocks of the range, sortable by every column (the sort is in the URL). A click on a
-/// row, or on its name, filters the page to that block. A block without a name shows
+/// row (`.clickable`: the page's [`super::Progress`] island follows its first link), or
+/// on its name, filters the page to that block. A block without a name shows
 /// its id's last digits and a form to name it right there.
 #[component]
-pub fn BlocksTable(
-    dashboard: StoredValue<Dashboard>,
-    params: Memo<ViewParams>,
-    action: ServerAction<SaveBlockName>,
-) -> impl IntoView {
+pub fn BlocksTable(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) -> impl IntoView {
     let locale = use_locale();
-    let navigate = use_navigate();
+    let lang = locale.get_untracked();
     let d = dashboard.get_value();
     let p = params.get_untracked();
     let sort = p.sort;
@@ -78,8 +73,6 @@ pub fn BlocksTable(
         .into_iter()
         .map(|(b, named)| {
             let link = href(p.with_blocks(vec![b.block_id.to_string()]).to_query());
-            let navigate = navigate.clone();
-            let target = link.clone();
             let id = b.block_id.to_string();
             let unnamed = named.is_none();
             let (shown, workplace) = named.unwrap_or_else(|| (short_id(&b.block_id), None));
@@ -88,14 +81,14 @@ pub fn BlocksTable(
                 let block_id = id.clone();
                 view! {
                     // Opening or using the form does not filter the page as a row click does.
-                    <details class="name-inline" data-testid="name-inline" on:click=|ev| ev.stop_propagation()>
+                    <details class="name-inline" data-testid="name-inline">
                         <summary>{move || locale.get().t().name_it}</summary>
-                        <NameForm action block_id name=String::new() workplace=String::new() field_prefix="inline-name"/>
+                        <NameForm block_id name=String::new() workplace=String::new() field_prefix="inline-name".to_owned() locale=lang/>
                     </details>
                 }
             });
             view! {
-                <tr class="clickable" on:click=move |_| navigate(&target, Default::default()) data-block=id.clone()>
+                <tr class="clickable" data-block=id.clone()>
                     <th scope="row">
                         <a href=link title=move || (locale.get().t().filter_to_block)(&label)>{shown}</a>
                         <span class="block-id">{id.clone()}</span>

@@ -1,14 +1,16 @@
 use leptos::prelude::*;
 
 use crate::api::{list_api_tokens, CreateApiToken, RevokeApiToken};
-use crate::locale::use_locale;
+use crate::i18n::Locale;
+use crate::locale::{provide_locale, use_locale};
 
 /// API tokens for scripts: create (the token is shown once, and may be allowed to
 /// change block names besides reading), list, revoke. The list is
 /// fetched in the browser when the section is opened: it is not part of the page's
 /// first paint, so nothing about it has to survive hydration.
-#[component]
-pub fn ApiTokens() -> impl IntoView {
+#[island]
+pub fn ApiTokens(lang: Locale) -> impl IntoView {
+    provide_locale(lang);
     let locale = use_locale();
     let t = move || locale.get().t();
     let create = ServerAction::<CreateApiToken>::new();

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::href;
-use crate::chart_specs;
+use crate::chart_specs::{self, ChartKind};
 use crate::i18n::{grouped, percent_change};
 use crate::locale::use_locale;
 use crate::view::ViewParams;
@@ -17,12 +17,8 @@ pub fn WorkplacesView(report: StoredValue<WorkplaceReport>, params: Memo<ViewPar
     let t = move || locale.get().t();
     let w = move || locale.get().t().workplaces;
     let r = report.get_value();
-    let node = NodeRef::new();
-    let width = super::charts::chart_width(node);
-    let svg = move || {
-        let width = width.get().unwrap_or(charts::DEFAULT_WIDTH);
-        report.with_value(|r| charts::time_series_svg_at(&chart_specs::workplace_trend(r, locale.get()), width))
-    };
+    let svg = charts::time_series_svg_at(&chart_specs::workplace_trend(&r, locale.get_untracked()), charts::DEFAULT_WIDTH);
+    let chart = super::charts::chart_box(ChartKind::WorkplaceTrend, params.get_untracked().with_range(r.range), svg);
     let previous = r.previous;
     let card = move |testid: &'static str, label: fn(&crate::i18n::Messages) -> String, now: u64, before: Option<u64>| {
         let change = before.and_then(|b| percent_change(now as f64, b as f64));
@@ -99,7 +95,7 @@ pub fn WorkplacesView(report: StoredValue<WorkplaceReport>, params: Memo<ViewPar
         </section>
         <section class="panel" aria-labelledby="workplace-trend-heading" data-testid="workplace-trend">
             <h2 id="workplace-trend-heading">{move || w().trend_title}</h2>
-            <div class="chart" node_ref=node inner_html=svg></div>
+            {chart}
             <p class="hint">{move || w().not_additive}</p>
         </section>
         <section class="panel" aria-labelledby="custom-heading" data-testid="custom-workplaces">
