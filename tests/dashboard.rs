@@ -221,3 +221,94 @@ async fn demo_mode_uses_the_built_in_simulator_and_says_so() {
     assert_eq!(kept.iter().find(|l| l.block_id == first).map(|l| l.name.as_str()), Some("我的审批"));
     drop(again);
 }
+
+/// The page's navigation handshake (app::components::page): the browser names the next
+/// page load with a ticket cookie and polls its progress while the server renders it; the
+/// server renders under that ticket and clears the cookie in its answer. A refresh cookie
+/// fetches the recent days anew.
+#[tokio::test]
+async fn a_page_load_named_by_a_ticket_reports_its_progress_and_clears_the_cookies() {
+    let app = spawn_app().await;
+    let (from, to) = (app.days_ago(60), app.days_ago(31));
+    let get = |cookie: &'static str| {
+        app.http.get(format!("{}/?from={from}&to={to}&lang=en", app.base_url)).header("cookie", cookie).send()
+    };
+    let response = get("bi_ticket=4242").await.unwrap();
+    assert_eq!(response.status(), 200);
+    let cleared: Vec<String> =
+        response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+    assert!(cleared.iter().any(|c| c.starts_with("bi_ticket=;") && c.contains("Max-Age=0")), "{cleared:?}");
+    let html = response.text().await.unwrap();
+    let truth = app.sim.dataset().ground_truth(from, to, None);
+    assert_eq!(ungroup(&testid_text(&html, "card-pv-value").unwrap()), sums(&truth).0);
+    let progress: serde_json::Value = app
+        .http
+        .post(format!("{}/api/progress", app.base_url))
+        .json(&json!({ "ticket": 4242 }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(progress["finished"], true, "{progress}");
+    assert!(progress["pages_done"].as_u64().unwrap() > 0, "the range was fetched under the ticket: {progress}");
+    assert_eq!(progress["pages_done"], progress["pages_estimated"], "{progress}");
+
+    // Without a refresh the range comes from the cache; with one, the recent days again.
+    let before = app.sim.stats().search_requests;
+    assert_eq!(get("").await.unwrap().status(), 200);
+    assert_eq!(app.sim.stats().search_requests, before, "a second load is served from the cache");
+    let response = get("bi_refresh=1").await.unwrap();
+    assert!(response.headers().get_all("set-cookie").iter().any(|c| c.to_str().unwrap().starts_with("bi_refresh=;")));
+    assert_eq!(ungroup(&testid_text(&response.text().await.unwrap(), "card-pv-value").unwrap()), sums(&truth).0);
+    assert!(app.sim.stats().search_requests > before, "a refresh asks Feishu again");
+    // A ticket that is not a number names nothing and breaks nothing.
+    assert_eq!(get("bi_ticket=%3Cscript%3E").await.unwrap().status(), 200);
+}
+
+/// The charts' islands ask for the chart drawn at the width their box has: the same
+/// drawing the SVG export makes, narrower on a phone, with the view's numbers.
+#[tokio::test]
+async fn charts_are_drawn_for_the_width_asked_for() {
+    let app = spawn_app().await;
+    let (from, to) = (app.days_ago(13), app.days_ago(7));
+    let params = json!({ "preset": null, "from": from.to_string(), "to": to.to_string(), "blocks": [],
+                         "sort": { "column": "Pv", "descending": true }, "tab": "Overview", "page": 1, "lang": "en" });
+    let draw = |chart: &str, width: serde_json::Value| {
+        app.http
+            .post(format!("{}/api/chart", app.base_url))
+            .json(&json!({ "chart": chart, "params": params, "locale": "En", "width": width }))
+            .send()
+    };
+    let view_box = |svg: &str| {
+        let at = svg.find("viewBox=\"").expect("a viewBox") + 9;
+        svg[at..at + svg[at..].find('"').unwrap()].split(' ').nth(2).unwrap().parse::<f32>().unwrap()
+    };
+    for chart in ["Trend", "TopBlocks", "WorkplaceTrend"] {
+        let phone: String = draw(chart, json!(390.0)).await.unwrap().json().await.unwrap();
+        assert!(phone.starts_with("<svg"), "{chart}: {}", &phone[..80.min(phone.len())]);
+        assert_eq!(view_box(&phone), 390.0, "{chart}");
+        let export = app.get(&format!("/export/{}.svg?from={from}&to={to}&lang=en&width=390", match chart {
+            "Trend" => "trend",
+            "TopBlocks" => "top-blocks",
+            _ => "workplace-trend",
+        }))
+        .await;
+        assert_eq!(export.status(), 200, "{chart}");
+        assert_eq!(view_box(&export.text().await.unwrap()), 390.0, "{chart}: the export draws it as wide");
+    }
+    // The trend's points carry the days' exact totals.
+    let trend: String = draw("Trend", json!(390.0)).await.unwrap().json().await.unwrap();
+    let first = app.sim.dataset().ground_truth(from, from, None);
+    let pv = first.iter().map(|r| r.pv).sum::<u64>();
+    assert!(trend.contains(&app::i18n::grouped(pv)), "the first day's PV {pv} is on the chart");
+
+    let bad = draw("Trend", json!("wide")).await.unwrap();
+    assert_eq!(bad.status(), 400);
+    let bad = draw("Pie", json!(390.0)).await.unwrap();
+    assert_eq!(bad.status(), 400);
+    let export = app.get(&format!("/export/trend.svg?from={from}&to={to}&width=wide")).await;
+    assert_eq!(export.status(), 400);
+    assert!(export.text().await.unwrap().contains("width=390"), "the fix is named");
+}
