@@ -436,6 +436,9 @@ async fn server_functions_refuse_bad_arguments_with_400_and_a_message() {
         let body = json!({ "params": params });
         refused_by_server_fn(&mut tally, &format!("rows: {what}"), post_json(&app, "rows", body.to_string()).await, status, hint)
             .await;
+        let body = json!({ "chart": "Trend", "params": params, "locale": "En", "width": 390.0 });
+        refused_by_server_fn(&mut tally, &format!("chart: {what}"), post_json(&app, "chart", body.to_string()).await, status, hint)
+            .await;
     }
 
     // Bodies that are not the arguments at all.
@@ -460,6 +463,11 @@ async fn server_functions_refuse_bad_arguments_with_400_and_a_message() {
         ("progress", b"{\"ticket\": 18446744073709551616}".to_vec()),
         ("progress", b"{\"ticket\": null}".to_vec()),
         ("progress", b"{\"ticket\": \"\xff\"}".to_vec()),
+        ("chart", b"{}".to_vec()),
+        ("chart", b"{\"chart\": \"Pie\", \"params\": {}, \"locale\": \"En\", \"width\": 390}".to_vec()),
+        ("chart", b"{\"chart\": \"Trend\", \"params\": {}, \"locale\": \"Klingon\", \"width\": 390}".to_vec()),
+        ("chart", b"{\"chart\": \"Trend\", \"params\": {}, \"locale\": \"En\", \"width\": \"wide\"}".to_vec()),
+        ("chart", b"{\"chart\": \"Trend\", \"params\": {}, \"locale\": \"En\", \"width\": 1e400}".to_vec()),
     ];
     let mut with = |field: &str, value: Value| {
         let mut body = json!({ "params": good_view.clone(), "ticket": null, "refresh": false });
@@ -529,7 +537,7 @@ async fn server_functions_refuse_bad_arguments_with_400_and_a_message() {
 
     // Oversized bodies: refused before anything reads them.
     let huge = "x".repeat(server::limits::MAX_BODY_BYTES + 1);
-    for endpoint in ["dashboard", "rows", "progress"] {
+    for endpoint in ["dashboard", "rows", "progress", "chart"] {
         let body = json!({ "params": view(&huge, &to, &[]), "ticket": huge, "refresh": false });
         refused_by_server_fn(&mut tally, &format!("{endpoint}, 64 KiB + 1"), post_json(&app, endpoint, body.to_string()).await, 413, "larger than")
             .await;

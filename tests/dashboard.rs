@@ -229,9 +229,14 @@ async fn demo_mode_uses_the_built_in_simulator_and_says_so() {
 #[tokio::test]
 async fn a_page_load_named_by_a_ticket_reports_its_progress_and_clears_the_cookies() {
     let app = spawn_app().await;
-    let (from, to) = (app.days_ago(60), app.days_ago(31));
+    // Up to today: the days a refresh fetches anew.
+    let (from, to) = (app.days_ago(20), app.today());
+    // A client without a cookie jar of its own: the session and the handshake's cookies
+    // are sent as the browser would.
+    let session = block_insights_tests::session_cookie(&app.base_url, feishu_sim::DEMO_ADMIN_OPEN_ID).await;
+    let plain = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let get = |cookie: &'static str| {
-        app.http.get(format!("{}/?from={from}&to={to}&lang=en", app.base_url)).header("cookie", cookie).send()
+        plain.get(format!("{}/?from={from}&to={to}&lang=en", app.base_url)).header("cookie", format!("{session}; {cookie}")).send()
     };
     let response = get("bi_ticket=4242").await.unwrap();
     assert_eq!(response.status(), 200);
@@ -274,7 +279,7 @@ async fn charts_are_drawn_for_the_width_asked_for() {
     let app = spawn_app().await;
     let (from, to) = (app.days_ago(13), app.days_ago(7));
     let params = json!({ "preset": null, "from": from.to_string(), "to": to.to_string(), "blocks": [],
-                         "sort": { "column": "Pv", "descending": true }, "tab": "Overview", "page": 1, "lang": "en" });
+                         "sort": { "column": "Pv", "descending": true }, "tab": "Overview", "page": 1, "lang": "En" });
     let draw = |chart: &str, width: serde_json::Value| {
         app.http
             .post(format!("{}/api/chart", app.base_url))
@@ -286,7 +291,11 @@ async fn charts_are_drawn_for_the_width_asked_for() {
         svg[at..at + svg[at..].find('"').unwrap()].split(' ').nth(2).unwrap().parse::<f32>().unwrap()
     };
     for chart in ["Trend", "TopBlocks", "WorkplaceTrend"] {
-        let phone: String = draw(chart, json!(390.0)).await.unwrap().json().await.unwrap();
+        let answer = draw(chart, json!(390.0)).await.unwrap();
+        let status = answer.status();
+        let text = answer.text().await.unwrap();
+        assert_eq!(status, 200, "{chart}: {text}");
+        let phone: String = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{chart}: {e}: {text}"));
         assert!(phone.starts_with("<svg"), "{chart}: {}", &phone[..80.min(phone.len())]);
         assert_eq!(view_box(&phone), 390.0, "{chart}");
         let export = app.get(&format!("/export/{}.svg?from={from}&to={to}&lang=en&width=390", match chart {

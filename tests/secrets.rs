@@ -97,6 +97,7 @@ async fn no_secret_reaches_a_browser_or_the_log() {
         ("dashboard", json!({ "params": params, "ticket": 7, "refresh": true })),
         ("rows", json!({ "params": params })),
         ("progress", json!({ "ticket": 7 })),
+        ("chart", json!({ "chart": "Trend", "params": params, "locale": "En", "width": 390.0 })),
         ("whoami", json!({})),
         ("tokens", json!({})),
     ] {
