@@ -313,6 +313,24 @@ async fn charts_are_drawn_for_the_width_asked_for() {
     let pv = first.iter().map(|r| r.pv).sum::<u64>();
     assert!(trend.contains(&app::i18n::grouped(pv)), "the first day's PV {pv} is on the chart");
 
+    // The page draws at the width the browser last measured (its cookie), so that a
+    // repeat visit fetches no drawing; nonsense falls back to a desktop's width.
+    let session = block_insights_tests::session_cookie(&app.base_url, feishu_sim::DEMO_ADMIN_OPEN_ID).await;
+    let plain = reqwest::Client::new();
+    for (cookie, width) in [("bi_chart_w=390", 390.0), ("bi_chart_w=99999", 1600.0), ("bi_chart_w=wide", 900.0)] {
+        let html = plain
+            .get(format!("{}/?from={from}&to={to}&lang=en", app.base_url))
+            .header("cookie", format!("{session}; {cookie}"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let trend = &html[html.find("data-testid=\"trend\"").expect("the trend")..];
+        assert_eq!(view_box(trend), width, "{cookie}");
+    }
+
     let bad = draw("Trend", json!("wide")).await.unwrap();
     assert_eq!(bad.status(), 400);
     let bad = draw("Pie", json!(390.0)).await.unwrap();

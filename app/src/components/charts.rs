@@ -22,9 +22,13 @@ pub fn ChartBox(chart: ChartKind, params: ViewParams, locale: Locale, drawn: f32
         let params = StoredValue::new(params);
         let measure = move || {
             let Some(el) = node.get_untracked() else { return };
-            let width = el.client_width() as f32;
+            let width = (el.client_width() as f32).clamp(0.0, charts::MAX_WIDTH);
+            if width <= 0.0 {
+                return;
+            }
+            remember_width(width);
             // Redrawn only for a real change (a scroll bar coming and going is not one).
-            if width <= 0.0 || (width - drawn.get_value()).abs() < 8.0 {
+            if (width - drawn.get_value()).abs() < 8.0 {
                 return;
             }
             drawn.set_value(width);
@@ -58,10 +62,8 @@ pub fn ChartBox(chart: ChartKind, params: ViewParams, locale: Locale, drawn: f32
 pub fn Trend(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) -> impl IntoView {
     let locale = use_locale();
     let d = dashboard.get_value();
-    let chart = chart_box(ChartKind::Trend, params.get_untracked().with_range(d.range), charts::time_series_svg_at(
-        &chart_specs::trend(&d, locale.get_untracked()),
-        charts::DEFAULT_WIDTH,
-    ));
+    let spec = chart_specs::trend(&d, locale.get_untracked());
+    let chart = chart_box(ChartKind::Trend, params.get_untracked().with_range(d.range), |w| charts::time_series_svg_at(&spec, w));
     let today = d.today;
     let rows = d
         .days
@@ -108,8 +110,8 @@ pub fn Trend(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) -> imp
 pub fn TopBlocks(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) -> impl IntoView {
     let locale = use_locale();
     let d = dashboard.get_value();
-    let svg = charts::top_blocks_svg_at(&chart_specs::top_blocks(&d, locale.get_untracked()), charts::DEFAULT_WIDTH);
-    let chart = chart_box(ChartKind::TopBlocks, params.get_untracked().with_range(d.range), svg);
+    let spec = chart_specs::top_blocks(&d, locale.get_untracked());
+    let chart = chart_box(ChartKind::TopBlocks, params.get_untracked().with_range(d.range), |w| charts::top_blocks_svg_at(&spec, w));
     view! {
         <section class="panel" aria-labelledby="top-heading" data-testid="top-blocks">
             <h2 id="top-heading">{move || locale.get().t().top_title}</h2>
@@ -118,13 +120,44 @@ pub fn TopBlocks(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) ->
     }
 }
 
-/// `svg`, drawn for a desktop, in a [`ChartBox`] that draws it again for the screen it
-/// is on (`params` frozen to the range shown, as the exports are).
-pub(super) fn chart_box(chart: ChartKind, params: ViewParams, svg: String) -> impl IntoView {
+/// The chart `draw` makes, drawn at the width the browser last measured for a chart box
+/// (its `bi_chart_w` cookie; a desktop's before the first measure), in a [`ChartBox`]
+/// that draws it again when its box is another width (`params` frozen to the range
+/// shown, as the exports are). A repeat visit at the same width fetches no drawing.
+pub(super) fn chart_box(chart: ChartKind, params: ViewParams, draw: impl FnOnce(f32) -> String) -> impl IntoView {
     let locale = use_locale().get_untracked();
+    let drawn = remembered_width();
+    let svg = draw(drawn);
     view! {
-        <ChartBox chart params locale drawn=charts::DEFAULT_WIDTH>
+        <ChartBox chart params locale drawn>
             <div class="chart-drawing" inner_html=svg></div>
         </ChartBox>
+    }
+}
+
+/// The cookie with the width of the last chart box measured, in pixels.
+const WIDTH_COOKIE: &str = "bi_chart_w";
+
+fn remembered_width() -> f32 {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| super::request_cookie(&parts, WIDTH_COOKIE))
+            .and_then(|w| w.parse::<f32>().ok())
+            .filter(|w| w.is_finite())
+            .map_or(charts::DEFAULT_WIDTH, |w| w.clamp(charts::MIN_WIDTH, charts::MAX_WIDTH))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        charts::DEFAULT_WIDTH
+    }
+}
+
+/// Remembers `width` for the server's next drawing ([`remembered_width`]).
+#[cfg(feature = "hydrate")]
+fn remember_width(width: f32) {
+    use wasm_bindgen::JsCast;
+    if let Ok(doc) = document().dyn_into::<web_sys::HtmlDocument>() {
+        let _ = doc.set_cookie(&format!("{WIDTH_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", width.round()));
     }
 }

@@ -17,8 +17,10 @@ pub fn WorkplacesView(report: StoredValue<WorkplaceReport>, params: Memo<ViewPar
     let t = move || locale.get().t();
     let w = move || locale.get().t().workplaces;
     let r = report.get_value();
-    let svg = charts::time_series_svg_at(&chart_specs::workplace_trend(&r, locale.get_untracked()), charts::DEFAULT_WIDTH);
-    let chart = super::charts::chart_box(ChartKind::WorkplaceTrend, params.get_untracked().with_range(r.range), svg);
+    let spec = chart_specs::workplace_trend(&r, locale.get_untracked());
+    let chart = super::charts::chart_box(ChartKind::WorkplaceTrend, params.get_untracked().with_range(r.range), |w| {
+        charts::time_series_svg_at(&spec, w)
+    });
     let previous = r.previous;
     let card = move |testid: &'static str, label: fn(&crate::i18n::Messages) -> String, now: u64, before: Option<u64>| {
         let change = before.and_then(|b| percent_change(now as f64, b as f64));
