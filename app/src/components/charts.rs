@@ -63,7 +63,7 @@ pub fn Trend(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) -> imp
     let locale = use_locale();
     let d = dashboard.get_value();
     let spec = chart_specs::trend(&d, locale.get_untracked());
-    let chart = chart_box(ChartKind::Trend, params.get_untracked().with_range(d.range), |w| charts::time_series_svg_at(&spec, w));
+    let chart = chart_box(ChartKind::Trend, params.get_untracked().with_range(d.range), move |w| charts::time_series_svg_at(&spec, w));
     let today = d.today;
     let rows = d
         .days
@@ -111,7 +111,7 @@ pub fn TopBlocks(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) ->
     let locale = use_locale();
     let d = dashboard.get_value();
     let spec = chart_specs::top_blocks(&d, locale.get_untracked());
-    let chart = chart_box(ChartKind::TopBlocks, params.get_untracked().with_range(d.range), |w| charts::top_blocks_svg_at(&spec, w));
+    let chart = chart_box(ChartKind::TopBlocks, params.get_untracked().with_range(d.range), move |w| charts::top_blocks_svg_at(&spec, w));
     view! {
         <section class="panel" aria-labelledby="top-heading" data-testid="top-blocks">
             <h2 id="top-heading">{move || locale.get().t().top_title}</h2>

@@ -18,7 +18,7 @@ pub fn WorkplacesView(report: StoredValue<WorkplaceReport>, params: Memo<ViewPar
     let w = move || locale.get().t().workplaces;
     let r = report.get_value();
     let spec = chart_specs::workplace_trend(&r, locale.get_untracked());
-    let chart = super::charts::chart_box(ChartKind::WorkplaceTrend, params.get_untracked().with_range(r.range), |w| {
+    let chart = super::charts::chart_box(ChartKind::WorkplaceTrend, params.get_untracked().with_range(r.range), move |w| {
         charts::time_series_svg_at(&spec, w)
     });
     let previous = r.previous;
