@@ -221,3 +221,64 @@ async fn pages_carry_security_headers_and_a_policy_that_lets_leptos_hydrate() {
     let r = secure.anonymous.get(format!("{}/login", secure.base_url)).send().await.unwrap();
     assert!(session_cookie(&r).unwrap().contains("Secure"));
 }
+
+/// The `bi_flash` cookie an answer sets, as `name=value` (empty when it clears it).
+fn flash_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("bi_flash="))
+        .map(str::to_owned)
+}
+
+#[tokio::test]
+async fn the_tokens_page_form_shows_a_new_token_once_after_a_redirect_and_keeps_it_out_of_any_address() {
+    let app = spawn_app().await;
+    // The tokens page's form, as a browser without the WASM sends it.
+    let posted = app
+        .http
+        .post(format!("{}/api/token_create", app.base_url))
+        .header("accept", "text/html,application/xhtml+xml")
+        .header("referer", format!("{}/tokens?lang=en", app.base_url))
+        .form(&[("name", "intranet portal"), ("can_write_names", "true")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), 303, "post/redirect/get: a reload does not post again");
+    let location = posted.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(location, "/tokens?lang=en", "back to the page, in its language");
+    let cookie = flash_cookie(&posted).expect("the outcome travels in the flash cookie");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("Max-Age=120"), "{cookie}");
+
+    let page = app.http.get(format!("{}{location}", app.base_url)).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(flash_cookie(&page).is_some_and(|c| c.starts_with("bi_flash=;") && c.contains("Max-Age=0")), "the page clears it");
+    let html = page.text().await.unwrap();
+    let shown = html.split("data-testid=\"new-token\"").nth(1).expect("the new token is shown");
+    let token = shown.split("<code>").nth(1).and_then(|t| t.split('<').next()).expect("in a code element").to_owned();
+    assert!(token.starts_with("bi_"), "{token}");
+    assert!(!location.contains(&token));
+    // It is the token the server made: it reads, and was allowed to change names.
+    let url = format!("{}/api/v1/block-access?from_date={}&to_date={}", app.base_url, app.days_ago(3), app.days_ago(2));
+    assert_eq!(app.anonymous.get(&url).bearer_auth(&token).send().await.unwrap().status(), 200);
+    assert!(html.contains("intranet portal"), "listed by its name");
+
+    let again = app.http.get(format!("{}{location}", app.base_url)).send().await.unwrap().text().await.unwrap();
+    assert!(!again.contains("data-testid=\"new-token\"") && !again.contains(&token), "shown once");
+
+    // A refusal comes back the same way, with what to fix.
+    let refused = app
+        .http
+        .post(format!("{}/api/token_create", app.base_url))
+        .header("accept", "text/html")
+        .form(&[("name", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 303);
+    let html = app.http.get(format!("{}/tokens", app.base_url)).send().await.unwrap().text().await.unwrap();
+    let alert = html.split("role=\"alert\"").nth(1).expect("the refusal is shown");
+    assert!(alert.to_lowercase().contains("name"), "{alert}");
+}

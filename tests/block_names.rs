@@ -237,7 +237,7 @@ async fn a_read_only_token_gets_403_on_put_and_a_token_allowed_to_change_names_s
     assert_eq!(answer["error"]["kind"], "forbidden");
     let message = answer["error"]["message"].as_str().unwrap();
     assert!(message.contains("may read block names but not change them"), "{message}");
-    assert!(message.contains("\"may also change block names\" ticked (dashboard → API tokens)"), "{message}");
+    assert!(message.contains("\"may also change block names\" ticked (the dashboard's API tokens page, /tokens)"), "{message}");
     let (status, _) = put_names(&app, "?dry_run=1", "text/csv", body.clone(), Some(&reader)).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "a dry run is a PUT too");
     assert!(names(&app).await.is_empty());

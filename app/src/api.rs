@@ -82,14 +82,21 @@ pub async fn list_api_tokens() -> Result<Vec<TokenInfo>, AppError> {
 /// names too.
 #[server(endpoint = "token_create")]
 pub async fn create_api_token(name: String, #[server(default)] can_write_names: bool) -> Result<String, AppError> {
-    ssr::create_api_token(name, can_write_names).await
+    // From the tokens page's form, the new token reaches the page once, in the flash
+    // cookie (never in a URL, never kept on the server).
+    let created = ssr::create_api_token(name, can_write_names).await;
+    crate::flash::conclude(TOKENS_PAGE, "", None, created, |token| ("created", token.clone()))
 }
 
 /// Revokes an API token: scripts using it get 401 from then on.
 #[server(endpoint = "token_revoke")]
 pub async fn revoke_api_token(id: String) -> Result<(), AppError> {
-    ssr::revoke_api_token(id).await
+    let revoked = ssr::revoke_api_token(id.clone()).await;
+    crate::flash::conclude(TOKENS_PAGE, &id, None, revoked, |_| ("revoked", String::new()))
 }
+
+/// The page the API tokens' forms are on.
+pub const TOKENS_PAGE: &str = "/tokens";
 
 #[cfg(feature = "ssr")]
 pub mod ssr {

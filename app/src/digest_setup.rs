@@ -89,7 +89,23 @@ pub async fn load_digest_setup(refresh: bool) -> Result<DigestSetup, AppError> {
     Ok(ssr::setup(&state, refresh).await)
 }
 
-/// Saves a chat's schedule (a plain form post works too).
+/// The page the digests' forms are on.
+pub const DIGESTS_PAGE: &str = "/digests";
+
+/// The id of a chat's section on the digests page (where a form post's answer scrolls).
+pub fn chat_anchor(chat_id: &str) -> String {
+    format!("chat-{chat_id}")
+}
+
+/// Ends a digest form's post: back to the digests page at the chat's section, with the
+/// outcome ([`crate::flash`]).
+#[cfg(feature = "ssr")]
+fn conclude<T>(chat_id: &str, outcome: Result<T, AppError>, done: impl FnOnce(&T) -> (&'static str, String)) -> Result<T, AppError> {
+    crate::flash::conclude(DIGESTS_PAGE, chat_id, Some(chat_anchor(chat_id)), outcome, done)
+}
+
+/// Saves a chat's schedule (from the digests page's form; extra fields of that form,
+/// sent along by its other buttons, are ignored).
 #[server(endpoint = "digest_save")]
 pub async fn save_digest(
     chat_id: String,
@@ -102,14 +118,16 @@ pub async fn save_digest(
 ) -> Result<(), AppError> {
     let state = crate::api::ssr::state()?;
     let form = ScheduleForm { language, every, weekday, hour, enabled };
-    ssr::save(&state, &chat_id, &chat_name, &form, &ssr::who()).await.map(|_| ())
+    let saved = ssr::save(&state, &chat_id, &chat_name, &form, &ssr::who()).await.map(|_| ());
+    conclude(&chat_id, saved, |_| ("saved", String::new()))
 }
 
 /// Removes a chat's schedule (its deliveries stay listed).
 #[server(endpoint = "digest_remove")]
 pub async fn remove_digest(chat_id: String) -> Result<(), AppError> {
     let state = crate::api::ssr::state()?;
-    ssr::remove(&state, &chat_id).await.map(|_| ())
+    let removed = ssr::remove(&state, &chat_id).await.map(|_| ());
+    conclude(&chat_id, removed, |_| ("removed", String::new()))
 }
 
 /// The card as the chat would get it now, as HTML (with its stylesheet).
@@ -125,8 +143,8 @@ pub async fn preview_digest(chat_id: String, language: String, every: String, we
 #[server(endpoint = "digest_test")]
 pub async fn send_test_digest(chat_id: String, chat_name: String, language: String) -> Result<String, AppError> {
     let state = crate::api::ssr::state()?;
-    ssr::send_test(&state, &chat_id, &language).await?;
-    Ok(chat_name)
+    let sent = ssr::send_test(&state, &chat_id, &language).await.map(|_| chat_name);
+    conclude(&chat_id, sent, |chat| ("test_sent", chat.clone()))
 }
 
 #[cfg(feature = "ssr")]

@@ -11,6 +11,7 @@ mod components;
 pub mod digest;
 pub mod digest_setup;
 pub mod error;
+pub mod flash;
 pub mod i18n;
 pub mod insights_report;
 mod locale;
@@ -104,6 +105,8 @@ pub fn App() -> impl IntoView {
                     // Async: the first paint carries the numbers, so reading works without
                     // JavaScript (plain forms and links re-render the page on the server).
                     <Route path=StaticSegment("") view=pages::Dashboard ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("digests") view=pages::DigestsPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("tokens") view=pages::TokensPage ssr=SsrMode::Async/>
                 </Routes>
             </LocaleScope>
         </Router>

@@ -9,13 +9,13 @@ type Lang = 'en' | 'zh';
 /** What the panel and the card say, from app/src/i18n/digest.rs. */
 const TEXTS = {
   en: {
-    save: 'Save', saved: 'Saved.', next: 'Next digest', off: 'off', preview: 'Preview', remove: 'Remove',
+    save: 'Save', saved: 'Saved.', removed: 'Removed.', next: 'Next digest', off: 'off', preview: 'Preview', remove: 'Remove',
     sendTest: 'Send a test now', sent: (chat: string) => `A test digest was sent to “${chat}”.`,
     title: 'Workplace blocks digest', open: 'Open this period in the dashboard',
     versus: (change: string) => `${change} on the period before`,
   },
   zh: {
-    save: '保存', saved: '已保存。', next: '下次发送', off: '未开启', preview: '预览', remove: '删除',
+    save: '保存', saved: '已保存。', removed: '已删除。', next: '下次发送', off: '未开启', preview: '预览', remove: '删除',
     sendTest: '立即发送测试', sent: (chat: string) => `测试摘要已发送到「${chat}」。`,
     title: '工作台小组件摘要', open: '在仪表盘中查看本周期',
     versus: (change: string) => `较上一周期 ${change}`,
@@ -77,12 +77,10 @@ async function removeSchedule(page: Page, baseURL: string | undefined, chatId: s
   expect([204, 404], await res.text()).toContain(res.status());
 }
 
-/** The dashboard with the digests panel open and its chats listed. */
+/** The digests page (server-rendered, plain forms) with its chats listed. */
 async function openDigests(page: Page, lang: Lang) {
-  await page.goto(`/?lang=${lang}&range=7d`);
-  await waitForHydration(page);
+  await page.goto(`/digests?lang=${lang}`);
   const panel = page.getByTestId('digests');
-  await panel.locator('summary').click();
   await expect(panel.locator('section.digest-chat').first()).toBeVisible();
   return panel;
 }
@@ -134,6 +132,7 @@ for (const lang of ['en', 'zh'] as Lang[]) {
 
       // Removed, the chat has no next digest (the store keeps no schedule for later tests).
       await section.getByRole('button', { name: t.remove, exact: true }).click();
+      await expect(section.getByRole('status')).toHaveText(t.removed);
       await expect(section.getByTestId('next-digest')).toHaveText(`${t.next}: ${t.off}`);
       await expect(section.getByRole('button', { name: t.remove, exact: true })).toHaveCount(0);
     } finally {
@@ -268,4 +267,48 @@ test('after a test is sent, saving a schedule says "Saved."', async ({ page, bas
   } finally {
     await removeSchedule(page, baseURL, chat.chat_id);
   }
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('the digests page previews the schedule as chosen, saves it and removes it, with plain forms', async ({ page, baseURL }) => {
+    const { members } = await demoChats();
+    const chat = members[0];
+    await page.setViewportSize({ width: 390, height: 844 });
+    const panel = await openDigests(page, 'en');
+    const section = panel.locator(`section.digest-chat[data-chat="${chat.chat_id}"]`);
+    try {
+      await section.locator('select[name=language]').selectOption('en');
+      await section.locator('select[name=every]').selectOption('daily');
+      await section.locator('select[name=hour]').selectOption('7');
+      await section.getByRole('button', { name: 'Preview', exact: true }).click();
+      // The preview is this page again with the form's values in its address: they stay
+      // chosen, and nothing is saved.
+      await expect(page).toHaveURL(new RegExp(`preview=${chat.chat_id}`));
+      await expect(section.locator('select[name=every]')).toHaveValue('daily');
+      await expect(section.locator('select[name=hour]')).toHaveValue('7');
+      await expect(section.getByTestId('next-digest')).toHaveText('Next digest: off');
+      // A daily card covers one day.
+      await expect(section.getByTestId('digest-preview').locator('.fc-title')).toHaveText(
+        /^Workplace blocks digest · [A-Z][a-z]{2} \d{1,2}, \d{4}$/,
+      );
+      await screenshotOf(section, 'digests-preview-no-js-phone');
+
+      // Saved, the answer is a redirect to the page at the chat, which says so once.
+      await section.getByRole('button', { name: 'Save', exact: true }).click();
+      await expect(page).toHaveURL(new RegExp(`/digests\\?lang=en#chat-${chat.chat_id}$`));
+      await expect(section.getByRole('status')).toHaveText('Saved.');
+      await expect(section.getByTestId('next-digest')).toHaveText(/^Next digest: \d{4}-\d{2}-\d{2} 07:00$/);
+      await page.reload();
+      await expect(section.getByRole('status')).toHaveCount(0);
+      await expect(section.locator('select[name=every]')).toHaveValue('daily');
+
+      await section.getByRole('button', { name: 'Remove', exact: true }).click();
+      await expect(section.getByRole('status')).toHaveText('Removed.');
+      await expect(section.getByTestId('next-digest')).toHaveText('Next digest: off');
+    } finally {
+      await removeSchedule(page, baseURL, chat.chat_id);
+    }
+  });
 });

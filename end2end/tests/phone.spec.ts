@@ -55,6 +55,23 @@ for (const lang of ['en', 'zh'] as const) {
   }
 }
 
+for (const lang of ['en', 'zh'] as const) {
+  test(`${lang} at 390 px: the settings pages fit the phone, every control one tap away`, async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const path of ['/digests', '/tokens']) {
+      await page.goto(`${path}?lang=${lang}`);
+      await expect(page.locator('main.settings .panel')).toBeVisible();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `${path} does not scroll sideways`).toBeLessThanOrEqual(1);
+      const targets = page.locator('header a, main.settings button, main.settings select, main.settings input[type=text], main.settings a.button');
+      const heights = await targets.evaluateAll((els) => els.map((e) => (e as HTMLElement).getBoundingClientRect().height));
+      expect(heights.length).toBeGreaterThan(4);
+      for (const h of heights) expect(h, `${path}: tap targets are at least 44 px`).toBeGreaterThanOrEqual(43.5);
+      await page.screenshot({ path: `screenshots/settings${path.replace('/', '-')}-${lang}-390.png`, fullPage: true });
+    }
+  });
+}
+
 test('assets named by their hash are kept for a year; the page is never served stale (weight.spec.ts measures the transfer)', async ({ page }) => {
   const policies = new Map<string, string>();
   page.on('response', (r) => {

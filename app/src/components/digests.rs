@@ -1,97 +1,76 @@
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
+use super::column_heads;
 use crate::digest_setup::{
-    load_digest_setup, ChatChoice, DeliveryRow, PreviewDigest, RemoveDigest, SaveDigest, SendTestDigest,
+    chat_anchor, ChatChoice, DeliveryRow, DigestSetup, RemoveDigest, SaveDigest, ScheduleForm, SendTestDigest, DIGESTS_PAGE,
 };
+use crate::error::AppError;
+use crate::flash::Flash;
 use crate::i18n::Locale;
-use crate::locale::{provide_locale, use_locale};
+use crate::locale::use_locale;
+
+/// A card previewed on the page: for which chat, with the form's values as they were
+/// when Preview was pressed, and the card as HTML or why it could not be made.
+#[derive(Clone, Debug)]
+pub struct DigestPreview {
+    pub chat_id: String,
+    pub form: ScheduleForm,
+    pub card: Result<String, AppError>,
+}
 
 /// The chat digests: for each chat the bot is in, its schedule (on or off, language,
 /// weekly on a weekday or daily, the hour), a preview of the card and a test sent now;
-/// below, the recent deliveries with what went wrong and what to do. Read in the browser
-/// when the panel is opened, as the API tokens are.
-#[island]
-pub fn DigestPanel(lang: Locale) -> impl IntoView {
-    provide_locale(lang);
+/// below, the recent deliveries with what went wrong and what to do. Server-rendered
+/// with plain forms (the digests page): one form per chat, whose buttons save, preview
+/// (a GET of this page with the form's values), send a test or remove; a post comes back
+/// here at the chat's section with its outcome ([`crate::flash`]).
+#[component]
+pub fn DigestPanel(setup: Result<DigestSetup, AppError>, preview: Option<DigestPreview>, flash: Option<Flash>) -> impl IntoView {
     let locale = use_locale();
     let t = move || locale.get().t().digest;
-    let save = ServerAction::<SaveDigest>::new();
-    let remove = ServerAction::<RemoveDigest>::new();
-    let test = ServerAction::<SendTestDigest>::new();
-    let preview = ServerAction::<PreviewDigest>::new();
-    let open = RwSignal::new(false);
-    let refresh = RwSignal::new(0u32);
-    // The chat whose button was pressed last: its section shows the outcome and the preview.
-    // Kept above the chat list, which is drawn anew when an action completes.
-    let active = RwSignal::new(String::new());
-    let last = RwSignal::new("");
-    let actions = Actions { save, remove, test, preview, active, last };
-    let body = move || {
-        let setup = LocalResource::new(move || {
-            save.version().get();
-            remove.version().get();
-            test.version().get();
-            let refresh = refresh.get() > 0;
-            load_digest_setup(refresh)
-        });
-        view! {
-            <Suspense fallback=move || view! { <p class="loading">{move || locale.get().t().loading}</p> }>
-                {move || Suspend::new(async move {
-                    match setup.await {
-                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
-                        Ok(setup) => {
-                            let chats_error = setup.chats_error.clone();
-                            let no_chats = setup.chats.is_empty() && chats_error.is_none();
-                            let chats = setup
-                                .chats
-                                .into_iter()
-                                .map(|chat| view! { <ChatDigest chat actions/> })
-                                .collect_view();
-                            let timezone = setup.timezone.clone();
-                            view! {
-                                <p class="hint">{move || (t().timezone_note)(&timezone)}</p>
-                                {chats_error.map(|e| view! { <p class="error" role="alert">{move || t().chats_failed}{e.clone()}</p> })}
-                                {no_chats.then(|| view! { <p class="hint">{move || t().no_chats}</p> })}
-                                <div class="digest-chats">{chats}</div>
-                                <Deliveries rows=setup.deliveries/>
-                            }
-                                .into_any()
-                        }
-                    }
-                })}
-            </Suspense>
+    let body = match setup {
+        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+        Ok(setup) => {
+            let chats_error = setup.chats_error.clone();
+            let no_chats = setup.chats.is_empty() && chats_error.is_none();
+            // The outcome for a chat no longer listed (the bot left it meanwhile) is shown here.
+            let unlisted = flash
+                .clone()
+                .filter(|f| !setup.chats.iter().any(|c| c.chat_id == f.about))
+                .map(|f| if f.failed() { error_view(locale.get_untracked(), f.text, f.code) } else { ().into_any() });
+            let chats = setup
+                .chats
+                .into_iter()
+                .map(|chat| {
+                    let preview = preview.clone().filter(|p| p.chat_id == chat.chat_id);
+                    let flash = flash.clone().filter(|f| f.about == chat.chat_id);
+                    view! { <ChatDigest chat preview flash/> }
+                })
+                .collect_view();
+            let timezone = setup.timezone.clone();
+            view! {
+                <p class="hint">{move || (t().timezone_note)(&timezone)}</p>
+                {unlisted}
+                {chats_error.map(|e| view! { <p class="error" role="alert">{move || t().chats_failed}{e.clone()}</p> })}
+                {no_chats.then(|| view! { <p class="hint">{move || t().no_chats}</p> })}
+                <div class="digest-chats">{chats}</div>
+                <Deliveries rows=setup.deliveries/>
+            }
+            .into_any()
         }
     };
     view! {
-        <details
-            class="panel digests"
-            data-testid="digests"
-            on:toggle=move |ev| open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())
-        >
-            <summary>
-                <h2>{move || t().page_title}</h2>
-            </summary>
+        <section class="panel digests" data-testid="digests" aria-labelledby="digests-title">
+            <h2 id="digests-title">{move || t().page_title}</h2>
             <p class="hint">{move || t().page_hint}</p>
             <p class="hint">{move || t().chats_hint}</p>
-            <button type="button" class="secondary" on:click=move |_| refresh.update(|n| *n += 1)>
+            <a class="button secondary" href=move || format!("{DIGESTS_PAGE}?refresh=1&lang={}", locale.get().code())>
                 {move || t().refresh_chats}
-            </button>
-            <Show when=move || open.get()>{body}</Show>
-        </details>
+            </a>
+            {body}
+        </section>
     }
-}
-
-/// The panel's actions, shared by every chat's forms.
-#[derive(Clone, Copy)]
-struct Actions {
-    save: ServerAction<SaveDigest>,
-    remove: ServerAction<RemoveDigest>,
-    test: ServerAction<SendTestDigest>,
-    preview: ServerAction<PreviewDigest>,
-    /// The chat whose button was pressed last.
-    active: RwSignal<String>,
-    /// Which button: save, preview, test or remove.
-    last: RwSignal<&'static str>,
 }
 
 /// In Chinese, what a Feishu code the digest knows means and what to do (the English
@@ -109,74 +88,50 @@ fn error_view(locale: Locale, message: String, code: Option<i64>) -> AnyView {
     }
 }
 
-fn app_error_view(locale: Locale, error: crate::error::AppError) -> AnyView {
+fn app_error_view(locale: Locale, error: AppError) -> AnyView {
     let code = match &error {
-        crate::error::AppError::Feishu { code, .. } => *code,
+        AppError::Feishu { code, .. } => *code,
         _ => None,
     };
     error_view(locale, error.to_string(), code)
 }
 
-/// One chat: its schedule form, preview, test and removal, and the outcome of the last
-/// of them when it was this chat's.
+/// One chat: its schedule form (whose buttons save, preview, send a test and remove),
+/// the outcome of the last post when it was this chat's, and the preview asked for.
 #[component]
-fn ChatDigest(chat: ChatChoice, actions: Actions) -> impl IntoView {
-    let Actions { save, remove, test, preview, active, last } = actions;
+fn ChatDigest(chat: ChatChoice, preview: Option<DigestPreview>, flash: Option<Flash>) -> impl IntoView {
     let locale = use_locale();
+    let lang = locale.get_untracked();
     let t = move || locale.get().t().digest;
-    let me = StoredValue::new(chat.chat_id.clone());
-    let mine = move || active.with(|a| *a == me.get_value());
-    let status = move || {
-        if !mine() {
-            return None;
-        }
-        match (last.get(), save.value().get(), test.value().get()) {
-            ("test", _, Some(Ok(chat))) => Some(view! { <p class="saved" role="status">{move || (t().test_sent)(&chat)}</p> }.into_any()),
-            ("test", _, Some(Err(e))) => Some(app_error_view(locale.get(), e)),
-            ("save", Some(Ok(())), _) => Some(view! { <p class="saved" role="status">{move || t().saved}</p> }.into_any()),
-            ("save", Some(Err(e)), _) => Some(app_error_view(locale.get(), e)),
-            _ => None,
-        }
-    };
-    let shown_preview = move || {
-        if !mine() || last.get() != "preview" {
-            return None;
-        }
-        Some(match preview.value().get()? {
-            Ok((chat_id, html)) => view! {
-                <section class="digest-preview" data-testid="digest-preview" data-chat=chat_id aria-label=move || t().preview>
-                    <div class="digest-card" inner_html=html></div>
-                </section>
-            }
-            .into_any(),
-            Err(e) => app_error_view(locale.get(), e),
-        })
-    };
-    let pressed = move |what: &'static str| {
-        move |_| {
-            active.set(me.get_value());
-            last.set(what);
-        }
-    };
-    let scheduled = chat.schedule.is_some();
-    // A chat without a schedule starts in the page's language.
-    let form = chat.schedule.clone().unwrap_or_else(|| crate::digest_setup::ScheduleForm {
-        language: locale.get_untracked().code().to_owned(),
-        ..Default::default()
+    let status = flash.map(|f| match f.done.as_str() {
+        "" => error_view(lang, f.text, f.code),
+        "test_sent" => view! { <p class="saved" role="status">{move || (t().test_sent)(&f.text)}</p> }.into_any(),
+        "removed" => view! { <p class="saved" role="status">{move || t().removed}</p> }.into_any(),
+        _ => view! { <p class="saved" role="status">{move || t().saved}</p> }.into_any(),
     });
+    let scheduled = chat.schedule.is_some();
+    // The form shows what was previewed, else what is saved; a chat without a schedule
+    // starts in the page's language.
+    let (form, shown_preview) = match preview {
+        Some(DigestPreview { form, card, chat_id }) => {
+            let card = match card {
+                Ok(html) => view! {
+                    <section class="digest-preview" data-testid="digest-preview" data-chat=chat_id aria-label=move || t().preview>
+                        <div class="digest-card" inner_html=html></div>
+                    </section>
+                }
+                .into_any(),
+                Err(e) => app_error_view(lang, e),
+            };
+            (form, Some(card))
+        }
+        None => (chat.schedule.clone().unwrap_or_else(|| ScheduleForm { language: lang.code().to_owned(), ..Default::default() }), None),
+    };
     let id = chat.chat_id.clone();
     let field = move |name: &str| format!("digest-{name}-{id}");
-    let f = StoredValue::new(field.clone());
-    let language = RwSignal::new(form.language.clone());
-    let every = RwSignal::new(form.every.clone());
-    let weekday = RwSignal::new(form.weekday);
-    let hour = RwSignal::new(form.hour);
-    let ids = StoredValue::new((chat.chat_id.clone(), chat.name.clone()));
-    let chat_id = move || ids.get_value().0;
-    let chat_name = move || ids.get_value().1;
     let next = chat.next_at.clone();
     view! {
-        <section class="digest-chat" data-chat=chat.chat_id.clone() aria-labelledby=field("title")>
+        <section class="digest-chat" id=chat_anchor(&chat.chat_id) data-chat=chat.chat_id.clone() aria-labelledby=field("title")>
             <h3 id=field("title")>
                 {chat.name.clone()}
                 {(!chat.bot_is_in).then(|| view! { <span class="hint">{move || t().not_in_list}</span> })}
@@ -185,76 +140,62 @@ fn ChatDigest(chat: ChatChoice, actions: Actions) -> impl IntoView {
             <p class="hint" data-testid="next-digest">
                 {move || t().next_digest}": "{next.clone().unwrap_or_else(|| t().off.to_owned())}
             </p>
-            <ActionForm action=save attr:class="digest-form">
-                <input type="hidden" name="chat_id" value=chat_id()/>
-                <input type="hidden" name="chat_name" value=chat_name()/>
+            <form method="post" action=SaveDigest::PATH class="digest-form">
+                <input type="hidden" name="chat_id" value=chat.chat_id.clone()/>
+                <input type="hidden" name="chat_name" value=chat.name.clone()/>
+                // Kept by the preview, whose GET replaces the page's query with the form's.
+                <input type="hidden" name="lang" value=lang.code()/>
                 <label class="check">
                     <input type="checkbox" name="enabled" value="true" checked=form.enabled/>
                     {move || t().enabled}
                 </label>
                 <span class="field">
-                <label for=f.get_value()("language")>{move || t().language}</label>
-                <select id=f.get_value()("language") name="language" on:change=move |ev| language.set(event_target_value(&ev))>
-                    {Locale::ALL
-                        .into_iter()
-                        .map(|l| view! { <option value=l.code() selected=form.language == l.code()>{l.native_name()}</option> })
-                        .collect_view()}
-                </select>
+                    <label for=field("language")>{move || t().language}</label>
+                    <select id=field("language") name="language">
+                        {Locale::ALL
+                            .into_iter()
+                            .map(|l| view! { <option value=l.code() selected=form.language == l.code()>{l.native_name()}</option> })
+                            .collect_view()}
+                    </select>
                 </span>
                 <span class="field">
-                <label for=f.get_value()("every")>{move || t().schedule}</label>
-                <select id=f.get_value()("every") name="every" on:change=move |ev| every.set(event_target_value(&ev))>
-                    <option value="weekly" selected=form.every == "weekly">{move || t().weekly}</option>
-                    <option value="daily" selected=form.every == "daily">{move || t().daily}</option>
-                </select>
+                    <label for=field("every")>{move || t().schedule}</label>
+                    <select id=field("every") name="every">
+                        <option value="weekly" selected=form.every == "weekly">{move || t().weekly}</option>
+                        <option value="daily" selected=form.every == "daily">{move || t().daily}</option>
+                    </select>
                 </span>
                 <span class="field">
-                <label for=f.get_value()("weekday")>{move || t().weekday}</label>
-                <select
-                    id=f.get_value()("weekday")
-                    name="weekday"
-                    on:change=move |ev| weekday.set(event_target_value(&ev).parse().unwrap_or(1))
-                >
-                    {(1u8..=7)
-                        .map(|n| {
-                            let day = crate::digest_setup::weekday(n);
-                            view! { <option value=n.to_string() selected=form.weekday == n>{move || locale.get().weekday_name(day)}</option> }
-                        })
-                        .collect_view()}
-                </select>
+                    <label for=field("weekday")>{move || t().weekday}</label>
+                    <select id=field("weekday") name="weekday">
+                        {(1u8..=7)
+                            .map(|n| {
+                                let day = crate::digest_setup::weekday(n);
+                                view! { <option value=n.to_string() selected=form.weekday == n>{move || locale.get().weekday_name(day)}</option> }
+                            })
+                            .collect_view()}
+                    </select>
                 </span>
                 <span class="field">
-                <label for=f.get_value()("hour")>{move || t().hour}</label>
-                <select id=f.get_value()("hour") name="hour" on:change=move |ev| hour.set(event_target_value(&ev).parse().unwrap_or(9))>
-                    {(0u8..24)
-                        .map(|h| view! { <option value=h.to_string() selected=form.hour == h>{format!("{h:02}:00")}</option> })
-                        .collect_view()}
-                </select>
+                    <label for=field("hour")>{move || t().hour}</label>
+                    <select id=field("hour") name="hour">
+                        {(0u8..24)
+                            .map(|h| view! { <option value=h.to_string() selected=form.hour == h>{format!("{h:02}:00")}</option> })
+                            .collect_view()}
+                    </select>
                 </span>
-                <button type="submit" on:click=pressed("save")>{move || t().save}</button>
-            </ActionForm>
-            <div class="digest-actions">
-                <ActionForm action=preview>
-                    <input type="hidden" name="chat_id" value=chat_id()/>
-                    <input type="hidden" name="language" prop:value=move || language.get()/>
-                    <input type="hidden" name="every" prop:value=move || every.get()/>
-                    <input type="hidden" name="weekday" prop:value=move || weekday.get().to_string()/>
-                    <input type="hidden" name="hour" prop:value=move || hour.get().to_string()/>
-                    <button type="submit" class="secondary" on:click=pressed("preview")>{move || t().preview}</button>
-                </ActionForm>
-                <ActionForm action=test>
-                    <input type="hidden" name="chat_id" value=chat_id()/>
-                    <input type="hidden" name="chat_name" value=chat_name()/>
-                    <input type="hidden" name="language" prop:value=move || language.get()/>
-                    <button type="submit" class="secondary" on:click=pressed("test")>{move || t().send_test}</button>
-                </ActionForm>
-                {scheduled.then(|| view! {
-                    <ActionForm action=remove>
-                        <input type="hidden" name="chat_id" value=chat_id()/>
-                        <button type="submit" class="secondary" on:click=pressed("remove")>{move || t().remove}</button>
-                    </ActionForm>
-                })}
-            </div>
+                <div class="digest-actions">
+                    <button type="submit">{move || t().save}</button>
+                    // The preview is this page again, with the form's values in its URL.
+                    <button type="submit" class="secondary" formmethod="get" formaction=DIGESTS_PAGE name="preview" value=chat.chat_id.clone()>
+                        {move || t().preview}
+                    </button>
+                    <button type="submit" class="secondary" formaction=SendTestDigest::PATH>{move || t().send_test}</button>
+                    {scheduled.then(|| view! {
+                        <button type="submit" class="secondary" formaction=RemoveDigest::PATH>{move || t().remove}</button>
+                    })}
+                </div>
+            </form>
             {status}
             {shown_preview}
         </section>
@@ -311,15 +252,7 @@ fn Deliveries(rows: Vec<DeliveryRow>) -> impl IntoView {
         <h3>{move || t().deliveries_title}</h3>
         <div class="table-scroll">
             <table class="deliveries" data-testid="deliveries">
-                <thead>
-                    <tr>
-                        <th scope="col">{move || t().chat}</th>
-                        <th scope="col">{move || t().period}</th>
-                        <th scope="col">{move || t().state}</th>
-                        <th scope="col">{move || t().changed_at}</th>
-                        <th scope="col"><span class="sr-only">{move || t().failed}</span></th>
-                    </tr>
-                </thead>
+                {column_heads(|t| vec![t.digest.chat, t.digest.period, t.digest.state, t.digest.changed_at, t.digest.failed])}
                 <tbody>{rows}</tbody>
             </table>
         </div>

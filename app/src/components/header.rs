@@ -1,17 +1,32 @@
 use leptos::prelude::*;
 
-use super::href;
-use crate::api::who_am_i;
+use crate::api::{who_am_i, TOKENS_PAGE};
+use crate::digest_setup::DIGESTS_PAGE;
 use crate::i18n::Locale;
 use crate::report::Viewer;
 use crate::locale::use_locale;
-use crate::view::ViewParams;
 
-/// The title bar: name, tagline and the language switch (links, so it works without
-/// JavaScript and the choice lands in the URL).
+/// The title bar: name, tagline, the pages (the dashboard and its settings: chat
+/// digests, API tokens), the account and the language switch (links, so it works
+/// without JavaScript and the choice lands in the URL). `here` is the current page's
+/// path; `lang_href` gives the address of this page in another language.
 #[component]
-pub fn Header(params: Memo<ViewParams>) -> impl IntoView {
+pub fn Header(here: &'static str, #[prop(into)] lang_href: Callback<Locale, String>) -> impl IntoView {
     let locale = use_locale();
+    let pages = [("/", "dashboard"), (DIGESTS_PAGE, "digests"), (TOKENS_PAGE, "tokens")]
+        .into_iter()
+        .map(|(path, page)| {
+            let label = move || {
+                let t = locale.get().t();
+                match page {
+                    "digests" => t.digest.page_title,
+                    "tokens" => t.tokens_title,
+                    _ => t.dashboard,
+                }
+            };
+            view! { <a href=path aria-current=(path == here).then_some("page")>{label}</a> }
+        })
+        .collect_view();
     let viewer = Resource::new(|| (), |_| who_am_i());
     let account = move || {
         Suspend::new(async move {
@@ -34,6 +49,7 @@ pub fn Header(params: Memo<ViewParams>) -> impl IntoView {
                 <h1>{move || locale.get().t().app_name}</h1>
                 <p class="tagline">{move || locale.get().t().tagline}</p>
             </div>
+            <nav class="pages" aria-label=move || locale.get().t().pages>{pages}</nav>
             <Suspense fallback=|| ()>{account}</Suspense>
             <nav class="lang-switch" aria-label=move || locale.get().t().language>
                 {Locale::ALL
@@ -41,7 +57,7 @@ pub fn Header(params: Memo<ViewParams>) -> impl IntoView {
                     .map(|l| {
                         view! {
                             <a
-                                href=move || href(params.get().with_lang(l).to_query())
+                                href=move || lang_href.run(l)
                                 hreflang=l.html_lang()
                                 lang=l.html_lang()
                                 aria-current=move || (locale.get() == l).then_some("true")

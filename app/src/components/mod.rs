@@ -20,7 +20,7 @@ mod workplaces;
 pub use cards::Cards;
 pub use charts::{TopBlocks, Trend};
 pub use controls::Controls;
-pub use digests::DigestPanel;
+pub use digests::{DigestPanel, DigestPreview};
 pub use export::ExportLinks;
 pub use feedback::ErrorNotice;
 pub use header::Header;
@@ -37,4 +37,23 @@ pub use workplaces::WorkplacesView;
 /// `?a=b` as a link to the dashboard (`/` when there is no query).
 pub(crate) fn href(query: String) -> String {
     if query.is_empty() { "/".to_owned() } else { format!("/{query}") }
+}
+
+/// A plain table's head: its columns' labels in the page's language, the last one for
+/// screen readers only (a column of buttons or details needs no title on screen).
+pub(crate) fn column_heads(labels: fn(&'static crate::i18n::Messages) -> Vec<&'static str>) -> impl leptos::IntoView {
+    use leptos::prelude::*;
+    let locale = crate::locale::use_locale();
+    let count = labels(locale.get_untracked().t()).len();
+    let heads = (0..count)
+        .map(|i| {
+            let label = move || labels(locale.get().t())[i];
+            if i + 1 == count {
+                view! { <th scope="col"><span class="sr-only">{label}</span></th> }.into_any()
+            } else {
+                view! { <th scope="col">{label}</th> }.into_any()
+            }
+        })
+        .collect_view();
+    view! { <thead><tr>{heads}</tr></thead> }
 }

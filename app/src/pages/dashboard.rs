@@ -7,8 +7,8 @@ use leptos_router::hooks::use_location;
 
 use crate::api::{load_dashboard, load_rows, load_workplaces};
 use crate::components::{
-    ApiTokens, BlockNames, BlocksTable, Cards, Controls, DigestPanel, ErrorNotice, ExportLinks, Header, InsightsPanel, Progress,
-    RowsTable, Shortcuts, TopBlocks, Trend, WorkplacesView,
+    href, BlockNames, BlocksTable, Cards, Controls, ErrorNotice, ExportLinks, Header, InsightsPanel, Progress, RowsTable,
+    Shortcuts, TopBlocks, Trend, WorkplacesView,
 };
 use crate::locale::use_locale;
 use crate::report::ViewInfo;
@@ -64,7 +64,7 @@ pub fn Dashboard() -> impl IntoView {
     );
 
     view! {
-        <Header params/>
+        <Header here="/" lang_href=move |l| href(params.get().with_lang(l).to_query())/>
         <main class="dashboard" aria-busy="false">
             <Progress locale=lang/>
             <Transition fallback=move || view! { <p class="loading" role="status">{move || locale.get().t().loading}</p> }>
@@ -94,8 +94,6 @@ pub fn Dashboard() -> impl IntoView {
                                     <BlocksTable dashboard=d params/>
                                     <ExportLinks dashboard=d params/>
                                     <BlockNames dashboard=d/>
-                                    <DigestPanel lang/>
-                                    <ApiTokens lang/>
                                 }
                                     .into_any()
                             }

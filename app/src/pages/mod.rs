@@ -1,3 +1,5 @@
 mod dashboard;
+mod settings;
 
 pub use dashboard::Dashboard;
+pub use settings::{DigestsPage, TokensPage};

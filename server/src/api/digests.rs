@@ -1,4 +1,4 @@
-//! `/api/v1/digests`: the chat digests for scripts, as the dashboard's panel has them.
+//! `/api/v1/digests`: the chat digests for scripts, as the dashboard's digests page has them.
 //!
 //! - `GET /api/v1/digests[?refresh=1]`: the chats the bot is in with their schedules,
 //!   and the recent deliveries with what went wrong;
@@ -62,7 +62,7 @@ fn refusal(viewer: Option<&Viewer>) -> Option<Response> {
             "forbidden",
             format!(
                 "the API token {name:?} may read the digests but not change or send them: an admin creates a token with \
-                 \"may also change block names\" ticked (dashboard → API tokens) for this script"
+                 \"may also change block names\" ticked (the dashboard's API tokens page, /tokens) for this script"
             ),
         )),
         _ => Some(answer(StatusCode::FORBIDDEN, "forbidden", "changing digests needs a signed-in admin or a token allowed to write".into())),

@@ -142,7 +142,7 @@ fn permission_refusal(viewer: Option<&Viewer>) -> Option<String> {
         Some(viewer) if viewer.can_write_names() => None,
         Some(Viewer::Script { name, .. }) => Some(format!(
             "the API token {name:?} may read block names but not change them: an admin creates a token with \
-             \"may also change block names\" ticked (dashboard → API tokens) for this script, or imports the names on the page"
+             \"may also change block names\" ticked (the dashboard's API tokens page, /tokens) for this script, or imports the names on the page"
         )),
         _ => Some("changing block names needs a signed-in admin, or an API token allowed to change block names".into()),
     }

@@ -1,0 +1,153 @@
+//! The outcome of a plain form post, shown once by the page it leads to.
+//!
+//! The settings pages (chat digests, API tokens) are server-rendered HTML with plain
+//! forms and no WASM of their own. A form posts to its server function, which answers a
+//! browser's post with a redirect (303, post/redirect/get: a reload does not post again)
+//! to its page and the outcome in a short-lived, HttpOnly cookie ([`FLASH_COOKIE`]) that
+//! the page reads and clears as it renders ([`take_flash`]). A new API token travels
+//! the same way: the person sees it once, and the server keeps it nowhere (a session
+//! record would hold it in the database until read). Scripts and tests that call the
+//! server functions asking for JSON get the answer itself, as before.
+//!
+//! Written by hand: leptos' own answer to a plain form post (a redirect to the Referer
+//! with the error, if any, in the URL) says nothing on success and nothing about which
+//! of the page's forms was sent.
+
+/// The cookie that carries a form post's outcome to the page it redirects to.
+pub const FLASH_COOKIE: &str = "bi_flash";
+
+/// What a form post did, for the page it leads to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Flash {
+    /// What it was about: a chat's id, a token's id; empty for the page as a whole.
+    pub about: String,
+    /// What was done (`saved`, `removed`, `test_sent`, `created`, `revoked`); empty when
+    /// it failed.
+    pub done: String,
+    /// The failure's message, or what the success carries (a chat's name, a new token).
+    pub text: String,
+    /// Feishu's code, for a failure Feishu reported.
+    pub code: Option<i64>,
+}
+
+impl Flash {
+    pub fn failed(&self) -> bool {
+        self.done.is_empty()
+    }
+
+    /// Whether this is the outcome of `what` done to `about`.
+    pub fn is(&self, about: &str, what: &str) -> bool {
+        self.about == about && self.done == what
+    }
+
+    /// As a cookie value: form-encoded, which leaves no space, comma, semicolon or quote.
+    pub fn encode(&self) -> String {
+        let mut out = form_urlencoded::Serializer::new(String::new());
+        out.append_pair("about", &self.about).append_pair("done", &self.done).append_pair("text", &self.text);
+        if let Some(code) = self.code {
+            out.append_pair("code", &code.to_string());
+        }
+        out.finish()
+    }
+
+    pub fn decode(value: &str) -> Self {
+        let mut flash = Self::default();
+        for (key, value) in form_urlencoded::parse(value.as_bytes()) {
+            match &*key {
+                "about" => flash.about = value.into_owned(),
+                "done" => flash.done = value.into_owned(),
+                "text" => flash.text = value.into_owned(),
+                "code" => flash.code = value.parse().ok(),
+                _ => {}
+            }
+        }
+        flash
+    }
+}
+
+/// Ends a server function that a page's plain form posts to: when a browser sent the
+/// form (it accepts HTML), the outcome goes to `page` (keeping the `lang` of the page
+/// the form was on, and scrolled to `#anchor` when given) in the flash cookie, with
+/// `done` naming a success and what it carries. Answers `outcome` as it is, for
+/// callers that asked for JSON.
+#[cfg(feature = "ssr")]
+pub fn conclude<T>(
+    page: &str,
+    about: &str,
+    anchor: Option<String>,
+    outcome: Result<T, crate::error::AppError>,
+    done: impl FnOnce(&T) -> (&'static str, String),
+) -> Result<T, crate::error::AppError> {
+    use leptos::prelude::use_context;
+    let (Some(parts), Some(response)) = (use_context::<http::request::Parts>(), use_context::<leptos_axum::ResponseOptions>()) else {
+        return outcome;
+    };
+    let accepts_html = parts
+        .headers
+        .get(http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if !accepts_html {
+        return outcome;
+    }
+    let flash = match &outcome {
+        Ok(value) => {
+            let (done, text) = done(value);
+            Flash { about: about.to_owned(), done: done.to_owned(), text, code: None }
+        }
+        Err(error) => {
+            let code = match error {
+                crate::error::AppError::Feishu { code, .. } => *code,
+                _ => None,
+            };
+            Flash { about: about.to_owned(), done: String::new(), text: error.to_string(), code }
+        }
+    };
+    let cookie = format!("{FLASH_COOKIE}={}; Path=/; Max-Age=120; HttpOnly; SameSite=Lax", flash.encode());
+    if let Ok(value) = http::HeaderValue::from_str(&cookie) {
+        response.append_header(http::header::SET_COOKIE, value);
+    }
+    let lang = referer_lang(&parts).map(|l| format!("?lang={}", l.code())).unwrap_or_default();
+    let anchor = anchor.map(|a| format!("#{a}")).unwrap_or_default();
+    leptos_axum::redirect(&format!("{page}{lang}{anchor}"));
+    // A redirect after a post is a 303: the browser follows it with a GET.
+    response.set_status(http::StatusCode::SEE_OTHER);
+    outcome
+}
+
+/// The language in the URL of the page that sent the form.
+#[cfg(feature = "ssr")]
+fn referer_lang(parts: &http::request::Parts) -> Option<crate::i18n::Locale> {
+    let referer = parts.headers.get(http::header::REFERER)?.to_str().ok()?;
+    let query = referer.split_once('?')?.1.split('#').next()?;
+    form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "lang").and_then(|(_, v)| crate::i18n::Locale::parse(&v))
+}
+
+/// The outcome of the form post that led to this page, cleared in the answer so that a
+/// reload shows it no more. `None` outside a page request, or without one.
+#[cfg(feature = "ssr")]
+pub fn take_flash() -> Option<Flash> {
+    crate::components::take_cookie(FLASH_COOKIE).map(|value| Flash::decode(&value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Flash;
+
+    #[test]
+    fn a_flash_survives_the_cookie_and_leaves_no_character_a_cookie_cannot_hold() {
+        let flash = Flash {
+            about: "oc_1".into(),
+            done: String::new(),
+            text: "Feishu refused; \"bot\" is off, turn it on: console → Features".into(),
+            code: Some(230006),
+        };
+        let value = flash.encode();
+        assert!(!value.contains([';', ',', ' ', '"', '\\']), "{value}");
+        assert_eq!(Flash::decode(&value), flash);
+        assert!(flash.failed());
+        let token = Flash { about: "t1".into(), done: "created".into(), text: "bi_abc-_".into(), code: None };
+        assert_eq!(Flash::decode(&token.encode()), token);
+        assert!(token.is("t1", "created") && !token.is("t2", "created"));
+    }
+}

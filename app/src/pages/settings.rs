@@ -1,0 +1,110 @@
+//! The dashboard's settings pages: the chat digests (`/digests`) and the API tokens
+//! (`/tokens`). Server-rendered HTML with plain forms and no WASM of their own: the
+//! chat list is read from Feishu when the page is opened, not with every dashboard,
+//! and each form's post comes back to its page with the outcome ([`crate::flash`]).
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::{list_api_tokens, TOKENS_PAGE};
+use crate::components::{ApiTokens, DigestPanel, DigestPreview, Header};
+use crate::digest_setup::{load_digest_setup, preview_digest, ScheduleForm, DIGESTS_PAGE};
+use crate::error::AppError;
+use crate::flash::Flash;
+use crate::locale::use_locale;
+
+/// The outcome of the form post that led here.
+fn flash() -> Option<Flash> {
+    #[cfg(feature = "ssr")]
+    {
+        crate::flash::take_flash()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
+}
+
+/// A settings page's frame: the header (its language links keep this page) and `main`.
+#[component]
+fn SettingsPage(here: &'static str, children: Children) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <Header here lang_href=move |l: crate::i18n::Locale| format!("{here}?lang={}", l.code())/>
+        <main class="settings">
+            {children()}
+            <p><a href="/">{move || locale.get().t().digest.back}</a></p>
+        </main>
+    }
+}
+
+/// The preview the URL asks for (`?preview=<chat id>` with the form's values, as the
+/// chat form's Preview button sends them), or what to fix in it.
+fn asked_preview(query: &leptos_router::params::ParamsMap) -> Option<(String, Result<ScheduleForm, AppError>)> {
+    let chat_id = query.get("preview")?;
+    let text = |name: &str| query.get(name).unwrap_or_default();
+    let number = |name: &str| {
+        text(name).parse::<u8>().map_err(|_| AppError::BadInput {
+            message: format!("{name}={:?} is not a number: pick it from the chat's form", text(name)),
+        })
+    };
+    let form = (|| {
+        Ok(ScheduleForm {
+            language: text("language"),
+            every: text("every"),
+            weekday: number("weekday")?,
+            hour: number("hour")?,
+            enabled: query.get("enabled").is_some(),
+        })
+    })();
+    Some((chat_id, form))
+}
+
+/// The chat digests: the bot's chats with their schedules, the preview asked for and the
+/// recent deliveries. `?refresh=1` reads the chat list from Feishu again.
+#[component]
+pub fn DigestsPage() -> impl IntoView {
+    let query = use_query_map().get_untracked();
+    let refresh = query.get("refresh").is_some();
+    let asked = asked_preview(&query);
+    let flash = flash();
+    // Read once, on the server, as the page is rendered (a page without islands: nothing
+    // is sent along for hydration).
+    let load = move || {
+        let (asked, flash) = (asked.clone(), flash.clone());
+        Suspend::new(async move {
+            let setup = load_digest_setup(refresh).await;
+            let preview = match asked {
+                None => None,
+                Some((chat_id, form)) => {
+                    let card = match form.clone() {
+                        Ok(f) => preview_digest(chat_id.clone(), f.language, f.every, f.weekday, f.hour).await.map(|(_, html)| html),
+                        Err(e) => Err(e),
+                    };
+                    Some(DigestPreview { chat_id, form: form.unwrap_or_default(), card })
+                }
+            };
+            view! { <DigestPanel setup preview flash/> }
+        })
+    };
+    view! {
+        <SettingsPage here=DIGESTS_PAGE>
+            <Suspense fallback=|| ()>{load}</Suspense>
+        </SettingsPage>
+    }
+}
+
+/// The API tokens: create, list, revoke.
+#[component]
+pub fn TokensPage() -> impl IntoView {
+    let flash = flash();
+    let load = move || {
+        let flash = flash.clone();
+        Suspend::new(async move { view! { <ApiTokens tokens=list_api_tokens().await flash/> } })
+    };
+    view! {
+        <SettingsPage here=TOKENS_PAGE>
+            <Suspense fallback=|| ()>{load}</Suspense>
+        </SettingsPage>
+    }
+}
