@@ -8,13 +8,14 @@ fn location(r: &reqwest::Response) -> String {
     r.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
 }
 
+/// The `Set-Cookie` an answer sends for the cookie `name`, whole (`name=value; …`).
+fn set_cookie(r: &reqwest::Response, name: &str) -> Option<String> {
+    let prefix = format!("{name}=");
+    r.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|c| c.starts_with(&prefix)).map(str::to_owned)
+}
+
 fn session_cookie(r: &reqwest::Response) -> Option<String> {
-    r.headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("bi_session="))
-        .map(str::to_owned)
+    set_cookie(r, "bi_session")
 }
 
 #[tokio::test]
@@ -222,17 +223,6 @@ async fn pages_carry_security_headers_and_a_policy_that_lets_leptos_hydrate() {
     assert!(session_cookie(&r).unwrap().contains("Secure"));
 }
 
-/// The `bi_flash` cookie an answer sets, as `name=value` (empty when it clears it).
-fn flash_cookie(response: &reqwest::Response) -> Option<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("bi_flash="))
-        .map(str::to_owned)
-}
-
 #[tokio::test]
 async fn the_tokens_page_form_shows_a_new_token_once_after_a_redirect_and_keeps_it_out_of_any_address() {
     let app = spawn_app().await;
@@ -249,21 +239,24 @@ async fn the_tokens_page_form_shows_a_new_token_once_after_a_redirect_and_keeps_
     assert_eq!(posted.status(), 303, "post/redirect/get: a reload does not post again");
     let location = posted.headers()["location"].to_str().unwrap().to_owned();
     assert_eq!(location, "/tokens?lang=en", "back to the page, in its language");
-    let cookie = flash_cookie(&posted).expect("the outcome travels in the flash cookie");
+    let cookie = set_cookie(&posted, "bi_flash").expect("the outcome travels in the flash cookie");
     assert!(cookie.contains("HttpOnly") && cookie.contains("Max-Age=120"), "{cookie}");
 
     let page = app.http.get(format!("{}{location}", app.base_url)).send().await.unwrap();
     assert_eq!(page.status(), 200);
-    assert!(flash_cookie(&page).is_some_and(|c| c.starts_with("bi_flash=;") && c.contains("Max-Age=0")), "the page clears it");
+    assert!(set_cookie(&page, "bi_flash").is_some_and(|c| c.starts_with("bi_flash=;") && c.contains("Max-Age=0")), "the page clears it");
     let html = page.text().await.unwrap();
     let shown = html.split("data-testid=\"new-token\"").nth(1).expect("the new token is shown");
     let token = shown.split("<code>").nth(1).and_then(|t| t.split('<').next()).expect("in a code element").to_owned();
     assert!(token.starts_with("bi_"), "{token}");
     assert!(!location.contains(&token));
-    // It is the token the server made: it reads, and was allowed to change names.
+    // It is the token the server made: it reads, and is listed by its name as allowed to
+    // change names too (the box was ticked).
     let url = format!("{}/api/v1/block-access?from_date={}&to_date={}", app.base_url, app.days_ago(3), app.days_ago(2));
     assert_eq!(app.anonymous.get(&url).bearer_auth(&token).send().await.unwrap().status(), 200);
-    assert!(html.contains("intranet portal"), "listed by its name");
+    let row = html.split("scope=\"row\">intranet portal").nth(1).expect("listed by its name");
+    let row = row.split("</tr>").next().unwrap();
+    assert!(row.contains("Read, change names"), "{row}");
 
     let again = app.http.get(format!("{}{location}", app.base_url)).send().await.unwrap().text().await.unwrap();
     assert!(!again.contains("data-testid=\"new-token\"") && !again.contains(&token), "shown once");

@@ -1,4 +1,4 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect, Locator, Page } from '@playwright/test';
 import {
   addDays, card, clearFaults, expectAccessible, grouped, groundTruth, screenshot, screenshotOf, setSimFaults, SimChat,
   simChats, simToday, simUrl, sum, waitForHydration,
@@ -85,6 +85,9 @@ async function openDigests(page: Page, lang: Lang) {
   return panel;
 }
 
+/** A chat's section of the digests page. */
+const chatSection = (panel: Locator, chatId: string) => panel.locator(`section.digest-chat[data-chat="${chatId}"]`);
+
 for (const lang of ['en', 'zh'] as Lang[]) {
   const t = TEXTS[lang];
 
@@ -96,12 +99,12 @@ for (const lang of ['en', 'zh'] as Lang[]) {
     try {
       await expect(panel.locator('section.digest-chat')).toHaveCount(members.length);
       for (const m of members) {
-        await expect(panel.locator(`section.digest-chat[data-chat="${m.chat_id}"] h3`)).toContainText(m.name);
+        await expect(chatSection(panel, m.chat_id).locator('h3')).toContainText(m.name);
       }
       await expect(panel.locator(`[data-chat="${outsider.chat_id}"]`)).toHaveCount(0);
       await expect(panel).not.toContainText(outsider.name);
 
-      const section = panel.locator(`section.digest-chat[data-chat="${chat.chat_id}"]`);
+      const section = chatSection(panel, chat.chat_id);
       await section.locator('select[name=language]').selectOption(lang);
       await section.locator('select[name=every]').selectOption('weekly');
       await section.locator('select[name=weekday]').selectOption('1');
@@ -152,7 +155,7 @@ for (const lang of ['en', 'zh'] as Lang[]) {
 
     await page.setViewportSize({ width: 1280, height: 900 });
     const panel = await openDigests(page, lang);
-    const section = panel.locator(`section.digest-chat[data-chat="${chat.chat_id}"]`);
+    const section = chatSection(panel, chat.chat_id);
     await section.locator('select[name=language]').selectOption(lang);
     await section.getByRole('button', { name: t.sendTest, exact: true }).click();
     await expect(panel.getByRole('status')).toHaveText(t.sent(chat.name));
@@ -205,7 +208,7 @@ test('a test while the bot capability is off is refused, saying so and what to d
   await page.setViewportSize({ width: 1280, height: 900 });
   // The chats are read before the fault: with the bot off, Feishu lists none.
   const panel = await openDigests(page, 'en');
-  const section = panel.locator(`section.digest-chat[data-chat="${chat.chat_id}"]`);
+  const section = chatSection(panel, chat.chat_id);
   const earlier = await messagesOf(chat.chat_id);
   try {
     await setSimFaults({ bot_disabled: true });
@@ -257,7 +260,7 @@ test('after a test is sent, saving a schedule says "Saved."', async ({ page, bas
   const chat = members[1];
   await page.setViewportSize({ width: 1280, height: 900 });
   const panel = await openDigests(page, 'en');
-  const section = panel.locator(`section.digest-chat[data-chat="${chat.chat_id}"]`);
+  const section = chatSection(panel, chat.chat_id);
   try {
     await section.getByRole('button', { name: 'Send a test now', exact: true }).click();
     await expect(panel.getByRole('status')).toHaveText(TEXTS.en.sent(chat.name));
@@ -277,7 +280,7 @@ test.describe('without JavaScript', () => {
     const chat = members[0];
     await page.setViewportSize({ width: 390, height: 844 });
     const panel = await openDigests(page, 'en');
-    const section = panel.locator(`section.digest-chat[data-chat="${chat.chat_id}"]`);
+    const section = chatSection(panel, chat.chat_id);
     try {
       await section.locator('select[name=language]').selectOption('en');
       await section.locator('select[name=every]').selectOption('daily');

@@ -13,18 +13,12 @@ use crate::locale::use_locale;
 #[component]
 pub fn Header(here: &'static str, #[prop(into)] lang_href: Callback<Locale, String>) -> impl IntoView {
     let locale = use_locale();
-    let pages = [("/", "dashboard"), (DIGESTS_PAGE, "digests"), (TOKENS_PAGE, "tokens")]
+    let pages: [(&'static str, fn(&'static crate::i18n::Messages) -> &'static str); 3] =
+        [("/", |t| t.dashboard), (DIGESTS_PAGE, |t| t.digest.page_title), (TOKENS_PAGE, |t| t.tokens_title)];
+    let pages = pages
         .into_iter()
-        .map(|(path, page)| {
-            let label = move || {
-                let t = locale.get().t();
-                match page {
-                    "digests" => t.digest.page_title,
-                    "tokens" => t.tokens_title,
-                    _ => t.dashboard,
-                }
-            };
-            view! { <a href=path aria-current=(path == here).then_some("page")>{label}</a> }
+        .map(|(path, label)| {
+            view! { <a href=path aria-current=(path == here).then_some("page")>{move || label(locale.get().t())}</a> }
         })
         .collect_view();
     let viewer = Resource::new(|| (), |_| who_am_i());
