@@ -436,9 +436,6 @@ async fn server_functions_refuse_bad_arguments_with_400_and_a_message() {
         let body = json!({ "params": params });
         refused_by_server_fn(&mut tally, &format!("rows: {what}"), post_json(&app, "rows", body.to_string()).await, status, hint)
             .await;
-        let body = json!({ "chart": "Trend", "params": params, "locale": "En", "width": 390.0 });
-        refused_by_server_fn(&mut tally, &format!("chart: {what}"), post_json(&app, "chart", body.to_string()).await, status, hint)
-            .await;
     }
 
     // Bodies that are not the arguments at all.
@@ -455,19 +452,6 @@ async fn server_functions_refuse_bad_arguments_with_400_and_a_message() {
         ("dashboard", "[".repeat(20_000).into_bytes()),
         ("rows", b"{\"params\": 1}".to_vec()),
         ("rows", b"{\"params\": {}}".to_vec()),
-        ("progress", b"{}".to_vec()),
-        ("progress", b"{\"ticket\": \"abc\"}".to_vec()),
-        ("progress", b"{\"ticket\": -1}".to_vec()),
-        ("progress", b"{\"ticket\": 1.5}".to_vec()),
-        ("progress", b"{\"ticket\": 1e400}".to_vec()),
-        ("progress", b"{\"ticket\": 18446744073709551616}".to_vec()),
-        ("progress", b"{\"ticket\": null}".to_vec()),
-        ("progress", b"{\"ticket\": \"\xff\"}".to_vec()),
-        ("chart", b"{}".to_vec()),
-        ("chart", b"{\"chart\": \"Pie\", \"params\": {}, \"locale\": \"En\", \"width\": 390}".to_vec()),
-        ("chart", b"{\"chart\": \"Trend\", \"params\": {}, \"locale\": \"Klingon\", \"width\": 390}".to_vec()),
-        ("chart", b"{\"chart\": \"Trend\", \"params\": {}, \"locale\": \"En\", \"width\": \"wide\"}".to_vec()),
-        ("chart", b"{\"chart\": \"Trend\", \"params\": {}, \"locale\": \"En\", \"width\": 1e400}".to_vec()),
     ];
     let mut with = |field: &str, value: Value| {
         let mut body = json!({ "params": good_view.clone(), "ticket": null, "refresh": false });
@@ -496,6 +480,31 @@ async fn server_functions_refuse_bad_arguments_with_400_and_a_message() {
     for (endpoint, body) in malformed {
         let what = format!("{endpoint} {}", String::from_utf8_lossy(&body).chars().take(100).collect::<String>());
         refused_by_server_fn(&mut tally, &what, post_json(&app, endpoint, body).await, 400, "could not be read").await;
+    }
+
+    // The islands' routes: the progress feed's ticket, the names import's query and body.
+    for ticket in ["", "abc", "-1", "1.5", "1e400", "18446744073709551616", "%FF", "<script>"] {
+        let response = app.get(&format!("/api/progress?ticket={ticket}&lang=en")).await;
+        tally.count(response.status(), &format!("progress ticket {ticket:?}"));
+        assert_eq!(response.status(), 400, "progress ticket {ticket:?}");
+        let text = response.text().await.unwrap();
+        assert!(text.contains("ticket"), "progress ticket {ticket:?}: {text}");
+    }
+    let import = |query: &str, body: Vec<u8>| {
+        app.http.post(format!("{}/api/names-import?{query}", app.base_url)).header("content-type", "text/plain").body(body).send()
+    };
+    for (query, body, status, hint) in [
+        ("lang=en&save=0", b"\xff\xfe1,x".to_vec(), 400, "UTF-8"),
+        ("lang=en&save=yes", b"1,x".to_vec(), 400, "save"),
+        ("lang=en&save=0", Vec::new(), 422, "role=\"alert\""),
+        ("lang=en&save=0", b"\n\n".to_vec(), 422, "role=\"alert\""),
+    ] {
+        let response = import(query, body.clone()).await.unwrap();
+        let what = format!("names-import ?{query} {:?}", String::from_utf8_lossy(&body));
+        tally.count(response.status(), &what);
+        assert_eq!(response.status(), status, "{what}");
+        let text = response.text().await.unwrap();
+        assert!(text.contains(hint), "{what}: {text}");
     }
 
     // Plain-form server functions: block names, API tokens.
@@ -537,7 +546,7 @@ async fn server_functions_refuse_bad_arguments_with_400_and_a_message() {
 
     // Oversized bodies: refused before anything reads them.
     let huge = "x".repeat(server::limits::MAX_BODY_BYTES + 1);
-    for endpoint in ["dashboard", "rows", "progress", "chart"] {
+    for endpoint in ["dashboard", "rows"] {
         let body = json!({ "params": view(&huge, &to, &[]), "ticket": huge, "refresh": false });
         refused_by_server_fn(&mut tally, &format!("{endpoint}, 64 KiB + 1"), post_json(&app, endpoint, body.to_string()).await, 413, "larger than")
             .await;

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use block_insights_tests::{spawn_app, TestApp};
+use block_insights_tests::{spawn_app, strip_comments, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -309,33 +309,126 @@ async fn bodies_the_import_cannot_take_are_refused_with_what_to_send() {
     assert!(names(&app).await.is_empty());
 }
 
+/// The data attribute `name` of the page import's plan (`<div data-testid="import-plan" …>`).
+fn plan_attribute(html: &str, name: &str) -> String {
+    let plan = opening_tag(html, "import-plan");
+    let at = plan.find(&format!("{name}=\"")).unwrap_or_else(|| panic!("{name} in {plan}")) + name.len() + 2;
+    plan[at..at + plan[at..].find('"').unwrap()].to_owned()
+}
+
 #[tokio::test]
 async fn the_pages_import_plans_and_saves_by_the_same_rules_and_takes_10000_lines() {
     let app = spawn_app().await;
     let html = app.get("/?lang=en").await.text().await.unwrap();
     assert!(html.contains("data-testid=\"names-import\"") && html.contains("href=\"/api/v1/block-names.csv\""));
+    assert!(html.contains("data-route=\"/api/names-import?lang=en\""), "the form names its route, in the page's language");
 
-    let call = |text: String, save: bool| {
-        app.http.post(format!("{}/api/names_import", app.base_url)).json(&json!({ "text": text, "save": save })).send()
+    // The page's import route answers the plan as HTML in the page's language.
+    let call = |text: String, save: bool, lang: &'static str| {
+        app.http
+            .post(format!("{}/api/names-import?lang={lang}&save={}", app.base_url, u8::from(save)))
+            .header("content-type", "text/plain; charset=utf-8")
+            .body(text)
+            .send()
     };
     // 10,000 names with long Chinese text: far past the usual 64 KiB limit of a body.
     let lines = |n: usize| (0..n).map(|i| format!("{},{},{}\n", 1_000_000 + i, "名".repeat(30), "工作台".repeat(5))).collect::<String>();
     let text = lines(10_000);
     assert!(text.len() > 1024 * 1024);
-    let response = call(text.clone(), false).await.unwrap();
+    let response = call(text.clone(), false, "en").await.unwrap();
     assert_eq!(response.status(), 200);
-    let preview: Value = response.json().await.unwrap();
-    assert_eq!((preview["saved"].clone(), preview["plan"]["added"].as_array().unwrap().len()), (json!(false), 10_000));
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let preview = response.text().await.unwrap();
+    assert_eq!((plan_attribute(&preview, "data-saved"), plan_attribute(&preview, "data-applicable")), ("false".into(), "true".into()));
+    assert!(preview.contains("10000 added · 0 renamed · 0 moved · 0 unchanged · 0 refused"), "{}", &preview[..300]);
+    let rows = &preview[preview.find("<tbody>").expect("a table of the blocks to add")..];
+    assert_eq!(rows.matches("<tr>").count(), 10_000, "every block to add is listed");
     assert!(names(&app).await.is_empty(), "a preview saves nothing");
 
     let bad = format!("{}12ab,x\n", lines(9_999));
-    let answer: Value = call(bad, true).await.unwrap().json().await.unwrap();
-    assert_eq!(answer["saved"], false, "a refused line keeps everything from being saved");
-    assert_eq!(answer["plan"]["refused"][0]["line"], 10_000);
-    assert_eq!(answer["plan"]["refused"][0]["reason"]["kind"], "not_a_block_id");
+    let answer = call(bad, true, "en").await.unwrap().text().await.unwrap();
+    assert_eq!((plan_attribute(&answer, "data-saved"), plan_attribute(&answer, "data-applicable")), ("false".into(), "false".into()), "a refused line keeps everything from being saved");
+    let refused = strip_comments(&answer[answer.find("data-testid=\"import-refused\"").expect("the refused lines")..]);
+    assert!(refused.contains("<td class=\"num\">10000</td>"), "the refused line's number");
+    let reason = domain::Refusal::NotABlockId { text: "12ab".into() }.to_string();
+    assert!(refused.contains(&reason), "what to fix: {reason}");
     assert!(names(&app).await.is_empty());
+    // In Chinese, the same plan in Chinese words.
+    let zh = call("12ab,x\n".into(), false, "zh").await.unwrap().text().await.unwrap();
+    assert!(zh.contains("不是区块ID"), "{zh}");
+    // Nothing to plan at all is refused as a whole, saying so.
+    let empty = call(String::new(), false, "en").await.unwrap();
+    assert_eq!(empty.status(), 422);
+    assert!(empty.text().await.unwrap().contains("role=\"alert\""));
 
-    let answer: Value = call(text, true).await.unwrap().json().await.unwrap();
-    assert_eq!(answer["saved"], true);
+    let answer = call(text, true, "en").await.unwrap().text().await.unwrap();
+    assert_eq!(plan_attribute(&answer, "data-saved"), "true");
     assert_eq!(names(&app).await.len(), 10_000);
+}
+
+/// The opening tag of the element carrying `data-testid="<id>"`.
+fn opening_tag<'a>(html: &'a str, id: &str) -> &'a str {
+    let at = html.find(&format!("data-testid=\"{id}\"")).unwrap_or_else(|| panic!("{id} is on the page"));
+    let start = html[..at].rfind('<').unwrap();
+    &html[start..at + html[at..].find('>').unwrap()]
+}
+
+/// What the page says right after the form `id` (the element following it), comments
+/// left out; empty when nothing follows.
+fn said_after_form(html: &str, id: &str) -> String {
+    let form = &html[html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("the form {id}"))..];
+    let after = strip_comments(&form[form.find("</form>").unwrap() + 7..]);
+    if !after.starts_with("<p") {
+        return String::new();
+    }
+    after[..after.find("</p>").unwrap()].to_owned()
+}
+
+/// The dashboard's name forms are plain form posts (no WASM): the browser comes back to
+/// the very view it was on, at the form, which says once what came of it.
+#[tokio::test]
+async fn a_name_form_post_comes_back_to_the_view_at_the_form_and_says_what_came_of_it() {
+    let app = spawn_app().await;
+    let block = app.sim.dataset().blocks()[0].id.clone();
+    let form = format!("name-form-{block}");
+    let view = format!("/?from={}&to={}&lang=en", app.days_ago(9), app.days_ago(3));
+    let post = |name: String, referer: String| {
+        app.http
+            .post(format!("{}/api/block_name", app.base_url))
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("referer", referer)
+            .form(&[("block_id", block.as_str()), ("name", name.as_str()), ("workplace", "Office"), ("form", form.as_str())])
+            .send()
+    };
+    let page = |location: String| {
+        let url = format!("{}{}", app.base_url, location.split('#').next().unwrap());
+        let client = app.http.clone();
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let location = |r: &reqwest::Response| r.headers()["location"].to_str().unwrap().to_owned();
+
+    let posted = post("审批中心".into(), format!("{}{view}#trend", app.base_url)).await.unwrap();
+    assert_eq!(posted.status(), 303, "post/redirect/get");
+    assert_eq!(location(&posted), format!("{view}#{form}"), "back to the same view, at the form");
+    assert_eq!(names(&app).await[&block], ("审批中心".to_owned(), Some("Office".to_owned())));
+    let html = page(location(&posted)).await;
+    assert!(opening_tag(&html, "block-names").contains(" open"), "the names section is open: {}", opening_tag(&html, "block-names"));
+    let said = said_after_form(&html, &form);
+    assert!(said.contains("role=\"status\"") && said.ends_with(">Saved"), "{said}");
+    assert!(html.contains(">审批中心<"), "the name is on the page");
+    let again = page(location(&posted)).await;
+    assert!(!opening_tag(&again, "block-names").contains(" open"), "closed again on a reload");
+    assert!(!said_after_form(&again, &form).contains("Saved"), "said once");
+
+    // A refusal comes back to the form with what to fix; nothing is renamed.
+    let refused = post("x".repeat(81), format!("{}{view}", app.base_url)).await.unwrap();
+    assert_eq!(refused.status(), 303);
+    let html = page(location(&refused)).await;
+    let alert = said_after_form(&html, &form);
+    assert!(alert.contains("role=\"alert\"") && alert.contains("shorten it to at most 80"), "{alert}");
+    assert_eq!(names(&app).await[&block].0, "审批中心");
+
+    // Never sent elsewhere: a Referer of another site comes back to the dashboard.
+    let elsewhere = post("审批".into(), "https://evil.example/?from=x".into()).await.unwrap();
+    assert_eq!(location(&elsewhere), format!("/#{form}"));
 }

@@ -246,19 +246,22 @@ async fn a_page_load_named_by_a_ticket_reports_its_progress_and_clears_the_cooki
     let html = response.text().await.unwrap();
     let truth = app.sim.dataset().ground_truth(from, to, None);
     assert_eq!(ungroup(&testid_text(&html, "card-pv-value").unwrap()), sums(&truth).0);
-    let progress: serde_json::Value = app
-        .http
-        .post(format!("{}/api/progress", app.base_url))
-        .json(&json!({ "ticket": 4242 }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(progress["finished"], true, "{progress}");
-    assert!(progress["pages_done"].as_u64().unwrap() > 0, "the range was fetched under the ticket: {progress}");
-    assert_eq!(progress["pages_done"], progress["pages_estimated"], "{progress}");
+    // The progress bar's feed: the percentage (capped below 100 until the page is
+    // there), then the pages fetched under the ticket out of the estimate, in words.
+    let feed = app.get("/api/progress?ticket=4242&lang=en").await;
+    assert_eq!(feed.status(), 200);
+    assert!(feed.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
+    let feed = feed.text().await.unwrap();
+    let (percent, words) = feed.split_once('\n').unwrap_or_else(|| panic!("two lines: {feed:?}"));
+    assert_eq!(percent, "99", "{feed}");
+    let pages: Vec<u64> = words.split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse().ok()).collect();
+    assert!(words.starts_with("Fetching from Feishu: page "), "{words}");
+    assert!(pages[0] > 0 && pages[0] == pages[1], "the range was fetched under the ticket, every page estimated: {words}");
+    let zh = app.get("/api/progress?ticket=4242&lang=zh").await.text().await.unwrap();
+    assert!(zh.contains("正在从飞书获取数据"), "{zh}");
+    // A ticket not known is a fetch without an estimate yet; one that is not a number is refused.
+    assert_eq!(app.get("/api/progress?ticket=1&lang=en").await.text().await.unwrap(), "\nFetching from Feishu…");
+    assert_eq!(app.get("/api/progress?ticket=x").await.status(), 400);
 
     // Without a refresh the range comes from the cache; with one, the recent days again.
     let before = app.sim.stats().search_requests;
@@ -272,46 +275,46 @@ async fn a_page_load_named_by_a_ticket_reports_its_progress_and_clears_the_cooki
     assert_eq!(get("bi_ticket=%3Cscript%3E").await.unwrap().status(), 200);
 }
 
-/// The charts' islands ask for the chart drawn at the width their box has: the same
-/// drawing the SVG export makes, narrower on a phone, with the view's numbers.
+/// The charts' islands ask for the chart drawn at the width their box has: the SVG
+/// export's drawing for the page (`embed=1`), narrower on a phone, with the view's
+/// numbers, from the export address the page gives each chart box.
 #[tokio::test]
 async fn charts_are_drawn_for_the_width_asked_for() {
     let app = spawn_app().await;
     let (from, to) = (app.days_ago(13), app.days_ago(7));
-    let params = json!({ "preset": null, "from": from.to_string(), "to": to.to_string(), "blocks": [],
-                         "sort": { "column": "Pv", "descending": true }, "tab": "Overview", "page": 1, "lang": "En" });
-    let draw = |chart: &str, width: serde_json::Value| {
-        app.http
-            .post(format!("{}/api/chart", app.base_url))
-            .json(&json!({ "chart": chart, "params": params, "locale": "En", "width": width }))
-            .send()
+    let draw = |file: &str, width: &str| {
+        let url = format!("{}/export/{file}?from={from}&to={to}&lang=en&embed=1&width={width}", app.base_url);
+        let client = app.http.clone();
+        async move { client.get(url).send().await.unwrap() }
     };
     let view_box = |svg: &str| {
         let at = svg.find("viewBox=\"").expect("a viewBox") + 9;
         svg[at..at + svg[at..].find('"').unwrap()].split(' ').nth(2).unwrap().parse::<f32>().unwrap()
     };
-    for chart in ["Trend", "TopBlocks", "WorkplaceTrend"] {
-        let answer = draw(chart, json!(390.0)).await.unwrap();
-        let status = answer.status();
-        let text = answer.text().await.unwrap();
-        assert_eq!(status, 200, "{chart}: {text}");
-        let phone: String = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{chart}: {e}: {text}"));
-        assert!(phone.starts_with("<svg"), "{chart}: {}", &phone[..80.min(phone.len())]);
-        assert_eq!(view_box(&phone), 390.0, "{chart}");
-        let export = app.get(&format!("/export/{}.svg?from={from}&to={to}&lang=en&width=390", match chart {
-            "Trend" => "trend",
-            "TopBlocks" => "top-blocks",
-            _ => "workplace-trend",
-        }))
-        .await;
-        assert_eq!(export.status(), 200, "{chart}");
-        assert_eq!(view_box(&export.text().await.unwrap()), 390.0, "{chart}: the export draws it as wide");
+    for file in ["trend.svg", "top-blocks.svg", "workplace-trend.svg"] {
+        let answer = draw(file, "390").await;
+        assert_eq!(answer.status(), 200, "{file}");
+        assert!(answer.headers().get("content-disposition").is_none(), "{file}: for the page, not a download");
+        let phone = answer.text().await.unwrap();
+        assert!(phone.starts_with("<svg"), "{file}: the element alone: {}", &phone[..80.min(phone.len())]);
+        assert!(phone.contains("var(--"), "{file}: coloured by the page's style sheet");
+        assert_eq!(view_box(&phone), 390.0, "{file}");
+        let export = app.get(&format!("/export/{file}?from={from}&to={to}&lang=en&width=390")).await;
+        assert_eq!(export.status(), 200, "{file}");
+        let export = export.text().await.unwrap();
+        assert!(export.starts_with("<?xml"), "{file}: the download is a file of its own");
+        assert_eq!(view_box(&export), 390.0, "{file}: the export draws it as wide");
     }
     // The trend's points carry the days' exact totals.
-    let trend: String = draw("Trend", json!(390.0)).await.unwrap().json().await.unwrap();
+    let trend = draw("trend.svg", "390").await.text().await.unwrap();
     let first = app.sim.dataset().ground_truth(from, from, None);
     let pv = first.iter().map(|r| r.pv).sum::<u64>();
     assert!(trend.contains(&app::i18n::grouped(pv)), "the first day's PV {pv} is on the chart");
+    // Each chart box is given the export address of the view on screen, in its language.
+    let html = app.get(&format!("/?from={from}&to={to}&lang=en")).await.text().await.unwrap();
+    for src in [format!("/export/trend.svg?from={from}&amp;to={to}&amp;lang=en"), format!("/export/top-blocks.svg?from={from}&amp;to={to}&amp;lang=en")] {
+        assert!(html.contains(&src), "{src}");
+    }
 
     // The page draws at the width the browser last measured (its cookie), so that a
     // repeat visit fetches no drawing; nonsense falls back to a desktop's width.
@@ -331,10 +334,8 @@ async fn charts_are_drawn_for_the_width_asked_for() {
         assert_eq!(view_box(trend), width, "{cookie}");
     }
 
-    let bad = draw("Trend", json!("wide")).await.unwrap();
-    assert_eq!(bad.status(), 400);
-    let bad = draw("Pie", json!(390.0)).await.unwrap();
-    assert_eq!(bad.status(), 400);
+    assert_eq!(draw("trend.svg", "wide").await.status(), 400);
+    assert_eq!(app.get(&format!("/export/pie.svg?from={from}&to={to}&embed=1&width=390")).await.status(), 404);
     let export = app.get(&format!("/export/trend.svg?from={from}&to={to}&width=wide")).await;
     assert_eq!(export.status(), 400);
     assert!(export.text().await.unwrap().contains("width=390"), "the fix is named");

@@ -5,10 +5,8 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-use crate::chart_specs::ChartKind;
 use crate::error::AppError;
-use crate::i18n::Locale;
-use crate::report::{Dashboard, LoadProgress, NamesImport, RowsPage, TokenInfo, Viewer};
+use crate::report::{Dashboard, RowsPage, TokenInfo, Viewer};
 use crate::view::ViewParams;
 
 /// The overview for the range, blocks and comparisons the URL asks for. `ticket`
@@ -35,34 +33,19 @@ pub async fn load_workplaces(
     ssr::load_workplaces(params, ticket, refresh).await
 }
 
-/// One of the page's charts drawn `width` pixels wide (for the box it has on the
-/// screen), for the view `params` asks for, in `locale`'s words.
-#[server(endpoint = "chart", input = Json)]
-pub async fn draw_chart(chart: ChartKind, params: ViewParams, locale: Locale, width: f32) -> Result<String, AppError> {
-    ssr::draw_chart(&ssr::state()?, chart, params, locale, width).await
-}
-
-/// How far the fetch named `ticket` has come; `None` once it is forgotten.
-#[server(endpoint = "progress", input = Json)]
-pub async fn fetch_progress(ticket: u64) -> Result<Option<LoadProgress>, AppError> {
-    ssr::fetch_progress(ticket).await
-}
-
-/// Names a block (an empty name removes the name). A plain form post works too: the
-/// server then sends the browser back to the page it came from.
+/// Names a block (an empty name removes the name). The page's forms post it plainly:
+/// the browser goes back to the page it came from, at the form (`form`, its id), which
+/// says what came of it ([`crate::flash`]).
 #[server(endpoint = "block_name")]
-pub async fn save_block_name(block_id: String, name: String, workplace: String) -> Result<(), AppError> {
-    ssr::save_block_name(block_id, name, workplace).await
-}
-
-/// Plans an import of block names pasted or read from a file (a tab- or
-/// comma-separated table, see [`domain::plan_import`]) and, with `save` and nothing
-/// refused, saves all of it. Sent as JSON: a table of 10,000 names would triple in
-/// size as form data.
-#[server(endpoint = "names_import", input = Json)]
-pub async fn import_block_names(text: String, save: bool) -> Result<NamesImport, AppError> {
-    let state = ssr::state()?;
-    ssr::import_names(&state, &text, domain::ImportFormat::Table, save).await
+pub async fn save_block_name(
+    block_id: String,
+    name: String,
+    workplace: String,
+    #[server(default)] form: String,
+) -> Result<(), AppError> {
+    let saved = ssr::save_block_name(block_id, name, workplace).await;
+    let anchor = (!form.is_empty()).then(|| form.clone());
+    crate::flash::conclude(crate::flash::SAME_PAGE, &form, anchor, saved, |_| ("named", String::new()))
 }
 
 /// Who is signed in (for the header).
@@ -94,6 +77,14 @@ pub async fn revoke_api_token(id: String) -> Result<(), AppError> {
     let revoked = ssr::revoke_api_token(id.clone()).await;
     crate::flash::conclude(TOKENS_PAGE, &id, None, revoked, |_| ("revoked", String::new()))
 }
+
+/// The route the page's names import posts its table to (`?lang=…&save=0|1`, the table
+/// as the body), answered with the plan as HTML.
+pub const NAMES_IMPORT_PATH: &str = "/api/names-import";
+
+/// The route the page's progress bar asks how far a page load has come
+/// (`?ticket=…&lang=…`), answered in words.
+pub const PROGRESS_PATH: &str = "/api/progress";
 
 /// The page the API tokens' forms are on.
 pub const TOKENS_PAGE: &str = "/tokens";
@@ -393,9 +384,9 @@ pub mod ssr {
         })
     }
 
-    pub(super) async fn fetch_progress(ticket: u64) -> Result<Option<LoadProgress>, AppError> {
-        let state = state()?;
-        let Some(list) = state.progress.get(&ticket) else { return Ok(None) };
+    /// How far the fetch named `ticket` has come; `None` once it is forgotten.
+    pub fn load_progress(state: &AppState, ticket: u64) -> Option<LoadProgress> {
+        let list = state.progress.get(&ticket)?;
         let list = list.lock().expect("progress lock");
         let mut total = LoadProgress { finished: true, ..LoadProgress::default() };
         for p in list.iter() {
@@ -404,7 +395,29 @@ pub mod ssr {
             total.pages_estimated += s.pages_estimated;
             total.finished &= s.finished;
         }
-        Ok(Some(total))
+        Some(total)
+    }
+
+    /// The page's import route's answer: plans `text` (and saves it, with `save` and
+    /// nothing refused) and renders the plan as HTML in `locale`'s words, with the status
+    /// the route answers (422: the whole import refused; 500: ours to fix, in the log).
+    pub async fn names_import_answer(state: &AppState, text: &str, save: bool, locale: Locale) -> (u16, String) {
+        let answer = import_names(state, text, ImportFormat::Table, save).await;
+        let status = match &answer {
+            Ok(_) => 200,
+            Err(AppError::BadInput { .. }) => 422,
+            Err(error) => {
+                tracing::error!(%error, "the page's names import failed");
+                500
+            }
+        };
+        (status, crate::components::import_answer_html(&answer, locale))
+    }
+
+    /// The progress feed's answer for the fetch named `ticket`, in `locale`'s words: what
+    /// the page's progress bar shows while the next page loads.
+    pub fn progress_answer(state: &AppState, ticket: u64, locale: Locale) -> String {
+        crate::components::progress_answer(load_progress(state, ticket), locale)
     }
 
     pub(super) async fn save_block_name(block_id: String, name: String, workplace: String) -> Result<(), AppError> {

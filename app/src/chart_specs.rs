@@ -24,6 +24,20 @@ pub enum ChartKind {
     WorkplaceTrend,
 }
 
+impl ChartKind {
+    /// The address of the chart as an SVG file (`/export/…`) for the view `params`
+    /// asks for: the download links' target, and what a [`crate::components::ChartBox`]
+    /// draws again from.
+    pub fn export_url(self, params: &crate::view::ViewParams) -> String {
+        let file = match self {
+            ChartKind::Trend => "trend.svg",
+            ChartKind::TopBlocks => "top-blocks.svg",
+            ChartKind::WorkplaceTrend => "workplace-trend.svg",
+        };
+        format!("/export/{file}{}", params.to_query())
+    }
+}
+
 pub fn trend(d: &Dashboard, locale: Locale) -> TimeSeriesChart {
     let t = locale.t();
     let range = locale.range(d.range.from(), d.range.to());

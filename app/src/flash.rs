@@ -65,11 +65,15 @@ impl Flash {
     }
 }
 
+/// The `page` of [`conclude`] that means the page the form was on, as it was (its path
+/// and query, from the Referer): the dashboard's forms, whose view lives in the URL.
+pub const SAME_PAGE: &str = "";
+
 /// Ends a server function that a page's plain form posts to: when a browser sent the
 /// form (it accepts HTML), the outcome goes to `page` (keeping the `lang` of the page
-/// the form was on, and scrolled to `#anchor` when given) in the flash cookie, with
-/// `done` naming a success and what it carries. Answers `outcome` as it is, for
-/// callers that asked for JSON.
+/// the form was on; [`SAME_PAGE`]: that page itself, with its whole query; scrolled to
+/// `#anchor` when given) in the flash cookie, with `done` naming a success and what it
+/// carries. Answers `outcome` as it is, for callers that asked for JSON.
 #[cfg(feature = "ssr")]
 pub fn conclude<T>(
     page: &str,
@@ -107,12 +111,31 @@ pub fn conclude<T>(
     if let Ok(value) = http::HeaderValue::from_str(&cookie) {
         response.append_header(http::header::SET_COOKIE, value);
     }
-    let lang = referer_lang(&parts).map(|l| format!("?lang={}", l.code())).unwrap_or_default();
+    let target = if page == SAME_PAGE {
+        referer_on_this_site(&parts).unwrap_or_else(|| "/".to_owned())
+    } else {
+        let lang = referer_lang(&parts).map(|l| format!("?lang={}", l.code())).unwrap_or_default();
+        format!("{page}{lang}")
+    };
     let anchor = anchor.map(|a| format!("#{a}")).unwrap_or_default();
-    leptos_axum::redirect(&format!("{page}{lang}{anchor}"));
+    leptos_axum::redirect(&format!("{target}{anchor}"));
     // A redirect after a post is a 303: the browser follows it with a GET.
     response.set_status(http::StatusCode::SEE_OTHER);
     outcome
+}
+
+/// The path and query of the page that sent the form, when it is a page of this site
+/// (the Referer's host is the request's): never a redirect elsewhere.
+#[cfg(feature = "ssr")]
+fn referer_on_this_site(parts: &http::request::Parts) -> Option<String> {
+    let referer = parts.headers.get(http::header::REFERER)?.to_str().ok()?;
+    let host = match parts.headers.get(http::header::HOST).and_then(|v| v.to_str().ok()) {
+        Some(host) => host.to_owned(),
+        None => parts.uri.authority()?.to_string(),
+    };
+    let (_, rest) = referer.split_once("://")?;
+    let (authority, path) = rest.split_at(rest.find('/')?);
+    (authority == host).then(|| path.split('#').next().unwrap_or("/").to_owned())
 }
 
 /// The language in the URL of the page that sent the form.
@@ -128,6 +151,30 @@ fn referer_lang(parts: &http::request::Parts) -> Option<crate::i18n::Locale> {
 #[cfg(feature = "ssr")]
 pub fn take_flash() -> Option<Flash> {
     crate::components::take_cookie(FLASH_COOKIE).map(|value| Flash::decode(&value))
+}
+
+/// [`take_flash`] where a page renders; `None` in the browser.
+pub fn page_flash() -> Option<Flash> {
+    #[cfg(feature = "ssr")]
+    {
+        take_flash()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
+}
+
+/// The outcome of the form post that led to the dashboard, for the forms on it
+/// (provided by the page, read by each form it concerns).
+#[derive(Clone, Default)]
+pub struct PageFlash(pub Option<Flash>);
+
+impl PageFlash {
+    /// The outcome, when it is that of the form `about`.
+    pub fn of(about: &str) -> Option<Flash> {
+        leptos::prelude::use_context::<PageFlash>().and_then(|f| f.0).filter(|f| f.about == about)
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,8 @@
 //! the browser), what they call and the serialisable types they take.
 
 pub mod api;
+#[cfg(feature = "hydrate")]
+mod browser;
 pub mod chart_specs;
 mod components;
 #[cfg(feature = "ssr")]

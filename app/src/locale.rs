@@ -1,7 +1,8 @@
 //! Which language the page speaks: the URL's `lang`, else the `lang` cookie, else the
 //! browser's `Accept-Language` (Chinese for Chinese browsers). The server resolves it,
-//! writes it into `<html lang>` and hands it to each island as a prop
-//! ([`provide_locale`]).
+//! writes it into `<html lang>` and renders every word of the page, the islands' too:
+//! an island's words are in its server-rendered children, or in what the server answers
+//! it, so no catalogue reaches the browser.
 
 use leptos::prelude::*;
 use leptos_meta::{Html, Title};
@@ -16,13 +17,6 @@ struct LocaleContext(Memo<Locale>);
 /// The current language. Panics outside [`LocaleScope`].
 pub fn use_locale() -> Memo<Locale> {
     expect_context::<LocaleContext>().0
-}
-
-/// Provides `locale` to an island and everything inside it: an island is hydrated on its
-/// own in the browser, where the server's [`LocaleScope`] does not reach, so each takes
-/// the page's language as a prop.
-pub fn provide_locale(locale: Locale) {
-    provide_context(LocaleContext(Memo::new(move |_| locale)));
 }
 
 /// Provides the language to everything inside, and sets `<html lang>` and the title.

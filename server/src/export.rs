@@ -35,7 +35,9 @@ async fn workplace_trend(state: State<AppState>, headers: HeaderMap, raw: RawQue
 }
 
 /// One chart of the view the query asks for, as an SVG file: drawn for a desktop, or
-/// `width` pixels wide when the query gives one.
+/// `width` pixels wide when the query gives one. With `embed=1` it is the drawing for
+/// the page instead (what a chart box fetches to draw itself again at its width): the
+/// SVG element alone, coloured by the page's style sheet, not a file to save.
 async fn export(
     State(state): State<AppState>,
     headers: &HeaderMap,
@@ -60,7 +62,9 @@ async fn export(
         Ok(width) => draw_chart(&state, chart, params, locale, width).await,
         Err(error) => Err(error),
     };
+    let embed = pairs.iter().any(|(k, v)| k == "embed" && v == "1");
     match drawing {
+        Ok(svg) if embed => ([(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")], svg).into_response(),
         Ok(svg) => (
             [
                 (header::CONTENT_TYPE, "image/svg+xml; charset=utf-8".to_owned()),

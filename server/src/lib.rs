@@ -9,6 +9,7 @@ pub mod export;
 pub mod fn_errors;
 pub mod limits;
 pub mod ops;
+pub mod page_feeds;
 pub mod security;
 pub mod shared_rate;
 pub mod startup;

@@ -39,12 +39,11 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub const MAX_NAMES_IMPORT_BYTES: usize = 2 * 1024 * 1024;
 
 /// The longest body the route of `method` and `path` takes: the names imports (the
-/// API's and the page's server function) take [`MAX_NAMES_IMPORT_BYTES`], every other
+/// API's and the page's) take [`MAX_NAMES_IMPORT_BYTES`], every other
 /// route [`MAX_BODY_BYTES`].
 fn body_limit(method: &Method, path: &str) -> usize {
-    use leptos::server_fn::ServerFn;
     let import = (*method == Method::PUT && path == crate::api::BLOCK_NAMES_PATH)
-        || (*method == Method::POST && path == <app::api::ImportBlockNames as ServerFn>::PATH);
+        || (*method == Method::POST && path == app::api::NAMES_IMPORT_PATH);
     if import { MAX_NAMES_IMPORT_BYTES } else { MAX_BODY_BYTES }
 }
 

@@ -302,6 +302,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(crate::api::routes())
         .merge(crate::export::routes())
+        .merge(crate::page_feeds::routes())
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::chart_specs::{self, ChartKind};
-use crate::i18n::{grouped, Locale};
+use crate::i18n::grouped;
 use crate::locale::use_locale;
 use crate::report::Dashboard;
 use crate::view::ViewParams;
@@ -9,17 +9,19 @@ use crate::view::ViewParams;
 /// A chart drawn on the server `drawn` pixels wide (the SVG in `children`), drawn again
 /// for the width its box has in the browser: on a phone or tablet once the page is
 /// interactive, and whenever the window is resized, so that text keeps its 12 px and
-/// ticks thin out to what fits instead of the drawing being scaled. A drawing that
-/// fails to arrive leaves the one on screen.
+/// ticks thin out to what fits instead of the drawing being scaled. `src` is the chart's
+/// export address for the view on screen; the drawing is fetched from it for the page
+/// (`embed=1`: the SVG element alone, its colours still the page's) at the new width. A
+/// drawing that fails to arrive leaves the one on screen.
 #[island]
-pub fn ChartBox(chart: ChartKind, params: ViewParams, locale: Locale, drawn: f32, children: Children) -> impl IntoView {
+pub fn ChartBox(src: String, drawn: f32, children: Children) -> impl IntoView {
     let node = NodeRef::<leptos::html::Div>::new();
     #[cfg(feature = "hydrate")]
     {
         let drawn = StoredValue::new(drawn);
         // Each request numbered: only the newest one's drawing is shown.
         let asked = StoredValue::new(0u32);
-        let params = StoredValue::new(params);
+        let src = StoredValue::new(src);
         let measure = move || {
             let Some(el) = node.get_untracked() else { return };
             let width = (el.client_width() as f32).clamp(0.0, charts::MAX_WIDTH);
@@ -34,9 +36,9 @@ pub fn ChartBox(chart: ChartKind, params: ViewParams, locale: Locale, drawn: f32
             drawn.set_value(width);
             asked.update_value(|n| *n += 1);
             let number = asked.get_value();
-            let params = params.get_value();
+            let url = src.with_value(|src| format!("{src}{}embed=1&width={}", if src.contains('?') { '&' } else { '?' }, width.round()));
             leptos::task::spawn_local(async move {
-                if let Ok(svg) = crate::api::draw_chart(chart, params, locale, width).await {
+                if let Ok((200, svg)) = crate::browser::fetch_text(&url, None).await {
                     if asked.get_value() == number {
                         el.set_inner_html(&svg);
                     }
@@ -52,7 +54,7 @@ pub fn ChartBox(chart: ChartKind, params: ViewParams, locale: Locale, drawn: f32
         on_cleanup(move || handle.remove());
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (chart, params, locale, drawn);
+    let _ = (src, drawn);
     view! { <div class="chart" node_ref=node>{children()}</div> }
 }
 
@@ -125,11 +127,11 @@ pub fn TopBlocks(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) ->
 /// that draws it again when its box is another width (`params` frozen to the range
 /// shown, as the exports are). A repeat visit at the same width fetches no drawing.
 pub(super) fn chart_box(chart: ChartKind, params: ViewParams, draw: impl FnOnce(f32) -> String) -> impl IntoView {
-    let locale = use_locale().get_untracked();
+    let src = chart.export_url(&params.with_lang(use_locale().get_untracked()));
     let drawn = remembered_width();
     let svg = draw(drawn);
     view! {
-        <ChartBox chart params locale drawn>
+        <ChartBox src drawn>
             <div class="chart-drawing" inner_html=svg></div>
         </ChartBox>
     }

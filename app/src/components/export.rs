@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::chart_specs::ChartKind;
 use crate::locale::use_locale;
 use crate::report::Dashboard;
 use crate::view::ViewParams;
@@ -15,11 +16,7 @@ pub fn ExportLinks(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) 
     for b in &d.filter {
         csv.push_str(&format!("&block_id={b}"));
     }
-    let frozen = move || {
-        let p = params.get().with_range(d.range);
-        let q = p.to_query();
-        if q.is_empty() { String::new() } else { q }
-    };
+    let frozen = move || params.get().with_range(d.range);
     view! {
         <section class="export" aria-label=move || t().export_label data-testid="export">
             <span class="export-label">{move || t().export_label} ":"</span>
@@ -27,10 +24,10 @@ pub fn ExportLinks(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) 
             <a href=csv.replacen(".csv?", ".xlsx?", 1) download="block-access.xlsx" data-testid="export-xlsx">
                 {move || t().export_xlsx}
             </a>
-            <a href=move || format!("/export/trend.svg{}", frozen()) download="trend.svg" data-testid="export-trend">
+            <a href=move || ChartKind::Trend.export_url(&frozen()) download="trend.svg" data-testid="export-trend">
                 {move || t().export_trend_svg}
             </a>
-            <a href=move || format!("/export/top-blocks.svg{}", frozen()) download="top-blocks.svg" data-testid="export-top">
+            <a href=move || ChartKind::TopBlocks.export_url(&frozen()) download="top-blocks.svg" data-testid="export-top">
                 {move || t().export_top_svg}
             </a>
         </section>

@@ -1,12 +1,12 @@
-use std::time::Duration;
-
 use leptos::prelude::*;
 
 use super::controls::quota_text;
 use super::href;
-use crate::api::fetch_progress;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::i18n::Locale;
 use crate::locale::use_locale;
+#[cfg(feature = "ssr")]
 use crate::report::LoadProgress;
 use crate::view::ViewParams;
 
@@ -61,59 +61,36 @@ pub fn ErrorNotice(error: AppError, params: ViewParams) -> impl IntoView {
 
 /// While a fetch runs, a progress bar: pages fetched from Feishu out of an estimate.
 /// The numbers on screen meanwhile are marked stale, never passed off as the new ones.
+/// Rendered hidden; [`super::page::Progress`] shows it and writes into it what the
+/// server's progress feed ([`crate::api::PROGRESS_PATH`]) answers.
 #[component]
-pub fn ProgressBar(pending: RwSignal<bool>, ticket: RwSignal<Option<u64>>) -> impl IntoView {
+pub fn ProgressBar() -> impl IntoView {
     let locale = use_locale();
-    let progress = RwSignal::new(None::<LoadProgress>);
-    Effect::new(move |previous: Option<Option<IntervalHandle>>| {
-        if let Some(Some(handle)) = previous {
-            handle.clear();
-        }
-        if !pending.get() {
-            progress.set(None);
-            return None;
-        }
-        let poll = move || {
-            if let Some(t) = ticket.get_untracked() {
-                leptos::task::spawn_local(async move {
-                    if let Ok(p) = fetch_progress(t).await {
-                        progress.set(p);
-                    }
-                });
-            }
-        };
-        set_interval_with_handle(poll, Duration::from_millis(400)).ok()
-    });
-    let percent = move || {
-        progress.get().filter(|p| p.pages_estimated > 0).map(|p| (p.pages_done * 100 / p.pages_estimated).min(99))
-    };
+    let feed = format!("{}?lang={}", crate::api::PROGRESS_PATH, locale.get_untracked().code());
     view! {
-        <Show when=move || pending.get()>
-            <div class="progress" role="status" data-testid="progress">
-                <div
-                    class="progress-track"
-                    role="progressbar"
-                    aria-valuemin="0"
-                    aria-valuemax="100"
-                    aria-valuenow=move || percent().map(|p| p.to_string())
-                    aria-label=move || locale.get().t().fetching
-                >
-                    <div
-                        class="progress-fill"
-                        class:indeterminate=move || percent().is_none()
-                        style:width=move || percent().map_or("30%".to_owned(), |p| format!("{p}%"))
-                    ></div>
-                </div>
-                <span class="progress-text">
-                    {move || {
-                        let t = locale.get().t();
-                        match progress.get().filter(|p| p.pages_estimated > 0) {
-                            Some(p) => (t.fetching_pages)(p.pages_done, p.pages_estimated),
-                            None => t.fetching.to_owned(),
-                        }
-                    }}
-                </span>
+        <div class="progress hidden" role="status" data-testid="progress" data-feed=feed>
+            <div
+                class="progress-track"
+                role="progressbar"
+                aria-valuemin="0"
+                aria-valuemax="100"
+                aria-label=move || locale.get().t().fetching
+            >
+                <div class="progress-fill indeterminate" style="width: 30%"></div>
             </div>
-        </Show>
+            <span class="progress-text">{move || locale.get().t().fetching}</span>
+        </div>
+    }
+}
+
+/// What the progress feed answers for `progress` (`None`: a fetch not known, or not
+/// started): the percentage done on the first line (empty while there is no estimate),
+/// the words on the second.
+#[cfg(feature = "ssr")]
+pub fn progress_answer(progress: Option<LoadProgress>, locale: Locale) -> String {
+    let t = locale.t();
+    match progress.filter(|p| p.pages_estimated > 0) {
+        Some(p) => format!("{}\n{}", (p.pages_done * 100 / p.pages_estimated).min(99), (t.fetching_pages)(p.pages_done, p.pages_estimated)),
+        None => format!("\n{}", t.fetching),
     }
 }

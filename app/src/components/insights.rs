@@ -4,7 +4,6 @@
 
 use chrono::Datelike;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::href;
 use crate::i18n::{grouped, InsightMessages, Locale};
@@ -106,13 +105,13 @@ pub fn InsightsPanel(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>
 }
 
 /// A cell of a sortable list: what it shows and what it sorts by.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone)]
 struct Cell {
     text: String,
     key: SortKey,
 }
 
-#[derive(Clone, PartialEq, PartialOrd, Serialize, Deserialize)]
+#[derive(Clone)]
 enum SortKey {
     Number(f64),
     Text(String),
@@ -130,10 +129,19 @@ impl Cell {
     fn text(text: String) -> Self {
         Cell { key: SortKey::Text(text.to_lowercase()), text }
     }
+
+    /// What the cell sorts by, as its `data-key`.
+    fn key(&self) -> String {
+        match &self.key {
+            SortKey::Number(n) => n.to_string(),
+            SortKey::Text(t) => t.clone(),
+        }
+    }
 }
 
 /// A list whose columns sort on a click of their header (with JavaScript; without it
-/// the list keeps the order it comes in). The first column is the row's heading.
+/// the list keeps the order it comes in). The first column is the row's heading; a
+/// numeric column (`true`) sorts largest first on the first click.
 #[component]
 fn SortableList(
     testid: &'static str,
@@ -144,76 +152,92 @@ fn SortableList(
     if rows.is_empty() {
         return view! { <p class="hint">{m.none_listed}</p> }.into_any();
     }
-    let columns = columns.into_iter().map(|(label, numeric)| (label(m).to_owned(), numeric)).collect();
-    view! { <SortableTable testid=testid.to_owned() columns rows/> }.into_any()
-}
-
-/// [`SortableList`]'s table, sorted in the browser: `columns` are the headers and
-/// whether each is numeric (sorted largest first on the first click).
-#[island]
-fn SortableTable(testid: String, columns: Vec<(String, bool)>, rows: Vec<Vec<Cell>>) -> impl IntoView {
-    let sort: RwSignal<Option<(usize, bool)>> = RwSignal::new(None);
     let numeric: Vec<bool> = columns.iter().map(|(_, n)| *n).collect();
     let headers = columns
         .into_iter()
-        .enumerate()
-        .map(|(at, (label, numeric))| {
-            let aria = move || match sort.get() {
-                Some((col, true)) if col == at => Some("descending"),
-                Some((col, false)) if col == at => Some("ascending"),
-                _ => None,
-            };
-            let toggle = move |_| {
-                sort.update(|s| {
-                    *s = match *s {
-                        Some((col, descending)) if col == at => Some((at, !descending)),
-                        _ => Some((at, numeric)),
-                    }
-                })
-            };
+        .map(|(label, numeric)| {
             view! {
-                <th scope="col" class:num=numeric aria-sort=aria>
-                    <button type="button" class="sort" on:click=toggle>{label}</button>
+                <th scope="col" class:num=numeric>
+                    <button type="button" class="sort">{label(m)}</button>
                 </th>
             }
         })
         .collect_view();
-    let body = move || {
-        let mut rows = rows.clone();
-        if let Some((col, descending)) = sort.get() {
-            rows.sort_by(|a, b| {
-                let by = a[col].key.partial_cmp(&b[col].key).unwrap_or(std::cmp::Ordering::Equal);
-                if descending { by.reverse() } else { by }
-            });
-        }
-        rows.into_iter()
-            .map(|row| {
-                let mut cells = row.into_iter();
-                let head = cells.next().map(|c| c.text).unwrap_or_default();
-                let rest = cells
-                    .zip(numeric.iter().skip(1))
-                    .map(|(c, numeric)| view! { <td class:num=*numeric>{c.text}</td> })
-                    .collect_view();
-                view! {
-                    <tr>
-                        <th scope="row">{head}</th>
-                        {rest}
-                    </tr>
-                }
-            })
-            .collect_view()
-    };
+    let body = rows
+        .into_iter()
+        .map(|row| {
+            let mut cells = row.into_iter();
+            let head = cells.next().map(|c| view! { <th scope="row" data-key=c.key()>{c.text.clone()}</th> });
+            let rest = cells
+                .zip(numeric.iter().skip(1))
+                .map(|(c, numeric)| view! { <td class:num=*numeric data-key=c.key()>{c.text.clone()}</td> })
+                .collect_view();
+            view! {
+                <tr>
+                    {head}
+                    {rest}
+                </tr>
+            }
+        })
+        .collect_view();
     view! {
-        <div class="table-scroll">
+        <SortableTable>
             <table class="insight-list" data-testid=testid>
                 <thead>
                     <tr>{headers}</tr>
                 </thead>
                 <tbody>{body}</tbody>
             </table>
-        </div>
+        </SortableTable>
     }
     .into_any()
+}
+
+/// Sorts the table in `children` (a [`SortableList`]'s) by the column whose header
+/// button is clicked, by its cells' `data-key`: numeric columns (`th.num`) largest first
+/// on the first click, text columns A to Z; a second click turns the order round.
+#[island]
+fn SortableTable(children: Children) -> impl IntoView {
+    let sort = move |ev: leptos::ev::MouseEvent| {
+        #[cfg(feature = "hydrate")]
+        sort_by_header(ev.target());
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    view! { <div class="table-scroll" on:click=sort>{children()}</div> }
+}
+
+#[cfg(feature = "hydrate")]
+fn sort_by_header(target: Option<web_sys::EventTarget>) {
+    use crate::browser::{closest, find_all};
+    let Some(th) = closest(target, "th[scope=col]") else { return };
+    let (Some(row), Some(table)) = (th.parent_element(), closest(Some(th.clone().into()), "table")) else { return };
+    let heads = find_all(&row, "th");
+    let Some(column) = heads.iter().position(|h| *h == th) else { return };
+    let numeric = th.class_list().contains("num");
+    let descending = match th.get_attribute("aria-sort").as_deref() {
+        Some("descending") => false,
+        Some("ascending") => true,
+        _ => numeric,
+    };
+    for head in &heads {
+        let _ = head.remove_attribute("aria-sort");
+    }
+    let _ = th.set_attribute("aria-sort", if descending { "descending" } else { "ascending" });
+    let Ok(Some(body)) = table.query_selector("tbody") else { return };
+    let key = |tr: &web_sys::Element| find_all(tr, "th, td").get(column).and_then(|cell| cell.get_attribute("data-key")).unwrap_or_default();
+    let mut rows: Vec<(String, web_sys::Element)> = find_all(&body, "tr").into_iter().map(|tr| (key(&tr), tr)).collect();
+    rows.sort_by(|(a, _), (b, _)| {
+        let by = if numeric {
+            a.parse::<f64>().unwrap_or(f64::NAN).partial_cmp(&b.parse::<f64>().unwrap_or(f64::NAN)).unwrap_or(std::cmp::Ordering::Equal)
+        } else {
+            a.cmp(b)
+        };
+        if descending { by.reverse() } else { by }
+    });
+    for (_, tr) in rows {
+        let _ = body.append_child(&tr);
+    }
 }
 
 /// The findings, each kind as its own folded list.

@@ -23,10 +23,14 @@ pub use controls::Controls;
 pub use digests::{DigestPanel, DigestPreview};
 pub use export::ExportLinks;
 pub use feedback::ErrorNotice;
+#[cfg(feature = "ssr")]
+pub(crate) use feedback::progress_answer;
 pub use header::Header;
 pub use insights::InsightsPanel;
 pub use names::BlockNames;
-pub use page::{Hydrated, Progress, Shortcuts};
+#[cfg(feature = "ssr")]
+pub(crate) use names_import::import_answer_html;
+pub use page::{Hydrated, PageProgress, PageShortcuts};
 #[cfg(feature = "ssr")]
 pub(crate) use page::{request_cookie, take_cookie, REFRESH_COOKIE, TICKET_COOKIE};
 pub use rows::RowsTable;

@@ -1,22 +1,22 @@
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
-use super::names_import::ImportNames;
-use super::page::reload_keeping_open;
+use super::names_import::NamesImportForm;
 use crate::api::SaveBlockName;
-use crate::i18n::Locale;
-use crate::locale::{provide_locale, use_locale};
+use crate::flash::PageFlash;
+use crate::locale::use_locale;
 use crate::report::Dashboard;
 
 /// Naming blocks: Feishu reports ids only. Many at once by import (and all of them
-/// exported), or one small form per block: a plain form post without JavaScript, an
-/// in-page save with it. A block's workplace is free text; the custom workplaces
-/// Feishu reports and the workplaces already given are offered as suggestions.
+/// exported), or one small plain form per block. A block's workplace is free text; the
+/// custom workplaces Feishu reports and the workplaces already given are offered as
+/// suggestions. Open when the page comes back from one of its forms' posts.
 #[component]
 pub fn BlockNames(dashboard: StoredValue<Dashboard>) -> impl IntoView {
     let locale = use_locale();
-    let lang = locale.get_untracked();
     let t = move || locale.get().t();
     let d = dashboard.get_value();
+    let open = use_context::<PageFlash>().and_then(|f| f.0).is_some_and(|f| f.about.starts_with("name-form-"));
     // The workplaces Feishu reports, then those already typed.
     let mut workplaces: Vec<String> = d.reported_workplaces.clone();
     workplaces.extend(d.names.iter().filter_map(|n| n.workplace.clone()));
@@ -32,49 +32,47 @@ pub fn BlockNames(dashboard: StoredValue<Dashboard>) -> impl IntoView {
             let workplace = current.as_ref().and_then(|n| n.workplace.clone()).unwrap_or_default();
             view! {
                 <li>
-                    <NameForm block_id=id.to_string() name workplace field_prefix="name".to_owned() locale=lang/>
+                    <NameForm block_id=id.to_string() name workplace field_prefix="name"/>
                 </li>
             }
         })
         .collect_view();
     view! {
-        <details class="panel names" data-testid="block-names">
+        <details class="panel names" data-testid="block-names" open=open>
             <summary>
                 <h2>{move || t().names_title}</h2>
             </summary>
             <p class="hint">{move || t().names_hint}</p>
-            <ImportNames locale=lang/>
+            <NamesImportForm/>
             <datalist id="workplace-names">{suggestions}</datalist>
             <ul class="name-list" role="list">{forms}</ul>
         </details>
     }
 }
 
-/// The form that names one block (its name and workplace): a plain form post without
-/// JavaScript, an in-page save with it, after which the page loads anew with the name
-/// everywhere (a refusal is shown under the form). `field_prefix` keeps the fields' ids
-/// distinct where a block has a form in two places; the workplace is suggested from the
-/// page's `workplace-names` list.
-#[island]
-pub fn NameForm(block_id: String, name: String, workplace: String, field_prefix: String, locale: Locale) -> impl IntoView {
-    provide_locale(locale);
+/// The form that names one block (its name and workplace): a plain form post, after
+/// which the page comes back at the form with the name everywhere and says so, or with
+/// the refusal under the form. `field_prefix` keeps the ids distinct where a block has a
+/// form in two places; the workplace is suggested from the page's `workplace-names` list.
+#[component]
+pub fn NameForm(block_id: String, name: String, workplace: String, field_prefix: &'static str) -> impl IntoView {
     let locale = use_locale();
     let t = move || locale.get().t();
-    let action = ServerAction::<SaveBlockName>::new();
-    Effect::new(move |_| {
-        if action.value().with(|v| matches!(v, Some(Ok(())))) {
-            reload_keeping_open();
+    let form_id = format!("{field_prefix}-form-{block_id}");
+    let outcome = PageFlash::of(&form_id).map(|f| {
+        if f.failed() {
+            view! { <p class="error" role="alert">{f.text}</p> }.into_any()
+        } else {
+            view! { <p class="import-status" role="status">{move || t().saved}</p> }.into_any()
         }
     });
-    let error = move || {
-        action.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })
-    };
     let input_id = format!("{field_prefix}-{block_id}");
     let workplace_id = format!("{field_prefix}-workplace-{block_id}");
-    let (form_block, field_block) = (block_id.clone(), block_id.clone());
+    let (form_field, block_field, block_attr) = (form_id.clone(), block_id.clone(), block_id.clone());
     view! {
-        <ActionForm action attr:class="name-form" attr:data-block=form_block>
-            <input type="hidden" name="block_id" value=field_block/>
+        <form method="post" action=SaveBlockName::PATH class="name-form" id=form_id data-block=block_attr>
+            <input type="hidden" name="block_id" value=block_field/>
+            <input type="hidden" name="form" value=form_field/>
             <code class="block-id">{block_id}</code>
             <label for=input_id.clone() class="sr-only">{move || t().name}</label>
             <input id=input_id type="text" name="name" value=name maxlength="80" placeholder=move || t().unnamed/>
@@ -89,7 +87,7 @@ pub fn NameForm(block_id: String, name: String, workplace: String, field_prefix:
                 placeholder=move || t().workplace
             />
             <button type="submit" class="secondary">{move || t().save}</button>
-        </ActionForm>
-        {error}
+        </form>
+        {outcome}
     }
 }

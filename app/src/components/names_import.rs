@@ -1,161 +1,234 @@
+//! Names in bulk: paste a table or choose a CSV file, preview what would change (every
+//! refused line with its number and what to fix), then apply all of it; and the export
+//! of every name.
+//!
+//! The form is rendered on the server; its [`ImportNames`] island sends the table to
+//! the page's import route ([`crate::api::NAMES_IMPORT_PATH`]), which plans it (and, asked to,
+//! saves it) by the rules of the API's import and answers the plan as HTML in the page's
+//! language ([`import_answer_html`]). The island puts that on the page as it is: no
+//! plan type, no codec and no wording of the plan reach the browser's WASM.
+
+#[cfg(feature = "ssr")]
 use domain::{BlockLabel, LabelChange, RefusedLine};
 use leptos::prelude::*;
 
-use super::page::{reload_keeping_open, stash, take_stashed};
-use crate::api::ImportBlockNames;
-use crate::i18n::{Locale, Messages};
-use crate::locale::{provide_locale, use_locale};
-
-/// Where the outcome of a saved import waits for the page to come back.
-const SAVED_KEY: &str = "bi_names_saved";
+#[cfg(feature = "ssr")]
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::i18n::Messages;
+use crate::locale::use_locale;
+#[cfg(feature = "ssr")]
 use crate::report::NamesImport;
 
-/// The import's text, the plan shown and the last answer.
-#[derive(Clone, Copy)]
-struct NamesImportState {
-    /// The table pasted or read from a file.
-    text: RwSignal<String>,
-    /// The text the plan shown was made from: Apply saves exactly that text, and only
-    /// while the box still holds it.
-    planned: RwSignal<Option<String>>,
-    action: ServerAction<ImportBlockNames>,
-}
-
-impl NamesImportState {
-    fn new() -> Self {
-        Self { text: RwSignal::new(String::new()), planned: RwSignal::new(None), action: ServerAction::new() }
-    }
-
-    fn preview(&self) {
-        let text = self.text.get_untracked();
-        self.planned.set(Some(text.clone()));
-        self.action.dispatch(ImportBlockNames { text, save: false });
-    }
-
-    fn apply(&self) {
-        if let Some(text) = self.planned.get_untracked() {
-            self.action.dispatch(ImportBlockNames { text, save: true });
-        }
-    }
-
-    /// Whether the box still holds the text of the plan shown.
-    fn text_is_planned(&self) -> bool {
-        self.planned.with(|planned| self.text.with(|text| planned.as_deref() == Some(text.as_str())))
-    }
-
-    /// Apply is offered for a plan that changes something and refuses nothing, made
-    /// from the text in the box now, and not saved yet.
-    fn can_apply(&self) -> bool {
-        let ready = self.action.value().with(|answer| match answer {
-            Some(Ok(answer)) => {
-                let counts = answer.plan.counts();
-                !answer.saved && counts.refused == 0 && counts.added + counts.renamed + counts.moved > 0
-            }
-            _ => false,
-        });
-        ready && self.text_is_planned() && !self.action.pending().get()
-    }
-}
-
-/// Names in bulk: paste a table or choose a CSV file, preview what would change
-/// (every refused line with its number and what to fix), then apply all of it; and the
-/// export of every name. Needs the page's script (the buttons are not a form post).
-/// Once saved, the page loads anew with the names everywhere and says what was saved.
-#[island]
-pub fn ImportNames(locale: Locale) -> impl IntoView {
-    provide_locale(locale);
+/// The import's form, in its island. Needs the page's script (the buttons are not a
+/// form post). Once saved, the page loads anew with the names everywhere and says how
+/// many were saved.
+#[component]
+pub fn NamesImportForm() -> impl IntoView {
     let locale = use_locale();
+    let lang = locale.get_untracked();
     let i = move || locale.get().t().import;
-    let state = NamesImportState::new();
-    let saved = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        match state.action.value().get() {
-            Some(Ok(answer)) if answer.saved => {
-                let counts = answer.plan.counts();
-                stash(SAVED_KEY, &(i().saved)(counts.added + counts.renamed + counts.moved));
-                reload_keeping_open();
-            }
-            // What the import before the reload saved.
-            None => saved.set(take_stashed(SAVED_KEY)),
-            Some(_) => saved.set(None),
-        }
-    });
-    let saved = move || saved.get().map(|s| view! { <p class="import-status" role="status" data-testid="import-saved">{s}</p> });
-    let answer = move || {
-        let t = locale.get().t();
-        state.action.value().get().map(|answer| match answer {
-            Ok(answer) => plan_view(&answer, t),
-            Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
-        })
-    };
-    let stale = move || {
-        let shown = state.action.value().with(|v| v.as_ref().is_some_and(|a| a.as_ref().is_ok_and(|a| !a.saved)));
-        (shown && !state.text_is_planned()).then(|| view! { <p class="hint">{i().text_changed}</p> })
-    };
-    let checking = move || state.action.pending().get().then(|| view! { <p class="loading" role="status">{i().checking}</p> });
+    let route = format!("{}?lang={}", crate::api::NAMES_IMPORT_PATH, lang.code());
     view! {
         <section class="names-import" aria-labelledby="names-import-heading" data-testid="names-import">
             <h3 id="names-import-heading">{move || i().title}</h3>
             <p class="hint">{move || i().hint}</p>
-            <label for="names-import-text">{move || i().paste_label}</label>
-            <textarea
-                id="names-import-text"
-                name="text"
-                rows="6"
-                spellcheck="false"
-                data-testid="import-text"
-                prop:value=move || state.text.get()
-                on:input=move |ev| state.text.set(event_target_value(&ev))
-            ></textarea>
-            <label for="names-import-file">{move || i().file_label}</label>
-            <input
-                id="names-import-file"
-                type="file"
-                accept=".csv,.tsv,.txt,text/csv,text/plain"
-                data-testid="import-file"
-                on:change=move |ev| read_file(&ev, state.text)
-            />
-            <div class="import-actions">
-                <button
-                    type="button"
-                    data-testid="import-preview"
-                    disabled=move || state.text.with(|t| t.trim().is_empty()) || state.action.pending().get()
-                    on:click=move |_| state.preview()
-                >
-                    {move || i().preview}
-                </button>
-                <button type="button" data-testid="import-apply" disabled=move || !state.can_apply() on:click=move |_| state.apply()>
-                    {move || i().apply}
-                </button>
-                <a href="/api/v1/block-names.csv" download="block-names.csv" data-testid="export-names">{move || i().export_csv}</a>
-                <a href="/api/v1/block-names.xlsx" download="block-names.xlsx" data-testid="export-names-xlsx">{move || i().export_xlsx}</a>
-            </div>
-            {saved}
-            {checking}
-            {stale}
-            {answer}
+            <ImportNames>
+                <form class="import-form" data-route=route>
+                    <label for="names-import-text">{move || i().paste_label}</label>
+                    <textarea id="names-import-text" name="text" rows="6" spellcheck="false" data-testid="import-text"></textarea>
+                    <label for="names-import-file">{move || i().file_label}</label>
+                    <input
+                        id="names-import-file"
+                        type="file"
+                        accept=".csv,.tsv,.txt,text/csv,text/plain"
+                        data-testid="import-file"
+                    />
+                    <div class="import-actions">
+                        <button type="button" data-testid="import-preview" disabled>
+                            {move || i().preview}
+                        </button>
+                        <button type="button" data-testid="import-apply" disabled>
+                            {move || i().apply}
+                        </button>
+                        <a href="/api/v1/block-names.csv" download="block-names.csv" data-testid="export-names">
+                            {move || i().export_csv}
+                        </a>
+                        <a href="/api/v1/block-names.xlsx" download="block-names.xlsx" data-testid="export-names-xlsx">
+                            {move || i().export_xlsx}
+                        </a>
+                    </div>
+                </form>
+                <p class="import-status hidden" role="status" data-testid="import-saved"></p>
+                <p class="loading hidden" role="status" data-part="checking">{move || i().checking}</p>
+                <p class="hint hidden" data-part="stale">{move || i().text_changed}</p>
+                <p class="error hidden" role="alert" data-part="unreachable">{move || i().unreachable}</p>
+                <div data-part="answer"></div>
+            </ImportNames>
         </section>
     }
 }
 
-/// Puts the text of the file chosen in `ev`'s input into `text`.
-fn read_file(ev: &leptos::ev::Event, text: RwSignal<String>) {
+/// The import form's behaviour (`children`: the form and its messages, rendered by
+/// [`NamesImportForm`]). Preview sends the table and shows the plan the server answers;
+/// Apply is offered for a plan that changes something and refuses nothing, made from
+/// the text in the box now, and saves exactly that text. A chosen file's text goes into
+/// the box.
+#[island]
+pub fn ImportNames(children: Children) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
-        use wasm_bindgen::JsCast;
-        let input = ev.target().and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok());
-        let Some(file) = input.and_then(|input| input.files()).and_then(|files| files.get(0)) else { return };
+        let planned = StoredValue::new(None::<String>);
+        Effect::new(move |_| browser::install(planned));
+    }
+    children()
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use leptos::prelude::*;
+    use wasm_bindgen::JsCast;
+    use web_sys::{HtmlButtonElement, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
+
+    use crate::browser::{fetch_text, find};
+    use crate::components::page::{reload_keeping_open, stash, take_stashed};
+
+    /// Where the outcome of a saved import waits for the page to come back.
+    const SAVED_KEY: &str = "bi_names_saved";
+
+    fn element<T: JsCast>(selector: &str) -> Option<T> {
+        find(&format!(".names-import {selector}"))?.dyn_into::<T>().ok()
+    }
+
+    fn show(part: &str, shown: bool) {
+        if let Some(el) = element::<HtmlElement>(&format!("[data-part={part}]")) {
+            let _ = el.class_list().toggle_with_force("hidden", !shown);
+        }
+    }
+
+    fn button(testid: &str) -> Option<HtmlButtonElement> {
+        element(&format!("[data-testid={testid}]"))
+    }
+
+    fn text() -> String {
+        element::<HtmlTextAreaElement>("textarea").map(|t| t.value()).unwrap_or_default()
+    }
+
+    /// Sets the buttons and the stale note for the text in the box and the plan shown.
+    fn refresh(planned: StoredValue<Option<String>>, busy: bool) {
+        let text = text();
+        let answer = element::<HtmlElement>("[data-part=answer]");
+        let plan = answer.as_ref().and_then(|a| a.query_selector(".import-plan").ok().flatten());
+        let is_planned = planned.with_value(|p| p.as_deref() == Some(text.as_str()));
+        let applicable = plan.as_ref().is_some_and(|p| p.get_attribute("data-applicable").as_deref() == Some("true"));
+        if let Some(preview) = button("import-preview") {
+            preview.set_disabled(busy || text.trim().is_empty());
+        }
+        if let Some(apply) = button("import-apply") {
+            apply.set_disabled(busy || !(applicable && is_planned));
+        }
+        let unsaved_plan = plan.is_some_and(|p| p.get_attribute("data-saved").as_deref() != Some("true"));
+        show("stale", unsaved_plan && !is_planned && !busy);
+    }
+
+    /// Sends `text` to the import route (to save it, with `save`) and shows the answer.
+    fn send(planned: StoredValue<Option<String>>, text: String, save: bool) {
+        let Some(route) = element::<HtmlElement>("form").and_then(|f| f.get_attribute("data-route")) else { return };
+        show("checking", true);
+        show("unreachable", false);
+        refresh(planned, true);
+        leptos::task::spawn_local(async move {
+            let url = format!("{route}&save={}", if save { 1 } else { 0 });
+            let answer = fetch_text(&url, Some(("text/plain; charset=utf-8", text))).await;
+            show("checking", false);
+            let holder = element::<HtmlElement>("[data-part=answer]");
+            match (answer, holder) {
+                (Ok((200 | 422 | 500, html)), Some(holder)) => {
+                    holder.set_inner_html(&html);
+                    let saved = holder.query_selector(".import-plan[data-saved=true] .import-status").ok().flatten();
+                    if let Some(status) = saved {
+                        stash(SAVED_KEY, &status.text_content().unwrap_or_default());
+                        reload_keeping_open();
+                        return;
+                    }
+                }
+                _ => show("unreachable", true),
+            }
+            refresh(planned, false);
+        });
+    }
+
+    pub(super) fn install(planned: StoredValue<Option<String>>) {
+        if let (Some(message), Some(status)) = (take_stashed(SAVED_KEY), element::<HtmlElement>("[data-testid=import-saved]")) {
+            status.set_text_content(Some(&message));
+            let _ = status.class_list().remove_1("hidden");
+        }
+        if let Some(area) = element::<HtmlTextAreaElement>("textarea") {
+            let _ = area.add_event_listener_with_callback("input", &closure(move |_| refresh(planned, false)));
+        }
+        if let Some(file) = element::<HtmlInputElement>("input[type=file]") {
+            let chosen = file.clone();
+            let on_change = closure(move |_| read_file(&chosen, planned));
+            let _ = file.add_event_listener_with_callback("change", &on_change);
+        }
+        if let Some(preview) = button("import-preview") {
+            let on_click = closure(move |_| {
+                let text = text();
+                planned.set_value(Some(text.clone()));
+                send(planned, text, false);
+            });
+            let _ = preview.add_event_listener_with_callback("click", &on_click);
+        }
+        if let Some(apply) = button("import-apply") {
+            let on_click = closure(move |_| {
+                if let Some(text) = planned.get_value() {
+                    send(planned, text, true);
+                }
+            });
+            let _ = apply.add_event_listener_with_callback("click", &on_click);
+        }
+        refresh(planned, false);
+    }
+
+    /// A listener for `add_event_listener_with_callback`, kept for the page's life (the
+    /// form is never taken off the page).
+    fn closure(f: impl FnMut(web_sys::Event) + 'static) -> js_sys::Function {
+        let closure = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(f);
+        let function = closure.as_ref().unchecked_ref::<js_sys::Function>().clone();
+        closure.forget();
+        function
+    }
+
+    /// Puts the text of the file chosen in `input` into the box.
+    fn read_file(input: &HtmlInputElement, planned: StoredValue<Option<String>>) {
+        let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
         leptos::task::spawn_local(async move {
             match wasm_bindgen_futures::JsFuture::from(file.text()).await.map(|content| content.as_string()) {
-                Ok(Some(content)) => text.set(content),
+                Ok(Some(content)) => {
+                    if let Some(area) = element::<HtmlTextAreaElement>("textarea") {
+                        area.set_value(&content);
+                    }
+                    refresh(planned, false);
+                }
                 _ => leptos::logging::warn!("the chosen file could not be read as text"),
             }
         });
     }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (ev, text);
 }
 
+/// The import route's answer: the plan of `answer` (or why the whole import was
+/// refused) as HTML in `locale`'s words, for the import form to show.
+#[cfg(feature = "ssr")]
+pub fn import_answer_html(answer: &Result<NamesImport, AppError>, locale: crate::i18n::Locale) -> String {
+    let t = locale.t();
+    let owner = Owner::new();
+    owner.with(|| match answer {
+        Ok(answer) => plan_view(answer, t).to_html(),
+        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.to_html(),
+    })
+}
+
+#[cfg(feature = "ssr")]
 /// The plan: what the import does or did, then each list of blocks, refused lines first.
 fn plan_view(answer: &NamesImport, t: &'static Messages) -> AnyView {
     let i = t.import;
@@ -175,7 +248,12 @@ fn plan_view(answer: &NamesImport, t: &'static Messages) -> AnyView {
     let change_head = move || view! { <th scope="col">{t.block_id}</th><th scope="col">{i.before}</th><th scope="col">{i.after}</th> };
     let refused_head = view! { <th scope="col">{i.line}</th><th scope="col">{i.line_text}</th><th scope="col">{i.reason}</th> };
     view! {
-        <div class="import-plan" data-testid="import-plan">
+        <div
+            class="import-plan"
+            data-testid="import-plan"
+            data-saved=answer.saved.to_string()
+            data-applicable=(!answer.saved && counts.refused == 0 && changes > 0).to_string()
+        >
             <p class="import-status" role="status">{status}</p>
             <p class="import-counts" data-testid="import-counts">{(i.counts)(&counts)}</p>
             {list(i.refused, "import-refused", true, refused_head, plan.refused.iter().map(|r| refused_row(r, t)).collect_view())}
@@ -189,6 +267,7 @@ fn plan_view(answer: &NamesImport, t: &'static Messages) -> AnyView {
 }
 
 /// One list of the plan under its heading and count; nothing when it is empty.
+#[cfg(feature = "ssr")]
 fn list(heading: &'static str, testid: &'static str, open: bool, head: impl IntoView, rows: Vec<AnyView>) -> Option<AnyView> {
     let count = rows.len();
     (count > 0).then(|| {
@@ -207,6 +286,7 @@ fn list(heading: &'static str, testid: &'static str, open: bool, head: impl Into
     })
 }
 
+#[cfg(feature = "ssr")]
 fn refused_row(refused: &RefusedLine, t: &'static Messages) -> AnyView {
     view! {
         <tr>
@@ -218,6 +298,7 @@ fn refused_row(refused: &RefusedLine, t: &'static Messages) -> AnyView {
     .into_any()
 }
 
+#[cfg(feature = "ssr")]
 fn label_row(label: &BlockLabel, t: &'static Messages) -> AnyView {
     view! {
         <tr>
@@ -229,6 +310,7 @@ fn label_row(label: &BlockLabel, t: &'static Messages) -> AnyView {
     .into_any()
 }
 
+#[cfg(feature = "ssr")]
 fn change_row(change: &LabelChange, t: &'static Messages) -> AnyView {
     let shown = |label: &BlockLabel| format!("{} · {}", label.name, workplace(label, t));
     view! {
@@ -241,6 +323,7 @@ fn change_row(change: &LabelChange, t: &'static Messages) -> AnyView {
     .into_any()
 }
 
+#[cfg(feature = "ssr")]
 fn workplace(label: &BlockLabel, t: &'static Messages) -> String {
     label.workplace.clone().unwrap_or_else(|| t.import.no_workplace.to_owned())
 }

@@ -15,8 +15,6 @@ use leptos::prelude::*;
 
 use super::feedback::ProgressBar;
 use super::shortcuts::ShortcutHelp;
-use crate::i18n::Locale;
-use crate::locale::provide_locale;
 
 /// The cookie that names the next page load's fetch (a random `u64`).
 pub(crate) const TICKET_COOKIE: &str = "bi_ticket";
@@ -50,31 +48,39 @@ pub(crate) fn take_cookie(name: &str) -> Option<String> {
     Some(value)
 }
 
-/// The progress bar of the page load under way, and what starts one: a click on a link
-/// to the dashboard (presets, periods, tabs, sorting, the language, a row of the blocks
-/// table), a GET form sent to it, the Refresh button. Links to files and new windows are
-/// left alone.
+/// The progress bar of the page load under way (`children`: the [`ProgressBar`], hidden
+/// until then), and what starts one: a click on a link to the dashboard (presets,
+/// periods, tabs, sorting, the language, a row of the blocks table), a GET form sent to
+/// it, the Refresh button. Links to files and new windows are left alone. While the
+/// browser waits, the bar shows what the server's progress feed says of the ticket.
 #[island]
-pub fn Progress(locale: Locale) -> impl IntoView {
-    provide_locale(locale);
-    let pending = RwSignal::new(false);
-    let ticket = RwSignal::new(None::<u64>);
+pub fn Progress(children: Children) -> impl IntoView {
     #[cfg(feature = "hydrate")]
-    browser::watch_navigations(pending, ticket);
-    view! { <ProgressBar pending ticket/> }
+    browser::watch_navigations();
+    children()
 }
 
-/// The keyboard shortcuts and their help. A key does what the element that announces it
-/// (`aria-keyshortcuts`) does: a link is followed, a button pressed, a field focused
-/// (opening the folded section it is in). `?` shows the help; keys typed into a field
-/// are left alone.
+/// The keyboard shortcuts and their help (`children`: the [`ShortcutHelp`], folded). A
+/// key does what the element that announces it (`aria-keyshortcuts`) does: a link is
+/// followed, a button pressed, a field focused (opening the folded section it is in).
+/// `?` or the help's button shows the help; keys typed into a field are left alone.
 #[island]
-pub fn Shortcuts(locale: Locale) -> impl IntoView {
-    provide_locale(locale);
-    let open = RwSignal::new(false);
+pub fn Shortcuts(children: Children) -> impl IntoView {
     #[cfg(feature = "hydrate")]
-    browser::install_shortcuts(open);
-    view! { <ShortcutHelp open/> }
+    browser::install_shortcuts();
+    children()
+}
+
+/// The page's progress bar, in its [`Progress`] island.
+#[component]
+pub fn PageProgress() -> impl IntoView {
+    view! { <Progress><ProgressBar/></Progress> }
+}
+
+/// The shortcuts help, in its [`Shortcuts`] island.
+#[component]
+pub fn PageShortcuts() -> impl IntoView {
+    view! { <Shortcuts><ShortcutHelp/></Shortcuts> }
 }
 
 /// Marks the page interactive (`<body data-hydrated="true">`, which shows the controls
@@ -94,62 +100,52 @@ pub fn Hydrated() -> impl IntoView {
 
 /// Loads the page anew (its numbers, names and charts change together after a save),
 /// keeping the folded sections that are open now open.
+#[cfg(feature = "hydrate")]
 pub(crate) fn reload_keeping_open() {
-    #[cfg(feature = "hydrate")]
     browser::reload_keeping_open();
 }
 
 /// A message kept across one reload under `key` (the outcome of what caused it), and
 /// taken back once.
+#[cfg(feature = "hydrate")]
 pub(crate) fn stash(key: &str, message: &str) {
-    #[cfg(feature = "hydrate")]
     if let Some(storage) = window().session_storage().ok().flatten() {
         let _ = storage.set_item(key, message);
     }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (key, message);
 }
 
 /// The message [`stash`]ed under `key` before the reload, if any, removed as it is read.
-/// Always `None` on the server (an island's effect asks for it in the browser).
+#[cfg(feature = "hydrate")]
 pub(crate) fn take_stashed(key: &str) -> Option<String> {
-    #[cfg(feature = "hydrate")]
-    {
-        let storage = window().session_storage().ok().flatten()?;
-        let message = storage.get_item(key).ok().flatten();
-        let _ = storage.remove_item(key);
-        message
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = key;
-        None
-    }
+    let storage = window().session_storage().ok().flatten()?;
+    let message = storage.get_item(key).ok().flatten();
+    let _ = storage.remove_item(key);
+    message
 }
 
 #[cfg(feature = "hydrate")]
 mod browser {
+    use std::cell::RefCell;
+    use std::time::Duration;
+
     use leptos::ev;
     use leptos::prelude::*;
     use wasm_bindgen::JsCast;
     use web_sys::{Element, HtmlAnchorElement, HtmlElement, HtmlFormElement};
 
     use super::{REFRESH_COOKIE, TICKET_COOKIE};
+    use crate::browser::{closest, find, set_cookie};
 
     /// Where the `<details>` open before a reload are remembered until the page is back.
     const OPEN_KEY: &str = "bi_open";
 
-    fn set_cookie(cookie: &str) {
-        if let Ok(doc) = document().dyn_into::<web_sys::HtmlDocument>() {
-            let _ = doc.set_cookie(cookie);
-        }
+    thread_local! {
+        /// The poll of the progress feed while a page loads.
+        static POLL: RefCell<Option<IntervalHandle>> = const { RefCell::new(None) };
     }
 
-    fn closest(target: Option<web_sys::EventTarget>, selector: &str) -> Option<Element> {
-        target?.dyn_into::<Element>().ok()?.closest(selector).ok().flatten()
-    }
-
-    /// Shows the page on screen as stale (or not) while the next one loads.
+    /// Shows the page on screen as stale (or not) while the next one loads, with the
+    /// progress bar.
     fn mark_stale(stale: bool) {
         if let Ok(Some(content)) = document().query_selector(".content") {
             let _ = content.class_list().toggle_with_force("stale", stale);
@@ -157,17 +153,59 @@ mod browser {
         if let Ok(Some(main)) = document().query_selector("main") {
             let _ = main.set_attribute("aria-busy", if stale { "true" } else { "false" });
         }
+        if let Some(bar) = find("[data-testid=progress]") {
+            let _ = bar.class_list().toggle_with_force("hidden", !stale);
+        }
+        if !stale {
+            POLL.with_borrow_mut(|poll| poll.take().map(|handle| handle.clear()));
+        }
     }
 
-    pub(super) fn watch_navigations(pending: RwSignal<bool>, ticket: RwSignal<Option<u64>>) {
+    /// Asks the progress feed how far the fetch named `ticket` has come, every 400 ms,
+    /// and shows its answer in the bar: the percentage on its first line, the words on
+    /// the second.
+    fn poll_progress(ticket: u64) {
+        let Some(bar) = find("[data-testid=progress]") else { return };
+        let Some(feed) = bar.get_attribute("data-feed") else { return };
+        let url = format!("{feed}&ticket={ticket}");
+        let poll = move || {
+            let url = url.clone();
+            let bar = bar.clone();
+            leptos::task::spawn_local(async move {
+                let Ok((200, answer)) = crate::browser::fetch_text(&url, None).await else { return };
+                let (percent, words) = answer.split_once('\n').unwrap_or(("", &answer));
+                let percent = percent.parse::<u64>().ok();
+                if let Ok(Some(track)) = bar.query_selector(".progress-track") {
+                    let _ = match percent {
+                        Some(p) => track.set_attribute("aria-valuenow", &p.to_string()),
+                        None => track.remove_attribute("aria-valuenow"),
+                    };
+                }
+                if let Some(fill) = bar.query_selector(".progress-fill").ok().flatten().and_then(|f| f.dyn_into::<HtmlElement>().ok()) {
+                    let _ = fill.class_list().toggle_with_force("indeterminate", percent.is_none());
+                    let _ = fill.style().set_property("width", &percent.map_or("30%".to_owned(), |p| format!("{p}%")));
+                }
+                if let Ok(Some(text)) = bar.query_selector(".progress-text") {
+                    text.set_text_content(Some(words));
+                }
+            });
+        };
+        let handle = set_interval_with_handle(poll, Duration::from_millis(400)).ok();
+        POLL.with_borrow_mut(|poll| {
+            if let Some(old) = std::mem::replace(poll, handle) {
+                old.clear();
+            }
+        });
+    }
+
+    pub(super) fn watch_navigations() {
         // Cookies last ten minutes: a navigation that never reached the server (a
         // stopped load) must not name a later one.
         let start = move || {
             let t = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
             set_cookie(&format!("{TICKET_COOKIE}={t}; Path=/; Max-Age=600; SameSite=Lax"));
-            ticket.set(Some(t));
-            pending.set(true);
             mark_stale(true);
+            poll_progress(t);
         };
         let clicks = window_event_listener(ev::click, move |e: web_sys::MouseEvent| {
             if e.default_prevented() || e.button() != 0 || e.ctrl_key() || e.meta_key() || e.shift_key() || e.alt_key() {
@@ -208,7 +246,6 @@ mod browser {
         // Back to a page kept in the browser's memory: nothing is loading there.
         let shown = window_event_listener(ev::pageshow, move |e: web_sys::PageTransitionEvent| {
             if e.persisted() {
-                pending.set(false);
                 mark_stale(false);
             }
         });
@@ -224,7 +261,20 @@ mod browser {
         closest(target, "tr.clickable")?.query_selector("a[href]").ok().flatten()
     }
 
-    pub(super) fn install_shortcuts(open: RwSignal<bool>) {
+    /// Shows or hides the shortcuts help (`None`: the other way round).
+    fn show_help(open: Option<bool>) {
+        let (Some(help), Some(button)) = (find("#shortcut-help"), find("[aria-controls=shortcut-help]")) else { return };
+        let open = open.unwrap_or_else(|| help.class_list().contains("hidden"));
+        let _ = help.class_list().toggle_with_force("hidden", !open);
+        let _ = button.set_attribute("aria-expanded", if open { "true" } else { "false" });
+    }
+
+    pub(super) fn install_shortcuts() {
+        let clicks = window_event_listener(ev::click, move |e: web_sys::MouseEvent| {
+            if closest(e.target(), "[aria-controls=shortcut-help]").is_some() {
+                show_help(None);
+            }
+        });
         let handle = window_event_listener(ev::keydown, move |e: web_sys::KeyboardEvent| {
             if e.ctrl_key() || e.meta_key() || e.alt_key() || e.default_prevented() {
                 return;
@@ -237,13 +287,13 @@ mod browser {
             let key = e.key();
             if typing {
                 if key == "Escape" {
-                    open.set(false);
+                    show_help(Some(false));
                 }
                 return;
             }
             match key.as_str() {
-                "?" => open.update(|o| *o = !*o),
-                "Escape" => open.set(false),
+                "?" => show_help(None),
+                "Escape" => show_help(Some(false)),
                 _ => {
                     let Some(el) = announcing(&key) else { return };
                     if matches!(el.tag_name().as_str(), "A" | "BUTTON") {
@@ -258,7 +308,10 @@ mod browser {
             }
             e.prevent_default();
         });
-        on_cleanup(move || handle.remove());
+        on_cleanup(move || {
+            clicks.remove();
+            handle.remove();
+        });
     }
 
     /// The element that announces `key` as its shortcut.

@@ -2,10 +2,10 @@ use leptos::prelude::*;
 
 use crate::locale::use_locale;
 
-/// The shortcuts help: a button and the list of keys (the keys themselves are
-/// [`super::page::Shortcuts`]).
+/// The shortcuts help: a button and the list of keys, folded (the keys themselves, and
+/// the button's unfolding, are [`super::page::Shortcuts`]).
 #[component]
-pub fn ShortcutHelp(open: RwSignal<bool>) -> impl IntoView {
+pub fn ShortcutHelp() -> impl IntoView {
     let locale = use_locale();
     view! {
         <div class="shortcuts">
@@ -13,18 +13,16 @@ pub fn ShortcutHelp(open: RwSignal<bool>) -> impl IntoView {
                 type="button"
                 class="link js-only"
                 aria-keyshortcuts="?"
-                aria-expanded=move || open.get().to_string()
+                aria-expanded="false"
                 aria-controls="shortcut-help"
-                on:click=move |_| open.update(|o| *o = !*o)
             >
                 {move || locale.get().t().shortcuts_title}
             </button>
             <div
                 id="shortcut-help"
-                class="shortcut-help"
+                class="shortcut-help hidden"
                 role="dialog"
                 aria-label=move || locale.get().t().shortcuts_title
-                class:hidden=move || !open.get()
             >
                 <dl>
                     {move || {

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 
 use super::href;
 use super::names::NameForm;
+use crate::flash::PageFlash;
 use crate::i18n::{decimal, grouped, Messages};
 use crate::locale::use_locale;
 use crate::report::{short_id, BlockTotal, Dashboard};
@@ -24,7 +25,6 @@ fn column_label(c: SortColumn, t: &Messages) -> &'static str {
 #[component]
 pub fn BlocksTable(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) -> impl IntoView {
     let locale = use_locale();
-    let lang = locale.get_untracked();
     let d = dashboard.get_value();
     let p = params.get_untracked();
     let sort = p.sort;
@@ -79,11 +79,12 @@ pub fn BlocksTable(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) 
             let label = shown.clone();
             let name_here = unnamed.then(|| {
                 let block_id = id.clone();
+                let opened = PageFlash::of(&format!("inline-name-form-{block_id}")).is_some();
                 view! {
                     // Opening or using the form does not filter the page as a row click does.
-                    <details class="name-inline" data-testid="name-inline">
+                    <details class="name-inline" data-testid="name-inline" open=opened>
                         <summary>{move || locale.get().t().name_it}</summary>
-                        <NameForm block_id name=String::new() workplace=String::new() field_prefix="inline-name".to_owned() locale=lang/>
+                        <NameForm block_id name=String::new() workplace=String::new() field_prefix="inline-name"/>
                     </details>
                 }
             });

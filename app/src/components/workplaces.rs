@@ -83,7 +83,7 @@ pub fn WorkplacesView(report: StoredValue<WorkplaceReport>, params: Memo<ViewPar
         }
     });
     let has_workplaces = !r.workplaces.is_empty();
-    let chart_svg = format!("/export/workplace-trend.svg{}", params.get_untracked().with_range(r.range).to_query());
+    let chart_svg = ChartKind::WorkplaceTrend.export_url(&params.get_untracked().with_range(r.range));
     let query = format!("?from_date={}&to_date={}", r.range.from(), r.range.to());
     let (csv_totals, xlsx_totals) = (format!("/api/v1/workplace-access.csv{query}"), format!("/api/v1/workplace-access.xlsx{query}"));
     let (csv_custom, xlsx_custom) =

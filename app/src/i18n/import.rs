@@ -12,6 +12,8 @@ pub struct ImportMessages {
     pub preview: &'static str,
     pub apply: &'static str,
     pub checking: &'static str,
+    /// The import route did not answer.
+    pub unreachable: &'static str,
     pub export_csv: &'static str,
     pub export_xlsx: &'static str,
     /// The counts of a plan, on one line.
@@ -50,6 +52,7 @@ pub static ZH: ImportMessages = ImportMessages {
     preview: "预览",
     apply: "应用",
     checking: "正在检查…",
+    unreachable: "无法连接服务器，表格未检查也未保存：请刷新页面后重试。",
     export_csv: "导出全部名称（CSV）",
     export_xlsx: "导出全部名称（Excel）",
     counts: |c| {
@@ -86,6 +89,7 @@ pub static EN: ImportMessages = ImportMessages {
     preview: "Preview",
     apply: "Apply",
     checking: "Checking…",
+    unreachable: "The server could not be reached, so the table was neither checked nor saved: reload the page and try again.",
     export_csv: "Export names (CSV)",
     export_xlsx: "Export names (Excel)",
     counts: |c| {

@@ -7,8 +7,8 @@ use leptos_router::hooks::use_location;
 
 use crate::api::{load_dashboard, load_rows, load_workplaces};
 use crate::components::{
-    href, BlockNames, BlocksTable, Cards, Controls, ErrorNotice, ExportLinks, Header, InsightsPanel, Progress, RowsTable,
-    Shortcuts, TopBlocks, Trend, WorkplacesView,
+    href, BlockNames, BlocksTable, Cards, Controls, ErrorNotice, ExportLinks, Header, InsightsPanel, PageProgress, RowsTable,
+    PageShortcuts, TopBlocks, Trend, WorkplacesView,
 };
 use crate::locale::use_locale;
 use crate::report::ViewInfo;
@@ -45,9 +45,10 @@ fn navigation() -> (Option<u64>, bool) {
 #[component]
 pub fn Dashboard() -> impl IntoView {
     let locale = use_locale();
-    let lang = locale.get_untracked();
     let params = use_view_params();
     let (ticket, refresh) = navigation();
+    // The outcome of a name form's post, shown by that form.
+    provide_context(crate::flash::PageFlash(crate::flash::page_flash()));
     let overview = Resource::new(
         move || params.get(),
         move |p| async move { if p.tab == Tab::Overview { Some(load_dashboard(p, ticket, refresh).await) } else { None } },
@@ -66,7 +67,7 @@ pub fn Dashboard() -> impl IntoView {
     view! {
         <Header here="/" lang_href=move |l| href(params.get().with_lang(l).to_query())/>
         <main class="dashboard" aria-busy="false">
-            <Progress locale=lang/>
+            <PageProgress/>
             <Transition fallback=move || view! { <p class="loading" role="status">{move || locale.get().t().loading}</p> }>
                 <div class="content">
                     {move || Suspend::new(async move {
@@ -113,7 +114,7 @@ pub fn Dashboard() -> impl IntoView {
                     })}
                 </div>
             </Transition>
-            <Shortcuts locale=lang/>
+            <PageShortcuts/>
         </main>
     }
 }

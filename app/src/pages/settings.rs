@@ -10,20 +10,8 @@ use crate::api::{list_api_tokens, TOKENS_PAGE};
 use crate::components::{ApiTokens, DigestPanel, DigestPreview, Header};
 use crate::digest_setup::{load_digest_setup, preview_digest, ScheduleForm, DIGESTS_PAGE};
 use crate::error::AppError;
-use crate::flash::Flash;
+use crate::flash::page_flash as flash;
 use crate::locale::use_locale;
-
-/// The outcome of the form post that led here.
-fn flash() -> Option<Flash> {
-    #[cfg(feature = "ssr")]
-    {
-        crate::flash::take_flash()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        None
-    }
-}
 
 /// A settings page's frame: the header (its language links keep this page) and `main`.
 #[component]
