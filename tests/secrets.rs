@@ -85,6 +85,10 @@ async fn no_secret_reaches_a_browser_or_the_log() {
         format!("/api/v1/block-access.csv?from_date={from}&to_date={to}"),
         "/export/trend.svg?range=7d".to_owned(),
         "/export/top-blocks.svg?range=7d".to_owned(),
+        "/export/trend.svg?range=7d&embed=1&width=390".to_owned(),
+        "/api/progress?ticket=7&lang=en".to_owned(),
+        "/tokens".to_owned(),
+        "/digests".to_owned(),
         "/signed-out".to_owned(),
     ] {
         let r = browser.get(format!("{}{path}", app.base_url)).send().await.unwrap();
@@ -96,8 +100,6 @@ async fn no_secret_reaches_a_browser_or_the_log() {
     for (endpoint, body) in [
         ("dashboard", json!({ "params": params, "ticket": 7, "refresh": true })),
         ("rows", json!({ "params": params })),
-        ("progress", json!({ "ticket": 7 })),
-        ("chart", json!({ "chart": "Trend", "params": params, "locale": "En", "width": 390.0 })),
         ("whoami", json!({})),
         ("tokens", json!({})),
     ] {
@@ -105,6 +107,9 @@ async fn no_secret_reaches_a_browser_or_the_log() {
         assert!(r.status().is_success(), "{endpoint}: {}", r.status());
         seen.push_str(&r.text().await.unwrap());
     }
+    let r = browser.post(format!("{}/api/names-import?lang=en&save=0", app.base_url)).body("1,Approvals\n").send().await.unwrap();
+    assert!(r.status().is_success(), "names-import: {}", r.status());
+    seen.push_str(&r.text().await.unwrap());
     // The browser bundle, when the site is built (scripts/test builds it first).
     let pkg = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site/pkg");
     let mut bundles = 0;

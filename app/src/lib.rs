@@ -46,13 +46,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="data:,"/>
                 <link rel="stylesheet" id="leptos" href=stylesheet_href(&options)/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options islands=true/>
+                {page_has_islands().then(|| view! { <HydrationScripts options islands=true/> })}
                 <MetaTags/>
             </head>
             <body>
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// Whether the page asked for has islands and so needs the WASM: the dashboard. The
+/// settings pages and the 404 are HTML with plain forms and links, and load no script.
+fn page_has_islands() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>().is_none_or(|parts| parts.uri.path() == "/")
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        true
     }
 }
 
@@ -94,7 +107,7 @@ pub fn stylesheet_href(options: &LeptosOptions) -> String {
 }
 
 /// The root component: language and routes (the stylesheet is in the shell's head),
-/// rendered on the server only; the islands in it are hydrated in the browser.
+/// rendered on the server only; the dashboard's islands are hydrated in the browser.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -112,7 +125,6 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </LocaleScope>
         </Router>
-        <components::Hydrated/>
     }
 }
 

@@ -121,6 +121,14 @@ test('hovering or focusing the chart shows exact values; the table alternative h
   expect(label).toContain(sum(firstDay, 'pv').toLocaleString('en-US'));
   await expect(hit.locator('.tip')).toBeVisible();
   await screenshot(page, 'chart-focus');
+  // A redraw for another width (the window resized) keeps the focused point and its tip.
+  const drawnWidth = () => page.locator('[data-testid=trend] svg').first().evaluate(s => s.getAttribute('viewBox')?.split(' ')[2]);
+  const before = await drawnWidth();
+  await page.setViewportSize({ width: 900, height: 800 });
+  await expect.poll(drawnWidth).not.toBe(before);
+  expect(await page.evaluate(() => document.activeElement?.matches('[data-testid=trend] .hit') ?? false), 'the focus stays on the point').toBe(true);
+  await expect(page.locator('[data-testid=trend] .hit:focus .tip')).toBeVisible();
+  expect(await page.locator('[data-testid=trend] .hit:focus').getAttribute('aria-label')).toBe(label);
   await page.getByText('Show as a table').click();
   const cells = page.locator('[data-testid=trend-table] tbody tr').first().locator('td');
   expect(ungroup(await cells.nth(0).textContent())).toBe(sum(firstDay, 'pv'));

@@ -58,6 +58,9 @@ for (const lang of ['en', 'zh'] as const) {
 for (const lang of ['en', 'zh'] as const) {
   test(`${lang} at 390 px: the settings pages fit the phone, every control one tap away`, async ({ page }) => {
     await page.setViewportSize({ width: 390, height: 844 });
+    // Plain HTML with plain forms: no script and no WASM to load.
+    const scripts: string[] = [];
+    page.on('request', (r) => { if (/\.(js|wasm)$/.test(new URL(r.url()).pathname)) scripts.push(r.url()); });
     for (const path of ['/digests', '/tokens']) {
       await page.goto(`${path}?lang=${lang}`);
       await expect(page.locator('main.settings .panel')).toBeVisible();
@@ -69,6 +72,7 @@ for (const lang of ['en', 'zh'] as const) {
       for (const h of heights) expect(h, `${path}: tap targets are at least 44 px`).toBeGreaterThanOrEqual(43.5);
       await page.screenshot({ path: `screenshots/settings${path.replace('/', '-')}-${lang}-390.png`, fullPage: true });
     }
+    expect(scripts, 'the settings pages load no script').toEqual([]);
   });
 }
 

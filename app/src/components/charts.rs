@@ -12,9 +12,10 @@ use crate::view::ViewParams;
 /// ticks thin out to what fits instead of the drawing being scaled. `src` is the chart's
 /// export address for the view on screen; the drawing is fetched from it for the page
 /// (`embed=1`: the SVG element alone, its colours still the page's) at the new width. A
-/// drawing that fails to arrive leaves the one on screen.
+/// drawing that fails to arrive leaves the one on screen. Widths are whole pixels: the
+/// browser's code then formats and parses no floating-point number.
 #[island]
-pub fn ChartBox(src: String, drawn: f32, children: Children) -> impl IntoView {
+pub fn ChartBox(src: String, drawn: u32, children: Children) -> impl IntoView {
     let node = NodeRef::<leptos::html::Div>::new();
     #[cfg(feature = "hydrate")]
     {
@@ -24,23 +25,23 @@ pub fn ChartBox(src: String, drawn: f32, children: Children) -> impl IntoView {
         let src = StoredValue::new(src);
         let measure = move || {
             let Some(el) = node.get_untracked() else { return };
-            let width = (el.client_width() as f32).clamp(0.0, charts::MAX_WIDTH);
-            if width <= 0.0 {
+            let width = u32::try_from(el.client_width()).unwrap_or(0).min(charts::MAX_WIDTH as u32);
+            if width == 0 {
                 return;
             }
             remember_width(width);
             // Redrawn only for a real change (a scroll bar coming and going is not one).
-            if (width - drawn.get_value()).abs() < 8.0 {
+            if width.abs_diff(drawn.get_value()) < 8 {
                 return;
             }
             drawn.set_value(width);
             asked.update_value(|n| *n += 1);
             let number = asked.get_value();
-            let url = src.with_value(|src| format!("{src}{}embed=1&width={}", if src.contains('?') { '&' } else { '?' }, width.round()));
+            let url = src.with_value(|src| format!("{src}{}embed=1&width={width}", if src.contains('?') { '&' } else { '?' }));
             leptos::task::spawn_local(async move {
                 if let Ok((200, svg)) = crate::browser::fetch_text(&url, None).await {
                     if asked.get_value() == number {
-                        el.set_inner_html(&svg);
+                        redraw(&el, &svg);
                     }
                 }
             });
@@ -56,6 +57,21 @@ pub fn ChartBox(src: String, drawn: f32, children: Children) -> impl IntoView {
     #[cfg(not(feature = "hydrate"))]
     let _ = (src, drawn);
     view! { <div class="chart" node_ref=node>{children()}</div> }
+}
+
+/// Puts the new drawing `svg` into the chart box `el`, keeping the focus on the same
+/// point (`.hit`) when one of the old drawing's had it: a keyboard user's place, and its
+/// tip, survive a redraw.
+#[cfg(feature = "hydrate")]
+fn redraw(el: &web_sys::HtmlDivElement, svg: &str) {
+    use wasm_bindgen::JsCast;
+    let focused = document().active_element().filter(|a| el.contains(Some(a)));
+    let hits = || crate::browser::find_all(el, ".hit");
+    let at = focused.and_then(|f| hits().iter().position(|h| *h == f));
+    el.set_inner_html(svg);
+    if let Some(hit) = at.and_then(|i| hits().into_iter().nth(i)).and_then(|h| h.dyn_into::<web_sys::SvgElement>().ok()) {
+        let _ = hit.focus();
+    }
 }
 
 /// PV and UV over time, with a table of the same numbers for screen readers and anyone
@@ -130,6 +146,7 @@ pub(super) fn chart_box(chart: ChartKind, params: ViewParams, draw: impl FnOnce(
     let src = chart.export_url(&params.with_lang(use_locale().get_untracked()));
     let drawn = remembered_width();
     let svg = draw(drawn);
+    let drawn = drawn.round() as u32;
     view! {
         <ChartBox src drawn>
             <div class="chart-drawing" inner_html=svg></div>
@@ -157,9 +174,6 @@ fn remembered_width() -> f32 {
 
 /// Remembers `width` for the server's next drawing ([`remembered_width`]).
 #[cfg(feature = "hydrate")]
-fn remember_width(width: f32) {
-    use wasm_bindgen::JsCast;
-    if let Ok(doc) = document().dyn_into::<web_sys::HtmlDocument>() {
-        let _ = doc.set_cookie(&format!("{WIDTH_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", width.round()));
-    }
+fn remember_width(width: u32) {
+    crate::browser::set_cookie(&format!("{WIDTH_COOKIE}={width}; Path=/; Max-Age=31536000; SameSite=Lax"));
 }

@@ -273,8 +273,11 @@ fn BlockFilter(params: Memo<ViewParams>, info: StoredValue<ViewInfo>) -> impl In
 #[island]
 fn BlockSearch(label: String) -> impl IntoView {
     let filter = move |ev: leptos::ev::Event| {
-        let q = event_target_value(&ev).trim().to_lowercase();
+        let q = event_target_value(&ev);
         #[cfg(feature = "hydrate")]
+        // Lower case by the browser's own rules (`data-search` is lower case too): no
+        // Unicode tables in the WASM.
+        let q = String::from(js_sys::JsString::from(q.trim()).to_lower_case());
         if let Ok(items) = document().query_selector_all(".block-options li") {
             use wasm_bindgen::JsCast;
             for item in (0..items.length()).filter_map(|i| items.item(i)?.dyn_into::<web_sys::Element>().ok()) {

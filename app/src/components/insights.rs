@@ -130,10 +130,16 @@ impl Cell {
         Cell { key: SortKey::Text(text.to_lowercase()), text }
     }
 
-    /// What the cell sorts by, as its `data-key`.
+    /// What the cell sorts by, as its `data-key`: text in lower case; a number as 16
+    /// hex digits that sort as text in the number's order (its bits, the sign bit turned
+    /// for positive numbers and every bit for negative ones), so that the browser
+    /// compares text only.
     fn key(&self) -> String {
         match &self.key {
-            SortKey::Number(n) => n.to_string(),
+            SortKey::Number(n) => {
+                let bits = n.to_bits();
+                format!("{:016x}", if bits >> 63 == 1 { !bits } else { bits | 1 << 63 })
+            }
             SortKey::Text(t) => t.clone(),
         }
     }
@@ -227,14 +233,7 @@ fn sort_by_header(target: Option<web_sys::EventTarget>) {
     let Ok(Some(body)) = table.query_selector("tbody") else { return };
     let key = |tr: &web_sys::Element| find_all(tr, "th, td").get(column).and_then(|cell| cell.get_attribute("data-key")).unwrap_or_default();
     let mut rows: Vec<(String, web_sys::Element)> = find_all(&body, "tr").into_iter().map(|tr| (key(&tr), tr)).collect();
-    rows.sort_by(|(a, _), (b, _)| {
-        let by = if numeric {
-            a.parse::<f64>().unwrap_or(f64::NAN).partial_cmp(&b.parse::<f64>().unwrap_or(f64::NAN)).unwrap_or(std::cmp::Ordering::Equal)
-        } else {
-            a.cmp(b)
-        };
-        if descending { by.reverse() } else { by }
-    });
+    rows.sort_by(|(a, _), (b, _)| if descending { b.cmp(a) } else { a.cmp(b) });
     for (_, tr) in rows {
         let _ = body.append_child(&tr);
     }
@@ -344,5 +343,20 @@ fn InsightLists(insights: Insights, names: Vec<BlockLabel>, params: ViewParams) 
             <SortableList testid="unusual-list" columns=unusual_columns rows=unusual_rows/>
             {more}
         </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cell;
+
+    #[test]
+    fn number_keys_sort_as_text_in_the_numbers_order() {
+        let numbers = [-1e9, -5.5, -1.0, -0.25, 0.0, 0.5, 3.0, 12.0, 1e9, f64::INFINITY];
+        let mut keys: Vec<(String, f64)> = numbers.iter().rev().map(|&n| (Cell::number(String::new(), n).key(), n)).collect();
+        keys.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(keys.iter().map(|(_, n)| *n).collect::<Vec<_>>(), numbers);
+        assert!(keys.iter().all(|(k, _)| k.len() == 16));
+        assert_eq!(Cell::text("审批 Center".into()).key(), "审批 center");
     }
 }

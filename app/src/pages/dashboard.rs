@@ -7,7 +7,7 @@ use leptos_router::hooks::use_location;
 
 use crate::api::{load_dashboard, load_rows, load_workplaces};
 use crate::components::{
-    href, BlockNames, BlocksTable, Cards, Controls, ErrorNotice, ExportLinks, Header, InsightsPanel, PageProgress, RowsTable,
+    href, BlockNames, BlocksTable, Cards, Controls, ErrorNotice, ExportLinks, Header, Hydrated, InsightsPanel, PageProgress, RowsTable,
     PageShortcuts, TopBlocks, Trend, WorkplacesView,
 };
 use crate::locale::use_locale;
@@ -116,5 +116,6 @@ pub fn Dashboard() -> impl IntoView {
             </Transition>
             <PageShortcuts/>
         </main>
+        <Hydrated/>
     }
 }
