@@ -36,6 +36,16 @@ test('presets and keyboard shortcuts choose ranges; ← and → step by period',
   await page.keyboard.press('?');
   await expect(page.locator('#shortcut-help')).toBeVisible();
   await screenshot(page, 'shortcuts');
+  await page.keyboard.press('Escape');
+  await expect(page.locator('#shortcut-help')).toBeHidden();
+  // The help's own button folds and unfolds it too, saying which it is.
+  const helpButton = page.locator('button[aria-controls=shortcut-help]');
+  await helpButton.click();
+  await expect(page.locator('#shortcut-help')).toBeVisible();
+  await expect(helpButton).toHaveAttribute('aria-expanded', 'true');
+  await helpButton.click();
+  await expect(page.locator('#shortcut-help')).toBeHidden();
+  await expect(helpButton).toHaveAttribute('aria-expanded', 'false');
 });
 
 test('today is drawn as incomplete', async ({ page }) => {
@@ -84,6 +94,12 @@ test('a name given on the page shows in the filter, the table, the chart and the
   await form.locator('input[name=name]').fill('审批中心 Approvals');
   await form.locator('input[name=workplace]').fill('Office');
   await form.getByRole('button', { name: 'Save' }).click();
+  // A plain post: back on the same view, at the form, which says it is saved.
+  await expect(page).toHaveURL(new RegExp(`/\\?lang=en&from=${from}&to=${to}#name-form-${top}$`));
+  await expect(page.getByTestId('block-names')).toHaveAttribute('open', '');
+  await expect(form.locator('xpath=following-sibling::p[1]')).toHaveText('Saved');
+  // Where the browser comes back: the form in view (the viewport, not the whole page).
+  await page.screenshot({ path: 'screenshots/block-name-saved.png' });
   await expect(page.getByTestId('blocks-table').locator('tbody tr').first()).toContainText('审批中心 Approvals');
   await expect(page.getByTestId('top-blocks').locator('svg')).toContainText('审批中心 Approvals');
   await page.getByTestId('block-filter').locator('summary').click();

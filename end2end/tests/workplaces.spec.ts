@@ -103,11 +103,25 @@ test('names for every block imported from a pasted table, previewed first', asyn
   await expect(page.getByTestId('import-apply')).toBeDisabled();
   await expectAccessible(page);
   await screenshot(page, 'import-refused');
-  await page.getByTestId('import-text').fill(lines.slice(0, -1).join('\n'));
+  // A chosen file's text goes into the box.
+  const table = lines.slice(0, -1).join('\n');
+  await page.getByTestId('import-file').setInputFiles({ name: 'names.tsv', mimeType: 'text/tab-separated-values', buffer: Buffer.from(table) });
+  await expect(page.getByTestId('import-text')).toHaveValue(table);
   await page.getByTestId('import-preview').click();
+  await expect(page.getByTestId('import-counts')).toContainText(`${lines.length - 2} added`);
   await expect(page.getByTestId('import-counts')).toContainText('· 0 refused');
+  await expect(page.getByTestId('import-apply')).toBeEnabled();
+  // Apply saves exactly the text previewed: a change after the preview holds it back.
+  await page.getByTestId('import-text').fill(`${table}\n`);
+  await expect(page.getByTestId('import-apply')).toBeDisabled();
+  await expect(page.getByText('The text changed since the preview')).toBeVisible();
+  await page.getByTestId('import-text').fill(table);
+  await expect(page.getByTestId('import-apply')).toBeEnabled();
+  await expect(page.getByText('The text changed since the preview')).toBeHidden();
   await screenshot(page, 'import-preview');
   await atWidth(page, 390, 'import-preview-phone');
+  await page.getByTestId('import-counts').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'screenshots/import-preview-phone-view.png' });
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.getByTestId('import-apply').click();
   const [[top]] = blockTotals(await groundTruth(from, to));
@@ -115,5 +129,7 @@ test('names for every block imported from a pasted table, previewed first', asyn
   const topName = `${nameIn(owner, 'zh')} ${owner.blocks.indexOf(top) + 1}`;
   await expect(page.getByTestId('blocks-table').locator(`tbody tr[data-block="${top}"] th a`)).toHaveText(topName);
   await expect(page.getByTestId('top-blocks').locator('svg')).toContainText(topName);
+  // The page came back with the names section open, saying what was saved.
+  await expect(page.getByTestId('import-saved')).toHaveText(`Saved the names of ${lines.length - 2} block(s).`);
   await screenshot(page, 'imported-names');
 });
