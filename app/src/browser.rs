@@ -18,9 +18,15 @@ use web_sys::{Element, EventTarget, HtmlElement, RequestInit, Response};
 pub struct Unanswered;
 
 /// `GET url`, or `POST url` with `body` (its content type and text) when given; the
-/// answer's status and text. Sent with the page's cookies (same origin).
-pub async fn fetch_text(url: &str, body: Option<(&str, String)>) -> Result<(u16, String), Unanswered> {
+/// answer's status and text. Sent with the page's cookies (same origin). Given up after
+/// `timeout_ms` (the server's own deadline bounds it too): no request waits for ever.
+pub async fn fetch_text(url: &str, body: Option<(&str, String)>, timeout_ms: u32) -> Result<(u16, String), Unanswered> {
     let init = RequestInit::new();
+    // An AbortController and a timer rather than `AbortSignal.timeout`, which older
+    // web views (the Feishu client's on older phones) lack.
+    let controller = web_sys::AbortController::new().map_err(|_| Unanswered)?;
+    init.set_signal(Some(&controller.signal()));
+    leptos::prelude::set_timeout(move || controller.abort(), std::time::Duration::from_millis(timeout_ms.into()));
     if let Some((content_type, body)) = body {
         init.set_method("POST");
         let headers = web_sys::Headers::new().map_err(|_| Unanswered)?;

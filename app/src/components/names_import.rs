@@ -139,7 +139,7 @@ mod browser {
         refresh(planned, true);
         leptos::task::spawn_local(async move {
             let url = format!("{route}&save={}", if save { 1 } else { 0 });
-            let answer = fetch_text(&url, Some(("text/plain; charset=utf-8", text))).await;
+            let answer = fetch_text(&url, Some(("text/plain; charset=utf-8", text)), 120_000).await;
             show("checking", false);
             let holder = element::<HtmlElement>("[data-part=answer]");
             match (answer, holder) {

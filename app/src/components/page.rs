@@ -163,16 +163,25 @@ mod browser {
 
     /// Asks the progress feed how far the fetch named `ticket` has come, every 400 ms,
     /// and shows its answer in the bar: the percentage on its first line, the words on
-    /// the second.
+    /// the second. Answers can overtake each other: one older than the answer shown is
+    /// left out, so the count shown only grows.
     fn poll_progress(ticket: u64) {
         let Some(bar) = find("[data-testid=progress]") else { return };
         let Some(feed) = bar.get_attribute("data-feed") else { return };
         let url = format!("{feed}&ticket={ticket}");
+        let (asked, shown) = (std::rc::Rc::new(std::cell::Cell::new(0u32)), std::rc::Rc::new(std::cell::Cell::new(0u32)));
         let poll = move || {
             let url = url.clone();
             let bar = bar.clone();
+            asked.set(asked.get() + 1);
+            let number = asked.get();
+            let shown = shown.clone();
             leptos::task::spawn_local(async move {
-                let Ok((200, answer)) = crate::browser::fetch_text(&url, None).await else { return };
+                let Ok((200, answer)) = crate::browser::fetch_text(&url, None, 5_000).await else { return };
+                if number < shown.get() {
+                    return;
+                }
+                shown.set(number);
                 let (percent, words) = answer.split_once('\n').unwrap_or(("", &answer));
                 let percent = percent.parse::<u64>().ok();
                 if let Ok(Some(track)) = bar.query_selector(".progress-track") {
