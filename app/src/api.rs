@@ -1,6 +1,8 @@
-//! Server functions: the browser's way in. Each one parses its input with the same
-//! rules as the HTTP API and asks the access-data service; the Feishu token and client
-//! never leave the server. The implementations sit in [`ssr`], compiled on the server only.
+//! Server functions: what the pages load as the server renders them, and what their
+//! plain forms post to (the islands in the browser call none: they fetch the text
+//! routes of `server/src/page_feeds.rs`). Each one parses its input with the same rules
+//! as the HTTP API and asks the access-data service; the Feishu token and client never
+//! leave the server. The implementations sit in [`ssr`], compiled on the server only.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -10,7 +12,7 @@ use crate::report::{Dashboard, RowsPage, TokenInfo, Viewer};
 use crate::view::ViewParams;
 
 /// The overview for the range, blocks and comparisons the URL asks for. `ticket`
-/// names the fetch so that [`fetch_progress`] can report on it; `refresh` fetches
+/// names the fetch so that the progress feed ([`PROGRESS_PATH`]) can report on it; `refresh` fetches
 /// today and yesterday again.
 #[server(endpoint = "dashboard", input = Json)]
 pub async fn load_dashboard(params: ViewParams, ticket: Option<u64>, refresh: bool) -> Result<Dashboard, AppError> {
@@ -181,8 +183,8 @@ pub mod ssr {
         QueryOptions { refresh, progress }
     }
 
-    /// [`super::draw_chart`], and the SVG export's drawing: from the cache the page was
-    /// drawn from, without a progress ticket.
+    /// A chart of the SVG export (a file, or a chart box's redraw at its width): from the
+    /// cache the page was drawn from, without a progress ticket.
     pub async fn draw_chart(
         state: &AppState,
         chart: ChartKind,

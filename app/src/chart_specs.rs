@@ -1,6 +1,6 @@
 //! The charts of a dashboard, as data for the `charts` crate, drawn on the server: for
 //! the page, for the SVG export and, at the width a chart has on the screen, for the
-//! page's chart islands ([`crate::api::draw_chart`]).
+//! page's chart boxes (the export with `embed=1`, [`ChartKind::export_url`]).
 
 use charts::{Bar, BarChart, DayMarker, Metric, MetricLabels, Series, TimeSeriesChart};
 
@@ -26,8 +26,8 @@ pub enum ChartKind {
 
 impl ChartKind {
     /// The address of the chart as an SVG file (`/export/…`) for the view `params`
-    /// asks for: the download links' target, and what a [`crate::components::ChartBox`]
-    /// draws again from.
+    /// asks for: the download links' target, and what a chart box (the page's chart
+    /// island) draws again from.
     pub fn export_url(self, params: &crate::view::ViewParams) -> String {
         let file = match self {
             ChartKind::Trend => "trend.svg",

@@ -1,9 +1,10 @@
 //! The outcome of a plain form post, shown once by the page it leads to.
 //!
 //! The settings pages (chat digests, API tokens) are server-rendered HTML with plain
-//! forms and no WASM of their own. A form posts to its server function, which answers a
-//! browser's post with a redirect (303, post/redirect/get: a reload does not post again)
-//! to its page and the outcome in a short-lived, HttpOnly cookie ([`FLASH_COOKIE`]) that
+//! forms and no script, and the dashboard's name forms are plain forms too. A form posts
+//! to its server function, which answers a browser's post with a redirect (303,
+//! post/redirect/get: a reload does not post again) to its page (a name form: the very
+//! view it was on, [`SAME_PAGE`], at the form) and the outcome in a short-lived, HttpOnly cookie ([`FLASH_COOKIE`]) that
 //! the page reads and clears as it renders ([`take_flash`]). A new API token travels
 //! the same way: the person sees it once, and the server keeps it nowhere (a session
 //! record would hold it in the database until read). Scripts and tests that call the

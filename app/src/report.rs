@@ -1,5 +1,5 @@
 //! What the server functions send to the page: aggregates ready to draw, serialisable,
-//! and free of anything secret. Built on the server by [`Dashboard::build`].
+//! and free of anything secret. Built on the server (`api::ssr::build_dashboard`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
