@@ -428,7 +428,14 @@ async fn a_name_form_post_comes_back_to_the_view_at_the_form_and_says_what_came_
     assert!(alert.contains("role=\"alert\"") && alert.contains("shorten it to at most 80"), "{alert}");
     assert_eq!(names(&app).await[&block].0, "审批中心");
 
-    // Never sent elsewhere: a Referer of another site comes back to the dashboard.
-    let elsewhere = post("审批".into(), "https://evil.example/?from=x".into()).await.unwrap();
-    assert_eq!(location(&elsewhere), format!("/#{form}"));
+    // Behind a reverse proxy the Referer names the public host, not this one: the view
+    // is kept all the same, as a path on this site.
+    let proxied = post("审批".into(), format!("https://insights.example.com{view}")).await.unwrap();
+    assert_eq!(location(&proxied), format!("{view}#{form}"));
+    // Never sent elsewhere: a path a browser would read as another host comes back to
+    // the dashboard.
+    for referer in [format!("{}//evil.example/x", app.base_url), format!("{}/\\evil.example/x", app.base_url), "nonsense".to_owned()] {
+        let elsewhere = post("审批".into(), referer.clone()).await.unwrap();
+        assert_eq!(location(&elsewhere), format!("/#{form}"), "{referer}");
+    }
 }

@@ -125,18 +125,19 @@ pub fn conclude<T>(
     outcome
 }
 
-/// The path and query of the page that sent the form, when it is a page of this site
-/// (the Referer's host is the request's): never a redirect elsewhere.
+/// The path and query of the page that sent the form (its Referer), as a path on this
+/// site: never a redirect elsewhere (a path that a browser would read as another host,
+/// `//host/…` or `/\host/…`, is not taken). The Referer's own host is not compared with
+/// the request's: behind a reverse proxy they differ, and the sign-in guard has already
+/// checked that a browser's post comes from the dashboard's public origin.
 #[cfg(feature = "ssr")]
 fn referer_on_this_site(parts: &http::request::Parts) -> Option<String> {
     let referer = parts.headers.get(http::header::REFERER)?.to_str().ok()?;
-    let host = match parts.headers.get(http::header::HOST).and_then(|v| v.to_str().ok()) {
-        Some(host) => host.to_owned(),
-        None => parts.uri.authority()?.to_string(),
-    };
     let (_, rest) = referer.split_once("://")?;
-    let (authority, path) = rest.split_at(rest.find('/')?);
-    (authority == host).then(|| path.split('#').next().unwrap_or("/").to_owned())
+    let path = &rest[rest.find('/')?..];
+    let path = path.split('#').next().unwrap_or("/");
+    let elsewhere = path.starts_with("//") || path.starts_with("/\\");
+    (!elsewhere).then(|| path.to_owned())
 }
 
 /// The language in the URL of the page that sent the form.
