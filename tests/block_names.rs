@@ -321,7 +321,7 @@ async fn the_pages_import_plans_and_saves_by_the_same_rules_and_takes_10000_line
     let app = spawn_app().await;
     let html = app.get("/?lang=en").await.text().await.unwrap();
     assert!(html.contains("data-testid=\"names-import\"") && html.contains("href=\"/api/v1/block-names.csv\""));
-    assert!(html.contains("data-route=\"/api/names-import?lang=en\""), "the form names its route, in the page's language");
+    assert!(html.contains("action=\"/api/names-import?lang=en\""), "the form names its route, in the page's language");
 
     // The page's import route answers the plan as HTML in the page's language.
     let call = |text: String, save: bool, lang: &'static str| {
@@ -438,4 +438,91 @@ async fn a_name_form_post_comes_back_to_the_view_at_the_form_and_says_what_came_
         let elsewhere = post("审批".into(), referer.clone()).await.unwrap();
         assert_eq!(location(&elsewhere), format!("/#{form}"), "{referer}");
     }
+}
+
+/// A `multipart/form-data` body of `fields` (name, file name for a file, value), as a
+/// browser sends a form with a file input: its content type and the body.
+fn multipart(fields: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----bi-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, file, value) in fields {
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"").bytes());
+        if let Some(file) = file {
+            body.extend(format!("; filename=\"{file}\"\r\nContent-Type: text/csv").bytes());
+        }
+        body.extend(b"\r\n\r\n");
+        body.extend(*value);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// The value of the hidden field `name` of a page's form.
+fn hidden_value(html: &str, name: &str) -> String {
+    let at = html.find(&format!("name=\"{name}\" value=\"")).unwrap_or_else(|| panic!("a hidden {name}")) + name.len() + 15;
+    html[at..at + html[at..].find('"').unwrap()].to_owned()
+}
+
+/// The import form without script: its post previews on a page of its own (the plan, the
+/// table to edit, Apply), Apply saves exactly the table previewed and goes back to the
+/// dashboard, which says what was saved.
+#[tokio::test]
+async fn the_import_form_without_script_previews_on_its_own_page_and_applies_the_table_previewed() {
+    let app = spawn_app().await;
+    let html = app.get("/?lang=en").await.text().await.unwrap();
+    let form = opening_tag(&html, "names-import");
+    assert!(form.contains("id=\"names-import\""), "{form}");
+    assert!(html.contains("action=\"/api/names-import?lang=en\"") && html.contains("enctype=\"multipart/form-data\""));
+    let post = |fields: &[(&str, Option<&str>, &[u8])]| {
+        let (content_type, body) = multipart(fields);
+        app.http
+            .post(format!("{}/api/names-import?lang=en", app.base_url))
+            .header("accept", "text/html")
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    let ids = block_ids(&app, 3);
+    let table: String = ids.iter().enumerate().map(|(i, id)| format!("{id},审批 {i},Office\n")).collect();
+
+    // Preview, from a chosen file.
+    let preview = post(&[("text", None, b""), ("file", Some("names.csv"), table.as_bytes()), ("save", None, b"0")]).await.unwrap();
+    assert_eq!(preview.status(), 200);
+    assert!(preview.headers()["content-security-policy"].to_str().unwrap().starts_with("default-src 'none'"), "no script");
+    let page = preview.text().await.unwrap();
+    assert_eq!(plan_attribute(&page, "data-applicable"), "true");
+    assert!(page.contains(&format!("\n{table}</textarea>")), "the table, to edit or apply");
+    assert!(page.contains("data-testid=\"import-apply\""));
+    let planned = hidden_value(&page, "planned");
+    assert!(names(&app).await.is_empty(), "a preview saves nothing");
+
+    // Apply with a table changed since: previewed again, saying so, and nothing saved.
+    let edited = format!("{table}9{:017},extra\n", 1);
+    let again = post(&[("text", None, edited.as_bytes()), ("planned", None, planned.as_bytes()), ("save", None, b"1")]).await.unwrap();
+    assert_eq!(again.status(), 200);
+    let again = again.text().await.unwrap();
+    assert!(again.contains("The text changed since the preview"), "{}", &again[..400.min(again.len())]);
+    assert!(names(&app).await.is_empty());
+    assert_ne!(hidden_value(&again, "planned"), planned, "the new preview is of the new table");
+
+    // Apply the table previewed, as the browser sends the box (CRLF line ends).
+    let crlf = table.replace('\n', "\r\n");
+    let applied = post(&[("text", None, crlf.as_bytes()), ("planned", None, planned.as_bytes()), ("save", None, b"1")]).await.unwrap();
+    assert_eq!(applied.status(), 303, "post/redirect/get");
+    assert_eq!(applied.headers()["location"], "/?lang=en#names-import");
+    assert_eq!(names(&app).await.len(), 3);
+    assert_eq!(names(&app).await[&ids[0]], ("审批 0".to_owned(), Some("Office".to_owned())));
+    let back = app.get("/?lang=en").await.text().await.unwrap();
+    assert!(opening_tag(&back, "block-names").contains(" open"));
+    assert_eq!(block_insights_tests::testid_text(&back, "import-saved").as_deref(), Some("Saved the names of 3 block(s)."));
+
+    // A refused line: the plan says what to fix, and there is no Apply.
+    let refused = post(&[("text", None, b"12ab,x\n"), ("save", None, b"0")]).await.unwrap().text().await.unwrap();
+    assert_eq!(plan_attribute(&refused, "data-applicable"), "false");
+    assert!(!refused.contains("data-testid=\"import-apply\"") && refused.contains("12ab"));
+    // A file that is not UTF-8 is refused, saying how to save it.
+    let gbk = post(&[("text", None, b""), ("file", Some("names.csv"), &[b'1', b',', 0xC4, 0xE3]), ("save", None, b"0")]).await.unwrap();
+    assert_eq!(gbk.status(), 400);
+    assert!(gbk.text().await.unwrap().contains("CSV UTF-8"));
 }

@@ -401,9 +401,14 @@ pub mod ssr {
     }
 
     /// The page's import route's answer: plans `text` (and saves it, with `save` and
-    /// nothing refused) and renders the plan as HTML in `locale`'s words, with the status
+    /// nothing refused), the plan rendered as HTML in `locale`'s words, and the status
     /// the route answers (422: the whole import refused; 500: ours to fix, in the log).
-    pub async fn names_import_answer(state: &AppState, text: &str, save: bool, locale: Locale) -> (u16, String) {
+    pub async fn names_import_answer(
+        state: &AppState,
+        text: &str,
+        save: bool,
+        locale: Locale,
+    ) -> (u16, String, Result<NamesImport, AppError>) {
         let answer = import_names(state, text, ImportFormat::Table, save).await;
         let status = match &answer {
             Ok(_) => 200,
@@ -413,7 +418,8 @@ pub mod ssr {
                 500
             }
         };
-        (status, crate::components::import_answer_html(&answer, locale))
+        let html = crate::components::import_answer_html(&answer, locale);
+        (status, html, answer)
     }
 
     /// The progress feed's answer for the fetch named `ticket`, in `locale`'s words: what

@@ -51,6 +51,11 @@ impl Flash {
         out.finish()
     }
 
+    /// The `Set-Cookie` value that carries it to the next page: short-lived, HttpOnly.
+    pub fn cookie(&self) -> String {
+        format!("{FLASH_COOKIE}={}; Path=/; Max-Age=120; HttpOnly; SameSite=Lax", self.encode())
+    }
+
     pub fn decode(value: &str) -> Self {
         let mut flash = Self::default();
         for (key, value) in form_urlencoded::parse(value.as_bytes()) {
@@ -108,8 +113,7 @@ pub fn conclude<T>(
             Flash { about: about.to_owned(), done: String::new(), text: error.to_string(), code }
         }
     };
-    let cookie = format!("{FLASH_COOKIE}={}; Path=/; Max-Age=120; HttpOnly; SameSite=Lax", flash.encode());
-    if let Ok(value) = http::HeaderValue::from_str(&cookie) {
+    if let Ok(value) = http::HeaderValue::from_str(&flash.cookie()) {
         response.append_header(http::header::SET_COOKIE, value);
     }
     let target = if page == SAME_PAGE {

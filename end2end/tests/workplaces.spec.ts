@@ -136,3 +136,27 @@ test('names for every block imported from a pasted table, previewed first', asyn
   await expect(page.getByTestId('import-saved')).toHaveText(`Saved the names of ${changes} block(s).`);
   await screenshot(page, 'imported-names');
 });
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('names are imported with a plain form: the plan on a page of its own, then Apply back to the dashboard', async ({ page }) => {
+    const [w] = await simWorkplaces();
+    const lines = w.blocks.map((id, i) => `${id}\t${nameIn(w, 'en')} (no script) ${i + 1}\t${nameIn(w, 'en')}`);
+    await page.goto('/?lang=en&range=7d');
+    await page.getByTestId('block-names').locator('summary').click();
+    await expect(page.getByTestId('import-apply'), 'Apply comes after the preview').toBeHidden();
+    await page.getByTestId('import-text').fill(lines.join('\n'));
+    await page.getByTestId('import-preview').click();
+    await expect(page).toHaveURL(/\/api\/names-import\?lang=en$/);
+    await expect(page.getByTestId('import-counts')).toContainText(`· 0 refused`);
+    await expect(page.getByTestId('import-text')).toHaveValue(lines.join('\n'));
+    await screenshot(page, 'import-no-script-plan');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, 'import-no-script-plan-phone');
+    await page.getByTestId('import-apply').click();
+    await expect(page).toHaveURL(/\/\?lang=en#names-import$/);
+    await expect(page.getByTestId('import-saved')).toHaveText(`Saved the names of ${lines.length} block(s).`);
+    await expect(page.getByTestId('blocks-table')).toContainText(`${nameIn(w, 'en')} (no script) 1`);
+  });
+});

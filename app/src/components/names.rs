@@ -16,7 +16,9 @@ pub fn BlockNames(dashboard: StoredValue<Dashboard>) -> impl IntoView {
     let locale = use_locale();
     let t = move || locale.get().t();
     let d = dashboard.get_value();
-    let open = use_context::<PageFlash>().and_then(|f| f.0).is_some_and(|f| f.about.starts_with("name-form-"));
+    let open = use_context::<PageFlash>()
+        .and_then(|f| f.0)
+        .is_some_and(|f| f.about.starts_with("name-form-") || f.about == super::names_import::IMPORT_FORM);
     // The workplaces Feishu reports, then those already typed.
     let mut workplaces: Vec<String> = d.reported_workplaces.clone();
     workplaces.extend(d.names.iter().filter_map(|n| n.workplace.clone()));

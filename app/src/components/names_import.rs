@@ -16,39 +16,48 @@ use leptos::prelude::*;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::i18n::Messages;
+use crate::flash::PageFlash;
 use crate::locale::use_locale;
 #[cfg(feature = "ssr")]
 use crate::report::NamesImport;
 
-/// The import's form, in its island. Needs the page's script (the buttons are not a
-/// form post). Once saved, the page loads anew with the names everywhere and says how
-/// many were saved.
+/// The import form's id (its anchor), and what the flash of its post is about.
+pub const IMPORT_FORM: &str = "names-import";
+
+/// The import's form, in its island: with script, the plan shows on the page; without
+/// it (or before the page is interactive), the form posts to the import route, whose
+/// page shows the plan and applies it. Once saved, the page loads anew with the names
+/// everywhere and says how many were saved.
 #[component]
 pub fn NamesImportForm() -> impl IntoView {
     let locale = use_locale();
     let lang = locale.get_untracked();
     let i = move || locale.get().t().import;
     let route = format!("{}?lang={}", crate::api::NAMES_IMPORT_PATH, lang.code());
+    // What the import form's post saved, when the page comes back from it.
+    let saved = PageFlash::of(IMPORT_FORM).filter(|f| !f.failed()).map(|f| f.text);
     view! {
-        <section class="names-import" aria-labelledby="names-import-heading" data-testid="names-import">
+        <section class="names-import" id=IMPORT_FORM aria-labelledby="names-import-heading" data-testid="names-import">
             <h3 id="names-import-heading">{move || i().title}</h3>
             <p class="hint">{move || i().hint}</p>
             <ImportNames>
-                <form class="import-form" data-route=route>
+                <form class="import-form" method="post" action=route enctype="multipart/form-data">
                     <label for="names-import-text">{move || i().paste_label}</label>
                     <textarea id="names-import-text" name="text" rows="6" spellcheck="false" data-testid="import-text"></textarea>
                     <label for="names-import-file">{move || i().file_label}</label>
                     <input
                         id="names-import-file"
                         type="file"
+                        name="file"
                         accept=".csv,.tsv,.txt,text/csv,text/plain"
                         data-testid="import-file"
                     />
                     <div class="import-actions">
-                        <button type="button" data-testid="import-preview" disabled>
+                        <button type="submit" name="save" value="0" data-testid="import-preview">
                             {move || i().preview}
                         </button>
-                        <button type="button" data-testid="import-apply" disabled>
+                        // Without script, Apply is on the plan's page, after the preview.
+                        <button type="submit" name="save" value="1" class="js-only" data-testid="import-apply" disabled>
                             {move || i().apply}
                         </button>
                         <a href="/api/v1/block-names.csv" download="block-names.csv" data-testid="export-names">
@@ -59,7 +68,9 @@ pub fn NamesImportForm() -> impl IntoView {
                         </a>
                     </div>
                 </form>
-                <p class="import-status hidden" role="status" data-testid="import-saved"></p>
+                <p class="import-status" class:hidden=saved.is_none() role="status" data-testid="import-saved">
+                    {saved.clone()}
+                </p>
                 <p class="loading hidden" role="status" data-part="checking">{move || i().checking}</p>
                 <p class="hint hidden" data-part="stale">{move || i().text_changed}</p>
                 <p class="error hidden" role="alert" data-part="unreachable">{move || i().unreachable}</p>
@@ -133,7 +144,7 @@ mod browser {
 
     /// Sends `text` to the import route (to save it, with `save`) and shows the answer.
     fn send(planned: StoredValue<Option<String>>, text: String, save: bool) {
-        let Some(route) = element::<HtmlElement>("form").and_then(|f| f.get_attribute("data-route")) else { return };
+        let Some(route) = element::<HtmlElement>("form").and_then(|f| f.get_attribute("action")) else { return };
         show("checking", true);
         show("unreachable", false);
         refresh(planned, true);
@@ -171,8 +182,10 @@ mod browser {
             let on_change = closure(move |_| read_file(&chosen, planned));
             let _ = file.add_event_listener_with_callback("change", &on_change);
         }
+        // The buttons post the form without script; with it, the plan comes into the page.
         if let Some(preview) = button("import-preview") {
-            let on_click = closure(move |_| {
+            let on_click = closure(move |ev| {
+                ev.prevent_default();
                 let text = text();
                 planned.set_value(Some(text.clone()));
                 send(planned, text, false);
@@ -180,7 +193,8 @@ mod browser {
             let _ = preview.add_event_listener_with_callback("click", &on_click);
         }
         if let Some(apply) = button("import-apply") {
-            let on_click = closure(move |_| {
+            let on_click = closure(move |ev| {
+                ev.prevent_default();
                 if let Some(text) = planned.get_value() {
                     send(planned, text, true);
                 }

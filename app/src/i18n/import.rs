@@ -12,6 +12,8 @@ pub struct ImportMessages {
     pub preview: &'static str,
     pub apply: &'static str,
     pub checking: &'static str,
+    /// The chosen file could not be read as UTF-8 text.
+    pub not_utf8: &'static str,
     /// The import route did not answer.
     pub unreachable: &'static str,
     pub export_csv: &'static str,
@@ -52,6 +54,7 @@ pub static ZH: ImportMessages = ImportMessages {
     preview: "预览",
     apply: "应用",
     checking: "正在检查…",
+    not_utf8: "所选文件不是 UTF-8 文本：请在表格软件中另存为“CSV UTF-8”格式后重新选择。",
     unreachable: "无法连接服务器，表格未检查也未保存：请刷新页面后重试。",
     export_csv: "导出全部名称（CSV）",
     export_xlsx: "导出全部名称（Excel）",
@@ -89,6 +92,7 @@ pub static EN: ImportMessages = ImportMessages {
     preview: "Preview",
     apply: "Apply",
     checking: "Checking…",
+    not_utf8: "The chosen file is not UTF-8 text: save it as “CSV UTF-8” in your spreadsheet and choose it again.",
     unreachable: "The server could not be reached, so the table was neither checked nor saved: reload the page and try again.",
     export_csv: "Export names (CSV)",
     export_xlsx: "Export names (Excel)",

@@ -57,7 +57,10 @@ fn stylesheet() -> &'static str {
 /// The policy of the sign-in pages: a stylesheet from here, nothing else.
 const POLICY: &str = "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'";
 
-fn document(locale: Locale, status: StatusCode, title: &str, body: &str) -> Response {
+/// A page of its own, outside the app's shell (the sign-in pages, the names import's
+/// plan for a browser without script), under [`POLICY`]. `body` is HTML, placed under
+/// the `<h1>`.
+pub fn document(locale: Locale, status: StatusCode, title: &str, body: &str) -> Response {
     document_with_policy(locale, status, title, body, POLICY)
 }
 
