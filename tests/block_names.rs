@@ -309,11 +309,15 @@ async fn bodies_the_import_cannot_take_are_refused_with_what_to_send() {
     assert!(names(&app).await.is_empty());
 }
 
+/// The quoted value that follows the first `marker` (`name="`) in `html`.
+fn value_after(html: &str, marker: &str) -> String {
+    let at = html.find(marker).unwrap_or_else(|| panic!("{marker} in {}", &html[..300.min(html.len())])) + marker.len();
+    html[at..at + html[at..].find('"').unwrap()].to_owned()
+}
+
 /// The data attribute `name` of the page import's plan (`<div data-testid="import-plan" …>`).
 fn plan_attribute(html: &str, name: &str) -> String {
-    let plan = opening_tag(html, "import-plan");
-    let at = plan.find(&format!("{name}=\"")).unwrap_or_else(|| panic!("{name} in {plan}")) + name.len() + 2;
-    plan[at..at + plan[at..].find('"').unwrap()].to_owned()
+    value_after(opening_tag(html, "import-plan"), &format!("{name}=\""))
 }
 
 #[tokio::test]
@@ -460,8 +464,7 @@ fn multipart(fields: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
 
 /// The value of the hidden field `name` of a page's form.
 fn hidden_value(html: &str, name: &str) -> String {
-    let at = html.find(&format!("name=\"{name}\" value=\"")).unwrap_or_else(|| panic!("a hidden {name}")) + name.len() + 15;
-    html[at..at + html[at..].find('"').unwrap()].to_owned()
+    value_after(html, &format!("name=\"{name}\" value=\""))
 }
 
 /// The import form without script: its post previews on a page of its own (the plan, the
