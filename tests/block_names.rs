@@ -365,7 +365,10 @@ async fn the_pages_import_plans_and_saves_by_the_same_rules_and_takes_10000_line
     assert_eq!(empty.status(), 422);
     assert!(empty.text().await.unwrap().contains("role=\"alert\""));
 
-    let answer = call(text, true, "en").await.unwrap().text().await.unwrap();
+    let saved = call(text, true, "en").await.unwrap();
+    let flash = saved.headers().get_all("set-cookie").iter().filter_map(|c| c.to_str().ok()).find(|c| c.starts_with("bi_flash=")).map(str::to_owned);
+    assert!(flash.is_some_and(|c| c.contains("HttpOnly")), "the dashboard loaded next says what was saved");
+    let answer = saved.text().await.unwrap();
     assert_eq!(plan_attribute(&answer, "data-saved"), "true");
     assert_eq!(names(&app).await.len(), 10_000);
 }

@@ -422,6 +422,12 @@ pub mod ssr {
         (status, html, answer)
     }
 
+    /// What the dashboard says once `answer` is saved (the flash cookie of the import
+    /// route's answer); `None` for an import not saved.
+    pub fn import_saved_flash(answer: &NamesImport, locale: Locale) -> Option<crate::flash::Flash> {
+        crate::components::import_saved_flash(answer, locale)
+    }
+
     /// The progress feed's answer for the fetch named `ticket`, in `locale`'s words: what
     /// the page's progress bar shows while the next page loads.
     pub fn progress_answer(state: &AppState, ticket: u64, locale: Locale) -> String {

@@ -4,11 +4,12 @@
 //! forms and no script, and the dashboard's name forms are plain forms too. A form posts
 //! to its server function, which answers a browser's post with a redirect (303,
 //! post/redirect/get: a reload does not post again) to its page (a name form: the very
-//! view it was on, [`SAME_PAGE`], at the form) and the outcome in a short-lived, HttpOnly cookie ([`FLASH_COOKIE`]) that
-//! the page reads and clears as it renders ([`take_flash`]). A new API token travels
-//! the same way: the person sees it once, and the server keeps it nowhere (a session
-//! record would hold it in the database until read). Scripts and tests that call the
-//! server functions asking for JSON get the answer itself, as before.
+//! view it was on, [`SAME_PAGE`], at the form) and the outcome in a short-lived,
+//! HttpOnly cookie ([`FLASH_COOKIE`]) that the page reads and clears as it renders
+//! ([`page_flash`]). A saved names import says what it saved the same way, and a new API
+//! token travels so too: the person sees it once, and the server keeps it nowhere (a
+//! session record would hold it in the database until read). Scripts and tests that
+//! call the server functions asking for JSON get the answer itself, as before.
 //!
 //! Written by hand: leptos' own answer to a plain form post (a redirect to the Referer
 //! with the error, if any, in the URL) says nothing on success and nothing about which
@@ -153,17 +154,12 @@ fn referer_lang(parts: &http::request::Parts) -> Option<crate::i18n::Locale> {
 }
 
 /// The outcome of the form post that led to this page, cleared in the answer so that a
-/// reload shows it no more. `None` outside a page request, or without one.
-#[cfg(feature = "ssr")]
-pub fn take_flash() -> Option<Flash> {
-    crate::components::take_cookie(FLASH_COOKIE).map(|value| Flash::decode(&value))
-}
-
-/// [`take_flash`] where a page renders; `None` in the browser.
+/// reload shows it no more. `None` outside a page request, without one, and in the
+/// browser.
 pub fn page_flash() -> Option<Flash> {
     #[cfg(feature = "ssr")]
     {
-        take_flash()
+        crate::components::take_cookie(FLASH_COOKIE).map(|value| Flash::decode(&value))
     }
     #[cfg(not(feature = "ssr"))]
     {

@@ -146,6 +146,15 @@ pub struct NamesImport {
     pub saved: bool,
 }
 
+impl NamesImport {
+    /// Whether Apply is offered for it: not saved yet, changing something, refusing
+    /// nothing.
+    pub fn can_apply(&self) -> bool {
+        let counts = self.plan.counts();
+        !self.saved && counts.refused == 0 && counts.changes() > 0
+    }
+}
+
 /// The rows tab: every (day, block) with visits, one page at a time.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RowsPage {

@@ -10,10 +10,11 @@
 //! form carries the preview's SHA-256) and sends the browser back to the dashboard,
 //! which says what was saved (the flash cookie, as for the other plain forms).
 
-use app::api::ssr::{names_import_answer, progress_answer};
+use app::api::ssr::{import_saved_flash, names_import_answer, progress_answer};
 use app::api::{NAMES_IMPORT_PATH, PROGRESS_PATH};
 use app::flash::Flash;
 use app::i18n::Locale;
+use app::report::NamesImport;
 use app::state::AppState;
 use axum::extract::{FromRequest, Multipart, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -29,10 +30,20 @@ pub fn routes() -> Router<AppState> {
     Router::new().route(PROGRESS_PATH, get(progress)).route(NAMES_IMPORT_PATH, post(names_import))
 }
 
-/// The page's language: its `lang`, else the browser's.
+/// The page's language: its `lang`, else as the sign-in pages find it (the `lang`
+/// cookie, the Feishu client's language, `Accept-Language`).
 fn locale(lang: Option<&str>, headers: &HeaderMap) -> Locale {
-    lang.and_then(Locale::parse)
-        .unwrap_or_else(|| Locale::negotiate(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok())))
+    lang.and_then(Locale::parse).unwrap_or_else(|| crate::auth::pages::locale(headers))
+}
+
+/// `response` with what a saved import says on the dashboard that loads next, in the
+/// flash cookie (nothing for an import not saved).
+fn with_saved_flash(mut response: Response, answer: &Result<NamesImport, app::error::AppError>, locale: Locale) -> Response {
+    let flash: Option<Flash> = answer.as_ref().ok().and_then(|import| import_saved_flash(import, locale));
+    if let Some(cookie) = flash.and_then(|f| HeaderValue::from_str(&f.cookie()).ok()) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
 }
 
 #[derive(Deserialize)]
@@ -74,9 +85,10 @@ async fn names_import(State(state): State<AppState>, headers: HeaderMap, Query(q
         Ok(body) => body,
         Err(rejection) => return rejection.into_response(),
     };
-    let (status, html, _) = names_import_answer(&state, &body, q.save == 1, locale).await;
+    let (status, html, answer) = names_import_answer(&state, &body, q.save == 1, locale).await;
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], html).into_response()
+    let response = (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], html).into_response();
+    with_saved_flash(response, &answer, locale)
 }
 
 /// The import form as a browser without script sends it.
@@ -134,27 +146,10 @@ async fn names_import_form(state: &AppState, locale: Locale, form: Multipart) ->
     let text = form.file.unwrap_or(form.text).replace("\r\n", "\n").replace('\r', "\n");
     let changed = form.save && form.planned.as_deref() != Some(sha256_hex(&text).as_str());
     let (status, plan, answer) = names_import_answer(state, &text, form.save && !changed, locale).await;
-    if let Ok(import) = &answer {
-        if import.saved {
-            let counts = import.plan.counts();
-            let saved = Flash {
-                about: "names-import".into(),
-                done: "imported".into(),
-                text: (i.saved)(counts.added + counts.renamed + counts.moved),
-                code: None,
-            };
-            let mut response = Redirect::to(&back).into_response();
-            if let Ok(cookie) = HeaderValue::from_str(&saved.cookie()) {
-                response.headers_mut().append(header::SET_COOKIE, cookie);
-            }
-            return response;
-        }
+    if answer.as_ref().is_ok_and(|import| import.saved) {
+        return with_saved_flash(Redirect::to(&back).into_response(), &answer, locale);
     }
-    let applicable = answer.as_ref().is_ok_and(|a| {
-        let c = a.plan.counts();
-        c.refused == 0 && c.added + c.renamed + c.moved > 0
-    });
-    let apply = if applicable {
+    let apply = if answer.as_ref().is_ok_and(NamesImport::can_apply) {
         format!("<button type=\"submit\" name=\"save\" value=\"1\" data-testid=\"import-apply\">{}</button>", escape(i.apply))
     } else {
         String::new()

@@ -29,7 +29,7 @@ pub use header::Header;
 pub use insights::InsightsPanel;
 pub use names::BlockNames;
 #[cfg(feature = "ssr")]
-pub(crate) use names_import::import_answer_html;
+pub(crate) use names_import::{import_answer_html, import_saved_flash};
 pub use page::{Hydrated, PageProgress, PageShortcuts};
 #[cfg(feature = "ssr")]
 pub(crate) use page::{request_cookie, take_cookie, REFRESH_COOKIE, TICKET_COOKIE};

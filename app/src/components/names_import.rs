@@ -102,10 +102,7 @@ mod browser {
     use web_sys::{HtmlButtonElement, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 
     use crate::browser::{fetch_text, find};
-    use crate::components::page::{reload_keeping_open, stash, take_stashed};
-
-    /// Where the outcome of a saved import waits for the page to come back.
-    const SAVED_KEY: &str = "bi_names_saved";
+    use crate::components::page::reload_keeping_open;
 
     fn element<T: JsCast>(selector: &str) -> Option<T> {
         find(&format!(".names-import {selector}"))?.dyn_into::<T>().ok()
@@ -156,9 +153,9 @@ mod browser {
             match (answer, holder) {
                 (Ok((200 | 422 | 500, html)), Some(holder)) => {
                     holder.set_inner_html(&html);
-                    let saved = holder.query_selector(".import-plan[data-saved=true] .import-status").ok().flatten();
-                    if let Some(status) = saved {
-                        stash(SAVED_KEY, &status.text_content().unwrap_or_default());
+                    // Saved: the page loads anew with the names everywhere, and says what
+                    // was saved (the answer's flash cookie).
+                    if holder.query_selector(".import-plan[data-saved=true]").ok().flatten().is_some() {
                         reload_keeping_open();
                         return;
                     }
@@ -170,10 +167,6 @@ mod browser {
     }
 
     pub(super) fn install(planned: StoredValue<Option<String>>) {
-        if let (Some(message), Some(status)) = (take_stashed(SAVED_KEY), element::<HtmlElement>("[data-testid=import-saved]")) {
-            status.set_text_content(Some(&message));
-            let _ = status.class_list().remove_1("hidden");
-        }
         if let Some(area) = element::<HtmlTextAreaElement>("textarea") {
             let _ = area.add_event_listener_with_callback("input", &closure(move |_| refresh(planned, false)));
         }
@@ -230,6 +223,19 @@ mod browser {
     }
 }
 
+/// What the dashboard says once an import is saved, carried by the flash cookie to the
+/// page that loads next (after the island's reload, or the form's redirect); `None` for
+/// an import not saved.
+#[cfg(feature = "ssr")]
+pub fn import_saved_flash(answer: &NamesImport, locale: crate::i18n::Locale) -> Option<crate::flash::Flash> {
+    answer.saved.then(|| crate::flash::Flash {
+        about: IMPORT_FORM.to_owned(),
+        done: "imported".to_owned(),
+        text: (locale.t().import.saved)(answer.plan.counts().changes()),
+        code: None,
+    })
+}
+
 /// The import route's answer: the plan of `answer` (or why the whole import was
 /// refused) as HTML in `locale`'s words, for the import form to show.
 #[cfg(feature = "ssr")]
@@ -248,7 +254,7 @@ fn plan_view(answer: &NamesImport, t: &'static Messages) -> AnyView {
     let i = t.import;
     let plan = &answer.plan;
     let counts = plan.counts();
-    let changes = counts.added + counts.renamed + counts.moved;
+    let changes = counts.changes();
     let status = if answer.saved {
         (i.saved)(changes)
     } else if counts.refused > 0 {
@@ -266,7 +272,7 @@ fn plan_view(answer: &NamesImport, t: &'static Messages) -> AnyView {
             class="import-plan"
             data-testid="import-plan"
             data-saved=answer.saved.to_string()
-            data-applicable=(!answer.saved && counts.refused == 0 && changes > 0).to_string()
+            data-applicable=answer.can_apply().to_string()
         >
             <p class="import-status" role="status">{status}</p>
             <p class="import-counts" data-testid="import-counts">{(i.counts)(&counts)}</p>

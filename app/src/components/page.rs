@@ -108,7 +108,7 @@ pub(crate) fn reload_keeping_open() {
 /// A message kept across one reload under `key` (the outcome of what caused it), and
 /// taken back once.
 #[cfg(feature = "hydrate")]
-pub(crate) fn stash(key: &str, message: &str) {
+fn stash(key: &str, message: &str) {
     if let Some(storage) = window().session_storage().ok().flatten() {
         let _ = storage.set_item(key, message);
     }
@@ -116,7 +116,7 @@ pub(crate) fn stash(key: &str, message: &str) {
 
 /// The message [`stash`]ed under `key` before the reload, if any, removed as it is read.
 #[cfg(feature = "hydrate")]
-pub(crate) fn take_stashed(key: &str) -> Option<String> {
+fn take_stashed(key: &str) -> Option<String> {
     let storage = window().session_storage().ok().flatten()?;
     let message = storage.get_item(key).ok().flatten();
     let _ = storage.remove_item(key);

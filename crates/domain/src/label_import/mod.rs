@@ -82,6 +82,13 @@ pub struct PlanCounts {
     pub refused: usize,
 }
 
+impl PlanCounts {
+    /// The blocks whose label saving the plan writes: added, renamed and moved.
+    pub fn changes(&self) -> usize {
+        self.added + self.renamed + self.moved
+    }
+}
+
 /// A line that cannot be imported, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RefusedLine {
