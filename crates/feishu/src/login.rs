@@ -91,6 +91,8 @@ impl FeishuClient {
         })?;
         url.query_pairs_mut()
             .append_pair("client_id", self.app_id())
+            // Required by the authorize page's doc, with this fixed value.
+            .append_pair("response_type", "code")
             .append_pair("redirect_uri", redirect_uri)
             .append_pair("state", state)
             .append_pair("code_challenge", code_challenge)

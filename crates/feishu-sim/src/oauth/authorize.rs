@@ -6,7 +6,8 @@
 //! Checks, in order, each failing with an HTTP 400 page (never a redirect:
 //! the app's redirect_uri is only trusted once the request is sound):
 //! client_id (must be the app's id), redirect_uri (absolute http or https,
-//! no fragment), response_type (absent or `code`), state (required here),
+//! no fragment), response_type (required, and only `code`: the authorize page's
+//! doc marks it required with that fixed value), state (required here),
 //! PKCE (`code_challenge_method=S256` and a 43-character base64url
 //! `code_challenge`; `plain` or no PKCE is refused). Then:
 //! `cancel=1` redirects with `error=access_denied`; `login_hint=<open_id>`
@@ -137,12 +138,23 @@ fn check(state: &SimState, params: &HashMap<&str, &str>) -> Result<SoundRequest,
             "redirect_uri {redirect_uri} is not an absolute http or https URL without a fragment."
         ));
     }
-    if let Some(response_type) = params.get("response_type")
-        && *response_type != "code"
-    {
-        return Err(format!(
-            "response_type {response_type} is not supported: only code."
-        ));
+    // Feishu's doc (updated 2025-09) marks response_type required with the fixed
+    // value `code`; what Feishu does without it is not documented. The safe reading
+    // is to refuse, on a page like the other refusals (RFC 6749 §4.1.2.1 would allow
+    // a redirect with `invalid_request`, but the redirect_uri is not trusted yet).
+    match params.get("response_type") {
+        None => {
+            return Err(
+                "response_type is missing: send response_type=code (required, fixed value)."
+                    .to_owned(),
+            );
+        }
+        Some(&"code") => {}
+        Some(response_type) => {
+            return Err(format!(
+                "response_type {response_type} is not supported: only code."
+            ));
+        }
     }
     if !params.contains_key("state") {
         return Err("state is missing: this simulator requires it (it protects the app against cross-site request forgery).".to_owned());

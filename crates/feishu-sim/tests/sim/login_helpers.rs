@@ -64,6 +64,7 @@ pub fn authorize_params<'a>(pkce: &'a Pkce, state: &'a str) -> Vec<(&'static str
     vec![
         ("client_id", "cli_demo_app"),
         ("redirect_uri", REDIRECT_URI),
+        ("response_type", "code"),
         ("state", state),
         ("code_challenge", &pkce.challenge),
         ("code_challenge_method", "S256"),

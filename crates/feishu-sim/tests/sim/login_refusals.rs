@@ -31,6 +31,7 @@ async fn unsound_authorize_requests_get_a_page_saying_why() {
         ),
         (replaced("code_challenge", "too-short"), "43 characters"),
         (without("state"), "state is missing"),
+        (without("response_type"), "response_type is missing"),
         (without("client_id"), "client_id is missing"),
         (
             replaced("client_id", "cli_other"),
@@ -53,8 +54,7 @@ async fn unsound_authorize_requests_get_a_page_saying_why() {
         assert!(html.contains(reason), "{params:?}: {html}");
         assert!(html.contains("Feishu simulator — not the real Feishu"));
     }
-    let mut wrong_type = sound.clone();
-    wrong_type.push(("response_type", "token"));
+    let wrong_type = replaced("response_type", "token");
     assert!(
         page(login.authorize(&wrong_type).await, 400)
             .await
@@ -62,7 +62,7 @@ async fn unsound_authorize_requests_get_a_page_saying_why() {
     );
 
     let stats = login.test.sim.stats().login;
-    assert_eq!((stats.authorize_requests, stats.codes_issued), (11, 0));
+    assert_eq!((stats.authorize_requests, stats.codes_issued), (12, 0));
 }
 
 #[tokio::test]
