@@ -66,6 +66,11 @@ pub async fn spawn_app_for(sim: SimHandle, extra: &[(&str, &str)], clock: std::s
         ("FEISHU_ACCOUNTS_URL".into(), sim.base_url()),
         ("DASHBOARD_ADMINS".into(), feishu_sim::DEMO_ADMIN_OPEN_ID.into()),
         ("DASHBOARD_DATA_DIR".into(), data_dir.path().display().to_string()),
+        // A test's many requests from one address and one admin are not a flood, and a
+        // refresh in a test must fetch: tests/security.rs sets these to the defaults.
+        ("DASHBOARD_SIGN_IN_PER_MINUTE".into(), "0".into()),
+        ("DASHBOARD_REQUESTS_PER_MINUTE".into(), "0".into()),
+        ("DASHBOARD_REFRESH_MIN_SECS".into(), "0".into()),
     ]);
     for (k, v) in extra {
         vars.insert((*k).into(), (*v).into());

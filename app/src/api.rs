@@ -1,11 +1,10 @@
-//! Server functions: what the pages load as the server renders them, and what their
-//! plain forms post to (the islands in the browser call none: they fetch the text
-//! routes of `server/src/page_feeds.rs`). Each one parses its input with the same rules
+//! What the pages load as the server renders them (plain functions: no HTTP endpoint),
+//! and the server functions their plain forms post to (the islands in the browser call
+//! none: they fetch the text routes of `server/src/page_feeds.rs`). Each one parses its input with the same rules
 //! as the HTTP API and asks the access-data service; the Feishu token and client never
 //! leave the server. The implementations sit in [`ssr`], compiled on the server only.
 
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
 use crate::report::{Dashboard, RowsPage, TokenInfo, Viewer};
@@ -14,25 +13,31 @@ use crate::view::ViewParams;
 /// The overview for the range, blocks and comparisons the URL asks for. `ticket`
 /// names the fetch so that the progress feed ([`PROGRESS_PATH`]) can report on it; `refresh` fetches
 /// today and yesterday again.
-#[server(endpoint = "dashboard", input = Json)]
 pub async fn load_dashboard(params: ViewParams, ticket: Option<u64>, refresh: bool) -> Result<Dashboard, AppError> {
-    ssr::load_dashboard(params, ticket, refresh).await
+    #[cfg(feature = "ssr")]
+    return ssr::load_dashboard(params, ticket, refresh).await;
+    #[cfg(not(feature = "ssr"))]
+    server_only((params, ticket, refresh))
 }
 
 /// One page of the rows tab.
-#[server(endpoint = "rows", input = Json)]
 pub async fn load_rows(params: ViewParams) -> Result<RowsPage, AppError> {
-    ssr::load_rows(params).await
+    #[cfg(feature = "ssr")]
+    return ssr::load_rows(params).await;
+    #[cfg(not(feature = "ssr"))]
+    server_only(params)
 }
 
 /// The workplace view: totals, custom workplaces and their blocks.
-#[server(endpoint = "workplaces", input = Json)]
 pub async fn load_workplaces(
     params: ViewParams,
     ticket: Option<u64>,
     refresh: bool,
 ) -> Result<crate::workplace_report::WorkplaceReport, AppError> {
-    ssr::load_workplaces(params, ticket, refresh).await
+    #[cfg(feature = "ssr")]
+    return ssr::load_workplaces(params, ticket, refresh).await;
+    #[cfg(not(feature = "ssr"))]
+    server_only((params, ticket, refresh))
 }
 
 /// Names a block (an empty name removes the name). The page's forms post it plainly:
@@ -51,15 +56,19 @@ pub async fn save_block_name(
 }
 
 /// Who is signed in (for the header).
-#[server(endpoint = "whoami", input = Json)]
 pub async fn who_am_i() -> Result<Option<Viewer>, AppError> {
-    Ok(ssr::viewer())
+    #[cfg(feature = "ssr")]
+    return Ok(ssr::viewer());
+    #[cfg(not(feature = "ssr"))]
+    server_only(())
 }
 
 /// The API tokens for scripts (never the tokens themselves).
-#[server(endpoint = "tokens", input = Json)]
 pub async fn list_api_tokens() -> Result<Vec<TokenInfo>, AppError> {
-    ssr::list_api_tokens().await
+    #[cfg(feature = "ssr")]
+    return ssr::list_api_tokens().await;
+    #[cfg(not(feature = "ssr"))]
+    server_only(())
 }
 
 /// Creates an API token and answers it once: it cannot be shown again. Every token
@@ -78,6 +87,16 @@ pub async fn create_api_token(name: String, #[server(default)] can_write_names: 
 pub async fn revoke_api_token(id: String) -> Result<(), AppError> {
     let revoked = ssr::revoke_api_token(id.clone()).await;
     crate::flash::conclude(TOKENS_PAGE, &id, None, revoked, |_| ("revoked", String::new()))
+}
+
+/// What a server-only loader answers in the browser bundle, where nothing calls it: the
+/// pages are rendered on the server, and only islands (which fetch the text routes of
+/// `server/src/page_feeds.rs`) run in the browser. The loaders above are plain
+/// functions, not server functions, so that no HTTP endpoint takes their input as JSON
+/// past the URL's reader ([`ViewParams::from_pairs`]).
+#[cfg(not(feature = "ssr"))]
+pub(crate) fn server_only<T>(_unused: impl Sized) -> Result<T, AppError> {
+    Err(AppError::Internal { message: "this is loaded while the server renders the page".into() })
 }
 
 /// The route the page's names import posts its table to (`?lang=…&save=0|1`, the table

@@ -4,7 +4,6 @@
 //! work is in [`ssr`].
 
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
@@ -83,10 +82,11 @@ pub fn weekday(n: u8) -> chrono::Weekday {
 }
 
 /// The setup; `refresh` reads the chat list from Feishu again.
-#[server(endpoint = "digests", input = Json)]
 pub async fn load_digest_setup(refresh: bool) -> Result<DigestSetup, AppError> {
-    let state = crate::api::ssr::state()?;
-    Ok(ssr::setup(&state, refresh).await)
+    #[cfg(feature = "ssr")]
+    return Ok(ssr::setup(&crate::api::ssr::state()?, refresh).await);
+    #[cfg(not(feature = "ssr"))]
+    crate::api::server_only(refresh)
 }
 
 /// The page the digests' forms are on.

@@ -81,6 +81,14 @@ pub struct Config {
     /// it is sending before another may take it over (and send it with the same uuid,
     /// which Feishu drops as a duplicate if the first did arrive).
     pub digest_claim_ttl: Duration,
+    /// `DASHBOARD_SIGN_IN_PER_MINUTE` (default 30), `DASHBOARD_REQUESTS_PER_MINUTE`
+    /// (default 600; `0` turns either off) and `DASHBOARD_CLIENT_IP_HEADER` (default:
+    /// none): the limits on the rate of requests ([`crate::rate_limits`]).
+    pub rate: crate::rate_limits::RateSettings,
+    /// `DASHBOARD_REFRESH_MIN_SECS` (default 60): a refresh fetches the same days from
+    /// Feishu again at most this often, across all clients and replicas; within it, it
+    /// answers the numbers fetched moments ago.
+    pub refresh_min_interval: Duration,
 }
 
 /// Sign-in settings.
@@ -234,6 +242,13 @@ impl Config {
         let digest_tick_secs: u64 = parse(&lookup, "DIGEST_TICK_SECS", 60, "a whole number of seconds; 0 turns digests off")?;
         let digest_tick = (digest_tick_secs > 0).then(|| Duration::from_secs(digest_tick_secs));
         let digest_claim_ttl = seconds_at_least(&lookup, "DIGEST_CLAIM_SECS", 120, 10)?;
+        let rate = rate_config(&lookup)?;
+        let refresh_min_interval = Duration::from_secs(parse(
+            &lookup,
+            "DASHBOARD_REFRESH_MIN_SECS",
+            60,
+            "a whole number of seconds (0 lets every refresh fetch again)",
+        )?);
         Ok(Self {
             source,
             timezone,
@@ -252,6 +267,8 @@ impl Config {
             access,
             digest_tick,
             digest_claim_ttl,
+            rate,
+            refresh_min_interval,
         })
     }
 
@@ -259,6 +276,34 @@ impl Config {
     pub fn demo(data_dir: PathBuf) -> Self {
         Self { data_dir, ..Self::from_lookup(|_| None).expect("the defaults are valid") }
     }
+}
+
+/// `DASHBOARD_SIGN_IN_PER_MINUTE`, `DASHBOARD_REQUESTS_PER_MINUTE` and
+/// `DASHBOARD_CLIENT_IP_HEADER`.
+fn rate_config(lookup: &impl Fn(&str) -> Option<String>) -> Result<crate::rate_limits::RateSettings, ConfigError> {
+    const HINT: &str = "a whole number of requests per minute; 0 turns the limit off";
+    let defaults = crate::rate_limits::RateSettings::default();
+    let per_minute = |var, default: Option<std::num::NonZeroU32>| -> Result<_, ConfigError> {
+        Ok(std::num::NonZeroU32::new(parse(lookup, var, default.map_or(0, std::num::NonZeroU32::get), HINT)?))
+    };
+    let client_ip_header = match lookup("DASHBOARD_CLIENT_IP_HEADER") {
+        None => None,
+        Some(value) => match axum::http::HeaderName::try_from(value.trim()) {
+            Ok(name) => Some(name),
+            Err(_) => {
+                return Err(ConfigError::Invalid {
+                    var: "DASHBOARD_CLIENT_IP_HEADER",
+                    value,
+                    hint: "a header name your reverse proxy writes the client's address in, e.g. X-Real-IP",
+                });
+            }
+        },
+    };
+    Ok(crate::rate_limits::RateSettings {
+        sign_in_per_minute: per_minute("DASHBOARD_SIGN_IN_PER_MINUTE", defaults.sign_in_per_minute)?,
+        requests_per_minute: per_minute("DASHBOARD_REQUESTS_PER_MINUTE", defaults.requests_per_minute)?,
+        client_ip_header,
+    })
 }
 
 /// `FEISHU_MONTHLY_QUOTA` and `FEISHU_QUOTA_WARN_PERCENT`.

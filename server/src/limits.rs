@@ -127,7 +127,7 @@ fn too_large(machine: bool, limit: usize) -> Response {
 }
 
 /// Paths that answer scripts and the browser's code, which read JSON errors.
-fn answers_machines(path: &str) -> bool {
+pub(crate) fn answers_machines(path: &str) -> bool {
     path.starts_with("/api/") || path.starts_with("/export/")
 }
 
@@ -137,7 +137,8 @@ fn refuse(status: StatusCode, machine: bool, message: String) -> Response {
     answer(status, machine, "bad_request", message)
 }
 
-fn answer(status: StatusCode, machine: bool, kind: &str, message: String) -> Response {
+/// An error answer: `{"error":{kind, message}}` for machines, the message as text for people.
+pub(crate) fn answer(status: StatusCode, machine: bool, kind: &str, message: String) -> Response {
     if machine {
         (status, Json(json!({ "error": { "kind": kind, "message": message } }))).into_response()
     } else {

@@ -58,6 +58,13 @@ impl Default for HttpMetrics {
     }
 }
 
+impl HttpMetrics {
+    /// The registry `/metrics` shows, for other parts of the server to add their own.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+}
+
 /// Middleware: counts every answer by its status (the label set stays small: only the
 /// codes the dashboard sends).
 pub async fn count_requests(State(http): State<HttpMetrics>, request: Request, next: Next) -> Response {
@@ -85,22 +92,31 @@ async fn healthz() -> Response {
     (no_store(), Json(json!({ "status": "ok" }))).into_response()
 }
 
-/// One readiness check's outcome.
+/// One readiness check's outcome. Anyone may read it, so a failure is said in fixed
+/// words naming the dependency and what to check; the error itself goes to the log.
 #[derive(Serialize)]
 struct Check {
     ok: bool,
-    /// Why it failed, in words meant for an operator (no secret: tokens print as t-****).
     #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
+    error: Option<&'static str>,
 }
 
 impl Check {
-    fn from<T, E: std::fmt::Display>(outcome: Result<Result<T, E>, tokio::time::error::Elapsed>) -> Self {
+    /// The outcome of the check of `dependency`, with `failed` as its words on failure.
+    fn from<T, E: std::fmt::Display>(
+        dependency: &str,
+        failed: &'static str,
+        outcome: Result<Result<T, E>, tokio::time::error::Elapsed>,
+    ) -> Self {
         match outcome {
             Ok(Ok(_)) => Check { ok: true, error: None },
-            Ok(Err(error)) => Check { ok: false, error: Some(error.to_string()) },
+            Ok(Err(error)) => {
+                tracing::warn!(dependency, %error, "readiness check failed");
+                Check { ok: false, error: Some(failed) }
+            }
             Err(_) => {
-                Check { ok: false, error: Some(format!("no answer within {} seconds", CHECK_TIMEOUT.as_secs())) }
+                tracing::warn!(dependency, timeout_secs = CHECK_TIMEOUT.as_secs(), "readiness check timed out");
+                Check { ok: false, error: Some("no answer within 5 seconds; the log has the details") }
             }
         }
     }
@@ -114,11 +130,13 @@ async fn readyz(State(ops): State<OpsState>) -> Response {
         tokio::time::timeout(CHECK_TIMEOUT, ops.client.tenant_token()),
         tokio::time::timeout(CHECK_TIMEOUT, ops.service.store().upstream_calls(&month)),
     );
-    let (token, store) = (Check::from(token), Check::from(store));
+    let token = Check::from(
+        "feishu_tenant_token",
+        "Feishu gave no tenant token: check FEISHU_APP_ID, FEISHU_APP_SECRET and FEISHU_BASE_URL; the log has Feishu's answer",
+        token,
+    );
+    let store = Check::from("store", "the store did not answer a query; the log has the cause", store);
     let ready = token.ok && store.ok;
-    if !ready {
-        tracing::warn!(feishu_tenant_token = ?token.error, store = ?store.error, "not ready");
-    }
     let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     let body = json!({
         "status": if ready { "ready" } else { "not_ready" },

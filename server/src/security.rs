@@ -1,6 +1,9 @@
-//! Response headers every answer carries: no MIME sniffing, no full referrers leaving
-//! the site, and a Content-Security-Policy (pages set their own, with a nonce; anything
-//! else may load nothing and may only be framed where the configuration allows).
+//! Response headers every answer carries, written in this one place for every route
+//! (pages, sign-in pages, API, exports, static files): no MIME sniffing, no full
+//! referrers leaving the site, a Content-Security-Policy (pages set their own, with a
+//! nonce; anything else may load nothing), `frame-ancestors` from
+//! `DASHBOARD_FRAME_ANCESTORS` on every policy whatever set it, and
+//! `Strict-Transport-Security` when the dashboard is served over https.
 
 use std::sync::Arc;
 
@@ -14,12 +17,74 @@ pub fn default_policy(frame_ancestors: &str) -> String {
     format!("default-src 'none'; frame-ancestors {frame_ancestors}")
 }
 
+/// What [`headers`] adds, built once at start-up.
+pub struct SecurityHeaders {
+    /// The policy of answers that set none ([`default_policy`]).
+    default_csp: HeaderValue,
+    /// `DASHBOARD_FRAME_ANCESTORS`, added to a policy that names no `frame-ancestors`.
+    frame_ancestors: String,
+    /// `Strict-Transport-Security`, when the public URL is https.
+    hsts: Option<HeaderValue>,
+}
+
+/// A year, as browsers' preload lists ask; a deployment that leaves https behind must
+/// serve the header with `max-age=0` first.
+const HSTS: &str = "max-age=31536000";
+
+impl SecurityHeaders {
+    pub fn new(frame_ancestors: &str, https: bool) -> Arc<Self> {
+        let default_csp =
+            HeaderValue::from_str(&default_policy(frame_ancestors)).unwrap_or(HeaderValue::from_static("default-src 'none'"));
+        let hsts = https.then(|| HeaderValue::from_static(HSTS));
+        Arc::new(Self { default_csp, frame_ancestors: frame_ancestors.to_owned(), hsts })
+    }
+
+    /// `policy` with `frame-ancestors` added when it names none.
+    fn with_frame_ancestors(&self, policy: &HeaderValue) -> Option<HeaderValue> {
+        let text = policy.to_str().ok()?;
+        if text.split(';').any(|d| d.trim().starts_with("frame-ancestors")) {
+            return None;
+        }
+        HeaderValue::from_str(&format!("{}; frame-ancestors {}", text.trim_end_matches([';', ' ']), self.frame_ancestors)).ok()
+    }
+}
+
 /// Adds the security headers a handler did not set itself.
-pub async fn headers(State(default_csp): State<Arc<HeaderValue>>, request: Request, next: Next) -> Response {
+pub async fn headers(State(security): State<Arc<SecurityHeaders>>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let h = response.headers_mut();
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.entry(header::REFERRER_POLICY).or_insert(HeaderValue::from_static("same-origin"));
-    h.entry(header::CONTENT_SECURITY_POLICY).or_insert_with(|| (*default_csp).clone());
+    match h.get(header::CONTENT_SECURITY_POLICY).map(|policy| security.with_frame_ancestors(policy)) {
+        None => {
+            h.insert(header::CONTENT_SECURITY_POLICY, security.default_csp.clone());
+        }
+        Some(Some(framed)) => {
+            h.insert(header::CONTENT_SECURITY_POLICY, framed);
+        }
+        Some(None) => {}
+    }
+    if let Some(hsts) = &security.hsts {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, hsts.clone());
+    }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::HeaderValue;
+
+    use super::SecurityHeaders;
+
+    #[test]
+    fn every_policy_names_frame_ancestors_once() {
+        let security = SecurityHeaders::new("'self' https://portal.example.com", false);
+        let signed_out = HeaderValue::from_static("default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'");
+        assert_eq!(
+            security.with_frame_ancestors(&signed_out).unwrap(),
+            "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self' https://portal.example.com"
+        );
+        let framed = HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'");
+        assert_eq!(security.with_frame_ancestors(&framed), None, "a page's own frame-ancestors is kept");
+    }
 }

@@ -9,7 +9,6 @@ use access_data::{AccessService, ServiceConfig, Store};
 use domain::{BlockId, BlockLabel};
 use app::state::{AppState, ViewSettings};
 use app::{shell, App};
-use axum::http::HeaderValue;
 use axum::middleware::from_fn_with_state;
 use axum::Router;
 use feishu::{FeishuClient, FeishuConfig};
@@ -73,6 +72,8 @@ pub struct Application {
     digest_state: AppState,
     /// The task that sends digests when they are due; ended with the application.
     digest_loop: Option<AbortOnDrop>,
+    /// The task that forgets idle rate-limit keys; ended with the application.
+    rate_cleanup: AbortOnDrop,
 }
 
 impl Application {
@@ -118,6 +119,9 @@ impl Application {
                 store
             }
         };
+        // The key of the pending sign-in cookie is derived from the app secret, which
+        // every replica of the app has.
+        let app_secret = feishu_config.app_secret.clone();
         let mut feishu_config = feishu_config;
         feishu_config.rate.max_requests = config.max_requests_per_second;
         feishu_config.request_timeout = config.feishu_request_timeout;
@@ -181,7 +185,9 @@ impl Application {
             }
             _ => access.jssdk_script.clone(),
         };
-        let secure = access.secure_cookies.unwrap_or(public_url.starts_with("https://"));
+        let https = public_url.starts_with("https://");
+        let security_headers = crate::security::SecurityHeaders::new(&access.frame_ancestors, https);
+        let secure = access.secure_cookies.unwrap_or(https);
         let auth_state = AuthState {
             settings: Arc::new(AuthSettings {
                 public_url,
@@ -194,10 +200,11 @@ impl Application {
             }),
             client,
             store: store.clone(),
+            pending: auth::PendingCookie::new(app_secret.expose_secret(), secure),
         };
         tokio::spawn(store.session_records().delete_expired_every(std::time::Duration::from_secs(600)));
         let sessions = SessionManagerLayer::new(store.session_records())
-            .with_name("bi_session")
+            .with_name(session_cookie_name(secure))
             .with_http_only(true)
             .with_same_site(SameSite::Lax)
             .with_secure(secure)
@@ -219,21 +226,23 @@ impl Application {
         );
         let digest_loop = config.digest_tick.map(|every| AbortOnDrop(digests.clone().spawn_loop(state.clone(), every)));
         let digest_state = state.clone();
-        let default_csp = HeaderValue::from_str(&crate::security::default_policy(&access.frame_ancestors))
-            .unwrap_or(HeaderValue::from_static("default-src 'none'"));
+        let rate_limits = crate::rate_limits::RateLimits::new(config.rate.clone(), http_metrics.registry());
+        let rate_cleanup = AbortOnDrop(rate_limits.spawn_cleanup());
         let router = router(state)
             .merge(auth::routes(auth_state.clone()))
             .merge(crate::ops::routes(ops_state))
+            .layer(from_fn_with_state(rate_limits, crate::rate_limits::enforce))
             .layer(from_fn_with_state(auth_state.clone(), auth::guard))
             .layer(from_fn_with_state(auth_state, auth::require_same_origin))
             .layer(sessions)
             .layer(crate::limits::layer(config.query_deadline + REQUEST_DEADLINE_MARGIN))
-            .layer(from_fn_with_state(Arc::new(default_csp), crate::security::headers))
+            .layer(from_fn_with_state(security_headers, crate::security::headers))
             .layer(from_fn_with_state(crate::caching::BuildHashes::of(&leptos_options), crate::caching::cache_control))
             .layer(CompressionLayer::new())
             .layer(from_fn_with_state(http_metrics, crate::ops::count_requests))
-            .layer(TraceLayer::new_for_http());
-        Ok(Self { listener, router, addr, simulator, store, digest_state, digest_loop })
+            .layer(TraceLayer::new_for_http())
+            .layer(axum::middleware::from_fn(crate::request_id::request_ids));
+        Ok(Self { listener, router, addr, simulator, store, digest_state, digest_loop, rate_cleanup })
     }
 
     /// The address actually bound.
@@ -265,11 +274,21 @@ impl Application {
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let _simulator = self.simulator;
         let _digest_loop = self.digest_loop;
-        let served = axum::serve(self.listener, self.router.into_make_service()).with_graceful_shutdown(shutdown).await;
+        let _rate_cleanup = self.rate_cleanup;
+        // With the peer's address: the sign-in routes are limited per client address.
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
         // Folds the write-ahead log into the database file: one tidy file after a clean stop.
         self.store.close().await;
         served
     }
+}
+
+/// The session cookie's name: with the `__Host-` prefix when it is Secure, so that a
+/// browser takes it only from this host over https, for the path `/`, never set by a
+/// sibling subdomain (cookie tossing).
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure { "__Host-bi_session" } else { "bi_session" }
 }
 
 /// Ends a task when dropped.

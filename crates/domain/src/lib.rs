@@ -7,6 +7,7 @@
 
 mod access;
 mod block;
+pub mod csv_cell;
 mod label;
 mod label_import;
 #[cfg(any(test, feature = "fuzzing"))]

@@ -45,7 +45,8 @@ pub fn json(rows: &[AccessRow], labels: &BTreeMap<BlockId, BlockLabel>) -> Vec<u
     out
 }
 
-/// CSV with a header row, UTF-8 with a BOM so that Excel reads Chinese names.
+/// CSV with a header row, UTF-8 with a BOM so that Excel reads Chinese names; a name
+/// that a spreadsheet would run as a formula gets a leading `'` ([`domain::csv_cell`]).
 pub fn csv(rows: &[AccessRow], labels: &BTreeMap<BlockId, BlockLabel>) -> Vec<u8> {
     let mut out = Vec::with_capacity(rows.len() * 48 + 64);
     out.extend_from_slice("\u{feff}".as_bytes());
@@ -57,7 +58,7 @@ pub fn csv(rows: &[AccessRow], labels: &BTreeMap<BlockId, BlockLabel>) -> Vec<u8
         out.extend_from_slice(row.block_id.as_bytes());
         out.push(b',');
         if let Some(name) = row.block_name {
-            csv_field(&mut out, name);
+            csv_field(&mut out, &domain::csv_cell::neutralised(name));
         }
         out.push(b',');
         out.extend_from_slice(row.numbers.format(row.pv).as_bytes());
@@ -181,7 +182,7 @@ mod tests {
         writer.write_record(COLUMNS).expect("header");
         for r in &rows {
             let name = labels.get(&r.block_id).map_or("", |l| l.name.as_str());
-            writer.write_record([r.date.to_string(), r.block_id.to_string(), name.to_owned(), r.pv.to_string(), r.uv.to_string()]).expect("row");
+            writer.write_record([r.date.to_string(), r.block_id.to_string(), domain::csv_cell::neutralised(name).into_owned(), r.pv.to_string(), r.uv.to_string()]).expect("row");
         }
         let mut expected = "\u{feff}".as_bytes().to_vec();
         expected.extend(writer.into_inner().expect("flushed"));

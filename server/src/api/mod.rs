@@ -218,8 +218,8 @@ async fn block_access_xlsx(State(state): State<AppState>, RawQuery(raw): RawQuer
     let rows = rows(&state, raw).await?;
     let labels = state.service.labels();
     let cells = rows.iter().map(|row| {
-        let name = labels.get(&row.block_id).map_or(Cell::Empty, |label| Cell::Text(&label.name));
-        [Cell::Date(row.date), Cell::Text(row.block_id.as_str()), name, Cell::Number(row.pv), Cell::Number(row.uv)]
+        let name = labels.get(&row.block_id).map_or(Cell::Empty, |label| Cell::Text(label.name.as_str().into()));
+        [Cell::Date(row.date), Cell::Text(row.block_id.as_str().into()), name, Cell::Number(row.pv), Cell::Number(row.uv)]
     });
     xlsx::download("block-access.xlsx", vec![xlsx::Sheet { name: "block access", columns: &body::COLUMNS, rows: cells }])
 }

@@ -12,6 +12,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
+use domain::csv_cell::neutralised;
 use domain::{BlockLabel, ImportFormat};
 use serde_json::json;
 
@@ -89,18 +90,21 @@ async fn names_xlsx(State(state): State<AppState>) -> Response {
         Err(error) => return failed(error),
     };
     let rows = names.iter().map(|label| {
-        let workplace = label.workplace.as_deref().map_or(Cell::Empty, Cell::Text);
-        [Cell::Text(label.block_id.as_str()), Cell::Text(label.name.as_str()), workplace]
+        let workplace = label.workplace.as_deref().map_or(Cell::Empty, |w| Cell::Text(w.into()));
+        [Cell::Text(label.block_id.as_str().into()), Cell::Text(label.name.as_str().into()), workplace]
     });
     let sheet = xlsx::Sheet { name: "block names", columns: &COLUMNS, rows };
     xlsx::download("block-names.xlsx", vec![sheet]).unwrap_or_else(IntoResponse::into_response)
 }
 
+/// Names a spreadsheet would run as a formula get a leading `'` ([`domain::csv_cell`]),
+/// which the import takes off again.
 fn names_csv_body(names: &[BlockLabel]) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::Writer::from_writer("\u{feff}".as_bytes().to_vec());
     writer.write_record(COLUMNS)?;
     for label in names {
-        writer.write_record([label.block_id.as_str(), label.name.as_str(), label.workplace.as_deref().unwrap_or_default()])?;
+        let (name, workplace) = (neutralised(&label.name), neutralised(label.workplace.as_deref().unwrap_or_default()));
+        writer.write_record([label.block_id.as_str(), &name, &workplace])?;
     }
     writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }

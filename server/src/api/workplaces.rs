@@ -13,6 +13,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use domain::{CustomWorkplaceDay, DateRange, WorkplaceDay, WorkplaceId};
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::xlsx::{self, Cell};
@@ -64,10 +66,19 @@ impl From<&WorkplaceDay> for TotalsItem {
 struct CustomItem<'a> {
     date: String,
     custom_workplace_id: &'a str,
-    name_zh: Option<&'a str>,
-    name_en: Option<&'a str>,
+    name_zh: Option<Cow<'a, str>>,
+    name_en: Option<Cow<'a, str>>,
     pv: u64,
     uv: u64,
+}
+
+impl CustomItem<'_> {
+    /// For a CSV: names that a spreadsheet would run as a formula get a leading `'`
+    /// ([`domain::csv_cell`]).
+    fn neutralised(self) -> Self {
+        let cell = |name: Option<Cow<'_, str>>| name.map(|n| Cow::Owned(domain::csv_cell::neutralised(&n).into_owned()));
+        Self { name_zh: cell(self.name_zh), name_en: cell(self.name_en), ..self }
+    }
 }
 
 fn range_and_refresh(params: &Params, state: &AppState) -> Result<(DateRange, bool), ApiError> {
@@ -97,8 +108,8 @@ impl CustomRows {
             CustomItem {
                 date: row.date.to_string(),
                 custom_workplace_id: row.workplace_id.as_str(),
-                name_zh: name("zh"),
-                name_en: name("en"),
+                name_zh: name("zh").map(Cow::Borrowed),
+                name_en: name("en").map(Cow::Borrowed),
                 pv: row.pv,
                 uv: row.uv,
             }
@@ -141,7 +152,7 @@ async fn custom_json(State(state): State<AppState>, RawQuery(raw): RawQuery) -> 
 /// `GET /api/v1/custom-workplace-access.csv`.
 async fn custom_csv(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let rows = custom(&state, raw).await?;
-    Ok(csv_download("custom-workplace-access.csv", csv_of(&CUSTOM_COLUMNS, rows.items())?))
+    Ok(csv_download("custom-workplace-access.csv", csv_of(&CUSTOM_COLUMNS, rows.items().map(CustomItem::neutralised))?))
 }
 
 /// `GET /api/v1/workplace-access.xlsx`: the CSV's columns in an Excel workbook.
@@ -162,7 +173,7 @@ async fn custom_xlsx(State(state): State<AppState>, RawQuery(raw): RawQuery) -> 
     let cells = rows.items().zip(dates).map(|(item, date)| {
         [
             Cell::Date(date),
-            Cell::Text(item.custom_workplace_id),
+            Cell::Text(item.custom_workplace_id.into()),
             item.name_zh.map_or(Cell::Empty, Cell::Text),
             item.name_en.map_or(Cell::Empty, Cell::Text),
             Cell::Number(item.pv),

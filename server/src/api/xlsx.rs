@@ -13,7 +13,7 @@ use super::ApiError;
 /// One cell of a table.
 pub(crate) enum Cell<'a> {
     Date(NaiveDate),
-    Text(&'a str),
+    Text(std::borrow::Cow<'a, str>),
     Number(u64),
     /// Nothing, as CSV's empty field.
     Empty,
@@ -71,7 +71,7 @@ where
                         worksheet.write_datetime_with_format(row, col, &day, &date)?;
                     }
                     Cell::Text(text) => {
-                        worksheet.write_string(row, col, text)?;
+                        worksheet.write_string(row, col, text.as_ref())?;
                     }
                     // Exact up to 2^53, past any count of visits.
                     Cell::Number(n) => {

@@ -12,6 +12,7 @@ use serde_json::json;
 use tower_sessions::Session;
 
 use super::sign_in::USER_KEY;
+use crate::rate_limits::RateKey;
 use super::AuthState;
 
 /// Paths anyone may fetch: sign-in itself, health and metrics (no usage data), and the
@@ -41,6 +42,7 @@ pub async fn guard(State(auth): State<AuthState>, session: Session, mut request:
             return match auth.store.verify_api_token(&bearer).await {
                 Ok(Some(token)) => {
                     let can_write_names = token.permissions.can_write_names;
+                    request.extensions_mut().insert(RateKey::Token(token.id));
                     request.extensions_mut().insert(Viewer::Script { name: token.name, can_write_names });
                     next.run(request).await
                 }
@@ -55,6 +57,7 @@ pub async fn guard(State(auth): State<AuthState>, session: Session, mut request:
     }
     match session.get::<SessionUser>(USER_KEY).await {
         Ok(Some(user)) if auth.settings.still_allowed(&user) => {
+            request.extensions_mut().insert(RateKey::Person(user.open_id.clone()));
             request.extensions_mut().insert(Viewer::Person { name: user.name.clone() });
             request.extensions_mut().insert(user);
             next.run(request).await
@@ -81,10 +84,17 @@ fn anonymous(request: &Request, path: &str) -> Response {
     Redirect::to(&format!("/login?next={next}")).into_response()
 }
 
+/// A call to the API for scripts with a Bearer token: the one kind of request that is
+/// judged by its token alone, never by the session cookie.
+fn script_call(request: &Request) -> bool {
+    request.uri().path().starts_with("/api/v1/") && bearer(request).is_some()
+}
+
 fn bearer(request: &Request) -> Option<String> {
     let value = request.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
-    let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "))?;
-    Some(token.trim().to_owned())
+    let (scheme, token) = value.split_once(' ')?;
+    // The scheme is case-insensitive (RFC 9110 §11.1).
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
 }
 
 /// Refuses requests that change state unless the browser says they come from this
@@ -93,7 +103,11 @@ fn bearer(request: &Request) -> Option<String> {
 /// this is the second lock.
 pub async fn require_same_origin(State(auth): State<AuthState>, request: Request, next: Next) -> Response {
     let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if safe || request.headers().contains_key(header::AUTHORIZATION) {
+    // A script's call needs no Origin: it carries its own credential, a Bearer token,
+    // which a browser never adds by itself, and the guard then never falls back to the
+    // cookie. Any other `Authorization` (Basic, Negotiate: a browser resends those by
+    // itself, e.g. to an SSO proxy) proves nothing about where the request came from.
+    if safe || script_call(&request) {
         return next.run(request).await;
     }
     let origin = auth.settings.public_origin();

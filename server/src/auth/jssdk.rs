@@ -7,7 +7,7 @@
 use app::i18n::Locale;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use feishu::FeishuError;
@@ -57,9 +57,21 @@ fn refusal(status: StatusCode, kind: Kind, message: String) -> Response {
     (status, Json(json!({ "ok": false, "kind": kind.name(), "message": message }))).into_response()
 }
 
-/// Signs in with a code from the Feishu client, by the same rules as the callback.
+/// Signs in with a code from the Feishu client, by the same rules as the callback. The
+/// sign-in under way is used once, whatever comes of it.
 pub async fn sign_in(
     State(auth): State<AuthState>,
+    session: Session,
+    headers: HeaderMap,
+    body: Result<Json<ClientCode>, JsonRejection>,
+) -> Response {
+    let cleared = auth.pending.cleared();
+    let answer = sign_in_with(auth, session, headers, body).await;
+    ([(header::SET_COOKIE, cleared)], answer).into_response()
+}
+
+async fn sign_in_with(
+    auth: AuthState,
     session: Session,
     headers: HeaderMap,
     body: Result<Json<ClientCode>, JsonRejection>,
@@ -70,7 +82,7 @@ pub async fn sign_in(
         let message = if zh { "登录请求的格式不对：请重试。" } else { "The sign-in request was not understood: try again." };
         return refusal(StatusCode::BAD_REQUEST, Kind::Failed, message.to_owned());
     };
-    let Some(pending) = PendingLogin::take(&session, Some(&posted.state), Flow::Client).await else {
+    let Some(pending) = PendingLogin::take(&auth.pending, &headers, Some(&posted.state), Flow::Client) else {
         let message = if zh {
             "此登录页面已过期，或不是在这里打开的：请重试。"
         } else {

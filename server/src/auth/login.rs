@@ -1,7 +1,7 @@
 //! `/login`, `/auth/callback`, `/logout` and `/signed-out`.
 
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -50,19 +50,12 @@ struct LoginParams {
 /// Starts a sign-in. Inside the Feishu client: the page that signs in through the
 /// JSSDK. Elsewhere: remembers `state`, the PKCE verifier and where to go back, and
 /// sends the browser to Feishu's authorize page.
-async fn login(
-    State(auth): State<AuthState>,
-    session: Session,
-    headers: HeaderMap,
-    Query(p): Query<LoginParams>,
-) -> Response {
+async fn login(State(auth): State<AuthState>, headers: HeaderMap, Query(p): Query<LoginParams>) -> Response {
     let next = local_path(p.next.as_deref());
     if super::is_feishu_client(&headers) && p.browser.is_none() {
         let pending = PendingLogin::new(Flow::Client, next);
-        if let Err(broken) = keep(&pending, &session).await {
-            return broken;
-        }
-        return jssdk_page::page(&auth, pages::locale(&headers), &pending);
+        let page = jssdk_page::page(&auth, pages::locale(&headers), &pending);
+        return ([(header::SET_COOKIE, pending.keep(&auth.pending))], page).into_response();
     }
     let pending = PendingLogin::new(Flow::Redirect, next);
     let url = auth.client.authorize_url(
@@ -75,19 +68,7 @@ async fn login(
         Ok(url) => url,
         Err(error) => return pages::error(Page::LoginBroken, &error.to_string()),
     };
-    if let Err(broken) = keep(&pending, &session).await {
-        return broken;
-    }
-    Redirect::to(&url).into_response()
-}
-
-/// Keeps the sign-in under way in the session; the page saying sign-in is broken when
-/// the session store fails.
-async fn keep(pending: &PendingLogin, session: &Session) -> Result<(), Response> {
-    pending.keep(session).await.map_err(|error| {
-        tracing::error!(%error, "could not keep the sign-in in the session");
-        pages::error(Page::LoginBroken, "the session store failed")
-    })
+    ([(header::SET_COOKIE, pending.keep(&auth.pending))], Redirect::to(&url)).into_response()
 }
 
 #[derive(Deserialize)]
@@ -104,8 +85,21 @@ async fn callback(
     headers: HeaderMap,
     Query(p): Query<CallbackParams>,
 ) -> Response {
-    let locale = pages::locale(&headers);
-    let Some(pending) = PendingLogin::take(&session, p.state.as_deref(), Flow::Redirect).await else {
+    let pending = PendingLogin::take(&auth.pending, &headers, p.state.as_deref(), Flow::Redirect);
+    let answer = finish_callback(&auth, &session, &headers, p, pending).await;
+    // The sign-in under way is used once, whatever came of it.
+    ([(header::SET_COOKIE, auth.pending.cleared())], answer).into_response()
+}
+
+async fn finish_callback(
+    auth: &AuthState,
+    session: &Session,
+    headers: &HeaderMap,
+    p: CallbackParams,
+    pending: Option<PendingLogin>,
+) -> Response {
+    let locale = pages::locale(headers);
+    let Some(pending) = pending else {
         return pages::page(locale, Page::LoginExpired, None);
     };
     if p.error.is_some() {
@@ -116,7 +110,7 @@ async fn callback(
     };
     let redirect_uri = auth.settings.redirect_uri();
     let grant = Grant::Redirect { code: &code, redirect_uri: &redirect_uri, verifier: &pending.verifier };
-    match sign_in::complete(&auth, &session, grant).await {
+    match sign_in::complete(auth, session, grant).await {
         Ok(()) => Redirect::to(&pending.next).into_response(),
         Err(SignInFailure::Feishu(error) | SignInFailure::AdminCheck(error)) => {
             pages::page(locale, Page::LoginRefusedByFeishu, Some(&error.to_string()))

@@ -25,6 +25,7 @@ use crate::config::JssdkScript;
 
 pub use guard::{guard, require_same_origin};
 pub use login::routes;
+pub use sign_in::PendingCookie;
 
 /// Settings of sign-in, checked at start-up.
 #[derive(Clone, Debug)]
@@ -104,6 +105,8 @@ pub struct AuthState {
     pub settings: Arc<AuthSettings>,
     pub client: FeishuClient,
     pub store: Store,
+    /// Where a sign-in under way is kept (a signed cookie, nothing stored).
+    pub pending: sign_in::PendingCookie,
 }
 
 /// Why someone may enter.

@@ -1,10 +1,16 @@
-//! What both ways of signing in share: the sign-in under way kept in the session (its
-//! `state`, used once), and the one ending — the code exchanged at Feishu, the person
+//! What both ways of signing in share: the sign-in under way kept in a signed cookie
+//! of its own ([`PendingCookie`]: nothing is stored on the server before sign-in), and the one ending — the code exchanged at Feishu, the person
 //! read, the allow rules applied, a fresh session id with the person in it.
 
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use app::state::SessionUser;
+use axum::http::{header, HeaderMap, HeaderValue};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use hmac::{Hmac, Mac as _};
+use sha2::{Digest, Sha256};
 use feishu::FeishuError;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
@@ -14,8 +20,6 @@ use super::{AuthState, Verdict};
 
 /// Session key of the signed-in person.
 pub const USER_KEY: &str = "user";
-/// Session key of a sign-in under way.
-const PENDING_KEY: &str = "pending_login";
 /// How long a sign-in may take at Feishu.
 const PENDING_SECONDS: u64 = 600;
 
@@ -52,16 +56,16 @@ impl PendingLogin {
         Self { state: pkce::random_token(), verifier: pkce::random_token(), next, started: now(), flow }
     }
 
-    /// Keeps it in the session, replacing any earlier one.
-    pub async fn keep(&self, session: &Session) -> Result<(), tower_sessions::session::Error> {
-        session.insert(PENDING_KEY, self).await
+    /// The `Set-Cookie` that keeps it in the browser, replacing any earlier one.
+    pub fn keep(&self, cookie: &PendingCookie) -> HeaderValue {
+        cookie.seal(self)
     }
 
-    /// Takes the sign-in under way out of the session — it is used once, whatever
-    /// happens next — if `state` is its own, it was started for `flow`, and it has
-    /// not expired.
-    pub async fn take(session: &Session, state: Option<&str>, flow: Flow) -> Option<Self> {
-        let pending: Self = session.remove(PENDING_KEY).await.ok().flatten()?;
+    /// The sign-in under way that the request's cookie holds — if `state` is its own,
+    /// it was started for `flow`, and it has not expired. The caller clears the cookie
+    /// ([`PendingCookie::cleared`]) whatever happens next.
+    pub fn take(cookie: &PendingCookie, headers: &HeaderMap, state: Option<&str>, flow: Flow) -> Option<Self> {
+        let pending = cookie.open(headers)?;
         let state_ok = state.is_some_and(|s| pkce::same(s, &pending.state));
         let fresh = now().saturating_sub(pending.started) <= PENDING_SECONDS;
         if state_ok && fresh && pending.flow == flow {
@@ -70,6 +74,75 @@ impl PendingLogin {
             tracing::warn!(?flow, "sign-in refused: unknown, forged or expired state");
             None
         }
+    }
+}
+
+/// Where a sign-in under way is kept: a cookie of its own, signed, that expires with the
+/// sign-in (ten minutes), and nothing on the server. A visitor who only opens `/login`
+/// (or a script that floods it) leaves no record in the store; a session is stored only
+/// once someone has signed in.
+///
+/// The cookie holds `state`, the PKCE verifier, where to go back and when the sign-in
+/// started, as JSON, with an HMAC-SHA256 of it under a key derived from the app secret
+/// (the same on every replica; a forged or altered cookie is ignored). It is HttpOnly,
+/// `SameSite=Lax` (it must come back with Feishu's redirect, a top-level GET), and
+/// `__Host-` prefixed when Secure. It is readable by whoever holds it, which is the
+/// browser that started the sign-in: the verifier proves to Feishu that the code is
+/// redeemed by the party that asked for it, and only this browser and this server ever
+/// see it. Replaying a callback with the same cookie gets nowhere: Feishu redeems each
+/// code once.
+#[derive(Clone)]
+pub struct PendingCookie {
+    key: Arc<[u8; 32]>,
+    secure: bool,
+}
+
+type Mac = Hmac<Sha256>;
+
+impl PendingCookie {
+    /// The cookie of the app whose secret is `app_secret`; `secure` as the session cookie.
+    pub fn new(app_secret: &str, secure: bool) -> Self {
+        let key: [u8; 32] = Sha256::new().chain_update(b"block-insights pending sign-in v1\0").chain_update(app_secret).finalize().into();
+        Self { key: Arc::new(key), secure }
+    }
+
+    fn name(&self) -> &'static str {
+        if self.secure { "__Host-bi_signin" } else { "bi_signin" }
+    }
+
+    fn mac(&self) -> Mac {
+        Mac::new_from_slice(self.key.as_slice()).expect("HMAC takes a key of any length")
+    }
+
+    fn attributes(&self, max_age: u64) -> String {
+        let secure = if self.secure { "; Secure" } else { "" };
+        format!("Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}")
+    }
+
+    fn seal(&self, pending: &PendingLogin) -> HeaderValue {
+        let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(pending).expect("a pending sign-in serializes"));
+        let tag = URL_SAFE_NO_PAD.encode(self.mac().chain_update(payload.as_bytes()).finalize().into_bytes());
+        let cookie = format!("{}={payload}.{tag}; {}", self.name(), self.attributes(PENDING_SECONDS));
+        HeaderValue::from_str(&cookie).expect("base64 and fixed attributes are a valid header")
+    }
+
+    fn open(&self, headers: &HeaderMap) -> Option<PendingLogin> {
+        let prefix = format!("{}=", self.name());
+        let value = headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .find_map(|kv| kv.trim().strip_prefix(prefix.as_str()))?;
+        let (payload, tag) = value.split_once('.')?;
+        let tag = URL_SAFE_NO_PAD.decode(tag).ok()?;
+        self.mac().chain_update(payload.as_bytes()).verify_slice(&tag).ok()?;
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()
+    }
+
+    /// The `Set-Cookie` that removes the sign-in under way: it is used once.
+    pub fn cleared(&self) -> HeaderValue {
+        HeaderValue::from_str(&format!("{}=; {}", self.name(), self.attributes(0))).expect("a valid header")
     }
 }
 

@@ -43,6 +43,10 @@ impl ServerProcess {
             .env("DASHBOARD_ADMINS", DEMO_ADMIN_OPEN_ID)
             .env("DASHBOARD_DATA_DIR", data_dir)
             .env("RUST_LOG", "info")
+            // As tests/lib.rs: a test is not a flood, and its refreshes must fetch.
+            .env("DASHBOARD_SIGN_IN_PER_MINUTE", "0")
+            .env("DASHBOARD_REQUESTS_PER_MINUTE", "0")
+            .env("DASHBOARD_REFRESH_MIN_SECS", "0")
             .envs(extra.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

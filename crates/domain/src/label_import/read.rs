@@ -126,6 +126,8 @@ fn entry(cells: &[&str], columns: &[Column]) -> Result<Entry, Refusal> {
     }
     let mut entry = Entry { block_id: String::new(), name: String::new(), workplace: None };
     for (column, cell) in columns.iter().zip(cells) {
+        // The dashboard's own export puts a `'` before a name a spreadsheet would run.
+        let cell = &crate::csv_cell::restored(cell);
         let breaks = cell.contains(['\n', '\r']);
         match column {
             Column::BlockId => entry.block_id = (*cell).to_owned(),
