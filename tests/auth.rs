@@ -33,7 +33,7 @@ async fn anonymous_visitors_are_sent_to_sign_in_and_machines_get_401() {
     }
     let r = app
         .anonymous
-        .post(format!("{}/api/dashboard", app.base_url))
+        .post(format!("{}/api/block_name", app.base_url))
         .header("origin", &app.base_url)
         .json(&json!({}))
         .send()
@@ -50,15 +50,18 @@ async fn signing_in_lands_on_the_deep_link_with_a_new_session_id() {
     let browser = app.browser();
     let deep = "/?range=14d&lang=en";
     let start = browser.get(format!("{}/login", app.base_url)).query(&[("next", deep)]).send().await.unwrap();
-    let before = session_cookie(&start).expect("a session for the pending sign-in");
+    assert!(session_cookie(&start).is_none(), "no session is stored before sign-in");
+    let pending = set_cookie(&start, "bi_signin").expect("the pending sign-in in a cookie of its own");
+    assert!(pending.contains("HttpOnly") && pending.contains("SameSite=Lax") && pending.contains("Max-Age=600"), "{pending}");
     let authorize = location(&start);
     assert!(authorize.contains("code_challenge_method=S256") && authorize.contains("state="), "{authorize}");
     let callback = follow_authorize(&browser, &authorize, DEMO_ADMIN_OPEN_ID).await;
     let landed = browser.get(&callback).send().await.unwrap();
     assert!(landed.status().is_redirection());
     assert_eq!(location(&landed), deep);
-    let after = session_cookie(&landed).expect("the session id is rotated at sign-in");
-    assert_ne!(before.split(';').next(), after.split(';').next());
+    let after = session_cookie(&landed).expect("the session begins at sign-in");
+    let cleared = set_cookie(&landed, "bi_signin").expect("the pending sign-in is cleared");
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
     assert!(after.contains("HttpOnly") && after.contains("SameSite=Lax"), "{after}");
     assert!(!after.contains("Secure"), "plain http without DASHBOARD_SECURE_COOKIES");
     let page = browser.get(format!("{}{deep}", app.base_url)).send().await.unwrap();
@@ -169,10 +172,12 @@ async fn api_tokens_work_until_revoked_and_are_listed_without_the_token() {
     let url = format!("{}/api/v1/block-access?from_date={}&to_date={}", app.base_url, app.days_ago(3), app.days_ago(2));
     let ok = app.anonymous.get(&url).bearer_auth(&token).send().await.unwrap();
     assert_eq!(ok.status(), 200);
-    let list: serde_json::Value = app.http.post(format!("{}/api/tokens", app.base_url)).json(&json!({})).send().await.unwrap().json().await.unwrap();
-    assert!(!list.to_string().contains(&token), "the list never shows a token");
-    let id = list[0]["id"].as_str().unwrap().to_owned();
-    assert_eq!(list[0]["name"], "portal");
+    let tokens_page = app.get("/tokens?lang=en").await.text().await.unwrap();
+    assert!(!tokens_page.contains(&token), "the list never shows a token");
+    assert!(tokens_page.contains("portal"), "the list names it");
+    let listed = app.state.service.store().list_api_tokens().await.unwrap();
+    let id = listed[0].id.clone();
+    assert!(tokens_page.contains(&format!("data-token=\"{id}\"")), "the page lists it by its id");
     let r = app.http.post(format!("{}/api/token_revoke", app.base_url)).form(&[("id", id.as_str())]).header("accept", "application/json").send().await.unwrap();
     assert!(r.status().is_success());
     let revoked = app.anonymous.get(&url).bearer_auth(&token).send().await.unwrap();

@@ -75,10 +75,15 @@ pub async fn list_api_tokens() -> Result<Vec<TokenInfo>, AppError> {
 /// reads; `can_write_names` (a checkbox, absent when not ticked) lets it change block
 /// names too.
 #[server(endpoint = "token_create")]
-pub async fn create_api_token(name: String, #[server(default)] can_write_names: bool) -> Result<String, AppError> {
+pub async fn create_api_token(
+    name: String,
+    #[server(default)] can_write_names: bool,
+    #[server(default)] can_manage_digests: bool,
+    #[server(default)] expires: String,
+) -> Result<String, AppError> {
     // From the tokens page's form, the new token reaches the page once, in the flash
     // cookie (never in a URL, never kept on the server).
-    let created = ssr::create_api_token(name, can_write_names).await;
+    let created = ssr::create_api_token(name, can_write_names, can_manage_digests, expires).await;
     crate::flash::conclude(TOKENS_PAGE, "", None, created, |token| ("created", token.clone()))
 }
 
@@ -518,6 +523,7 @@ pub mod ssr {
         Ok(tokens
             .into_iter()
             .map(|t| crate::report::TokenInfo {
+                expired: t.expired(chrono::Utc::now()),
                 id: t.id,
                 name: t.name,
                 created_by: t.created_by,
@@ -525,17 +531,32 @@ pub mod ssr {
                 last_used_at: t.last_used_at.map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string()),
                 revoked: t.revoked_at.is_some(),
                 can_write_names: t.permissions.can_write_names,
+                can_manage_digests: t.permissions.can_manage_digests,
+                expires_at: t.expires_at.map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string()),
+                legacy: t.creator.is_none(),
             })
             .collect())
     }
 
-    pub(super) async fn create_api_token(name: String, can_write_names: bool) -> Result<String, AppError> {
+    pub(super) async fn create_api_token(
+        name: String,
+        can_write_names: bool,
+        can_manage_digests: bool,
+        expires: String,
+    ) -> Result<String, AppError> {
         use secrecy::ExposeSecret;
         let user = person()?;
         let state = state()?;
-        let permissions = store::ApiTokenPermissions { can_write_names };
-        let created = state.service.store().create_api_token(&name, &user.name, permissions).await.map_err(store_failed)?;
-        tracing::info!(token_id = %created.id, by = %user.open_id, can_write_names, "API token created");
+        let lifetime = crate::report::token_lifetime(&expires).map_err(|message| AppError::BadInput { message })?;
+        let creator = serde_json::to_string(&user)
+            .map_err(|e| AppError::Internal { message: format!("could not record the token's creator: {e}") })?;
+        let terms = store::ApiTokenTerms {
+            permissions: store::ApiTokenPermissions { can_write_names, can_manage_digests },
+            expires_at: lifetime.map(|days| chrono::Utc::now() + chrono::Duration::days(i64::from(days))),
+            creator: Some(creator),
+        };
+        let created = state.service.store().create_api_token(&name, &user.name, terms).await.map_err(store_failed)?;
+        tracing::info!(token_id = %created.id, by = %user.open_id, can_write_names, can_manage_digests, ?lifetime, "API token created");
         Ok(created.token.expose_secret().to_owned())
     }
 

@@ -146,6 +146,7 @@ impl Application {
             monthly_quota: config.monthly_quota,
             quota_warn_percent: config.quota_warn_percent,
             query_deadline: config.query_deadline,
+            refresh_min_interval: config.refresh_min_interval,
             ..ServiceConfig::default()
         };
         let service = Arc::new(

@@ -6,10 +6,11 @@ use crate::api::{CreateApiToken, RevokeApiToken};
 use crate::error::AppError;
 use crate::flash::Flash;
 use crate::locale::use_locale;
-use crate::report::TokenInfo;
+use crate::report::{TokenInfo, DEFAULT_TOKEN_DAYS, TOKEN_LIFETIMES};
 
-/// API tokens for scripts: create (the token is shown once, and may be allowed to
-/// change block names besides reading), list, revoke. Server-rendered with plain forms
+/// API tokens for scripts: create (the token is shown once, expires after the lifetime
+/// chosen, and may be allowed to change block names or manage chat digests besides
+/// reading), list, revoke. Server-rendered with plain forms
 /// (the tokens page): each post comes back here with its outcome ([`crate::flash`]).
 #[component]
 pub fn ApiTokens(tokens: Result<Vec<TokenInfo>, AppError>, flash: Option<Flash>) -> impl IntoView {
@@ -39,7 +40,7 @@ pub fn ApiTokens(tokens: Result<Vec<TokenInfo>, AppError>, flash: Option<Flash>)
             view! {
                 <div class="table-scroll">
                     <table class="token-list">
-                        {column_heads(|t| vec![t.name, t.created_by, t.created, t.last_used, t.import.token_permission, t.revoke])}
+                        {column_heads(|t| vec![t.name, t.created_by, t.created, t.last_used, t.import.token_expires, t.import.token_permission, t.revoke])}
                         <tbody>{rows}</tbody>
                     </table>
                 </div>
@@ -58,6 +59,24 @@ pub fn ApiTokens(tokens: Result<Vec<TokenInfo>, AppError>, flash: Option<Flash>)
                     <input type="checkbox" name="can_write_names" value="true"/>
                     {move || t().import.token_can_write_names}
                 </label>
+                <label class="check token-permission">
+                    <input type="checkbox" name="can_manage_digests" value="true"/>
+                    {move || t().import.token_can_manage_digests}
+                </label>
+                <label for="token-expires">{move || t().import.token_expires}</label>
+                <select id="token-expires" name="expires">
+                    {TOKEN_LIFETIMES
+                        .into_iter()
+                        .map(|days| {
+                            view! {
+                                <option value=days.to_string() selected=days == DEFAULT_TOKEN_DAYS>
+                                    {move || (t().import.token_expiry_days)(days)}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                    <option value="never">{move || t().import.token_never_expires}</option>
+                </select>
                 <button type="submit">{move || t().create_token}</button>
             </form>
             {created}
@@ -72,10 +91,21 @@ pub fn ApiTokens(tokens: Result<Vec<TokenInfo>, AppError>, flash: Option<Flash>)
 fn TokenRow(token: TokenInfo, flash: Option<Flash>) -> impl IntoView {
     let locale = use_locale();
     let t = move || locale.get().t();
-    let writes_names = token.can_write_names;
+    let (writes_names, manages_digests) = (token.can_write_names, token.can_manage_digests);
     let permission = move || {
         let i = t().import;
-        if writes_names { i.token_writes_names } else { i.token_reads }
+        let base = if writes_names { i.token_writes_names } else { i.token_reads };
+        if manages_digests { format!("{base}, {}", i.token_manages_digests) } else { base.to_owned() }
+    };
+    let (expired, legacy, expires_at) = (token.expired, token.legacy, token.expires_at.clone());
+    let expiry = move || {
+        let i = t().import;
+        match (legacy, expired, &expires_at) {
+            (true, _, _) => i.token_legacy.to_owned(),
+            (_, true, Some(at)) => format!("{} ({at})", i.token_expired),
+            (_, _, Some(at)) => at.clone(),
+            (_, _, None) => t().never.to_owned(),
+        }
     };
     let refusal = flash.filter(|f| f.failed() && f.about == token.id).map(|f| view! { <p class="error" role="alert">{f.text}</p> });
     let action = if token.revoked {
@@ -95,6 +125,7 @@ fn TokenRow(token: TokenInfo, flash: Option<Flash>) -> impl IntoView {
             <td>{token.created_by}</td>
             <td>{token.created_at}</td>
             <td>{token.last_used_at.unwrap_or_else(|| t().never.to_owned())}</td>
+            <td class:expired=expired || legacy>{expiry}</td>
             <td>{permission}</td>
             <td>{action}{refusal}</td>
         </tr>

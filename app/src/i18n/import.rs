@@ -44,6 +44,14 @@ pub struct ImportMessages {
     pub token_permission: &'static str,
     pub token_reads: &'static str,
     pub token_writes_names: &'static str,
+    pub token_can_manage_digests: &'static str,
+    pub token_manages_digests: &'static str,
+    pub token_expires: &'static str,
+    pub token_expiry_days: fn(u32) -> String,
+    pub token_never_expires: &'static str,
+    pub token_expired: &'static str,
+    /// A token made before tokens recorded their creator: it no longer works.
+    pub token_legacy: &'static str,
 }
 
 pub static ZH: ImportMessages = ImportMessages {
@@ -82,6 +90,13 @@ pub static ZH: ImportMessages = ImportMessages {
     token_permission: "权限",
     token_reads: "只读",
     token_writes_names: "读取、修改名称",
+    token_can_manage_digests: "还可管理群摘要（修改计划、发送测试消息）",
+    token_manages_digests: "管理群摘要",
+    token_expires: "有效期",
+    token_expiry_days: |days| format!("{days} 天"),
+    token_never_expires: "永不过期（不推荐）",
+    token_expired: "已过期",
+    token_legacy: "已失效：创建于记录创建者之前，请新建一个",
 };
 
 pub static EN: ImportMessages = ImportMessages {
@@ -125,6 +140,13 @@ pub static EN: ImportMessages = ImportMessages {
     token_permission: "Permission",
     token_reads: "Read",
     token_writes_names: "Read, change names",
+    token_can_manage_digests: "May also manage chat digests (change schedules, send test messages)",
+    token_manages_digests: "manage digests",
+    token_expires: "Expires",
+    token_expiry_days: |days| format!("{days} days"),
+    token_never_expires: "Never (not recommended)",
+    token_expired: "Expired",
+    token_legacy: "No longer works: made before tokens recorded their creator; create a new one",
 };
 
 fn field_zh(field: LabelField) -> &'static str {

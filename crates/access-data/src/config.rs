@@ -37,6 +37,10 @@ pub struct ServiceConfig {
     /// before it fails, so that a fetch stuck beyond every other bound (a rate budget
     /// that never grants, say) is given up and the next query starts a new one.
     pub job_deadline: Duration,
+    /// A refresh fetches the same changing day of a data set (or block) again at most
+    /// this often, across every client and replica sharing the store; within it, the
+    /// numbers fetched moments ago are served ([`crate::QueryAnswer::refreshed_at`]).
+    pub refresh_min_interval: Duration,
 }
 
 impl Default for ServiceConfig {
@@ -52,6 +56,7 @@ impl Default for ServiceConfig {
             lease_poll: Duration::from_millis(100),
             query_deadline: Duration::from_secs(60),
             job_deadline: Duration::from_secs(600),
+            refresh_min_interval: Duration::from_secs(60),
         }
     }
 }

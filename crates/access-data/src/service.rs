@@ -51,6 +51,10 @@ pub struct QueryAnswer<R = AccessRow> {
     pub sources: DaySources,
     /// The days after today in the range: they have no numbers yet.
     pub future_days: u32,
+    /// A refresh was asked for, but the changing days had been fetched again within
+    /// [`ServiceConfig::refresh_min_interval`] (by anyone): they are served as fetched
+    /// then, at this time (the latest such time when there were several).
+    pub refreshed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The service. Cheap to share behind an `Arc`; every method takes `&self`.
@@ -227,7 +231,7 @@ impl AccessService {
         for &day in &gathered.days {
             assemble(&gathered.held, day, &mut rows)?;
         }
-        Ok(QueryAnswer { rows, sources: gathered.sources, future_days: gathered.future_days })
+        Ok(QueryAnswer { rows, sources: gathered.sources, future_days: gathered.future_days, refreshed_at: gathered.refreshed_at })
     }
 
     /// Today in the tenant's time zone.
@@ -384,6 +388,8 @@ struct Gathered {
     /// The days of the range up to today.
     days: Vec<NaiveDate>,
     future_days: u32,
+    /// See [`QueryAnswer::refreshed_at`].
+    refreshed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Days still to find, per filter.
@@ -463,9 +469,8 @@ impl Inner {
         let days: Vec<NaiveDate> = wanted.range.days().filter(|d| *d <= today).collect();
         let future_days = wanted.range.len_days() - days.len() as u32;
         let (whole, blocks) = (&wanted.whole, wanted.blocks);
-        if options.refresh {
-            self.forget_changing_days(whole, &days, blocks, today).await;
-        }
+        let refreshed_at =
+            if options.refresh { self.forget_changing_days(whole, &days, blocks, today).await } else { None };
         let mut held: HashMap<DayKey, Arc<DayData>> = HashMap::new();
         let mut sources = DaySources::default();
 
@@ -537,17 +542,45 @@ impl Inner {
             needs = elsewhere;
         }
 
-        Ok(Gathered { held, sources, days, future_days })
+        Ok(Gathered { held, sources, days, future_days, refreshed_at })
     }
 
-    /// Drops today's and yesterday's numbers so that they are fetched again.
-    async fn forget_changing_days(&self, whole: &DayFilter, days: &[NaiveDate], blocks: &[BlockId], today: NaiveDate) {
+    /// Drops today's and yesterday's numbers so that they are fetched again — each at
+    /// most once per [`ServiceConfig::refresh_min_interval`], claimed in the store so
+    /// that every client and replica shares the allowance. Answers when the days held
+    /// back were last fetched, if any was.
+    async fn forget_changing_days(
+        &self,
+        whole: &DayFilter,
+        days: &[NaiveDate],
+        blocks: &[BlockId],
+        today: NaiveDate,
+    ) -> Option<chrono::DateTime<chrono::Utc>> {
+        let mut held_since = None;
+        let filters: Vec<DayFilter> = std::iter::once(whole.clone())
+            .chain(blocks.iter().map(|block| DayFilter::Block(block.clone())))
+            .collect();
         for &day in days.iter().filter(|d| !is_final(**d, today)) {
-            self.cache.invalidate(&DayKey { filter: whole.clone(), day }).await;
-            for block in blocks {
-                self.cache.invalidate(&DayKey { filter: DayFilter::Block(block.clone()), day }).await;
+            for filter in &filters {
+                let key = DayKey { filter: filter.clone(), day };
+                if self.config.refresh_min_interval.is_zero() {
+                    self.cache.invalidate(&key).await;
+                    continue;
+                }
+                let claim = self.store.claim_refresh(filter, day, chrono::Utc::now(), self.config.refresh_min_interval).await;
+                match claim {
+                    Ok(store::RefreshClaim::Granted) => self.cache.invalidate(&key).await,
+                    Ok(store::RefreshClaim::RefreshedAt(at)) => {
+                        tracing::debug!(%day, %at, "refresh within the interval: serving the numbers fetched then");
+                        held_since = held_since.max(Some(at));
+                    }
+                    // Without the store's word, no refresh: a failing store must not open
+                    // the way to Feishu for a loop of refreshes.
+                    Err(error) => tracing::warn!(%error, %day, "could not claim a refresh; serving the numbers held"),
+                }
             }
         }
+        held_since
     }
 
     /// Loads needed final days from the store into memory; returns how many it found.

@@ -58,6 +58,25 @@ pub struct NewApiToken {
 pub struct ApiTokenPermissions {
     /// May change block names (`PUT /api/v1/block-names`).
     pub can_write_names: bool,
+    /// May change chat digest schedules and send test digests.
+    pub can_manage_digests: bool,
+}
+
+/// What a new token is created with besides its name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ApiTokenTerms {
+    pub permissions: ApiTokenPermissions,
+    /// When it stops working; `None`: never.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Who created it, in the words the server checks again at every use (opaque to
+    /// the store); `None` leaves the token without a creator to check.
+    pub creator: Option<String>,
+}
+
+impl From<ApiTokenPermissions> for ApiTokenTerms {
+    fn from(permissions: ApiTokenPermissions) -> Self {
+        Self { permissions, ..Self::default() }
+    }
 }
 
 /// What the store knows about a token, for the page and for requests it
@@ -76,6 +95,18 @@ pub struct ApiTokenInfo {
     pub revoked_at: Option<DateTime<Utc>>,
     /// What it may do beyond reading, as chosen when it was created.
     pub permissions: ApiTokenPermissions,
+    /// When it stops working; `None`: never.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Who created it, as [`ApiTokenTerms::creator`]; `None` for tokens made before
+    /// the creator was recorded.
+    pub creator: Option<String>,
+}
+
+impl ApiTokenInfo {
+    /// Whether it has expired at `now`.
+    pub fn expired(&self, now: DateTime<Utc>) -> bool {
+        self.expires_at.is_some_and(|at| at <= now)
+    }
 }
 
 /// Why a token's name was refused; the message says what to fix.
@@ -94,21 +125,29 @@ pub enum InvalidApiTokenName {
     ControlCharacter { code: u32 },
 }
 
-type TokenRow = (String, String, String, i64, Option<i64>, Option<i64>, bool);
+type TokenRow = (String, String, String, i64, Option<i64>, Option<i64>, bool, bool, Option<i64>, Option<String>);
 
-const TOKEN_COLUMNS: &str = "id, name, created_by, created_at, last_used_at, revoked_at, can_write_names";
+const TOKEN_COLUMNS: &str =
+    "id, name, created_by, created_at, last_used_at, revoked_at, can_write_names, can_manage_digests, expires_at, creator";
+
+/// Longest recorded creator identity, in bytes.
+const MAX_CREATOR_BYTES: usize = 4096;
 
 impl Store {
     /// Creates a token named `name` (trimmed; 1 to [`MAX_API_TOKEN_NAME_CHARS`]
-    /// characters on one line) on behalf of the admin `created_by`, allowed what
-    /// `permissions` says beyond reading. Only its hash is stored: the returned token is
-    /// the one chance to show it.
+    /// characters on one line) on behalf of the admin `created_by` (a name to show),
+    /// with the `terms` of [`ApiTokenTerms`] (or just its permissions beyond reading).
+    /// Only its hash is stored: the returned token is the one chance to show it.
     pub async fn create_api_token(
         &self,
         name: &str,
         created_by: &str,
-        permissions: ApiTokenPermissions,
+        terms: impl Into<ApiTokenTerms>,
     ) -> Result<NewApiToken, StoreError> {
+        let ApiTokenTerms { permissions, expires_at, creator } = terms.into();
+        if creator.as_ref().is_some_and(|c| c.len() > MAX_CREATOR_BYTES) {
+            return Err(StoreError::InvalidTokenCreator { len: creator.map_or(0, |c| c.len()), max: MAX_CREATOR_BYTES });
+        }
         let name = checked_name(name)?;
         let created_by = created_by.trim();
         if created_by.is_empty() || created_by.len() > MAX_CREATED_BY_BYTES {
@@ -119,8 +158,9 @@ impl Store {
         let created_at = unix_seconds();
         with_pool!(&self.pool, |pool| {
             sqlx::query(
-                "INSERT INTO api_tokens (id, name, token_hash, created_by, created_at, can_write_names) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO api_tokens \
+                 (id, name, token_hash, created_by, created_at, can_write_names, can_manage_digests, expires_at, creator) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
             .bind(&id)
             .bind(&name)
@@ -128,6 +168,9 @@ impl Store {
             .bind(created_by)
             .bind(created_at)
             .bind(permissions.can_write_names)
+            .bind(permissions.can_manage_digests)
+            .bind(expires_at.map(|t| t.timestamp()))
+            .bind(creator.as_deref())
             .execute(pool)
             .await
             .map(|_| ())
@@ -138,6 +181,8 @@ impl Store {
             token_name = %name,
             created_by,
             can_write_names = permissions.can_write_names,
+            can_manage_digests = permissions.can_manage_digests,
+            expires_at = ?expires_at,
             "created an API token"
         );
         Ok(NewApiToken { id, token: SecretString::from(token), name, created_at: read_time(created_at)?, permissions })
@@ -171,10 +216,12 @@ impl Store {
         Ok(revoked)
     }
 
-    /// The working token that `presented` is, or `None` for anything else (unknown,
-    /// revoked, malformed). Records the use in `last_used_at`, writing at most once a
-    /// minute per token; a failure to record it is logged, not returned, since the
-    /// token is good all the same.
+    /// The unrevoked token that `presented` is, or `None` for anything else (unknown,
+    /// revoked, malformed). An expired one is answered too, for the caller to say so
+    /// ([`ApiTokenInfo::expired`]); the caller also checks its creator. Records the use
+    /// of an unexpired one in `last_used_at`, writing at most once a minute per token; a
+    /// failure to record it is logged, not returned, since the token is good all the
+    /// same.
     pub async fn verify_api_token(&self, presented: &str) -> Result<Option<ApiTokenInfo>, StoreError> {
         // Not a token of ours: no need to ask the database.
         if presented.len() != TOKEN_LEN || !presented.starts_with(API_TOKEN_PREFIX) {
@@ -189,7 +236,8 @@ impl Store {
 
         let now = unix_seconds();
         let stale = now - LAST_USED_EVERY_SECONDS;
-        if row.4.is_none_or(|last| last <= stale) {
+        let expired = row.8.is_some_and(|at| at <= now);
+        if !expired && row.4.is_none_or(|last| last <= stale) {
             // The condition is repeated in SQL so that concurrent requests, or
             // replicas, write once between them.
             let written = with_pool!(&self.pool, |pool| {
@@ -215,7 +263,7 @@ impl Store {
 }
 
 fn info(
-    (id, name, created_by, created_at, last_used_at, revoked_at, can_write_names): TokenRow,
+    (id, name, created_by, created_at, last_used_at, revoked_at, can_write_names, can_manage_digests, expires_at, creator): TokenRow,
 ) -> Result<ApiTokenInfo, StoreError> {
     Ok(ApiTokenInfo {
         id,
@@ -224,7 +272,9 @@ fn info(
         created_at: read_time(created_at)?,
         last_used_at: last_used_at.map(read_time).transpose()?,
         revoked_at: revoked_at.map(read_time).transpose()?,
-        permissions: ApiTokenPermissions { can_write_names },
+        permissions: ApiTokenPermissions { can_write_names, can_manage_digests },
+        expires_at: expires_at.map(read_time).transpose()?,
+        creator,
     })
 }
 

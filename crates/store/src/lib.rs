@@ -34,6 +34,7 @@ mod labels;
 mod leases;
 mod open;
 mod rate;
+mod refresh_gates;
 mod sessions;
 mod workplaces;
 
@@ -43,8 +44,9 @@ use chrono::NaiveDate;
 use domain::{AccessRow, BlockId};
 use sqlx::{PgPool, SqlitePool};
 
+pub use refresh_gates::RefreshClaim;
 pub use api_tokens::{
-    API_TOKEN_PREFIX, ApiTokenInfo, ApiTokenPermissions, InvalidApiTokenName, MAX_API_TOKEN_NAME_CHARS, NewApiToken,
+    API_TOKEN_PREFIX, ApiTokenInfo, ApiTokenPermissions, ApiTokenTerms, InvalidApiTokenName, MAX_API_TOKEN_NAME_CHARS, NewApiToken,
 };
 // A label's rules are the domain's, shared with the page and the import.
 pub use domain::{BlockLabel, InvalidLabel, MAX_LABEL_CHARS};

@@ -7,7 +7,7 @@ use secrecy::ExposeSecret;
 use sha2::{Digest, Sha256};
 use store::{API_TOKEN_PREFIX, ApiTokenPermissions, InvalidApiTokenName, Store, StoreError};
 
-const READ_ONLY: ApiTokenPermissions = ApiTokenPermissions { can_write_names: false };
+const READ_ONLY: ApiTokenPermissions = ApiTokenPermissions { can_write_names: false, can_manage_digests: false };
 
 fn sha256_hex(text: &str) -> String {
     Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
@@ -199,7 +199,7 @@ async fn names_are_validated_and_nothing_is_saved_when_refused() {
 async fn a_token_may_change_names_only_when_created_so_and_older_tokens_only_read() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).await.unwrap();
-    let writer = store.create_api_token("names sync", "ou_admin", ApiTokenPermissions { can_write_names: true }).await.unwrap();
+    let writer = store.create_api_token("names sync", "ou_admin", ApiTokenPermissions { can_write_names: true, can_manage_digests: false }).await.unwrap();
     assert!(writer.permissions.can_write_names);
     let reader = store.create_api_token("report", "ou_admin", READ_ONLY).await.unwrap();
     let verified = |token: &secrecy::SecretString| {
@@ -207,7 +207,7 @@ async fn a_token_may_change_names_only_when_created_so_and_older_tokens_only_rea
         let store = store.clone();
         async move { store.verify_api_token(&token).await.unwrap().unwrap().permissions }
     };
-    assert_eq!(verified(&writer.token).await, ApiTokenPermissions { can_write_names: true });
+    assert_eq!(verified(&writer.token).await, ApiTokenPermissions { can_write_names: true, can_manage_digests: false });
     assert_eq!(verified(&reader.token).await, READ_ONLY);
 
     // A token saved as before the permission existed (no value given) may only read.
@@ -221,4 +221,44 @@ async fn a_token_may_change_names_only_when_created_so_and_older_tokens_only_rea
     let listed = store.list_api_tokens().await.unwrap();
     let by_name = |name: &str| listed.iter().find(|t| t.name == name).unwrap().permissions.can_write_names;
     assert_eq!((by_name("names sync"), by_name("report"), by_name("old")), (true, false, false), "kept across a restart");
+}
+
+#[tokio::test]
+async fn tokens_keep_their_terms_and_expired_ones_are_not_marked_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    let terms = store::ApiTokenTerms {
+        permissions: ApiTokenPermissions { can_write_names: false, can_manage_digests: true },
+        expires_at: Some(chrono::Utc::now() - chrono::Duration::seconds(5)),
+        creator: Some("{\"open_id\":\"ou_admin\"}".into()),
+    };
+    let expired = store.create_api_token("digest bot", "Admin", terms.clone()).await.unwrap();
+    let seen = store.verify_api_token(expired.token.expose_secret()).await.unwrap().expect("answered, to be told expired");
+    assert!(seen.expired(chrono::Utc::now()));
+    assert_eq!(seen.permissions, terms.permissions);
+    assert_eq!(seen.creator, terms.creator);
+    assert_eq!(seen.last_used_at, None, "an expired token's use is not recorded");
+    let later = store::ApiTokenTerms { expires_at: Some(chrono::Utc::now() + chrono::Duration::days(90)), ..terms };
+    let working = store.create_api_token("digest bot 2", "Admin", later).await.unwrap();
+    let seen = store.verify_api_token(working.token.expose_secret()).await.unwrap().unwrap();
+    assert!(!seen.expired(chrono::Utc::now()));
+    assert!(seen.last_used_at.is_some());
+}
+
+#[tokio::test]
+async fn a_refresh_is_granted_once_per_interval_per_filter_and_day() {
+    use std::time::Duration;
+    use store::{DayFilter, RefreshClaim};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    let (day, other_day) = (chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(), chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap());
+    let minute = Duration::from_secs(60);
+    let t0 = Utc::now();
+    assert_eq!(store.claim_refresh(&DayFilter::AllBlocks, day, t0, minute).await.unwrap(), RefreshClaim::Granted);
+    let again = store.claim_refresh(&DayFilter::AllBlocks, day, t0 + chrono::Duration::seconds(59), minute).await.unwrap();
+    assert_eq!(again, RefreshClaim::RefreshedAt(chrono::DateTime::from_timestamp_millis(t0.timestamp_millis()).unwrap()));
+    assert_eq!(store.claim_refresh(&DayFilter::AllBlocks, other_day, t0, minute).await.unwrap(), RefreshClaim::Granted, "another day");
+    assert_eq!(store.claim_refresh(&DayFilter::Workplaces, day, t0, minute).await.unwrap(), RefreshClaim::Granted, "another data set");
+    let later = t0 + chrono::Duration::seconds(60);
+    assert_eq!(store.claim_refresh(&DayFilter::AllBlocks, day, later, minute).await.unwrap(), RefreshClaim::Granted, "a minute on");
 }

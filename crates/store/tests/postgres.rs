@@ -16,7 +16,7 @@ use tower_sessions::session_store::SessionStore;
 
 const TIMEOUT: Duration = Duration::from_secs(10);
 
-const READ_ONLY: ApiTokenPermissions = ApiTokenPermissions { can_write_names: false };
+const READ_ONLY: ApiTokenPermissions = ApiTokenPermissions { can_write_names: false, can_manage_digests: false };
 
 /// Two stores on one fresh database, as two replicas would hold them.
 async fn two_replicas() -> (Store, Store) {
@@ -73,7 +73,7 @@ async fn names_sessions_and_tokens_made_on_one_replica_work_on_the_other() {
     assert_eq!(seen.len(), 1200);
     assert_eq!((seen[7].name.as_str(), seen[7].workplace.as_deref()), ("later", Some("办公")), "the later label wins");
 
-    let writer = a.create_api_token("names sync", "ou_1", ApiTokenPermissions { can_write_names: true }).await.unwrap();
+    let writer = a.create_api_token("names sync", "ou_1", ApiTokenPermissions { can_write_names: true, can_manage_digests: false }).await.unwrap();
     let secret = secrecy::ExposeSecret::expose_secret(&writer.token).to_owned();
     assert!(b.verify_api_token(&secret).await.unwrap().unwrap().permissions.can_write_names);
 

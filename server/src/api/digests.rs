@@ -56,16 +56,20 @@ fn failed(error: AppError) -> Response {
 /// Why `viewer` may not change digests; `None` if it may.
 fn refusal(viewer: Option<&Viewer>) -> Option<Response> {
     match viewer {
-        Some(viewer) if viewer.can_write_names() => None,
+        Some(viewer) if viewer.can_manage_digests() => None,
         Some(Viewer::Script { name, .. }) => Some(answer(
             StatusCode::FORBIDDEN,
             "forbidden",
             format!(
                 "the API token {name:?} may read the digests but not change or send them: an admin creates a token with \
-                 \"may also change block names\" ticked (the dashboard's API tokens page, /tokens) for this script"
+                 \"may also manage chat digests\" ticked (the dashboard's API tokens page, /tokens) for this script"
             ),
         )),
-        _ => Some(answer(StatusCode::FORBIDDEN, "forbidden", "changing digests needs a signed-in admin or a token allowed to write".into())),
+        _ => Some(answer(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "changing digests needs a signed-in admin or a token allowed to manage digests".into(),
+        )),
     }
 }
 

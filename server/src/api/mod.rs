@@ -193,35 +193,50 @@ fn parse(raw: Option<&str>, max_days: u32) -> Result<(AccessQuery, bool), ApiErr
     Ok((params.query(Some("block_id"), max_days)?, refresh))
 }
 
-async fn rows(state: &AppState, raw: Option<String>) -> Result<Vec<AccessRow>, ApiError> {
+/// The header that says a refresh was held back: today's and yesterday's numbers are as
+/// fetched at this time (RFC 3339), moments ago, by this or another client
+/// (`DASHBOARD_REFRESH_MIN_SECS`).
+pub const REFRESHED_AT_HEADER: &str = "x-refreshed-at";
+
+async fn rows(state: &AppState, raw: Option<String>) -> Result<(Vec<AccessRow>, Option<chrono::DateTime<chrono::Utc>>), ApiError> {
     let (query, refresh) = parse(raw.as_deref(), state.view.max_range_days)?;
     let service: &Arc<AccessService> = &state.service;
-    Ok(service.query(&query, QueryOptions { refresh, ..QueryOptions::default() }).await?.rows)
+    let answer = service.query(&query, QueryOptions { refresh, ..QueryOptions::default() }).await?;
+    Ok((answer.rows, answer.refreshed_at))
+}
+
+/// `response` with [`REFRESHED_AT_HEADER`] when a refresh was held back.
+fn with_refreshed_at(mut response: Response, refreshed_at: Option<chrono::DateTime<chrono::Utc>>) -> Response {
+    if let Some(at) = refreshed_at.and_then(|at| header::HeaderValue::from_str(&at.to_rfc3339()).ok()) {
+        response.headers_mut().insert(REFRESHED_AT_HEADER, at);
+    }
+    response
 }
 
 /// `GET /api/v1/block-access`: `{"items":[{date, block_id, block_name, pv, uv}…]}`.
 async fn block_access_json(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
-    let rows = rows(&state, raw).await?;
+    let (rows, refreshed_at) = rows(&state, raw).await?;
     let body = body::json(&rows, &state.service.labels());
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    Ok(with_refreshed_at(([(header::CONTENT_TYPE, "application/json")], body).into_response(), refreshed_at))
 }
 
 /// `GET /api/v1/block-access.csv`: UTF-8 with a BOM so that Excel reads Chinese names.
 async fn block_access_csv(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
-    let rows = rows(&state, raw).await?;
-    Ok(csv_download("block-access.csv", body::csv(&rows, &state.service.labels())))
+    let (rows, refreshed_at) = rows(&state, raw).await?;
+    Ok(with_refreshed_at(csv_download("block-access.csv", body::csv(&rows, &state.service.labels())), refreshed_at))
 }
 
 /// `GET /api/v1/block-access.xlsx`: the CSV's columns in an Excel workbook.
 async fn block_access_xlsx(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     use xlsx::Cell;
-    let rows = rows(&state, raw).await?;
+    let (rows, refreshed_at) = rows(&state, raw).await?;
     let labels = state.service.labels();
     let cells = rows.iter().map(|row| {
         let name = labels.get(&row.block_id).map_or(Cell::Empty, |label| Cell::Text(label.name.as_str().into()));
         [Cell::Date(row.date), Cell::Text(row.block_id.as_str().into()), name, Cell::Number(row.pv), Cell::Number(row.uv)]
     });
-    xlsx::download("block-access.xlsx", vec![xlsx::Sheet { name: "block access", columns: &body::COLUMNS, rows: cells }])
+    let sheet = xlsx::Sheet { name: "block access", columns: &body::COLUMNS, rows: cells };
+    Ok(with_refreshed_at(xlsx::download("block-access.xlsx", vec![sheet])?, refreshed_at))
 }
 
 /// A CSV answer offered as a download named `file_name`.

@@ -40,12 +40,19 @@ pub async fn guard(State(auth): State<AuthState>, session: Session, mut request:
     if path.starts_with("/api/v1/") {
         if let Some(bearer) = bearer(&request) {
             return match auth.store.verify_api_token(&bearer).await {
-                Ok(Some(token)) => {
-                    let can_write_names = token.permissions.can_write_names;
-                    request.extensions_mut().insert(RateKey::Token(token.id));
-                    request.extensions_mut().insert(Viewer::Script { name: token.name, can_write_names });
-                    next.run(request).await
-                }
+                Ok(Some(token)) => match token_refusal(&auth, &token) {
+                    Some(why) => unauthorized(&why),
+                    None => {
+                        let permissions = token.permissions;
+                        request.extensions_mut().insert(RateKey::Token(token.id));
+                        request.extensions_mut().insert(Viewer::Script {
+                            name: token.name,
+                            can_write_names: permissions.can_write_names,
+                            can_manage_digests: permissions.can_manage_digests,
+                        });
+                        next.run(request).await
+                    }
+                },
                 Ok(None) => unauthorized("the API token is unknown or was revoked: ask an admin for a new one"),
                 Err(error) => {
                     tracing::error!(%error, "could not check an API token");
@@ -72,6 +79,30 @@ pub async fn guard(State(auth): State<AuthState>, session: Session, mut request:
             tracing::error!(%error, "could not read the session");
             anonymous(&request, &path)
         }
+    }
+}
+
+/// Why an unrevoked token may not be used now, if it may not: it expired, or the
+/// person who created it is no longer allowed in (checked at every use, by the same
+/// rule as a signed-in person's session), or it was made before tokens recorded who
+/// created them.
+fn token_refusal(auth: &AuthState, token: &store::ApiTokenInfo) -> Option<String> {
+    if token.expired(chrono::Utc::now()) {
+        let on = token.expires_at.map(|at| at.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default();
+        return Some(format!("the API token {:?} expired on {on}: ask an admin for a new one", token.name));
+    }
+    let creator = token.creator.as_deref().and_then(|c| serde_json::from_str::<SessionUser>(c).ok());
+    match creator {
+        Some(creator) if auth.settings.still_allowed(&creator) => None,
+        Some(_) => Some(format!(
+            "the API token {:?} was created by an admin who no longer has access to the dashboard: ask a current admin for a new one",
+            token.name
+        )),
+        None => Some(format!(
+            "the API token {:?} was made before tokens recorded who created them, so its creator cannot be checked: \
+             ask an admin for a new one",
+            token.name
+        )),
     }
 }
 
