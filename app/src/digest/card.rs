@@ -3,8 +3,9 @@
 //! days and blocks that fell out of use, and a button to the dashboard on exactly that
 //! period.
 //!
-//! Whatever the tenant's data, the card stays within Feishu's limits (30 KB, 200
-//! elements, 5 tables, 10 rows a table page): each list shows at most
+//! Whatever the tenant's data, the card stays within Feishu's limits (30 KB of request
+//! body, where the card is an escaped JSON string; 200 elements, 5 tables, 10 rows a
+//! table page): each list shows at most
 //! [`LIST_ROWS`] rows and says how many it left out; should the card still be too
 //! large (very long block names), the lists are halved until it fits, and every cut
 //! list says so. Names go into table cells of type `text`, never into markdown, so a
@@ -18,10 +19,8 @@ use serde_json::{json, Value};
 use crate::i18n::{grouped, percent_change, Locale};
 use crate::insights_report::UnusualFinding;
 
-/// Feishu's limit on a card, in bytes of its JSON.
-pub const MAX_CARD_BYTES: usize = 30 * 1024;
-/// What the digest allows itself: below Feishu's limit, for the message's own envelope.
-pub const CARD_BUDGET_BYTES: usize = 28 * 1024;
+/// Feishu's limit on a card message, in bytes of the request body that carries it.
+pub const MAX_CARD_BYTES: usize = feishu::MAX_CARD_BODY_BYTES;
 /// Feishu's limit on the elements of a card.
 pub const MAX_CARD_ELEMENTS: usize = 200;
 /// Rows a list shows at most (Feishu's largest table page).
@@ -56,7 +55,7 @@ pub struct DigestContent {
 #[derive(Clone, Debug)]
 pub struct Card {
     pub json: Value,
-    /// Bytes of `json` as sent.
+    /// Bytes of the request body that sends `json` (escaped, in its envelope).
     pub bytes: usize,
     /// Elements, counted as Feishu counts them (every tag, nested ones included).
     pub elements: usize,
@@ -70,9 +69,9 @@ impl DigestContent {
         let mut rows = LIST_ROWS;
         loop {
             let json = self.layout(rows);
-            let bytes = json.to_string().len();
+            let bytes = feishu::card_body_bytes(&json);
             let elements = count_elements(&json["body"]);
-            if (bytes <= CARD_BUDGET_BYTES && elements <= MAX_CARD_ELEMENTS) || rows == 0 {
+            if (bytes <= MAX_CARD_BYTES && elements <= MAX_CARD_ELEMENTS) || rows == 0 {
                 let shown = [self.top.len(), self.movers.len(), self.unusual.len(), self.dormant.len()].map(|n| n.min(rows));
                 return Card { json, bytes, elements, shown };
             }

@@ -1,5 +1,7 @@
-//! `POST /open-apis/auth/v3/tenant_access_token/internal`: a custom app trades
-//! its id and secret for a tenant access token.
+//! `POST /open-apis/auth/v3/tenant_access_token/internal` and
+//! `POST /open-apis/auth/v3/app_access_token/internal`: a custom app trades its id
+//! and secret for a tenant access token (`t-…`), or for an app access token (`a-…`,
+//! which only the v1 login code exchange takes here).
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -12,6 +14,7 @@ use serde_json::json;
 
 use crate::api::{ApiError, json_answer};
 use crate::state::SimState;
+use crate::tokens::GrantedToken;
 
 #[derive(Deserialize)]
 struct Credentials {
@@ -27,30 +30,51 @@ pub(crate) async fn tenant_access_token(
     body: Bytes,
 ) -> Response {
     state.recorder.token_request();
-    let credentials: Credentials = match serde_json::from_slice(&body) {
-        Ok(credentials) => credentials,
-        Err(_) => return invalid_param(),
-    };
+    match app_id(&state, &body) {
+        Ok(app_id) => {
+            let granted = state.tokens.grant(&app_id, Instant::now());
+            tracing::debug!(%app_id, expire = granted.expire_secs, "tenant token granted");
+            granted_answer("tenant_access_token", &granted)
+        }
+        Err(refusal) => refusal,
+    }
+}
+
+/// The same checks and answers as the tenant token, for an app token.
+pub(crate) async fn app_access_token(
+    State(state): State<Arc<SimState>>,
+    body: Bytes,
+) -> Response {
+    match app_id(&state, &body) {
+        Ok(app_id) => {
+            let granted = state.app_tokens.grant(&app_id, Instant::now());
+            tracing::debug!(%app_id, expire = granted.expire_secs, "app token granted");
+            granted_answer("app_access_token", &granted)
+        }
+        Err(refusal) => refusal,
+    }
+}
+
+/// The app whose id and secret the body carries, or the refusal.
+fn app_id(state: &SimState, body: &[u8]) -> Result<String, Response> {
+    let credentials: Credentials = serde_json::from_slice(body).map_err(|_| invalid_param())?;
     let (Some(app_id), Some(app_secret)) = (credentials.app_id, credentials.app_secret) else {
-        return invalid_param();
+        return Err(invalid_param());
     };
     if app_id.is_empty() || app_secret.is_empty() || app_id != state.config.app_id {
-        return invalid_param();
+        return Err(invalid_param());
     }
     if app_secret != state.config.app_secret {
-        tracing::debug!(%app_id, "tenant token refused: wrong secret");
-        return ApiError::new(400, 10014, "app secret invalid").into_response();
+        tracing::debug!(%app_id, "token refused: wrong secret");
+        return Err(ApiError::new(400, 10014, "app secret invalid").into_response());
     }
-    let granted = state.tokens.grant(&app_id, Instant::now());
-    tracing::debug!(%app_id, expire = granted.expire_secs, "tenant token granted");
+    Ok(app_id)
+}
+
+fn granted_answer(field: &str, granted: &GrantedToken) -> Response {
     json_answer(
         200,
-        json!({
-            "code": 0,
-            "msg": "ok",
-            "tenant_access_token": granted.token,
-            "expire": granted.expire_secs,
-        }),
+        json!({ "code": 0, "msg": "ok", field: granted.token, "expire": granted.expire_secs }),
     )
 }
 

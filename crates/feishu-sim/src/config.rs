@@ -251,6 +251,21 @@ impl ForcedAnswer {
         Self::new(230035, 400, "Bot has NO permission to send messages to the chat.")
     }
 
+    /// 230027: the app lacks a permission the send needs.
+    pub fn lacks_permission() -> Self {
+        Self::new(230027, 400, "Lack of necessary permissions.")
+    }
+
+    /// 230034: the `receive_id` is not a chat this app can address.
+    pub fn invalid_receive_id() -> Self {
+        Self::new(230034, 400, "The receive_id is invalid.")
+    }
+
+    /// 230049: a message with the same `uuid` is still being sent.
+    pub fn message_being_sent() -> Self {
+        Self::new(230049, 400, "The message is being sent, please do not send it repeatedly.")
+    }
+
     /// 232009: the chat was dissolved.
     pub fn chat_dissolved() -> Self {
         Self::new(232009, 400, "Your request specifies a chat which has already been dissolved.")

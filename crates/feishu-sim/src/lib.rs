@@ -1,7 +1,8 @@
 //! A Feishu (Lark) open platform simulator, written from the public docs, for
 //! tests, benchmarks and the demo: it speaks the same HTTP as Feishu for
 //!
-//! - `POST /open-apis/auth/v3/tenant_access_token/internal` (tenant tokens),
+//! - `POST /open-apis/auth/v3/tenant_access_token/internal` (tenant tokens) and
+//!   `POST /open-apis/auth/v3/app_access_token/internal` (app tokens),
 //! - `POST /open-apis/workplace/v1/workplace_block_access_data/search`
 //!   (pv and uv per block per day, paged),
 //! - `POST /open-apis/workplace/v1/workplace_access_data/search` (all workplaces
@@ -17,8 +18,10 @@
 //!   (Feishu serves the first on accounts.feishu.cn, the rest on open.feishu.cn),
 //! - signing in inside the Feishu client: `GET /_sim/jssdk.js`, a stand-in for
 //!   Feishu's H5 JSSDK (`window.h5sdk`, `tt.requestAccess`,
-//!   `tt.requestAuthCode`) whose codes the token endpoint takes without
-//!   redirect_uri or PKCE ("Inside the Feishu client" below),
+//!   `tt.requestAuthCode`): a `requestAccess` code is traded at the v2 token
+//!   endpoint without redirect_uri or PKCE, a `requestAuthCode` code only at
+//!   `POST /open-apis/authen/v1/access_token` with an app access token ("Inside
+//!   the Feishu client" below),
 //! - bot messages, for the weekly digest card: `GET /open-apis/im/v1/chats`
 //!   (the chats the bot is in, paged, [`SimChat`]) and
 //!   `POST /open-apis/im/v1/messages?receive_id_type=chat_id` (a card or a
@@ -132,8 +135,8 @@
 //!   no receive_id), 230020 (5/s per chat, HTTP 400, no headers), 99992402
 //!   (receive_id_type not chat_id, uuid over 50 characters), 230006, 99991672,
 //!   230001 (no such chat: Feishu's "invalid request parameter"), 230002,
-//!   99992402 (msg_type not interactive or text), 230025 (content over 30,720
-//!   bytes), 230099/200621 (card not JSON; 230001 for a text), then the card:
+//!   99992402 (msg_type not interactive or text), 230025 (a request body over
+//!   30,000 bytes: the card counts escaped), 230099/200621 (card not JSON; 230001 for a text), then the card:
 //!   200621 (schema other than "2.0": the simulator refuses 1.0 cards Feishu
 //!   would take, since the dashboard sends 2.0 only), 11310 (over 200
 //!   elements, counted recursively), 11311/11312 (over 5 tables/charts),
@@ -199,11 +202,11 @@ pub use config::{CHAT_READ_SCOPE, Faults, ForcedAnswer, MESSAGE_SEND_SCOPE, SimC
 pub use data::{AccessRow, BlockProfile, Dataset};
 pub use endpoints::SimEndpoint;
 pub use jssdk::{JSSDK_CODE_PATH, JSSDK_SCRIPT_PATH};
-pub use messages::{ChatMessages, MAX_CONTENT_BYTES, MAX_UUID_CHARS, SimMessage, UUID_DEDUP_WINDOW};
+pub use messages::{ChatMessages, MAX_BODY_BYTES, MAX_UUID_CHARS, SimMessage, UUID_DEDUP_WINDOW};
 pub use oauth::{
-    AUTHORIZE_PATH, DEMO_ADMIN_OPEN_ID, DEMO_MEMBER_OPEN_ID, DEMO_NO_ACCESS_OPEN_ID,
+    APP_TOKEN_PATH, AUTHORIZE_PATH, DEMO_ADMIN_OPEN_ID, DEMO_MEMBER_OPEN_ID, DEMO_NO_ACCESS_OPEN_ID,
     DEMO_NO_EMAIL_OPEN_ID, IS_USER_ADMIN_PATH, OFFLINE_ACCESS_SCOPE, SimUser, USER_INFO_PATH,
-    USER_TOKEN_PATH, demo_tenant_key, demo_users,
+    USER_TOKEN_PATH, V1_USER_TOKEN_PATH, demo_tenant_key, demo_users,
 };
 pub use router::{
     BLOCK_ACCESS_SEARCH_PATH, CHATS_PATH, CUSTOM_WORKPLACE_ACCESS_SEARCH_PATH, MESSAGES_PATH, TENANT_TOKEN_PATH,

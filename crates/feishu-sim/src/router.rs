@@ -7,7 +7,9 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 
-use crate::oauth::{AUTHORIZE_PATH, IS_USER_ADMIN_PATH, USER_INFO_PATH, USER_TOKEN_PATH};
+use crate::oauth::{
+    APP_TOKEN_PATH, AUTHORIZE_PATH, IS_USER_ADMIN_PATH, USER_INFO_PATH, USER_TOKEN_PATH, V1_USER_TOKEN_PATH,
+};
 use crate::endpoints::SimEndpoint;
 use crate::state::SimState;
 use crate::jssdk::{JSSDK_CODE_PATH, JSSDK_SCRIPT_PATH};
@@ -42,7 +44,9 @@ pub(crate) fn router(state: Arc<SimState>) -> Router {
     searches
         .route(TENANT_TOKEN_PATH, post(auth::tenant_access_token))
         .route(AUTHORIZE_PATH, get(oauth::authorize))
+        .route(APP_TOKEN_PATH, post(auth::app_access_token))
         .route(USER_TOKEN_PATH, post(oauth::token))
+        .route(V1_USER_TOKEN_PATH, post(oauth::v1_access_token))
         .route(USER_INFO_PATH, get(oauth::user_info))
         .route(IS_USER_ADMIN_PATH, get(oauth::is_user_admin))
         .route(CHATS_PATH, get(chats::list_chats))

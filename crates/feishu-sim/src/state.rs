@@ -21,6 +21,8 @@ pub(crate) struct SimState {
     pub dataset: Dataset,
     /// Issued tenant tokens.
     pub tokens: TokenStore,
+    /// Issued app tokens (`app_access_token`, for the v1 code exchange).
+    pub app_tokens: TokenStore,
     /// Page token key.
     pub pages: PageTokens,
     /// Per-app frequency limit of the search endpoint.
@@ -61,6 +63,7 @@ impl SimState {
             base_url,
             dataset: Dataset::from_config(&config),
             tokens: TokenStore::new(config.token_ttl),
+            app_tokens: TokenStore::with_prefix(config.token_ttl, "a-"),
             pages: PageTokens::new(),
             rate: RateLimiter::new(config.rate_limit_per_second),
             message_rate: RateLimiter::new(config.message_rate_per_second),

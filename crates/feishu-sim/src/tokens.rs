@@ -1,4 +1,4 @@
-//! Tenant access tokens: issued, reused while fresh, valid until they expire.
+//! Tenant (and app) access tokens: issued, reused while fresh, valid until they expire.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -34,13 +34,22 @@ struct Tokens {
 #[derive(Debug)]
 pub(crate) struct TokenStore {
     ttl: Duration,
+    /// `t-` for tenant tokens, `a-` for app tokens.
+    prefix: &'static str,
     tokens: Mutex<Tokens>,
 }
 
 impl TokenStore {
+    /// A store of tenant tokens (`t-…`).
     pub fn new(ttl: Duration) -> Self {
+        Self::with_prefix(ttl, "t-")
+    }
+
+    /// A store of tokens starting with `prefix` (`a-` for app tokens).
+    pub fn with_prefix(ttl: Duration, prefix: &'static str) -> Self {
         Self {
             ttl,
+            prefix,
             tokens: Mutex::new(Tokens::default()),
         }
     }
@@ -72,7 +81,7 @@ impl TokenStore {
         if let Some(granted) = current {
             return granted;
         }
-        let token = format!("t-{}", hex(&rand::random::<[u8; 16]>()));
+        let token = format!("{}{}", self.prefix, hex(&rand::random::<[u8; 16]>()));
         tokens.issued.insert(
             token.clone(),
             Issued {

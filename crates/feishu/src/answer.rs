@@ -106,6 +106,7 @@ impl Answer {
         let error = match endpoint {
             Codes::Search(codes) => FeishuError::from_search_code(codes, code, msg, self.retry_after),
             Codes::Messages => FeishuError::from_message_code(code, msg, self.retry_after),
+            Codes::ChatList => FeishuError::from_chat_list_code(code, msg, self.retry_after),
             Codes::Generic => FeishuError::from_code(code, msg, self.retry_after),
         };
         Err(match error {

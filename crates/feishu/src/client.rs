@@ -167,32 +167,8 @@ impl FeishuClient {
 
     #[tracing::instrument(skip_all)]
     async fn fetch_tenant_token(&self) -> Result<IssuedToken, FeishuError> {
-        #[derive(Serialize)]
-        struct Credentials<'a> {
-            app_id: &'a str,
-            app_secret: &'a str,
-        }
         self.inner.metrics.record_token_fetch();
-        let url = self.url(TENANT_TOKEN_PATH, &[])?;
-        let credentials = Credentials {
-            app_id: &self.inner.config.app_id,
-            app_secret: self.inner.config.app_secret.expose_secret(),
-        };
-        let response = self
-            .inner
-            .http
-            .post(url)
-            .json(&credentials)
-            .send()
-            .await
-            .map_err(FeishuError::transport)?;
-        let answer = Answer::read(response).await?;
-        let status = answer.status();
-        let body = answer.into_success().map_err(|error| match error {
-            // The token endpoint's own codes (10003, 10014, ...) are about the credentials.
-            FeishuError::Upstream { code, msg } => FeishuError::Credentials { code, msg },
-            other => other,
-        })?;
+        let (status, body) = self.post_app_credentials(TENANT_TOKEN_PATH).await?;
         // Read field by field: a serde error message could quote the token.
         let token = body
             .get("tenant_access_token")
@@ -209,6 +185,49 @@ impl FeishuClient {
             token: TenantToken::new(token.to_owned()),
             lifetime: Duration::from_secs(lifetime),
         })
+    }
+
+    /// POSTs the app's id and secret to a token endpoint (`path`) and answers the
+    /// HTTP status and the body of a success.
+    pub(crate) async fn post_app_credentials(
+        &self,
+        path: &str,
+    ) -> Result<(reqwest::StatusCode, serde_json::Map<String, serde_json::Value>), FeishuError> {
+        #[derive(Serialize)]
+        struct Credentials<'a> {
+            app_id: &'a str,
+            app_secret: &'a str,
+        }
+        let credentials = Credentials {
+            app_id: &self.inner.config.app_id,
+            app_secret: self.inner.config.app_secret.expose_secret(),
+        };
+        // The token endpoints' own codes (10003, 10014, ...) are about the credentials.
+        self.post_once(path, None, &credentials, |code, msg| FeishuError::Credentials { code, msg }).await
+    }
+
+    /// POSTs `body` (JSON) to `path` once, outside the rate budget and retries (token
+    /// and sign-in endpoints), with `bearer` if any; answers the HTTP status and the
+    /// body of a success. A code that is not a generic one is `own_code`'s error.
+    pub(crate) async fn post_once(
+        &self,
+        path: &str,
+        bearer: Option<&str>,
+        body: &impl Serialize,
+        own_code: fn(i64, String) -> FeishuError,
+    ) -> Result<(reqwest::StatusCode, serde_json::Map<String, serde_json::Value>), FeishuError> {
+        let mut request = self.inner.http.post(self.url(path, &[])?).json(body);
+        if let Some(bearer) = bearer {
+            request = request.bearer_auth(bearer);
+        }
+        let response = request.send().await.map_err(FeishuError::transport)?;
+        let answer = Answer::read(response).await?;
+        let status = answer.status();
+        let body = answer.into_success().map_err(|error| match error {
+            FeishuError::Upstream { code, msg } => own_code(code, msg),
+            other => other,
+        })?;
+        Ok((status, body))
     }
 
     /// POSTs to `E`'s path with `query` as query parameters and decodes `data` of the
@@ -390,6 +409,8 @@ pub(crate) enum Codes<'a> {
     Search(&'a SearchCodes),
     /// The messaging codes (230xxx, 232xxx).
     Messages,
+    /// The chat list's codes (232025).
+    ChatList,
 }
 
 /// One call: where it goes, what it carries and under which rate.

@@ -41,12 +41,18 @@ const ADVICE_CONFIG: &str = "Fix the Feishu client configuration named in the me
 const ADVICE_SETUP: &str =
     "The HTTP client could not be built; check the server's TLS and system configuration.";
 
+const ADVICE_CHAT_LIST_BOT_OFF: &str = "Enable the bot capability of the app in the Feishu developer console (Features → Bot), publish a new app version, then add the bot to the chats that get digests.";
+
+/// The chat list's code for an app whose bot capability is off.
+pub(crate) const CHAT_LIST_BOT_DISABLED: i64 = 232_025;
+
 /// The scope a bot needs to post a message (one of three Feishu accepts; the narrowest).
 pub const SEND_MESSAGE_SCOPE: &str = "im:message:send_as_bot";
 /// The scope a bot needs to list the chats it is in.
 pub const LIST_CHATS_SCOPE: &str = "im:chat:readonly";
 
-/// Why Feishu refused a message, one case per documented messaging code.
+/// Why Feishu refused a message, one case per documented messaging code (the send
+/// endpoint's table; the chat list's own code is [`FeishuError::ChatListBotDisabled`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum MessageRefusal {
@@ -58,10 +64,19 @@ pub enum MessageRefusal {
     BotDisabled,
     /// 230020: too many messages to this chat (5 a second, shared by all bots).
     ChatRateLimited,
-    /// 230025: the message is longer than Feishu takes (a card at most 30 KB).
+    /// 230025: the message is longer than Feishu takes (a card's request body at
+    /// most 30 KB). The client also refuses such a body before sending it, with this.
     TooLong,
+    /// 230027: the app lacks a permission the send needs.
+    LacksPermission,
+    /// 230034: the `receive_id` is not a chat this app can address.
+    InvalidReceiveId,
     /// 230035: the bot may not send to this chat (only owners or admins may post).
     NoPermission,
+    /// 230049: a message with the same `uuid` is still being sent (two replicas
+    /// sending the same digest at once): not a failure, asked again later it answers
+    /// the message Feishu sent.
+    BeingSent,
     /// 232009: the chat was dissolved.
     ChatDissolved,
     /// 230099: Feishu could not build the card (its sub-code says why).
@@ -69,6 +84,9 @@ pub enum MessageRefusal {
 }
 
 impl MessageRefusal {
+    /// The code of [`MessageRefusal::TooLong`].
+    pub const TOO_LONG: i64 = 230_025;
+
     /// The refusal behind a messaging `code`, if it is one.
     pub fn of_code(code: i64) -> Option<Self> {
         Some(match code {
@@ -76,8 +94,11 @@ impl MessageRefusal {
             230_002 => Self::BotNotInChat,
             230_006 => Self::BotDisabled,
             230_020 => Self::ChatRateLimited,
-            230_025 => Self::TooLong,
+            Self::TOO_LONG => Self::TooLong,
+            230_027 => Self::LacksPermission,
+            230_034 => Self::InvalidReceiveId,
             230_035 => Self::NoPermission,
+            230_049 => Self::BeingSent,
             232_009 => Self::ChatDissolved,
             230_099 => Self::CardRejected,
             _ => return None,
@@ -92,7 +113,10 @@ impl MessageRefusal {
             Self::BotDisabled => "the app's bot capability is turned off",
             Self::ChatRateLimited => "Feishu is limiting messages to this chat",
             Self::TooLong => "the card is longer than Feishu takes",
+            Self::LacksPermission => "the app lacks a permission that sending this message needs",
+            Self::InvalidReceiveId => "Feishu does not know this chat id for this app",
             Self::NoPermission => "the bot may not post in this chat",
+            Self::BeingSent => "Feishu is still sending a message with the same uuid",
             Self::ChatDissolved => "the chat was dissolved",
             Self::CardRejected => "Feishu could not build the card",
         }
@@ -106,6 +130,9 @@ impl MessageRefusal {
             Self::BotDisabled => "Enable the bot capability of the app in the Feishu developer console (Features → Bot), then publish a new app version.",
             Self::ChatRateLimited => "Nothing to do: the digest is sent again in a moment.",
             Self::TooLong => "Report it: the digest is meant to stay within Feishu's card limits.",
+            Self::LacksPermission => "Check in the Feishu developer console that the app holds im:message:send_as_bot (Permissions & Scopes) and that its availability covers this chat, then publish a new app version.",
+            Self::InvalidReceiveId => "Choose the chat again from the chat list on the digest page (a chat id of another app or tenant does not work), or remove the chat's digest.",
+            Self::BeingSent => "Nothing to do: another send of this digest is under way; it is asked again shortly and then answers the message Feishu sent.",
             Self::NoPermission => "Let the bot post in the chat (chat settings → who may send messages), or choose another chat.",
             Self::ChatDissolved => "Remove the chat's digest and choose another chat.",
             Self::CardRejected => "Report it with the reason shown: the digest card should always be valid.",
@@ -273,6 +300,13 @@ pub enum FeishuError {
         /// Feishu's message.
         msg: String,
     },
+    /// 232025 on the chat list: the app's bot capability is off, so Feishu lists no
+    /// chat for it.
+    #[error("Feishu would not list the bot's chats: the app's bot capability is turned off (232025: {msg}). {ADVICE_CHAT_LIST_BOT_OFF}")]
+    ChatListBotDisabled {
+        /// Feishu's message.
+        msg: String,
+    },
     /// Any other non-zero code.
     #[error("Feishu answered with error {code}: {msg}. {ADVICE_UPSTREAM}")]
     Upstream {
@@ -371,6 +405,20 @@ impl FeishuError {
         }
     }
 
+    /// Maps a non-zero code of the chat list: its own (232025), then the generic ones,
+    /// where a missing scope names [`LIST_CHATS_SCOPE`] unless Feishu named one.
+    pub fn from_chat_list_code(code: i64, msg: String, retry_after: Option<Duration>) -> Self {
+        if code == CHAT_LIST_BOT_DISABLED {
+            return Self::ChatListBotDisabled { msg };
+        }
+        match Self::from_code(code, msg, retry_after) {
+            Self::MissingScope { msg, .. } if scope_named_in(&msg).is_none() => {
+                Self::MissingScope { scope: LIST_CHATS_SCOPE.to_owned(), msg }
+            }
+            other => other,
+        }
+    }
+
     /// Maps a non-zero generic Feishu `code` (the 9999xxxx family, which every call may
     /// answer) to its variant; any other code is [`FeishuError::Upstream`].
     ///
@@ -428,6 +476,7 @@ impl FeishuError {
             Self::MissingScope { .. } => MISSING_SCOPE,
             Self::AppUnavailable { .. } => APP_UNAVAILABLE,
             Self::UserNotAuthorised { .. } => USER_NOT_AUTHORISED,
+            Self::ChatListBotDisabled { .. } => CHAT_LIST_BOT_DISABLED,
             Self::InvalidTimeFormat { code, .. }
             | Self::FromAfterTo { code, .. }
             | Self::InternalError { code, .. }
@@ -456,7 +505,9 @@ impl FeishuError {
             Self::InternalError { .. }
             | Self::RateLimited { .. }
             | Self::UpstreamUnavailable { .. } => true,
-            Self::MessageRefused { refusal, .. } => *refusal == MessageRefusal::ChatRateLimited,
+            Self::MessageRefused { refusal, .. } => {
+                matches!(refusal, MessageRefusal::ChatRateLimited | MessageRefusal::BeingSent)
+            }
             Self::Transport { source, .. } => !source.is_builder(),
             _ => false,
         }
@@ -487,6 +538,7 @@ impl FeishuError {
             Self::Credentials { .. } => ADVICE_CREDENTIALS,
             Self::Login { .. } => ADVICE_LOGIN,
             Self::MessageRefused { refusal, .. } => refusal.advice(),
+            Self::ChatListBotDisabled { .. } => ADVICE_CHAT_LIST_BOT_OFF,
             Self::Upstream { .. } => ADVICE_UPSTREAM,
             Self::UpstreamUnavailable { .. } => ADVICE_UNAVAILABLE,
             Self::Transport { .. } => ADVICE_TRANSPORT,
@@ -544,13 +596,27 @@ mod tests {
 
     #[test]
     fn messaging_codes_say_what_happened_and_what_to_do() {
-        for code in [230_001, 230_002, 230_006, 230_020, 230_025, 230_035, 232_009, 230_099] {
+        let codes = [230_001, 230_002, 230_006, 230_020, 230_025, 230_027, 230_034, 230_035, 230_049, 232_009, 230_099];
+        let mut advice = Vec::new();
+        for code in codes {
             let error = FeishuError::from_message_code(code, "m".into(), None);
             assert!(matches!(error, FeishuError::MessageRefused { .. }), "{code}");
             assert_eq!(error.code(), Some(code));
             assert!(error.to_string().contains(error.advice()), "{error}");
-            assert_eq!(error.is_retryable(), code == 230_020, "{code}");
+            // A rate limit or a send of the same uuid under way is asked again.
+            assert_eq!(error.is_retryable(), matches!(code, 230_020 | 230_049), "{code}");
+            advice.push(error.advice());
         }
+        advice.sort_unstable();
+        advice.dedup();
+        assert_eq!(advice.len(), codes.len(), "each code has its own advice");
+        let chats = FeishuError::from_chat_list_code(232_025, "Bot ability is not activated.".into(), None);
+        assert!(matches!(chats, FeishuError::ChatListBotDisabled { .. }));
+        assert_eq!(chats.code(), Some(232_025));
+        assert!(chats.to_string().contains("bot capability") && chats.to_string().contains(chats.advice()), "{chats}");
+        assert!(!chats.is_retryable());
+        let chat_scope = FeishuError::from_chat_list_code(codes::MISSING_SCOPE, "Access denied".into(), None);
+        assert!(matches!(&chat_scope, FeishuError::MissingScope { scope, .. } if scope == LIST_CHATS_SCOPE));
         let card = FeishuError::from_message_code(
             230_099,
             "Failed to create card content, ext=ErrCode: 200861; ErrMsg: tag note is not supported".into(),

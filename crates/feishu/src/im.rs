@@ -13,7 +13,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::client::{Codes, Endpoint, FeishuClient};
-use crate::error::{FeishuError, LIST_CHATS_SCOPE};
+use crate::error::{FeishuError, MessageRefusal};
 
 const CHATS_PATH: &str = "/open-apis/im/v1/chats";
 const MESSAGES_PATH: &str = "/open-apis/im/v1/messages";
@@ -24,6 +24,14 @@ pub const MAX_CHATS_PAGE: u8 = 100;
 pub const MESSAGES_PER_SECOND: u32 = 5;
 /// The longest `uuid` Feishu takes.
 pub const MAX_UUID_CHARS: usize = 50;
+/// The largest request body of a card message Feishu takes. Its doc says a card's
+/// request body ("请求体") may have at most 30 KB: there the card is a JSON string
+/// inside the JSON body, so every `"` and `\` of the card counts twice. Whether a KB
+/// is 1,000 or 1,024 bytes the doc does not say; the safe reading is 1,000.
+pub const MAX_CARD_BODY_BYTES: usize = 30_000;
+/// The longest `receive_id` [`card_body_bytes`] allows for (a chat id is `oc_` and
+/// 32 hex digits).
+const LONGEST_CHAT_ID: usize = 64;
 
 /// A chat the bot is in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,7 +83,7 @@ struct WireChat {
 }
 
 fn chats_endpoint() -> Endpoint<'static> {
-    Endpoint { method: reqwest::Method::GET, path: CHATS_PATH, name: "im_chats", codes: Codes::Generic, max_rate: None }
+    Endpoint { method: reqwest::Method::GET, path: CHATS_PATH, name: "im_chats", codes: Codes::ChatList, max_rate: None }
 }
 
 fn messages_endpoint() -> Endpoint<'static> {
@@ -98,7 +106,7 @@ impl FeishuClient {
         if let Some(token) = page_token.filter(|t| !t.is_empty()) {
             params.push(("page_token", token));
         }
-        let page: WireChats = self.call(&chats_endpoint(), &params, None).await.map_err(name_chat_scope)?;
+        let page: WireChats = self.call(&chats_endpoint(), &params, None).await?;
         let chats = page.items.unwrap_or_default().into_iter().map(|c| Chat {
             name: c.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| c.chat_id.clone()),
             chat_id: c.chat_id,
@@ -127,25 +135,58 @@ impl FeishuClient {
                 reason: format!("a message uuid must have 1 to {MAX_UUID_CHARS} characters, not {}", uuid.chars().count()),
             });
         }
-        #[derive(Serialize)]
-        struct Message<'a> {
-            receive_id: &'a str,
-            msg_type: &'static str,
-            content: String,
-            uuid: &'a str,
+        let body = card_body(chat_id, card, uuid)?;
+        if body.len() > MAX_CARD_BODY_BYTES {
+            // Refused here rather than at Feishu: the same code and advice (230025), no call spent.
+            return Err(FeishuError::MessageRefused {
+                refusal: MessageRefusal::TooLong,
+                code: MessageRefusal::TOO_LONG,
+                sub_code: None,
+                msg: format!(
+                    "the request body would have {} bytes, over the {MAX_CARD_BODY_BYTES} Feishu takes (not sent)",
+                    body.len()
+                ),
+            });
         }
-        let body = serde_json::to_vec(&Message { receive_id: chat_id, msg_type: "interactive", content: card.to_string(), uuid })
-            .map_err(|error| FeishuError::InvalidConfig { reason: format!("the card does not serialise: {error}") })?;
         self.call(&messages_endpoint(), &[("receive_id_type", "chat_id")], Some(&body)).await
     }
 }
 
-/// A missing scope on the chat list names the list's scope unless Feishu named one.
-fn name_chat_scope(error: FeishuError) -> FeishuError {
-    match error {
-        FeishuError::MissingScope { msg, scope } if !msg.contains(&scope) => {
-            FeishuError::MissingScope { scope: LIST_CHATS_SCOPE.to_owned(), msg }
-        }
-        other => other,
+/// The request body that posts `card` to `chat_id`: the card as an escaped JSON string.
+fn card_body(chat_id: &str, card: &serde_json::Value, uuid: &str) -> Result<Vec<u8>, FeishuError> {
+    #[derive(Serialize)]
+    struct Message<'a> {
+        receive_id: &'a str,
+        msg_type: &'static str,
+        content: String,
+        uuid: &'a str,
+    }
+    serde_json::to_vec(&Message { receive_id: chat_id, msg_type: "interactive", content: card.to_string(), uuid })
+        .map_err(|error| FeishuError::InvalidConfig { reason: format!("the card does not serialise: {error}") })
+}
+
+/// Bytes of the request body that posts `card` to any chat with any uuid (the
+/// longest of each): what to hold against [`MAX_CARD_BODY_BYTES`] when laying a card out.
+pub fn card_body_bytes(card: &serde_json::Value) -> usize {
+    let (chat_id, uuid) = ("c".repeat(LONGEST_CHAT_ID), "u".repeat(MAX_UUID_CHARS));
+    card_body(&chat_id, card, &uuid).map_or(usize::MAX, |body| body.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_card_is_measured_escaped_in_its_request_body() {
+        // 12,000 quotes: 24 KB as card JSON (each one `\"`), twice that once escaped.
+        let card = json!({"schema": "2.0", "body": {"elements": [{"tag": "markdown", "content": "\"".repeat(12_000)}]}});
+        let as_json = card.to_string().len();
+        assert!(as_json < MAX_CARD_BODY_BYTES, "{as_json}");
+        assert!(card_body_bytes(&card) > 2 * as_json - 1_000, "{}", card_body_bytes(&card));
+        assert!(card_body_bytes(&card) > MAX_CARD_BODY_BYTES);
+        let small = json!({"schema": "2.0", "body": {"elements": []}});
+        assert!(card_body_bytes(&small) < 300);
     }
 }

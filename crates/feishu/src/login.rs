@@ -1,6 +1,12 @@
 //! Login with Feishu (OAuth 2 authorization code with PKCE, or a code the Feishu client
 //! hands a web app through the JSSDK): the authorize URL, the code exchange, who signed
-//! in, and whether they administer the app. The user's token is used once, to ask who
+//! in, and whether they administer the app.
+//!
+//! Each kind of code goes where Feishu documents it: a code of the authorize page or
+//! of `tt.requestAccess` to `/authen/v2/oauth/token`; a code of `tt.requestAuthCode`
+//! (clients older than 6.9) to `/authen/v1/access_token` with an app access token, as
+//! Feishu's own web-app sample (larksuite/lark-samples, `web_app`) trades it. No page
+//! says whether v2 takes such a code: the safe reading is the path Feishu's sample uses. The user's token is used once, to ask who
 //! they are, and then dropped: the dashboard keeps only identity.
 
 use std::fmt;
@@ -15,6 +21,10 @@ use crate::error::FeishuError;
 
 const AUTHORIZE_PATH: &str = "/open-apis/authen/v1/authorize";
 const TOKEN_PATH: &str = "/open-apis/authen/v2/oauth/token";
+/// Where a `tt.requestAuthCode` code is traded (with an app access token).
+const V1_TOKEN_PATH: &str = "/open-apis/authen/v1/access_token";
+/// A custom app's app access token.
+const APP_TOKEN_PATH: &str = "/open-apis/auth/v3/app_access_token/internal";
 const USER_INFO_PATH: &str = "/open-apis/authen/v1/user_info";
 const IS_ADMIN_PATH: &str = "/open-apis/application/v3/is_user_admin";
 
@@ -112,13 +122,47 @@ impl FeishuClient {
         self.exchange_code(code, Some((redirect_uri, code_verifier))).await
     }
 
-    /// Exchanges a code the Feishu client handed the page through the JSSDK
-    /// (`tt.requestAccess` or `tt.requestAuthCode`) for the user's token. Such a code
-    /// was issued without a redirect_uri or PKCE challenge, so the exchange sends
-    /// neither. Codes 20003, 20004 and 20065 mean it is unknown, expired or used.
+    /// Exchanges a code the Feishu client handed the page through the JSSDK's
+    /// `tt.requestAccess` for the user's token. Such a code was issued without a
+    /// redirect_uri or PKCE challenge, so the exchange sends neither. Codes 20003,
+    /// 20004 and 20065 mean it is unknown, expired or used.
     #[tracing::instrument(skip_all)]
     pub async fn exchange_client_code(&self, code: &str) -> Result<UserToken, FeishuError> {
         self.exchange_code(code, None).await
+    }
+
+    /// Exchanges a code of `tt.requestAuthCode` (Feishu clients older than 6.9) for the
+    /// user's token: `POST /open-apis/authen/v1/access_token` with the app's access
+    /// token. Feishu's refusals come back as [`FeishuError::Login`] with their code.
+    #[tracing::instrument(skip_all)]
+    pub async fn exchange_old_client_code(&self, code: &str) -> Result<UserToken, FeishuError> {
+        // Fetched for each such sign-in (rare: old clients only) rather than cached.
+        let app_token = self.app_token().await?;
+        let exchange = serde_json::json!({ "grant_type": "authorization_code", "code": code });
+        // The endpoint's own codes (20003 unknown code, 20004 expired, …) are the sign-in's.
+        let (status, body) = self
+            .post_once(V1_TOKEN_PATH, Some(app_token.expose_secret()), &exchange, |code, msg| FeishuError::Login {
+                code,
+                error: "invalid_grant".to_owned(),
+                description: msg,
+            })
+            .await?;
+        // Read field by field: a serde error message could quote the token.
+        let token = body.get("data").and_then(|data| data.get("access_token")).and_then(|v| v.as_str());
+        token.map(|t| UserToken(SecretString::from(t.to_owned()))).ok_or(FeishuError::Decode {
+            status: status.as_u16(),
+            detail: "the v1 login answer has no data.access_token".to_owned(),
+        })
+    }
+
+    /// The custom app's app access token (`POST /open-apis/auth/v3/app_access_token/internal`).
+    async fn app_token(&self) -> Result<SecretString, FeishuError> {
+        let (status, body) = self.post_app_credentials(APP_TOKEN_PATH).await?;
+        let token = body.get("app_access_token").and_then(|v| v.as_str());
+        token.map(|t| SecretString::from(t.to_owned())).ok_or(FeishuError::Decode {
+            status: status.as_u16(),
+            detail: "the app token answer has no app_access_token".to_owned(),
+        })
     }
 
     /// `POST /open-apis/authen/v2/oauth/token` with `grant_type=authorization_code`;

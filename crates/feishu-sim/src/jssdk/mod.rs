@@ -25,8 +25,11 @@
 //!   [`SimConfig::login_as`], else the directory's first person: the one signed
 //!   in to the Feishu client. It is single use, lives
 //!   [`SimConfig::jssdk_code_ttl`] (expired at once under
-//!   [`Faults::jssdk_expire_codes`]), and the token endpoint takes it without
-//!   `redirect_uri` and `code_verifier`; its scope is the `scope_list`, joined.
+//!   [`Faults::jssdk_expire_codes`]); its scope is the `scope_list`, joined (none
+//!   for `requestAuthCode`, which has no scope list). A `requestAccess` code is
+//!   traded at `/open-apis/authen/v2/oauth/token` without `redirect_uri` and
+//!   `code_verifier`; a `requestAuthCode` code only at
+//!   `/open-apis/authen/v1/access_token` with an app access token.
 //!
 //! [`Faults::jssdk_unavailable`]: crate::Faults::jssdk_unavailable
 //! [`Faults::jssdk_old_client`]: crate::Faults::jssdk_old_client
@@ -46,7 +49,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::api::json_answer;
-use crate::oauth::{CodeIssuer, CodeRequest};
+use crate::oauth::{ClientApi, CodeIssuer, CodeRequest};
 use crate::state::SimState;
 use crate::stats::LoginEvent;
 
@@ -212,8 +215,9 @@ fn decide(state: &SimState, ask: CodeAsk) -> Result<serde_json::Value, serde_jso
             format!("there is no person with open_id {open_id} in this simulated tenant"),
         ));
     }
+    let api = if access { ClientApi::RequestAccess } else { ClientApi::RequestAuthCode };
     let request = CodeRequest {
-        issuer: CodeIssuer::Client,
+        issuer: CodeIssuer::Client { api },
         scope: ask.scope_list.unwrap_or_default().join(" "),
         open_id,
     };

@@ -39,10 +39,21 @@ pub(crate) enum CodeIssuer {
         /// base64url(SHA-256(code_verifier)), 43 characters.
         code_challenge: String,
     },
-    /// The Feishu client, to a web app's page through the JSSDK
-    /// (`tt.requestAccess` / `tt.requestAuthCode`): issued without either, and
-    /// living [`Lifetimes::client_code`].
-    Client,
+    /// The Feishu client, to a web app's page through the JSSDK: issued without
+    /// either, and living [`Lifetimes::client_code`].
+    Client {
+        /// Which call of the JSSDK asked for it, which decides where it is traded.
+        api: ClientApi,
+    },
+}
+
+/// The JSSDK call that got a code from the Feishu client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ClientApi {
+    /// `tt.requestAccess` (clients 6.9 and later): traded at `/authen/v2/oauth/token`.
+    RequestAccess,
+    /// `tt.requestAuthCode` (older clients): traded at `/authen/v1/access_token`.
+    RequestAuthCode,
 }
 
 /// Why a code cannot be exchanged.
@@ -153,7 +164,7 @@ impl LoginGrants {
     pub fn issue_code(&self, request: CodeRequest, now: Instant) -> String {
         let lifetime = match request.issuer {
             CodeIssuer::Authorize { .. } => self.lifetimes.code,
-            CodeIssuer::Client => self.lifetimes.client_code,
+            CodeIssuer::Client { .. } => self.lifetimes.client_code,
         };
         self.issue_code_expiring(request, now + lifetime, now)
     }
@@ -180,12 +191,9 @@ impl LoginGrants {
         code
     }
 
-    /// Whether `code` was handed out by the Feishu client (looked at, not spent).
-    pub fn is_client_code(&self, code: &str) -> bool {
-        self.lock()
-            .codes
-            .get(code)
-            .is_some_and(|entry| entry.request.issuer == CodeIssuer::Client)
+    /// Who handed out `code`, if it was issued here (looked at, not spent).
+    pub fn issuer_of(&self, code: &str) -> Option<CodeIssuer> {
+        self.lock().codes.get(code).map(|entry| entry.request.issuer.clone())
     }
 
     /// Uses up `code` and returns what its authorize request fixed. The code

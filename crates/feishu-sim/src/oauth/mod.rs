@@ -23,13 +23,15 @@ mod pkce;
 mod token;
 mod user_info;
 mod users;
+mod v1_token;
 
 pub(crate) use admin::is_user_admin;
 pub(crate) use authorize::authorize;
-pub(crate) use grants::{CodeIssuer, CodeRequest, Lifetimes, LoginGrants};
+pub(crate) use grants::{ClientApi, CodeIssuer, CodeRequest, Lifetimes, LoginGrants};
 pub(crate) use page::{BANNER, escape};
 pub(crate) use token::token;
 pub(crate) use user_info::{avatar, user_info};
+pub(crate) use v1_token::v1_access_token;
 pub use users::{
     DEMO_ADMIN_OPEN_ID, DEMO_MEMBER_OPEN_ID, DEMO_NO_ACCESS_OPEN_ID, DEMO_NO_EMAIL_OPEN_ID,
     SimUser, demo_tenant_key, demo_users,
@@ -39,6 +41,11 @@ pub use users::{
 pub const AUTHORIZE_PATH: &str = "/open-apis/authen/v1/authorize";
 /// Path of the endpoint that trades a code or refresh token for a user access token.
 pub const USER_TOKEN_PATH: &str = "/open-apis/authen/v2/oauth/token";
+/// Path of the older endpoint that trades a code of `tt.requestAuthCode` for a user
+/// access token, with an app access token.
+pub const V1_USER_TOKEN_PATH: &str = "/open-apis/authen/v1/access_token";
+/// Path of the custom app's app access token endpoint.
+pub const APP_TOKEN_PATH: &str = "/open-apis/auth/v3/app_access_token/internal";
 /// Path of the endpoint that describes the person behind a user access token.
 pub const USER_INFO_PATH: &str = "/open-apis/authen/v1/user_info";
 /// Path of the endpoint that tells whether a person administers the app.

@@ -29,7 +29,10 @@
 //! A code the Feishu client handed out through the JSSDK ([`crate::jssdk`]) was
 //! issued without a redirect_uri or PKCE challenge: its exchange needs neither,
 //! and a redirect_uri or code_verifier sent with it is ignored. A code of the
-//! authorize page still needs both.
+//! authorize page still needs both. A code of `tt.requestAuthCode` is refused here
+//! (20003, unspent): it is traded at `/authen/v1/access_token` ([`super::v1_token`]).
+//! Feishu documents no answer for that case; refusing it keeps each kind of code on
+//! the path Feishu's docs and samples use for it.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -41,7 +44,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::grants::{CodeIssuer, CodeRefusal, IssuedTokens, TokenRefusal};
+use super::grants::{ClientApi, CodeIssuer, CodeRefusal, CodeRequest, IssuedTokens, TokenRefusal};
 use super::pkce::verifier_matches;
 use crate::api::json_answer;
 use crate::state::SimState;
@@ -60,10 +63,10 @@ struct TokenRequest {
 
 /// A refused token request.
 #[derive(Debug)]
-struct OAuthError {
-    code: i64,
-    error: &'static str,
-    description: String,
+pub(super) struct OAuthError {
+    pub(super) code: i64,
+    pub(super) error: &'static str,
+    pub(super) description: String,
 }
 
 impl OAuthError {
@@ -75,11 +78,11 @@ impl OAuthError {
         }
     }
 
-    fn invalid_request(description: impl Into<String>) -> Self {
+    pub(super) fn invalid_request(description: impl Into<String>) -> Self {
         Self::new(20001, "invalid_request", description)
     }
 
-    fn invalid_grant(code: i64, description: impl Into<String>) -> Self {
+    pub(super) fn invalid_grant(code: i64, description: impl Into<String>) -> Self {
         Self::new(code, "invalid_grant", description)
     }
 }
@@ -136,26 +139,21 @@ fn exchange_code(state: &SimState, request: &TokenRequest) -> Result<IssuedToken
     let code = required(&request.code, "code")?;
     // Looked at before it is spent: a code of the authorize page missing a field
     // stays unspent, as before the JSSDK's codes existed.
-    if !state.login.is_client_code(code) {
-        required(&request.redirect_uri, "redirect_uri")?;
-        required(&request.code_verifier, "code_verifier")?;
+    match state.login.issuer_of(code) {
+        Some(CodeIssuer::Client { api: ClientApi::RequestAuthCode }) => {
+            return Err(OAuthError::invalid_grant(
+                20003,
+                "a code of tt.requestAuthCode is traded at /open-apis/authen/v1/access_token with an app_access_token",
+            ));
+        }
+        Some(CodeIssuer::Client { api: ClientApi::RequestAccess }) => {}
+        Some(CodeIssuer::Authorize { .. }) | None => {
+            required(&request.redirect_uri, "redirect_uri")?;
+            required(&request.code_verifier, "code_verifier")?;
+        }
     }
     let now = Instant::now();
-    let fixed = state
-        .login
-        .redeem_code(code, now)
-        .map_err(|refusal| match refusal {
-            CodeRefusal::Unknown => {
-                OAuthError::invalid_grant(20003, "the authorization code is invalid")
-            }
-            CodeRefusal::Expired => {
-                OAuthError::invalid_grant(20004, "the authorization code has expired")
-            }
-            CodeRefusal::AlreadyUsed => OAuthError::invalid_grant(
-                20065,
-                "the authorization code has been used; the tokens issued from it are revoked",
-            ),
-        })?;
+    let fixed = redeem(state, code, now)?;
     if let CodeIssuer::Authorize {
         redirect_uri,
         code_challenge,
@@ -179,11 +177,38 @@ fn exchange_code(state: &SimState, request: &TokenRequest) -> Result<IssuedToken
             ));
         }
     }
+    may_use_app(state, &fixed.open_id)?;
+    Ok(state
+        .login
+        .issue_tokens(&fixed.open_id, &fixed.scope, code, now))
+}
+
+/// Spends `code` and answers what its request fixed, or why it cannot be traded.
+pub(super) fn redeem(state: &SimState, code: &str, now: Instant) -> Result<CodeRequest, OAuthError> {
+    state
+        .login
+        .redeem_code(code, now)
+        .map_err(|refusal| match refusal {
+            CodeRefusal::Unknown => {
+                OAuthError::invalid_grant(20003, "the authorization code is invalid")
+            }
+            CodeRefusal::Expired => {
+                OAuthError::invalid_grant(20004, "the authorization code has expired")
+            }
+            CodeRefusal::AlreadyUsed => OAuthError::invalid_grant(
+                20065,
+                "the authorization code has been used; the tokens issued from it are revoked",
+            ),
+        })
+}
+
+/// Refuses a person who is not in the directory (20008) or may not use the app (20010).
+pub(super) fn may_use_app(state: &SimState, open_id: &str) -> Result<(), OAuthError> {
     let user = state
         .config
         .users
         .iter()
-        .find(|user| user.open_id == fixed.open_id)
+        .find(|user| user.open_id == open_id)
         .ok_or_else(|| OAuthError::invalid_grant(20008, "the user does not exist"))?;
     if !user.may_use_app {
         return Err(OAuthError::invalid_grant(
@@ -191,9 +216,7 @@ fn exchange_code(state: &SimState, request: &TokenRequest) -> Result<IssuedToken
             "the user may not use this app",
         ));
     }
-    Ok(state
-        .login
-        .issue_tokens(&fixed.open_id, &fixed.scope, code, now))
+    Ok(())
 }
 
 fn refresh(state: &SimState, request: &TokenRequest) -> Result<IssuedTokens, OAuthError> {
@@ -238,7 +261,7 @@ fn success(tokens: IssuedTokens) -> Value {
 }
 
 /// RFC 6749 §5.1: token answers must not be cached.
-fn no_store(mut response: Response) -> Response {
+pub(super) fn no_store(mut response: Response) -> Response {
     response.headers_mut().insert(
         header::CACHE_CONTROL,
         header::HeaderValue::from_static("no-store"),

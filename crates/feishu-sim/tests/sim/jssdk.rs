@@ -1,11 +1,12 @@
 //! The JSSDK stand-in: the script, the codes it hands a page inside the Feishu
-//! client, their exchange without redirect_uri or PKCE, and the knobs.
+//! client, their exchange without redirect_uri or PKCE (a `requestAccess` code at v2,
+//! a `requestAuthCode` code at v1 with an app token), and the knobs.
 
 use std::time::Duration;
 
 use feishu_sim::{
-    DEMO_ADMIN_OPEN_ID, DEMO_MEMBER_OPEN_ID, DEMO_NO_ACCESS_OPEN_ID, JSSDK_CODE_PATH,
-    JSSDK_SCRIPT_PATH, SimConfig,
+    APP_TOKEN_PATH, DEMO_ADMIN_OPEN_ID, DEMO_MEMBER_OPEN_ID, DEMO_NO_ACCESS_OPEN_ID,
+    JSSDK_CODE_PATH, JSSDK_SCRIPT_PATH, SimConfig, V1_USER_TOKEN_PATH,
 };
 use serde_json::{Value, json};
 
@@ -56,6 +57,39 @@ impl LoginSim {
         let (status, answer) = self.ask_code(body).await;
         assert_eq!(status, 200, "{answer}");
         answer["code"].as_str().expect("a code").to_owned()
+    }
+
+    /// A fresh app access token, as the app's server fetches it.
+    async fn app_token(&self) -> String {
+        let answer: Value = self
+            .test
+            .http
+            .post(format!("{}{APP_TOKEN_PATH}", self.test.sim.base_url()))
+            .json(&json!({ "app_id": "cli_demo_app", "app_secret": "demo-secret" }))
+            .send()
+            .await
+            .expect("the app token endpoint answers")
+            .json()
+            .await
+            .expect("JSON");
+        answer["app_access_token"].as_str().expect("an app token").to_owned()
+    }
+
+    /// `POST /open-apis/authen/v1/access_token` with `bearer` and `code`; the answer's
+    /// `data` on success (shaped like the v2 answer for [`LoginSim::open_id_of`]).
+    async fn v1_exchange(&self, bearer: &str, code: &str) -> (u16, Value) {
+        let response = self
+            .test
+            .http
+            .post(format!("{}{V1_USER_TOKEN_PATH}", self.test.sim.base_url()))
+            .bearer_auth(bearer)
+            .json(&json!({ "grant_type": "authorization_code", "code": code }))
+            .send()
+            .await
+            .expect("the v1 token endpoint answers");
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.expect("JSON");
+        (status, if status == 200 { body["data"].clone() } else { body })
     }
 
     async fn faults(&self, knobs: Value) {
@@ -169,7 +203,7 @@ async fn only_client_codes_go_without_pkce() {
     assert_eq!((status, body["code"].as_i64()), (200, Some(0)), "{body}");
 
     // A client code with a redirect_uri and a verifier it was never bound to: they are ignored.
-    let code = login.client_code(&auth_code()).await;
+    let code = login.client_code(&access("s")).await;
     let (status, body) = login
         .exchange(&exchange_body(&code, &Pkce::new().verifier))
         .await;
@@ -181,6 +215,45 @@ async fn only_client_codes_go_without_pkce() {
             .await,
         20001,
     );
+}
+
+#[tokio::test]
+async fn each_kind_of_client_code_is_traded_only_where_feishu_documents_it() {
+    let login = spawn_login(config()).await;
+    // A requestAuthCode code at v2: refused, and not spent.
+    let old = login.client_code(&auth_code()).await;
+    let (status, body) = login.exchange(&client_exchange(&old)).await;
+    assert_eq!((status, body["code"].as_i64()), (400, Some(20003)), "{body}");
+    assert!(body["error_description"].as_str().unwrap().contains("/open-apis/authen/v1/access_token"), "{body}");
+    // At v1 it needs an app token: none, or a tenant token, is refused.
+    let (status, body) = login.v1_exchange("", &old).await;
+    assert_eq!((status, body["code"].as_i64()), (400, Some(99991661)), "{body}");
+    let tenant_token = login.test.token().await;
+    let (status, body) = login.v1_exchange(&tenant_token, &old).await;
+    assert_eq!((status, body["code"].as_i64()), (400, Some(99991664)), "{body}");
+    let app_token = login.app_token().await;
+    assert!(app_token.starts_with("a-"), "{app_token}");
+    let (status, token) = login.v1_exchange(&app_token, &old).await;
+    assert_eq!(status, 200, "{token}");
+    assert_eq!(token["token_type"], "Bearer");
+    assert_eq!(login.open_id_of(&token).await, DEMO_ADMIN_OPEN_ID);
+    // Used once, like any code.
+    let (status, body) = login.v1_exchange(&app_token, &old).await;
+    assert_eq!((status, body["code"].as_i64()), (400, Some(20065)), "{body}");
+
+    // A requestAccess code at v1: refused, and not spent, so v2 still takes it.
+    let new = login.client_code(&access("s")).await;
+    let (status, body) = login.v1_exchange(&app_token, &new).await;
+    assert_eq!((status, body["code"].as_i64()), (400, Some(20003)), "{body}");
+    assert!(body["msg"].as_str().unwrap().contains("/open-apis/authen/v2/oauth/token"), "{body}");
+    assert_eq!(login.exchange(&client_exchange(&new)).await.0, 200);
+    // So is an authorize page's code; a person the app is not available to gets 20010.
+    let code = login.code_for(DEMO_ADMIN_OPEN_ID, &Pkce::new(), None).await;
+    assert_eq!(login.v1_exchange(&app_token, &code).await.1["code"].as_i64(), Some(20003));
+    let mut barred = auth_code();
+    barred["open_id"] = json!(DEMO_NO_ACCESS_OPEN_ID);
+    let code = login.client_code(&barred).await;
+    assert_eq!(login.v1_exchange(&app_token, &code).await.1["code"].as_i64(), Some(20010));
 }
 
 #[tokio::test]
@@ -196,8 +269,9 @@ async fn the_code_is_for_login_as_or_the_person_named_and_may_be_refused_by_feis
         answer.get("state").is_none(),
         "requestAuthCode answers {{code}} only: {answer}"
     );
+    let app_token = login.app_token().await;
     let (_, token) = login
-        .exchange(&client_exchange(answer["code"].as_str().unwrap()))
+        .v1_exchange(&app_token, answer["code"].as_str().unwrap())
         .await;
     assert_eq!(login.open_id_of(&token).await, DEMO_MEMBER_OPEN_ID);
 
@@ -290,7 +364,7 @@ async fn the_knobs_refuse_consent_play_an_old_client_and_expire_codes() {
     );
     let code = login.client_code(&auth_code()).await;
     assert_eq!(
-        login.exchange(&client_exchange(&code)).await.0,
+        login.v1_exchange(&login.app_token().await, &code).await.0,
         200,
         "requestAuthCode still works"
     );

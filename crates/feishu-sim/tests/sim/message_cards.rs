@@ -2,7 +2,7 @@
 //! sub-codes, read from `ErrCode: N` in `msg` as the client does), and the chat
 //! pages that show the accepted cards rendered.
 
-use feishu_sim::{DEMO_CHAT_ADMINS, DEMO_CHAT_OPS, DEMO_CHAT_WITHOUT_BOT, MAX_CONTENT_BYTES};
+use feishu_sim::{DEMO_CHAT_ADMINS, DEMO_CHAT_OPS, DEMO_CHAT_WITHOUT_BOT, MAX_BODY_BYTES};
 use serde_json::{Value, json};
 
 use crate::helpers::spawn;
@@ -32,20 +32,36 @@ fn sub_code(msg: &str) -> i64 {
     rest.split(';').next().and_then(|code| code.trim().parse().ok()).unwrap_or_else(|| panic!("no number in {msg}"))
 }
 
+/// The body `send_message` posts for this content (and no uuid).
+fn body_bytes(content: &str) -> usize {
+    json!({"receive_id": DEMO_CHAT_ADMINS, "msg_type": "interactive", "content": content}).to_string().len()
+}
+
 #[tokio::test]
-async fn content_over_30_kb_answers_230025_and_30_kb_passes() {
+async fn a_request_body_over_30_kb_answers_230025_and_30_kb_passes() {
     let sim = spawn(relaxed()).await;
     let token = sim.token().await;
     let sized = |bytes: usize| {
         let empty = card(json!([{"tag": "markdown", "content": ""}])).to_string();
-        let content = card(json!([{"tag": "markdown", "content": "x".repeat(bytes - empty.len())}])).to_string();
-        assert_eq!(content.len(), bytes);
+        let content = card(json!([{"tag": "markdown", "content": "x".repeat(bytes - body_bytes(&empty))}])).to_string();
+        assert_eq!(body_bytes(&content), bytes);
         content
     };
-    let answer = sim.send_message(&token, DEMO_CHAT_ADMINS, "interactive", &sized(MAX_CONTENT_BYTES + 1), None).await;
+    let answer = sim.send_message(&token, DEMO_CHAT_ADMINS, "interactive", &sized(MAX_BODY_BYTES + 1), None).await;
     assert_refused(&answer, 400, 230025);
-    assert_eq!(sim.send_message(&token, DEMO_CHAT_ADMINS, "interactive", &sized(MAX_CONTENT_BYTES), None).await.code(), 0);
-    assert_eq!(MAX_CONTENT_BYTES, 30_720);
+    assert_eq!(sim.send_message(&token, DEMO_CHAT_ADMINS, "interactive", &sized(MAX_BODY_BYTES), None).await.code(), 0);
+    assert_eq!(MAX_BODY_BYTES, 30_000);
+}
+
+#[tokio::test]
+async fn a_card_under_30_kb_as_json_but_over_once_escaped_answers_230025() {
+    let sim = spawn(relaxed()).await;
+    let token = sim.token().await;
+    // Quotes: 2 bytes each in the card JSON, 4 once the card is a string in the body.
+    let content = card(json!([{"tag": "markdown", "content": "\"".repeat(10_000)}])).to_string();
+    assert!(content.len() < MAX_BODY_BYTES && body_bytes(&content) > MAX_BODY_BYTES, "{}", content.len());
+    let answer = sim.send_message(&token, DEMO_CHAT_ADMINS, "interactive", &content, None).await;
+    assert_refused(&answer, 400, 230025);
 }
 
 #[tokio::test]
