@@ -48,6 +48,14 @@ impl Store {
         })
         .map_err(|source| StoreError::Database { action: "delete expired sign-in sessions", source })
     }
+
+    /// How many sessions are stored, expired or not (for `/metrics` and the tests that
+    /// check that nobody stores a session without signing in).
+    pub async fn count_sessions(&self) -> Result<u64, StoreError> {
+        let n: i64 = with_pool!(&self.pool, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(pool).await)
+            .map_err(|source| StoreError::Database { action: "count the sign-in sessions", source })?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
 }
 
 impl SessionRecords {
