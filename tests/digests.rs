@@ -207,6 +207,7 @@ async fn every_refusal_gives_its_message_and_transient_ones_are_retried() {
         message_forced: Some(ForcedAnswer::new(code, 400, msg)),
         ..feishu_sim::Faults::default()
     };
+    let message = |answer: ForcedAnswer| feishu_sim::Faults { message_forced: Some(answer), ..feishu_sim::Faults::default() };
     let cases: Vec<(feishu_sim::Faults, &str, &[&str])> = vec![
         (feishu_sim::Faults { bot_disabled: true, ..Default::default() }, DEMO_CHAT_ADMINS, &["230006", "bot capability", "Features → Bot"]),
         (feishu_sim::Faults { message_scope_missing: true, ..Default::default() }, DEMO_CHAT_ADMINS, &["99991672", "im:message:send_as_bot"]),
@@ -215,6 +216,8 @@ async fn every_refusal_gives_its_message_and_transient_ones_are_retried() {
         (forced(230025, "message content is too long"), DEMO_CHAT_ADMINS, &["230025", "longer than Feishu takes"]),
         (forced(230035, "no permission"), DEMO_CHAT_ADMINS, &["230035", "may not post"]),
         (forced(232009, "chat dissolved"), DEMO_CHAT_ADMINS, &["232009", "dissolved"]),
+        (message(ForcedAnswer::lacks_permission()), DEMO_CHAT_ADMINS, &["230027", "lacks a permission", "availability covers this chat"]),
+        (message(ForcedAnswer::invalid_receive_id()), DEMO_CHAT_ADMINS, &["230034", "does not know this chat id", "Choose the chat again"]),
     ];
     for (fault, chat, expected) in cases {
         faults(fault);
@@ -228,7 +231,7 @@ async fn every_refusal_gives_its_message_and_transient_ones_are_retried() {
     assert!(sim.messages(DEMO_CHAT_ADMINS).is_empty(), "nothing was kept");
     let setup: Value = app.http.get(format!("{}/api/v1/digests", app.base_url)).send().await.unwrap().json().await.unwrap();
     let failed = setup["deliveries"].as_array().unwrap();
-    assert_eq!(failed.len(), 7, "every failure is listed");
+    assert_eq!(failed.len(), 9, "every failure is listed");
     assert!(failed.iter().all(|d| d["state"] == "failed" && d["error"].as_str().is_some_and(|e| !e.is_empty())));
 
     // A scheduled digest limited by Feishu is tried again after a backoff, and sent once.
@@ -245,6 +248,26 @@ async fn every_refusal_gives_its_message_and_transient_ones_are_retried() {
     let second = app.state.digests.run_due(&app.state).await.unwrap();
     assert!(matches!(&second[0].outcome, Outcome::Sent { .. }), "{second:?}");
     assert_eq!(sim.messages(DEMO_CHAT_OPS).len(), 1);
+    // The same uuid still being sent (another replica's send) is no failure for good:
+    // the digest is asked again after a backoff, and then sent.
+    let next_day = day + Days::new(1);
+    clock.set(at(next_day, 8));
+    faults(message(ForcedAnswer::message_being_sent()));
+    let busy = app.state.digests.run_due(&app.state).await.unwrap();
+    assert!(
+        matches!(&busy[0].outcome, Outcome::Failed { permanent: false, message, .. } if message.contains("230049") && message.contains("Nothing to do")),
+        "{busy:?}"
+    );
+    faults(feishu_sim::Faults::default());
+    clock.advance(chrono::Duration::minutes(2));
+    assert!(matches!(&app.state.digests.run_due(&app.state).await.unwrap()[0].outcome, Outcome::Sent { .. }));
+    assert_eq!(sim.messages(DEMO_CHAT_OPS).len(), 2);
+    // The chat list with the bot capability off says so and what to do.
+    faults(feishu_sim::Faults { bot_disabled: true, ..Default::default() });
+    let setup: Value = app.http.get(format!("{}/api/v1/digests?refresh=1", app.base_url)).send().await.unwrap().json().await.unwrap();
+    let chats_error = setup["chats_error"].as_str().unwrap_or_default();
+    assert!(chats_error.contains("232025") && chats_error.contains("Features → Bot"), "{setup}");
+    faults(feishu_sim::Faults::default());
     // A chat the bot is not in cannot be scheduled.
     let refused = app
         .http

@@ -80,10 +80,28 @@ async fn client_code(app: &TestApp, state: &str, open_id: Option<&str>) -> Strin
     answer["code"].as_str().expect("a code").to_owned()
 }
 
+/// What an old Feishu client (before 6.9) gives the page: a code of `tt.requestAuthCode`.
+async fn old_client_code(app: &TestApp, open_id: Option<&str>) -> String {
+    let mut ask = json!({ "api": "requestAuthCode", "app_id": app.sim.config().app_id });
+    if let Some(open_id) = open_id {
+        ask["open_id"] = json!(open_id);
+    }
+    let response = app.anonymous.post(format!("{}{JSSDK_CODE_PATH}", app.sim.base_url())).json(&ask).send().await.expect("stand-in answers");
+    assert_eq!(response.status(), 200);
+    let answer: Value = response.json().await.expect("JSON");
+    answer["code"].as_str().expect("a code").to_owned()
+}
+
+/// The page posts a code of `tt.requestAccess`.
 async fn post_code(app: &TestApp, client: &reqwest::Client, code: &str, state: &str) -> (u16, Value) {
+    post_code_of(app, client, "requestAccess", code, state).await
+}
+
+/// The page posts a code of the JSSDK call `api`.
+async fn post_code_of(app: &TestApp, client: &reqwest::Client, api: &str, code: &str, state: &str) -> (u16, Value) {
     let response = client
         .post(format!("{}/auth/jssdk", app.base_url))
-        .json(&json!({ "code": code, "state": state }))
+        .json(&json!({ "code": code, "state": state, "api": api }))
         .send()
         .await
         .expect("/auth/jssdk answers");
@@ -195,6 +213,36 @@ async fn a_code_from_the_client_signs_in_and_lands_on_the_page_asked_for() {
     let login = app.sim.stats().login;
     assert_eq!((login.authorize_requests, login.codes_issued, login.client_codes_issued), (0, 0, 1), "no redirect sign-in");
     assert_eq!((login.token_requests, login.tokens_issued, login.user_info_requests), (1, 1, 1));
+}
+
+#[tokio::test]
+async fn an_old_clients_code_is_traded_at_v1_with_an_app_token() {
+    let app = spawn_with_standin(&[]).await;
+    let client = feishu_client(&app, &LARK_UA.replace("zh_CN", "en_US"));
+    let state = state_of(&open_login(&app, &client, "/?lang=en").await);
+    let code = old_client_code(&app, None).await;
+    app.sim.reset_stats();
+    let (status, answer) = post_code_of(&app, &client, "requestAuthCode", &code, &state).await;
+    assert_eq!((status, &answer), (200, &json!({ "ok": true, "next": "/?lang=en" })));
+    assert!(signed_in(&app, &client).await);
+    let login = app.sim.stats().login;
+    assert_eq!((login.token_requests, login.tokens_issued, login.user_info_requests), (1, 1, 1));
+
+    // The same kind of code said to be requestAccess's goes to v2, which refuses it.
+    let client = feishu_client(&app, &LARK_UA.replace("zh_CN", "en_US"));
+    let state = state_of(&open_login(&app, &client, "/").await);
+    let code = old_client_code(&app, None).await;
+    let (status, answer) = post_code_of(&app, &client, "requestAccess", &code, &state).await;
+    assert_eq!((status, answer["kind"].as_str()), (400, Some("expired")), "{answer}");
+    assert!(!signed_in(&app, &client).await);
+    // A page that does not say where its code came from is not understood.
+    let state = state_of(&open_login(&app, &client, "/").await);
+    let code = client_code(&app, &state, None).await;
+    let response = client.post(format!("{}/auth/jssdk", app.base_url)).json(&json!({ "code": code, "state": state })).send().await.unwrap();
+    assert_eq!(response.status(), 400);
+    let answer: Value = response.json().await.unwrap();
+    assert_eq!((answer["kind"].as_str(), answer["message"].as_str()), (Some("failed"), Some("The sign-in request did not say where its code came from: try again.")));
+    assert!(!signed_in(&app, &client).await);
 }
 
 #[tokio::test]

@@ -16,7 +16,7 @@ use serde_json::json;
 use tower_sessions::Session;
 
 use super::pages;
-use super::sign_in::{self, Flow, Grant, PendingLogin, SignInFailure};
+use super::sign_in::{self, ClientApi, Flow, Grant, PendingLogin, SignInFailure};
 use super::AuthState;
 
 /// Feishu's codes for a code that is unknown, expired or already used.
@@ -31,6 +31,9 @@ pub struct ClientCode {
     code: String,
     #[serde(default)]
     state: String,
+    /// The JSSDK call that gave the code: `requestAccess` or `requestAuthCode`.
+    #[serde(default)]
+    api: String,
 }
 
 /// Why the page's sign-in did not end with a session, as the page shows it.
@@ -94,7 +97,12 @@ async fn sign_in_with(
         let message = if zh { "飞书客户端没有给出登录码：请重试。" } else { "The Feishu client gave no sign-in code: try again." };
         return refusal(StatusCode::BAD_REQUEST, Kind::Failed, message.to_owned());
     }
-    match sign_in::complete(&auth, &session, Grant::Client { code: &posted.code }).await {
+    // Each kind of code is traded where Feishu documents it, so the page must say which.
+    let Some(api) = ClientApi::parse(&posted.api) else {
+        let message = if zh { "登录请求没有说明登录码的来源：请重试。" } else { "The sign-in request did not say where its code came from: try again." };
+        return refusal(StatusCode::BAD_REQUEST, Kind::Failed, message.to_owned());
+    };
+    match sign_in::complete(&auth, &session, Grant::Client { code: &posted.code, api }).await {
         Ok(()) => Json(json!({ "ok": true, "next": pending.next })).into_response(),
         Err(failure) => failure_answer(locale, &auth.settings.access_contact, failure),
     }

@@ -35,14 +35,16 @@
     fail(texts.clientFailed.replace("{detail}", detail));
   }
 
-  function exchange(answer) {
+  // `api` names the call that gave the code: the server trades each kind where Feishu
+  // documents it (requestAccess at v2, requestAuthCode at v1 with an app token).
+  function exchange(api, answer) {
     if (!answer || !answer.code) return fail(texts.failed);
     statusLine.textContent = texts.checking;
     fetch(config.endpoint, {
       method: "POST",
       credentials: "same-origin",
       headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify({ code: answer.code, state: config.state }),
+      body: JSON.stringify({ code: answer.code, state: config.state, api: api }),
     }).then(
       function (response) {
         return response.json().then(
@@ -65,7 +67,11 @@
   // requestAuthCode: clients older than 6.9, which have no requestAccess (or answer 103).
   function requestAuthCode() {
     if (typeof window.tt.requestAuthCode !== "function") return fail(texts.failed);
-    window.tt.requestAuthCode({ appId: config.appId, success: exchange, fail: clientFailed });
+    window.tt.requestAuthCode({
+      appId: config.appId,
+      success: function (answer) { exchange("requestAuthCode", answer); },
+      fail: clientFailed,
+    });
   }
 
   function requestCode() {
@@ -74,7 +80,7 @@
       appID: config.appId,
       scopeList: [],
       state: config.state,
-      success: exchange,
+      success: function (answer) { exchange("requestAccess", answer); },
       fail: function (error) {
         if (error && error.errno === 103) requestAuthCode();
         else clientFailed(error);

@@ -151,7 +151,27 @@ pub enum Grant<'a> {
     /// From the authorize page, sent back to `redirect_uri`, with a PKCE verifier.
     Redirect { code: &'a str, redirect_uri: &'a str, verifier: &'a str },
     /// From the Feishu client's JSSDK: issued without either.
-    Client { code: &'a str },
+    Client { code: &'a str, api: ClientApi },
+}
+
+/// The JSSDK call that got the code, which decides where Feishu trades it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClientApi {
+    /// `tt.requestAccess` (clients 6.9 and later): `/authen/v2/oauth/token`.
+    RequestAccess,
+    /// `tt.requestAuthCode` (older clients): `/authen/v1/access_token` with an app token.
+    RequestAuthCode,
+}
+
+impl ClientApi {
+    /// The call the sign-in page names (`requestAccess` or `requestAuthCode`).
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "requestAccess" => Some(Self::RequestAccess),
+            "requestAuthCode" => Some(Self::RequestAuthCode),
+            _ => None,
+        }
+    }
 }
 
 /// Why a sign-in with a code did not end with a session.
@@ -173,7 +193,8 @@ pub async fn complete(auth: &AuthState, session: &Session, grant: Grant<'_>) -> 
         Grant::Redirect { code, redirect_uri, verifier } => {
             auth.client.exchange_login_code(code, redirect_uri, verifier).await
         }
-        Grant::Client { code } => auth.client.exchange_client_code(code).await,
+        Grant::Client { code, api: ClientApi::RequestAccess } => auth.client.exchange_client_code(code).await,
+        Grant::Client { code, api: ClientApi::RequestAuthCode } => auth.client.exchange_old_client_code(code).await,
     };
     let user = match token {
         Ok(token) => auth.client.login_user(&token).await,
