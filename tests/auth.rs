@@ -121,6 +121,57 @@ async fn people_not_on_the_list_get_a_page_saying_whom_to_ask() {
     assert_eq!(refused.status(), 502);
 }
 
+/// What the refusal page of a person of another tenant says (in Chinese: no
+/// Accept-Language).
+const OTHER_TENANT: &str = "属于其他企业或组织";
+
+/// The demo directory with a guest of another tenant whose address is `email`.
+fn with_guest(email: &str) -> (SimConfig, feishu_sim::SimUser) {
+    let mut users = feishu_sim::demo_users(42, "cli_demo_app");
+    let guest = feishu_sim::demo_guest(42, "cli_demo_app", email);
+    users.push(guest.clone());
+    (SimConfig { users, ..SimConfig::default() }, guest)
+}
+
+#[tokio::test]
+async fn an_address_lets_in_only_with_the_opt_in_the_contact_scopes_and_this_tenant() {
+    let (sim, guest) = with_guest("li.lei@example.com");
+    let admins = format!("{DEMO_ADMIN_OPEN_ID}, li.lei@example.com");
+    let vars = [("DASHBOARD_ADMINS", admins.as_str()), ("DASHBOARD_ALLOW_EMAIL_ADMINS", "true")];
+    let app = spawn_app_with(sim.clone(), &vars).await;
+    // The sign-in asks for the scopes without which Feishu reports no address.
+    let (authorize, _) = app.start_sign_in(&app.browser(), "/").await;
+    assert!(authorize.contains("response_type=code"), "{authorize}");
+    assert!(authorize.contains("scope=contact%3Auser.email%3Areadonly+contact%3Auser.employee%3Areadonly"), "{authorize}");
+    app.sign_in(DEMO_MEMBER_OPEN_ID).await.expect("listed by address");
+    // A guest of another tenant with the same address is not let in.
+    let refused = app.sign_in(&guest.open_id).await.expect_err("another tenant");
+    assert_eq!(refused.status(), 403);
+    assert!(refused.text().await.unwrap().contains(OTHER_TENANT));
+
+    // An app that does not hold the contact scopes never learns the address.
+    let app = spawn_app_with(SimConfig { contact_scopes_held: false, ..sim }, &vars).await;
+    assert_eq!(app.sign_in(DEMO_MEMBER_OPEN_ID).await.expect_err("no address from Feishu").status(), 403);
+}
+
+#[tokio::test]
+async fn without_the_opt_in_no_scope_is_asked_and_another_tenant_is_refused_by_id_too() {
+    let (sim, guest) = with_guest("guest@partner.example");
+    let admins = format!("{DEMO_ADMIN_OPEN_ID}, {}", guest.open_id);
+    for tenant_key in [None, Some(feishu_sim::demo_tenant_key(42))] {
+        let mut vars = vec![("DASHBOARD_ADMINS", admins.as_str())];
+        if let Some(key) = &tenant_key {
+            vars.push(("FEISHU_TENANT_KEY", key.as_str()));
+        }
+        let app = spawn_app_with(sim.clone(), &vars).await;
+        let (authorize, _) = app.start_sign_in(&app.browser(), "/").await;
+        assert!(!authorize.contains("scope="), "identity only: {authorize}");
+        let refused = app.sign_in(&guest.open_id).await.expect_err("another tenant, though listed");
+        assert_eq!(refused.status(), 403, "{tenant_key:?}");
+        assert!(refused.text().await.unwrap().contains(OTHER_TENANT));
+    }
+}
+
 #[tokio::test]
 async fn app_admins_may_enter_when_the_setting_allows_it() {
     let app = spawn_app_with(SimConfig::default(), &[("DASHBOARD_ADMINS", ""), ("DASHBOARD_ALLOW_APP_ADMINS", "true")]).await;

@@ -21,7 +21,12 @@ const SIGN_IN_POLICY: &str = "default-src 'none'; style-src 'self'; form-action 
 
 /// A simulator and a dashboard whose JSSDK is the simulator's stand-in.
 async fn spawn_with_standin(extra: &[(&str, &str)]) -> TestApp {
-    let sim = Simulator::start(SimConfig::default(), SocketAddr::from(([127, 0, 0, 1], 0))).await.expect("simulator starts");
+    spawn_with_standin_for(SimConfig::default(), extra).await
+}
+
+/// The same, with a simulator started with `config`.
+async fn spawn_with_standin_for(config: SimConfig, extra: &[(&str, &str)]) -> TestApp {
+    let sim = Simulator::start(config, SocketAddr::from(([127, 0, 0, 1], 0))).await.expect("simulator starts");
     let script = format!("{}/_sim/jssdk.js", sim.base_url());
     let mut vars = vec![("FEISHU_JSSDK_URL", script.as_str())];
     vars.extend_from_slice(extra);
@@ -69,7 +74,12 @@ async fn open_login(app: &TestApp, client: &reqwest::Client, next: &str) -> Jssd
 /// What the Feishu client gives the page: a code from the simulator's stand-in,
 /// for `open_id` (else the simulator's first person, the demo admin).
 async fn client_code(app: &TestApp, state: &str, open_id: Option<&str>) -> String {
-    let mut ask = json!({ "api": "requestAccess", "app_id": app.sim.config().app_id, "state": state, "scope_list": [] });
+    client_code_granting(app, state, open_id, json!([])).await
+}
+
+/// The same, the person granting `scopes` (the page's `scopeList`).
+async fn client_code_granting(app: &TestApp, state: &str, open_id: Option<&str>, scopes: Value) -> String {
+    let mut ask = json!({ "api": "requestAccess", "app_id": app.sim.config().app_id, "state": state, "scope_list": scopes });
     if let Some(open_id) = open_id {
         ask["open_id"] = json!(open_id);
     }
@@ -242,6 +252,43 @@ async fn an_old_clients_code_is_traded_at_v1_with_an_app_token() {
     assert_eq!(response.status(), 400);
     let answer: Value = response.json().await.unwrap();
     assert_eq!((answer["kind"].as_str(), answer["message"].as_str()), (Some("failed"), Some("The sign-in request did not say where its code came from: try again.")));
+    assert!(!signed_in(&app, &client).await);
+}
+
+#[tokio::test]
+async fn inside_feishu_an_address_needs_the_scopes_and_another_tenant_is_refused() {
+    let mut users = feishu_sim::demo_users(42, "cli_demo_app");
+    let guest = feishu_sim::demo_guest(42, "cli_demo_app", "li.lei@example.com");
+    users.push(guest.clone());
+    let admins = format!("{DEMO_ADMIN_OPEN_ID}, li.lei@example.com, {}", guest.open_id);
+    let app = spawn_with_standin_for(
+        SimConfig { users, ..SimConfig::default() },
+        &[("DASHBOARD_ADMINS", &admins), ("DASHBOARD_ALLOW_EMAIL_ADMINS", "true")],
+    )
+    .await;
+    let english = LARK_UA.replace("zh_CN", "en_US");
+    // The page asks the client for the contact scopes; granted, the address lets Li Lei in.
+    let client = feishu_client(&app, &english);
+    let page = open_login(&app, &client, "/").await;
+    assert_eq!(page.config["scopeList"], json!(["contact:user.email:readonly", "contact:user.employee:readonly"]));
+    let code = client_code_granting(&app, &state_of(&page), Some(DEMO_MEMBER_OPEN_ID), page.config["scopeList"].clone()).await;
+    assert_eq!(post_code(&app, &client, &code, &state_of(&page)).await.0, 200);
+    assert!(signed_in(&app, &client).await);
+    // Not granted (or an old client, whose requestAuthCode asks for none): no address, no entry.
+    let client = feishu_client(&app, &english);
+    let state = state_of(&open_login(&app, &client, "/").await);
+    let code = client_code(&app, &state, Some(DEMO_MEMBER_OPEN_ID)).await;
+    let (status, answer) = post_code(&app, &client, &code, &state).await;
+    assert_eq!((status, answer["kind"].as_str()), (403, Some("denied")), "{answer}");
+    let state = state_of(&open_login(&app, &client, "/").await);
+    let code = old_client_code(&app, Some(DEMO_MEMBER_OPEN_ID)).await;
+    assert_eq!(post_code_of(&app, &client, "requestAuthCode", &code, &state).await.0, 403);
+    // A guest of another tenant, listed by id and with the listed address: refused, saying why.
+    let state = state_of(&open_login(&app, &client, "/").await);
+    let code = client_code_granting(&app, &state, Some(&guest.open_id), page.config["scopeList"].clone()).await;
+    let (status, answer) = post_code(&app, &client, &code, &state).await;
+    assert_eq!((status, answer["kind"].as_str()), (403, Some("denied")), "{answer}");
+    assert!(answer["message"].as_str().unwrap().contains("belongs to another organisation"), "{answer}");
     assert!(!signed_in(&app, &client).await);
 }
 

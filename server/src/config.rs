@@ -100,8 +100,18 @@ pub struct AccessConfig {
     /// `DASHBOARD_PUBLIC_URL`: the dashboard's external URL (for the redirect URI and
     /// the Origin check); default `http://<bound address>`.
     pub public_url: Option<String>,
-    /// `DASHBOARD_ADMINS`: comma-separated open_id, union_id or e-mail of the people allowed in.
+    /// `DASHBOARD_ADMINS`: comma-separated open_id (`ou_…`) or union_id (`on_…`) of the
+    /// people allowed in; e-mail addresses only with `DASHBOARD_ALLOW_EMAIL_ADMINS`.
     pub admins: Vec<String>,
+    /// `DASHBOARD_ALLOW_EMAIL_ADMINS` (default false): let `DASHBOARD_ADMINS` list e-mail
+    /// addresses. Weaker than ids (a person may change an address, a tenant may give it
+    /// to someone else), and Feishu reports addresses only when the app holds the scopes
+    /// `contact:user.email:readonly` and `contact:user.employee:readonly`, which the
+    /// sign-in then asks the person for.
+    pub allow_email_admins: bool,
+    /// `FEISHU_TENANT_KEY` (default: asked of Feishu once, scope `tenant:tenant:readonly`):
+    /// the tenant every person signing in must belong to.
+    pub tenant_key: Option<String>,
     /// `DASHBOARD_ALLOW_APP_ADMINS` (default false): also let in anyone Feishu reports as an
     /// administrator of the app (needs the scope `admin:app.admin:check`).
     pub allow_app_admins: bool,
@@ -160,10 +170,17 @@ pub enum ConfigError {
     #[error("{set} is set but {missing} is not: set both to use Feishu, or neither for demo mode")]
     HalfCredentials { set: &'static str, missing: &'static str },
     #[error(
-        "nobody could sign in: set DASHBOARD_ADMINS to the open_id, union_id or e-mail of the admins \
+        "nobody could sign in: set DASHBOARD_ADMINS to the open_id or union_id of the admins \
          (comma-separated), or DASHBOARD_ALLOW_APP_ADMINS=true to let in the app's administrators"
     )]
     NobodyAllowed,
+    #[error(
+        "DASHBOARD_ADMINS lists e-mail addresses ({listed}): list those people by open_id (ou_…) or union_id \
+         (on_…) instead — an address can be changed or given to someone else, and Feishu reports it only when \
+         the app holds the contact scopes. To accept addresses anyway, set DASHBOARD_ALLOW_EMAIL_ADMINS=true \
+         and grant the app contact:user.email:readonly and contact:user.employee:readonly"
+    )]
+    EmailAdmins { listed: String },
     #[error(
         "DATABASE_URL is not a PostgreSQL URL: write it as postgres://user:password@host:5432/database, \
          or unset it to use the embedded database in DASHBOARD_DATA_DIR"
@@ -354,6 +371,27 @@ fn access_config(lookup: &impl Fn(&str) -> Option<String>, demo: bool) -> Result
             return Err(ConfigError::Invalid { var: "DASHBOARD_ALLOW_APP_ADMINS", value: other.into(), hint: "use true or false" });
         }
     };
+    let allow_email_admins = match lookup("DASHBOARD_ALLOW_EMAIL_ADMINS").as_deref().map(str::trim) {
+        None | Some("false") | Some("0") => false,
+        Some("true") | Some("1") => true,
+        Some(other) => {
+            return Err(ConfigError::Invalid { var: "DASHBOARD_ALLOW_EMAIL_ADMINS", value: other.into(), hint: "use true or false" });
+        }
+    };
+    let emails: Vec<&str> = admins.iter().map(String::as_str).filter(|a| a.contains('@')).collect();
+    if !emails.is_empty() && !allow_email_admins {
+        return Err(ConfigError::EmailAdmins { listed: emails.join(", ") });
+    }
+    let tenant_key = lookup("FEISHU_TENANT_KEY").map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    if let Some(key) = &tenant_key
+        && !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return Err(ConfigError::Invalid {
+            var: "FEISHU_TENANT_KEY",
+            value: key.clone(),
+            hint: "the tenant_key Feishu reports for your tenant, letters and digits",
+        });
+    }
     if !demo && admins.is_empty() && !allow_app_admins {
         return Err(ConfigError::NobodyAllowed);
     }
@@ -394,6 +432,8 @@ fn access_config(lookup: &impl Fn(&str) -> Option<String>, demo: bool) -> Result
         public_url: url("DASHBOARD_PUBLIC_URL")?,
         admins,
         allow_app_admins,
+        allow_email_admins,
+        tenant_key,
         access_contact: lookup("DASHBOARD_ACCESS_CONTACT").unwrap_or_default(),
         session_lifetime: Duration::from_secs_f64(hours * 3600.0),
         secure_cookies,
@@ -453,12 +493,28 @@ mod tests {
 
     #[test]
     fn feishu_with_both_and_secret_stays_hidden() {
-        let c = config(&[("FEISHU_APP_ID", "cli_x"), ("FEISHU_APP_SECRET", "s3cr3t-value"), ("DASHBOARD_ADMINS", "ou_1, a@b.c")])
+        let c = config(&[("FEISHU_APP_ID", "cli_x"), ("FEISHU_APP_SECRET", "s3cr3t-value"), ("DASHBOARD_ADMINS", "ou_1, on_2")])
             .unwrap();
-        assert_eq!(c.access.admins, ["ou_1", "a@b.c"]);
+        assert_eq!(c.access.admins, ["ou_1", "on_2"]);
         let DataSource::Feishu { base_url, .. } = &c.source else { panic!("expected Feishu") };
         assert_eq!(base_url, "https://open.feishu.cn");
         assert!(!format!("{c:?}").contains("s3cr3t-value"));
+    }
+
+    #[test]
+    fn email_admins_are_refused_unless_allowed_and_the_tenant_key_is_checked() {
+        let feishu = [("FEISHU_APP_ID", "cli_x"), ("FEISHU_APP_SECRET", "s")];
+        let with = |extra: &[(&'static str, &'static str)]| config(&[&feishu[..], extra].concat());
+        let e = with(&[("DASHBOARD_ADMINS", "ou_1, a@b.c")]).unwrap_err().to_string();
+        assert!(e.contains("a@b.c") && e.contains("open_id") && e.contains("union_id"), "{e}");
+        assert!(e.contains("DASHBOARD_ALLOW_EMAIL_ADMINS=true") && e.contains("contact:user.email:readonly"), "{e}");
+        let c = with(&[("DASHBOARD_ADMINS", "ou_1, a@b.c"), ("DASHBOARD_ALLOW_EMAIL_ADMINS", "true")]).unwrap();
+        assert!(c.access.allow_email_admins);
+        assert_eq!(c.access.admins, ["ou_1", "a@b.c"]);
+        assert!(with(&[("DASHBOARD_ADMINS", "ou_1"), ("DASHBOARD_ALLOW_EMAIL_ADMINS", "maybe")]).is_err());
+        let c = with(&[("DASHBOARD_ADMINS", "ou_1"), ("FEISHU_TENANT_KEY", " 2ed263bf32cf1651 ")]).unwrap();
+        assert_eq!(c.access.tenant_key.as_deref(), Some("2ed263bf32cf1651"));
+        assert!(with(&[("DASHBOARD_ADMINS", "ou_1"), ("FEISHU_TENANT_KEY", "a b")]).is_err());
     }
 
     #[test]

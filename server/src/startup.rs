@@ -194,6 +194,8 @@ impl Application {
                 public_url,
                 accounts_url,
                 admins,
+                email_admins: access.allow_email_admins,
+                tenant: auth::TenantPin::new(access.tenant_key.clone()),
                 allow_app_admins: access.allow_app_admins,
                 access_contact: access.access_contact.clone(),
                 jssdk_script: jssdk_script.clone(),

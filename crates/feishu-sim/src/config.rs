@@ -52,6 +52,14 @@ pub struct SimConfig {
     /// are also the `DEMO_*_OPEN_ID` constants); it does not follow a `seed`
     /// or `app_id` changed afterwards: set `users` too.
     pub users: Vec<SimUser>,
+    /// Whether the app holds the contact field scopes (`contact:user.email:readonly`,
+    /// `contact:user.employee:readonly`, `contact:user.employee_id:readonly`) in its
+    /// console. Even so `user_info` answers `email`, `enterprise_email` and `user_id`
+    /// only to a token whose sign-in asked for them (default true: held, not granted
+    /// until asked for).
+    pub contact_scopes_held: bool,
+    /// The tenant's name, answered by the tenant query.
+    pub tenant_name: String,
     /// When set (an `open_id` of `users`), the authorize endpoint skips the
     /// login page and signs this person in at once, unless the request names
     /// another with `login_hint`.
@@ -106,6 +114,8 @@ impl Default for SimConfig {
             tenant_key: demo_tenant_key(seed),
             users: demo_users(seed, app_id),
             login_as: None,
+            contact_scopes_held: true,
+            tenant_name: "Simulated Tenant · 模拟企业".to_owned(),
             oauth_code_ttl: Duration::from_secs(5 * 60),
             jssdk_code_ttl: Duration::from_secs(3 * 60),
             user_token_ttl: Duration::from_secs(2 * 60 * 60),

@@ -13,8 +13,11 @@
 //! - Login with Feishu (OAuth 2 authorization code with PKCE):
 //!   `GET /open-apis/authen/v1/authorize` (a login page listing the tenant's
 //!   people, [`SimUser`]), `POST /open-apis/authen/v2/oauth/token`,
-//!   `GET /open-apis/authen/v1/user_info` and
-//!   `GET /open-apis/application/v3/is_user_admin`, all on the one base URL
+//!   `GET /open-apis/authen/v1/user_info` (e-mail only with the contact field
+//!   scopes granted, [`SimConfig::contact_scopes_held`]; a guest of another
+//!   tenant, [`demo_guest`], with their own `tenant_key`),
+//!   `GET /open-apis/application/v3/is_user_admin` and
+//!   `GET /open-apis/tenant/v2/tenant/query` (the app's tenant), all on the one base URL
 //!   (Feishu serves the first on accounts.feishu.cn, the rest on open.feishu.cn),
 //! - signing in inside the Feishu client: `GET /_sim/jssdk.js`, a stand-in for
 //!   Feishu's H5 JSSDK (`window.h5sdk`, `tt.requestAccess`,
@@ -204,7 +207,8 @@ pub use endpoints::SimEndpoint;
 pub use jssdk::{JSSDK_CODE_PATH, JSSDK_SCRIPT_PATH};
 pub use messages::{ChatMessages, MAX_BODY_BYTES, MAX_UUID_CHARS, SimMessage, UUID_DEDUP_WINDOW};
 pub use oauth::{
-    APP_TOKEN_PATH, AUTHORIZE_PATH, DEMO_ADMIN_OPEN_ID, DEMO_MEMBER_OPEN_ID, DEMO_NO_ACCESS_OPEN_ID,
+    APP_TOKEN_PATH, AUTHORIZE_PATH, DEMO_ADMIN_OPEN_ID, EMAIL_SCOPE, EMPLOYEE_ID_SCOPE, EMPLOYEE_SCOPE,
+    TENANT_QUERY_PATH, demo_guest, DEMO_MEMBER_OPEN_ID, DEMO_NO_ACCESS_OPEN_ID,
     DEMO_NO_EMAIL_OPEN_ID, IS_USER_ADMIN_PATH, OFFLINE_ACCESS_SCOPE, SimUser, USER_INFO_PATH,
     USER_TOKEN_PATH, V1_USER_TOKEN_PATH, demo_tenant_key, demo_users,
 };

@@ -8,7 +8,8 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 
 use crate::oauth::{
-    APP_TOKEN_PATH, AUTHORIZE_PATH, IS_USER_ADMIN_PATH, USER_INFO_PATH, USER_TOKEN_PATH, V1_USER_TOKEN_PATH,
+    APP_TOKEN_PATH, AUTHORIZE_PATH, IS_USER_ADMIN_PATH, TENANT_QUERY_PATH, USER_INFO_PATH, USER_TOKEN_PATH,
+    V1_USER_TOKEN_PATH,
 };
 use crate::endpoints::SimEndpoint;
 use crate::state::SimState;
@@ -49,6 +50,7 @@ pub(crate) fn router(state: Arc<SimState>) -> Router {
         .route(V1_USER_TOKEN_PATH, post(oauth::v1_access_token))
         .route(USER_INFO_PATH, get(oauth::user_info))
         .route(IS_USER_ADMIN_PATH, get(oauth::is_user_admin))
+        .route(TENANT_QUERY_PATH, get(oauth::tenant_query))
         .route(CHATS_PATH, get(chats::list_chats))
         .route(MESSAGES_PATH, post(messages::send))
         .route("/_sim/health", get(inspect::health))

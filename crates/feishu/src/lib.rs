@@ -43,7 +43,7 @@ pub use config::{FEISHU_BASE_URL, FeishuConfig, LARK_BASE_URL, RateLimit, RetryP
 pub use domain::{BlockId, InvalidBlockId, Visits};
 pub use error::{BLOCK_ACCESS_SCOPE, FeishuError, LIST_CHATS_SCOPE, MessageRefusal, SEND_MESSAGE_SCOPE};
 pub use im::{Chat, ChatsPage, MAX_CARD_BODY_BYTES, MAX_CHATS_PAGE, MAX_UUID_CHARS, MESSAGES_PER_SECOND, SentMessage, card_body_bytes};
-pub use login::{FeishuUser, UserToken};
+pub use login::{EMAIL_SCOPE, EMPLOYEE_SCOPE, FeishuUser, TENANT_SCOPE, UserToken};
 pub use metrics::{ClientMetricsSnapshot, NO_CODE, TRANSPORT_ERROR};
 pub use rate::{RateBudget, SlidingWindowBudget, UNANSWERED_GRACE};
 pub use search::{

@@ -16,7 +16,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 use crate::answer::{self, Answer};
-use crate::client::FeishuClient;
+use crate::client::{Codes, Endpoint, FeishuClient};
 use crate::error::FeishuError;
 
 const AUTHORIZE_PATH: &str = "/open-apis/authen/v1/authorize";
@@ -27,6 +27,14 @@ const V1_TOKEN_PATH: &str = "/open-apis/authen/v1/access_token";
 const APP_TOKEN_PATH: &str = "/open-apis/auth/v3/app_access_token/internal";
 const USER_INFO_PATH: &str = "/open-apis/authen/v1/user_info";
 const IS_ADMIN_PATH: &str = "/open-apis/application/v3/is_user_admin";
+/// The app's tenant (scope `tenant:tenant:readonly`).
+const TENANT_QUERY_PATH: &str = "/open-apis/tenant/v2/tenant/query";
+/// The scope the tenant query needs.
+pub const TENANT_SCOPE: &str = "tenant:tenant:readonly";
+/// The field scope without which `user_info` leaves out `email`.
+pub const EMAIL_SCOPE: &str = "contact:user.email:readonly";
+/// The field scope without which `user_info` leaves out `enterprise_email`.
+pub const EMPLOYEE_SCOPE: &str = "contact:user.employee:readonly";
 
 /// A user access token. `Debug` and `Display` print `u-****`.
 pub struct UserToken(SecretString);
@@ -59,11 +67,13 @@ pub struct FeishuUser {
     pub name: String,
     #[serde(default)]
     pub en_name: Option<String>,
-    /// Only with the email scope.
+    /// Only when the app holds [`EMAIL_SCOPE`] and the person granted it.
     #[serde(default)]
     pub email: Option<String>,
+    /// Only when the app holds [`EMPLOYEE_SCOPE`] and the person granted it.
     #[serde(default)]
     pub enterprise_email: Option<String>,
+    /// The person's tenant: another than the app's for a guest of another organisation.
     #[serde(default)]
     pub tenant_key: Option<String>,
 }
@@ -80,6 +90,16 @@ struct TokenAnswer {
 }
 
 #[derive(Deserialize)]
+struct TenantAnswer {
+    tenant: TenantInfo,
+}
+
+#[derive(Deserialize)]
+struct TenantInfo {
+    tenant_key: String,
+}
+
+#[derive(Deserialize)]
 struct AdminAnswer {
     #[serde(default)]
     is_app_admin: bool,
@@ -87,13 +107,15 @@ struct AdminAnswer {
 
 impl FeishuClient {
     /// Where to send a browser to sign in: Feishu's authorize page on `accounts_base`
-    /// (e.g. `https://accounts.feishu.cn`), with PKCE (S256) and `state`.
+    /// (e.g. `https://accounts.feishu.cn`), with PKCE (S256), `state`, and `scopes`
+    /// for the person to grant (none: the person's identity only).
     pub fn authorize_url(
         &self,
         accounts_base: &str,
         redirect_uri: &str,
         state: &str,
         code_challenge: &str,
+        scopes: &[&str],
     ) -> Result<String, FeishuError> {
         let base = accounts_base.trim().trim_end_matches('/');
         let mut url = Url::parse(&format!("{base}{AUTHORIZE_PATH}")).map_err(|e| FeishuError::InvalidConfig {
@@ -107,6 +129,9 @@ impl FeishuClient {
             .append_pair("state", state)
             .append_pair("code_challenge", code_challenge)
             .append_pair("code_challenge_method", "S256");
+        if !scopes.is_empty() {
+            url.query_pairs_mut().append_pair("scope", &scopes.join(" "));
+        }
         Ok(url.into())
     }
 
@@ -230,6 +255,28 @@ impl FeishuClient {
         let answer = Answer::read(response).await?;
         let status = answer.status();
         answer::decode_data(status, answer.into_success()?)
+    }
+
+    /// The `tenant_key` of the tenant this app is installed in (`GET
+    /// /open-apis/tenant/v2/tenant/query`, scope [`TENANT_SCOPE`]), to tell this
+    /// tenant's people from guests of another.
+    #[tracing::instrument(skip_all)]
+    pub async fn tenant_key(&self) -> Result<String, FeishuError> {
+        let endpoint = Endpoint {
+            method: reqwest::Method::GET,
+            path: TENANT_QUERY_PATH,
+            name: "tenant_query",
+            codes: Codes::Generic,
+            max_rate: None,
+        };
+        let answer: TenantAnswer = self.call(&endpoint, &[], None).await.map_err(|error| match error {
+            // A missing scope that Feishu's message does not name is this one.
+            FeishuError::MissingScope { msg, scope } if !msg.contains(&scope) => {
+                FeishuError::MissingScope { scope: TENANT_SCOPE.to_owned(), msg }
+            }
+            other => other,
+        })?;
+        Ok(answer.tenant.tenant_key)
     }
 
     /// Whether Feishu reports `open_id` as an administrator of this app (scope

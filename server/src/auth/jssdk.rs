@@ -121,6 +121,12 @@ fn failure_answer(locale: Locale, contact: &str, failure: SignInFailure) -> Resp
         SignInFailure::NotAllowed { name } => {
             refusal(StatusCode::FORBIDDEN, Kind::Denied, pages::denied_text(locale, Some(&name), contact))
         }
+        SignInFailure::OtherTenant { name } => {
+            refusal(StatusCode::FORBIDDEN, Kind::Denied, pages::other_tenant_text(locale, &name, contact))
+        }
+        SignInFailure::TenantUnknown(error) => {
+            refusal(StatusCode::BAD_GATEWAY, Kind::Failed, pages::tenant_unknown_text(locale, &error))
+        }
         SignInFailure::Feishu(error @ FeishuError::Login { .. }) => {
             let message = if zh { format!("飞书拒绝了登录：{error}") } else { error.to_string() };
             refusal(StatusCode::BAD_GATEWAY, Kind::Refused, message)

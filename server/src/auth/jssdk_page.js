@@ -78,7 +78,7 @@
     if (typeof window.tt.requestAccess !== "function") return requestAuthCode();
     window.tt.requestAccess({
       appID: config.appId,
-      scopeList: [],
+      scopeList: config.scopeList || [],
       state: config.state,
       success: function (answer) { exchange("requestAccess", answer); },
       fail: function (error) {

@@ -89,6 +89,9 @@ pub fn page(auth: &AuthState, locale: Locale, pending: &PendingLogin) -> Respons
     let config = json!({
         "appId": auth.client.app_id(),
         "state": pending.state,
+        // What tt.requestAccess asks the person to grant: the contact scopes when
+        // e-mail entries of DASHBOARD_ADMINS count, else nothing but identity.
+        "scopeList": auth.settings.login_scopes(),
         "sdk": auth.settings.jssdk_script.url,
         "endpoint": "/auth/jssdk",
         "browser": browser_way,

@@ -63,6 +63,7 @@ async fn login(State(auth): State<AuthState>, headers: HeaderMap, Query(p): Quer
         &auth.settings.redirect_uri(),
         &pending.state,
         &pkce::challenge(&pending.verifier),
+        auth.settings.login_scopes(),
     );
     let url = match url {
         Ok(url) => url,
@@ -116,6 +117,10 @@ async fn finish_callback(
             pages::page(locale, Page::LoginRefusedByFeishu, Some(&error.to_string()))
         }
         Err(SignInFailure::NotAllowed { name }) => pages::denied(locale, &name, &auth.settings.access_contact),
+        Err(SignInFailure::OtherTenant { name }) => pages::other_tenant(locale, &name, &auth.settings.access_contact),
+        Err(SignInFailure::TenantUnknown(error)) => {
+            pages::page(locale, Page::LoginRefusedByFeishu, Some(&pages::tenant_unknown_text(locale, &error)))
+        }
         Err(SignInFailure::Session) => pages::error(Page::LoginBroken, "the session store failed"),
     }
 }

@@ -13,6 +13,7 @@ mod login;
 pub mod pages;
 mod pkce;
 mod sign_in;
+mod tenant;
 
 use std::sync::Arc;
 
@@ -24,6 +25,7 @@ use store::Store;
 use crate::config::JssdkScript;
 
 pub use guard::{guard, require_same_origin};
+pub use tenant::TenantPin;
 pub use login::routes;
 pub use sign_in::PendingCookie;
 
@@ -34,8 +36,13 @@ pub struct AuthSettings {
     pub public_url: String,
     /// Feishu's login host, e.g. `https://accounts.feishu.cn`.
     pub accounts_url: String,
-    /// open_id, union_id or e-mail addresses of the people allowed in (lower-cased e-mails).
+    /// open_id, union_id or (with `email_admins`) e-mail addresses of the people allowed in.
     pub admins: Vec<String>,
+    /// `DASHBOARD_ALLOW_EMAIL_ADMINS`: e-mail entries of `admins` count, and the sign-in
+    /// asks the person for the contact scopes without which Feishu reports no address.
+    pub email_admins: bool,
+    /// The tenant everyone signing in must belong to (`FEISHU_TENANT_KEY` or Feishu's word).
+    pub tenant: TenantPin,
     /// Also let in anyone Feishu reports as an administrator of the app.
     pub allow_app_admins: bool,
     /// Whom a refused person should ask, shown on the refusal page.
@@ -60,13 +67,20 @@ impl AuthSettings {
         }
     }
 
+    /// The scopes the sign-in asks the person for: the contact field scopes when e-mail
+    /// entries count (Feishu reports `email` and `enterprise_email` only with them),
+    /// else none (identity only).
+    pub fn login_scopes(&self) -> &'static [&'static str] {
+        if self.email_admins {
+            &[feishu::EMAIL_SCOPE, feishu::EMPLOYEE_SCOPE]
+        } else {
+            &[]
+        }
+    }
+
     fn listed(&self, user: &FeishuUser) -> bool {
-        let mut ids = vec![user.open_id.as_str()];
-        ids.extend(user.union_id.as_deref());
-        let emails = [user.email.as_deref(), user.enterprise_email.as_deref()];
-        self.admins.iter().any(|allowed| {
-            ids.contains(&allowed.as_str()) || emails.iter().flatten().any(|e| e.eq_ignore_ascii_case(allowed))
-        })
+        let emails: Vec<&str> = [user.email.as_deref(), user.enterprise_email.as_deref()].into_iter().flatten().collect();
+        self.allows(&user.open_id, user.union_id.as_deref(), &emails)
     }
 
     /// Whether a signed-in person is still allowed (the list may have changed since).
@@ -74,10 +88,16 @@ impl AuthSettings {
         if user.via_app_admin {
             return self.allow_app_admins;
         }
-        let mut ids = vec![user.open_id.as_str()];
-        ids.extend(user.union_id.as_deref());
+        let emails: Vec<&str> = user.emails.iter().map(String::as_str).collect();
+        self.allows(&user.open_id, user.union_id.as_deref(), &emails)
+    }
+
+    /// Whether `admins` names the person by id, or by address when addresses count.
+    fn allows(&self, open_id: &str, union_id: Option<&str>, emails: &[&str]) -> bool {
         self.admins.iter().any(|allowed| {
-            ids.contains(&allowed.as_str()) || user.emails.iter().any(|e| e.eq_ignore_ascii_case(allowed))
+            allowed == open_id
+                || union_id == Some(allowed.as_str())
+                || (self.email_admins && emails.iter().any(|e| e.eq_ignore_ascii_case(allowed)))
         })
     }
 }

@@ -152,3 +152,33 @@ pub fn denied_text(locale: Locale, name: Option<&str>, contact: &str) -> String 
         (false, None, false) => format!("Feishu says this app is not available to your account. To get access, ask: {contact}."),
     }
 }
+
+/// The page for a person of another tenant than this app's: Feishu knows them, but
+/// the dashboard is this organisation's only.
+pub fn other_tenant(locale: Locale, name: &str, contact: &str) -> Response {
+    let zh = locale == Locale::Zh;
+    let title = if zh { "不是本企业的账号" } else { "This account belongs to another organisation" };
+    let text = escape(&other_tenant_text(locale, name, contact));
+    let other = if zh { "换一个账号登录" } else { "Sign in with another account" };
+    document(locale, StatusCode::FORBIDDEN, title, &format!("<p>{text}</p><p><a href=\"/login\">{other}</a></p>"))
+}
+
+/// Why a person of another tenant may not enter (plain text, not escaped).
+pub fn other_tenant_text(locale: Locale, name: &str, contact: &str) -> String {
+    let zh = locale == Locale::Zh;
+    match (zh, contact.is_empty()) {
+        (true, true) => format!("{name}，您登录的飞书账号属于其他企业或组织。小组件洞察只对本企业的管理员开放：请用本企业的飞书账号登录。"),
+        (true, false) => format!("{name}，您登录的飞书账号属于其他企业或组织。小组件洞察只对本企业的管理员开放：请用本企业的飞书账号登录；如有疑问，请联系：{contact}。"),
+        (false, true) => format!("{name}, the Feishu account you signed in with belongs to another organisation. Block Insights is open to this organisation's admins only: sign in with your account of this organisation."),
+        (false, false) => format!("{name}, the Feishu account you signed in with belongs to another organisation. Block Insights is open to this organisation's admins only: sign in with your account of this organisation, or ask: {contact}."),
+    }
+}
+
+/// What to do when Feishu could not say which tenant the app belongs to (plain text).
+pub fn tenant_unknown_text(locale: Locale, error: &feishu::FeishuError) -> String {
+    if locale == Locale::Zh {
+        format!("无法向飞书确认本应用所属的企业，因此无法核对您的账号：{error} 请由看板管理员设置 FEISHU_TENANT_KEY，或为应用开通 tenant:tenant:readonly 权限。")
+    } else {
+        format!("Feishu could not say which organisation this app belongs to, so your account cannot be checked: {error} Whoever runs the dashboard sets FEISHU_TENANT_KEY, or grants the app tenant:tenant:readonly.")
+    }
+}

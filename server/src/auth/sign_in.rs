@@ -11,7 +11,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac as _};
 use sha2::{Digest, Sha256};
-use feishu::FeishuError;
+use feishu::{FeishuError, FeishuUser};
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
@@ -180,6 +180,10 @@ pub enum SignInFailure {
     Feishu(FeishuError),
     /// Feishu knows the person, but they are not one of the people allowed in.
     NotAllowed { name: String },
+    /// The person belongs to another tenant than this app's.
+    OtherTenant { name: String },
+    /// Feishu could not say which tenant this app belongs to.
+    TenantUnknown(FeishuError),
     /// Feishu could not say whether the person administers the app.
     AdminCheck(FeishuError),
     /// The session store failed.
@@ -204,12 +208,23 @@ pub async fn complete(auth: &AuthState, session: &Session, grant: Grant<'_>) -> 
         tracing::warn!(%error, "sign-in failed at Feishu");
         SignInFailure::Feishu(error)
     })?;
+    match auth.settings.tenant.admits(&auth.client, &user).await {
+        Ok(true) => {}
+        Ok(false) => {
+            tracing::info!(open_id = %user.open_id, tenant_key = ?user.tenant_key, "sign-in refused: a person of another tenant");
+            return Err(SignInFailure::OtherTenant { name: display_name(&user) });
+        }
+        Err(error) => {
+            tracing::warn!(%error, "could not ask Feishu which tenant the app belongs to");
+            return Err(SignInFailure::TenantUnknown(error));
+        }
+    }
     let via_app_admin = match auth.verdict(&user).await {
         Ok(Verdict::Listed) => false,
         Ok(Verdict::AppAdmin) => true,
         Ok(Verdict::Refused) => {
             tracing::info!(open_id = %user.open_id, "sign-in refused: not an allowed admin");
-            return Err(SignInFailure::NotAllowed { name: user.name });
+            return Err(SignInFailure::NotAllowed { name: display_name(&user) });
         }
         Err(error) => {
             tracing::warn!(%error, "could not ask Feishu whether the user administers the app");
@@ -224,7 +239,7 @@ pub async fn complete(auth: &AuthState, session: &Session, grant: Grant<'_>) -> 
     let signed_in = SessionUser {
         open_id: user.open_id.clone(),
         union_id: user.union_id.clone(),
-        name: if user.name.is_empty() { user.en_name.clone().unwrap_or_default() } else { user.name.clone() },
+        name: display_name(&user),
         emails,
         via_app_admin,
     };
@@ -234,4 +249,9 @@ pub async fn complete(auth: &AuthState, session: &Session, grant: Grant<'_>) -> 
     }
     tracing::info!(open_id = %signed_in.open_id, "signed in");
     Ok(())
+}
+
+/// The person's name as pages show it: their name, else their English name.
+fn display_name(user: &FeishuUser) -> String {
+    if user.name.is_empty() { user.en_name.clone().unwrap_or_default() } else { user.name.clone() }
 }

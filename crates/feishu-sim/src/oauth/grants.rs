@@ -88,10 +88,12 @@ pub(crate) struct IssuedTokens {
     pub scope: String,
 }
 
-/// Who a valid user access token speaks for.
+/// Who a valid user access token speaks for, and what they granted.
 #[derive(Clone, Debug)]
 pub(crate) struct TokenOwner {
     pub open_id: String,
+    /// Space-separated scopes, as granted at sign-in.
+    pub scope: String,
 }
 
 #[derive(Debug)]
@@ -289,6 +291,7 @@ impl LoginGrants {
         }
         Ok(TokenOwner {
             open_id: grant.open_id.clone(),
+            scope: grant.scope.clone(),
         })
     }
 

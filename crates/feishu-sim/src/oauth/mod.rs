@@ -16,6 +16,7 @@
 //!    administers the app.
 
 mod admin;
+mod tenant;
 mod authorize;
 mod grants;
 mod page;
@@ -26,6 +27,7 @@ mod users;
 mod v1_token;
 
 pub(crate) use admin::is_user_admin;
+pub(crate) use tenant::tenant_query;
 pub(crate) use authorize::authorize;
 pub(crate) use grants::{ClientApi, CodeIssuer, CodeRequest, Lifetimes, LoginGrants};
 pub(crate) use page::{BANNER, escape};
@@ -34,7 +36,7 @@ pub(crate) use user_info::{avatar, user_info};
 pub(crate) use v1_token::v1_access_token;
 pub use users::{
     DEMO_ADMIN_OPEN_ID, DEMO_MEMBER_OPEN_ID, DEMO_NO_ACCESS_OPEN_ID, DEMO_NO_EMAIL_OPEN_ID,
-    SimUser, demo_tenant_key, demo_users,
+    SimUser, demo_guest, demo_tenant_key, demo_users,
 };
 
 /// Path of the login page (on Feishu served by accounts.feishu.cn).
@@ -50,5 +52,13 @@ pub const APP_TOKEN_PATH: &str = "/open-apis/auth/v3/app_access_token/internal";
 pub const USER_INFO_PATH: &str = "/open-apis/authen/v1/user_info";
 /// Path of the endpoint that tells whether a person administers the app.
 pub const IS_USER_ADMIN_PATH: &str = "/open-apis/application/v3/is_user_admin";
+/// The field scope without which `user_info` leaves out `email`.
+pub const EMAIL_SCOPE: &str = "contact:user.email:readonly";
+/// The field scope without which `user_info` leaves out `enterprise_email`.
+pub const EMPLOYEE_SCOPE: &str = "contact:user.employee:readonly";
+/// The field scope without which `user_info` leaves out `user_id`.
+pub const EMPLOYEE_ID_SCOPE: &str = "contact:user.employee_id:readonly";
+/// Path of the endpoint that describes the app's tenant (with a tenant token).
+pub const TENANT_QUERY_PATH: &str = "/open-apis/tenant/v2/tenant/query";
 /// The scope that makes the token endpoint add a refresh token.
 pub const OFFLINE_ACCESS_SCOPE: &str = grants::OFFLINE_ACCESS;

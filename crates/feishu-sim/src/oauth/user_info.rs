@@ -4,9 +4,19 @@
 //! No or a malformed `Authorization: Bearer …` answers 99991661 (HTTP 400, as
 //! the gateway does elsewhere); a token this simulator never issued, a
 //! revoked one or a tenant token 99991668, an expired one 99991677 (both
-//! HTTP 401). Optional fields (`email`, `enterprise_email`, `user_id`) are
-//! left out when the person has none; the app is taken to hold the scopes
-//! they need.
+//! HTTP 401). `tenant_key` is the person's tenant: the simulated one, or a
+//! guest's own ([`SimUser::tenant_key`]).
+//!
+//! The field scopes, as Feishu documents them: `email` only when the token was
+//! granted `contact:user.email:readonly`, `enterprise_email` only with
+//! `contact:user.employee:readonly`, `user_id` only with
+//! `contact:user.employee_id:readonly` — granted means asked for at sign-in (the
+//! authorize request's `scope`, `tt.requestAccess`'s `scopeList`; a code of
+//! `tt.requestAuthCode` asks for none) while the app holds them
+//! ([`crate::SimConfig::contact_scopes_held`]). Feishu's doc says the fields come
+//! back "only when the app holds the scope" without saying whether the user must
+//! also grant it; the strict reading (both) is the one an app can rely on.
+//! Without them, or when the person has none, the fields are left out.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -18,6 +28,7 @@ use serde_json::json;
 
 use super::grants::TokenRefusal;
 use super::users::SimUser;
+use super::{EMAIL_SCOPE, EMPLOYEE_ID_SCOPE, EMPLOYEE_SCOPE};
 use crate::api::{ApiError, bearer_token, json_answer};
 use crate::state::SimState;
 use crate::stats::LoginEvent;
@@ -25,7 +36,7 @@ use crate::stats::LoginEvent;
 pub(crate) async fn user_info(State(state): State<Arc<SimState>>, headers: HeaderMap) -> Response {
     state.recorder.login(LoginEvent::UserInfo);
     match person(&state, &headers) {
-        Ok(user) => {
+        Ok((user, scope)) => {
             let avatar = format!("{}/_sim/avatar/{}", state.base_url, user.open_id);
             let mut data = json!({
                 "name": user.name,
@@ -36,14 +47,17 @@ pub(crate) async fn user_info(State(state): State<Arc<SimState>>, headers: Heade
                 "avatar_big": avatar,
                 "open_id": user.open_id,
                 "union_id": user.union_id,
-                "tenant_key": state.config.tenant_key,
+                "tenant_key": user.tenant_key.as_deref().unwrap_or(&state.config.tenant_key),
             });
-            for (key, value) in [
-                ("email", &user.email),
-                ("enterprise_email", &user.enterprise_email),
-                ("user_id", &user.user_id),
+            let granted = |wanted: &str| {
+                state.config.contact_scopes_held && scope.split(' ').any(|scope| scope == wanted)
+            };
+            for (key, value, needs) in [
+                ("email", &user.email, EMAIL_SCOPE),
+                ("enterprise_email", &user.enterprise_email, EMPLOYEE_SCOPE),
+                ("user_id", &user.user_id, EMPLOYEE_ID_SCOPE),
             ] {
-                if let Some(value) = value {
+                if let Some(value) = value.as_ref().filter(|_| granted(needs)) {
                     data[key] = json!(value);
                 }
             }
@@ -56,7 +70,8 @@ pub(crate) async fn user_info(State(state): State<Arc<SimState>>, headers: Heade
     }
 }
 
-fn person<'a>(state: &'a SimState, headers: &HeaderMap) -> Result<&'a SimUser, ApiError> {
+/// The person behind the bearer token, and the scopes they granted.
+fn person<'a>(state: &'a SimState, headers: &HeaderMap) -> Result<(&'a SimUser, String), ApiError> {
     let token = bearer_token(headers).ok_or_else(ApiError::missing_token)?;
     let owner = state
         .login
@@ -65,12 +80,13 @@ fn person<'a>(state: &'a SimState, headers: &HeaderMap) -> Result<&'a SimUser, A
             TokenRefusal::Expired => ApiError::expired_user_token(),
             TokenRefusal::Unknown | TokenRefusal::AlreadyUsed => ApiError::invalid_user_token(),
         })?;
-    state
+    let user = state
         .config
         .users
         .iter()
         .find(|user| user.open_id == owner.open_id)
-        .ok_or_else(ApiError::invalid_user_token)
+        .ok_or_else(ApiError::invalid_user_token)?;
+    Ok((user, owner.scope))
 }
 
 /// `GET /_sim/avatar/{open_id}`: a round SVG badge with the person's initials.

@@ -41,6 +41,29 @@ pub struct SimUser {
     /// Whether the person may use the app; exchanging a code of someone who
     /// may not answers 20010.
     pub may_use_app: bool,
+    /// The tenant the person belongs to, when it is not the simulated tenant
+    /// ([`crate::SimConfig::tenant_key`]): a guest of another organisation whom
+    /// the app is available to (e.g. a connected partner). `user_info` answers it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenant_key: Option<String>,
+}
+
+/// A person of another tenant who may use the app, with `email` (whatever address
+/// their own tenant gave them: possibly one an admin of this tenant also has).
+pub fn demo_guest(seed: u64, app_id: &str, email: &str) -> SimUser {
+    let key = "guest";
+    SimUser {
+        open_id: format!("ou_{}", digest(&[b"open_id", &seed.to_be_bytes(), app_id.as_bytes(), key.as_bytes()], 16)),
+        union_id: format!("on_{}", digest(&[b"union_id", &seed.to_be_bytes(), key.as_bytes()], 16)),
+        user_id: None,
+        name: "访客".to_owned(),
+        en_name: "Guest Partner".to_owned(),
+        email: Some(email.to_owned()),
+        enterprise_email: Some(email.to_owned()),
+        is_app_admin: false,
+        may_use_app: true,
+        tenant_key: Some(demo_tenant_key(seed.wrapping_add(1))),
+    }
 }
 
 /// The demo directory for a tenant seed and an app: an app admin with an
@@ -74,6 +97,7 @@ pub fn demo_users(seed: u64, app_id: &str) -> Vec<SimUser> {
         enterprise_email: None,
         is_app_admin: false,
         may_use_app: true,
+        tenant_key: None,
     };
     vec![
         SimUser {

@@ -3,7 +3,8 @@
 
 use feishu_sim::{
     DEMO_ADMIN_OPEN_ID, DEMO_MEMBER_OPEN_ID, DEMO_NO_ACCESS_OPEN_ID, DEMO_NO_EMAIL_OPEN_ID,
-    SimConfig, demo_tenant_key,
+    EMAIL_SCOPE, EMPLOYEE_ID_SCOPE, EMPLOYEE_SCOPE, SimConfig, TENANT_QUERY_PATH, demo_guest,
+    demo_tenant_key, demo_users,
 };
 use serde_json::Value;
 
@@ -15,8 +16,9 @@ async fn user_info_describes_each_person_who_may_use_the_app() {
     let login = spawn_login(config()).await;
     let users = login.test.sim.users().to_vec();
     assert_eq!(users.len(), 4);
+    let scopes = format!("{EMAIL_SCOPE} {EMPLOYEE_SCOPE} {EMPLOYEE_ID_SCOPE}");
     for user in users.iter().filter(|user| user.may_use_app) {
-        let token = login.log_in(&user.open_id, None).await;
+        let token = login.log_in(&user.open_id, Some(&scopes)).await;
         let auth = format!("Bearer {}", token["access_token"].as_str().expect("token"));
         let (status, info) = login.user_info(Some(&auth)).await;
         assert_eq!(
@@ -67,6 +69,53 @@ async fn user_info_describes_each_person_who_may_use_the_app() {
     assert!(by_id(DEMO_ADMIN_OPEN_ID).is_app_admin);
     assert!(by_id(DEMO_MEMBER_OPEN_ID).email.is_some() && !by_id(DEMO_MEMBER_OPEN_ID).is_app_admin);
     assert!(by_id(DEMO_NO_EMAIL_OPEN_ID).email.is_none());
+}
+
+/// `email`, `enterprise_email` and `user_id` as `user_info` answers them after a
+/// sign-in that asked for `scope`.
+async fn contact_fields(login: &crate::login_helpers::LoginSim, open_id: &str, scope: Option<&str>) -> [Value; 3] {
+    let token = login.log_in(open_id, scope).await;
+    let auth = format!("Bearer {}", token["access_token"].as_str().expect("token"));
+    let (status, info) = login.user_info(Some(&auth)).await;
+    assert_eq!(status, 200, "{info}");
+    ["email", "enterprise_email", "user_id"].map(|key| info["data"].get(key).cloned().unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn contact_fields_come_only_with_their_scopes_granted_and_held() {
+    let login = spawn_login(config()).await;
+    let none = [Value::Null, Value::Null, Value::Null];
+    assert_eq!(contact_fields(&login, DEMO_ADMIN_OPEN_ID, None).await, none, "no scope asked for");
+    let [email, enterprise, user_id] = contact_fields(&login, DEMO_ADMIN_OPEN_ID, Some(EMAIL_SCOPE)).await;
+    assert_eq!((email.as_str(), &enterprise, &user_id), (Some("demo.admin@example.com"), &Value::Null, &Value::Null));
+    let [email, enterprise, _] = contact_fields(&login, DEMO_ADMIN_OPEN_ID, Some(EMPLOYEE_SCOPE)).await;
+    assert_eq!((&email, enterprise.as_str()), (&Value::Null, Some("demo.admin@corp.example.com")));
+
+    // An app that does not hold them gets none, even when the person is asked.
+    let login = spawn_login(SimConfig { contact_scopes_held: false, ..config() }).await;
+    let all = format!("{EMAIL_SCOPE} {EMPLOYEE_SCOPE} {EMPLOYEE_ID_SCOPE}");
+    assert_eq!(contact_fields(&login, DEMO_ADMIN_OPEN_ID, Some(&all)).await, none);
+}
+
+#[tokio::test]
+async fn a_guest_of_another_tenant_says_so_and_the_tenant_query_names_this_one() {
+    let mut users = demo_users(42, "cli_demo_app");
+    let guest = demo_guest(42, "cli_demo_app", "demo.admin@example.com");
+    users.push(guest.clone());
+    let login = spawn_login(SimConfig { users, ..config() }).await;
+    let token = login.log_in(&guest.open_id, None).await;
+    let auth = format!("Bearer {}", token["access_token"].as_str().expect("token"));
+    let (_, info) = login.user_info(Some(&auth)).await;
+    let theirs = info["data"]["tenant_key"].as_str().expect("a tenant_key").to_owned();
+    assert_ne!(theirs, demo_tenant_key(42));
+    assert_eq!(Some(theirs), guest.tenant_key);
+
+    let url = format!("{}{TENANT_QUERY_PATH}", login.test.sim.base_url());
+    let tenant: Value = login.test.http.get(&url).bearer_auth(login.test.token().await).send().await.unwrap().json().await.unwrap();
+    assert_eq!(tenant["code"], 0, "{tenant}");
+    assert_eq!(tenant["data"]["tenant"]["tenant_key"], demo_tenant_key(42).as_str());
+    let refused: Value = login.test.http.get(&url).send().await.unwrap().json().await.unwrap();
+    assert_eq!(refused["code"], 99991661);
 }
 
 #[tokio::test]
