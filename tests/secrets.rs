@@ -80,6 +80,8 @@ async fn no_secret_reaches_a_browser_or_the_log() {
     for path in [
         "/".to_owned(),
         "/?lang=en&range=90d".to_owned(),
+        "/?range=7d&refresh=1".to_owned(),
+        "/?tab=workplaces&range=7d".to_owned(),
         format!("/?tab=rows&from={from}&to={to}"),
         format!("/api/v1/block-access?from_date={from}&to_date={to}"),
         format!("/api/v1/block-access.csv?from_date={from}&to_date={to}"),
@@ -93,18 +95,6 @@ async fn no_secret_reaches_a_browser_or_the_log() {
     ] {
         let r = browser.get(format!("{}{path}", app.base_url)).send().await.unwrap();
         assert!(r.status().is_success(), "{path}: {}", r.status());
-        seen.push_str(&r.text().await.unwrap());
-    }
-    let params = json!({ "preset": "Last7", "from": null, "to": null, "blocks": [], "sort": { "column": "Pv", "descending": true },
-                         "tab": "Overview", "page": 1, "lang": null });
-    for (endpoint, body) in [
-        ("dashboard", json!({ "params": params, "ticket": 7, "refresh": true })),
-        ("rows", json!({ "params": params })),
-        ("whoami", json!({})),
-        ("tokens", json!({})),
-    ] {
-        let r = browser.post(format!("{}/api/{endpoint}", app.base_url)).json(&body).send().await.unwrap();
-        assert!(r.status().is_success(), "{endpoint}: {}", r.status());
         seen.push_str(&r.text().await.unwrap());
     }
     let r = browser.post(format!("{}/api/names-import?lang=en&save=0", app.base_url)).body("1,Approvals\n").send().await.unwrap();

@@ -64,12 +64,18 @@ async fn a_view_past_the_limits_has_no_way_in() {
     let body = json!({ "params": { "dormant_days": 4000 }, "ticket": null, "refresh": false });
     let r = app.http.post(format!("{}/api/dashboard", app.base_url)).json(&body).send().await.unwrap();
     assert_eq!(r.status(), 404);
-    // The URL reader keeps the window within 1 to 90 days; the API says what to fix.
+    // The URL reader keeps the window within 1 to 90 days: the page costs what the
+    // default window costs (measured on a twin with an empty cache); the API says what
+    // to fix.
     let before = app.sim.stats().search_requests;
     let page = app.get("/?range=7d&dormant=4000&lang=en").await;
     assert_eq!(page.status(), 200);
     let spent = app.sim.stats().search_requests - before;
-    assert!(spent < 20, "a week with a default window, not 4,000 days: {spent} calls");
+    let twin = spawn_app().await;
+    let before = twin.sim.stats().search_requests;
+    assert_eq!(twin.get("/?range=7d&lang=en").await.status(), 200);
+    let default_window = twin.sim.stats().search_requests - before;
+    assert_eq!(spent, default_window, "a week with the default window, not 4,000 days before it");
     let (from, to) = (app.days_ago(7), app.days_ago(1));
     let r = app.get(&format!("/api/v1/insights?from_date={from}&to_date={to}&dormant_days=4000")).await;
     assert_eq!(r.status(), 400);
@@ -142,7 +148,8 @@ async fn sign_in_routes_are_limited_per_client_address() {
         }
     }
     let (i, r) = refused.expect("the 31st visit in a minute is refused");
-    assert_eq!(i, 30, "30 a minute pass");
+    // The test admin's own sign-in (/login, /auth/callback) came from this address too.
+    assert_eq!(i + 2, 30, "30 a minute pass");
     let retry: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=2).contains(&retry), "30 a minute frees one every 2 s: {retry}");
     let text = r.text().await.unwrap();
