@@ -293,6 +293,40 @@ async fn inside_feishu_an_address_needs_the_scopes_and_another_tenant_is_refused
 }
 
 #[tokio::test]
+async fn what_the_pages_policy_blocks_is_reported_to_the_dashboard_and_logged_without_queries() {
+    let app = spawn_with_standin(&[]).await;
+    let page = open_login(&app, &feishu_client(&app, LARK_UA), "/").await;
+    assert!(page.policy.ends_with("; report-uri /csp-report"), "{}", page.policy);
+
+    // What a browser posts (report-uri's shape), and what of it reaches the log.
+    let report = json!({ "csp-report": {
+        "document-uri": "https://insights.example/login?next=%2F&state=secret#x",
+        "violated-directive": "script-src-elem",
+        "effective-directive": "script-src-elem",
+        "blocked-uri": "https://lf-scm-cn.feishucdn.com/lark/op/other.js?token=t-123",
+        "source-file": "https://lf-scm-cn.feishucdn.com/lark/op/h5-js-sdk-1.5.34.js",
+        "line-number": 12,
+    } });
+    let body = report.to_string();
+    let logged = server::auth::csp_report::violation(body.as_bytes()).expect("a report");
+    assert_eq!(logged.directive, "script-src-elem");
+    assert_eq!(logged.blocked, "https://lf-scm-cn.feishucdn.com/lark/op/other.js");
+    assert_eq!(logged.page, "https://insights.example/login");
+    assert_eq!(logged.source, "https://lf-scm-cn.feishucdn.com/lark/op/h5-js-sdk-1.5.34.js:12");
+    let reporting_api = json!([{ "type": "csp-violation", "body": {
+        "documentURL": "https://insights.example/login?state=s", "effectiveDirective": "connect-src",
+        "blockedURL": "wss://ws.feishu.cn/x?y", "lineNumber": 3 } }]);
+    let logged = server::auth::csp_report::violation(reporting_api.to_string().as_bytes()).expect("a report");
+    assert_eq!((logged.directive.as_str(), logged.blocked.as_str(), logged.page.as_str()), ("connect-src", "wss://ws.feishu.cn/x", "https://insights.example/login"));
+    assert_eq!(server::auth::csp_report::violation(b"not json"), None);
+
+    // The route takes a report and answers nothing; a body past the limit is refused.
+    let post = |body: String| app.http.post(format!("{}/csp-report", app.base_url)).header("content-type", "application/csp-report").body(body).send();
+    assert_eq!(post(body).await.unwrap().status(), 204);
+    assert_eq!(post("x".repeat(server::auth::csp_report::MAX_REPORT_BYTES + 1)).await.unwrap().status(), 413);
+}
+
+#[tokio::test]
 async fn a_wrong_state_a_used_code_and_a_foreign_origin_are_refused() {
     let app = spawn_with_standin(&[]).await;
     let client = feishu_client(&app, LARK_UA);

@@ -7,7 +7,9 @@
 //!
 //! Its Content-Security-Policy is its own: scripts with this answer's nonce or from the
 //! JSSDK's origin, connections to here and to that origin (the JSSDK may talk to its
-//! host; the simulator's stand-in does), nothing else.
+//! host; the simulator's stand-in does), nothing else. It was only tried with the
+//! stand-in: what the real JSSDK needs beyond it the browser reports to
+//! [`super::csp_report`] (`report-uri`), which logs it.
 
 use app::i18n::Locale;
 use axum::http::StatusCode;
@@ -126,8 +128,9 @@ pub fn page(auth: &AuthState, locale: Locale, pending: &PendingLogin) -> Respons
     let jssdk = &auth.settings.jssdk_script.origin;
     let policy = format!(
         "default-src 'none'; script-src 'nonce-{nonce}' {jssdk}; connect-src 'self' {jssdk}; style-src 'self'; \
-         form-action 'self'; base-uri 'none'; frame-ancestors {}",
-        auth.settings.frame_ancestors
+         form-action 'self'; base-uri 'none'; frame-ancestors {}; report-uri {}",
+        auth.settings.frame_ancestors,
+        super::csp_report::CSP_REPORT_PATH,
     );
     pages::document_with_policy(locale, StatusCode::OK, words.title, &body, &policy)
 }

@@ -6,6 +6,7 @@
 //! `/auth/callback` ([`login`]); inside the Feishu client, the JSSDK hands the sign-in
 //! page a code that it posts to `/auth/jssdk` ([`jssdk`]), with no redirect at all.
 
+pub mod csp_report;
 mod guard;
 mod jssdk;
 mod jssdk_page;
@@ -26,7 +27,11 @@ use crate::config::JssdkScript;
 
 pub use guard::{guard, require_same_origin};
 pub use tenant::TenantPin;
-pub use login::routes;
+/// The sign-in routes, and where browsers report what a page's policy blocked
+/// ([`csp_report`]; to be let through the guard and the Origin check).
+pub fn routes(state: AuthState) -> axum::Router {
+    login::routes(state).merge(csp_report::routes())
+}
 pub use sign_in::PendingCookie;
 
 /// Settings of sign-in, checked at start-up.
