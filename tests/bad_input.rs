@@ -417,7 +417,7 @@ async fn server_functions_refuse_bad_arguments_with_400_and_a_message() {
     // The loaders the page renders with are not server functions: no endpoint takes a
     // view as JSON past the URL's reader (a JSON view once skipped its limits).
     let good_view = view(&from, &to, &[]);
-    for endpoint in ["dashboard", "rows", "workplaces", "whoami", "tokens", "digests"] {
+    for endpoint in ["dashboard", "rows", "workplaces", "whoami", "tokens", "digests", "digest_preview"] {
         let body = json!({ "params": good_view.clone(), "ticket": null, "refresh": false });
         let response = post_json(&app, endpoint, body.to_string()).await;
         tally.count(response.status(), &format!("removed server function {endpoint}"));
@@ -436,7 +436,7 @@ async fn server_functions_refuse_bad_arguments_with_400_and_a_message() {
         "[".repeat(20_000).into_bytes(),
     ];
     for body in malformed {
-        for endpoint in ["block_name", "token_create", "token_revoke", "digest_save"] {
+        for endpoint in ["block_name", "token_create", "token_revoke", "digest_save", "digest_remove", "digest_test"] {
             let what = format!("{endpoint} {}", String::from_utf8_lossy(&body).chars().take(100).collect::<String>());
             let response = app
                 .http

@@ -130,13 +130,18 @@ pub async fn remove_digest(chat_id: String) -> Result<(), AppError> {
     conclude(&chat_id, removed, |_| ("removed", String::new()))
 }
 
-/// The card as the chat would get it now, as HTML (with its stylesheet).
-#[server(endpoint = "digest_preview")]
+/// The card as the chat would get it now, as HTML (with its stylesheet): loaded while
+/// the digests page is rendered (`?preview=…`), with no endpoint of its own.
 pub async fn preview_digest(chat_id: String, language: String, every: String, weekday: u8, hour: u8) -> Result<(String, String), AppError> {
-    let state = crate::api::ssr::state()?;
-    let form = ScheduleForm { language, every, weekday, hour, enabled: true };
-    let card = ssr::preview(&state, &form).await?;
-    Ok((chat_id, ssr::card_html(&card.json)))
+    #[cfg(feature = "ssr")]
+    {
+        let state = crate::api::ssr::state()?;
+        let form = ScheduleForm { language, every, weekday, hour, enabled: true };
+        let card = ssr::preview(&state, &form).await?;
+        Ok((chat_id, ssr::card_html(&card.json)))
+    }
+    #[cfg(not(feature = "ssr"))]
+    crate::api::server_only((chat_id, language, every, weekday, hour))
 }
 
 /// Sends the last seven final days' digest to the chat now; answers the chat's name.
