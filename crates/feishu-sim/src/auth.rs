@@ -36,7 +36,7 @@ pub(crate) async fn tenant_access_token(
             tracing::debug!(%app_id, expire = granted.expire_secs, "tenant token granted");
             granted_answer("tenant_access_token", &granted)
         }
-        Err(refusal) => refusal,
+        Err(refusal) => refusal.into_response(),
     }
 }
 
@@ -51,12 +51,12 @@ pub(crate) async fn app_access_token(
             tracing::debug!(%app_id, expire = granted.expire_secs, "app token granted");
             granted_answer("app_access_token", &granted)
         }
-        Err(refusal) => refusal,
+        Err(refusal) => refusal.into_response(),
     }
 }
 
 /// The app whose id and secret the body carries, or the refusal.
-fn app_id(state: &SimState, body: &[u8]) -> Result<String, Response> {
+fn app_id(state: &SimState, body: &[u8]) -> Result<String, ApiError> {
     let credentials: Credentials = serde_json::from_slice(body).map_err(|_| invalid_param())?;
     let (Some(app_id), Some(app_secret)) = (credentials.app_id, credentials.app_secret) else {
         return Err(invalid_param());
@@ -66,7 +66,7 @@ fn app_id(state: &SimState, body: &[u8]) -> Result<String, Response> {
     }
     if app_secret != state.config.app_secret {
         tracing::debug!(%app_id, "token refused: wrong secret");
-        return Err(ApiError::new(400, 10014, "app secret invalid").into_response());
+        return Err(ApiError::new(400, 10014, "app secret invalid"));
     }
     Ok(app_id)
 }
@@ -78,6 +78,6 @@ fn granted_answer(field: &str, granted: &GrantedToken) -> Response {
     )
 }
 
-fn invalid_param() -> Response {
-    ApiError::new(400, 10003, "invalid param").into_response()
+fn invalid_param() -> ApiError {
+    ApiError::new(400, 10003, "invalid param")
 }
