@@ -19,6 +19,7 @@ use super::AuthState;
 /// static bundle (code and styles, no data).
 fn is_public(path: &str) -> bool {
     matches!(path, "/login" | "/auth/callback" | "/auth/jssdk" | "/signed-out" | "/logout" | "/healthz" | "/readyz" | "/metrics" | "/favicon.ico")
+        || path == super::csp_report::CSP_REPORT_PATH
         || path.starts_with("/pkg/")
 }
 
@@ -138,7 +139,9 @@ pub async fn require_same_origin(State(auth): State<AuthState>, request: Request
     // which a browser never adds by itself, and the guard then never falls back to the
     // cookie. Any other `Authorization` (Basic, Negotiate: a browser resends those by
     // itself, e.g. to an SSO proxy) proves nothing about where the request came from.
-    if safe || script_call(&request) {
+    // A CSP violation report changes nothing (it is logged) and the browser sends it
+    // from the page that broke the policy, with whatever Origin that page had.
+    if safe || script_call(&request) || request.uri().path() == super::csp_report::CSP_REPORT_PATH {
         return next.run(request).await;
     }
     let origin = auth.settings.public_origin();

@@ -28,7 +28,7 @@ use crate::config::JssdkScript;
 pub use guard::{guard, require_same_origin};
 pub use tenant::TenantPin;
 /// The sign-in routes, and where browsers report what a page's policy blocked
-/// ([`csp_report`]; to be let through the guard and the Origin check).
+/// ([`csp_report`], public and exempt from the Origin check: see guard.rs).
 pub fn routes(state: AuthState) -> axum::Router {
     login::routes(state).merge(csp_report::routes())
 }
