@@ -25,6 +25,8 @@ pub struct SecurityHeaders {
     frame_ancestors: String,
     /// `Strict-Transport-Security`, when the public URL is https.
     hsts: Option<HeaderValue>,
+    /// Every cookie the server sets is marked Secure (`DASHBOARD_SECURE_COOKIES`).
+    secure_cookies: bool,
 }
 
 /// A year, as browsers' preload lists ask; a deployment that leaves https behind must
@@ -32,11 +34,11 @@ pub struct SecurityHeaders {
 const HSTS: &str = "max-age=31536000";
 
 impl SecurityHeaders {
-    pub fn new(frame_ancestors: &str, https: bool) -> Arc<Self> {
+    pub fn new(frame_ancestors: &str, https: bool, secure_cookies: bool) -> Arc<Self> {
         let default_csp =
             HeaderValue::from_str(&default_policy(frame_ancestors)).unwrap_or(HeaderValue::from_static("default-src 'none'"));
         let hsts = https.then(|| HeaderValue::from_static(HSTS));
-        Arc::new(Self { default_csp, frame_ancestors: frame_ancestors.to_owned(), hsts })
+        Arc::new(Self { default_csp, frame_ancestors: frame_ancestors.to_owned(), hsts, secure_cookies })
     }
 
     /// `policy` with `frame-ancestors` added when it names none.
@@ -67,7 +69,31 @@ pub async fn headers(State(security): State<Arc<SecurityHeaders>>, request: Requ
     if let Some(hsts) = &security.hsts {
         h.insert(header::STRICT_TRANSPORT_SECURITY, hsts.clone());
     }
+    if security.secure_cookies {
+        secure_every_cookie(h);
+    }
     response
+}
+
+/// Marks Secure every cookie an answer sets without saying so: the session's and the
+/// pending sign-in's are set Secure where they are made, but the flash cookie (which
+/// carries a new API token to the page once), the language and the others are written
+/// by the app, which does not know how the dashboard is served.
+fn secure_every_cookie(h: &mut axum::http::HeaderMap) {
+    let cookies: Vec<HeaderValue> = h.get_all(header::SET_COOKIE).iter().cloned().collect();
+    if cookies.is_empty() {
+        return;
+    }
+    h.remove(header::SET_COOKIE);
+    for cookie in cookies {
+        let secured = match cookie.to_str() {
+            Ok(text) if !text.split(';').any(|a| a.trim().eq_ignore_ascii_case("secure")) => {
+                HeaderValue::from_str(&format!("{text}; Secure")).unwrap_or(cookie)
+            }
+            _ => cookie,
+        };
+        h.append(header::SET_COOKIE, secured);
+    }
 }
 
 #[cfg(test)]
@@ -78,7 +104,7 @@ mod tests {
 
     #[test]
     fn every_policy_names_frame_ancestors_once() {
-        let security = SecurityHeaders::new("'self' https://portal.example.com", false);
+        let security = SecurityHeaders::new("'self' https://portal.example.com", false, false);
         let signed_out = HeaderValue::from_static("default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'");
         assert_eq!(
             security.with_frame_ancestors(&signed_out).unwrap(),
@@ -86,5 +112,22 @@ mod tests {
         );
         let framed = HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'");
         assert_eq!(security.with_frame_ancestors(&framed), None, "a page's own frame-ancestors is kept");
+    }
+}
+
+#[cfg(test)]
+mod cookie_tests {
+    use axum::http::{header, HeaderMap, HeaderValue};
+
+    use super::secure_every_cookie;
+
+    #[test]
+    fn cookies_set_by_the_app_are_marked_secure_once() {
+        let mut h = HeaderMap::new();
+        h.append(header::SET_COOKIE, HeaderValue::from_static("bi_flash=x; Path=/; Max-Age=120; HttpOnly; SameSite=Lax"));
+        h.append(header::SET_COOKIE, HeaderValue::from_static("__Host-bi_session=y; Path=/; Secure; HttpOnly"));
+        secure_every_cookie(&mut h);
+        let cookies: Vec<&str> = h.get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap()).collect();
+        assert_eq!(cookies, ["bi_flash=x; Path=/; Max-Age=120; HttpOnly; SameSite=Lax; Secure", "__Host-bi_session=y; Path=/; Secure; HttpOnly"]);
     }
 }

@@ -187,8 +187,8 @@ impl Application {
             _ => access.jssdk_script.clone(),
         };
         let https = public_url.starts_with("https://");
-        let security_headers = crate::security::SecurityHeaders::new(&access.frame_ancestors, https);
         let secure = access.secure_cookies.unwrap_or(https);
+        let security_headers = crate::security::SecurityHeaders::new(&access.frame_ancestors, https, secure);
         let auth_state = AuthState {
             settings: Arc::new(AuthSettings {
                 public_url,

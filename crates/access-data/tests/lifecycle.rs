@@ -69,7 +69,8 @@ async fn today_and_yesterday_expire_and_refresh_while_final_days_stay() {
     let sim = default_sim().await;
     // Short, but long enough that the warm checks below finish within it on a busy machine.
     const TTL: Duration = Duration::from_millis(800);
-    let config = ServiceConfig { fresh_ttl: TTL, ..ServiceConfig::default() };
+    // Every refresh fetches here; the once-a-minute gate has a test of its own below.
+    let config = ServiceConfig { fresh_ttl: TTL, refresh_min_interval: Duration::ZERO, ..ServiceConfig::default() };
     let (service, _dir) = service_with(&sim, config).await;
     let (yesterday, today) = (days_ago(&sim, 1), days_ago(&sim, 0));
     let recent = query(days_ago(&sim, 9), today, &[]);
@@ -147,5 +148,28 @@ async fn a_missing_data_directory_is_created() {
     assert_eq!(store.outcome(), &OpenOutcome::Created);
     let service = access_data::AccessService::new(client(&sim), store, ServiceConfig::default()).await.expect("starts");
     query_exact(&service, &sim, &query(days_ago(&sim, 6), days_ago(&sim, 0), &[])).await;
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_refresh_right_after_another_serves_what_was_just_fetched() {
+    let sim = default_sim().await;
+    let config = ServiceConfig { refresh_min_interval: Duration::from_secs(60), ..ServiceConfig::default() };
+    let (service, _dir) = service_with(&sim, config).await;
+    let recent = query(days_ago(&sim, 3), days_ago(&sim, 0), &[]);
+    query_exact(&service, &sim, &recent).await;
+    let options = QueryOptions { refresh: true, progress: None };
+    sim.reset_stats();
+    let first = service.query(&recent, options.clone()).await.expect("refresh succeeds");
+    assert_eq!(first.refreshed_at, None, "the first refresh fetches");
+    assert!(sim.stats().search_requests > 0);
+    sim.reset_stats();
+    for _ in 0..5 {
+        let again = service.query(&recent, options.clone()).await.expect("refresh succeeds");
+        common::assert_exact(&sim, &recent, &again);
+        let at = again.refreshed_at.expect("held back, saying when the numbers were fetched");
+        assert!(chrono::Utc::now().signed_duration_since(at).num_seconds() < 60);
+    }
+    assert_eq!(sim.stats().search_requests, 0, "five refreshes within the minute fetch nothing");
     sim.shutdown().await;
 }
