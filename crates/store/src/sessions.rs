@@ -4,10 +4,17 @@
 //! A session's data is stored as JSON text with its expiry in unix seconds. The data
 //! may hold who the user is, so nothing here logs it, nor puts it in an error: a
 //! record that cannot be read back is reported without its contents.
+//!
+//! The id is stored as its SHA-256 ([`stored_id`]), not as the cookie carries it: a
+//! copy of the table (a backup, a replica's disk, a query log) gives no one a session
+//! to replay. The id is 128 random bits, so a plain hash is enough (nothing to salt
+//! against a dictionary). Sessions stored before this kept their ids as they were and
+//! are no longer found: their users sign in once more.
 
 use std::time::Duration;
 
 use async_trait::async_trait;
+use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
@@ -99,6 +106,11 @@ impl SessionRecords {
     }
 }
 
+/// The key a session is stored under: the SHA-256 of its id, in lower-case hex.
+fn stored_id(id: &Id) -> String {
+    Sha256::digest(id.to_string().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
 #[async_trait]
 impl SessionStore for SessionRecords {
     /// Inserts a new session. Should its id be taken (by any session, expired or
@@ -108,7 +120,7 @@ impl SessionStore for SessionRecords {
         let data = encode(record)?;
         let expires_at = record.expiry_date.unix_timestamp();
         for _ in 0..CREATE_ATTEMPTS {
-            if self.insert_new(&record.id.to_string(), &data, expires_at).await.map_err(backend)? {
+            if self.insert_new(&stored_id(&record.id), &data, expires_at).await.map_err(backend)? {
                 return Ok(());
             }
             record.id = Id::default();
@@ -127,7 +139,7 @@ impl SessionStore for SessionRecords {
                 "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
                  ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
             )
-            .bind(record.id.to_string())
+            .bind(stored_id(&record.id))
             .bind(&data)
             .bind(record.expiry_date.unix_timestamp())
             .execute(pool)
@@ -142,7 +154,7 @@ impl SessionStore for SessionRecords {
     /// back is deleted and treated as unknown: its user signs in again rather than
     /// meeting an error on every request until it expires.
     async fn load(&self, session_id: &Id) -> session_store::Result<Option<Record>> {
-        let id = session_id.to_string();
+        let id = stored_id(session_id);
         let found: Option<(String, i64)> = with_pool!(&self.store.pool, |pool| {
             sqlx::query_as("SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2")
                 .bind(&id)
@@ -165,7 +177,7 @@ impl SessionStore for SessionRecords {
 
     async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
         with_pool!(&self.store.pool, |pool| {
-            sqlx::query("DELETE FROM sessions WHERE id = $1").bind(session_id.to_string()).execute(pool).await.map(|_| ())
+            sqlx::query("DELETE FROM sessions WHERE id = $1").bind(stored_id(session_id)).execute(pool).await.map(|_| ())
         })
         .map_err(|source| backend(StoreError::Database { action: "delete a sign-in session", source }))?;
         Ok(())

@@ -1,6 +1,7 @@
 //! Sign-in sessions: tower-sessions' store contract on a real file, expiry, id
 //! collisions, restarts, and a round trip through an axum app with SessionManagerLayer.
 
+use sha2::Digest;
 use std::time::Duration;
 
 use axum::Router;
@@ -146,8 +147,12 @@ async fn an_unreadable_record_is_deleted_and_counts_as_signed_out() {
     records.create(&mut alice).await.unwrap();
 
     let pool = raw(&store).await;
+    // The table holds the id's SHA-256, never the id a cookie carries.
+    let stored: Vec<String> = sqlx::query_scalar("SELECT id FROM sessions").fetch_all(&pool).await.unwrap();
+    let hashed: String = sha2::Sha256::digest(alice.id.to_string().as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(stored, [hashed.clone()]);
     sqlx::query("UPDATE sessions SET data = '{\"user\": \"ou_alice\"' WHERE id = $1")
-        .bind(alice.id.to_string())
+        .bind(&hashed)
         .execute(&pool)
         .await
         .unwrap();
