@@ -210,7 +210,7 @@ async fn a_stolen_cookie_is_dead_after_logout() {
 }
 
 async fn create_token(app: &TestApp, name: &str) -> String {
-    let r = app.http.post(format!("{}/api/token_create", app.base_url)).form(&[("name", name)]).header("accept", "application/json").send().await.unwrap();
+    let r = app.create_token(&[("name", name)]).await;
     assert_eq!(r.status(), 200);
     r.json::<String>().await.unwrap()
 }

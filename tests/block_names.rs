@@ -63,8 +63,7 @@ async fn create_token(app: &TestApp, name: &str, can_write_names: bool) -> Strin
     if can_write_names {
         form.push(("can_write_names", "true"));
     }
-    let url = format!("{}/api/token_create", app.base_url);
-    let response = app.http.post(url).header("accept", "application/json").form(&form).send().await.unwrap();
+    let response = app.create_token(&form).await;
     assert_eq!(response.status(), 200);
     response.json::<String>().await.unwrap()
 }

@@ -134,6 +134,19 @@ impl TestApp {
         self.http.get(format!("{}{}", self.base_url, path_and_query)).send().await.expect("request reaches the server")
     }
 
+    /// Posts the tokens page's form (`name`, `can_write_names`, `can_manage_digests`,
+    /// `expires`) as the signed-in admin, asking for the answer as JSON: 200 with the
+    /// new token as a JSON string, or the refusal.
+    pub async fn create_token(&self, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.http
+            .post(format!("{}/api/token_create", self.base_url))
+            .header("accept", "application/json")
+            .form(fields)
+            .send()
+            .await
+            .expect("request reaches the server")
+    }
+
     /// Names `block` (and puts it on `workplace`) through the page's plain form post, as
     /// the signed-in admin without JavaScript.
     pub async fn name_block(&self, block: &str, name: &str, workplace: &str) {

@@ -286,14 +286,7 @@ async fn tokens_that_expired_lost_their_creator_or_predate_creators_get_401() {
     assert!(message.contains("made before tokens recorded who created them"), "{message}");
 
     // A token made on the page: 90 days unless chosen otherwise, with its creator.
-    let r = app
-        .http
-        .post(format!("{}/api/token_create", app.base_url))
-        .form(&[("name", "names sync"), ("can_write_names", "true")])
-        .header("accept", "application/json")
-        .send()
-        .await
-        .unwrap();
+    let r = app.create_token(&[("name", "names sync"), ("can_write_names", "true")]).await;
     assert_eq!(r.status(), 200);
     let names_token: String = r.json().await.unwrap();
     let listed = app.state.service.store().list_api_tokens().await.unwrap();
@@ -301,7 +294,7 @@ async fn tokens_that_expired_lost_their_creator_or_predate_creators_get_401() {
     let days = (made.expires_at.unwrap() - made.created_at).num_days();
     assert_eq!(days, 90);
     assert!(made.creator.as_deref().unwrap().contains(DEMO_ADMIN_OPEN_ID));
-    // A names token may not send a digest, nor change a schedule.
+    // A names token may not send a digest.
     let r = app
         .anonymous
         .post(format!("{}/api/v1/digests/oc_any/test", app.base_url))
@@ -315,14 +308,7 @@ async fn tokens_that_expired_lost_their_creator_or_predate_creators_get_401() {
     assert!(body["error"]["message"].as_str().unwrap().contains("may also manage chat digests"), "{body}");
     assert_eq!(app.sim.stats().message_requests, 0, "no card was sent");
     // A lifetime that is not one is refused with what to choose.
-    let r = app
-        .http
-        .post(format!("{}/api/token_create", app.base_url))
-        .form(&[("name", "x"), ("expires", "forever")])
-        .header("accept", "application/json")
-        .send()
-        .await
-        .unwrap();
+    let r = app.create_token(&[("name", "x"), ("expires", "forever")]).await;
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("from 1 to 3650, or never"));
 }

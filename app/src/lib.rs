@@ -32,6 +32,8 @@ use leptos_router::{
 };
 
 pub use locale::{use_locale, LocaleScope};
+#[cfg(feature = "ssr")]
+pub use components::request_cookie;
 
 /// The HTML document around the app, rendered on the server only. `<html lang>` is set
 /// by [`LocaleScope`].

@@ -1,6 +1,7 @@
 //! Limits on the rate of work, not only its size (governor's keyed GCRA limiters):
 //!
-//! - **Sign-in** (`/login`, `/auth/*`, `/logout`, `/csp-report`): per client address,
+//! - **Sign-in** (the guard's [`crate::auth::Access::SignIn`]: `/login`, `/auth/callback`,
+//!   `/auth/jssdk`, `/logout`, `/signed-out`, `/csp-report`): per client address,
 //!   `DASHBOARD_SIGN_IN_PER_MINUTE` (30 by default). A script that floods the sign-in
 //!   pages is told to slow down long before it can hurt Feishu's login or the logs.
 //! - **Data** (every other route past the sign-in guard: pages, exports, the API, the
@@ -27,6 +28,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::state::SessionUser;
+use crate::auth::Access;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -85,17 +87,6 @@ impl Limit {
             Limit::Data => "data",
         }
     }
-}
-
-/// Paths counted per client address.
-fn is_sign_in(path: &str) -> bool {
-    matches!(path, "/login" | "/logout" | "/signed-out" | "/csp-report") || path.starts_with("/auth/")
-}
-
-/// Paths never limited: health, readiness and metrics (probes and scrapers call them on
-/// a schedule), and the static bundle (cached by the browser, served from memory).
-fn is_unlimited(path: &str) -> bool {
-    matches!(path, "/healthz" | "/readyz" | "/metrics" | "/favicon.ico") || path.starts_with("/pkg/")
 }
 
 impl RateLimits {
@@ -164,12 +155,12 @@ impl RateLimits {
 
     /// The limit and key a request is counted under, if any.
     fn classify(&self, request: &Request) -> Option<(Limit, RateKey)> {
-        let path = request.uri().path();
-        if is_unlimited(path) {
-            return None;
-        }
-        if is_sign_in(path) {
-            return Some((Limit::SignIn, RateKey::Address(self.client_address(request)?)));
+        // The guard's list: health, readiness and metrics (probes and scrapers call them
+        // on a schedule) and the static bundle are never limited.
+        match crate::auth::access(request.uri().path()) {
+            Access::Open => return None,
+            Access::SignIn => return Some((Limit::SignIn, RateKey::Address(self.client_address(request)?))),
+            Access::Protected => {}
         }
         if let Some(key) = request.extensions().get::<RateKey>() {
             return Some((Limit::Data, key.clone()));

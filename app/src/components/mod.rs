@@ -32,7 +32,9 @@ pub use names::BlockNames;
 pub(crate) use names_import::{import_answer_html, import_saved_flash};
 pub use page::{Hydrated, PageProgress, PageShortcuts};
 #[cfg(feature = "ssr")]
-pub(crate) use page::{request_cookie, take_cookie, REFRESH_COOKIE, TICKET_COOKIE};
+pub use page::request_cookie;
+#[cfg(feature = "ssr")]
+pub(crate) use page::{take_cookie, REFRESH_COOKIE, TICKET_COOKIE};
 pub use rows::RowsTable;
 pub use table::BlocksTable;
 pub use tokens::ApiTokens;

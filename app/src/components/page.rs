@@ -21,11 +21,11 @@ pub(crate) const TICKET_COOKIE: &str = "bi_ticket";
 /// The cookie that asks the next page load to fetch the recent days anew.
 pub(crate) const REFRESH_COOKIE: &str = "bi_refresh";
 
-/// The value of cookie `name` in the request's `Cookie` headers.
+/// The value of cookie `name` in a request's `Cookie` headers (the pages' and the
+/// server's routes read their cookies with it).
 #[cfg(feature = "ssr")]
-pub(crate) fn request_cookie(parts: &http::request::Parts, name: &str) -> Option<String> {
-    parts
-        .headers
+pub fn request_cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -39,7 +39,7 @@ pub(crate) fn request_cookie(parts: &http::request::Parts, name: &str) -> Option
 /// later reload does not act on it again. `None` outside a page request.
 #[cfg(feature = "ssr")]
 pub(crate) fn take_cookie(name: &str) -> Option<String> {
-    let value = request_cookie(&use_context::<http::request::Parts>()?, name)?;
+    let value = request_cookie(&use_context::<http::request::Parts>()?.headers, name)?;
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         if let Ok(clear) = http::HeaderValue::from_str(&format!("{name}=; Path=/; Max-Age=0; SameSite=Lax")) {
             response.append_header(http::header::SET_COOKIE, clear);

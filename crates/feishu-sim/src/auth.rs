@@ -14,7 +14,7 @@ use serde_json::json;
 
 use crate::api::{ApiError, json_answer};
 use crate::state::SimState;
-use crate::tokens::GrantedToken;
+use crate::tokens::{GrantedToken, TokenStore};
 
 #[derive(Deserialize)]
 struct Credentials {
@@ -30,14 +30,7 @@ pub(crate) async fn tenant_access_token(
     body: Bytes,
 ) -> Response {
     state.recorder.token_request();
-    match app_id(&state, &body) {
-        Ok(app_id) => {
-            let granted = state.tokens.grant(&app_id, Instant::now());
-            tracing::debug!(%app_id, expire = granted.expire_secs, "tenant token granted");
-            granted_answer("tenant_access_token", &granted)
-        }
-        Err(refusal) => refusal.into_response(),
-    }
+    grant(&state, &body, &state.tokens, "tenant_access_token")
 }
 
 /// The same checks and answers as the tenant token, for an app token.
@@ -45,11 +38,17 @@ pub(crate) async fn app_access_token(
     State(state): State<Arc<SimState>>,
     body: Bytes,
 ) -> Response {
-    match app_id(&state, &body) {
+    grant(&state, &body, &state.app_tokens, "app_access_token")
+}
+
+/// Checks the app's credentials in `body` and answers a token of `tokens` under `field`,
+/// or the refusal.
+fn grant(state: &SimState, body: &[u8], tokens: &TokenStore, field: &str) -> Response {
+    match app_id(state, body) {
         Ok(app_id) => {
-            let granted = state.app_tokens.grant(&app_id, Instant::now());
-            tracing::debug!(%app_id, expire = granted.expire_secs, "app token granted");
-            granted_answer("app_access_token", &granted)
+            let granted = tokens.grant(&app_id, Instant::now());
+            tracing::debug!(%app_id, expire = granted.expire_secs, field, "token granted");
+            granted_answer(field, &granted)
         }
         Err(refusal) => refusal.into_response(),
     }

@@ -15,12 +15,36 @@ use super::sign_in::USER_KEY;
 use crate::rate_limits::RateKey;
 use super::AuthState;
 
-/// Paths anyone may fetch: sign-in itself, health and metrics (no usage data), and the
-/// static bundle (code and styles, no data).
-fn is_public(path: &str) -> bool {
-    matches!(path, "/login" | "/auth/callback" | "/auth/jssdk" | "/signed-out" | "/logout" | "/healthz" | "/readyz" | "/metrics" | "/favicon.ico")
+/// What a path is, as far as who may fetch it: the one list the guard and the rate
+/// limits read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Signing in and out, and the policy reports of its pages: anyone, counted per
+    /// client address.
+    SignIn,
+    /// Health, readiness, metrics (no usage data) and the static bundle (code and
+    /// styles, no data): anyone, never counted.
+    Open,
+    /// Everything else: a signed-in person or, on `/api/v1/`, an API token.
+    Protected,
+}
+
+/// The access of `path`.
+pub fn access(path: &str) -> Access {
+    if matches!(path, "/login" | "/auth/callback" | "/auth/jssdk" | "/signed-out" | "/logout")
         || path == super::csp_report::CSP_REPORT_PATH
-        || path.starts_with("/pkg/")
+    {
+        Access::SignIn
+    } else if matches!(path, "/healthz" | "/readyz" | "/metrics" | "/favicon.ico") || path.starts_with("/pkg/") {
+        Access::Open
+    } else {
+        Access::Protected
+    }
+}
+
+/// Paths anyone may fetch.
+fn is_public(path: &str) -> bool {
+    access(path) != Access::Protected
 }
 
 /// Routes that answer machines: they get 401 JSON instead of a redirect to sign-in.

@@ -17,12 +17,7 @@ pub enum Page {
 /// The page's language: the `lang` cookie, else the Feishu client's language
 /// (`LarkLocale/zh_CN` in its user agent), else `Accept-Language`.
 pub fn locale(headers: &HeaderMap) -> Locale {
-    let cookie = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|kv| kv.trim().strip_prefix("lang=").and_then(Locale::parse));
+    let cookie = app::request_cookie(headers, "lang").and_then(|l| Locale::parse(&l));
     cookie.or_else(|| feishu_client_locale(headers)).unwrap_or_else(|| {
         Locale::negotiate(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
     })

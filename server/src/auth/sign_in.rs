@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use app::state::SessionUser;
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderValue};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac as _};
@@ -127,13 +127,7 @@ impl PendingCookie {
     }
 
     fn open(&self, headers: &HeaderMap) -> Option<PendingLogin> {
-        let prefix = format!("{}=", self.name());
-        let value = headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .find_map(|kv| kv.trim().strip_prefix(prefix.as_str()))?;
+        let value = app::request_cookie(headers, self.name())?;
         let (payload, tag) = value.split_once('.')?;
         let tag = URL_SAFE_NO_PAD.decode(tag).ok()?;
         self.mac().chain_update(payload.as_bytes()).verify_slice(&tag).ok()?;
