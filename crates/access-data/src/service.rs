@@ -556,29 +556,35 @@ impl Inner {
         blocks: &[BlockId],
         today: NaiveDate,
     ) -> Option<chrono::DateTime<chrono::Utc>> {
-        let mut held_since = None;
-        let filters: Vec<DayFilter> = std::iter::once(whole.clone())
-            .chain(blocks.iter().map(|block| DayFilter::Block(block.clone())))
+        let changing: Vec<(DayFilter, NaiveDate)> = days
+            .iter()
+            .filter(|d| !is_final(**d, today))
+            .flat_map(|&day| {
+                std::iter::once(whole.clone())
+                    .chain(blocks.iter().map(|block| DayFilter::Block(block.clone())))
+                    .map(move |filter| (filter, day))
+            })
             .collect();
-        for &day in days.iter().filter(|d| !is_final(**d, today)) {
-            for filter in &filters {
-                let key = DayKey { filter: filter.clone(), day };
-                if self.config.refresh_min_interval.is_zero() {
-                    self.cache.invalidate(&key).await;
-                    continue;
-                }
-                let claim = self.store.claim_refresh(filter, day, chrono::Utc::now(), self.config.refresh_min_interval).await;
-                match claim {
-                    Ok(store::RefreshClaim::Granted) => self.cache.invalidate(&key).await,
-                    Ok(store::RefreshClaim::RefreshedAt(at)) => {
-                        tracing::debug!(%day, %at, "refresh within the interval: serving the numbers fetched then");
-                        held_since = held_since.max(Some(at));
+        let (granted, held_since) = if self.config.refresh_min_interval.is_zero() {
+            (changing, None)
+        } else {
+            match self.store.claim_refreshes(&changing, chrono::Utc::now(), self.config.refresh_min_interval).await {
+                Ok(claims) => {
+                    if let Some(at) = claims.held_since {
+                        tracing::debug!(%at, "refresh within the interval: serving the numbers fetched then");
                     }
-                    // Without the store's word, no refresh: a failing store must not open
-                    // the way to Feishu for a loop of refreshes.
-                    Err(error) => tracing::warn!(%error, %day, "could not claim a refresh; serving the numbers held"),
+                    (claims.granted, claims.held_since)
+                }
+                // Without the store's word, no refresh: a failing store must not open the
+                // way to Feishu for a loop of refreshes.
+                Err(error) => {
+                    tracing::warn!(%error, "could not claim a refresh; serving the numbers held");
+                    (Vec::new(), None)
                 }
             }
+        };
+        for (filter, day) in granted {
+            self.cache.invalidate(&DayKey { filter, day }).await;
         }
         held_since
     }

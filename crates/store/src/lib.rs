@@ -44,7 +44,7 @@ use chrono::NaiveDate;
 use domain::{AccessRow, BlockId};
 use sqlx::{PgPool, SqlitePool};
 
-pub use refresh_gates::RefreshClaim;
+pub use refresh_gates::RefreshClaims;
 pub use api_tokens::{
     API_TOKEN_PREFIX, ApiTokenInfo, ApiTokenPermissions, ApiTokenTerms, InvalidApiTokenName, MAX_API_TOKEN_NAME_CHARS, NewApiToken,
 };

@@ -244,21 +244,3 @@ async fn tokens_keep_their_terms_and_expired_ones_are_not_marked_used() {
     assert!(!seen.expired(chrono::Utc::now()));
     assert!(seen.last_used_at.is_some());
 }
-
-#[tokio::test]
-async fn a_refresh_is_granted_once_per_interval_per_filter_and_day() {
-    use std::time::Duration;
-    use store::{DayFilter, RefreshClaim};
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).await.unwrap();
-    let (day, other_day) = (chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(), chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap());
-    let minute = Duration::from_secs(60);
-    let t0 = Utc::now();
-    assert_eq!(store.claim_refresh(&DayFilter::AllBlocks, day, t0, minute).await.unwrap(), RefreshClaim::Granted);
-    let again = store.claim_refresh(&DayFilter::AllBlocks, day, t0 + chrono::Duration::seconds(59), minute).await.unwrap();
-    assert_eq!(again, RefreshClaim::RefreshedAt(chrono::DateTime::from_timestamp_millis(t0.timestamp_millis()).unwrap()));
-    assert_eq!(store.claim_refresh(&DayFilter::AllBlocks, other_day, t0, minute).await.unwrap(), RefreshClaim::Granted, "another day");
-    assert_eq!(store.claim_refresh(&DayFilter::Workplaces, day, t0, minute).await.unwrap(), RefreshClaim::Granted, "another data set");
-    let later = t0 + chrono::Duration::seconds(60);
-    assert_eq!(store.claim_refresh(&DayFilter::AllBlocks, day, later, minute).await.unwrap(), RefreshClaim::Granted, "a minute on");
-}

@@ -201,3 +201,32 @@ async fn workplace_days_and_names_are_kept_beside_the_block_days() {
     store.save_workplace_names(&names).await.unwrap();
     assert_eq!(store.workplace_names().await.unwrap()[&id], named(&[("zh", "销售中心")]));
 }
+
+#[tokio::test]
+async fn a_refresh_is_granted_once_per_interval_per_filter_and_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    let (day, other_day) = (date("2026-12-07"), date("2026-12-06"));
+    let minute = Duration::from_secs(60);
+    let t0 = chrono::Utc::now();
+    let claim = |filter: DayFilter, day, at| {
+        let store = store.clone();
+        async move { store.claim_refreshes(&[(filter, day)], at, minute).await.unwrap() }
+    };
+    let granted = |filter: DayFilter, day| store::RefreshClaims { granted: vec![(filter, day)], held_since: None };
+    assert_eq!(claim(DayFilter::AllBlocks, day, t0).await, granted(DayFilter::AllBlocks, day));
+    let again = claim(DayFilter::AllBlocks, day, t0 + chrono::Duration::seconds(59)).await;
+    let t0_ms = chrono::DateTime::from_timestamp_millis(t0.timestamp_millis()).unwrap();
+    assert_eq!(again, store::RefreshClaims { granted: vec![], held_since: Some(t0_ms) });
+    assert_eq!(claim(DayFilter::AllBlocks, other_day, t0).await, granted(DayFilter::AllBlocks, other_day), "another day");
+    assert_eq!(claim(DayFilter::Workplaces, day, t0).await, granted(DayFilter::Workplaces, day), "another data set");
+    let later = t0 + chrono::Duration::seconds(60);
+    assert_eq!(claim(DayFilter::AllBlocks, day, later).await, granted(DayFilter::AllBlocks, day), "a minute on");
+
+    // Several at once, in one statement: those held back say when they were fetched.
+    let block = DayFilter::Block(block("123"));
+    let many = [(DayFilter::AllBlocks, day), (block.clone(), day), (block.clone(), other_day)];
+    let claims = store.claim_refreshes(&many, later + chrono::Duration::seconds(1), minute).await.unwrap();
+    let later_ms = chrono::DateTime::from_timestamp_millis(later.timestamp_millis()).unwrap();
+    assert_eq!(claims, store::RefreshClaims { granted: vec![(block.clone(), day), (block, other_day)], held_since: Some(later_ms) });
+}

@@ -159,3 +159,16 @@ async fn a_missing_day_is_leased_to_one_replica_until_saved_released_or_expired(
         "the renewed lease holds, the expired one passes to b"
     );
 }
+
+#[tokio::test]
+async fn a_refresh_claimed_on_one_replica_holds_the_other_back() {
+    let (a, b) = two_replicas().await;
+    let (day, minute) = (date("2026-12-07"), Duration::from_secs(60));
+    let wanted = [(DayFilter::AllBlocks, day), (DayFilter::Block(block("42")), day)];
+    let t0 = chrono::Utc::now();
+    let first = a.claim_refreshes(&wanted, t0, minute).await.unwrap();
+    assert_eq!(first, store::RefreshClaims { granted: wanted.to_vec(), held_since: None });
+    let second = b.claim_refreshes(&wanted, t0 + chrono::Duration::seconds(5), minute).await.unwrap();
+    let t0_ms = chrono::DateTime::from_timestamp_millis(t0.timestamp_millis()).unwrap();
+    assert_eq!(second, store::RefreshClaims { granted: vec![], held_since: Some(t0_ms) }, "the other replica waits its minute");
+}
