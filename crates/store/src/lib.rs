@@ -36,6 +36,7 @@ mod open;
 mod rate;
 mod refresh_gates;
 mod sessions;
+mod task_leases;
 mod workplaces;
 
 use std::path::{Path, PathBuf};

@@ -172,3 +172,25 @@ async fn a_refresh_claimed_on_one_replica_holds_the_other_back() {
     let t0_ms = chrono::DateTime::from_timestamp_millis(t0.timestamp_millis()).unwrap();
     assert_eq!(second, store::RefreshClaims { granted: vec![], held_since: Some(t0_ms) }, "the other replica waits its minute");
 }
+
+#[tokio::test]
+async fn a_background_task_is_leased_to_one_replica_until_released_or_expired() {
+    let (a, b) = two_replicas().await;
+    let (ttl, short) = (Duration::from_secs(60), Duration::from_millis(300));
+    assert!(a.lease_task("history", "a", ttl).await.unwrap(), "nobody held it");
+    assert!(!b.lease_task("history", "b", ttl).await.unwrap(), "a holds it");
+    assert!(a.lease_task("history", "a", ttl).await.unwrap(), "the holder renews it");
+    assert!(b.lease_task("digests", "b", ttl).await.unwrap(), "another task is leased apart");
+    b.release_task("history", "b").await.unwrap();
+    assert!(!b.lease_task("history", "b", ttl).await.unwrap(), "releasing another's lease changes nothing");
+    a.release_task("history", "a").await.unwrap();
+    assert!(b.lease_task("history", "b", short).await.unwrap(), "released, it is b's");
+
+    // A holder that dies leaves the lease to expire; renewing keeps it.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(b.lease_task("history", "b", short).await.unwrap());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(!a.lease_task("history", "a", ttl).await.unwrap(), "the renewed lease holds");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(a.lease_task("history", "a", ttl).await.unwrap(), "the expired lease passes to a");
+}
