@@ -124,34 +124,33 @@ impl SimEndpoint {
                     .collect();
                 (items, more)
             }
-            Self::WorkplaceAccess => cut(
-                dataset.workplace_rows(from, to).map(|row| {
-                    json!({ "date": row.date.to_string(), "all_workplace": row.all_workplace, "default_workplace": row.default_workplace })
-                }),
-                offset,
-                limit,
-            ),
-            Self::CustomWorkplaceAccess => cut(
-                dataset.custom_workplace_rows(from, to, filter).map(|row| {
-                    let names: Vec<Value> =
-                        row.names.iter().map(|(language, name)| json!({ "language": language, "name": name })).collect();
-                    json!({
-                        "custom_workplace_id": row.custom_workplace_id,
-                        "custom_workplace_name": names,
-                        "date": row.date.to_string(),
-                        "access_data": row.access_data,
+            Self::WorkplaceAccess => {
+                let (rows, more) = dataset.workplace_page(from, to, offset, limit);
+                let items = rows
+                    .iter()
+                    .map(|row| {
+                        json!({ "date": row.date.to_string(), "all_workplace": row.all_workplace, "default_workplace": row.default_workplace })
                     })
-                }),
-                offset,
-                limit,
-            ),
+                    .collect();
+                (items, more)
+            }
+            Self::CustomWorkplaceAccess => {
+                let (rows, more) = dataset.custom_workplace_page(from, to, filter, offset, limit);
+                let items = rows
+                    .iter()
+                    .map(|row| {
+                        let names: Vec<Value> =
+                            row.names.iter().map(|(language, name)| json!({ "language": language, "name": name })).collect();
+                        json!({
+                            "custom_workplace_id": row.custom_workplace_id,
+                            "custom_workplace_name": names,
+                            "date": row.date.to_string(),
+                            "access_data": row.access_data,
+                        })
+                    })
+                    .collect();
+                (items, more)
+            }
         }
     }
-}
-
-/// Items `offset .. offset + limit`, and whether more follow.
-fn cut(items: impl Iterator<Item = Value>, offset: usize, limit: usize) -> (Vec<Value>, bool) {
-    let mut items = items.skip(offset);
-    let page: Vec<Value> = items.by_ref().take(limit).collect();
-    (page, items.next().is_some())
 }

@@ -31,7 +31,9 @@
 //!   text to a chat, with Feishu's limits, refusals and `uuid`
 //!   de-duplication; accepted messages are kept, [`SimMessage`]),
 //!
-//! serves a deterministic synthetic tenant ([`Dataset`]) and can misbehave on
+//! serves a deterministic synthetic tenant ([`Dataset`]: 60 blocks on six headquarters
+//! workplaces by default; a larger one adds a regional or departmental workplace per 25
+//! further blocks, with a long tail of blocks hardly anyone opens) and can misbehave on
 //! demand ([`Faults`]): latency, spikes, 1629004, gateway 5xx, dropped
 //! connections, forced error codes, expired tokens, and the 20/s rate limit.
 //!
@@ -177,10 +179,13 @@
 mod anomalies;
 mod api;
 mod auth;
+mod blocks;
 mod chat_page;
 mod chats;
 mod config;
 mod data;
+mod days;
+mod demo_names;
 mod endpoints;
 mod faults;
 mod inspect;
@@ -189,6 +194,7 @@ mod messages;
 mod oauth;
 mod paging;
 mod rate;
+mod regions;
 mod router;
 mod search;
 mod server;
@@ -202,7 +208,9 @@ pub use anomalies::{Anomaly, PlantedAnomaly, demo_anomalies};
 pub use api::{RATE_LIMIT_HEADER, RATE_RESET_HEADER};
 pub use chats::{DEMO_CHAT_ADMINS, DEMO_CHAT_OPS, DEMO_CHAT_WITHOUT_BOT, SimChat, demo_chats};
 pub use config::{CHAT_READ_SCOPE, Faults, ForcedAnswer, MESSAGE_SEND_SCOPE, SimConfig, WORKPLACE_DATA_SCOPE, shanghai_today};
-pub use data::{AccessRow, BlockProfile, Dataset};
+pub use blocks::BlockProfile;
+pub use data::{AccessRow, Dataset};
+pub use demo_names::DemoBlockName;
 pub use endpoints::SimEndpoint;
 pub use jssdk::{JSSDK_CODE_PATH, JSSDK_SCRIPT_PATH};
 pub use messages::{ChatMessages, MAX_BODY_BYTES, MAX_UUID_CHARS, SimMessage, UUID_DEDUP_WINDOW};
@@ -218,4 +226,4 @@ pub use router::{
 };
 pub use server::{SimHandle, Simulator};
 pub use stats::{LoginStats, Outcome, RequestRecord, SearchParams, SimStats};
-pub use workplaces::{CustomWorkplaceRow, DemoBlockName, SimVisits, WorkplaceProfile, WorkplaceRow};
+pub use workplaces::{CustomWorkplaceRow, SimVisits, WorkplaceProfile, WorkplaceRow};

@@ -32,7 +32,8 @@ struct Args {
     /// Seed of the synthetic tenant.
     #[arg(long, env = "FEISHU_SIM_SEED", default_value_t = 42)]
     seed: u64,
-    /// Number of blocks (widgets).
+    /// Number of blocks (widgets). Past 60 (the six headquarters workplaces' blocks),
+    /// the tenant grows a regional or departmental workplace per 25 more.
     #[arg(long, env = "FEISHU_SIM_BLOCKS", default_value_t = 60)]
     blocks: usize,
     /// Days of history before today.

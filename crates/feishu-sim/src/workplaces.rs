@@ -1,5 +1,7 @@
-//! The synthetic tenant's workplaces: a few custom workplaces with Chinese and English
-//! names, every block in one of them, and the default workplace beside them.
+//! The synthetic tenant's workplaces: six headquarters workplaces with Chinese and
+//! English names (and, in a large tenant, a regional or departmental one per 25 further
+//! blocks, [`crate::regions`]), every block in one of them, and the default workplace
+//! beside them.
 //!
 //! A workplace's figures are derived from its blocks', so that they stay plausible
 //! against them whatever the seed: a custom workplace's pv on a day lies between its
@@ -16,11 +18,14 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::regions::{self, CORE_BLOCKS};
 use crate::synth::{hash, normal, unit};
 
-/// The custom workplaces: (Chinese name, English name, share of the blocks). An
-/// English name left empty is a workplace the admin named in Chinese only.
-const WORKPLACES: [(&str, &str, f64); 6] = [
+/// The headquarters workplaces, which hold the first [`CORE_BLOCKS`] blocks: (Chinese
+/// name, English name, share of those blocks). An English name left empty is a
+/// workplace the admin named in Chinese only. A larger tenant adds further workplaces
+/// ([`crate::regions`]).
+pub(crate) const CORE_WORKPLACES: [(&str, &str, f64); 6] = [
     ("总部工作台", "Headquarters", 0.30),
     ("销售工作台", "Sales", 0.22),
     ("研发工作台", "Engineering", 0.18),
@@ -28,28 +33,6 @@ const WORKPLACES: [(&str, &str, f64); 6] = [
     ("人力与行政", "People & Admin", 0.10),
     ("新员工入职", "", 0.06),
 ];
-
-/// Demo names of the blocks of each workplace of [`WORKPLACES`] (in its order), as an
-/// admin of a Chinese tenant would name them, most viewed first.
-const DEMO_BLOCK_NAMES: [&[&str]; 6] = [
-    &["公司公告", "审批中心", "日程会议", "常用应用", "企业新闻", "通讯录", "报销入口", "IT 服务台", "会议室预订", "制度文件"],
-    &["销售看板", "客户管理", "商机跟进", "合同审批", "业绩排行", "报价工具", "渠道政策", "销售培训"],
-    &["研发门户", "代码评审", "发布日历", "故障值班", "接口文档", "构建状态", "需求池", "技术分享"],
-    &["门店巡检", "排班表", "库存查询", "门店业绩", "陈列标准", "订货入口"],
-    &["考勤打卡", "假期申请", "薪资查询", "福利中心", "招聘内推", "行政服务"],
-    &["入职指引", "新人任务", "导师联系", "培训课程"],
-];
-
-/// The demo name of the `nth` block (0 = most viewed) of the workplace whose Chinese
-/// name is `workplace`, numbered once the list runs out.
-pub(crate) fn demo_block_name(workplace: &str, nth: usize) -> String {
-    let at = WORKPLACES.iter().position(|(zh, _, _)| *zh == workplace).unwrap_or(0);
-    let names = DEMO_BLOCK_NAMES[at];
-    match nth / names.len() {
-        0 => names[nth].to_owned(),
-        round => format!("{} {}", names[nth % names.len()], round + 1),
-    }
-}
 
 /// A custom workplace of the synthetic tenant.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -100,37 +83,53 @@ pub struct CustomWorkplaceRow {
     pub access_data: SimVisits,
 }
 
-/// The custom workplaces of the tenant of `seed`.
-pub(crate) fn workplaces(seed: u64) -> Vec<WorkplaceProfile> {
-    WORKPLACES
-        .iter()
+/// The custom workplaces of the tenant of `seed` with `block_count` blocks: the
+/// headquarters ones, then the further ones of a large tenant.
+pub(crate) fn workplaces(seed: u64, block_count: usize) -> Vec<WorkplaceProfile> {
+    let core = CORE_WORKPLACES.iter().map(|(zh, en, _)| ((*zh).to_owned(), (!en.is_empty()).then(|| (*en).to_owned())));
+    let further = regions::further_names(seed, regions::further_count(block_count));
+    core.chain(further)
         .enumerate()
-        .map(|(index, (zh, en, _))| {
+        .map(|(index, (zh, en))| {
             let id = format!("tpl_{:016x}", hash(seed, &[0x7B1, index as u64]));
-            let mut names = vec![("zh".to_owned(), (*zh).to_owned())];
-            if !en.is_empty() {
-                names.push(("en".to_owned(), (*en).to_owned()));
-            }
+            let mut names = vec![("zh".to_owned(), zh)];
+            names.extend(en.map(|en| ("en".to_owned(), en)));
             WorkplaceProfile { id, names }
         })
         .collect()
 }
 
-/// The workplace (an index into [`workplaces`]) of the block at `index`: the first
-/// blocks one per workplace, so that none is empty, the rest by the shares above.
-pub(crate) fn workplace_of(seed: u64, index: usize) -> usize {
-    if index < WORKPLACES.len() {
+/// Each block's workplace (an index into [`workplaces`]) and, for a block past the
+/// first [`CORE_BLOCKS`], its expected weekday pv (those keep the tenant-wide Zipf
+/// popularity of their rank).
+pub(crate) fn place_blocks(seed: u64, block_count: usize) -> Vec<(usize, Option<f64>)> {
+    let further = regions::place(seed, block_count);
+    (0..block_count)
+        .map(|index| match index.checked_sub(CORE_BLOCKS) {
+            None => (core_workplace_of(seed, index), None),
+            Some(nth) => {
+                let (workplace, rank) = further[nth];
+                (CORE_WORKPLACES.len() + workplace, Some(regions::weight(seed, index, workplace, rank)))
+            }
+        })
+        .collect()
+}
+
+/// The headquarters workplace of the block at `index` (below [`CORE_BLOCKS`]): the
+/// first blocks one per workplace, so that none is empty, the rest by the shares above.
+fn core_workplace_of(seed: u64, index: usize) -> usize {
+    if index < CORE_WORKPLACES.len() {
         return index;
     }
     let draw = unit(hash(seed, &[0x3B1, index as u64]));
     let mut cumulative = 0.0;
-    for (workplace, (_, _, share)) in WORKPLACES.iter().enumerate() {
+    for (workplace, (_, _, share)) in CORE_WORKPLACES.iter().enumerate() {
         cumulative += share;
         if draw < cumulative {
             return workplace;
         }
     }
-    WORKPLACES.len() - 1
+    CORE_WORKPLACES.len() - 1
 }
 
 /// A custom workplace's visits on a day from its blocks' (pv, uv) of that day.
@@ -173,44 +172,18 @@ fn day_number(date: NaiveDate) -> u64 {
     u64::try_from(chrono::Datelike::num_days_from_ce(&date)).unwrap_or(0)
 }
 
-/// A block's demo name and workplace, for demo mode.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct DemoBlockName {
-    /// The block's 18-digit id.
-    pub block_id: String,
-    /// Its demo name, distinct from every other block's.
-    pub name: String,
-    /// The Chinese name of the block's custom workplace.
-    pub workplace: String,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn demo_names_are_distinct_and_name_each_block_with_its_workplace() {
-        let day = NaiveDate::from_ymd_opt(2026, 3, 2).expect("a date");
-        let data = crate::data::Dataset::new(42, 500, day, 30);
-        let names = data.demo_block_names();
-        assert_eq!(names.len(), 500);
-        let distinct: std::collections::BTreeSet<&str> = names.iter().map(|n| n.name.as_str()).collect();
-        assert_eq!(distinct.len(), 500);
-        for (name, block) in names.iter().zip(data.blocks()) {
-            assert_eq!(name.block_id, block.id);
-            let workplace = data.workplaces().iter().find(|w| w.id == block.workplace_id).expect("its workplace");
-            assert_eq!(Some(name.workplace.as_str()), workplace.name("zh"));
-            assert!(name.name.chars().count() <= 80);
-        }
-        assert_eq!(names.iter().find(|n| n.workplace == "销售工作台").map(|n| n.name.as_str()), Some("销售看板"));
-    }
-
-    #[test]
     fn every_workplace_gets_blocks_and_ids_are_distinct() {
-        let found: std::collections::BTreeSet<usize> = (0..60).map(|i| workplace_of(42, i)).collect();
-        assert_eq!(found.len(), WORKPLACES.len());
-        let ids: std::collections::BTreeSet<String> = workplaces(42).into_iter().map(|w| w.id).collect();
-        assert_eq!(ids.len(), WORKPLACES.len());
+        for blocks in [60, 2000] {
+            let found: std::collections::BTreeSet<usize> = place_blocks(42, blocks).into_iter().map(|(w, _)| w).collect();
+            let ids: std::collections::BTreeSet<String> = workplaces(42, blocks).into_iter().map(|w| w.id).collect();
+            assert_eq!(found.len(), ids.len());
+            assert_eq!(ids.len(), CORE_WORKPLACES.len() + regions::further_count(blocks));
+        }
     }
 
     #[test]

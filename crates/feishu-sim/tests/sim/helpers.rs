@@ -126,6 +126,22 @@ impl TestSim {
         self.search_with(Some(&format!("Bearer {token}")), query)
             .await
     }
+
+    /// A search of the endpoint at `path` (one of the three).
+    pub async fn search_endpoint(&self, path: &str, token: &str, query: &[(&str, &str)]) -> Answer {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.sim.base_url()))
+            .query(query)
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("search is answered");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.json().await.expect("search answer is JSON");
+        Answer { status, headers, body }
+    }
 }
 
 /// The (date, block_id, pv, uv) of an answer's items.

@@ -4,6 +4,7 @@ mod data;
 mod faults;
 mod helpers;
 mod jssdk;
+mod large_tenant;
 mod login_flow;
 mod login_helpers;
 mod login_refusals;
