@@ -119,16 +119,21 @@ pub const TOKENS_PAGE: &str = "/tokens";
 pub mod ssr {
     use std::sync::Arc;
 
-    use access_data::{BlockLabel, QueryAnswer, QueryOptions, QueryProgress, QuotaState, ServiceError};
-    use domain::{AccessQuery, BlockId, ImportFormat, ParamNames};
+    use std::collections::BTreeMap;
+
+    use access_data::{BlockDays, BlockLabel, QueryOptions, QueryProgress, QuotaState, ServiceError};
+    use domain::{AccessQuery, BlockId, BlockMatrix, ImportFormat, ParamNames};
     use leptos::prelude::use_context;
 
     use crate::chart_specs::{self, ChartKind};
     use crate::error::AppError;
     use crate::i18n::Locale;
-    use crate::report::{Dashboard, LoadProgress, NamesImport, PeriodTotals, QuotaReport, RowsPage, ROWS_PER_PAGE};
+    use crate::report::{
+        BlockChoices, BlockTable, BlockTotal, Dashboard, LoadProgress, NamesImport, PeriodTotals, QuotaReport, RowsPage, FILTER_CHOICES,
+        ROWS_PER_PAGE, TABLE_ROWS_PER_PAGE, TOP_BLOCKS,
+    };
     use crate::state::AppState;
-    use crate::view::{previous_period, year_earlier, ViewParams};
+    use crate::view::{previous_period, year_earlier, SortColumn, ViewParams};
 
     pub(crate) fn state() -> Result<AppState, AppError> {
         use_context::<AppState>()
@@ -187,15 +192,70 @@ pub mod ssr {
         }
     }
 
-    /// A comparison period's rows; `None` when the monthly quota keeps its missing days
+    /// A comparison period's days; `None` when the monthly quota keeps its missing days
     /// from being fetched. The range asked for must be complete, but a comparison
     /// left out (the quota banner says why) beats no page at all.
-    fn comparison(answer: Result<QueryAnswer, ServiceError>) -> Result<Option<Vec<domain::AccessRow>>, ServiceError> {
+    fn comparison<T>(answer: Result<T, ServiceError>) -> Result<Option<T>, ServiceError> {
         match answer {
-            Ok(answer) => Ok(Some(answer.rows)),
+            Ok(answer) => Ok(Some(answer)),
             Err(ServiceError::QuotaReached { .. }) => Ok(None),
             Err(error) => Err(error),
         }
+    }
+
+    /// The page of the blocks table `params` asks for: every block of the range sorted
+    /// by the URL's column (ties by id), those the search matches, one page of them.
+    pub(crate) fn block_table(blocks: Vec<BlockTotal>, labels: &BTreeMap<BlockId, BlockLabel>, params: &ViewParams) -> BlockTable {
+        let total = blocks.len();
+        let search = params.search.clone();
+        let wanted = search.as_deref().map(str::to_lowercase);
+        let mut rows: Vec<(Option<String>, BlockTotal)> = blocks
+            .into_iter()
+            .filter(|b| wanted.as_deref().is_none_or(|q| crate::report::block_matches(q, &b.block_id, labels.get(&b.block_id))))
+            .map(|b| (labels.get(&b.block_id).map(|l| l.name.to_lowercase()), b))
+            .collect();
+        let sort = params.sort;
+        rows.sort_by(|(an, a), (bn, b)| {
+            let by = match sort.column {
+                SortColumn::Name => {
+                    let key = |n: &Option<String>, x: &BlockTotal| n.clone().unwrap_or_else(|| x.block_id.to_string());
+                    key(an, a).cmp(&key(bn, b))
+                }
+                SortColumn::Pv => a.pv.cmp(&b.pv),
+                SortColumn::Uv | SortColumn::AvgUv => a.uv_day_sum.cmp(&b.uv_day_sum),
+                SortColumn::ActiveDays => a.active_days.cmp(&b.active_days),
+            };
+            let by = if sort.descending { by.reverse() } else { by };
+            by.then_with(|| a.block_id.cmp(&b.block_id))
+        });
+        let matching = rows.len();
+        let pages = matching.div_ceil(TABLE_ROWS_PER_PAGE).max(1);
+        let page = params.page.clamp(1, pages);
+        let rows = rows.into_iter().skip((page - 1) * TABLE_ROWS_PER_PAGE).take(TABLE_ROWS_PER_PAGE).map(|(_, b)| b).collect();
+        BlockTable { rows, blocks: total, matching, page, pages, search }
+    }
+
+    /// What the block filter offers for `params`: the ticked blocks, then the known
+    /// blocks (seen in data or named) that the filter's search matches, named ones first
+    /// by workplace and name, then the others by id, at most [`FILTER_CHOICES`].
+    pub(crate) fn block_choices(state: &AppState, params: &ViewParams, filter: &[BlockId]) -> BlockChoices {
+        let labels = state.service.labels();
+        let wanted = params.find.as_deref().map(str::to_lowercase);
+        let mut options: Vec<(bool, Option<&str>, &str, BlockId)> = state
+            .service
+            .known_blocks()
+            .into_iter()
+            .filter(|id| !filter.contains(id))
+            .filter(|id| wanted.as_deref().is_none_or(|q| crate::report::block_matches(q, id, labels.get(id))))
+            .map(|id| {
+                let label = labels.get(&id);
+                (label.is_none(), label.and_then(|l| l.workplace.as_deref()), label.map_or("", |l| l.name.as_str()), id)
+            })
+            .collect();
+        options.sort();
+        let more = options.len().saturating_sub(FILTER_CHOICES);
+        let shown = filter.iter().cloned().chain(options.into_iter().take(FILTER_CHOICES).map(|(_, _, _, id)| id)).collect();
+        BlockChoices { shown, more, find: params.find.clone() }
     }
 
     fn options(state: &AppState, ticket: Option<u64>, refresh: bool) -> QueryOptions {
@@ -254,26 +314,28 @@ pub mod ssr {
         let dormant_days = params.dormant_days.unwrap_or(domain::insights::DEFAULT_DORMANT_DAYS);
         // One read serves the range, the previous period and the insights: the days the
         // insights read hold the other two (past the quota, the range alone).
-        let (history, year_rows) = tokio::join!(
-            insight_rows(state, &query, dormant_days, options(state, ticket, refresh)),
-            service.query(&year_ago, options(state, ticket, false)),
+        let (history, year_days) = tokio::join!(
+            insight_matrix(state, &query, dormant_days, options(state, ticket, refresh)),
+            service.block_days(&year_ago, options(state, ticket, false)),
         );
-        let (rows, known) = history?;
-        let within = |range: domain::DateRange| rows.iter().filter(|r| range.contains(r.date)).cloned().collect::<Vec<_>>();
-        let current_rows = within(query.range);
-        let previous_rows = if known.contains(previous.range.from()) {
-            Some(within(previous.range))
+        let m = history?;
+        let previous_totals = if m.range().contains(previous.range.from()) {
+            Some(PeriodTotals::of(previous.range, today, &m))
         } else {
-            comparison(service.query(&previous, options(state, ticket, false)).await)?
+            comparison(service.block_days(&previous, options(state, ticket, false)).await)?
+                .map(|days| totals_of(previous.range, today, &days))
         };
-        let mut insights =
-            crate::insights_report::Insights::build(query.range, &rows, known, last_judged(state), dormant_days);
-        insights.cut_for_page(crate::insights_report::UNUSUAL_ON_PAGE);
+        let mut insights = crate::insights_report::Insights::build(query.range, &m, last_judged(state), dormant_days);
+        insights.cut_for_page(params.whole);
         // Without a single row a year earlier, Feishu has no data that far back.
-        let year_rows = comparison(year_rows)?.filter(|rows| !rows.is_empty());
-        let aggregates = Dashboard::aggregate(query.range, today, &query.blocks, &current_rows);
-        let current = PeriodTotals::of(query.range, today, &current_rows);
+        let year_days = comparison(year_days)?.filter(|days| !days.is_empty());
+        let aggregates = Dashboard::aggregate(query.range, today, &query.blocks, &m);
+        let current = PeriodTotals::of(query.range, today, &m);
         let future_days = query.range.len_days() - current.days;
+        let labels = service.labels();
+        let mut top_blocks = aggregates.blocks.clone();
+        top_blocks.sort_by(|a, b| b.pv.cmp(&a.pv).then_with(|| a.block_id.cmp(&b.block_id)));
+        top_blocks.truncate(TOP_BLOCKS);
         Ok(Dashboard {
             range: query.range,
             preset: params.custom_dates().is_none().then(|| params.preset_or_default()),
@@ -281,18 +343,25 @@ pub mod ssr {
             filter: query.blocks.clone(),
             days: aggregates.days,
             future_days,
-            blocks: aggregates.blocks,
+            table: block_table(aggregates.blocks, &labels, &params),
+            top_blocks,
             lines: aggregates.lines,
             current,
-            previous: previous_rows.map(|rows| PeriodTotals::of(previous.range, today, &rows)),
-            year_ago: year_rows.map(|rows| PeriodTotals::of(year_ago.range, today, &rows)),
+            previous: previous_totals,
+            year_ago: year_days.map(|days| totals_of(year_ago.range, today, &days)),
             names: names(state),
-            known_blocks: service.known_blocks(),
+            choices: block_choices(state, &params, &query.blocks),
             reported_workplaces: service.workplace_names().values().flatten().map(|(_, name)| name.clone()).collect(),
             simulated: state.view.simulated,
             quota: quota_report(service.quota().await),
             insights,
         })
+    }
+
+    /// The totals of `range` from its held days.
+    fn totals_of(range: domain::DateRange, today: chrono::NaiveDate, days: &BlockDays) -> PeriodTotals {
+        let (sum, viewed) = days.totals();
+        PeriodTotals::new(range, today, sum, viewed)
     }
 
     pub(super) async fn load_workplaces(
@@ -316,13 +385,15 @@ pub mod ssr {
         let service = &state.service;
         let previous = previous_period(range);
         let every_block = AccessQuery { range, blocks: Vec::new() };
+        let whole = params.whole == Some(crate::view::WholeList::WorkplaceBlocks);
         let (totals, previous_totals, custom, blocks) = tokio::join!(
             service.workplace_access(range, options(state, ticket, refresh)),
             service.workplace_access(previous, options(state, ticket, false)),
             service.custom_workplace_access(range, None, options(state, ticket, refresh)),
-            service.query(&every_block, options(state, ticket, refresh)),
+            service.block_days(&every_block, options(state, ticket, refresh)),
         );
-        let (totals, custom, blocks) = (totals?.rows, custom?.rows, blocks?.rows);
+        let (totals, custom) = (totals?.rows, custom?.rows);
+        let block_sums = blocks?.matrix(range).per_block(range);
         // A comparison left out (the quota banner says why) beats no page at all.
         let previous_totals = match previous_totals {
             Ok(answer) => Some(answer.rows),
@@ -339,33 +410,34 @@ pub mod ssr {
             custom: &custom,
             workplace_names: &workplace_names,
             labels: &labels,
-            block_rows: &blocks,
+            block_sums: &block_sums,
         };
         let base = WorkplaceReportBase {
             preset: params.custom_dates().is_none().then(|| params.preset_or_default()),
-            known_blocks: service.known_blocks(),
+            choices: block_choices(state, &params, &[]),
+            group_blocks_shown: (!whole).then_some(crate::workplace_report::GROUP_BLOCKS_SHOWN),
             simulated: state.view.simulated,
             quota: quota_report(service.quota().await),
         };
         Ok(WorkplaceReport::build(inputs, base))
     }
 
-    /// The rows the insights of `query` (its range and blocks) read with a dormant
-    /// window of `dormant_days`, and the days they hold: the range and the days before
+    /// The columns the insights of `query` (its range and blocks) read with a dormant
+    /// window of `dormant_days`, over the days they hold: the range and the days before
     /// it the rules need, fetched as any other days; when the monthly quota does not
     /// allow the days before, the range alone (the insights then say so).
-    pub async fn insight_rows(
+    pub async fn insight_matrix(
         state: &AppState,
         query: &AccessQuery,
         dormant_days: u32,
         options: QueryOptions,
-    ) -> Result<(Vec<domain::AccessRow>, domain::DateRange), ServiceError> {
+    ) -> Result<BlockMatrix, ServiceError> {
         let service = &state.service;
         let range = crate::insights_report::history_range(query.range, dormant_days);
         let history = AccessQuery { range, blocks: query.blocks.clone() };
-        match service.query(&history, options.clone()).await {
-            Ok(answer) => Ok((answer.rows, history.range)),
-            Err(ServiceError::QuotaReached { .. }) => Ok((service.query(query, options).await?.rows, query.range)),
+        match service.block_days(&history, options.clone()).await {
+            Ok(days) => Ok(days.matrix(history.range)),
+            Err(ServiceError::QuotaReached { .. }) => Ok(service.block_days(query, options).await?.matrix(query.range)),
             Err(error) => Err(error),
         }
     }
@@ -382,24 +454,24 @@ pub mod ssr {
         dormant_days: u32,
         options: QueryOptions,
     ) -> Result<crate::insights_report::Insights, ServiceError> {
-        let (rows, known) = insight_rows(state, query, dormant_days, options).await?;
-        Ok(crate::insights_report::Insights::build(query.range, &rows, known, last_judged(state), dormant_days))
+        let m = insight_matrix(state, query, dormant_days, options).await?;
+        Ok(crate::insights_report::Insights::build(query.range, &m, last_judged(state), dormant_days))
     }
 
     pub(super) async fn load_rows(params: ViewParams) -> Result<RowsPage, AppError> {
         let state = state()?;
         let query = resolve(&params, &state)?;
-        let rows = state.service.query(&query, QueryOptions::default()).await?.rows;
-        let total_rows = rows.len();
+        let days = state.service.block_days(&query, QueryOptions::default()).await?;
+        let total_rows = days.len();
         let pages = total_rows.div_ceil(ROWS_PER_PAGE).max(1);
         let page = params.page.clamp(1, pages);
-        let rows = rows.into_iter().skip((page - 1) * ROWS_PER_PAGE).take(ROWS_PER_PAGE).collect();
+        let rows = days.rows_page((page - 1) * ROWS_PER_PAGE, ROWS_PER_PAGE);
         Ok(RowsPage {
             range: query.range,
             preset: params.custom_dates().is_none().then(|| params.preset_or_default()),
             today: state.service.today(),
             filter: query.blocks.clone(),
-            known_blocks: state.service.known_blocks(),
+            choices: block_choices(&state, &params, &query.blocks),
             rows,
             page,
             pages,

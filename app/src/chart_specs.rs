@@ -91,14 +91,13 @@ pub fn unusual_note(u: &domain::unusual::UnusualDay, locale: Locale) -> String {
 /// The blocks with the most page views.
 pub fn top_blocks(d: &Dashboard, locale: Locale) -> BarChart {
     let t = locale.t();
-    let mut blocks: Vec<_> = d.blocks.iter().collect();
-    blocks.sort_by(|a, b| b.pv.cmp(&a.pv).then_with(|| a.block_id.cmp(&b.block_id)));
+    let blocks = &d.top_blocks;
     BarChart {
         id: "top".into(),
         title: t.top_title.into(),
         desc: t.top_desc.into(),
         bars: blocks
-            .into_iter()
+            .iter()
             .take(TOP_BARS)
             .map(|b| Bar { label: display_name(&d.names, &b.block_id), value: b.pv })
             .collect(),

@@ -5,6 +5,7 @@
 mod digest;
 mod import;
 mod insights;
+mod lists;
 mod workplaces;
 
 use chrono::{Datelike, NaiveDate, Weekday};
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 pub use digest::DigestMessages;
 pub use import::ImportMessages;
 pub use insights::InsightMessages;
+pub use lists::ListMessages;
 pub use workplaces::WorkplaceMessages;
 
 /// A language the dashboard speaks.
@@ -280,6 +282,7 @@ pub struct Messages {
     pub import: &'static ImportMessages,
     /// The workplace view.
     pub workplaces: &'static WorkplaceMessages,
+    pub lists: &'static ListMessages,
     pub insights: &'static InsightMessages,
     /// The digest card and its setup page.
     pub digest: &'static DigestMessages,
@@ -423,6 +426,7 @@ pub static ZH: Messages = Messages {
     created_by: "创建人",
     import: &import::ZH,
     workplaces: &workplaces::ZH,
+    lists: &lists::ZH,
     insights: &insights::ZH,
     digest: &digest::ZH,
 };
@@ -567,6 +571,7 @@ pub static EN: Messages = Messages {
     created_by: "Created by",
     import: &import::EN,
     workplaces: &workplaces::EN,
+    lists: &lists::EN,
     insights: &insights::EN,
     digest: &digest::EN,
 };

@@ -1,6 +1,6 @@
 //! The insights of a range: movers against the previous period, dormant and new blocks,
 //! and unusual days (per block and for the total), with the numbers behind each. Built
-//! on the server by [`Insights::build`] from the rows of the range and of the days
+//! on the server by [`Insights::build`] from the columns of the range and of the days
 //! before it that the rules need ([`history_range`]); serialisable for the page and
 //! `GET /api/v1/insights`. The rules themselves are in `domain::insights` and
 //! `domain::unusual`.
@@ -10,14 +10,18 @@ use std::collections::BTreeMap;
 use chrono::{Days, NaiveDate};
 use domain::insights::{self, Dormant, Movers, NewBlock};
 use domain::unusual::{self, UnusualDay, BASELINE_WEEKS};
-use domain::{AccessRow, BlockId, DateRange, Visits};
+use domain::{BlockId, BlockMatrix, DateRange, Visits};
 use serde::{Deserialize, Serialize};
+
+use crate::view::WholeList;
 
 /// How many movers each list keeps.
 pub const MOVERS_LISTED: usize = 10;
-/// Unusual days of blocks the page carries at most (the API answers all; the days of
-/// all blocks together always stay, for the chart's markers).
-pub const UNUSUAL_ON_PAGE: usize = 100;
+/// Unusual days of blocks the page carries unless the URL asks for all of them (the API
+/// answers all; the days of all blocks together always stay, for the chart's markers).
+pub const UNUSUAL_ON_PAGE: usize = 20;
+/// Dormant and new blocks the page lists unless the URL asks for all of them.
+pub const LISTED_ON_PAGE: usize = 20;
 /// The longest dormant window an admin may choose, in days.
 pub const MAX_DORMANT_DAYS: u32 = 90;
 
@@ -52,6 +56,12 @@ pub struct Insights {
     pub unusual: Vec<UnusualFinding>,
     /// Unusual days left out of `unusual` by [`Insights::cut_for_page`].
     pub unusual_left_out: usize,
+    /// Dormant blocks left out of `dormant` by [`Insights::cut_for_page`].
+    #[serde(default)]
+    pub dormant_left_out: usize,
+    /// New blocks left out of `new_blocks` by [`Insights::cut_for_page`].
+    #[serde(default)]
+    pub new_left_out: usize,
 }
 
 /// The days the insights of `range` read: the range and, before it, the longest of
@@ -62,56 +72,28 @@ pub fn history_range(range: DateRange, dormant_days: u32) -> DateRange {
     DateRange::new(from, range.to()).unwrap_or(range)
 }
 
-/// Every block's PV by day over `history`, and the total's, as dense columns.
-struct Columns {
-    from: NaiveDate,
-    days: usize,
-    blocks: BTreeMap<BlockId, Vec<u64>>,
-    total: Vec<u64>,
-}
-
-impl Columns {
-    fn of(rows: &[AccessRow], history: DateRange) -> Self {
-        let days = history.len_days() as usize;
-        let mut by_id: rustc_hash::FxHashMap<&BlockId, Vec<u64>> = Default::default();
-        let mut total = vec![0; days];
-        for row in rows.iter().filter(|r| history.contains(r.date)) {
-            let at = (row.date - history.from()).num_days() as usize;
-            by_id.entry(&row.block_id).or_insert_with(|| vec![0; days])[at] += row.pv;
-            total[at] += row.pv;
-        }
-        let blocks = by_id.into_iter().map(|(id, column)| (id.clone(), column)).collect();
-        Columns { from: history.from(), days, blocks, total }
-    }
-
-    fn index(&self, date: NaiveDate) -> Option<usize> {
-        let at = (date - self.from).num_days();
-        (0..self.days as i64).contains(&at).then_some(at as usize)
-    }
-}
-
 impl Insights {
-    /// The insights of `range` from `rows`, which hold every visit of the days `known`
-    /// ([`history_range`] when it could be fetched, else the range itself; rows outside
-    /// it are ignored), judging days up to `last_judged`.
-    pub fn build(range: DateRange, rows: &[AccessRow], known: DateRange, last_judged: NaiveDate, dormant_days: u32) -> Self {
+    /// The insights of `range` from the columns `m`, which hold every visit of the days
+    /// they cover ([`history_range`] when it could be fetched, else the range itself),
+    /// judging days up to `last_judged`.
+    pub fn build(range: DateRange, m: &BlockMatrix, last_judged: NaiveDate, dormant_days: u32) -> Self {
+        let known = m.range();
         let dormant_days = dormant_days.clamp(1, MAX_DORMANT_DAYS);
         let covers = |r: DateRange| known.contains(r.from()) && known.contains(r.to());
         let previous_range = crate::view::previous_period(range);
-        let now = insights::per_block(rows.iter().filter(|r| range.contains(r.date)));
-        let then = insights::per_block(rows.iter().filter(|r| previous_range.contains(r.date)));
+        let now = m.per_block(range);
+        let then = m.per_block(previous_range);
         let sum = |m: &BTreeMap<BlockId, Visits>| {
             m.values().fold(Visits::default(), |a, v| Visits { pv: a.pv + v.pv, uv: a.uv + v.uv })
         };
 
-        let columns = Columns::of(rows, known);
         let last_final = last_judged.min(range.to());
         let mut unusual = Vec::new();
         // By index: the same weekday `w` weeks earlier is 7·w columns back.
         let judged_at: Vec<(NaiveDate, usize)> =
-            range.days().filter(|d| *d <= last_final).filter_map(|d| columns.index(d).map(|at| (d, at))).collect();
+            range.days().filter(|d| *d <= last_final).filter_map(|d| m.index(d).map(|at| (d, at))).collect();
         let mut judge_column = |block_id: Option<&BlockId>, column: &[u64]| {
-            let known_from = column.iter().position(|pv| *pv > 0).unwrap_or(columns.days);
+            let known_from = column.iter().position(|pv| *pv > 0).unwrap_or(column.len());
             for &(date, at) in judged_at.iter().filter(|(_, at)| *at >= known_from) {
                 let earlier = |week: u64| at.checked_sub(7 * week as usize).filter(|i| *i >= known_from).map(|i| column[i]);
                 if let Some(day) = unusual::judge_value(date, column[at], earlier) {
@@ -119,9 +101,10 @@ impl Insights {
                 }
             }
         };
-        judge_column(None, &columns.total);
-        for (id, column) in &columns.blocks {
-            judge_column(Some(id), column);
+        let total: Vec<u64> = m.day_totals().into_iter().map(|v| v.pv).collect();
+        judge_column(None, &total);
+        for (b, id) in m.blocks().iter().enumerate() {
+            judge_column(Some(id), m.pv(b));
         }
         unusual.sort_by(|a, b| {
             b.day.score.abs().total_cmp(&a.day.score.abs()).then_with(|| a.day.date.cmp(&b.day.date)).then_with(|| a.block_id.cmp(&b.block_id))
@@ -139,16 +122,35 @@ impl Insights {
             current: sum(&now),
             previous: covers(previous_range).then(|| sum(&then)),
             movers: covers(previous_range).then(|| insights::movers(&now, &then, MOVERS_LISTED)),
-            dormant: dormant_known.then(|| insights::dormant(rows, last_final, dormant_days)),
-            new_blocks: before_range.then(|| insights::new_blocks(rows, range)),
+            dormant: dormant_known.then(|| insights::dormant(m, last_final, dormant_days)),
+            new_blocks: before_range.then(|| insights::new_blocks(m, range)),
             unusual,
             unusual_left_out: 0,
+            dormant_left_out: 0,
+            new_left_out: 0,
         }
     }
 
-    /// Keeps the `keep` most unusual days of blocks and every day of all blocks
-    /// together, so that a year over hundreds of blocks does not weigh down the page.
-    pub fn cut_for_page(&mut self, keep: usize) {
+    /// Cuts the lists for the page, so that a year over thousands of blocks does not
+    /// weigh it down: the [`UNUSUAL_ON_PAGE`] most unusual days of blocks (every day of
+    /// all blocks together stays) and the first [`LISTED_ON_PAGE`] dormant and new
+    /// blocks, each counting what it left out; `whole` is left whole.
+    pub fn cut_for_page(&mut self, whole: Option<WholeList>) {
+        if whole != Some(WholeList::Unusual) {
+            self.cut_unusual(UNUSUAL_ON_PAGE);
+        }
+        fn cut<T>(list: &mut Option<Vec<T>>, left_out: &mut usize, keep: bool) {
+            if let Some(list) = list.as_mut().filter(|_| !keep) {
+                *left_out += list.len().saturating_sub(LISTED_ON_PAGE);
+                list.truncate(LISTED_ON_PAGE);
+            }
+        }
+        cut(&mut self.dormant, &mut self.dormant_left_out, whole == Some(WholeList::Dormant));
+        cut(&mut self.new_blocks, &mut self.new_left_out, whole == Some(WholeList::New));
+    }
+
+    /// Keeps the `keep` most unusual days of blocks and every day of all blocks together.
+    pub fn cut_unusual(&mut self, keep: usize) {
         let mut blocks_kept = 0;
         let before = self.unusual.len();
         self.unusual.retain(|u| {
@@ -164,6 +166,8 @@ impl Insights {
 
 #[cfg(test)]
 mod tests {
+    use domain::AccessRow;
+
     use super::*;
 
     fn d(s: &str) -> NaiveDate {
@@ -182,7 +186,7 @@ mod tests {
                 rows.push(AccessRow { date, block_id: BlockId::parse(id).unwrap(), pv, uv: pv / 2 });
             }
         }
-        let insights = Insights::build(range, &rows, history, d("2026-03-12"), 14);
+        let insights = Insights::build(range, &BlockMatrix::from_rows(history, rows.iter()), d("2026-03-12"), 14);
         let found: Vec<(Option<String>, NaiveDate)> =
             insights.unusual.iter().map(|u| (u.block_id.as_ref().map(ToString::to_string), u.day.date)).collect();
         assert_eq!(found, [(Some("1".into()), d("2026-03-09")), (None, d("2026-03-09"))]);
@@ -194,13 +198,13 @@ mod tests {
 
         // Without the days before the range: no movers, dormant or new blocks, and a
         // spike is judged only where the range itself holds three weeks.
-        let alone = Insights::build(range, &rows, range, d("2026-03-12"), 14);
+        let alone = Insights::build(range, &BlockMatrix::from_rows(range, rows.iter()), d("2026-03-12"), 14);
         assert!(alone.history_missing);
         assert_eq!((alone.previous, alone.movers, alone.dormant, alone.new_blocks), (None, None, None, None));
         assert!(alone.unusual.is_empty(), "03-09 has one baseline week inside the range");
 
         let mut cut = insights.clone();
-        cut.cut_for_page(0);
+        cut.cut_unusual(0);
         assert_eq!((cut.unusual.len(), cut.unusual_left_out), (1, 1), "the day of all blocks stays");
         assert!(cut.unusual[0].block_id.is_none());
     }

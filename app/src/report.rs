@@ -1,10 +1,8 @@
 //! What the server functions send to the page: aggregates ready to draw, serialisable,
 //! and free of anything secret. Built on the server (`api::ssr::build_dashboard`).
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use chrono::NaiveDate;
-use domain::{AccessRow, BlockId, BlockLabel, DateRange, NamesPlan};
+use domain::{AccessRow, BlockId, BlockLabel, BlockMatrix, DateRange, NamesPlan, Visits};
 use serde::{Deserialize, Serialize};
 
 use crate::view::Preset;
@@ -27,8 +25,10 @@ pub struct Dashboard {
     pub days: Vec<DayTotal>,
     /// Days of the range after today (no numbers yet).
     pub future_days: u32,
-    /// Every block with visits in the range.
-    pub blocks: Vec<BlockTotal>,
+    /// The page of the blocks table the URL asks for (sorted, searched, paged here).
+    pub table: BlockTable,
+    /// The blocks with the most views, most first (at most [`TOP_BLOCKS`]).
+    pub top_blocks: Vec<BlockTotal>,
     /// Daily numbers of each filtered block (at most [`MAX_LINES`]), aligned with `days`.
     pub lines: Vec<BlockLine>,
     pub current: PeriodTotals,
@@ -38,8 +38,8 @@ pub struct Dashboard {
     pub year_ago: Option<PeriodTotals>,
     /// Names admins gave blocks.
     pub names: Vec<BlockLabel>,
-    /// Every block the dashboard knows of (seen in data or named), for the filter.
-    pub known_blocks: Vec<BlockId>,
+    /// What the block filter offers.
+    pub choices: BlockChoices,
     /// The names of the custom workplaces Feishu has reported so far (every language),
     /// offered when a block's workplace is typed.
     pub reported_workplaces: Vec<String>,
@@ -116,17 +116,18 @@ pub struct PeriodTotals {
 }
 
 impl PeriodTotals {
-    /// Sums `rows` over the days of `range` up to `today`.
-    pub fn of(range: DateRange, today: NaiveDate, rows: &[AccessRow]) -> Self {
+    /// The totals of `range` (its days up to `today`) from its sum and the number of
+    /// blocks viewed in it.
+    pub fn new(range: DateRange, today: NaiveDate, sum: Visits, active_blocks: u32) -> Self {
         let days = range.days().filter(|d| *d <= today).count() as u32;
-        let active: BTreeSet<&BlockId> = rows.iter().filter(|r| r.pv > 0).map(|r| &r.block_id).collect();
-        PeriodTotals {
-            range,
-            pv: rows.iter().map(|r| r.pv).sum(),
-            uv_day_sum: rows.iter().map(|r| r.uv).sum(),
-            days,
-            active_blocks: active.len() as u32,
-        }
+        PeriodTotals { range, pv: sum.pv, uv_day_sum: sum.uv, days, active_blocks }
+    }
+
+    /// The totals of `range` from the columns `m` (which cover it).
+    pub fn of(range: DateRange, today: NaiveDate, m: &BlockMatrix) -> Self {
+        let sums = m.sums(range);
+        let sum = sums.iter().fold(Visits::default(), |a, v| Visits { pv: a.pv + v.pv, uv: a.uv + v.uv });
+        PeriodTotals::new(range, today, sum, sums.iter().filter(|v| v.pv > 0).count() as u32)
     }
 
     pub fn avg_daily_uv(&self) -> f64 {
@@ -162,7 +163,7 @@ pub struct RowsPage {
     pub preset: Option<Preset>,
     pub today: NaiveDate,
     pub filter: Vec<BlockId>,
-    pub known_blocks: Vec<BlockId>,
+    pub choices: BlockChoices,
     pub rows: Vec<AccessRow>,
     /// From 1.
     pub page: usize,
@@ -181,7 +182,7 @@ pub struct ViewInfo {
     pub today: NaiveDate,
     pub filter: Vec<BlockId>,
     pub names: Vec<BlockLabel>,
-    pub known_blocks: Vec<BlockId>,
+    pub choices: BlockChoices,
     pub simulated: bool,
     pub quota: QuotaReport,
 }
@@ -201,7 +202,7 @@ impl From<&Dashboard> for ViewInfo {
             today: d.today,
             filter: d.filter.clone(),
             names: d.names.clone(),
-            known_blocks: d.known_blocks.clone(),
+            choices: d.choices.clone(),
             simulated: d.simulated,
             quota: d.quota,
         }
@@ -216,7 +217,7 @@ impl From<&RowsPage> for ViewInfo {
             today: p.today,
             filter: p.filter.clone(),
             names: p.names.clone(),
-            known_blocks: p.known_blocks.clone(),
+            choices: p.choices.clone(),
             simulated: p.simulated,
             quota: p.quota,
         }
@@ -225,6 +226,51 @@ impl From<&RowsPage> for ViewInfo {
 
 /// Rows per page of the rows tab.
 pub const ROWS_PER_PAGE: usize = 500;
+
+/// Rows per page of the overview's blocks table.
+pub const TABLE_ROWS_PER_PAGE: usize = 50;
+
+/// Bars of the top blocks chart.
+pub const TOP_BLOCKS: usize = 10;
+
+/// Blocks the block filter lists at most (the ticked ones always, besides).
+pub const FILTER_CHOICES: usize = 40;
+
+/// One page of the blocks table: the server sorts, searches and pages every block of
+/// the range, and the page carries only this page's rows, whatever the tenant's size.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockTable {
+    /// This page's blocks, in the table's order.
+    pub rows: Vec<BlockTotal>,
+    /// Blocks with visits in the range.
+    pub blocks: usize,
+    /// Of them, those the search matches (all without a search).
+    pub matching: usize,
+    /// From 1.
+    pub page: usize,
+    pub pages: usize,
+    /// What the table is searched for, as typed.
+    pub search: Option<String>,
+}
+
+/// The blocks the block filter offers: the ticked ones, then the first blocks the
+/// search (or, without one, the list) holds, and how many more there are.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockChoices {
+    pub shown: Vec<BlockId>,
+    /// Blocks matching but not shown: search to find them.
+    pub more: usize,
+    /// What the filter was searched for, as typed.
+    pub find: Option<String>,
+}
+
+/// Whether `query` (already lower case) is in block `id`'s id, name or workplace.
+pub fn block_matches(query: &str, id: &BlockId, label: Option<&BlockLabel>) -> bool {
+    id.as_str().contains(query)
+        || label.is_some_and(|l| {
+            l.name.to_lowercase().contains(query) || l.workplace.as_deref().is_some_and(|w| w.to_lowercase().contains(query))
+        })
+}
 
 /// Progress of a long fetch, for the progress bar.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -235,36 +281,42 @@ pub struct LoadProgress {
 }
 
 impl Dashboard {
-    /// Aggregates the rows of `range` (already filtered to `filter`).
-    pub fn aggregate(range: DateRange, today: NaiveDate, filter: &[BlockId], rows: &[AccessRow]) -> Aggregates {
-        let days: Vec<NaiveDate> = range.days().filter(|d| *d <= today).collect();
-        let index: BTreeMap<NaiveDate, usize> = days.iter().enumerate().map(|(i, d)| (*d, i)).collect();
-        let mut totals: Vec<DayTotal> = days.iter().map(|d| DayTotal { date: *d, pv: 0, uv: 0 }).collect();
-        let mut blocks: BTreeMap<&BlockId, BlockTotal> = BTreeMap::new();
-        let drawn: Vec<&BlockId> = if filter.len() <= MAX_LINES { filter.iter().collect() } else { Vec::new() };
-        let mut lines: Vec<BlockLine> = drawn
+    /// The per-day, per-block and per-line sums of `range` (up to `today`) from the
+    /// columns `m` (already filtered to `filter`).
+    pub fn aggregate(range: DateRange, today: NaiveDate, filter: &[BlockId], m: &BlockMatrix) -> Aggregates {
+        let upto = DateRange::new(range.from(), range.to().min(today)).ok();
+        let span = upto.map_or(0..0, |r| m.span(r));
+        let all = m.day_totals();
+        let days: Vec<DayTotal> = upto
+            .map(|r| r.days().map(|date| {
+                let v = m.index(date).map_or(Visits::default(), |at| all[at]);
+                DayTotal { date, pv: v.pv, uv: v.uv }
+            }).collect())
+            .unwrap_or_default();
+        let blocks = m
+            .blocks()
             .iter()
-            .map(|id| BlockLine { block_id: (*id).clone(), pv: vec![0; days.len()], uv: vec![0; days.len()] })
+            .enumerate()
+            .filter_map(|(b, id)| {
+                let (pv, uv) = (&m.pv(b)[span.clone()], &m.uv(b)[span.clone()]);
+                let total = BlockTotal {
+                    block_id: id.clone(),
+                    pv: pv.iter().sum(),
+                    uv_day_sum: uv.iter().sum(),
+                    active_days: pv.iter().filter(|v| **v > 0).count() as u32,
+                };
+                (total.pv > 0 || total.uv_day_sum > 0).then_some(total)
+            })
             .collect();
-        for row in rows {
-            let Some(&i) = index.get(&row.date) else { continue };
-            totals[i].pv += row.pv;
-            totals[i].uv += row.uv;
-            let block = blocks.entry(&row.block_id).or_insert_with(|| BlockTotal {
-                block_id: row.block_id.clone(),
-                pv: 0,
-                uv_day_sum: 0,
-                active_days: 0,
-            });
-            block.pv += row.pv;
-            block.uv_day_sum += row.uv;
-            block.active_days += u32::from(row.pv > 0);
-            if let Some(line) = lines.iter_mut().find(|l| l.block_id == row.block_id) {
-                line.pv[i] += row.pv;
-                line.uv[i] += row.uv;
-            }
-        }
-        Aggregates { days: totals, blocks: blocks.into_values().collect(), lines }
+        let line = |id: &BlockId| {
+            let column = |values: Option<&[u64]>| {
+                days.iter().map(|d| m.index(d.date).zip(values).map_or(0, |(at, v)| v[at])).collect::<Vec<u64>>()
+            };
+            let b = m.block(id);
+            BlockLine { block_id: id.clone(), pv: column(b.map(|b| m.pv(b))), uv: column(b.map(|b| m.uv(b))) }
+        };
+        let lines = if filter.len() <= MAX_LINES { filter.iter().map(line).collect() } else { Vec::new() };
+        Aggregates { days, blocks, lines }
     }
 
     /// The name of `id`, if an admin gave it one.
@@ -322,7 +374,8 @@ mod tests {
         let today = d("2024-03-04");
         let rows = [row("2024-03-01", "1", 10, 4), row("2024-03-01", "2", 5, 5), row("2024-03-03", "1", 7, 3)];
         let filter = [BlockId::parse("1").unwrap()];
-        let a = Dashboard::aggregate(range, today, &filter, &rows);
+        let m = BlockMatrix::from_rows(range, rows.iter());
+        let a = Dashboard::aggregate(range, today, &filter, &m);
         assert_eq!(a.days.len(), 4, "days after today are left out");
         assert_eq!(a.days[0], DayTotal { date: d("2024-03-01"), pv: 15, uv: 9 });
         assert_eq!(a.days[1].pv, 0, "a day without visits is a zero, not a gap");
@@ -331,7 +384,7 @@ mod tests {
         assert_eq!(a.blocks[0].active_days, 2);
         assert_eq!(a.lines.len(), 1);
         assert_eq!(a.lines[0].pv, vec![10, 0, 7, 0]);
-        let t = PeriodTotals::of(range, today, &rows);
+        let t = PeriodTotals::of(range, today, &m);
         assert_eq!((t.pv, t.uv_day_sum, t.days, t.active_blocks), (22, 12, 4, 2));
         assert!((t.avg_daily_uv() - 3.0).abs() < 1e-9);
     }

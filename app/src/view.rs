@@ -161,6 +161,37 @@ pub enum Tab {
     Workplaces,
 }
 
+/// The lists of the page that show their first rows, and whole when the URL asks
+/// (`whole=…`): each says how many more it has and links here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum WholeList {
+    /// The insights' dormant blocks.
+    Dormant,
+    /// The insights' new blocks.
+    New,
+    /// The insights' unusual days.
+    Unusual,
+    /// The blocks of every workplace in the workplaces tab.
+    WorkplaceBlocks,
+}
+
+impl WholeList {
+    pub const ALL: [WholeList; 4] = [WholeList::Dormant, WholeList::New, WholeList::Unusual, WholeList::WorkplaceBlocks];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            WholeList::Dormant => "dormant",
+            WholeList::New => "new",
+            WholeList::Unusual => "unusual",
+            WholeList::WorkplaceBlocks => "workplace-blocks",
+        }
+    }
+
+    fn parse(code: &str) -> Option<Self> {
+        WholeList::ALL.into_iter().find(|w| w.code() == code)
+    }
+}
+
 /// Everything the URL chooses, as given (dates and ids are checked by the server).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ViewParams {
@@ -177,8 +208,14 @@ pub struct ViewParams {
     pub dormant_days: Option<u32>,
     pub sort: Sort,
     pub tab: Tab,
-    /// Page of the rows tab, from 1.
+    /// Page of the rows tab, or of the overview's blocks table, from 1.
     pub page: usize,
+    /// The blocks table shows only blocks whose name, id or workplace holds this.
+    pub search: Option<String>,
+    /// The block filter offers the blocks whose name, id or workplace holds this.
+    pub find: Option<String>,
+    /// A list of the page shown whole rather than its first rows.
+    pub whole: Option<WholeList>,
     pub lang: Option<Locale>,
 }
 
@@ -203,6 +240,9 @@ impl ViewParams {
                 "tab" if value == "rows" => params.tab = Tab::Rows,
                 "tab" if value == "workplaces" => params.tab = Tab::Workplaces,
                 "page" => params.page = value.parse().ok().filter(|p| *p >= 1).unwrap_or(1),
+                "q" if !value.is_empty() => params.search = Some(kept(value)),
+                "find" if !value.is_empty() => params.find = Some(kept(value)),
+                "whole" => params.whole = WholeList::parse(value),
                 "lang" => params.lang = Locale::parse(value),
                 _ => {}
             }
@@ -254,9 +294,18 @@ impl ViewParams {
         }
         if self.tab == Tab::Rows {
             pairs.push(("tab", "rows".into()));
-            if self.page > 1 {
-                pairs.push(("page", self.page.to_string()));
-            }
+        }
+        if let Some(q) = &self.search {
+            pairs.push(("q", q.clone()));
+        }
+        if self.page > 1 {
+            pairs.push(("page", self.page.to_string()));
+        }
+        if let Some(find) = &self.find {
+            pairs.push(("find", find.clone()));
+        }
+        if let Some(whole) = self.whole {
+            pairs.push(("whole", whole.code().into()));
         }
         if let Some(lang) = self.lang {
             pairs.push(("lang", lang.code().into()));
@@ -286,20 +335,25 @@ impl ViewParams {
 
     /// These blocks, and no workplace filter.
     pub fn with_blocks(&self, blocks: Vec<String>) -> Self {
-        ViewParams { blocks, workplace: None, page: 1, ..self.clone() }
+        ViewParams { blocks, workplace: None, page: 1, search: None, find: None, ..self.clone() }
     }
 
     /// All the blocks of `workplace`, in the block view.
     pub fn with_workplace(&self, workplace: &str) -> Self {
-        ViewParams { blocks: Vec::new(), workplace: Some(kept(workplace)), tab: Tab::Overview, page: 1, ..self.clone() }
+        ViewParams { blocks: Vec::new(), workplace: Some(kept(workplace)), tab: Tab::Overview, page: 1, search: None, find: None, ..self.clone() }
     }
 
     pub fn with_sort(&self, sort: Sort) -> Self {
-        ViewParams { sort, ..self.clone() }
+        ViewParams { sort, page: 1, ..self.clone() }
     }
 
     pub fn with_tab(&self, tab: Tab) -> Self {
-        ViewParams { tab, page: 1, ..self.clone() }
+        ViewParams { tab, page: 1, search: None, whole: None, ..self.clone() }
+    }
+
+    /// `list` shown whole (or, with `None`, every list cut again).
+    pub fn with_whole(&self, list: Option<WholeList>) -> Self {
+        ViewParams { whole: list, ..self.clone() }
     }
 
     pub fn with_page(&self, page: usize) -> Self {
@@ -405,6 +459,19 @@ mod tests {
         assert_eq!((blocks.workplace, blocks.blocks), (None, vec!["12".to_owned()]));
         let on = ViewParams::default().with_workplace("Sales");
         assert_eq!((on.tab, on.workplace.as_deref()), (Tab::Overview, Some("Sales")));
+    }
+
+    #[test]
+    fn the_tables_search_page_and_the_filters_search_round_trip() {
+        let p = ViewParams::from_pairs([("q", " 审批 "), ("page", "3"), ("find", "4829"), ("whole", "dormant"), ("sort", "name")]);
+        assert_eq!((p.search.as_deref(), p.page, p.find.as_deref(), p.whole), (Some("审批"), 3, Some("4829"), Some(WholeList::Dormant)));
+        let query = p.to_query();
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(query[1..].as_bytes()).into_owned().collect();
+        assert_eq!(ViewParams::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))), p);
+        assert_eq!(p.with_sort(Sort::default()).page, 1, "a new order starts at its first page");
+        let picked = p.with_blocks(vec!["1".into()]);
+        assert_eq!((picked.search, picked.find, picked.page), (None, None, 1), "a block chosen ends both searches");
+        assert_eq!(ViewParams::from_pairs([("whole", "everything")]).whole, None);
     }
 
     #[test]

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use domain::{AccessRow, BlockId, BlockLabel, CustomWorkplaceDay, DateRange, Visits, WorkplaceDay, WorkplaceId};
+use domain::{BlockId, BlockLabel, CustomWorkplaceDay, DateRange, Visits, WorkplaceDay, WorkplaceId};
 use serde::{Deserialize, Serialize};
 
 use crate::report::QuotaReport;
@@ -36,8 +36,8 @@ pub struct WorkplaceReport {
     pub workplaces: Vec<WorkplaceTotal>,
     /// Workplaces typed on block names that Feishu does not report, by that text.
     pub other_groups: Vec<BlockGroup>,
-    /// Every block the dashboard knows of, for the filter in the controls.
-    pub known_blocks: Vec<BlockId>,
+    /// What the block filter in the controls offers.
+    pub choices: crate::report::BlockChoices,
     pub names: Vec<BlockLabel>,
     pub simulated: bool,
     pub quota: QuotaReport,
@@ -67,6 +67,10 @@ impl WorkplaceTotal {
     }
 }
 
+/// Blocks each workplace lists on the page unless the URL asks for all of them
+/// (`whole=workplace-blocks`); the overview filtered to the workplace pages through them.
+pub const GROUP_BLOCKS_SHOWN: usize = 10;
+
 /// The blocks of one workplace with their views in the range.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BlockGroup {
@@ -74,12 +78,32 @@ pub struct BlockGroup {
     pub label: String,
     /// Most viewed first.
     pub blocks: Vec<GroupBlock>,
+    /// Blocks of the group left out of `blocks` by [`BlockGroup::cut`].
+    pub more: usize,
+    /// The views of all its blocks, listed or not.
+    pub total_pv: u64,
 }
 
 impl BlockGroup {
     /// The views of all its blocks.
     pub fn pv(&self) -> u64 {
-        self.blocks.iter().map(|b| b.pv).sum()
+        self.total_pv
+    }
+
+    /// How many blocks it has, listed or not.
+    pub fn len(&self) -> usize {
+        self.blocks.len() + self.more
+    }
+
+    /// True without a block.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Keeps the `keep` most viewed blocks in the list.
+    pub fn cut(&mut self, keep: usize) {
+        self.more += self.blocks.len().saturating_sub(keep);
+        self.blocks.truncate(keep);
     }
 
     /// `block`'s share of the group's views, 0 to 1.
@@ -105,7 +129,8 @@ pub struct Inputs<'a> {
     pub custom: &'a [CustomWorkplaceDay],
     pub workplace_names: &'a BTreeMap<WorkplaceId, Vec<(String, String)>>,
     pub labels: &'a [BlockLabel],
-    pub block_rows: &'a [AccessRow],
+    /// Each block's visits in the range.
+    pub block_sums: &'a BTreeMap<BlockId, Visits>,
 }
 
 /// The normal form of a workplace's name or id, for matching a label's text to it.
@@ -202,37 +227,34 @@ impl WorkplaceReport {
         }
 
         let matcher = WorkplaceMatcher::new(workplaces.values().map(|t| (&t.id, t.names.as_slice())));
-        let mut block_pv: BTreeMap<&BlockId, u64> = BTreeMap::new();
-        for row in inputs.block_rows {
-            *block_pv.entry(&row.block_id).or_default() += row.pv;
-        }
         let mut other: BTreeMap<String, BlockGroup> = BTreeMap::new();
         for label in inputs.labels {
             let Some(workplace) = label.workplace.as_deref().filter(|w| !w.trim().is_empty()) else { continue };
             let block = GroupBlock {
                 block_id: label.block_id.clone(),
                 name: label.name.clone(),
-                pv: block_pv.get(&label.block_id).copied().unwrap_or(0),
+                pv: inputs.block_sums.get(&label.block_id).map_or(0, |v| v.pv),
             };
             let group = match matcher.key(workplace) {
                 Some(WorkplaceKey::Reported(id)) => &mut workplaces.get_mut(&id).expect("matched from the map").blocks,
                 Some(WorkplaceKey::Typed(text)) => {
-                    other.entry(text).or_insert_with(|| BlockGroup { label: workplace.trim().to_owned(), blocks: Vec::new() })
+                    other.entry(text).or_insert_with(|| BlockGroup { label: workplace.trim().to_owned(), ..BlockGroup::default() })
                 }
                 None => continue,
             };
+            group.total_pv += block.pv;
             group.blocks.push(block);
         }
         let by_views = |a: &GroupBlock, b: &GroupBlock| b.pv.cmp(&a.pv).then_with(|| a.block_id.cmp(&b.block_id));
         let mut workplaces: Vec<WorkplaceTotal> = workplaces.into_values().collect();
-        for total in &mut workplaces {
-            total.blocks.blocks.sort_by(by_views);
+        let mut other_groups: Vec<BlockGroup> = other.into_values().collect();
+        for group in workplaces.iter_mut().map(|w| &mut w.blocks).chain(&mut other_groups) {
+            group.blocks.sort_by(by_views);
+            if let Some(keep) = base.group_blocks_shown {
+                group.cut(keep);
+            }
         }
         workplaces.sort_by(|a, b| b.pv.cmp(&a.pv).then_with(|| a.id.cmp(&b.id)));
-        let mut other_groups: Vec<BlockGroup> = other.into_values().collect();
-        for group in &mut other_groups {
-            group.blocks.sort_by(by_views);
-        }
 
         WorkplaceReport {
             range: inputs.range,
@@ -244,7 +266,7 @@ impl WorkplaceReport {
             previous: inputs.previous.map(sums),
             workplaces,
             other_groups,
-            known_blocks: base.known_blocks,
+            choices: base.choices,
             names: inputs.labels.to_vec(),
             simulated: base.simulated,
             quota: base.quota,
@@ -260,7 +282,7 @@ impl From<&WorkplaceReport> for crate::report::ViewInfo {
             today: r.today,
             filter: Vec::new(),
             names: r.names.clone(),
-            known_blocks: r.known_blocks.clone(),
+            choices: r.choices.clone(),
             simulated: r.simulated,
             quota: r.quota,
         }
@@ -270,7 +292,9 @@ impl From<&WorkplaceReport> for crate::report::ViewInfo {
 /// The page's own fields of a report.
 pub struct WorkplaceReportBase {
     pub preset: Option<Preset>,
-    pub known_blocks: Vec<BlockId>,
+    pub choices: crate::report::BlockChoices,
+    /// Blocks each group lists (the others counted); `None`: all.
+    pub group_blocks_shown: Option<usize>,
     pub simulated: bool,
     pub quota: QuotaReport,
 }
@@ -294,12 +318,11 @@ mod tests {
         let block = |id: &str| BlockId::parse(id).unwrap();
         let label = |id: &str, workplace: &str| BlockLabel { block_id: block(id), name: format!("b{id}"), workplace: Some(workplace.into()) };
         let labels = [label("1", " sales "), label("2", "销售"), label("3", "Finance")];
-        let row = |id: &str, pv| AccessRow { date: d("2026-03-01"), block_id: block(id), pv, uv: 1 };
-        let rows = [row("1", 30), row("2", 10), row("3", 5)];
-        let base = WorkplaceReportBase { preset: None, known_blocks: Vec::new(), simulated: true, quota: crate::report::QuotaReport {
+        let sums = BTreeMap::from([(block("1"), Visits { pv: 30, uv: 1 }), (block("2"), Visits { pv: 10, uv: 1 }), (block("3"), Visits { pv: 5, uv: 1 })]);
+        let base = WorkplaceReportBase { preset: None, choices: Default::default(), group_blocks_shown: Some(1), simulated: true, quota: crate::report::QuotaReport {
             used: 0, limit: None, warn_at: None, refused_by_feishu: false, resets_on: d("2026-04-01") } };
         let report = WorkplaceReport::build(
-            Inputs { range, today: d("2026-03-03"), totals: &totals, previous: None, custom: &custom, workplace_names: &names, labels: &labels, block_rows: &rows },
+            Inputs { range, today: d("2026-03-03"), totals: &totals, previous: None, custom: &custom, workplace_names: &names, labels: &labels, block_sums: &sums },
             base,
         );
         assert_eq!(report.days.len(), 3, "the day without visits is a zero");
@@ -307,7 +330,8 @@ mod tests {
         let sales_total = &report.workplaces[0];
         assert_eq!((sales_total.pv, sales_total.name("en"), sales_total.name("ja")), (8, "Sales".to_owned(), "销售".to_owned()));
         let shares: Vec<f64> = sales_total.blocks.blocks.iter().map(|b| sales_total.blocks.share(b)).collect();
-        assert_eq!(shares, [0.75, 0.25]);
+        assert_eq!(shares, [0.75], "the most viewed block listed, its share of both");
+        assert_eq!((sales_total.blocks.len(), sales_total.blocks.more), (2, 1));
         assert_eq!(report.other_groups[0].label, "Finance");
 
         let matcher = WorkplaceMatcher::new(names.iter().map(|(id, n)| (id, n.as_slice())));

@@ -1,7 +1,7 @@
 //! What the insights cost.
 //!
 //! 1. The time to compute the insights of a year over 200 blocks from warm data: the
-//!    rows of the year and of the year before it (the previous period) from the
+//!    columns of the year and of the year before it (the previous period) from the
 //!    simulator's tenant, `Insights::build` run `INSIGHTS_RUNS` times (default 30) on
 //!    one thread; prints p50 and the slowest. Goal: under 20 ms on one core.
 //! 2. The extra upstream calls the insights' baseline costs for a cold 30-day view:
@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use app::insights_report::{history_range, Insights};
 use block_insights_tests::spawn_app;
 use chrono::Days;
-use domain::{AccessRow, BlockId, DateRange};
+use domain::{AccessRow, BlockId, BlockMatrix, DateRange};
 use feishu_sim::Dataset;
 
 #[tokio::main]
@@ -40,17 +40,18 @@ fn compute_time() {
         .map(|r| AccessRow { date: r.date, block_id: BlockId::parse(&r.block_id).expect("an id"), pv: r.pv, uv: r.uv })
         .collect();
     let last_judged = today - Days::new(2);
+    let m = BlockMatrix::from_rows(history, rows.iter());
     let mut times: Vec<Duration> = (0..runs)
         .map(|_| {
             let started = Instant::now();
-            let insights = Insights::build(range, &rows, history, last_judged, 14);
+            let insights = Insights::build(range, &m, last_judged, 14);
             let took = started.elapsed();
             std::hint::black_box(insights);
             took
         })
         .collect();
     times.sort();
-    let found = Insights::build(range, &rows, history, last_judged, 14);
+    let found = Insights::build(range, &m, last_judged, 14);
     println!(
         "insights of a year over 200 blocks ({} rows, {} days read): p50 {:.1} ms, slowest {:.1} ms over {runs} runs; {} unusual days, {} movers listed",
         rows.len(),

@@ -131,6 +131,9 @@ pub(crate) fn kept_fields(p: &ViewParams, keep_range: bool, keep_blocks: bool) -
         fields.extend(p.blocks.iter().map(|b| ("block", b.clone())));
         fields.extend(p.workplace.iter().map(|w| ("workplace", w.clone())));
     }
+    if let Some(days) = p.dormant_days {
+        fields.push(("dormant", days.to_string()));
+    }
     if p.sort != Sort::default() {
         fields.push(("sort", p.sort.code()));
     }
@@ -216,30 +219,21 @@ fn BlockFilter(params: Memo<ViewParams>, info: StoredValue<ViewInfo>) -> impl In
             </p>
         }
     });
-    let mut ids = d.known_blocks.clone();
-    for f in &d.filter {
-        if !ids.contains(f) {
-            ids.push(f.clone());
-        }
-    }
-    // Named blocks first, by workplace then name; then the rest by id.
-    let mut options: Vec<(bool, Option<String>, String, String)> = ids
+    // The choices come from the server's search (`find`): the ticked blocks, then the
+    // first blocks that match, whatever the tenant's size.
+    let choices = d.choices.clone();
+    let total = choices.shown.len();
+    let items = choices
+        .shown
         .iter()
         .map(|id| {
-            let name = d.name_of(id);
-            (name.is_none(), name.and_then(|n| n.workplace.clone()), display_name(&d.names, id), id.to_string())
-        })
-        .collect();
-    options.sort_by(|a, b| (a.0, &a.1, &a.2, &a.3).cmp(&(b.0, &b.1, &b.2, &b.3)));
-    let total = options.len();
-    let items = options
-        .into_iter()
-        .map(|(_, workplace, name, id)| {
+            let label = d.name_of(id);
+            let (name, workplace) = (display_name(&d.names, id), label.and_then(|n| n.workplace.clone()));
+            let id = id.to_string();
             let checked = selected.contains(&id);
-            let haystack = format!("{} {} {}", name.to_lowercase(), id, workplace.clone().unwrap_or_default().to_lowercase());
             let shows_id = name != id;
             view! {
-                <li data-search=haystack>
+                <li>
                     <label>
                         <input type="checkbox" name="block" value=id.clone() checked=checked/>
                         <span class="block-name">{name}</span>
@@ -250,53 +244,49 @@ fn BlockFilter(params: Memo<ViewParams>, info: StoredValue<ViewInfo>) -> impl In
             }
         })
         .collect_view();
+    let l = move || t().lists;
+    let found = choices.find.clone();
+    let more = match (choices.more, &found) {
+        (0, Some(q)) if total == selected.len() => {
+            let q = q.clone();
+            Some(view! { <p class="hint" data-testid="choices-more">{move || (l().no_choice)(&q)}</p> }.into_any())
+        }
+        (0, _) => None,
+        (n, _) => {
+            let n = grouped(n as u64);
+            Some(view! { <p class="hint" data-testid="choices-more">{move || (l().choices_more)(&n)}</p> }.into_any())
+        }
+    };
     let clear = href(p.with_blocks(Vec::new()).to_query());
     view! {
-        <details class="block-filter" data-testid="block-filter">
+        <details class="block-filter" data-testid="block-filter" open=found.is_some()>
             <summary>{move || t().blocks_label} ": " {summary}</summary>
             {workplace_links}
+            // The search is the server's: a plain GET form that keeps the view and the
+            // ticked blocks, and lists the blocks that match.
+            <form method="get" action="" class="block-find" role="search" data-testid="block-find">
+                {kept_fields(&p, true, true)}
+                <label for="block-search" class="sr-only">{move || l().find_blocks}</label>
+                <input
+                    type="search"
+                    id="block-search"
+                    name="find"
+                    value=found.clone().unwrap_or_default()
+                    maxlength="64"
+                    placeholder=move || t().search_blocks
+                    aria-keyshortcuts="/"
+                />
+                <button type="submit" class="secondary">{move || l().search}</button>
+            </form>
             <Form method="GET" action="">
                 {kept_fields(&p, true, false)}
-                <BlockSearch label=t().search_blocks.to_owned()/>
                 <ul class="block-options" role="list" data-total=total>{items}</ul>
+                {more}
                 <div class="filter-actions">
                     <button type="submit">{move || t().apply}</button>
                     <a href=clear>{move || t().clear_filter}</a>
                 </div>
             </Form>
         </details>
-    }
-}
-
-/// The search of the block filter: hides the options whose name, id and workplace
-/// (`data-search`, lower case) do not contain what is typed.
-#[island]
-fn BlockSearch(label: String) -> impl IntoView {
-    let filter = move |ev: leptos::ev::Event| {
-        let q = event_target_value(&ev);
-        #[cfg(feature = "hydrate")]
-        // Lower case by the browser's own rules (`data-search` is lower case too): no
-        // Unicode tables in the WASM.
-        let q = String::from(js_sys::JsString::from(q.trim()).to_lower_case());
-        if let Ok(items) = document().query_selector_all(".block-options li") {
-            use wasm_bindgen::JsCast;
-            for item in (0..items.length()).filter_map(|i| items.item(i)?.dyn_into::<web_sys::Element>().ok()) {
-                let shown = q.is_empty() || item.get_attribute("data-search").is_some_and(|h| h.contains(&q));
-                let _ = item.class_list().toggle_with_force("hidden", !shown);
-            }
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = q;
-    };
-    view! {
-        <input
-            type="search"
-            id="block-search"
-            class="js-only"
-            placeholder=label.clone()
-            aria-label=label
-            aria-keyshortcuts="/"
-            on:input=filter
-        />
     }
 }

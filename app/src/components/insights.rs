@@ -10,7 +10,7 @@ use crate::i18n::{grouped, InsightMessages, Locale};
 use crate::insights_report::{Insights, UnusualFinding};
 use crate::locale::use_locale;
 use crate::report::{display_name, Dashboard};
-use crate::view::ViewParams;
+use crate::view::{ViewParams, WholeList};
 use domain::unusual::Direction;
 use domain::BlockLabel;
 
@@ -63,10 +63,10 @@ fn sentences(i: &Insights, names: &[BlockLabel], p: &ViewParams, locale: Locale)
         out.extend(said(&movers.falling, m.fell));
     }
     if let Some(dormant) = i.dormant.as_ref().filter(|d| !d.is_empty()) {
-        out.push(Sentence { text: (m.dormant_sentence)(dormant.len(), i.dormant_days), link: "#dormant-list".into() });
+        out.push(Sentence { text: (m.dormant_sentence)(dormant.len() + i.dormant_left_out, i.dormant_days), link: "#dormant-list".into() });
     }
     if let Some(new) = i.new_blocks.as_ref().filter(|n| !n.is_empty()) {
-        out.push(Sentence { text: (m.new_sentence)(new.len()), link: "#new-list".into() });
+        out.push(Sentence { text: (m.new_sentence)(new.len() + i.new_left_out), link: "#new-list".into() });
     }
     out
 }
@@ -272,6 +272,7 @@ fn InsightLists(insights: Insights, names: Vec<BlockLabel>, params: ViewParams) 
         }
     });
     let days = insights.dormant_days;
+    let (dormant_left_out, new_left_out) = (insights.dormant_left_out, insights.new_left_out);
     let dormant = insights.dormant.clone().map(|list| {
         let rows: Vec<Vec<Cell>> = list
             .iter()
@@ -283,10 +284,10 @@ fn InsightLists(insights: Insights, names: Vec<BlockLabel>, params: ViewParams) 
         let columns: Vec<(fn(&InsightMessages) -> &'static str, bool)> =
             vec![(|m| m.dormant_title, false), (|m| m.earlier_views, true), (|m| m.recent_views, true), (|m| m.last_seen, false)];
         // A plain GET form: works without JavaScript, keeps the rest of the view.
-        let hidden = super::controls::kept_fields(&params, true, true);
+        let hidden = super::controls::kept_fields(&ViewParams { dormant_days: None, ..params.clone() }, true, true);
         view! {
             <details class="insight-group" id="dormant-list" data-testid="dormant">
-                <summary>{move || m().dormant_title} " (" {list.len()} ")"</summary>
+                <summary>{move || m().dormant_title} " (" {list.len() + dormant_left_out} ")"</summary>
                 <p class="hint">{move || (m().dormant_hint)(days)}</p>
                 <form method="get" action="/" class="dormant-days">
                     {hidden}
@@ -297,6 +298,7 @@ fn InsightLists(insights: Insights, names: Vec<BlockLabel>, params: ViewParams) 
                     <button type="submit" class="secondary">{move || locale.get().t().apply}</button>
                 </form>
                 <SortableList testid="dormant-list" columns rows/>
+                {whole_link(&params, WholeList::Dormant, dormant_left_out)}
             </details>
         }
     });
@@ -307,8 +309,9 @@ fn InsightLists(insights: Insights, names: Vec<BlockLabel>, params: ViewParams) 
             vec![(|m| m.new_title, false), (|m| m.first_seen, false), (|m| m.views, true)];
         view! {
             <details class="insight-group" id="new-list" data-testid="new-blocks">
-                <summary>{move || m().new_title} " (" {list.len()} ")"</summary>
+                <summary>{move || m().new_title} " (" {list.len() + new_left_out} ")"</summary>
                 <SortableList testid="new-list" columns rows/>
+                {whole_link(&params, WholeList::New, new_left_out)}
             </details>
         }
     });
@@ -330,7 +333,6 @@ fn InsightLists(insights: Insights, names: Vec<BlockLabel>, params: ViewParams) 
         .collect();
     let unusual_count = unusual_rows.len() + insights.unusual_left_out;
     let left_out = insights.unusual_left_out;
-    let more = (left_out > 0).then(|| view! { <p class="hint" data-testid="unusual-more">{move || (m().more_in_api)(left_out)}</p> });
     let unusual_columns: Vec<(fn(&InsightMessages) -> &'static str, bool)> =
         vec![(|m| m.unusual_title, false), (|m| m.date, false), (|m| m.value, true), (|m| m.usual, true), (|m| m.score, true)];
     view! {
@@ -341,9 +343,36 @@ fn InsightLists(insights: Insights, names: Vec<BlockLabel>, params: ViewParams) 
             <summary>{move || m().unusual_title} " (" {unusual_count} ")"</summary>
             <p class="hint">{move || m().unusual_hint}</p>
             <SortableList testid="unusual-list" columns=unusual_columns rows=unusual_rows/>
-            {more}
+            {whole_link(&params, WholeList::Unusual, left_out)}
         </details>
     }
+}
+
+/// Under a list cut for the page: how many more it has and a link to the page with it
+/// whole (`whole=…`, at the list); under a list shown whole, a link back to the cut one.
+fn whole_link(params: &ViewParams, list: WholeList, left_out: usize) -> Option<impl IntoView + use<>> {
+    let locale = use_locale();
+    let l = move || locale.get().t().lists;
+    let anchor = match list {
+        WholeList::Dormant => "#dormant-list",
+        WholeList::New => "#new-list",
+        WholeList::Unusual => "#unusual-list",
+        WholeList::WorkplaceBlocks => "",
+    };
+    if params.whole == Some(list) {
+        let back = format!("{}{anchor}", href(params.with_whole(None).to_query()));
+        return Some(view! { <p class="more-rows"><a href=back>{move || l().show_fewer}</a></p> }.into_any());
+    }
+    (left_out > 0).then(|| {
+        let all = format!("{}{anchor}", href(params.with_whole(Some(list)).to_query()));
+        let n = grouped(left_out as u64);
+        view! {
+            <p class="more-rows" data-testid="more-rows">
+                {move || (l().more_rows)(&n)} " · " <a href=all>{move || l().show_all}</a>
+            </p>
+        }
+        .into_any()
+    })
 }
 
 #[cfg(test)]

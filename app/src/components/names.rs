@@ -25,9 +25,15 @@ pub fn BlockNames(dashboard: StoredValue<Dashboard>) -> impl IntoView {
     workplaces.sort();
     workplaces.dedup();
     let suggestions = workplaces.into_iter().map(|w| view! { <option value=w/> }).collect_view();
+    // The forms of the blocks on the table's page: a bounded list, whatever the tenant's
+    // size; the table's search and pages reach every other block.
+    let shown = d.table.rows.len();
+    let of = crate::i18n::grouped(d.table.blocks as u64);
     let forms = d
-        .known_blocks
+        .table
+        .rows
         .iter()
+        .map(|b| &b.block_id)
         .map(|id| {
             let current = d.name_of(id).cloned();
             let name = current.as_ref().map(|n| n.name.clone()).unwrap_or_default();
@@ -46,6 +52,7 @@ pub fn BlockNames(dashboard: StoredValue<Dashboard>) -> impl IntoView {
             </summary>
             <p class="hint">{move || t().names_hint}</p>
             <NamesImportForm/>
+            <p class="hint" data-testid="names-on-page">{move || (t().lists.names_on_page)(shown, &of)}</p>
             <datalist id="workplace-names">{suggestions}</datalist>
             <ul class="name-list" role="list">{forms}</ul>
         </details>

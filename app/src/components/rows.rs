@@ -1,6 +1,5 @@
 use leptos::prelude::*;
 
-use super::href;
 use crate::i18n::grouped;
 use crate::locale::use_locale;
 use crate::report::RowsPage;
@@ -11,7 +10,6 @@ use crate::view::ViewParams;
 pub fn RowsTable(page: RowsPage, params: Memo<ViewParams>) -> impl IntoView {
     let locale = use_locale();
     let t = move || locale.get().t();
-    let p = params.get_untracked();
     let today = page.today;
     let rows = page
         .rows
@@ -37,9 +35,7 @@ pub fn RowsTable(page: RowsPage, params: Memo<ViewParams>) -> impl IntoView {
         })
         .collect_view();
     let range = page.range;
-    let (current, pages) = (page.page, page.pages);
-    let prev = (current > 1).then(|| href(p.with_page(current - 1).to_query()));
-    let next = (current < pages).then(|| href(p.with_page(current + 1).to_query()));
+    let (current, pages, total_rows) = (page.page, page.pages, page.total_rows);
     view! {
         <section class="panel">
             <h2>{move || { let l = locale.get(); (l.t().rows_title)(&l.range(range.from(), range.to())) }}</h2>
@@ -55,11 +51,8 @@ pub fn RowsTable(page: RowsPage, params: Memo<ViewParams>) -> impl IntoView {
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
-            <nav class="pager" aria-label="pages">
-                {prev.map(|h| view! { <a href=h rel="prev">{move || t().page_prev}</a> })}
-                <span>{move || (t().rows_page)(current, pages)} " · " {grouped(page.total_rows as u64)}</span>
-                {next.map(|h| view! { <a href=h rel="next">{move || t().page_next}</a> })}
-            </nav>
+            <p class="table-count">{move || (t().rows_page)(current, pages)} " · " {grouped(total_rows as u64)}</p>
+            <super::table::Pager params page=current pages testid="rows-pager"/>
         </section>
     }
 }

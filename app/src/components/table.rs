@@ -5,7 +5,8 @@ use super::names::NameForm;
 use crate::flash::PageFlash;
 use crate::i18n::{decimal, grouped, Messages};
 use crate::locale::use_locale;
-use crate::report::{short_id, BlockTotal, Dashboard};
+use super::controls::kept_fields;
+use crate::report::{short_id, Dashboard, TABLE_ROWS_PER_PAGE};
 use crate::view::{SortColumn, ViewParams};
 
 fn column_label(c: SortColumn, t: &Messages) -> &'static str {
@@ -18,36 +19,21 @@ fn column_label(c: SortColumn, t: &Messages) -> &'static str {
     }
 }
 
-/// Blocks of the range, sortable by every column (the sort is in the URL). A click on a
-/// row (`.clickable`: the page's [`super::Progress`] island follows its first link), or
-/// on its name, filters the page to that block. A block without a name shows
-/// its id's last digits and a form to name it right there.
+/// Blocks of the range, a page at a time: sorted by any column, searched by name, id or
+/// workplace and paged by the server (all three in the URL: links and a plain GET form).
+/// A click on a row (`.clickable`: the page's [`super::Progress`] island follows its
+/// first link), or on its name, filters the page to that block. A block without a name
+/// shows its id's last digits and a form to name it right there.
 #[component]
 pub fn BlocksTable(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) -> impl IntoView {
     let locale = use_locale();
+    let l = move || locale.get().t().lists;
     let d = dashboard.get_value();
     let p = params.get_untracked();
     let sort = p.sort;
     let days = d.current.days.max(1);
     let total_pv = d.current.pv.max(1);
-    let name = |b: &BlockTotal| d.name_of(&b.block_id).map(|n| (n.name.clone(), n.workplace.clone()));
-    let mut blocks: Vec<(BlockTotal, Option<(String, Option<String>)>)> =
-        d.blocks.iter().map(|b| (b.clone(), name(b))).collect();
-    blocks.sort_by(|(a, an), (b, bn)| {
-        let by = match sort.column {
-            SortColumn::Name => {
-                let key = |x: &BlockTotal, n: &Option<(String, Option<String>)>| {
-                    n.as_ref().map_or_else(|| x.block_id.to_string(), |(name, _)| name.to_lowercase())
-                };
-                key(a, an).cmp(&key(b, bn))
-            }
-            SortColumn::Pv => a.pv.cmp(&b.pv),
-            SortColumn::Uv | SortColumn::AvgUv => a.uv_day_sum.cmp(&b.uv_day_sum),
-            SortColumn::ActiveDays => a.active_days.cmp(&b.active_days),
-        };
-        let by = if sort.descending { by.reverse() } else { by };
-        by.then_with(|| a.block_id.cmp(&b.block_id))
-    });
+    let table = d.table.clone();
     let headers = SortColumn::ALL
         .into_iter()
         .map(|column| {
@@ -69,9 +55,11 @@ pub fn BlocksTable(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) 
             }
         })
         .collect_view();
-    let rows = blocks
-        .into_iter()
-        .map(|(b, named)| {
+    let rows = table
+        .rows
+        .iter()
+        .map(|b| {
+            let named = d.name_of(&b.block_id).map(|n| (n.name.clone(), n.workplace.clone()));
             let link = href(p.with_blocks(vec![b.block_id.to_string()]).to_query());
             let id = b.block_id.to_string();
             let unnamed = named.is_none();
@@ -106,9 +94,27 @@ pub fn BlocksTable(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) 
         })
         .collect_view();
     let range = d.range;
+    let searched = table.search.clone();
+    let count = {
+        let (first, last) = ((table.page - 1) * TABLE_ROWS_PER_PAGE + 1, (table.page - 1) * TABLE_ROWS_PER_PAGE + table.rows.len());
+        let (matching, total, search) = (table.matching, table.blocks, searched.clone());
+        move || match (&search, matching) {
+            (Some(q), 0) => (l().no_match)(q),
+            _ => (l().table_count)(&grouped(first as u64), &grouped(last as u64), &grouped(matching as u64), &grouped(total as u64), search.as_deref()),
+        }
+    };
+    let clear = searched.is_some().then(|| href(ViewParams { search: None, page: 1, ..p.clone() }.to_query()));
     view! {
         <section class="panel" aria-labelledby="blocks-heading">
             <h2 id="blocks-heading">{move || locale.get().t().blocks_table_title}</h2>
+            <form method="get" action="" class="table-search" role="search" data-testid="table-search">
+                {kept_fields(&p, true, true)}
+                <label for="table-search">{move || l().search_table}</label>
+                <input type="search" id="table-search" name="q" value=searched.clone().unwrap_or_default() maxlength="64"/>
+                <button type="submit" class="secondary">{move || l().search}</button>
+                {clear.map(|h| view! { <a href=h data-testid="clear-search">{move || l().clear_search}</a> })}
+            </form>
+            <p class="table-count" role="status" data-testid="table-count">{count}</p>
             <div class="table-scroll">
                 <table class="blocks" data-testid="blocks-table">
                     <caption>
@@ -126,6 +132,30 @@ pub fn BlocksTable(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) 
                     <tbody>{rows}</tbody>
                 </table>
             </div>
+            <Pager params page=table.page pages=table.pages testid="table-pager"/>
         </section>
     }
+}
+
+/// Links to the first, previous, next and last pages of a paged list (`page` of `pages`,
+/// in the URL's `page`), and where it is.
+#[component]
+pub fn Pager(params: Memo<ViewParams>, page: usize, pages: usize, testid: &'static str) -> impl IntoView {
+    let locale = use_locale();
+    let t = move || locale.get().t();
+    let p = params.get_untracked();
+    let link = |n: usize| href(p.with_page(n).to_query());
+    let (first, prev) = ((page > 2).then(|| link(1)), (page > 1).then(|| link(page - 1)));
+    let (next, last) = ((page < pages).then(|| link(page + 1)), (page + 1 < pages).then(|| link(pages)));
+    (pages > 1).then(|| {
+        view! {
+            <nav class="pager" aria-label=move || t().lists.pages data-testid=testid>
+                {first.map(|h| view! { <a href=h>"« " {move || t().lists.first_page}</a> })}
+                {prev.map(|h| view! { <a href=h rel="prev">{move || t().page_prev}</a> })}
+                <span aria-current="page">{move || (t().rows_page)(page, pages)}</span>
+                {next.map(|h| view! { <a href=h rel="next">{move || t().page_next}</a> })}
+                {last.map(|h| view! { <a href=h>{move || t().lists.last_page} " »"</a> })}
+            </nav>
+        }
+    })
 }

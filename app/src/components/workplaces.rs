@@ -8,7 +8,7 @@ use super::href;
 use crate::chart_specs::{self, ChartKind};
 use crate::i18n::{grouped, percent_change};
 use crate::locale::use_locale;
-use crate::view::ViewParams;
+use crate::view::{ViewParams, WholeList};
 use crate::workplace_report::{BlockGroup, WorkplaceReport};
 
 #[component]
@@ -58,7 +58,7 @@ pub fn WorkplacesView(report: StoredValue<WorkplaceReport>, params: Memo<ViewPar
         .collect_view();
     let group_view = move |name: Signal<String>, key: &str, group: BlockGroup| {
         let filter = href(params.get_untracked().with_workplace(key).to_query());
-        view! { <GroupBlocks name group filter/> }
+        view! { <GroupBlocks name group filter params/> }
     };
     let groups = r
         .workplaces
@@ -142,10 +142,22 @@ pub fn WorkplacesView(report: StoredValue<WorkplaceReport>, params: Memo<ViewPar
 
 /// One workplace's blocks with their shares, folded.
 #[component]
-fn GroupBlocks(name: Signal<String>, group: BlockGroup, filter: String) -> impl IntoView {
+fn GroupBlocks(name: Signal<String>, group: BlockGroup, filter: String, params: Memo<ViewParams>) -> impl IntoView {
     let locale = use_locale();
     let w = move || locale.get().t().workplaces;
-    let count = group.blocks.len();
+    let count = group.len();
+    let p = params.get_untracked();
+    // The group's first blocks; the rest are counted, and shown with every group's on
+    // the page that asks for them whole, or paged in the block view of the workplace.
+    let more = (group.more > 0).then(|| {
+        let n = grouped(group.more as u64);
+        let all = href(p.with_whole(Some(WholeList::WorkplaceBlocks)).to_query());
+        view! {
+            <p class="more-rows" data-testid="more-rows">
+                {move || (locale.get().t().lists.more_rows)(&n)} " · " <a href=all>{move || locale.get().t().lists.show_all}</a>
+            </p>
+        }
+    });
     let rows = group
         .blocks
         .iter()
@@ -177,6 +189,7 @@ fn GroupBlocks(name: Signal<String>, group: BlockGroup, filter: String) -> impl 
                         </thead>
                         <tbody>{rows}</tbody>
                     </table>
+                    {more}
                     <a href=filter data-testid="workplace-filter-link">{move || w().show_in_blocks}</a>
                 }
                     .into_any()

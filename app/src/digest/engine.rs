@@ -153,9 +153,9 @@ impl Digests {
     pub async fn content(&self, state: &AppState, period: DateRange, language: Locale) -> Result<DigestContent, ServiceError> {
         let dormant_days = self.settings.dormant_days;
         let query = AccessQuery { range: period, blocks: Vec::new() };
-        let (rows, known) = crate::api::ssr::insight_rows(state, &query, dormant_days, QueryOptions::default()).await?;
-        let insights = Insights::build(period, &rows, known, period.to(), dormant_days);
-        let mut top: Vec<_> = domain::insights::per_block(rows.iter().filter(|r| period.contains(r.date))).into_iter().collect();
+        let m = crate::api::ssr::insight_matrix(state, &query, dormant_days, QueryOptions::default()).await?;
+        let insights = Insights::build(period, &m, period.to(), dormant_days);
+        let mut top: Vec<_> = m.per_block(period).into_iter().collect();
         top.sort_by(|a, b| b.1.pv.cmp(&a.1.pv).then_with(|| a.0.cmp(&b.0)));
         let movers = insights.movers.map(|m| m.rising.into_iter().chain(m.falling).collect()).unwrap_or_default();
         let link = format!(

@@ -44,8 +44,6 @@ pub struct InsightMessages {
     pub none_listed: &'static str,
     /// (usual, low, high, score): the chart marker's note.
     pub marker_note: fn(&str, &str, &str, f64) -> String,
-    /// (how many): unusual days left off the page.
-    pub more_in_api: fn(usize) -> String,
 }
 
 pub(super) const ZH: InsightMessages = InsightMessages {
@@ -85,7 +83,6 @@ pub(super) const ZH: InsightMessages = InsightMessages {
     score: "分数",
     none_listed: "无",
     marker_note: |usual, low, high, score| format!("异常：平时约 {usual}（{low}–{high}），分数 {score:.1}"),
-    more_in_api: |n| format!("另有 {n} 个不太异常的日子未列出：/api/v1/insights 返回全部。"),
 };
 
 pub(super) const EN: InsightMessages = InsightMessages {
@@ -131,5 +128,4 @@ pub(super) const EN: InsightMessages = InsightMessages {
     score: "Score",
     none_listed: "None",
     marker_note: |usual, low, high, score| format!("Unusual: usually {usual} ({low}–{high}), score {score:.1}"),
-    more_in_api: |n| format!("{n} less unusual days are not listed here: /api/v1/insights answers all of them."),
 };

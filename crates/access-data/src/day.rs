@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use chrono::NaiveDate;
-use domain::{AccessRow, BlockId, WorkplaceId};
+use domain::{BlockId, WorkplaceId};
 pub use store::DayFilter;
 
 /// What one row of a held day is about.
@@ -57,6 +57,18 @@ pub struct DayKey {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct KeyIdx(u32);
 
+impl KeyIdx {
+    /// Its position among the interned keys.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+
+    /// The key at position `at` (from [`Interner::len`]'s range).
+    pub(crate) fn at(at: usize) -> Self {
+        KeyIdx(u32::try_from(at).expect("fewer than 4 billion keys"))
+    }
+}
+
 /// One row's numbers on the day. 24 bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CompactRow {
@@ -90,9 +102,15 @@ pub struct Interner {
 }
 
 #[derive(Default)]
-struct InternerInner {
+pub(crate) struct InternerInner {
     index: HashMap<ItemKey, KeyIdx>,
     keys: Vec<ItemKey>,
+}
+
+impl InternerInner {
+    pub(crate) fn key(&self, key: KeyIdx) -> Option<&ItemKey> {
+        self.keys.get(key.index())
+    }
 }
 
 impl Interner {
@@ -108,6 +126,20 @@ impl Interner {
         inner.keys.push(key.clone());
         inner.index.insert(key.clone(), idx);
         idx
+    }
+
+    /// The key interned as `key`, if any, without interning it.
+    pub fn lookup(&self, key: &ItemKey) -> Option<KeyIdx> {
+        self.read().index.get(key).copied()
+    }
+
+    /// How many keys are interned: every [`KeyIdx`] is below it.
+    pub fn len(&self) -> usize {
+        self.read().keys.len()
+    }
+
+    pub(crate) fn read(&self) -> std::sync::RwLockReadGuard<'_, InternerInner> {
+        self.inner.read().expect("interner lock")
     }
 
     /// Every block id seen so far, sorted.
@@ -133,16 +165,5 @@ impl Interner {
         for row in data.rows.iter() {
             each(&inner.keys[row.key.0 as usize], row.pv, row.uv);
         }
-    }
-
-    /// Expands a day's block rows, keeping those `keep` accepts.
-    pub fn expand(&self, day: NaiveDate, data: &DayData, mut keep: impl FnMut(&BlockId) -> bool, out: &mut Vec<AccessRow>) {
-        self.each_row(data, |key, pv, uv| {
-            if let ItemKey::Block(id) = key
-                && keep(id)
-            {
-                out.push(AccessRow { date: day, block_id: id.clone(), pv, uv });
-            }
-        });
     }
 }

@@ -1,6 +1,6 @@
 //! What changed and what nobody uses, from per-block numbers: movers against the
 //! previous period, dormant blocks and new blocks. (Unusual days are in
-//! [`crate::unusual`].) Pure functions over rows, for the server and the browser.
+//! [`crate::unusual`].) Pure functions over a [`BlockMatrix`], for the server and the browser.
 //!
 //! The thresholds, chosen on the simulator's tenant (60 blocks, from a few to a few
 //! thousand views a day) so that the lists hold what an admin would act on:
@@ -16,10 +16,11 @@
 use std::collections::BTreeMap;
 
 use chrono::{Days, NaiveDate};
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::{AccessRow, BlockId, DateRange, Visits};
+use crate::{BlockId, BlockMatrix, DateRange, Visits};
+#[cfg(test)]
+use crate::AccessRow;
 
 /// Movers need this many views in the larger of the two periods.
 pub const MIN_MOVER_VIEWS: u64 = 50;
@@ -64,18 +65,6 @@ pub struct Movers {
     pub falling: Vec<Mover>,
     /// By relative change (blocks that had views before only).
     pub by_relative: Vec<Mover>,
-}
-
-/// Sums rows per block.
-pub fn per_block<'a>(rows: impl IntoIterator<Item = &'a AccessRow>) -> BTreeMap<BlockId, Visits> {
-    // Hashed while summing (a year of 200 blocks is 100,000 rows), ordered once at the end.
-    let mut sums: FxHashMap<&BlockId, Visits> = FxHashMap::default();
-    for row in rows {
-        let v = sums.entry(&row.block_id).or_default();
-        v.pv += row.pv;
-        v.uv += row.uv;
-    }
-    sums.into_iter().map(|(id, v)| (id.clone(), v)).collect()
 }
 
 /// The movers between `previous` and `current` (sums per block), at most `limit` in
@@ -127,30 +116,22 @@ pub fn dormant_windows(last_final: NaiveDate, days: u32) -> Option<(DateRange, D
     Some((DateRange::new(recent_from, last_final).ok()?, DateRange::new(earlier_from, earlier_to).ok()?))
 }
 
-/// The dormant blocks among `rows` (which must cover both windows), most views lost
+/// The dormant blocks of `m` (whose columns must cover both windows), most views lost
 /// first.
-pub fn dormant(rows: &[AccessRow], last_final: NaiveDate, days: u32) -> Vec<Dormant> {
+pub fn dormant(m: &BlockMatrix, last_final: NaiveDate, days: u32) -> Vec<Dormant> {
     let Some((recent, earlier)) = dormant_windows(last_final, days) else { return Vec::new() };
-    let mut by_block: FxHashMap<&BlockId, Dormant> = FxHashMap::default();
-    for row in rows.iter().filter(|r| r.pv > 0) {
-        let entry = by_block.entry(&row.block_id).or_insert_with(|| Dormant {
-            block_id: row.block_id.clone(),
-            recent_pv: 0,
-            earlier_pv: 0,
-            last_seen: None,
-        });
-        if recent.contains(row.date) {
-            entry.recent_pv += row.pv;
-        } else if earlier.contains(row.date) {
-            entry.earlier_pv += row.pv;
-        }
-        if row.date <= last_final {
-            entry.last_seen = entry.last_seen.max(Some(row.date));
-        }
-    }
-    let mut found: Vec<Dormant> = by_block
-        .into_values()
-        .filter(|d| d.recent_pv <= DORMANT_MAX_VIEWS && d.earlier_pv >= DORMANT_MIN_EARLIER_VIEWS)
+    let (recent_span, earlier_span, seen_span) = (m.span(recent), m.span(earlier), m.span(DateRange::new(m.range().from(), last_final).unwrap_or(recent)));
+    let mut found: Vec<Dormant> = (0..m.blocks().len())
+        .filter_map(|b| {
+            let pv = m.pv(b);
+            let d = Dormant {
+                block_id: m.blocks()[b].clone(),
+                recent_pv: pv[recent_span.clone()].iter().sum(),
+                earlier_pv: pv[earlier_span.clone()].iter().sum(),
+                last_seen: pv[seen_span.clone()].iter().rposition(|v| *v > 0).map(|at| m.date(seen_span.start + at)),
+            };
+            (d.recent_pv <= DORMANT_MAX_VIEWS && d.earlier_pv >= DORMANT_MIN_EARLIER_VIEWS).then_some(d)
+        })
         .collect();
     let lost = |d: &Dormant| d.earlier_pv.saturating_sub(d.recent_pv);
     found.sort_by(|a, b| lost(b).cmp(&lost(a)).then_with(|| a.block_id.cmp(&b.block_id)));
@@ -166,21 +147,21 @@ pub struct NewBlock {
     pub pv: u64,
 }
 
-/// The blocks whose first view in `rows` falls in `range` (rows before the range are
-/// the known history: a block seen there is not new), first seen first.
-pub fn new_blocks(rows: &[AccessRow], range: DateRange) -> Vec<NewBlock> {
-    let mut first: FxHashMap<&BlockId, (NaiveDate, u64)> = FxHashMap::default();
-    for row in rows.iter().filter(|r| r.pv > 0 && r.date <= range.to()) {
-        let e = first.entry(&row.block_id).or_insert((row.date, 0));
-        e.0 = e.0.min(row.date);
-        if range.contains(row.date) {
-            e.1 += row.pv;
-        }
-    }
-    let mut found: Vec<NewBlock> = first
-        .into_iter()
-        .filter(|(_, (day, _))| range.contains(*day))
-        .map(|(id, (first_seen, pv))| NewBlock { block_id: id.clone(), first_seen, pv })
+/// The blocks of `m` whose first view falls in `range` (days before the range are the
+/// known history: a block seen there is not new), first seen first.
+pub fn new_blocks(m: &BlockMatrix, range: DateRange) -> Vec<NewBlock> {
+    let upto = m.span(DateRange::new(m.range().from(), range.to()).unwrap_or(range));
+    let within = m.span(range);
+    let mut found: Vec<NewBlock> = (0..m.blocks().len())
+        .filter_map(|b| {
+            let pv = &m.pv(b)[upto.clone()];
+            let first = upto.start + pv.iter().position(|v| *v > 0)?;
+            within.contains(&first).then(|| NewBlock {
+                block_id: m.blocks()[b].clone(),
+                first_seen: m.date(first),
+                pv: m.pv(b)[within.clone()].iter().sum(),
+            })
+        })
         .collect();
     found.sort_by(|a, b| a.first_seen.cmp(&b.first_seen).then_with(|| a.block_id.cmp(&b.block_id)));
     found
@@ -200,6 +181,10 @@ mod tests {
 
     #[test]
     fn movers_rank_by_absolute_and_relative_change_and_skip_small_blocks() {
+        let per_block = |rows: &[AccessRow]| {
+            let range = DateRange::new(d("2026-03-01"), d("2026-03-08")).unwrap();
+            BlockMatrix::from_rows(range, rows.iter()).per_block(range)
+        };
         let now = per_block(&[row("2026-03-08", "1", 300), row("2026-03-08", "2", 40), row("2026-03-08", "3", 9), row("2026-03-08", "4", 60)]);
         let before = per_block(&[row("2026-03-01", "1", 200), row("2026-03-01", "2", 400), row("2026-03-01", "3", 3)]);
         let m = movers(&now, &before, 10);
@@ -223,18 +208,20 @@ mod tests {
         }
         rows.push(row("2026-02-20", "1", 1));
         rows.push(row("2026-02-03", "2", 1));
-        let found = dormant(&rows, d("2026-02-28"), 14);
+        let feb = BlockMatrix::from_rows(DateRange::new(d("2026-02-01"), d("2026-02-28")).unwrap(), rows.iter());
+        let found = dormant(&feb, d("2026-02-28"), 14);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0], Dormant { block_id: BlockId::parse("1").unwrap(), recent_pv: 1, earlier_pv: 70, last_seen: Some(d("2026-02-20")) });
         let (recent, earlier) = dormant_windows(d("2026-02-28"), 14).unwrap();
         assert_eq!((recent.from(), earlier.from(), earlier.to()), (d("2026-02-15"), d("2026-02-01"), d("2026-02-14")));
-        assert!(dormant(&rows, d("2026-02-28"), 7).is_empty(), "the week before was quiet too");
+        assert!(dormant(&feb, d("2026-02-28"), 7).is_empty(), "the week before was quiet too");
     }
 
     #[test]
     fn new_blocks_are_first_seen_in_the_range() {
         let range = DateRange::new(d("2026-03-01"), d("2026-03-31")).unwrap();
         let rows = [row("2026-02-10", "1", 4), row("2026-03-05", "1", 4), row("2026-03-09", "2", 6), row("2026-03-12", "2", 1), row("2026-04-01", "3", 1)];
-        assert_eq!(new_blocks(&rows, range), [NewBlock { block_id: BlockId::parse("2").unwrap(), first_seen: d("2026-03-09"), pv: 7 }]);
+        let known = DateRange::new(d("2026-02-01"), d("2026-04-30")).unwrap();
+        assert_eq!(new_blocks(&BlockMatrix::from_rows(known, rows.iter()), range), [NewBlock { block_id: BlockId::parse("2").unwrap(), first_seen: d("2026-03-09"), pv: 7 }]);
     }
 }

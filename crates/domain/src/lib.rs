@@ -10,6 +10,7 @@ mod block;
 pub mod csv_cell;
 mod label;
 mod label_import;
+mod matrix;
 #[cfg(any(test, feature = "fuzzing"))]
 pub mod fuzzing;
 mod query;
@@ -20,6 +21,7 @@ pub mod unusual;
 
 pub use access::AccessRow;
 pub use block::{BlockId, InvalidBlockId};
+pub use matrix::BlockMatrix;
 pub use label::{BlockLabel, InvalidLabel, LabelField, MAX_LABEL_CHARS, checked_text};
 pub use label_import::{
     ImportError, ImportFormat, LabelChange, MAX_IMPORT_LINES, NamesPlan, PlanCounts, Refusal, RefusedLine, plan_import,

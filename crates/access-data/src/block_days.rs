@@ -1,0 +1,143 @@
+//! A block query's answer as the days are held: per day, the compact rows shared with
+//! the cache (no copy, no id per row), read as rows, as a page of rows, as dense
+//! columns ([`BlockMatrix`]) or as totals. A year of 2,000 blocks is 700,000 rows:
+//! copied out as [`AccessRow`]s (an id string each) it took most of a page's time; read
+//! here it costs a pass over 24-byte rows.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use domain::{AccessRow, BlockId, BlockMatrix, DateRange, Visits};
+
+use crate::day::{CompactRow, DayData, Interner, ItemKey, KeyIdx};
+use crate::service::DaySources;
+
+/// The held days of a block query, in date order.
+pub struct BlockDays {
+    pub(crate) days: Vec<(NaiveDate, Vec<Arc<DayData>>)>,
+    /// With a block filter: the wanted blocks' keys (rows of other blocks are skipped).
+    pub(crate) keep: Option<Vec<bool>>,
+    pub(crate) interner: Arc<Interner>,
+    pub sources: DaySources,
+    /// The days after today in the range: they have no numbers yet.
+    pub future_days: u32,
+    /// See [`crate::QueryAnswer::refreshed_at`].
+    pub refreshed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl BlockDays {
+    /// Hands each kept row to `each` with its day's position and date, in date order,
+    /// then block id order within a day.
+    fn each(&self, mut each: impl FnMut(usize, NaiveDate, &CompactRow)) {
+        for (at, (day, parts)) in self.days.iter().enumerate() {
+            for data in parts {
+                for row in data.rows.iter() {
+                    if self.keep.as_ref().is_none_or(|keep| keep.get(row.key.index()).copied().unwrap_or(false)) {
+                        each(at, *day, row);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The days of the answer (the range up to today).
+    pub fn dates(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        self.days.iter().map(|(day, _)| *day)
+    }
+
+    /// How many rows the answer holds.
+    pub fn len(&self) -> usize {
+        let mut n = 0;
+        self.each(|_, _, _| n += 1);
+        n
+    }
+
+    /// True when nobody visited a wanted block on any day.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Rows `skip..skip + take` in the API's order (date, then block id).
+    pub fn rows_page(&self, skip: usize, take: usize) -> Vec<AccessRow> {
+        let mut keys = Vec::with_capacity(take.min(100_000));
+        let mut n = 0usize;
+        self.each(|_, day, row| {
+            if n >= skip && n < skip.saturating_add(take) {
+                keys.push((day, *row));
+            }
+            n += 1;
+        });
+        let ids = self.interner.blocks_of(keys.iter().map(|(_, row)| row.key));
+        keys.into_iter().zip(ids).filter_map(|((date, row), id)| Some(AccessRow { date, block_id: id?, pv: row.pv, uv: row.uv })).collect()
+    }
+
+    /// Every row, in the API's order.
+    pub fn rows(&self) -> Vec<AccessRow> {
+        self.rows_page(0, usize::MAX)
+    }
+
+    /// The blocks with a row, in id order, and where each key's block sits among them.
+    fn blocks(&self) -> (Vec<BlockId>, Vec<u32>) {
+        let mut seen = vec![false; self.interner.len()];
+        self.each(|_, _, row| {
+            if let Some(slot) = seen.get_mut(row.key.index()) {
+                *slot = true;
+            }
+        });
+        let keys: Vec<KeyIdx> = seen.iter().enumerate().filter(|(_, s)| **s).map(|(i, _)| KeyIdx::at(i)).collect();
+        let mut blocks: Vec<(BlockId, KeyIdx)> =
+            self.interner.blocks_of(keys.iter().copied()).into_iter().zip(keys).filter_map(|(id, key)| Some((id?, key))).collect();
+        blocks.sort();
+        let mut position = vec![u32::MAX; seen.len()];
+        for (at, (_, key)) in blocks.iter().enumerate() {
+            position[key.index()] = at as u32;
+        }
+        (blocks.into_iter().map(|(id, _)| id).collect(), position)
+    }
+
+    /// The answer as dense columns over `range` (usually the query's; days outside it
+    /// are left out, days of it without an answer are zeros).
+    pub fn matrix(&self, range: DateRange) -> BlockMatrix {
+        let (blocks, position) = self.blocks();
+        let mut matrix = BlockMatrix::zeros(range, blocks);
+        let offset: Vec<Option<usize>> = self.days.iter().map(|(day, _)| matrix.index(*day)).collect();
+        self.each(|at, _, row| {
+            if let (Some(day), Some(&block)) = (offset[at], position.get(row.key.index()))
+                && block != u32::MAX
+            {
+                matrix.add(block as usize, day, row.pv, row.uv);
+            }
+        });
+        matrix
+    }
+
+    /// PV and the sum of daily UV over the answer, and how many blocks had a view.
+    pub fn totals(&self) -> (Visits, u32) {
+        let mut sum = Visits::default();
+        let mut viewed = vec![false; self.interner.len()];
+        self.each(|_, _, row| {
+            sum.pv += row.pv;
+            sum.uv += row.uv;
+            if row.pv > 0
+                && let Some(slot) = viewed.get_mut(row.key.index())
+            {
+                *slot = true;
+            }
+        });
+        (sum, viewed.iter().filter(|v| **v).count() as u32)
+    }
+}
+
+impl Interner {
+    /// The block ids of `keys`, in their order (`None` for a key that is not a block),
+    /// read under one lock.
+    pub(crate) fn blocks_of(&self, keys: impl IntoIterator<Item = KeyIdx>) -> Vec<Option<BlockId>> {
+        let inner = self.read();
+        keys.into_iter()
+            .map(|key| match inner.key(key) {
+                Some(ItemKey::Block(id)) => Some(id.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+}
