@@ -40,6 +40,10 @@ pub struct Config {
     pub timezone: Tz,
     /// `DASHBOARD_MAX_RANGE_DAYS` (default 1098, three years): the longest range a query may ask for.
     pub max_range_days: u32,
+    /// `DASHBOARD_DEMO_BLOCKS` (default 60, 1 to 20,000; demo mode only): how many blocks
+    /// the built-in simulator's tenant has. Past 60 it grows a regional or departmental
+    /// workplace per 25 more blocks, with demo names and a long tail of rarely used blocks.
+    pub demo_blocks: usize,
     /// `FEISHU_MAX_REQUESTS_PER_SECOND` (default 20): the endpoint's documented limit;
     /// the client keeps headroom under it.
     pub max_requests_per_second: u32,
@@ -218,6 +222,7 @@ impl Config {
         };
         let timezone = parse(&lookup, "DASHBOARD_TIMEZONE", Tz::Asia__Shanghai, "an IANA time zone such as Asia/Shanghai")?;
         let max_range_days = parse(&lookup, "DASHBOARD_MAX_RANGE_DAYS", 1098, "a whole number of days, at least 1")?;
+        let demo_blocks = demo_blocks(&lookup)?;
         let max_requests_per_second =
             parse(&lookup, "FEISHU_MAX_REQUESTS_PER_SECOND", 20, "a whole number of requests per second, at least 1")?;
         if max_range_days == 0 {
@@ -270,6 +275,7 @@ impl Config {
             source,
             timezone,
             max_range_days,
+            demo_blocks,
             max_requests_per_second,
             log_format,
             data_dir,
@@ -442,6 +448,15 @@ fn access_config(lookup: &impl Fn(&str) -> Option<String>, demo: bool) -> Result
     })
 }
 
+/// `DASHBOARD_DEMO_BLOCKS`: 1 to 20,000 blocks, 60 unless set.
+fn demo_blocks(lookup: &impl Fn(&str) -> Option<String>) -> Result<usize, ConfigError> {
+    const HINT: &str = "a whole number of blocks from 1 to 20000 (the demo tenant's size), e.g. 2000";
+    match parse(lookup, "DASHBOARD_DEMO_BLOCKS", 60usize, HINT)? {
+        blocks @ 1..=20_000 => Ok(blocks),
+        blocks => Err(ConfigError::Invalid { var: "DASHBOARD_DEMO_BLOCKS", value: blocks.to_string(), hint: HINT }),
+    }
+}
+
 /// A whole number of seconds of at least `min`, from `var` or `default`.
 fn seconds_at_least(
     lookup: &impl Fn(&str) -> Option<String>,
@@ -582,6 +597,17 @@ mod tests {
         for bad in ["0", "101", "eighty", "80.5"] {
             let e = config(&[("FEISHU_QUOTA_WARN_PERCENT", bad)]).unwrap_err().to_string();
             assert!(e.contains("FEISHU_QUOTA_WARN_PERCENT") && e.contains("1 to 100"), "{e}");
+        }
+    }
+
+    #[test]
+    fn demo_tenant_size() {
+        assert_eq!(config(&[]).unwrap().demo_blocks, 60);
+        assert_eq!(config(&[("DASHBOARD_DEMO_BLOCKS", " 2000 ")]).unwrap().demo_blocks, 2000);
+        assert_eq!(config(&[("DASHBOARD_DEMO_BLOCKS", "20000")]).unwrap().demo_blocks, 20_000);
+        for bad in ["0", "20001", "-5", "2k", "many"] {
+            let e = config(&[("DASHBOARD_DEMO_BLOCKS", bad)]).unwrap_err().to_string();
+            assert!(e.contains("DASHBOARD_DEMO_BLOCKS") && e.contains("from 1 to 20000"), "{e}");
         }
     }
 }

@@ -95,7 +95,8 @@ impl Application {
             DataSource::Demo => {
                 let today = chrono::Utc::now().with_timezone(&config.timezone).date_naive();
                 // A tenant that looks real: with something for the insights to find.
-                let sim_config = SimConfig { today, anomalies: feishu_sim::demo_anomalies(today), ..SimConfig::default() };
+                let (block_count, anomalies) = (config.demo_blocks, feishu_sim::demo_anomalies(today));
+                let sim_config = SimConfig { today, block_count, anomalies, ..SimConfig::default() };
                 let (app_id, secret) = (sim_config.app_id.clone(), sim_config.app_secret.clone());
                 let sim = Simulator::start(sim_config, SocketAddr::from(([127, 0, 0, 1], 0)))
                     .await
