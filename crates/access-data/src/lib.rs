@@ -19,6 +19,7 @@
 //! naming what it waited for, and an upstream job that runs past
 //! [`ServiceConfig::job_deadline`] fails and leaves its days to the next query.
 
+mod block_days;
 mod cache;
 mod config;
 mod dataset;
@@ -30,6 +31,7 @@ mod progress;
 mod quota;
 mod service;
 
+pub use block_days::BlockDays;
 pub use cache::CacheStats;
 pub use config::ServiceConfig;
 pub use error::{ServiceError, Waiting};

@@ -11,6 +11,7 @@ use feishu::FeishuClient;
 use serde::Serialize;
 use store::{BlockLabel, Store, WorkplaceNames};
 
+use crate::block_days::BlockDays;
 use crate::cache::{CacheStats, DayCache};
 use crate::dataset::SeenNames;
 use crate::day::{DayData, DayFilter, DayKey, Interner, ItemKey};
@@ -108,10 +109,17 @@ impl AccessService {
     }
 
     /// Rows for the query, exact and complete, or an error: never a partial answer.
+    pub async fn query(&self, query: &AccessQuery, options: QueryOptions) -> Result<QueryAnswer, ServiceError> {
+        let days = self.block_days(query, options).await?;
+        Ok(QueryAnswer { rows: days.rows(), sources: days.sources, future_days: days.future_days, refreshed_at: days.refreshed_at })
+    }
+
+    /// The query's days as held, exact and complete, or an error: read as rows, a page
+    /// of rows, columns or totals without copying every row ([`BlockDays`]).
     ///
     /// With a store shared by several replicas, the block names are read again first,
     /// so that what the answer is shown with includes names given on other replicas.
-    pub async fn query(&self, query: &AccessQuery, options: QueryOptions) -> Result<QueryAnswer, ServiceError> {
+    pub async fn block_days(&self, query: &AccessQuery, options: QueryOptions) -> Result<BlockDays, ServiceError> {
         if self.inner.store.is_shared() {
             match self.inner.store.block_labels().await {
                 Ok(labels) => {
@@ -121,24 +129,43 @@ impl AccessService {
                 Err(error) => tracing::warn!(%error, "could not read the block names; showing the ones known here"),
             }
         }
-        let wanted: BTreeSet<&BlockId> = query.blocks.iter().collect();
-        self.within_deadline(DayFilter::AllBlocks, query.range, &query.blocks, options, |held, day, rows| {
-            if let Some(data) = held.get(&DayKey { filter: DayFilter::AllBlocks, day }) {
-                self.inner.interner.expand(day, data, |id| wanted.is_empty() || wanted.contains(id), rows);
-                return Ok(());
+        let gathered = self.gather_within_deadline(DayFilter::AllBlocks, query.range, &query.blocks, &options).await?;
+        let interner = &self.inner.interner;
+        let keep = (!query.blocks.is_empty()).then(|| {
+            let mut keep = vec![false; interner.len()];
+            for block in &query.blocks {
+                if let Some(key) = interner.lookup(&ItemKey::Block(block.clone())) {
+                    keep[key.index()] = true;
+                }
+            }
+            keep
+        });
+        let mut days = Vec::with_capacity(gathered.days.len());
+        for &day in &gathered.days {
+            if let Some(data) = gathered.held.get(&DayKey { filter: DayFilter::AllBlocks, day }) {
+                days.push((day, vec![data.clone()]));
+                continue;
             }
             if query.blocks.is_empty() {
                 return Err(ServiceError::Interrupted(format!("day {day} was not filled")));
             }
+            let mut parts = Vec::with_capacity(query.blocks.len());
             for block in &query.blocks {
-                match held.get(&DayKey { filter: DayFilter::Block(block.clone()), day }) {
-                    Some(data) => self.inner.interner.expand(day, data, |_| true, rows),
+                match gathered.held.get(&DayKey { filter: DayFilter::Block(block.clone()), day }) {
+                    Some(data) => parts.push(data.clone()),
                     None => return Err(ServiceError::Interrupted(format!("day {day} of block {block} was not filled"))),
                 }
             }
-            Ok(())
+            days.push((day, parts));
+        }
+        Ok(BlockDays {
+            days,
+            keep,
+            interner: interner.clone(),
+            sources: gathered.sources,
+            future_days: gathered.future_days,
+            refreshed_at: gathered.refreshed_at,
         })
-        .await
     }
 
     /// All workplaces and the default workplace per day over `range`, exact and
@@ -200,10 +227,31 @@ impl AccessService {
         options: QueryOptions,
         mut assemble: impl FnMut(&HashMap<DayKey, Arc<DayData>>, NaiveDate, &mut Vec<R>) -> Result<(), ServiceError>,
     ) -> Result<QueryAnswer<R>, ServiceError> {
+        let gathered = self.gather_within_deadline(whole, range, blocks, &options).await?;
+        // Assembled day by day into a vector sized up front: a warm year is tens of
+        // thousands of rows, and growing it step by step cost a good share of the query.
+        let held_rows: usize = gathered.held.values().map(|data| data.rows.len()).sum();
+        let most_rows = if blocks.is_empty() { held_rows } else { held_rows.min(gathered.days.len() * blocks.len()) };
+        let mut rows = Vec::with_capacity(most_rows);
+        for &day in &gathered.days {
+            assemble(&gathered.held, day, &mut rows)?;
+        }
+        Ok(QueryAnswer { rows, sources: gathered.sources, future_days: gathered.future_days, refreshed_at: gathered.refreshed_at })
+    }
+
+    /// Gathers the days of `whole` (or of `blocks`, for block queries) in `range`,
+    /// within the query deadline.
+    async fn gather_within_deadline(
+        &self,
+        whole: DayFilter,
+        range: DateRange,
+        blocks: &[BlockId],
+        options: &QueryOptions,
+    ) -> Result<Gathered, ServiceError> {
         let waiting = WaitingNow::default();
         let deadline = self.inner.config.query_deadline;
         let wanted = Wanted { whole, range, blocks };
-        let gathered = match tokio::time::timeout(deadline, self.inner.clone().gather(&wanted, &options, &waiting)).await {
+        let gathered = match tokio::time::timeout(deadline, self.inner.clone().gather(&wanted, options, &waiting)).await {
             Ok(gathered) => gathered,
             Err(_) => {
                 let waited_for = waiting.get();
@@ -222,16 +270,7 @@ impl AccessService {
         if let Some(progress) = &options.progress {
             progress.finish();
         }
-        let gathered = gathered?;
-        // Assembled day by day into a vector sized up front: a warm year is tens of
-        // thousands of rows, and growing it step by step cost a good share of the query.
-        let held_rows: usize = gathered.held.values().map(|data| data.rows.len()).sum();
-        let most_rows = if blocks.is_empty() { held_rows } else { held_rows.min(gathered.days.len() * blocks.len()) };
-        let mut rows = Vec::with_capacity(most_rows);
-        for &day in &gathered.days {
-            assemble(&gathered.held, day, &mut rows)?;
-        }
-        Ok(QueryAnswer { rows, sources: gathered.sources, future_days: gathered.future_days, refreshed_at: gathered.refreshed_at })
+        gathered
     }
 
     /// Today in the tenant's time zone.
