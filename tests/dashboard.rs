@@ -36,19 +36,22 @@ async fn the_overview_renders_the_simulators_numbers_before_any_javascript() {
         blocks.len() as u64,
         "active blocks"
     );
-    // The per-block table: one row per block with visits, largest PV first.
-    let table = &html[html.find("data-testid=\"blocks-table\"").unwrap()..];
-    let table = &table[..table.find("</table>").unwrap()];
-    // Each row's own `data-block` (an unnamed block's naming form carries one too).
-    let rows: Vec<&str> = table
-        .split("<tr ")
-        .skip(1)
-        .filter_map(|row| row.split("data-block=\"").nth(1))
-        .map(|s| &s[..s.find('"').unwrap()])
-        .collect();
-    assert_eq!(rows.len(), blocks.len());
+    // The per-block table: a page of rows of the blocks with visits, largest PV first;
+    // the next page has the rest, and together they are every block once.
+    let rows = table_blocks(&html);
+    assert_eq!(rows.len(), blocks.len().min(app::report::TABLE_ROWS_PER_PAGE));
+    assert!(blocks.len() > app::report::TABLE_ROWS_PER_PAGE, "the tenant has more blocks than a page");
     let top = blocks.iter().max_by_key(|(id, pv)| (**pv, std::cmp::Reverse(**id))).unwrap();
     assert_eq!(rows[0], *top.0, "sorted by PV, largest first");
+    assert_eq!(
+        testid_text(&html, "table-count").unwrap(),
+        format!("1–{} of {} blocks", app::report::TABLE_ROWS_PER_PAGE, blocks.len())
+    );
+    let second = page(&app, &format!("?from={from}&to={to}&lang=en&page=2")).await;
+    let mut every: Vec<String> = rows.into_iter().chain(table_blocks(&second)).collect();
+    assert!(blocks[every.last().unwrap().as_str()] <= blocks[every[0].as_str()]);
+    every.sort();
+    assert_eq!(every, blocks.keys().map(|id| id.to_string()).collect::<Vec<_>>(), "two pages hold every block once");
     // The trend's table alternative: one row per day with the day's totals.
     let trend = &html[html.find("data-testid=\"trend-table\"").unwrap()..];
     let day_rows = trend[..trend.find("</table>").unwrap()].matches("<tr").count() - 1;
@@ -56,6 +59,19 @@ async fn the_overview_renders_the_simulators_numbers_before_any_javascript() {
     assert!(html.contains("<svg"), "the charts are drawn on the server");
     assert!(html.contains("lang=\"en\""), "the page is English when asked");
     assert!(!html.contains("Demo mode"));
+}
+
+/// The blocks of the blocks table's rows in `html`, in its order: each row's own
+/// `data-block` (an unnamed block's naming form carries one too).
+fn table_blocks(html: &str) -> Vec<String> {
+    let table = &html[html.find("data-testid=\"blocks-table\"").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    table
+        .split("<tr ")
+        .skip(1)
+        .filter_map(|row| row.split("data-block=\"").nth(1))
+        .map(|s| s[..s.find('"').unwrap()].to_owned())
+        .collect()
 }
 
 #[tokio::test]

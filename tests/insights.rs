@@ -161,9 +161,22 @@ async fn the_dashboard_says_what_is_unusual_and_lists_every_finding() {
     if let Some(block) = top["block_id"].as_str() {
         assert!(panel.contains(&format!("block={block}")), "the sentence links to its block");
     }
-    // Every finding is in its list, with its numbers.
-    let list = &panel[panel.find("data-testid=\"unusual-list\"").unwrap()..];
-    assert_eq!(list[..list.find("</table>").unwrap()].matches("<tr>").count() - 1, api["unusual"].as_array().unwrap().len());
+    // The most unusual findings are in its list (every day of all blocks together, and
+    // the 20 most unusual of blocks), with a link to every one of them.
+    let findings = api["unusual"].as_array().unwrap();
+    let of_all = findings.iter().filter(|u| u["block_id"].is_null()).count();
+    let rows_of = |panel: &str| {
+        let list = &panel[panel.find("data-testid=\"unusual-list\"").unwrap()..];
+        list[..list.find("</table>").unwrap()].matches("<tr>").count() - 1
+    };
+    assert_eq!(rows_of(panel), findings.len().min(of_all + app::insights_report::UNUSUAL_ON_PAGE));
+    assert!(findings.len() > of_all + app::insights_report::UNUSUAL_ON_PAGE, "the tenant has more findings than the page lists");
+    assert!(panel.contains("whole=unusual"), "a link to every finding");
+    let whole = app.get(&format!("/?from={from}&to={to}&lang=en&whole=unusual")).await.text().await.unwrap();
+    let whole = block_insights_tests::strip_comments(&whole);
+    let whole_panel = &whole[whole.find("data-testid=\"insights\"").unwrap()..];
+    assert_eq!(rows_of(whole_panel), findings.len(), "whole, every finding is listed");
+    let list = &whole_panel[whole_panel.find("data-testid=\"unusual-list\"").unwrap()..];
     assert!(list.contains(&day(20).to_string()), "the spike's day is listed");
     let dormant = &panel[panel.find("data-testid=\"dormant-list\"").unwrap()..];
     assert!(dormant[..dormant.find("</table>").unwrap()].contains(&planted[2].block_id[12..]), "the silent block is listed by its last digits");

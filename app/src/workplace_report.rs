@@ -36,6 +36,9 @@ pub struct WorkplaceReport {
     pub workplaces: Vec<WorkplaceTotal>,
     /// Workplaces typed on block names that Feishu does not report, by that text.
     pub other_groups: Vec<BlockGroup>,
+    /// Workplaces and typed groups left out of the two lists above for the page.
+    #[serde(default)]
+    pub workplaces_left_out: usize,
     /// What the block filter in the controls offers.
     pub choices: crate::report::BlockChoices,
     pub names: Vec<BlockLabel>,
@@ -66,6 +69,10 @@ impl WorkplaceTotal {
             .map_or_else(|| self.id.to_string(), |(_, name)| name.clone())
     }
 }
+
+/// Custom workplaces (and groups typed by hand) the page lists unless the URL asks for
+/// all of them (`whole=workplace-blocks`), most visited first.
+pub const WORKPLACES_SHOWN: usize = 20;
 
 /// Blocks each workplace lists on the page unless the URL asks for all of them
 /// (`whole=workplace-blocks`); the overview filtered to the workplace pages through them.
@@ -255,6 +262,12 @@ impl WorkplaceReport {
             }
         }
         workplaces.sort_by(|a, b| b.pv.cmp(&a.pv).then_with(|| a.id.cmp(&b.id)));
+        let mut workplaces_left_out = 0;
+        if base.group_blocks_shown.is_some() {
+            workplaces_left_out = workplaces.len().saturating_sub(WORKPLACES_SHOWN) + other_groups.len().saturating_sub(WORKPLACES_SHOWN);
+            workplaces.truncate(WORKPLACES_SHOWN);
+            other_groups.truncate(WORKPLACES_SHOWN);
+        }
 
         WorkplaceReport {
             range: inputs.range,
@@ -266,6 +279,7 @@ impl WorkplaceReport {
             previous: inputs.previous.map(sums),
             workplaces,
             other_groups,
+            workplaces_left_out,
             choices: base.choices,
             names: inputs.labels.to_vec(),
             simulated: base.simulated,
@@ -293,7 +307,8 @@ impl From<&WorkplaceReport> for crate::report::ViewInfo {
 pub struct WorkplaceReportBase {
     pub preset: Option<Preset>,
     pub choices: crate::report::BlockChoices,
-    /// Blocks each group lists (the others counted); `None`: all.
+    /// Blocks each group lists (the others counted), and the first
+    /// [`WORKPLACES_SHOWN`] workplaces only; `None`: everything.
     pub group_blocks_shown: Option<usize>,
     pub simulated: bool,
     pub quota: QuotaReport,

@@ -83,6 +83,27 @@ pub fn WorkplacesView(report: StoredValue<WorkplaceReport>, params: Memo<ViewPar
         }
     });
     let has_workplaces = !r.workplaces.is_empty();
+    let p = params.get_untracked();
+    let whole = p.whole == Some(WholeList::WorkplaceBlocks);
+    let left_out = r.workplaces_left_out;
+    // Past the first workplaces, how many more and the page with all of them; on that
+    // page, the way back to the short one.
+    let more_workplaces = move || (left_out > 0 || whole).then(|| {
+        let l = move || locale.get().t().lists;
+        let n = grouped(left_out as u64);
+        let p = params.get_untracked();
+        let (link, all) = if whole {
+            (href(p.with_whole(None).to_query()), false)
+        } else {
+            (href(p.with_whole(Some(WholeList::WorkplaceBlocks)).to_query()), true)
+        };
+        view! {
+            <p class="more-rows" data-testid="more-workplaces">
+                {all.then(|| view! { {move || (l().more_rows)(&n)} " · " })}
+                <a href=link>{move || if all { l().show_all } else { l().show_fewer }}</a>
+            </p>
+        }
+    });
     let chart_svg = ChartKind::WorkplaceTrend.export_url(&params.get_untracked().with_range(r.range));
     let query = format!("?from_date={}&to_date={}", r.range.from(), r.range.to());
     let (csv_totals, xlsx_totals) = (format!("/api/v1/workplace-access.csv{query}"), format!("/api/v1/workplace-access.xlsx{query}"));
@@ -123,9 +144,11 @@ pub fn WorkplacesView(report: StoredValue<WorkplaceReport>, params: Memo<ViewPar
             } else {
                 view! { <p>{move || w().none}</p> }.into_any()
             }}
+            {more_workplaces()}
             <h3 class="subheading">{move || w().blocks_heading}</h3>
             {groups}
             {typed}
+            {more_workplaces()}
         </section>
         <section class="export" aria-label=move || w().export data-testid="workplace-export">
             <span class="export-label">{move || w().export} ":"</span>
