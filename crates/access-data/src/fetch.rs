@@ -16,6 +16,7 @@ use store::{StoredDay, StoredRow};
 
 use crate::dataset::{items_per_day, page_size, DaySet, SeenNames};
 use crate::day::{DayData, DayFilter, DayKey, ItemKey};
+use crate::pace::{JobPace, Pace, PaceSlot};
 use crate::plan::{chunk, pages_of, split_in_pages};
 use crate::progress::JobProgress;
 use crate::service::Inner;
@@ -39,8 +40,12 @@ pub(crate) const DENSITY_GUESS: f64 = 50.0;
 pub(crate) struct Job {
     pub id: u64,
     pub filter: DayFilter,
+    /// The run of days it fetches.
+    pub run: DateRange,
     /// Days of the run it fetches.
     pub days: usize,
+    /// The pace it keeps, for a job of the history fetch; `None` for a person's query.
+    pub pace: Option<Arc<JobPace>>,
     pub progress: Arc<JobProgress>,
     pub outcome: Shared<BoxFuture<'static, JobOutcome>>,
 }
@@ -80,13 +85,15 @@ impl Inner {
     /// Starts a job in its own task. The caller registers its days as in flight. With a
     /// shared store, the caller holds the leases of the run's final days: the job renews
     /// them while it runs and releases them when it ends (its days saved, or failed for
-    /// another replica to try).
-    pub(crate) fn spawn_job(self: &Arc<Self>, filter: DayFilter, run: DateRange) -> Arc<Job> {
+    /// another replica to try). A job started under `pace` keeps it (see [`crate::Pace`]).
+    pub(crate) fn spawn_job(self: &Arc<Self>, filter: DayFilter, run: DateRange, pace: Option<Arc<Pace>>) -> Arc<Job> {
         let id = NEXT_JOB.fetch_add(1, Ordering::Relaxed);
         let progress = Arc::new(JobProgress::default());
+        let pace = pace.map(|pace| Arc::new(JobPace::new(pace)));
         let inner = self.clone();
         let task_filter = filter.clone();
         let task_progress = progress.clone();
+        let task_pace = pace.clone();
         let handle = tokio::spawn(async move {
             let today = inner.today();
             let leased_days: Vec<NaiveDate> = if inner.store.is_shared() {
@@ -96,11 +103,12 @@ impl Inner {
             };
             let deadline = inner.config.job_deadline;
             let fetch = async {
+                let job = inner.run_job(&task_filter, run, &task_progress, task_pace.as_deref());
                 if leased_days.is_empty() {
-                    inner.run_job(&task_filter, run, &task_progress).await
+                    job.await
                 } else {
                     tokio::select! {
-                        outcome = inner.run_job(&task_filter, run, &task_progress) => outcome,
+                        outcome = job => outcome,
                         never = inner.renew_leases(&task_filter, &leased_days) => match never {},
                     }
                 }
@@ -130,7 +138,7 @@ impl Inner {
         }
         .boxed()
         .shared();
-        Arc::new(Job { id, filter, days: run.len_days() as usize, progress, outcome })
+        Arc::new(Job { id, filter, run, days: run.len_days() as usize, pace, progress, outcome })
     }
 
     /// Renews the leases of `days` every third of their lifetime, for as long as it is
@@ -158,7 +166,7 @@ impl Inner {
         }
     }
 
-    async fn run_job(&self, filter: &DayFilter, run: DateRange, progress: &JobProgress) -> JobOutcome {
+    async fn run_job(&self, filter: &DayFilter, run: DateRange, progress: &JobProgress, pace: Option<&JobPace>) -> JobOutcome {
         let mut days = DayMap::new();
         let page = page_size(filter);
         let parts = match (items_per_day(filter), self.density.get(filter)) {
@@ -170,7 +178,7 @@ impl Inner {
                 let sample_end = run.from() + chrono::Days::new(u64::from(SAMPLE_DAYS) - 1);
                 let sample = DateRange::new(run.from(), sample_end).expect("inside the run");
                 progress.add_estimate(1);
-                days.extend(self.fetch_part(filter, sample, progress).await?);
+                days.extend(self.fetch_part(filter, sample, progress, pace).await?);
                 let rest = DateRange::new(sample_end.succ_opt().expect("inside the run"), run.to()).expect("non-empty");
                 split_in_pages(rest, self.density.get(filter).unwrap_or(DENSITY_GUESS), self.config.max_parallel, page)
             }
@@ -178,7 +186,8 @@ impl Inner {
         };
         let per_day = self.density.get(filter).unwrap_or(DENSITY_GUESS);
         progress.add_estimate(parts.iter().map(|p| pages_of(f64::from(p.len_days()) * per_day, page)).sum());
-        let fetched = futures::future::try_join_all(parts.into_iter().map(|part| self.fetch_part(filter, part, progress))).await?;
+        let fetched =
+            futures::future::try_join_all(parts.into_iter().map(|part| self.fetch_part(filter, part, progress, pace))).await?;
         for part in fetched {
             days.extend(part);
         }
@@ -186,23 +195,31 @@ impl Inner {
     }
 
     /// [`Inner::fetch_part_of`] with the filter's endpoint.
-    async fn fetch_part(&self, filter: &DayFilter, part: DateRange, progress: &JobProgress) -> Result<DayMap, ServiceError> {
+    async fn fetch_part(
+        &self,
+        filter: &DayFilter,
+        part: DateRange,
+        progress: &JobProgress,
+        pace: Option<&JobPace>,
+    ) -> Result<DayMap, ServiceError> {
         match filter {
-            DayFilter::AllBlocks | DayFilter::Block(_) => self.fetch_part_of::<BlockAccessSearch>(filter, part, progress).await,
-            DayFilter::Workplaces => self.fetch_part_of::<WorkplaceAccessSearch>(filter, part, progress).await,
-            DayFilter::CustomWorkplaces => self.fetch_part_of::<CustomWorkplaceAccessSearch>(filter, part, progress).await,
+            DayFilter::AllBlocks | DayFilter::Block(_) => self.fetch_part_of::<BlockAccessSearch>(filter, part, progress, pace).await,
+            DayFilter::Workplaces => self.fetch_part_of::<WorkplaceAccessSearch>(filter, part, progress, pace).await,
+            DayFilter::CustomWorkplaces => self.fetch_part_of::<CustomWorkplaceAccessSearch>(filter, part, progress, pace).await,
         }
     }
 
     /// Fetches one sub-range page by page, then files every day of it: in the cache,
     /// and in the store when final. Days without items are held as empty. Each page is
     /// reserved against the monthly quota before it is requested; past the quota the
-    /// part fails with [`ServiceError::QuotaReached`] and nothing of it is filed.
+    /// part fails with [`ServiceError::QuotaReached`] and nothing of it is filed. Under a
+    /// pace, each page also waits for the pace's slot and is refused at its call cap.
     async fn fetch_part_of<E: DaySet>(
         &self,
         filter: &DayFilter,
         part: DateRange,
         progress: &JobProgress,
+        pace: Option<&JobPace>,
     ) -> Result<DayMap, ServiceError> {
         let query = E::query(filter, part);
         let mut by_day: HashMap<NaiveDate, BTreeMap<ItemKey, (u64, u64)>> = HashMap::new();
@@ -216,10 +233,14 @@ impl Inner {
             // The stream requests the next page only while the last one said `has_more`.
             let mut more = true;
             while more {
-                self.quota.reserve(&month, self.today())?;
+                let slot = self.reserve_page(&month, pace).await?;
                 calls.pages += 1;
                 self.upstream_requests.fetch_add(1, Ordering::Relaxed);
-                let Some(page) = stream.try_next().await? else {
+                let page = stream.try_next().await;
+                if let Some(slot) = slot {
+                    slot.answered();
+                }
+                let Some(page) = page? else {
                     // Not expected (the stream asks again only after `has_more`): no
                     // request was sent, so the reservation is given back.
                     self.quota.release(&month);
@@ -289,6 +310,31 @@ impl Inner {
         Ok(filled)
     }
 
+    /// Reserves one page against the month's count, or refuses past the quota; under
+    /// the job's pace, waits for the pace's slot first (unless the job is hurried
+    /// meanwhile) and refuses at its call cap too. Nothing awaits after the reservation,
+    /// so that the caller counts every reserved page.
+    async fn reserve_page<'p>(&self, month: &str, job: Option<&'p JobPace>) -> Result<Option<PaceSlot<'p>>, ServiceError> {
+        let slot = match job.and_then(|job| job.current().map(|pace| (job, pace))) {
+            Some((job, pace)) => tokio::select! {
+                slot = pace.slot() => Some((pace, slot)),
+                () = job.hurried() => None,
+            },
+            None => None,
+        };
+        let Some((pace, slot)) = slot else {
+            self.quota.reserve(month, self.today())?;
+            return Ok(None);
+        };
+        if let Err(refusal) = self.quota.reserve_below(month, self.today(), pace.call_cap()) {
+            if refusal.by_cap {
+                pace.note_share_spent();
+            }
+            return Err(refusal.error);
+        }
+        pace.note_call();
+        Ok(Some(slot))
+    }
 }
 
 /// Calls of one part (already reserved in the quota's book) not yet added to the

@@ -80,6 +80,14 @@ pub fn warn_threshold(limit: u64, percent: u8) -> u64 {
     (limit.saturating_mul(u64::from(percent)).div_ceil(100)).max(1)
 }
 
+/// A reservation refused: the error to report, and whether the cap refused it while
+/// the quota itself would still have allowed the call.
+#[derive(Debug)]
+pub(crate) struct Refusal {
+    pub error: ServiceError,
+    pub by_cap: bool,
+}
+
 /// The count of the current month, kept in memory.
 struct MonthCount {
     month: String,
@@ -130,13 +138,23 @@ impl QuotaBook {
     /// Reserves one call in `month`, or refuses when the quota is reached. A later
     /// month than the book's starts a new count.
     pub fn reserve(&self, month: &str, today: NaiveDate) -> Result<(), ServiceError> {
+        self.reserve_below(month, today, None).map_err(|refusal| refusal.error)
+    }
+
+    /// [`QuotaBook::reserve`], refused also while the month's count is at `cap` or
+    /// above (a share of the quota kept for some work, see [`crate::Pace`]); the
+    /// refusal says which bound refused.
+    pub fn reserve_below(&self, month: &str, today: NaiveDate, cap: Option<u64>) -> Result<(), Refusal> {
         let mut current = self.lock();
         if month > current.month.as_str() {
             *current = MonthCount { month: month.to_owned(), used: 0, refused_by_feishu: false };
         }
         let state = self.state_of(&current, today);
         if state.reached() {
-            return Err(state.error());
+            return Err(Refusal { error: state.error(), by_cap: false });
+        }
+        if cap.is_some_and(|cap| current.used >= cap) {
+            return Err(Refusal { error: state.error(), by_cap: true });
         }
         current.used += 1;
         Ok(())
@@ -237,6 +255,19 @@ mod tests {
         // An older month never rolls the book back.
         book.roll("2024-03", 3);
         assert_eq!((book.month(), book.state(april).used), ("2024-04".to_owned(), 1));
+    }
+
+    #[test]
+    fn a_cap_refuses_below_the_quota_and_says_so() {
+        let today = d(2024, 3, 20);
+        let book = QuotaBook::new(Some(10), 80, "2024-03".into(), 2);
+        book.reserve_below("2024-03", today, Some(3)).unwrap();
+        let refusal = book.reserve_below("2024-03", today, Some(3)).unwrap_err();
+        assert!(refusal.by_cap, "3 of 10 calls: the cap refused, not the quota");
+        assert_eq!(book.state(today).used, 3, "a refused reservation counts nothing");
+        book.reserve("2024-03", today).expect("without the cap the quota still allows calls");
+        let full = QuotaBook::new(Some(4), 80, "2024-03".into(), 4);
+        assert!(!full.reserve_below("2024-03", today, Some(9)).unwrap_err().by_cap, "the quota itself refused");
     }
 
     #[test]

@@ -16,6 +16,8 @@ use crate::cache::{CacheStats, DayCache};
 use crate::dataset::SeenNames;
 use crate::day::{DayData, DayFilter, DayKey, Interner, ItemKey};
 use crate::fetch::{Density, Job, DENSITY_GUESS};
+use crate::history::HistoryBoard;
+use crate::pace::Pace;
 use crate::plan::{all_blocks_cost, one_block_cost, runs};
 use crate::progress::QueryProgress;
 use crate::quota::{month_key, QuotaBook, QuotaState};
@@ -76,6 +78,8 @@ pub(crate) struct Inner {
     pub quota: QuotaBook,
     /// Who this service is when it leases days in a shared store: unique per process.
     pub holder: String,
+    /// Where the history fetch stands, for the page and `/metrics`.
+    pub history: HistoryBoard,
     /// The names, replaced whole on every change: a query takes the current map
     /// without copying it.
     labels: RwLock<Arc<BTreeMap<BlockId, BlockLabel>>>,
@@ -102,6 +106,7 @@ impl AccessService {
             upstream_requests: AtomicU64::new(0),
             quota,
             holder: store::replica_name(),
+            history: HistoryBoard::default(),
             labels: RwLock::new(Arc::new(labels)),
             workplace_names: RwLock::new(Arc::new(workplace_names)),
         };
@@ -239,6 +244,35 @@ impl AccessService {
         Ok(QueryAnswer { rows, sources: gathered.sources, future_days: gathered.future_days, refreshed_at: gathered.refreshed_at })
     }
 
+    /// Makes sure every final day of `range` of the data set whose whole filter is
+    /// `whole` is held (in memory and in the store), fetching the missing ones under
+    /// `pace`: the history fetch's way in. Bounded by [`ServiceConfig::job_deadline`]
+    /// (nobody waits for it); answers where the days came from.
+    pub(crate) async fn hold_days(&self, whole: DayFilter, range: DateRange, pace: Arc<Pace>) -> Result<DaySources, ServiceError> {
+        let deadline = self.inner.config.job_deadline;
+        let wanted = Wanted { whole, range, blocks: &[], pace: Some(pace) };
+        let waiting = WaitingNow::default();
+        match tokio::time::timeout(deadline, self.inner.clone().gather(&wanted, &QueryOptions::default(), &waiting)).await {
+            Ok(gathered) => Ok(gathered?.sources),
+            Err(_) => Err(ServiceError::DeadlineExceeded { waited_for: waiting.get(), deadline }),
+        }
+    }
+
+    /// Where the history fetch stands (see [`crate::HistoryFetch`]): off, running, done
+    /// or paused and why, and how many months of its window are held.
+    pub fn history_status(&self) -> crate::HistoryStatus {
+        self.inner.history.status()
+    }
+
+    pub(crate) fn history_board(&self) -> &HistoryBoard {
+        &self.inner.history
+    }
+
+    /// Who this service is in a store shared with other replicas (leases).
+    pub(crate) fn holder(&self) -> &str {
+        &self.inner.holder
+    }
+
     /// Gathers the days of `whole` (or of `blocks`, for block queries) in `range`,
     /// within the query deadline.
     async fn gather_within_deadline(
@@ -250,7 +284,7 @@ impl AccessService {
     ) -> Result<Gathered, ServiceError> {
         let waiting = WaitingNow::default();
         let deadline = self.inner.config.query_deadline;
-        let wanted = Wanted { whole, range, blocks };
+        let wanted = Wanted { whole, range, blocks, pace: None };
         let gathered = match tokio::time::timeout(deadline, self.inner.clone().gather(&wanted, options, &waiting)).await {
             Ok(gathered) => gathered,
             Err(_) => {
@@ -418,6 +452,8 @@ struct Wanted<'a> {
     whole: DayFilter,
     range: DateRange,
     blocks: &'a [BlockId],
+    /// The history fetch's pace; `None` for a person's query.
+    pace: Option<Arc<Pace>>,
 }
 
 /// The held days a query is answered from.
@@ -559,7 +595,7 @@ impl Inner {
             // monthly quota (each page of a job is also reserved against it before it is sent).
             let quota = self.quota_state().await;
             let quota = quota.reached().then_some(quota);
-            let (jobs, elsewhere) = self.claim_or_wait(&mut needs, &mut held, quota).await?;
+            let (jobs, mut elsewhere) = self.claim_or_wait(&mut needs, &mut held, quota, wanted.pace.as_ref()).await?;
 
             // 4. Wait for the jobs; any failure fails the query (no partial answers).
             if let Some(progress) = &options.progress {
@@ -570,7 +606,20 @@ impl Inner {
             waiting.set(Waiting::Feishu { days: jobs.iter().map(|job| job.days).sum() });
             let outcomes = futures::future::join_all(jobs.iter().map(|job| job.outcome.clone())).await;
             for (job, outcome) in jobs.iter().zip(outcomes) {
-                let filled = outcome?;
+                let filled = match outcome {
+                    // A job of the history fetch that this query hurried stopped at the
+                    // history's share of the quota, not at the quota: fetch its days anew.
+                    Err(ServiceError::QuotaReached { .. })
+                        if wanted.pace.is_none()
+                            && job.filter == *whole
+                            && job.pace.as_ref().is_some_and(|job| job.pace().share_spent())
+                            && !self.quota_state().await.reached() =>
+                    {
+                        elsewhere.all.extend(job.run.days().filter(|d| days.binary_search(d).is_ok()));
+                        continue;
+                    }
+                    outcome => outcome?,
+                };
                 for (day, data) in filled.iter() {
                     if wanted.range.contains(*day) {
                         sources.upstream += 1;
@@ -691,11 +740,15 @@ impl Inner {
     /// lease ([`Store::lease_days`]); days leased by another replica are returned as
     /// still needed, for the caller to find in the store once that replica saved them
     /// (or to lease itself once that replica's lease expired).
+    ///
+    /// New jobs keep `pace` (the history fetch's); a query without one that waits for a
+    /// paced job hurries it ([`crate::pace::JobPace::hurry`]).
     async fn claim_or_wait(
         self: &Arc<Self>,
         needs: &mut Needs,
         held: &mut HashMap<DayKey, Arc<DayData>>,
         quota_reached: Option<QuotaState>,
+        pace: Option<&Arc<Pace>>,
     ) -> Result<(Vec<Arc<Job>>, Needs), ServiceError> {
         let mut inflight = self.inflight.lock().await;
         let mut waits: BTreeMap<u64, Arc<Job>> = BTreeMap::new();
@@ -761,8 +814,11 @@ impl Inner {
             let days = self.lease(&filter, days, elsewhere.blocks.entry(block).or_default()).await?;
             planned.extend(runs(&days).into_iter().map(|r| (filter.clone(), r)));
         }
+        if pace.is_none() {
+            waits.values().filter_map(|job| job.pace.as_ref()).for_each(|job| job.hurry());
+        }
         for (filter, run) in planned {
-            let job = self.spawn_job(filter.clone(), run);
+            let job = self.spawn_job(filter.clone(), run, pace.cloned());
             for day in run.days() {
                 inflight.insert(DayKey { filter: filter.clone(), day }, job.clone());
             }
