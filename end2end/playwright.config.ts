@@ -68,6 +68,8 @@ export default defineConfig({
         // minute per person) are for people, not for a suite. tests/security.rs checks them.
         DASHBOARD_SIGN_IN_PER_MINUTE: '0',
         DASHBOARD_REQUESTS_PER_MINUTE: '0',
+        // The background history fetch would compete with the tests' own loads.
+        DASHBOARD_HISTORY_MONTHS: '0',
         RUST_LOG: 'warn',
       },
     },

@@ -93,6 +93,40 @@ pub struct Config {
     /// Feishu again at most this often, across all clients and replicas; within it, it
     /// answers the numbers fetched moments ago.
     pub refresh_min_interval: Duration,
+    /// The background history fetch ([`HistoryConfig`]).
+    pub history: HistoryConfig,
+}
+
+/// The history fetch: the final days of the last months kept in the store in the
+/// background, within a share of the rate and of the monthly quota.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryConfig {
+    /// `DASHBOARD_HISTORY_MONTHS` (default 13; `0` or `off` turns the fetch off): months
+    /// of history kept warm, the month of the last final day and the ones before it.
+    pub months: u32,
+    /// `DASHBOARD_HISTORY_RATE_PERCENT` (default 50, 1 to 90): the fetch's share of
+    /// `FEISHU_MAX_REQUESTS_PER_SECOND`; the rest is always left to people's queries.
+    pub rate_percent: u8,
+    /// `DASHBOARD_HISTORY_QUOTA_PERCENT` (default 50, 1 to 100): the fetch calls Feishu
+    /// only while the month's count is below this share of `FEISHU_MONTHLY_QUOTA`.
+    pub quota_percent: u8,
+}
+
+impl HistoryConfig {
+    /// The fetch turned off.
+    pub const OFF: HistoryConfig = HistoryConfig { months: 0, rate_percent: 50, quota_percent: 50 };
+
+    /// Requests per second the fetch may send: its share of `max_requests_per_second`,
+    /// rounded down, at least 1.
+    pub fn requests_per_second(&self, max_requests_per_second: u32) -> u32 {
+        (max_requests_per_second.saturating_mul(u32::from(self.rate_percent)) / 100).max(1)
+    }
+
+    /// The month's count of calls up to which the fetch may call: its share of
+    /// `monthly_quota`, rounded down; `None` without a quota.
+    pub fn call_cap(&self, monthly_quota: Option<u64>) -> Option<u64> {
+        monthly_quota.map(|quota| quota.saturating_mul(u64::from(self.quota_percent)) / 100)
+    }
 }
 
 /// Sign-in settings.
@@ -271,6 +305,7 @@ impl Config {
             60,
             "a whole number of seconds (0 lets every refresh fetch again)",
         )?);
+        let history = history_config(&lookup)?;
         Ok(Self {
             source,
             timezone,
@@ -292,12 +327,15 @@ impl Config {
             digest_claim_ttl,
             rate,
             refresh_min_interval,
+            history,
         })
     }
 
-    /// A demo configuration with defaults everywhere but the data directory, for tests.
+    /// A demo configuration with defaults everywhere but the data directory and the
+    /// history fetch, which is off, so that a test or a benchmark counts only its own
+    /// calls to Feishu.
     pub fn demo(data_dir: PathBuf) -> Self {
-        Self { data_dir, ..Self::from_lookup(|_| None).expect("the defaults are valid") }
+        Self { data_dir, history: HistoryConfig::OFF, ..Self::from_lookup(|_| None).expect("the defaults are valid") }
     }
 }
 
@@ -326,6 +364,38 @@ fn rate_config(lookup: &impl Fn(&str) -> Option<String>) -> Result<crate::rate_l
         sign_in_per_minute: per_minute("DASHBOARD_SIGN_IN_PER_MINUTE", defaults.sign_in_per_minute)?,
         requests_per_minute: per_minute("DASHBOARD_REQUESTS_PER_MINUTE", defaults.requests_per_minute)?,
         client_ip_header,
+    })
+}
+
+/// `DASHBOARD_HISTORY_MONTHS`, `DASHBOARD_HISTORY_RATE_PERCENT` and
+/// `DASHBOARD_HISTORY_QUOTA_PERCENT`.
+fn history_config(lookup: &impl Fn(&str) -> Option<String>) -> Result<HistoryConfig, ConfigError> {
+    const MONTHS_HINT: &str = "a whole number of months from 0 to 120 (0 or off turns the history fetch off), e.g. 13";
+    let months = match lookup("DASHBOARD_HISTORY_MONTHS") {
+        None => 13,
+        Some(value) if value.trim().eq_ignore_ascii_case("off") => 0,
+        Some(value) => match value.trim().parse::<u32>() {
+            Ok(months) if months <= 120 => months,
+            _ => return Err(ConfigError::Invalid { var: "DASHBOARD_HISTORY_MONTHS", value, hint: MONTHS_HINT }),
+        },
+    };
+    let percent = |var: &'static str, most: u8, hint: &'static str| -> Result<u8, ConfigError> {
+        match lookup(var) {
+            None => Ok(50),
+            Some(value) => match value.trim().trim_end_matches('%').trim().parse::<u8>() {
+                Ok(p) if (1..=most).contains(&p) => Ok(p),
+                _ => Err(ConfigError::Invalid { var, value, hint }),
+            },
+        }
+    };
+    Ok(HistoryConfig {
+        months,
+        rate_percent: percent(
+            "DASHBOARD_HISTORY_RATE_PERCENT",
+            90,
+            "a whole percentage from 1 to 90 (people's queries keep the rest of the rate), e.g. 50",
+        )?,
+        quota_percent: percent("DASHBOARD_HISTORY_QUOTA_PERCENT", 100, "a whole percentage from 1 to 100, e.g. 50")?,
     })
 }
 
@@ -582,6 +652,32 @@ mod tests {
         assert_eq!((c.query_deadline, c.feishu_request_timeout), (Duration::from_secs(60), Duration::from_secs(30)));
         let c = config(&[("DASHBOARD_QUERY_TIMEOUT_SECS", "5"), ("FEISHU_REQUEST_TIMEOUT_SECS", "2")]).unwrap();
         assert_eq!((c.query_deadline, c.feishu_request_timeout), (Duration::from_secs(5), Duration::from_secs(2)));
+    }
+
+    #[test]
+    fn history_settings() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.history, HistoryConfig { months: 13, rate_percent: 50, quota_percent: 50 });
+        assert_eq!((c.history.requests_per_second(20), c.history.call_cap(Some(10_000))), (10, Some(5_000)));
+        assert_eq!((c.history.requests_per_second(1), c.history.call_cap(None)), (1, None), "at least one a second");
+        for off in ["0", "off", " OFF "] {
+            assert_eq!(config(&[("DASHBOARD_HISTORY_MONTHS", off)]).unwrap().history.months, 0, "{off}");
+        }
+        let c = config(&[("DASHBOARD_HISTORY_RATE_PERCENT", "25%"), ("DASHBOARD_HISTORY_QUOTA_PERCENT", "100")]).unwrap();
+        assert_eq!((c.history.rate_percent, c.history.quota_percent), (25, 100));
+        for (var, bad) in [
+            ("DASHBOARD_HISTORY_MONTHS", "-1"),
+            ("DASHBOARD_HISTORY_MONTHS", "121"),
+            ("DASHBOARD_HISTORY_MONTHS", "a year"),
+            ("DASHBOARD_HISTORY_RATE_PERCENT", "0"),
+            ("DASHBOARD_HISTORY_RATE_PERCENT", "95"),
+            ("DASHBOARD_HISTORY_QUOTA_PERCENT", "0"),
+            ("DASHBOARD_HISTORY_QUOTA_PERCENT", "half"),
+        ] {
+            let e = config(&[(var, bad)]).unwrap_err().to_string();
+            assert!(e.contains(var) && e.contains(bad), "{e}");
+        }
+        assert_eq!(Config::demo(PathBuf::from("x")).history.months, 0, "tests count their own calls only");
     }
 
     #[test]

@@ -244,6 +244,40 @@ async fn snapshot(ops: &OpsState) -> Result<Registry, prometheus::Error> {
         i64::from(quota.reached()),
     )?;
 
+    let history = ops.service.history_status();
+    gauge(
+        "block_insights_history_months_done",
+        "Months of the history window (DASHBOARD_HISTORY_MONTHS) whose final days the store holds for all three data sets.",
+        i64::from(history.months_done),
+    )?;
+    gauge("block_insights_history_months_total", "Months in the history window (DASHBOARD_HISTORY_MONTHS; 0: off).", i64::from(history.months_total))?;
+    gauge(
+        "block_insights_history_requests_per_second",
+        "Requests per second the history fetch may send (DASHBOARD_HISTORY_RATE_PERCENT of FEISHU_MAX_REQUESTS_PER_SECOND).",
+        i64::from(history.requests_per_second),
+    )?;
+    if let Some(cap) = history.call_cap {
+        gauge(
+            "block_insights_history_call_cap",
+            "This month's count of calls up to which the history fetch may call (DASHBOARD_HISTORY_QUOTA_PERCENT of FEISHU_MONTHLY_QUOTA).",
+            clamp(cap),
+        )?;
+    }
+    counter("block_insights_history_days_fetched_total", "Days (of one data set each) this replica's history fetch got from Feishu.", history.days_fetched)?;
+    counter("block_insights_history_calls_total", "Calls this replica's history fetch sent to Feishu.", history.calls)?;
+    let state = IntGaugeVec::new(
+        Opts::new(
+            "block_insights_history_state",
+            "1 for the history fetch's state now: off, starting, running, elsewhere (another replica runs it), done, \
+             share_spent (its share of FEISHU_MONTHLY_QUOTA is used this month), quota_reached or failed.",
+        ),
+        &["state"],
+    )?;
+    for name in access_data::HistoryState::NAMES {
+        state.with_label_values(&[name]).set(i64::from(name == history.state.name()));
+    }
+    registry.register(Box::new(state))?;
+
     let ratio = Gauge::new(
         "block_insights_cache_hit_ratio",
         "Share of day lookups answered from memory since start (0 before the first lookup).",
@@ -253,3 +287,4 @@ async fn snapshot(ops: &OpsState) -> Result<Registry, prometheus::Error> {
     registry.register(Box::new(ratio))?;
     Ok(registry)
 }
+

@@ -72,6 +72,9 @@ pub struct Application {
     digest_state: AppState,
     /// The task that sends digests when they are due; ended with the application.
     digest_loop: Option<AbortOnDrop>,
+    /// The history fetch, keeping the store current in the background; ended with the
+    /// application. `None` when it is off.
+    history_loop: Option<AbortOnDrop>,
     /// The task that forgets idle rate-limit keys; ended with the application.
     rate_cleanup: AbortOnDrop,
 }
@@ -156,6 +159,16 @@ impl Application {
         if let Some(sim) = &simulator {
             name_demo_blocks(&service, sim).await?;
         }
+        let history = access_data::HistoryFetch::new(
+            service.clone(),
+            access_data::HistorySettings {
+                months: config.history.months,
+                requests_per_second: config.history.requests_per_second(config.max_requests_per_second),
+                call_cap: config.history.call_cap(config.monthly_quota),
+                lease_ttl: config.lease_ttl,
+            },
+        );
+        let history_loop = history.spawn().map(AbortOnDrop);
         let http_metrics = HttpMetrics::new();
         let ops_state = OpsState { client: client.clone(), service: service.clone(), http: http_metrics.clone() };
         let access = &config.access;
@@ -246,7 +259,7 @@ impl Application {
             .layer(from_fn_with_state(http_metrics, crate::ops::count_requests))
             .layer(TraceLayer::new_for_http())
             .layer(axum::middleware::from_fn(crate::request_id::request_ids));
-        Ok(Self { listener, router, addr, simulator, store, digest_state, digest_loop, rate_cleanup })
+        Ok(Self { listener, router, addr, simulator, store, digest_state, digest_loop, history_loop, rate_cleanup })
     }
 
     /// The address actually bound.
@@ -278,6 +291,7 @@ impl Application {
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let _simulator = self.simulator;
         let _digest_loop = self.digest_loop;
+        let _history_loop = self.history_loop;
         let _rate_cleanup = self.rate_cleanup;
         // With the peer's address: the sign-in routes are limited per client address.
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();

@@ -47,6 +47,8 @@ impl ServerProcess {
             .env("DASHBOARD_SIGN_IN_PER_MINUTE", "0")
             .env("DASHBOARD_REQUESTS_PER_MINUTE", "0")
             .env("DASHBOARD_REFRESH_MIN_SECS", "0")
+            // Off but where a test turns it on: it would add its own calls to the counts.
+            .env("DASHBOARD_HISTORY_MONTHS", "0")
             .envs(extra.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
