@@ -58,7 +58,7 @@ test('today is drawn as incomplete', async ({ page }) => {
   await screenshot(page, 'today-incomplete');
 });
 
-test('the block filter searches by id and filters to the ticked blocks', async ({ page }) => {
+test('the block filter searches by id on the server and filters to the ticked blocks', async ({ page }) => {
   const today = await simToday();
   const [from, to] = [addDays(today, -30), addDays(today, -2)];
   const truth = await groundTruth(from, to);
@@ -68,14 +68,23 @@ test('the block filter searches by id and filters to the ticked blocks', async (
   await page.getByTestId('block-filter').locator('summary').click();
   const search = page.locator('#block-search');
   await search.fill(a.slice(0, 12));
-  const visible = page.locator('.block-options li:not(.hidden)');
-  await expect(visible).toHaveCount(1);
-  await visible.locator('input').check();
-  await search.fill(b);
+  await search.press('Enter');
+  // The server's search: the page comes back with the filter open on what matches.
+  await expect(page).toHaveURL(new RegExp(`find=${a.slice(0, 12)}`));
+  await expect(page.getByTestId('block-filter')).toHaveAttribute('open', '');
+  await expect(page.locator('.block-options li')).toHaveCount(1);
+  await page.locator(`.block-options input[value="${a}"]`).check();
+  await page.getByTestId('block-filter').getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(new RegExp(`block=${a}`));
+  // A second search keeps the ticked block, ticked, beside what it finds.
+  await page.getByTestId('block-filter').locator('summary').click();
+  await page.locator('#block-search').fill(b);
+  await page.locator('#block-search').press('Enter');
+  await expect(page.locator(`.block-options input[value="${a}"]`)).toBeChecked();
   await page.locator(`.block-options input[value="${b}"]`).check();
   await screenshot(page, 'block-filter-search');
   await page.getByTestId('block-filter').getByRole('button', { name: 'Apply' }).click();
-  await expect(page).toHaveURL(new RegExp(`block=`));
+  await expect(page).toHaveURL(new RegExp(`block=${a}&block=${b}|block=${b}&block=${a}`));
   const expected = sum(truth.filter(r => r.block_id === a || r.block_id === b), 'pv');
   await expect.poll(() => card(page, 'card-pv')).toBe(expected);
   await expect(page.getByTestId('block-filter').locator('summary')).toContainText('2 blocks');
@@ -89,15 +98,18 @@ test('a name given on the page shows in the filter, the table, the chart and the
   const [[top]] = blockTotals(truth);
   await page.goto(`/?lang=en&from=${from}&to=${to}`);
   await waitForHydration(page);
-  await page.getByTestId('block-names').locator('summary').click();
-  const form = page.getByTestId('block-names').locator(`form.name-form[data-block="${top}"]`);
+  // An unnamed block is named in its row of the table.
+  const row = page.getByTestId('blocks-table').locator(`tbody tr[data-block="${top}"]`);
+  await row.getByText('Name it').click();
+  const form = row.locator('form.name-form');
   await form.locator('input[name=name]').fill('审批中心 Approvals');
   await form.locator('input[name=workplace]').fill('Office');
   await form.getByRole('button', { name: 'Save' }).click();
-  // A plain post: back on the same view, at the form, which says it is saved.
-  await expect(page).toHaveURL(new RegExp(`/\\?lang=en&from=${from}&to=${to}#name-form-${top}$`));
-  await expect(page.getByTestId('block-names')).toHaveAttribute('open', '');
-  await expect(form.locator('xpath=following-sibling::p[1]')).toHaveText('Saved');
+  // A plain post: back on the same view, at the form, which says it is saved; named,
+  // the block's form is in the names panel now.
+  await expect(page).toHaveURL(new RegExp(`/\\?lang=en&from=${from}&to=${to}#inline-name-form-${top}$`));
+  const renamed = page.getByTestId('block-names').locator(`form.name-form[data-block="${top}"]`);
+  await expect(renamed.locator('input[name=name]')).toHaveValue('审批中心 Approvals');
   // Where the browser comes back: the form in view (the viewport, not the whole page).
   await page.screenshot({ path: 'screenshots/block-name-saved.png' });
   await expect(page.getByTestId('blocks-table').locator('tbody tr').first()).toContainText('审批中心 Approvals');

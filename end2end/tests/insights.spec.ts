@@ -62,7 +62,7 @@ test('an unusual day is ringed on the chart, with the usual range and the score 
   await waitForHydration(page);
   const chart = page.getByTestId('trend');
   await expect(chart.locator('svg circle.marker').first()).toBeAttached();
-  const hit = chart.locator('g.hit').filter({ has: page.locator('title', { hasText: 'Unusual: usually' }) }).first();
+  const hit = chart.locator('g.hit[aria-label*="Unusual: usually"]').first();
   await hit.focus();
   await expect(hit.locator('.tip')).toBeVisible();
   await expect(hit.locator('.tip')).toContainText('score');

@@ -25,15 +25,14 @@ pub fn BlockNames(dashboard: StoredValue<Dashboard>) -> impl IntoView {
     workplaces.sort();
     workplaces.dedup();
     let suggestions = workplaces.into_iter().map(|w| view! { <option value=w/> }).collect_view();
-    // The forms of the blocks on the table's page: a bounded list, whatever the tenant's
-    // size; the table's search and pages reach every other block.
-    let shown = d.table.rows.len();
+    // The forms of the named blocks on the table's page (an unnamed one has its form in
+    // its row): a bounded list, whatever the tenant's size; the table's search and pages
+    // reach every other block.
+    let named: Vec<&domain::BlockId> = d.table.rows.iter().map(|b| &b.block_id).filter(|id| d.name_of(id).is_some()).collect();
+    let shown = named.len();
     let of = crate::i18n::grouped(d.table.blocks as u64);
-    let forms = d
-        .table
-        .rows
-        .iter()
-        .map(|b| &b.block_id)
+    let forms = named
+        .into_iter()
         .map(|id| {
             let current = d.name_of(id).cloned();
             let name = current.as_ref().map(|n| n.name.clone()).unwrap_or_default();

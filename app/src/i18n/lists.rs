@@ -24,7 +24,7 @@ pub struct ListMessages {
     pub more_rows: fn(&str) -> String,
     pub show_all: &'static str,
     pub show_fewer: &'static str,
-    /// The names panel: forms for the table's page, of how many blocks.
+    /// The names panel: forms for the named blocks of the table's page, of how many blocks.
     pub names_on_page: fn(usize, &str) -> String,
 }
 
@@ -46,7 +46,7 @@ pub(super) const ZH: ListMessages = ListMessages {
     more_rows: |n| format!("另有 {n} 项"),
     show_all: "全部显示",
     show_fewer: "收起",
-    names_on_page: |n, total| format!("下面是表格本页的 {n} 个小组件（共 {total} 个）；搜索或翻页表格可为其他小组件命名，批量命名请用导入。"),
+    names_on_page: |n, total| format!("下面是表格本页已命名的 {n} 个小组件（共 {total} 个），可在此改名；未命名的小组件在表格行内“命名”。搜索或翻页表格可找到其他小组件，批量命名请用导入。"),
 };
 
 pub(super) const EN: ListMessages = ListMessages {
@@ -68,6 +68,9 @@ pub(super) const EN: ListMessages = ListMessages {
     show_all: "Show all",
     show_fewer: "Show fewer",
     names_on_page: |n, total| {
-        format!("The {n} blocks on this page of the table (of {total}): search or page the table to name others, or import many names at once.")
+        format!(
+            "The {n} named blocks on this page of the table (of {total}), to rename; an unnamed block has \"Name it\" in its row. \
+             Search or page the table for others, or import many names at once."
+        )
     },
 };

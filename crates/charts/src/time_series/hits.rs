@@ -1,6 +1,6 @@
 //! Interactivity without JavaScript: one focusable, labelled column per day with
-//! a native tooltip (`<title>`) and a hidden `.tip` (guide line and value box)
-//! that the page's CSS reveals on `:hover` and `:focus`.
+//! a hidden `.tip` (guide line and value box) that the page's CSS reveals on
+//! `:hover` and `:focus`.
 //!
 //! Written by hand after plotters' drawing: plotters has no focusable groups,
 //! titles, ARIA attributes, `<use>` or CSS-revealed content. The columns follow
@@ -106,11 +106,11 @@ pub(super) fn write(out: &mut String, layout: &Layout, chart: &TimeSeriesChart, 
     for text in &texts {
         let label = text.label();
         let x = layout.x(text.day);
+        // The label once, as the accessible name: the tip below shows it on hover and
+        // focus (a `<title>` too would repeat it for every day of a year).
         out.push_str("<g class=\"hit\" tabindex=\"0\" role=\"img\" aria-label=\"");
         push_escaped(out, &label);
-        out.push_str("\"><title>");
-        push_escaped(out, &label);
-        let _ = write!(out, "</title><use href=\"#{id}-c\"");
+        let _ = write!(out, "\"><use href=\"#{id}-c\"");
         attr_num(out, "x", x - layout.column / 2.0);
         let right = x + GAP + box_width <= layout.width - 4.0;
         let (origin, side) = if right {
