@@ -2,8 +2,9 @@
 //! Feishu simulator behave as one dashboard: a session made on one works on the other,
 //! a name given on one shows on the other, concurrent cold queries split across both
 //! fetch each missing day once and keep Feishu within 20 requests in any second, and
-//! killing one mid-query loses nothing while the other answers. Needs
-//! `TEST_DATABASE_URL` (scripts/test starts PostgreSQL).
+//! killing one mid-query loses nothing while the other answers, and the history fetch
+//! runs on one of them only, fetching each day once. Needs `TEST_DATABASE_URL`
+//! (scripts/test starts PostgreSQL).
 
 mod common;
 
@@ -11,9 +12,9 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use common::{ServerProcess, block_access, numbers, sign_in, truth};
-use feishu_sim::{Faults, SimConfig, SimHandle, Simulator};
+use feishu_sim::{Faults, SimConfig, SimEndpoint, SimHandle, Simulator};
 use rand::{Rng, SeedableRng};
 use store::testing::fresh_postgres_database;
 
@@ -202,4 +203,65 @@ async fn killing_a_replica_mid_query_loses_nothing_and_the_other_answers() {
     let per_day = fetches_per_day(&sim);
     let days = (to - from).num_days() as usize + 1;
     assert_eq!(per_day.len(), days, "every day was fetched by a or b");
+}
+
+/// The value of the sample `name` (with its labels) in `/metrics` of the replica at `base`.
+async fn metric(base: &str, name: &str) -> f64 {
+    let text = reqwest::get(format!("{base}/metrics")).await.expect("metrics answer").text().await.expect("text");
+    text.lines()
+        .find_map(|line| line.strip_prefix(name).and_then(|rest| rest.strip_prefix(' ')))
+        .and_then(|value| value.parse().ok())
+        .unwrap_or_else(|| panic!("{name} missing from:\n{text}"))
+}
+
+#[tokio::test]
+async fn the_history_fetch_runs_on_one_replica_and_fetches_each_day_once() {
+    let (sim, url, dir_a, dir_b) = setup(20).await;
+    // 10% of 20 requests a second: slow enough that both replicas are up while it runs.
+    let settings =
+        [("DATABASE_URL", url.as_str()), ("DASHBOARD_LEASE_SECS", "3"), ("DASHBOARD_HISTORY_MONTHS", "2"), ("DASHBOARD_HISTORY_RATE_PERCENT", "10")];
+    let (a, b) = tokio::join!(ServerProcess::start_with(&sim, dir_a.path(), &settings), ServerProcess::start_with(&sim, dir_b.path(), &settings));
+    let replicas = [&a, &b];
+
+    // While one fetches, the other says another replica does; then both say done.
+    let started = Instant::now();
+    let mut seen_elsewhere = false;
+    loop {
+        let mut done = 0;
+        for replica in replicas {
+            seen_elsewhere |= metric(&replica.base_url, "block_insights_history_state{state=\"elsewhere\"}").await == 1.0;
+            done += usize::from(metric(&replica.base_url, "block_insights_history_state{state=\"done\"}").await == 1.0);
+        }
+        if done == 2 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(120), "the history fetch did not finish; a:\n{}\nb:\n{}", a.log_text(), b.log_text());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(seen_elsewhere, "the replica without the lease left the fetch to the other");
+
+    let last_final = sim.dataset().today() - Days::new(2);
+    let first = NaiveDate::from_ymd_opt(last_final.year(), last_final.month(), 1).unwrap() - Days::new(1);
+    let first = NaiveDate::from_ymd_opt(first.year(), first.month(), 1).unwrap();
+    let window_days = (last_final - first).num_days() as usize + 1;
+    let mut fetched = Vec::new();
+    for replica in replicas {
+        assert_eq!(metric(&replica.base_url, "block_insights_history_months_done").await, 2.0);
+        fetched.push(metric(&replica.base_url, "block_insights_history_days_fetched_total").await as usize);
+    }
+    println!("history of {window_days} days × 3 data sets on two replicas: a fetched {} days, b {}", fetched[0], fetched[1]);
+    assert_eq!(fetched.iter().sum::<usize>(), 3 * window_days, "each day of each data set by one replica");
+    for endpoint in [SimEndpoint::BlockAccess, SimEndpoint::WorkplaceAccess, SimEndpoint::CustomWorkplaceAccess] {
+        let counts: BTreeMap<NaiveDate, u32> =
+            sim.day_fetch_counts_of(endpoint).into_iter().filter(|(day, _)| *day >= first && *day <= last_final).collect();
+        assert_eq!(counts.len(), window_days, "{endpoint:?}: every day of the window");
+        assert!(counts.values().all(|n| *n == 1), "{endpoint:?}: days fetched twice: {counts:?}");
+    }
+
+    // The numbers on the replica that did not fetch them equal the ground truth, from the store.
+    let quiet = replicas[usize::from(fetched[0] > fetched[1])];
+    let browser = sign_in(&quiet.base_url).await;
+    sim.reset_stats();
+    assert_eq!(numbers(&block_access(&browser, &quiet.base_url, first, last_final).await), truth(&sim, first, last_final));
+    assert_eq!(sim.stats().search_requests, 0, "answered from the shared store");
 }
