@@ -129,7 +129,7 @@ pub mod ssr {
     use crate::error::AppError;
     use crate::i18n::Locale;
     use crate::report::{
-        BlockChoices, BlockTable, BlockTotal, Dashboard, LoadProgress, NamesImport, PeriodTotals, QuotaReport, RowsPage, FILTER_CHOICES,
+        BlockChoices, BlockTable, BlockTotal, Dashboard, HistoryLine, LoadProgress, NamesImport, PeriodTotals, QuotaReport, RowsPage, FILTER_CHOICES,
         ROWS_PER_PAGE, TABLE_ROWS_PER_PAGE, TOP_BLOCKS,
     };
     use crate::state::AppState;
@@ -189,6 +189,24 @@ pub mod ssr {
             warn_at: quota.warn_at,
             refused_by_feishu: quota.refused_by_feishu,
             resets_on: quota.resets_on,
+        }
+    }
+
+    /// Where the background history fetch stands, as the page's line says it; `None`
+    /// when it is off or holds every month.
+    pub(crate) fn history_line(state: &AppState) -> Option<HistoryLine> {
+        use access_data::HistoryState;
+        let status = state.service.history_status();
+        let (done, total) = (status.months_done, status.months_total);
+        match status.state {
+            HistoryState::Off | HistoryState::Done { .. } => None,
+            HistoryState::Starting | HistoryState::Running | HistoryState::Elsewhere => {
+                (done < total).then_some(HistoryLine::Fetching { done, total })
+            }
+            HistoryState::ShareSpent { resumes_on, .. } | HistoryState::QuotaReached { resumes_on } => {
+                Some(HistoryLine::Paused { done, total, resumes_on })
+            }
+            HistoryState::Failed { reason, .. } => Some(HistoryLine::Failed { done, total, reason }),
         }
     }
 
@@ -354,6 +372,7 @@ pub mod ssr {
             reported_workplaces: service.workplace_names().values().flatten().map(|(_, name)| name.clone()).collect(),
             simulated: state.view.simulated,
             quota: quota_report(service.quota().await),
+            history: history_line(state),
             insights,
         })
     }
@@ -418,6 +437,7 @@ pub mod ssr {
             group_blocks_shown: (!whole).then_some(crate::workplace_report::GROUP_BLOCKS_SHOWN),
             simulated: state.view.simulated,
             quota: quota_report(service.quota().await),
+            history: history_line(state),
         };
         Ok(WorkplaceReport::build(inputs, base))
     }
@@ -479,6 +499,7 @@ pub mod ssr {
             names: names(&state),
             simulated: state.view.simulated,
             quota: quota_report(state.service.quota().await),
+            history: history_line(&state),
         })
     }
 

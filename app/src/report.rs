@@ -47,6 +47,8 @@ pub struct Dashboard {
     pub simulated: bool,
     /// This month's calls to Feishu against the quota, for the banner.
     pub quota: QuotaReport,
+    /// Where the background history fetch stands.
+    pub history: Option<HistoryLine>,
     /// What changed, what nobody uses and what is unusual in the range.
     pub insights: crate::insights_report::Insights,
 }
@@ -76,6 +78,18 @@ impl QuotaReport {
     pub fn warning(&self) -> bool {
         self.reached() || self.warn_at.is_some_and(|at| self.used >= at)
     }
+}
+
+/// The background history fetch, as the line above the controls says it; `None` in
+/// the reports when there is nothing to say (off, or every month held).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HistoryLine {
+    /// Fetching the window's missing final days: `done` of `total` months held.
+    Fetching { done: u32, total: u32 },
+    /// Stopped for the month: its share of the monthly quota (or the quota) is spent.
+    Paused { done: u32, total: u32, resumes_on: NaiveDate },
+    /// The last pass failed; it tries again. `reason` says what failed (in English).
+    Failed { done: u32, total: u32, reason: String },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -172,6 +186,7 @@ pub struct RowsPage {
     pub names: Vec<BlockLabel>,
     pub simulated: bool,
     pub quota: QuotaReport,
+    pub history: Option<HistoryLine>,
 }
 
 /// What the controls above either tab need: the range, the filter and the names.
@@ -185,6 +200,7 @@ pub struct ViewInfo {
     pub choices: BlockChoices,
     pub simulated: bool,
     pub quota: QuotaReport,
+    pub history: Option<HistoryLine>,
 }
 
 impl ViewInfo {
@@ -205,6 +221,7 @@ impl From<&Dashboard> for ViewInfo {
             choices: d.choices.clone(),
             simulated: d.simulated,
             quota: d.quota,
+            history: d.history.clone(),
         }
     }
 }
@@ -220,6 +237,7 @@ impl From<&RowsPage> for ViewInfo {
             choices: p.choices.clone(),
             simulated: p.simulated,
             quota: p.quota,
+            history: p.history.clone(),
         }
     }
 }

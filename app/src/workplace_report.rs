@@ -44,6 +44,7 @@ pub struct WorkplaceReport {
     pub names: Vec<BlockLabel>,
     pub simulated: bool,
     pub quota: QuotaReport,
+    pub history: Option<crate::report::HistoryLine>,
 }
 
 /// One custom workplace over the range.
@@ -284,6 +285,7 @@ impl WorkplaceReport {
             names: inputs.labels.to_vec(),
             simulated: base.simulated,
             quota: base.quota,
+            history: base.history,
         }
     }
 }
@@ -299,6 +301,7 @@ impl From<&WorkplaceReport> for crate::report::ViewInfo {
             choices: r.choices.clone(),
             simulated: r.simulated,
             quota: r.quota,
+            history: r.history.clone(),
         }
     }
 }
@@ -312,6 +315,7 @@ pub struct WorkplaceReportBase {
     pub group_blocks_shown: Option<usize>,
     pub simulated: bool,
     pub quota: QuotaReport,
+    pub history: Option<crate::report::HistoryLine>,
 }
 
 #[cfg(test)]
@@ -335,7 +339,7 @@ mod tests {
         let labels = [label("1", " sales "), label("2", "销售"), label("3", "Finance")];
         let sums = BTreeMap::from([(block("1"), Visits { pv: 30, uv: 1 }), (block("2"), Visits { pv: 10, uv: 1 }), (block("3"), Visits { pv: 5, uv: 1 })]);
         let base = WorkplaceReportBase { preset: None, choices: Default::default(), group_blocks_shown: Some(1), simulated: true, quota: crate::report::QuotaReport {
-            used: 0, limit: None, warn_at: None, refused_by_feishu: false, resets_on: d("2026-04-01") } };
+            used: 0, limit: None, warn_at: None, refused_by_feishu: false, resets_on: d("2026-04-01") }, history: None };
         let report = WorkplaceReport::build(
             Inputs { range, today: d("2026-03-03"), totals: &totals, previous: None, custom: &custom, workplace_names: &names, labels: &labels, block_sums: &sums },
             base,

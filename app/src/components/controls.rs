@@ -5,7 +5,7 @@ use leptos_router::components::Form;
 use super::href;
 use crate::i18n::{grouped, Locale};
 use crate::locale::use_locale;
-use crate::report::{display_name, ViewInfo};
+use crate::report::{display_name, HistoryLine, ViewInfo};
 use crate::view::{next_period, previous_period, Preset, Sort, Tab, ViewParams};
 
 /// Range presets, previous/next period, custom dates, the block filter, refresh and
@@ -52,9 +52,22 @@ pub fn Controls(params: Memo<ViewParams>, info: StoredValue<ViewInfo>) -> impl I
         }
     });
 
+    let history = d.history.clone().map(|line| {
+        let text = move || {
+            let locale = locale.get();
+            let l = locale.t().lists;
+            match &line {
+                HistoryLine::Fetching { done, total } => (l.history_fetching)(*done, *total),
+                HistoryLine::Paused { done, total, resumes_on } => (l.history_paused)(*done, *total, &locale.range(*resumes_on, *resumes_on)),
+                HistoryLine::Failed { done, total, reason } => (l.history_failed)(*done, *total, reason),
+            }
+        };
+        view! { <p class="history-line" role="status" data-testid="history-line">{text}</p> }
+    });
     view! {
         {simulated.then(|| view! { <p class="demo-banner" role="note" data-testid="demo-banner">{move || t().demo_banner}</p> })}
         {quota_banner}
+        {history}
         <section class="controls" aria-label=move || t().presets_label>
             <div class="range-row">
                 <h2 class="range-title" data-testid="range-title">{range_text}</h2>
@@ -264,6 +277,7 @@ fn BlockFilter(params: Memo<ViewParams>, info: StoredValue<ViewInfo>) -> impl In
             {workplace_links}
             // The search is the server's: a plain GET form that keeps the view and the
             // ticked blocks, and lists the blocks that match.
+            <div class="filter-panel">
             <form method="get" action="" class="block-find" role="search" data-testid="block-find">
                 {kept_fields(&p, true, true)}
                 <label for="block-search" class="sr-only">{move || l().find_blocks}</label>
@@ -287,6 +301,7 @@ fn BlockFilter(params: Memo<ViewParams>, info: StoredValue<ViewInfo>) -> impl In
                     <a href=clear>{move || t().clear_filter}</a>
                 </div>
             </Form>
+            </div>
         </details>
     }
 }

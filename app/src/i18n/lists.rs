@@ -26,6 +26,12 @@ pub struct ListMessages {
     pub show_fewer: &'static str,
     /// The names panel: forms for the named blocks of the table's page, of how many blocks.
     pub names_on_page: fn(usize, &str) -> String,
+    /// The history fetch: (months held, months of the window).
+    pub history_fetching: fn(u32, u32) -> String,
+    /// (held, window, the day it goes on).
+    pub history_paused: fn(u32, u32, &str) -> String,
+    /// (held, window, what failed).
+    pub history_failed: fn(u32, u32, &str) -> String,
 }
 
 pub(super) const ZH: ListMessages = ListMessages {
@@ -47,6 +53,11 @@ pub(super) const ZH: ListMessages = ListMessages {
     show_all: "全部显示",
     show_fewer: "收起",
     names_on_page: |n, total| format!("下面是表格本页已命名的 {n} 个小组件（共 {total} 个），可在此改名；未命名的小组件在表格行内“命名”。搜索或翻页表格可找到其他小组件，批量命名请用导入。"),
+    history_fetching: |done, total| format!("正在获取历史数据：已有 {done} / {total} 个月；较早的日期首次查看时可能需要等待。"),
+    history_paused: |done, total, date| {
+        format!("历史数据获取已暂停（已有 {done} / {total} 个月）：本月分给它的飞书调用额度已用完，{date} 继续。")
+    },
+    history_failed: |done, total, reason| format!("历史数据获取出错（已有 {done} / {total} 个月），稍后自动重试：{reason}"),
 };
 
 pub(super) const EN: ListMessages = ListMessages {
@@ -73,4 +84,11 @@ pub(super) const EN: ListMessages = ListMessages {
              Search or page the table for others, or import many names at once."
         )
     },
+    history_fetching: |done, total| {
+        format!("Fetching history: {done} of {total} months held; earlier days may take a moment the first time they are shown.")
+    },
+    history_paused: |done, total, date| {
+        format!("Fetching history paused at {done} of {total} months: its share of this month's Feishu calls is spent; it goes on on {date}.")
+    },
+    history_failed: |done, total, reason| format!("Fetching history failed at {done} of {total} months and will try again: {reason}"),
 };
