@@ -40,6 +40,30 @@ impl BlockDays {
         }
     }
 
+    /// Days of rows as given (sorted by date, then block id), outside any service: for
+    /// the writers' tests and tools that hold rows already.
+    pub fn from_rows(rows: &[AccessRow]) -> Self {
+        let interner = Arc::new(Interner::default());
+        let mut days: Vec<(NaiveDate, Vec<Arc<DayData>>)> = Vec::new();
+        for chunk in rows.chunk_by(|a, b| a.date == b.date) {
+            let keyed = chunk.iter().map(|r| (ItemKey::Block(r.block_id.clone()), r.pv, r.uv));
+            days.push((chunk[0].date, vec![Arc::new(interner.compact(keyed, true))]));
+        }
+        BlockDays { days, keep: None, interner, sources: DaySources::default(), future_days: 0, refreshed_at: None }
+    }
+
+    /// Hands each kept row to `each` in the API's order (date, then block id) with its
+    /// key's position: the row's block is `key_ids()[key]`.
+    pub fn visit(&self, mut each: impl FnMut(NaiveDate, usize, u64, u64)) {
+        self.each(|_, day, row| each(day, row.key.index(), row.pv, row.uv));
+    }
+
+    /// The block id of every key the rows of [`Self::visit`] name, by position (`None`
+    /// for a key that is not a block), read under one lock.
+    pub fn key_ids(&self) -> Vec<Option<BlockId>> {
+        self.interner.blocks_of((0..self.interner.len()).map(KeyIdx::at))
+    }
+
     /// The days of the answer (the range up to today).
     pub fn dates(&self) -> impl Iterator<Item = NaiveDate> + '_ {
         self.days.iter().map(|(day, _)| *day)

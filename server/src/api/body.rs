@@ -1,44 +1,54 @@
-//! The API's answers written straight from the rows into the body: JSON and CSV from
-//! one pass over the rows, without a tree of values or a string per number.
+//! The API's answers written straight from the held days into the body: JSON and CSV
+//! from one pass over the compact rows, without a tree of values, a row copied out, or
+//! a string per number.
 //!
-//! A year of all blocks is some 20,000 rows; building a `serde_json::Value` for each
-//! (and cloning every block name) made the JSON answer three times slower than the CSV
-//! of the same rows. Here each row costs a few copies: the date's text is made once
-//! per day, numbers go through `itoa`, block ids are ASCII digits (nothing to escape),
-//! and only names go through an escaper (serde_json's for JSON, the csv crate's rules
-//! for CSV).
+//! A year of 2,000 blocks is 700,000 rows. Building a `serde_json::Value` for each (and
+//! cloning every block name) made the JSON answer three times slower than the CSV; then
+//! copying each row out with its id string, and looking its name up per row, took most
+//! of the time left. Here each row costs a few copies: the text of its block (id and
+//! escaped name, between the date and the numbers) is made once per block, the date's
+//! once per day, and numbers go through `itoa`.
 
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
-use domain::{AccessRow, BlockId};
+use access_data::BlockDays;
+use domain::BlockId;
+#[cfg(test)]
+use domain::AccessRow;
 use store::BlockLabel;
 
 /// The columns of every export of block access rows.
 pub const COLUMNS: [&str; 5] = ["date", "block_id", "block_name", "pv", "uv"];
 
 /// `{"items":[{"date","block_id","block_name","pv","uv"}…]}`.
-pub fn json(rows: &[AccessRow], labels: &BTreeMap<BlockId, BlockLabel>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(rows.len() * 96 + 16);
-    out.extend_from_slice(b"{\"items\":[");
-    for_each_row(rows, labels, |row, first| {
-        if !first {
-            out.push(b',');
-        }
-        out.extend_from_slice(b"{\"date\":\"");
-        out.extend_from_slice(row.date);
+pub fn json(days: &BlockDays, labels: &BTreeMap<BlockId, BlockLabel>) -> Vec<u8> {
+    // What follows the date of a block's row, up to its pv, made once per block.
+    let middles = per_block(days, labels, |out, id, name| {
         out.extend_from_slice(b"\",\"block_id\":\"");
-        out.extend_from_slice(row.block_id.as_bytes());
+        out.extend_from_slice(id.as_bytes());
         out.extend_from_slice(b"\",\"block_name\":");
-        match row.block_name {
+        match name {
             // Writing to a Vec cannot fail, and a &str always serializes.
-            Some(name) => serde_json::to_writer(&mut out, name).expect("a string serializes into memory"),
+            Some(name) => serde_json::to_writer(&mut *out, name).expect("a string serializes into memory"),
             None => out.extend_from_slice(b"null"),
         }
         out.extend_from_slice(b",\"pv\":");
-        out.extend_from_slice(row.numbers.format(row.pv).as_bytes());
+    });
+    let mut out = Vec::with_capacity(16);
+    out.extend_from_slice(b"{\"items\":[");
+    let mut first = true;
+    write_rows(days, &middles, &mut out, |out, date, middle, pv, uv, numbers| {
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        out.extend_from_slice(b"{\"date\":\"");
+        out.extend_from_slice(date);
+        out.extend_from_slice(middle);
+        out.extend_from_slice(numbers.format(pv).as_bytes());
         out.extend_from_slice(b",\"uv\":");
-        out.extend_from_slice(row.numbers.format(row.uv).as_bytes());
+        out.extend_from_slice(numbers.format(uv).as_bytes());
         out.push(b'}');
     });
     out.extend_from_slice(b"]}");
@@ -47,65 +57,73 @@ pub fn json(rows: &[AccessRow], labels: &BTreeMap<BlockId, BlockLabel>) -> Vec<u
 
 /// CSV with a header row, UTF-8 with a BOM so that Excel reads Chinese names; a name
 /// that a spreadsheet would run as a formula gets a leading `'` ([`domain::csv_cell`]).
-pub fn csv(rows: &[AccessRow], labels: &BTreeMap<BlockId, BlockLabel>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(rows.len() * 48 + 64);
+pub fn csv(days: &BlockDays, labels: &BTreeMap<BlockId, BlockLabel>) -> Vec<u8> {
+    let middles = per_block(days, labels, |out, id, name| {
+        out.push(b',');
+        out.extend_from_slice(id.as_bytes());
+        out.push(b',');
+        if let Some(name) = name {
+            csv_field(out, &domain::csv_cell::neutralised(name));
+        }
+        out.push(b',');
+    });
+    let mut out = Vec::with_capacity(64);
     out.extend_from_slice("\u{feff}".as_bytes());
     out.extend_from_slice(COLUMNS.join(",").as_bytes());
     out.push(b'\n');
-    for_each_row(rows, labels, |row, _| {
-        out.extend_from_slice(row.date);
+    write_rows(days, &middles, &mut out, |out, date, middle, pv, uv, numbers| {
+        out.extend_from_slice(date);
+        out.extend_from_slice(middle);
+        out.extend_from_slice(numbers.format(pv).as_bytes());
         out.push(b',');
-        out.extend_from_slice(row.block_id.as_bytes());
-        out.push(b',');
-        if let Some(name) = row.block_name {
-            csv_field(&mut out, &domain::csv_cell::neutralised(name));
-        }
-        out.push(b',');
-        out.extend_from_slice(row.numbers.format(row.pv).as_bytes());
-        out.push(b',');
-        out.extend_from_slice(row.numbers.format(row.uv).as_bytes());
+        out.extend_from_slice(numbers.format(uv).as_bytes());
         // As the csv crate (and the dashboard's other CSV) ends records.
         out.push(b'\n');
     });
     out
 }
 
-/// One row as the writers see it.
-struct RowText<'a, 'n> {
-    date: &'a [u8],
-    block_id: &'a str,
-    block_name: Option<&'a str>,
-    pv: u64,
-    uv: u64,
-    numbers: &'n mut itoa::Buffer,
+/// The text `write` makes of each block (its id and its name, if named) once, by the
+/// key [`BlockDays::visit`] names it with; `None` for keys that are not blocks.
+fn per_block(
+    days: &BlockDays,
+    labels: &BTreeMap<BlockId, BlockLabel>,
+    mut write: impl FnMut(&mut Vec<u8>, &str, Option<&str>),
+) -> Vec<Option<Vec<u8>>> {
+    days.key_ids()
+        .into_iter()
+        .map(|id| {
+            let id = id?;
+            let mut text = Vec::with_capacity(64);
+            write(&mut text, id.as_str(), labels.get(&id).map(|l| l.name.as_str()));
+            Some(text)
+        })
+        .collect()
 }
 
-/// Calls `write` for every row with its date's text (made once per day) and its
-/// block's name; `first` is true for the first row.
-fn for_each_row(rows: &[AccessRow], labels: &BTreeMap<BlockId, BlockLabel>, mut write: impl FnMut(RowText<'_, '_>, bool)) {
+/// Calls `write` for every row, in order, with its date's text (made once per day), its
+/// block's text from `middles` and its numbers, into `out` (sized for the rows first).
+fn write_rows(
+    days: &BlockDays,
+    middles: &[Option<Vec<u8>>],
+    out: &mut Vec<u8>,
+    mut write: impl FnMut(&mut Vec<u8>, &[u8], &[u8], u64, u64, &mut itoa::Buffer),
+) {
     let mut numbers = itoa::Buffer::new();
     let mut day: Option<(NaiveDate, [u8; 10])> = None;
-    for (i, row) in rows.iter().enumerate() {
+    out.reserve(days.len() * 64);
+    days.visit(|date, key, pv, uv| {
+        let Some(Some(middle)) = middles.get(key) else { return };
         let text = match day {
-            Some((date, text)) if date == row.date => text,
+            Some((at, text)) if at == date => text,
             _ => {
-                let text = date_text(row.date);
-                day = Some((row.date, text));
+                let text = date_text(date);
+                day = Some((date, text));
                 text
             }
         };
-        write(
-            RowText {
-                date: &text,
-                block_id: row.block_id.as_str(),
-                block_name: labels.get(&row.block_id).map(|l| l.name.as_str()),
-                pv: row.pv,
-                uv: row.uv,
-                numbers: &mut numbers,
-            },
-            i == 0,
-        );
-    }
+        write(out, &text, middle, pv, uv, &mut numbers);
+    });
 }
 
 /// `YYYY-MM-DD` (the dashboard's dates are within years 1 to 9999).
@@ -156,7 +174,8 @@ mod tests {
     #[test]
     fn json_equals_serde_json_of_the_same_rows() {
         let (rows, labels) = rows();
-        let body: serde_json::Value = serde_json::from_slice(&json(&rows, &labels)).expect("valid JSON");
+        let days = BlockDays::from_rows(&rows);
+        let body: serde_json::Value = serde_json::from_slice(&json(&days, &labels)).expect("valid JSON");
         let expected: Vec<serde_json::Value> = rows
             .iter()
             .map(|r| {
@@ -170,8 +189,8 @@ mod tests {
             })
             .collect();
         assert_eq!(body, serde_json::json!({ "items": expected }));
-        assert_eq!(json(&[], &labels), b"{\"items\":[]}");
-        let unnamed: serde_json::Value = serde_json::from_slice(&json(&rows, &BTreeMap::new())).expect("valid JSON");
+        assert_eq!(json(&BlockDays::from_rows(&[]), &labels), b"{\"items\":[]}");
+        let unnamed: serde_json::Value = serde_json::from_slice(&json(&days, &BTreeMap::new())).expect("valid JSON");
         assert!(unnamed["items"][0]["block_name"].is_null());
     }
 
@@ -186,7 +205,8 @@ mod tests {
         }
         let mut expected = "\u{feff}".as_bytes().to_vec();
         expected.extend(writer.into_inner().expect("flushed"));
-        assert_eq!(String::from_utf8(csv(&rows, &labels)).expect("utf-8"), String::from_utf8(expected).expect("utf-8"));
+        let days = BlockDays::from_rows(&rows);
+        assert_eq!(String::from_utf8(csv(&days, &labels)).expect("utf-8"), String::from_utf8(expected).expect("utf-8"));
     }
 
     #[test]

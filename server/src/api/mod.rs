@@ -10,14 +10,14 @@ mod xlsx;
 
 use std::sync::Arc;
 
-use access_data::{AccessService, QueryOptions, ServiceError};
+use access_data::{AccessService, BlockDays, QueryOptions, ServiceError};
 use app::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use domain::{AccessQuery, AccessRow, ParamNames};
+use domain::{AccessQuery, ParamNames};
 use serde_json::json;
 
 pub use names::BLOCK_NAMES_PATH;
@@ -198,11 +198,14 @@ fn parse(raw: Option<&str>, max_days: u32) -> Result<(AccessQuery, bool), ApiErr
 /// (`DASHBOARD_REFRESH_MIN_SECS`).
 pub const REFRESHED_AT_HEADER: &str = "x-refreshed-at";
 
-async fn rows(state: &AppState, raw: Option<String>) -> Result<(Vec<AccessRow>, Option<chrono::DateTime<chrono::Utc>>), ApiError> {
+/// The held days the block-access call asks for (the writers read them without copying
+/// a row out), and when a held-back refresh's numbers were fetched.
+async fn days(state: &AppState, raw: Option<String>) -> Result<(BlockDays, Option<chrono::DateTime<chrono::Utc>>), ApiError> {
     let (query, refresh) = parse(raw.as_deref(), state.view.max_range_days)?;
     let service: &Arc<AccessService> = &state.service;
-    let answer = service.query(&query, QueryOptions { refresh, ..QueryOptions::default() }).await?;
-    Ok((answer.rows, answer.refreshed_at))
+    let days = service.block_days(&query, QueryOptions { refresh, ..QueryOptions::default() }).await?;
+    let refreshed_at = days.refreshed_at;
+    Ok((days, refreshed_at))
 }
 
 /// `response` with [`REFRESHED_AT_HEADER`] when a refresh was held back.
@@ -215,21 +218,22 @@ fn with_refreshed_at(mut response: Response, refreshed_at: Option<chrono::DateTi
 
 /// `GET /api/v1/block-access`: `{"items":[{date, block_id, block_name, pv, uv}…]}`.
 async fn block_access_json(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
-    let (rows, refreshed_at) = rows(&state, raw).await?;
-    let body = body::json(&rows, &state.service.labels());
+    let (days, refreshed_at) = days(&state, raw).await?;
+    let body = body::json(&days, &state.service.labels());
     Ok(with_refreshed_at(([(header::CONTENT_TYPE, "application/json")], body).into_response(), refreshed_at))
 }
 
 /// `GET /api/v1/block-access.csv`: UTF-8 with a BOM so that Excel reads Chinese names.
 async fn block_access_csv(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
-    let (rows, refreshed_at) = rows(&state, raw).await?;
-    Ok(with_refreshed_at(csv_download("block-access.csv", body::csv(&rows, &state.service.labels())), refreshed_at))
+    let (days, refreshed_at) = days(&state, raw).await?;
+    Ok(with_refreshed_at(csv_download("block-access.csv", body::csv(&days, &state.service.labels())), refreshed_at))
 }
 
 /// `GET /api/v1/block-access.xlsx`: the CSV's columns in an Excel workbook.
 async fn block_access_xlsx(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     use xlsx::Cell;
-    let (rows, refreshed_at) = rows(&state, raw).await?;
+    let (days, refreshed_at) = days(&state, raw).await?;
+    let rows = days.rows();
     let labels = state.service.labels();
     let cells = rows.iter().map(|row| {
         let name = labels.get(&row.block_id).map_or(Cell::Empty, |label| Cell::Text(label.name.as_str().into()));
