@@ -342,3 +342,36 @@ async fn charts_are_drawn_for_the_width_asked_for() {
     assert_eq!(export.status(), 400);
     assert!(export.text().await.unwrap().contains("width=390"), "the fix is named");
 }
+
+#[tokio::test]
+async fn identical_page_loads_at_the_same_time_build_the_overview_once() {
+    // Feishu answers slowly: the first load's build is still under way when the others
+    // ask for the same view.
+    let faults = feishu_sim::Faults { latency: std::time::Duration::from_millis(300), ..feishu_sim::Faults::default() };
+    let app = block_insights_tests::spawn_app_with(feishu_sim::SimConfig { faults, ..feishu_sim::SimConfig::default() }, &[]).await;
+    let (from, to) = (app.days_ago(9), app.days_ago(3));
+    let truth = app.sim.dataset().ground_truth(from, to, None);
+    let loads = (0..8).map(|i| {
+        let lang = if i % 2 == 0 { "en" } else { "zh" };
+        let query = format!("?from={from}&to={to}&lang={lang}");
+        let app = &app;
+        async move { page(app, &query).await }
+    });
+    let pages = futures::future::join_all(loads).await;
+    for html in &pages {
+        assert_eq!(ungroup(&testid_text(html, "card-pv-value").unwrap()), sums(&truth).0, "every load has the numbers");
+    }
+    assert!(pages[0].contains("lang=\"en\"") && pages[1].contains("lang=\"zh"), "each in its own language");
+    let built = app.state.dashboards.built();
+    assert_eq!(built, 1, "eight loads of one view at once, one build");
+
+    // A name given: the next load builds anew at once, with the name.
+    let top = app.sim.dataset().blocks()[0].id.clone();
+    app.name_block(&top, "公司公告 Notices", "").await;
+    let named = page(&app, &format!("?from={from}&to={to}&lang=en")).await;
+    assert!(named.contains("公司公告 Notices"));
+    assert_eq!(app.state.dashboards.built(), built + 1);
+    // Another view is built for itself.
+    page(&app, &format!("?from={from}&to={to}&lang=en&sort=name")).await;
+    assert_eq!(app.state.dashboards.built(), built + 2);
+}

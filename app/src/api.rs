@@ -314,7 +314,69 @@ pub mod ssr {
     }
 
     pub(super) async fn load_dashboard(params: ViewParams, ticket: Option<u64>, refresh: bool) -> Result<Dashboard, AppError> {
-        build_dashboard(&state()?, params, ticket, refresh).await
+        let state = state()?;
+        if ticket.is_some() || refresh {
+            // A page load the browser follows with its progress bar, or one that fetches
+            // anew, is built for itself.
+            return build_dashboard(&state, params, ticket, refresh).await;
+        }
+        Ok(shared_dashboard(&state, params).await?.as_ref().clone())
+    }
+
+    /// How long an overview once built serves identical page loads: long enough that a
+    /// burst of them builds it once, short enough that nobody sees older numbers than a
+    /// moment ago (a change of names builds anew at once).
+    pub const SHARED_BUILD_FOR: std::time::Duration = std::time::Duration::from_millis(500);
+
+    /// What identifies an overview: the view (in any language: the words are the page's,
+    /// the numbers the same), today, and the version of the names.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    pub struct DashboardKey {
+        params: ViewParams,
+        today: chrono::NaiveDate,
+        labels: u64,
+    }
+
+    /// Overviews by what they show, each built once for every load asking at once.
+    pub struct DashboardBuilds {
+        cache: moka::future::Cache<DashboardKey, Arc<Dashboard>>,
+        built: std::sync::atomic::AtomicU64,
+    }
+
+    impl Default for DashboardBuilds {
+        fn default() -> Self {
+            DashboardBuilds {
+                cache: moka::future::Cache::builder().max_capacity(64).time_to_live(SHARED_BUILD_FOR).build(),
+                built: Default::default(),
+            }
+        }
+    }
+
+    impl DashboardBuilds {
+        /// Overviews built for shared page loads since start.
+        pub fn built(&self) -> u64 {
+            self.built.load(std::sync::atomic::Ordering::Relaxed)
+        }
+    }
+
+    /// The overview for `params`: built once for all the identical page loads that ask for
+    /// it at the same time (the others wait for that build and share it), and served
+    /// for [`SHARED_BUILD_FOR`] after. Errors are not kept: the next load tries again.
+    pub async fn shared_dashboard(state: &AppState, params: ViewParams) -> Result<Arc<Dashboard>, AppError> {
+        let key = DashboardKey {
+            params: ViewParams { lang: None, ..params.clone() },
+            today: state.service.today(),
+            labels: state.service.labels_version(),
+        };
+        let builds = &state.dashboards;
+        builds
+            .cache
+            .try_get_with(key, async {
+                builds.built.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                build_dashboard(state, params, None, false).await.map(Arc::new)
+            })
+            .await
+            .map_err(|error: Arc<AppError>| AppError::clone(&error))
     }
 
     /// The overview for `params`, with comparisons. Also used by the SVG exports.

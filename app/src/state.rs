@@ -24,6 +24,9 @@ pub struct AppState {
     pub progress: ProgressRegistry,
     /// The digests posted to Feishu chats.
     pub digests: Arc<crate::digest::Digests>,
+    /// Overviews being built or built a moment ago, so that identical page loads at the
+    /// same time build one ([`crate::api::ssr::shared_dashboard`]).
+    pub dashboards: Arc<crate::api::ssr::DashboardBuilds>,
 }
 
 impl AppState {
@@ -39,6 +42,7 @@ impl AppState {
             view: Arc::new(view),
             digests,
             progress: ProgressRegistry::builder().max_capacity(10_000).time_to_live(Duration::from_secs(600)).build(),
+            dashboards: Arc::default(),
         }
     }
 }

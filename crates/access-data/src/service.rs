@@ -83,6 +83,9 @@ pub(crate) struct Inner {
     /// The names, replaced whole on every change: a query takes the current map
     /// without copying it.
     labels: RwLock<Arc<BTreeMap<BlockId, BlockLabel>>>,
+    /// Counts the changes of `labels`: what was built with one version of the names is
+    /// stale once it moves on.
+    labels_version: AtomicU64,
     /// The custom workplaces' names as Feishu last gave them, replaced whole on change.
     workplace_names: RwLock<Arc<BTreeMap<WorkplaceId, WorkplaceNames>>>,
 }
@@ -108,6 +111,7 @@ impl AccessService {
             holder: store::replica_name(),
             history: HistoryBoard::default(),
             labels: RwLock::new(Arc::new(labels)),
+            labels_version: AtomicU64::new(0),
             workplace_names: RwLock::new(Arc::new(workplace_names)),
         };
         Ok(Self { inner: Arc::new(inner) })
@@ -128,8 +132,12 @@ impl AccessService {
         if self.inner.store.is_shared() {
             match self.inner.store.block_labels().await {
                 Ok(labels) => {
-                    *self.inner.labels.write().expect("labels lock") =
-                        Arc::new(labels.into_iter().map(|l| (l.block_id.clone(), l)).collect());
+                    let labels: BTreeMap<BlockId, BlockLabel> = labels.into_iter().map(|l| (l.block_id.clone(), l)).collect();
+                    let mut held = self.inner.labels.write().expect("labels lock");
+                    if **held != labels {
+                        *held = Arc::new(labels);
+                        self.inner.labels_version.fetch_add(1, Ordering::Relaxed);
+                    }
                 }
                 Err(error) => tracing::warn!(%error, "could not read the block names; showing the ones known here"),
             }
@@ -332,6 +340,11 @@ impl AccessService {
         self.inner.quota_state().await
     }
 
+    /// A number that changes whenever the names do (here, or read from a shared store).
+    pub fn labels_version(&self) -> u64 {
+        self.inner.labels_version.load(Ordering::Relaxed)
+    }
+
     /// The names admins gave blocks, by block id.
     pub fn labels(&self) -> Arc<BTreeMap<BlockId, BlockLabel>> {
         Arc::clone(&self.inner.labels.read().expect("labels lock"))
@@ -341,6 +354,7 @@ impl AccessService {
     pub async fn set_label(&self, label: &BlockLabel) -> Result<BlockLabel, ServiceError> {
         let saved = self.inner.store.set_block_label(label).await?;
         Arc::make_mut(&mut self.inner.labels.write().expect("labels lock")).insert(saved.block_id.clone(), saved.clone());
+        self.inner.labels_version.fetch_add(1, Ordering::Relaxed);
         Ok(saved)
     }
 
@@ -353,6 +367,7 @@ impl AccessService {
         for label in &saved {
             map.insert(label.block_id.clone(), label.clone());
         }
+        self.inner.labels_version.fetch_add(1, Ordering::Relaxed);
         Ok(saved)
     }
 
@@ -360,6 +375,7 @@ impl AccessService {
     pub async fn remove_label(&self, id: &BlockId) -> Result<bool, ServiceError> {
         let removed = self.inner.store.remove_block_label(id).await?;
         Arc::make_mut(&mut self.inner.labels.write().expect("labels lock")).remove(id);
+        self.inner.labels_version.fetch_add(1, Ordering::Relaxed);
         Ok(removed)
     }
 
