@@ -83,6 +83,9 @@ pub fn Trend(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) -> imp
     let spec = chart_specs::trend(&d, locale.get_untracked());
     let chart = chart_box(ChartKind::Trend, params.get_untracked().with_range(d.range), move |w| charts::time_series_svg_at(&spec, w));
     let today = d.today;
+    // A row per day (a year is 365): plain text, no class unless it says something; the
+    // cells are right-aligned by the table's own style.
+    let words = locale.get_untracked();
     let rows = d
         .days
         .iter()
@@ -90,14 +93,18 @@ pub fn Trend(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) -> imp
             let date = day.date;
             // The view's unusual days, as the chart rings them.
             let unusual = d.insights.unusual.iter().find(|u| u.block_id.is_none() && u.day.date == date).map(|u| u.day);
-            let note = unusual.map(|u| {
-                view! { <span class="badge unusual-badge">{move || chart_specs::unusual_note(&u, locale.get())}</span> }
-            });
+            let note = unusual.map(|u| view! { <span class="badge unusual-badge">{chart_specs::unusual_note(&u, words)}</span> });
+            let class = match (date == today, unusual.is_some()) {
+                (true, true) => Some("incomplete unusual"),
+                (true, false) => Some("incomplete"),
+                (false, true) => Some("unusual"),
+                (false, false) => None,
+            };
             view! {
-                <tr class:incomplete=date == today class:unusual=unusual.is_some()>
-                    <th scope="row">{move || locale.get().long_date(date)} {note}</th>
-                    <td class="num">{grouped(day.pv)}</td>
-                    <td class="num">{grouped(day.uv)}</td>
+                <tr class=class>
+                    <th scope="row">{words.long_date(date)} {note}</th>
+                    <td>{grouped(day.pv)}</td>
+                    <td>{grouped(day.uv)}</td>
                 </tr>
             }
         })

@@ -65,7 +65,9 @@ pub fn BlockNames(dashboard: StoredValue<Dashboard>) -> impl IntoView {
 #[component]
 pub fn NameForm(block_id: String, name: String, workplace: String, field_prefix: &'static str) -> impl IntoView {
     let locale = use_locale();
-    let t = move || locale.get().t();
+    // Rendered on the server once: the words of the page's language, without a closure
+    // (and its markers) per form.
+    let t = move || locale.get_untracked().t();
     let form_id = format!("{field_prefix}-form-{block_id}");
     let outcome = PageFlash::of(&form_id).map(|f| {
         if f.failed() {
@@ -74,27 +76,24 @@ pub fn NameForm(block_id: String, name: String, workplace: String, field_prefix:
             view! { <p class="import-status" role="status">{move || t().saved}</p> }.into_any()
         }
     });
-    let input_id = format!("{field_prefix}-{block_id}");
-    let workplace_id = format!("{field_prefix}-workplace-{block_id}");
     let (form_field, block_field, block_attr) = (form_id.clone(), block_id.clone(), block_id.clone());
+    // In a table row the id is beside the form already; the names panel lists it.
+    let shown_id = (field_prefix != "inline-name").then(|| view! { <code class="block-id">{block_id}</code> });
     view! {
         <form method="post" action=SaveBlockName::PATH class="name-form" id=form_id data-block=block_attr>
             <input type="hidden" name="block_id" value=block_field/>
             <input type="hidden" name="form" value=form_field/>
-            <code class="block-id">{block_id}</code>
-            <label for=input_id.clone() class="sr-only">{move || t().name}</label>
-            <input id=input_id type="text" name="name" value=name maxlength="80" placeholder=move || t().unnamed/>
-            <label for=workplace_id.clone() class="sr-only">{move || t().workplace}</label>
-            <input
-                id=workplace_id
-                type="text"
-                name="workplace"
-                value=workplace
-                maxlength="80"
-                list="workplace-names"
-                placeholder=move || t().workplace
-            />
-            <button type="submit" class="secondary">{move || t().save}</button>
+            {shown_id}
+            // Labels around their fields: no id to pair them, for a form on every row.
+            <label>
+                <span class="sr-only">{t().name}</span>
+                <input type="text" name="name" value=name maxlength="80" placeholder=t().unnamed/>
+            </label>
+            <label>
+                <span class="sr-only">{t().workplace}</span>
+                <input type="text" name="workplace" value=workplace maxlength="80" list="workplace-names" placeholder=t().workplace/>
+            </label>
+            <button type="submit" class="secondary">{t().save}</button>
         </form>
         {outcome}
     }

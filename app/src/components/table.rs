@@ -71,7 +71,7 @@ pub fn BlocksTable(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) 
                 view! {
                     // Opening or using the form does not filter the page as a row click does.
                     <details class="name-inline" data-testid="name-inline" open=opened>
-                        <summary>{move || locale.get().t().name_it}</summary>
+                        <summary>{locale.get_untracked().t().name_it}</summary>
                         <NameForm block_id name=String::new() workplace=String::new() field_prefix="inline-name"/>
                     </details>
                 }
@@ -79,16 +79,17 @@ pub fn BlocksTable(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) 
             view! {
                 <tr class="clickable" data-block=id.clone()>
                     <th scope="row">
-                        <a href=link title=move || (locale.get().t().filter_to_block)(&label)>{shown}</a>
+                        <a href=link title=(locale.get_untracked().t().filter_to_block)(&label)>{shown}</a>
                         <span class="block-id">{id.clone()}</span>
                         {workplace.map(|w| view! { <span class="badge">{w}</span> })}
                         {name_here}
                     </th>
-                    <td class="num">{grouped(b.pv)}</td>
-                    <td class="num">{grouped(b.uv_day_sum)}</td>
-                    <td class="num">{decimal(b.uv_day_sum as f64 / f64::from(days))}</td>
-                    <td class="num">{b.active_days}</td>
-                    <td class="num">{format!("{:.1}%", b.pv as f64 * 100.0 / total_pv as f64)}</td>
+                    // Right-aligned by the table's style (`table.blocks td`).
+                    <td>{grouped(b.pv)}</td>
+                    <td>{grouped(b.uv_day_sum)}</td>
+                    <td>{decimal(b.uv_day_sum as f64 / f64::from(days))}</td>
+                    <td>{b.active_days}</td>
+                    <td>{format!("{:.1}%", b.pv as f64 * 100.0 / total_pv as f64)}</td>
                 </tr>
             }
         })

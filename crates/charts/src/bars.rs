@@ -207,7 +207,7 @@ fn write_hits(
             out.push_str("/>");
         };
         row(out, "fill-opacity=\"0\" pointer-events=\"visiblePainted\"");
-        out.push_str("<g class=\"tip\" visibility=\"hidden\">");
+        out.push_str("<g class=\"tip\">");
         row(out, "fill-opacity=\"0.08\"");
         // One line inside the row, so the target's box is the row's: over the value
         // at the bar's end, moved left when it would leave the chart.

@@ -3,6 +3,9 @@
 
 use crate::theme::{DOCUMENT_BACKGROUND, DOCUMENT_TEXT};
 
+/// The rules of the page's stylesheet that a chart's tips need, for a file of its own.
+const TIP_STYLE: &str = "<style>.hit .tip{visibility:hidden}.hit:hover .tip,.hit:focus .tip{visibility:visible}</style>";
+
 /// Height of the visible title added above the chart.
 const TITLE_BAND: f32 = 30.0;
 
@@ -58,6 +61,9 @@ pub fn svg_document(svg: &str) -> String {
         None => ("", rest),
     };
     out.push_str(head);
+    // The page's stylesheet hides the tips until a day or bar is pointed at or focused;
+    // a file of its own says so itself.
+    out.push_str(TIP_STYLE);
     if let Some([x, y, w, h]) = view_box {
         out.push_str(&format!(
             "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{DOCUMENT_BACKGROUND}\"/>",

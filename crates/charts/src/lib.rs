@@ -25,9 +25,11 @@
 //! - An accessible name and description (`<title>`, `<desc>`, `aria-labelledby`,
 //!   `aria-describedby`); decorative parts are `aria-hidden`.
 //! - One focusable `<g class="hit" tabindex="0" role="img" aria-label="…">` per
-//!   day or bar, with a `<title>` (native tooltip) and a hidden `<g class="tip">`
-//!   that the page reveals with
-//!   `.hit:hover .tip, .hit:focus .tip { visibility: visible }`.
+//!   day or bar (a bar's with a `<title>` too, a native tooltip) and a
+//!   `<g class="tip">` that the page hides with `.hit .tip { visibility: hidden }`
+//!   and reveals with `.hit:hover .tip, .hit:focus .tip { visibility: visible }`
+//!   (a file of its own carries these rules: [`svg_document`]). Not an attribute on
+//!   every tip: a year is 365 of them.
 
 #![warn(missing_docs)]
 

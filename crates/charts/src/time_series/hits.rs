@@ -1,5 +1,6 @@
 //! Interactivity without JavaScript: one focusable, labelled column per day with
-//! a hidden `.tip` (guide line and value box) that the page's CSS reveals on
+//! a `.tip` (guide line and value box) that the page's CSS (or, in a file of its
+//! own, the document's style: [`crate::svg_document`]) hides, and reveals on
 //! `:hover` and `:focus`.
 //!
 //! Written by hand after plotters' drawing: plotters has no focusable groups,
@@ -118,7 +119,7 @@ pub(super) fn write(out: &mut String, layout: &Layout, chart: &TimeSeriesChart, 
         } else {
             (x - GAP - box_width + PAD, "l")
         };
-        out.push_str("/><g class=\"tip\" visibility=\"hidden\" transform=\"translate(");
+        out.push_str("/><g class=\"tip\" transform=\"translate(");
         svg::push_num(out, origin);
         let _ = write!(out, ")\"><use href=\"#{id}-{side}\"/>");
         let mut y = box_top + PAD + 10.0;
