@@ -13,6 +13,10 @@ const simBin = process.env.E2E_SIM_BIN ?? path.join(root, 'target/debug/feishu-s
 /** feishu_sim::DEMO_ADMIN_OPEN_ID */
 const DEMO_ADMIN = 'ou_e0466fb0a64ee3c41b4cc463c5c44311';
 
+/** A large tenant (2,000 blocks) on a simulator and server of its own, when scripts/test gives them ports. */
+const largePort = process.env.E2E_LARGE_PORT;
+const largeSimPort = process.env.E2E_LARGE_SIM_PORT;
+
 export default defineConfig({
   testDir: './tests',
   outputDir: './test-results',
@@ -73,5 +77,38 @@ export default defineConfig({
         RUST_LOG: 'warn',
       },
     },
+    ...(largePort && largeSimPort ? [
+      {
+        // 2,000 blocks, Feishu's rate out of the way so that a first look at a month of
+        // them takes seconds in a debug build (large.spec.ts).
+        command: `${simBin} --addr 127.0.0.1:${largeSimPort} --blocks 2000 --rate-limit 0 --login-as ${DEMO_ADMIN}`,
+        url: `http://127.0.0.1:${largeSimPort}/_sim/health`,
+        reuseExistingServer: false,
+        timeout: 30_000,
+        stdout: 'ignore' as const,
+      },
+      {
+        command: serverBin,
+        url: `http://127.0.0.1:${largePort}/`,
+        reuseExistingServer: false,
+        timeout: 120_000,
+        env: {
+          LEPTOS_SITE_ADDR: `127.0.0.1:${largePort}`,
+          LEPTOS_SITE_ROOT: process.env.E2E_SITE_ROOT ?? path.join(root, 'target/site'),
+          LEPTOS_OUTPUT_NAME: 'block-insights',
+          FEISHU_BASE_URL: `http://127.0.0.1:${largeSimPort}`,
+          FEISHU_ACCOUNTS_URL: `http://127.0.0.1:${largeSimPort}`,
+          FEISHU_MAX_REQUESTS_PER_SECOND: '1000',
+          DASHBOARD_ADMINS: DEMO_ADMIN,
+          FEISHU_APP_ID: 'cli_demo_app',
+          FEISHU_APP_SECRET: 'demo-secret',
+          DASHBOARD_DATA_DIR: path.join(root, 'target/e2e-data-large'),
+          DASHBOARD_SIGN_IN_PER_MINUTE: '0',
+          DASHBOARD_REQUESTS_PER_MINUTE: '0',
+          DASHBOARD_HISTORY_MONTHS: '0',
+          RUST_LOG: 'warn',
+        },
+      },
+    ] : []),
   ],
 });

@@ -72,3 +72,23 @@ test('page weight: cold, repeat, and a throttled phone', async ({ browser }) => 
   // The repeat visit fetches no asset again (they are kept as immutable): only the page.
   expect(repeatBytes, 'a repeat visit within 25 KB').toBeLessThanOrEqual(release ? 25 * 1024 : 100 * 1024);
 });
+
+test('page weight of a large tenant: the signed-in cold visit on a phone, 2,000 blocks', async ({ browser }) => {
+  const port = process.env.E2E_LARGE_PORT;
+  test.skip(!port, 'the large tenant runs through scripts/test and scripts/bench-page (E2E_LARGE_PORT)');
+  const base = `http://127.0.0.1:${port}`;
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/?lang=zh`); // signs in, and warms the month's days
+  await waitForHydration(page);
+  const cdpClear = await context.newCDPSession(page);
+  await cdpClear.send('Network.clearBrowserCache');
+  const cold = await meter(page);
+  await page.goto(`${base}${PAGE}`);
+  await waitForHydration(page);
+  await page.waitForLoadState('networkidle');
+  const coldBytes = cold.bytes();
+  console.log(`[${BUILD}] 2,000 blocks, cold visit at 390 px: ${kb(coldBytes)} in all; by type: ${JSON.stringify(Object.fromEntries(Object.entries(cold.byType()).map(([k, v]) => [k, kb(v)])))}`);
+  console.log(`goal: cold ${kb(coldBytes)} of 150 KB ${coldBytes <= 150 * 1024 ? 'met' : 'NOT met'}`);
+  await context.close();
+});

@@ -65,6 +65,7 @@ pub(super) const EN: ListMessages = ListMessages {
     search: "Search",
     clear_search: "Clear search",
     table_count: |first, last, matching, total, search| match search {
+        Some(q) if matching == "1" => format!("1 block matching “{q}” ({total} in all)"),
         Some(q) => format!("{first}–{last} of {matching} blocks matching “{q}” ({total} in all)"),
         None => format!("{first}–{last} of {total} blocks"),
     },
