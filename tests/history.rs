@@ -12,7 +12,7 @@ use access_data::{HistoryState, HistoryStatus};
 use block_insights_tests::{spawn_app_for, TestApp};
 use chrono::{Datelike, Days, NaiveDate};
 use domain::DateRange;
-use feishu_sim::{SimConfig, SimEndpoint, SimHandle, Simulator};
+use feishu_sim::{Faults, SimConfig, SimEndpoint, SimHandle, Simulator};
 use serde_json::Value;
 use store::DayFilter;
 
@@ -22,12 +22,14 @@ const WAIT: Duration = Duration::from_secs(90);
 const ENDPOINTS: [SimEndpoint; 3] = [SimEndpoint::BlockAccess, SimEndpoint::WorkplaceAccess, SimEndpoint::CustomWorkplaceAccess];
 
 async fn simulator(block_count: usize) -> SimHandle {
-    simulator_at(block_count, SimConfig::default().rate_limit_per_second).await
+    simulator_at(block_count, SimConfig::default().rate_limit_per_second, Duration::ZERO).await
 }
 
-/// A simulator of `block_count` blocks that takes `rate` searches a second per endpoint.
-async fn simulator_at(block_count: usize, rate: u32) -> SimHandle {
-    let config = SimConfig { block_count, history_days: 800, rate_limit_per_second: rate, ..SimConfig::default() };
+/// A simulator of `block_count` blocks that takes `rate` searches a second per endpoint
+/// and answers each after `latency`.
+async fn simulator_at(block_count: usize, rate: u32, latency: Duration) -> SimHandle {
+    let faults = Faults { latency, ..Faults::default() };
+    let config = SimConfig { block_count, history_days: 800, rate_limit_per_second: rate, faults, ..SimConfig::default() };
     Simulator::start(config, std::net::SocketAddr::from(([127, 0, 0, 1], 0))).await.expect("simulator starts")
 }
 
@@ -51,14 +53,22 @@ async fn wait_for(app: &TestApp, what: &str, done: impl Fn(&HistoryStatus) -> bo
     }
 }
 
-/// The window of `months` months as of the simulator's today.
-fn window(sim: &SimHandle, months: u32) -> DateRange {
-    let last_final = sim.dataset().today() - Days::new(2);
-    let mut first = last_final.with_day(1).unwrap();
-    for _ in 1..months {
-        first = first.pred_opt().unwrap().with_day(1).unwrap();
+/// The months of a window of `n` months as of the simulator's today, newest first.
+fn months(sim: &SimHandle, n: u32) -> Vec<DateRange> {
+    let mut last = sim.dataset().today() - Days::new(2);
+    let mut out = Vec::new();
+    for _ in 0..n {
+        let first = last.with_day(1).unwrap();
+        out.push(DateRange::new(first, last).unwrap());
+        last = first.pred_opt().unwrap();
     }
-    DateRange::new(first, last_final).unwrap()
+    out
+}
+
+/// The window of `n` months as of the simulator's today.
+fn window(sim: &SimHandle, n: u32) -> DateRange {
+    let months = months(sim, n);
+    DateRange::new(months[months.len() - 1].from(), months[0].to()).unwrap()
 }
 
 /// How many successful first pages of each endpoint covered each day of `window`.
@@ -132,11 +142,12 @@ async fn metrics(app: &TestApp) -> String {
 }
 
 /// Fills a window of `months` months of a tenant of `blocks` blocks with the history
-/// fetch at `percent`% of `rate` requests a second (the simulator's limit too); checks
-/// that it never went over its share, fetched each day once and holds every day in the
-/// store, prints its pace against its bound, and answers the server and the window.
-async fn fill(blocks: usize, rate: u32, percent: u32, months: u32) -> (TestApp, HistoryStatus, DateRange) {
-    let sim = simulator_at(blocks, rate).await;
+/// fetch at `percent`% of `rate` requests a second (the simulator's limit too), each
+/// answered after `latency`; checks that it never went over its share, fetched each day
+/// once and holds every day in the store, prints its pace against its bound, and answers
+/// the server and the window.
+async fn fill(blocks: usize, rate: u32, percent: u32, months: u32, latency: Duration) -> (TestApp, HistoryStatus, DateRange) {
+    let sim = simulator_at(blocks, rate, latency).await;
     let (rate_text, percent_text, months_text) = (rate.to_string(), percent.to_string(), months.to_string());
     let settings = [("FEISHU_MAX_REQUESTS_PER_SECOND", rate_text.as_str()), ("DASHBOARD_HISTORY_RATE_PERCENT", percent_text.as_str())];
     let app = with_history(&sim, &months_text, &settings).await;
@@ -158,8 +169,8 @@ async fn fill(blocks: usize, rate: u32, percent: u32, months: u32) -> (TestApp, 
     // At the bound, n requests take (n - 1) / bound seconds from the first to the last.
     let at_bound = (calls - 1) as f64 / bound as f64;
     println!(
-        "history fetch of {blocks} blocks, {} days × 3 data sets: {calls} calls in {span:.2} s from the first to \
-         the last ({:.2} a second; at its bound of {bound} a second they take {at_bound:.2} s: {:.2}× the bound's \
+        "history fetch of {blocks} blocks, {} days × 3 data sets, answers after {latency:?}: {calls} calls in \
+         {span:.2} s from the first to the last ({:.2} a second; at its bound of {bound} a second they take {at_bound:.2} s: {:.2}× the bound's \
          time), at most {busiest} in any second; done {:.1} s after start",
         window.len_days(),
         (calls - 1) as f64 / span.max(f64::EPSILON),
@@ -179,7 +190,7 @@ async fn fill(blocks: usize, rate: u32, percent: u32, months: u32) -> (TestApp, 
 #[tokio::test]
 async fn the_window_is_filled_exactly_within_its_share_of_the_rate_and_then_answers_from_the_store() {
     // 25% of 20 requests a second: 5 a second.
-    let (app, status, window) = fill(60, 20, 25, 2).await;
+    let (app, status, window) = fill(60, 20, 25, 2, Duration::ZERO).await;
     let sim = &app.sim;
 
     // The first look at the window answers without Feishu, and equals the ground truth.
@@ -200,13 +211,21 @@ async fn the_window_is_filled_exactly_within_its_share_of_the_rate_and_then_answ
     assert!(text.contains(&format!("block_insights_history_days_fetched_total {}", status.days_fetched)), "{text}");
 }
 
-/// The pace at scale, for the figure: `cargo nextest run -p block-insights-tests --test
-/// history --run-ignored only --no-capture` (two months of 2,000 blocks at 50 of 100
-/// requests a second; a debug build, so the simulator's own work weighs in).
+/// The pace at scale: two months of 2,000 blocks at 50 of 100 requests a second, each
+/// answered after 150 ms as Feishu's are (a request holds its slot until a second after
+/// its answer, so the latency costs pace).
 #[tokio::test]
-#[ignore = "a measurement of a minute or two"]
-async fn the_pace_at_scale() {
-    fill(2000, 100, 50, 2).await;
+async fn two_months_of_2000_blocks_are_fetched_within_its_share_of_the_rate() {
+    fill(2000, 100, 50, 2, Duration::from_millis(150)).await;
+}
+
+/// The default window of a 2,000-block tenant, for the figure of the issue's goal (about
+/// 4,000 calls, a minute and a half): `cargo nextest run -p block-insights-tests --test
+/// history --run-ignored only --no-capture`.
+#[tokio::test]
+#[ignore = "a measurement of a minute and a half"]
+async fn thirteen_months_of_2000_blocks_are_fetched_within_its_share_of_the_rate() {
+    fill(2000, 100, 50, 13, Duration::from_millis(150)).await;
 }
 
 #[tokio::test]
@@ -250,11 +269,12 @@ async fn a_restart_goes_on_where_it_stopped_and_fetches_no_day_twice() {
     let sim = simulator(100).await;
     let data_dir = tempfile::tempdir().unwrap();
     let dir = data_dir.path().display().to_string();
-    let settings = [("DASHBOARD_DATA_DIR", dir.as_str()), ("DASHBOARD_HISTORY_RATE_PERCENT", "25")];
-    let window = window(&sim, 2);
+    let settings = [("DASHBOARD_DATA_DIR", dir.as_str())];
+    let window = window(&sim, 5);
 
-    // The first server stops once the newest month is held and the older one under way.
-    let first = with_history(&sim, "2", &settings).await;
+    // The first server stops once the newest month is held and the next two under way
+    // (the oldest not begun).
+    let first = with_history(&sim, "5", &settings).await;
     let stopped = wait_for(&first, "the newest month is held", |s| s.months_done >= 1).await;
     drop(first);
     assert_eq!(stopped.state, HistoryState::Running, "stopped midway: {stopped:?}");
@@ -273,9 +293,9 @@ async fn a_restart_goes_on_where_it_stopped_and_fetches_no_day_twice() {
     let before = heard;
 
     // The second server on the same store fetches only what the first left.
-    let second = with_history(&sim, "2", &settings).await;
+    let second = with_history(&sim, "5", &settings).await;
     let status = wait_for(&second, "the restarted history fetch finishes", |s| matches!(s.state, HistoryState::Done { .. })).await;
-    assert_eq!((status.months_done, status.months_total), (2, 2));
+    assert_eq!((status.months_done, status.months_total), (5, 5));
     let left = 3 * u64::from(window.len_days()) - stopped.days_fetched;
     println!(
         "before the restart {} days in {before} calls; after it {} days in {} calls",
@@ -283,6 +303,7 @@ async fn a_restart_goes_on_where_it_stopped_and_fetches_no_day_twice() {
         status.days_fetched,
         status.calls
     );
+    assert!(status.days_fetched > 0, "the oldest month was left to the second server: {status:?}");
     assert!(status.days_fetched < 3 * u64::from(window.len_days()), "it did not start over: {status:?}");
     assert!(status.days_fetched <= left, "{} fetched after the restart, {left} were left", status.days_fetched);
     fetched_each_day_once(&sim, window);
@@ -292,39 +313,42 @@ async fn a_restart_goes_on_where_it_stopped_and_fetches_no_day_twice() {
 #[tokio::test]
 async fn a_person_is_answered_at_the_full_rate_while_it_runs() {
     let sim = simulator(200).await;
-    // 10% of 20 requests a second: 2 a second, so that a month takes it a quarter of a minute.
-    let app = with_history(&sim, "3", &[("DASHBOARD_HISTORY_RATE_PERCENT", "10")]).await;
-    wait_for(&app, "the history fetch is at its second month", |s| s.state == HistoryState::Running && s.months_done >= 1).await;
+    // 5% of 20 requests a second: 1 a second, so that the window would take it a minute.
+    let app = with_history(&sim, "2", &[("DASHBOARD_HISTORY_RATE_PERCENT", "5")]).await;
+    wait_for(&app, "the history fetch runs", |s| s.state == HistoryState::Running && s.calls > 0).await;
+    let window = window(&sim, 2);
 
-    // The month it is fetching (the person's query joins that fetch, which then goes at the
-    // full rate), days of its window it fetches later, and days outside its window.
-    let window = window(&sim, 3);
-    let second = window.to().with_day(1).unwrap().pred_opt().unwrap();
-    let fetching = (second.with_day(1).unwrap(), second);
-    let later = (window.from(), window.from() + Days::new(13));
-    let outside = (window.from() - Days::new(60), window.from() - Days::new(31));
-    for (from, to) in [fetching, later, outside] {
-        let started = Instant::now();
-        let items = api(&app, &format!("/api/v1/block-access?from_date={from}&to_date={to}")).await;
-        let took = started.elapsed();
-        assert_eq!(items.len(), sim.dataset().ground_truth(from, to, None).len(), "{from}..{to}");
-        let status = app.state.service.history_status();
-        println!("while the history fetch ran ({}), {from}..{to} answered in {:.2} s", status.summary(), took.as_secs_f64());
-        assert!(status.is_fetching(), "the history fetch still runs: {status:?}");
-    }
+    // Days outside its window: fetched at once, beside it.
+    let (from, to) = (window.from() - Days::new(60), window.from() - Days::new(31));
+    let started = Instant::now();
+    let items = api(&app, &format!("/api/v1/block-access?from_date={from}&to_date={to}")).await;
+    assert_eq!(items.len(), sim.dataset().ground_truth(from, to, None).len(), "{from}..{to}");
+    let status = app.state.service.history_status();
+    println!("while the history fetch ran ({}), {from}..{to} answered in {:.2} s", status.summary(), started.elapsed().as_secs_f64());
+    assert!(status.is_fetching(), "the history fetch still runs: {status:?}");
+
     // The page says how far it has come, in either language.
     for (lang, words) in [("en", "Fetching history: "), ("zh", "正在获取历史数据：已有 ")] {
-        let html = app.get(&format!("/?lang={lang}&from={}&to={}", fetching.0, fetching.1)).await.text().await.unwrap();
+        let html = app.get(&format!("/?lang={lang}&from={from}&to={to}")).await.text().await.unwrap();
         let status = app.state.service.history_status();
         if status.is_fetching() {
             let line = block_insights_tests::testid_text(&html, "history-line").expect("the history line");
-            assert!(line.starts_with(words) && line.contains(" 3 "), "{line}");
+            assert!(line.starts_with(words) && line.contains(" 2 "), "{line}");
             println!("the page says: {line}");
         }
     }
+
+    // The days it is fetching: the person's query joins those fetches, which then go at
+    // the full rate; at its own pace most of the window's calls would still be ahead.
+    let started = Instant::now();
+    window_equals_the_truth(&app, window).await;
+    println!("the window, being fetched at 1 call a second, answered in {:.2} s", started.elapsed().as_secs_f64());
+    let status = wait_for(&app, "the history fetch finishes", |s| matches!(s.state, HistoryState::Done { .. })).await;
+    println!("{} of the window's calls went at the history fetch's pace", status.calls);
+    assert!(status.calls * 2 < sim.stats().search_requests, "the person's query took over: {status:?}");
+
     // Days within the window are fetched once, by whoever asked first.
-    let twice: Vec<_> = fetches(&sim, window).into_iter().filter(|(_, n)| *n > 1).collect();
-    assert!(twice.is_empty(), "{twice:?}");
+    fetched_each_day_once(&sim, window);
     let stats = sim.stats();
     assert!(stats.max_requests_in_any_window(Duration::from_secs(1)) <= 20, "within Feishu's 20 a second per endpoint");
     assert_eq!(stats.answers_by_code.get(&99991400), None);

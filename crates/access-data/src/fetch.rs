@@ -173,9 +173,12 @@ impl Inner {
             // At most one item a day (one block, the totals): a page's worth of days a part.
             (Some(_), _) => chunk(run, page),
             (None, Some(density)) => split_in_pages(run, density, self.config.max_parallel, page),
-            (None, None) if run.len_days() > SAMPLE_DAYS * 2 => {
+            // The history fetch samples one day of any longer run: its first run of a
+            // large tenant would otherwise be paged through alone, far below its pace.
+            (None, None) if run.len_days() > SAMPLE_DAYS * 2 || (pace.is_some() && run.len_days() > 1) => {
                 // Learn the density from a short first stretch, then size the rest.
-                let sample_end = run.from() + chrono::Days::new(u64::from(SAMPLE_DAYS) - 1);
+                let sample_days = if pace.is_some() { 1 } else { SAMPLE_DAYS };
+                let sample_end = run.from() + chrono::Days::new(u64::from(sample_days) - 1);
                 let sample = DateRange::new(run.from(), sample_end).expect("inside the run");
                 progress.add_estimate(1);
                 days.extend(self.fetch_part(filter, sample, progress, pace).await?);

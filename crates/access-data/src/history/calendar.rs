@@ -27,6 +27,23 @@ pub(crate) fn window_months(last_final: NaiveDate, months: u32) -> Vec<DateRange
     out
 }
 
+/// A newest month shorter than this many days is fetched together with the month before:
+/// a search's days are paged through one after another, so a few days of a large tenant
+/// alone would be fetched far below the pace (a few parts side by side at most).
+const SHORTEST_SPAN_DAYS: u32 = 7;
+
+/// The stretches a pass fetches, newest first: the window's months, the newest together
+/// with the one before it while it is shorter than a week.
+pub(crate) fn spans(months: &[DateRange]) -> Vec<DateRange> {
+    match months {
+        [newest, before, rest @ ..] if newest.len_days() < SHORTEST_SPAN_DAYS => {
+            let merged = DateRange::new(before.from(), newest.to()).expect("the months are ordered");
+            std::iter::once(merged).chain(rest.iter().copied()).collect()
+        }
+        _ => months.to_vec(),
+    }
+}
+
 /// The last final day when today is `today`: the day before yesterday.
 pub(crate) fn last_final_day(today: NaiveDate) -> NaiveDate {
     today.checked_sub_days(Days::new(2)).unwrap_or(today)
@@ -75,6 +92,14 @@ mod tests {
             assert_eq!(pair[1].to().succ_opt(), Some(pair[0].from()), "no gap, no overlap");
         }
         assert!(window_months(d("2026-03-14"), 0).is_empty());
+        assert_eq!(spans(&months), months, "a newest month of two weeks is a span of its own");
+        let early = window_months(d("2026-03-05"), 3);
+        assert_eq!(
+            spans(&early),
+            vec![DateRange::new(d("2026-02-01"), d("2026-03-05")).unwrap(), early[2]],
+            "five days go with February"
+        );
+        assert_eq!(spans(&early[..1]), early[..1].to_vec(), "a window of one short month is that month");
         assert_eq!(last_final_day(d("2026-03-01")), d("2026-02-27"));
     }
 

@@ -25,12 +25,13 @@ use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Utc};
 use domain::DateRange;
+use futures::StreamExt;
 use store::DayFilter;
 
 use crate::pace::Pace;
 use crate::plan::runs;
 use crate::{AccessService, ServiceError};
-use calendar::{last_final_day, next_daily_look, next_month_look, window_months};
+use calendar::{last_final_day, next_daily_look, next_month_look, spans, window_months};
 pub(crate) use status::HistoryBoard;
 pub use status::{HistoryState, HistoryStatus};
 
@@ -45,6 +46,9 @@ const FIRST_RETRY: Duration = Duration::from_secs(60);
 
 /// The longest wait after failures.
 const MAX_RETRY: Duration = Duration::from_secs(3600);
+
+/// Spans of the window fetched at a time (see [`HistoryFetch::pass`]).
+const SPANS_AT_ONCE: usize = 2;
 
 /// How the history fetch runs.
 #[derive(Clone, Debug)]
@@ -224,7 +228,7 @@ impl HistoryFetch {
     }
 
     /// One pass over the window: every missing final day of every data set, newest
-    /// month first, within the pace and the quota's share.
+    /// month first (see [`spans`]), within the pace and the quota's share.
     async fn pass(&self) -> Turn {
         let months = self.window();
         let (Some(newest), Some(oldest)) = (months.first(), months.last()) else { return Turn::Done };
@@ -241,18 +245,22 @@ impl HistoryFetch {
             Err(error) => return Turn::Failed(error),
         };
         tracing::info!(from = %window.from(), to = %window.to(), months_done = done.iter().filter(|d| **d).count(), months = months.len(), "history fetch: looking for missing final days");
+        let todo: Vec<DateRange> = spans(&months)
+            .into_iter()
+            .filter(|span| months.iter().zip(&done).any(|(month, done)| !done && span.contains(month.from())))
+            .collect();
+        // Two spans at a time, the newer one's results first: a span's last searches page
+        // through their days alone, and the next span's keep the pace full meanwhile.
+        let mut fills = futures::stream::iter(todo).map(|span| self.fill_span(span)).buffered(SPANS_AT_ONCE);
         let mut fetched = 0u64;
-        for (month, done) in months.iter().zip(done) {
-            if done {
-                continue;
+        while let Some(outcome) = fills.next().await {
+            match outcome {
+                Ok(days) => fetched += days,
+                Err(turn) => return turn,
             }
-            for set in &DATA_SETS {
-                match self.fill(set, *month).await {
-                    Ok(days) => fetched += days,
-                    Err(turn) => return turn,
-                }
+            if let Err(error) = self.count_months_done(&months).await {
+                tracing::debug!(%error, "could not read the history's progress from the store");
             }
-            self.service.history_board().update(|status| status.months_done += 1);
         }
         let (calls, seconds) = (self.pace.calls() - calls_before, started.elapsed().as_secs_f64());
         if calls > 0 {
@@ -268,12 +276,22 @@ impl HistoryFetch {
         Turn::Done
     }
 
-    /// Fetches the final days of `month` of `set` that the store does not hold, newest
+    /// Fetches the missing final days of `span` of the three data sets side by side (each
+    /// its own Feishu endpoint, one pace); answers how many it got, or how the pass ends.
+    async fn fill_span(&self, span: DateRange) -> Result<u64, Turn> {
+        let mut fetched = 0;
+        for outcome in futures::future::join_all(DATA_SETS.iter().map(|set| self.fill(set, span))).await {
+            fetched += outcome?;
+        }
+        Ok(fetched)
+    }
+
+    /// Fetches the final days of `span` of `set` that the store does not hold, newest
     /// run first; answers how many it got from Feishu, or how the pass ends.
-    async fn fill(&self, set: &DayFilter, month: DateRange) -> Result<u64, Turn> {
+    async fn fill(&self, set: &DayFilter, span: DateRange) -> Result<u64, Turn> {
         let held: HashSet<NaiveDate> =
-            self.service.store().held_days(set, month).await.map_err(|e| Turn::Failed(e.into()))?.into_iter().collect();
-        let missing: Vec<NaiveDate> = month.days().filter(|d| !held.contains(d)).collect();
+            self.service.store().held_days(set, span).await.map_err(|e| Turn::Failed(e.into()))?.into_iter().collect();
+        let missing: Vec<NaiveDate> = span.days().filter(|d| !held.contains(d)).collect();
         let mut fetched = 0;
         for run in runs(&missing).into_iter().rev() {
             self.stop_for_quota().await?;
