@@ -353,3 +353,27 @@ async fn a_person_is_answered_at_the_full_rate_while_it_runs() {
     assert!(stats.max_requests_in_any_window(Duration::from_secs(1)) <= 20, "within Feishu's 20 a second per endpoint");
     assert_eq!(stats.answers_by_code.get(&99991400), None);
 }
+
+#[tokio::test]
+async fn a_failure_is_reported_with_what_to_do_and_the_dashboard_goes_on() {
+    let sim = simulator(60).await;
+    // The app lacks the scope: every search is refused, for good until it is granted.
+    let mut faults = sim.faults();
+    faults.forced = Some(feishu_sim::ForcedAnswer::missing_scope(&sim.config().app_id));
+    sim.set_faults(faults);
+    let app = with_history(&sim, "2", &[]).await;
+    let status = wait_for(&app, "the history fetch fails", |s| matches!(s.state, HistoryState::Failed { .. })).await;
+    let HistoryState::Failed { reason, retry_at } = &status.state else { unreachable!() };
+    assert!(reason.contains("workplace:workplace_using_data:read"), "the reason names the missing scope: {reason}");
+    let wait = *retry_at - chrono::Utc::now();
+    assert!(wait > chrono::Duration::seconds(50) && wait <= chrono::Duration::seconds(60), "tried again in a minute: {wait}");
+    assert!(!reason.contains(&sim.config().app_secret), "{reason}");
+    let text = metrics(&app).await;
+    assert!(text.lines().any(|l| l == "block_insights_history_state{state=\"failed\"} 1"), "{text}");
+    println!("{}", status.summary());
+    // The server goes on: it answers, and the fetch waits for its retry.
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    let calls = sim.stats().search_requests;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(sim.stats().search_requests, calls, "no call before the retry");
+}

@@ -106,7 +106,8 @@ impl HistoryStatus {
                  it goes on on {resumes_on}"
             ),
             HistoryState::Failed { reason, retry_at } => {
-                format!("Fetching history failed at {done} of {total} months: {reason} It tries again at {retry_at}.")
+                let at = retry_at.format("%Y-%m-%d %H:%M:%S UTC");
+                format!("Fetching history failed at {done} of {total} months: {reason} It tries again at {at}.")
             }
         }
     }
