@@ -392,6 +392,7 @@ pub mod ssr {
         let previous = AccessQuery { range: previous_period(query.range), blocks: query.blocks.clone() };
         let year_ago = AccessQuery { range: year_earlier(query.range), blocks: query.blocks.clone() };
         let dormant_days = params.dormant_days.unwrap_or(domain::insights::DEFAULT_DORMANT_DAYS);
+        let started = std::time::Instant::now();
         // One read serves the range, the previous period and the insights: the days the
         // insights read hold the other two (past the quota, the range alone).
         let (history, year_days) = tokio::join!(
@@ -405,8 +406,10 @@ pub mod ssr {
             comparison(service.block_days(&previous, options(state, ticket, false)).await)?
                 .map(|days| totals_of(previous.range, today, &days))
         };
+        let read = started.elapsed();
         let mut insights = crate::insights_report::Insights::build(query.range, &m, last_judged(state), dormant_days);
         insights.cut_for_page(params.whole);
+        let judged = started.elapsed();
         // Without a single row a year earlier, Feishu has no data that far back.
         let year_days = comparison(year_days)?.filter(|days| !days.is_empty());
         let aggregates = Dashboard::aggregate(query.range, today, &query.blocks, &m);
@@ -416,6 +419,17 @@ pub mod ssr {
         let mut top_blocks = aggregates.blocks.clone();
         top_blocks.sort_by(|a, b| b.pv.cmp(&a.pv).then_with(|| a.block_id.cmp(&b.block_id)));
         top_blocks.truncate(TOP_BLOCKS);
+        let table = block_table(aggregates.blocks, &labels, &params);
+        let choices = block_choices(state, &params, &query.blocks);
+        // Where an overview's time goes: the days and their columns, the insights, the rest.
+        tracing::debug!(
+            blocks = m.blocks().len(),
+            days = m.days(),
+            read_ms = read.as_secs_f64() * 1e3,
+            insights_ms = (judged - read).as_secs_f64() * 1e3,
+            rest_ms = (started.elapsed() - judged).as_secs_f64() * 1e3,
+            "overview built"
+        );
         Ok(Dashboard {
             range: query.range,
             preset: params.custom_dates().is_none().then(|| params.preset_or_default()),
@@ -423,14 +437,14 @@ pub mod ssr {
             filter: query.blocks.clone(),
             days: aggregates.days,
             future_days,
-            table: block_table(aggregates.blocks, &labels, &params),
+            table,
             top_blocks,
             lines: aggregates.lines,
             current,
             previous: previous_totals,
             year_ago: year_days.map(|days| totals_of(year_ago.range, today, &days)),
             names: names(state),
-            choices: block_choices(state, &params, &query.blocks),
+            choices,
             reported_workplaces: service.workplace_names().values().flatten().map(|(_, name)| name.clone()).collect(),
             simulated: state.view.simulated,
             quota: quota_report(service.quota().await),

@@ -94,12 +94,9 @@ impl Insights {
             range.days().filter(|d| *d <= last_final).filter_map(|d| m.index(d).map(|at| (d, at))).collect();
         let mut judge_column = |block_id: Option<&BlockId>, column: &[u64]| {
             let known_from = column.iter().position(|pv| *pv > 0).unwrap_or(column.len());
-            for &(date, at) in judged_at.iter().filter(|(_, at)| *at >= known_from) {
-                let earlier = |week: u64| at.checked_sub(7 * week as usize).filter(|i| *i >= known_from).map(|i| column[i]);
-                if let Some(day) = unusual::judge_value(date, column[at], earlier) {
-                    unusual.push(UnusualFinding { block_id: block_id.cloned(), day });
-                }
-            }
+            unusual::judge_series(column, known_from, &judged_at, |day| {
+                unusual.push(UnusualFinding { block_id: block_id.cloned(), day });
+            });
         };
         let total: Vec<u64> = m.day_totals().into_iter().map(|v| v.pv).collect();
         judge_column(None, &total);

@@ -121,17 +121,39 @@ impl BlockDays {
 
     /// The answer as dense columns over `range` (usually the query's; days outside it
     /// are left out, days of it without an answer are zeros).
+    ///
+    /// Written a block's column at a time: every day's rows are sorted by key, and the
+    /// keys of blocks sort as their ids, as the columns do, so one cursor per day walks
+    /// its rows once while the columns fill in order. (Filling day by day instead wrote
+    /// each row 6 KB from the last, two cache misses per row of a year of 2,000 blocks.)
     pub fn matrix(&self, range: DateRange) -> BlockMatrix {
         let (blocks, position) = self.blocks();
         let mut matrix = BlockMatrix::zeros(range, blocks);
-        let offset: Vec<Option<usize>> = self.days.iter().map(|(day, _)| matrix.index(*day)).collect();
-        self.each(|at, _, row| {
-            if let (Some(day), Some(&block)) = (offset[at], position.get(row.key.index()))
-                && block != u32::MAX
-            {
-                matrix.add(block as usize, day, row.pv, row.uv);
+        // Each day's parts with the day's place in the columns, and a cursor into each.
+        let parts: Vec<(usize, &[CompactRow])> = self
+            .days
+            .iter()
+            .filter_map(|(day, parts)| Some((matrix.index(*day)?, parts)))
+            .flat_map(|(at, parts)| parts.iter().map(move |data| (at, &*data.rows)))
+            .collect();
+        let mut cursors = vec![0usize; parts.len()];
+        let column_of = |row: &CompactRow| position.get(row.key.index()).copied().unwrap_or(u32::MAX);
+        for block in 0..matrix.blocks().len() {
+            let block_u32 = block as u32;
+            for ((at, rows), cursor) in parts.iter().zip(cursors.iter_mut()) {
+                // Rows of keys without a column (not kept, not blocks) are passed over.
+                while let Some(row) = rows.get(*cursor) {
+                    let column = column_of(row);
+                    if column != u32::MAX && column > block_u32 {
+                        break;
+                    }
+                    if column == block_u32 {
+                        matrix.add(block, *at, row.pv, row.uv);
+                    }
+                    *cursor += 1;
+                }
             }
-        });
+        }
         matrix
     }
 
@@ -163,5 +185,59 @@ impl Interner {
                 _ => None,
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        domain::parse_date(s).unwrap()
+    }
+
+    /// Rows of ids whose text order is not their number's ("10" before "9"), some blocks
+    /// on some days only, sorted as the API sorts them.
+    fn rows() -> Vec<AccessRow> {
+        let mut rows = Vec::new();
+        for (n, day) in ["2026-03-01", "2026-03-02", "2026-03-04", "2026-03-09"].into_iter().enumerate() {
+            for id in ["10", "9", "123", "77", "8"] {
+                if (id.len() + n) % 3 != 0 {
+                    rows.push(AccessRow { date: d(day), block_id: BlockId::parse(id).unwrap(), pv: 10 * n as u64 + id.len() as u64, uv: n as u64 + 1 });
+                }
+            }
+        }
+        rows.sort_by(|a, b| (a.date, &a.block_id).cmp(&(b.date, &b.block_id)));
+        rows
+    }
+
+    #[test]
+    fn the_columns_read_a_block_at_a_time_equal_those_read_row_by_row() {
+        let rows = rows();
+        let days = BlockDays::from_rows(&rows);
+        for range in [("2026-03-01", "2026-03-09"), ("2026-02-20", "2026-03-03"), ("2026-03-02", "2026-03-30")] {
+            let range = DateRange::new(d(range.0), d(range.1)).unwrap();
+            assert_eq!(days.matrix(range), BlockMatrix::from_rows(range, rows.iter()), "{range:?}");
+        }
+        assert_eq!(days.rows(), rows);
+        assert_eq!(days.rows_page(3, 4), rows[3..7]);
+        let (sum, viewed) = days.totals();
+        assert_eq!((sum.pv, viewed), (rows.iter().map(|r| r.pv).sum(), 5));
+    }
+
+    #[test]
+    fn a_block_filter_keeps_its_blocks_only() {
+        let rows = rows();
+        let mut days = BlockDays::from_rows(&rows);
+        let wanted = [BlockId::parse("9").unwrap(), BlockId::parse("123").unwrap()];
+        let mut keep = vec![false; days.interner.len()];
+        for id in &wanted {
+            keep[days.interner.lookup(&ItemKey::Block(id.clone())).unwrap().index()] = true;
+        }
+        days.keep = Some(keep);
+        let kept: Vec<AccessRow> = rows.iter().filter(|r| wanted.contains(&r.block_id)).cloned().collect();
+        let range = DateRange::new(d("2026-03-01"), d("2026-03-09")).unwrap();
+        assert_eq!(days.matrix(range), BlockMatrix::from_rows(range, kept.iter()));
+        assert_eq!(days.rows(), kept);
     }
 }
