@@ -367,6 +367,16 @@ mod tests {
         assert!(low < 100.0 && high > 100.0 && low > 40.0);
     }
 
+    /// A repeatable source of numbers below `n` (xorshift), for the cases the tests draw.
+    fn numbers(mut seed: u64) -> impl FnMut(u64) -> u64 {
+        move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n.max(1)
+        }
+    }
+
     /// The full rule, without the shortcut: what [`judge_value`] must agree with.
     fn judged_fully(value: u64, values: &[u64]) -> Option<f64> {
         let b = baseline(values)?;
@@ -378,13 +388,7 @@ mod tests {
     fn the_shortcut_never_passes_over_a_day_the_full_rule_flags() {
         // Quiet, busy, spiky and flat baselines, values around and far from them, and
         // the values right at the edge of the usual range.
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n.max(1)
-        };
+        let mut next = numbers(0x9e37_79b9_7f4a_7c15_u64);
         let (mut flagged, mut checked) = (0, 0);
         for case in 0..200_000u64 {
             let level = [0, 1, 3, 10, 40, 100, 1_000, 20_000][(case % 8) as usize];
@@ -412,13 +416,7 @@ mod tests {
 
     #[test]
     fn a_series_judged_at_once_gives_the_verdicts_of_each_day_alone() {
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n.max(1)
-        };
+        let mut next = numbers(0x2545_f491_4f6c_dd1d_u64);
         let start = d("2025-01-01");
         let mut flagged = 0;
         for case in 0..400u64 {
