@@ -58,7 +58,7 @@ pub use digests::{
 pub use error::StoreError;
 pub use leases::replica_name;
 pub use rate::RateAttempt;
-pub use sessions::SessionRecords;
+pub use sessions::{SessionRecords, EXPIRY_WRITE_EVERY};
 pub use workplaces::WorkplaceNames;
 
 /// The store: a handle to one SQLite database. Cheap to clone; clones share the

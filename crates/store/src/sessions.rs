@@ -11,6 +11,8 @@
 //! against a dictionary). Sessions stored before this kept their ids as they were and
 //! are no longer found: their users sign in once more.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -34,12 +36,25 @@ const CREATE_ATTEMPTS: usize = 8;
 #[derive(Clone, Debug)]
 pub struct SessionRecords {
     store: Store,
+    /// What this process last wrote for each session (its data's hash and expiry), so
+    /// that a request that only moves the expiry on writes it at most once a
+    /// [`EXPIRY_WRITE_EVERY`]: tower-sessions saves a session with an inactivity expiry
+    /// on every request, which made every page load a write to the database.
+    written: Arc<Mutex<HashMap<String, (u64, i64)>>>,
 }
+
+/// A session whose data is unchanged has its later expiry written at most this often
+/// (seconds): its stored expiry lags at most this much behind the last request.
+pub const EXPIRY_WRITE_EVERY: i64 = 60;
+
+/// Sessions remembered in [`SessionRecords::written`] at most; past it the memory is
+/// cleared (the next save of each writes again).
+const WRITTEN_REMEMBERED: usize = 10_000;
 
 impl Store {
     /// The sign-in sessions held in this store, for tower-sessions.
     pub fn session_records(&self) -> SessionRecords {
-        SessionRecords { store: self.clone() }
+        SessionRecords { store: self.clone(), written: Arc::default() }
     }
 
     /// Deletes every session whose expiry has passed and returns how many went.
@@ -91,6 +106,23 @@ impl SessionRecords {
         }
     }
 
+    /// Writes the session's data and expiry under `id`, whether it is there or not.
+    async fn upsert(&self, id: &str, data: &str, expires_at: i64) -> session_store::Result<()> {
+        with_pool!(&self.store.pool, |pool| {
+            sqlx::query(
+                "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+            )
+            .bind(id)
+            .bind(data)
+            .bind(expires_at)
+            .execute(pool)
+            .await
+            .map(|_| ())
+        })
+        .map_err(|source| backend(StoreError::Database { action: "save a sign-in session", source }))
+    }
+
     async fn insert_new(&self, id: &str, data: &str, expires_at: i64) -> Result<bool, StoreError> {
         let inserted = with_pool!(&self.store.pool, |pool| {
             sqlx::query("INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING")
@@ -134,20 +166,29 @@ impl SessionStore for SessionRecords {
     /// Writes the record, inserting it if its session is not held (any more).
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = encode(record)?;
-        with_pool!(&self.store.pool, |pool| {
-            sqlx::query(
-                "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
-            )
-            .bind(stored_id(&record.id))
-            .bind(&data)
-            .bind(record.expiry_date.unix_timestamp())
-            .execute(pool)
-            .await
-            .map(|_| ())
-        })
-        .map_err(|source| backend(StoreError::Database { action: "save a sign-in session", source }))?;
-        Ok(())
+        let id = stored_id(&record.id);
+        let expires_at = record.expiry_date.unix_timestamp();
+        let hash = {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            data.hash(&mut hasher);
+            hasher.finish()
+        };
+        let unchanged = |written: &HashMap<String, (u64, i64)>| {
+            written.get(&id).is_some_and(|(h, at)| *h == hash && (*at..*at + EXPIRY_WRITE_EVERY).contains(&expires_at))
+        };
+        if unchanged(&self.written.lock().unwrap_or_else(PoisonError::into_inner)) {
+            return Ok(());
+        }
+        let saved = self.upsert(&id, &data, expires_at).await;
+        if saved.is_ok() {
+            let mut written = self.written.lock().unwrap_or_else(PoisonError::into_inner);
+            if written.len() >= WRITTEN_REMEMBERED {
+                written.clear();
+            }
+            written.insert(id, (hash, expires_at));
+        }
+        saved
     }
 
     /// The session, unless it is unknown or expired. A record that cannot be read
@@ -176,6 +217,7 @@ impl SessionStore for SessionRecords {
     }
 
     async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
+        self.written.lock().unwrap_or_else(PoisonError::into_inner).remove(&stored_id(session_id));
         with_pool!(&self.store.pool, |pool| {
             sqlx::query("DELETE FROM sessions WHERE id = $1").bind(stored_id(session_id)).execute(pool).await.map(|_| ())
         })

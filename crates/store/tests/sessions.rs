@@ -245,3 +245,39 @@ async fn an_axum_app_keeps_its_sessions_in_the_store_across_a_restart() {
     let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(&raw(&store).await).await.unwrap();
     assert_eq!(held, 1, "only the fresh session is held");
 }
+
+#[tokio::test]
+async fn an_unchanged_session_moves_its_stored_expiry_on_at_most_once_a_minute() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    let records = store.session_records();
+    let mut carol = record("ou_carol", time::Duration::hours(12));
+    records.create(&mut carol).await.unwrap();
+    records.save(&carol).await.unwrap();
+    let first = records.load(&carol.id).await.unwrap().unwrap().expiry_date;
+
+    // Requests a few seconds apart, as a person reads the dashboard: tower-sessions saves
+    // the session on each to move its inactivity expiry on; the store writes none of them.
+    let mut later = carol.clone();
+    later.expiry_date += time::Duration::seconds(store::EXPIRY_WRITE_EVERY - 5);
+    records.save(&later).await.unwrap();
+    assert_eq!(records.load(&carol.id).await.unwrap().unwrap().expiry_date, first, "within a minute: not written");
+
+    // A minute on, the expiry is written.
+    later.expiry_date = carol.expiry_date + time::Duration::seconds(store::EXPIRY_WRITE_EVERY);
+    records.save(&later).await.unwrap();
+    assert_eq!(records.load(&carol.id).await.unwrap().unwrap(), as_stored(&later));
+
+    // A change of the data is written at once, whatever the expiry.
+    let mut changed = later.clone();
+    changed.data.insert("lang".to_owned(), json!("en"));
+    changed.expiry_date += time::Duration::seconds(1);
+    records.save(&changed).await.unwrap();
+    assert_eq!(records.load(&carol.id).await.unwrap().unwrap(), as_stored(&changed));
+
+    // Deleted (signed out), a later save of the same data writes it again, as before.
+    records.delete(&carol.id).await.unwrap();
+    assert_eq!(records.load(&carol.id).await.unwrap(), None);
+    records.save(&changed).await.unwrap();
+    assert_eq!(records.load(&carol.id).await.unwrap(), Some(as_stored(&changed)));
+}
