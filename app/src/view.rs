@@ -212,7 +212,9 @@ pub struct ViewParams {
     pub page: usize,
     /// The blocks table shows only blocks whose name, id or workplace holds this.
     pub search: Option<String>,
-    /// The block filter offers the blocks whose name, id or workplace holds this.
+    /// The block filter offers the blocks whose name, id or workplace holds this. Only
+    /// the page that answers the search has it: every link on it leaves it out (but the
+    /// language's, which shows the same page).
     pub find: Option<String>,
     /// A list of the page shown whole rather than its first rows.
     pub whole: Option<WholeList>,
@@ -326,11 +328,11 @@ impl ViewParams {
     }
 
     pub fn with_preset(&self, preset: Preset) -> Self {
-        ViewParams { preset: Some(preset), from: None, to: None, page: 1, ..self.clone() }
+        ViewParams { preset: Some(preset), from: None, to: None, page: 1, find: None, ..self.clone() }
     }
 
     pub fn with_range(&self, range: DateRange) -> Self {
-        ViewParams { preset: None, from: Some(range.from().to_string()), to: Some(range.to().to_string()), page: 1, ..self.clone() }
+        ViewParams { preset: None, from: Some(range.from().to_string()), to: Some(range.to().to_string()), page: 1, find: None, ..self.clone() }
     }
 
     /// These blocks, and no workplace filter.
@@ -344,20 +346,20 @@ impl ViewParams {
     }
 
     pub fn with_sort(&self, sort: Sort) -> Self {
-        ViewParams { sort, page: 1, ..self.clone() }
+        ViewParams { sort, page: 1, find: None, ..self.clone() }
     }
 
     pub fn with_tab(&self, tab: Tab) -> Self {
-        ViewParams { tab, page: 1, search: None, whole: None, ..self.clone() }
+        ViewParams { tab, page: 1, search: None, whole: None, find: None, ..self.clone() }
     }
 
     /// `list` shown whole (or, with `None`, every list cut again).
     pub fn with_whole(&self, list: Option<WholeList>) -> Self {
-        ViewParams { whole: list, ..self.clone() }
+        ViewParams { whole: list, find: None, ..self.clone() }
     }
 
     pub fn with_page(&self, page: usize) -> Self {
-        ViewParams { page, ..self.clone() }
+        ViewParams { page, find: None, ..self.clone() }
     }
 
     pub fn with_lang(&self, lang: Locale) -> Self {
@@ -469,6 +471,8 @@ mod tests {
         let pairs: Vec<(String, String)> = form_urlencoded::parse(query[1..].as_bytes()).into_owned().collect();
         assert_eq!(ViewParams::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))), p);
         assert_eq!(p.with_sort(Sort::default()).page, 1, "a new order starts at its first page");
+        assert_eq!((p.with_page(2).find, p.with_preset(Preset::Last7).find), (None, None), "links leave the filter's search");
+        assert_eq!(p.with_page(2).search.as_deref(), Some("审批"), "and keep the table's");
         let picked = p.with_blocks(vec!["1".into()]);
         assert_eq!((picked.search, picked.find, picked.page), (None, None, 1), "a block chosen ends both searches");
         assert_eq!(ViewParams::from_pairs([("whole", "everything")]).whole, None);
