@@ -160,9 +160,25 @@ async fn a_good_import_shows_every_name_in_the_api_the_csv_and_the_page() {
         assert_eq!(line, format!("{id},区块 {i} 号,{workplace}"));
     }
 
+    // The page names the blocks of the table's page (it carries one page, whatever the
+    // tenant's size), and the filter's search finds every name, of a block seen in the
+    // data or not.
     let html = app.get("/?lang=en").await.text().await.unwrap();
-    for (i, id) in ids.iter().enumerate() {
+    let table = &html[html.find("data-testid=\"blocks-table\"").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let shown: Vec<&str> = table.split("<tr ").skip(1).filter_map(|r| r.split("data-block=\"").nth(1)).map(|s| &s[..s.find('"').unwrap()]).collect();
+    assert!(shown.len() >= 40, "a page of the table: {}", shown.len());
+    for id in shown {
+        let i = ids.iter().position(|x| x == id).unwrap();
         assert!(html.contains(&format!("区块 {i} 号")), "the page shows the name of block {id}");
+    }
+    for i in [0, 59, 60, 250, 499] {
+        let name = format!("区块 {i} 号");
+        let find: String = name.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
+        let html = app.get(&format!("/?lang=en&find={find}")).await.text().await.unwrap();
+        let options = &html[html.find("class=\"block-options\"").unwrap()..];
+        let options = &options[..options.find("</ul>").unwrap()];
+        assert!(options.contains(&format!("value=\"{}\"", ids[i])) && options.contains(&name), "the filter finds {name}");
     }
     let (from, to) = (app.days_ago(3), app.days_ago(2));
     let rows: Value = app.get(&format!("/api/v1/block-access?from_date={from}&to_date={to}&block_id={}", ids[0])).await.json().await.unwrap();

@@ -320,7 +320,11 @@ pub mod ssr {
             // anew, is built for itself.
             return build_dashboard(&state, params, ticket, refresh).await;
         }
-        Ok(shared_dashboard(&state, params).await?.as_ref().clone())
+        // The build is shared; the quota and the history fetch are as of this load.
+        let mut dashboard = shared_dashboard(&state, params).await?.as_ref().clone();
+        dashboard.quota = quota_report(state.service.quota().await);
+        dashboard.history = history_line(&state);
+        Ok(dashboard)
     }
 
     /// How long an overview once built serves identical page loads: long enough that a
