@@ -257,6 +257,14 @@ pub mod ssr {
     /// blocks (seen in data or named) that the filter's search matches, named ones first
     /// by workplace and name, then the others by id, at most [`FILTER_CHOICES`].
     pub(crate) fn block_choices(state: &AppState, params: &ViewParams, filter: &[BlockId]) -> BlockChoices {
+        // The blocks ticked by name in the URL (at most MAX_BLOCK_FILTERS), not all the
+        // blocks a workplace filter stands for, which may be hundreds: the filter says
+        // which workplace, and lists the blocks the search finds.
+        let ticked: Vec<BlockId> = match params.workplace {
+            Some(_) => filter.iter().filter(|id| params.blocks.iter().any(|b| b == id.as_str())).cloned().collect(),
+            None => filter.to_vec(),
+        };
+        let filter = ticked.as_slice();
         let labels = state.service.labels();
         let wanted = params.find.as_deref().map(str::to_lowercase);
         let mut options: Vec<(bool, Option<&str>, &str, BlockId)> = state

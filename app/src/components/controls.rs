@@ -259,8 +259,10 @@ fn BlockFilter(params: Memo<ViewParams>, info: StoredValue<ViewInfo>) -> impl In
         .collect_view();
     let l = move || t().lists;
     let found = choices.find.clone();
+    // Besides the ticked blocks, did the search find any?
+    let found_any = choices.shown.iter().any(|id| !selected.contains(&id.to_string()));
     let more = match (choices.more, &found) {
-        (0, Some(q)) if total == selected.len() => {
+        (0, Some(q)) if !found_any => {
             let q = q.clone();
             Some(view! { <p class="hint" data-testid="choices-more">{move || (l().no_choice)(&q)}</p> }.into_any())
         }
