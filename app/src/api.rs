@@ -425,7 +425,7 @@ pub mod ssr {
         // Without a single row a year earlier, Feishu has no data that far back.
         let year_days = comparison(year_days)?.filter(|days| !days.is_empty());
         let aggregates = Dashboard::aggregate(query.range, today, &query.blocks, &m);
-        let current = PeriodTotals::of(query.range, today, &m);
+        let current = PeriodTotals::of_blocks(query.range, today, &aggregates.blocks);
         let future_days = query.range.len_days() - current.days;
         let labels = service.labels();
         let mut top_blocks = aggregates.blocks.clone();

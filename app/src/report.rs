@@ -144,6 +144,12 @@ impl PeriodTotals {
         PeriodTotals::new(range, today, sum, sums.iter().filter(|v| v.pv > 0).count() as u32)
     }
 
+    /// The totals of `range` from its blocks' sums (no second pass over the columns).
+    pub fn of_blocks(range: DateRange, today: NaiveDate, blocks: &[BlockTotal]) -> Self {
+        let sum = blocks.iter().fold(Visits::default(), |a, b| Visits { pv: a.pv + b.pv, uv: a.uv + b.uv_day_sum });
+        PeriodTotals::new(range, today, sum, blocks.iter().filter(|b| b.pv > 0).count() as u32)
+    }
+
     pub fn avg_daily_uv(&self) -> f64 {
         if self.days == 0 { 0.0 } else { self.uv_day_sum as f64 / f64::from(self.days) }
     }
@@ -404,6 +410,7 @@ mod tests {
         assert_eq!(a.lines[0].pv, vec![10, 0, 7, 0]);
         let t = PeriodTotals::of(range, today, &m);
         assert_eq!((t.pv, t.uv_day_sum, t.days, t.active_blocks), (22, 12, 4, 2));
+        assert_eq!(PeriodTotals::of_blocks(range, today, &a.blocks), t, "the blocks' sums are the period's");
         assert!((t.avg_daily_uv() - 3.0).abs() < 1e-9);
     }
 }

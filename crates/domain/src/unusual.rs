@@ -164,11 +164,11 @@ pub fn judge_value(date: NaiveDate, value: u64, earlier: impl Fn(u64) -> Option<
             known += 1;
         }
     }
-    let known_values = &values[..known];
-    if known < MIN_BASELINE_WEEKS || surely_usual(value, known_values) {
-        return None;
-    }
-    let baseline = baseline(known_values)?;
+    verdict(date, value, baseline(&values[..known])?)
+}
+
+/// `value` on `date` judged against `baseline`: unusual past [`FLAG_SCORE`] either way.
+fn verdict(date: NaiveDate, value: u64, baseline: Baseline) -> Option<UnusualDay> {
     let score = score(value, &baseline);
     (score.abs() > FLAG_SCORE).then(|| UnusualDay {
         date,
@@ -177,20 +177,6 @@ pub fn judge_value(date: NaiveDate, value: u64, earlier: impl Fn(u64) -> Option<
         score,
         direction: if score > 0.0 { Direction::Above } else { Direction::Below },
     })
-}
-
-/// True when `value` cannot be flagged against a baseline of `values`, known without
-/// sorting: the median lies between the smallest and the largest value, so `value` is at
-/// most `spread` from it, and the MAD used is at least the floor at the smallest value
-/// ([`mad_floor`] grows with the median). A year of 2,000 blocks judges 730,000 days,
-/// and almost all of them are ordinary: this keeps the two sorts per day for the few
-/// that might not be. Exact: a day it passes over is never one the full rule flags
-/// (the tests compare both on every kind of series).
-fn surely_usual(value: u64, values: &[u64]) -> bool {
-    let (Some(&low), Some(&high)) = (values.iter().min(), values.iter().max()) else { return false };
-    let spread = (value as f64 - low as f64).abs().max((value as f64 - high as f64).abs());
-    // A hair of margin for rounding: a day this close to the line takes the full rule.
-    CONSISTENCY * spread < FLAG_SCORE * mad_floor(low as f64) * (1.0 - 1e-9)
 }
 
 /// [`judge_value`] for many days of one series at once: `column` holds a value per day
@@ -202,6 +188,7 @@ fn surely_usual(value: u64, values: &[u64]) -> bool {
 /// advance a week at a time (one value in, one out), so its median costs nothing, and
 /// the MAD's sort is needed only where the median and the MAD's floor leave the day in
 /// doubt (a few in a hundred). A year of 2,000 blocks is 730,000 days.
+/// [`judge_value`] is the rule as written, for one day; this is what the pages run.
 pub fn judge_series(column: &[u64], known_from: usize, judged: &[(NaiveDate, usize)], mut found: impl FnMut(UnusualDay)) {
     const WEEKS: usize = BASELINE_WEEKS as usize;
     // Per weekday: the position last judged, and its baseline's values, sorted.
@@ -282,10 +269,7 @@ fn judge_sorted(date: NaiveDate, value: u64, sorted: &[u64]) -> Option<UnusualDa
     // With the median known, the floor of the MAD alone clears almost every day: the
     // score against the MAD used (at least the floor) is at most the score against the
     // floor (a division by more is never larger, in floating point too).
-    // First without the square root, against two of the floor's terms (1 and 5% of the
-    // median), with a hair of margin so that rounding never decides; then exactly.
-    let far = CONSISTENCY * (value as f64 - m).abs();
-    if far <= FLAG_SCORE * (1.0f64).max(RELATIVE_MAD_FLOOR * m) * (1.0 - 1e-9) || far / mad_floor(m) <= FLAG_SCORE {
+    if (CONSISTENCY * (value as f64 - m) / mad_floor(m)).abs() <= FLAG_SCORE {
         return None;
     }
     let mut deviations = [0.0; BASELINE_WEEKS as usize];
@@ -293,15 +277,7 @@ fn judge_sorted(date: NaiveDate, value: u64, sorted: &[u64]) -> Option<UnusualDa
         *d = (*x as f64 - m).abs();
     }
     let mad = median(&mut deviations[..n])?;
-    let baseline = Baseline { median: m, mad, weeks: n };
-    let score = score(value, &baseline);
-    (score.abs() > FLAG_SCORE).then(|| UnusualDay {
-        date,
-        value,
-        baseline,
-        score,
-        direction: if score > 0.0 { Direction::Above } else { Direction::Below },
-    })
+    verdict(date, value, Baseline { median: m, mad, weeks: n })
 }
 
 /// The same weekday as `date`, `weeks` weeks earlier (for callers that fetch the
@@ -377,7 +353,7 @@ mod tests {
         }
     }
 
-    /// The full rule, without the shortcut: what [`judge_value`] must agree with.
+    /// The full rule, without the shortcut: what [`judge_series`] must agree with.
     fn judged_fully(value: u64, values: &[u64]) -> Option<f64> {
         let b = baseline(values)?;
         let s = score(value, &b);
@@ -385,7 +361,7 @@ mod tests {
     }
 
     #[test]
-    fn the_shortcut_never_passes_over_a_day_the_full_rule_flags() {
+    fn the_series_shortcut_never_passes_over_a_day_the_full_rule_flags() {
         // Quiet, busy, spiky and flat baselines, values around and far from them, and
         // the values right at the edge of the usual range.
         let mut next = numbers(0x9e37_79b9_7f4a_7c15_u64);
@@ -405,8 +381,15 @@ mod tests {
                     high as u64 + (case % 2)
                 }
             };
-            let at = |week: u64| values.get(week as usize - 1).copied();
-            let fast = judge_value(NaiveDate::MIN, value, at).map(|u| u.score);
+            // The day at the end of a column, its baseline weeks before it, one a week.
+            let at = 7 * weeks;
+            let mut column = vec![0; at + 1];
+            for (week, v) in values.iter().enumerate() {
+                column[at - 7 * (week + 1)] = *v;
+            }
+            column[at] = value;
+            let mut fast = None;
+            judge_series(&column, 0, &[(NaiveDate::MIN, at)], |u| fast = Some(u.score));
             assert_eq!(fast, judged_fully(value, &values), "value {value} against {values:?}");
             flagged += usize::from(fast.is_some());
             checked += 1;
