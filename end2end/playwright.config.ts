@@ -13,6 +13,48 @@ const simBin = process.env.E2E_SIM_BIN ?? path.join(root, 'target/debug/feishu-s
 /** feishu_sim::DEMO_ADMIN_OPEN_ID */
 const DEMO_ADMIN = 'ou_e0466fb0a64ee3c41b4cc463c5c44311';
 
+/** A simulator on `at`, with `flags`, signing every browser in as the demo admin. */
+function simulator(at: string, flags: string) {
+  return {
+    command: `${simBin} --addr 127.0.0.1:${at} ${flags} --login-as ${DEMO_ADMIN}`,
+    url: `http://127.0.0.1:${at}/_sim/health`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    stdout: 'ignore' as const,
+  };
+}
+
+/** The dashboard on `at` against the simulator on `sim`, keeping its data in `dataDir`. */
+function dashboard(at: string, sim: string, dataDir: string, extra: Record<string, string>) {
+  return {
+    command: serverBin,
+    url: `http://127.0.0.1:${at}/`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    env: {
+      LEPTOS_SITE_ADDR: `127.0.0.1:${at}`,
+      // scripts/bench-page points this at the release build's site.
+      LEPTOS_SITE_ROOT: process.env.E2E_SITE_ROOT ?? path.join(root, 'target/site'),
+      LEPTOS_OUTPUT_NAME: 'block-insights',
+      FEISHU_BASE_URL: `http://127.0.0.1:${sim}`,
+      FEISHU_ACCOUNTS_URL: `http://127.0.0.1:${sim}`,
+      DASHBOARD_ADMINS: DEMO_ADMIN,
+      FEISHU_APP_ID: 'cli_demo_app',
+      FEISHU_APP_SECRET: 'demo-secret',
+      DASHBOARD_DATA_DIR: path.join(root, dataDir),
+      // Every test signs in from 127.0.0.1 as the one demo admin, one test after
+      // another: the default limits (30 sign-ins a minute per address, 600 requests a
+      // minute per person) are for people, not for a suite. tests/security.rs checks them.
+      DASHBOARD_SIGN_IN_PER_MINUTE: '0',
+      DASHBOARD_REQUESTS_PER_MINUTE: '0',
+      // The background history fetch would compete with the tests' own loads.
+      DASHBOARD_HISTORY_MONTHS: '0',
+      RUST_LOG: 'warn',
+      ...extra,
+    },
+  };
+}
+
 /** A large tenant (2,000 blocks) on a simulator and server of its own, when scripts/test gives them ports. */
 const largePort = process.env.E2E_LARGE_PORT;
 const largeSimPort = process.env.E2E_LARGE_SIM_PORT;
@@ -39,76 +81,19 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   webServer: [
-    {
-      // The simulator as its own process, so that tests can read its ground truth.
-      // Signs every browser in as the simulator's demo admin without the chooser page.
-      command: `${simBin} --addr 127.0.0.1:${simPort} --latency-ms 30 --demo-anomalies --login-as ${DEMO_ADMIN}`,
-      url: `http://127.0.0.1:${simPort}/_sim/health`,
-      reuseExistingServer: false,
-      timeout: 30_000,
-      stdout: 'ignore',
-    },
-    {
-      command: serverBin,
-      url: `http://127.0.0.1:${port}/`,
-      reuseExistingServer: false,
-      timeout: 120_000,
-      env: {
-        LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-        // scripts/bench-page points this at the release build's site.
-        LEPTOS_SITE_ROOT: process.env.E2E_SITE_ROOT ?? path.join(root, 'target/site'),
-        LEPTOS_OUTPUT_NAME: 'block-insights',
-        FEISHU_BASE_URL: `http://127.0.0.1:${simPort}`,
-        FEISHU_ACCOUNTS_URL: `http://127.0.0.1:${simPort}`,
-        // The simulator's stand-in for Feishu's JSSDK: a browser with the Feishu client's
-        // user agent signs in through it (feishu-client.spec.ts); others never load it.
-        FEISHU_JSSDK_URL: `http://127.0.0.1:${simPort}/_sim/jssdk.js`,
-        DASHBOARD_ADMINS: DEMO_ADMIN,
-        FEISHU_APP_ID: 'cli_demo_app',
-        FEISHU_APP_SECRET: 'demo-secret',
-        DASHBOARD_DATA_DIR: path.join(root, 'target/e2e-data'),
-        // Every test signs in from 127.0.0.1 as the one demo admin, one test after
-        // another: the default limits (30 sign-ins a minute per address, 600 requests a
-        // minute per person) are for people, not for a suite. tests/security.rs checks them.
-        DASHBOARD_SIGN_IN_PER_MINUTE: '0',
-        DASHBOARD_REQUESTS_PER_MINUTE: '0',
-        // The background history fetch would compete with the tests' own loads.
-        DASHBOARD_HISTORY_MONTHS: '0',
-        RUST_LOG: 'warn',
-      },
-    },
+    // The simulator as its own process, so that tests can read its ground truth.
+    // Signs every browser in as the simulator's demo admin without the chooser page.
+    simulator(simPort, '--latency-ms 30 --demo-anomalies'),
+    dashboard(port, simPort, 'target/e2e-data', {
+      // The simulator's stand-in for Feishu's JSSDK: a browser with the Feishu client's
+      // user agent signs in through it (feishu-client.spec.ts); others never load it.
+      FEISHU_JSSDK_URL: `http://127.0.0.1:${simPort}/_sim/jssdk.js`,
+    }),
     ...(largePort && largeSimPort ? [
-      {
-        // 2,000 blocks, Feishu's rate out of the way so that a first look at a month of
-        // them takes seconds in a debug build (large.spec.ts).
-        command: `${simBin} --addr 127.0.0.1:${largeSimPort} --blocks 2000 --rate-limit 0 --login-as ${DEMO_ADMIN}`,
-        url: `http://127.0.0.1:${largeSimPort}/_sim/health`,
-        reuseExistingServer: false,
-        timeout: 30_000,
-        stdout: 'ignore' as const,
-      },
-      {
-        command: serverBin,
-        url: `http://127.0.0.1:${largePort}/`,
-        reuseExistingServer: false,
-        timeout: 120_000,
-        env: {
-          LEPTOS_SITE_ADDR: `127.0.0.1:${largePort}`,
-          LEPTOS_SITE_ROOT: process.env.E2E_SITE_ROOT ?? path.join(root, 'target/site'),
-          LEPTOS_OUTPUT_NAME: 'block-insights',
-          FEISHU_BASE_URL: `http://127.0.0.1:${largeSimPort}`,
-          FEISHU_ACCOUNTS_URL: `http://127.0.0.1:${largeSimPort}`,
-          FEISHU_MAX_REQUESTS_PER_SECOND: '1000',
-          DASHBOARD_ADMINS: DEMO_ADMIN,
-          FEISHU_APP_ID: 'cli_demo_app',
-          FEISHU_APP_SECRET: 'demo-secret',
-          DASHBOARD_DATA_DIR: path.join(root, 'target/e2e-data-large'),
-          DASHBOARD_SIGN_IN_PER_MINUTE: '0',
-          DASHBOARD_REQUESTS_PER_MINUTE: '0',
-          DASHBOARD_HISTORY_MONTHS: '0',
-          RUST_LOG: 'warn',
-        },
-      },
+      // 2,000 blocks, Feishu's rate out of the way so that a first look at a month of
+      // them takes seconds in a debug build (large.spec.ts).
+      simulator(largeSimPort, '--blocks 2000 --rate-limit 0'),
+      dashboard(largePort, largeSimPort, 'target/e2e-data-large', { FEISHU_MAX_REQUESTS_PER_SECOND: '1000' }),
     ] : []),
   ],
 });
