@@ -39,13 +39,13 @@ async fn the_overview_renders_the_simulators_numbers_before_any_javascript() {
     // The per-block table: a page of rows of the blocks with visits, largest PV first;
     // the next page has the rest, and together they are every block once.
     let rows = table_blocks(&html);
-    assert_eq!(rows.len(), blocks.len().min(app::report::TABLE_ROWS_PER_PAGE));
-    assert!(blocks.len() > app::report::TABLE_ROWS_PER_PAGE, "the tenant has more blocks than a page");
+    assert_eq!(rows.len(), blocks.len().min(use_cases::report::TABLE_ROWS_PER_PAGE));
+    assert!(blocks.len() > use_cases::report::TABLE_ROWS_PER_PAGE, "the tenant has more blocks than a page");
     let top = blocks.iter().max_by_key(|(id, pv)| (**pv, std::cmp::Reverse(**id))).unwrap();
     assert_eq!(rows[0], *top.0, "sorted by PV, largest first");
     assert_eq!(
         testid_text(&html, "table-count").unwrap(),
-        format!("1–{} of {} blocks", app::report::TABLE_ROWS_PER_PAGE, blocks.len())
+        format!("1–{} of {} blocks", use_cases::report::TABLE_ROWS_PER_PAGE, blocks.len())
     );
     let second = page(&app, &format!("?from={from}&to={to}&lang=en&page=2")).await;
     let mut every: Vec<String> = rows.into_iter().chain(table_blocks(&second)).collect();
@@ -311,7 +311,7 @@ async fn charts_are_drawn_for_the_width_asked_for() {
     let trend = draw("trend.svg", "390").await.text().await.unwrap();
     let first = app.sim.dataset().ground_truth(from, from, None);
     let pv = first.iter().map(|r| r.pv).sum::<u64>();
-    assert!(trend.contains(&app::i18n::grouped(pv)), "the first day's PV {pv} is on the chart");
+    assert!(trend.contains(&i18n::grouped(pv)), "the first day's PV {pv} is on the chart");
     // Each chart box is given the export address of the view on screen, in its language.
     let html = app.get(&format!("/?from={from}&to={to}&lang=en")).await.text().await.unwrap();
     for src in [format!("/export/trend.svg?from={from}&amp;to={to}&amp;lang=en"), format!("/export/top-blocks.svg?from={from}&amp;to={to}&amp;lang=en")] {

@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::digest::{Clock, ManualClock, Outcome};
+use use_cases::digests::{Clock, ManualClock, Outcome};
 use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
 use feishu_sim::{ForcedAnswer, SimConfig, SimHandle, Simulator, DEMO_CHAT_ADMINS, DEMO_CHAT_OPS, DEMO_CHAT_WITHOUT_BOT};
 use serde_json::{json, Value};
@@ -65,11 +65,11 @@ async fn a_weekly_schedule_over_five_weeks_sends_each_digest_once_with_the_groun
     let mut sent = Vec::new();
     for _ in 0..(24 * 7 * 5 + 24) {
         clock.advance(chrono::Duration::hours(1));
-        for attempt in app.state.digests.run_due(&app.state).await.expect("a pass") {
+        for attempt in app.state.digests.run_due().await.expect("a pass") {
             sent.push((clock.now(), attempt));
         }
         if clock.now() == at(clock.now().with_timezone(&SHANGHAI).date_naive(), 9) {
-            assert!(app.state.digests.run_due(&app.state).await.unwrap().is_empty(), "a second pass sends nothing");
+            assert!(app.state.digests.run_due().await.unwrap().is_empty(), "a second pass sends nothing");
         }
     }
     assert_eq!(sent.len(), 5, "one digest a week: {sent:?}");
@@ -116,7 +116,7 @@ async fn two_replicas_on_one_postgres_send_each_chat_and_period_once() {
         clock.set(at(monday + Days::new(day), 9));
         // Both replicas at once, three times over.
         for _ in 0..3 {
-            let (x, y) = tokio::join!(a.state.digests.run_due(&a.state), b.state.digests.run_due(&b.state));
+            let (x, y) = tokio::join!(a.state.digests.run_due(), b.state.digests.run_due());
             x.expect("a's pass");
             y.expect("b's pass");
         }
@@ -147,7 +147,7 @@ async fn a_replica_killed_mid_send_neither_loses_nor_doubles_the_digest() {
     // a sends; Feishu keeps the message but a dies before it hears back.
     sim.set_faults(feishu_sim::Faults { message_delay: Duration::from_secs(60), ..feishu_sim::Faults::default() });
     let state = a.state.clone();
-    let sending = tokio::spawn(async move { state.digests.run_due(&state).await });
+    let sending = tokio::spawn(async move { state.digests.run_due().await });
     let arrived = tokio::time::timeout(Duration::from_secs(60), async {
         while sim.messages(DEMO_CHAT_ADMINS).is_empty() {
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -160,9 +160,9 @@ async fn a_replica_killed_mid_send_neither_loses_nor_doubles_the_digest() {
     sim.set_faults(feishu_sim::Faults::default());
 
     // b leaves a's live claim alone, then takes it over once it expires.
-    assert!(b.state.digests.run_due(&b.state).await.unwrap().is_empty(), "a's claim is still live");
+    assert!(b.state.digests.run_due().await.unwrap().is_empty(), "a's claim is still live");
     clock.advance(chrono::Duration::seconds(11));
-    let attempts = b.state.digests.run_due(&b.state).await.unwrap();
+    let attempts = b.state.digests.run_due().await.unwrap();
     assert_eq!(attempts.len(), 1, "{attempts:?}");
     let messages = sim.messages(DEMO_CHAT_ADMINS);
     assert_eq!(messages.len(), 1, "Feishu dropped b's send as a duplicate of a's (same uuid)");
@@ -181,9 +181,9 @@ async fn a_replica_killed_mid_send_neither_loses_nor_doubles_the_digest() {
     };
     let claimed = b.state.service.store().claim_delivery(DEMO_CHAT_ADMINS, &key, "dead-replica", "bi-dead", next, Duration::from_secs(10)).await.unwrap();
     assert!(claimed.is_some());
-    assert!(b.state.digests.run_due(&b.state).await.unwrap().is_empty(), "the dead replica's claim is still live");
+    assert!(b.state.digests.run_due().await.unwrap().is_empty(), "the dead replica's claim is still live");
     clock.advance(chrono::Duration::seconds(11));
-    assert_eq!(b.state.digests.run_due(&b.state).await.unwrap().len(), 1);
+    assert_eq!(b.state.digests.run_due().await.unwrap().len(), 1);
     let messages = sim.messages(DEMO_CHAT_ADMINS);
     assert_eq!(messages.len(), 2);
     assert_eq!(messages[1].uuid.as_deref(), Some("bi-dead"), "sent with the uuid of the first claim");
@@ -240,12 +240,12 @@ async fn every_refusal_gives_its_message_and_transient_ones_are_retried() {
     save_schedule(&app, DEMO_CHAT_OPS, json!({ "language": "zh", "every": "daily", "hour": 8 })).await;
     clock.set(at(day, 8));
     faults(forced(230020, "rate limited for this chat"));
-    let first = app.state.digests.run_due(&app.state).await.unwrap();
+    let first = app.state.digests.run_due().await.unwrap();
     assert!(matches!(&first[0].outcome, Outcome::Failed { permanent: false, message, .. } if message.contains("230020")), "{first:?}");
-    assert!(app.state.digests.run_due(&app.state).await.unwrap().is_empty(), "not before its retry time");
+    assert!(app.state.digests.run_due().await.unwrap().is_empty(), "not before its retry time");
     faults(feishu_sim::Faults::default());
     clock.advance(chrono::Duration::minutes(2));
-    let second = app.state.digests.run_due(&app.state).await.unwrap();
+    let second = app.state.digests.run_due().await.unwrap();
     assert!(matches!(&second[0].outcome, Outcome::Sent { .. }), "{second:?}");
     assert_eq!(sim.messages(DEMO_CHAT_OPS).len(), 1);
     // The same uuid still being sent (another replica's send) is no failure for good:
@@ -253,14 +253,14 @@ async fn every_refusal_gives_its_message_and_transient_ones_are_retried() {
     let next_day = day + Days::new(1);
     clock.set(at(next_day, 8));
     faults(message(ForcedAnswer::message_being_sent()));
-    let busy = app.state.digests.run_due(&app.state).await.unwrap();
+    let busy = app.state.digests.run_due().await.unwrap();
     assert!(
         matches!(&busy[0].outcome, Outcome::Failed { permanent: false, message, .. } if message.contains("230049") && message.contains("Nothing to do")),
         "{busy:?}"
     );
     faults(feishu_sim::Faults::default());
     clock.advance(chrono::Duration::minutes(2));
-    assert!(matches!(&app.state.digests.run_due(&app.state).await.unwrap()[0].outcome, Outcome::Sent { .. }));
+    assert!(matches!(&app.state.digests.run_due().await.unwrap()[0].outcome, Outcome::Sent { .. }));
     assert_eq!(sim.messages(DEMO_CHAT_OPS).len(), 2);
     // The chat list with the bot capability off says so and what to do.
     faults(feishu_sim::Faults { bot_disabled: true, ..Default::default() });

@@ -37,7 +37,7 @@ async fn simulator_at(block_count: usize, rate: u32, latency: Duration) -> SimHa
 async fn with_history(sim: &SimHandle, months: &str, extra: &[(&str, &str)]) -> TestApp {
     let mut vars = vec![("DASHBOARD_HISTORY_MONTHS", months)];
     vars.extend_from_slice(extra);
-    spawn_app_for(sim.clone(), &vars, std::sync::Arc::new(app::digest::SystemClock)).await
+    spawn_app_for(sim.clone(), &vars, std::sync::Arc::new(use_cases::digests::SystemClock)).await
 }
 
 /// Waits until the history status satisfies `done`; fails after [`WAIT`], saying where it stood.

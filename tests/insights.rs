@@ -169,8 +169,8 @@ async fn the_dashboard_says_what_is_unusual_and_lists_every_finding() {
         let list = &panel[panel.find("data-testid=\"unusual-list\"").unwrap()..];
         list[..list.find("</table>").unwrap()].matches("<tr>").count() - 1
     };
-    assert_eq!(rows_of(panel), findings.len().min(of_all + app::insights_report::UNUSUAL_ON_PAGE));
-    assert!(findings.len() > of_all + app::insights_report::UNUSUAL_ON_PAGE, "the tenant has more findings than the page lists");
+    assert_eq!(rows_of(panel), findings.len().min(of_all + use_cases::insights_report::UNUSUAL_ON_PAGE));
+    assert!(findings.len() > of_all + use_cases::insights_report::UNUSUAL_ON_PAGE, "the tenant has more findings than the page lists");
     assert!(panel.contains("whole=unusual"), "a link to every finding");
     let whole = app.get(&format!("/?from={from}&to={to}&lang=en&whole=unusual")).await.text().await.unwrap();
     let whole = block_insights_tests::strip_comments(&whole);

@@ -30,7 +30,7 @@ async fn spawn_with_standin_for(config: SimConfig, extra: &[(&str, &str)]) -> Te
     let script = format!("{}/_sim/jssdk.js", sim.base_url());
     let mut vars = vec![("FEISHU_JSSDK_URL", script.as_str())];
     vars.extend_from_slice(extra);
-    spawn_app_for(sim, &vars, Arc::new(app::digest::SystemClock)).await
+    spawn_app_for(sim, &vars, Arc::new(use_cases::digests::SystemClock)).await
 }
 
 /// A web view of the Feishu client: keeps cookies, sends the dashboard's Origin on

@@ -29,7 +29,7 @@ pub struct TestApp {
     /// Kept so the data directory lives as long as the server.
     pub data_dir: tempfile::TempDir,
     /// The server's state: its store, service and digests.
-    pub state: app::state::AppState,
+    pub state: use_cases::state::AppState,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
@@ -53,11 +53,11 @@ pub fn leptos_options() -> LeptosOptions {
 /// simulator's ground truth). `extra` adds or overrides environment settings.
 pub async fn spawn_app_with(sim_config: SimConfig, extra: &[(&str, &str)]) -> TestApp {
     let sim = Simulator::start(sim_config, SocketAddr::from(([127, 0, 0, 1], 0))).await.expect("simulator starts");
-    spawn_app_for(sim, extra, std::sync::Arc::new(app::digest::SystemClock)).await
+    spawn_app_for(sim, extra, std::sync::Arc::new(use_cases::digests::SystemClock)).await
 }
 
 /// A server for the running simulator `sim`, whose digests go by `clock`.
-pub async fn spawn_app_for(sim: SimHandle, extra: &[(&str, &str)], clock: std::sync::Arc<dyn app::digest::Clock>) -> TestApp {
+pub async fn spawn_app_for(sim: SimHandle, extra: &[(&str, &str)], clock: std::sync::Arc<dyn use_cases::digests::Clock>) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
     let mut vars: HashMap<String, String> = HashMap::from([
         ("FEISHU_APP_ID".into(), sim.config().app_id.clone()),

@@ -73,7 +73,7 @@ async fn a_large_tenants_page_is_bounded_and_its_table_sorts_searches_and_pages_
     by_views.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
     let rows = table_blocks(&html);
     assert_eq!(rows, by_views.iter().take(50).map(|(id, _)| (*id).clone()).collect::<Vec<_>>());
-    assert_eq!(testid_text(&html, "table-count").unwrap(), format!("1–50 of {} blocks", app::i18n::grouped(pv.len() as u64)));
+    assert_eq!(testid_text(&html, "table-count").unwrap(), format!("1–50 of {} blocks", i18n::grouped(pv.len() as u64)));
     assert_eq!(html.matches("class=\"name-form\"").count(), 50, "the naming forms of the table's page, no more");
     // The last page: the least viewed.
     let pages = pv.len().div_ceil(50);
@@ -106,7 +106,7 @@ async fn a_large_tenants_page_is_bounded_and_its_table_sorts_searches_and_pages_
 
     // The filter lists a bounded choice; its search finds any block, by name or id.
     let offered = choices(&html);
-    assert_eq!(offered.len(), app::report::FILTER_CHOICES);
+    assert_eq!(offered.len(), use_cases::report::FILTER_CHOICES);
     assert!(testid_text(&html, "choices-more").unwrap().contains("type a name or id"));
     let searched = page(&app, &format!("{view}&find={digits}")).await;
     assert!(choices(&searched).contains(wanted), "the filter's search finds {wanted}");

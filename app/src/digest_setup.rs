@@ -1,90 +1,19 @@
-//! The digest's setup, for the dashboard's panel and `/api/v1/digests`: the chats the
-//! bot is in with each one's schedule, the recent deliveries with what went wrong,
-//! a preview of the card, and a test sent now. The types travel to the browser; the
-//! work is in [`ssr`].
+//! The digests page's server functions: the plain forms that save, remove and test a
+//! chat's digest post here; each calls its use-case ([`use_cases::digest_setup::ssr`]) and
+//! goes back to the page with the outcome ([`crate::flash`]).
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-use crate::error::AppError;
-
-/// Everything the setup panel shows.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct DigestSetup {
-    /// The chats the bot is in, then chats with a schedule it is no longer in.
-    pub chats: Vec<ChatChoice>,
-    /// Why the chat list could not be read (with what to do), when it could not.
-    pub chats_error: Option<String>,
-    /// Newest first.
-    pub deliveries: Vec<DeliveryRow>,
-    /// The tenant's time zone, that schedules are in.
-    pub timezone: String,
-}
-
-/// One chat and its digest.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ChatChoice {
-    pub chat_id: String,
-    pub name: String,
-    pub description: String,
-    /// False for a chat with a schedule that the bot has left.
-    pub bot_is_in: bool,
-    pub schedule: Option<ScheduleForm>,
-    /// When the next digest goes, in the tenant's time zone (`2026-12-07 09:00`).
-    pub next_at: Option<String>,
-}
-
-/// A schedule as the form and the API give it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ScheduleForm {
-    /// `zh` or `en`.
-    pub language: String,
-    /// `weekly` or `daily`.
-    pub every: String,
-    /// 1 (Monday) to 7 (Sunday); read for weekly schedules only.
-    pub weekday: u8,
-    /// 0 to 23, in the tenant's time zone.
-    pub hour: u8,
-    pub enabled: bool,
-}
-
-impl Default for ScheduleForm {
-    /// Mondays at nine, in Chinese.
-    fn default() -> Self {
-        Self { language: "zh".into(), every: "weekly".into(), weekday: 1, hour: 9, enabled: true }
-    }
-}
-
-/// One delivery, as the panel lists it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct DeliveryRow {
-    pub chat_id: String,
-    pub chat_name: String,
-    /// `2026-11-22..2026-11-28`.
-    pub period: String,
-    /// A test sent from the panel.
-    pub test: bool,
-    /// `sent`, `failed` or `claimed` (being sent).
-    pub state: String,
-    /// When it last changed, in the tenant's time zone.
-    pub at: String,
-    /// What went wrong and what to do, for a failure.
-    pub error: Option<String>,
-    pub error_code: Option<i64>,
-    /// When a transient failure is tried again.
-    pub retry_at: Option<String>,
-    pub attempts: u32,
-}
-
-/// The weekday numbered `n` from 1 (Monday) to 7 (Sunday); Monday otherwise.
-pub fn weekday(n: u8) -> chrono::Weekday {
-    chrono::Weekday::try_from(n.wrapping_sub(1)).unwrap_or(chrono::Weekday::Mon)
-}
+use use_cases::digest_setup::DigestSetup;
+#[cfg(feature = "ssr")]
+use use_cases::digest_setup::ScheduleForm;
+use use_cases::error::AppError;
+#[cfg(feature = "ssr")]
+use use_cases::digest_setup::ssr;
 
 /// The setup; `refresh` reads the chat list from Feishu again.
 pub async fn load_digest_setup(refresh: bool) -> Result<DigestSetup, AppError> {
     #[cfg(feature = "ssr")]
-    return Ok(ssr::setup(&crate::api::ssr::state()?, refresh).await);
+    return Ok(ssr::setup(&crate::api::state()?, refresh).await);
     #[cfg(not(feature = "ssr"))]
     crate::api::server_only(refresh)
 }
@@ -116,16 +45,16 @@ pub async fn save_digest(
     hour: u8,
     #[server(default)] enabled: bool,
 ) -> Result<(), AppError> {
-    let state = crate::api::ssr::state()?;
+    let state = crate::api::state()?;
     let form = ScheduleForm { language, every, weekday, hour, enabled };
-    let saved = ssr::save(&state, &chat_id, &chat_name, &form, &ssr::who()).await.map(|_| ());
+    let saved = ssr::save(&state, &chat_id, &chat_name, &form, &who()).await.map(|_| ());
     conclude(&chat_id, saved, |_| ("saved", String::new()))
 }
 
 /// Removes a chat's schedule (its deliveries stay listed).
 #[server(endpoint = "digest_remove")]
 pub async fn remove_digest(chat_id: String) -> Result<(), AppError> {
-    let state = crate::api::ssr::state()?;
+    let state = crate::api::state()?;
     let removed = ssr::remove(&state, &chat_id).await.map(|_| ());
     conclude(&chat_id, removed, |_| ("removed", String::new()))
 }
@@ -135,7 +64,7 @@ pub async fn remove_digest(chat_id: String) -> Result<(), AppError> {
 pub async fn preview_digest(chat_id: String, language: String, every: String, weekday: u8, hour: u8) -> Result<(String, String), AppError> {
     #[cfg(feature = "ssr")]
     {
-        let state = crate::api::ssr::state()?;
+        let state = crate::api::state()?;
         let form = ScheduleForm { language, every, weekday, hour, enabled: true };
         let card = ssr::preview(&state, &form).await?;
         Ok((chat_id, ssr::card_html(&card.json)))
@@ -147,209 +76,14 @@ pub async fn preview_digest(chat_id: String, language: String, every: String, we
 /// Sends the last seven final days' digest to the chat now; answers the chat's name.
 #[server(endpoint = "digest_test")]
 pub async fn send_test_digest(chat_id: String, chat_name: String, language: String) -> Result<String, AppError> {
-    let state = crate::api::ssr::state()?;
+    let state = crate::api::state()?;
     let sent = ssr::send_test(&state, &chat_id, &language).await.map(|_| chat_name);
     conclude(&chat_id, sent, |chat| ("test_sent", chat.clone()))
 }
 
+
+/// Who is changing the digests: the signed-in person or the API token's name.
 #[cfg(feature = "ssr")]
-pub mod ssr {
-    use std::collections::BTreeMap;
-
-    use chrono::{DateTime, Utc, Weekday};
-    use store::{Delivery, DeliveryState, DigestCadence, DigestLanguage, DigestSchedule};
-
-    use super::{ChatChoice, DeliveryRow, DigestSetup, ScheduleForm};
-    use crate::digest::engine::{language_of, locale_of, RECENT_DELIVERIES};
-    use crate::digest::{schedule, Card, DigestError, Outcome};
-    use crate::error::AppError;
-    use crate::i18n::Locale;
-    use crate::state::AppState;
-
-    /// Who is changing the digests: the signed-in person or the API token's name.
-    pub fn who() -> String {
-        crate::api::ssr::viewer().map_or_else(|| "unknown".into(), |viewer| viewer.actor())
-    }
-
-    fn local(state: &AppState, at: DateTime<Utc>) -> String {
-        at.with_timezone(&state.view.timezone).format("%Y-%m-%d %H:%M").to_string()
-    }
-
-    fn store_failed(error: store::StoreError) -> AppError {
-        match error {
-            store::StoreError::InvalidDigestSchedule(e) => AppError::BadInput { message: e.to_string() },
-            other => {
-                tracing::error!(error = %other, "the store failed");
-                AppError::Internal { message: "the dashboard's database failed; the server log has the cause".into() }
-            }
-        }
-    }
-
-    fn bad(message: String) -> AppError {
-        AppError::BadInput { message }
-    }
-
-    /// The form's schedule, or what to fix.
-    pub fn cadence(form: &ScheduleForm) -> Result<(DigestCadence, DigestLanguage), AppError> {
-        let language = Locale::parse(&form.language)
-            .map(language_of)
-            .ok_or_else(|| bad(format!("language {:?} is not one the digest speaks: use zh or en", form.language)))?;
-        if form.hour > 23 {
-            return Err(bad(format!("hour {} is not an hour of the day: use 0 to 23", form.hour)));
-        }
-        let cadence = match form.every.trim() {
-            "weekly" => {
-                let weekday = schedule::WEEKDAYS
-                    .get(usize::from(form.weekday).wrapping_sub(1))
-                    .copied()
-                    .ok_or_else(|| bad(format!("weekday {} is not a weekday: use 1 (Monday) to 7 (Sunday)", form.weekday)))?;
-                DigestCadence::Weekly { weekday, hour: form.hour }
-            }
-            "daily" => DigestCadence::Daily { hour: form.hour },
-            other => return Err(bad(format!("every={other:?} is not a schedule: use weekly or daily"))),
-        };
-        Ok((cadence, language))
-    }
-
-    pub fn form_of(schedule: &DigestSchedule) -> ScheduleForm {
-        let (every, weekday, hour) = match schedule.cadence {
-            DigestCadence::Weekly { weekday, hour } => ("weekly", weekday_number(weekday), hour),
-            DigestCadence::Daily { hour } => ("daily", 1, hour),
-        };
-        ScheduleForm { language: schedule.language.as_str().into(), every: every.into(), weekday, hour, enabled: schedule.enabled }
-    }
-
-    fn weekday_number(weekday: Weekday) -> u8 {
-        weekday.number_from_monday() as u8
-    }
-
-    /// The setup as the panel shows it; the chat list's failure is shown, not fatal.
-    pub async fn setup(state: &AppState, refresh: bool) -> DigestSetup {
-        let digests = &state.digests;
-        let store = state.service.store();
-        let (chats, chats_error) = match digests.chats(state, refresh).await {
-            Ok(chats) => (chats.as_ref().clone(), None),
-            Err(error) => (Vec::new(), Some(AppError::from(error).to_string())),
-        };
-        let schedules: BTreeMap<String, DigestSchedule> = match store.digest_schedules().await {
-            Ok(list) => list.into_iter().map(|s| (s.chat_id.clone(), s)).collect(),
-            Err(error) => {
-                tracing::error!(%error, "could not read the digest schedules");
-                BTreeMap::new()
-            }
-        };
-        let now = digests.now();
-        let next = |s: &DigestSchedule| s.enabled.then(|| local(state, schedule::next(s.cadence, state.view.timezone, now).at));
-        let mut choices: Vec<ChatChoice> = chats
-            .iter()
-            .map(|chat| {
-                let schedule = schedules.get(&chat.chat_id);
-                ChatChoice {
-                    chat_id: chat.chat_id.clone(),
-                    name: chat.name.clone(),
-                    description: chat.description.clone(),
-                    bot_is_in: true,
-                    schedule: schedule.map(form_of),
-                    next_at: schedule.and_then(next),
-                }
-            })
-            .collect();
-        // Scheduled chats the list does not hold: the bot left them (or, when the list
-        // could not be read, nobody knows, and they are not marked).
-        for (id, s) in &schedules {
-            if !chats.iter().any(|c| &c.chat_id == id) {
-                choices.push(ChatChoice {
-                    chat_id: id.clone(),
-                    name: s.chat_name.clone(),
-                    description: String::new(),
-                    bot_is_in: chats_error.is_some(),
-                    schedule: Some(form_of(s)),
-                    next_at: next(s),
-                });
-            }
-        }
-        let names: BTreeMap<&str, &str> = choices.iter().map(|c| (c.chat_id.as_str(), c.name.as_str())).collect();
-        let deliveries = store.recent_deliveries(None, RECENT_DELIVERIES).await.unwrap_or_else(|error| {
-            tracing::error!(%error, "could not read the digest deliveries");
-            Vec::new()
-        });
-        let deliveries = deliveries.iter().map(|d| delivery_row(state, d, names.get(d.chat_id.as_str()).copied())).collect();
-        DigestSetup { chats: choices, chats_error, deliveries, timezone: state.view.timezone.name().to_owned() }
-    }
-
-    pub fn delivery_row(state: &AppState, d: &Delivery, chat_name: Option<&str>) -> DeliveryRow {
-        let test = d.period.starts_with("test:");
-        // A test's key is `test:<ms>:<period>`; show the period.
-        let period = if test { d.period.splitn(3, ':').nth(2).unwrap_or(&d.period).to_owned() } else { d.period.clone() };
-        DeliveryRow {
-            chat_id: d.chat_id.clone(),
-            chat_name: chat_name.unwrap_or(&d.chat_id).to_owned(),
-            period,
-            test,
-            state: d.state.as_str().to_owned(),
-            at: local(state, d.updated_at),
-            error: (d.state == DeliveryState::Failed).then(|| d.error_message.clone()).flatten(),
-            error_code: (d.state == DeliveryState::Failed).then_some(d.error_code).flatten(),
-            retry_at: (d.state == DeliveryState::Failed && !d.permanent).then(|| d.next_attempt_at.map(|at| local(state, at))).flatten(),
-            attempts: d.attempts,
-        }
-    }
-
-    /// Saves `chat_id`'s schedule: from now on, its digests go at the times it names.
-    pub async fn save(state: &AppState, chat_id: &str, chat_name: &str, form: &ScheduleForm, by: &str) -> Result<DigestSchedule, AppError> {
-        let (cadence, language) = cadence(form)?;
-        let chat_id = chat_id.trim();
-        let known = state.digests.chats(state, false).await.ok();
-        let listed = known.as_ref().and_then(|chats| chats.iter().find(|c| c.chat_id == chat_id).cloned());
-        if known.is_some() && listed.is_none() && state.service.store().digest_schedule(chat_id).await.map_err(store_failed)?.is_none() {
-            return Err(bad(format!(
-                "the bot is not in the chat {chat_id:?}: add the app's bot to the chat in Feishu, or choose a chat from the list"
-            )));
-        }
-        let name = listed.map(|c| c.name).unwrap_or_else(|| chat_name.trim().to_owned());
-        let schedule = DigestSchedule {
-            chat_id: chat_id.to_owned(),
-            chat_name: if name.is_empty() { chat_id.to_owned() } else { name },
-            language,
-            cadence,
-            enabled: form.enabled,
-            updated_by: by.to_owned(),
-            updated_at: state.digests.now(),
-        };
-        state.service.store().save_digest_schedule(&schedule).await.map_err(store_failed)?;
-        tracing::info!(chat_id, by, "saved a digest schedule");
-        Ok(schedule)
-    }
-
-    pub async fn remove(state: &AppState, chat_id: &str) -> Result<bool, AppError> {
-        state.service.store().remove_digest_schedule(chat_id.trim()).await.map_err(store_failed)
-    }
-
-    /// The card a schedule of `form` would send now.
-    pub async fn preview(state: &AppState, form: &ScheduleForm) -> Result<Card, AppError> {
-        let (cadence, language) = cadence(form)?;
-        Ok(state.digests.preview(state, cadence, locale_of(language)).await?)
-    }
-
-    /// The card as the simulator's chat page and the panel's preview draw it.
-    pub fn card_html(card: &serde_json::Value) -> String {
-        format!("<style>{}</style>{}", feishu_card::CARD_CSS, feishu_card::render_html(card))
-    }
-
-    /// Sends a test digest; a refusal is an error that says what to do.
-    pub async fn send_test(state: &AppState, chat_id: &str, language: &str) -> Result<String, AppError> {
-        let locale = Locale::parse(language)
-            .ok_or_else(|| bad(format!("language {language:?} is not one the digest speaks: use zh or en")))?;
-        match state.digests.send_test(state, chat_id.trim(), locale).await {
-            Ok(Outcome::Sent { message_id }) => Ok(message_id),
-            Ok(Outcome::Failed { message, code: Some(code), .. }) => {
-                let advice = feishu::FeishuError::from_message_code(code, String::new(), None).advice().to_owned();
-                Err(AppError::Feishu { code: Some(code), message, advice })
-            }
-            Ok(Outcome::Failed { message, code: None, .. }) => Err(AppError::BadInput { message }),
-            Ok(Outcome::Skipped) | Err(DigestError::Busy) => Err(bad("a test of this chat is being sent; wait a moment".into())),
-            Err(DigestError::Service(error)) => Err(error.into()),
-            Err(DigestError::Store(error)) => Err(store_failed(error)),
-        }
-    }
+fn who() -> String {
+    crate::api::viewer().map_or_else(|| "unknown".into(), |viewer| viewer.actor())
 }

@@ -86,9 +86,9 @@ pub fn conclude<T>(
     page: &str,
     about: &str,
     anchor: Option<String>,
-    outcome: Result<T, crate::error::AppError>,
+    outcome: Result<T, use_cases::error::AppError>,
     done: impl FnOnce(&T) -> (&'static str, String),
-) -> Result<T, crate::error::AppError> {
+) -> Result<T, use_cases::error::AppError> {
     use leptos::prelude::use_context;
     let (Some(parts), Some(response)) = (use_context::<http::request::Parts>(), use_context::<leptos_axum::ResponseOptions>()) else {
         return outcome;
@@ -108,7 +108,7 @@ pub fn conclude<T>(
         }
         Err(error) => {
             let code = match error {
-                crate::error::AppError::Feishu { code, .. } => *code,
+                use_cases::error::AppError::Feishu { code, .. } => *code,
                 _ => None,
             };
             Flash { about: about.to_owned(), done: String::new(), text: error.to_string(), code }
@@ -147,10 +147,10 @@ fn referer_on_this_site(parts: &http::request::Parts) -> Option<String> {
 
 /// The language in the URL of the page that sent the form.
 #[cfg(feature = "ssr")]
-fn referer_lang(parts: &http::request::Parts) -> Option<crate::i18n::Locale> {
+fn referer_lang(parts: &http::request::Parts) -> Option<i18n::Locale> {
     let referer = parts.headers.get(http::header::REFERER)?.to_str().ok()?;
     let query = referer.split_once('?')?.1.split('#').next()?;
-    form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "lang").and_then(|(_, v)| crate::i18n::Locale::parse(&v))
+    form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "lang").and_then(|(_, v)| i18n::Locale::parse(&v))
 }
 
 /// The outcome of the form post that led to this page, cleared in the answer so that a

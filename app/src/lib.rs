@@ -7,22 +7,13 @@
 pub mod api;
 #[cfg(feature = "hydrate")]
 mod browser;
-pub mod chart_specs;
 mod components;
-#[cfg(feature = "ssr")]
-pub mod digest;
 pub mod digest_setup;
-pub mod error;
+#[cfg(feature = "ssr")]
+pub mod feeds;
 pub mod flash;
-pub mod i18n;
-pub mod insights_report;
 mod locale;
 mod pages;
-pub mod report;
-#[cfg(feature = "ssr")]
-pub mod state;
-pub mod view;
-pub mod workplace_report;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags};
@@ -138,7 +129,7 @@ fn set_page_security_policy() {
     let (Some(nonce), Some(response), Some(state)) = (
         leptos::nonce::use_nonce(),
         use_context::<leptos_axum::ResponseOptions>(),
-        use_context::<state::AppState>(),
+        use_context::<use_cases::state::AppState>(),
     ) else {
         return;
     };

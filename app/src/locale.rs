@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_meta::{Html, Title};
 use leptos_router::hooks::use_query_map;
 
-use crate::i18n::Locale;
+use i18n::Locale;
 
 /// The page's language, reactive (it follows the URL).
 #[derive(Clone, Copy)]

@@ -2,12 +2,12 @@
 //! parameters as the page (so the download matches what is on screen), drawn by the
 //! same code as the page's charts.
 
-use app::api::ssr::draw_chart;
-use app::chart_specs::ChartKind;
-use app::error::AppError;
-use app::i18n::Locale;
-use app::state::AppState;
-use app::view::ViewParams;
+use use_cases::dashboard::draw_chart;
+use use_cases::chart_specs::ChartKind;
+use use_cases::error::AppError;
+use i18n::Locale;
+use use_cases::state::AppState;
+use use_cases::view::ViewParams;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};

@@ -11,7 +11,7 @@ use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::Response;
-use app::error::AppError;
+use use_cases::error::AppError;
 use http_body_util::BodyExt;
 use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 

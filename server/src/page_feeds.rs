@@ -10,12 +10,12 @@
 //! form carries the preview's SHA-256) and sends the browser back to the dashboard,
 //! which says what was saved (the flash cookie, as for the other plain forms).
 
-use app::api::ssr::{import_saved_flash, names_import_answer, progress_answer};
+use app::feeds::{import_saved_flash, names_import_answer, progress_answer};
 use app::api::{NAMES_IMPORT_PATH, PROGRESS_PATH};
 use app::flash::Flash;
-use app::i18n::Locale;
-use app::report::NamesImport;
-use app::state::AppState;
+use i18n::Locale;
+use use_cases::report::NamesImport;
+use use_cases::state::AppState;
 use axum::extract::{FromRequest, Multipart, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -38,7 +38,7 @@ fn locale(lang: Option<&str>, headers: &HeaderMap) -> Locale {
 
 /// `response` with what a saved import says on the dashboard that loads next, in the
 /// flash cookie (nothing for an import not saved).
-fn with_saved_flash(mut response: Response, answer: &Result<NamesImport, app::error::AppError>, locale: Locale) -> Response {
+fn with_saved_flash(mut response: Response, answer: &Result<NamesImport, use_cases::error::AppError>, locale: Locale) -> Response {
     let flash: Option<Flash> = answer.as_ref().ok().and_then(|import| import_saved_flash(import, locale));
     if let Some(cookie) = flash.and_then(|f| HeaderValue::from_str(&f.cookie()).ok()) {
         response.headers_mut().append(header::SET_COOKIE, cookie);

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use access_data::{AccessService, ServiceConfig, Store};
 use domain::{BlockId, BlockLabel};
-use app::state::{AppState, ViewSettings};
+use use_cases::state::{AppState, ViewSettings};
 use app::{shell, App};
 use axum::middleware::from_fn_with_state;
 use axum::Router;
@@ -82,14 +82,14 @@ pub struct Application {
 impl Application {
     /// Sets up the data source and binds `leptos_options.site_addr` (port 0 picks a free one).
     pub async fn build(config: Config, leptos_options: LeptosOptions) -> Result<Self, StartupError> {
-        Self::build_with_clock(config, leptos_options, Arc::new(app::digest::SystemClock)).await
+        Self::build_with_clock(config, leptos_options, Arc::new(use_cases::digests::SystemClock)).await
     }
 
     /// [`Application::build`] with the clock the digests go by (tests move one by hand).
     pub async fn build_with_clock(
         config: Config,
         leptos_options: LeptosOptions,
-        clock: Arc<dyn app::digest::Clock>,
+        clock: Arc<dyn use_cases::digests::Clock>,
     ) -> Result<Self, StartupError> {
         let (feishu_config, simulator) = match &config.source {
             DataSource::Feishu { base_url, app_id, app_secret } => {
@@ -178,9 +178,11 @@ impl Application {
             admins.push(DEMO_ADMIN_OPEN_ID.to_owned());
         }
         let public_url = access.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
-        let digests = Arc::new(app::digest::Digests::new(
+        let digests = Arc::new(use_cases::digests::Digests::new(
+            service.clone(),
+            config.timezone,
             clock,
-            app::digest::DigestSettings {
+            use_cases::digests::DigestSettings {
                 public_url: public_url.clone(),
                 claim_ttl: config.digest_claim_ttl,
                 dormant_days: domain::insights::DEFAULT_DORMANT_DAYS,
@@ -241,7 +243,7 @@ impl Application {
             },
             digests.clone(),
         );
-        let digest_loop = config.digest_tick.map(|every| AbortOnDrop(digests.clone().spawn_loop(state.clone(), every)));
+        let digest_loop = config.digest_tick.map(|every| AbortOnDrop(digests.clone().spawn_loop(every)));
         let digest_state = state.clone();
         let rate_limits = crate::rate_limits::RateLimits::new(config.rate.clone(), http_metrics.registry());
         let rate_cleanup = AbortOnDrop(rate_limits.spawn_cleanup());
@@ -278,8 +280,8 @@ impl Application {
     }
 
     /// One pass of the digests now (tests move their clock, then call this).
-    pub async fn run_due_digests(&self) -> Result<Vec<app::digest::Attempt>, app::digest::DigestError> {
-        self.digest_state.digests.run_due(&self.digest_state).await
+    pub async fn run_due_digests(&self) -> Result<Vec<use_cases::digests::Attempt>, use_cases::digests::DigestError> {
+        self.digest_state.digests.run_due().await
     }
 
     /// The dashboard's state (the tests' way to the digests and the store).

@@ -15,7 +15,7 @@
 
 use std::time::{Duration, Instant};
 
-use app::insights_report::{history_range, Insights};
+use use_cases::insights_report::{history_range, Insights};
 use block_insights_tests::spawn_app;
 use chrono::Days;
 use domain::{AccessRow, BlockId, BlockMatrix, DateRange};
@@ -79,8 +79,8 @@ async fn baseline_calls() {
     let with_insights = dashboard.sim.stats().search_requests;
     // The same three ranges without the insights, through the API on another cold server.
     let plain = spawn_app().await;
-    let previous = app::view::previous_period(DateRange::new(from, to).expect("a range"));
-    let year_ago = app::view::year_earlier(DateRange::new(from, to).expect("a range"));
+    let previous = DateRange::new(from, to).expect("a range").previous_period();
+    let year_ago = DateRange::new(from, to).expect("a range").year_earlier();
     for range in [DateRange::new(from, to).expect("a range"), previous, year_ago] {
         let answer = plain.get(&format!("/api/v1/block-access?from_date={}&to_date={}", range.from(), range.to())).await;
         assert_eq!(answer.status(), 200);

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
-use crate::i18n::{decimal, grouped, percent_change, Messages};
+use i18n::{decimal, grouped, percent_change, Messages};
 use crate::locale::use_locale;
-use crate::report::{Dashboard, PeriodTotals};
+use use_cases::report::{Dashboard, PeriodTotals};
 
 /// One summary figure of a period, as a number for comparisons.
 #[derive(Clone, Copy)]

@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 
-use crate::chart_specs::{self, ChartKind};
-use crate::i18n::grouped;
+use use_cases::chart_specs::{self, ChartKind};
+use i18n::grouped;
 use crate::locale::use_locale;
-use crate::report::Dashboard;
-use crate::view::ViewParams;
+use use_cases::report::Dashboard;
+use use_cases::view::ViewParams;
 
 /// A chart drawn on the server `drawn` pixels wide (the SVG in `children`), drawn again
 /// for the width its box has in the browser: on a phone or tablet once the page is

@@ -3,10 +3,10 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 
 use super::href;
-use crate::i18n::{grouped, Locale};
+use i18n::{grouped, Locale};
 use crate::locale::use_locale;
-use crate::report::{display_name, HistoryLine, ViewInfo};
-use crate::view::{next_period, previous_period, Preset, Sort, Tab, ViewParams};
+use use_cases::report::{display_name, HistoryLine, ViewInfo};
+use use_cases::view::{Preset, Sort, Tab, ViewParams};
 
 /// Range presets, previous/next period, custom dates, the block filter, refresh and
 /// the tabs. Links and GET forms: all of it works without the WASM, but for Refresh
@@ -34,8 +34,8 @@ pub fn Controls(params: Memo<ViewParams>, info: StoredValue<ViewInfo>) -> impl I
             }
         })
         .collect_view();
-    let prev = href(p.with_range(previous_period(d.range)).to_query());
-    let next = href(p.with_range(next_period(d.range)).to_query());
+    let prev = href(p.with_range(d.range.previous_period()).to_query());
+    let next = href(p.with_range(d.range.next_period()).to_query());
     let range_text = move || locale.get().range(d.range.from(), d.range.to());
     let includes_today = d.range.contains(d.today);
     let simulated = d.simulated;

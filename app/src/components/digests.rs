@@ -2,12 +2,13 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use super::column_heads;
-use crate::digest_setup::{
-    chat_anchor, ChatChoice, DeliveryRow, DigestSetup, RemoveDigest, SaveDigest, ScheduleForm, SendTestDigest, DIGESTS_PAGE,
+use crate::digest_setup::{chat_anchor, RemoveDigest, SaveDigest, SendTestDigest, DIGESTS_PAGE};
+use use_cases::digest_setup::{
+    ChatChoice, DeliveryRow, DigestSetup, ScheduleForm,
 };
-use crate::error::AppError;
+use use_cases::error::AppError;
 use crate::flash::Flash;
-use crate::i18n::Locale;
+use i18n::Locale;
 use crate::locale::use_locale;
 
 /// A card previewed on the page: for which chat, with the form's values as they were
@@ -170,7 +171,7 @@ fn ChatDigest(chat: ChatChoice, preview: Option<DigestPreview>, flash: Option<Fl
                     <select id=field("weekday") name="weekday">
                         {(1u8..=7)
                             .map(|n| {
-                                let day = crate::digest_setup::weekday(n);
+                                let day = use_cases::digest_setup::weekday(n);
                                 view! { <option value=n.to_string() selected=form.weekday == n>{move || locale.get().weekday_name(day)}</option> }
                             })
                             .collect_view()}

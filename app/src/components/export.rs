@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 
-use crate::chart_specs::ChartKind;
+use use_cases::chart_specs::ChartKind;
 use crate::locale::use_locale;
-use crate::report::Dashboard;
-use crate::view::ViewParams;
+use use_cases::report::Dashboard;
+use use_cases::view::ViewParams;
 
 /// Downloads of the current view: the rows as CSV (the `/api/v1/` route) and the two
 /// charts as standalone SVG files. The links freeze the range shown now.

@@ -2,13 +2,13 @@ use leptos::prelude::*;
 
 use super::controls::quota_text;
 use super::href;
-use crate::error::AppError;
+use use_cases::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::i18n::Locale;
+use i18n::Locale;
 use crate::locale::use_locale;
 #[cfg(feature = "ssr")]
-use crate::report::LoadProgress;
-use crate::view::ViewParams;
+use use_cases::report::LoadProgress;
+use use_cases::view::ViewParams;
 
 /// A failure in plain words, with what to do and a way to try again. The monthly
 /// quota's is worded in the page's language from its numbers.

@@ -2,8 +2,8 @@ use leptos::prelude::*;
 
 use crate::api::{who_am_i, TOKENS_PAGE};
 use crate::digest_setup::DIGESTS_PAGE;
-use crate::i18n::Locale;
-use crate::report::Viewer;
+use i18n::Locale;
+use use_cases::report::Viewer;
 use crate::locale::use_locale;
 
 /// The title bar: name, tagline, the pages (the dashboard and its settings: chat
@@ -13,7 +13,7 @@ use crate::locale::use_locale;
 #[component]
 pub fn Header(here: &'static str, #[prop(into)] lang_href: Callback<Locale, String>) -> impl IntoView {
     let locale = use_locale();
-    let pages: [(&'static str, fn(&'static crate::i18n::Messages) -> &'static str); 3] =
+    let pages: [(&'static str, fn(&'static i18n::Messages) -> &'static str); 3] =
         [("/", |t| t.dashboard), (DIGESTS_PAGE, |t| t.digest.page_title), (TOKENS_PAGE, |t| t.tokens_title)];
     let pages = pages
         .into_iter()

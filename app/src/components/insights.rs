@@ -6,11 +6,11 @@ use chrono::Datelike;
 use leptos::prelude::*;
 
 use super::href;
-use crate::i18n::{grouped, InsightMessages, Locale};
-use crate::insights_report::{Insights, UnusualFinding};
+use i18n::{grouped, InsightMessages, Locale};
+use use_cases::insights_report::{Insights, UnusualFinding};
 use crate::locale::use_locale;
-use crate::report::{display_name, Dashboard};
-use crate::view::{ViewParams, WholeList};
+use use_cases::report::{display_name, Dashboard};
+use use_cases::view::{ViewParams, WholeList};
 use domain::unusual::Direction;
 use domain::BlockLabel;
 

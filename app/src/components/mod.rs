@@ -47,7 +47,7 @@ pub(crate) fn href(query: String) -> String {
 
 /// A plain table's head: its columns' labels in the page's language, the last one for
 /// screen readers only (a column of buttons or details needs no title on screen).
-pub(crate) fn column_heads(labels: fn(&'static crate::i18n::Messages) -> Vec<&'static str>) -> impl leptos::IntoView {
+pub(crate) fn column_heads(labels: fn(&'static i18n::Messages) -> Vec<&'static str>) -> impl leptos::IntoView {
     use leptos::prelude::*;
     let locale = crate::locale::use_locale();
     let count = labels(locale.get_untracked().t()).len();

@@ -5,7 +5,7 @@ use super::names_import::NamesImportForm;
 use crate::api::SaveBlockName;
 use crate::flash::PageFlash;
 use crate::locale::use_locale;
-use crate::report::Dashboard;
+use use_cases::report::Dashboard;
 
 /// Naming blocks: Feishu reports ids only. Many at once by import (and all of them
 /// exported), or one small plain form per block. A block's workplace is free text; the
@@ -30,7 +30,7 @@ pub fn BlockNames(dashboard: StoredValue<Dashboard>) -> impl IntoView {
     // reach every other block.
     let named: Vec<&domain::BlockId> = d.table.rows.iter().map(|b| &b.block_id).filter(|id| d.name_of(id).is_some()).collect();
     let shown = named.len();
-    let of = crate::i18n::grouped(d.table.blocks as u64);
+    let of = i18n::grouped(d.table.blocks as u64);
     let forms = named
         .into_iter()
         .map(|id| {

@@ -13,13 +13,13 @@ use domain::{BlockLabel, LabelChange, RefusedLine};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::error::AppError;
+use use_cases::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::i18n::Messages;
+use i18n::Messages;
 use crate::flash::PageFlash;
 use crate::locale::use_locale;
 #[cfg(feature = "ssr")]
-use crate::report::NamesImport;
+use use_cases::report::NamesImport;
 
 /// The import form's id (its anchor), and what the flash of its post is about.
 pub const IMPORT_FORM: &str = "names-import";
@@ -227,7 +227,7 @@ mod browser {
 /// page that loads next (after the island's reload, or the form's redirect); `None` for
 /// an import not saved.
 #[cfg(feature = "ssr")]
-pub fn import_saved_flash(answer: &NamesImport, locale: crate::i18n::Locale) -> Option<crate::flash::Flash> {
+pub fn import_saved_flash(answer: &NamesImport, locale: i18n::Locale) -> Option<crate::flash::Flash> {
     answer.saved.then(|| crate::flash::Flash {
         about: IMPORT_FORM.to_owned(),
         done: "imported".to_owned(),
@@ -239,7 +239,7 @@ pub fn import_saved_flash(answer: &NamesImport, locale: crate::i18n::Locale) -> 
 /// The import route's answer: the plan of `answer` (or why the whole import was
 /// refused) as HTML in `locale`'s words, for the import form to show.
 #[cfg(feature = "ssr")]
-pub fn import_answer_html(answer: &Result<NamesImport, AppError>, locale: crate::i18n::Locale) -> String {
+pub fn import_answer_html(answer: &Result<NamesImport, AppError>, locale: i18n::Locale) -> String {
     let t = locale.t();
     let owner = Owner::new();
     owner.with(|| match answer {

@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 
-use crate::i18n::grouped;
+use i18n::grouped;
 use crate::locale::use_locale;
-use crate::report::RowsPage;
-use crate::view::ViewParams;
+use use_cases::report::RowsPage;
+use use_cases::view::ViewParams;
 
 /// The rows tab: every day and block with visits, a page at a time.
 #[component]

@@ -3,11 +3,11 @@ use leptos::prelude::*;
 use super::href;
 use super::names::NameForm;
 use crate::flash::PageFlash;
-use crate::i18n::{decimal, grouped, Messages};
+use i18n::{decimal, grouped, Messages};
 use crate::locale::use_locale;
 use super::controls::kept_fields;
-use crate::report::{short_id, Dashboard, TABLE_ROWS_PER_PAGE};
-use crate::view::{SortColumn, ViewParams};
+use use_cases::report::{short_id, Dashboard, TABLE_ROWS_PER_PAGE};
+use use_cases::view::{SortColumn, ViewParams};
 
 fn column_label(c: SortColumn, t: &Messages) -> &'static str {
     match c {

@@ -3,10 +3,10 @@ use leptos::server_fn::ServerFn;
 
 use super::column_heads;
 use crate::api::{CreateApiToken, RevokeApiToken};
-use crate::error::AppError;
+use use_cases::error::AppError;
 use crate::flash::Flash;
 use crate::locale::use_locale;
-use crate::report::{TokenInfo, DEFAULT_TOKEN_DAYS, TOKEN_LIFETIMES};
+use use_cases::report::{TokenInfo, DEFAULT_TOKEN_DAYS, TOKEN_LIFETIMES};
 
 /// API tokens for scripts: create (the token is shown once, expires after the lifetime
 /// chosen, and may be allowed to change block names or manage chat digests besides

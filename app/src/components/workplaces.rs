@@ -5,11 +5,11 @@
 use leptos::prelude::*;
 
 use super::href;
-use crate::chart_specs::{self, ChartKind};
-use crate::i18n::{grouped, percent_change};
+use use_cases::chart_specs::{self, ChartKind};
+use i18n::{grouped, percent_change};
 use crate::locale::use_locale;
-use crate::view::{ViewParams, WholeList};
-use crate::workplace_report::{BlockGroup, WorkplaceReport};
+use use_cases::view::{ViewParams, WholeList};
+use use_cases::workplace_report::{BlockGroup, WorkplaceReport};
 
 #[component]
 pub fn WorkplacesView(report: StoredValue<WorkplaceReport>, params: Memo<ViewParams>) -> impl IntoView {
@@ -22,7 +22,7 @@ pub fn WorkplacesView(report: StoredValue<WorkplaceReport>, params: Memo<ViewPar
         charts::time_series_svg_at(&spec, w)
     });
     let previous = r.previous;
-    let card = move |testid: &'static str, label: fn(&crate::i18n::Messages) -> String, now: u64, before: Option<u64>| {
+    let card = move |testid: &'static str, label: fn(&i18n::Messages) -> String, now: u64, before: Option<u64>| {
         let change = before.and_then(|b| percent_change(now as f64, b as f64));
         view! {
             <div class="card" data-testid=testid>

@@ -11,8 +11,8 @@ use crate::components::{
     PageShortcuts, TopBlocks, Trend, WorkplacesView,
 };
 use crate::locale::use_locale;
-use crate::report::ViewInfo;
-use crate::view::{Tab, ViewParams};
+use use_cases::report::ViewInfo;
+use use_cases::view::{Tab, ViewParams};
 
 /// The view parameters of the current URL, reactive.
 pub fn use_view_params() -> Memo<ViewParams> {

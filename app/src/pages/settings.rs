@@ -8,8 +8,9 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::{list_api_tokens, TOKENS_PAGE};
 use crate::components::{ApiTokens, DigestPanel, DigestPreview, Header};
-use crate::digest_setup::{load_digest_setup, preview_digest, ScheduleForm, DIGESTS_PAGE};
-use crate::error::AppError;
+use crate::digest_setup::{load_digest_setup, preview_digest, DIGESTS_PAGE};
+use use_cases::digest_setup::ScheduleForm;
+use use_cases::error::AppError;
 use crate::flash::page_flash as flash;
 use crate::locale::use_locale;
 
@@ -18,7 +19,7 @@ use crate::locale::use_locale;
 fn SettingsPage(here: &'static str, children: Children) -> impl IntoView {
     let locale = use_locale();
     view! {
-        <Header here lang_href=move |l: crate::i18n::Locale| format!("{here}?lang={}", l.code())/>
+        <Header here lang_href=move |l: i18n::Locale| format!("{here}?lang={}", l.code())/>
         <main class="settings">
             {children()}
             <p><a href="/">{move || locale.get().t().digest.back}</a></p>

@@ -15,6 +15,7 @@ mod matrix;
 pub mod fuzzing;
 mod query;
 mod range;
+mod waiting;
 mod workplace;
 pub mod insights;
 pub mod unusual;
@@ -28,4 +29,5 @@ pub use label_import::{
 };
 pub use query::{AccessQuery, MAX_BLOCK_FILTERS, ParamNames, QueryError};
 pub use range::{DATE_FORMAT, DateRange, InvalidRange, parse_date};
+pub use waiting::WaitedFor;
 pub use workplace::{CustomWorkplaceDay, InvalidWorkplaceId, Visits, WorkplaceDay, WorkplaceId};

@@ -1,6 +1,6 @@
 use std::fmt;
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// The only date format Feishu accepts, and the one every URL and export uses.
@@ -98,6 +98,34 @@ impl DateRange {
         }
     }
 
+    /// The period before this one: the previous calendar month when this is a whole
+    /// month, else the same number of days just before.
+    pub fn previous_period(&self) -> Self {
+        match self.whole_month() {
+            Some(month) => month_range(month.checked_sub_months(Months::new(1)).unwrap_or(month)),
+            None => self.previous(),
+        }
+    }
+
+    /// The period after this one, by the same rule.
+    pub fn next_period(&self) -> Self {
+        match self.whole_month() {
+            Some(month) => month_range(month.checked_add_months(Months::new(1)).unwrap_or(month)),
+            None => self.next(),
+        }
+    }
+
+    /// The same days a year earlier (29 February maps to 28 February).
+    pub fn year_earlier(&self) -> Self {
+        let back = |d: NaiveDate| d.checked_sub_months(Months::new(12)).unwrap_or(d);
+        DateRange::new(back(self.from), back(self.to)).expect("order kept")
+    }
+
+    /// The first day of the month when this is exactly one calendar month.
+    fn whole_month(&self) -> Option<NaiveDate> {
+        (self.from.day() == 1 && month_range(self.from) == *self).then_some(self.from)
+    }
+
     /// The part of this range that lies inside `other`, if any.
     pub fn intersect(&self, other: &DateRange) -> Option<DateRange> {
         let from = self.from.max(other.from);
@@ -110,6 +138,12 @@ impl fmt::Display for DateRange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} – {}", self.from.format(DATE_FORMAT), self.to.format(DATE_FORMAT))
     }
+}
+
+/// The calendar month that begins on `first`.
+fn month_range(first: NaiveDate) -> DateRange {
+    let next = first.checked_add_months(Months::new(1)).unwrap_or(first);
+    DateRange::new(first, next.pred_opt().unwrap_or(first)).expect("ordered")
 }
 
 #[cfg(test)]
@@ -138,4 +172,15 @@ mod tests {
         assert_eq!(DateRange::ending(d("2024-03-07"), 7), r);
         assert!(DateRange::new(d("2024-03-02"), d("2024-03-01")).is_err());
     }
+
+    #[test]
+    fn periods_step_by_month_or_by_length() {
+        let feb = DateRange::new(d("2024-02-01"), d("2024-02-29")).unwrap();
+        assert_eq!(feb.previous_period(), DateRange::new(d("2024-01-01"), d("2024-01-31")).unwrap());
+        assert_eq!(feb.next_period(), DateRange::new(d("2024-03-01"), d("2024-03-31")).unwrap());
+        let week = DateRange::new(d("2024-03-09"), d("2024-03-15")).unwrap();
+        assert_eq!(week.previous_period(), DateRange::new(d("2024-03-02"), d("2024-03-08")).unwrap());
+        assert_eq!(feb.year_earlier(), DateRange::new(d("2023-02-01"), d("2023-02-28")).unwrap());
+    }
+
 }

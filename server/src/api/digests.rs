@@ -13,10 +13,11 @@
 //! Reading needs any token; changing or sending needs a signed-in admin or a token
 //! allowed to write (the permission that also lets it change block names).
 
-use app::digest_setup::{ssr, ScheduleForm};
-use app::error::AppError;
-use app::report::Viewer;
-use app::state::AppState;
+use use_cases::digest_setup::ScheduleForm;
+use use_cases::digest_setup::ssr;
+use use_cases::error::AppError;
+use use_cases::report::Viewer;
+use use_cases::state::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

@@ -4,9 +4,9 @@
 //! `/api/v1/block-access`, and `dormant_days` (1 to 90, 14 by default).
 
 use access_data::QueryOptions;
-use app::api::ssr::build_insights;
-use app::insights_report::MAX_DORMANT_DAYS;
-use app::state::AppState;
+use use_cases::dashboard::build_insights;
+use use_cases::insights_report::MAX_DORMANT_DAYS;
+use use_cases::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;

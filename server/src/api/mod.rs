@@ -11,7 +11,7 @@ mod xlsx;
 use std::sync::Arc;
 
 use access_data::{AccessService, BlockDays, QueryOptions, ServiceError};
-use app::state::AppState;
+use use_cases::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};

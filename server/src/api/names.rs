@@ -1,11 +1,11 @@
 //! `/api/v1/block-names`: every block name as JSON or CSV, and an import of many
 //! (`PUT`, a CSV/TSV table or JSON) that saves all of it or nothing, read and planned
-//! by the same code as the page's import (`app::api::ssr::import_names`).
+//! by the same code as the page's import (`use_cases::names::import_names`).
 
-use app::api::ssr::{import_names, saved_names};
-use app::error::AppError;
-use app::report::{NamesImport, Viewer};
-use app::state::AppState;
+use use_cases::names::{import_names, saved_names};
+use use_cases::error::AppError;
+use use_cases::report::{NamesImport, Viewer};
+use use_cases::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};

@@ -7,7 +7,7 @@
 //! hand-made writers the block rows need.
 
 use access_data::QueryOptions;
-use app::state::AppState;
+use use_cases::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;

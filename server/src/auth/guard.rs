@@ -2,7 +2,7 @@
 //! signed-in person (or, on `/api/v1/`, a valid API token); every request that changes
 //! state must come from this dashboard's own pages.
 
-use app::state::{SessionUser, Viewer};
+use use_cases::state::{SessionUser, Viewer};
 use axum::extract::{Request, State};
 use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;

@@ -4,7 +4,7 @@
 //! the page offers — `expired` (start again), `denied` (whom to ask), `refused`
 //! (Feishu said no, in its words), `failed` (the dashboard or Feishu could not finish).
 
-use app::i18n::Locale;
+use i18n::Locale;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};

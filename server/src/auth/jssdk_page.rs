@@ -11,7 +11,7 @@
 //! stand-in: what the real JSSDK needs beyond it the browser reports to
 //! [`super::csp_report`] (`report-uri`), which logs it.
 
-use app::i18n::Locale;
+use i18n::Locale;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::json;

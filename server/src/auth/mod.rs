@@ -18,7 +18,7 @@ mod tenant;
 
 use std::sync::Arc;
 
-use app::state::SessionUser;
+use use_cases::state::SessionUser;
 use axum::http::{header, HeaderMap};
 use feishu::{FeishuClient, FeishuUser};
 use store::Store;

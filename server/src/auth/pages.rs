@@ -1,6 +1,6 @@
 //! The few pages of sign-in, in Chinese or English: plain server-rendered HTML.
 
-use app::i18n::Locale;
+use i18n::Locale;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 

@@ -16,7 +16,7 @@ use domain::unusual::Direction;
 use domain::{BlockId, BlockLabel, DateRange, Visits};
 use serde_json::{json, Value};
 
-use crate::i18n::{grouped, percent_change, Locale};
+use i18n::{grouped, percent_change, Locale};
 use crate::insights_report::UnusualFinding;
 
 /// Feishu's limit on a card message, in bytes of the request body that carries it.

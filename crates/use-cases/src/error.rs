@@ -2,8 +2,9 @@
 //! stack of internal causes (those go to the server log).
 
 use chrono::NaiveDate;
-use leptos::server_fn::codec::JsonEncoding;
-use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+pub use domain::WaitedFor;
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
 /// A failure as shown to a person.
@@ -30,17 +31,6 @@ pub enum AppError {
     /// The call to the server did not complete (network, decoding).
     #[error("the server could not be reached: {message}")]
     Transport { message: String },
-}
-
-/// What a query past its deadline was waiting for, as the page words it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum WaitedFor {
-    /// The dashboard's database.
-    Store,
-    /// Feishu's answers for this many days.
-    Feishu { days: usize },
-    /// Another replica fetching this many days.
-    Replica { days: usize },
 }
 
 impl AppError {
@@ -81,8 +71,25 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 mod from_service {
     use access_data::{ServiceError, Waiting};
+    use store::StoreError;
 
     use super::{AppError, WaitedFor};
+
+    impl From<StoreError> for AppError {
+        /// A name, schedule or token name refused by the store is the request's fault;
+        /// anything else is ours, with the cause in the log.
+        fn from(error: StoreError) -> Self {
+            match error {
+                StoreError::InvalidApiTokenName(e) => AppError::BadInput { message: e.to_string() },
+                StoreError::InvalidLabel(e) => AppError::BadInput { message: e.to_string() },
+                StoreError::InvalidDigestSchedule(e) => AppError::BadInput { message: e.to_string() },
+                other => {
+                    tracing::error!(error = %other, "the store failed");
+                    AppError::Internal { message: "the dashboard's database failed; the server log has the cause".into() }
+                }
+            }
+        }
+    }
 
     impl From<ServiceError> for AppError {
         fn from(error: ServiceError) -> Self {

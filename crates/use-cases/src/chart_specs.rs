@@ -6,7 +6,7 @@ use charts::{Bar, BarChart, DayMarker, Metric, MetricLabels, Series, TimeSeriesC
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::Locale;
+use i18n::Locale;
 use crate::report::{display_name, Dashboard};
 
 /// Bars in the top-blocks chart.
@@ -84,7 +84,7 @@ fn unusual_markers(d: &Dashboard, locale: Locale) -> Vec<DayMarker> {
 /// and the trend's table say it.
 pub fn unusual_note(u: &domain::unusual::UnusualDay, locale: Locale) -> String {
     let (low, high) = u.usual_range();
-    let n = |x: f64| crate::i18n::grouped(x.round() as u64);
+    let n = |x: f64| i18n::grouped(x.round() as u64);
     (locale.t().insights.marker_note)(&n(u.baseline.median), &n(low), &n(high), u.score)
 }
 

@@ -22,9 +22,9 @@ use store::{DeliveryFailure, DeliveryState, DigestCadence, DigestLanguage};
 
 use super::card::{Card, DigestContent};
 use super::schedule::{self, period_key};
-use crate::i18n::Locale;
+use i18n::Locale;
 use crate::insights_report::Insights;
-use crate::state::AppState;
+use access_data::AccessService;
 
 /// How the digest engine reads the time: the system's clock, or one a test moves.
 pub trait Clock: Send + Sync + 'static {
@@ -115,6 +115,10 @@ pub enum DigestError {
 
 /// The digests of one dashboard (one replica).
 pub struct Digests {
+    /// Where the numbers, the names, the schedules and the chats come from.
+    service: Arc<AccessService>,
+    /// The tenant's time zone, that schedules are in.
+    timezone: chrono_tz::Tz,
     clock: Arc<dyn Clock>,
     /// Who this replica is in the store's claims.
     holder: String,
@@ -123,8 +127,8 @@ pub struct Digests {
 }
 
 impl Digests {
-    pub fn new(clock: Arc<dyn Clock>, settings: DigestSettings) -> Self {
-        Self { clock, holder: store::replica_name(), settings, chats: Mutex::new(None) }
+    pub fn new(service: Arc<AccessService>, timezone: chrono_tz::Tz, clock: Arc<dyn Clock>, settings: DigestSettings) -> Self {
+        Self { service, timezone, clock, holder: store::replica_name(), settings, chats: Mutex::new(None) }
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -137,23 +141,23 @@ impl Digests {
 
     /// The chats the bot is in, read from Feishu at most every five minutes (or now,
     /// with `refresh`).
-    pub async fn chats(&self, state: &AppState, refresh: bool) -> Result<Arc<Vec<feishu::Chat>>, ServiceError> {
+    pub async fn chats(&self, refresh: bool) -> Result<Arc<Vec<feishu::Chat>>, ServiceError> {
         if !refresh {
             let cached = self.chats.lock().unwrap_or_else(PoisonError::into_inner).clone();
             if let Some((_, chats)) = cached.filter(|(at, _)| at.elapsed() < CHATS_FOR) {
                 return Ok(chats);
             }
         }
-        let chats = Arc::new(state.service.chats().await?);
+        let chats = Arc::new(self.service.chats().await?);
         *self.chats.lock().unwrap_or_else(PoisonError::into_inner) = Some((Instant::now(), chats.clone()));
         Ok(chats)
     }
 
     /// What a digest of `period` says, in `language`.
-    pub async fn content(&self, state: &AppState, period: DateRange, language: Locale) -> Result<DigestContent, ServiceError> {
+    pub async fn content(&self, period: DateRange, language: Locale) -> Result<DigestContent, ServiceError> {
         let dormant_days = self.settings.dormant_days;
         let query = AccessQuery { range: period, blocks: Vec::new() };
-        let m = crate::api::ssr::insight_matrix(state, &query, dormant_days, QueryOptions::default()).await?;
+        let m = crate::reads::insight_matrix(&self.service, &query, dormant_days, QueryOptions::default()).await?;
         let insights = Insights::build(period, &m, period.to(), dormant_days);
         let mut top: Vec<_> = m.per_block(period).into_iter().collect();
         top.sort_by(|a, b| b.1.pv.cmp(&a.1.pv).then_with(|| a.0.cmp(&b.0)));
@@ -175,41 +179,41 @@ impl Digests {
             unusual: insights.unusual,
             dormant: insights.dormant.unwrap_or_default(),
             dormant_days,
-            names: state.service.labels().values().cloned().collect(),
+            names: self.service.labels().values().cloned().collect(),
             link,
         })
     }
 
     /// The card a chat would get for `cadence` now: its latest period.
-    pub async fn preview(&self, state: &AppState, cadence: DigestCadence, language: Locale) -> Result<Card, ServiceError> {
-        let period = schedule::latest(cadence, state.view.timezone, self.now()).period;
-        Ok(self.content(state, period, language).await?.card())
+    pub async fn preview(&self, cadence: DigestCadence, language: Locale) -> Result<Card, ServiceError> {
+        let period = schedule::latest(cadence, self.timezone, self.now()).period;
+        Ok(self.content(period, language).await?.card())
     }
 
     /// Sends the digest of the last seven final days to `chat_id` now, as a test,
     /// outside the schedule (its delivery has a key of its own).
-    pub async fn send_test(&self, state: &AppState, chat_id: &str, language: Locale) -> Result<Outcome, DigestError> {
+    pub async fn send_test(&self, chat_id: &str, language: Locale) -> Result<Outcome, DigestError> {
         let now = self.now();
         let cadence = DigestCadence::Weekly { weekday: chrono::Weekday::Mon, hour: 0 };
-        let period = schedule::period_of(cadence, now.with_timezone(&state.view.timezone).date_naive());
+        let period = schedule::period_of(cadence, now.with_timezone(&self.timezone).date_naive());
         // Each test its own delivery, also two within a millisecond (or a clock that stands still).
         let key = format!("test:{}-{:08x}:{}", now.timestamp_millis(), rand::random::<u32>(), period_key(period));
-        self.deliver(state, chat_id, &key, period, language, None).await
+        self.deliver(chat_id, &key, period, language, None).await
     }
 
     /// One pass over the schedules: sends every digest that is due and not yet sent.
-    pub async fn run_due(&self, state: &AppState) -> Result<Vec<Attempt>, DigestError> {
-        let store = state.service.store();
+    pub async fn run_due(&self) -> Result<Vec<Attempt>, DigestError> {
+        let store = self.service.store();
         let mut attempts = Vec::new();
         for schedule in store.digest_schedules().await?.into_iter().filter(|s| s.enabled) {
             let now = self.now();
-            let Some(due) = schedule::due(schedule.cadence, state.view.timezone, schedule.updated_at, now) else { continue };
+            let Some(due) = schedule::due(schedule.cadence, self.timezone, schedule.updated_at, now) else { continue };
             let key = due.key();
-            if !self.may_claim(state, &schedule.chat_id, &key, now).await? {
+            if !self.may_claim(&schedule.chat_id, &key, now).await? {
                 continue;
             }
             let language = locale_of(schedule.language);
-            let outcome = match self.deliver(state, &schedule.chat_id, &key, due.period, language, Some(due.at)).await {
+            let outcome = match self.deliver(&schedule.chat_id, &key, due.period, language, Some(due.at)).await {
                 Ok(outcome) => outcome,
                 Err(DigestError::Busy) => Outcome::Skipped,
                 Err(error) => {
@@ -224,8 +228,8 @@ impl Digests {
 
     /// Whether the delivery may be claimed now (read first, so that a pass over digests
     /// already sent builds no card).
-    async fn may_claim(&self, state: &AppState, chat_id: &str, key: &str, now: DateTime<Utc>) -> Result<bool, DigestError> {
-        let Some(delivery) = state.service.store().delivery(chat_id, key).await? else { return Ok(true) };
+    async fn may_claim(&self, chat_id: &str, key: &str, now: DateTime<Utc>) -> Result<bool, DigestError> {
+        let Some(delivery) = self.service.store().delivery(chat_id, key).await? else { return Ok(true) };
         Ok(match delivery.state {
             DeliveryState::Sent => false,
             DeliveryState::Failed => !delivery.permanent && delivery.next_attempt_at.is_none_or(|at| at <= now),
@@ -237,15 +241,14 @@ impl Digests {
     /// `due_at` is the occurrence of a scheduled digest (retries stop a day after it).
     async fn deliver(
         &self,
-        state: &AppState,
         chat_id: &str,
         key: &str,
         period: DateRange,
         language: Locale,
         due_at: Option<DateTime<Utc>>,
     ) -> Result<Outcome, DigestError> {
-        let store = state.service.store();
-        let content = self.content(state, period, language).await;
+        let store = self.service.store();
+        let content = self.content(period, language).await;
         let now = self.now();
         let ttl = self.settings.claim_ttl;
         let uuid = format!("bi-{:032x}", rand::random::<u128>());
@@ -255,7 +258,7 @@ impl Digests {
         let sent = match content {
             Ok(content) => {
                 let card = content.card();
-                state.service.send_card(chat_id, &card.json, &claim.uuid).await
+                self.service.send_card(chat_id, &card.json, &claim.uuid).await
             }
             Err(error) => Err(error),
         };
@@ -288,13 +291,13 @@ impl Digests {
     }
 
     /// Runs a pass every `every` until the process ends.
-    pub fn spawn_loop(self: Arc<Self>, state: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
+    pub fn spawn_loop(self: Arc<Self>, every: Duration) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             let mut ticks = tokio::time::interval(every);
             ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 ticks.tick().await;
-                if let Err(error) = self.run_due(&state).await {
+                if let Err(error) = self.run_due().await {
                     tracing::warn!(%error, "the digest pass failed; trying again at the next tick");
                 }
             }

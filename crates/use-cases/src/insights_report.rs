@@ -80,7 +80,7 @@ impl Insights {
         let known = m.range();
         let dormant_days = dormant_days.clamp(1, MAX_DORMANT_DAYS);
         let covers = |r: DateRange| known.contains(r.from()) && known.contains(r.to());
-        let previous_range = crate::view::previous_period(range);
+        let previous_range = range.previous_period();
         let now = m.per_block(range);
         let then = m.per_block(previous_range);
         let sum = |m: &BTreeMap<BlockId, Visits>| {

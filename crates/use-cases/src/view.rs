@@ -3,11 +3,11 @@
 //! written back canonically, so that every link is shareable and the back button steps
 //! through choices. Unknown parameters are ignored (links with tracking parameters open).
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use domain::DateRange;
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::{Locale, Messages};
+use i18n::{Locale, Messages};
 
 /// Ranges that move with today.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -375,42 +375,6 @@ fn kept(value: &str) -> String {
     cut.trim().to_owned()
 }
 
-/// The period before `range`: the previous calendar month when `range` is a whole
-/// month, else the same number of days just before.
-pub fn previous_period(range: DateRange) -> DateRange {
-    if let Some(month) = whole_month(range) {
-        let start = month.checked_sub_months(Months::new(1)).unwrap_or(month);
-        return month_range(start);
-    }
-    range.previous()
-}
-
-/// The period after `range`, by the same rule.
-pub fn next_period(range: DateRange) -> DateRange {
-    if let Some(month) = whole_month(range) {
-        let start = month.checked_add_months(Months::new(1)).unwrap_or(month);
-        return month_range(start);
-    }
-    range.next()
-}
-
-/// The same days a year earlier (29 February maps to 28 February).
-pub fn year_earlier(range: DateRange) -> DateRange {
-    let back = |d: NaiveDate| d.checked_sub_months(Months::new(12)).unwrap_or(d);
-    DateRange::new(back(range.from()), back(range.to())).expect("order kept")
-}
-
-/// The first day of the month when `range` is exactly one calendar month.
-fn whole_month(range: DateRange) -> Option<NaiveDate> {
-    let first = range.from();
-    (first.day() == 1 && month_range(first) == range).then_some(first)
-}
-
-fn month_range(first: NaiveDate) -> DateRange {
-    let next = first.checked_add_months(Months::new(1)).unwrap_or(first);
-    DateRange::new(first, next.pred_opt().unwrap_or(first)).expect("ordered")
-}
-
 /// Percent-encodes a query value (dates, digits and letters pass as they are).
 fn encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -492,16 +456,6 @@ mod tests {
         assert_eq!(Preset::ThisMonth.range(today), DateRange::new(d("2024-03-01"), today).unwrap());
         assert_eq!(Preset::LastMonth.range(today), DateRange::new(d("2024-02-01"), d("2024-02-29")).unwrap());
         assert_eq!(Preset::YearToDate.range(today), DateRange::new(d("2024-01-01"), today).unwrap());
-    }
-
-    #[test]
-    fn periods_step_by_month_or_by_length() {
-        let feb = DateRange::new(d("2024-02-01"), d("2024-02-29")).unwrap();
-        assert_eq!(previous_period(feb), DateRange::new(d("2024-01-01"), d("2024-01-31")).unwrap());
-        assert_eq!(next_period(feb), DateRange::new(d("2024-03-01"), d("2024-03-31")).unwrap());
-        let week = DateRange::new(d("2024-03-09"), d("2024-03-15")).unwrap();
-        assert_eq!(previous_period(week), DateRange::new(d("2024-03-02"), d("2024-03-08")).unwrap());
-        assert_eq!(year_earlier(feb), DateRange::new(d("2023-02-01"), d("2023-02-28")).unwrap());
     }
 
     #[test]

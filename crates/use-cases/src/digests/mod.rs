@@ -1,6 +1,6 @@
 //! The digest posted by the app's bot to admins' Feishu chats: what it says
 //! ([`card`]), when it is due and which days it covers ([`schedule`]), and how it is
-//! sent once per chat and period ([`engine`]). Server only.
+//! sent once per chat and period ([`engine`], the worker the server starts). Server only.
 
 pub mod card;
 pub mod engine;

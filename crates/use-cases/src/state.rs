@@ -6,9 +6,9 @@ use std::time::Duration;
 use access_data::AccessService;
 use axum::extract::FromRef;
 use chrono_tz::Tz;
-use leptos::prelude::LeptosOptions;
+use leptos_config::LeptosOptions;
 
-use crate::api::ssr::ProgressRegistry;
+use crate::builds::ProgressRegistry;
 pub use crate::report::Viewer;
 
 /// Everything a request handler or server function needs. Cheap to clone.
@@ -23,10 +23,10 @@ pub struct AppState {
     /// Progress of running page loads, by the ticket the browser chose.
     pub progress: ProgressRegistry,
     /// The digests posted to Feishu chats.
-    pub digests: Arc<crate::digest::Digests>,
+    pub digests: Arc<crate::digests::Digests>,
     /// Overviews being built or built a moment ago, so that identical page loads at the
-    /// same time build one ([`crate::api::ssr::shared_dashboard`]).
-    pub dashboards: Arc<crate::api::ssr::DashboardBuilds>,
+    /// same time build one ([`crate::dashboard::shared_dashboard`]).
+    pub dashboards: Arc<crate::builds::DashboardBuilds>,
 }
 
 impl AppState {
@@ -34,7 +34,7 @@ impl AppState {
         leptos_options: LeptosOptions,
         service: Arc<AccessService>,
         view: ViewSettings,
-        digests: Arc<crate::digest::Digests>,
+        digests: Arc<crate::digests::Digests>,
     ) -> Self {
         Self {
             leptos_options,

@@ -254,7 +254,7 @@ pub struct Messages {
     /// A query past the server's deadline.
     pub deadline_title: &'static str,
     /// Seconds waited and what for.
-    pub deadline_text: fn(u64, crate::error::WaitedFor) -> String,
+    pub deadline_text: fn(u64, domain::WaitedFor) -> String,
     pub deadline_advice: &'static str,
     pub retry: &'static str,
     pub unnamed: &'static str,
@@ -396,7 +396,7 @@ pub static ZH: Messages = Messages {
     error_title: "无法显示数据",
     deadline_title: "数据未能及时返回",
     deadline_text: |seconds, waited_for| {
-        use crate::error::WaitedFor;
+        use domain::WaitedFor;
         let what = match waited_for {
             WaitedFor::Store => "仪表盘数据库".to_owned(),
             WaitedFor::Feishu { days } => format!("飞书返回 {days} 天的数据"),
@@ -541,7 +541,7 @@ pub static EN: Messages = Messages {
     error_title: "The numbers cannot be shown",
     deadline_title: "The numbers did not come in time",
     deadline_text: |seconds, waited_for| {
-        use crate::error::WaitedFor;
+        use domain::WaitedFor;
         let what = match waited_for {
             WaitedFor::Store => "the dashboard's database".to_owned(),
             WaitedFor::Feishu { days } => format!("Feishu's answers for {days} day(s)"),

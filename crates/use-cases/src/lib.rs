@@ -1,0 +1,38 @@
+//! What Block Insights does, apart from how it looks: the use-cases behind every page,
+//! export and API route, with no view code.
+//!
+//! - Always compiled (the server and the browser bundle share them): the view a URL asks
+//!   for ([`view`]), the reports the pages draw ([`report`], [`workplace_report`],
+//!   [`insights_report`], [`chart_specs`], [`digest_setup`]) and the error a person or
+//!   script sees ([`error`]).
+//! - On the server (`ssr`): the state built once at start-up and who is asking
+//!   ([`state`]), the dashboard's reports ([`dashboard`]), block names ([`names`]), API
+//!   tokens ([`tokens`]) and the chat digests, whose worker the server starts beside its
+//!   routes ([`digests`]).
+//!
+//! Below it: `access-data` (the numbers), `store`, `domain`, `i18n`, `charts`. Above it:
+//! `app` (the page) and `server` (the routes), which call it and nothing below it for
+//! the numbers.
+
+pub mod chart_specs;
+pub mod digest_setup;
+pub mod error;
+pub mod insights_report;
+pub mod report;
+pub mod view;
+pub mod workplace_report;
+
+#[cfg(feature = "ssr")]
+pub mod builds;
+#[cfg(feature = "ssr")]
+pub mod dashboard;
+#[cfg(feature = "ssr")]
+pub mod digests;
+#[cfg(feature = "ssr")]
+pub mod names;
+#[cfg(feature = "ssr")]
+pub mod reads;
+#[cfg(feature = "ssr")]
+pub mod state;
+#[cfg(feature = "ssr")]
+pub mod tokens;

@@ -1,0 +1,66 @@
+//! API tokens for scripts: listed (never the tokens themselves), created (the token
+//! answered once) and revoked. Only people, not scripts, manage them.
+
+use crate::error::AppError;
+use crate::report::TokenInfo;
+use crate::state::{AppState, SessionUser};
+
+/// Every token, newest first as the store lists them.
+pub async fn list_api_tokens(state: &AppState) -> Result<Vec<TokenInfo>, AppError> {
+    let tokens = state.service.store().list_api_tokens().await?;
+    Ok(tokens
+        .into_iter()
+        .map(|t| TokenInfo {
+            expired: t.expired(chrono::Utc::now()),
+            id: t.id,
+            name: t.name,
+            created_by: t.created_by,
+            created_at: t.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            last_used_at: t.last_used_at.map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string()),
+            revoked: t.revoked_at.is_some(),
+            can_write_names: t.permissions.can_write_names,
+            can_manage_digests: t.permissions.can_manage_digests,
+            expires_at: t.expires_at.map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string()),
+            legacy: t.creator.is_none(),
+        })
+        .collect())
+}
+
+/// Creates a token for `user`; answers the token itself, which cannot be shown again.
+pub async fn create_api_token(
+    state: &AppState,
+    user: &SessionUser,
+    name: String,
+    can_write_names: bool,
+    can_manage_digests: bool,
+    expires: String,
+) -> Result<String, AppError> {
+    use secrecy::ExposeSecret;
+    let lifetime = crate::report::token_lifetime(&expires).map_err(|message| AppError::BadInput { message })?;
+    let creator = serde_json::to_string(user)
+        .map_err(|e| AppError::Internal { message: format!("could not record the token's creator: {e}") })?;
+    let terms = store::ApiTokenTerms {
+        permissions: store::ApiTokenPermissions { can_write_names, can_manage_digests },
+        expires_at: lifetime.map(|days| chrono::Utc::now() + chrono::Duration::days(i64::from(days))),
+        creator: Some(creator),
+    };
+    let created = state.service.store().create_api_token(&name, &user.name, terms).await?;
+    tracing::info!(token_id = %created.id, by = %user.open_id, can_write_names, can_manage_digests, ?lifetime, "API token created");
+    Ok(created.token.expose_secret().to_owned())
+}
+
+/// Revokes the token `id`: scripts using it get 401 from then on.
+pub async fn revoke_api_token(state: &AppState, user: &SessionUser, id: String) -> Result<(), AppError> {
+    // Ids are the store's base64url text; anything else was not given by this page.
+    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        let shown: String = id.chars().take(40).collect();
+        return Err(AppError::BadInput {
+            message: format!("{shown:?} is not an API token id: pick the token to revoke from the list on the page"),
+        });
+    }
+    if state.service.store().revoke_api_token(&id).await? {
+        tracing::info!(token_id = %id, by = %user.open_id, "API token revoked");
+    }
+    Ok(())
+}
+
