@@ -24,7 +24,7 @@ use tower::ServiceExt;
 use crate::config::{Faults, SimConfig};
 use crate::data::Dataset;
 use crate::endpoints::SimEndpoint;
-use crate::messages::{ChatMessages, SimMessage};
+use crate::message_store::{ChatMessages, SimMessage};
 use crate::oauth::SimUser;
 use crate::router::router;
 use crate::state::SimState;

@@ -18,7 +18,6 @@
 mod admin;
 mod tenant;
 mod authorize;
-mod grants;
 mod page;
 mod pkce;
 mod token;
@@ -29,7 +28,6 @@ mod v1_token;
 pub(crate) use admin::is_user_admin;
 pub(crate) use tenant::tenant_query;
 pub(crate) use authorize::authorize;
-pub(crate) use grants::{ClientApi, CodeIssuer, CodeRequest, Lifetimes, LoginGrants};
 pub(crate) use page::{BANNER, escape};
 pub(crate) use token::token;
 pub(crate) use user_info::{avatar, user_info};
@@ -61,4 +59,4 @@ pub const EMPLOYEE_ID_SCOPE: &str = "contact:user.employee_id:readonly";
 /// Path of the endpoint that describes the app's tenant (with a tenant token).
 pub const TENANT_QUERY_PATH: &str = "/open-apis/tenant/v2/tenant/query";
 /// The scope that makes the token endpoint add a refresh token.
-pub const OFFLINE_ACCESS_SCOPE: &str = grants::OFFLINE_ACCESS;
+pub const OFFLINE_ACCESS_SCOPE: &str = crate::login_grants::OFFLINE_ACCESS;

@@ -26,7 +26,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::grants::TokenRefusal;
+use crate::login_grants::TokenRefusal;
 use super::users::SimUser;
 use super::{EMAIL_SCOPE, EMPLOYEE_ID_SCOPE, EMPLOYEE_SCOPE};
 use crate::api::{ApiError, bearer_token, json_answer};
