@@ -22,7 +22,6 @@ mod page;
 mod pkce;
 mod token;
 mod user_info;
-mod users;
 mod v1_token;
 
 pub(crate) use admin::is_user_admin;
@@ -32,10 +31,6 @@ pub(crate) use page::{BANNER, escape};
 pub(crate) use token::token;
 pub(crate) use user_info::{avatar, user_info};
 pub(crate) use v1_token::v1_access_token;
-pub use users::{
-    DEMO_ADMIN_OPEN_ID, DEMO_MEMBER_OPEN_ID, DEMO_NO_ACCESS_OPEN_ID, DEMO_NO_EMAIL_OPEN_ID,
-    SimUser, demo_guest, demo_tenant_key, demo_users,
-};
 
 /// Path of the login page (on Feishu served by accounts.feishu.cn).
 pub const AUTHORIZE_PATH: &str = "/open-apis/authen/v1/authorize";

@@ -27,7 +27,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::login_grants::TokenRefusal;
-use super::users::SimUser;
+use crate::users::SimUser;
 use super::{EMAIL_SCOPE, EMPLOYEE_ID_SCOPE, EMPLOYEE_SCOPE};
 use crate::api::{ApiError, bearer_token, json_answer};
 use crate::state::SimState;
