@@ -19,7 +19,7 @@ use feishu_card::{CARD_CSS, RenderOptions};
 use serde_json::{Value, json};
 
 use crate::chats::SimChat;
-use crate::messages::{ChatMessages, SimMessage};
+use crate::message_store::{ChatMessages, SimMessage};
 use crate::oauth::{BANNER, escape};
 use crate::state::SimState;
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::{NaiveDate, TimeDelta, Utc};
 
 use crate::chats::{SimChat, demo_chats};
-use crate::oauth::{SimUser, demo_tenant_key, demo_users};
+use crate::users::{SimUser, demo_tenant_key, demo_users};
 
 /// The scope the block access data endpoint requires; error 99991672 names it.
 pub const WORKPLACE_DATA_SCOPE: &str = "workplace:workplace_using_data:read";

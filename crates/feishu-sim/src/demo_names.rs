@@ -125,25 +125,3 @@ impl DemoNamer {
 fn gcd(a: usize, b: usize) -> usize {
     if b == 0 { a } else { gcd(b, a % b) }
 }
-
-#[cfg(test)]
-mod tests {
-    use chrono::NaiveDate;
-
-    #[test]
-    fn demo_names_are_distinct_and_name_each_block_with_its_workplace() {
-        let day = NaiveDate::from_ymd_opt(2026, 3, 2).expect("a date");
-        let data = crate::data::Dataset::new(42, 500, day, 30);
-        let names = data.demo_block_names();
-        assert_eq!(names.len(), 500);
-        let distinct: std::collections::BTreeSet<&str> = names.iter().map(|n| n.name.as_str()).collect();
-        assert_eq!(distinct.len(), 500);
-        for (name, block) in names.iter().zip(data.blocks()) {
-            assert_eq!(name.block_id, block.id);
-            let workplace = data.workplaces().iter().find(|w| w.id == block.workplace_id).expect("its workplace");
-            assert_eq!(Some(name.workplace.as_str()), workplace.name("zh"));
-            assert!(name.name.chars().count() <= 80);
-        }
-        assert_eq!(names.iter().find(|n| n.workplace == "销售工作台").map(|n| n.name.as_str()), Some("销售看板"));
-    }
-}

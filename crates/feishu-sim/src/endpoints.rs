@@ -16,6 +16,13 @@ use serde_json::{Value, json};
 
 use crate::data::Dataset;
 
+/// Path of the workplace block access data search endpoint.
+pub const BLOCK_ACCESS_SEARCH_PATH: &str = "/open-apis/workplace/v1/workplace_block_access_data/search";
+/// Path of the workplace totals search endpoint.
+pub const WORKPLACE_ACCESS_SEARCH_PATH: &str = "/open-apis/workplace/v1/workplace_access_data/search";
+/// Path of the custom workplace search endpoint.
+pub const CUSTOM_WORKPLACE_ACCESS_SEARCH_PATH: &str = "/open-apis/workplace/v1/custom_workplace_access_data/search";
+
 /// A search endpoint of the simulator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -45,9 +52,9 @@ impl SimEndpoint {
     /// Its path.
     pub fn path(self) -> &'static str {
         match self {
-            Self::BlockAccess => crate::router::BLOCK_ACCESS_SEARCH_PATH,
-            Self::WorkplaceAccess => crate::router::WORKPLACE_ACCESS_SEARCH_PATH,
-            Self::CustomWorkplaceAccess => crate::router::CUSTOM_WORKPLACE_ACCESS_SEARCH_PATH,
+            Self::BlockAccess => BLOCK_ACCESS_SEARCH_PATH,
+            Self::WorkplaceAccess => WORKPLACE_ACCESS_SEARCH_PATH,
+            Self::CustomWorkplaceAccess => CUSTOM_WORKPLACE_ACCESS_SEARCH_PATH,
         }
     }
 

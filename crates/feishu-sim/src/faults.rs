@@ -1,10 +1,17 @@
-//! Rolling the dice for one search request against the fault knobs.
+//! Rolling the dice for one search request against the fault knobs, and the token
+//! that lets a request drop its connection without an answer.
 
 use std::time::Duration;
 
 use rand::Rng;
+use tokio_util::sync::CancellationToken;
 
 use crate::config::{Faults, ForcedAnswer};
+
+/// Cancelling it makes the connection that carried the request close at once. The
+/// server's accept loop puts one in every request's extensions.
+#[derive(Clone, Debug)]
+pub(crate) struct ConnectionKill(pub CancellationToken);
 
 /// What goes wrong with one request, decided when it arrives.
 #[derive(Clone, Debug, PartialEq)]

@@ -180,6 +180,7 @@ mod anomalies;
 mod api;
 mod auth;
 mod blocks;
+mod chat_list;
 mod chat_page;
 mod chats;
 mod config;
@@ -190,6 +191,8 @@ mod endpoints;
 mod faults;
 mod inspect;
 mod jssdk;
+mod login_grants;
+mod message_store;
 mod messages;
 mod oauth;
 mod paging;
@@ -202,6 +205,7 @@ mod state;
 mod stats;
 mod synth;
 mod tokens;
+mod users;
 mod workplaces;
 
 pub use anomalies::{Anomaly, PlantedAnomaly, demo_anomalies};
@@ -211,19 +215,19 @@ pub use config::{CHAT_READ_SCOPE, Faults, ForcedAnswer, MESSAGE_SEND_SCOPE, SimC
 pub use blocks::BlockProfile;
 pub use data::{AccessRow, Dataset};
 pub use demo_names::DemoBlockName;
-pub use endpoints::SimEndpoint;
+pub use endpoints::{BLOCK_ACCESS_SEARCH_PATH, CUSTOM_WORKPLACE_ACCESS_SEARCH_PATH, SimEndpoint, WORKPLACE_ACCESS_SEARCH_PATH};
 pub use jssdk::{JSSDK_CODE_PATH, JSSDK_SCRIPT_PATH};
-pub use messages::{ChatMessages, MAX_BODY_BYTES, MAX_UUID_CHARS, SimMessage, UUID_DEDUP_WINDOW};
+pub use message_store::{ChatMessages, SimMessage, UUID_DEDUP_WINDOW};
+pub use messages::{MAX_BODY_BYTES, MAX_UUID_CHARS};
 pub use oauth::{
-    APP_TOKEN_PATH, AUTHORIZE_PATH, DEMO_ADMIN_OPEN_ID, EMAIL_SCOPE, EMPLOYEE_ID_SCOPE, EMPLOYEE_SCOPE,
-    TENANT_QUERY_PATH, demo_guest, DEMO_MEMBER_OPEN_ID, DEMO_NO_ACCESS_OPEN_ID,
-    DEMO_NO_EMAIL_OPEN_ID, IS_USER_ADMIN_PATH, OFFLINE_ACCESS_SCOPE, SimUser, USER_INFO_PATH,
-    USER_TOKEN_PATH, V1_USER_TOKEN_PATH, demo_tenant_key, demo_users,
+    APP_TOKEN_PATH, AUTHORIZE_PATH, EMAIL_SCOPE, EMPLOYEE_ID_SCOPE, EMPLOYEE_SCOPE, IS_USER_ADMIN_PATH, OFFLINE_ACCESS_SCOPE,
+    TENANT_QUERY_PATH, USER_INFO_PATH, USER_TOKEN_PATH, V1_USER_TOKEN_PATH,
 };
-pub use router::{
-    BLOCK_ACCESS_SEARCH_PATH, CHATS_PATH, CUSTOM_WORKPLACE_ACCESS_SEARCH_PATH, MESSAGES_PATH, TENANT_TOKEN_PATH,
-    WORKPLACE_ACCESS_SEARCH_PATH,
-};
+pub use router::{CHATS_PATH, MESSAGES_PATH, TENANT_TOKEN_PATH};
 pub use server::{SimHandle, Simulator};
 pub use stats::{LoginStats, Outcome, RequestRecord, SearchParams, SimStats};
+pub use users::{
+    DEMO_ADMIN_OPEN_ID, DEMO_MEMBER_OPEN_ID, DEMO_NO_ACCESS_OPEN_ID, DEMO_NO_EMAIL_OPEN_ID, SimUser, demo_guest, demo_tenant_key,
+    demo_users,
+};
 pub use workplaces::{CustomWorkplaceRow, SimVisits, WorkplaceProfile, WorkplaceRow};

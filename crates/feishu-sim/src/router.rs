@@ -14,18 +14,10 @@ use crate::oauth::{
 use crate::endpoints::SimEndpoint;
 use crate::state::SimState;
 use crate::jssdk::{JSSDK_CODE_PATH, JSSDK_SCRIPT_PATH};
-use crate::{auth, chat_page, chats, inspect, jssdk, messages, oauth, search};
+use crate::{auth, chat_list, chat_page, inspect, jssdk, messages, oauth, search};
 
 /// Path of the custom app's tenant token endpoint.
 pub const TENANT_TOKEN_PATH: &str = "/open-apis/auth/v3/tenant_access_token/internal";
-/// Path of the workplace block access data search endpoint.
-pub const BLOCK_ACCESS_SEARCH_PATH: &str =
-    "/open-apis/workplace/v1/workplace_block_access_data/search";
-
-/// Path of the workplace totals search endpoint.
-pub const WORKPLACE_ACCESS_SEARCH_PATH: &str = "/open-apis/workplace/v1/workplace_access_data/search";
-/// Path of the custom workplace search endpoint.
-pub const CUSTOM_WORKPLACE_ACCESS_SEARCH_PATH: &str = "/open-apis/workplace/v1/custom_workplace_access_data/search";
 
 /// Path of the chat list (the chats the bot is in).
 pub const CHATS_PATH: &str = "/open-apis/im/v1/chats";
@@ -51,7 +43,7 @@ pub(crate) fn router(state: Arc<SimState>) -> Router {
         .route(USER_INFO_PATH, get(oauth::user_info))
         .route(IS_USER_ADMIN_PATH, get(oauth::is_user_admin))
         .route(TENANT_QUERY_PATH, get(oauth::tenant_query))
-        .route(CHATS_PATH, get(chats::list_chats))
+        .route(CHATS_PATH, get(chat_list::list_chats))
         .route(MESSAGES_PATH, post(messages::send))
         .route("/_sim/health", get(inspect::health))
         .route("/_sim/ground_truth", get(inspect::ground_truth))
@@ -74,7 +66,7 @@ pub(crate) fn router(state: Arc<SimState>) -> Router {
         .route("/_sim/chats", get(chat_page::chats_json))
         .route("/_sim/chats.html", get(chat_page::chats_index))
         .route("/_sim/chats/{chat_id}", get(chat_page::chat_page))
-        .route("/_sim/chat_avatar/{chat_id}", get(chats::chat_avatar))
+        .route("/_sim/chat_avatar/{chat_id}", get(chat_list::chat_avatar))
         .fallback(|| async { (StatusCode::NOT_FOUND, "404 page not found") })
         .with_state(state)
 }

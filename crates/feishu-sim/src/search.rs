@@ -21,10 +21,9 @@ use serde_json::json;
 
 use crate::api::{ApiError, bearer_token, gateway_error, json_answer};
 use crate::endpoints::SimEndpoint;
-use crate::faults::{FaultAction, FaultPlan};
+use crate::faults::{ConnectionKill, FaultAction, FaultPlan};
 use crate::paging::BoundQuery;
 use crate::rate::Limited;
-use crate::server::ConnectionKill;
 use crate::state::SimState;
 use crate::stats::{Outcome, SearchParams};
 

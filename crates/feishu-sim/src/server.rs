@@ -24,15 +24,12 @@ use tower::ServiceExt;
 use crate::config::{Faults, SimConfig};
 use crate::data::Dataset;
 use crate::endpoints::SimEndpoint;
-use crate::messages::{ChatMessages, SimMessage};
-use crate::oauth::SimUser;
+use crate::faults::ConnectionKill;
+use crate::message_store::{ChatMessages, SimMessage};
 use crate::router::router;
 use crate::state::SimState;
 use crate::stats::{RequestRecord, SimStats};
-
-/// Cancelling it makes the connection that carried the request close at once.
-#[derive(Clone, Debug)]
-pub(crate) struct ConnectionKill(pub CancellationToken);
+use crate::users::SimUser;
 
 /// Starts simulators.
 #[derive(Debug)]

@@ -5,8 +5,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::config::{Faults, SimConfig};
 use crate::data::Dataset;
-use crate::messages::MessageStore;
-use crate::oauth::{Lifetimes, LoginGrants};
+use crate::login_grants::{Lifetimes, LoginGrants};
+use crate::message_store::MessageStore;
 use crate::paging::PageTokens;
 use crate::rate::RateLimiter;
 use crate::stats::Recorder;

@@ -7,9 +7,9 @@ use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use crate::codes::{self, Codes};
 use crate::error::FeishuError;
 use crate::metrics::NO_CODE;
-use crate::client::Codes;
 
 /// Seconds until Feishu's rate-limit window resets.
 const RATE_LIMIT_RESET: &str = "x-ogw-ratelimit-reset";
@@ -71,7 +71,7 @@ impl Answer {
     /// Whether Feishu refused the request for the rate (99991400, or HTTP 429 without a code).
     pub(crate) fn is_rate_limited(&self) -> bool {
         match self.code() {
-            Some(code) => code == crate::codes::RATE_LIMITED,
+            Some(code) => code == codes::RATE_LIMITED,
             None => self.status == StatusCode::TOO_MANY_REQUESTS,
         }
     }

@@ -4,7 +4,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::search::{BLOCK_ACCESS_CODES, SearchCodes, SearchEndpoint, SearchPage, SearchQuery};
+use crate::codes::{BLOCK_ACCESS_CODES, SearchCodes};
+use crate::search::{SearchEndpoint, SearchPage, SearchQuery};
 use domain::BlockId;
 
 /// The block access endpoint.

@@ -12,12 +12,12 @@ use serde::de::DeserializeOwned;
 
 use crate::adaptive::AdaptiveRate;
 use crate::answer::{self, Answer};
+use crate::codes::Codes;
 use crate::config::FeishuConfig;
 use crate::error::FeishuError;
 use crate::metrics::{ClientMetricsSnapshot, Metrics, TRANSPORT_ERROR};
 use crate::rate::{RateBudget, SlidingWindowBudget};
 use crate::retry::with_retries;
-use crate::search::{SearchCodes, SearchEndpoint};
 use crate::token::{IssuedToken, TenantToken, TokenCache};
 
 const TENANT_TOKEN_PATH: &str = "/open-apis/auth/v3/tenant_access_token/internal";
@@ -42,7 +42,7 @@ struct Inner {
     metrics: Metrics,
 }
 
-/// Makes the shared budget of one endpoint, by its [`SearchEndpoint::NAME`].
+/// Makes the shared budget of one endpoint, by its name ([`crate::SearchEndpoint::NAME`]).
 pub type SharedBudgets = Arc<dyn Fn(&'static str) -> Arc<dyn RateBudget> + Send + Sync>;
 
 /// The rate of one endpoint.
@@ -80,7 +80,7 @@ impl FeishuClient {
     }
 
     /// A client that also takes a grant for every request from the budget `budgets`
-    /// makes for its endpoint (once per endpoint, by [`SearchEndpoint::NAME`]): one
+    /// makes for its endpoint (once per endpoint, by [`crate::SearchEndpoint::NAME`]): one
     /// budget per endpoint shared by every replica, as Feishu limits each endpoint.
     pub fn with_rate_budgets(
         config: FeishuConfig,
@@ -228,22 +228,6 @@ impl FeishuClient {
             other => other,
         })?;
         Ok((status, body))
-    }
-
-    /// POSTs to `E`'s path with `query` as query parameters and decodes `data` of the
-    /// answer; within `E`'s rate, with retries and token renewal.
-    pub(crate) async fn call_search<E: SearchEndpoint, T: DeserializeOwned>(
-        &self,
-        query: &[(&str, &str)],
-    ) -> Result<T, FeishuError> {
-        let endpoint = Endpoint {
-            method: reqwest::Method::POST,
-            path: E::PATH,
-            name: E::NAME,
-            codes: Codes::Search(&E::CODES),
-            max_rate: None,
-        };
-        self.call(&endpoint, query, None).await
     }
 
     /// Calls `endpoint` with `query` as query parameters and `body` (JSON) as the body,
@@ -398,19 +382,6 @@ pub(crate) struct Endpoint<'a> {
     pub codes: Codes<'a>,
     /// Requests per window when the endpoint allows fewer than `config.rate`.
     pub max_rate: Option<u32>,
-}
-
-/// Whose codes an answer may carry besides the generic ones.
-#[derive(Clone, Copy)]
-pub(crate) enum Codes<'a> {
-    /// Only the generic 9999xxxx codes.
-    Generic,
-    /// A search endpoint's own codes.
-    Search(&'a SearchCodes),
-    /// The messaging codes (230xxx, 232xxx).
-    Messages,
-    /// The chat list's codes (232025).
-    ChatList,
 }
 
 /// One call: where it goes, what it carries and under which rate.

@@ -1,22 +1,15 @@
-//! The bot's messaging endpoints, for the digest posted to admins' chats:
-//! - `GET /open-apis/im/v1/chats`: the chats the bot is in, paged (at most 100 a page);
-//! - `POST /open-apis/im/v1/messages?receive_id_type=chat_id`: a message card
-//!   (`msg_type` interactive) posted by the bot, with a `uuid` that makes Feishu drop
-//!   a duplicate sent within an hour.
+//! The bot's messaging API as Feishu defines it, for the digest posted to admins'
+//! chats: the chats the bot is in, the message card's request body and its limits, the
+//! scopes the calls need, and why Feishu refuses a message ([`MessageRefusal`]). The
+//! calls themselves, through the client, are in the `bot` module; this module holds no
+//! client, so that the errors and the code tables below the client can name its refusals.
 //!
-//! Both go through the client's one call path (token, rate, retries). Feishu limits
-//! messages to 50 a second per app and 5 a second per chat (shared by all bots): the
-//! client sends at most [`MESSAGES_PER_SECOND`] a second in all, which keeps both.
-//! A message is retried only when Feishu limited the rate or failed, and always with
-//! the same `uuid`, so that a retry of a message Feishu did get is dropped there.
+//! Feishu limits messages to 50 a second per app and 5 a second per chat (shared by all
+//! bots): the client sends at most [`MESSAGES_PER_SECOND`] a second in all, which keeps
+//! both.
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::{Codes, Endpoint, FeishuClient};
-use crate::error::{FeishuError, MessageRefusal};
-
-const CHATS_PATH: &str = "/open-apis/im/v1/chats";
-const MESSAGES_PATH: &str = "/open-apis/im/v1/messages";
 /// The largest page of chats Feishu answers.
 pub const MAX_CHATS_PAGE: u8 = 100;
 /// Messages the client sends per second at most: Feishu's per-chat limit, so that no
@@ -61,99 +54,105 @@ pub struct SentMessage {
     pub message_id: String,
 }
 
-#[derive(Deserialize)]
-struct WireChats {
-    #[serde(default)]
-    items: Option<Vec<WireChat>>,
-    #[serde(default)]
-    has_more: bool,
-    #[serde(default)]
-    page_token: Option<String>,
+/// The chat list's code for an app whose bot capability is off.
+pub(crate) const CHAT_LIST_BOT_DISABLED: i64 = 232_025;
+
+/// The scope a bot needs to post a message (one of three Feishu accepts; the narrowest).
+pub const SEND_MESSAGE_SCOPE: &str = "im:message:send_as_bot";
+/// The scope a bot needs to list the chats it is in.
+pub const LIST_CHATS_SCOPE: &str = "im:chat:readonly";
+
+/// Why Feishu refused a message, one case per documented messaging code (the send
+/// endpoint's table; the chat list's own code is [`crate::FeishuError::ChatListBotDisabled`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MessageRefusal {
+    /// 230001: a parameter (the chat id, the message type) is invalid.
+    InvalidRequest,
+    /// 230002: the bot is not in the chat.
+    BotNotInChat,
+    /// 230006: the app's bot capability is off.
+    BotDisabled,
+    /// 230020: too many messages to this chat (5 a second, shared by all bots).
+    ChatRateLimited,
+    /// 230025: the message is longer than Feishu takes (a card's request body at
+    /// most 30 KB). The client also refuses such a body before sending it, with this.
+    TooLong,
+    /// 230027: the app lacks a permission the send needs.
+    LacksPermission,
+    /// 230034: the `receive_id` is not a chat this app can address.
+    InvalidReceiveId,
+    /// 230035: the bot may not send to this chat (only owners or admins may post).
+    NoPermission,
+    /// 230049: a message with the same `uuid` is still being sent (two replicas
+    /// sending the same digest at once): not a failure, asked again later it answers
+    /// the message Feishu sent.
+    BeingSent,
+    /// 232009: the chat was dissolved.
+    ChatDissolved,
+    /// 230099: Feishu could not build the card (its sub-code says why).
+    CardRejected,
 }
 
-#[derive(Deserialize)]
-struct WireChat {
-    chat_id: String,
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    description: Option<String>,
-    #[serde(default)]
-    external: bool,
-}
+impl MessageRefusal {
+    /// The code of [`MessageRefusal::TooLong`].
+    pub const TOO_LONG: i64 = 230_025;
 
-fn chats_endpoint() -> Endpoint<'static> {
-    Endpoint { method: reqwest::Method::GET, path: CHATS_PATH, name: "im_chats", codes: Codes::ChatList, max_rate: None }
-}
-
-fn messages_endpoint() -> Endpoint<'static> {
-    Endpoint {
-        method: reqwest::Method::POST,
-        path: MESSAGES_PATH,
-        name: "im_messages",
-        codes: Codes::Messages,
-        max_rate: Some(MESSAGES_PER_SECOND),
-    }
-}
-
-impl FeishuClient {
-    /// One page of the chats the bot is in: the first for `page_token` `None`, else
-    /// the page after the one that gave the token.
-    #[tracing::instrument(skip_all)]
-    pub async fn chats_page(&self, page_token: Option<&str>) -> Result<ChatsPage, FeishuError> {
-        let page_size = MAX_CHATS_PAGE.to_string();
-        let mut params = vec![("page_size", page_size.as_str())];
-        if let Some(token) = page_token.filter(|t| !t.is_empty()) {
-            params.push(("page_token", token));
-        }
-        let page: WireChats = self.call(&chats_endpoint(), &params, None).await?;
-        let chats = page.items.unwrap_or_default().into_iter().map(|c| Chat {
-            name: c.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| c.chat_id.clone()),
-            chat_id: c.chat_id,
-            description: c.description.unwrap_or_default(),
-            external: c.external,
-        });
-        let next = page.page_token.filter(|t| !t.is_empty());
-        let next = match (page.has_more, next) {
-            (false, _) => None,
-            (true, None) => return Err(FeishuError::RepeatedPageToken { page_token: None }),
-            (true, Some(next)) if page_token == Some(next.as_str()) => {
-                return Err(FeishuError::RepeatedPageToken { page_token: Some(next) });
-            }
-            (true, Some(next)) => Some(next),
-        };
-        Ok(ChatsPage { chats: chats.collect(), next_page_token: next })
+    /// The refusal behind a messaging `code`, if it is one.
+    pub fn of_code(code: i64) -> Option<Self> {
+        Some(match code {
+            230_001 => Self::InvalidRequest,
+            230_002 => Self::BotNotInChat,
+            230_006 => Self::BotDisabled,
+            230_020 => Self::ChatRateLimited,
+            Self::TOO_LONG => Self::TooLong,
+            230_027 => Self::LacksPermission,
+            230_034 => Self::InvalidReceiveId,
+            230_035 => Self::NoPermission,
+            230_049 => Self::BeingSent,
+            232_009 => Self::ChatDissolved,
+            230_099 => Self::CardRejected,
+            _ => return None,
+        })
     }
 
-    /// Posts `card` (a card JSON, schema 2.0) to the chat `chat_id` as the bot. `uuid`
-    /// (at most [`MAX_UUID_CHARS`]) identifies the message: the same uuid within an
-    /// hour is dropped by Feishu, which answers with the first message.
-    #[tracing::instrument(skip(self, card))]
-    pub async fn send_card(&self, chat_id: &str, card: &serde_json::Value, uuid: &str) -> Result<SentMessage, FeishuError> {
-        if uuid.is_empty() || uuid.chars().count() > MAX_UUID_CHARS {
-            return Err(FeishuError::InvalidConfig {
-                reason: format!("a message uuid must have 1 to {MAX_UUID_CHARS} characters, not {}", uuid.chars().count()),
-            });
+    /// What happened, in plain words.
+    pub fn what(self) -> &'static str {
+        match self {
+            Self::InvalidRequest => "Feishu refused the message as invalid (the chat id or the message type)",
+            Self::BotNotInChat => "the bot is not in this chat",
+            Self::BotDisabled => "the app's bot capability is turned off",
+            Self::ChatRateLimited => "Feishu is limiting messages to this chat",
+            Self::TooLong => "the card is longer than Feishu takes",
+            Self::LacksPermission => "the app lacks a permission that sending this message needs",
+            Self::InvalidReceiveId => "Feishu does not know this chat id for this app",
+            Self::NoPermission => "the bot may not post in this chat",
+            Self::BeingSent => "Feishu is still sending a message with the same uuid",
+            Self::ChatDissolved => "the chat was dissolved",
+            Self::CardRejected => "Feishu could not build the card",
         }
-        let body = card_body(chat_id, card, uuid)?;
-        if body.len() > MAX_CARD_BODY_BYTES {
-            // Refused here rather than at Feishu: the same code and advice (230025), no call spent.
-            return Err(FeishuError::MessageRefused {
-                refusal: MessageRefusal::TooLong,
-                code: MessageRefusal::TOO_LONG,
-                sub_code: None,
-                msg: format!(
-                    "the request body would have {} bytes, over the {MAX_CARD_BODY_BYTES} Feishu takes (not sent)",
-                    body.len()
-                ),
-            });
+    }
+
+    /// What to do about it.
+    pub fn advice(self) -> &'static str {
+        match self {
+            Self::InvalidRequest => "Choose the chat again from the chat list on the digest page; if it persists, report it.",
+            Self::BotNotInChat => "Add the app's bot to the chat (chat settings → Bots → Add bot), or remove the chat's digest.",
+            Self::BotDisabled => "Enable the bot capability of the app in the Feishu developer console (Features → Bot), then publish a new app version.",
+            Self::ChatRateLimited => "Nothing to do: the digest is sent again in a moment.",
+            Self::TooLong => "Report it: the digest is meant to stay within Feishu's card limits.",
+            Self::LacksPermission => "Check in the Feishu developer console that the app holds im:message:send_as_bot (Permissions & Scopes) and that its availability covers this chat, then publish a new app version.",
+            Self::InvalidReceiveId => "Choose the chat again from the chat list on the digest page (a chat id of another app or tenant does not work), or remove the chat's digest.",
+            Self::BeingSent => "Nothing to do: another send of this digest is under way; it is asked again shortly and then answers the message Feishu sent.",
+            Self::NoPermission => "Let the bot post in the chat (chat settings → who may send messages), or choose another chat.",
+            Self::ChatDissolved => "Remove the chat's digest and choose another chat.",
+            Self::CardRejected => "Report it with the reason shown: the digest card should always be valid.",
         }
-        self.call(&messages_endpoint(), &[("receive_id_type", "chat_id")], Some(&body)).await
     }
 }
 
 /// The request body that posts `card` to `chat_id`: the card as an escaped JSON string.
-fn card_body(chat_id: &str, card: &serde_json::Value, uuid: &str) -> Result<Vec<u8>, FeishuError> {
+pub(crate) fn card_body(chat_id: &str, card: &serde_json::Value, uuid: &str) -> serde_json::Result<Vec<u8>> {
     #[derive(Serialize)]
     struct Message<'a> {
         receive_id: &'a str,
@@ -162,7 +161,6 @@ fn card_body(chat_id: &str, card: &serde_json::Value, uuid: &str) -> Result<Vec<
         uuid: &'a str,
     }
     serde_json::to_vec(&Message { receive_id: chat_id, msg_type: "interactive", content: card.to_string(), uuid })
-        .map_err(|error| FeishuError::InvalidConfig { reason: format!("the card does not serialise: {error}") })
 }
 
 /// Bytes of the request body that posts `card` to any chat with any uuid (the

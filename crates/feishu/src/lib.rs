@@ -22,6 +22,7 @@
 mod adaptive;
 mod answer;
 mod block_access;
+mod bot;
 mod client;
 pub mod codes;
 mod config;
@@ -41,15 +42,16 @@ pub use client::{FeishuClient, SharedBudgets};
 pub use config::{FEISHU_BASE_URL, FeishuConfig, LARK_BASE_URL, RateLimit, RetryPolicy};
 /// The workspace's one block id type (ASCII digits, 1 to 32), shared with the `domain` crate.
 pub use domain::{BlockId, InvalidBlockId, Visits};
-pub use error::{BLOCK_ACCESS_SCOPE, FeishuError, LIST_CHATS_SCOPE, MessageRefusal, SEND_MESSAGE_SCOPE};
-pub use im::{Chat, ChatsPage, MAX_CARD_BODY_BYTES, MAX_CHATS_PAGE, MAX_UUID_CHARS, MESSAGES_PER_SECOND, SentMessage, card_body_bytes};
+pub use codes::{BLOCK_ACCESS_CODES, BLOCK_ACCESS_SCOPE, CUSTOM_WORKPLACE_ACCESS_CODES, SearchCodes, WORKPLACE_ACCESS_CODES};
+pub use error::FeishuError;
+pub use im::{
+    Chat, ChatsPage, LIST_CHATS_SCOPE, MAX_CARD_BODY_BYTES, MAX_CHATS_PAGE, MAX_UUID_CHARS, MESSAGES_PER_SECOND, MessageRefusal,
+    SEND_MESSAGE_SCOPE, SentMessage, card_body_bytes,
+};
 pub use login::{EMAIL_SCOPE, EMPLOYEE_SCOPE, FeishuUser, TENANT_SCOPE, UserToken};
 pub use metrics::{ClientMetricsSnapshot, NO_CODE, TRANSPORT_ERROR};
 pub use rate::{RateBudget, SlidingWindowBudget, UNANSWERED_GRACE};
-pub use search::{
-    BLOCK_ACCESS_CODES, CUSTOM_WORKPLACE_ACCESS_CODES, InvalidQuery, SearchCodes, SearchEndpoint,
-    SearchPage, SearchQuery, WORKPLACE_ACCESS_CODES,
-};
+pub use search::{InvalidQuery, SearchEndpoint, SearchPage, SearchQuery};
 /// Re-exported so that callers can build a config without depending on `secrecy`.
 pub use secrecy::{ExposeSecret, SecretString};
 pub use token::TenantToken;

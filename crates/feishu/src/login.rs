@@ -16,7 +16,8 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 use crate::answer::{self, Answer};
-use crate::client::{Codes, Endpoint, FeishuClient};
+use crate::client::{Endpoint, FeishuClient};
+use crate::codes::Codes;
 use crate::error::FeishuError;
 
 const AUTHORIZE_PATH: &str = "/open-apis/authen/v1/authorize";

@@ -15,53 +15,11 @@ use futures::{Stream, TryStreamExt, stream};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::client::FeishuClient;
+use crate::client::{Endpoint, FeishuClient};
+use crate::codes::{Codes, SearchCodes};
 use crate::error::FeishuError;
 
 const DATE_FORMAT: &str = "%Y-%m-%d";
-
-/// The codes of one search endpoint's own errors (the generic 9999xxxx codes are the
-/// same everywhere).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SearchCodes {
-    /// A date not in yyyy-MM-dd.
-    pub invalid_time_format: i64,
-    /// from_date after to_date.
-    pub from_after_to: i64,
-    /// Feishu's own failure, worth retrying.
-    pub internal_error: i64,
-    /// A page token Feishu did not issue for this query.
-    pub invalid_page_token: i64,
-    /// A page size out of range, where the endpoint documents a code for it.
-    pub invalid_page_size: Option<i64>,
-}
-
-/// `workplace_block_access_data/search`.
-pub const BLOCK_ACCESS_CODES: SearchCodes = SearchCodes {
-    invalid_time_format: 1_629_001,
-    from_after_to: 1_629_002,
-    internal_error: 1_629_004,
-    invalid_page_token: 1_629_005,
-    invalid_page_size: Some(1_629_006),
-};
-
-/// `workplace_access_data/search` (documented with HTTP 400).
-pub const WORKPLACE_ACCESS_CODES: SearchCodes = SearchCodes {
-    invalid_time_format: 1_628_001,
-    from_after_to: 1_628_002,
-    internal_error: 1_628_003,
-    invalid_page_token: 1_628_004,
-    invalid_page_size: None,
-};
-
-/// `custom_workplace_access_data/search`: the same meanings as 1628001–1628004.
-pub const CUSTOM_WORKPLACE_ACCESS_CODES: SearchCodes = SearchCodes {
-    invalid_time_format: 1_621_001,
-    from_after_to: 1_621_002,
-    internal_error: 1_621_003,
-    invalid_page_token: 1_621_004,
-    invalid_page_size: None,
-};
 
 /// One search endpoint: what it is called, where it is, what it takes and answers.
 pub trait SearchEndpoint: Send + Sync + 'static {
@@ -297,6 +255,22 @@ impl FeishuClient {
         follow_pages(move |page_token| async move {
             self.search_page(query, page_token.as_deref()).await
         })
+    }
+
+    /// POSTs to `E`'s path with `query` as query parameters and decodes `data` of the
+    /// answer; within `E`'s rate, with retries and token renewal.
+    async fn call_search<E: SearchEndpoint, T: DeserializeOwned>(
+        &self,
+        query: &[(&str, &str)],
+    ) -> Result<T, FeishuError> {
+        let endpoint = Endpoint {
+            method: reqwest::Method::POST,
+            path: E::PATH,
+            name: E::NAME,
+            codes: Codes::Search(&E::CODES),
+            max_rate: None,
+        };
+        self.call(&endpoint, query, None).await
     }
 }
 

@@ -12,9 +12,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::block_access::WireAccessData;
-use crate::search::{
-    CUSTOM_WORKPLACE_ACCESS_CODES, SearchCodes, SearchEndpoint, SearchQuery, WORKPLACE_ACCESS_CODES,
-};
+use crate::codes::{CUSTOM_WORKPLACE_ACCESS_CODES, SearchCodes, WORKPLACE_ACCESS_CODES};
+use crate::search::{SearchEndpoint, SearchQuery};
 use domain::{Visits, WorkplaceId};
 
 impl From<WireAccessData> for Visits {

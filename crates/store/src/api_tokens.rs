@@ -14,10 +14,7 @@ use rand::rngs::OsRng;
 use secrecy::SecretString;
 use sha2::{Digest, Sha256};
 
-use crate::{Store, StoreError, unix_seconds};
-
-/// Longest token name, in characters.
-pub const MAX_API_TOKEN_NAME_CHARS: usize = 80;
+use crate::{InvalidApiTokenName, MAX_API_TOKEN_NAME_CHARS, Store, StoreError, unix_seconds};
 
 /// What every token starts with, so that one pasted into the wrong place is
 /// recognisable (and secret scanners can be taught it).
@@ -107,22 +104,6 @@ impl ApiTokenInfo {
     pub fn expired(&self, now: DateTime<Utc>) -> bool {
         self.expires_at.is_some_and(|at| at <= now)
     }
-}
-
-/// Why a token's name was refused; the message says what to fix.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum InvalidApiTokenName {
-    #[error(
-        "the token's name is empty: name it after the script that will use it, in 1 to {max} characters",
-        max = MAX_API_TOKEN_NAME_CHARS
-    )]
-    Empty,
-    #[error("the token's name is {len} characters long: shorten it to at most {max}", max = MAX_API_TOKEN_NAME_CHARS)]
-    TooLong { len: usize },
-    #[error(
-        "the token's name contains the control character U+{code:04X}: write it on one line, without tabs or other invisible characters"
-    )]
-    ControlCharacter { code: u32 },
 }
 
 type TokenRow = (String, String, String, i64, Option<i64>, Option<i64>, bool, bool, Option<i64>, Option<String>);

@@ -13,18 +13,9 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
-use crate::{Store, StoreError};
+use crate::{InvalidDigestSchedule, MAX_CHAT_ID_CHARS, MAX_CHAT_NAME_CHARS, MAX_UPDATED_BY_CHARS, Store, StoreError};
 
 pub use deliveries::{Delivery, DeliveryFailure, DeliveryState, MAX_DELIVERY_ERROR_CHARS};
-
-/// Longest Feishu chat id the store takes, in characters.
-pub const MAX_CHAT_ID_CHARS: usize = 64;
-
-/// Longest chat name the store keeps, in characters.
-pub const MAX_CHAT_NAME_CHARS: usize = 200;
-
-/// Longest name of who saved a schedule, in characters.
-pub const MAX_UPDATED_BY_CHARS: usize = 200;
 
 /// The language a digest is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -114,33 +105,6 @@ impl DigestSchedule {
         }
         Ok(())
     }
-}
-
-/// Why a digest schedule was refused; the message says what to fix.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum InvalidDigestSchedule {
-    #[error(
-        "the chat id {chat_id} is not a Feishu chat id: use the oc_… id from the chat list (1 to {max} letters, digits, _ or -)",
-        max = MAX_CHAT_ID_CHARS
-    )]
-    ChatId {
-        /// The id as given, quoted, and cut short if long.
-        chat_id: String,
-    },
-    #[error("the chat's name is {len} characters long: shorten it to at most {max}", max = MAX_CHAT_NAME_CHARS)]
-    ChatNameTooLong { len: usize },
-    #[error("hour {hour} is not an hour: use 0 to 23")]
-    Hour { hour: u8 },
-    #[error("{language} is not a digest language: use en or zh")]
-    Language {
-        /// The language as given, quoted, and cut short if long.
-        language: String,
-    },
-    #[error(
-        "the schedule does not say who saved it: give the person's or the API token's name, 1 to {max} characters; this is a bug in the caller, nothing was saved",
-        max = MAX_UPDATED_BY_CHARS
-    )]
-    UpdatedBy,
 }
 
 /// `text` quoted for a message, at most 80 characters of it.

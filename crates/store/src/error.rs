@@ -1,8 +1,26 @@
+//! Why the store could not do what was asked ([`StoreError`]), and why it refused a value
+//! it was given: a token's name ([`InvalidApiTokenName`]), a digest schedule
+//! ([`InvalidDigestSchedule`]), with the limits their messages quote. The refusals are
+//! here rather than beside the tokens and digests so that `StoreError`, which wraps
+//! them, depends on no module that returns it.
+
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use crate::{InvalidApiTokenName, InvalidDigestSchedule, InvalidLabel};
+use crate::InvalidLabel;
+
+/// Longest token name, in characters.
+pub const MAX_API_TOKEN_NAME_CHARS: usize = 80;
+
+/// Longest Feishu chat id the store takes, in characters.
+pub const MAX_CHAT_ID_CHARS: usize = 64;
+
+/// Longest chat name the store keeps, in characters.
+pub const MAX_CHAT_NAME_CHARS: usize = 200;
+
+/// Longest name of who saved a schedule, in characters.
+pub const MAX_UPDATED_BY_CHARS: usize = 200;
 
 /// Why the store could not do what was asked. Each message says what happened and
 /// what to do.
@@ -106,4 +124,47 @@ pub enum StoreError {
         #[source]
         source: rand::rand_core::OsError,
     },
+}
+
+/// Why a token's name was refused; the message says what to fix.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidApiTokenName {
+    #[error(
+        "the token's name is empty: name it after the script that will use it, in 1 to {max} characters",
+        max = MAX_API_TOKEN_NAME_CHARS
+    )]
+    Empty,
+    #[error("the token's name is {len} characters long: shorten it to at most {max}", max = MAX_API_TOKEN_NAME_CHARS)]
+    TooLong { len: usize },
+    #[error(
+        "the token's name contains the control character U+{code:04X}: write it on one line, without tabs or other invisible characters"
+    )]
+    ControlCharacter { code: u32 },
+}
+
+/// Why a digest schedule was refused; the message says what to fix.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidDigestSchedule {
+    #[error(
+        "the chat id {chat_id} is not a Feishu chat id: use the oc_… id from the chat list (1 to {max} letters, digits, _ or -)",
+        max = MAX_CHAT_ID_CHARS
+    )]
+    ChatId {
+        /// The id as given, quoted, and cut short if long.
+        chat_id: String,
+    },
+    #[error("the chat's name is {len} characters long: shorten it to at most {max}", max = MAX_CHAT_NAME_CHARS)]
+    ChatNameTooLong { len: usize },
+    #[error("hour {hour} is not an hour: use 0 to 23")]
+    Hour { hour: u8 },
+    #[error("{language} is not a digest language: use en or zh")]
+    Language {
+        /// The language as given, quoted, and cut short if long.
+        language: String,
+    },
+    #[error(
+        "the schedule does not say who saved it: give the person's or the API token's name, 1 to {max} characters; this is a bug in the caller, nothing was saved",
+        max = MAX_UPDATED_BY_CHARS
+    )]
+    UpdatedBy,
 }

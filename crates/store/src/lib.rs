@@ -46,16 +46,16 @@ use domain::{AccessRow, BlockId};
 use sqlx::{PgPool, SqlitePool};
 
 pub use refresh_gates::RefreshClaims;
-pub use api_tokens::{
-    API_TOKEN_PREFIX, ApiTokenInfo, ApiTokenPermissions, ApiTokenTerms, InvalidApiTokenName, MAX_API_TOKEN_NAME_CHARS, NewApiToken,
-};
+pub use api_tokens::{API_TOKEN_PREFIX, ApiTokenInfo, ApiTokenPermissions, ApiTokenTerms, NewApiToken};
 // A label's rules are the domain's, shared with the page and the import.
 pub use domain::{BlockLabel, InvalidLabel, MAX_LABEL_CHARS};
 pub use digests::{
-    Delivery, DeliveryFailure, DeliveryState, DigestCadence, DigestLanguage, DigestSchedule, InvalidDigestSchedule,
-    MAX_CHAT_ID_CHARS, MAX_CHAT_NAME_CHARS, MAX_DELIVERY_ERROR_CHARS, MAX_UPDATED_BY_CHARS,
+    Delivery, DeliveryFailure, DeliveryState, DigestCadence, DigestLanguage, DigestSchedule, MAX_DELIVERY_ERROR_CHARS,
 };
-pub use error::StoreError;
+pub use error::{
+    InvalidApiTokenName, InvalidDigestSchedule, MAX_API_TOKEN_NAME_CHARS, MAX_CHAT_ID_CHARS, MAX_CHAT_NAME_CHARS,
+    MAX_UPDATED_BY_CHARS, StoreError,
+};
 pub use leases::replica_name;
 pub use rate::RateAttempt;
 pub use sessions::{SessionRecords, EXPIRY_WRITE_EVERY};

@@ -49,7 +49,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::api::json_answer;
-use crate::oauth::{ClientApi, CodeIssuer, CodeRequest};
+use crate::login_grants::{ClientApi, CodeIssuer, CodeRequest};
 use crate::state::SimState;
 use crate::stats::LoginEvent;
 

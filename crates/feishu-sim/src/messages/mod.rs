@@ -37,7 +37,6 @@
 //! [`crate::Faults::message_delay`] after all this was decided and the message kept.
 
 mod card;
-mod store;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -53,9 +52,7 @@ use crate::api::{ApiError, bearer_token, json_answer};
 use crate::config::{Faults, MESSAGE_SEND_SCOPE};
 use crate::state::SimState;
 
-pub use store::{ChatMessages, SimMessage, UUID_DEDUP_WINDOW};
-pub(crate) use store::MessageStore;
-use store::Kept;
+use crate::message_store::{Kept, SimMessage};
 
 /// The most bytes a message's request body may have (30 KB, read as 30,000: see the
 /// module doc).

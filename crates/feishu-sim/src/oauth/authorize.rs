@@ -23,7 +23,7 @@ use axum::extract::{Query, State};
 use axum::http::Uri;
 use axum::response::Response;
 
-use super::grants::{CodeIssuer, CodeRequest};
+use crate::login_grants::{CodeIssuer, CodeRequest};
 use super::page;
 use super::pkce::is_s256_challenge;
 use crate::state::SimState;

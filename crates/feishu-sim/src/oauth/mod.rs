@@ -18,26 +18,19 @@
 mod admin;
 mod tenant;
 mod authorize;
-mod grants;
 mod page;
 mod pkce;
 mod token;
 mod user_info;
-mod users;
 mod v1_token;
 
 pub(crate) use admin::is_user_admin;
 pub(crate) use tenant::tenant_query;
 pub(crate) use authorize::authorize;
-pub(crate) use grants::{ClientApi, CodeIssuer, CodeRequest, Lifetimes, LoginGrants};
 pub(crate) use page::{BANNER, escape};
 pub(crate) use token::token;
 pub(crate) use user_info::{avatar, user_info};
 pub(crate) use v1_token::v1_access_token;
-pub use users::{
-    DEMO_ADMIN_OPEN_ID, DEMO_MEMBER_OPEN_ID, DEMO_NO_ACCESS_OPEN_ID, DEMO_NO_EMAIL_OPEN_ID,
-    SimUser, demo_guest, demo_tenant_key, demo_users,
-};
 
 /// Path of the login page (on Feishu served by accounts.feishu.cn).
 pub const AUTHORIZE_PATH: &str = "/open-apis/authen/v1/authorize";
@@ -61,4 +54,4 @@ pub const EMPLOYEE_ID_SCOPE: &str = "contact:user.employee_id:readonly";
 /// Path of the endpoint that describes the app's tenant (with a tenant token).
 pub const TENANT_QUERY_PATH: &str = "/open-apis/tenant/v2/tenant/query";
 /// The scope that makes the token endpoint add a refresh token.
-pub const OFFLINE_ACCESS_SCOPE: &str = grants::OFFLINE_ACCESS;
+pub const OFFLINE_ACCESS_SCOPE: &str = crate::login_grants::OFFLINE_ACCESS;

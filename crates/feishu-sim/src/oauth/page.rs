@@ -10,7 +10,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::AUTHORIZE_PATH;
-use super::users::SimUser;
+use crate::users::SimUser;
 
 /// The banner on every simulator page, so nobody mistakes it for Feishu.
 pub(crate) const BANNER: &str = "Feishu simulator — not the real Feishu";

@@ -44,7 +44,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::grants::{ClientApi, CodeIssuer, CodeRefusal, CodeRequest, IssuedTokens, TokenRefusal};
+use crate::login_grants::{ClientApi, CodeIssuer, CodeRefusal, CodeRequest, IssuedTokens, TokenRefusal};
 use super::pkce::verifier_matches;
 use crate::api::json_answer;
 use crate::state::SimState;

@@ -26,8 +26,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::grants::TokenRefusal;
-use super::users::SimUser;
+use crate::login_grants::TokenRefusal;
+use crate::users::SimUser;
 use super::{EMAIL_SCOPE, EMPLOYEE_ID_SCOPE, EMPLOYEE_SCOPE};
 use crate::api::{ApiError, bearer_token, json_answer};
 use crate::state::SimState;

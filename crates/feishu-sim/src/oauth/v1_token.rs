@@ -25,7 +25,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::grants::{ClientApi, CodeIssuer, IssuedTokens};
+use crate::login_grants::{ClientApi, CodeIssuer, IssuedTokens};
 use super::token::{OAuthError, may_use_app, no_store, redeem};
 use crate::api::{ApiError, bearer_token, json_answer};
 use crate::state::SimState;

@@ -1,5 +1,6 @@
 //! What the login flow hands out: authorization codes, user access tokens and
-//! refresh tokens, with their lifetimes and the single use of codes.
+//! refresh tokens, with their lifetimes and the single use of codes. The simulator's
+//! state holds them; the `oauth` and `jssdk` handlers hand them out and check them.
 //!
 //! Every token descends from one code (its "family"). Presenting a code a
 //! second time, or a refresh token already rotated away, revokes the whole

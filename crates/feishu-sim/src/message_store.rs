@@ -1,6 +1,7 @@
 //! The messages the bot posted, per chat, and Feishu's `uuid` de-duplication:
 //! a second send with the same uuid to the same chat within an hour keeps
-//! nothing and answers the first message.
+//! nothing and answers the first message. The simulator's state holds the store;
+//! the `messages` handler fills it, the chat pages and the handle read it.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
