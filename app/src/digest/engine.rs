@@ -144,7 +144,7 @@ impl Digests {
                 return Ok(chats);
             }
         }
-        let chats = Arc::new(state.service.chats().await?);
+        let chats = Arc::new(state.service.messenger().chats().await?);
         *self.chats.lock().unwrap_or_else(PoisonError::into_inner) = Some((Instant::now(), chats.clone()));
         Ok(chats)
     }
@@ -255,7 +255,7 @@ impl Digests {
         let sent = match content {
             Ok(content) => {
                 let card = content.card();
-                state.service.send_card(chat_id, &card.json, &claim.uuid).await
+                state.service.messenger().send_card(chat_id, &card.json, &claim.uuid).await
             }
             Err(error) => Err(error),
         };

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use domain::{AccessRow, BlockId, BlockMatrix, DateRange, Visits};
 
 use crate::day::{CompactRow, DayData, Interner, ItemKey, KeyIdx};
-use crate::service::DaySources;
+use crate::answer::DaySources;
 
 /// The held days of a block query, in date order.
 pub struct BlockDays {
