@@ -117,22 +117,3 @@ pub(crate) fn reached_message(used: u64, limit: Option<u64>, refused_by_feishu: 
         (false, None) => format!("The monthly Feishu API quota is used up ({used} calls this month). {shown}."),
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
-
-    #[test]
-    fn the_message_says_what_is_shown_when_it_resets_and_how_to_raise_it() {
-        let m = reached_message(10_000, Some(10_000), false, d(2024, 4, 1));
-        for part in ["used up", "10000 of 10000", "already fetched", "2024-04-01", "FEISHU_MONTHLY_QUOTA"] {
-            assert!(m.contains(part), "{part:?} missing from {m}");
-        }
-        let m = reached_message(12, None, true, d(2024, 4, 1));
-        assert!(m.contains("99991403") && m.contains("2024-04-01"), "{m}");
-    }
-}

@@ -15,7 +15,8 @@
 //! - `history`: the background history fetch, above the front door: it asks the service
 //!   to hold every final day of its window, at its own [`Pace`].
 //! - `query`: the front door, [`AccessService`]: its public methods, and the deadline
-//!   every query is answered within.
+//!   every query is answered within; a block query's answer is read through
+//!   [`BlockDays`] (`block_days`), assembled from what the plan gathered.
 //! - `plan`: what is missing (memory, then the store, then the jobs in flight) and how
 //!   to fetch it for the fewest calls.
 //! - `lease`: who fetches a day: one job per day in flight, which every query needing
@@ -26,8 +27,8 @@
 //! Beside the path: `names` (the names registry), `messenger` (the bot's chats and cards,
 //! outside the access data), `quota` (the one meter every Feishu call goes through),
 //! `history_status` (the board the history fetch writes and the service shows), and the
-//! vocabulary below everything: `answer`, `block_days`, `day`, `dataset`, `pages`,
-//! `pace`, `progress`, `config`, `error`.
+//! vocabulary below everything: `answer`, `day`, `dataset`, `pages`, `pace`,
+//! `progress`, `config`, `error`.
 //!
 //! With a monthly call quota configured, every call is reserved against the month's
 //! count before it is sent, and past the quota the service answers from what it holds
@@ -38,26 +39,24 @@
 //! naming what it waited for, and an upstream job that runs past
 //! [`ServiceConfig::job_deadline`] fails and leaves its days to the next query.
 
+// The query path, top to bottom.
 mod history;
-
 mod query;
-
+mod block_days;
 pub mod plan;
-
 mod lease;
-
 mod fetch;
-
-mod cache;
 mod held;
+mod cache;
 
+// Beside the path.
 mod history_status;
 mod messenger;
 mod names;
 mod quota;
 
+// The vocabulary below everything.
 mod answer;
-mod block_days;
 mod config;
 mod dataset;
 mod day;

@@ -1,6 +1,9 @@
-//! How big a search is in pages, and how a long run of days is cut into sub-ranges
-//! fetched side by side so that each comes back in whole pages.
+//! Pure planning, the arithmetic of pages: which upstream searches answer a set of
+//! missing days with the fewest calls, and how a long search is cut into sub-ranges that
+//! run side by side. Below both the plan, which compares costs, and the fetch, which
+//! cuts its run (re-exported from `plan`).
 
+use chrono::NaiveDate;
 use domain::DateRange;
 
 /// Feishu's largest page of block data, the one every block search uses (each data
@@ -15,6 +18,25 @@ const FILL: f64 = 0.95;
 /// before: a tiny tail would cost a request of its own for a handful of items.
 const MIN_TAIL: f64 = 0.5;
 
+/// Contiguous runs of the given days. `days` must be sorted and free of repeats.
+pub fn runs(days: &[NaiveDate]) -> Vec<DateRange> {
+    let mut out = Vec::new();
+    let mut iter = days.iter().copied();
+    let Some(mut start) = iter.next() else { return out };
+    let mut end = start;
+    for day in iter {
+        if end.succ_opt() == Some(day) {
+            end = day;
+        } else {
+            out.push(DateRange::new(start, end).expect("days are sorted"));
+            start = day;
+            end = day;
+        }
+    }
+    out.push(DateRange::new(start, end).expect("days are sorted"));
+    out
+}
+
 /// Pages of block data needed for `items` items (at least one: an empty answer is
 /// still a call).
 pub fn pages_for(items: f64) -> u64 {
@@ -24,6 +46,16 @@ pub fn pages_for(items: f64) -> u64 {
 /// Pages of `page_size` items needed for `items` items (at least one).
 pub fn pages_of(items: f64, page_size: u32) -> u64 {
     ((items / f64::from(page_size.max(1))).ceil() as u64).max(1)
+}
+
+/// Estimated calls to fetch `runs` for all blocks at `density` items per day.
+pub fn all_blocks_cost(runs: &[DateRange], density: f64) -> u64 {
+    runs.iter().map(|r| pages_for(f64::from(r.len_days()) * density)).sum()
+}
+
+/// Calls to fetch one block's `runs`: a block has at most one item a day.
+pub fn one_block_cost(runs: &[DateRange]) -> u64 {
+    runs.iter().map(|r| pages_for(f64::from(r.len_days()))).sum()
 }
 
 /// Cuts `run` into sub-ranges to fetch concurrently: at most about `max_parts` of them,
@@ -72,7 +104,6 @@ pub fn chunk(run: DateRange, days: u32) -> Vec<DateRange> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::NaiveDate;
 
     fn d(s: &str) -> NaiveDate {
         domain::parse_date(s).unwrap()
@@ -80,6 +111,13 @@ mod tests {
 
     fn r(a: &str, b: &str) -> DateRange {
         DateRange::new(d(a), d(b)).unwrap()
+    }
+
+    #[test]
+    fn runs_merge_contiguous_days() {
+        let days = [d("2024-01-01"), d("2024-01-02"), d("2024-01-03"), d("2024-01-05"), d("2024-01-31"), d("2024-02-01")];
+        assert_eq!(runs(&days), vec![r("2024-01-01", "2024-01-03"), r("2024-01-05", "2024-01-05"), r("2024-01-31", "2024-02-01")]);
+        assert!(runs(&[]).is_empty());
     }
 
     #[test]
@@ -113,5 +151,13 @@ mod tests {
         assert_eq!(parts, vec![r("2024-01-01", "2024-01-05"), r("2024-01-06", "2024-01-11")]);
         let parts = chunk(r("2024-01-01", "2024-01-13"), 5);
         assert_eq!(parts.len(), 3);
+    }
+
+    #[test]
+    fn costs() {
+        let runs = [r("2024-01-01", "2024-01-30")];
+        assert_eq!(all_blocks_cost(&runs, 42.0), 7);
+        assert_eq!(one_block_cost(&runs), 1);
+        assert_eq!(one_block_cost(&[r("2024-01-01", "2024-12-31")]), 2);
     }
 }

@@ -3,7 +3,7 @@
 //! what nobody holds or fetches is merged into runs of contiguous days, fetched for all
 //! blocks or per block, whichever costs fewer calls, by new jobs (see `lease`), and
 //! waited for. Past the monthly quota nothing new is fetched: a partial answer is never
-//! given. The sizing of pages and parts is `pages`' (re-exported here).
+//! given. The arithmetic of pages, costs and runs is `pages`' (re-exported here).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -20,7 +20,7 @@ use crate::pace::Pace;
 use crate::quota::{Meter, QuotaState};
 use crate::{ServiceConfig, ServiceError, Waiting};
 
-pub use crate::pages::{chunk, pages_for, pages_of, split, split_in_pages, PAGE_SIZE};
+pub use crate::pages::{all_blocks_cost, chunk, one_block_cost, pages_for, pages_of, runs, split, split_in_pages, PAGE_SIZE};
 
 /// What a query asks for: the days of `range` of the data set's whole filter, or,
 /// for block queries naming blocks, of those blocks.
@@ -372,62 +372,5 @@ impl Needs {
         for set in self.blocks.values_mut() {
             set.remove(&day);
         }
-    }
-}
-
-/// Contiguous runs of the given days. `days` must be sorted and free of repeats.
-pub fn runs(days: &[NaiveDate]) -> Vec<DateRange> {
-    let mut out = Vec::new();
-    let mut iter = days.iter().copied();
-    let Some(mut start) = iter.next() else { return out };
-    let mut end = start;
-    for day in iter {
-        if end.succ_opt() == Some(day) {
-            end = day;
-        } else {
-            out.push(DateRange::new(start, end).expect("days are sorted"));
-            start = day;
-            end = day;
-        }
-    }
-    out.push(DateRange::new(start, end).expect("days are sorted"));
-    out
-}
-
-/// Estimated calls to fetch `runs` for all blocks at `density` items per day.
-pub fn all_blocks_cost(runs: &[DateRange], density: f64) -> u64 {
-    runs.iter().map(|r| pages_for(f64::from(r.len_days()) * density)).sum()
-}
-
-/// Calls to fetch one block's `runs`: a block has at most one item a day.
-pub fn one_block_cost(runs: &[DateRange]) -> u64 {
-    runs.iter().map(|r| pages_for(f64::from(r.len_days()))).sum()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        domain::parse_date(s).unwrap()
-    }
-
-    fn r(a: &str, b: &str) -> DateRange {
-        DateRange::new(d(a), d(b)).unwrap()
-    }
-
-    #[test]
-    fn runs_merge_contiguous_days() {
-        let days = [d("2024-01-01"), d("2024-01-02"), d("2024-01-03"), d("2024-01-05"), d("2024-01-31"), d("2024-02-01")];
-        assert_eq!(runs(&days), vec![r("2024-01-01", "2024-01-03"), r("2024-01-05", "2024-01-05"), r("2024-01-31", "2024-02-01")]);
-        assert!(runs(&[]).is_empty());
-    }
-
-    #[test]
-    fn costs() {
-        let runs = [r("2024-01-01", "2024-01-30")];
-        assert_eq!(all_blocks_cost(&runs, 42.0), 7);
-        assert_eq!(one_block_cost(&runs), 1);
-        assert_eq!(one_block_cost(&[r("2024-01-01", "2024-12-31")]), 2);
     }
 }

@@ -71,42 +71,7 @@ impl AccessService {
     pub async fn block_days(&self, query: &AccessQuery, options: QueryOptions) -> Result<BlockDays, ServiceError> {
         self.names.take_in_shared().await;
         let gathered = self.gather_within_deadline(DayFilter::AllBlocks, query.range, &query.blocks, &options).await?;
-        let interner = &self.interner;
-        let keep = (!query.blocks.is_empty()).then(|| {
-            let mut keep = vec![false; interner.len()];
-            for block in &query.blocks {
-                if let Some(key) = interner.lookup(&ItemKey::Block(block.clone())) {
-                    keep[key.index()] = true;
-                }
-            }
-            keep
-        });
-        let mut days = Vec::with_capacity(gathered.days.len());
-        for &day in &gathered.days {
-            if let Some(data) = gathered.held.get(&DayKey { filter: DayFilter::AllBlocks, day }) {
-                days.push((day, vec![data.clone()]));
-                continue;
-            }
-            if query.blocks.is_empty() {
-                return Err(ServiceError::Interrupted(format!("day {day} was not filled")));
-            }
-            let mut parts = Vec::with_capacity(query.blocks.len());
-            for block in &query.blocks {
-                match gathered.held.get(&DayKey { filter: DayFilter::Block(block.clone()), day }) {
-                    Some(data) => parts.push(data.clone()),
-                    None => return Err(ServiceError::Interrupted(format!("day {day} of block {block} was not filled"))),
-                }
-            }
-            days.push((day, parts));
-        }
-        Ok(BlockDays {
-            days,
-            keep,
-            interner: interner.clone(),
-            sources: gathered.sources,
-            future_days: gathered.future_days,
-            refreshed_at: gathered.refreshed_at,
-        })
+        BlockDays::assemble(gathered, &query.blocks, self.interner.clone())
     }
 
     /// All workplaces and the default workplace per day over `range`, exact and

@@ -366,6 +366,7 @@ impl Drop for CallTally {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::reached_message;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -425,5 +426,15 @@ mod tests {
         assert!(book.state(today).reached());
         assert!(matches!(book.reserve("2024-03", today), Err(ServiceError::QuotaReached { refused_by_feishu: true, .. })));
         book.reserve("2024-04", d(2024, 4, 1)).expect("a new month may call again");
+    }
+
+    #[test]
+    fn the_message_says_what_is_shown_when_it_resets_and_how_to_raise_it() {
+        let m = reached_message(10_000, Some(10_000), false, d(2024, 4, 1));
+        for part in ["used up", "10000 of 10000", "already fetched", "2024-04-01", "FEISHU_MONTHLY_QUOTA"] {
+            assert!(m.contains(part), "{part:?} missing from {m}");
+        }
+        let m = reached_message(12, None, true, d(2024, 4, 1));
+        assert!(m.contains("99991403") && m.contains("2024-04-01"), "{m}");
     }
 }
