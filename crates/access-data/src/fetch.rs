@@ -40,7 +40,13 @@ pub(crate) struct Fetcher {
 }
 
 impl Fetcher {
-    pub fn new(client: FeishuClient, held: Arc<HeldDays>, meter: Arc<Meter>, names: Arc<Names>, max_parallel: usize) -> Self {
+    pub fn new(
+        client: FeishuClient,
+        held: Arc<HeldDays>,
+        meter: Arc<Meter>,
+        names: Arc<Names>,
+        max_parallel: usize,
+    ) -> Self {
         Self { client, held, meter, names, max_parallel }
     }
 

@@ -106,7 +106,13 @@ impl HeldDays {
 
     /// Files every day of `part` of `filter` as fetched (`items` items in all; days
     /// without items are held as empty): in memory, and in the store when final.
-    pub async fn file(&self, filter: &DayFilter, part: DateRange, mut by_day: HashMap<NaiveDate, FetchedDay>, items: u64) -> DayMap {
+    pub async fn file(
+        &self,
+        filter: &DayFilter,
+        part: DateRange,
+        mut by_day: HashMap<NaiveDate, FetchedDay>,
+        items: u64,
+    ) -> DayMap {
         let today = today(self.timezone);
         let mut filled = DayMap::new();
         let mut to_store = Vec::new();
