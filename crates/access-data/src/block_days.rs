@@ -1,23 +1,25 @@
-//! A block query's answer as the days are held: per day, the compact rows shared with
-//! the cache (no copy, no id per row), read as rows, as a page of rows, as dense
-//! columns ([`BlockMatrix`]) or as totals. A year of 2,000 blocks is 700,000 rows:
-//! copied out as [`AccessRow`]s (an id string each) it took most of a page's time; read
-//! here it costs a pass over 24-byte rows.
+//! A block query's answer as the days are held, assembled from what the plan gathered:
+//! per day, the compact rows shared with the cache (no copy, no id per row), read as
+//! rows, as a page of rows, as dense columns ([`BlockMatrix`]) or as totals. A year of
+//! 2,000 blocks is 700,000 rows: copied out as [`AccessRow`]s (an id string each) it
+//! took most of a page's time; read here it costs a pass over 24-byte rows.
 
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 use domain::{AccessRow, BlockId, BlockMatrix, DateRange, Visits};
 
-use crate::day::{CompactRow, DayData, Interner, ItemKey, KeyIdx};
-use crate::service::DaySources;
+use crate::answer::DaySources;
+use crate::day::{CompactRow, DayData, DayFilter, DayKey, Interner, ItemKey, KeyIdx};
+use crate::plan::Gathered;
+use crate::ServiceError;
 
 /// The held days of a block query, in date order.
 pub struct BlockDays {
-    pub(crate) days: Vec<(NaiveDate, Vec<Arc<DayData>>)>,
+    days: Vec<(NaiveDate, Vec<Arc<DayData>>)>,
     /// With a block filter: the wanted blocks' keys (rows of other blocks are skipped).
-    pub(crate) keep: Option<Vec<bool>>,
-    pub(crate) interner: Arc<Interner>,
+    keep: Option<Vec<bool>>,
+    interner: Arc<Interner>,
     pub sources: DaySources,
     /// The days after today in the range: they have no numbers yet.
     pub future_days: u32,
@@ -26,6 +28,46 @@ pub struct BlockDays {
 }
 
 impl BlockDays {
+    /// The answer to a block query for `blocks` (all blocks when empty) from the days
+    /// the plan gathered: each day's all-block numbers, or else each wanted block's.
+    pub(crate) fn assemble(gathered: Gathered, blocks: &[BlockId], interner: Arc<Interner>) -> Result<Self, ServiceError> {
+        let keep = (!blocks.is_empty()).then(|| {
+            let mut keep = vec![false; interner.len()];
+            for block in blocks {
+                if let Some(key) = interner.lookup(&ItemKey::Block(block.clone())) {
+                    keep[key.index()] = true;
+                }
+            }
+            keep
+        });
+        let mut days = Vec::with_capacity(gathered.days.len());
+        for &day in &gathered.days {
+            if let Some(data) = gathered.held.get(&DayKey { filter: DayFilter::AllBlocks, day }) {
+                days.push((day, vec![data.clone()]));
+                continue;
+            }
+            if blocks.is_empty() {
+                return Err(ServiceError::Interrupted(format!("day {day} was not filled")));
+            }
+            let mut parts = Vec::with_capacity(blocks.len());
+            for block in blocks {
+                match gathered.held.get(&DayKey { filter: DayFilter::Block(block.clone()), day }) {
+                    Some(data) => parts.push(data.clone()),
+                    None => return Err(ServiceError::Interrupted(format!("day {day} of block {block} was not filled"))),
+                }
+            }
+            days.push((day, parts));
+        }
+        Ok(BlockDays {
+            days,
+            keep,
+            interner,
+            sources: gathered.sources,
+            future_days: gathered.future_days,
+            refreshed_at: gathered.refreshed_at,
+        })
+    }
+
     /// Hands each kept row to `each` with its day's position and date, in date order,
     /// then block id order within a day.
     fn each(&self, mut each: impl FnMut(usize, NaiveDate, &CompactRow)) {

@@ -1,5 +1,6 @@
 //! What the cache holds: one day's numbers for one filter, in a compact form (what
-//! each row is about, a block or a workplace, interned to a 4-byte index).
+//! each row is about, a block or a workplace, interned to a 4-byte index); and which
+//! days are final, in the tenant's time zone.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -7,6 +8,16 @@ use std::sync::{Arc, RwLock};
 use chrono::NaiveDate;
 use domain::{BlockId, WorkplaceId};
 pub use store::DayFilter;
+
+/// True when `day` can no longer change: it is before yesterday.
+pub fn is_final(day: NaiveDate, today: NaiveDate) -> bool {
+    today.pred_opt().and_then(|y| y.pred_opt()).is_some_and(|before_yesterday| day <= before_yesterday)
+}
+
+/// Today in `timezone` (the tenant's).
+pub(crate) fn today(timezone: chrono_tz::Tz) -> NaiveDate {
+    chrono::Utc::now().with_timezone(&timezone).date_naive()
+}
 
 /// What one row of a held day is about.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

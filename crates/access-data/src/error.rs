@@ -1,3 +1,6 @@
+//! Why the service could not do what was asked ([`ServiceError`]), the words of its quota
+//! message, and what a query was waiting for when its deadline passed ([`Waiting`]).
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,7 +25,7 @@ pub enum ServiceError {
     /// The monthly call quota is used up (the configured limit, or Feishu said so with
     /// 99991403) and the query needs days the service does not hold. Nothing partial
     /// is returned; the message says when the count resets and how to raise it.
-    #[error("{}", crate::quota::reached_message(*used, *limit, *refused_by_feishu, *resets_on))]
+    #[error("{}", reached_message(*used, *limit, *refused_by_feishu, *resets_on))]
     QuotaReached {
         /// Calls counted this month.
         used: u64,
@@ -91,5 +94,26 @@ impl From<StoreError> for ServiceError {
             StoreError::InvalidLabel(invalid) => ServiceError::InvalidLabel(invalid),
             other => ServiceError::Store(Arc::new(other)),
         }
+    }
+}
+
+/// The message of [`ServiceError::QuotaReached`]: what happened, what is shown, when it
+/// resets and how to raise the limit.
+pub(crate) fn reached_message(used: u64, limit: Option<u64>, refused_by_feishu: bool, resets_on: NaiveDate) -> String {
+    let shown = format!(
+        "The dashboard does not call Feishu again until the count resets on {resets_on} (the first day of next month \
+         in the tenant's time zone): it shows only days it had already fetched, and this view needs days it has not. \
+         Choose days viewed before, or wait for the reset"
+    );
+    match (refused_by_feishu, limit) {
+        (true, _) => format!(
+            "Feishu answered that the tenant's monthly API call quota is used up (99991403), after {used} calls counted \
+             this month. {shown}; or upgrade the Feishu plan and restart the dashboard."
+        ),
+        (false, Some(limit)) => format!(
+            "The monthly Feishu API quota is used up: {used} of {limit} calls this month (FEISHU_MONTHLY_QUOTA). {shown}; \
+             or raise FEISHU_MONTHLY_QUOTA if the Feishu plan allows more calls, and restart the dashboard."
+        ),
+        (false, None) => format!("The monthly Feishu API quota is used up ({used} calls this month). {shown}."),
     }
 }

@@ -10,36 +10,72 @@
 //! side so the rate budget is used in full. Concurrent queries that need the same day
 //! wait for one fetch of it.
 //!
-//! With a monthly call quota configured, every search page is reserved against the
-//! month's count before it is sent, and past the quota the service answers from what
-//! it holds or fails with [`ServiceError::QuotaReached`] (see the `quota` module).
+//! The query path reads top to bottom, each module calling only the ones below it:
+//!
+//! - `history`: the background history fetch, above the front door: it asks the service
+//!   to hold every final day of its window, at its own [`Pace`].
+//! - `query`: the front door, [`AccessService`]: its public methods, and the deadline
+//!   every query is answered within; a block query's answer is read through
+//!   [`BlockDays`] (`block_days`), assembled from what the plan gathered.
+//! - `plan`: what is missing (memory, then the store, then the jobs in flight) and how
+//!   to fetch it for the fewest calls.
+//! - `lease`: who fetches a day: one job per day in flight, which every query needing
+//!   the day waits for; with a shared store, one replica per final day.
+//! - `fetch`: a job's upstream work, page by page, each page metered.
+//! - `held`: the days held, in memory (`cache`) and in the store.
+//!
+//! Beside the path: `names` (the names registry), `messenger` (the bot's chats and cards,
+//! outside the access data), `quota` (the one meter every Feishu call goes through),
+//! `history_status` (the board the history fetch writes and the service shows), and the
+//! vocabulary below everything: `answer`, `day`, `dataset`, `pages`, `pace`,
+//! `progress`, `config`, `error`.
+//!
+//! With a monthly call quota configured, every call is reserved against the month's
+//! count before it is sent, and past the quota the service answers from what it holds
+//! or fails with [`ServiceError::QuotaReached`] (see the `quota` module).
 //!
 //! Nothing waits without bound: a query that has no answer within
 //! [`ServiceConfig::query_deadline`] fails with [`ServiceError::DeadlineExceeded`],
 //! naming what it waited for, and an upstream job that runs past
 //! [`ServiceConfig::job_deadline`] fails and leaves its days to the next query.
 
+// The query path, top to bottom.
+mod history;
+mod query;
 mod block_days;
+pub mod plan;
+mod lease;
+mod fetch;
+mod held;
 mod cache;
+
+// Beside the path.
+mod history_status;
+mod messenger;
+mod names;
+mod quota;
+
+// The vocabulary below everything.
+mod answer;
 mod config;
 mod dataset;
 mod day;
 mod error;
-mod fetch;
-mod history;
-pub mod plan;
 mod pace;
+mod pages;
 mod progress;
-mod quota;
-mod service;
 
+pub use answer::{DaySources, QueryAnswer, QueryOptions};
 pub use block_days::BlockDays;
 pub use cache::CacheStats;
 pub use config::ServiceConfig;
+pub use day::is_final;
 pub use error::{ServiceError, Waiting};
-pub use history::{HistoryFetch, HistorySettings, HistoryState, HistoryStatus};
+pub use history::{HistoryFetch, HistorySettings};
+pub use history_status::{HistoryState, HistoryStatus};
+pub use messenger::Messenger;
 pub use pace::Pace;
 pub use progress::{ProgressSnapshot, QueryProgress};
+pub use query::AccessService;
 pub use quota::{first_of_next_month, month_key, QuotaState};
-pub use service::{is_final, AccessService, DaySources, QueryAnswer, QueryOptions};
 pub use store::{BlockLabel, Store};

@@ -11,18 +11,23 @@
 //! bounded by the retries of the last few pages in flight. A reserved request that
 //! then failed still counts: Feishu may have counted it too.
 //!
-//! The count lives in memory for the current month and in the store (per part
-//! fetched), so it survives a restart. A Feishu answer 99991403 ("quota used up")
+//! Every call goes through one [`Meter`]: the searches' pages, the chat list and the
+//! cards alike. The count lives in memory for the current month and in the store (per
+//! part fetched, per call otherwise), so it survives a restart. A Feishu answer 99991403 ("quota used up")
 //! marks the month as spent until it ends, whatever the configured limit; that mark
 //! is kept in memory only, so a restart after upgrading the Feishu plan tries again
 //! (one call).
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use chrono::{Datelike, NaiveDate};
+use chrono_tz::Tz;
 use serde::Serialize;
+use store::Store;
 
-use crate::ServiceError;
+use crate::day::today;
+use crate::{ServiceConfig, ServiceError};
 
 /// Where this month's calls stand against the quota: for the page's banner and
 /// `/metrics`. Carries counts only, no usage data.
@@ -196,30 +201,172 @@ impl QuotaBook {
     }
 }
 
-/// The message of [`ServiceError::QuotaReached`]: what happened, what is shown, when it
-/// resets and how to raise the limit.
-pub(crate) fn reached_message(used: u64, limit: Option<u64>, refused_by_feishu: bool, resets_on: NaiveDate) -> String {
-    let shown = format!(
-        "The dashboard does not call Feishu again until the count resets on {resets_on} (the first day of next month \
-         in the tenant's time zone): it shows only days it had already fetched, and this view needs days it has not. \
-         Choose days viewed before, or wait for the reset"
-    );
-    match (refused_by_feishu, limit) {
-        (true, _) => format!(
-            "Feishu answered that the tenant's monthly API call quota is used up (99991403), after {used} calls counted \
-             this month. {shown}; or upgrade the Feishu plan and restart the dashboard."
-        ),
-        (false, Some(limit)) => format!(
-            "The monthly Feishu API quota is used up: {used} of {limit} calls this month (FEISHU_MONTHLY_QUOTA). {shown}; \
-             or raise FEISHU_MONTHLY_QUOTA if the Feishu plan allows more calls, and restart the dashboard."
-        ),
-        (false, None) => format!("The monthly Feishu API quota is used up ({used} calls this month). {shown}."),
+/// The one meter of Feishu calls: every call is reserved in the month's book before it
+/// is sent (past the quota it is not sent), added to the store's count after, and
+/// Feishu's 99991403 marks the month as spent.
+pub(crate) struct Meter {
+    book: QuotaBook,
+    store: Store,
+    timezone: Tz,
+    /// Calls requested since start, answered or not (for `/metrics`).
+    requests: AtomicU64,
+}
+
+impl Meter {
+    /// A meter whose book starts from the store's count of this month.
+    pub async fn open(store: Store, config: &ServiceConfig) -> Result<Self, ServiceError> {
+        let month = month_key(today(config.timezone));
+        let used = store.upstream_calls(&month).await?;
+        let book = QuotaBook::new(config.monthly_quota, config.quota_warn_percent, month, used);
+        Ok(Self { book, store, timezone: config.timezone, requests: AtomicU64::new(0) })
+    }
+
+    /// Calls requested since start (answered or not).
+    pub fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// The quota as of now. When the month changed since the book last counted, the
+    /// new month's count is read from the store first; with a store shared by several
+    /// replicas, it is read every time, to take in the calls the others made (each
+    /// replica still reserves its own pages in memory, so together they can pass the
+    /// limit by the pages in flight at that moment).
+    pub async fn state(&self) -> QuotaState {
+        let today = today(self.timezone);
+        let month = month_key(today);
+        if self.store.is_shared() && self.book.month() == month {
+            match self.store.upstream_calls(&month).await {
+                Ok(stored) => self.book.catch_up(&month, stored),
+                Err(error) => tracing::warn!(%error, %month, "could not read the replicas' call count; using this replica's"),
+            }
+        } else if self.book.month() != month {
+            let stored = self.store.upstream_calls(&month).await.unwrap_or_else(|error| {
+                tracing::warn!(%error, %month, "could not read the month's call count; counting from 0");
+                0
+            });
+            self.book.roll(&month, stored);
+        }
+        self.book.state(today)
+    }
+
+    /// Calls of this month to come, reserved one by one (see [`Calls`]).
+    pub fn calls(&self) -> Calls<'_> {
+        Calls { meter: self, tally: CallTally { store: self.store.clone(), month: month_key(today(self.timezone)), pages: 0 } }
+    }
+
+    /// Runs one Feishu call outside the data sets (a chat page, a card), metered as a
+    /// search page is, after taking in the month's count (a new month, other replicas).
+    pub async fn call<T, Fut>(&self, call: impl FnOnce() -> Fut) -> Result<T, ServiceError>
+    where
+        Fut: std::future::Future<Output = Result<T, feishu::FeishuError>>,
+    {
+        let mut calls = self.calls();
+        self.state().await;
+        calls.reserve()?;
+        let result = call().await.map_err(ServiceError::from);
+        calls.close(result).await
+    }
+}
+
+/// Calls reserved against one month (a searched part's pages, or one call), added to
+/// the store's count when closed (or dropped: see [`CallTally`]).
+pub(crate) struct Calls<'m> {
+    meter: &'m Meter,
+    tally: CallTally,
+}
+
+impl Calls<'_> {
+    /// Reserves one call, or refuses past the quota.
+    pub fn reserve(&mut self) -> Result<(), ServiceError> {
+        self.meter.book.reserve(&self.tally.month, today(self.meter.timezone))?;
+        self.count();
+        Ok(())
+    }
+
+    /// [`Calls::reserve`], refused also while the month's count is at `cap` or above
+    /// (see [`QuotaBook::reserve_below`]).
+    pub fn reserve_below(&mut self, cap: Option<u64>) -> Result<(), Refusal> {
+        self.meter.book.reserve_below(&self.tally.month, today(self.meter.timezone), cap)?;
+        self.count();
+        Ok(())
+    }
+
+    /// Counts a reserved call at once, so that a caller cancelled right after still
+    /// adds it to the store's count.
+    fn count(&mut self) {
+        self.tally.pages += 1;
+        self.meter.requests.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Gives back the last reservation: its request was never sent.
+    pub fn unsent(&mut self) {
+        self.meter.book.release(&self.tally.month);
+        self.tally.pages -= 1;
+        self.meter.requests.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    /// Adds the calls to the store's count and answers `result`; when Feishu said the
+    /// month's quota is used up (99991403), whatever the configured limit, the month is
+    /// marked as spent and the answer is the quota's error.
+    pub async fn close<T>(self, result: Result<T, ServiceError>) -> Result<T, ServiceError> {
+        let Calls { meter, tally } = self;
+        let month = tally.month.clone();
+        tally.save().await;
+        result.map_err(|error| {
+            if error.feishu().is_some_and(|e| matches!(e, feishu::FeishuError::QuotaExhausted { .. })) {
+                tracing::warn!(%error, %month, "Feishu says the monthly API quota is used up; no more calls this month");
+                meter.book.refused_by_feishu(&month);
+                return meter.book.state(today(meter.timezone)).error();
+            }
+            error
+        })
+    }
+}
+
+/// Calls (already reserved in the quota's book) not yet added to the store's count of
+/// the month. The store is written from a task of its own, which a part cancelled
+/// midway (a sibling part failed) cannot interrupt: every call that may have been sent
+/// is counted once, and survives a restart.
+struct CallTally {
+    store: Store,
+    month: String,
+    pages: u64,
+}
+
+impl CallTally {
+    /// Starts adding the pages to the store's count; `None` when there is nothing to add.
+    fn flush(&mut self) -> Option<tokio::task::JoinHandle<()>> {
+        let pages = std::mem::take(&mut self.pages);
+        if pages == 0 {
+            return None;
+        }
+        let (store, month) = (self.store.clone(), self.month.clone());
+        let runtime = tokio::runtime::Handle::try_current().ok()?;
+        Some(runtime.spawn(async move {
+            if let Err(error) = store.add_upstream_calls(&month, pages).await {
+                tracing::warn!(%error, pages, "could not count Feishu calls in the store");
+            }
+        }))
+    }
+
+    /// Adds the pages to the store's count and waits for it.
+    async fn save(mut self) {
+        if let Some(write) = self.flush() {
+            let _ = write.await;
+        }
+    }
+}
+
+impl Drop for CallTally {
+    fn drop(&mut self) {
+        self.flush();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::reached_message;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -17,7 +17,6 @@
 //! here ever stops the server.
 
 mod calendar;
-mod status;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -28,12 +27,11 @@ use domain::DateRange;
 use futures::StreamExt;
 use store::DayFilter;
 
+use crate::history_status::HistoryState;
 use crate::pace::Pace;
 use crate::plan::runs;
 use crate::{AccessService, ServiceError};
 use calendar::{last_final_day, next_daily_look, next_month_look, spans, window_months};
-pub(crate) use status::HistoryBoard;
-pub use status::{HistoryState, HistoryStatus};
 
 /// The name of the fetch's lease in a shared store.
 const TASK: &str = "history";

@@ -148,7 +148,7 @@ impl Digests {
                 return Ok(chats);
             }
         }
-        let chats = Arc::new(self.service.chats().await?);
+        let chats = Arc::new(self.service.messenger().chats().await?);
         *self.chats.lock().unwrap_or_else(PoisonError::into_inner) = Some((Instant::now(), chats.clone()));
         Ok(chats)
     }
@@ -258,7 +258,7 @@ impl Digests {
         let sent = match content {
             Ok(content) => {
                 let card = content.card();
-                self.service.send_card(chat_id, &card.json, &claim.uuid).await
+                self.service.messenger().send_card(chat_id, &card.json, &claim.uuid).await
             }
             Err(error) => Err(error),
         };

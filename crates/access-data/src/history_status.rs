@@ -1,5 +1,7 @@
 //! Where the history fetch stands, for the page ("Fetching history: 8 of 13 months"),
-//! `/metrics` and the log. Counts and dates only: no usage number, no secret.
+//! `/metrics` and the log. Counts and dates only: no usage number, no secret. Below both
+//! the history fetch, which writes it, and the front door, which shows it: the board is
+//! all the service knows of the history fetch.
 
 use std::sync::{Mutex, PoisonError};
 
