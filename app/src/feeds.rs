@@ -10,7 +10,7 @@ use use_cases::state::AppState;
 
 /// The page's import route's answer: plans `text` (and saves it, with `save` and
 /// nothing refused), the plan rendered as HTML in `locale`'s words, and the status
-/// the route answers (422: the whole import refused; 500: ours to fix, in the log).
+/// the route answers (the error's: 422 for the whole import refused, 500 ours to fix).
 pub async fn names_import_answer(
     state: &AppState,
     text: &str,
@@ -18,14 +18,10 @@ pub async fn names_import_answer(
     locale: Locale,
 ) -> (u16, String, Result<NamesImport, AppError>) {
     let answer = use_cases::names::import_names(state, text, ImportFormat::Table, save).await;
-    let status = match &answer {
-        Ok(_) => 200,
-        Err(AppError::BadInput { .. }) => 422,
-        Err(error) => {
-            tracing::error!(%error, "the page's names import failed");
-            500
-        }
-    };
+    let status = answer.as_ref().err().map_or(200, AppError::status);
+    if let (Err(error), 500..) = (&answer, status) {
+        tracing::error!(%error, "the page's names import failed");
+    }
     let html = crate::components::import_answer_html(&answer, locale);
     (status, html, answer)
 }

@@ -9,7 +9,7 @@ use i18n::Locale;
 use use_cases::state::AppState;
 use use_cases::view::ViewParams;
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -73,14 +73,6 @@ async fn export(
             charts::svg_document(&svg),
         )
             .into_response(),
-        Err(error) => {
-            let status = match error {
-                AppError::BadInput { .. } => StatusCode::BAD_REQUEST,
-                AppError::Feishu { .. } => StatusCode::BAD_GATEWAY,
-                AppError::QuotaReached { .. } => StatusCode::TOO_MANY_REQUESTS,
-                _ => StatusCode::INTERNAL_SERVER_ERROR,
-            };
-            (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], error.to_string()).into_response()
-        }
+        Err(error) => error.into_response(),
     }
 }

@@ -1,10 +1,10 @@
 //! Server functions answer every error with 500 (server_fn's default), whether the
 //! request was wrong or the server failed. This gives the answer the status its
-//! [`AppError`] means: 400 for bad input (which includes arguments that cannot be
-//! read), 502 for Feishu, 429 for a used-up monthly quota, 504 for a query past its
-//! deadline, 500 for our own failures, so that the browser, scripts and
-//! logs can tell a bad request from a broken server. The body, the error as JSON, is
-//! left as it is: the browser's code reads it whatever the status.
+//! [`AppError`] means ([`AppError::status`], the same table every route answers by: 400
+//! for bad input, which includes arguments that cannot be read, 502 for Feishu, 429 for
+//! a used-up monthly quota, 504 for a deadline, 500 for our own failures), so that the
+//! browser, scripts and logs can tell a bad request from a broken server. The body is
+//! the error in the one JSON shape, `{"error":{"kind","message",…}}`, left as it is.
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -35,15 +35,7 @@ pub async fn status_from_error(request: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// The HTTP status an error means.
+/// The HTTP status an error means ([`AppError::status`], the one table).
 pub fn status_of(error: &AppError) -> StatusCode {
-    match error {
-        AppError::BadInput { .. } => StatusCode::BAD_REQUEST,
-        AppError::Feishu { .. } => StatusCode::BAD_GATEWAY,
-        // The monthly Feishu call quota is used up (see access-data's quota module).
-        AppError::QuotaReached { .. } => StatusCode::TOO_MANY_REQUESTS,
-        // The numbers did not come in time (Feishu, the store or another replica).
-        AppError::Deadline { .. } => StatusCode::GATEWAY_TIMEOUT,
-        AppError::Internal { .. } | AppError::Transport { .. } => StatusCode::INTERNAL_SERVER_ERROR,
-    }
+    StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }

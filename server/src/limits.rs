@@ -24,9 +24,8 @@ use axum::extract::State;
 use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::Route;
-use axum::Json;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
-use serde_json::json;
+use use_cases::error::{AppError, WaitedFor};
 use tower::{Layer, Service, ServiceBuilder};
 use tower_http::catch_panic::CatchPanicLayer;
 
@@ -69,19 +68,20 @@ pub fn layer(request_deadline: Duration) -> impl Layer<
 }
 
 /// Refuses an oversized query string or body before anything else reads the request;
-/// passes the body on already read (it is small by then), and answers 503 if what is
+/// passes the body on already read (it is small by then), and answers 504 if what is
 /// below has not answered within `deadline`.
 async fn enforce(State(deadline): State<Duration>, request: Request, next: Next) -> Response {
     let machine = answers_machines(request.uri().path());
     if let Some(query) = request.uri().query().filter(|q| q.len() > MAX_QUERY_BYTES) {
         return refuse(
-            StatusCode::URI_TOO_LONG,
             machine,
-            format!(
+            AppError::UriTooLong {
+                message: format!(
                 "the query string is {} bytes long, more than the {MAX_QUERY_BYTES} allowed: name fewer blocks \
                  (at most 200), or leave the block filter out to see all blocks",
-                query.len()
-            ),
+                    query.len()
+                ),
+            },
         );
     }
     let limit = body_limit(request.method(), request.uri().path());
@@ -100,10 +100,12 @@ async fn enforce(State(deadline): State<Duration>, request: Request, next: Next)
         Err(error) => {
             tracing::info!(%error, "could not read a request body");
             return refuse(
-                StatusCode::BAD_REQUEST,
                 machine,
-                "the request body could not be read (the connection broke or the body was malformed): send it again"
-                    .into(),
+                AppError::BadInput {
+                    message: "the request body could not be read (the connection broke or the body was malformed): send it \
+                              again"
+                        .into(),
+                },
             );
         }
     };
@@ -117,13 +119,14 @@ async fn enforce(State(deadline): State<Duration>, request: Request, next: Next)
                  the server log names the request",
                 deadline.as_secs()
             );
-            answer(StatusCode::SERVICE_UNAVAILABLE, machine, "deadline", message)
+            answer(machine, AppError::Deadline { seconds: deadline.as_secs(), waited_for: WaitedFor::Answer, message })
         }
     }
 }
 
 fn too_large(machine: bool, limit: usize) -> Response {
-    refuse(StatusCode::PAYLOAD_TOO_LARGE, machine, format!("the request body is larger than the {limit} bytes allowed: send less"))
+    let message = format!("the request body is larger than the {limit} bytes allowed: send less");
+    refuse(machine, AppError::TooLarge { message })
 }
 
 /// Paths that answer scripts and the browser's code, which read JSON errors.
@@ -131,18 +134,20 @@ pub(crate) fn answers_machines(path: &str) -> bool {
     path.starts_with("/api/") || path.starts_with("/export/")
 }
 
-/// A refusal: JSON like the API's other errors for machines, plain text for people.
-fn refuse(status: StatusCode, machine: bool, message: String) -> Response {
-    tracing::info!(status = status.as_u16(), %message, "request refused by the input limits");
-    answer(status, machine, "bad_request", message)
+/// A refusal of the input limits, logged and answered ([`answer`]).
+fn refuse(machine: bool, error: AppError) -> Response {
+    tracing::info!(status = error.status(), message = error.message(), "request refused by the input limits");
+    answer(machine, error)
 }
 
-/// An error answer: `{"error":{kind, message}}` for machines, the message as text for people.
-pub(crate) fn answer(status: StatusCode, machine: bool, kind: &str, message: String) -> Response {
+/// An error answer: the one JSON shape for machines ([`AppError`]'s own answer), the
+/// message as text, with the same status, for people.
+pub(crate) fn answer(machine: bool, error: AppError) -> Response {
     if machine {
-        (status, Json(json!({ "error": { "kind": kind, "message": message } }))).into_response()
+        error.into_response()
     } else {
-        (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], message).into_response()
+        let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], error.message().to_owned()).into_response()
     }
 }
 
@@ -155,11 +160,10 @@ fn answer_panic(panic: Box<dyn Any + Send + 'static>) -> Response<Body> {
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "a panic without a message".into());
     tracing::error!(panic = %what, "a request handler panicked; answered 500");
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        Json(json!({ "error": { "kind": "internal", "message": "the server failed while answering: try again; if it keeps failing, the server log has the cause" } })),
-    )
-        .into_response()
+    AppError::Internal {
+        message: "the server failed while answering: try again; if it keeps failing, the server log has the cause".into(),
+    }
+    .into_response()
 }
 
 #[cfg(test)]

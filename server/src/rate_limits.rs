@@ -27,10 +27,11 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
+use use_cases::error::AppError;
 use use_cases::state::SessionUser;
 use crate::auth::Access;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 use governor::clock::{Clock, DefaultClock};
@@ -205,7 +206,7 @@ pub async fn enforce(State(limits): State<Arc<RateLimits>>, request: Request, ne
     );
     let path = request.uri().path();
     let machine = crate::limits::answers_machines(path);
-    let mut response = crate::limits::answer(StatusCode::TOO_MANY_REQUESTS, machine, "rate_limited", message);
+    let mut response = crate::limits::answer(machine, AppError::RateLimited { message, retry_after_secs: seconds });
     response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     response
 }

@@ -7,6 +7,7 @@
 //! database, a file or a query, goes to the log under the same id, where an operator
 //! finds it. One place, after every route, so that no route can forget it.
 
+use use_cases::error::AppError;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -63,7 +64,11 @@ async fn generic_internal_error(response: Response, id: &str) -> Response {
         .is_some_and(|t| t.starts_with("application/json"));
     let message = format!("internal error: the server's log has the details under request id {id}");
     let mut answer = if json {
-        Json(json!({ "error": { "kind": "internal", "message": message, "request_id": id } })).into_response()
+        // The one error shape, with the id to quote (not AppError's own answer, which
+        // would log this 500 a second time).
+        let mut body = serde_json::to_value(AppError::Internal { message }).unwrap_or_default();
+        body["error"]["request_id"] = json!(id);
+        Json(body).into_response()
     } else {
         message.into_response()
     };

@@ -13,6 +13,8 @@ pub enum WaitedFor {
     Feishu { days: usize },
     /// Another replica fetching this many days (under its lease).
     Replica { days: usize },
+    /// The dashboard's whole answer (the request's own deadline, past every other).
+    Answer,
 }
 
 impl std::fmt::Display for WaitedFor {
@@ -21,6 +23,7 @@ impl std::fmt::Display for WaitedFor {
             WaitedFor::Store => f.write_str("the dashboard's database"),
             WaitedFor::Feishu { days } => write!(f, "Feishu's answers for {days} day(s)"),
             WaitedFor::Replica { days } => write!(f, "another replica fetching {days} day(s)"),
+            WaitedFor::Answer => f.write_str("the dashboard's answer"),
         }
     }
 }

@@ -401,6 +401,7 @@ pub static ZH: Messages = Messages {
             WaitedFor::Store => "仪表盘数据库".to_owned(),
             WaitedFor::Feishu { days } => format!("飞书返回 {days} 天的数据"),
             WaitedFor::Replica { days } => format!("另一个副本获取 {days} 天的数据"),
+            WaitedFor::Answer => "仪表盘的应答".to_owned(),
         };
         format!("等待{what}超过 {seconds} 秒，已停止等待。")
     },
@@ -546,6 +547,7 @@ pub static EN: Messages = Messages {
             WaitedFor::Store => "the dashboard's database".to_owned(),
             WaitedFor::Feishu { days } => format!("Feishu's answers for {days} day(s)"),
             WaitedFor::Replica { days } => format!("another replica fetching {days} day(s)"),
+            WaitedFor::Answer => "the dashboard's answer".to_owned(),
         };
         format!("Waited {seconds} s for {what}, then stopped waiting.")
     },

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use access_data::{BlockDays, BlockLabel, QueryOptions, QueryProgress, QuotaState, ServiceError};
-use domain::{AccessQuery, BlockId, BlockMatrix, ParamNames};
+use domain::{AccessQuery, BlockId, ParamNames};
 
 use crate::chart_specs::{self, ChartKind};
 use crate::error::AppError;

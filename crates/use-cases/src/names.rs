@@ -31,10 +31,10 @@ pub async fn saved_names(state: &AppState) -> Result<Vec<BlockLabel>, AppError> 
 /// Plans an import (`input` in `format`) against the names saved now and, when
 /// `save` is asked and no line is refused, saves every change in one transaction.
 /// The page's import and `PUT /api/v1/block-names` both come here. A whole input
-/// refused (empty, too many lines, not JSON) is `BadInput`.
+/// refused (empty, too many lines, not JSON) is `ImportRefused`.
 pub async fn import_names(state: &AppState, input: &str, format: ImportFormat, save: bool) -> Result<NamesImport, AppError> {
     let current = saved_names(state).await?.into_iter().map(|l| (l.block_id.clone(), l)).collect();
-    let plan = domain::plan_import(input, format, &current).map_err(bad_input)?;
+    let plan = domain::plan_import(input, format, &current).map_err(|e| AppError::ImportRefused { message: e.to_string() })?;
     let saved = save && plan.refused.is_empty();
     if saved {
         let labels = plan.labels_to_save();

@@ -36,41 +36,19 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/v1/digests/{chat_id}/test", post(send_test))
 }
 
-fn answer(status: StatusCode, kind: &str, message: String) -> Response {
-    (status, Json(json!({ "error": { "kind": kind, "message": message } }))).into_response()
-}
-
-fn failed(error: AppError) -> Response {
-    match error {
-        AppError::BadInput { message } => answer(StatusCode::BAD_REQUEST, "bad_request", message),
-        AppError::Feishu { code, message, advice } => (
-            StatusCode::BAD_GATEWAY,
-            Json(json!({ "error": { "kind": "feishu", "feishu_code": code, "message": message, "advice": advice } })),
-        )
-            .into_response(),
-        AppError::QuotaReached { message, .. } => answer(StatusCode::TOO_MANY_REQUESTS, "quota_reached", message),
-        AppError::Deadline { message, .. } => answer(StatusCode::GATEWAY_TIMEOUT, "deadline", message),
-        other => answer(StatusCode::INTERNAL_SERVER_ERROR, "internal", other.to_string()),
-    }
-}
-
 /// Why `viewer` may not change digests; `None` if it may.
-fn refusal(viewer: Option<&Viewer>) -> Option<Response> {
+fn refusal(viewer: Option<&Viewer>) -> Option<AppError> {
     match viewer {
         Some(viewer) if viewer.can_manage_digests() => None,
-        Some(Viewer::Script { name, .. }) => Some(answer(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            format!(
+        Some(Viewer::Script { name, .. }) => Some(AppError::Forbidden {
+            message: format!(
                 "the API token {name:?} may read the digests but not change or send them: an admin creates a token with \
                  \"may also manage chat digests\" ticked (the dashboard's API tokens page, /tokens) for this script"
             ),
-        )),
-        _ => Some(answer(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "changing digests needs a signed-in admin or a token allowed to manage digests".into(),
-        )),
+        }),
+        _ => Some(AppError::Forbidden {
+            message: "changing digests needs a signed-in admin or a token allowed to manage digests".into(),
+        }),
     }
 }
 
@@ -113,35 +91,34 @@ async fn save(
 ) -> Response {
     let viewer = viewer.as_ref().map(|Extension(v)| v);
     if let Some(refused) = refusal(viewer) {
-        return refused;
+        return refused.into_response();
     }
     let body: ScheduleBody = match serde_json::from_slice(&body) {
         Ok(body) => body,
         Err(error) => {
-            return answer(
-                StatusCode::BAD_REQUEST,
-                "bad_request",
-                format!(
+            return AppError::BadInput {
+                message: format!(
                     "the body is not a schedule ({error}): send JSON such as {{\"language\":\"zh\",\"every\":\"weekly\",\"weekday\":1,\"hour\":9,\"enabled\":true}}"
                 ),
-            );
+            }
+            .into_response();
         }
     };
     let form = ScheduleForm { language: body.language, every: body.every, weekday: body.weekday, hour: body.hour, enabled: body.enabled };
     match ssr::save(&state, &chat_id, &body.chat_name, &form, &viewer.map_or_else(|| "unknown".into(), Viewer::actor)).await {
         Ok(schedule) => Json(json!({ "chat_id": schedule.chat_id, "chat_name": schedule.chat_name, "schedule": ssr::form_of(&schedule) })).into_response(),
-        Err(error) => failed(error),
+        Err(error) => error.into_response(),
     }
 }
 
 async fn remove(State(state): State<AppState>, viewer: Option<Extension<Viewer>>, Path(chat_id): Path<String>) -> Response {
     if let Some(refused) = refusal(viewer.as_ref().map(|Extension(v)| v)) {
-        return refused;
+        return refused.into_response();
     }
     match ssr::remove(&state, &chat_id).await {
         Ok(true) => StatusCode::NO_CONTENT.into_response(),
-        Ok(false) => answer(StatusCode::NOT_FOUND, "not_found", format!("the chat {chat_id:?} has no digest schedule")),
-        Err(error) => failed(error),
+        Ok(false) => AppError::NotFound { message: format!("the chat {chat_id:?} has no digest schedule") }.into_response(),
+        Err(error) => error.into_response(),
     }
 }
 
@@ -155,7 +132,7 @@ async fn preview(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resp
         match params.single(name).ok().flatten() {
             None => Ok(default),
             Some(raw) => raw.trim().parse().map_err(|_| {
-                answer(StatusCode::BAD_REQUEST, "bad_request", format!("{name}={raw:?} is not a whole number"))
+                AppError::BadInput { message: format!("{name}={raw:?} is not a whole number") }.into_response()
             }),
         }
     };
@@ -166,7 +143,7 @@ async fn preview(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resp
     let form = ScheduleForm { language: text("language", "zh"), every: text("every", "weekly"), weekday, hour, enabled: true };
     match ssr::preview(&state, &form).await {
         Ok(card) => Json(json!({ "card": card.json, "bytes": card.bytes, "elements": card.elements })).into_response(),
-        Err(error) => failed(error),
+        Err(error) => error.into_response(),
     }
 }
 
@@ -177,7 +154,7 @@ async fn send_test(
     RawQuery(raw): RawQuery,
 ) -> Response {
     if let Some(refused) = refusal(viewer.as_ref().map(|Extension(v)| v)) {
-        return refused;
+        return refused.into_response();
     }
     let language = match Params::parse(raw.as_deref(), &["language"], &[]).and_then(|p| Ok(p.single("language")?.unwrap_or("zh").to_owned())) {
         Ok(language) => language,
@@ -185,6 +162,6 @@ async fn send_test(
     };
     match ssr::send_test(&state, &chat_id, &language).await {
         Ok(message_id) => Json(json!({ "message_id": message_id })).into_response(),
-        Err(error) => failed(error),
+        Err(error) => error.into_response(),
     }
 }

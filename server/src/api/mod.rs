@@ -10,15 +10,15 @@ mod xlsx;
 
 use std::sync::Arc;
 
-use access_data::{AccessService, BlockDays, QueryOptions, ServiceError};
+use access_data::{AccessService, BlockDays, QueryOptions};
+use use_cases::error::AppError;
 use use_cases::state::AppState;
 use axum::extract::{RawQuery, State};
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 use domain::{AccessQuery, ParamNames};
-use serde_json::json;
 
 pub use names::BLOCK_NAMES_PATH;
 
@@ -34,97 +34,6 @@ pub fn routes() -> Router<AppState> {
         .merge(names::routes())
 }
 
-/// A failed API call: the status and a JSON body that says what to fix.
-#[derive(Debug)]
-pub enum ApiError {
-    /// 400: the request is wrong; the message names the parameter.
-    BadRequest(String),
-    /// 502: Feishu failed; carries its code and advice.
-    Upstream(ServiceError),
-    /// 429: the monthly Feishu call quota is used up and the range needs days not
-    /// fetched before; says when it resets.
-    QuotaReached(ServiceError),
-    /// 504: the numbers did not come within the query deadline; says what for.
-    Deadline(ServiceError),
-    /// 500: our side failed; details in the log.
-    Internal(ServiceError),
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let (status, body) = match self {
-            ApiError::BadRequest(message) => {
-                (StatusCode::BAD_REQUEST, json!({ "error": { "kind": "bad_request", "message": message } }))
-            }
-            ApiError::Upstream(error) => {
-                let feishu = error.feishu().expect("Upstream holds a Feishu error");
-                tracing::warn!(error = %feishu, code = ?feishu.code(), "API call failed upstream");
-                (
-                    StatusCode::BAD_GATEWAY,
-                    json!({ "error": {
-                        "kind": "feishu",
-                        "feishu_code": feishu.code(),
-                        "message": feishu.to_string(),
-                        "advice": feishu.advice(),
-                    }}),
-                )
-            }
-            ApiError::QuotaReached(error) => {
-                let ServiceError::QuotaReached { used, limit, resets_on, .. } = &error else {
-                    unreachable!("QuotaReached holds a quota error")
-                };
-                tracing::info!(used, ?limit, "API call refused: monthly Feishu quota used up");
-                (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    json!({ "error": {
-                        "kind": "quota_reached",
-                        "message": error.to_string(),
-                        "calls_this_month": used,
-                        "monthly_quota": limit,
-                        "resets_on": resets_on.to_string(),
-                    }}),
-                )
-            }
-            ApiError::Deadline(error) => {
-                let ServiceError::DeadlineExceeded { waited_for, deadline } = &error else {
-                    unreachable!("Deadline holds a deadline error")
-                };
-                (
-                    StatusCode::GATEWAY_TIMEOUT,
-                    json!({ "error": {
-                        "kind": "deadline",
-                        "message": format!("{error}; the fetch goes on, so try again in a minute"),
-                        "waited_for": waited_for.to_string(),
-                        "deadline_secs": deadline.as_secs(),
-                    }}),
-                )
-            }
-            ApiError::Internal(error) => {
-                tracing::error!(error = ?error, "API call failed");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    json!({ "error": { "kind": "internal", "message": error.to_string() } }),
-                )
-            }
-        };
-        (status, Json(body)).into_response()
-    }
-}
-
-impl From<ServiceError> for ApiError {
-    fn from(error: ServiceError) -> Self {
-        if matches!(error, ServiceError::QuotaReached { .. }) {
-            ApiError::QuotaReached(error)
-        } else if matches!(error, ServiceError::DeadlineExceeded { .. }) {
-            ApiError::Deadline(error)
-        } else if error.feishu().is_some() {
-            ApiError::Upstream(error)
-        } else {
-            ApiError::Internal(error)
-        }
-    }
-}
-
 /// Parameters the block API accepts; anything else is refused, so a typo is not silently ignored.
 const KNOWN_PARAMS: [&str; 4] = ["from_date", "to_date", "block_id", "refresh"];
 
@@ -135,23 +44,23 @@ pub(crate) struct Params {
 
 impl Params {
     /// Refuses a parameter not in `known`, naming the known ones (`repeatable` among them).
-    pub(crate) fn parse(raw: Option<&str>, known: &[&str], repeatable: &[&str]) -> Result<Self, ApiError> {
+    pub(crate) fn parse(raw: Option<&str>, known: &[&str], repeatable: &[&str]) -> Result<Self, AppError> {
         let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.unwrap_or_default().as_bytes()).into_owned().collect();
         if let Some((unknown, _)) = pairs.iter().find(|(k, _)| !known.contains(&k.as_str())) {
             let shown: String = unknown.chars().take(40).collect();
             let listed: Vec<String> =
                 known.iter().map(|k| if repeatable.contains(k) { format!("{k} (repeatable)") } else { (*k).to_owned() }).collect();
-            return Err(ApiError::BadRequest(format!("unknown parameter {shown:?}: the parameters are {}", listed.join(", "))));
+            return Err(AppError::BadInput { message: format!("unknown parameter {shown:?}: the parameters are {}", listed.join(", ")) });
         }
         Ok(Params { pairs })
     }
 
     /// The value of a parameter given at most once.
-    pub(crate) fn single<'a>(&'a self, name: &'a str) -> Result<Option<&'a str>, ApiError> {
+    pub(crate) fn single<'a>(&'a self, name: &'a str) -> Result<Option<&'a str>, AppError> {
         let mut values = self.all(name);
         let first = values.next();
         if values.next().is_some() {
-            return Err(ApiError::BadRequest(format!("{name} is given more than once: give it once")));
+            return Err(AppError::BadInput { message: format!("{name} is given more than once: give it once") });
         }
         Ok(first)
     }
@@ -162,19 +71,19 @@ impl Params {
     }
 
     /// `refresh`: fetch today and yesterday again.
-    pub(crate) fn refresh(&self) -> Result<bool, ApiError> {
+    pub(crate) fn refresh(&self) -> Result<bool, AppError> {
         match self.single("refresh")? {
             None | Some("false") | Some("0") => Ok(false),
             Some("true") | Some("1") | Some("") => Ok(true),
             Some(other) => {
                 let shown: String = other.chars().take(20).collect();
-                Err(ApiError::BadRequest(format!("refresh={shown:?} is not valid: use refresh=true or leave it out")))
+                Err(AppError::BadInput { message: format!("refresh={shown:?} is not valid: use refresh=true or leave it out") })
             }
         }
     }
 
     /// The query: `from_date`, `to_date` and the repeated `block` parameter, if any.
-    pub(crate) fn query(&self, block: Option<&str>, max_days: u32) -> Result<AccessQuery, ApiError> {
+    pub(crate) fn query(&self, block: Option<&str>, max_days: u32) -> Result<AccessQuery, AppError> {
         AccessQuery::parse(
             ParamNames::API,
             self.single("from_date")?,
@@ -182,12 +91,12 @@ impl Params {
             block.into_iter().flat_map(|name| self.all(name)),
             max_days,
         )
-        .map_err(|e| ApiError::BadRequest(e.to_string()))
+        .map_err(|e| AppError::BadInput { message: e.to_string() })
     }
 }
 
 /// Parses the query string of a block-access call.
-fn parse(raw: Option<&str>, max_days: u32) -> Result<(AccessQuery, bool), ApiError> {
+fn parse(raw: Option<&str>, max_days: u32) -> Result<(AccessQuery, bool), AppError> {
     let params = Params::parse(raw, &KNOWN_PARAMS, &["block_id"])?;
     let refresh = params.refresh()?;
     Ok((params.query(Some("block_id"), max_days)?, refresh))
@@ -200,7 +109,7 @@ pub const REFRESHED_AT_HEADER: &str = "x-refreshed-at";
 
 /// The held days the block-access call asks for (the writers read them without copying
 /// a row out), and when a held-back refresh's numbers were fetched.
-async fn days(state: &AppState, raw: Option<String>) -> Result<(BlockDays, Option<chrono::DateTime<chrono::Utc>>), ApiError> {
+async fn days(state: &AppState, raw: Option<String>) -> Result<(BlockDays, Option<chrono::DateTime<chrono::Utc>>), AppError> {
     let (query, refresh) = parse(raw.as_deref(), state.view.max_range_days)?;
     let service: &Arc<AccessService> = &state.service;
     let days = service.block_days(&query, QueryOptions { refresh, ..QueryOptions::default() }).await?;
@@ -217,20 +126,20 @@ fn with_refreshed_at(mut response: Response, refreshed_at: Option<chrono::DateTi
 }
 
 /// `GET /api/v1/block-access`: `{"items":[{date, block_id, block_name, pv, uv}…]}`.
-async fn block_access_json(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+async fn block_access_json(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     let (days, refreshed_at) = days(&state, raw).await?;
     let body = body::json(&days, &state.service.labels());
     Ok(with_refreshed_at(([(header::CONTENT_TYPE, "application/json")], body).into_response(), refreshed_at))
 }
 
 /// `GET /api/v1/block-access.csv`: UTF-8 with a BOM so that Excel reads Chinese names.
-async fn block_access_csv(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+async fn block_access_csv(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     let (days, refreshed_at) = days(&state, raw).await?;
     Ok(with_refreshed_at(csv_download("block-access.csv", body::csv(&days, &state.service.labels())), refreshed_at))
 }
 
 /// `GET /api/v1/block-access.xlsx`: the CSV's columns in an Excel workbook.
-async fn block_access_xlsx(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+async fn block_access_xlsx(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     use xlsx::Cell;
     let (days, refreshed_at) = days(&state, raw).await?;
     let rows = days.rows();
@@ -255,7 +164,7 @@ mod tests {
 
     fn bad(raw: &str) -> String {
         match parse(Some(raw), 366) {
-            Err(ApiError::BadRequest(m)) => m,
+            Err(AppError::BadInput { message }) => message,
             other => panic!("expected a 400 for {raw:?}, got {other:?}"),
         }
     }

@@ -17,7 +17,7 @@ use domain::{BlockLabel, ImportFormat};
 use serde_json::json;
 
 use super::xlsx::{self, Cell};
-use super::{ApiError, Params};
+use super::{Params};
 
 /// The names' JSON route, which also takes the import.
 pub const BLOCK_NAMES_PATH: &str = "/api/v1/block-names";
@@ -35,28 +35,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/block-names.xlsx", get(names_xlsx))
 }
 
-/// `{"error":{"kind","message"}}` with `status`, as the API's other refusals.
-fn refused(status: StatusCode, kind: &str, message: String) -> Response {
-    (status, Json(json!({ "error": { "kind": kind, "message": message } }))).into_response()
-}
-
-/// An error of the page's layer as the API answers it: a whole import refused is the
-/// caller's to fix (422); anything else is ours (500, the cause in the log).
-fn failed(error: AppError) -> Response {
-    match error {
-        AppError::BadInput { message } => refused(StatusCode::UNPROCESSABLE_ENTITY, "bad_import", message),
-        other => {
-            tracing::error!(error = %other, "block names call failed");
-            refused(StatusCode::INTERNAL_SERVER_ERROR, "internal", other.to_string())
-        }
-    }
-}
-
 /// `GET /api/v1/block-names`: `{"names":[{block_id, name, workplace}…]}`, by block id.
 async fn names_json(State(state): State<AppState>) -> Response {
     match saved_names(&state).await {
         Ok(names) => Json(json!({ "names": names })).into_response(),
-        Err(error) => failed(error),
+        Err(error) => error.into_response(),
     }
 }
 
@@ -65,7 +48,7 @@ async fn names_json(State(state): State<AppState>) -> Response {
 async fn names_csv(State(state): State<AppState>) -> Response {
     let names = match saved_names(&state).await {
         Ok(names) => names,
-        Err(error) => return failed(error),
+        Err(error) => return error.into_response(),
     };
     match names_csv_body(&names) {
         Ok(body) => (
@@ -78,7 +61,7 @@ async fn names_csv(State(state): State<AppState>) -> Response {
             .into_response(),
         Err(error) => {
             tracing::error!(%error, "could not write the block names as CSV");
-            refused(StatusCode::INTERNAL_SERVER_ERROR, "internal", "could not write the block names as CSV".into())
+            AppError::Internal { message: "could not write the block names as CSV".into() }.into_response()
         }
     }
 }
@@ -87,7 +70,7 @@ async fn names_csv(State(state): State<AppState>) -> Response {
 async fn names_xlsx(State(state): State<AppState>) -> Response {
     let names = match saved_names(&state).await {
         Ok(names) => names,
-        Err(error) => return failed(error),
+        Err(error) => return error.into_response(),
     };
     let rows = names.iter().map(|label| {
         let workplace = label.workplace.as_deref().map_or(Cell::Empty, |w| Cell::Text(w.into()));
@@ -120,7 +103,7 @@ async fn import(
     body: Bytes,
 ) -> Response {
     if let Some(refusal) = permission_refusal(viewer.as_ref().map(|Extension(v)| v)) {
-        return refused(StatusCode::FORBIDDEN, "forbidden", refusal);
+        return AppError::Forbidden { message: refusal }.into_response();
     }
     let dry_run = match dry_run(raw.as_deref()) {
         Ok(dry_run) => dry_run,
@@ -128,15 +111,15 @@ async fn import(
     };
     let format = match import_format(&headers) {
         Ok(format) => format,
-        Err(message) => return refused(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", message),
+        Err(message) => return AppError::UnsupportedMediaType { message }.into_response(),
     };
     let Ok(text) = std::str::from_utf8(&body) else {
         let message = "the body is not UTF-8 text: save the file as CSV UTF-8 (Excel: \"CSV UTF-8\") and send it again";
-        return refused(StatusCode::BAD_REQUEST, "bad_request", message.into());
+        return AppError::BadInput { message: message.into() }.into_response();
     };
     match import_names(&state, text, format, !dry_run).await {
         Ok(answer) => plan_answer(&answer, dry_run),
-        Err(error) => failed(error),
+        Err(error) => error.into_response(),
     }
 }
 
@@ -154,15 +137,15 @@ fn permission_refusal(viewer: Option<&Viewer>) -> Option<String> {
 
 /// Whether `?dry_run=1` (or `true`) asks to plan only. Other parameters are refused,
 /// as everywhere in the API, so that a typo is never silently ignored.
-fn dry_run(raw: Option<&str>) -> Result<bool, ApiError> {
+fn dry_run(raw: Option<&str>) -> Result<bool, AppError> {
     match Params::parse(raw, &["dry_run"], &[])?.single("dry_run")? {
         None | Some("0" | "false") => Ok(false),
         Some("" | "1" | "true") => Ok(true),
         Some(other) => {
             let shown: String = other.chars().take(20).collect();
-            Err(ApiError::BadRequest(format!(
+            Err(AppError::BadInput { message: format!(
                 "dry_run={shown:?} is not valid: use dry_run=1 to see the plan without saving, or leave it out"
-            )))
+            ) })
         }
     }
 }
@@ -209,14 +192,17 @@ fn plan_answer(answer: &NamesImport, dry_run: bool) -> Response {
     if plan.refused.is_empty() {
         return Json(body).into_response();
     }
-    body["error"] = json!({
-        "kind": "refused_lines",
-        "message": format!(
+    let refused = AppError::RefusedLines {
+        message: format!(
             "{} line(s) cannot be imported and nothing was saved: fix each as its reason says and send the whole import again",
             plan.refused.len()
         ),
-    });
-    (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+    };
+    let status = StatusCode::from_u16(refused.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+    if let Ok(serde_json::Value::Object(error)) = serde_json::to_value(&refused) {
+        body.as_object_mut().expect("the plan is an object").extend(error);
+    }
+    (status, Json(body)).into_response()
 }
 
 #[cfg(test)]
@@ -245,7 +231,7 @@ mod tests {
     #[test]
     fn dry_run_is_the_one_parameter() {
         let refusal = |raw| match dry_run(Some(raw)) {
-            Err(ApiError::BadRequest(message)) => message,
+            Err(AppError::BadInput { message }) => message,
             other => panic!("{raw}: expected a 400, got {other:?}"),
         };
         assert!(matches!(dry_run(None), Ok(false)));

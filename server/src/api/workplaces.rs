@@ -6,6 +6,7 @@
 //! a day), so the answers go through serde and the csv crate rather than the
 //! hand-made writers the block rows need.
 
+use use_cases::error::AppError;
 use access_data::QueryOptions;
 use use_cases::state::AppState;
 use axum::extract::{RawQuery, State};
@@ -18,7 +19,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use super::xlsx::{self, Cell};
-use super::{ApiError, Params, csv_download};
+use super::{Params, csv_download};
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -81,11 +82,11 @@ impl CustomItem<'_> {
     }
 }
 
-fn range_and_refresh(params: &Params, state: &AppState) -> Result<(DateRange, bool), ApiError> {
+fn range_and_refresh(params: &Params, state: &AppState) -> Result<(DateRange, bool), AppError> {
     Ok((params.query(None, state.view.max_range_days)?.range, params.refresh()?))
 }
 
-async fn totals(state: &AppState, raw: Option<String>) -> Result<Vec<TotalsItem>, ApiError> {
+async fn totals(state: &AppState, raw: Option<String>) -> Result<Vec<TotalsItem>, AppError> {
     let params = Params::parse(raw.as_deref(), &TOTALS_PARAMS, &[])?;
     let (range, refresh) = range_and_refresh(&params, state)?;
     let answer = state.service.workplace_access(range, QueryOptions { refresh, ..QueryOptions::default() }).await?;
@@ -117,13 +118,13 @@ impl CustomRows {
     }
 }
 
-async fn custom(state: &AppState, raw: Option<String>) -> Result<CustomRows, ApiError> {
+async fn custom(state: &AppState, raw: Option<String>) -> Result<CustomRows, AppError> {
     let params = Params::parse(raw.as_deref(), &CUSTOM_PARAMS, &[])?;
     let (range, refresh) = range_and_refresh(&params, state)?;
     let only = params
         .single("custom_workplace_id")?
         .filter(|id| !id.is_empty())
-        .map(|id| WorkplaceId::parse(id).map_err(|e| ApiError::BadRequest(format!("custom_workplace_id: {e}"))))
+        .map(|id| WorkplaceId::parse(id).map_err(|e| AppError::BadInput { message: format!("custom_workplace_id: {e}") }))
         .transpose()?;
     let options = QueryOptions { refresh, ..QueryOptions::default() };
     let answer = state.service.custom_workplace_access(range, only.as_ref(), options).await?;
@@ -131,32 +132,32 @@ async fn custom(state: &AppState, raw: Option<String>) -> Result<CustomRows, Api
 }
 
 /// `GET /api/v1/workplace-access`: `{"items":[{date, all_pv, all_uv, default_pv, default_uv}…]}`.
-async fn totals_json(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+async fn totals_json(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     Ok(Json(serde_json::json!({ "items": totals(&state, raw).await? })).into_response())
 }
 
 /// `GET /api/v1/workplace-access.csv`.
-async fn totals_csv(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+async fn totals_csv(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     let items = totals(&state, raw).await?;
     Ok(csv_download("workplace-access.csv", csv_of(&TOTALS_COLUMNS, items.iter())?))
 }
 
 /// `GET /api/v1/custom-workplace-access`:
 /// `{"items":[{date, custom_workplace_id, name_zh, name_en, pv, uv}…]}`.
-async fn custom_json(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+async fn custom_json(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     let rows = custom(&state, raw).await?;
     let items: Vec<CustomItem<'_>> = rows.items().collect();
     Ok(Json(serde_json::json!({ "items": items })).into_response())
 }
 
 /// `GET /api/v1/custom-workplace-access.csv`.
-async fn custom_csv(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+async fn custom_csv(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     let rows = custom(&state, raw).await?;
     Ok(csv_download("custom-workplace-access.csv", csv_of(&CUSTOM_COLUMNS, rows.items().map(CustomItem::neutralised))?))
 }
 
 /// `GET /api/v1/workplace-access.xlsx`: the CSV's columns in an Excel workbook.
-async fn totals_xlsx(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+async fn totals_xlsx(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     let params = Params::parse(raw.as_deref(), &TOTALS_PARAMS, &[])?;
     let (range, refresh) = range_and_refresh(&params, &state)?;
     let answer = state.service.workplace_access(range, QueryOptions { refresh, ..QueryOptions::default() }).await?;
@@ -167,7 +168,7 @@ async fn totals_xlsx(State(state): State<AppState>, RawQuery(raw): RawQuery) -> 
 }
 
 /// `GET /api/v1/custom-workplace-access.xlsx`: the CSV's columns in an Excel workbook.
-async fn custom_xlsx(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+async fn custom_xlsx(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     let rows = custom(&state, raw).await?;
     let dates: Vec<_> = rows.rows.iter().map(|r| r.date).collect();
     let cells = rows.items().zip(dates).map(|(item, date)| {
@@ -186,8 +187,8 @@ async fn custom_xlsx(State(state): State<AppState>, RawQuery(raw): RawQuery) -> 
 
 /// CSV of `items` under `columns` (the items' fields, in order), UTF-8 with a BOM so
 /// that Excel reads Chinese names.
-fn csv_of<T: Serialize>(columns: &[&str], items: impl Iterator<Item = T>) -> Result<Vec<u8>, ApiError> {
-    let failed = |e: csv::Error| ApiError::Internal(access_data::ServiceError::Interrupted(format!("writing CSV: {e}")));
+fn csv_of<T: Serialize>(columns: &[&str], items: impl Iterator<Item = T>) -> Result<Vec<u8>, AppError> {
+    let failed = |e: csv::Error| AppError::Internal { message: format!("could not write the CSV: {e}") };
     let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer("\u{feff}".as_bytes().to_vec());
     writer.write_record(columns).map_err(failed)?;
     for item in items {

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 
-use super::ApiError;
+use use_cases::error::AppError;
 
 /// One cell of a table.
 pub(crate) enum Cell<'a> {
@@ -28,13 +28,13 @@ pub(crate) struct Sheet<'a, R> {
 }
 
 /// A workbook of `sheets`, as an answer offered as a download named `file_name`.
-pub(crate) fn download<'a, R, C>(file_name: &str, sheets: Vec<Sheet<'a, R>>) -> Result<Response, ApiError>
+pub(crate) fn download<'a, R, C>(file_name: &str, sheets: Vec<Sheet<'a, R>>) -> Result<Response, AppError>
 where
     R: IntoIterator<Item = C>,
     C: IntoIterator<Item = Cell<'a>>,
 {
     let body = workbook(sheets).map_err(|e| {
-        ApiError::Internal(access_data::ServiceError::Interrupted(format!("writing the Excel workbook: {e}")))
+        AppError::Internal { message: format!("could not write the Excel workbook: {e}") }
     })?;
     let disposition = format!("attachment; filename=\"{file_name}\"");
     Ok((

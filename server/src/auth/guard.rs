@@ -2,13 +2,12 @@
 //! signed-in person (or, on `/api/v1/`, a valid API token); every request that changes
 //! state must come from this dashboard's own pages.
 
+use use_cases::error::AppError;
 use use_cases::state::{SessionUser, Viewer};
 use axum::extract::{Request, State};
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Json;
-use serde_json::json;
 use tower_sessions::Session;
 
 use super::sign_in::USER_KEY;
@@ -47,13 +46,8 @@ fn is_public(path: &str) -> bool {
     access(path) != Access::Protected
 }
 
-/// Routes that answer machines: they get 401 JSON instead of a redirect to sign-in.
-fn is_api(path: &str) -> bool {
-    path.starts_with("/api/") || path.starts_with("/export/")
-}
-
 fn unauthorized(message: &str) -> Response {
-    (StatusCode::UNAUTHORIZED, Json(json!({ "error": { "kind": "unauthorized", "message": message } }))).into_response()
+    AppError::Unauthorized { message: message.to_owned() }.into_response()
 }
 
 /// Lets through allowed people and valid API tokens; sends others to sign in.
@@ -81,8 +75,7 @@ pub async fn guard(State(auth): State<AuthState>, session: Session, mut request:
                 Ok(None) => unauthorized("the API token is unknown or was revoked: ask an admin for a new one"),
                 Err(error) => {
                     tracing::error!(%error, "could not check an API token");
-                    (StatusCode::INTERNAL_SERVER_ERROR, Json(json!({ "error": { "kind": "internal", "message": "could not check the API token" } })))
-                        .into_response()
+                    AppError::Internal { message: "could not check the API token".into() }.into_response()
                 }
             };
         }
@@ -132,7 +125,8 @@ fn token_refusal(auth: &AuthState, token: &store::ApiTokenInfo) -> Option<String
 }
 
 fn anonymous(request: &Request, path: &str) -> Response {
-    if is_api(path) {
+    // Routes that answer machines get 401 JSON instead of a redirect to sign-in.
+    if crate::limits::answers_machines(path) {
         return unauthorized("sign in first (GET /login), or send an API token as Authorization: Bearer …");
     }
     let target = request.uri().path_and_query().map_or(path, |pq| pq.as_str());
@@ -179,11 +173,12 @@ pub async fn require_same_origin(State(auth): State<AuthState>, request: Request
         Some(from) if from.eq_ignore_ascii_case(&origin) => next.run(request).await,
         other => {
             tracing::warn!(origin = ?other, expected = %origin, path = %request.uri().path(), "cross-site request refused");
-            (
-                StatusCode::FORBIDDEN,
-                Json(json!({ "error": { "kind": "forbidden", "message": "this request did not come from the dashboard's own pages (Origin check): reload the dashboard and try again" } })),
-            )
-                .into_response()
+            AppError::Forbidden {
+                message: "this request did not come from the dashboard's own pages (Origin check): reload the dashboard and \
+                          try again"
+                    .into(),
+            }
+            .into_response()
         }
     }
 }
