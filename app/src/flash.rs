@@ -159,7 +159,7 @@ fn referer_lang(parts: &http::request::Parts) -> Option<i18n::Locale> {
 pub fn page_flash() -> Option<Flash> {
     #[cfg(feature = "ssr")]
     {
-        crate::components::take_cookie(FLASH_COOKIE).map(|value| Flash::decode(&value))
+        crate::cookies::take_cookie(FLASH_COOKIE).map(|value| Flash::decode(&value))
     }
     #[cfg(not(feature = "ssr"))]
     {

@@ -8,6 +8,8 @@ pub mod api;
 #[cfg(feature = "hydrate")]
 mod browser;
 mod components;
+#[cfg(feature = "ssr")]
+mod cookies;
 pub mod digest_setup;
 #[cfg(feature = "ssr")]
 pub mod feeds;
@@ -24,7 +26,7 @@ use leptos_router::{
 
 pub use locale::{use_locale, LocaleScope};
 #[cfg(feature = "ssr")]
-pub use components::request_cookie;
+pub use cookies::request_cookie;
 
 /// The HTML document around the app, rendered on the server only. `<html lang>` is set
 /// by [`LocaleScope`].

@@ -45,7 +45,7 @@ fn initial_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
         let Some(parts) = use_context::<http::request::Parts>() else { return Locale::default() };
-        let cookie = crate::components::request_cookie(&parts.headers, "lang").and_then(|l| Locale::parse(&l));
+        let cookie = crate::cookies::request_cookie(&parts.headers, "lang").and_then(|l| Locale::parse(&l));
         cookie.unwrap_or_else(|| {
             Locale::negotiate(parts.headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
         })

@@ -10,6 +10,7 @@ pub mod fn_errors;
 pub mod limits;
 pub mod ops;
 pub mod page_feeds;
+pub mod paths;
 pub mod rate_limits;
 pub mod request_id;
 pub mod security;

@@ -71,7 +71,7 @@ pub fn layer(request_deadline: Duration) -> impl Layer<
 /// passes the body on already read (it is small by then), and answers 504 if what is
 /// below has not answered within `deadline`.
 async fn enforce(State(deadline): State<Duration>, request: Request, next: Next) -> Response {
-    let machine = answers_machines(request.uri().path());
+    let machine = crate::paths::answers_machines(request.uri().path());
     if let Some(query) = request.uri().query().filter(|q| q.len() > MAX_QUERY_BYTES) {
         return refuse(
             machine,
@@ -127,11 +127,6 @@ async fn enforce(State(deadline): State<Duration>, request: Request, next: Next)
 fn too_large(machine: bool, limit: usize) -> Response {
     let message = format!("the request body is larger than the {limit} bytes allowed: send less");
     refuse(machine, AppError::TooLarge { message })
-}
-
-/// Paths that answer scripts and the browser's code, which read JSON errors.
-pub(crate) fn answers_machines(path: &str) -> bool {
-    path.starts_with("/api/") || path.starts_with("/export/")
 }
 
 /// A refusal of the input limits, logged and answered ([`answer`]).

@@ -1,6 +1,6 @@
 //! Limits on the rate of work, not only its size (governor's keyed GCRA limiters):
 //!
-//! - **Sign-in** (the guard's [`crate::auth::Access::SignIn`]: `/login`, `/auth/callback`,
+//! - **Sign-in** (the guard's [`crate::paths::Access::SignIn`]: `/login`, `/auth/callback`,
 //!   `/auth/jssdk`, `/logout`, `/signed-out`, `/csp-report`): per client address,
 //!   `DASHBOARD_SIGN_IN_PER_MINUTE` (30 by default). A script that floods the sign-in
 //!   pages is told to slow down long before it can hurt Feishu's login or the logs.
@@ -29,7 +29,7 @@ use std::time::Duration;
 
 use use_cases::error::AppError;
 use use_cases::state::SessionUser;
-use crate::auth::Access;
+use crate::paths::{access, Access};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::middleware::Next;
@@ -158,7 +158,7 @@ impl RateLimits {
     fn classify(&self, request: &Request) -> Option<(Limit, RateKey)> {
         // The guard's list: health, readiness and metrics (probes and scrapers call them
         // on a schedule) and the static bundle are never limited.
-        match crate::auth::access(request.uri().path()) {
+        match access(request.uri().path()) {
             Access::Open => return None,
             Access::SignIn => return Some((Limit::SignIn, RateKey::Address(self.client_address(request)?))),
             Access::Protected => {}
@@ -205,7 +205,7 @@ pub async fn enforce(State(limits): State<Arc<RateLimits>>, request: Request, ne
         "too many requests: the dashboard takes at most {per_minute} {whose} a minute; try again in {seconds} s"
     );
     let path = request.uri().path();
-    let machine = crate::limits::answers_machines(path);
+    let machine = crate::paths::answers_machines(path);
     let mut response = crate::limits::answer(machine, AppError::RateLimited { message, retry_after_secs: seconds });
     response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     response

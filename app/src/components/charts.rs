@@ -168,7 +168,7 @@ fn remembered_width() -> f32 {
     #[cfg(feature = "ssr")]
     {
         use_context::<http::request::Parts>()
-            .and_then(|parts| super::request_cookie(&parts.headers, WIDTH_COOKIE))
+            .and_then(|parts| crate::cookies::request_cookie(&parts.headers, WIDTH_COOKIE))
             .and_then(|w| w.parse::<f32>().ok())
             .filter(|w| w.is_finite())
             .map_or(charts::DEFAULT_WIDTH, |w| w.clamp(charts::MIN_WIDTH, charts::MAX_WIDTH))

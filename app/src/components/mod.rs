@@ -32,9 +32,7 @@ pub use names::BlockNames;
 pub(crate) use names_import::{import_answer_html, import_saved_flash};
 pub use page::{Hydrated, PageProgress, PageShortcuts};
 #[cfg(feature = "ssr")]
-pub use page::request_cookie;
-#[cfg(feature = "ssr")]
-pub(crate) use page::{take_cookie, REFRESH_COOKIE, TICKET_COOKIE};
+pub(crate) use page::{REFRESH_COOKIE, TICKET_COOKIE};
 pub use rows::RowsTable;
 pub use table::BlocksTable;
 pub use tokens::ApiTokens;

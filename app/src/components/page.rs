@@ -8,7 +8,7 @@
 //! names it with a random ticket in a short-lived cookie and, while the browser waits,
 //! polls the server for the ticket's progress on the page still on screen (its numbers
 //! marked stale). The server renders the next page under that ticket and clears the
-//! cookie in its answer ([`take_cookie`]). A Refresh is the same with a second cookie,
+//! cookie in its answer ([`crate::cookies::take_cookie`]). A Refresh is the same with a second cookie,
 //! which asks the next render to fetch the recent days anew.
 
 use leptos::prelude::*;
@@ -20,33 +20,6 @@ use super::shortcuts::ShortcutHelp;
 pub(crate) const TICKET_COOKIE: &str = "bi_ticket";
 /// The cookie that asks the next page load to fetch the recent days anew.
 pub(crate) const REFRESH_COOKIE: &str = "bi_refresh";
-
-/// The value of cookie `name` in a request's `Cookie` headers (the pages' and the
-/// server's routes read their cookies with it).
-#[cfg(feature = "ssr")]
-pub fn request_cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value.to_owned())
-}
-
-/// Reads a handshake cookie of this request and clears it in the answer, so that a
-/// later reload does not act on it again. `None` outside a page request.
-#[cfg(feature = "ssr")]
-pub(crate) fn take_cookie(name: &str) -> Option<String> {
-    let value = request_cookie(&use_context::<http::request::Parts>()?.headers, name)?;
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(clear) = http::HeaderValue::from_str(&format!("{name}=; Path=/; Max-Age=0; SameSite=Lax")) {
-            response.append_header(http::header::SET_COOKIE, clear);
-        }
-    }
-    Some(value)
-}
 
 /// The progress bar of the page load under way (`children`: the [`ProgressBar`], hidden
 /// until then), and what starts one: a click on a link to the dashboard (presets,

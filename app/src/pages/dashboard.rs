@@ -30,7 +30,8 @@ pub fn use_view_params() -> Memo<ViewParams> {
 fn navigation() -> (Option<u64>, bool) {
     #[cfg(feature = "ssr")]
     {
-        use crate::components::{take_cookie, REFRESH_COOKIE, TICKET_COOKIE};
+        use crate::components::{REFRESH_COOKIE, TICKET_COOKIE};
+        use crate::cookies::take_cookie;
         let ticket = take_cookie(TICKET_COOKIE).and_then(|t| t.parse().ok());
         (ticket, take_cookie(REFRESH_COOKIE).is_some())
     }

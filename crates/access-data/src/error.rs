@@ -50,27 +50,9 @@ pub enum ServiceError {
     },
 }
 
-/// What a query is waiting for at one moment; named when its deadline passes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Waiting {
-    /// The dashboard's database (final days, the call count, leases).
-    #[default]
-    Store,
-    /// Feishu's answers for this many days (fetched by this query or by one it joined).
-    Feishu { days: usize },
-    /// Another replica fetching this many days (under its lease).
-    Replica { days: usize },
-}
-
-impl std::fmt::Display for Waiting {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Waiting::Store => f.write_str("the dashboard's database"),
-            Waiting::Feishu { days } => write!(f, "Feishu's answers for {days} day(s)"),
-            Waiting::Replica { days } => write!(f, "another replica fetching {days} day(s)"),
-        }
-    }
-}
+/// What a query is waiting for at one moment; named when its deadline passes. The
+/// pages and the API word the same value ([`domain::WaitedFor`]).
+pub use domain::WaitedFor as Waiting;
 
 impl ServiceError {
     /// The Feishu failure behind this error, if that is what it is.

@@ -302,10 +302,10 @@ mod response {
 
 #[cfg(feature = "ssr")]
 mod from_service {
-    use access_data::{ServiceError, Waiting};
+    use access_data::ServiceError;
     use store::StoreError;
 
-    use super::{AppError, WaitedFor};
+    use super::AppError;
 
     impl From<StoreError> for AppError {
         /// A name, schedule or token name refused by the store is the request's fault;
@@ -329,11 +329,7 @@ mod from_service {
                 return AppError::BadInput { message: invalid.to_string() };
             }
             if let ServiceError::DeadlineExceeded { waited_for, deadline } = &error {
-                let waited_for = match *waited_for {
-                    Waiting::Store => WaitedFor::Store,
-                    Waiting::Feishu { days } => WaitedFor::Feishu { days },
-                    Waiting::Replica { days } => WaitedFor::Replica { days },
-                };
+                let waited_for = *waited_for;
                 return AppError::Deadline { seconds: deadline.as_secs(), waited_for, message: error.to_string() };
             }
             if let ServiceError::QuotaReached { used, limit, refused_by_feishu, resets_on } = error {

@@ -26,8 +26,8 @@ use axum::routing::post;
 use axum::Router;
 use serde_json::Value;
 
-/// Where the reports go (the policy's `report-uri`).
-pub const CSP_REPORT_PATH: &str = "/csp-report";
+pub use crate::paths::CSP_REPORT_PATH;
+
 /// The largest report taken; a browser's is well under 2 KB.
 pub const MAX_REPORT_BYTES: usize = 8 * 1024;
 /// Reports logged a minute at most; the others are counted.

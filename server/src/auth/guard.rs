@@ -11,35 +11,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use super::sign_in::USER_KEY;
+use crate::paths::{access, Access};
 use crate::rate_limits::RateKey;
 use super::AuthState;
-
-/// What a path is, as far as who may fetch it: the one list the guard and the rate
-/// limits read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Access {
-    /// Signing in and out, and the policy reports of its pages: anyone, counted per
-    /// client address.
-    SignIn,
-    /// Health, readiness, metrics (no usage data) and the static bundle (code and
-    /// styles, no data): anyone, never counted.
-    Open,
-    /// Everything else: a signed-in person or, on `/api/v1/`, an API token.
-    Protected,
-}
-
-/// The access of `path`.
-pub fn access(path: &str) -> Access {
-    if matches!(path, "/login" | "/auth/callback" | "/auth/jssdk" | "/signed-out" | "/logout")
-        || path == super::csp_report::CSP_REPORT_PATH
-    {
-        Access::SignIn
-    } else if matches!(path, "/healthz" | "/readyz" | "/metrics" | "/favicon.ico") || path.starts_with("/pkg/") {
-        Access::Open
-    } else {
-        Access::Protected
-    }
-}
 
 /// Paths anyone may fetch.
 fn is_public(path: &str) -> bool {
@@ -126,7 +100,7 @@ fn token_refusal(auth: &AuthState, token: &store::ApiTokenInfo) -> Option<String
 
 fn anonymous(request: &Request, path: &str) -> Response {
     // Routes that answer machines get 401 JSON instead of a redirect to sign-in.
-    if crate::limits::answers_machines(path) {
+    if crate::paths::answers_machines(path) {
         return unauthorized("sign in first (GET /login), or send an API token as Authorization: Bearer …");
     }
     let target = request.uri().path_and_query().map_or(path, |pq| pq.as_str());
@@ -159,7 +133,7 @@ pub async fn require_same_origin(State(auth): State<AuthState>, request: Request
     // itself, e.g. to an SSO proxy) proves nothing about where the request came from.
     // A CSP violation report changes nothing (it is logged) and the browser sends it
     // from the page that broke the policy, with whatever Origin that page had.
-    if safe || script_call(&request) || request.uri().path() == super::csp_report::CSP_REPORT_PATH {
+    if safe || script_call(&request) || request.uri().path() == crate::paths::CSP_REPORT_PATH {
         return next.run(request).await;
     }
     let origin = auth.settings.public_origin();

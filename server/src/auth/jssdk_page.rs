@@ -130,7 +130,7 @@ pub fn page(auth: &AuthState, locale: Locale, pending: &PendingLogin) -> Respons
         "default-src 'none'; script-src 'nonce-{nonce}' {jssdk}; connect-src 'self' {jssdk}; style-src 'self'; \
          form-action 'self'; base-uri 'none'; frame-ancestors {}; report-uri {}",
         auth.settings.frame_ancestors,
-        super::csp_report::CSP_REPORT_PATH,
+        crate::paths::CSP_REPORT_PATH,
     );
     pages::document_with_policy(locale, StatusCode::OK, words.title, &body, &policy)
 }

@@ -25,7 +25,7 @@ use store::Store;
 
 use crate::config::JssdkScript;
 
-pub use guard::{access, guard, require_same_origin, Access};
+pub use guard::{guard, require_same_origin};
 pub use tenant::TenantPin;
 /// The sign-in routes, and where browsers report what a page's policy blocked
 /// ([`csp_report`], public and exempt from the Origin check: see guard.rs).
