@@ -136,7 +136,16 @@ async fn import(
     };
     match import_names(&state, text, format, !dry_run).await {
         Ok(answer) => plan_answer(&answer, dry_run),
-        Err(error) => failed(error),
+        Err(error @ AppError::BadInput { .. }) => failed(error),
+        // The store failed (while reading the saved names or saving the import): the
+        // caller must know that nothing was saved, which a bare 500 would not say.
+        Err(error) => {
+            tracing::error!(error = %error, "the block names import failed");
+            let message = "the names could not be saved: the dashboard's database failed, and the import is all or nothing, \
+                           so none of it was saved; send it again later (the server log has the cause)";
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "saved": false, "error": { "kind": "not_saved", "message": message } })))
+                .into_response()
+        }
     }
 }
 
