@@ -102,12 +102,12 @@ async fn spawn_app_with_site(
         ("DASHBOARD_ADMINS".into(), feishu_sim::DEMO_ADMIN_OPEN_ID.into()),
         ("DASHBOARD_DATA_DIR".into(), data_dir.path().display().to_string()),
         // A test's many requests from one address and one admin are not a flood, and a
-        // refresh in a test must fetch: tests/security.rs sets these to the defaults.
+        // refresh in a test must fetch: tests/it/security.rs sets these to the defaults.
         ("DASHBOARD_SIGN_IN_PER_MINUTE".into(), "0".into()),
         ("DASHBOARD_REQUESTS_PER_MINUTE".into(), "0".into()),
         ("DASHBOARD_REFRESH_MIN_SECS".into(), "0".into()),
         // The history fetch would add its own calls to every test's count: on only in
-        // the tests of it (tests/history.rs).
+        // the tests of it (tests/it/history.rs).
         ("DASHBOARD_HISTORY_MONTHS".into(), "0".into()),
     ]);
     for (k, v) in extra {

@@ -327,7 +327,7 @@ async fn every_query_is_exact_or_a_clear_error_under_every_fault_mix() {
     // arrival) come from the seed, so a failure replays with it: the same queries and
     // the same faults, as far as the searches arrive in the same order.
     let rerun = format!(
-        "seed {seed}; rerun with FAULTS_SEED={seed} cargo nextest run -p block-insights-tests --test faults every_query_is_exact"
+        "seed {seed}; rerun with FAULTS_SEED={seed} cargo nextest run -p block-insights-tests faults::every_query_is_exact"
     );
     println!("fault suite {rerun}");
     // Started here, one after the other (start-up futures are not `Send`), then run side by side.
