@@ -44,7 +44,7 @@ function dashboard(at: string, sim: string, dataDir: string, extra: Record<strin
       DASHBOARD_DATA_DIR: path.join(root, dataDir),
       // Every test signs in from 127.0.0.1 as the one demo admin, one test after
       // another: the default limits (30 sign-ins a minute per address, 600 requests a
-      // minute per person) are for people, not for a suite. tests/security.rs checks them.
+      // minute per person) are for people, not for a suite. tests/it/security.rs checks them.
       DASHBOARD_SIGN_IN_PER_MINUTE: '0',
       DASHBOARD_REQUESTS_PER_MINUTE: '0',
       // The background history fetch would compete with the tests' own loads.

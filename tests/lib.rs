@@ -49,6 +49,25 @@ pub fn leptos_options() -> LeptosOptions {
         .build()
 }
 
+/// Leptos' settings of the site `cargo leptos build` built (`scripts/test` builds it
+/// before the Rust tests): its files under the target directory's `site`, named by the
+/// content hashes in `hash.txt` beside the build's binaries, as the server started by
+/// hand reads them. Both are found from this test binary (`<target>/debug/deps/…`), so
+/// the page links what that build wrote.
+pub fn built_site_options() -> LeptosOptions {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let profile_dir = exe.parent().and_then(std::path::Path::parent).expect("the binary is in <target>/<profile>/deps");
+    let site = profile_dir.parent().expect("the target directory").join("site");
+    LeptosOptions::builder()
+        .output_name("block-insights")
+        .site_root(site.display().to_string())
+        .site_pkg_dir("pkg")
+        .hash_files(true)
+        .hash_file(std::sync::Arc::<str>::from(profile_dir.join("hash.txt").display().to_string()))
+        .site_addr(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .build()
+}
+
 /// Starts a simulator and a server configured for it (not demo mode: the test reads the
 /// simulator's ground truth). `extra` adds or overrides environment settings.
 pub async fn spawn_app_with(sim_config: SimConfig, extra: &[(&str, &str)]) -> TestApp {
@@ -58,6 +77,22 @@ pub async fn spawn_app_with(sim_config: SimConfig, extra: &[(&str, &str)]) -> Te
 
 /// A server for the running simulator `sim`, whose digests go by `clock`.
 pub async fn spawn_app_for(sim: SimHandle, extra: &[(&str, &str)], clock: std::sync::Arc<dyn use_cases::digests::Clock>) -> TestApp {
+    spawn_app_with_site(sim, extra, clock, leptos_options()).await
+}
+
+/// A simulator with default settings and a server that serves the built site
+/// ([`built_site_options`]): its pages link the assets a browser would fetch.
+pub async fn spawn_app_serving_the_site() -> TestApp {
+    let sim = Simulator::start(SimConfig::default(), SocketAddr::from(([127, 0, 0, 1], 0))).await.expect("simulator starts");
+    spawn_app_with_site(sim, &[], std::sync::Arc::new(use_cases::digests::SystemClock), built_site_options()).await
+}
+
+async fn spawn_app_with_site(
+    sim: SimHandle,
+    extra: &[(&str, &str)],
+    clock: std::sync::Arc<dyn use_cases::digests::Clock>,
+    site: LeptosOptions,
+) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
     let mut vars: HashMap<String, String> = HashMap::from([
         ("FEISHU_APP_ID".into(), sim.config().app_id.clone()),
@@ -67,19 +102,19 @@ pub async fn spawn_app_for(sim: SimHandle, extra: &[(&str, &str)], clock: std::s
         ("DASHBOARD_ADMINS".into(), feishu_sim::DEMO_ADMIN_OPEN_ID.into()),
         ("DASHBOARD_DATA_DIR".into(), data_dir.path().display().to_string()),
         // A test's many requests from one address and one admin are not a flood, and a
-        // refresh in a test must fetch: tests/security.rs sets these to the defaults.
+        // refresh in a test must fetch: tests/it/security.rs sets these to the defaults.
         ("DASHBOARD_SIGN_IN_PER_MINUTE".into(), "0".into()),
         ("DASHBOARD_REQUESTS_PER_MINUTE".into(), "0".into()),
         ("DASHBOARD_REFRESH_MIN_SECS".into(), "0".into()),
         // The history fetch would add its own calls to every test's count: on only in
-        // the tests of it (tests/history.rs).
+        // the tests of it (tests/it/history.rs).
         ("DASHBOARD_HISTORY_MONTHS".into(), "0".into()),
     ]);
     for (k, v) in extra {
         vars.insert((*k).into(), (*v).into());
     }
     let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("valid test config");
-    let app = Application::build_with_clock(config, leptos_options(), clock).await.expect("server builds");
+    let app = Application::build_with_clock(config, site, clock).await.expect("server builds");
     let base_url = format!("http://{}", app.addr());
     let state = app.state().clone();
     let server = tokio::spawn(app.run(std::future::pending()));

@@ -5,7 +5,7 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use access_data::{QueryOptions, ServiceConfig, Store};
 use chrono::NaiveDate;
@@ -67,8 +67,11 @@ async fn after_a_restart_final_days_cost_nothing_and_recent_days_are_fetched_aga
 #[tokio::test]
 async fn today_and_yesterday_expire_and_refresh_while_final_days_stay() {
     let sim = default_sim().await;
-    // Short, but long enough that the warm checks below finish within it on a busy machine.
-    const TTL: Duration = Duration::from_millis(800);
+    // The memory cache's clock is the real one (moka's), so the TTL is waited out for
+    // real: long enough that the warm checks below (memory only, milliseconds) finish
+    // within it on a machine whose two cores are shared; `warm_within` makes sure they
+    // did, so that a stall shows as such and not as an unexplained fetch.
+    const TTL: Duration = Duration::from_secs(4);
     // Every refresh fetches here; the once-a-minute gate has a test of its own below.
     let config = ServiceConfig { fresh_ttl: TTL, refresh_min_interval: Duration::ZERO, ..ServiceConfig::default() };
     let (service, _dir) = service_with(&sim, config).await;
@@ -76,15 +79,18 @@ async fn today_and_yesterday_expire_and_refresh_while_final_days_stay() {
     let recent = query(days_ago(&sim, 9), today, &[]);
     let block = block_ids(&sim)[0].clone();
     let recent_block = query(days_ago(&sim, 9), today, &[&block]);
+    let filled = Instant::now();
     query_exact(&service, &sim, &recent).await;
 
     // Within the TTL: nothing is fetched.
     sim.reset_stats();
     query_exact(&service, &sim, &recent).await;
     query_exact(&service, &sim, &recent_block).await;
+    warm_within(filled, TTL);
     assert_eq!(sim.stats().search_requests, 0);
 
-    // After the TTL: today and yesterday only, in one search.
+    // After the TTL (counted from after the fill, so surely past it): today and
+    // yesterday only, in one search.
     tokio::time::sleep(TTL + Duration::from_millis(200)).await;
     sim.reset_stats();
     query_exact(&service, &sim, &recent).await;
@@ -93,6 +99,7 @@ async fn today_and_yesterday_expire_and_refresh_while_final_days_stay() {
 
     // A forced refresh right away: today and yesterday again, not the final days.
     sim.reset_stats();
+    let refreshed = Instant::now();
     let options = QueryOptions { refresh: true, progress: None };
     let answer = service.query(&recent, options.clone()).await.expect("refresh succeeds");
     common::assert_exact(&sim, &recent, &answer);
@@ -112,8 +119,16 @@ async fn today_and_yesterday_expire_and_refresh_while_final_days_stay() {
     sim.reset_stats();
     query_exact(&service, &sim, &recent).await;
     query_exact(&service, &sim, &recent_block).await;
+    warm_within(refreshed, TTL);
     assert_eq!(sim.stats().search_requests, 0, "{:?}", sim.requests());
     sim.shutdown().await;
+}
+
+/// The warm checks since `filled` (started before the days were stored) ended within the
+/// TTL, so that whatever they fetched was fetched while the days were fresh.
+fn warm_within(filled: Instant, ttl: Duration) {
+    let took = filled.elapsed();
+    assert!(took < ttl, "the fill and the warm checks took {took:?}, past the TTL ({ttl:?}): the machine stalled, the check says nothing");
 }
 
 #[tokio::test]

@@ -17,7 +17,7 @@
 //!   ([`mad_floor`]): a block at 0 needs 6 visits, a block at 100 about 35 more than
 //!   usual, and nothing is flagged less than about 26% off its usual level. On the
 //!   simulator's unplanted year (60 blocks) this flags 1.4% of block-days and 2 days
-//!   of the total besides its public holidays, which it finds (tests/insights.rs).
+//!   of the total besides its public holidays, which it finds (tests/it/insights.rs).
 //! - **At least three baseline weeks** ([`MIN_BASELINE_WEEKS`]): a block added last
 //!   week has no usual yet, so none of its days is flagged.
 //!

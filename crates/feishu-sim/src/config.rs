@@ -201,6 +201,10 @@ pub struct Faults {
     /// The script defines neither `window.h5sdk` nor `window.tt`, as the real one
     /// does outside the Feishu client (a browser that only claims to be it).
     pub jssdk_unavailable: bool,
+    /// When set, the dice of each search are drawn from this seed and the search's
+    /// arrival number (counted from the simulator's start): the n-th search meets the
+    /// same faults in every run with this seed. Unset, they are drawn at random.
+    pub dice_seed: Option<u64>,
 }
 
 /// A fixed answer for every search request, to exercise a client's handling

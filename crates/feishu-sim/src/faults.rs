@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use rand::Rng;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{Faults, ForcedAnswer};
@@ -36,20 +37,27 @@ pub(crate) enum FaultAction {
 }
 
 impl FaultPlan {
-    /// Draws the delay and the action for one request, in the order
-    /// documented on [`Faults`].
-    pub fn roll(faults: &Faults) -> Self {
-        let mut rng = rand::rng();
+    /// Draws the delay and the action for the request that arrived `seq`-th, in
+    /// the order documented on [`Faults`]: from [`Faults::dice_seed`] and `seq`
+    /// when the knobs carry a seed, else from the thread's generator.
+    pub fn roll(faults: &Faults, seq: u64) -> Self {
+        match faults.dice_seed {
+            Some(seed) => Self::roll_with(faults, &mut StdRng::seed_from_u64(seed ^ seq.wrapping_mul(0x9E37_79B9_7F4A_7C15))),
+            None => Self::roll_with(faults, &mut rand::rng()),
+        }
+    }
+
+    fn roll_with(faults: &Faults, rng: &mut impl Rng) -> Self {
         let mut delay = faults.latency;
         if !faults.latency_jitter.is_zero() {
             delay += faults.latency_jitter.mul_f64(rng.random::<f64>());
         }
-        if chance(&mut rng, faults.spike_ratio) {
+        if chance(rng, faults.spike_ratio) {
             delay += faults.spike;
         }
-        let action = if chance(&mut rng, faults.drop_ratio) {
+        let action = if chance(rng, faults.drop_ratio) {
             Some(FaultAction::Drop)
-        } else if chance(&mut rng, faults.http_5xx_ratio) {
+        } else if chance(rng, faults.http_5xx_ratio) {
             Some(FaultAction::Gateway(if rng.random::<bool>() {
                 502
             } else {
@@ -57,7 +65,7 @@ impl FaultPlan {
             }))
         } else if let Some(forced) = &faults.forced {
             Some(FaultAction::Forced(forced.clone()))
-        } else if chance(&mut rng, faults.internal_error_ratio) {
+        } else if chance(rng, faults.internal_error_ratio) {
             Some(FaultAction::InternalError)
         } else {
             None
@@ -78,12 +86,24 @@ mod tests {
     #[test]
     fn no_faults_means_no_delay_and_no_action() {
         assert_eq!(
-            FaultPlan::roll(&Faults::default()),
+            FaultPlan::roll(&Faults::default(), 0),
             FaultPlan {
                 delay: Duration::ZERO,
                 action: None
             }
         );
+    }
+
+    #[test]
+    fn a_seed_gives_each_arrival_the_same_dice_in_every_run() {
+        let faults = Faults { drop_ratio: 0.3, latency_jitter: Duration::from_millis(50), dice_seed: Some(7), ..Faults::default() };
+        let run = || (0..200).map(|seq| FaultPlan::roll(&faults, seq)).collect::<Vec<_>>();
+        let first = run();
+        assert_eq!(first, run());
+        let drops = first.iter().filter(|plan| plan.action == Some(FaultAction::Drop)).count();
+        assert!((30..=90).contains(&drops), "{drops} of 200 dropped at 30%");
+        let other = Faults { dice_seed: Some(8), ..faults.clone() };
+        assert_ne!(first, (0..200).map(|seq| FaultPlan::roll(&other, seq)).collect::<Vec<_>>());
     }
 
     #[test]
@@ -93,14 +113,14 @@ mod tests {
             http_5xx_ratio: 1.0,
             ..Faults::default()
         };
-        assert_eq!(FaultPlan::roll(&faults).action, Some(FaultAction::Drop));
+        assert_eq!(FaultPlan::roll(&faults, 0).action, Some(FaultAction::Drop));
         let faults = Faults {
             http_5xx_ratio: 1.0,
             internal_error_ratio: 1.0,
             ..Faults::default()
         };
         assert!(matches!(
-            FaultPlan::roll(&faults).action,
+            FaultPlan::roll(&faults, 0).action,
             Some(FaultAction::Gateway(502 | 503))
         ));
         let faults = Faults {
@@ -109,7 +129,7 @@ mod tests {
             ..Faults::default()
         };
         assert_eq!(
-            FaultPlan::roll(&faults).action,
+            FaultPlan::roll(&faults, 0).action,
             Some(FaultAction::Forced(ForcedAnswer::quota_exhausted()))
         );
     }
@@ -123,7 +143,7 @@ mod tests {
             spike: Duration::from_secs(5),
             ..Faults::default()
         };
-        let delay = FaultPlan::roll(&faults).delay;
+        let delay = FaultPlan::roll(&faults, 0).delay;
         assert!(
             delay >= Duration::from_millis(5100) && delay <= Duration::from_millis(5150),
             "{delay:?}"

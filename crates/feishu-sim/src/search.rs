@@ -56,7 +56,7 @@ pub(crate) async fn search(
         faults = state.faults();
     }
     let admitted = admit(&state, endpoint, &headers, arrived);
-    let plan = FaultPlan::roll(&faults);
+    let plan = FaultPlan::roll(&faults, seq);
     if !plan.delay.is_zero() {
         tokio::time::sleep(plan.delay).await;
     }

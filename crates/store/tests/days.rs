@@ -165,12 +165,14 @@ async fn a_year_of_sixty_blocks_saves_and_loads_quickly() {
         "365 days x 60 rows: save {saved_in:?}, save again {resaved_in:?}, load {loaded_in:?}, held days {listed_in:?}"
     );
     // Unoptimised test builds run SQLite several times slower than the server's release
-    // build. Both bounds catch a missing index or row-by-row commits (seconds) without
-    // failing on a busy machine.
+    // build. A debug build on an idle machine loads the year in some 40 ms and saves it in
+    // some 150 ms: the bounds are some fifty times that, which a machine whose two cores
+    // are shared with other builds still meets; they catch only what makes it tens of
+    // times slower (a scan per day, a commit per row of the 21,900), not a small loss.
     let (load_bound, save_bound) = if cfg!(debug_assertions) {
-        (Duration::from_millis(500), Duration::from_secs(2))
+        (Duration::from_secs(2), Duration::from_secs(8))
     } else {
-        (Duration::from_millis(100), Duration::from_millis(500))
+        (Duration::from_millis(500), Duration::from_secs(2))
     };
     assert!(loaded_in < load_bound, "loading took {loaded_in:?}");
     assert!(saved_in < save_bound && resaved_in < save_bound, "saving took {saved_in:?}, then {resaved_in:?}");

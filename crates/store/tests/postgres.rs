@@ -147,17 +147,38 @@ async fn a_missing_day_is_leased_to_one_replica_until_saved_released_or_expired(
         days(&["2024-05-01", "2024-05-03"])
     );
 
-    // A replica that dies leaves its leases to expire; renewing keeps them.
-    let short = Duration::from_millis(300);
+    // A replica that dies leaves its leases to expire; renewing keeps them. Both days are
+    // leased together for a second; a renews one of them for a minute, then b asks for
+    // the other until it passes to b (it expired). The renewed one, leased in the same
+    // statement, was due then too: it must still be a's. No sleep has to be long or short
+    // enough: the order of the calls decides, with a minute's margin to the renewal.
+    let short = Duration::from_secs(1);
     assert_eq!(a.lease_days(&all, &days(&["2024-06-01", "2024-06-02"]), "a", short).await.unwrap().len(), 2);
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    a.renew_day_leases(&all, &days(&["2024-06-01"]), "a", short).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    a.renew_day_leases(&all, &days(&["2024-06-01"]), "a", ttl).await.unwrap();
+    let expired = until_expired(|| async {
+        b.lease_days(&all, &days(&["2024-06-02"]), "b", ttl).await.unwrap() == days(&["2024-06-02"])
+    })
+    .await;
+    assert!(expired, "the expired lease passes to b");
     assert_eq!(
         b.lease_days(&all, &days(&["2024-06-01", "2024-06-02"]), "b", ttl).await.unwrap(),
         days(&["2024-06-02"]),
-        "the renewed lease holds, the expired one passes to b"
+        "the renewed lease holds, the expired one is b's"
     );
+}
+
+/// Asks `taken` every 50 ms until it answers true (a lease expired and passed to the
+/// asker), for at most 30 s: far past the test's one-second leases, far short of the
+/// minute-long ones that must hold meanwhile.
+async fn until_expired<F: std::future::Future<Output = bool>>(mut taken: impl FnMut() -> F) -> bool {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while std::time::Instant::now() < deadline {
+        if taken().await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
 }
 
 #[tokio::test]
@@ -176,7 +197,7 @@ async fn a_refresh_claimed_on_one_replica_holds_the_other_back() {
 #[tokio::test]
 async fn a_background_task_is_leased_to_one_replica_until_released_or_expired() {
     let (a, b) = two_replicas().await;
-    let (ttl, short) = (Duration::from_secs(60), Duration::from_millis(300));
+    let (ttl, short) = (Duration::from_secs(60), Duration::from_secs(1));
     assert!(a.lease_task("history", "a", ttl).await.unwrap(), "nobody held it");
     assert!(!b.lease_task("history", "b", ttl).await.unwrap(), "a holds it");
     assert!(a.lease_task("history", "a", ttl).await.unwrap(), "the holder renews it");
@@ -186,11 +207,12 @@ async fn a_background_task_is_leased_to_one_replica_until_released_or_expired() 
     a.release_task("history", "a").await.unwrap();
     assert!(b.lease_task("history", "b", short).await.unwrap(), "released, it is b's");
 
-    // A holder that dies leaves the lease to expire; renewing keeps it.
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    assert!(b.lease_task("history", "b", short).await.unwrap());
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // A holder that dies leaves the lease to expire; renewing keeps it. b holds "history"
+    // for a second (just above) and then, for a second too, "clock", which expires after
+    // it; b renews "history" for a minute. Once "clock" has passed to a, the second of
+    // "history" is over too: the renewal alone keeps it b's.
+    assert!(b.lease_task("clock", "b", short).await.unwrap(), "nobody held it");
+    assert!(b.lease_task("history", "b", ttl).await.unwrap(), "the holder renews it");
+    assert!(until_expired(|| async { a.lease_task("clock", "a", ttl).await.unwrap() }).await, "the expired lease passes to a");
     assert!(!a.lease_task("history", "a", ttl).await.unwrap(), "the renewed lease holds");
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    assert!(a.lease_task("history", "a", ttl).await.unwrap(), "the expired lease passes to a");
 }

@@ -59,6 +59,10 @@ pub enum AppError {
     /// for. The fetch goes on on the server, so trying again soon usually answers.
     #[error("{message}")]
     Deadline { seconds: u64, waited_for: WaitedFor, message: String },
+    /// The store failed while saving an all-or-nothing change (a names import): none of
+    /// it was saved, and sending it again later may succeed.
+    #[error("{message}")]
+    NotSaved { message: String },
     /// Something failed on our side; the details are in the server log (under
     /// `request_id`, when the answer carries one).
     #[error("{message}")]
@@ -70,7 +74,7 @@ pub enum AppError {
 
 impl AppError {
     /// Every cause with its HTTP status and its `kind` in the JSON: the one table.
-    pub const CAUSES: [(&'static str, u16); 15] = [
+    pub const CAUSES: [(&'static str, u16); 16] = [
         ("bad_request", 400),
         ("unauthorized", 401),
         ("forbidden", 403),
@@ -84,6 +88,7 @@ impl AppError {
         ("quota_reached", 429),
         ("feishu", 502),
         ("deadline", 504),
+        ("not_saved", 503),
         ("internal", 500),
         ("transport", 500),
     ];
@@ -104,6 +109,7 @@ impl AppError {
             AppError::QuotaReached { .. } => "quota_reached",
             AppError::Feishu { .. } => "feishu",
             AppError::Deadline { .. } => "deadline",
+            AppError::NotSaved { .. } => "not_saved",
             AppError::Internal { .. } => "internal",
             AppError::Transport { .. } => "transport",
         }
@@ -133,6 +139,7 @@ impl AppError {
             | AppError::QuotaReached { message, .. }
             | AppError::Feishu { message, .. }
             | AppError::Deadline { message, .. }
+            | AppError::NotSaved { message }
             | AppError::Internal { message }
             | AppError::Transport { message } => message,
         }
@@ -265,6 +272,7 @@ impl TryFrom<Wire> for AppError {
                 waited_for: w.waiting.unwrap_or_default(),
                 message,
             },
+            "not_saved" => AppError::NotSaved { message },
             "internal" => AppError::Internal { message },
             "transport" => AppError::Transport { message },
             other => return Err(format!("unknown error kind {other:?}")),
@@ -376,6 +384,7 @@ mod tests {
             ),
             (AppError::Feishu { code: Some(99991672), message: text("no scope"), advice: text("add it") }, 502, "feishu"),
             (AppError::Deadline { seconds: 60, waited_for: WaitedFor::Feishu { days: 3 }, message: text("late") }, 504, "deadline"),
+            (AppError::NotSaved { message: text("none of it was saved") }, 503, "not_saved"),
             (AppError::Internal { message: text("the store failed") }, 500, "internal"),
             (AppError::Transport { message: text("offline") }, 500, "transport"),
         ]

@@ -119,7 +119,16 @@ async fn import(
     };
     match import_names(&state, text, format, !dry_run).await {
         Ok(answer) => plan_answer(&answer, dry_run),
-        Err(error) => error.into_response(),
+        // A store that failed mid-import: the caller must know that nothing was saved.
+        Err(error) => {
+            let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let mut body = serde_json::to_value(&error).unwrap_or_default();
+            body["saved"] = json!(false);
+            if status.is_server_error() {
+                tracing::error!(%error, "the block names import failed");
+            }
+            (status, Json(body)).into_response()
+        }
     }
 }
 

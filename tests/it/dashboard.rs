@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use block_insights_tests::{spawn_app, table_rows, testid_text, ungroup, TestApp};
+use block_insights_tests::{spawn_app, strip_comments, table_rows, testid_text, ungroup, TestApp};
 use feishu_sim::AccessRow;
 use serde_json::json;
 
@@ -374,4 +374,94 @@ async fn identical_page_loads_at_the_same_time_build_the_overview_once() {
     // Another view is built for itself.
     page(&app, &format!("?from={from}&to={to}&lang=en&sort=name")).await;
     assert_eq!(app.state.dashboards.built(), built + 2);
+}
+
+/// A period's sums from the simulator's ground truth: PV, the days' distinct users
+/// summed (UV), the blocks viewed, and the number of days.
+struct Truth {
+    pv: f64,
+    uv_day_sum: f64,
+    active_blocks: f64,
+    days: f64,
+}
+
+impl Truth {
+    fn of(app: &TestApp, from: chrono::NaiveDate, to: chrono::NaiveDate) -> Self {
+        let rows = app.sim.dataset().ground_truth(from, to, None);
+        let viewed: std::collections::BTreeSet<&str> = rows.iter().filter(|r| r.pv > 0).map(|r| r.block_id.as_str()).collect();
+        Truth {
+            pv: rows.iter().map(|r| r.pv as f64).sum(),
+            uv_day_sum: rows.iter().map(|r| r.uv as f64).sum(),
+            active_blocks: viewed.len() as f64,
+            days: ((to - from).num_days() + 1) as f64,
+        }
+    }
+
+    /// The card `id`'s figure: average daily UV is the UV sum over the days, PV per UV
+    /// the PV over the UV sum.
+    fn figure(&self, id: &str) -> f64 {
+        match id {
+            "card-pv" => self.pv,
+            "card-uv-sum" => self.uv_day_sum,
+            "card-avg-uv" => self.uv_day_sum / self.days,
+            "card-pv-per-uv" => self.pv / self.uv_day_sum,
+            "card-active-blocks" => self.active_blocks,
+            other => panic!("no card {other}"),
+        }
+    }
+}
+
+/// The number in a card's text (`1,234`, `12.5`, `+3.4%`, `−0.8%`) and the rounding its
+/// digits allow.
+fn shown_number(text: &str) -> (f64, f64) {
+    let digits: String = text.chars().filter(|c| c.is_ascii_digit() || *c == '.').collect();
+    let value: f64 = digits.parse().unwrap_or_else(|_| panic!("a number in {text:?}"));
+    let decimals = digits.split_once('.').map_or(0, |(_, d)| d.len());
+    let sign = if text.contains('\u{2212}') || text.starts_with('-') { -1.0 } else { 1.0 };
+    (sign * value, 0.5 * 10f64.powi(-(decimals as i32)) + 1e-9)
+}
+
+/// Every card's value, its change against the previous period and against the same
+/// dates a year earlier (twelve months back), read from the page and compared with
+/// figures computed here from the ground truth: average daily UV and PV per UV included,
+/// and the year-earlier comparison, which no other test reads.
+#[tokio::test]
+async fn every_card_and_its_changes_match_the_ground_truth_a_year_earlier_included() {
+    let app = spawn_app().await;
+    // Four weeks of past days, not a calendar month: the previous period is the four
+    // weeks before.
+    let (from, to) = (app.days_ago(40), app.days_ago(13));
+    let year = |d: chrono::NaiveDate| d.checked_sub_months(chrono::Months::new(12)).unwrap();
+    let now = Truth::of(&app, from, to);
+    let previous = Truth::of(&app, from - chrono::Days::new(28), from - chrono::Days::new(1));
+    let year_earlier = Truth::of(&app, year(from), year(to));
+    assert!(year_earlier.pv > 0.0, "the simulator has data a year back");
+    let html = page(&app, &format!("?from={from}&to={to}&lang=en")).await;
+
+    for id in ["card-pv", "card-uv-sum", "card-avg-uv", "card-pv-per-uv", "card-active-blocks"] {
+        let at = html.find(&format!("data-testid=\"{id}\"")).unwrap_or_else(|| panic!("the page has {id}"));
+        let card = &html[at..];
+        let card = &card[..card.find("</div>").expect("the card ends")];
+        let (value, rounding) = shown_number(&testid_text(card, &format!("{id}-value")).expect("a value"));
+        let expected = now.figure(id);
+        assert!((value - expected).abs() <= rounding, "{id}: the page shows {value}, the ground truth is {expected}");
+
+        let deltas: Vec<String> = card
+            .split("<span class=\"delta")
+            .skip(1)
+            .map(|span| strip_comments(&span[span.find('>').unwrap() + 1..span.find("</span>").unwrap()]).trim().to_owned())
+            .collect();
+        assert_eq!(deltas.len(), 2, "{id}: a change against the previous period and one against a year earlier: {deltas:?}");
+        for (label, before) in [("vs previous period", &previous), ("vs a year earlier", &year_earlier)] {
+            let delta = deltas.iter().find(|d| d.ends_with(label)).unwrap_or_else(|| panic!("{id}: no change {label}: {deltas:?}"));
+            let (change, rounding) = shown_number(delta.trim_end_matches(label));
+            let expected = (expected - before.figure(id)) / before.figure(id) * 100.0;
+            // "0%" stands for any change under 0.05% either way.
+            let rounding = if change == 0.0 { 0.05 } else { rounding };
+            assert!(
+                (change - expected).abs() <= rounding,
+                "{id} {label}: the page shows {delta:?}, the ground truth is {expected:+.3}%"
+            );
+        }
+    }
 }

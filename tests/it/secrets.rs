@@ -1,11 +1,12 @@
 //! Nothing secret leaves the server: every page, server-function answer, API answer,
-//! export, the WASM and JS bundles and the whole log (at TRACE) are searched for the
+//! export, every asset the dashboard links (its script, WASM and stylesheet, fetched
+//! from the server as a browser would) and the whole log (at TRACE) are searched for the
 //! tenant token, the app secret, user tokens and the session id.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use block_insights_tests::spawn_app;
+use block_insights_tests::spawn_app_serving_the_site;
 use serde_json::json;
 
 /// Collects every log line of this test binary.
@@ -47,7 +48,7 @@ async fn no_secret_reaches_a_browser_or_the_log() {
         .with_ansi(false)
         .init();
 
-    let app = spawn_app().await;
+    let app = spawn_app_serving_the_site().await;
     let (from, to) = (app.days_ago(10), app.days_ago(1));
     let sim = app.sim.config().clone();
     // The tenant token the server holds: the token endpoint gives the same one back.
@@ -100,15 +101,27 @@ async fn no_secret_reaches_a_browser_or_the_log() {
     let r = browser.post(format!("{}/api/names-import?lang=en&save=0", app.base_url)).body("1,Approvals\n").send().await.unwrap();
     assert!(r.status().is_success(), "names-import: {}", r.status());
     seen.push_str(&r.text().await.unwrap());
-    // The browser bundle, when the site is built (scripts/test builds it first).
-    let pkg = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site/pkg");
-    let mut bundles = 0;
-    for name in ["block-insights.js", "block-insights.wasm"] {
-        if let Ok(bytes) = std::fs::read(pkg.join(name)) {
-            seen.push_str(&String::from_utf8_lossy(&bytes));
-            bundles += 1;
-        }
+    // Every asset the dashboard links, fetched as a browser would (scripts/test builds the
+    // site first): the stylesheet, the script and the WASM its hydration script loads.
+    let assets = linked_assets(&browser.get(format!("{}/", app.base_url)).send().await.unwrap().text().await.unwrap());
+    for kind in [".js", ".wasm", ".css"] {
+        assert!(
+            assets.iter().any(|path| path.ends_with(kind)),
+            "the dashboard links no {kind} asset (is the site built? `cargo leptos build`): {assets:?}"
+        );
     }
+    for path in &assets {
+        let r = browser.get(format!("{}{path}", app.base_url)).send().await.unwrap();
+        assert!(r.status().is_success(), "{path}, linked by the dashboard: {} (is the site built, by the build whose hash.txt the test reads? `cargo leptos build`)", r.status());
+        let bytes = r.bytes().await.unwrap();
+        if path.ends_with(".wasm") {
+            assert!(bytes.starts_with(b"\0asm"), "{path} is a WASM module ({} bytes)", bytes.len());
+        } else {
+            assert!(!bytes.is_empty(), "{path} is empty");
+        }
+        seen.push_str(&String::from_utf8_lossy(&bytes));
+    }
+    let bundles = assets.len();
     // Sign out, so the log also covers the end of a session.
     browser.post(format!("{}/logout", app.base_url)).send().await.unwrap();
     let log = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
@@ -125,5 +138,31 @@ async fn no_secret_reaches_a_browser_or_the_log() {
         assert_eq!(tokens_like(&seen, prefix), Vec::<String>::new(), "a {prefix}… token reached a browser");
         assert_eq!(tokens_like(&log, prefix), Vec::<String>::new(), "a {prefix}… token reached the log");
     }
-    eprintln!("searched {} bytes of answers ({bundles} bundles) and {} bytes of log", seen.len(), log.len());
+    eprintln!("searched {} bytes of answers ({bundles} assets) and {} bytes of log", seen.len(), log.len());
+}
+
+/// The same-site paths a page makes a browser fetch: every `<script src>` and `<link
+/// href>`, and the script and WASM module its hydration script imports (Leptos calls it
+/// with the root, the package directory and the two file names, without extensions).
+fn linked_assets(html: &str) -> Vec<String> {
+    let attribute = |tag: &str, name: &str| -> Option<String> {
+        let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(tag[at..at + tag[at..].find('"')?].to_owned())
+    };
+    let mut paths = Vec::new();
+    for (open, name) in [("<script", "src"), ("<link", "href")] {
+        for tag in html.split(open).skip(1) {
+            let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+            paths.extend(attribute(tag, name));
+        }
+    }
+    // `…})("", "pkg", "block-insights.<hash>", "block-insights.<hash>", false)`
+    let call = html.find("\", \"pkg\", \"").expect("the page carries Leptos' hydration script");
+    let mut names = html[call + 3..].split('"').skip(3).step_by(2);
+    let (js, wasm) = (names.next().expect("the script's name"), names.next().expect("the module's name"));
+    paths.extend([format!("/pkg/{js}.js"), format!("/pkg/{wasm}.wasm")]);
+    paths.retain(|path| path.starts_with('/') && !path.starts_with("//"));
+    paths.sort();
+    paths.dedup();
+    paths
 }

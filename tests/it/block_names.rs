@@ -204,6 +204,57 @@ async fn a_good_import_shows_every_name_in_the_api_the_csv_and_the_page() {
     assert!(app.get("/?lang=en").await.text().await.unwrap().contains("审批中心"));
 }
 
+/// All or nothing in the store itself: the store writes an import 500 names to a
+/// statement, in block id order, in one transaction. A trigger installed on the test
+/// server's database refuses the import's last block, so the second statement fails
+/// after the first (renames of saved names among it) went through: the import is
+/// refused with a message that says so, and every name is as before.
+#[tokio::test]
+async fn an_import_whose_second_write_fails_in_the_store_is_refused_and_saves_nothing() {
+    use sqlx::Connection;
+    let app = spawn_app().await;
+    let mut ids = block_ids(&app, 600);
+    ids.sort();
+    let csv = |names: &[String], label: &str| {
+        let lines: Vec<String> = names.iter().enumerate().map(|(i, id)| format!("{id},{label} {i},工作台")).collect();
+        format!("block_id,name,workplace\n{}\n", lines.join("\n"))
+    };
+    // Ten names saved before, the first ten blocks: the import's first statement renames them.
+    let (status, answer) = put_names(&app, "", "text/csv", csv(&ids[..10], "旧名"), None).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let before = names(&app).await;
+    assert_eq!(before.len(), 10);
+    let before_csv = names_csv(&app).await;
+
+    let path = app.state.service.store().path().expect("the test server's store is a SQLite file").to_owned();
+    let mut db = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.expect("the database opens");
+    let last = ids.last().unwrap();
+    let trigger = format!(
+        "CREATE TRIGGER second_write_fails BEFORE INSERT ON block_labels WHEN NEW.block_id = '{last}' \
+         BEGIN SELECT RAISE(ABORT, 'the test refuses this write'); END"
+    );
+    sqlx::query(&trigger).execute(&mut db).await.expect("the trigger is installed");
+
+    let (status, answer) = put_names(&app, "", "text/csv", csv(&ids, "新名"), None).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{answer}");
+    assert_eq!(answer["saved"], false, "{answer}");
+    assert_eq!(answer["error"]["kind"], "not_saved", "{answer}");
+    let message = answer["error"]["message"].as_str().unwrap_or_else(|| panic!("a message in {answer}"));
+    assert!(message.contains("database failed") && message.contains("none of it was saved"), "{message}");
+    assert_eq!(names(&app).await, before, "no name of the import was saved, no saved one changed");
+    assert_eq!(names_csv(&app).await, before_csv);
+    let html = app.get("/?lang=en").await.text().await.unwrap();
+    assert!(!html.contains("新名"), "no imported name is on the page");
+
+    // The trigger was what failed it: without it, the same import saves all 600.
+    sqlx::query("DROP TRIGGER second_write_fails").execute(&mut db).await.expect("the trigger is dropped");
+    let (status, answer) = put_names(&app, "", "text/csv", csv(&ids, "新名"), None).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let after = names(&app).await;
+    assert_eq!(after.len(), 600);
+    assert_eq!(after[&ids[0]].0, "新名 0");
+}
+
 #[tokio::test]
 async fn names_exported_and_imported_into_a_new_empty_server_are_the_same() {
     let first = spawn_app().await;

@@ -5,7 +5,7 @@
 //! parameters they do not know, so links with tracking parameters open); nothing answers
 //! 5xx, nothing panics, and no injected markup comes back unescaped in HTML.
 //!
-//! Each test prints how many inputs it tried (`cargo test --test bad_input -- --nocapture`).
+//! Each test prints how many inputs it tried (`cargo test -p block-insights-tests --test it bad_input:: -- --nocapture`).
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};

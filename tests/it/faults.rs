@@ -319,13 +319,25 @@ fn code_count(stats: &SimStats, code: i64) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_query_is_exact_or_a_clear_error_under_every_fault_mix() {
-    let seed = std::env::var("FAULTS_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(rand::random::<u64>);
-    println!("fault suite seed {seed} (set FAULTS_SEED={seed} to replay the same queries)");
+    let seed = match std::env::var("FAULTS_SEED") {
+        Ok(text) => text.trim().parse().unwrap_or_else(|_| panic!("FAULTS_SEED={text:?} is not a number")),
+        Err(_) => rand::random::<u64>(),
+    };
+    // Each mix's queries and the simulator's dice (which search meets which fault, by
+    // arrival) come from the seed, so a failure replays with it: the same queries and
+    // the same faults, as far as the searches arrive in the same order.
+    let rerun = format!(
+        "seed {seed}; rerun with FAULTS_SEED={seed} cargo nextest run -p block-insights-tests faults::every_query_is_exact"
+    );
+    println!("fault suite {rerun}");
     // Started here, one after the other (start-up futures are not `Send`), then run side by side.
     let mut runs = Vec::new();
     for (i, mix) in mixes().into_iter().enumerate() {
-        let app = Arc::new(spawn_app_with(mix.sim.clone(), &[]).await);
-        runs.push(tokio::spawn(run_mix(mix, app, seed.wrapping_add(i as u64))));
+        let mix_seed = seed.wrapping_add(i as u64);
+        let mut sim = mix.sim.clone();
+        sim.faults.dice_seed = Some(mix_seed);
+        let app = Arc::new(spawn_app_with(sim, &[]).await);
+        runs.push(tokio::spawn(run_mix(mix, app, mix_seed)));
     }
     let mut results = Vec::new();
     for run in runs {
@@ -363,17 +375,17 @@ async fn every_query_is_exact_or_a_clear_error_under_every_fault_mix() {
     let wrong: Vec<&String> = results.iter().flat_map(|(_, t)| &t.wrong).collect();
     println!("total: {total_exact} exact, {total_errors} clear errors, {} wrong\n", wrong.len());
 
-    assert!(wrong.is_empty(), "wrong or partial answers:\n{wrong:#?}");
+    assert!(wrong.is_empty(), "wrong or partial answers ({rerun}):\n{wrong:#?}");
     for (name, t) in &results {
-        assert!(t.window_max <= CLIENT_LIMIT, "{name}: Feishu saw {} searches within one second", t.window_max);
+        assert!(t.window_max <= CLIENT_LIMIT, "{name}: Feishu saw {} searches within one second ({rerun})", t.window_max);
         let u = &t.upstream;
         let injected =
             code_count(u, INTERNAL_ERROR) + u.gateway_errors + u.dropped + code_count(u, RATE_LIMITED) + code_count(u, TOKEN_INVALID);
-        assert!(injected > 0 || (t.spiky && t.slowest >= 5.0), "{name}: no fault reached the server, the mix tested nothing");
+        assert!(injected > 0 || (t.spiky && t.slowest >= 5.0), "{name}: no fault reached the server, the mix tested nothing ({rerun})");
         let asked = (t.exact + t.clear_errors()) as f64;
         assert!(
             t.exact as f64 >= MIN_EXACT_SHARE * asked,
-            "{name}: only {} of {asked} queries answered: {:?}",
+            "{name}: only {} of {asked} queries answered: {:?} ({rerun})",
             t.exact,
             t.errors_by_code
         );

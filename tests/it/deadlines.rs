@@ -14,6 +14,10 @@ const QUERY_DEADLINE_SECS: u64 = 4;
 /// `FEISHU_REQUEST_TIMEOUT_SECS` of the hanging test: longer than the test, so the held
 /// requests stay out until Feishu answers them.
 const FEISHU_TIMEOUT_SECS: u64 = 60;
+/// How much later than the deadline an answer may come: the time to write it on a
+/// machine whose two cores are shared, far below waiting on Feishu (60 s), which is the
+/// failure this catches.
+const SLACK: Duration = Duration::from_secs(10);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn feishu_hanging_mid_query_gets_the_deadline_error_in_time_and_recovers_exactly() {
@@ -41,7 +45,7 @@ async fn feishu_hanging_mid_query_gets_the_deadline_error_in_time_and_recovers_e
     assert!(waited_for.starts_with("Feishu's answers for"), "{body}");
     assert!(body.get("items").is_none());
     assert!(
-        waited >= Duration::from_secs(QUERY_DEADLINE_SECS) && waited < Duration::from_secs(QUERY_DEADLINE_SECS + 2),
+        waited >= Duration::from_secs(QUERY_DEADLINE_SECS) && waited < Duration::from_secs(QUERY_DEADLINE_SECS) + SLACK,
         "answered after {waited:?}, the deadline is {QUERY_DEADLINE_SECS} s"
     );
     assert!(app.sim.stats().pending > 0, "Feishu really held requests open");
@@ -55,7 +59,7 @@ async fn feishu_hanging_mid_query_gets_the_deadline_error_in_time_and_recovers_e
     assert!(html.contains("data-kind=\"deadline\""), "the deadline notice");
     assert!(html.contains(&format!("Waited {QUERY_DEADLINE_SECS} s for Feishu")), "it says what it waited for");
     assert!(testid_text(&html, "card-pv-value").is_none(), "no numbers for a query that did not finish");
-    assert!(waited < Duration::from_secs(QUERY_DEADLINE_SECS + 2), "the page answered after {waited:?}");
+    assert!(waited < Duration::from_secs(QUERY_DEADLINE_SECS) + SLACK, "the page answered after {waited:?}");
 
     // Feishu recovers and answers what it held: the fetch both queries waited for
     // completes, and the next query is exact.

@@ -1,0 +1,26 @@
+//! The integration tests, one binary with a module per area (linking the whole server
+//! once instead of once per file): the real server on a free port against the Feishu
+//! simulator over real HTTP; the helpers are the crate's library (`tests/lib.rs`).
+//! nextest runs each test in a process of its own; `cargo nextest run -p
+//! block-insights-tests history::` runs one area.
+
+mod api;
+mod auth;
+mod bad_input;
+mod block_names;
+mod concurrent_sessions;
+mod dashboard;
+mod deadlines;
+mod digests;
+mod excel;
+mod faults;
+mod history;
+mod insights;
+mod jssdk;
+mod ops;
+mod scale;
+mod secrets;
+mod security;
+mod shared_rate;
+mod workplace_api;
+mod workplace_view;
