@@ -5,16 +5,17 @@
 //! A refusal or a stale code shows what happened, with "Try again" and the browser
 //! way as a link.
 //!
-//! Its Content-Security-Policy is its own: scripts with this answer's nonce or from the
-//! JSSDK's origin, connections to here and to that origin (the JSSDK may talk to its
-//! host; the simulator's stand-in does), nothing else. It was only tried with the
-//! stand-in: what the real JSSDK needs beyond it the browser reports to
-//! [`super::csp_report`] (`report-uri`), which logs it.
+//! Its Content-Security-Policy is its own ([`ContentSecurityPolicy::client_sign_in_page`]):
+//! scripts with this answer's nonce or from the JSSDK's origin, connections to here and
+//! to that origin (the JSSDK may talk to its host; the simulator's stand-in does),
+//! nothing else. It was only tried with the stand-in: what the real JSSDK needs beyond
+//! it the browser reports to [`super::csp_report`] (`report-uri`), which logs it.
 
 use i18n::Locale;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::json;
+use use_cases::security_policy::ContentSecurityPolicy;
 
 use super::pages;
 use super::pkce;
@@ -82,11 +83,10 @@ pub fn page(auth: &AuthState, locale: Locale, pending: &PendingLogin) -> Respons
         needs_script = words.client_needs_script,
         config = script_safe_json(&config),
     );
-    let jssdk = &auth.settings.jssdk_script.origin;
-    let policy = format!(
-        "default-src 'none'; script-src 'nonce-{nonce}' {jssdk}; connect-src 'self' {jssdk}; style-src 'self'; \
-         form-action 'self'; base-uri 'none'; frame-ancestors {}; report-uri {}",
-        auth.settings.frame_ancestors,
+    let policy = ContentSecurityPolicy::client_sign_in_page(
+        &nonce,
+        &auth.settings.jssdk_script.origin,
+        &auth.settings.frame_ancestors,
         super::csp_report::CSP_REPORT_PATH,
     );
     pages::document_with_policy(locale, StatusCode::OK, words.client_title, &body, &policy)

@@ -1,8 +1,9 @@
 //! The few pages of sign-in, in Chinese or English: plain server-rendered HTML.
 
 use i18n::Locale;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
+use use_cases::security_policy::ContentSecurityPolicy;
 
 /// Which page.
 #[derive(Clone, Copy)]
@@ -49,19 +50,22 @@ fn stylesheet() -> &'static str {
     STYLESHEET.get().map_or("/pkg/block-insights.css", String::as_str)
 }
 
-/// The policy of the sign-in pages: a stylesheet from here, nothing else.
-const POLICY: &str = "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'";
-
 /// A page of its own, outside the app's shell (the sign-in pages, the names import's
-/// plan for a browser without script), under [`POLICY`]. `body` is HTML, placed under
-/// the `<h1>`.
+/// plan for a browser without script), under [`ContentSecurityPolicy::sign_in_page`]:
+/// a stylesheet from here, nothing else. `body` is HTML, placed under the `<h1>`.
 pub fn document(locale: Locale, status: StatusCode, title: &str, body: &str) -> Response {
-    document_with_policy(locale, status, title, body, POLICY)
+    document_with_policy(locale, status, title, body, &ContentSecurityPolicy::sign_in_page())
 }
 
 /// A sign-in page under its own Content-Security-Policy (which the security
 /// headers then leave alone). `body` is HTML, placed under the `<h1>`.
-pub fn document_with_policy(locale: Locale, status: StatusCode, title: &str, body: &str, policy: &str) -> Response {
+pub fn document_with_policy(
+    locale: Locale,
+    status: StatusCode,
+    title: &str,
+    body: &str,
+    policy: &ContentSecurityPolicy,
+) -> Response {
     let html = format!(
         "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
          content=\"width=device-width, initial-scale=1\"><meta name=\"color-scheme\" content=\"light dark\">\
@@ -70,7 +74,7 @@ pub fn document_with_policy(locale: Locale, status: StatusCode, title: &str, bod
         lang = locale.html_lang(),
         css = escape(stylesheet()),
     );
-    match HeaderValue::from_str(policy) {
+    match policy.header_value() {
         Ok(policy) => (status, [(header::CONTENT_SECURITY_POLICY, policy)], Html(html)).into_response(),
         // Not reached: policies are built from validated settings. Without its own
         // policy the page would get the strict default one, so fail closed and say so.
