@@ -123,9 +123,8 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The page's Content-Security-Policy: scripts only from here or with this response's
-/// nonce (Leptos puts it on its hydration scripts), WASM allowed to compile, and
-/// `frame-ancestors` from the configuration so the intranet portal may embed the page.
+/// The page's Content-Security-Policy ([`use_cases::security_policy`]), with this
+/// response's nonce, which Leptos puts on its hydration scripts.
 #[cfg(feature = "ssr")]
 fn set_page_security_policy() {
     let (Some(nonce), Some(response), Some(state)) = (
@@ -135,13 +134,8 @@ fn set_page_security_policy() {
     ) else {
         return;
     };
-    let policy = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
-         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
-         frame-ancestors {}",
-        state.view.frame_ancestors
-    );
-    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+    let policy = use_cases::security_policy::ContentSecurityPolicy::page(&nonce.to_string(), &state.view.frame_ancestors);
+    if let Ok(value) = policy.header_value() {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }

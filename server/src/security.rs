@@ -1,7 +1,8 @@
 //! Response headers every answer carries, written in this one place for every route
 //! (pages, sign-in pages, API, exports, static files): no MIME sniffing, no full
 //! referrers leaving the site, a Content-Security-Policy (pages set their own, with a
-//! nonce; anything else may load nothing), `frame-ancestors` from
+//! nonce; anything else may load nothing: all of them built by
+//! [`use_cases::security_policy`]), `frame-ancestors` from
 //! `DASHBOARD_FRAME_ANCESTORS` on every policy whatever set it, and
 //! `Strict-Transport-Security` when the dashboard is served over https.
 
@@ -11,15 +12,11 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
-
-/// The policy for answers that are not pages: JSON, CSV, SVG, static files.
-pub fn default_policy(frame_ancestors: &str) -> String {
-    format!("default-src 'none'; frame-ancestors {frame_ancestors}")
-}
+use use_cases::security_policy::ContentSecurityPolicy;
 
 /// What [`headers`] adds, built once at start-up.
 pub struct SecurityHeaders {
-    /// The policy of answers that set none ([`default_policy`]).
+    /// The policy of answers that set none ([`ContentSecurityPolicy::not_a_page`]).
     default_csp: HeaderValue,
     /// `DASHBOARD_FRAME_ANCESTORS`, added to a policy that names no `frame-ancestors`.
     frame_ancestors: String,
@@ -35,19 +32,20 @@ const HSTS: &str = "max-age=31536000";
 
 impl SecurityHeaders {
     pub fn new(frame_ancestors: &str, https: bool, secure_cookies: bool) -> Arc<Self> {
-        let default_csp =
-            HeaderValue::from_str(&default_policy(frame_ancestors)).unwrap_or(HeaderValue::from_static("default-src 'none'"));
+        let default_csp = ContentSecurityPolicy::not_a_page(frame_ancestors)
+            .header_value()
+            .unwrap_or(HeaderValue::from_static("default-src 'none'"));
         let hsts = https.then(|| HeaderValue::from_static(HSTS));
         Arc::new(Self { default_csp, frame_ancestors: frame_ancestors.to_owned(), hsts, secure_cookies })
     }
 
     /// `policy` with `frame-ancestors` added when it names none.
     fn with_frame_ancestors(&self, policy: &HeaderValue) -> Option<HeaderValue> {
-        let text = policy.to_str().ok()?;
-        if text.split(';').any(|d| d.trim().starts_with("frame-ancestors")) {
+        let policy = ContentSecurityPolicy::parse(policy.to_str().ok()?);
+        if policy.names("frame-ancestors") {
             return None;
         }
-        HeaderValue::from_str(&format!("{}; frame-ancestors {}", text.trim_end_matches([';', ' ']), self.frame_ancestors)).ok()
+        policy.directive("frame-ancestors", [self.frame_ancestors.as_str()]).header_value().ok()
     }
 }
 

@@ -6,6 +6,7 @@ mod digest;
 mod import;
 mod insights;
 mod lists;
+mod sign_in;
 mod workplaces;
 
 use chrono::{Datelike, NaiveDate, Weekday};
@@ -15,6 +16,7 @@ pub use digest::DigestMessages;
 pub use import::ImportMessages;
 pub use insights::InsightMessages;
 pub use lists::ListMessages;
+pub use sign_in::SignInMessages;
 pub use workplaces::WorkplaceMessages;
 
 /// A language the dashboard speaks.
@@ -286,6 +288,8 @@ pub struct Messages {
     pub insights: &'static InsightMessages,
     /// The digest card and its setup page.
     pub digest: &'static DigestMessages,
+    /// The sign-in pages the server writes, and the Feishu client's sign-in answers.
+    pub sign_in: &'static SignInMessages,
 }
 
 pub static ZH: Messages = Messages {
@@ -430,6 +434,7 @@ pub static ZH: Messages = Messages {
     lists: &lists::ZH,
     insights: &insights::ZH,
     digest: &digest::ZH,
+    sign_in: &sign_in::ZH,
 };
 
 pub static EN: Messages = Messages {
@@ -576,6 +581,7 @@ pub static EN: Messages = Messages {
     lists: &lists::EN,
     insights: &insights::EN,
     digest: &digest::EN,
+    sign_in: &sign_in::EN,
 };
 
 #[cfg(test)]

@@ -7,8 +7,9 @@
 //!   script sees ([`error`]).
 //! - On the server (`ssr`): the state built once at start-up and who is asking
 //!   ([`state`]), the dashboard's reports ([`dashboard`]), block names ([`names`]), API
-//!   tokens ([`tokens`]) and the chat digests, whose worker the server starts beside its
-//!   routes ([`digests`]).
+//!   tokens ([`tokens`]), the chat digests, whose worker the server starts beside its
+//!   routes ([`digests`]), and the Content-Security-Policy of every answer, which the
+//!   page and the server both set ([`security_policy`]).
 //!
 //! Below it: `access-data` (the numbers), `store`, `domain`, `i18n`, `charts`. Above it:
 //! `app` (the page) and `server` (the routes), which call it and nothing below it for
@@ -32,6 +33,8 @@ pub mod digests;
 pub mod names;
 #[cfg(feature = "ssr")]
 pub mod reads;
+#[cfg(feature = "ssr")]
+pub mod security_policy;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]

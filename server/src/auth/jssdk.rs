@@ -80,27 +80,19 @@ async fn sign_in_with(
     body: Result<Json<ClientCode>, JsonRejection>,
 ) -> Response {
     let locale = pages::locale(&headers);
-    let zh = locale == Locale::Zh;
+    let words = locale.t().sign_in;
     let Ok(Json(posted)) = body else {
-        let message = if zh { "登录请求的格式不对：请重试。" } else { "The sign-in request was not understood: try again." };
-        return refusal(StatusCode::BAD_REQUEST, Kind::Failed, message.to_owned());
+        return refusal(StatusCode::BAD_REQUEST, Kind::Failed, words.request_not_understood.to_owned());
     };
     let Some(pending) = PendingLogin::take(&auth.pending, &headers, Some(&posted.state), Flow::Client) else {
-        let message = if zh {
-            "此登录页面已过期，或不是在这里打开的：请重试。"
-        } else {
-            "This sign-in page expired or was not opened here: try again."
-        };
-        return refusal(StatusCode::BAD_REQUEST, Kind::Expired, message.to_owned());
+        return refusal(StatusCode::BAD_REQUEST, Kind::Expired, words.client_page_expired.to_owned());
     };
     if posted.code.is_empty() {
-        let message = if zh { "飞书客户端没有给出登录码：请重试。" } else { "The Feishu client gave no sign-in code: try again." };
-        return refusal(StatusCode::BAD_REQUEST, Kind::Failed, message.to_owned());
+        return refusal(StatusCode::BAD_REQUEST, Kind::Failed, words.no_code.to_owned());
     }
     // Each kind of code is traded where Feishu documents it, so the page must say which.
     let Some(api) = ClientApi::parse(&posted.api) else {
-        let message = if zh { "登录请求没有说明登录码的来源：请重试。" } else { "The sign-in request did not say where its code came from: try again." };
-        return refusal(StatusCode::BAD_REQUEST, Kind::Failed, message.to_owned());
+        return refusal(StatusCode::BAD_REQUEST, Kind::Failed, words.no_code_source.to_owned());
     };
     match sign_in::complete(&auth, &session, Grant::Client { code: &posted.code, api }).await {
         Ok(()) => Json(json!({ "ok": true, "next": pending.next })).into_response(),
@@ -109,11 +101,10 @@ async fn sign_in_with(
 }
 
 fn failure_answer(locale: Locale, contact: &str, failure: SignInFailure) -> Response {
-    let zh = locale == Locale::Zh;
+    let words = locale.t().sign_in;
     match failure {
         SignInFailure::Feishu(FeishuError::Login { code, .. }) if STALE_CODES.contains(&code) => {
-            let message = if zh { "登录码已过期或已被使用：请重试。" } else { "The sign-in code expired or was used: try again." };
-            refusal(StatusCode::BAD_REQUEST, Kind::Expired, message.to_owned())
+            refusal(StatusCode::BAD_REQUEST, Kind::Expired, words.code_stale.to_owned())
         }
         SignInFailure::Feishu(FeishuError::Login { code: NOT_AVAILABLE, .. }) => {
             refusal(StatusCode::FORBIDDEN, Kind::Denied, pages::denied_text(locale, None, contact))
@@ -128,24 +119,11 @@ fn failure_answer(locale: Locale, contact: &str, failure: SignInFailure) -> Resp
             refusal(StatusCode::BAD_GATEWAY, Kind::Failed, pages::tenant_unknown_text(locale, &error))
         }
         SignInFailure::Feishu(error @ FeishuError::Login { .. }) => {
-            let message = if zh { format!("飞书拒绝了登录：{error}") } else { error.to_string() };
-            refusal(StatusCode::BAD_GATEWAY, Kind::Refused, message)
+            refusal(StatusCode::BAD_GATEWAY, Kind::Refused, (words.feishu_refused)(&error.to_string()))
         }
         SignInFailure::Feishu(error) | SignInFailure::AdminCheck(error) => {
-            let message = if zh {
-                format!("无法向飞书确认您的身份：{error} 请重试。")
-            } else {
-                format!("Feishu could not be asked who you are: {error} Try again.")
-            };
-            refusal(StatusCode::BAD_GATEWAY, Kind::Failed, message)
+            refusal(StatusCode::BAD_GATEWAY, Kind::Failed, (words.identity_unknown)(&error.to_string()))
         }
-        SignInFailure::Session => {
-            let message = if zh {
-                "看板无法保存登录（会话存储出错）：请稍后重试。"
-            } else {
-                "The dashboard could not keep the sign-in (its session store failed): try again in a moment."
-            };
-            refusal(StatusCode::INTERNAL_SERVER_ERROR, Kind::Failed, message.to_owned())
-        }
+        SignInFailure::Session => refusal(StatusCode::INTERNAL_SERVER_ERROR, Kind::Failed, words.session_failed.to_owned()),
     }
 }

@@ -5,16 +5,17 @@
 //! A refusal or a stale code shows what happened, with "Try again" and the browser
 //! way as a link.
 //!
-//! Its Content-Security-Policy is its own: scripts with this answer's nonce or from the
-//! JSSDK's origin, connections to here and to that origin (the JSSDK may talk to its
-//! host; the simulator's stand-in does), nothing else. It was only tried with the
-//! stand-in: what the real JSSDK needs beyond it the browser reports to
-//! [`super::csp_report`] (`report-uri`), which logs it.
+//! Its Content-Security-Policy is its own ([`ContentSecurityPolicy::client_sign_in_page`]):
+//! scripts with this answer's nonce or from the JSSDK's origin, connections to here and
+//! to that origin (the JSSDK may talk to its host; the simulator's stand-in does),
+//! nothing else. It was only tried with the stand-in: what the real JSSDK needs beyond
+//! it the browser reports to [`super::csp_report`] (`report-uri`), which logs it.
 
 use i18n::Locale;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::json;
+use use_cases::security_policy::ContentSecurityPolicy;
 
 use super::pages;
 use super::pkce;
@@ -30,49 +31,6 @@ const LOAD_MILLIS: u32 = 5_000;
 /// did not answer. (The consent dialog that may follow has no limit: a person reads it.)
 const READY_MILLIS: u32 = 10_000;
 
-/// The page's words, in one language.
-struct Words {
-    title: &'static str,
-    waiting: &'static str,
-    checking: &'static str,
-    refused: &'static str,
-    client_failed: &'static str,
-    no_answer: &'static str,
-    failed: &'static str,
-    unreachable: &'static str,
-    retry: &'static str,
-    browser_way: &'static str,
-    needs_script: &'static str,
-}
-
-const EN: Words = Words {
-    title: "Signing in with Feishu",
-    waiting: "Signing you in through the Feishu client…",
-    checking: "Checking your account…",
-    refused: "You did not allow Block Insights to use your Feishu account, so you are not signed in. Try again and allow it, or sign in on Feishu's sign-in page.",
-    client_failed: "The Feishu client could not sign you in ({detail}). Try again, or sign in on Feishu's sign-in page.",
-    no_answer: "The Feishu client did not answer. Try again, or sign in on Feishu's sign-in page.",
-    failed: "The sign-in could not be finished. Try again, or sign in on Feishu's sign-in page.",
-    unreachable: "The dashboard could not be reached. Check the connection and try again.",
-    retry: "Try again",
-    browser_way: "Sign in on Feishu's sign-in page instead",
-    needs_script: "Signing in inside Feishu needs JavaScript.",
-};
-
-const ZH: Words = Words {
-    title: "正在通过飞书登录",
-    waiting: "正在通过飞书客户端为您登录…",
-    checking: "正在核对您的账号…",
-    refused: "您没有允许小组件洞察使用您的飞书账号，因此未能登录。请重试并选择允许，或改用飞书登录页登录。",
-    client_failed: "飞书客户端未能为您登录（{detail}）。请重试，或改用飞书登录页登录。",
-    no_answer: "飞书客户端没有响应。请重试，或改用飞书登录页登录。",
-    failed: "登录未能完成。请重试，或改用飞书登录页登录。",
-    unreachable: "无法连接到看板。请检查网络后重试。",
-    retry: "重试",
-    browser_way: "改用飞书登录页登录",
-    needs_script: "在飞书内登录需要启用 JavaScript。",
-};
-
 /// JSON that may sit inside a `<script>` element: `<`, `>` and `&` as `\u` escapes, so
 /// no text can close the element or open a comment.
 fn script_safe_json(value: &serde_json::Value) -> String {
@@ -85,7 +43,7 @@ fn query(next: &str) -> String {
 
 /// The page for the sign-in `pending` (kept in the session by the caller).
 pub fn page(auth: &AuthState, locale: Locale, pending: &PendingLogin) -> Response {
-    let words = if locale == Locale::Zh { &ZH } else { &EN };
+    let words = locale.t().sign_in;
     let next = query(&pending.next);
     let browser_way = format!("/login?next={next}&browser=1");
     let config = json!({
@@ -101,12 +59,12 @@ pub fn page(auth: &AuthState, locale: Locale, pending: &PendingLogin) -> Respons
         "loadMillis": LOAD_MILLIS,
         "readyMillis": READY_MILLIS,
         "texts": {
-            "checking": words.checking,
-            "refused": words.refused,
+            "checking": words.client_checking,
+            "refused": words.client_refused,
             "clientFailed": words.client_failed,
-            "noAnswer": words.no_answer,
-            "failed": words.failed,
-            "unreachable": words.unreachable,
+            "noAnswer": words.client_no_answer,
+            "failed": words.client_unfinished,
+            "unreachable": words.client_unreachable,
         },
     });
     let nonce = pkce::random_token();
@@ -119,20 +77,19 @@ pub fn page(auth: &AuthState, locale: Locale, pending: &PendingLogin) -> Respons
          <noscript><p>{needs_script} <a href=\"{link}\">{browser}</a></p></noscript>\
          <script type=\"application/json\" id=\"jssdk-config\">{config}</script>\
          <script nonce=\"{nonce}\">{SCRIPT}</script>",
-        waiting = words.waiting,
-        retry = words.retry,
-        browser = words.browser_way,
-        needs_script = words.needs_script,
+        waiting = words.client_waiting,
+        retry = words.client_retry,
+        browser = words.client_browser_way,
+        needs_script = words.client_needs_script,
         config = script_safe_json(&config),
     );
-    let jssdk = &auth.settings.jssdk_script.origin;
-    let policy = format!(
-        "default-src 'none'; script-src 'nonce-{nonce}' {jssdk}; connect-src 'self' {jssdk}; style-src 'self'; \
-         form-action 'self'; base-uri 'none'; frame-ancestors {}; report-uri {}",
-        auth.settings.frame_ancestors,
+    let policy = ContentSecurityPolicy::client_sign_in_page(
+        &nonce,
+        &auth.settings.jssdk_script.origin,
+        &auth.settings.frame_ancestors,
         crate::paths::CSP_REPORT_PATH,
     );
-    pages::document_with_policy(locale, StatusCode::OK, words.title, &body, &policy)
+    pages::document_with_policy(locale, StatusCode::OK, words.client_title, &body, &policy)
 }
 
 #[cfg(test)]
