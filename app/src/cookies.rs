@@ -20,10 +20,9 @@ pub fn request_cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
 /// later reload does not act on it again. `None` outside a page request.
 pub(crate) fn take_cookie(name: &str) -> Option<String> {
     let value = request_cookie(&use_context::<http::request::Parts>()?.headers, name)?;
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(clear) = http::HeaderValue::from_str(&format!("{name}=; Path=/; Max-Age=0; SameSite=Lax")) {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(clear) = http::HeaderValue::from_str(&format!("{name}=; Path=/; Max-Age=0; SameSite=Lax")) {
             response.append_header(http::header::SET_COOKIE, clear);
         }
-    }
     Some(value)
 }

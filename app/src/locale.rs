@@ -61,11 +61,10 @@ fn initial_locale() -> Locale {
 fn remember_choice(from_url: Memo<Option<Locale>>) {
     const MAX_AGE: &str = "; Path=/; Max-Age=31536000; SameSite=Lax";
     #[cfg(feature = "ssr")]
-    if let (Some(locale), Some(response)) = (from_url.get_untracked(), use_context::<leptos_axum::ResponseOptions>()) {
-        if let Ok(value) = http::HeaderValue::from_str(&format!("lang={}{MAX_AGE}", locale.code())) {
+    if let (Some(locale), Some(response)) = (from_url.get_untracked(), use_context::<leptos_axum::ResponseOptions>())
+        && let Ok(value) = http::HeaderValue::from_str(&format!("lang={}{MAX_AGE}", locale.code())) {
             response.append_header(http::header::SET_COOKIE, value);
         }
-    }
     #[cfg(not(feature = "ssr"))]
     let _ = (from_url, MAX_AGE);
 }

@@ -244,9 +244,9 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn a_request_past_the_deadline_answers_503_saying_so() {
+    async fn a_request_past_the_deadline_answers_504_saying_so() {
         let (status, body) = send(Request::get("/api/slow").body(Body::empty()).unwrap()).await;
-        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(status, StatusCode::GATEWAY_TIMEOUT);
         let json: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(json["error"]["kind"], "deadline");
         assert!(json["error"]["message"].as_str().unwrap().contains("within 30 s"), "{json}");

@@ -21,6 +21,9 @@ use std::time::{Duration, Instant};
 use block_insights_tests::http_load::{Figures, Stop, Target, drive};
 use block_insights_tests::{session_cookie, spawn_app};
 
+/// A view the soak loads: its name, its path, and what a complete answer looks like.
+type View = (String, String, fn(&[u8]) -> bool);
+
 fn setting(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
@@ -52,7 +55,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let cookie = vec![("cookie".to_owned(), session_cookie(&app.base_url, feishu_sim::DEMO_ADMIN_OPEN_ID).await)];
     let block = app.sim.dataset().blocks()[3].id.clone();
     let (from, to) = (app.days_ago(75), app.days_ago(20));
-    let views: Vec<(String, String, fn(&[u8]) -> bool)> = vec![
+    let views: Vec<View> = vec![
         ("last 7 days".into(), "/?range=7d".into(), dashboard_complete),
         ("last 30 days".into(), "/?range=30d".into(), dashboard_complete),
         ("last 90 days".into(), "/?range=90d".into(), dashboard_complete),

@@ -261,7 +261,8 @@ async fn the_api_refuses_bad_queries_with_400_naming_the_parameter() {
             assert_eq!(status, expected, "{what}");
             assert!(response.headers()["content-type"].to_str().unwrap().starts_with("application/json"), "{what}");
             let body: Value = response.json().await.unwrap();
-            assert_eq!(body["error"]["kind"], "bad_request", "{what}");
+            let kind = if raw.len() > MAX_QUERY { "uri_too_long" } else { "bad_request" };
+            assert_eq!(body["error"]["kind"], kind, "{what}");
             let message = body["error"]["message"].as_str().unwrap();
             assert!(message.contains(&hint), "{what}: {message:?} should mention {hint:?}");
             assert!(message.len() < 700, "{what}: the message stays short ({} bytes)", message.len());
@@ -540,7 +541,7 @@ async fn server_functions_refuse_bad_arguments_with_400_and_a_message() {
 }
 
 // ---------------------------------------------------------------------------------
-// /export/trend.svg: the page's parameters; 400 text naming the parameter.
+// /export/trend.svg: the page's parameters; 400 naming the parameter, in the one JSON shape.
 
 #[tokio::test]
 async fn the_svg_export_refuses_bad_views_and_ignores_unknown_parameters() {
@@ -563,8 +564,10 @@ async fn the_svg_export_refuses_bad_views_and_ignores_unknown_parameters() {
         let response = app.get(&format!("/export/trend.svg?{raw}")).await;
         tally.count(response.status(), &what);
         assert_eq!(response.status(), 400, "{what}");
-        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/plain"), "{what}");
-        let text = response.text().await.unwrap();
+        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("application/json"), "{what}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["kind"], "bad_request", "{what}");
+        let text = body["error"]["message"].as_str().unwrap_or_default();
         assert!(text.contains(hint), "{what}: {text:?} should mention {hint:?}");
     }
     let mut ignored = vec![query(&[("utm_source", "portal"), ("range", "7d")]), query(&[("range", "bogus")])];

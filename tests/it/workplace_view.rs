@@ -78,7 +78,7 @@ async fn the_workplace_view_shows_every_workplace_with_its_real_name_and_views()
         .zip(&order)
         .map(|(w, at)| (custom.iter().filter(|d| d.custom_workplace_id == w.id).map(|d| d.access_data.pv).sum(), *at))
         .collect();
-    by_pv.sort_by(|a, b| b.0.cmp(&a.0));
+    by_pv.sort_by_key(|p| std::cmp::Reverse(p.0));
     assert!(by_pv.windows(2).all(|p| p[0].1 < p[1].1), "rows ordered by PV, most first");
 
     let zh = page(&app, &format!("?tab=workplaces&from={from}&to={to}&lang=zh")).await;

@@ -39,11 +39,10 @@ pub fn ChartBox(src: String, drawn: u32, children: Children) -> impl IntoView {
             let number = asked.get_value();
             let url = src.with_value(|src| format!("{src}{}embed=1&width={width}", if src.contains('?') { '&' } else { '?' }));
             leptos::task::spawn_local(async move {
-                if let Ok((200, svg)) = crate::browser::fetch_text(&url, None, 60_000).await {
-                    if asked.get_value() == number {
+                if let Ok((200, svg)) = crate::browser::fetch_text(&url, None, 60_000).await
+                    && asked.get_value() == number {
                         redraw(&el, &svg);
                     }
-                }
             });
         };
         Effect::new(move |_| {

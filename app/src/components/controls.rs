@@ -204,11 +204,10 @@ fn BlockFilter(params: Memo<ViewParams>, info: StoredValue<ViewInfo>) -> impl In
     // The workplaces given on block names, once each (case and space aside).
     let mut workplaces: Vec<String> = Vec::new();
     for label in &d.names {
-        if let Some(w) = label.workplace.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
-            if !workplaces.iter().any(|seen| seen.to_lowercase() == w.to_lowercase()) {
+        if let Some(w) = label.workplace.as_deref().map(str::trim).filter(|w| !w.is_empty())
+            && !workplaces.iter().any(|seen| seen.to_lowercase() == w.to_lowercase()) {
                 workplaces.push(w.to_owned());
             }
-        }
     }
     workplaces.sort();
     let chosen = p.workplace.as_deref().map(str::to_lowercase);

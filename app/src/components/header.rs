@@ -13,7 +13,8 @@ use crate::locale::use_locale;
 #[component]
 pub fn Header(here: &'static str, #[prop(into)] lang_href: Callback<Locale, String>) -> impl IntoView {
     let locale = use_locale();
-    let pages: [(&'static str, fn(&'static i18n::Messages) -> &'static str); 3] =
+    type Label = fn(&'static i18n::Messages) -> &'static str;
+    let pages: [(&'static str, Label); 3] =
         [("/", |t| t.dashboard), (DIGESTS_PAGE, |t| t.digest.page_title), (TOKENS_PAGE, |t| t.tokens_title)];
     let pages = pages
         .into_iter()

@@ -14,6 +14,9 @@ use use_cases::view::{ViewParams, WholeList};
 use domain::unusual::Direction;
 use domain::BlockLabel;
 
+/// A column of a sortable list: its heading, and whether it is numeric (sorted largest first).
+type Column = (fn(&InsightMessages) -> &'static str, bool);
+
 /// Sentences about unusual days shown at most.
 const UNUSUAL_SENTENCES: usize = 2;
 
@@ -151,7 +154,7 @@ impl Cell {
 #[component]
 fn SortableList(
     testid: &'static str,
-    columns: Vec<(fn(&InsightMessages) -> &'static str, bool)>,
+    columns: Vec<Column>,
     rows: Vec<Vec<Cell>>,
 ) -> impl IntoView {
     let m = use_locale().get_untracked().t().insights;
@@ -256,7 +259,7 @@ fn InsightLists(insights: Insights, names: Vec<BlockLabel>, params: ViewParams) 
                 .map(|x| vec![Cell::text(name(&x.block_id)), Cell::count(x.previous.pv), Cell::count(x.current.pv), change(x.current.pv, x.previous.pv)])
                 .collect()
         };
-        let columns = || -> Vec<(fn(&InsightMessages) -> &'static str, bool)> {
+        let columns = || -> Vec<Column> {
             vec![(|m| m.rising, false), (|m| m.before, true), (|m| m.now, true), (|m| m.change, true)]
         };
         let mut falling_columns = columns();
@@ -281,7 +284,7 @@ fn InsightLists(insights: Insights, names: Vec<BlockLabel>, params: ViewParams) 
                 vec![Cell::text(name(&x.block_id)), Cell::count(x.earlier_pv), Cell::count(x.recent_pv), last]
             })
             .collect();
-        let columns: Vec<(fn(&InsightMessages) -> &'static str, bool)> =
+        let columns: Vec<Column> =
             vec![(|m| m.dormant_title, false), (|m| m.earlier_views, true), (|m| m.recent_views, true), (|m| m.last_seen, false)];
         // A plain GET form: works without JavaScript, keeps the rest of the view.
         let hidden = super::controls::kept_fields(&ViewParams { dormant_days: None, ..params.clone() }, true, true);
@@ -305,7 +308,7 @@ fn InsightLists(insights: Insights, names: Vec<BlockLabel>, params: ViewParams) 
     let new = insights.new_blocks.clone().map(|list| {
         let rows: Vec<Vec<Cell>> =
             list.iter().map(|x| vec![Cell::text(name(&x.block_id)), Cell::text(x.first_seen.to_string()), Cell::count(x.pv)]).collect();
-        let columns: Vec<(fn(&InsightMessages) -> &'static str, bool)> =
+        let columns: Vec<Column> =
             vec![(|m| m.new_title, false), (|m| m.first_seen, false), (|m| m.views, true)];
         view! {
             <details class="insight-group" id="new-list" data-testid="new-blocks">
@@ -319,7 +322,7 @@ fn InsightLists(insights: Insights, names: Vec<BlockLabel>, params: ViewParams) 
         .unusual
         .iter()
         .map(|u| {
-            let what = u.block_id.as_ref().map_or_else(|| m().all_blocks.to_owned(), |id| name(id));
+            let what = u.block_id.as_ref().map_or_else(|| m().all_blocks.to_owned(), &name);
             let (low, high) = u.day.usual_range();
             let usual = format!("{} ({}–{})", grouped(u.day.baseline.median.round() as u64), grouped(low.round() as u64), grouped(high.round() as u64));
             vec![
@@ -333,7 +336,7 @@ fn InsightLists(insights: Insights, names: Vec<BlockLabel>, params: ViewParams) 
         .collect();
     let unusual_count = unusual_rows.len() + insights.unusual_left_out;
     let left_out = insights.unusual_left_out;
-    let unusual_columns: Vec<(fn(&InsightMessages) -> &'static str, bool)> =
+    let unusual_columns: Vec<Column> =
         vec![(|m| m.unusual_title, false), (|m| m.date, false), (|m| m.value, true), (|m| m.usual, true), (|m| m.score, true)];
     view! {
         {movers}

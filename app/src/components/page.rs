@@ -202,11 +202,10 @@ mod browser {
             let Some(link) = closest(e.target(), "a[href]") else {
                 // A row of the blocks table filters to its block, as its name's link does;
                 // the folded name form and the controls in it keep their own clicks.
-                if closest(e.target(), "details, button, input, label, select, textarea, summary").is_none() {
-                    if let Some(Ok(link)) = row_link(e.target()).map(|l| l.dyn_into::<HtmlElement>()) {
+                if closest(e.target(), "details, button, input, label, select, textarea, summary").is_none()
+                    && let Some(Ok(link)) = row_link(e.target()).map(|l| l.dyn_into::<HtmlElement>()) {
                         link.click();
                     }
-                }
                 return;
             };
             let Ok(link) = link.dyn_into::<HtmlAnchorElement>() else { return };

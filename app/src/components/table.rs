@@ -38,7 +38,7 @@ pub fn BlocksTable(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) 
         .into_iter()
         .map(|column| {
             let link = href(p.with_sort(sort.toggled(column)).to_query());
-            let aria_sort = (sort.column == column).then(|| if sort.descending { "descending" } else { "ascending" });
+            let aria_sort = (sort.column == column).then_some(if sort.descending { "descending" } else { "ascending" });
             let arrow = match aria_sort {
                 Some("descending") => " ↓",
                 Some(_) => " ↑",

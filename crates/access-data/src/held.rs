@@ -79,7 +79,7 @@ impl HeldDays {
         };
         let mut found = Vec::new();
         for day in stored.into_iter().filter(|d| days.contains(&d.day)) {
-            let Some(data) = self.from_store(filter, day.rows) else { continue };
+            let Some(data) = self.read_stored(filter, day.rows) else { continue };
             self.density.record(filter, data.rows.len() as u64, 1);
             let data = Arc::new(data);
             self.cache.insert(DayKey { filter: filter.clone(), day: day.day }, data.clone()).await;
@@ -90,7 +90,7 @@ impl HeldDays {
 
     /// A final day read from the store as held, or `None` (with a warning, so that it
     /// is fetched again) when a row's key is not one of `filter`'s.
-    fn from_store(&self, filter: &DayFilter, rows: Vec<StoredRow>) -> Option<DayData> {
+    fn read_stored(&self, filter: &DayFilter, rows: Vec<StoredRow>) -> Option<DayData> {
         let mut keyed = Vec::with_capacity(rows.len());
         for row in rows {
             match ItemKey::read(filter, &row.key) {
@@ -130,12 +130,11 @@ impl HeldDays {
             filled.insert(day, data);
         }
         self.density.record(filter, items, u64::from(part.len_days()));
-        if !to_store.is_empty() {
-            if let Err(error) = self.store.save_days(filter, &to_store).await {
+        if !to_store.is_empty()
+            && let Err(error) = self.store.save_days(filter, &to_store).await {
                 // The numbers are still right and cached; only a restart would refetch them.
                 tracing::warn!(%error, days = to_store.len(), "could not save final days to the store");
             }
-        }
         filled
     }
 }

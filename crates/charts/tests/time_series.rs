@@ -16,13 +16,6 @@ fn hits<'a>(doc: &'a Document) -> Vec<Node<'a, 'a>> {
         .collect()
 }
 
-fn title_of<'a>(node: Node<'a, 'a>) -> &'a str {
-    node.children()
-        .find(|c| c.has_tag_name("title"))
-        .and_then(|t| t.text())
-        .unwrap_or("")
-}
-
 fn texts<'a>(doc: &'a Document, class: &str) -> Vec<&'a str> {
     doc.descendants()
         .filter(|n| n.attribute("class") == Some(class))

@@ -93,7 +93,7 @@ fn median(values: &mut [f64]) -> Option<f64> {
     }
     values.sort_by(f64::total_cmp);
     let mid = values.len() / 2;
-    Some(if values.len() % 2 == 0 { (values[mid - 1] + values[mid]) / 2.0 } else { values[mid] })
+    Some(if values.len().is_multiple_of(2) { (values[mid - 1] + values[mid]) / 2.0 } else { values[mid] })
 }
 
 /// The smallest MAD the rule uses for a baseline at `median`: see the module doc.
@@ -170,7 +170,7 @@ pub fn judge_value(date: NaiveDate, value: u64, earlier: impl Fn(u64) -> Option<
 /// `value` on `date` judged against `baseline`: unusual past [`FLAG_SCORE`] either way.
 fn verdict(date: NaiveDate, value: u64, baseline: Baseline) -> Option<UnusualDay> {
     let score = score(value, &baseline);
-    (score.abs() > FLAG_SCORE).then(|| UnusualDay {
+    (score.abs() > FLAG_SCORE).then_some(UnusualDay {
         date,
         value,
         baseline,
@@ -265,7 +265,7 @@ fn judge_sorted(date: NaiveDate, value: u64, sorted: &[u64]) -> Option<UnusualDa
     // to it), without sorting the values again.
     let n = sorted.len();
     let mid = n / 2;
-    let m = if n % 2 == 0 { (sorted[mid - 1] as f64 + sorted[mid] as f64) / 2.0 } else { sorted[mid] as f64 };
+    let m = if n.is_multiple_of(2) { (sorted[mid - 1] as f64 + sorted[mid] as f64) / 2.0 } else { sorted[mid] as f64 };
     // With the median known, the floor of the MAD alone clears almost every day: the
     // score against the MAD used (at least the floor) is at most the score against the
     // floor (a division by more is never larger, in floating point too).

@@ -29,13 +29,22 @@ pub(crate) struct TruthParams {
 }
 
 impl TruthParams {
-    /// The range, or the answer that says what to fix.
-    fn range(&self) -> Result<(chrono::NaiveDate, chrono::NaiveDate), Response> {
+    /// The range, or what to fix (answered 400 by [`Refused`]'s `IntoResponse`).
+    fn range(&self) -> Result<(chrono::NaiveDate, chrono::NaiveDate), Refused> {
         let parse = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
         match (parse(&self.from_date), parse(&self.to_date)) {
             (Some(from), Some(to)) => Ok((from, to)),
-            _ => Err((StatusCode::BAD_REQUEST, "from_date and to_date must be YYYY-MM-DD").into_response()),
+            _ => Err(Refused("from_date and to_date must be YYYY-MM-DD")),
         }
+    }
+}
+
+/// A request to the simulator's inspection routes that says what to fix: 400.
+struct Refused(&'static str);
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        (StatusCode::BAD_REQUEST, self.0).into_response()
     }
 }
 
@@ -47,7 +56,7 @@ fn non_empty(value: &Option<String>) -> Option<&str> {
 pub(crate) async fn ground_truth(State(state): State<Arc<SimState>>, Query(p): Query<TruthParams>) -> Response {
     match p.range() {
         Ok((from, to)) => Json(json!({ "items": state.dataset.ground_truth(from, to, non_empty(&p.block_id)) })).into_response(),
-        Err(refused) => refused,
+        Err(refused) => refused.into_response(),
     }
 }
 
@@ -56,7 +65,7 @@ pub(crate) async fn ground_truth(State(state): State<Arc<SimState>>, Query(p): Q
 pub(crate) async fn workplace_ground_truth(State(state): State<Arc<SimState>>, Query(p): Query<TruthParams>) -> Response {
     match p.range() {
         Ok((from, to)) => Json(json!({ "items": state.dataset.workplace_ground_truth(from, to) })).into_response(),
-        Err(refused) => refused,
+        Err(refused) => refused.into_response(),
     }
 }
 
@@ -70,7 +79,7 @@ pub(crate) async fn custom_workplace_ground_truth(
             let items = state.dataset.custom_workplace_ground_truth(from, to, non_empty(&p.custom_workplace_id));
             Json(json!({ "items": items })).into_response()
         }
-        Err(refused) => refused,
+        Err(refused) => refused.into_response(),
     }
 }
 

@@ -49,7 +49,7 @@ pub(crate) async fn search(
         // Held (recorded as pending) until the knobs change, or the client gives up.
         let changed = state.faults_changed.notified();
         faults = state.faults();
-        if !faults.stall_after.is_some_and(|served| before >= served) {
+        if faults.stall_after.is_none_or(|served| before < served) {
             break;
         }
         changed.await;

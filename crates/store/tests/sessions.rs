@@ -150,7 +150,7 @@ async fn an_unreadable_record_is_deleted_and_counts_as_signed_out() {
     // The table holds the id's SHA-256, never the id a cookie carries.
     let stored: Vec<String> = sqlx::query_scalar("SELECT id FROM sessions").fetch_all(&pool).await.unwrap();
     let hashed: String = sha2::Sha256::digest(alice.id.to_string().as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
-    assert_eq!(stored, [hashed.clone()]);
+    assert_eq!(stored, std::slice::from_ref(&hashed));
     sqlx::query("UPDATE sessions SET data = '{\"user\": \"ou_alice\"' WHERE id = $1")
         .bind(&hashed)
         .execute(&pool)

@@ -298,11 +298,10 @@ mod response {
                 _ => tracing::info!(status = status.as_u16(), kind = self.kind(), message = self.message(), "request refused"),
             }
             let mut response = (status, Json(self.clone())).into_response();
-            if let AppError::RateLimited { retry_after_secs, .. } = self {
-                if let Ok(value) = axum::http::HeaderValue::from_str(&retry_after_secs.to_string()) {
+            if let AppError::RateLimited { retry_after_secs, .. } = self
+                && let Ok(value) = axum::http::HeaderValue::from_str(&retry_after_secs.to_string()) {
                     response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
                 }
-            }
             response
         }
     }

@@ -258,7 +258,7 @@ impl ViewParams {
     /// The range the URL asks for, resolved against `today`. Custom dates win over a
     /// preset; with neither, [`Preset::DEFAULT`].
     pub fn custom_dates(&self) -> Option<(Option<&str>, Option<&str>)> {
-        (self.from.is_some() || self.to.is_some()).then(|| (self.from.as_deref(), self.to.as_deref()))
+        (self.from.is_some() || self.to.is_some()).then_some((self.from.as_deref(), self.to.as_deref()))
     }
 
     pub fn preset_or_default(&self) -> Preset {
@@ -432,7 +432,7 @@ mod tests {
         let p = ViewParams::from_pairs([("q", " 审批 "), ("page", "3"), ("find", "4829"), ("whole", "dormant"), ("sort", "name")]);
         assert_eq!((p.search.as_deref(), p.page, p.find.as_deref(), p.whole), (Some("审批"), 3, Some("4829"), Some(WholeList::Dormant)));
         let query = p.to_query();
-        let pairs: Vec<(String, String)> = form_urlencoded::parse(query[1..].as_bytes()).into_owned().collect();
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(&query.as_bytes()[1..]).into_owned().collect();
         assert_eq!(ViewParams::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))), p);
         assert_eq!(p.with_sort(Sort::default()).page, 1, "a new order starts at its first page");
         assert_eq!((p.with_page(2).find, p.with_preset(Preset::Last7).find), (None, None), "links leave the filter's search");

@@ -128,17 +128,17 @@ async fn preview(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resp
         Err(error) => return error.into_response(),
     };
     let text = |name: &str, default: &str| params.single(name).ok().flatten().unwrap_or(default).to_owned();
-    let number = |name: &str, default: u8| -> Result<u8, Response> {
+    let number = |name: &str, default: u8| -> Result<u8, AppError> {
         match params.single(name).ok().flatten() {
             None => Ok(default),
             Some(raw) => raw.trim().parse().map_err(|_| {
-                AppError::BadInput { message: format!("{name}={raw:?} is not a whole number") }.into_response()
+                AppError::BadInput { message: format!("{name}={raw:?} is not a whole number") }
             }),
         }
     };
     let (weekday, hour) = match (number("weekday", 1), number("hour", 9)) {
         (Ok(w), Ok(h)) => (w, h),
-        (Err(e), _) | (_, Err(e)) => return e,
+        (Err(e), _) | (_, Err(e)) => return e.into_response(),
     };
     let form = ScheduleForm { language: text("language", "zh"), every: text("every", "weekly"), weekday, hour, enabled: true };
     match ssr::preview(&state, &form).await {

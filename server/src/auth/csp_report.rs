@@ -112,8 +112,8 @@ fn may_log(now: Instant) -> Option<u64> {
 }
 
 async fn report(body: Bytes) -> StatusCode {
-    if let Some(violation) = violation(&body) {
-        if let Some(suppressed) = may_log(Instant::now()) {
+    if let Some(violation) = violation(&body)
+        && let Some(suppressed) = may_log(Instant::now()) {
             tracing::warn!(
                 directive = %violation.directive,
                 blocked = %violation.blocked,
@@ -124,6 +124,5 @@ async fn report(body: Bytes) -> StatusCode {
                  the real JSSDK needs more than the policy allows)"
             );
         }
-    }
     StatusCode::NO_CONTENT
 }

@@ -30,8 +30,8 @@ pub async fn guard(State(auth): State<AuthState>, session: Session, mut request:
     if is_public(&path) {
         return next.run(request).await;
     }
-    if path.starts_with("/api/v1/") {
-        if let Some(bearer) = bearer(&request) {
+    if path.starts_with("/api/v1/")
+        && let Some(bearer) = bearer(&request) {
             return match auth.store.verify_api_token(&bearer).await {
                 Ok(Some(token)) => match token_refusal(&auth, &token) {
                     Some(why) => unauthorized(&why),
@@ -53,7 +53,6 @@ pub async fn guard(State(auth): State<AuthState>, session: Session, mut request:
                 }
             };
         }
-    }
     match session.get::<SessionUser>(USER_KEY).await {
         Ok(Some(user)) if auth.settings.still_allowed(&user) => {
             request.extensions_mut().insert(RateKey::Person(user.open_id.clone()));
