@@ -95,7 +95,13 @@ fn ms(d: Duration) -> f64 {
 /// `targets` in turn, until `stop`; an answer not whole within `bound` counts as
 /// stalled. Answers the figures of each target, in the order given, and of all of them
 /// together.
-pub async fn drive(addr: SocketAddr, targets: &[Target], connections: usize, stop: Stop, bound: Duration) -> (Vec<Figures>, Figures) {
+pub async fn drive(
+    addr: SocketAddr,
+    targets: &[Target],
+    connections: usize,
+    stop: Stop,
+    bound: Duration,
+) -> (Vec<Figures>, Figures) {
     let targets = Arc::new(targets.to_vec());
     let next = Arc::new(AtomicUsize::new(0));
     let done = Arc::new(AtomicU64::new(0));
@@ -183,7 +189,13 @@ impl Seen {
     fn figures(&self, name: &str, wall: f64) -> Figures {
         let mut latencies = self.latencies.clone();
         latencies.sort();
-        let seen = Seen { latencies, bytes: self.bytes, incomplete: self.incomplete, stalled: self.stalled, problems: self.problems.clone() };
+        let seen = Seen {
+            latencies,
+            bytes: self.bytes,
+            incomplete: self.incomplete,
+            stalled: self.stalled,
+            problems: self.problems.clone(),
+        };
         seen.into_figures(name, wall)
     }
 
@@ -215,7 +227,11 @@ type Sender = hyper::client::conn::http1::SendRequest<Empty<Bytes>>;
 
 /// One request on the connection (opened first when there is none): how long the
 /// whole answer took, its size, and whether it was whole and right.
-async fn one(addr: SocketAddr, sender: &mut Option<Sender>, target: &Target) -> Result<(Duration, u64, Result<(), String>), String> {
+async fn one(
+    addr: SocketAddr,
+    sender: &mut Option<Sender>,
+    target: &Target,
+) -> Result<(Duration, u64, Result<(), String>), String> {
     if sender.as_ref().is_none_or(|s| s.is_closed()) {
         let stream = tokio::net::TcpStream::connect(addr).await.map_err(|e| format!("connect: {e}"))?;
         stream.set_nodelay(true).map_err(|e| format!("nodelay: {e}"))?;

@@ -76,7 +76,11 @@ pub async fn spawn_app_with(sim_config: SimConfig, extra: &[(&str, &str)]) -> Te
 }
 
 /// A server for the running simulator `sim`, whose digests go by `clock`.
-pub async fn spawn_app_for(sim: SimHandle, extra: &[(&str, &str)], clock: std::sync::Arc<dyn use_cases::digests::Clock>) -> TestApp {
+pub async fn spawn_app_for(
+    sim: SimHandle,
+    extra: &[(&str, &str)],
+    clock: std::sync::Arc<dyn use_cases::digests::Clock>,
+) -> TestApp {
     spawn_app_with_site(sim, extra, clock, leptos_options()).await
 }
 
@@ -157,12 +161,8 @@ impl TestApp {
 
     /// `GET /login?next=…`: answers the authorize URL Feishu would show.
     pub async fn start_sign_in(&self, browser: &reqwest::Client, next: &str) -> (String, reqwest::StatusCode) {
-        let response = browser
-            .get(format!("{}/login", self.base_url))
-            .query(&[("next", next)])
-            .send()
-            .await
-            .expect("login answers");
+        let response =
+            browser.get(format!("{}/login", self.base_url)).query(&[("next", next)]).send().await.expect("login answers");
         let status = response.status();
         let location = response.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
         (location, status)
@@ -254,11 +254,7 @@ pub fn table_rows(html: &str) -> Vec<Vec<String>> {
 /// Answers the simulator's authorize page as `open_id` would, returning the callback
 /// URL (with code and state) it redirects to.
 pub async fn follow_authorize(browser: &reqwest::Client, authorize_url: &str, open_id: &str) -> String {
-    let response = browser
-        .get(format!("{authorize_url}&login_hint={open_id}"))
-        .send()
-        .await
-        .expect("authorize answers");
+    let response = browser.get(format!("{authorize_url}&login_hint={open_id}")).send().await.expect("authorize answers");
     assert!(response.status().is_redirection(), "authorize answered {}", response.status());
     response.headers().get("location").expect("a redirect").to_str().expect("ascii").to_owned()
 }

@@ -6,11 +6,11 @@
 
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+pub use ssr::{state, viewer};
 use use_cases::error::AppError;
 use use_cases::report::{Dashboard, RowsPage, TokenInfo, Viewer};
 use use_cases::view::ViewParams;
-#[cfg(feature = "ssr")]
-pub use ssr::{state, viewer};
 
 /// The overview for the range, blocks and comparisons the URL asks for. `ticket`
 /// names the fetch so that the progress feed ([`PROGRESS_PATH`]) can report on it; `refresh` fetches

@@ -21,8 +21,9 @@ pub fn request_cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
 pub(crate) fn take_cookie(name: &str) -> Option<String> {
     let value = request_cookie(&use_context::<http::request::Parts>()?.headers, name)?;
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>()
-        && let Ok(clear) = http::HeaderValue::from_str(&format!("{name}=; Path=/; Max-Age=0; SameSite=Lax")) {
-            response.append_header(http::header::SET_COOKIE, clear);
-        }
+        && let Ok(clear) = http::HeaderValue::from_str(&format!("{name}=; Path=/; Max-Age=0; SameSite=Lax"))
+    {
+        response.append_header(http::header::SET_COOKIE, clear);
+    }
     Some(value)
 }

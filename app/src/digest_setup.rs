@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use use_cases::digest_setup::DigestSetup;
 #[cfg(feature = "ssr")]
 use use_cases::digest_setup::ScheduleForm;
-use use_cases::error::AppError;
 #[cfg(feature = "ssr")]
 use use_cases::digest_setup::ssr;
+use use_cases::error::AppError;
 
 /// The setup; `refresh` reads the chat list from Feishu again.
 pub async fn load_digest_setup(refresh: bool) -> Result<DigestSetup, AppError> {
@@ -29,7 +29,11 @@ pub fn chat_anchor(chat_id: &str) -> String {
 /// Ends a digest form's post: back to the digests page at the chat's section, with the
 /// outcome ([`crate::flash`]).
 #[cfg(feature = "ssr")]
-fn conclude<T>(chat_id: &str, outcome: Result<T, AppError>, done: impl FnOnce(&T) -> (&'static str, String)) -> Result<T, AppError> {
+fn conclude<T>(
+    chat_id: &str,
+    outcome: Result<T, AppError>,
+    done: impl FnOnce(&T) -> (&'static str, String),
+) -> Result<T, AppError> {
     crate::flash::conclude(DIGESTS_PAGE, chat_id, Some(chat_anchor(chat_id)), outcome, done)
 }
 
@@ -61,7 +65,13 @@ pub async fn remove_digest(chat_id: String) -> Result<(), AppError> {
 
 /// The card as the chat would get it now, as HTML (with its stylesheet): loaded while
 /// the digests page is rendered (`?preview=…`), with no endpoint of its own.
-pub async fn preview_digest(chat_id: String, language: String, every: String, weekday: u8, hour: u8) -> Result<(String, String), AppError> {
+pub async fn preview_digest(
+    chat_id: String,
+    language: String,
+    every: String,
+    weekday: u8,
+    hour: u8,
+) -> Result<(String, String), AppError> {
     #[cfg(feature = "ssr")]
     {
         let state = crate::api::state()?;
@@ -80,7 +90,6 @@ pub async fn send_test_digest(chat_id: String, chat_name: String, language: Stri
     let sent = ssr::send_test(&state, &chat_id, &language).await.map(|_| chat_name);
     conclude(&chat_id, sent, |chat| ("test_sent", chat.clone()))
 }
-
 
 /// Who is changing the digests: the signed-in person or the API token's name.
 #[cfg(feature = "ssr")]

@@ -90,14 +90,12 @@ pub fn conclude<T>(
     done: impl FnOnce(&T) -> (&'static str, String),
 ) -> Result<T, use_cases::error::AppError> {
     use leptos::prelude::use_context;
-    let (Some(parts), Some(response)) = (use_context::<http::request::Parts>(), use_context::<leptos_axum::ResponseOptions>()) else {
+    let (Some(parts), Some(response)) = (use_context::<http::request::Parts>(), use_context::<leptos_axum::ResponseOptions>())
+    else {
         return outcome;
     };
-    let accepts_html = parts
-        .headers
-        .get(http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| accept.contains("text/html"));
+    let accepts_html =
+        parts.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|accept| accept.contains("text/html"));
     if !accepts_html {
         return outcome;
     }

@@ -18,15 +18,15 @@ mod locale;
 mod pages;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags};
+use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::{
-    components::{Route, Router, Routes},
     SsrMode, StaticSegment,
+    components::{Route, Router, Routes},
 };
 
-pub use locale::{use_locale, LocaleScope};
 #[cfg(feature = "ssr")]
 pub use cookies::request_cookie;
+pub use locale::{LocaleScope, use_locale};
 
 /// The HTML document around the app, rendered on the server only. `<html lang>` is set
 /// by [`LocaleScope`].
@@ -127,11 +127,9 @@ pub fn App() -> impl IntoView {
 /// response's nonce, which Leptos puts on its hydration scripts.
 #[cfg(feature = "ssr")]
 fn set_page_security_policy() {
-    let (Some(nonce), Some(response), Some(state)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-        use_context::<use_cases::state::AppState>(),
-    ) else {
+    let (Some(nonce), Some(response), Some(state)) =
+        (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>(), use_context::<use_cases::state::AppState>())
+    else {
         return;
     };
     let policy = use_cases::security_policy::ContentSecurityPolicy::page(&nonce.to_string(), &state.view.frame_ancestors);

@@ -46,9 +46,8 @@ fn initial_locale() -> Locale {
     {
         let Some(parts) = use_context::<http::request::Parts>() else { return Locale::default() };
         let cookie = crate::cookies::request_cookie(&parts.headers, "lang").and_then(|l| Locale::parse(&l));
-        cookie.unwrap_or_else(|| {
-            Locale::negotiate(parts.headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
-        })
+        cookie
+            .unwrap_or_else(|| Locale::negotiate(parts.headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok())))
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -62,9 +61,10 @@ fn remember_choice(from_url: Memo<Option<Locale>>) {
     const MAX_AGE: &str = "; Path=/; Max-Age=31536000; SameSite=Lax";
     #[cfg(feature = "ssr")]
     if let (Some(locale), Some(response)) = (from_url.get_untracked(), use_context::<leptos_axum::ResponseOptions>())
-        && let Ok(value) = http::HeaderValue::from_str(&format!("lang={}{MAX_AGE}", locale.code())) {
-            response.append_header(http::header::SET_COOKIE, value);
-        }
+        && let Ok(value) = http::HeaderValue::from_str(&format!("lang={}{MAX_AGE}", locale.code()))
+    {
+        response.append_header(http::header::SET_COOKIE, value);
+    }
     #[cfg(not(feature = "ssr"))]
     let _ = (from_url, MAX_AGE);
 }

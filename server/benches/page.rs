@@ -72,7 +72,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             totals[i] += sizes[i];
         }
     }
-    println!("  {:<5} {:>9.1}K {:>9.1}K {:>9.1}K   (goal: under 300 KB compressed)", "total", kb(totals[0]), kb(totals[1]), kb(totals[2]));
+    println!(
+        "  {:<5} {:>9.1}K {:>9.1}K {:>9.1}K   (goal: under 300 KB compressed)",
+        "total",
+        kb(totals[0]),
+        kb(totals[1]),
+        kb(totals[2])
+    );
     server.abort();
     Ok(())
 }
@@ -85,9 +91,7 @@ async fn signed_in(base: &str) -> Result<reqwest::Client, Box<dyn std::error::Er
         Ok(response.headers().get("location").ok_or("a redirect was expected")?.to_str()?.to_owned())
     };
     let authorize = location(&http.get(format!("{base}/login?next=/")).send().await?)?;
-    let callback = location(
-        &http.get(format!("{authorize}&login_hint={}", feishu_sim::DEMO_ADMIN_OPEN_ID)).send().await?,
-    )?;
+    let callback = location(&http.get(format!("{authorize}&login_hint={}", feishu_sim::DEMO_ADMIN_OPEN_ID)).send().await?)?;
     http.get(&callback).send().await?.error_for_status()?;
     Ok(http)
 }

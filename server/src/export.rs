@@ -2,17 +2,17 @@
 //! parameters as the page (so the download matches what is on screen), drawn by the
 //! same code as the page's charts.
 
-use use_cases::dashboard::draw_chart;
-use use_cases::chart_specs::ChartKind;
-use use_cases::error::AppError;
-use i18n::Locale;
-use use_cases::state::AppState;
-use use_cases::view::ViewParams;
+use axum::Router;
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
+use i18n::Locale;
+use use_cases::chart_specs::ChartKind;
+use use_cases::dashboard::draw_chart;
+use use_cases::error::AppError;
+use use_cases::state::AppState;
+use use_cases::view::ViewParams;
 
 /// The export routes.
 pub fn routes() -> Router<AppState> {
@@ -45,19 +45,17 @@ async fn export(
     chart: ChartKind,
     filename: &str,
 ) -> Response {
-    let pairs: Vec<(String, String)> =
-        form_urlencoded::parse(raw.unwrap_or_default().as_bytes()).into_owned().collect();
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.unwrap_or_default().as_bytes()).into_owned().collect();
     let params = ViewParams::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let width = match pairs.iter().find(|(k, _)| k == "width").map(|(_, w)| w.parse::<f32>()) {
         None => Ok(charts::DEFAULT_WIDTH),
         Some(Ok(width)) => Ok(width),
-        Some(Err(_)) => Err(AppError::BadInput {
-            message: "width: not a number of pixels; give the chart's width, such as width=390".into(),
-        }),
+        Some(Err(_)) => {
+            Err(AppError::BadInput { message: "width: not a number of pixels; give the chart's width, such as width=390".into() })
+        }
     };
-    let locale = params.lang.unwrap_or_else(|| {
-        Locale::negotiate(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
-    });
+    let locale =
+        params.lang.unwrap_or_else(|| Locale::negotiate(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok())));
     let drawing = match width {
         Ok(width) => draw_chart(&state, chart, params, locale, width).await,
         Err(error) => Err(error),

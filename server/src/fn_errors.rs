@@ -11,9 +11,9 @@ use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::Response;
-use use_cases::error::AppError;
 use http_body_util::BodyExt;
 use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
+use use_cases::error::AppError;
 
 /// Sets the status of a failed server function's answer from its error.
 pub async fn status_from_error(request: Request, next: Next) -> Response {

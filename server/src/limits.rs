@@ -19,15 +19,15 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{header, Method, StatusCode};
 use axum::extract::State;
-use axum::middleware::{from_fn_with_state, Next};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::Route;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
-use use_cases::error::{AppError, WaitedFor};
 use tower::{Layer, Service, ServiceBuilder};
 use tower_http::catch_panic::CatchPanicLayer;
+use use_cases::error::{AppError, WaitedFor};
 
 /// Longest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -53,7 +53,9 @@ pub const MAX_QUERY_BYTES: usize = 8 * 1024;
 /// The limits, the deadline of `request_deadline` and the panic guard, as one layer for
 /// [`axum::Router::layer`]. Put it inside the tracing layer, so that refusals and
 /// panics show in the request's span.
-pub fn layer(request_deadline: Duration) -> impl Layer<
+pub fn layer(
+    request_deadline: Duration,
+) -> impl Layer<
     Route,
     Service: Service<Request, Response: IntoResponse + 'static, Error: Into<Infallible> + 'static, Future: Send + 'static>
                  + Clone
@@ -61,9 +63,9 @@ pub fn layer(request_deadline: Duration) -> impl Layer<
                  + Sync
                  + 'static,
 > + Clone
-       + Send
-       + Sync
-       + 'static {
++ Send
++ Sync
++ 'static {
     ServiceBuilder::new().layer(CatchPanicLayer::custom(answer_panic)).layer(from_fn_with_state(request_deadline, enforce))
 }
 
@@ -77,7 +79,7 @@ async fn enforce(State(deadline): State<Duration>, request: Request, next: Next)
             machine,
             AppError::UriTooLong {
                 message: format!(
-                "the query string is {} bytes long, more than the {MAX_QUERY_BYTES} allowed: name fewer blocks \
+                    "the query string is {} bytes long, more than the {MAX_QUERY_BYTES} allowed: name fewer blocks \
                  (at most 200), or leave the block filter out to see all blocks",
                     query.len()
                 ),
@@ -85,11 +87,8 @@ async fn enforce(State(deadline): State<Duration>, request: Request, next: Next)
         );
     }
     let limit = body_limit(request.method(), request.uri().path());
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let declared =
+        request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
         return too_large(machine, limit);
     }
@@ -163,8 +162,8 @@ fn answer_panic(panic: Box<dyn Any + Send + 'static>) -> Response<Body> {
 
 #[cfg(test)]
 mod tests {
-    use axum::routing::{get, post, put};
     use axum::Router;
+    use axum::routing::{get, post, put};
     use tower::ServiceExt;
 
     use super::*;

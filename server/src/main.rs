@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use leptos::config::get_configuration;
-use server::{telemetry, Application, Config};
+use server::{Application, Config, telemetry};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {

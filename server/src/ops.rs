@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use access_data::AccessService;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -75,11 +75,7 @@ pub async fn count_requests(State(http): State<HttpMetrics>, request: Request, n
 
 /// `/healthz`, `/readyz` and `/metrics`.
 pub fn routes(state: OpsState) -> Router {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
-        .with_state(state)
+    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz)).route("/metrics", get(metrics)).with_state(state)
 }
 
 fn no_store() -> [(header::HeaderName, HeaderValue); 1] {
@@ -197,11 +193,19 @@ async fn snapshot(ops: &OpsState) -> Result<Registry, prometheus::Error> {
         metric.inc_by(value);
         registry.register(Box::new(metric))
     };
-    counter("block_insights_feishu_retries_total", "Requests to Feishu sent again after a transient failure, a rate limit or a rejected token.", client.retries)?;
+    counter(
+        "block_insights_feishu_retries_total",
+        "Requests to Feishu sent again after a transient failure, a rate limit or a rejected token.",
+        client.retries,
+    )?;
     counter("block_insights_feishu_token_fetches_total", "Requests for a tenant access token.", client.token_fetches)?;
     counter("block_insights_cache_hits_total", "Day lookups answered from memory.", cache.hits)?;
     counter("block_insights_cache_misses_total", "Day lookups memory could not answer.", cache.misses)?;
-    counter("block_insights_cache_evictions_total", "Days pushed out of memory to stay within DASHBOARD_CACHE_MB.", cache.evictions)?;
+    counter(
+        "block_insights_cache_evictions_total",
+        "Days pushed out of memory to stay within DASHBOARD_CACHE_MB.",
+        cache.evictions,
+    )?;
 
     let rate_wait = Counter::new(
         "block_insights_feishu_rate_wait_seconds_total",
@@ -250,7 +254,11 @@ async fn snapshot(ops: &OpsState) -> Result<Registry, prometheus::Error> {
         "Months of the history window (DASHBOARD_HISTORY_MONTHS) whose final days the store holds for all three data sets.",
         i64::from(history.months_done),
     )?;
-    gauge("block_insights_history_months_total", "Months in the history window (DASHBOARD_HISTORY_MONTHS; 0: off).", i64::from(history.months_total))?;
+    gauge(
+        "block_insights_history_months_total",
+        "Months in the history window (DASHBOARD_HISTORY_MONTHS; 0: off).",
+        i64::from(history.months_total),
+    )?;
     gauge(
         "block_insights_history_requests_per_second",
         "Requests per second the history fetch may send (DASHBOARD_HISTORY_RATE_PERCENT of FEISHU_MAX_REQUESTS_PER_SECOND).",
@@ -263,7 +271,11 @@ async fn snapshot(ops: &OpsState) -> Result<Registry, prometheus::Error> {
             clamp(cap),
         )?;
     }
-    counter("block_insights_history_days_fetched_total", "Days (of one data set each) this replica's history fetch got from Feishu.", history.days_fetched)?;
+    counter(
+        "block_insights_history_days_fetched_total",
+        "Days (of one data set each) this replica's history fetch got from Feishu.",
+        history.days_fetched,
+    )?;
     counter("block_insights_history_calls_total", "Calls this replica's history fetch sent to Feishu.", history.calls)?;
     let state = IntGaugeVec::new(
         Opts::new(
@@ -287,4 +299,3 @@ async fn snapshot(ops: &OpsState) -> Result<Registry, prometheus::Error> {
     registry.register(Box::new(ratio))?;
     Ok(registry)
 }
-

@@ -10,20 +10,20 @@
 //! form carries the preview's SHA-256) and sends the browser back to the dashboard,
 //! which says what was saved (the flash cookie, as for the other plain forms).
 
-use app::feeds::{import_saved_flash, names_import_answer, progress_answer};
 use app::api::{NAMES_IMPORT_PATH, PROGRESS_PATH};
+use app::feeds::{import_saved_flash, names_import_answer, progress_answer};
 use app::flash::Flash;
+use axum::extract::{FromRequest, Multipart, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
 use i18n::Locale;
+use sha2::{Digest, Sha256};
 use use_cases::report::NamesImport;
 use use_cases::state::AppState;
-use axum::extract::{FromRequest, Multipart, Query, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
-use sha2::{Digest, Sha256};
 
 use crate::auth::pages::{document, escape};
-use axum::routing::{get, post};
 use axum::Router;
+use axum::routing::{get, post};
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -38,7 +38,11 @@ fn locale(lang: Option<&str>, headers: &HeaderMap) -> Locale {
 
 /// `response` with what a saved import says on the dashboard that loads next, in the
 /// flash cookie (nothing for an import not saved).
-fn with_saved_flash(mut response: Response, answer: &Result<NamesImport, use_cases::error::AppError>, locale: Locale) -> Response {
+fn with_saved_flash(
+    mut response: Response,
+    answer: &Result<NamesImport, use_cases::error::AppError>,
+    locale: Locale,
+) -> Response {
     let flash: Option<Flash> = answer.as_ref().ok().and_then(|import| import_saved_flash(import, locale));
     if let Some(cookie) = flash.and_then(|f| HeaderValue::from_str(&f.cookie()).ok()) {
         response.headers_mut().append(header::SET_COOKIE, cookie);
@@ -57,7 +61,10 @@ struct ProgressQuery {
 /// started, or forgotten) is a fetch without an estimate.
 async fn progress(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<ProgressQuery>) -> Response {
     let locale = locale(q.lang.as_deref(), &headers);
-    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], progress_answer(&state, q.ticket, locale))
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "no-store")],
+        progress_answer(&state, q.ticket, locale),
+    )
         .into_response()
 }
 
@@ -72,7 +79,12 @@ struct ImportQuery {
 /// `POST /api/names-import?lang=…&save=0|1`, the table (UTF-8 text) as the body: the
 /// plan as HTML, or why the whole import is refused (422). A multipart form (the import
 /// form without script) gets pages instead ([`names_import_form`]).
-async fn names_import(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<ImportQuery>, request: Request) -> Response {
+async fn names_import(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<ImportQuery>,
+    request: Request,
+) -> Response {
     let locale = locale(q.lang.as_deref(), &headers);
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     if content_type.starts_with("multipart/form-data") {
@@ -87,7 +99,8 @@ async fn names_import(State(state): State<AppState>, headers: HeaderMap, Query(q
     };
     let (status, html, answer) = names_import_answer(&state, &body, q.save == 1, locale).await;
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let response = (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], html).into_response();
+    let response =
+        (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], html).into_response();
     with_saved_flash(response, &answer, locale)
 }
 
@@ -137,7 +150,11 @@ async fn names_import_form(state: &AppState, locale: Locale, form: Multipart) ->
     let form = match read_form(form, locale).await {
         Ok(form) => form,
         Err(message) => {
-            let body = format!("<p class=\"error\" role=\"alert\">{}</p><p><a href=\"{back}\">{}</a></p>", escape(&message), escape(locale.t().digest.back));
+            let body = format!(
+                "<p class=\"error\" role=\"alert\">{}</p><p><a href=\"{back}\">{}</a></p>",
+                escape(&message),
+                escape(locale.t().digest.back)
+            );
             return document(locale, StatusCode::BAD_REQUEST, i.title, &body);
         }
     };
@@ -154,7 +171,8 @@ async fn names_import_form(state: &AppState, locale: Locale, form: Multipart) ->
     } else {
         String::new()
     };
-    let notice = if changed { format!("<p class=\"hint\" role=\"status\">{}</p>", escape(i.text_changed)) } else { String::new() };
+    let notice =
+        if changed { format!("<p class=\"hint\" role=\"status\">{}</p>", escape(i.text_changed)) } else { String::new() };
     let body = format!(
         "<div class=\"names-import\">{notice}{plan}<form method=\"post\" action=\"{action}?lang={lang}\" enctype=\"multipart/form-data\" class=\"import-form\">\
          <label for=\"names-import-text\">{label}</label>\

@@ -20,9 +20,7 @@ pub enum Access {
 
 /// The access of `path`.
 pub fn access(path: &str) -> Access {
-    if matches!(path, "/login" | "/auth/callback" | "/auth/jssdk" | "/signed-out" | "/logout")
-        || path == CSP_REPORT_PATH
-    {
+    if matches!(path, "/login" | "/auth/callback" | "/auth/jssdk" | "/signed-out" | "/logout") || path == CSP_REPORT_PATH {
         Access::SignIn
     } else if matches!(path, "/healthz" | "/readyz" | "/metrics" | "/favicon.ico") || path.starts_with("/pkg/") {
         Access::Open

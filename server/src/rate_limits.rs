@@ -27,16 +27,16 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use use_cases::error::AppError;
-use use_cases::state::SessionUser;
-use crate::paths::{access, Access};
+use crate::paths::{Access, access};
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderName, HeaderValue};
+use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use prometheus::{IntCounterVec, IntGaugeVec, Opts, Registry};
+use use_cases::error::AppError;
+use use_cases::state::SessionUser;
 
 /// Who a data request is counted against: set by the sign-in guard.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -95,7 +95,10 @@ impl RateLimits {
     pub fn new(settings: RateSettings, registry: &Registry) -> Arc<Self> {
         let limiter = |per_minute: Option<NonZeroU32>| per_minute.map(|n| RateLimiter::keyed(Quota::per_minute(n)));
         let refused = IntCounterVec::new(
-            Opts::new("dashboard_rate_limited_total", "Requests answered 429 because their client went past a rate limit, by limit"),
+            Opts::new(
+                "dashboard_rate_limited_total",
+                "Requests answered 429 because their client went past a rate limit, by limit",
+            ),
             &["limit"],
         )
         .expect("a valid metric");
@@ -201,9 +204,8 @@ pub async fn enforce(State(limits): State<Arc<RateLimits>>, request: Request, ne
         Limit::SignIn => "sign-in requests from this address",
         Limit::Data => "requests from this person or API token",
     };
-    let message = format!(
-        "too many requests: the dashboard takes at most {per_minute} {whose} a minute; try again in {seconds} s"
-    );
+    let message =
+        format!("too many requests: the dashboard takes at most {per_minute} {whose} a minute; try again in {seconds} s");
     let path = request.uri().path();
     let machine = crate::paths::answers_machines(path);
     let mut response = crate::limits::answer(machine, AppError::RateLimited { message, retry_after_secs: seconds });
@@ -225,11 +227,11 @@ fn redacted(key: &RateKey) -> &'static str {
 mod tests {
     use std::num::NonZeroU32;
 
+    use axum::Router;
     use axum::body::Body;
     use axum::extract::ConnectInfo;
     use axum::http::{HeaderName, Request, StatusCode};
     use axum::routing::get;
-    use axum::Router;
     use tower::ServiceExt;
 
     use super::*;
@@ -285,7 +287,11 @@ mod tests {
         let other = Some(RateKey::Token("t2".into()));
         assert_eq!(app.clone().oneshot(from([10, 0, 0, 1], "/api/v1/block-access", other)).await.unwrap().status(), 200);
         for _ in 0..10 {
-            assert_eq!(app.clone().oneshot(from([10, 0, 0, 1], "/healthz", None)).await.unwrap().status(), 200, "probes are free");
+            assert_eq!(
+                app.clone().oneshot(from([10, 0, 0, 1], "/healthz", None)).await.unwrap().status(),
+                200,
+                "probes are free"
+            );
         }
         assert_eq!(limits.refused.with_label_values(&["sign_in"]).get(), 1);
         assert_eq!(limits.refused.with_label_values(&["data"]).get(), 1);

@@ -7,16 +7,16 @@
 //! database, a file or a query, goes to the log under the same id, where an operator
 //! finds it. One place, after every route, so that no route can forget it.
 
-use use_cases::error::AppError;
+use axum::Json;
 use axum::extract::Request;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use http_body_util::BodyExt;
 use rand::RngCore;
 use serde_json::json;
 use tracing::Instrument;
+use use_cases::error::AppError;
 
 /// The header that carries the id.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
@@ -57,11 +57,8 @@ async fn generic_internal_error(response: Response, id: &str) -> Response {
     };
     let shown = String::from_utf8_lossy(&original[..original.len().min(LOGGED_BYTES)]).into_owned();
     tracing::error!(request_id = %id, answer = %shown, "answered 500: internal error");
-    let json = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("application/json"));
+    let json =
+        parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("application/json"));
     let message = format!("internal error: the server's log has the details under request id {id}");
     let mut answer = if json {
         // The one error shape, with the id to quote (not AppError's own answer, which
@@ -81,14 +78,14 @@ async fn generic_internal_error(response: Response, id: &str) -> Response {
 
 #[cfg(test)]
 mod tests {
+    use axum::Router;
     use axum::body::Body;
     use axum::http::{Request, StatusCode};
     use axum::routing::get;
-    use axum::Router;
     use http_body_util::BodyExt;
     use tower::ServiceExt;
 
-    use super::{request_ids, REQUEST_ID_HEADER};
+    use super::{REQUEST_ID_HEADER, request_ids};
 
     async fn answer(router: Router, path: &str) -> (StatusCode, String, String) {
         let router = router.layer(axum::middleware::from_fn(request_ids));
@@ -102,7 +99,15 @@ mod tests {
     #[tokio::test]
     async fn a_500_says_internal_error_and_its_request_id_only() {
         let router = Router::new()
-            .route("/json", get(|| async { (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(serde_json::json!({"error": "database is locked at /var/lib/x.db"}))) }))
+            .route(
+                "/json",
+                get(|| async {
+                    (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        axum::Json(serde_json::json!({"error": "database is locked at /var/lib/x.db"})),
+                    )
+                }),
+            )
             .route("/text", get(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "sqlx: relation \"api_tokens\" does not exist") }))
             .route("/ok", get(|| async { "fine" }));
         let (status, id, body) = answer(router.clone(), "/json").await;

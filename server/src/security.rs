@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue};
+use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use use_cases::security_policy::ContentSecurityPolicy;
@@ -115,7 +115,7 @@ mod tests {
 
 #[cfg(test)]
 mod cookie_tests {
-    use axum::http::{header, HeaderMap, HeaderValue};
+    use axum::http::{HeaderMap, HeaderValue, header};
 
     use super::secure_every_cookie;
 
@@ -126,6 +126,9 @@ mod cookie_tests {
         h.append(header::SET_COOKIE, HeaderValue::from_static("__Host-bi_session=y; Path=/; Secure; HttpOnly"));
         secure_every_cookie(&mut h);
         let cookies: Vec<&str> = h.get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap()).collect();
-        assert_eq!(cookies, ["bi_flash=x; Path=/; Max-Age=120; HttpOnly; SameSite=Lax; Secure", "__Host-bi_session=y; Path=/; Secure; HttpOnly"]);
+        assert_eq!(
+            cookies,
+            ["bi_flash=x; Path=/; Max-Age=120; HttpOnly; SameSite=Lax; Secure", "__Host-bi_session=y; Path=/; Secure; HttpOnly"]
+        );
     }
 }

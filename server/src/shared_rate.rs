@@ -97,10 +97,8 @@ impl SharedRateBudget {
         loop {
             // A release may land while the database is asked: listen before asking.
             let released = self.released.notified();
-            let attempt = self
-                .store
-                .try_take_rate_grant(&self.holder, self.limit.max_requests, self.limit.window, self.lease)
-                .await;
+            let attempt =
+                self.store.try_take_rate_grant(&self.holder, self.limit.max_requests, self.limit.window, self.lease).await;
             match attempt {
                 Ok(RateAttempt::Granted { id }) => {
                     self.outstanding.lock().unwrap_or_else(PoisonError::into_inner).push_back(id);

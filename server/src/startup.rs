@@ -6,21 +6,21 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use access_data::{AccessService, ServiceConfig, Store};
-use domain::{BlockId, BlockLabel};
-use use_cases::state::{AppState, ViewSettings};
-use app::{shell, App};
-use axum::middleware::from_fn_with_state;
+use app::{App, shell};
 use axum::Router;
+use axum::middleware::from_fn_with_state;
+use domain::{BlockId, BlockLabel};
 use feishu::{FeishuClient, FeishuConfig};
-use feishu_sim::{SimConfig, SimHandle, Simulator, DEMO_ADMIN_OPEN_ID};
-use tower_sessions::cookie::SameSite;
-use tower_sessions::{Expiry, SessionManagerLayer};
+use feishu_sim::{DEMO_ADMIN_OPEN_ID, SimConfig, SimHandle, Simulator};
 use leptos::prelude::LeptosOptions;
-use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use use_cases::state::{AppState, ViewSettings};
 
 use crate::auth::{self, AuthSettings, AuthState};
 use crate::config::{Config, DataSource};
@@ -101,17 +101,16 @@ impl Application {
                 let (block_count, anomalies) = (config.demo_blocks, feishu_sim::demo_anomalies(today));
                 let sim_config = SimConfig { today, block_count, anomalies, ..SimConfig::default() };
                 let (app_id, secret) = (sim_config.app_id.clone(), sim_config.app_secret.clone());
-                let sim = Simulator::start(sim_config, SocketAddr::from(([127, 0, 0, 1], 0)))
-                    .await
-                    .map_err(StartupError::Simulator)?;
+                let sim =
+                    Simulator::start(sim_config, SocketAddr::from(([127, 0, 0, 1], 0))).await.map_err(StartupError::Simulator)?;
                 tracing::info!(url = %sim.base_url(), "demo mode: no FEISHU_APP_ID/FEISHU_APP_SECRET set, using the built-in Feishu simulator");
                 (FeishuConfig::new(sim.base_url(), app_id, SecretString::from(secret)), Some(sim))
             }
         };
         let store = match &config.database_url {
-            Some(url) => Store::connect(url.expose_secret(), DATABASE_CONNECT_TIMEOUT)
-                .await
-                .map_err(StartupError::SharedStore)?,
+            Some(url) => {
+                Store::connect(url.expose_secret(), DATABASE_CONNECT_TIMEOUT).await.map_err(StartupError::SharedStore)?
+            }
             None => {
                 let store = Store::open(&config.data_dir)
                     .await
@@ -139,8 +138,7 @@ impl Application {
         }
         .map_err(StartupError::Feishu)?;
         let requested = leptos_options.site_addr;
-        let listener =
-            TcpListener::bind(requested).await.map_err(|source| StartupError::Bind { addr: requested, source })?;
+        let listener = TcpListener::bind(requested).await.map_err(|source| StartupError::Bind { addr: requested, source })?;
         let addr = listener.local_addr().map_err(|source| StartupError::Bind { addr: requested, source })?;
         let service_config = ServiceConfig {
             timezone: config.timezone,
@@ -153,9 +151,8 @@ impl Application {
             refresh_min_interval: config.refresh_min_interval,
             ..ServiceConfig::default()
         };
-        let service = Arc::new(
-            AccessService::new(client.clone(), store.clone(), service_config).await.map_err(StartupError::Service)?,
-        );
+        let service =
+            Arc::new(AccessService::new(client.clone(), store.clone(), service_config).await.map_err(StartupError::Service)?);
         if let Some(sim) = &simulator {
             name_demo_blocks(&service, sim).await?;
         }

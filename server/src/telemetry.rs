@@ -1,6 +1,6 @@
 //! Logging set-up: `RUST_LOG` filters, `DASHBOARD_LOG_FORMAT` picks text or JSON.
 
-use tracing_subscriber::{fmt, EnvFilter};
+use tracing_subscriber::{EnvFilter, fmt};
 
 use crate::config::LogFormat;
 

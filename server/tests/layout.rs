@@ -124,7 +124,8 @@ fn paths_in(code: &str) -> Vec<(bool, Vec<String>)> {
             if let Some(group) = rest.strip_prefix('{') {
                 let inner = group.split('}').next().unwrap_or_default();
                 for item in inner.split(',') {
-                    let segs: Vec<String> = item.trim().split("::").map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
+                    let segs: Vec<String> =
+                        item.trim().split("::").map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
                     if !segs.is_empty() {
                         out.push((is_super, segs));
                     }
@@ -200,7 +201,12 @@ fn module_graph(src: &Path) -> BTreeMap<Vec<String>, BTreeSet<Vec<String>>> {
 /// The loops of a graph: its strongly connected components of more than one module.
 fn loops(graph: &BTreeMap<Vec<String>, BTreeSet<Vec<String>>>) -> Vec<Vec<String>> {
     // Kosaraju: finish order on the graph, then components on the reversed graph.
-    fn visit(node: &Vec<String>, graph: &BTreeMap<Vec<String>, BTreeSet<Vec<String>>>, seen: &mut BTreeSet<Vec<String>>, order: &mut Vec<Vec<String>>) {
+    fn visit(
+        node: &Vec<String>,
+        graph: &BTreeMap<Vec<String>, BTreeSet<Vec<String>>>,
+        seen: &mut BTreeSet<Vec<String>>,
+        order: &mut Vec<Vec<String>>,
+    ) {
         if !seen.insert(node.clone()) {
             return;
         }

@@ -218,9 +218,16 @@ async fn metric(base: &str, name: &str) -> f64 {
 async fn the_history_fetch_runs_on_one_replica_and_fetches_each_day_once() {
     let (sim, url, dir_a, dir_b) = setup(20).await;
     // 10% of 20 requests a second: slow enough that both replicas are up while it runs.
-    let settings =
-        [("DATABASE_URL", url.as_str()), ("DASHBOARD_LEASE_SECS", "3"), ("DASHBOARD_HISTORY_MONTHS", "2"), ("DASHBOARD_HISTORY_RATE_PERCENT", "10")];
-    let (a, b) = tokio::join!(ServerProcess::start_with(&sim, dir_a.path(), &settings), ServerProcess::start_with(&sim, dir_b.path(), &settings));
+    let settings = [
+        ("DATABASE_URL", url.as_str()),
+        ("DASHBOARD_LEASE_SECS", "3"),
+        ("DASHBOARD_HISTORY_MONTHS", "2"),
+        ("DASHBOARD_HISTORY_RATE_PERCENT", "10"),
+    ];
+    let (a, b) = tokio::join!(
+        ServerProcess::start_with(&sim, dir_a.path(), &settings),
+        ServerProcess::start_with(&sim, dir_b.path(), &settings)
+    );
     let replicas = [&a, &b];
 
     // While one fetches, the other says another replica does; then both say done.
@@ -235,7 +242,12 @@ async fn the_history_fetch_runs_on_one_replica_and_fetches_each_day_once() {
         if done == 2 {
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(120), "the history fetch did not finish; a:\n{}\nb:\n{}", a.log_text(), b.log_text());
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the history fetch did not finish; a:\n{}\nb:\n{}",
+            a.log_text(),
+            b.log_text()
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert!(seen_elsewhere, "the replica without the lease left the fetch to the other");

@@ -45,7 +45,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let token: String = created.json().await?;
     let auth = vec![("authorization".to_owned(), format!("Bearer {token}"))];
 
-    let mut targets = vec![Target { name: "/healthz".into(), path: "/healthz".into(), headers: Vec::new(), complete: |b| b.ends_with(b"}") }];
+    let mut targets =
+        vec![Target { name: "/healthz".into(), path: "/healthz".into(), headers: Vec::new(), complete: |b| b.ends_with(b"}") }];
     for days in [30u64, 365] {
         let (from, to) = (app.days_ago(days + 1), app.days_ago(2));
         let rows = app.sim.dataset().ground_truth(from, to, None).len();
@@ -67,8 +68,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{}", Figures::header());
     let mut all = Vec::new();
     for target in &targets {
-        let (_, figures) =
-            drive(addr, std::slice::from_ref(target), connections, Stop::Duration(Duration::from_secs(seconds)), Duration::from_secs(30)).await;
+        let (_, figures) = drive(
+            addr,
+            std::slice::from_ref(target),
+            connections,
+            Stop::Duration(Duration::from_secs(seconds)),
+            Duration::from_secs(30),
+        )
+        .await;
         println!("{}", Figures { name: target.name.clone(), ..figures.clone() }.line());
         all.push(Figures { name: target.name.clone(), ..figures });
     }

@@ -15,11 +15,11 @@
 
 use std::time::{Duration, Instant};
 
-use use_cases::insights_report::{history_range, Insights};
 use block_insights_tests::spawn_app;
 use chrono::Days;
 use domain::{AccessRow, BlockId, BlockMatrix, DateRange};
 use feishu_sim::Dataset;
+use use_cases::insights_report::{Insights, history_range};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -201,8 +201,14 @@ impl Probe {
         let addr = self.base.trim_start_matches("http://").parse()?;
         let browser = vec![("cookie".to_owned(), self.cookie.clone()), ("accept-encoding".to_owned(), "br, gzip".to_owned())];
         let targets = [
-            ("throughput", Target { name: "page".into(), path: page_30.to_owned(), headers: browser, complete: |b| !b.is_empty() }),
-            ("healthz", Target { name: "/healthz".into(), path: "/healthz".into(), headers: Vec::new(), complete: |b| !b.is_empty() }),
+            (
+                "throughput",
+                Target { name: "page".into(), path: page_30.to_owned(), headers: browser, complete: |b| !b.is_empty() },
+            ),
+            (
+                "healthz",
+                Target { name: "/healthz".into(), path: "/healthz".into(), headers: Vec::new(), complete: |b| !b.is_empty() },
+            ),
         ];
         say(&format!("page throughput: 64 connections, {secs} s each for the page and /healthz"));
         for (key, target) in targets {
@@ -231,7 +237,9 @@ impl Probe {
                 .find_map(|l| l.split('"').nth(1))
                 .map(str::to_owned);
             match state.as_deref() {
-                None if !metrics.contains("block_insights_history_state") => break "n/a: this server has no history fetch".to_owned(),
+                None if !metrics.contains("block_insights_history_state") => {
+                    break "n/a: this server has no history fetch".to_owned();
+                }
                 Some("done") => break "done".to_owned(),
                 Some(s @ ("off" | "failed" | "quota_reached" | "share_spent")) => break format!("n/a: the history fetch is {s}"),
                 _ if started.elapsed() > Duration::from_secs(wait) => break format!("n/a: not done within {wait} s"),

@@ -1,7 +1,7 @@
 //! Sign-in and who may see the data, over real HTTP against the simulator's login.
 
-use block_insights_tests::{follow_authorize, spawn_app, spawn_app_with, TestApp};
-use feishu_sim::{SimConfig, DEMO_ADMIN_OPEN_ID, DEMO_MEMBER_OPEN_ID, DEMO_NO_ACCESS_OPEN_ID};
+use block_insights_tests::{TestApp, follow_authorize, spawn_app, spawn_app_with};
+use feishu_sim::{DEMO_ADMIN_OPEN_ID, DEMO_MEMBER_OPEN_ID, DEMO_NO_ACCESS_OPEN_ID, SimConfig};
 use serde_json::json;
 
 fn location(r: &reqwest::Response) -> String {
@@ -229,7 +229,14 @@ async fn api_tokens_work_until_revoked_and_are_listed_without_the_token() {
     let listed = app.state.service.store().list_api_tokens().await.unwrap();
     let id = listed[0].id.clone();
     assert!(tokens_page.contains(&format!("data-token=\"{id}\"")), "the page lists it by its id");
-    let r = app.http.post(format!("{}/api/token_revoke", app.base_url)).form(&[("id", id.as_str())]).header("accept", "application/json").send().await.unwrap();
+    let r = app
+        .http
+        .post(format!("{}/api/token_revoke", app.base_url))
+        .form(&[("id", id.as_str())])
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap();
     assert!(r.status().is_success());
     let revoked = app.anonymous.get(&url).bearer_auth(&token).send().await.unwrap();
     assert_eq!(revoked.status(), 401);
@@ -251,8 +258,12 @@ async fn cross_site_requests_that_change_state_are_refused() {
     // A sandboxed or privacy-stripped origin is not this dashboard either.
     let r = app.http.post(&url).header("origin", "null").form(&form).send().await.unwrap();
     assert_eq!(r.status(), 403);
-    let labels: serde_json::Value =
-        app.get(&format!("/api/v1/block-access?from_date={0}&to_date={0}&block_id={block}", app.days_ago(2))).await.json().await.unwrap();
+    let labels: serde_json::Value = app
+        .get(&format!("/api/v1/block-access?from_date={0}&to_date={0}&block_id={block}", app.days_ago(2)))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(labels["items"][0]["block_name"].is_null(), "nothing was renamed by the refused posts");
     let ok = app.http.post(&url).header("accept", "application/json").form(&form).send().await.unwrap();
     assert!(ok.status().is_success(), "{}", ok.status());
@@ -301,7 +312,10 @@ async fn the_tokens_page_form_shows_a_new_token_once_after_a_redirect_and_keeps_
 
     let page = app.http.get(format!("{}{location}", app.base_url)).send().await.unwrap();
     assert_eq!(page.status(), 200);
-    assert!(set_cookie(&page, "bi_flash").is_some_and(|c| c.starts_with("bi_flash=;") && c.contains("Max-Age=0")), "the page clears it");
+    assert!(
+        set_cookie(&page, "bi_flash").is_some_and(|c| c.starts_with("bi_flash=;") && c.contains("Max-Age=0")),
+        "the page clears it"
+    );
     let html = page.text().await.unwrap();
     let shown = html.split("data-testid=\"new-token\"").nth(1).expect("the new token is shown");
     let token = shown.split("<code>").nth(1).and_then(|t| t.split('<').next()).expect("in a code element").to_owned();

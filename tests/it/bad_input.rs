@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, Once};
 
-use block_insights_tests::{follow_authorize, spawn_app, spawn_app_with, TestApp};
+use block_insights_tests::{TestApp, follow_authorize, spawn_app, spawn_app_with};
 use feishu_sim::SimConfig;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------------
 // The inputs.
@@ -335,10 +335,11 @@ async fn the_page_shows_the_fix_for_bad_input_and_ignores_what_it_does_not_know(
     }
 
     // Parameters the page does not know, or values it cannot use, are ignored.
-    let mut ignored: Vec<String> = ["utm_source", "utm_medium", "utm_campaign", "fbclid", "gclid", "ref", "from_date", "block_id"]
-        .iter()
-        .map(|k| query(&[(k, "portal"), ("range", "7d")]))
-        .collect();
+    let mut ignored: Vec<String> =
+        ["utm_source", "utm_medium", "utm_campaign", "fbclid", "gclid", "ref", "from_date", "block_id"]
+            .iter()
+            .map(|k| query(&[(k, "portal"), ("range", "7d")]))
+            .collect();
     for injection in injections() {
         ignored.push(query(&[("utm_source", &injection), ("range", "7d")]));
         ignored.push(query(&[(&injection, "1"), ("range", "7d")]));
@@ -498,7 +499,14 @@ async fn server_functions_refuse_bad_arguments_with_400_and_a_message() {
         refused_by_server_fn(&mut tally, &format!("block_name {fields:?}"), response, 400, "could not be read").await;
     }
     let long_name = "x".repeat(81);
-    for (name, hint) in [("", "empty"), ("   ", "empty"), (long_name.as_str(), "shorten it"), ("a\r\nb", "control"), ("a\0b", "control"), ("\u{7f}", "control")] {
+    for (name, hint) in [
+        ("", "empty"),
+        ("   ", "empty"),
+        (long_name.as_str(), "shorten it"),
+        ("a\r\nb", "control"),
+        ("a\0b", "control"),
+        ("\u{7f}", "control"),
+    ] {
         let response = post_form(&app, "token_create", &[("name", name)]).await;
         refused_by_server_fn(&mut tally, &format!("token_create {name:?}"), response, 400, hint).await;
     }
@@ -516,7 +524,14 @@ async fn server_functions_refuse_bad_arguments_with_400_and_a_message() {
     // Oversized bodies: refused before anything reads them.
     let huge = "x".repeat(server::limits::MAX_BODY_BYTES + 1);
     let body = json!({ "params": view(&huge, &to, &[]), "ticket": huge, "refresh": false });
-    refused_by_server_fn(&mut tally, "JSON, 64 KiB + 1", post_json(&app, "block_name", body.to_string()).await, 413, "larger than").await;
+    refused_by_server_fn(
+        &mut tally,
+        "JSON, 64 KiB + 1",
+        post_json(&app, "block_name", body.to_string()).await,
+        413,
+        "larger than",
+    )
+    .await;
     for (endpoint, field) in [("block_name", "name"), ("token_create", "name"), ("token_revoke", "id")] {
         let response = post_form(&app, endpoint, &[(field, &huge)]).await;
         refused_by_server_fn(&mut tally, &format!("{endpoint}, 64 KiB + 1"), response, 413, "larger than").await;
@@ -530,7 +545,12 @@ async fn server_functions_refuse_bad_arguments_with_400_and_a_message() {
     }
 
     // A good call still works, and saved markup comes back escaped.
-    let response = post_form(&app, "block_name", &[("block_id", &block), ("name", "<script>alert(1)</script>"), ("workplace", "\"><img src=x onerror=alert(1)>")]).await;
+    let response = post_form(
+        &app,
+        "block_name",
+        &[("block_id", &block), ("name", "<script>alert(1)</script>"), ("workplace", "\"><img src=x onerror=alert(1)>")],
+    )
+    .await;
     assert!(response.status().is_success(), "{}", response.status());
     let html = app.get(&format!("/?from={from}&to={to}&lang=en")).await.text().await.unwrap();
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the name is shown, escaped");
@@ -625,11 +645,15 @@ async fn sign_in_takes_any_next_safely_and_the_callback_refuses_junk() {
         let back = browser.get(&callback).send().await.unwrap();
         let landing = back.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
         assert!(back.status().is_redirection(), "{what}: {}", back.status());
-        assert!(landing.starts_with('/') && !landing.starts_with("//") && !landing.contains(['\\', '\r', '\n']), "{what}: lands on {landing:?}");
+        assert!(
+            landing.starts_with('/') && !landing.starts_with("//") && !landing.contains(['\\', '\r', '\n']),
+            "{what}: lands on {landing:?}"
+        );
         let local = next.starts_with('/') && !next.starts_with("//") && !next.contains(['\\', '\r', '\n', '\0']);
         assert_eq!(landing, if local { next.as_str() } else { "/" }, "{what}");
     }
-    let response = app.anonymous.get(format!("{}/login?{}", app.base_url, query(&[("next", &"/".repeat(9000))]))).send().await.unwrap();
+    let response =
+        app.anonymous.get(format!("{}/login?{}", app.base_url, query(&[("next", &"/".repeat(9000))]))).send().await.unwrap();
     tally.count(response.status(), "an oversized next");
     assert_eq!(response.status(), 414);
 
@@ -639,7 +663,13 @@ async fn sign_in_takes_any_next_safely_and_the_callback_refuses_junk() {
         callbacks.push(query(&[("code", "x"), ("state", &injection)]));
         callbacks.push(query(&[("error", &injection), ("state", "x")]));
     }
-    callbacks.extend(["".into(), "code=&state=".into(), "code=a&code=b&state=x".into(), "state=%ZZ".into(), "code=%C3%28".into()]);
+    callbacks.extend([
+        "".into(),
+        "code=&state=".into(),
+        "code=a&code=b&state=x".into(),
+        "state=%ZZ".into(),
+        "code=%C3%28".into(),
+    ]);
     for raw in callbacks {
         let what = format!("/auth/callback?{}", raw.chars().take(120).collect::<String>());
         for client in [&app.anonymous, &app.http] {
@@ -655,7 +685,12 @@ async fn sign_in_takes_any_next_safely_and_the_callback_refuses_junk() {
             );
         }
     }
-    let response = app.anonymous.get(format!("{}/auth/callback?{}", app.base_url, query(&[("code", &"c".repeat(9000))]))).send().await.unwrap();
+    let response = app
+        .anonymous
+        .get(format!("{}/auth/callback?{}", app.base_url, query(&[("code", &"c".repeat(9000))])))
+        .send()
+        .await
+        .unwrap();
     tally.count(response.status(), "an oversized callback");
     assert_eq!(response.status(), 414);
     tally.finish();

@@ -5,9 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use block_insights_tests::{spawn_app, strip_comments, TestApp};
+use block_insights_tests::{TestApp, spawn_app, strip_comments};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// The simulator's block ids first (so that names show in the numbers), then made-up
 /// ones, `n` in all.
@@ -22,7 +22,8 @@ fn block_ids(app: &TestApp, n: usize) -> Vec<String> {
 /// if given).
 async fn put_names(app: &TestApp, query: &str, content_type: &str, body: String, token: Option<&str>) -> (StatusCode, Value) {
     let client = if token.is_some() { &app.anonymous } else { &app.http };
-    let mut request = client.put(format!("{}/api/v1/block-names{query}", app.base_url)).header("content-type", content_type).body(body);
+    let mut request =
+        client.put(format!("{}/api/v1/block-names{query}", app.base_url)).header("content-type", content_type).body(body);
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }
@@ -166,7 +167,8 @@ async fn a_good_import_shows_every_name_in_the_api_the_csv_and_the_page() {
     let html = app.get("/?lang=en").await.text().await.unwrap();
     let table = &html[html.find("data-testid=\"blocks-table\"").unwrap()..];
     let table = &table[..table.find("</table>").unwrap()];
-    let shown: Vec<&str> = table.split("<tr ").skip(1).filter_map(|r| r.split("data-block=\"").nth(1)).map(|s| &s[..s.find('"').unwrap()]).collect();
+    let shown: Vec<&str> =
+        table.split("<tr ").skip(1).filter_map(|r| r.split("data-block=\"").nth(1)).map(|s| &s[..s.find('"').unwrap()]).collect();
     assert!(shown.len() >= 40, "a page of the table: {}", shown.len());
     for id in shown {
         let i = ids.iter().position(|x| x == id).unwrap();
@@ -174,14 +176,16 @@ async fn a_good_import_shows_every_name_in_the_api_the_csv_and_the_page() {
     }
     for i in [0, 59, 60, 250, 499] {
         let name = format!("区块 {i} 号");
-        let find: String = name.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
+        let find: String =
+            name.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
         let html = app.get(&format!("/?lang=en&find={find}")).await.text().await.unwrap();
         let options = &html[html.find("class=\"block-options\"").unwrap()..];
         let options = &options[..options.find("</ul>").unwrap()];
         assert!(options.contains(&format!("value=\"{}\"", ids[i])) && options.contains(&name), "the filter finds {name}");
     }
     let (from, to) = (app.days_ago(3), app.days_ago(2));
-    let rows: Value = app.get(&format!("/api/v1/block-access?from_date={from}&to_date={to}&block_id={}", ids[0])).await.json().await.unwrap();
+    let rows: Value =
+        app.get(&format!("/api/v1/block-access?from_date={from}&to_date={to}&block_id={}", ids[0])).await.json().await.unwrap();
     assert_eq!(rows["items"][0]["block_name"], "区块 0 号", "the numbers carry the name");
 
     // Importing again: one renamed, one moved, the rest unchanged, nothing added.
@@ -402,14 +406,18 @@ async fn the_pages_import_plans_and_saves_by_the_same_rules_and_takes_10000_line
             .send()
     };
     // 10,000 names with long Chinese text: far past the usual 64 KiB limit of a body.
-    let lines = |n: usize| (0..n).map(|i| format!("{},{},{}\n", 1_000_000 + i, "名".repeat(30), "工作台".repeat(5))).collect::<String>();
+    let lines =
+        |n: usize| (0..n).map(|i| format!("{},{},{}\n", 1_000_000 + i, "名".repeat(30), "工作台".repeat(5))).collect::<String>();
     let text = lines(10_000);
     assert!(text.len() > 1024 * 1024);
     let response = call(text.clone(), false, "en").await.unwrap();
     assert_eq!(response.status(), 200);
     assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
     let preview = response.text().await.unwrap();
-    assert_eq!((plan_attribute(&preview, "data-saved"), plan_attribute(&preview, "data-applicable")), ("false".into(), "true".into()));
+    assert_eq!(
+        (plan_attribute(&preview, "data-saved"), plan_attribute(&preview, "data-applicable")),
+        ("false".into(), "true".into())
+    );
     assert!(preview.contains("10000 added · 0 renamed · 0 moved · 0 unchanged · 0 refused"), "{}", &preview[..300]);
     let rows = &preview[preview.find("<tbody>").expect("a table of the blocks to add")..];
     assert_eq!(rows.matches("<tr>").count(), 10_000, "every block to add is listed");
@@ -417,7 +425,11 @@ async fn the_pages_import_plans_and_saves_by_the_same_rules_and_takes_10000_line
 
     let bad = format!("{}12ab,x\n", lines(9_999));
     let answer = call(bad, true, "en").await.unwrap().text().await.unwrap();
-    assert_eq!((plan_attribute(&answer, "data-saved"), plan_attribute(&answer, "data-applicable")), ("false".into(), "false".into()), "a refused line keeps everything from being saved");
+    assert_eq!(
+        (plan_attribute(&answer, "data-saved"), plan_attribute(&answer, "data-applicable")),
+        ("false".into(), "false".into()),
+        "a refused line keeps everything from being saved"
+    );
     let refused = strip_comments(&answer[answer.find("data-testid=\"import-refused\"").expect("the refused lines")..]);
     assert!(refused.contains("<td class=\"num\">10000</td>"), "the refused line's number");
     let reason = domain::Refusal::NotABlockId { text: "12ab".into() }.to_string();
@@ -432,7 +444,13 @@ async fn the_pages_import_plans_and_saves_by_the_same_rules_and_takes_10000_line
     assert!(empty.text().await.unwrap().contains("role=\"alert\""));
 
     let saved = call(text, true, "en").await.unwrap();
-    let flash = saved.headers().get_all("set-cookie").iter().filter_map(|c| c.to_str().ok()).find(|c| c.starts_with("bi_flash=")).map(str::to_owned);
+    let flash = saved
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|c| c.to_str().ok())
+        .find(|c| c.starts_with("bi_flash="))
+        .map(str::to_owned);
     assert!(flash.is_some_and(|c| c.contains("HttpOnly")), "the dashboard loaded next says what was saved");
     let answer = saved.text().await.unwrap();
     assert_eq!(plan_attribute(&answer, "data-saved"), "true");
@@ -485,7 +503,11 @@ async fn a_name_form_post_comes_back_to_the_view_at_the_form_and_says_what_came_
     assert_eq!(location(&posted), format!("{view}#{form}"), "back to the same view, at the form");
     assert_eq!(names(&app).await[&block], ("审批中心".to_owned(), Some("Office".to_owned())));
     let html = page(location(&posted)).await;
-    assert!(opening_tag(&html, "block-names").contains(" open"), "the names section is open: {}", opening_tag(&html, "block-names"));
+    assert!(
+        opening_tag(&html, "block-names").contains(" open"),
+        "the names section is open: {}",
+        opening_tag(&html, "block-names")
+    );
     let said = said_after_form(&html, &form);
     assert!(said.contains("role=\"status\"") && said.ends_with(">Saved"), "{said}");
     assert!(html.contains(">审批中心<"), "the name is on the page");
@@ -507,7 +529,9 @@ async fn a_name_form_post_comes_back_to_the_view_at_the_form_and_says_what_came_
     assert_eq!(location(&proxied), format!("{view}#{form}"));
     // Never sent elsewhere: a path a browser would read as another host comes back to
     // the dashboard.
-    for referer in [format!("{}//evil.example/x", app.base_url), format!("{}/\\evil.example/x", app.base_url), "nonsense".to_owned()] {
+    for referer in
+        [format!("{}//evil.example/x", app.base_url), format!("{}/\\evil.example/x", app.base_url), "nonsense".to_owned()]
+    {
         let elsewhere = post("审批".into(), referer.clone()).await.unwrap();
         assert_eq!(location(&elsewhere), format!("/#{form}"), "{referer}");
     }
@@ -559,7 +583,8 @@ async fn the_import_form_without_script_previews_on_its_own_page_and_applies_the
     let table: String = ids.iter().enumerate().map(|(i, id)| format!("{id},审批 {i},Office\n")).collect();
 
     // Preview, from a chosen file.
-    let preview = post(&[("text", None, b""), ("file", Some("names.csv"), table.as_bytes()), ("save", None, b"0")]).await.unwrap();
+    let preview =
+        post(&[("text", None, b""), ("file", Some("names.csv"), table.as_bytes()), ("save", None, b"0")]).await.unwrap();
     assert_eq!(preview.status(), 200);
     assert!(preview.headers()["content-security-policy"].to_str().unwrap().starts_with("default-src 'none'"), "no script");
     let page = preview.text().await.unwrap();
@@ -571,7 +596,8 @@ async fn the_import_form_without_script_previews_on_its_own_page_and_applies_the
 
     // Apply with a table changed since: previewed again, saying so, and nothing saved.
     let edited = format!("{table}9{:017},extra\n", 1);
-    let again = post(&[("text", None, edited.as_bytes()), ("planned", None, planned.as_bytes()), ("save", None, b"1")]).await.unwrap();
+    let again =
+        post(&[("text", None, edited.as_bytes()), ("planned", None, planned.as_bytes()), ("save", None, b"1")]).await.unwrap();
     assert_eq!(again.status(), 200);
     let again = again.text().await.unwrap();
     assert!(again.contains("The text changed since the preview"), "{}", &again[..400.min(again.len())]);
@@ -580,7 +606,8 @@ async fn the_import_form_without_script_previews_on_its_own_page_and_applies_the
 
     // Apply the table previewed, as the browser sends the box (CRLF line ends).
     let crlf = table.replace('\n', "\r\n");
-    let applied = post(&[("text", None, crlf.as_bytes()), ("planned", None, planned.as_bytes()), ("save", None, b"1")]).await.unwrap();
+    let applied =
+        post(&[("text", None, crlf.as_bytes()), ("planned", None, planned.as_bytes()), ("save", None, b"1")]).await.unwrap();
     assert_eq!(applied.status(), 303, "post/redirect/get");
     assert_eq!(applied.headers()["location"], "/?lang=en#names-import");
     assert_eq!(names(&app).await.len(), 3);
@@ -594,7 +621,8 @@ async fn the_import_form_without_script_previews_on_its_own_page_and_applies_the
     assert_eq!(plan_attribute(&refused, "data-applicable"), "false");
     assert!(!refused.contains("data-testid=\"import-apply\"") && refused.contains("12ab"));
     // A file that is not UTF-8 is refused, saying how to save it.
-    let gbk = post(&[("text", None, b""), ("file", Some("names.csv"), &[b'1', b',', 0xC4, 0xE3]), ("save", None, b"0")]).await.unwrap();
+    let gbk =
+        post(&[("text", None, b""), ("file", Some("names.csv"), &[b'1', b',', 0xC4, 0xE3]), ("save", None, b"0")]).await.unwrap();
     assert_eq!(gbk.status(), 400);
     assert!(gbk.text().await.unwrap().contains("CSV UTF-8"));
 }

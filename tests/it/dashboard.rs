@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use block_insights_tests::{spawn_app, strip_comments, table_rows, testid_text, ungroup, TestApp};
+use block_insights_tests::{TestApp, spawn_app, strip_comments, table_rows, testid_text, ungroup};
 use feishu_sim::AccessRow;
 use serde_json::json;
 
@@ -31,11 +31,7 @@ async fn the_overview_renders_the_simulators_numbers_before_any_javascript() {
         *m.entry(r.block_id.as_str()).or_default() += r.pv;
         m
     });
-    assert_eq!(
-        ungroup(&testid_text(&html, "card-active-blocks-value").unwrap()),
-        blocks.len() as u64,
-        "active blocks"
-    );
+    assert_eq!(ungroup(&testid_text(&html, "card-active-blocks-value").unwrap()), blocks.len() as u64, "active blocks");
     // The per-block table: a page of rows of the blocks with visits, largest PV first;
     // the next page has the rest, and together they are every block once.
     let rows = table_blocks(&html);
@@ -107,7 +103,8 @@ async fn the_page_loader_has_no_endpoint_of_its_own() {
     let app = spawn_app().await;
     let (from, to) = (app.days_ago(10), app.days_ago(8));
     let truth = app.sim.dataset().ground_truth(from, to, None);
-    let response = app.http.post(format!("{}/api/dashboard", app.base_url)).json(&json!({ "params": {}, "ticket": null, "refresh": false }));
+    let response =
+        app.http.post(format!("{}/api/dashboard", app.base_url)).json(&json!({ "params": {}, "ticket": null, "refresh": false }));
     assert_eq!(response.send().await.unwrap().status(), 404);
     let html = page(&app, &format!("?from={from}&to={to}&lang=en")).await;
     assert_eq!(ungroup(&testid_text(&html, "card-pv-value").unwrap()), sums(&truth).0);
@@ -139,7 +136,8 @@ async fn names_given_on_the_page_show_in_the_page_and_every_export() {
     let json: serde_json::Value =
         app.get(&format!("/api/v1/block-access?from_date={from}&to_date={to}&block_id={block}")).await.json().await.unwrap();
     assert_eq!(json["items"][0]["block_name"], "审批中心");
-    let csv = app.get(&format!("/api/v1/block-access.csv?from_date={from}&to_date={to}&block_id={block}")).await.text().await.unwrap();
+    let csv =
+        app.get(&format!("/api/v1/block-access.csv?from_date={from}&to_date={to}&block_id={block}")).await.text().await.unwrap();
     assert!(csv.contains(&format!("{block},审批中心,")), "{csv}");
     let svg = app.get(&format!("/export/top-blocks.svg?from={from}&to={to}")).await.text().await.unwrap();
     assert!(svg.contains("审批中心"));
@@ -206,18 +204,25 @@ async fn demo_mode_uses_the_built_in_simulator_and_says_so() {
     let items = names["names"].as_array().expect("the names");
     assert_eq!(items.len(), demo.len());
     for d in &demo {
-        assert!(items.iter().any(|i| i["block_id"] == d.block_id && i["name"] == d.name && i["workplace"] == d.workplace), "{d:?}");
+        assert!(
+            items.iter().any(|i| i["block_id"] == d.block_id && i["name"] == d.name && i["workplace"] == d.workplace),
+            "{d:?}"
+        );
     }
     handle.abort();
 
     // A name given since is kept across a restart: demo names fill an empty store only.
     let store = store::Store::open(dir.path()).await.unwrap();
     let first = domain::BlockId::parse(&demo[0].block_id).unwrap();
-    store.set_block_label(&domain::BlockLabel { block_id: first.clone(), name: "我的审批".into(), workplace: None }).await.unwrap();
-    drop(store);
-    let again = server::Application::build(server::Config::demo(dir.path().to_path_buf()), block_insights_tests::leptos_options())
+    store
+        .set_block_label(&domain::BlockLabel { block_id: first.clone(), name: "我的审批".into(), workplace: None })
         .await
         .unwrap();
+    drop(store);
+    let again =
+        server::Application::build(server::Config::demo(dir.path().to_path_buf()), block_insights_tests::leptos_options())
+            .await
+            .unwrap();
     let store = store::Store::open(dir.path()).await.unwrap();
     let kept = store.block_labels().await.unwrap();
     assert_eq!(kept.iter().find(|l| l.block_id == first).map(|l| l.name.as_str()), Some("我的审批"));
@@ -238,12 +243,14 @@ async fn a_page_load_named_by_a_ticket_reports_its_progress_and_clears_the_cooki
     let session = block_insights_tests::session_cookie(&app.base_url, feishu_sim::DEMO_ADMIN_OPEN_ID).await;
     let plain = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let get = |cookie: &'static str| {
-        plain.get(format!("{}/?from={from}&to={to}&lang=en", app.base_url)).header("cookie", format!("{session}; {cookie}")).send()
+        plain
+            .get(format!("{}/?from={from}&to={to}&lang=en", app.base_url))
+            .header("cookie", format!("{session}; {cookie}"))
+            .send()
     };
     let response = get("bi_ticket=4242").await.unwrap();
     assert_eq!(response.status(), 200);
-    let cleared: Vec<String> =
-        response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+    let cleared: Vec<String> = response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
     assert!(cleared.iter().any(|c| c.starts_with("bi_ticket=;") && c.contains("Max-Age=0")), "{cleared:?}");
     let html = response.text().await.unwrap();
     let truth = app.sim.dataset().ground_truth(from, to, None);
@@ -314,7 +321,10 @@ async fn charts_are_drawn_for_the_width_asked_for() {
     assert!(trend.contains(&i18n::grouped(pv)), "the first day's PV {pv} is on the chart");
     // Each chart box is given the export address of the view on screen, in its language.
     let html = app.get(&format!("/?from={from}&to={to}&lang=en")).await.text().await.unwrap();
-    for src in [format!("/export/trend.svg?from={from}&amp;to={to}&amp;lang=en"), format!("/export/top-blocks.svg?from={from}&amp;to={to}&amp;lang=en")] {
+    for src in [
+        format!("/export/trend.svg?from={from}&amp;to={to}&amp;lang=en"),
+        format!("/export/top-blocks.svg?from={from}&amp;to={to}&amp;lang=en"),
+    ] {
         assert!(html.contains(&src), "{src}");
     }
 
@@ -348,7 +358,8 @@ async fn identical_page_loads_at_the_same_time_build_the_overview_once() {
     // Feishu answers slowly: the first load's build is still under way when the others
     // ask for the same view.
     let faults = feishu_sim::Faults { latency: std::time::Duration::from_millis(300), ..feishu_sim::Faults::default() };
-    let app = block_insights_tests::spawn_app_with(feishu_sim::SimConfig { faults, ..feishu_sim::SimConfig::default() }, &[]).await;
+    let app =
+        block_insights_tests::spawn_app_with(feishu_sim::SimConfig { faults, ..feishu_sim::SimConfig::default() }, &[]).await;
     let (from, to) = (app.days_ago(9), app.days_ago(3));
     let truth = app.sim.dataset().ground_truth(from, to, None);
     let loads = (0..8).map(|i| {
@@ -453,7 +464,8 @@ async fn every_card_and_its_changes_match_the_ground_truth_a_year_earlier_includ
             .collect();
         assert_eq!(deltas.len(), 2, "{id}: a change against the previous period and one against a year earlier: {deltas:?}");
         for (label, before) in [("vs previous period", &previous), ("vs a year earlier", &year_earlier)] {
-            let delta = deltas.iter().find(|d| d.ends_with(label)).unwrap_or_else(|| panic!("{id}: no change {label}: {deltas:?}"));
+            let delta =
+                deltas.iter().find(|d| d.ends_with(label)).unwrap_or_else(|| panic!("{id}: no change {label}: {deltas:?}"));
             let (change, rounding) = shown_number(delta.trim_end_matches(label));
             let expected = (expected - before.figure(id)) / before.figure(id) * 100.0;
             // "0%" stands for any change under 0.05% either way.

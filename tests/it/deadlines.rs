@@ -72,7 +72,12 @@ async fn feishu_hanging_mid_query_gets_the_deadline_error_in_time_and_recovers_e
     assert_eq!(items.len(), truth.len());
     for (item, t) in items.iter().zip(&truth) {
         assert_eq!(
-            (item["date"].as_str().unwrap(), item["block_id"].as_str().unwrap(), item["pv"].as_u64().unwrap(), item["uv"].as_u64().unwrap()),
+            (
+                item["date"].as_str().unwrap(),
+                item["block_id"].as_str().unwrap(),
+                item["pv"].as_u64().unwrap(),
+                item["uv"].as_u64().unwrap()
+            ),
             (t.date.to_string().as_str(), t.block_id.as_str(), t.pv, t.uv)
         );
     }

@@ -9,11 +9,11 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use use_cases::digests::{Clock, ManualClock, Outcome};
+use block_insights_tests::{TestApp, spawn_app_for, ungroup};
 use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
-use feishu_sim::{ForcedAnswer, SimConfig, SimHandle, Simulator, DEMO_CHAT_ADMINS, DEMO_CHAT_OPS, DEMO_CHAT_WITHOUT_BOT};
-use serde_json::{json, Value};
-use block_insights_tests::{spawn_app_for, ungroup, TestApp};
+use feishu_sim::{DEMO_CHAT_ADMINS, DEMO_CHAT_OPS, DEMO_CHAT_WITHOUT_BOT, ForcedAnswer, SimConfig, SimHandle, Simulator};
+use serde_json::{Value, json};
+use use_cases::digests::{Clock, ManualClock, Outcome};
 
 const SHANGHAI: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
 
@@ -83,8 +83,13 @@ async fn a_weekly_schedule_over_five_weeks_sends_each_digest_once_with_the_groun
         assert!(matches!(&attempt.outcome, Outcome::Sent { message_id } if *message_id == message.message_id));
         assert_eq!(card_pv(&message.content), truth_pv(&sim, from, to), "week {week}: the card's views are the ground truth's");
         assert!(card_title(&message.content).contains(&from.year().to_string()), "{}", card_title(&message.content));
-        let button = &message.content["body"]["elements"].as_array().unwrap().iter().find(|e| e["tag"] == "button").unwrap()["behaviors"][0]["default_url"];
-        assert_eq!(button.as_str().unwrap(), format!("{}/?from={from}&to={to}&lang=en", app.base_url), "the button opens exactly that period");
+        let button = &message.content["body"]["elements"].as_array().unwrap().iter().find(|e| e["tag"] == "button").unwrap()["behaviors"]
+            [0]["default_url"];
+        assert_eq!(
+            button.as_str().unwrap(),
+            format!("{}/?from={from}&to={to}&lang=en", app.base_url),
+            "the button opens exactly that period"
+        );
     }
     // The setup lists each delivery as sent.
     let setup: Value = app.http.get(format!("{}/api/v1/digests", app.base_url)).send().await.unwrap().json().await.unwrap();
@@ -179,7 +184,13 @@ async fn a_replica_killed_mid_send_neither_loses_nor_doubles_the_digest() {
         let d = day + Days::new(1) - Days::new(2);
         format!("{d}..{d}")
     };
-    let claimed = b.state.service.store().claim_delivery(DEMO_CHAT_ADMINS, &key, "dead-replica", "bi-dead", next, Duration::from_secs(10)).await.unwrap();
+    let claimed = b
+        .state
+        .service
+        .store()
+        .claim_delivery(DEMO_CHAT_ADMINS, &key, "dead-replica", "bi-dead", next, Duration::from_secs(10))
+        .await
+        .unwrap();
     assert!(claimed.is_some());
     assert!(b.state.digests.run_due().await.unwrap().is_empty(), "the dead replica's claim is still live");
     clock.advance(chrono::Duration::seconds(11));
@@ -209,15 +220,35 @@ async fn every_refusal_gives_its_message_and_transient_ones_are_retried() {
     };
     let message = |answer: ForcedAnswer| feishu_sim::Faults { message_forced: Some(answer), ..feishu_sim::Faults::default() };
     let cases: Vec<(feishu_sim::Faults, &str, &[&str])> = vec![
-        (feishu_sim::Faults { bot_disabled: true, ..Default::default() }, DEMO_CHAT_ADMINS, &["230006", "bot capability", "Features → Bot"]),
-        (feishu_sim::Faults { message_scope_missing: true, ..Default::default() }, DEMO_CHAT_ADMINS, &["99991672", "im:message:send_as_bot"]),
+        (
+            feishu_sim::Faults { bot_disabled: true, ..Default::default() },
+            DEMO_CHAT_ADMINS,
+            &["230006", "bot capability", "Features → Bot"],
+        ),
+        (
+            feishu_sim::Faults { message_scope_missing: true, ..Default::default() },
+            DEMO_CHAT_ADMINS,
+            &["99991672", "im:message:send_as_bot"],
+        ),
         (feishu_sim::Faults::default(), DEMO_CHAT_WITHOUT_BOT, &["230002", "the bot is not in this chat", "Add the app's bot"]),
-        (forced(230099, "Failed to create card content, ext=ErrCode: 200861; ErrMsg: tag note is not supported"), DEMO_CHAT_ADMINS, &["230099/200861", "could not build the card", "tag note"]),
+        (
+            forced(230099, "Failed to create card content, ext=ErrCode: 200861; ErrMsg: tag note is not supported"),
+            DEMO_CHAT_ADMINS,
+            &["230099/200861", "could not build the card", "tag note"],
+        ),
         (forced(230025, "message content is too long"), DEMO_CHAT_ADMINS, &["230025", "longer than Feishu takes"]),
         (forced(230035, "no permission"), DEMO_CHAT_ADMINS, &["230035", "may not post"]),
         (forced(232009, "chat dissolved"), DEMO_CHAT_ADMINS, &["232009", "dissolved"]),
-        (message(ForcedAnswer::lacks_permission()), DEMO_CHAT_ADMINS, &["230027", "lacks a permission", "availability covers this chat"]),
-        (message(ForcedAnswer::invalid_receive_id()), DEMO_CHAT_ADMINS, &["230034", "does not know this chat id", "Choose the chat again"]),
+        (
+            message(ForcedAnswer::lacks_permission()),
+            DEMO_CHAT_ADMINS,
+            &["230027", "lacks a permission", "availability covers this chat"],
+        ),
+        (
+            message(ForcedAnswer::invalid_receive_id()),
+            DEMO_CHAT_ADMINS,
+            &["230034", "does not know this chat id", "Choose the chat again"],
+        ),
     ];
     for (fault, chat, expected) in cases {
         faults(fault);
@@ -241,7 +272,10 @@ async fn every_refusal_gives_its_message_and_transient_ones_are_retried() {
     clock.set(at(day, 8));
     faults(forced(230020, "rate limited for this chat"));
     let first = app.state.digests.run_due().await.unwrap();
-    assert!(matches!(&first[0].outcome, Outcome::Failed { permanent: false, message, .. } if message.contains("230020")), "{first:?}");
+    assert!(
+        matches!(&first[0].outcome, Outcome::Failed { permanent: false, message, .. } if message.contains("230020")),
+        "{first:?}"
+    );
     assert!(app.state.digests.run_due().await.unwrap().is_empty(), "not before its retry time");
     faults(feishu_sim::Faults::default());
     clock.advance(chrono::Duration::minutes(2));
@@ -264,7 +298,8 @@ async fn every_refusal_gives_its_message_and_transient_ones_are_retried() {
     assert_eq!(sim.messages(DEMO_CHAT_OPS).len(), 2);
     // The chat list with the bot capability off says so and what to do.
     faults(feishu_sim::Faults { bot_disabled: true, ..Default::default() });
-    let setup: Value = app.http.get(format!("{}/api/v1/digests?refresh=1", app.base_url)).send().await.unwrap().json().await.unwrap();
+    let setup: Value =
+        app.http.get(format!("{}/api/v1/digests?refresh=1", app.base_url)).send().await.unwrap().json().await.unwrap();
     let chats_error = setup["chats_error"].as_str().unwrap_or_default();
     assert!(chats_error.contains("232025") && chats_error.contains("Features → Bot"), "{setup}");
     faults(feishu_sim::Faults::default());
@@ -284,7 +319,8 @@ async fn every_refusal_gives_its_message_and_transient_ones_are_retried() {
         (json!({ "language": "en", "every": "daily", "hour": 24 }), "use 0 to 23"),
         (json!({ "language": "en", "every": "monthly", "hour": 9 }), "use weekly or daily"),
     ] {
-        let answer = app.http.put(format!("{}/api/v1/digests/{DEMO_CHAT_ADMINS}", app.base_url)).json(&body).send().await.unwrap();
+        let answer =
+            app.http.put(format!("{}/api/v1/digests/{DEMO_CHAT_ADMINS}", app.base_url)).json(&body).send().await.unwrap();
         assert_eq!(answer.status(), 400);
         let text = answer.text().await.unwrap();
         assert!(text.contains(part), "{part:?} in {text}");
@@ -316,7 +352,8 @@ async fn five_hundred_blocks_with_many_anomalies_and_long_names_get_a_card_withi
         .collect();
     app.state.service.set_labels(&labels).await.unwrap();
 
-    let preview: Value = app.http.get(format!("{}/api/v1/digests/preview?language=zh", app.base_url)).send().await.unwrap().json().await.unwrap();
+    let preview: Value =
+        app.http.get(format!("{}/api/v1/digests/preview?language=zh", app.base_url)).send().await.unwrap().json().await.unwrap();
     let (bytes, elements) = (preview["bytes"].as_u64().unwrap(), preview["elements"].as_u64().unwrap());
     eprintln!("the card of 500 long-named blocks: {bytes} bytes, {elements} elements");
     assert!(bytes <= 30 * 1024, "{bytes} bytes");
@@ -331,7 +368,8 @@ async fn five_hundred_blocks_with_many_anomalies_and_long_names_get_a_card_withi
     let sent = &sim.messages(DEMO_CHAT_ADMINS)[0];
     let (from, to) = (today - Days::new(8), today - Days::new(2));
     assert_eq!(card_pv(&sent.content), truth_pv(&sim, from, to));
-    let tables: Vec<&Value> = sent.content["body"]["elements"].as_array().unwrap().iter().filter(|e| e["tag"] == "table").collect();
+    let tables: Vec<&Value> =
+        sent.content["body"]["elements"].as_array().unwrap().iter().filter(|e| e["tag"] == "table").collect();
     let top = &tables[0]["rows"];
     let mut truth: Vec<(String, u64)> = sim
         .dataset()

@@ -138,10 +138,7 @@ fn mixes() -> Vec<Mix> {
         Mix::new("rate limit 12/s (client 20/s)", SimConfig { rate_limit_per_second: 12, ..sim_with(base_faults()) }),
         Mix::new(
             "rate limit 12/s, limit not named",
-            SimConfig {
-                rate_limit_per_second: 12,
-                ..sim_with(Faults { hide_rate_limit_headers: true, ..base_faults() })
-            },
+            SimConfig { rate_limit_per_second: 12, ..sim_with(Faults { hide_rate_limit_headers: true, ..base_faults() }) },
         ),
         Mix {
             workers: 6,
@@ -259,8 +256,7 @@ async fn run_mix(mix: Mix, app: Arc<TestApp>, seed: u64) -> (&'static str, Tally
     // Signing in is not the subject here: start counting at the first query.
     app.sim.reset_stats();
     let mut rng = StdRng::seed_from_u64(seed);
-    let queries: Arc<Vec<Query>> =
-        Arc::new((0..mix.queries).map(|_| random_query(&mut rng, &app, mix.longest_days)).collect());
+    let queries: Arc<Vec<Query>> = Arc::new((0..mix.queries).map(|_| random_query(&mut rng, &app, mix.longest_days)).collect());
     let client = app.http.clone();
 
     let expiring = mix.expire_tokens_every.map(|every| {
@@ -346,7 +342,20 @@ async fn every_query_is_exact_or_a_clear_error_under_every_fault_mix() {
 
     println!(
         "\n{:<30} {:>7} {:>6} {:>6} {:>6} {:>6}  {:>8} {:>7} {:>5} {:>4} {:>4} {:>5} {:>5} {:>6}  clear errors by Feishu code",
-        "fault mix", "queries", "exact", "error", "wrong", "secs", "searches", "1629004", "5xx", "drop", "429", "99991663", "ok", "max/s"
+        "fault mix",
+        "queries",
+        "exact",
+        "error",
+        "wrong",
+        "secs",
+        "searches",
+        "1629004",
+        "5xx",
+        "drop",
+        "429",
+        "99991663",
+        "ok",
+        "max/s"
     );
     for (name, t) in &results {
         let u = &t.upstream;
@@ -379,9 +388,15 @@ async fn every_query_is_exact_or_a_clear_error_under_every_fault_mix() {
     for (name, t) in &results {
         assert!(t.window_max <= CLIENT_LIMIT, "{name}: Feishu saw {} searches within one second ({rerun})", t.window_max);
         let u = &t.upstream;
-        let injected =
-            code_count(u, INTERNAL_ERROR) + u.gateway_errors + u.dropped + code_count(u, RATE_LIMITED) + code_count(u, TOKEN_INVALID);
-        assert!(injected > 0 || (t.spiky && t.slowest >= 5.0), "{name}: no fault reached the server, the mix tested nothing ({rerun})");
+        let injected = code_count(u, INTERNAL_ERROR)
+            + u.gateway_errors
+            + u.dropped
+            + code_count(u, RATE_LIMITED)
+            + code_count(u, TOKEN_INVALID);
+        assert!(
+            injected > 0 || (t.spiky && t.slowest >= 5.0),
+            "{name}: no fault reached the server, the mix tested nothing ({rerun})"
+        );
         let asked = (t.exact + t.clear_errors()) as f64;
         assert!(
             t.exact as f64 >= MIN_EXACT_SHARE * asked,
@@ -407,7 +422,10 @@ async fn a_failed_query_shows_the_error_and_nothing_that_looks_like_numbers() {
     assert!(testid_text(&html, "card-pv-value").is_some(), "the held range shows its cards");
 
     for (kind, faults) in [
-        ("permanent (scope missing)", Faults { forced: Some(ForcedAnswer::missing_scope(&app.sim.config().app_id)), ..Faults::default() }),
+        (
+            "permanent (scope missing)",
+            Faults { forced: Some(ForcedAnswer::missing_scope(&app.sim.config().app_id)), ..Faults::default() },
+        ),
         ("transient until the retries run out (1629004)", Faults { internal_error_ratio: 1.0, ..Faults::default() }),
     ] {
         app.sim.set_faults(faults);

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use access_data::{HistoryState, HistoryStatus};
-use block_insights_tests::{spawn_app_for, TestApp};
+use block_insights_tests::{TestApp, spawn_app_for};
 use chrono::{Datelike, Days, NaiveDate};
 use domain::DateRange;
 use feishu_sim::{Faults, SimConfig, SimEndpoint, SimHandle, Simulator};
@@ -119,19 +119,51 @@ async fn window_equals_the_truth(app: &TestApp, window: DateRange) {
     let (from, to) = (window.from(), window.to());
     let data = app.sim.dataset();
     let blocks = api(app, &format!("/api/v1/block-access?from_date={from}&to_date={to}")).await;
-    let seen: Vec<_> = blocks.iter().map(|i| (i["date"].as_str().unwrap().to_owned(), i["block_id"].as_str().unwrap().to_owned(), i["pv"].as_u64().unwrap(), i["uv"].as_u64().unwrap())).collect();
-    let truth: Vec<_> = data.ground_truth(from, to, None).into_iter().map(|r| (r.date.to_string(), r.block_id, r.pv, r.uv)).collect();
+    let seen: Vec<_> = blocks
+        .iter()
+        .map(|i| {
+            (
+                i["date"].as_str().unwrap().to_owned(),
+                i["block_id"].as_str().unwrap().to_owned(),
+                i["pv"].as_u64().unwrap(),
+                i["uv"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let truth: Vec<_> =
+        data.ground_truth(from, to, None).into_iter().map(|r| (r.date.to_string(), r.block_id, r.pv, r.uv)).collect();
     assert!(!truth.is_empty());
     assert_eq!(seen, truth, "block access");
 
     let totals = api(app, &format!("/api/v1/workplace-access?from_date={from}&to_date={to}")).await;
-    let seen: Vec<_> = totals.iter().map(|i| (i["date"].as_str().unwrap().to_owned(), i["all_pv"].as_u64().unwrap(), i["default_uv"].as_u64().unwrap())).collect();
-    let truth: Vec<_> = data.workplace_ground_truth(from, to).into_iter().map(|r| (r.date.to_string(), r.all_workplace.pv, r.default_workplace.uv)).collect();
+    let seen: Vec<_> = totals
+        .iter()
+        .map(|i| (i["date"].as_str().unwrap().to_owned(), i["all_pv"].as_u64().unwrap(), i["default_uv"].as_u64().unwrap()))
+        .collect();
+    let truth: Vec<_> = data
+        .workplace_ground_truth(from, to)
+        .into_iter()
+        .map(|r| (r.date.to_string(), r.all_workplace.pv, r.default_workplace.uv))
+        .collect();
     assert_eq!(seen, truth, "workplace access");
 
     let custom = api(app, &format!("/api/v1/custom-workplace-access?from_date={from}&to_date={to}")).await;
-    let seen: Vec<_> = custom.iter().map(|i| (i["date"].as_str().unwrap().to_owned(), i["custom_workplace_id"].as_str().unwrap().to_owned(), i["pv"].as_u64().unwrap(), i["uv"].as_u64().unwrap())).collect();
-    let truth: Vec<_> = data.custom_workplace_ground_truth(from, to, None).into_iter().map(|r| (r.date.to_string(), r.custom_workplace_id, r.access_data.pv, r.access_data.uv)).collect();
+    let seen: Vec<_> = custom
+        .iter()
+        .map(|i| {
+            (
+                i["date"].as_str().unwrap().to_owned(),
+                i["custom_workplace_id"].as_str().unwrap().to_owned(),
+                i["pv"].as_u64().unwrap(),
+                i["uv"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let truth: Vec<_> = data
+        .custom_workplace_ground_truth(from, to, None)
+        .into_iter()
+        .map(|r| (r.date.to_string(), r.custom_workplace_id, r.access_data.pv, r.access_data.uv))
+        .collect();
     assert!(!truth.is_empty());
     assert_eq!(seen, truth, "custom workplace access");
 }
@@ -149,7 +181,8 @@ async fn metrics(app: &TestApp) -> String {
 async fn fill(blocks: usize, rate: u32, percent: u32, months: u32, latency: Duration) -> (TestApp, HistoryStatus, DateRange) {
     let sim = simulator_at(blocks, rate, latency).await;
     let (rate_text, percent_text, months_text) = (rate.to_string(), percent.to_string(), months.to_string());
-    let settings = [("FEISHU_MAX_REQUESTS_PER_SECOND", rate_text.as_str()), ("DASHBOARD_HISTORY_RATE_PERCENT", percent_text.as_str())];
+    let settings =
+        [("FEISHU_MAX_REQUESTS_PER_SECOND", rate_text.as_str()), ("DASHBOARD_HISTORY_RATE_PERCENT", percent_text.as_str())];
     let app = with_history(&sim, &months_text, &settings).await;
     let bound = (rate * percent / 100) as usize;
     let started = Instant::now();
@@ -233,7 +266,8 @@ async fn the_share_of_the_quota_is_honoured_and_reported_and_a_person_still_has_
     let sim = simulator(200).await;
     // Half of 20 calls: the history fetch stops at 10 calls this month, with far more to fetch.
     let app = with_history(&sim, "2", &[("FEISHU_MONTHLY_QUOTA", "20"), ("DASHBOARD_HISTORY_QUOTA_PERCENT", "50")]).await;
-    let status = wait_for(&app, "the history fetch stops at its share", |s| matches!(s.state, HistoryState::ShareSpent { .. })).await;
+    let status =
+        wait_for(&app, "the history fetch stops at its share", |s| matches!(s.state, HistoryState::ShareSpent { .. })).await;
     let HistoryState::ShareSpent { used, cap, resumes_on } = status.state.clone() else { unreachable!() };
     assert_eq!((used, cap), (10, 10));
     let today = app.today();
@@ -299,14 +333,13 @@ async fn a_restart_goes_on_where_it_stopped_and_fetches_no_day_twice() {
 
     // The second server on the same store fetches only what the first left.
     let second = with_history(&sim, "5", &settings).await;
-    let status = wait_for(&second, "the restarted history fetch finishes", |s| matches!(s.state, HistoryState::Done { .. })).await;
+    let status =
+        wait_for(&second, "the restarted history fetch finishes", |s| matches!(s.state, HistoryState::Done { .. })).await;
     assert_eq!((status.months_done, status.months_total), (5, 5));
     let left = 3 * u64::from(window.len_days()) - stopped.days_fetched;
     println!(
         "before the restart {} days in {before} calls; after it {} days in {} calls",
-        stopped.days_fetched,
-        status.days_fetched,
-        status.calls
+        stopped.days_fetched, status.days_fetched, status.calls
     );
     assert!(status.days_fetched > 0, "the oldest month was left to the second server: {status:?}");
     assert!(status.days_fetched < 3 * u64::from(window.len_days()), "it did not start over: {status:?}");
@@ -329,7 +362,11 @@ async fn a_person_is_answered_at_the_full_rate_while_it_runs() {
     let items = api(&app, &format!("/api/v1/block-access?from_date={from}&to_date={to}")).await;
     assert_eq!(items.len(), sim.dataset().ground_truth(from, to, None).len(), "{from}..{to}");
     let status = app.state.service.history_status();
-    println!("while the history fetch ran ({}), {from}..{to} answered in {:.2} s", status.summary(), started.elapsed().as_secs_f64());
+    println!(
+        "while the history fetch ran ({}), {from}..{to} answered in {:.2} s",
+        status.summary(),
+        started.elapsed().as_secs_f64()
+    );
     assert!(status.is_fetching(), "the history fetch still runs: {status:?}");
 
     // The page says how far it has come, in either language.

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use block_insights_tests::{spawn_app_with, TestApp};
+use block_insights_tests::{TestApp, spawn_app_with};
 use chrono::{Datelike, Days, NaiveDate};
 use feishu_sim::{Anomaly, SimConfig};
 use serde_json::Value;
@@ -105,7 +105,8 @@ async fn planted_anomalies_are_found_and_the_lists_equal_the_truth() {
     let new: BTreeSet<String> =
         answer["new_blocks"].as_array().unwrap().iter().map(|d| d["block_id"].as_str().unwrap().to_owned()).collect();
     assert_eq!(new.iter().collect::<BTreeSet<_>>(), expected_new);
-    let first_seen = answer["new_blocks"].as_array().unwrap().iter().find(|d| d["block_id"] == planted[3].block_id).expect("the new block");
+    let first_seen =
+        answer["new_blocks"].as_array().unwrap().iter().find(|d| d["block_id"] == planted[3].block_id).expect("the new block");
     assert_eq!(first_seen["first_seen"], day(18).to_string());
 
     // Movers: the range against the 44 days before, straight from the truth.
@@ -170,7 +171,10 @@ async fn the_dashboard_says_what_is_unusual_and_lists_every_finding() {
         list[..list.find("</table>").unwrap()].matches("<tr>").count() - 1
     };
     assert_eq!(rows_of(panel), findings.len().min(of_all + use_cases::insights_report::UNUSUAL_ON_PAGE));
-    assert!(findings.len() > of_all + use_cases::insights_report::UNUSUAL_ON_PAGE, "the tenant has more findings than the page lists");
+    assert!(
+        findings.len() > of_all + use_cases::insights_report::UNUSUAL_ON_PAGE,
+        "the tenant has more findings than the page lists"
+    );
     assert!(panel.contains("whole=unusual"), "a link to every finding");
     let whole = app.get(&format!("/?from={from}&to={to}&lang=en&whole=unusual")).await.text().await.unwrap();
     let whole = block_insights_tests::strip_comments(&whole);
@@ -179,7 +183,10 @@ async fn the_dashboard_says_what_is_unusual_and_lists_every_finding() {
     let list = &whole_panel[whole_panel.find("data-testid=\"unusual-list\"").unwrap()..];
     assert!(list.contains(&day(20).to_string()), "the spike's day is listed");
     let dormant = &panel[panel.find("data-testid=\"dormant-list\"").unwrap()..];
-    assert!(dormant[..dormant.find("</table>").unwrap()].contains(&planted[2].block_id[12..]), "the silent block is listed by its last digits");
+    assert!(
+        dormant[..dormant.find("</table>").unwrap()].contains(&planted[2].block_id[12..]),
+        "the silent block is listed by its last digits"
+    );
     assert!(panel.contains("candidate"), "dormant blocks are said to be candidates to remove");
     assert!(panel.contains("first seen in this range"));
     // The chart marks the view's unusual days of all blocks together, with the numbers.
@@ -230,7 +237,14 @@ async fn a_year_without_anomalies_flags_few_days_and_bad_input_says_what_to_fix(
         total.len() - total_flags,
     );
     for u in &total {
-        println!("  total {} {} value {} usual {} score {:.1}", u["date"], u["direction"], u["value"], u["baseline"]["median"], u["score"].as_f64().unwrap());
+        println!(
+            "  total {} {} value {} usual {} score {:.1}",
+            u["date"],
+            u["direction"],
+            u["value"],
+            u["baseline"]["median"],
+            u["score"].as_f64().unwrap()
+        );
     }
     // The bounds the README gives: holidays aside, at most 2% of block-days and 5 days of the total.
     assert!(block_flags * 50 <= block_days, "{block_flags} block-days flagged");
@@ -267,7 +281,9 @@ async fn past_the_quota_the_insights_say_what_they_cannot_read_instead_of_guessi
     assert!(answer["dormant"].is_array());
     // What the range itself holds is still judged: days with three weeks before them in it.
     let first_judged = from + Days::new(21);
-    assert!(answer["unusual"].as_array().unwrap().iter().all(|u| u["date"].as_str().unwrap() >= first_judged.to_string().as_str()));
+    assert!(
+        answer["unusual"].as_array().unwrap().iter().all(|u| u["date"].as_str().unwrap() >= first_judged.to_string().as_str())
+    );
     let total: u64 = pv_by_block(&app, from, to).values().sum();
     assert_eq!(answer["current"]["pv"].as_u64(), Some(total));
     let html = app.get(&format!("/?from={from}&to={to}&lang=en")).await.text().await.unwrap();

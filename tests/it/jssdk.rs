@@ -6,16 +6,15 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use block_insights_tests::{spawn_app_for, spawn_app_with, TestApp, TEST_REQUEST_TIMEOUT};
-use feishu_sim::{SimConfig, Simulator, DEMO_ADMIN_OPEN_ID, DEMO_MEMBER_OPEN_ID, DEMO_NO_ACCESS_OPEN_ID, JSSDK_CODE_PATH};
-use serde_json::{json, Value};
+use block_insights_tests::{TEST_REQUEST_TIMEOUT, TestApp, spawn_app_for, spawn_app_with};
+use feishu_sim::{DEMO_ADMIN_OPEN_ID, DEMO_MEMBER_OPEN_ID, DEMO_NO_ACCESS_OPEN_ID, JSSDK_CODE_PATH, SimConfig, Simulator};
+use serde_json::{Value, json};
 
 /// The Feishu desktop client's user agent, in Chinese.
 const LARK_UA: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) \
      Chrome/120.0.0.0 Safari/537.36 Lark/7.30.5 LarkLocale/zh_CN ttnet SDK-Version/7.30.5";
 /// An ordinary browser.
-const BROWSER_UA: &str =
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+const BROWSER_UA: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
 /// The policy of the other sign-in pages.
 const SIGN_IN_POLICY: &str = "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'";
 
@@ -83,7 +82,8 @@ async fn client_code_granting(app: &TestApp, state: &str, open_id: Option<&str>,
     if let Some(open_id) = open_id {
         ask["open_id"] = json!(open_id);
     }
-    let response = app.anonymous.post(format!("{}{JSSDK_CODE_PATH}", app.sim.base_url())).json(&ask).send().await.expect("stand-in answers");
+    let response =
+        app.anonymous.post(format!("{}{JSSDK_CODE_PATH}", app.sim.base_url())).json(&ask).send().await.expect("stand-in answers");
     assert_eq!(response.status(), 200);
     let answer: Value = response.json().await.expect("JSON");
     assert_eq!(answer["state"], state);
@@ -96,7 +96,8 @@ async fn old_client_code(app: &TestApp, open_id: Option<&str>) -> String {
     if let Some(open_id) = open_id {
         ask["open_id"] = json!(open_id);
     }
-    let response = app.anonymous.post(format!("{}{JSSDK_CODE_PATH}", app.sim.base_url())).json(&ask).send().await.expect("stand-in answers");
+    let response =
+        app.anonymous.post(format!("{}{JSSDK_CODE_PATH}", app.sim.base_url())).json(&ask).send().await.expect("stand-in answers");
     assert_eq!(response.status(), 200);
     let answer: Value = response.json().await.expect("JSON");
     answer["code"].as_str().expect("a code").to_owned()
@@ -152,7 +153,9 @@ async fn inside_feishu_login_answers_the_jssdk_page_under_its_own_policy() {
     assert_eq!(page.config["browser"], "/login?next=%2F%3Frange%3D7d%26lang%3Den&browser=1");
     assert_eq!(state_of(&page).len(), 43);
     // Without JavaScript: the browser way, as a link (escaped).
-    assert!(page.html.contains("<noscript>") && page.html.contains("href=\"/login?next=%2F%3Frange%3D7d%26lang%3Den&amp;browser=1\""));
+    assert!(
+        page.html.contains("<noscript>") && page.html.contains("href=\"/login?next=%2F%3Frange%3D7d%26lang%3Den&amp;browser=1\"")
+    );
     // In the client's language (LarkLocale/zh_CN), with the English page for en_US.
     assert!(page.html.contains("<html lang=\"zh-CN\">") && page.html.contains("正在通过飞书登录"));
     let english = feishu_client(&app, &LARK_UA.replace("zh_CN", "en_US"));
@@ -196,7 +199,8 @@ async fn the_default_jssdk_is_feishus_cdn_and_only_its_origin_is_allowed() {
     let client = feishu_client(&app, LARK_UA);
     let page = open_login(&app, &client, "/").await;
     assert_eq!(page.config["sdk"], "https://lf-scm-cn.feishucdn.com/lark/op/h5-js-sdk-1.5.34.js");
-    let sources: Vec<&str> = page.policy.split(';').find_map(|d| d.trim().strip_prefix("script-src ")).unwrap().split(' ').collect();
+    let sources: Vec<&str> =
+        page.policy.split(';').find_map(|d| d.trim().strip_prefix("script-src ")).unwrap().split(' ').collect();
     assert_eq!(sources.len(), 2, "{}", page.policy);
     assert!(sources[0].starts_with("'nonce-"));
     assert_eq!(sources[1], "https://lf-scm-cn.feishucdn.com");
@@ -248,10 +252,14 @@ async fn an_old_clients_code_is_traded_at_v1_with_an_app_token() {
     // A page that does not say where its code came from is not understood.
     let state = state_of(&open_login(&app, &client, "/").await);
     let code = client_code(&app, &state, None).await;
-    let response = client.post(format!("{}/auth/jssdk", app.base_url)).json(&json!({ "code": code, "state": state })).send().await.unwrap();
+    let response =
+        client.post(format!("{}/auth/jssdk", app.base_url)).json(&json!({ "code": code, "state": state })).send().await.unwrap();
     assert_eq!(response.status(), 400);
     let answer: Value = response.json().await.unwrap();
-    assert_eq!((answer["kind"].as_str(), answer["message"].as_str()), (Some("failed"), Some("The sign-in request did not say where its code came from: try again.")));
+    assert_eq!(
+        (answer["kind"].as_str(), answer["message"].as_str()),
+        (Some("failed"), Some("The sign-in request did not say where its code came from: try again."))
+    );
     assert!(!signed_in(&app, &client).await);
 }
 
@@ -317,11 +325,16 @@ async fn what_the_pages_policy_blocks_is_reported_to_the_dashboard_and_logged_wi
         "documentURL": "https://insights.example/login?state=s", "effectiveDirective": "connect-src",
         "blockedURL": "wss://ws.feishu.cn/x?y", "lineNumber": 3 } }]);
     let logged = server::auth::csp_report::violation(reporting_api.to_string().as_bytes()).expect("a report");
-    assert_eq!((logged.directive.as_str(), logged.blocked.as_str(), logged.page.as_str()), ("connect-src", "wss://ws.feishu.cn/x", "https://insights.example/login"));
+    assert_eq!(
+        (logged.directive.as_str(), logged.blocked.as_str(), logged.page.as_str()),
+        ("connect-src", "wss://ws.feishu.cn/x", "https://insights.example/login")
+    );
     assert_eq!(server::auth::csp_report::violation(b"not json"), None);
 
     // The route takes a report and answers nothing; a body past the limit is refused.
-    let post = |body: String| app.http.post(format!("{}/csp-report", app.base_url)).header("content-type", "application/csp-report").body(body).send();
+    let post = |body: String| {
+        app.http.post(format!("{}/csp-report", app.base_url)).header("content-type", "application/csp-report").body(body).send()
+    };
     assert_eq!(post(body).await.unwrap().status(), 204);
     assert_eq!(post("x".repeat(server::auth::csp_report::MAX_REPORT_BYTES + 1)).await.unwrap().status(), 413);
 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use block_insights_tests::{leptos_options, spawn_app, spawn_app_with, strip_comments, testid_text, TestApp};
+use block_insights_tests::{TestApp, leptos_options, spawn_app, spawn_app_with, strip_comments, testid_text};
 use feishu_sim::{Faults, ForcedAnswer, SimConfig, Simulator};
 use serde_json::Value;
 use server::{Application, Config};
@@ -156,11 +156,7 @@ async fn readiness_fails_when_feishu_refuses_the_token_and_names_no_secret() {
 
 #[tokio::test]
 async fn the_page_warns_past_the_threshold() {
-    let app = spawn_app_with(
-        SimConfig::default(),
-        &[("FEISHU_MONTHLY_QUOTA", "1000"), ("FEISHU_QUOTA_WARN_PERCENT", "3")],
-    )
-    .await;
+    let app = spawn_app_with(SimConfig::default(), &[("FEISHU_MONTHLY_QUOTA", "1000"), ("FEISHU_QUOTA_WARN_PERCENT", "3")]).await;
     // One day, with the 8 weeks before it that the insights read, costs about 20
     // calls: below the 30 calls of 3 %.
     let today = app.today();

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use block_insights_tests::{spawn_app_with, testid_text, ungroup, TestApp};
+use block_insights_tests::{TestApp, spawn_app_with, testid_text, ungroup};
 use domain::{BlockId, BlockLabel};
 use feishu_sim::SimConfig;
 
@@ -42,7 +42,12 @@ fn table_blocks(html: &str) -> Vec<String> {
     let table = &html[html.find("data-testid=\"blocks-table\"").unwrap()..];
     let table = &table[..table.find("</table>").unwrap()];
     // Each row's own `data-block` (an unnamed block's naming form carries one too).
-    table.split("<tr ").skip(1).filter_map(|row| row.split("data-block=\"").nth(1)).map(|s| s[..s.find('"').unwrap()].to_owned()).collect()
+    table
+        .split("<tr ")
+        .skip(1)
+        .filter_map(|row| row.split("data-block=\"").nth(1))
+        .map(|s| s[..s.find('"').unwrap()].to_owned())
+        .collect()
 }
 
 /// The ids the block filter offers.
@@ -61,7 +66,8 @@ async fn a_large_tenants_page_is_bounded_and_its_table_sorts_searches_and_pages_
     for row in app.sim.dataset().ground_truth(from, to, None) {
         *pv.entry(row.block_id).or_default() += row.pv;
     }
-    let names: BTreeMap<String, String> = app.sim.dataset().demo_block_names().into_iter().map(|d| (d.block_id, d.name)).collect();
+    let names: BTreeMap<String, String> =
+        app.sim.dataset().demo_block_names().into_iter().map(|d| (d.block_id, d.name)).collect();
     assert!(pv.len() > 1_000, "most of the 2,000 blocks had visits: {}", pv.len());
 
     let html = page(&app, &view).await;
@@ -92,7 +98,8 @@ async fn a_large_tenants_page_is_bounded_and_its_table_sorts_searches_and_pages_
     let (wanted, _) = by_views[700];
     let name = &names[wanted];
     let found = page(&app, &format!("{view}&q={}", urlencoding(name))).await;
-    let matching: Vec<&String> = pv.keys().filter(|id| names[*id].to_lowercase().contains(&name.to_lowercase()) || id.contains(name.as_str())).collect();
+    let matching: Vec<&String> =
+        pv.keys().filter(|id| names[*id].to_lowercase().contains(&name.to_lowercase()) || id.contains(name.as_str())).collect();
     let found_rows = table_blocks(&found);
     assert!(found_rows.contains(wanted), "{name} is found");
     assert_eq!(found_rows.len(), matching.len().min(50));

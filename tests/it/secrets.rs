@@ -112,7 +112,11 @@ async fn no_secret_reaches_a_browser_or_the_log() {
     }
     for path in &assets {
         let r = browser.get(format!("{}{path}", app.base_url)).send().await.unwrap();
-        assert!(r.status().is_success(), "{path}, linked by the dashboard: {} (is the site built, by the build whose hash.txt the test reads? `cargo leptos build`)", r.status());
+        assert!(
+            r.status().is_success(),
+            "{path}, linked by the dashboard: {} (is the site built, by the build whose hash.txt the test reads? `cargo leptos build`)",
+            r.status()
+        );
         let bytes = r.bytes().await.unwrap();
         if path.ends_with(".wasm") {
             assert!(bytes.starts_with(b"\0asm"), "{path} is a WASM module ({} bytes)", bytes.len());
@@ -130,7 +134,9 @@ async fn no_secret_reaches_a_browser_or_the_log() {
     for line in log.lines().filter(|l| l.contains(&session_id)).take(5) {
         eprintln!("LEAK: {}", &line[..line.len().min(600)]);
     }
-    for (what, secret) in [("tenant token", tenant_token.as_str()), ("app secret", sim.app_secret.as_str()), ("session id", session_id.as_str())] {
+    for (what, secret) in
+        [("tenant token", tenant_token.as_str()), ("app secret", sim.app_secret.as_str()), ("session id", session_id.as_str())]
+    {
         assert!(!seen.contains(secret), "the {what} reached a browser");
         assert!(!log.contains(secret), "the {what} reached the log");
     }

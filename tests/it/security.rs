@@ -8,10 +8,10 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
-use block_insights_tests::{leptos_options, spawn_app, spawn_app_with, TestApp};
-use feishu_sim::{SimConfig, Simulator, DEMO_ADMIN_OPEN_ID, DEMO_MEMBER_OPEN_ID};
+use block_insights_tests::{TestApp, leptos_options, spawn_app, spawn_app_with};
+use feishu_sim::{DEMO_ADMIN_OPEN_ID, DEMO_MEMBER_OPEN_ID, SimConfig, Simulator};
 use secrecy::ExposeSecret;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use server::{Application, Config};
 
 /// A token the store makes directly, with `terms`; answers the token.
@@ -50,10 +50,26 @@ async fn a_cross_site_write_with_a_basic_authorization_header_is_refused() {
     assert_eq!(body["error"]["kind"], "forbidden");
     // A Bearer token needs no Origin, and never falls back to the cookie: a bad one is 401
     // even with the admin's session beside it.
-    let r = app.http.put(&url).bearer_auth("bi_not-a-token").header("origin", "https://evil.example").body("1,x").send().await.unwrap();
+    let r = app
+        .http
+        .put(&url)
+        .bearer_auth("bi_not-a-token")
+        .header("origin", "https://evil.example")
+        .body("1,x")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 401);
     // The same Basic header on a page outside /api/v1/ is no pass either.
-    let r = app.http.post(format!("{}/api/block_name", app.base_url)).header("authorization", "Bearer x").header("origin", "https://evil.example").form(&[("block_id", "1"), ("name", "x"), ("workplace", "")]).send().await.unwrap();
+    let r = app
+        .http
+        .post(format!("{}/api/block_name", app.base_url))
+        .header("authorization", "Bearer x")
+        .header("origin", "https://evil.example")
+        .form(&[("block_id", "1"), ("name", "x"), ("workplace", "")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 403, "a Bearer header outside /api/v1/ does not skip the Origin check");
 }
 
@@ -84,12 +100,9 @@ async fn a_view_past_the_limits_has_no_way_in() {
 #[tokio::test]
 async fn a_loop_of_refreshes_spends_at_most_one_feishu_fetch_a_minute() {
     let app = spawn_app_with(SimConfig::default(), &[("DASHBOARD_REFRESH_MIN_SECS", "60")]).await;
-    let token = token_with(
-        &app,
-        "reader",
-        store::ApiTokenTerms { creator: Some(creator(DEMO_ADMIN_OPEN_ID)), ..Default::default() },
-    )
-    .await;
+    let token =
+        token_with(&app, "reader", store::ApiTokenTerms { creator: Some(creator(DEMO_ADMIN_OPEN_ID)), ..Default::default() })
+            .await;
     let today = app.today();
     let query = format!("from_date={today}&to_date={today}");
     let before = app.sim.stats().search_requests;
@@ -190,8 +203,7 @@ async fn every_page_says_where_it_may_be_framed() {
     for path in ["/signed-out", "/login?next=/", "/?range=7d", "/tokens", "/api/v1/block-names", "/healthz"] {
         let client = if path.starts_with("/signed-out") || path.starts_with("/login") { &app.anonymous } else { &app.http };
         let r = client.get(format!("{}{path}", app.base_url)).send().await.unwrap();
-        let policies: Vec<&str> =
-            r.headers().get_all("content-security-policy").iter().map(|v| v.to_str().unwrap()).collect();
+        let policies: Vec<&str> = r.headers().get_all("content-security-policy").iter().map(|v| v.to_str().unwrap()).collect();
         assert_eq!(policies.len(), 1, "{path}: one policy");
         let framed = policies[0].split(';').filter(|d| d.trim().starts_with("frame-ancestors")).collect::<Vec<_>>();
         assert_eq!(framed, [" frame-ancestors 'self' https://portal.example.com"], "{path}: {}", policies[0]);
@@ -233,7 +245,8 @@ async fn csv_cells_that_a_spreadsheet_would_run_are_neutralised() {
     let formula = "=HYPERLINK(\"http://evil.example\",\"x\")";
     app.name_block(&block, formula, "@SUM(A1)").await;
     let (from, to) = (app.days_ago(9), app.days_ago(3));
-    let csv = app.get(&format!("/api/v1/block-access.csv?from_date={from}&to_date={to}&block_id={block}")).await.text().await.unwrap();
+    let csv =
+        app.get(&format!("/api/v1/block-access.csv?from_date={from}&to_date={to}&block_id={block}")).await.text().await.unwrap();
     assert!(csv.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\""), "{csv}");
     assert!(!csv.contains(",=HYPERLINK") && !csv.contains(",\"=HYPERLINK"), "{csv}");
     let names = app.get("/api/v1/block-names.csv").await.text().await.unwrap();
@@ -266,7 +279,8 @@ async fn tokens_that_expired_lost_their_creator_or_predate_creators_get_401() {
             (status, body["error"]["message"].as_str().unwrap_or_default().to_owned())
         }
     };
-    let working = token_with(&app, "ok", store::ApiTokenTerms { creator: Some(creator(DEMO_ADMIN_OPEN_ID)), ..Default::default() }).await;
+    let working =
+        token_with(&app, "ok", store::ApiTokenTerms { creator: Some(creator(DEMO_ADMIN_OPEN_ID)), ..Default::default() }).await;
     assert_eq!(call(working).await.0, 200);
     let expired = store::ApiTokenTerms {
         creator: Some(creator(DEMO_ADMIN_OPEN_ID)),

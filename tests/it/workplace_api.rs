@@ -59,7 +59,9 @@ async fn custom_workplaces_come_with_their_names_and_filter_to_one() {
     assert!(items.iter().any(|i| i["name_en"].is_null()), "a workplace named in Chinese only");
 
     let one = &app.sim.dataset().workplaces()[3];
-    let csv = app.get(&format!("/api/v1/custom-workplace-access.csv?from_date={from}&to_date={to}&custom_workplace_id={}", one.id)).await;
+    let csv = app
+        .get(&format!("/api/v1/custom-workplace-access.csv?from_date={from}&to_date={to}&custom_workplace_id={}", one.id))
+        .await;
     assert_eq!(csv.status(), 200);
     let bytes = csv.bytes().await.unwrap();
     let text = std::str::from_utf8(&bytes[3..]).unwrap();
@@ -81,7 +83,10 @@ async fn bad_input_and_feishu_failures_answer_as_the_block_api_does() {
     for (path, expect) in [
         (format!("/api/v1/workplace-access?from_date={from}&to_date={to}&block_id=1"), "unknown parameter \"block_id\""),
         (format!("/api/v1/workplace-access?from_date={to}&to_date={from}"), "from_date"),
-        (format!("/api/v1/custom-workplace-access?from_date={from}&to_date={to}&custom_workplace_id=tpl%20x"), "custom_workplace_id"),
+        (
+            format!("/api/v1/custom-workplace-access?from_date={from}&to_date={to}&custom_workplace_id=tpl%20x"),
+            "custom_workplace_id",
+        ),
         (format!("/api/v1/custom-workplace-access.csv?to_date={to}"), "from_date is missing"),
     ] {
         let response = app.get(&path).await;

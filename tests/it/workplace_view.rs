@@ -2,7 +2,7 @@
 //! ground truth: all and default workplace totals, each custom workplace with its name in
 //! the page's language and its views, and a named block inside its workplace.
 
-use block_insights_tests::{spawn_app, strip_comments, testid_text, ungroup, TestApp};
+use block_insights_tests::{TestApp, spawn_app, strip_comments, testid_text, ungroup};
 
 /// The HTML of the `<tr>` of custom workplace `id`.
 fn workplace_row<'a>(html: &'a str, id: &str) -> &'a str {

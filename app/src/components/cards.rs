@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
-use i18n::{decimal, grouped, percent_change, Messages};
 use crate::locale::use_locale;
+use i18n::{Messages, decimal, grouped, percent_change};
 use use_cases::report::{Dashboard, PeriodTotals};
 
 /// One summary figure of a period, as a number for comparisons.

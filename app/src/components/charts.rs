@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
-use use_cases::chart_specs::{self, ChartKind};
-use i18n::grouped;
 use crate::locale::use_locale;
+use i18n::grouped;
+use use_cases::chart_specs::{self, ChartKind};
 use use_cases::report::Dashboard;
 use use_cases::view::ViewParams;
 
@@ -40,9 +40,10 @@ pub fn ChartBox(src: String, drawn: u32, children: Children) -> impl IntoView {
             let url = src.with_value(|src| format!("{src}{}embed=1&width={width}", if src.contains('?') { '&' } else { '?' }));
             leptos::task::spawn_local(async move {
                 if let Ok((200, svg)) = crate::browser::fetch_text(&url, None, 60_000).await
-                    && asked.get_value() == number {
-                        redraw(&el, &svg);
-                    }
+                    && asked.get_value() == number
+                {
+                    redraw(&el, &svg);
+                }
             });
         };
         Effect::new(move |_| {
@@ -80,7 +81,8 @@ pub fn Trend(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) -> imp
     let locale = use_locale();
     let d = dashboard.get_value();
     let spec = chart_specs::trend(&d, locale.get_untracked());
-    let chart = chart_box(ChartKind::Trend, params.get_untracked().with_range(d.range), move |w| charts::time_series_svg_at(&spec, w));
+    let chart =
+        chart_box(ChartKind::Trend, params.get_untracked().with_range(d.range), move |w| charts::time_series_svg_at(&spec, w));
     let today = d.today;
     // A row per day (a year is 365): plain text, no class unless it says something; the
     // cells are right-aligned by the table's own style.
@@ -135,7 +137,8 @@ pub fn TopBlocks(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) ->
     let locale = use_locale();
     let d = dashboard.get_value();
     let spec = chart_specs::top_blocks(&d, locale.get_untracked());
-    let chart = chart_box(ChartKind::TopBlocks, params.get_untracked().with_range(d.range), move |w| charts::top_blocks_svg_at(&spec, w));
+    let chart =
+        chart_box(ChartKind::TopBlocks, params.get_untracked().with_range(d.range), move |w| charts::top_blocks_svg_at(&spec, w));
     view! {
         <section class="panel" aria-labelledby="top-heading" data-testid="top-blocks">
             <h2 id="top-heading">{move || locale.get().t().top_title}</h2>

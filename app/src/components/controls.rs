@@ -3,9 +3,9 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 
 use super::href;
-use i18n::{grouped, Locale};
 use crate::locale::use_locale;
-use use_cases::report::{display_name, HistoryLine, ViewInfo};
+use i18n::{Locale, grouped};
+use use_cases::report::{HistoryLine, ViewInfo, display_name};
 use use_cases::view::{Preset, Sort, Tab, ViewParams};
 
 /// Range presets, previous/next period, custom dates, the block filter, refresh and
@@ -58,7 +58,9 @@ pub fn Controls(params: Memo<ViewParams>, info: StoredValue<ViewInfo>) -> impl I
             let l = locale.t().lists;
             match &line {
                 HistoryLine::Fetching { done, total } => (l.history_fetching)(*done, *total),
-                HistoryLine::Paused { done, total, resumes_on } => (l.history_paused)(*done, *total, &locale.range(*resumes_on, *resumes_on)),
+                HistoryLine::Paused { done, total, resumes_on } => {
+                    (l.history_paused)(*done, *total, &locale.range(*resumes_on, *resumes_on))
+                }
                 HistoryLine::Failed { done, total, reason } => (l.history_failed)(*done, *total, reason),
             }
         };
@@ -205,9 +207,10 @@ fn BlockFilter(params: Memo<ViewParams>, info: StoredValue<ViewInfo>) -> impl In
     let mut workplaces: Vec<String> = Vec::new();
     for label in &d.names {
         if let Some(w) = label.workplace.as_deref().map(str::trim).filter(|w| !w.is_empty())
-            && !workplaces.iter().any(|seen| seen.to_lowercase() == w.to_lowercase()) {
-                workplaces.push(w.to_owned());
-            }
+            && !workplaces.iter().any(|seen| seen.to_lowercase() == w.to_lowercase())
+        {
+            workplaces.push(w.to_owned());
+        }
     }
     workplaces.sort();
     let chosen = p.workplace.as_deref().map(str::to_lowercase);

@@ -2,14 +2,12 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use super::column_heads;
-use crate::digest_setup::{chat_anchor, RemoveDigest, SaveDigest, SendTestDigest, DIGESTS_PAGE};
-use use_cases::digest_setup::{
-    ChatChoice, DeliveryRow, DigestSetup, ScheduleForm,
-};
-use use_cases::error::AppError;
+use crate::digest_setup::{DIGESTS_PAGE, RemoveDigest, SaveDigest, SendTestDigest, chat_anchor};
 use crate::flash::Flash;
-use i18n::Locale;
 use crate::locale::use_locale;
+use i18n::Locale;
+use use_cases::digest_setup::{ChatChoice, DeliveryRow, DigestSetup, ScheduleForm};
+use use_cases::error::AppError;
 
 /// A card previewed on the page: for which chat, with the form's values as they were
 /// when Preview was pressed, and the card as HTML or why it could not be made.
@@ -126,7 +124,10 @@ fn ChatDigest(chat: ChatChoice, preview: Option<DigestPreview>, flash: Option<Fl
             };
             (form, Some(card))
         }
-        None => (chat.schedule.clone().unwrap_or_else(|| ScheduleForm { language: lang.code().to_owned(), ..Default::default() }), None),
+        None => (
+            chat.schedule.clone().unwrap_or_else(|| ScheduleForm { language: lang.code().to_owned(), ..Default::default() }),
+            None,
+        ),
     };
     let id = chat.chat_id.clone();
     let field = move |name: &str| format!("digest-{name}-{id}");

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
-use use_cases::chart_specs::ChartKind;
 use crate::locale::use_locale;
+use use_cases::chart_specs::ChartKind;
 use use_cases::report::Dashboard;
 use use_cases::view::ViewParams;
 

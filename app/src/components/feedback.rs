@@ -2,10 +2,10 @@ use leptos::prelude::*;
 
 use super::controls::quota_text;
 use super::href;
-use use_cases::error::AppError;
+use crate::locale::use_locale;
 #[cfg(feature = "ssr")]
 use i18n::Locale;
-use crate::locale::use_locale;
+use use_cases::error::AppError;
 #[cfg(feature = "ssr")]
 use use_cases::report::LoadProgress;
 use use_cases::view::ViewParams;
@@ -90,7 +90,11 @@ pub fn ProgressBar() -> impl IntoView {
 pub fn progress_answer(progress: Option<LoadProgress>, locale: Locale) -> String {
     let t = locale.t();
     match progress.filter(|p| p.pages_estimated > 0) {
-        Some(p) => format!("{}\n{}", (p.pages_done * 100 / p.pages_estimated).min(99), (t.fetching_pages)(p.pages_done, p.pages_estimated)),
+        Some(p) => format!(
+            "{}\n{}",
+            (p.pages_done * 100 / p.pages_estimated).min(99),
+            (t.fetching_pages)(p.pages_done, p.pages_estimated)
+        ),
         None => format!("\n{}", t.fetching),
     }
 }

@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 
-use crate::api::{who_am_i, TOKENS_PAGE};
+use crate::api::{TOKENS_PAGE, who_am_i};
 use crate::digest_setup::DIGESTS_PAGE;
+use crate::locale::use_locale;
 use i18n::Locale;
 use use_cases::report::Viewer;
-use crate::locale::use_locale;
 
 /// The title bar: name, tagline, the pages (the dashboard and its settings: chat
 /// digests, API tokens), the account and the language switch (links, so it works

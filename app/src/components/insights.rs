@@ -6,13 +6,13 @@ use chrono::Datelike;
 use leptos::prelude::*;
 
 use super::href;
-use i18n::{grouped, InsightMessages, Locale};
-use use_cases::insights_report::{Insights, UnusualFinding};
 use crate::locale::use_locale;
-use use_cases::report::{display_name, Dashboard};
-use use_cases::view::{ViewParams, WholeList};
-use domain::unusual::Direction;
 use domain::BlockLabel;
+use domain::unusual::Direction;
+use i18n::{InsightMessages, Locale, grouped};
+use use_cases::insights_report::{Insights, UnusualFinding};
+use use_cases::report::{Dashboard, display_name};
+use use_cases::view::{ViewParams, WholeList};
 
 /// A column of a sortable list: its heading, and whether it is numeric (sorted largest first).
 type Column = (fn(&InsightMessages) -> &'static str, bool);
@@ -66,7 +66,10 @@ fn sentences(i: &Insights, names: &[BlockLabel], p: &ViewParams, locale: Locale)
         out.extend(said(&movers.falling, m.fell));
     }
     if let Some(dormant) = i.dormant.as_ref().filter(|d| !d.is_empty()) {
-        out.push(Sentence { text: (m.dormant_sentence)(dormant.len() + i.dormant_left_out, i.dormant_days), link: "#dormant-list".into() });
+        out.push(Sentence {
+            text: (m.dormant_sentence)(dormant.len() + i.dormant_left_out, i.dormant_days),
+            link: "#dormant-list".into(),
+        });
     }
     if let Some(new) = i.new_blocks.as_ref().filter(|n| !n.is_empty()) {
         out.push(Sentence { text: (m.new_sentence)(new.len() + i.new_left_out), link: "#new-list".into() });
@@ -89,10 +92,7 @@ pub fn InsightsPanel(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>
             if list.is_empty() {
                 return view! { <p data-testid="insights-nothing">{m().nothing}</p> }.into_any();
             }
-            let items = list
-                .into_iter()
-                .map(|s| view! { <li><a href=s.link>{s.text}</a></li> })
-                .collect_view();
+            let items = list.into_iter().map(|s| view! { <li><a href=s.link>{s.text}</a></li> }).collect_view();
             view! { <ul class="insight-sentences" data-testid="insight-sentences">{items}</ul> }.into_any()
         }
     };
@@ -152,11 +152,7 @@ impl Cell {
 /// the list keeps the order it comes in). The first column is the row's heading; a
 /// numeric column (`true`) sorts largest first on the first click.
 #[component]
-fn SortableList(
-    testid: &'static str,
-    columns: Vec<Column>,
-    rows: Vec<Vec<Cell>>,
-) -> impl IntoView {
+fn SortableList(testid: &'static str, columns: Vec<Column>, rows: Vec<Vec<Cell>>) -> impl IntoView {
     let m = use_locale().get_untracked().t().insights;
     if rows.is_empty() {
         return view! { <p class="hint">{m.none_listed}</p> }.into_any();
@@ -234,7 +230,9 @@ fn sort_by_header(target: Option<web_sys::EventTarget>) {
     }
     let _ = th.set_attribute("aria-sort", if descending { "descending" } else { "ascending" });
     let Ok(Some(body)) = table.query_selector("tbody") else { return };
-    let key = |tr: &web_sys::Element| find_all(tr, "th, td").get(column).and_then(|cell| cell.get_attribute("data-key")).unwrap_or_default();
+    let key = |tr: &web_sys::Element| {
+        find_all(tr, "th, td").get(column).and_then(|cell| cell.get_attribute("data-key")).unwrap_or_default()
+    };
     let mut rows: Vec<(String, web_sys::Element)> = find_all(&body, "tr").into_iter().map(|tr| (key(&tr), tr)).collect();
     rows.sort_by(|(a, _), (b, _)| if descending { b.cmp(a) } else { a.cmp(b) });
     for (_, tr) in rows {
@@ -256,12 +254,18 @@ fn InsightLists(insights: Insights, names: Vec<BlockLabel>, params: ViewParams) 
     let movers = insights.movers.clone().map(|movers| {
         let rows = |list: &[domain::insights::Mover]| -> Vec<Vec<Cell>> {
             list.iter()
-                .map(|x| vec![Cell::text(name(&x.block_id)), Cell::count(x.previous.pv), Cell::count(x.current.pv), change(x.current.pv, x.previous.pv)])
+                .map(|x| {
+                    vec![
+                        Cell::text(name(&x.block_id)),
+                        Cell::count(x.previous.pv),
+                        Cell::count(x.current.pv),
+                        change(x.current.pv, x.previous.pv),
+                    ]
+                })
                 .collect()
         };
-        let columns = || -> Vec<Column> {
-            vec![(|m| m.rising, false), (|m| m.before, true), (|m| m.now, true), (|m| m.change, true)]
-        };
+        let columns =
+            || -> Vec<Column> { vec![(|m| m.rising, false), (|m| m.before, true), (|m| m.now, true), (|m| m.change, true)] };
         let mut falling_columns = columns();
         falling_columns[0] = (|m| m.falling, false);
         let range = insights.previous_range;
@@ -306,10 +310,11 @@ fn InsightLists(insights: Insights, names: Vec<BlockLabel>, params: ViewParams) 
         }
     });
     let new = insights.new_blocks.clone().map(|list| {
-        let rows: Vec<Vec<Cell>> =
-            list.iter().map(|x| vec![Cell::text(name(&x.block_id)), Cell::text(x.first_seen.to_string()), Cell::count(x.pv)]).collect();
-        let columns: Vec<Column> =
-            vec![(|m| m.new_title, false), (|m| m.first_seen, false), (|m| m.views, true)];
+        let rows: Vec<Vec<Cell>> = list
+            .iter()
+            .map(|x| vec![Cell::text(name(&x.block_id)), Cell::text(x.first_seen.to_string()), Cell::count(x.pv)])
+            .collect();
+        let columns: Vec<Column> = vec![(|m| m.new_title, false), (|m| m.first_seen, false), (|m| m.views, true)];
         view! {
             <details class="insight-group" id="new-list" data-testid="new-blocks">
                 <summary>{move || m().new_title} " (" {list.len() + new_left_out} ")"</summary>
@@ -324,7 +329,12 @@ fn InsightLists(insights: Insights, names: Vec<BlockLabel>, params: ViewParams) 
         .map(|u| {
             let what = u.block_id.as_ref().map_or_else(|| m().all_blocks.to_owned(), &name);
             let (low, high) = u.day.usual_range();
-            let usual = format!("{} ({}–{})", grouped(u.day.baseline.median.round() as u64), grouped(low.round() as u64), grouped(high.round() as u64));
+            let usual = format!(
+                "{} ({}–{})",
+                grouped(u.day.baseline.median.round() as u64),
+                grouped(low.round() as u64),
+                grouped(high.round() as u64)
+            );
             vec![
                 Cell::text(what),
                 Cell::text(u.day.date.to_string()),

@@ -12,12 +12,12 @@
 use domain::{BlockLabel, LabelChange, RefusedLine};
 use leptos::prelude::*;
 
-#[cfg(feature = "ssr")]
-use use_cases::error::AppError;
-#[cfg(feature = "ssr")]
-use i18n::Messages;
 use crate::flash::PageFlash;
 use crate::locale::use_locale;
+#[cfg(feature = "ssr")]
+use i18n::Messages;
+#[cfg(feature = "ssr")]
+use use_cases::error::AppError;
 #[cfg(feature = "ssr")]
 use use_cases::report::NamesImport;
 
@@ -264,8 +264,10 @@ fn plan_view(answer: &NamesImport, t: &'static Messages) -> AnyView {
     } else {
         i.ready.to_owned()
     };
-    let label_head = move || view! { <th scope="col">{t.block_id}</th><th scope="col">{t.name}</th><th scope="col">{t.workplace}</th> };
-    let change_head = move || view! { <th scope="col">{t.block_id}</th><th scope="col">{i.before}</th><th scope="col">{i.after}</th> };
+    let label_head =
+        move || view! { <th scope="col">{t.block_id}</th><th scope="col">{t.name}</th><th scope="col">{t.workplace}</th> };
+    let change_head =
+        move || view! { <th scope="col">{t.block_id}</th><th scope="col">{i.before}</th><th scope="col">{i.after}</th> };
     let refused_head = view! { <th scope="col">{i.line}</th><th scope="col">{i.line_text}</th><th scope="col">{i.reason}</th> };
     view! {
         <div

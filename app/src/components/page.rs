@@ -163,7 +163,9 @@ mod browser {
                         None => track.remove_attribute("aria-valuenow"),
                     };
                 }
-                if let Some(fill) = bar.query_selector(".progress-fill").ok().flatten().and_then(|f| f.dyn_into::<HtmlElement>().ok()) {
+                if let Some(fill) =
+                    bar.query_selector(".progress-fill").ok().flatten().and_then(|f| f.dyn_into::<HtmlElement>().ok())
+                {
                     let _ = fill.class_list().toggle_with_force("indeterminate", percent.is_none());
                     let _ = fill.style().set_property("width", &percent.map_or("30%".to_owned(), |p| format!("{p}%")));
                 }
@@ -203,9 +205,10 @@ mod browser {
                 // A row of the blocks table filters to its block, as its name's link does;
                 // the folded name form and the controls in it keep their own clicks.
                 if closest(e.target(), "details, button, input, label, select, textarea, summary").is_none()
-                    && let Some(Ok(link)) = row_link(e.target()).map(|l| l.dyn_into::<HtmlElement>()) {
-                        link.click();
-                    }
+                    && let Some(Ok(link)) = row_link(e.target()).map(|l| l.dyn_into::<HtmlElement>())
+                {
+                    link.click();
+                }
                 return;
             };
             let Ok(link) = link.dyn_into::<HtmlAnchorElement>() else { return };
@@ -263,7 +266,9 @@ mod browser {
             let typing = e
                 .target()
                 .and_then(|t| t.dyn_into::<Element>().ok())
-                .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.has_attribute("contenteditable"))
+                .map(|el| {
+                    matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.has_attribute("contenteditable")
+                })
                 .unwrap_or(false);
             let key = e.key();
             if typing {
@@ -307,9 +312,7 @@ mod browser {
         let open: Vec<String> = document()
             .query_selector_all("details[open][data-testid]")
             .map(|all| {
-                (0..all.length())
-                    .filter_map(|i| all.item(i)?.dyn_into::<Element>().ok()?.get_attribute("data-testid"))
-                    .collect()
+                (0..all.length()).filter_map(|i| all.item(i)?.dyn_into::<Element>().ok()?.get_attribute("data-testid")).collect()
             })
             .unwrap_or_default();
         super::stash(OPEN_KEY, &open.join(" "));

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
-use i18n::grouped;
 use crate::locale::use_locale;
+use i18n::grouped;
 use use_cases::report::RowsPage;
 use use_cases::view::ViewParams;
 

@@ -1,12 +1,12 @@
 use leptos::prelude::*;
 
+use super::controls::kept_fields;
 use super::href;
 use super::names::NameForm;
 use crate::flash::PageFlash;
-use i18n::{decimal, grouped, Messages};
 use crate::locale::use_locale;
-use super::controls::kept_fields;
-use use_cases::report::{short_id, Dashboard, TABLE_ROWS_PER_PAGE};
+use i18n::{Messages, decimal, grouped};
+use use_cases::report::{Dashboard, TABLE_ROWS_PER_PAGE, short_id};
 use use_cases::view::{SortColumn, ViewParams};
 
 fn column_label(c: SortColumn, t: &Messages) -> &'static str {
@@ -97,11 +97,18 @@ pub fn BlocksTable(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) 
     let range = d.range;
     let searched = table.search.clone();
     let count = {
-        let (first, last) = ((table.page - 1) * TABLE_ROWS_PER_PAGE + 1, (table.page - 1) * TABLE_ROWS_PER_PAGE + table.rows.len());
+        let (first, last) =
+            ((table.page - 1) * TABLE_ROWS_PER_PAGE + 1, (table.page - 1) * TABLE_ROWS_PER_PAGE + table.rows.len());
         let (matching, total, search) = (table.matching, table.blocks, searched.clone());
         move || match (&search, matching) {
             (Some(q), 0) => (l().no_match)(q),
-            _ => (l().table_count)(&grouped(first as u64), &grouped(last as u64), &grouped(matching as u64), &grouped(total as u64), search.as_deref()),
+            _ => (l().table_count)(
+                &grouped(first as u64),
+                &grouped(last as u64),
+                &grouped(matching as u64),
+                &grouped(total as u64),
+                search.as_deref(),
+            ),
         }
     };
     let clear = searched.is_some().then(|| href(ViewParams { search: None, page: 1, ..p.clone() }.to_query()));

@@ -3,10 +3,10 @@ use leptos::server_fn::ServerFn;
 
 use super::column_heads;
 use crate::api::{CreateApiToken, RevokeApiToken};
-use use_cases::error::AppError;
 use crate::flash::Flash;
 use crate::locale::use_locale;
-use use_cases::report::{TokenInfo, DEFAULT_TOKEN_DAYS, TOKEN_LIFETIMES};
+use use_cases::error::AppError;
+use use_cases::report::{DEFAULT_TOKEN_DAYS, TOKEN_LIFETIMES, TokenInfo};
 
 /// API tokens for scripts: create (the token is shown once, expires after the lifetime
 /// chosen, and may be allowed to change block names or manage chat digests besides
@@ -107,7 +107,8 @@ fn TokenRow(token: TokenInfo, flash: Option<Flash>) -> impl IntoView {
             (_, _, None) => t().never.to_owned(),
         }
     };
-    let refusal = flash.filter(|f| f.failed() && f.about == token.id).map(|f| view! { <p class="error" role="alert">{f.text}</p> });
+    let refusal =
+        flash.filter(|f| f.failed() && f.about == token.id).map(|f| view! { <p class="error" role="alert">{f.text}</p> });
     let action = if token.revoked {
         view! { <span>{move || t().revoked}</span> }.into_any()
     } else {

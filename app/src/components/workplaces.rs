@@ -5,9 +5,9 @@
 use leptos::prelude::*;
 
 use super::href;
-use use_cases::chart_specs::{self, ChartKind};
-use i18n::{grouped, percent_change};
 use crate::locale::use_locale;
+use i18n::{grouped, percent_change};
+use use_cases::chart_specs::{self, ChartKind};
 use use_cases::view::{ViewParams, WholeList};
 use use_cases::workplace_report::{BlockGroup, WorkplaceReport};
 
@@ -88,25 +88,28 @@ pub fn WorkplacesView(report: StoredValue<WorkplaceReport>, params: Memo<ViewPar
     let left_out = r.workplaces_left_out;
     // Past the first workplaces, how many more and the page with all of them; on that
     // page, the way back to the short one.
-    let more_workplaces = move || (left_out > 0 || whole).then(|| {
-        let l = move || locale.get().t().lists;
-        let n = grouped(left_out as u64);
-        let p = params.get_untracked();
-        let (link, all) = if whole {
-            (href(p.with_whole(None).to_query()), false)
-        } else {
-            (href(p.with_whole(Some(WholeList::WorkplaceBlocks)).to_query()), true)
-        };
-        view! {
-            <p class="more-rows" data-testid="more-workplaces">
-                {all.then(|| view! { {move || (l().more_rows)(&n)} " · " })}
-                <a href=link>{move || if all { l().show_all } else { l().show_fewer }}</a>
-            </p>
-        }
-    });
+    let more_workplaces = move || {
+        (left_out > 0 || whole).then(|| {
+            let l = move || locale.get().t().lists;
+            let n = grouped(left_out as u64);
+            let p = params.get_untracked();
+            let (link, all) = if whole {
+                (href(p.with_whole(None).to_query()), false)
+            } else {
+                (href(p.with_whole(Some(WholeList::WorkplaceBlocks)).to_query()), true)
+            };
+            view! {
+                <p class="more-rows" data-testid="more-workplaces">
+                    {all.then(|| view! { {move || (l().more_rows)(&n)} " · " })}
+                    <a href=link>{move || if all { l().show_all } else { l().show_fewer }}</a>
+                </p>
+            }
+        })
+    };
     let chart_svg = ChartKind::WorkplaceTrend.export_url(&params.get_untracked().with_range(r.range));
     let query = format!("?from_date={}&to_date={}", r.range.from(), r.range.to());
-    let (csv_totals, xlsx_totals) = (format!("/api/v1/workplace-access.csv{query}"), format!("/api/v1/workplace-access.xlsx{query}"));
+    let (csv_totals, xlsx_totals) =
+        (format!("/api/v1/workplace-access.csv{query}"), format!("/api/v1/workplace-access.xlsx{query}"));
     let (csv_custom, xlsx_custom) =
         (format!("/api/v1/custom-workplace-access.csv{query}"), format!("/api/v1/custom-workplace-access.xlsx{query}"));
     view! {

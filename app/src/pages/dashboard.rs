@@ -7,8 +7,8 @@ use leptos_router::hooks::use_location;
 
 use crate::api::{load_dashboard, load_rows, load_workplaces};
 use crate::components::{
-    href, BlockNames, BlocksTable, Cards, Controls, ErrorNotice, ExportLinks, Header, Hydrated, InsightsPanel, PageProgress, RowsTable,
-    PageShortcuts, TopBlocks, Trend, WorkplacesView,
+    BlockNames, BlocksTable, Cards, Controls, ErrorNotice, ExportLinks, Header, Hydrated, InsightsPanel, PageProgress,
+    PageShortcuts, RowsTable, TopBlocks, Trend, WorkplacesView, href,
 };
 use crate::locale::use_locale;
 use use_cases::report::ViewInfo;
@@ -19,7 +19,8 @@ pub fn use_view_params() -> Memo<ViewParams> {
     let location = use_location();
     Memo::new(move |_| {
         let search = location.search.get();
-        let pairs: Vec<(String, String)> = form_urlencoded::parse(search.trim_start_matches('?').as_bytes()).into_owned().collect();
+        let pairs: Vec<(String, String)> =
+            form_urlencoded::parse(search.trim_start_matches('?').as_bytes()).into_owned().collect();
         ViewParams::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
     })
 }
@@ -60,9 +61,7 @@ pub fn Dashboard() -> impl IntoView {
     );
     let workplaces = Resource::new(
         move || params.get(),
-        move |p| async move {
-            if p.tab == Tab::Workplaces { Some(load_workplaces(p, ticket, refresh).await) } else { None }
-        },
+        move |p| async move { if p.tab == Tab::Workplaces { Some(load_workplaces(p, ticket, refresh).await) } else { None } },
     );
 
     view! {

@@ -6,13 +6,13 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{list_api_tokens, TOKENS_PAGE};
+use crate::api::{TOKENS_PAGE, list_api_tokens};
 use crate::components::{ApiTokens, DigestPanel, DigestPreview, Header};
-use crate::digest_setup::{load_digest_setup, preview_digest, DIGESTS_PAGE};
-use use_cases::digest_setup::ScheduleForm;
-use use_cases::error::AppError;
+use crate::digest_setup::{DIGESTS_PAGE, load_digest_setup, preview_digest};
 use crate::flash::page_flash as flash;
 use crate::locale::use_locale;
+use use_cases::digest_setup::ScheduleForm;
+use use_cases::error::AppError;
 
 /// A settings page's frame: the header (its language links keep this page) and `main`.
 #[component]
@@ -67,7 +67,9 @@ pub fn DigestsPage() -> impl IntoView {
                 None => None,
                 Some((chat_id, form)) => {
                     let card = match form.clone() {
-                        Ok(f) => preview_digest(chat_id.clone(), f.language, f.every, f.weekday, f.hour).await.map(|(_, html)| html),
+                        Ok(f) => {
+                            preview_digest(chat_id.clone(), f.language, f.every, f.weekday, f.hour).await.map(|(_, html)| html)
+                        }
                         Err(e) => Err(e),
                     };
                     Some(DigestPreview { chat_id, form: form.unwrap_or_default(), card })
@@ -89,7 +91,9 @@ pub fn TokensPage() -> impl IntoView {
     let flash = flash();
     let load = move || {
         let flash = flash.clone();
-        Suspend::new(async move { view! { <ApiTokens tokens=list_api_tokens().await flash/> } })
+        Suspend::new(async move {
+            view! { <ApiTokens tokens=list_api_tokens().await flash/> }
+        })
     };
     view! {
         <SettingsPage here=TOKENS_PAGE>

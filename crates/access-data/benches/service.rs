@@ -35,10 +35,7 @@ fn wanted(section: &str) -> bool {
 
 async fn run() {
     let rss_start = memory();
-    println!(
-        "# access-data service benchmark (simulator over loopback, 60 blocks, {} ms latency)",
-        LATENCY.as_millis()
-    );
+    println!("# access-data service benchmark (simulator over loopback, 60 blocks, {} ms latency)", LATENCY.as_millis());
     println!();
 
     let mut default_cold = None;
@@ -306,12 +303,8 @@ async fn million(rss_start: Memory) {
     const BLOCKS: usize = 1000;
     const HISTORY_DAYS: u32 = 6000;
     const RATE: u32 = 1000;
-    let config = SimConfig {
-        block_count: BLOCKS,
-        history_days: HISTORY_DAYS,
-        rate_limit_per_second: RATE,
-        ..SimConfig::default()
-    };
+    let config =
+        SimConfig { block_count: BLOCKS, history_days: HISTORY_DAYS, rate_limit_per_second: RATE, ..SimConfig::default() };
     let sim = start_sim(config).await;
     // Build the simulator's table of cells (it lives in this process too) before the
     // baseline, so that the difference is the service's.

@@ -9,10 +9,10 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use domain::{AccessRow, BlockId, BlockMatrix, DateRange, Visits};
 
+use crate::ServiceError;
 use crate::answer::DaySources;
 use crate::day::{CompactRow, DayData, DayFilter, DayKey, Interner, ItemKey, KeyIdx};
 use crate::plan::Gathered;
-use crate::ServiceError;
 
 /// The held days of a block query, in date order.
 pub struct BlockDays {
@@ -134,7 +134,10 @@ impl BlockDays {
             n += 1;
         });
         let ids = self.interner.blocks_of(keys.iter().map(|(_, row)| row.key));
-        keys.into_iter().zip(ids).filter_map(|((date, row), id)| Some(AccessRow { date, block_id: id?, pv: row.pv, uv: row.uv })).collect()
+        keys.into_iter()
+            .zip(ids)
+            .filter_map(|((date, row), id)| Some(AccessRow { date, block_id: id?, pv: row.pv, uv: row.uv }))
+            .collect()
     }
 
     /// Every row, in the API's order.
@@ -151,8 +154,13 @@ impl BlockDays {
             }
         });
         let keys: Vec<KeyIdx> = seen.iter().enumerate().filter(|(_, s)| **s).map(|(i, _)| KeyIdx::at(i)).collect();
-        let mut blocks: Vec<(BlockId, KeyIdx)> =
-            self.interner.blocks_of(keys.iter().copied()).into_iter().zip(keys).filter_map(|(id, key)| Some((id?, key))).collect();
+        let mut blocks: Vec<(BlockId, KeyIdx)> = self
+            .interner
+            .blocks_of(keys.iter().copied())
+            .into_iter()
+            .zip(keys)
+            .filter_map(|(id, key)| Some((id?, key)))
+            .collect();
         blocks.sort();
         let mut position = vec![u32::MAX; seen.len()];
         for (at, (_, key)) in blocks.iter().enumerate() {
@@ -245,7 +253,12 @@ mod tests {
         for (n, day) in ["2026-03-01", "2026-03-02", "2026-03-04", "2026-03-09"].into_iter().enumerate() {
             for id in ["10", "9", "123", "77", "8"] {
                 if (id.len() + n) % 3 != 0 {
-                    rows.push(AccessRow { date: d(day), block_id: BlockId::parse(id).unwrap(), pv: 10 * n as u64 + id.len() as u64, uv: n as u64 + 1 });
+                    rows.push(AccessRow {
+                        date: d(day),
+                        block_id: BlockId::parse(id).unwrap(),
+                        pv: 10 * n as u64 + id.len() as u64,
+                        uv: n as u64 + 1,
+                    });
                 }
             }
         }

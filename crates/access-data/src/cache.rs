@@ -2,12 +2,12 @@
 //! counts. Days that can still change (today, yesterday) expire after a short TTL;
 //! final days stay until the budget pushes them out.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use moka::notification::RemovalCause;
 use moka::Expiry;
+use moka::notification::RemovalCause;
 use serde::Serialize;
 
 use crate::day::{DayData, DayKey};

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use domain::{DateRange, WorkplaceId};
 use feishu::{
-    BlockAccessQuery, BlockAccessSearch, CustomWorkplaceAccessQuery, CustomWorkplaceAccessSearch, SearchEndpoint,
-    SearchQuery, WorkplaceAccessQuery, WorkplaceAccessSearch,
+    BlockAccessQuery, BlockAccessSearch, CustomWorkplaceAccessQuery, CustomWorkplaceAccessSearch, SearchEndpoint, SearchQuery,
+    WorkplaceAccessQuery, WorkplaceAccessSearch,
 };
 use store::WorkplaceNames;
 

@@ -3,7 +3,7 @@
 //! the monthly quota (and kept to the job's pace, for the history fetch); every day
 //! fetched is filed where it is held. Who runs a job, and who waits for it, is `lease`'s.
 
-use std::collections::{btree_map, HashMap};
+use std::collections::{HashMap, btree_map};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -11,15 +11,15 @@ use domain::DateRange;
 use feishu::{BlockAccessSearch, CustomWorkplaceAccessSearch, FeishuClient, WorkplaceAccessSearch};
 use futures::TryStreamExt;
 
-use crate::dataset::{items_per_day, page_size, DaySet, SeenNames};
+use crate::ServiceError;
+use crate::dataset::{DaySet, SeenNames, items_per_day, page_size};
 use crate::day::DayFilter;
-use crate::held::{DayMap, FetchedDay, HeldDays, DENSITY_GUESS};
+use crate::held::{DENSITY_GUESS, DayMap, FetchedDay, HeldDays};
 use crate::names::Names;
 use crate::pace::{JobPace, PaceSlot};
 use crate::pages::{chunk, pages_of, split_in_pages};
 use crate::progress::JobProgress;
 use crate::quota::{Calls, Meter};
-use crate::ServiceError;
 
 /// What waiting on a job yields.
 pub(crate) type JobOutcome = Result<Arc<DayMap>, ServiceError>;
@@ -40,19 +40,19 @@ pub(crate) struct Fetcher {
 }
 
 impl Fetcher {
-    pub fn new(
-        client: FeishuClient,
-        held: Arc<HeldDays>,
-        meter: Arc<Meter>,
-        names: Arc<Names>,
-        max_parallel: usize,
-    ) -> Self {
+    pub fn new(client: FeishuClient, held: Arc<HeldDays>, meter: Arc<Meter>, names: Arc<Names>, max_parallel: usize) -> Self {
         Self { client, held, meter, names, max_parallel }
     }
 
     /// Fetches every day of `run` of `filter`, reporting pages to `progress`, under
     /// the job's `pace` if any; fails whole (what was filed stays filed).
-    pub async fn run_job(&self, filter: &DayFilter, run: DateRange, progress: &JobProgress, pace: Option<&JobPace>) -> JobOutcome {
+    pub async fn run_job(
+        &self,
+        filter: &DayFilter,
+        run: DateRange,
+        progress: &JobProgress,
+        pace: Option<&JobPace>,
+    ) -> JobOutcome {
         let mut days = DayMap::new();
         let page = page_size(filter);
         let parts = match (items_per_day(filter), self.held.items_per_day(filter)) {
@@ -92,7 +92,9 @@ impl Fetcher {
         pace: Option<&JobPace>,
     ) -> Result<DayMap, ServiceError> {
         match filter {
-            DayFilter::AllBlocks | DayFilter::Block(_) => self.fetch_part_of::<BlockAccessSearch>(filter, part, progress, pace).await,
+            DayFilter::AllBlocks | DayFilter::Block(_) => {
+                self.fetch_part_of::<BlockAccessSearch>(filter, part, progress, pace).await
+            }
             DayFilter::Workplaces => self.fetch_part_of::<WorkplaceAccessSearch>(filter, part, progress, pace).await,
             DayFilter::CustomWorkplaces => self.fetch_part_of::<CustomWorkplaceAccessSearch>(filter, part, progress, pace).await,
         }

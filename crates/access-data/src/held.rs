@@ -13,7 +13,7 @@ use store::{Store, StoredDay, StoredRow};
 
 use crate::cache::{CacheStats, DayCache};
 use crate::dataset::items_per_day;
-use crate::day::{is_final, today, DayData, DayFilter, DayKey, Interner, ItemKey};
+use crate::day::{DayData, DayFilter, DayKey, Interner, ItemKey, is_final, today};
 
 /// Items per day assumed for cost comparisons and splits before any day of the filter
 /// was seen.
@@ -122,7 +122,10 @@ impl HeldDays {
             if is_final {
                 to_store.push(StoredDay {
                     day,
-                    rows: rows.iter().map(|(key, (pv, uv))| StoredRow { key: key.stored().to_owned(), pv: *pv, uv: *uv }).collect(),
+                    rows: rows
+                        .iter()
+                        .map(|(key, (pv, uv))| StoredRow { key: key.stored().to_owned(), pv: *pv, uv: *uv })
+                        .collect(),
                 });
             }
             let data = Arc::new(self.interner.compact(rows.into_iter().map(|(key, (pv, uv))| (key, pv, uv)), is_final));
@@ -131,10 +134,11 @@ impl HeldDays {
         }
         self.density.record(filter, items, u64::from(part.len_days()));
         if !to_store.is_empty()
-            && let Err(error) = self.store.save_days(filter, &to_store).await {
-                // The numbers are still right and cached; only a restart would refetch them.
-                tracing::warn!(%error, days = to_store.len(), "could not save final days to the store");
-            }
+            && let Err(error) = self.store.save_days(filter, &to_store).await
+        {
+            // The numbers are still right and cached; only a restart would refetch them.
+            tracing::warn!(%error, days = to_store.len(), "could not save final days to the store");
+        }
         filled
     }
 }

@@ -6,8 +6,8 @@
 //! released when it ends.
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::NaiveDate;
@@ -16,7 +16,7 @@ use domain::DateRange;
 use futures::future::{BoxFuture, FutureExt, Shared};
 use store::Store;
 
-use crate::day::{is_final, today, DayFilter, DayKey};
+use crate::day::{DayFilter, DayKey, is_final, today};
 use crate::fetch::{Fetcher, JobOutcome};
 use crate::pace::{JobPace, Pace};
 use crate::progress::JobProgress;
@@ -171,11 +171,8 @@ impl InFlight<'_> {
         let pace = pace.map(|pace| Arc::new(JobPace::new(pace)));
         let task = self.runner.clone().run(filter.clone(), run, id, progress.clone(), pace.clone());
         let handle = tokio::spawn(task);
-        let outcome = async move {
-            handle.await.unwrap_or_else(|e| Err(ServiceError::Interrupted(e.to_string())))
-        }
-        .boxed()
-        .shared();
+        let outcome =
+            async move { handle.await.unwrap_or_else(|e| Err(ServiceError::Interrupted(e.to_string()))) }.boxed().shared();
         let job = Arc::new(Job { id, filter, run, pace, progress, outcome });
         for day in run.days() {
             self.jobs.insert(DayKey { filter: job.filter.clone(), day }, job.clone());

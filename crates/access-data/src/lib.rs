@@ -40,14 +40,14 @@
 //! [`ServiceConfig::job_deadline`] fails and leaves its days to the next query.
 
 // The query path, top to bottom.
-mod history;
-mod query;
 mod block_days;
-pub mod plan;
-mod lease;
+mod cache;
 mod fetch;
 mod held;
-mod cache;
+mod history;
+mod lease;
+pub mod plan;
+mod query;
 
 // Beside the path.
 mod history_status;
@@ -77,5 +77,5 @@ pub use messenger::Messenger;
 pub use pace::Pace;
 pub use progress::{ProgressSnapshot, QueryProgress};
 pub use query::AccessService;
-pub use quota::{first_of_next_month, month_key, QuotaState};
+pub use quota::{QuotaState, first_of_next_month, month_key};
 pub use store::{BlockLabel, Store};

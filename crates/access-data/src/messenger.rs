@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use feishu::FeishuClient;
 
-use crate::quota::Meter;
 use crate::ServiceError;
+use crate::quota::Meter;
 
 /// The bot's messaging; [`crate::AccessService::messenger`] hands one out. Cheap to clone.
 #[derive(Clone)]
@@ -42,7 +42,12 @@ impl Messenger {
 
     /// Posts `card` to the chat `chat_id` as the bot, with Feishu's deduplication
     /// `uuid`: one call, reserved against the monthly quota before it is sent.
-    pub async fn send_card(&self, chat_id: &str, card: &serde_json::Value, uuid: &str) -> Result<feishu::SentMessage, ServiceError> {
+    pub async fn send_card(
+        &self,
+        chat_id: &str,
+        card: &serde_json::Value,
+        uuid: &str,
+    ) -> Result<feishu::SentMessage, ServiceError> {
         self.meter.call(|| self.client.send_card(chat_id, card, uuid)).await
     }
 }

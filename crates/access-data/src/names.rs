@@ -9,8 +9,8 @@ use std::sync::{Arc, RwLock};
 use domain::{BlockId, WorkplaceId};
 use store::{BlockLabel, Store, WorkplaceNames};
 
-use crate::dataset::SeenNames;
 use crate::ServiceError;
+use crate::dataset::SeenNames;
 
 /// The block and workplace names of one service.
 pub(crate) struct Names {

@@ -12,8 +12,8 @@
 //! fetch, which then goes on at the full rate ([`JobPace::hurry`]): the person is not
 //! kept at the background's pace.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use feishu::{RateBudget, RateLimit, SlidingWindowBudget};

@@ -13,14 +13,14 @@ use domain::{BlockId, DateRange};
 use store::Store;
 
 use crate::answer::{DaySources, QueryOptions};
-use crate::day::{is_final, today, DayData, DayFilter, DayKey};
-use crate::held::{HeldDays, DENSITY_GUESS};
+use crate::day::{DayData, DayFilter, DayKey, is_final, today};
+use crate::held::{DENSITY_GUESS, HeldDays};
 use crate::lease::{Flights, Job};
 use crate::pace::Pace;
 use crate::quota::{Meter, QuotaState};
 use crate::{ServiceConfig, ServiceError, Waiting};
 
-pub use crate::pages::{all_blocks_cost, chunk, one_block_cost, pages_for, pages_of, runs, split, split_in_pages, PAGE_SIZE};
+pub use crate::pages::{PAGE_SIZE, all_blocks_cost, chunk, one_block_cost, pages_for, pages_of, runs, split, split_in_pages};
 
 /// What a query asks for: the days of `range` of the data set's whole filter, or,
 /// for block queries naming blocks, of those blocks.
@@ -73,13 +73,17 @@ impl Planner {
     }
 
     /// Finds every day `wanted` needs: memory, the store, jobs in flight, new jobs.
-    pub async fn gather(&self, wanted: &Wanted<'_>, options: &QueryOptions, waiting: &WaitingNow) -> Result<Gathered, ServiceError> {
+    pub async fn gather(
+        &self,
+        wanted: &Wanted<'_>,
+        options: &QueryOptions,
+        waiting: &WaitingNow,
+    ) -> Result<Gathered, ServiceError> {
         let today = today(self.config.timezone);
         let days: Vec<NaiveDate> = wanted.range.days().filter(|d| *d <= today).collect();
         let future_days = wanted.range.len_days() - days.len() as u32;
         let (whole, blocks) = (&wanted.whole, wanted.blocks);
-        let refreshed_at =
-            if options.refresh { self.forget_changing_days(whole, &days, blocks, today).await } else { None };
+        let refreshed_at = if options.refresh { self.forget_changing_days(whole, &days, blocks, today).await } else { None };
         let mut held: HashMap<DayKey, Arc<DayData>> = HashMap::new();
         let mut sources = DaySources::default();
 

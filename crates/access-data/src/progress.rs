@@ -78,8 +78,7 @@ impl QueryProgress {
 
     pub fn snapshot(&self) -> ProgressSnapshot {
         let jobs = self.jobs.lock().expect("progress lock");
-        let (pages_done, pages_estimated) =
-            jobs.iter().map(|j| j.snapshot()).fold((0, 0), |(d, e), (jd, je)| (d + jd, e + je));
+        let (pages_done, pages_estimated) = jobs.iter().map(|j| j.snapshot()).fold((0, 0), |(d, e), (jd, je)| (d + jd, e + je));
         ProgressSnapshot { pages_done, pages_estimated, finished: self.finished.load(Ordering::Relaxed) }
     }
 }

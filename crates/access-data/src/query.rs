@@ -14,7 +14,7 @@ use store::{BlockLabel, Store, WorkplaceNames};
 use crate::answer::{DaySources, QueryAnswer, QueryOptions};
 use crate::block_days::BlockDays;
 use crate::cache::{CacheStats, DayCache};
-use crate::day::{today, DayData, DayFilter, DayKey, Interner, ItemKey};
+use crate::day::{DayData, DayFilter, DayKey, Interner, ItemKey, today};
 use crate::fetch::Fetcher;
 use crate::held::HeldDays;
 use crate::history_status::{HistoryBoard, HistoryStatus};
@@ -60,7 +60,12 @@ impl AccessService {
     /// Rows for the query, exact and complete, or an error: never a partial answer.
     pub async fn query(&self, query: &AccessQuery, options: QueryOptions) -> Result<QueryAnswer, ServiceError> {
         let days = self.block_days(query, options).await?;
-        Ok(QueryAnswer { rows: days.rows(), sources: days.sources, future_days: days.future_days, refreshed_at: days.refreshed_at })
+        Ok(QueryAnswer {
+            rows: days.rows(),
+            sources: days.sources,
+            future_days: days.future_days,
+            refreshed_at: days.refreshed_at,
+        })
     }
 
     /// The query's days as held, exact and complete, or an error: read as rows, a page
@@ -76,7 +81,11 @@ impl AccessService {
 
     /// All workplaces and the default workplace per day over `range`, exact and
     /// complete, or an error. Days nobody visited are absent.
-    pub async fn workplace_access(&self, range: DateRange, options: QueryOptions) -> Result<QueryAnswer<WorkplaceDay>, ServiceError> {
+    pub async fn workplace_access(
+        &self,
+        range: DateRange,
+        options: QueryOptions,
+    ) -> Result<QueryAnswer<WorkplaceDay>, ServiceError> {
         self.within_deadline(DayFilter::Workplaces, range, &[], options, |held, day, rows| {
             let data = held.get(&DayKey { filter: DayFilter::Workplaces, day });
             let data = data.ok_or_else(|| ServiceError::Interrupted(format!("day {day} of the workplaces was not filled")))?;
@@ -105,7 +114,8 @@ impl AccessService {
     ) -> Result<QueryAnswer<CustomWorkplaceDay>, ServiceError> {
         self.within_deadline(DayFilter::CustomWorkplaces, range, &[], options, |held, day, rows| {
             let data = held.get(&DayKey { filter: DayFilter::CustomWorkplaces, day });
-            let data = data.ok_or_else(|| ServiceError::Interrupted(format!("day {day} of the custom workplaces was not filled")))?;
+            let data =
+                data.ok_or_else(|| ServiceError::Interrupted(format!("day {day} of the custom workplaces was not filled")))?;
             self.interner.each_row(data, |key, pv, uv| {
                 if let ItemKey::Workplace(id) = key
                     && only.is_none_or(|only| only == id)
@@ -137,7 +147,12 @@ impl AccessService {
         for &day in &gathered.days {
             assemble(&gathered.held, day, &mut rows)?;
         }
-        Ok(QueryAnswer { rows, sources: gathered.sources, future_days: gathered.future_days, refreshed_at: gathered.refreshed_at })
+        Ok(QueryAnswer {
+            rows,
+            sources: gathered.sources,
+            future_days: gathered.future_days,
+            refreshed_at: gathered.refreshed_at,
+        })
     }
 
     /// Gathers the days of `whole` (or of `blocks`, for block queries) in `range`,
@@ -178,7 +193,12 @@ impl AccessService {
     /// `whole` is held (in memory and in the store), fetching the missing ones under
     /// `pace`: the history fetch's way in. Bounded by [`ServiceConfig::job_deadline`]
     /// (nobody waits for it); answers where the days came from.
-    pub(crate) async fn hold_days(&self, whole: DayFilter, range: DateRange, pace: Arc<Pace>) -> Result<DaySources, ServiceError> {
+    pub(crate) async fn hold_days(
+        &self,
+        whole: DayFilter,
+        range: DateRange,
+        pace: Arc<Pace>,
+    ) -> Result<DaySources, ServiceError> {
         let deadline = self.config.job_deadline;
         let wanted = Wanted { whole, range, blocks: &[], pace: Some(pace) };
         let waiting = WaitingNow::default();

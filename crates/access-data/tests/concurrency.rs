@@ -61,10 +61,7 @@ async fn fifty_overlapping_queries_fetch_each_day_once() {
     let made = searches(&sim);
     let (days, twice) = covered(&made);
     assert!(twice.is_empty(), "fetched more than once: {twice:?}\nsearches: {made:#?}");
-    assert!(
-        days.iter().filter(|(filter, _)| filter.is_none()).count() >= 60,
-        "most of the 90 days were needed for all blocks"
-    );
+    assert!(days.iter().filter(|(filter, _)| filter.is_none()).count() >= 60, "most of the 90 days were needed for all blocks");
     let stats = sim.stats();
     assert_eq!(stats.answers_by_code.get(&99991400), None, "rate limited: {:?}", stats.answers_by_code);
     assert!(stats.max_requests_in_any_window(Duration::from_secs(1)) <= 20);

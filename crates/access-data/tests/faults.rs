@@ -7,9 +7,7 @@ mod common;
 use std::time::Duration;
 
 use access_data::{QueryOptions, QueryProgress, ServiceConfig};
-use common::{
-    assert_exact, block_ids, client_config, days_ago, default_sim, query, query_exact, searches, service_with_client,
-};
+use common::{assert_exact, block_ids, client_config, days_ago, default_sim, query, query_exact, searches, service_with_client};
 use feishu::{FeishuClient, FeishuError, RetryPolicy};
 use feishu_sim::{Faults, ForcedAnswer, SimHandle};
 
@@ -63,10 +61,7 @@ async fn a_permanent_error_fails_the_query_and_a_later_query_succeeds() {
         match service.query(q, QueryOptions::default()).await {
             Ok(answer) => panic!("{q:?} answered {} rows while Feishu refused every request", answer.rows.len()),
             Err(error) => {
-                assert!(
-                    matches!(error.feishu(), Some(FeishuError::MissingScope { .. })),
-                    "the cause is kept: {error:?}"
-                );
+                assert!(matches!(error.feishu(), Some(FeishuError::MissingScope { .. })), "the cause is kept: {error:?}");
             }
         }
     }
@@ -87,8 +82,7 @@ async fn an_error_midway_through_a_long_query_returns_no_rows() {
     let sim = default_sim().await;
     sim.set_faults(Faults { latency: Duration::from_millis(40), ..Faults::default() });
     let dir = tempfile::tempdir().expect("temporary directory");
-    let service =
-        std::sync::Arc::new(service_with_client(common::client(&sim), dir.path(), ServiceConfig::default()).await);
+    let service = std::sync::Arc::new(service_with_client(common::client(&sim), dir.path(), ServiceConfig::default()).await);
     let year = query(days_ago(&sim, 364), days_ago(&sim, 0), &[]);
     let progress = QueryProgress::new();
     let running = {

@@ -9,9 +9,7 @@ use std::time::{Duration, Instant};
 
 use access_data::{QueryOptions, ServiceConfig, Store};
 use chrono::NaiveDate;
-use common::{
-    block_ids, client, covered, days_ago, default_sim, query, query_exact, searches, service_in, service_with,
-};
+use common::{block_ids, client, covered, days_ago, default_sim, query, query_exact, searches, service_in, service_with};
 use store::{DayFilter, OpenOutcome};
 
 fn days_of(made: &[common::Search]) -> BTreeSet<NaiveDate> {
@@ -48,12 +46,7 @@ async fn after_a_restart_final_days_cost_nothing_and_recent_days_are_fetched_aga
     assert_eq!((answer.sources.store, answer.sources.upstream), (38, 2), "{:?}", answer.sources);
     // The days before those 40 were fetched per block: 41 days of each block stored.
     let answer = query_exact(&second, &sim, &two).await;
-    assert_eq!(
-        (answer.sources.memory, answer.sources.store, answer.sources.upstream),
-        (40, 82, 0),
-        "{:?}",
-        answer.sources
-    );
+    assert_eq!((answer.sources.memory, answer.sources.store, answer.sources.upstream), (40, 82, 0), "{:?}", answer.sources);
     query_exact(&second, &sim, &query(days_ago(&sim, 39), days_ago(&sim, 2), &[&blocks[0]])).await;
 
     let made = searches(&sim);
@@ -128,7 +121,10 @@ async fn today_and_yesterday_expire_and_refresh_while_final_days_stay() {
 /// TTL, so that whatever they fetched was fetched while the days were fresh.
 fn warm_within(filled: Instant, ttl: Duration) {
     let took = filled.elapsed();
-    assert!(took < ttl, "the fill and the warm checks took {took:?}, past the TTL ({ttl:?}): the machine stalled, the check says nothing");
+    assert!(
+        took < ttl,
+        "the fill and the warm checks took {took:?}, past the TTL ({ttl:?}): the machine stalled, the check says nothing"
+    );
 }
 
 #[tokio::test]

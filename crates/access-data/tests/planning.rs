@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use access_data::{QueryOptions, QueryProgress, ServiceConfig};
 use common::{
-    Search, block_ids, covered, days_ago, default_sim, distinct_ranges, query, query_exact, searches, service,
-    service_with, start_sim,
+    Search, block_ids, covered, days_ago, default_sim, distinct_ranges, query, query_exact, searches, service, service_with,
+    start_sim,
 };
 use feishu_sim::{Faults, SimConfig};
 
@@ -134,10 +134,8 @@ async fn a_cold_year_costs_few_requests_beyond_full_pages() {
 
 #[tokio::test]
 async fn progress_counts_pages_up_to_the_requests_made() {
-    let config = SimConfig {
-        faults: Faults { latency: Duration::from_millis(150), ..Faults::default() },
-        ..SimConfig::default()
-    };
+    let config =
+        SimConfig { faults: Faults { latency: Duration::from_millis(150), ..Faults::default() }, ..SimConfig::default() };
     let sim = start_sim(config).await;
     let (service, _dir) = service(&sim).await;
     let year = query(days_ago(&sim, 364), days_ago(&sim, 0), &[]);

@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use access_data::{first_of_next_month, month_key, ServiceConfig, ServiceError, Store};
+use access_data::{ServiceConfig, ServiceError, Store, first_of_next_month, month_key};
 use chrono::Datelike;
 use common::{block_ids, days_ago, default_sim, query, query_exact, service_in};
 use feishu_sim::{Faults, ForcedAnswer};

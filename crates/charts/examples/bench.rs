@@ -29,18 +29,10 @@ fn main() {
     let total_only = common::chart(365, 0);
     let three_years = common::chart(3 * 365 + 1, 8);
     let bars = common::bars(15);
-    time("365 days, total + 8 blocks, PV+UV", 200, || {
-        charts::time_series_svg(black_box(&year))
-    });
-    time("365 days, total only", 200, || {
-        charts::time_series_svg(black_box(&total_only))
-    });
-    time("1096 days, total + 8 blocks, PV+UV", 50, || {
-        charts::time_series_svg(black_box(&three_years))
-    });
+    time("365 days, total + 8 blocks, PV+UV", 200, || charts::time_series_svg(black_box(&year)));
+    time("365 days, total only", 200, || charts::time_series_svg(black_box(&total_only)));
+    time("1096 days, total + 8 blocks, PV+UV", 50, || charts::time_series_svg(black_box(&three_years)));
     time("15 bars", 200, || charts::top_blocks_svg(black_box(&bars)));
     let inline = charts::time_series_svg(&year);
-    time("download document of the 365-day chart", 200, || {
-        charts::svg_document(black_box(&inline))
-    });
+    time("download document of the 365-day chart", 200, || charts::svg_document(black_box(&inline)));
 }

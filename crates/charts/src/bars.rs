@@ -42,23 +42,12 @@ pub fn top_blocks_svg_at(chart: &BarChart, width: f32) -> String {
     let top = MARGIN + 20.0;
     let n = chart.bars.len();
     let empty = n == 0;
-    let height = if empty {
-        EMPTY_HEIGHT
-    } else {
-        top + n as f32 * ROW + MARGIN
-    };
+    let height = if empty { EMPTY_HEIGHT } else { top + n as f32 * ROW + MARGIN };
     let format = &chart.number_format;
     let values: Vec<String> = chart.bars.iter().map(|b| format.format(b.value)).collect();
-    let value_width = values
-        .iter()
-        .map(|v| text_width(v, svg::FONT_SIZE))
-        .fold(0.0, f32::max);
-    let label_width = chart
-        .bars
-        .iter()
-        .map(|b| text_width(&b.label, svg::FONT_SIZE))
-        .fold(0.0, f32::max)
-        .clamp(40.0, width * MAX_LABEL_SHARE);
+    let value_width = values.iter().map(|v| text_width(v, svg::FONT_SIZE)).fold(0.0, f32::max);
+    let label_width =
+        chart.bars.iter().map(|b| text_width(&b.label, svg::FONT_SIZE)).fold(0.0, f32::max).clamp(40.0, width * MAX_LABEL_SHARE);
     let bars_left = MARGIN + label_width + 10.0;
     let bars_width = width - MARGIN - value_width - 8.0 - bars_left;
     let max = chart.bars.iter().map(|b| b.value).max().unwrap_or(0).max(1) as f64;
@@ -80,88 +69,46 @@ pub fn top_blocks_svg_at(chart: &BarChart, width: f32) -> String {
             ))?;
             return Ok(Vec::new());
         }
-        let caption = inks.ink(
-            None,
-            format!("class=\"axis-label\" fill-opacity=\"{MUTED_OPACITY}\""),
-        );
+        let caption = inks.ink(None, format!("class=\"axis-label\" fill-opacity=\"{MUTED_OPACITY}\""));
         root.draw(&Text::new(
             plot::clean(&chart.value_label).into_owned(),
             (px(bars_left), px(top - 12.0)),
             text_style(caption, HPos::Left, VPos::Center),
         ))?;
         // Values along x; rows down from the top: row i spans y = i..i + 1.
-        let plot = plot::cartesian(
-            root,
-            [bars_left, top, bars_left + bars_width, row_top(n)],
-            0.0..max,
-            n as f64..0.0,
-        );
+        let plot = plot::cartesian(root, [bars_left, top, bars_left + bars_width, row_top(n)], 0.0..max, n as f64..0.0);
         let inset = f64::from((ROW - BAR) / 2.0 / ROW);
         let bars = inks.group(format!("class=\"series series-0\" fill=\"{}\"", PALETTE[0]));
         let bar = fill(inks.ink(Some(bars), "class=\"bar\" rx=\"2\""));
         plot::draw_each(
             &plot,
-            chart
-                .bars
-                .iter()
-                .enumerate()
-                .filter(|(_, b)| b.value > 0)
-                .map(|(i, b)| {
-                    let y = i as f64;
-                    Rectangle::new([(0.0, y + inset), (shown(b.value), y + 1.0 - inset)], bar)
-                }),
+            chart.bars.iter().enumerate().filter(|(_, b)| b.value > 0).map(|(i, b)| {
+                let y = i as f64;
+                Rectangle::new([(0.0, y + inset), (shown(b.value), y + 1.0 - inset)], bar)
+            }),
         )?;
         let labels = inks.group("class=\"labels\"");
         let label = text_style(inks.ink(Some(labels), ""), HPos::Right, VPos::Center);
-        let value = text_style(
-            inks.ink(Some(labels), "class=\"value\" font-weight=\"600\""),
-            HPos::Left,
-            VPos::Center,
-        );
+        let value = text_style(inks.ink(Some(labels), "class=\"value\" font-weight=\"600\""), HPos::Left, VPos::Center);
         for (i, bar) in chart.bars.iter().enumerate() {
             let mid = i as f64 + 0.5;
             let text = truncate_to_width(&bar.label, svg::FONT_SIZE, label_width);
             plot.draw(
-                &(EmptyElement::at((0.0, mid))
-                    + Text::new(
-                        plot::clean(&text).into_owned(),
-                        (-px(10.0), 0),
-                        label.clone(),
-                    )),
+                &(EmptyElement::at((0.0, mid)) + Text::new(plot::clean(&text).into_owned(), (-px(10.0), 0), label.clone())),
             )?;
-            plot.draw(
-                &(EmptyElement::at((shown(bar.value), mid))
-                    + Text::new(values[i].clone(), (px(6.0), 0), value.clone())),
-            )?;
+            plot.draw(&(EmptyElement::at((shown(bar.value), mid)) + Text::new(values[i].clone(), (px(6.0), 0), value.clone())))?;
         }
-        let axis = inks.group(format!(
-            "class=\"axis\" fill=\"none\" stroke=\"currentColor\" stroke-opacity=\"{AXIS_OPACITY}\""
-        ));
+        let axis = inks.group(format!("class=\"axis\" fill=\"none\" stroke=\"currentColor\" stroke-opacity=\"{AXIS_OPACITY}\""));
         let line = stroke(inks.ink(Some(axis), ""), 1.0);
-        plot::draw_each(
-            &plot,
-            once(PathElement::new(vec![(0.0, 0.0), (0.0, n as f64)], line)),
-        )?;
+        plot::draw_each(&plot, once(PathElement::new(vec![(0.0, 0.0), (0.0, n as f64)], line)))?;
         // Where each bar ends, as plotters placed it, for the tips.
-        Ok(chart
-            .bars
-            .iter()
-            .map(|b| plot::unit(plot.map_coordinate(&(shown(b.value), 0.0)).0))
-            .collect())
+        Ok(chart.bars.iter().map(|b| plot::unit(plot.map_coordinate(&(shown(b.value), 0.0)).0)).collect())
     });
 
     let mut out = String::with_capacity(2_048 + drawing.len() + n * 700);
     svg::open_root(
         &mut out,
-        &Root {
-            id: &id,
-            class: "chart chart-bars",
-            width,
-            height,
-            title: &chart.title,
-            desc: &chart.desc,
-            interactive: !empty,
-        },
+        &Root { id: &id, class: "chart chart-bars", width, height, title: &chart.title, desc: &chart.desc, interactive: !empty },
     );
     if empty {
         plot::restyle(&mut out, &drawing, &inks);
@@ -214,25 +161,16 @@ fn write_hits(
         let value_line = format!("{} {}", chart.value_label, values[i]);
         let value_width = text_width(&value_line, svg::FONT_SIZE) * 1.1; // bold
         let max_width = width - 2.0 * MARGIN;
-        let label_text = truncate_to_width(
-            &bar.label,
-            svg::FONT_SIZE,
-            max_width - value_width - 2.0 * TIP_PAD - 6.0,
-        );
+        let label_text = truncate_to_width(&bar.label, svg::FONT_SIZE, max_width - value_width - 2.0 * TIP_PAD - 6.0);
         let box_width = text_width(&label_text, svg::FONT_SIZE) + 6.0 + value_width + 2.0 * TIP_PAD;
-        let box_x = (bar_end(i) + 6.0 - TIP_PAD)
-            .min(width - MARGIN - box_width)
-            .max(MARGIN);
+        let box_x = (bar_end(i) + 6.0 - TIP_PAD).min(width - MARGIN - box_width).max(MARGIN);
         out.push_str("<rect");
         attr_num(out, "x", box_x);
         attr_num(out, "y", row_top(i) + 3.0);
         attr_num(out, "width", box_width);
         attr_num(out, "height", ROW - 6.0);
-        let _ = write!(
-            out,
-            " rx=\"4\" stroke=\"currentColor\" stroke-opacity=\"0.3\" style=\"fill:{}\"/><text",
-            svg::TIP_BACKGROUND
-        );
+        let _ =
+            write!(out, " rx=\"4\" stroke=\"currentColor\" stroke-opacity=\"0.3\" style=\"fill:{}\"/><text", svg::TIP_BACKGROUND);
         attr_num(out, "x", box_x + TIP_PAD);
         attr_num(out, "y", row_top(i) + ROW / 2.0 + 4.0);
         out.push('>');

@@ -17,28 +17,17 @@ const TITLE_BAND: f32 = 30.0;
 /// Other SVG text passes through with the same replacements, best effort.
 pub fn svg_document(svg: &str) -> String {
     let resolved = resolve_colours(svg);
-    let Some(tag_end) = resolved
-        .strip_prefix("<svg")
-        .and_then(|_| resolved.find('>'))
-    else {
+    let Some(tag_end) = resolved.strip_prefix("<svg").and_then(|_| resolved.find('>')) else {
         return format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{resolved}\n");
     };
     let (open_tag, rest) = resolved.split_at(tag_end);
     let rest = &rest[1..]; // past '>'
-    let title = between(rest, "<title", "</title>")
-        .and_then(|t| t.split_once('>'))
-        .map(|(_, text)| text);
-    let band = if title.is_some_and(|t| !t.is_empty()) {
-        TITLE_BAND
-    } else {
-        0.0
-    };
+    let title = between(rest, "<title", "</title>").and_then(|t| t.split_once('>')).map(|(_, text)| text);
+    let band = if title.is_some_and(|t| !t.is_empty()) { TITLE_BAND } else { 0.0 };
     let view_box = between(open_tag, "viewBox=\"", "\"").and_then(parse_view_box);
 
     let mut out = String::with_capacity(svg.len() + 512);
-    out.push_str(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"",
-    );
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"");
     let mut attrs = open_tag["<svg".len()..].to_string();
     if let Some([x, y, w, h]) = view_box {
         let h = h + band;
@@ -108,10 +97,7 @@ fn resolve_colours(svg: &str) -> String {
         }
         let Some(end) = end else { break };
         let inner = &text[start + 4..end];
-        let fallback = inner
-            .split_once(',')
-            .map(|(_, f)| f.trim())
-            .filter(|f| !f.is_empty());
+        let fallback = inner.split_once(',').map(|(_, f)| f.trim()).filter(|f| !f.is_empty());
         let replacement = match fallback {
             Some("Canvas") => DOCUMENT_BACKGROUND.to_string(),
             Some(f) => f.to_string(),
@@ -130,16 +116,8 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
 }
 
 fn parse_view_box(text: &str) -> Option<[f32; 4]> {
-    let mut parts = text
-        .split([' ', ','])
-        .filter(|p| !p.is_empty())
-        .map(|p| p.parse::<f32>().ok());
-    let view_box = [
-        parts.next()??,
-        parts.next()??,
-        parts.next()??,
-        parts.next()??,
-    ];
+    let mut parts = text.split([' ', ',']).filter(|p| !p.is_empty()).map(|p| p.parse::<f32>().ok());
+    let view_box = [parts.next()??, parts.next()??, parts.next()??, parts.next()??];
     view_box.iter().all(|v| v.is_finite()).then_some(view_box)
 }
 

@@ -47,4 +47,4 @@ pub use document::svg_document;
 pub use model::{Bar, BarChart, DayMarker, Metric, MetricLabels, Series, TimeSeriesChart};
 pub use number::{CompactUnit, NumberFormat};
 pub use theme::PALETTE;
-pub use time_series::{time_series_svg, time_series_svg_at, DEFAULT_WIDTH, MAX_WIDTH, MIN_WIDTH};
+pub use time_series::{DEFAULT_WIDTH, MAX_WIDTH, MIN_WIDTH, time_series_svg, time_series_svg_at};

@@ -39,10 +39,7 @@ impl MetricLabels {
 
 impl Default for MetricLabels {
     fn default() -> Self {
-        Self {
-            pv: "PV".into(),
-            uv: "UV".into(),
-        }
+        Self { pv: "PV".into(), uv: "UV".into() }
     }
 }
 

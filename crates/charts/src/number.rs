@@ -32,11 +32,7 @@ impl NumberFormat {
         Self {
             group_separator: ",".into(),
             decimal_separator: ".".into(),
-            compact_units: vec![
-                unit(1_000, "K"),
-                unit(1_000_000, "M"),
-                unit(1_000_000_000, "B"),
-            ],
+            compact_units: vec![unit(1_000, "K"), unit(1_000_000, "M"), unit(1_000_000_000, "B")],
             compact_from: 1_000_000,
         }
     }
@@ -96,16 +92,9 @@ impl NumberFormat {
         // Enough decimals to write every tick exactly (ticks are multiples of a
         // nice step), at most three.
         let decimals = (0..=3u32)
-            .find(|&d| {
-                ticks
-                    .iter()
-                    .all(|&t| (t as u128 * 10u128.pow(d)).is_multiple_of(unit.value as u128))
-            })
+            .find(|&d| ticks.iter().all(|&t| (t as u128 * 10u128.pow(d)).is_multiple_of(unit.value as u128)))
             .unwrap_or(3);
-        ticks
-            .iter()
-            .map(|&t| self.compact(t, unit, decimals))
-            .collect()
+        ticks.iter().map(|&t| self.compact(t, unit, decimals)).collect()
     }
 
     fn compact(&self, value: u64, unit: &CompactUnit, max_decimals: u32) -> String {
@@ -137,10 +126,7 @@ impl Default for NumberFormat {
 }
 
 fn unit(value: u64, suffix: &str) -> CompactUnit {
-    CompactUnit {
-        value,
-        suffix: suffix.into(),
-    }
+    CompactUnit { value, suffix: suffix.into() }
 }
 
 /// Ticks for a value axis from 0 to at least `max`: about `target` steps of a
@@ -198,23 +184,11 @@ mod tests {
     #[test]
     fn tick_labels_compact_only_big_axes() {
         let en = NumberFormat::en();
-        assert_eq!(
-            en.tick_labels(&[0, 250_000, 500_000]),
-            ["0", "250,000", "500,000"]
-        );
-        assert_eq!(
-            en.tick_labels(&[0, 500_000, 1_000_000, 1_500_000]),
-            ["0", "0.5M", "1M", "1.5M"]
-        );
-        assert_eq!(
-            en.tick_labels(&[0, 250_000_000, 1_250_000_000]),
-            ["0", "0.25B", "1.25B"]
-        );
+        assert_eq!(en.tick_labels(&[0, 250_000, 500_000]), ["0", "250,000", "500,000"]);
+        assert_eq!(en.tick_labels(&[0, 500_000, 1_000_000, 1_500_000]), ["0", "0.5M", "1M", "1.5M"]);
+        assert_eq!(en.tick_labels(&[0, 250_000_000, 1_250_000_000]), ["0", "0.25B", "1.25B"]);
         let zh = NumberFormat::zh();
-        assert_eq!(
-            zh.tick_labels(&[0, 50_000, 100_000, 150_000]),
-            ["0", "5万", "10万", "15万"]
-        );
+        assert_eq!(zh.tick_labels(&[0, 50_000, 100_000, 150_000]), ["0", "5万", "10万", "15万"]);
         assert_eq!(zh.tick_labels(&[0, 20_000]), ["0", "20,000"]);
     }
 }

@@ -68,24 +68,12 @@ pub(crate) type Plot<'b> = DrawingArea<SVGBackend<'b>, Cartesian2d<RangedCoordf6
 /// Without it the browser's module imports nothing from the DOM, so no code
 /// that could measure text is there at all. The mapping is the builder's with
 /// explicit margins and label area sizes.
-pub(crate) fn cartesian<'b>(
-    root: &Area<'b>,
-    [left, top, right, bottom]: [f32; 4],
-    x: Range<f64>,
-    y: Range<f64>,
-) -> Plot<'b> {
-    root.apply_coord_spec(Cartesian2d::new(
-        x,
-        y,
-        (px(left)..px(right), px(bottom)..px(top)),
-    ))
+pub(crate) fn cartesian<'b>(root: &Area<'b>, [left, top, right, bottom]: [f32; 4], x: Range<f64>, y: Range<f64>) -> Plot<'b> {
+    root.apply_coord_spec(Cartesian2d::new(x, y, (px(left)..px(right), px(bottom)..px(top))))
 }
 
 /// Draws every element of `elements` on `plot`, in order.
-pub(crate) fn draw_each<'b, E, B>(
-    plot: &Plot<'b>,
-    elements: impl IntoIterator<Item = E>,
-) -> DrawResult<()>
+pub(crate) fn draw_each<'b, E, B>(plot: &Plot<'b>, elements: impl IntoIterator<Item = E>) -> DrawResult<()>
 where
     B: CoordMapper,
     for<'e> &'e E: PointCollection<'e, (f64, f64), B>,
@@ -121,11 +109,7 @@ impl Inks {
     /// `attrs` themselves. The same pair gives the same colour.
     pub(crate) fn ink(&mut self, group: Option<Group>, attrs: impl Into<String>) -> RGBColor {
         let attrs = attrs.into();
-        let index = match self
-            .inks
-            .iter()
-            .position(|(g, a)| *g == group && *a == attrs)
-        {
+        let index = match self.inks.iter().position(|(g, a)| *g == group && *a == attrs) {
             Some(i) => i,
             None => {
                 self.inks.push((group, attrs));
@@ -145,11 +129,7 @@ impl Inks {
 
 /// A stroke of `ink`, `width` viewBox units wide.
 pub(crate) fn stroke(ink: RGBColor, width: f32) -> ShapeStyle {
-    ShapeStyle {
-        color: ink.to_rgba(),
-        filled: false,
-        stroke_width: px(width).max(1) as u32,
-    }
+    ShapeStyle { color: ink.to_rgba(), filled: false, stroke_width: px(width).max(1) as u32 }
 }
 
 /// A fill of `ink`.
@@ -161,20 +141,14 @@ pub(crate) fn fill(ink: RGBColor) -> ShapeStyle {
 /// the root element's (the restyling drops plotters' own), so the values given
 /// to plotters here only matter to plotters' text measurement, which is never used.
 pub(crate) fn text_style(ink: RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
-    ("sans-serif", f64::from(crate::svg::FONT_SIZE * SCALE))
-        .into_font()
-        .color(&ink)
-        .pos(Pos::new(h, v))
+    ("sans-serif", f64::from(crate::svg::FONT_SIZE * SCALE)).into_font().color(&ink).pos(Pos::new(h, v))
 }
 
 /// `text` without control characters, which XML 1.0 does not allow and
 /// plotters would copy through.
 pub(crate) fn clean(text: &str) -> Cow<'_, str> {
     if text.chars().any(char::is_control) {
-        text.chars()
-            .filter(|c| !c.is_control())
-            .collect::<String>()
-            .into()
+        text.chars().filter(|c| !c.is_control()).collect::<String>().into()
     } else {
         text.into()
     }
@@ -183,11 +157,7 @@ pub(crate) fn clean(text: &str) -> Cow<'_, str> {
 /// Lets `paint` draw on a `width` × `height` (viewBox units) plotters SVG backend
 /// and returns plotters' SVG with what `paint` returned. A drawing error (only
 /// possible through misuse) keeps what was drawn until then.
-pub(crate) fn draw<T>(
-    width: f32,
-    height: f32,
-    paint: impl FnOnce(&Area) -> DrawResult<T>,
-) -> (String, Option<T>) {
+pub(crate) fn draw<T>(width: f32, height: f32, paint: impl FnOnce(&Area) -> DrawResult<T>) -> (String, Option<T>) {
     let mut raw = String::new();
     let result = {
         let size = (px(width).max(1) as u32, px(height).max(1) as u32);
@@ -196,11 +166,7 @@ pub(crate) fn draw<T>(
         let presented = root.present();
         result.and_then(|value| presented.map(|()| value))
     };
-    debug_assert!(
-        result.is_ok(),
-        "plotters failed: {:?}",
-        result.as_ref().err()
-    );
+    debug_assert!(result.is_ok(), "plotters failed: {:?}", result.as_ref().err());
     (raw, result.ok())
 }
 
@@ -226,10 +192,7 @@ pub(crate) fn restyle(out: &mut String, raw: &str, inks: &Inks) {
         } else {
             None
         };
-        if !matches!(
-            name,
-            "polyline" | "polygon" | "rect" | "circle" | "line" | "text"
-        ) {
+        if !matches!(name, "polyline" | "polygon" | "rect" | "circle" | "line" | "text") {
             continue; // The root <svg> and closing tags.
         }
         let attr = |key: &str| attributes(attrs).find(|(k, _)| *k == key).map(|(_, v)| v);
@@ -354,21 +317,11 @@ mod tests {
         let label = inks.ink(None, "class=\"t\"");
         assert_eq!(inks.ink(Some(grid), ""), line, "the same ink twice");
         let (raw, _) = draw(100.0, 50.0, |root| {
-            root.draw(&PathElement::new(
-                vec![(0, 5), (1000, 5)],
-                stroke(line, 1.0),
-            ))?;
-            root.draw(&PathElement::new(
-                vec![(0, 15), (1000, 15)],
-                stroke(line, 1.0),
-            ))?;
+            root.draw(&PathElement::new(vec![(0, 5), (1000, 5)], stroke(line, 1.0)))?;
+            root.draw(&PathElement::new(vec![(0, 15), (1000, 15)], stroke(line, 1.0)))?;
             root.draw(&Circle::new((123, 45), 35, stroke(dot, 1.5)))?;
             root.draw(&Rectangle::new([(10, 10), (30, 20)], fill(dot)))?;
-            root.draw(&Text::new(
-                clean("a<b 'c'\u{1}").into_owned(),
-                (500, 250),
-                text_style(label, HPos::Right, VPos::Center),
-            ))
+            root.draw(&Text::new(clean("a<b 'c'\u{1}").into_owned(), (500, 250), text_style(label, HPos::Right, VPos::Center)))
         });
         assert_eq!(
             restyled(&inks, &raw),

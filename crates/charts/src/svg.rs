@@ -11,7 +11,8 @@
 use std::fmt::Write as _;
 
 /// Shared by every chart, so that they look alike.
-pub(crate) const FONT_FAMILY: &str = "system-ui,-apple-system,'Segoe UI','PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif";
+pub(crate) const FONT_FAMILY: &str =
+    "system-ui,-apple-system,'Segoe UI','PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif";
 /// Base font size in viewBox units.
 pub(crate) const FONT_SIZE: f32 = 12.0;
 /// The page's background, for hollow points. `Canvas` follows `color-scheme`;
@@ -131,16 +132,9 @@ pub(crate) fn open_root(out: &mut String, root: &Root) {
 /// An id prefix that is safe in XML and CSS: the caller's, or one derived
 /// (FNV-1a, so the same on every target) from the chart's text.
 pub(crate) fn id_prefix(id: &str, kind: &str, title: &str, desc: &str) -> String {
-    let clean: String = id
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
-        .collect();
+    let clean: String = id.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')).collect();
     if !clean.is_empty() {
-        return if clean.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            clean
-        } else {
-            format!("c{clean}")
-        };
+        return if clean.starts_with(|c: char| c.is_ascii_alphabetic()) { clean } else { format!("c{clean}") };
     }
     let mut hash: u32 = 0x811c_9dc5;
     for b in title.bytes().chain([0]).chain(desc.bytes()) {
@@ -159,8 +153,7 @@ pub(crate) fn text_width(text: &str, size: f32) -> f32 {
 
 fn char_em(c: char) -> f32 {
     match c {
-        'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' | 'I' | '(' | ')' | '['
-        | ']' | ' ' | 'f' | 't' | 'r' => 0.32,
+        'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' | 'I' | '(' | ')' | '[' | ']' | ' ' | 'f' | 't' | 'r' => 0.32,
         'm' | 'w' | 'M' | 'W' => 0.86,
         '0'..='9' => 0.62,
         'A'..='Z' => 0.7,
@@ -223,10 +216,7 @@ mod tests {
     fn wide_text_is_wider() {
         assert!(text_width("访问次数", 12.0) > text_width("PV", 12.0) * 2.0);
         let cut = truncate_to_width("A very long block name indeed", 12.0, 80.0);
-        assert!(
-            cut.ends_with('…') && text_width(&cut, 12.0) <= 80.0,
-            "{cut}"
-        );
+        assert!(cut.ends_with('…') && text_width(&cut, 12.0) <= 80.0, "{cut}");
     }
 
     #[test]
@@ -234,9 +224,6 @@ mod tests {
         assert_eq!(id_prefix("trend", "ts", "t", "d"), "trend");
         assert_eq!(id_prefix("1 x\"", "ts", "t", "d"), "c1x");
         assert_eq!(id_prefix("", "ts", "t", "d"), id_prefix("", "ts", "t", "d"));
-        assert_ne!(
-            id_prefix("", "ts", "t", "d"),
-            id_prefix("", "ts", "t2", "d")
-        );
+        assert_ne!(id_prefix("", "ts", "t", "d"), id_prefix("", "ts", "t2", "d"));
     }
 }

@@ -34,11 +34,7 @@ pub(crate) const MUTED_OPACITY: &str = "0.72";
 /// The colour for the `index`-th series group. The emphasised group (the total)
 /// always gets index 0; other groups cycle through the rest.
 pub(crate) fn series_colour(index: usize) -> &'static str {
-    if index == 0 {
-        PALETTE[0]
-    } else {
-        PALETTE[1 + (index - 1) % (PALETTE.len() - 1)]
-    }
+    if index == 0 { PALETTE[0] } else { PALETTE[1 + (index - 1) % (PALETTE.len() - 1)] }
 }
 
 #[cfg(test)]
@@ -48,11 +44,7 @@ mod tests {
     fn luminance(hex: &str) -> f64 {
         let channel = |i: usize| {
             let c = u8::from_str_radix(&hex[i..i + 2], 16).unwrap() as f64 / 255.0;
-            if c <= 0.03928 {
-                c / 12.92
-            } else {
-                ((c + 0.055) / 1.055).powf(2.4)
-            }
+            if c <= 0.03928 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
         };
         0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
     }
@@ -66,16 +58,8 @@ mod tests {
         let dark = luminance("#1f2023");
         for colour in PALETTE {
             let l = luminance(colour);
-            assert!(
-                contrast(l, 1.0) >= 3.0,
-                "{colour} on white: {}",
-                contrast(l, 1.0)
-            );
-            assert!(
-                contrast(l, dark) >= 3.0,
-                "{colour} on dark: {}",
-                contrast(l, dark)
-            );
+            assert!(contrast(l, 1.0) >= 3.0, "{colour} on white: {}", contrast(l, 1.0));
+            assert!(contrast(l, dark) >= 3.0, "{colour} on dark: {}", contrast(l, dark));
         }
     }
 

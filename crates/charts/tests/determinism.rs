@@ -36,24 +36,14 @@ const VERIFIED_ON_NATIVE_AND_WASM32: [(&str, u64, usize); 16] = [
 fn output_is_the_bytes_verified_on_the_server_and_in_the_browser() {
     let rendered = fixed_set();
     let mut changed = Vec::new();
-    for ((name, svg), (pinned_name, hash, len)) in
-        rendered.iter().zip(VERIFIED_ON_NATIVE_AND_WASM32)
-    {
+    for ((name, svg), (pinned_name, hash, len)) in rendered.iter().zip(VERIFIED_ON_NATIVE_AND_WASM32) {
         assert_eq!(*name, pinned_name, "the fixed set changed order");
         if fnv64(svg) != hash || svg.len() != len {
-            changed.push(format!(
-                "(\"{name}\", {:#018x}, {}) was ({hash:#018x}, {len})",
-                fnv64(svg),
-                svg.len()
-            ));
+            changed.push(format!("(\"{name}\", {:#018x}, {}) was ({hash:#018x}, {len})", fnv64(svg), svg.len()));
         }
     }
     assert_eq!(rendered.len(), VERIFIED_ON_NATIVE_AND_WASM32.len());
-    assert!(
-        changed.is_empty(),
-        "the output changed; check it on wasm32 before updating the pins:\n{}",
-        changed.join("\n")
-    );
+    assert!(changed.is_empty(), "the output changed; check it on wasm32 before updating the pins:\n{}", changed.join("\n"));
 }
 
 #[test]
@@ -73,19 +63,10 @@ fn nothing_of_plotters_own_markup_is_left() {
         // are lower case.
         let upper_hex = svg.match_indices('#').any(|(i, _)| {
             let code = svg.get(i + 1..i + 7).unwrap_or("");
-            code.len() == 6
-                && code.chars().all(|c| c.is_ascii_hexdigit())
-                && code.chars().any(|c| c.is_ascii_uppercase())
+            code.len() == 6 && code.chars().all(|c| c.is_ascii_hexdigit()) && code.chars().any(|c| c.is_ascii_uppercase())
         });
         assert!(!upper_hex, "{name}: a sentinel colour is left");
-        for leftover in [
-            "opacity=\"1\"",
-            "width=\"9000\"",
-            "/>\n",
-            "\n</",
-            "font-size=\"96.",
-            "font-family=\"sans-serif\"",
-        ] {
+        for leftover in ["opacity=\"1\"", "width=\"9000\"", "/>\n", "\n</", "font-size=\"96.", "font-family=\"sans-serif\""] {
             assert!(!svg.contains(leftover), "{name}: {leftover:?} left");
         }
         let roots = svg.matches("<svg").count();

@@ -11,19 +11,13 @@ fn parse(svg: &str) -> Document<'_> {
 }
 
 fn hits<'a>(doc: &'a Document) -> Vec<Node<'a, 'a>> {
-    doc.descendants()
-        .filter(|n| n.attribute("class") == Some("hit"))
-        .collect()
+    doc.descendants().filter(|n| n.attribute("class") == Some("hit")).collect()
 }
 
 fn texts<'a>(doc: &'a Document, class: &str) -> Vec<&'a str> {
     doc.descendants()
         .filter(|n| n.attribute("class") == Some(class))
-        .flat_map(|g| {
-            g.descendants()
-                .filter(|t| t.has_tag_name("text"))
-                .filter_map(|t| t.text())
-        })
+        .flat_map(|g| g.descendants().filter(|t| t.has_tag_name("text")).filter_map(|t| t.text()))
         .collect()
 }
 
@@ -33,28 +27,11 @@ fn root_is_a_responsive_labelled_chart() {
     let svg = time_series_svg(&c);
     let doc = parse(&svg);
     let root = doc.root_element();
-    assert_eq!(
-        root.attribute("viewBox").map(|v| v.starts_with("0 0 900 ")),
-        Some(true)
-    );
-    assert_eq!(
-        root.attribute("width"),
-        None,
-        "a fixed width would break responsive sizing"
-    );
-    assert_eq!(
-        root.attribute("role"),
-        Some("group"),
-        "interactive children need a non-img root"
-    );
-    let title = root
-        .children()
-        .find(|n| n.has_tag_name("title"))
-        .expect("title");
-    let desc = root
-        .children()
-        .find(|n| n.has_tag_name("desc"))
-        .expect("desc");
+    assert_eq!(root.attribute("viewBox").map(|v| v.starts_with("0 0 900 ")), Some(true));
+    assert_eq!(root.attribute("width"), None, "a fixed width would break responsive sizing");
+    assert_eq!(root.attribute("role"), Some("group"), "interactive children need a non-img root");
+    let title = root.children().find(|n| n.has_tag_name("title")).expect("title");
+    let desc = root.children().find(|n| n.has_tag_name("desc")).expect("desc");
     assert_eq!(title.text(), Some("Daily PV and UV"));
     assert_eq!(desc.text(), Some("PV and UV per day over 31 days."));
     assert_eq!(root.attribute("aria-labelledby"), title.attribute("id"));
@@ -72,24 +49,14 @@ fn one_hit_target_per_day_with_exact_values() {
     let hits = hits(&doc);
     assert_eq!(hits.len(), 7);
     let day = hits[4];
-    assert_eq!(
-        day.attribute("aria-label"),
-        Some("2024-03-05: PV 1,234; UV 567")
-    );
+    assert_eq!(day.attribute("aria-label"), Some("2024-03-05: PV 1,234; UV 567"));
     assert_eq!(day.attribute("tabindex"), Some("0"));
     assert_eq!(day.attribute("role"), Some("img"));
-    let tip = day
-        .children()
-        .find(|n| n.attribute("class") == Some("tip"))
-        .expect("tip");
+    let tip = day.children().find(|n| n.attribute("class") == Some("tip")).expect("tip");
     assert_eq!(tip.attribute("visibility"), None, "hidden by the page's style, not per day");
     let file = charts::svg_document(&svg);
     assert!(file.contains("<style>.hit .tip{visibility:hidden}"), "a file of its own hides its tips itself");
-    let tip_text: String = tip
-        .descendants()
-        .filter(|n| n.is_text())
-        .filter_map(|t| t.text())
-        .collect();
+    let tip_text: String = tip.descendants().filter(|n| n.is_text()).filter_map(|t| t.text()).collect();
     assert_eq!(tip_text, "2024-03-05 PV 1,234; UV 567");
 }
 
@@ -109,10 +76,7 @@ fn blocks_are_named_in_each_days_label() {
         c.number_format.format(c.series[5].values[1]),
     );
     assert_eq!(label, expected);
-    assert_eq!(
-        texts(&doc, "legend"),
-        ["Total", "Block 1", "Block 2", "PV", "UV"]
-    );
+    assert_eq!(texts(&doc, "legend"), ["Total", "Block 1", "Block 2", "PV", "UV"]);
 }
 
 #[test]
@@ -123,10 +87,7 @@ fn colours_follow_the_page_theme() {
         assert!(!svg.to_lowercase().contains(fixed), "hard-coded {fixed}");
     }
     for colour in charts::PALETTE {
-        assert!(
-            svg.contains(colour),
-            "palette colour {colour} unused with 9 groups"
-        );
+        assert!(svg.contains(colour), "palette colour {colour} unused with 9 groups");
     }
 }
 
@@ -153,10 +114,7 @@ fn no_data_shows_the_message() {
         let svg = time_series_svg(&c);
         let doc = parse(&svg);
         assert!(hits(&doc).is_empty());
-        let empty = doc
-            .descendants()
-            .find(|n| n.attribute("class") == Some("empty"))
-            .expect("message");
+        let empty = doc.descendants().find(|n| n.attribute("class") == Some("empty")).expect("message");
         assert_eq!(empty.text(), Some("No access in this range"));
         assert_eq!(doc.root_element().attribute("role"), Some("img"));
     }
@@ -167,10 +125,7 @@ fn a_single_day_is_a_point() {
     let svg = time_series_svg(&chart(1, 1));
     let doc = parse(&svg);
     assert_eq!(hits(&doc).len(), 1);
-    assert!(
-        doc.descendants()
-            .any(|n| n.attribute("class") == Some("points"))
-    );
+    assert!(doc.descendants().any(|n| n.attribute("class") == Some("points")));
     assert_eq!(texts(&doc, "x-ticks"), ["01-01"]);
 }
 
@@ -182,15 +137,8 @@ fn three_years_thin_the_date_ticks() {
     assert_eq!(hits(&doc).len(), c.days.len());
     let ticks = texts(&doc, "x-ticks");
     assert!((6..=14).contains(&ticks.len()), "{ticks:?}");
-    assert!(
-        ticks.iter().all(|t| t.ends_with("-01")),
-        "month starts: {ticks:?}"
-    );
-    assert!(
-        !doc.descendants()
-            .any(|n| n.attribute("class") == Some("points")),
-        "no markers on long ranges"
-    );
+    assert!(ticks.iter().all(|t| t.ends_with("-01")), "month starts: {ticks:?}");
+    assert!(!doc.descendants().any(|n| n.attribute("class") == Some("points")), "no markers on long ranges");
 }
 
 #[test]
@@ -199,24 +147,13 @@ fn huge_values_get_compact_ticks_and_exact_tooltips() {
     c.series[0].values = vec![1_234_567_890; 10];
     let svg = time_series_svg(&c);
     let doc = parse(&svg);
-    assert_eq!(
-        texts(&doc, "y-ticks"),
-        ["0", "0.25B", "0.5B", "0.75B", "1B", "1.25B"]
-    );
-    assert!(
-        hits(&doc)[0]
-            .attribute("aria-label")
-            .unwrap()
-            .contains("PV 1,234,567,890")
-    );
+    assert_eq!(texts(&doc, "y-ticks"), ["0", "0.25B", "0.5B", "0.75B", "1B", "1.25B"]);
+    assert!(hits(&doc)[0].attribute("aria-label").unwrap().contains("PV 1,234,567,890"));
 
     c.number_format = NumberFormat::zh();
     c.series[0].values = vec![123_456; 10];
     let svg = time_series_svg(&c);
-    assert_eq!(
-        texts(&parse(&svg), "y-ticks"),
-        ["0", "2.5万", "5万", "7.5万", "10万", "12.5万"]
-    );
+    assert_eq!(texts(&parse(&svg), "y-ticks"), ["0", "2.5万", "5万", "7.5万", "10万", "12.5万"]);
 }
 
 #[test]
@@ -229,12 +166,7 @@ fn all_zeros_still_draw_an_axis() {
     let doc = parse(&svg);
     assert_eq!(texts(&doc, "y-ticks"), ["0", "1"]);
     assert_eq!(hits(&doc).len(), 14);
-    assert!(
-        hits(&doc)[0]
-            .attribute("aria-label")
-            .unwrap()
-            .ends_with("Block 1: PV 0, UV 0")
-    );
+    assert!(hits(&doc)[0].attribute("aria-label").unwrap().ends_with("Block 1: PV 0, UV 0"));
 }
 
 #[test]
@@ -243,21 +175,12 @@ fn today_is_drawn_as_incomplete() {
     c.incomplete_from = Some(date(2024, 1, 10));
     let svg = time_series_svg(&c);
     let doc = parse(&svg);
-    let hollow = doc
-        .descendants()
-        .filter(|n| n.attribute("class") == Some("incomplete-point"))
-        .count();
+    let hollow = doc.descendants().filter(|n| n.attribute("class") == Some("incomplete-point")).count();
     assert_eq!(hollow, 2, "one hollow point per series on the last day");
-    let dotted = doc
-        .descendants()
-        .filter(|n| n.attribute("class") == Some("incomplete"))
-        .count();
+    let dotted = doc.descendants().filter(|n| n.attribute("class") == Some("incomplete")).count();
     assert_eq!(dotted, 2, "one dotted last segment per series");
     let last = hits(&doc)[9].attribute("aria-label").unwrap();
-    assert!(
-        last.starts_with("01-10 (today, still counting): PV "),
-        "{last}"
-    );
+    assert!(last.starts_with("01-10 (today, still counting): PV "), "{last}");
     assert!(texts(&doc, "legend").contains(&"today, still counting"));
 }
 
@@ -269,18 +192,8 @@ fn text_is_escaped() {
     c.day_labels[0] = "3月5日 'Tue'".into();
     let svg = time_series_svg(&c);
     let doc = parse(&svg);
-    assert_eq!(
-        doc.root_element()
-            .first_element_child()
-            .and_then(|t| t.text()),
-        Some("PV & UV <\"quoted\">")
-    );
-    assert!(
-        hits(&doc)[0]
-            .attribute("aria-label")
-            .unwrap()
-            .starts_with("3月5日 'Tue': ")
-    );
+    assert_eq!(doc.root_element().first_element_child().and_then(|t| t.text()), Some("PV & UV <\"quoted\">"));
+    assert!(hits(&doc)[0].attribute("aria-label").unwrap().starts_with("3月5日 'Tue': "));
 }
 
 #[test]
@@ -289,37 +202,24 @@ fn short_series_leave_gaps_instead_of_panicking() {
     c.series[0].values.truncate(5);
     c.series[1].values.clear();
     c.day_labels.truncate(3);
-    c.series.push(Series {
-        label: "Extra".into(),
-        metric: Metric::Pv,
-        values: vec![1; 20],
-        emphasis: false,
-    });
+    c.series.push(Series { label: "Extra".into(), metric: Metric::Pv, values: vec![1; 20], emphasis: false });
     let svg = time_series_svg(&c);
     let doc = parse(&svg);
     assert_eq!(hits(&doc).len(), 10);
-    assert_eq!(
-        hits(&doc)[9].attribute("aria-label"),
-        Some("2024-01-10: Extra: PV 1")
-    );
+    assert_eq!(hits(&doc)[9].attribute("aria-label"), Some("2024-01-10: Extra: PV 1"));
 }
 
 #[test]
 fn coordinates_have_at_most_one_decimal() {
     let svg = time_series_svg(&chart(97, 3));
     let doc = parse(&svg);
-    let coordinate = [
-        "x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "width", "height", "d",
-    ];
+    let coordinate = ["x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "width", "height", "d"];
     for node in doc.descendants() {
         for attr in node.attributes().filter(|a| coordinate.contains(&a.name())) {
             let v = attr.value();
             let too_precise = v
                 .split(|c: char| !(c.is_ascii_digit() || c == '.'))
-                .any(|n| {
-                    n.split_once('.')
-                        .is_some_and(|(_, frac)| frac.len() > 1 || frac.contains('.'))
-                });
+                .any(|n| n.split_once('.').is_some_and(|(_, frac)| frac.len() > 1 || frac.contains('.')));
             assert!(!too_precise, "{}={v}", attr.name());
         }
     }
@@ -335,30 +235,18 @@ fn a_year_stays_small() {
 
 #[test]
 fn every_reference_resolves_to_one_element() {
-    for svg in [
-        time_series_svg(&chart(40, 2)),
-        charts::top_blocks_svg(&common::bars(3)),
-    ] {
+    for svg in [time_series_svg(&chart(40, 2)), charts::top_blocks_svg(&common::bars(3))] {
         let doc = parse(&svg);
-        let ids: Vec<&str> = doc
-            .descendants()
-            .filter_map(|n| n.attribute("id"))
-            .collect();
+        let ids: Vec<&str> = doc.descendants().filter_map(|n| n.attribute("id")).collect();
         let mut unique = ids.clone();
         unique.sort();
         unique.dedup();
         assert_eq!(unique.len(), ids.len(), "duplicate ids: {ids:?}");
         for node in doc.descendants() {
             if let Some(target) = node.attribute("href") {
-                assert!(
-                    ids.contains(&target.trim_start_matches('#')),
-                    "dangling {target}"
-                );
+                assert!(ids.contains(&target.trim_start_matches('#')), "dangling {target}");
             }
-            for refs in ["aria-labelledby", "aria-describedby"]
-                .iter()
-                .filter_map(|a| node.attribute(*a))
-            {
+            for refs in ["aria-labelledby", "aria-describedby"].iter().filter_map(|a| node.attribute(*a)) {
                 assert!(refs.split(' ').all(|r| ids.contains(&r)), "dangling {refs}");
             }
         }
@@ -373,12 +261,7 @@ fn the_largest_counts_do_not_overflow() {
     }
     let svg = time_series_svg(&c);
     let doc = parse(&svg);
-    assert!(
-        hits(&doc)[0]
-            .attribute("aria-label")
-            .unwrap()
-            .contains("PV 18,446,744,073,709,551,615")
-    );
+    assert!(hits(&doc)[0].attribute("aria-label").unwrap().contains("PV 18,446,744,073,709,551,615"));
     let mut bars = common::bars(2);
     bars.bars[0].value = u64::MAX;
     parse(&charts::top_blocks_svg(&bars));

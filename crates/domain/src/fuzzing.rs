@@ -8,7 +8,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::{parse_date, AccessQuery, BlockId, InvalidBlockId, ParamNames, QueryError, MAX_BLOCK_FILTERS};
+use crate::{AccessQuery, BlockId, InvalidBlockId, MAX_BLOCK_FILTERS, ParamNames, QueryError, parse_date};
 
 /// Longest block id accepted (mirrors `block::MAX_LEN`, checked independently here).
 const MAX_BLOCK_ID_CHARS: usize = 32;
@@ -151,7 +151,10 @@ pub fn check_query(names: ParamNames, from: Option<&str>, to: Option<&str>, bloc
             if let (Some(f), Some(t)) = (from_day.and_then(day), to_day.and_then(day)) {
                 let too_long = t >= f && (t - f).num_days() >= i64::from(max_days);
                 let bad_block = named.len() > MAX_BLOCK_FILTERS || named.iter().any(|b| !block_oracle(b));
-                assert!(f > t || too_long || bad_block, "{error:?} refused a good query: {from:?} {to:?} {blocks:?} max {max_days}");
+                assert!(
+                    f > t || too_long || bad_block,
+                    "{error:?} refused a good query: {from:?} {to:?} {blocks:?} max {max_days}"
+                );
             }
             false
         }
@@ -171,11 +174,42 @@ mod tests {
 
     /// Pieces that sit near the edges of the rules.
     const PIECES: &[&str] = &[
-        "2024-02-29", "2023-02-29", "2024-02-30", "2024-1-1", "20240101", "２０２４-01-01", "0000-01-01", "9999-12-31",
-        "1970-01-01", "2024-13-01", "2024-00-10", " 2024-03-01 ", "+2024-03-01", "-2024-03-01", "2024/03/01", "",
-        " ", "\t", "283438293839422334", "12a4", "0", "٣", "99999999999999999999999999999999",
-        "999999999999999999999999999999999", "'; DROP TABLE x;--", "<script>alert(1)</script>", "../../etc/passwd",
-        "\0", "\r\n", "%00", "é", "😀", "\u{200b}1", "1\u{a0}", "-", "2024-03-01T00:00",
+        "2024-02-29",
+        "2023-02-29",
+        "2024-02-30",
+        "2024-1-1",
+        "20240101",
+        "２０２４-01-01",
+        "0000-01-01",
+        "9999-12-31",
+        "1970-01-01",
+        "2024-13-01",
+        "2024-00-10",
+        " 2024-03-01 ",
+        "+2024-03-01",
+        "-2024-03-01",
+        "2024/03/01",
+        "",
+        " ",
+        "\t",
+        "283438293839422334",
+        "12a4",
+        "0",
+        "٣",
+        "99999999999999999999999999999999",
+        "999999999999999999999999999999999",
+        "'; DROP TABLE x;--",
+        "<script>alert(1)</script>",
+        "../../etc/passwd",
+        "\0",
+        "\r\n",
+        "%00",
+        "é",
+        "😀",
+        "\u{200b}1",
+        "1\u{a0}",
+        "-",
+        "2024-03-01T00:00",
     ];
 
     /// Characters to splice in: digits, separators, white space and multi-byte text.

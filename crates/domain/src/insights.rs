@@ -18,9 +18,9 @@ use std::collections::BTreeMap;
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::{BlockId, BlockMatrix, DateRange, Visits};
 #[cfg(test)]
 use crate::AccessRow;
+use crate::{BlockId, BlockMatrix, DateRange, Visits};
 
 /// Movers need this many views in the larger of the two periods.
 pub const MIN_MOVER_VIEWS: u64 = 50;
@@ -120,7 +120,8 @@ pub fn dormant_windows(last_final: NaiveDate, days: u32) -> Option<(DateRange, D
 /// first.
 pub fn dormant(m: &BlockMatrix, last_final: NaiveDate, days: u32) -> Vec<Dormant> {
     let Some((recent, earlier)) = dormant_windows(last_final, days) else { return Vec::new() };
-    let (recent_span, earlier_span, seen_span) = (m.span(recent), m.span(earlier), m.span(DateRange::new(m.range().from(), last_final).unwrap_or(recent)));
+    let (recent_span, earlier_span, seen_span) =
+        (m.span(recent), m.span(earlier), m.span(DateRange::new(m.range().from(), last_final).unwrap_or(recent)));
     let mut found: Vec<Dormant> = (0..m.blocks().len())
         .filter_map(|b| {
             let pv = m.pv(b);
@@ -185,7 +186,12 @@ mod tests {
             let range = DateRange::new(d("2026-03-01"), d("2026-03-08")).unwrap();
             BlockMatrix::from_rows(range, rows.iter()).per_block(range)
         };
-        let now = per_block(&[row("2026-03-08", "1", 300), row("2026-03-08", "2", 40), row("2026-03-08", "3", 9), row("2026-03-08", "4", 60)]);
+        let now = per_block(&[
+            row("2026-03-08", "1", 300),
+            row("2026-03-08", "2", 40),
+            row("2026-03-08", "3", 9),
+            row("2026-03-08", "4", 60),
+        ]);
         let before = per_block(&[row("2026-03-01", "1", 200), row("2026-03-01", "2", 400), row("2026-03-01", "3", 3)]);
         let m = movers(&now, &before, 10);
         let ids = |v: &[Mover]| v.iter().map(|m| m.block_id.to_string()).collect::<Vec<_>>();
@@ -211,7 +217,10 @@ mod tests {
         let feb = BlockMatrix::from_rows(DateRange::new(d("2026-02-01"), d("2026-02-28")).unwrap(), rows.iter());
         let found = dormant(&feb, d("2026-02-28"), 14);
         assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0], Dormant { block_id: BlockId::parse("1").unwrap(), recent_pv: 1, earlier_pv: 70, last_seen: Some(d("2026-02-20")) });
+        assert_eq!(
+            found[0],
+            Dormant { block_id: BlockId::parse("1").unwrap(), recent_pv: 1, earlier_pv: 70, last_seen: Some(d("2026-02-20")) }
+        );
         let (recent, earlier) = dormant_windows(d("2026-02-28"), 14).unwrap();
         assert_eq!((recent.from(), earlier.from(), earlier.to()), (d("2026-02-15"), d("2026-02-01"), d("2026-02-14")));
         assert!(dormant(&feb, d("2026-02-28"), 7).is_empty(), "the week before was quiet too");
@@ -220,8 +229,17 @@ mod tests {
     #[test]
     fn new_blocks_are_first_seen_in_the_range() {
         let range = DateRange::new(d("2026-03-01"), d("2026-03-31")).unwrap();
-        let rows = [row("2026-02-10", "1", 4), row("2026-03-05", "1", 4), row("2026-03-09", "2", 6), row("2026-03-12", "2", 1), row("2026-04-01", "3", 1)];
+        let rows = [
+            row("2026-02-10", "1", 4),
+            row("2026-03-05", "1", 4),
+            row("2026-03-09", "2", 6),
+            row("2026-03-12", "2", 1),
+            row("2026-04-01", "3", 1),
+        ];
         let known = DateRange::new(d("2026-02-01"), d("2026-04-30")).unwrap();
-        assert_eq!(new_blocks(&BlockMatrix::from_rows(known, rows.iter()), range), [NewBlock { block_id: BlockId::parse("2").unwrap(), first_seen: d("2026-03-09"), pv: 7 }]);
+        assert_eq!(
+            new_blocks(&BlockMatrix::from_rows(known, rows.iter()), range),
+            [NewBlock { block_id: BlockId::parse("2").unwrap(), first_seen: d("2026-03-09"), pv: 7 }]
+        );
     }
 }

@@ -8,25 +8,25 @@
 mod access;
 mod block;
 pub mod csv_cell;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
+pub mod insights;
 mod label;
 mod label_import;
 mod matrix;
-#[cfg(any(test, feature = "fuzzing"))]
-pub mod fuzzing;
 mod query;
 mod range;
+pub mod unusual;
 mod waiting;
 mod workplace;
-pub mod insights;
-pub mod unusual;
 
 pub use access::AccessRow;
 pub use block::{BlockId, InvalidBlockId};
-pub use matrix::BlockMatrix;
 pub use label::{BlockLabel, InvalidLabel, LabelField, MAX_LABEL_CHARS, checked_text};
 pub use label_import::{
     ImportError, ImportFormat, LabelChange, MAX_IMPORT_LINES, NamesPlan, PlanCounts, Refusal, RefusedLine, plan_import,
 };
+pub use matrix::BlockMatrix;
 pub use query::{AccessQuery, MAX_BLOCK_FILTERS, ParamNames, QueryError};
 pub use range::{DATE_FORMAT, DateRange, InvalidRange, parse_date};
 pub use waiting::WaitedFor;

@@ -34,7 +34,8 @@ impl BlockMatrix {
 
     /// The columns of `rows` over `range` (rows outside it are left out).
     pub fn from_rows<'a>(range: DateRange, rows: impl IntoIterator<Item = &'a AccessRow> + Clone) -> Self {
-        let mut ids: Vec<BlockId> = rows.clone().into_iter().filter(|r| range.contains(r.date)).map(|r| r.block_id.clone()).collect();
+        let mut ids: Vec<BlockId> =
+            rows.clone().into_iter().filter(|r| range.contains(r.date)).map(|r| r.block_id.clone()).collect();
         ids.sort();
         ids.dedup();
         let mut matrix = BlockMatrix::zeros(range, ids);
@@ -145,9 +146,18 @@ mod tests {
     #[test]
     fn columns_sums_and_totals_of_rows() {
         let range = DateRange::new(d("2026-03-01"), d("2026-03-04")).unwrap();
-        let rows = [row("2026-03-01", "2", 5, 3), row("2026-03-03", "1", 7, 2), row("2026-03-01", "1", 1, 1), row("2026-03-09", "3", 9, 9)];
+        let rows = [
+            row("2026-03-01", "2", 5, 3),
+            row("2026-03-03", "1", 7, 2),
+            row("2026-03-01", "1", 1, 1),
+            row("2026-03-09", "3", 9, 9),
+        ];
         let m = BlockMatrix::from_rows(range, rows.iter());
-        assert_eq!(m.blocks(), [BlockId::parse("1").unwrap(), BlockId::parse("2").unwrap()], "in id order, block 3 is out of range");
+        assert_eq!(
+            m.blocks(),
+            [BlockId::parse("1").unwrap(), BlockId::parse("2").unwrap()],
+            "in id order, block 3 is out of range"
+        );
         assert_eq!(m.pv(0), [1, 0, 7, 0]);
         assert_eq!(m.uv(1), [3, 0, 0, 0]);
         let first_two = DateRange::new(d("2026-02-20"), d("2026-03-02")).unwrap();

@@ -1,7 +1,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::{parse_date, BlockId, DateRange, InvalidBlockId};
+use crate::{BlockId, DateRange, InvalidBlockId, parse_date};
 
 /// Most blocks one query may name. A workplace has tens to hundreds of blocks; a filter
 /// naming more than this is a mistake (or an attack on the query string).
@@ -78,7 +78,12 @@ impl AccessQuery {
             to,
         })?;
         if range.len_days() > max_days {
-            return Err(QueryError::TooLong { from_param: names.from, to_param: names.to, days: range.len_days(), max: max_days });
+            return Err(QueryError::TooLong {
+                from_param: names.from,
+                to_param: names.to,
+                days: range.len_days(),
+                max: max_days,
+            });
         }
         let mut ids = Vec::new();
         for (count, text) in blocks.into_iter().filter(|t| !t.trim().is_empty()).enumerate() {
@@ -130,8 +135,9 @@ mod tests {
         let err = parse(Some("2024-01-01"), Some("2024-01-31"), &["12", "x"]).unwrap_err();
         assert!(err.to_string().starts_with("block_id: the block id \"x\""), "{err}");
         let many: Vec<String> = (0..=MAX_BLOCK_FILTERS).map(|i| i.to_string()).collect();
-        let err = AccessQuery::parse(ParamNames::PAGE, Some("2024-01-01"), Some("2024-01-02"), many.iter().map(String::as_str), 366)
-            .unwrap_err();
+        let err =
+            AccessQuery::parse(ParamNames::PAGE, Some("2024-01-01"), Some("2024-01-02"), many.iter().map(String::as_str), 366)
+                .unwrap_err();
         assert!(matches!(err, QueryError::TooManyBlocks { .. }), "{err}");
     }
 }

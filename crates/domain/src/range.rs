@@ -90,10 +90,7 @@ impl DateRange {
     pub fn next(&self) -> Self {
         let len = u64::from(self.len_days());
         match self.to.succ_opt() {
-            Some(first) => Self {
-                from: first,
-                to: first.checked_add_days(Days::new(len - 1)).unwrap_or(NaiveDate::MAX),
-            },
+            Some(first) => Self { from: first, to: first.checked_add_days(Days::new(len - 1)).unwrap_or(NaiveDate::MAX) },
             None => *self,
         }
     }
@@ -182,5 +179,4 @@ mod tests {
         assert_eq!(week.previous_period(), DateRange::new(d("2024-03-02"), d("2024-03-08")).unwrap());
         assert_eq!(feb.year_earlier(), DateRange::new(d("2023-02-01"), d("2023-02-28")).unwrap());
     }
-
 }

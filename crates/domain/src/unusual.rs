@@ -376,8 +376,9 @@ mod tests {
                 _ => {
                     // The edge: the largest value the full rule leaves alone, and the next.
                     let b = baseline(&values).unwrap();
-                    let (_, high) = UnusualDay { date: NaiveDate::MIN, value: 0, baseline: b, score: 0.0, direction: Direction::Above }
-                        .usual_range();
+                    let (_, high) =
+                        UnusualDay { date: NaiveDate::MIN, value: 0, baseline: b, score: 0.0, direction: Direction::Above }
+                            .usual_range();
                     high as u64 + (case % 2)
                 }
             };

@@ -21,9 +21,7 @@ pub struct WorkplaceId(String);
 /// Why a text is not a custom workplace id; the message says what to fix.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum InvalidWorkplaceId {
-    #[error(
-        "the custom workplace id is empty: use an id the dashboard lists, e.g. tpl_6393d1e4f5c2a0007b8e3c1d"
-    )]
+    #[error("the custom workplace id is empty: use an id the dashboard lists, e.g. tpl_6393d1e4f5c2a0007b8e3c1d")]
     Empty,
     #[error("the custom workplace id is {len} characters long; ids have at most {MAX_LEN}")]
     TooLong { len: usize },
@@ -44,10 +42,7 @@ impl WorkplaceId {
         if len > MAX_LEN {
             return Err(InvalidWorkplaceId::TooLong { len });
         }
-        if let Some(bad) = id
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-')))
-        {
+        if let Some(bad) = id.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))) {
             let shown: String = id.chars().take(40).collect();
             return Err(InvalidWorkplaceId::BadCharacter { shown, bad });
         }
@@ -86,21 +81,10 @@ mod tests {
 
     #[test]
     fn accepts_feishu_ids_and_refuses_what_cannot_be_one() {
-        assert_eq!(
-            WorkplaceId::parse(" tpl_6393d1e4f5c2a0007b8e3c1d ")
-                .unwrap()
-                .as_str(),
-            "tpl_6393d1e4f5c2a0007b8e3c1d"
-        );
+        assert_eq!(WorkplaceId::parse(" tpl_6393d1e4f5c2a0007b8e3c1d ").unwrap().as_str(), "tpl_6393d1e4f5c2a0007b8e3c1d");
         assert_eq!(WorkplaceId::parse(""), Err(InvalidWorkplaceId::Empty));
-        assert!(matches!(
-            WorkplaceId::parse("tpl x"),
-            Err(InvalidWorkplaceId::BadCharacter { bad: ' ', .. })
-        ));
-        assert!(matches!(
-            WorkplaceId::parse(&"a".repeat(65)),
-            Err(InvalidWorkplaceId::TooLong { len: 65 })
-        ));
+        assert!(matches!(WorkplaceId::parse("tpl x"), Err(InvalidWorkplaceId::BadCharacter { bad: ' ', .. })));
+        assert!(matches!(WorkplaceId::parse(&"a".repeat(65)), Err(InvalidWorkplaceId::TooLong { len: 65 })));
         assert!(serde_json::from_str::<WorkplaceId>("\"tpl;drop\"").is_err());
     }
 }

@@ -162,10 +162,7 @@ fn button_url(element: &Value) -> Option<&str> {
             .then(|| behaviour["default_url"].as_str().or_else(|| behaviour["pc_url"].as_str()))
             .flatten()
     });
-    from_behaviour
-        .or_else(|| element["url"].as_str())
-        .or_else(|| element["multi_url"]["url"].as_str())
-        .and_then(safe_url)
+    from_behaviour.or_else(|| element["url"].as_str()).or_else(|| element["multi_url"]["url"].as_str()).and_then(safe_url)
 }
 
 /// The `content` of a text object, or a bare string.

@@ -56,8 +56,19 @@ pub const CARD_CSS: &str = include_str!("card.css");
 
 /// The header colours (`header.template`) the stylesheet knows; others show as `default`.
 pub const HEADER_TEMPLATES: [&str; 13] = [
-    "blue", "wathet", "turquoise", "green", "yellow", "orange", "red", "carmine", "violet", "purple", "indigo",
-    "grey", "default",
+    "blue",
+    "wathet",
+    "turquoise",
+    "green",
+    "yellow",
+    "orange",
+    "red",
+    "carmine",
+    "violet",
+    "purple",
+    "indigo",
+    "grey",
+    "default",
 ];
 
 /// How [`render_html_with`] fits the card into its page.
@@ -195,7 +206,10 @@ mod tests {
             ],
             "rows": rows
         }])));
-        assert!(html.contains(r#"<div class="fc-table-wrap" role="region" tabindex="0" aria-label="Table: Block, Visits, Note">"#), "{html}");
+        assert!(
+            html.contains(r#"<div class="fc-table-wrap" role="region" tabindex="0" aria-label="Table: Block, Visits, Note">"#),
+            "{html}"
+        );
         assert!(html.contains(r#"<th scope="col" class="fc-align-right">Visits</th>"#), "{html}");
         assert_eq!(html.matches("<tr>").count(), 13, "a header row and all 12 rows, page_size notwithstanding");
         assert!(html.contains(r#"<td class="fc-align-left">Block 12</td><td class="fc-align-right fc-num">12,000</td><td class="fc-align-center">ok</td>"#), "{html}");
@@ -242,7 +256,10 @@ mod tests {
             {"tag": "img", "img_key": "img_v2_x", "alt": {"tag": "plain_text", "content": "trend"}},
             {"tag": "note", "elements": []}
         ])));
-        assert!(html.contains(r#"<div class="fc-column-set"><div class="fc-column fc-w2"><div class="fc-markdown"><p>left</p>"#), "{html}");
+        assert!(
+            html.contains(r#"<div class="fc-column-set"><div class="fc-column fc-w2"><div class="fc-markdown"><p>left</p>"#),
+            "{html}"
+        );
         assert!(html.contains(r#"<div class="fc-column fc-w5">"#), "weights are clamped to Feishu's 1–5: {html}");
         assert!(html.contains(r#"<hr class="fc-hr">"#));
         assert!(html.contains(r#"<div class="fc-img">Image: trend</div>"#), "{html}");
@@ -251,7 +268,18 @@ mod tests {
 
     #[test]
     fn the_stylesheet_covers_the_classes() {
-        for class in ["fc-card", "fc-header", "fc-title", "fc-table-wrap", "fc-num", "fc-button", "fc-button-primary", "fc-unsupported", "fc-w5", "fc-column-set"] {
+        for class in [
+            "fc-card",
+            "fc-header",
+            "fc-title",
+            "fc-table-wrap",
+            "fc-num",
+            "fc-button",
+            "fc-button-primary",
+            "fc-unsupported",
+            "fc-w5",
+            "fc-column-set",
+        ] {
             assert!(CARD_CSS.contains(&format!(".{class}")), "{class}");
         }
         for template in HEADER_TEMPLATES {

@@ -18,8 +18,19 @@ use crate::escape::{escape, safe_url};
 
 /// The colours Feishu's `<font color>` names that the stylesheet has a class for.
 pub(crate) const FONT_COLOURS: [&str; 13] = [
-    "blue", "wathet", "turquoise", "green", "yellow", "orange", "red", "carmine", "violet", "purple", "indigo",
-    "grey", "default",
+    "blue",
+    "wathet",
+    "turquoise",
+    "green",
+    "yellow",
+    "orange",
+    "red",
+    "carmine",
+    "violet",
+    "purple",
+    "indigo",
+    "grey",
+    "default",
 ];
 
 /// `text` as HTML block content (paragraphs, lists …).
@@ -184,7 +195,8 @@ mod tests {
 
     #[test]
     fn font_colours_become_classes_and_stay_balanced() {
-        let html = markdown_html("up <font color='green'>+12%</font> and <font color=\"hotpink\">odd</font> <font color='red'>open");
+        let html =
+            markdown_html("up <font color='green'>+12%</font> and <font color=\"hotpink\">odd</font> <font color='red'>open");
         assert!(html.contains(r#"<span class="fc-font fc-color-green">+12%</span>"#), "{html}");
         assert!(html.contains(r#"<span class="fc-font">odd</span>"#), "{html}");
         assert_eq!(html.matches("<span").count(), html.matches("</span>").count(), "{html}");

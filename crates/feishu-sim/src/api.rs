@@ -25,41 +25,24 @@ pub(crate) struct ApiError {
 
 impl ApiError {
     pub fn new(http_status: u16, code: i64, msg: impl Into<String>) -> Self {
-        Self {
-            http_status,
-            code,
-            msg: msg.into(),
-            limited: None,
-        }
+        Self { http_status, code, msg: msg.into(), limited: None }
     }
 
     /// 99991661: no token, or an Authorization header that is not `Bearer <token>`.
     pub fn missing_token() -> Self {
-        Self::new(
-            400,
-            99991661,
-            "Missing access token for authorization. Please make a request with token attached.",
-        )
+        Self::new(400, 99991661, "Missing access token for authorization. Please make a request with token attached.")
     }
 
     /// 99991663: a token this simulator does not know, or one that expired.
     pub fn invalid_token() -> Self {
-        Self::new(
-            400,
-            99991663,
-            "Invalid access token for authorization. Please make a request with token attached.",
-        )
+        Self::new(400, 99991663, "Invalid access token for authorization. Please make a request with token attached.")
     }
 
     /// 99991668: a user access token this simulator never issued (or revoked),
     /// or a token of another kind. HTTP 401, as Feishu answers user-token
     /// endpoints.
     pub fn invalid_user_token() -> Self {
-        Self::new(
-            401,
-            99991668,
-            "Invalid access token for authorization. Please make a request with token attached.",
-        )
+        Self::new(401, 99991668, "Invalid access token for authorization. Please make a request with token attached.")
     }
 
     /// 99991677: a user access token past its lifetime; the user must log in again
@@ -75,10 +58,7 @@ impl ApiError {
 
     /// 99991400 with the rate-limit headers.
     pub fn rate_limited(limited: Limited) -> Self {
-        Self {
-            limited: Some(limited),
-            ..Self::new(429, 99991400, "request trigger frequency limit")
-        }
+        Self { limited: Some(limited), ..Self::new(429, 99991400, "request trigger frequency limit") }
     }
 
     pub fn invalid_time_format(endpoint: SimEndpoint) -> Self {
@@ -109,10 +89,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = json_answer(
-            self.http_status,
-            json!({ "code": self.code, "msg": self.msg }),
-        );
+        let mut response = json_answer(self.http_status, json!({ "code": self.code, "msg": self.msg }));
         if let Some(limited) = self.limited {
             let headers = response.headers_mut();
             headers.insert(RATE_LIMIT_HEADER, HeaderValue::from(limited.limit));
@@ -136,12 +113,7 @@ pub(crate) fn bearer_token(headers: &HeaderMap) -> Option<&str> {
 /// A JSON body with this status (an unknown status becomes 500).
 pub(crate) fn json_answer(http_status: u16, body: Value) -> Response {
     let status = StatusCode::from_u16(http_status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
-        body.to_string(),
-    )
-        .into_response()
+    (status, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], body.to_string()).into_response()
 }
 
 /// The HTML page a gateway answers with when the service behind it fails.

@@ -25,19 +25,13 @@ struct Credentials {
 /// Failures answer HTTP 400: code 10003 "invalid param" for a body that is not
 /// JSON, a missing or empty field or an unknown app_id; code 10014 "app secret
 /// invalid" for a wrong secret. The body need not carry a JSON content type.
-pub(crate) async fn tenant_access_token(
-    State(state): State<Arc<SimState>>,
-    body: Bytes,
-) -> Response {
+pub(crate) async fn tenant_access_token(State(state): State<Arc<SimState>>, body: Bytes) -> Response {
     state.recorder.token_request();
     grant(&state, &body, &state.tokens, "tenant_access_token")
 }
 
 /// The same checks and answers as the tenant token, for an app token.
-pub(crate) async fn app_access_token(
-    State(state): State<Arc<SimState>>,
-    body: Bytes,
-) -> Response {
+pub(crate) async fn app_access_token(State(state): State<Arc<SimState>>, body: Bytes) -> Response {
     grant(&state, &body, &state.app_tokens, "app_access_token")
 }
 
@@ -71,10 +65,7 @@ fn app_id(state: &SimState, body: &[u8]) -> Result<String, ApiError> {
 }
 
 fn granted_answer(field: &str, granted: &GrantedToken) -> Response {
-    json_answer(
-        200,
-        json!({ "code": 0, "msg": "ok", field: granted.token, "expire": granted.expire_secs }),
-    )
+    json_answer(200, json!({ "code": 0, "msg": "ok", field: granted.token, "expire": granted.expire_secs }))
 }
 
 fn invalid_param() -> ApiError {

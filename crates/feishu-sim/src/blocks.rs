@@ -64,8 +64,7 @@ impl BlockProfile {
         let h = |salt: u64| hash(seed, &[0xB10C, i, salt]);
         let mut attempt = 0;
         let id = loop {
-            let n =
-                100_000_000_000_000_000 + hash(seed, &[0x1D, i, attempt]) % 900_000_000_000_000_000;
+            let n = 100_000_000_000_000_000 + hash(seed, &[0x1D, i, attempt]) % 900_000_000_000_000_000;
             let id = n.to_string();
             if !taken.contains_key(&id) {
                 break id;
@@ -80,14 +79,10 @@ impl BlockProfile {
             // Somewhere in the middle 80 % of the history.
             let span = u64::from(history_days) * 8 / 10;
             let offset = u64::from(history_days) / 10 + h(3) % span.max(1);
-            first_day
-                .checked_add_days(Days::new(offset))
-                .unwrap_or(first_day)
+            first_day.checked_add_days(Days::new(offset)).unwrap_or(first_day)
         } else {
             // Long enough before the history that its ramp-up is over.
-            first_day
-                .checked_sub_days(Days::new(RAMP_DAYS as u64 + h(3) % 365))
-                .unwrap_or(first_day)
+            first_day.checked_sub_days(Days::new(RAMP_DAYS as u64 + h(3) % 365)).unwrap_or(first_day)
         };
         Self {
             id,
@@ -114,8 +109,7 @@ impl BlockProfile {
         let ramp = (0.2 + 0.8 * age_days / RAMP_DAYS).min(1.0);
         let years = (day as f64 - TREND_PIVOT) / 365.25;
         let trend = (self.growth_per_year * years).exp().clamp(0.3, 3.0);
-        let season =
-            1.0 + 0.07 * (std::f64::consts::TAU * f64::from(date.ordinal()) / 365.25).sin();
+        let season = 1.0 + 0.07 * (std::f64::consts::TAU * f64::from(date.ordinal()) / 365.25).sin();
         let noise = (0.15 * normal(h)).exp();
         let lambda = self.weight * day_factor(self, date) * ramp * trend * season * noise;
         let pv = poisson(lambda, mix(h ^ 1));
@@ -131,10 +125,7 @@ impl BlockProfile {
 /// Traffic on `date` relative to an ordinary Monday: weekends and the fixed
 /// mainland public holidays (New Year's Day, 1–5 May, 1–7 October) are quiet.
 fn day_factor(block: &BlockProfile, date: NaiveDate) -> f64 {
-    let holiday = matches!(
-        (date.month(), date.day()),
-        (1, 1) | (5, 1..=5) | (10, 1..=7)
-    );
+    let holiday = matches!((date.month(), date.day()), (1, 1) | (5, 1..=5) | (10, 1..=7));
     if holiday {
         return block.weekend_factor * 0.8;
     }

@@ -73,8 +73,7 @@ fn answer(state: &SimState, headers: &HeaderMap, pairs: Vec<(String, String)>) -
         Some(token) => state.pages.check_chats(token).ok_or_else(ApiError::field_validation_failed)?,
     };
     let members: Vec<&SimChat> = state.config.chats.iter().filter(|chat| chat.bot_is_member).collect();
-    let page: Vec<serde_json::Value> =
-        members.iter().skip(offset).take(page_size).map(|chat| item(state, chat)).collect();
+    let page: Vec<serde_json::Value> = members.iter().skip(offset).take(page_size).map(|chat| item(state, chat)).collect();
     let end = offset.saturating_add(page.len());
     let has_more = end < members.len();
     let page_token = if has_more { state.pages.issue_chats(end) } else { String::new() };

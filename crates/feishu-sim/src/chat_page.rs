@@ -89,7 +89,9 @@ pub(crate) async fn chats_index(State(state): State<Arc<SimState>>) -> Response 
             )
         })
         .collect();
-    let body = format!("<h1>Chats</h1>\n<p class=\"chat-meta\">What the bot posted to each chat of the simulated tenant.</p>\n<ul class=\"chats\">{items}</ul>");
+    let body = format!(
+        "<h1>Chats</h1>\n<p class=\"chat-meta\">What the bot posted to each chat of the simulated tenant.</p>\n<ul class=\"chats\">{items}</ul>"
+    );
     page(StatusCode::OK, "Chats", &body)
 }
 

@@ -30,13 +30,7 @@ pub struct SimChat {
 impl SimChat {
     /// An internal chat with the bot in it and no description.
     pub fn with_bot(chat_id: impl Into<String>, name: impl Into<String>) -> Self {
-        Self {
-            chat_id: chat_id.into(),
-            name: name.into(),
-            description: String::new(),
-            bot_is_member: true,
-            external: false,
-        }
+        Self { chat_id: chat_id.into(), name: name.into(), description: String::new(), bot_is_member: true, external: false }
     }
 }
 

@@ -222,11 +222,7 @@ pub struct ForcedAnswer {
 impl ForcedAnswer {
     /// Any code, status and message.
     pub fn new(code: i64, http_status: u16, msg: impl Into<String>) -> Self {
-        Self {
-            code,
-            http_status,
-            msg: msg.into(),
-        }
+        Self { code, http_status, msg: msg.into() }
     }
 
     /// 99991401: the caller's IP is not on the app's allow-list.
@@ -292,10 +288,6 @@ impl ForcedAnswer {
 
     /// 99991663: the tenant token is invalid (even a fresh one).
     pub fn token_invalid() -> Self {
-        Self::new(
-            99991663,
-            400,
-            "Invalid access token for authorization. Please make a request with token attached.",
-        )
+        Self::new(99991663, 400, "Invalid access token for authorization. Please make a request with token attached.")
     }
 }

@@ -61,9 +61,7 @@ pub struct Dataset {
 impl Dataset {
     /// Builds the tenant for `seed` with data for `today - history_days ..= today`.
     pub fn new(seed: u64, block_count: usize, today: NaiveDate, history_days: u32) -> Self {
-        let first_day = today
-            .checked_sub_days(Days::new(u64::from(history_days)))
-            .unwrap_or(NaiveDate::MIN);
+        let first_day = today.checked_sub_days(Days::new(u64::from(history_days))).unwrap_or(NaiveDate::MIN);
         let mut index_of = HashMap::with_capacity(block_count);
         let mut blocks = Vec::with_capacity(block_count);
         let workplace_list = workplaces::workplaces(seed, block_count);
@@ -110,13 +108,7 @@ impl Dataset {
 
     /// The tenant a simulator started with `config` serves.
     pub fn from_config(config: &SimConfig) -> Self {
-        Self::new(
-            config.seed,
-            config.block_count,
-            config.today,
-            config.history_days,
-        )
-        .with_anomalies(config.anomalies.clone())
+        Self::new(config.seed, config.block_count, config.today, config.history_days).with_anomalies(config.anomalies.clone())
     }
 
     /// The tenant with `anomalies` planted in its data. Blocks out of range are ignored.
@@ -190,7 +182,13 @@ impl Dataset {
 
     /// Rows `offset .. offset + limit` of [`Dataset::workplace_ground_truth`], and
     /// whether more follow.
-    pub(crate) fn workplace_page(&self, from: NaiveDate, to: NaiveDate, offset: usize, limit: usize) -> (Vec<WorkplaceRow>, bool) {
+    pub(crate) fn workplace_page(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        offset: usize,
+        limit: usize,
+    ) -> (Vec<WorkplaceRow>, bool) {
         self.page_days(
             (from, to),
             (offset, limit),

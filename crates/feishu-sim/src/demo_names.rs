@@ -77,7 +77,8 @@ impl DemoNamer {
                     (None, region) => {
                         let h = hash(seed, &[0x5A1, at as u64]);
                         // A step prime to the number of pairs walks through all of them.
-                        let step = (1..pairs).cycle().skip((h % pairs as u64) as usize).find(|s| gcd(*s, pairs) == 1).unwrap_or(1);
+                        let step =
+                            (1..pairs).cycle().skip((h % pairs as u64) as usize).find(|s| gcd(*s, pairs) == 1).unwrap_or(1);
                         Naming::Further { region: region.unwrap_or("分部"), step, start: (h >> 32) as usize % pairs }
                     }
                 }

@@ -58,11 +58,7 @@ impl FaultPlan {
         let action = if chance(rng, faults.drop_ratio) {
             Some(FaultAction::Drop)
         } else if chance(rng, faults.http_5xx_ratio) {
-            Some(FaultAction::Gateway(if rng.random::<bool>() {
-                502
-            } else {
-                503
-            }))
+            Some(FaultAction::Gateway(if rng.random::<bool>() { 502 } else { 503 }))
         } else if let Some(forced) = &faults.forced {
             Some(FaultAction::Forced(forced.clone()))
         } else if chance(rng, faults.internal_error_ratio) {
@@ -85,18 +81,13 @@ mod tests {
 
     #[test]
     fn no_faults_means_no_delay_and_no_action() {
-        assert_eq!(
-            FaultPlan::roll(&Faults::default(), 0),
-            FaultPlan {
-                delay: Duration::ZERO,
-                action: None
-            }
-        );
+        assert_eq!(FaultPlan::roll(&Faults::default(), 0), FaultPlan { delay: Duration::ZERO, action: None });
     }
 
     #[test]
     fn a_seed_gives_each_arrival_the_same_dice_in_every_run() {
-        let faults = Faults { drop_ratio: 0.3, latency_jitter: Duration::from_millis(50), dice_seed: Some(7), ..Faults::default() };
+        let faults =
+            Faults { drop_ratio: 0.3, latency_jitter: Duration::from_millis(50), dice_seed: Some(7), ..Faults::default() };
         let run = || (0..200).map(|seq| FaultPlan::roll(&faults, seq)).collect::<Vec<_>>();
         let first = run();
         assert_eq!(first, run());
@@ -108,30 +99,12 @@ mod tests {
 
     #[test]
     fn certain_faults_always_happen_in_order() {
-        let faults = Faults {
-            drop_ratio: 1.0,
-            http_5xx_ratio: 1.0,
-            ..Faults::default()
-        };
+        let faults = Faults { drop_ratio: 1.0, http_5xx_ratio: 1.0, ..Faults::default() };
         assert_eq!(FaultPlan::roll(&faults, 0).action, Some(FaultAction::Drop));
-        let faults = Faults {
-            http_5xx_ratio: 1.0,
-            internal_error_ratio: 1.0,
-            ..Faults::default()
-        };
-        assert!(matches!(
-            FaultPlan::roll(&faults, 0).action,
-            Some(FaultAction::Gateway(502 | 503))
-        ));
-        let faults = Faults {
-            internal_error_ratio: 1.0,
-            forced: Some(ForcedAnswer::quota_exhausted()),
-            ..Faults::default()
-        };
-        assert_eq!(
-            FaultPlan::roll(&faults, 0).action,
-            Some(FaultAction::Forced(ForcedAnswer::quota_exhausted()))
-        );
+        let faults = Faults { http_5xx_ratio: 1.0, internal_error_ratio: 1.0, ..Faults::default() };
+        assert!(matches!(FaultPlan::roll(&faults, 0).action, Some(FaultAction::Gateway(502 | 503))));
+        let faults = Faults { internal_error_ratio: 1.0, forced: Some(ForcedAnswer::quota_exhausted()), ..Faults::default() };
+        assert_eq!(FaultPlan::roll(&faults, 0).action, Some(FaultAction::Forced(ForcedAnswer::quota_exhausted())));
     }
 
     #[test]
@@ -144,9 +117,6 @@ mod tests {
             ..Faults::default()
         };
         let delay = FaultPlan::roll(&faults, 0).delay;
-        assert!(
-            delay >= Duration::from_millis(5100) && delay <= Duration::from_millis(5150),
-            "{delay:?}"
-        );
+        assert!(delay >= Duration::from_millis(5100) && delay <= Duration::from_millis(5150), "{delay:?}");
     }
 }

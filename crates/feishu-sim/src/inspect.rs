@@ -70,10 +70,7 @@ pub(crate) async fn workplace_ground_truth(State(state): State<Arc<SimState>>, Q
 }
 
 /// `GET /_sim/ground_truth/custom_workplace_access?from_date&to_date[&custom_workplace_id]`.
-pub(crate) async fn custom_workplace_ground_truth(
-    State(state): State<Arc<SimState>>,
-    Query(p): Query<TruthParams>,
-) -> Response {
+pub(crate) async fn custom_workplace_ground_truth(State(state): State<Arc<SimState>>, Query(p): Query<TruthParams>) -> Response {
     match p.range() {
         Ok((from, to)) => {
             let items = state.dataset.custom_workplace_ground_truth(from, to, non_empty(&p.custom_workplace_id));
@@ -155,10 +152,7 @@ fn default_status() -> u16 {
 /// `{"jssdk_old_client": true}`, `{"jssdk_expire_codes": true}`,
 /// `{"jssdk_unavailable": true}` (`false` turns one off); any mix of them, each
 /// field changing only its knob.
-pub(crate) async fn set_faults(
-    State(state): State<Arc<SimState>>,
-    Json(p): Json<ForceParams>,
-) -> Response {
+pub(crate) async fn set_faults(State(state): State<Arc<SimState>>, Json(p): Json<ForceParams>) -> Response {
     let mut faults = state.faults();
     if p.code != 0 {
         let msg = if p.msg.is_empty() {
@@ -169,11 +163,7 @@ pub(crate) async fn set_faults(
         } else {
             p.msg
         };
-        faults.forced = Some(crate::ForcedAnswer {
-            code: p.code,
-            http_status: p.http_status,
-            msg,
-        });
+        faults.forced = Some(crate::ForcedAnswer { code: p.code, http_status: p.http_status, msg });
     }
     if let Some(ms) = p.latency_ms {
         faults.latency = std::time::Duration::from_millis(ms);
@@ -215,8 +205,7 @@ pub(crate) async fn clear_faults(State(state): State<Arc<SimState>>) -> Response
 /// `GET /_sim/users`: the people who can log in, with their ids and roles,
 /// for tests that reach the simulator only over HTTP.
 pub(crate) async fn users(State(state): State<Arc<SimState>>) -> Response {
-    Json(json!({ "tenant_key": state.config.tenant_key, "users": state.config.users }))
-        .into_response()
+    Json(json!({ "tenant_key": state.config.tenant_key, "users": state.config.users })).into_response()
 }
 
 /// `POST /_sim/user_tokens/expire`: every user access token expires now

@@ -210,9 +210,9 @@ mod workplaces;
 
 pub use anomalies::{Anomaly, PlantedAnomaly, demo_anomalies};
 pub use api::{RATE_LIMIT_HEADER, RATE_RESET_HEADER};
+pub use blocks::BlockProfile;
 pub use chats::{DEMO_CHAT_ADMINS, DEMO_CHAT_OPS, DEMO_CHAT_WITHOUT_BOT, SimChat, demo_chats};
 pub use config::{CHAT_READ_SCOPE, Faults, ForcedAnswer, MESSAGE_SEND_SCOPE, SimConfig, WORKPLACE_DATA_SCOPE, shanghai_today};
-pub use blocks::BlockProfile;
 pub use data::{AccessRow, Dataset};
 pub use demo_names::DemoBlockName;
 pub use endpoints::{BLOCK_ACCESS_SEARCH_PATH, CUSTOM_WORKPLACE_ACCESS_SEARCH_PATH, SimEndpoint, WORKPLACE_ACCESS_SEARCH_PATH};

@@ -156,10 +156,7 @@ pub(crate) struct LoginGrants {
 
 impl LoginGrants {
     pub fn new(lifetimes: Lifetimes) -> Self {
-        Self {
-            lifetimes,
-            grants: Mutex::new(Grants::default()),
-        }
+        Self { lifetimes, grants: Mutex::new(Grants::default()) }
     }
 
     /// A fresh single-use code for this request, living as long as its issuer's
@@ -174,23 +171,11 @@ impl LoginGrants {
 
     /// A fresh single-use code that expires at `expires_at` (the past makes it
     /// expired at once).
-    pub fn issue_code_expiring(
-        &self,
-        request: CodeRequest,
-        expires_at: Instant,
-        now: Instant,
-    ) -> String {
+    pub fn issue_code_expiring(&self, request: CodeRequest, expires_at: Instant, now: Instant) -> String {
         let code = random_hex();
         let mut grants = self.lock();
         grants.prune(now);
-        grants.codes.insert(
-            code.clone(),
-            Code {
-                request,
-                expires_at,
-                used: false,
-            },
-        );
+        grants.codes.insert(code.clone(), Code { request, expires_at, used: false });
         code
     }
 
@@ -217,13 +202,7 @@ impl LoginGrants {
     }
 
     /// New tokens for a person; `family` is the code they descend from.
-    pub fn issue_tokens(
-        &self,
-        open_id: &str,
-        scope: &str,
-        family: &str,
-        now: Instant,
-    ) -> IssuedTokens {
+    pub fn issue_tokens(&self, open_id: &str, scope: &str, family: &str, now: Instant) -> IssuedTokens {
         let mut grants = self.lock();
         grants.prune(now);
         let grant = |lifetime: Duration| Grant {
@@ -234,22 +213,13 @@ impl LoginGrants {
             used: false,
         };
         let access_token = format!("u-{}", random_hex());
-        grants
-            .access
-            .insert(access_token.clone(), grant(self.lifetimes.access));
+        grants.access.insert(access_token.clone(), grant(self.lifetimes.access));
         let refresh_token = scope.split(' ').any(|s| s == OFFLINE_ACCESS).then(|| {
             let token = format!("ur-{}", random_hex());
-            grants
-                .refresh
-                .insert(token.clone(), grant(self.lifetimes.refresh));
+            grants.refresh.insert(token.clone(), grant(self.lifetimes.refresh));
             (token, self.lifetimes.refresh.as_secs())
         });
-        IssuedTokens {
-            access_token,
-            expires_in: self.lifetimes.access.as_secs(),
-            refresh_token,
-            scope: scope.to_owned(),
-        }
+        IssuedTokens { access_token, expires_in: self.lifetimes.access.as_secs(), refresh_token, scope: scope.to_owned() }
     }
 
     /// Rotates a refresh token: new access and refresh tokens with the same
@@ -258,10 +228,7 @@ impl LoginGrants {
     pub fn refresh(&self, refresh_token: &str, now: Instant) -> Result<IssuedTokens, TokenRefusal> {
         let (open_id, scope, family) = {
             let mut grants = self.lock();
-            let grant = grants
-                .refresh
-                .get_mut(refresh_token)
-                .ok_or(TokenRefusal::Unknown)?;
+            let grant = grants.refresh.get_mut(refresh_token).ok_or(TokenRefusal::Unknown)?;
             if grant.used {
                 let family = grant.family.clone();
                 grants.revoke_family(&family);
@@ -271,11 +238,7 @@ impl LoginGrants {
                 return Err(TokenRefusal::Expired);
             }
             grant.used = true;
-            (
-                grant.open_id.clone(),
-                grant.scope.clone(),
-                grant.family.clone(),
-            )
+            (grant.open_id.clone(), grant.scope.clone(), grant.family.clone())
         };
         Ok(self.issue_tokens(&open_id, &scope, &family, now))
     }
@@ -283,17 +246,11 @@ impl LoginGrants {
     /// The person a user access token belongs to.
     pub fn owner_of(&self, access_token: &str, now: Instant) -> Result<TokenOwner, TokenRefusal> {
         let grants = self.lock();
-        let grant = grants
-            .access
-            .get(access_token)
-            .ok_or(TokenRefusal::Unknown)?;
+        let grant = grants.access.get(access_token).ok_or(TokenRefusal::Unknown)?;
         if grant.expires_at <= now {
             return Err(TokenRefusal::Expired);
         }
-        Ok(TokenOwner {
-            open_id: grant.open_id.clone(),
-            scope: grant.scope.clone(),
-        })
+        Ok(TokenOwner { open_id: grant.open_id.clone(), scope: grant.scope.clone() })
     }
 
     /// Makes every user access token expired (refresh tokens stay valid).
@@ -305,17 +262,12 @@ impl LoginGrants {
 
     fn lock(&self) -> MutexGuard<'_, Grants> {
         // A panic while holding the lock cannot leave the maps inconsistent.
-        self.grants
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.grants.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
 fn random_hex() -> String {
-    rand::random::<[u8; 16]>()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    rand::random::<[u8; 16]>().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
@@ -355,22 +307,10 @@ mod tests {
         let (refresh, _) = tokens.refresh_token.clone().expect("offline_access");
         assert!(grants.owner_of(&tokens.access_token, t0).is_ok());
 
-        assert_eq!(
-            grants.redeem_code(&code, t0).unwrap_err(),
-            CodeRefusal::AlreadyUsed
-        );
-        assert_eq!(
-            grants.owner_of(&tokens.access_token, t0).unwrap_err(),
-            TokenRefusal::Unknown
-        );
-        assert_eq!(
-            grants.refresh(&refresh, t0).unwrap_err(),
-            TokenRefusal::Unknown
-        );
-        assert_eq!(
-            grants.redeem_code("nope", t0).unwrap_err(),
-            CodeRefusal::Unknown
-        );
+        assert_eq!(grants.redeem_code(&code, t0).unwrap_err(), CodeRefusal::AlreadyUsed);
+        assert_eq!(grants.owner_of(&tokens.access_token, t0).unwrap_err(), TokenRefusal::Unknown);
+        assert_eq!(grants.refresh(&refresh, t0).unwrap_err(), TokenRefusal::Unknown);
+        assert_eq!(grants.redeem_code("nope", t0).unwrap_err(), CodeRefusal::Unknown);
     }
 
     #[test]
@@ -378,19 +318,11 @@ mod tests {
         let grants = grants();
         let t0 = Instant::now();
         let code = grants.issue_code(request(""), t0);
-        assert_eq!(
-            grants
-                .redeem_code(&code, t0 + Duration::from_secs(300))
-                .unwrap_err(),
-            CodeRefusal::Expired
-        );
+        assert_eq!(grants.redeem_code(&code, t0 + Duration::from_secs(300)).unwrap_err(), CodeRefusal::Expired);
         let tokens = grants.issue_tokens("ou_x", "", "family", t0);
         assert!(tokens.refresh_token.is_none());
         let later = t0 + Duration::from_secs(7200);
-        assert_eq!(
-            grants.owner_of(&tokens.access_token, later).unwrap_err(),
-            TokenRefusal::Expired
-        );
+        assert_eq!(grants.owner_of(&tokens.access_token, later).unwrap_err(), TokenRefusal::Expired);
     }
 
     #[test]
@@ -401,18 +333,9 @@ mod tests {
         let (refresh, _) = first.refresh_token.clone().expect("refresh token");
         let second = grants.refresh(&refresh, t0).expect("refresh");
         assert_ne!(second.access_token, first.access_token);
-        assert!(
-            grants.owner_of(&first.access_token, t0).is_ok(),
-            "old access token lives on"
-        );
+        assert!(grants.owner_of(&first.access_token, t0).is_ok(), "old access token lives on");
 
-        assert_eq!(
-            grants.refresh(&refresh, t0).unwrap_err(),
-            TokenRefusal::AlreadyUsed
-        );
-        assert_eq!(
-            grants.owner_of(&second.access_token, t0).unwrap_err(),
-            TokenRefusal::Unknown
-        );
+        assert_eq!(grants.refresh(&refresh, t0).unwrap_err(), TokenRefusal::AlreadyUsed);
+        assert_eq!(grants.owner_of(&second.access_token, t0).unwrap_err(), TokenRefusal::Unknown);
     }
 }

@@ -22,12 +22,7 @@ struct Args {
     #[arg(long, env = "FEISHU_SIM_APP_ID", default_value = "cli_demo_app")]
     app_id: String,
     /// The custom app's secret.
-    #[arg(
-        long,
-        env = "FEISHU_SIM_APP_SECRET",
-        default_value = "demo-secret",
-        hide_env_values = true
-    )]
+    #[arg(long, env = "FEISHU_SIM_APP_SECRET", default_value = "demo-secret", hide_env_values = true)]
     app_secret: String,
     /// Seed of the synthetic tenant.
     #[arg(long, env = "FEISHU_SIM_SEED", default_value_t = 42)]
@@ -82,14 +77,8 @@ struct Args {
 }
 
 fn ratio(raw: &str) -> Result<f64, String> {
-    let value: f64 = raw
-        .parse()
-        .map_err(|error| format!("{raw:?} is not a number: {error}"))?;
-    if (0.0..=1.0).contains(&value) {
-        Ok(value)
-    } else {
-        Err(format!("{value} is not between 0 and 1"))
-    }
+    let value: f64 = raw.parse().map_err(|error| format!("{raw:?} is not a number: {error}"))?;
+    if (0.0..=1.0).contains(&value) { Ok(value) } else { Err(format!("{value} is not between 0 and 1")) }
 }
 
 #[tokio::main]
@@ -97,9 +86,7 @@ async fn main() -> anyhow::Result<()> {
     // Logs go to stderr so that stdout carries only the base URL, for scripts.
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
     let args = Args::parse();
     let users = demo_users(args.seed, &args.app_id);
@@ -107,10 +94,7 @@ async fn main() -> anyhow::Result<()> {
         && !users.iter().any(|user| &user.open_id == login_as)
     {
         let known: Vec<&str> = users.iter().map(|user| user.open_id.as_str()).collect();
-        anyhow::bail!(
-            "FEISHU_SIM_LOGIN_AS={login_as} is no one in the directory; known open_ids: {}",
-            known.join(", ")
-        );
+        anyhow::bail!("FEISHU_SIM_LOGIN_AS={login_as} is no one in the directory; known open_ids: {}", known.join(", "));
     }
     for user in &users {
         tracing::info!(open_id = %user.open_id, name = %user.en_name, admin = user.is_app_admin, may_use_app = user.may_use_app, "login directory");
@@ -145,13 +129,9 @@ async fn main() -> anyhow::Result<()> {
     for chat in &config.chats {
         tracing::info!(chat_id = %chat.chat_id, name = %chat.name, bot_is_member = chat.bot_is_member, "chat (its page: /_sim/chats/{{chat_id}})");
     }
-    let sim = Simulator::start(config, args.addr)
-        .await
-        .with_context(|| format!("cannot listen on {}", args.addr))?;
+    let sim = Simulator::start(config, args.addr).await.with_context(|| format!("cannot listen on {}", args.addr))?;
     println!("{}", sim.base_url());
-    tokio::signal::ctrl_c()
-        .await
-        .context("cannot wait for Ctrl-C")?;
+    tokio::signal::ctrl_c().await.context("cannot wait for Ctrl-C")?;
     sim.shutdown().await;
     Ok(())
 }

@@ -34,9 +34,7 @@ pub(crate) struct PageTokens {
 
 impl PageTokens {
     pub fn new() -> Self {
-        Self {
-            key: rand::random(),
-        }
+        Self { key: rand::random() }
     }
 
     /// The token for the page starting at `offset`.
@@ -130,42 +128,14 @@ mod tests {
     #[test]
     fn token_only_fits_its_own_query() {
         let tokens = PageTokens::new();
-        let query = BoundQuery {
-            endpoint: SimEndpoint::BlockAccess,
-            from: day("2024-01-01"),
-            to: day("2024-01-31"),
-            filter: None,
-        };
+        let query =
+            BoundQuery { endpoint: SimEndpoint::BlockAccess, from: day("2024-01-01"), to: day("2024-01-31"), filter: None };
         let token = tokens.issue(query, 400);
         assert_eq!(tokens.check(query, &token), Some(400));
+        assert_eq!(tokens.check(BoundQuery { from: day("2024-01-02"), ..query }, &token), None);
+        assert_eq!(tokens.check(BoundQuery { filter: Some("123"), ..query }, &token), None);
         assert_eq!(
-            tokens.check(
-                BoundQuery {
-                    from: day("2024-01-02"),
-                    ..query
-                },
-                &token
-            ),
-            None
-        );
-        assert_eq!(
-            tokens.check(
-                BoundQuery {
-                    filter: Some("123"),
-                    ..query
-                },
-                &token
-            ),
-            None
-        );
-        assert_eq!(
-            tokens.check(
-                BoundQuery {
-                    endpoint: SimEndpoint::WorkplaceAccess,
-                    ..query
-                },
-                &token
-            ),
+            tokens.check(BoundQuery { endpoint: SimEndpoint::WorkplaceAccess, ..query }, &token),
             None,
             "a token of one endpoint does not fit another"
         );

@@ -7,7 +7,6 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-
 /// A request refused by the limit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Limited {
@@ -33,11 +32,7 @@ impl RateLimiter {
 
     /// `limit` per sliding `window`; `limit == 0` lets everything through.
     pub fn per(limit: u32, window: Duration) -> Self {
-        Self {
-            limit,
-            window,
-            arrivals: Mutex::new(HashMap::new()),
-        }
+        Self { limit, window, arrivals: Mutex::new(HashMap::new()) }
     }
 
     /// Records an arrival for `app_id` (any key) at `now` and says whether it is over the limit.
@@ -45,15 +40,9 @@ impl RateLimiter {
         if self.limit == 0 {
             return Ok(());
         }
-        let mut all = self
-            .arrivals
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut all = self.arrivals.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let arrivals = all.entry(app_id.to_owned()).or_default();
-        while arrivals
-            .front()
-            .is_some_and(|&t| now.saturating_duration_since(t) >= self.window)
-        {
+        while arrivals.front().is_some_and(|&t| now.saturating_duration_since(t) >= self.window) {
             arrivals.pop_front();
         }
         arrivals.push_back(now);
@@ -67,10 +56,7 @@ impl RateLimiter {
         let frees_at = arrivals[leaving - 1] + self.window;
         let wait = frees_at.saturating_duration_since(now);
         let reset_secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        Err(Limited {
-            limit: self.limit,
-            reset_secs: reset_secs.max(1),
-        })
+        Err(Limited { limit: self.limit, reset_secs: reset_secs.max(1) })
     }
 }
 
@@ -83,23 +69,11 @@ mod tests {
         let limiter = RateLimiter::new(20);
         let t0 = Instant::now();
         for i in 0..20 {
-            assert_eq!(
-                limiter.arrive("app", t0 + Duration::from_millis(i * 10)),
-                Ok(())
-            );
+            assert_eq!(limiter.arrive("app", t0 + Duration::from_millis(i * 10)), Ok(()));
         }
         let refused = limiter.arrive("app", t0 + Duration::from_millis(500));
-        assert_eq!(
-            refused,
-            Err(Limited {
-                limit: 20,
-                reset_secs: 1
-            })
-        );
-        assert_eq!(
-            limiter.arrive("other", t0 + Duration::from_millis(500)),
-            Ok(())
-        );
+        assert_eq!(refused, Err(Limited { limit: 20, reset_secs: 1 }));
+        assert_eq!(limiter.arrive("other", t0 + Duration::from_millis(500)), Ok(()));
     }
 
     #[test]
@@ -108,10 +82,7 @@ mod tests {
         let t0 = Instant::now();
         assert!(limiter.arrive("app", t0).is_ok());
         assert!(limiter.arrive("app", t0 + Duration::from_secs(10)).is_ok());
-        assert_eq!(
-            limiter.arrive("app", t0 + Duration::from_millis(20_500)),
-            Err(Limited { limit: 2, reset_secs: 40 })
-        );
+        assert_eq!(limiter.arrive("app", t0 + Duration::from_millis(20_500)), Err(Limited { limit: 2, reset_secs: 40 }));
         assert!(limiter.arrive("app", t0 + Duration::from_secs(75)).is_ok());
     }
 

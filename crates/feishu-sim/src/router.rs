@@ -7,13 +7,12 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 
-use crate::oauth::{
-    APP_TOKEN_PATH, AUTHORIZE_PATH, IS_USER_ADMIN_PATH, TENANT_QUERY_PATH, USER_INFO_PATH, USER_TOKEN_PATH,
-    V1_USER_TOKEN_PATH,
-};
 use crate::endpoints::SimEndpoint;
-use crate::state::SimState;
 use crate::jssdk::{JSSDK_CODE_PATH, JSSDK_SCRIPT_PATH};
+use crate::oauth::{
+    APP_TOKEN_PATH, AUTHORIZE_PATH, IS_USER_ADMIN_PATH, TENANT_QUERY_PATH, USER_INFO_PATH, USER_TOKEN_PATH, V1_USER_TOKEN_PATH,
+};
+use crate::state::SimState;
 use crate::{auth, chat_list, chat_page, inspect, jssdk, messages, oauth, search};
 
 /// Path of the custom app's tenant token endpoint.
@@ -51,15 +50,9 @@ pub(crate) fn router(state: Arc<SimState>) -> Router {
         .route("/_sim/ground_truth/custom_workplace_access", get(inspect::custom_workplace_ground_truth))
         .route("/_sim/workplaces", get(inspect::workplaces))
         .route("/_sim/anomalies", get(inspect::anomalies))
-        .route(
-            "/_sim/faults",
-            post(inspect::set_faults).delete(inspect::clear_faults),
-        )
+        .route("/_sim/faults", post(inspect::set_faults).delete(inspect::clear_faults))
         .route("/_sim/users", get(inspect::users))
-        .route(
-            "/_sim/user_tokens/expire",
-            post(inspect::expire_user_tokens),
-        )
+        .route("/_sim/user_tokens/expire", post(inspect::expire_user_tokens))
         .route("/_sim/avatar/{open_id}", get(oauth::avatar))
         .route(JSSDK_SCRIPT_PATH, get(jssdk::script).options(jssdk::preflight))
         .route(JSSDK_CODE_PATH, post(jssdk::code).options(jssdk::preflight))

@@ -38,9 +38,7 @@ pub(crate) async fn search(
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
     let arrived = Instant::now();
-    let params = query
-        .map(|Query(pairs)| SearchParams::from_pairs(&pairs))
-        .unwrap_or_default();
+    let params = query.map(|Query(pairs)| SearchParams::from_pairs(&pairs)).unwrap_or_default();
     let seq = state.recorder.arrive(arrived, endpoint, params.clone());
     let before = state.count_search();
     let mut faults = state.faults();
@@ -68,22 +66,13 @@ pub(crate) async fn search(
                 return drop_connection(kill).await;
             }
             Some(FaultAction::Gateway(status)) => {
-                state.recorder.finish(
-                    seq,
-                    Outcome::GatewayError {
-                        http_status: status,
-                    },
-                    0,
-                );
+                state.recorder.finish(seq, Outcome::GatewayError { http_status: status }, 0);
                 return gateway_error(status);
             }
             Some(FaultAction::Forced(forced)) => {
                 let mut error = ApiError::new(forced.http_status, forced.code, forced.msg);
                 if error.code == 99991400 {
-                    error.limited = Some(Limited {
-                        limit: state.config.rate_limit_per_second,
-                        reset_secs: 1,
-                    });
+                    error.limited = Some(Limited { limit: state.config.rate_limit_per_second, reset_secs: 1 });
                 }
                 Err(error)
             }
@@ -102,14 +91,7 @@ pub(crate) async fn search(
                 has_more = page.next.is_some(),
                 "search answered"
             );
-            state.recorder.finish(
-                seq,
-                Outcome::Answered {
-                    http_status: 200,
-                    code: 0,
-                },
-                page.items.len(),
-            );
+            state.recorder.finish(seq, Outcome::Answered { http_status: 200, code: 0 }, page.items.len());
             page.into_response()
         }
         Err(mut error) => {
@@ -117,14 +99,7 @@ pub(crate) async fn search(
                 error.limited = None;
             }
             tracing::debug!(code = error.code, msg = %error.msg, "search refused");
-            state.recorder.finish(
-                seq,
-                Outcome::Answered {
-                    http_status: error.http_status,
-                    code: error.code,
-                },
-                0,
-            );
+            state.recorder.finish(seq, Outcome::Answered { http_status: error.http_status, code: error.code }, 0);
             error.into_response()
         }
     }
@@ -133,14 +108,8 @@ pub(crate) async fn search(
 /// Token check and rate limit (each endpoint's own), decided at arrival.
 fn admit(state: &SimState, endpoint: SimEndpoint, headers: &HeaderMap, now: Instant) -> Result<(), ApiError> {
     let token = bearer_token(headers).ok_or_else(ApiError::missing_token)?;
-    let app_id = state
-        .tokens
-        .app_of(token, now)
-        .ok_or_else(ApiError::invalid_token)?;
-    state
-        .rate
-        .arrive(&format!("{}/{app_id}", endpoint.name()), now)
-        .map_err(ApiError::rate_limited)
+    let app_id = state.tokens.app_of(token, now).ok_or_else(ApiError::invalid_token)?;
+    state.rate.arrive(&format!("{}/{app_id}", endpoint.name()), now).map_err(ApiError::rate_limited)
 }
 
 /// Makes the connection task close the socket without a response. Outside
@@ -208,13 +177,7 @@ fn parse_page_size(raw: &str, max: usize) -> Option<usize> {
 pub(crate) fn parse_strict_date(raw: &str) -> Option<NaiveDate> {
     let bytes = raw.as_bytes();
     let shape_ok = bytes.len() == 10
-        && bytes.iter().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                *b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
+        && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() });
     if !shape_ok {
         return None;
     }
@@ -224,12 +187,7 @@ pub(crate) fn parse_strict_date(raw: &str) -> Option<NaiveDate> {
 impl SearchParams {
     /// The first value of each known parameter; unknown ones are ignored.
     fn from_pairs(pairs: &[(String, String)]) -> Self {
-        let first = |name: &str| {
-            pairs
-                .iter()
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| value.clone())
-        };
+        let first = |name: &str| pairs.iter().find(|(key, _)| key == name).map(|(_, value)| value.clone());
         let from_date = first("from_date");
         let to_date = first("to_date");
         Self {
@@ -261,20 +219,8 @@ mod tests {
 
     #[test]
     fn dates_must_be_strict_and_real() {
-        assert_eq!(
-            parse_strict_date("2024-02-29"),
-            NaiveDate::from_ymd_opt(2024, 2, 29)
-        );
-        for bad in [
-            "2023-02-29",
-            "2023-2-01",
-            "2023/02/01",
-            "20230201",
-            "2023-02-01T00",
-            " 2023-02-01",
-            "2023-13-01",
-            "",
-        ] {
+        assert_eq!(parse_strict_date("2024-02-29"), NaiveDate::from_ymd_opt(2024, 2, 29));
+        for bad in ["2023-02-29", "2023-2-01", "2023/02/01", "20230201", "2023-02-01T00", " 2023-02-01", "2023-13-01", ""] {
             assert_eq!(parse_strict_date(bad), None, "{bad:?}");
         }
     }
@@ -284,17 +230,7 @@ mod tests {
         assert_eq!(parse_page_size("1", 200), Some(1));
         assert_eq!(parse_page_size("200", 200), Some(200));
         assert_eq!(parse_page_size("101", 100), None);
-        for bad in [
-            "0",
-            "201",
-            "-1",
-            "+5",
-            "abc",
-            "",
-            " 20",
-            "2.5",
-            "99999999999999999999999",
-        ] {
+        for bad in ["0", "201", "-1", "+5", "abc", "", " 20", "2.5", "99999999999999999999999"] {
             assert_eq!(parse_page_size(bad, 200), None, "{bad:?}");
         }
     }

@@ -44,22 +44,9 @@ impl Simulator {
         let state = Arc::new(SimState::new(config, format!("http://{addr}")));
         let shutdown = CancellationToken::new();
         let connections = TaskTracker::new();
-        let accept = tokio::spawn(accept_loop(
-            listener,
-            router(state.clone()),
-            shutdown.clone(),
-            connections.clone(),
-        ));
+        let accept = tokio::spawn(accept_loop(listener, router(state.clone()), shutdown.clone(), connections.clone()));
         tracing::info!(%addr, blocks = state.dataset.blocks().len(), today = %state.dataset.today(), "feishu simulator listening");
-        Ok(SimHandle {
-            inner: Arc::new(Running {
-                addr,
-                state,
-                shutdown,
-                connections,
-                accept: Mutex::new(Some(accept)),
-            }),
-        })
+        Ok(SimHandle { inner: Arc::new(Running { addr, state, shutdown, connections, accept: Mutex::new(Some(accept)) }) })
     }
 }
 
@@ -134,10 +121,7 @@ impl SimHandle {
 
     /// The search requests answered with `code: 0`, in arrival order.
     pub fn successful_requests(&self) -> Vec<RequestRecord> {
-        self.requests()
-            .into_iter()
-            .filter(RequestRecord::is_success)
-            .collect()
+        self.requests().into_iter().filter(RequestRecord::is_success).collect()
     }
 
     /// For each day with data, how many successful first-page requests (no
@@ -152,12 +136,7 @@ impl SimHandle {
         let dataset = self.dataset();
         let mut counts = BTreeMap::new();
         for record in self.successful_requests().into_iter().filter(|r| r.endpoint == endpoint) {
-            if record
-                .params
-                .page_token
-                .as_deref()
-                .is_some_and(|token| !token.is_empty())
-            {
+            if record.params.page_token.as_deref().is_some_and(|token| !token.is_empty()) {
                 continue;
             }
             let (Some(from), Some(to)) = (record.params.from, record.params.to) else {
@@ -203,12 +182,7 @@ impl SimHandle {
     /// Stops accepting, closes every open connection and waits for both.
     pub async fn shutdown(self) {
         self.inner.shutdown.cancel();
-        let accept = self
-            .inner
-            .accept
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .take();
+        let accept = self.inner.accept.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
         if let Some(accept) = accept
             && let Err(error) = accept.await
         {
@@ -220,12 +194,7 @@ impl SimHandle {
     }
 }
 
-async fn accept_loop(
-    listener: TcpListener,
-    app: Router,
-    shutdown: CancellationToken,
-    connections: TaskTracker,
-) {
+async fn accept_loop(listener: TcpListener, app: Router, shutdown: CancellationToken, connections: TaskTracker) {
     loop {
         let accepted = tokio::select! {
             () = shutdown.cancelled() => break,
@@ -233,11 +202,7 @@ async fn accept_loop(
         };
         match accepted {
             Ok((stream, _peer)) => {
-                connections.spawn(serve_connection(
-                    stream,
-                    app.clone(),
-                    shutdown.child_token(),
-                ));
+                connections.spawn(serve_connection(stream, app.clone(), shutdown.child_token()));
             }
             Err(error) => {
                 // E.g. out of file descriptors: back off instead of spinning.
@@ -253,12 +218,10 @@ async fn serve_connection(stream: TcpStream, app: Router, kill: CancellationToke
         tracing::debug!(%error, "could not set TCP_NODELAY");
     }
     let extension = ConnectionKill(kill.clone());
-    let service =
-        hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
-            request.extensions_mut().insert(extension.clone());
-            app.clone()
-                .oneshot(request.map(axum::body::Body::new) as Request)
-        });
+    let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+        request.extensions_mut().insert(extension.clone());
+        app.clone().oneshot(request.map(axum::body::Body::new) as Request)
+    });
     let builder = auto::Builder::new(TokioExecutor::new());
     let connection = builder.serve_connection(TokioIo::new(stream), service);
     tokio::select! {

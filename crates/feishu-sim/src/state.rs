@@ -80,17 +80,11 @@ impl SimState {
     }
 
     pub fn faults(&self) -> Faults {
-        self.faults
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
+        self.faults.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
     }
 
     pub fn set_faults(&self, faults: Faults) {
-        let mut current = self
-            .faults
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut current = self.faults.write().unwrap_or_else(|poisoned| poisoned.into_inner());
         *current = faults;
         self.searches_since_faults.store(0, Ordering::SeqCst);
         drop(current);

@@ -197,14 +197,7 @@ impl Recorder {
     pub fn arrive(&self, arrived: Instant, endpoint: SimEndpoint, params: SearchParams) -> u64 {
         let mut searches = self.lock();
         let seq = self.next_seq.fetch_add(1, Ordering::Relaxed);
-        searches.push(RequestRecord {
-            arrived,
-            endpoint,
-            params,
-            outcome: Outcome::Pending,
-            items: 0,
-            seq,
-        });
+        searches.push(RequestRecord { arrived, endpoint, params, outcome: Outcome::Pending, items: 0, seq });
         seq
     }
 
@@ -270,9 +263,7 @@ impl Recorder {
             stats.arrivals_by_endpoint.entry(record.endpoint).or_default().push(record.arrived);
             match record.outcome {
                 Outcome::Pending => stats.pending += 1,
-                Outcome::Answered { code, .. } => {
-                    *stats.answers_by_code.entry(code).or_default() += 1
-                }
+                Outcome::Answered { code, .. } => *stats.answers_by_code.entry(code).or_default() += 1,
                 Outcome::GatewayError { .. } => stats.gateway_errors += 1,
                 Outcome::Dropped => stats.dropped += 1,
             }
@@ -299,9 +290,7 @@ impl Recorder {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<RequestRecord>> {
-        self.searches
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.searches.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -312,9 +301,7 @@ mod tests {
     #[test]
     fn window_count_uses_half_open_spans() {
         let t0 = Instant::now();
-        let arrivals = [0, 100, 999, 1000, 1500, 1600, 1700]
-            .map(|ms| t0 + Duration::from_millis(ms))
-            .to_vec();
+        let arrivals = [0, 100, 999, 1000, 1500, 1600, 1700].map(|ms| t0 + Duration::from_millis(ms)).to_vec();
         let stats = SimStats {
             arrivals_by_endpoint: [(SimEndpoint::BlockAccess, arrivals.clone())].into(),
             arrivals,

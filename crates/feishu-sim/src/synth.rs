@@ -62,10 +62,7 @@ mod tests {
             let n = 20_000u64;
             let total: u64 = (0..n).map(|i| poisson(lambda, hash(7, &[i]))).sum();
             let mean = total as f64 / n as f64;
-            assert!(
-                (mean - lambda).abs() < lambda * 0.05 + 0.05,
-                "lambda {lambda} mean {mean}"
-            );
+            assert!((mean - lambda).abs() < lambda * 0.05 + 0.05, "lambda {lambda} mean {mean}");
         }
     }
 

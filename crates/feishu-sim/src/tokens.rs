@@ -47,11 +47,7 @@ impl TokenStore {
 
     /// A store of tokens starting with `prefix` (`a-` for app tokens).
     pub fn with_prefix(ttl: Duration, prefix: &'static str) -> Self {
-        Self {
-            ttl,
-            prefix,
-            tokens: Mutex::new(Tokens::default()),
-        }
+        Self { ttl, prefix, tokens: Mutex::new(Tokens::default()) }
     }
 
     /// Feishu's rule is "same token while at least 30 min are left" for a 2 h
@@ -68,32 +64,16 @@ impl TokenStore {
         let mut tokens = self.lock();
         tokens.issued.retain(|_, issued| issued.expires_at > now);
         let current = tokens.current.get(app_id).and_then(|token| {
-            let left = tokens
-                .issued
-                .get(token)?
-                .expires_at
-                .saturating_duration_since(now);
-            (left >= self.reuse_threshold()).then(|| GrantedToken {
-                token: token.clone(),
-                expire_secs: left.as_secs(),
-            })
+            let left = tokens.issued.get(token)?.expires_at.saturating_duration_since(now);
+            (left >= self.reuse_threshold()).then(|| GrantedToken { token: token.clone(), expire_secs: left.as_secs() })
         });
         if let Some(granted) = current {
             return granted;
         }
         let token = format!("{}{}", self.prefix, hex(&rand::random::<[u8; 16]>()));
-        tokens.issued.insert(
-            token.clone(),
-            Issued {
-                app_id: app_id.to_owned(),
-                expires_at: now + self.ttl,
-            },
-        );
+        tokens.issued.insert(token.clone(), Issued { app_id: app_id.to_owned(), expires_at: now + self.ttl });
         tokens.current.insert(app_id.to_owned(), token.clone());
-        GrantedToken {
-            token,
-            expire_secs: self.ttl.as_secs(),
-        }
+        GrantedToken { token, expire_secs: self.ttl.as_secs() }
     }
 
     /// The app a token belongs to, if the token is known and not expired.
@@ -112,9 +92,7 @@ impl TokenStore {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Tokens> {
         // A panic while holding the lock cannot leave the maps inconsistent.
-        self.tokens
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.tokens.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -133,36 +111,18 @@ mod tests {
         let first = store.grant("cli_a", t0);
         assert_eq!(first.expire_secs, 7200);
         let again = store.grant("cli_a", t0 + Duration::from_secs(5400));
-        assert_eq!(
-            again,
-            GrantedToken {
-                token: first.token.clone(),
-                expire_secs: 1800
-            }
-        );
+        assert_eq!(again, GrantedToken { token: first.token.clone(), expire_secs: 1800 });
         let later = t0 + Duration::from_secs(5401);
         let fresh = store.grant("cli_a", later);
         assert_ne!(fresh.token, first.token);
         assert_eq!(store.app_of(&first.token, later).as_deref(), Some("cli_a"));
-        assert_eq!(
-            store.app_of(&first.token, t0 + Duration::from_secs(7200)),
-            None
-        );
+        assert_eq!(store.app_of(&first.token, t0 + Duration::from_secs(7200)), None);
     }
 
     #[test]
     fn threshold_scales_with_short_lifetimes() {
-        assert_eq!(
-            TokenStore::new(Duration::from_secs(7200)).reuse_threshold(),
-            Duration::from_secs(1800)
-        );
-        assert_eq!(
-            TokenStore::new(Duration::from_secs(4)).reuse_threshold(),
-            Duration::from_secs(1)
-        );
-        assert_eq!(
-            TokenStore::new(Duration::from_secs(86_400)).reuse_threshold(),
-            Duration::from_secs(1800)
-        );
+        assert_eq!(TokenStore::new(Duration::from_secs(7200)).reuse_threshold(), Duration::from_secs(1800));
+        assert_eq!(TokenStore::new(Duration::from_secs(4)).reuse_threshold(), Duration::from_secs(1));
+        assert_eq!(TokenStore::new(Duration::from_secs(86_400)).reuse_threshold(), Duration::from_secs(1800));
     }
 }

@@ -71,26 +71,9 @@ pub fn demo_guest(seed: u64, app_id: &str, email: &str) -> SimUser {
 /// person who may not use the app, in that order.
 pub fn demo_users(seed: u64, app_id: &str) -> Vec<SimUser> {
     let person = |key: &str, name: &str, en_name: &str| SimUser {
-        open_id: format!(
-            "ou_{}",
-            digest(
-                &[
-                    b"open_id",
-                    &seed.to_be_bytes(),
-                    app_id.as_bytes(),
-                    key.as_bytes()
-                ],
-                16
-            )
-        ),
-        union_id: format!(
-            "on_{}",
-            digest(&[b"union_id", &seed.to_be_bytes(), key.as_bytes()], 16)
-        ),
-        user_id: Some(digest(
-            &[b"user_id", &seed.to_be_bytes(), key.as_bytes()],
-            4,
-        )),
+        open_id: format!("ou_{}", digest(&[b"open_id", &seed.to_be_bytes(), app_id.as_bytes(), key.as_bytes()], 16)),
+        union_id: format!("on_{}", digest(&[b"union_id", &seed.to_be_bytes(), key.as_bytes()], 16)),
+        user_id: Some(digest(&[b"user_id", &seed.to_be_bytes(), key.as_bytes()], 4)),
         name: name.to_owned(),
         en_name: en_name.to_owned(),
         email: None,
@@ -106,14 +89,8 @@ pub fn demo_users(seed: u64, app_id: &str) -> Vec<SimUser> {
             is_app_admin: true,
             ..person("demo-admin", "演示管理员", "Demo Admin")
         },
-        SimUser {
-            email: Some("li.lei@example.com".to_owned()),
-            ..person("li-lei", "李雷", "Li Lei")
-        },
-        SimUser {
-            user_id: None,
-            ..person("han-meimei", "韩梅梅", "Han Meimei")
-        },
+        SimUser { email: Some("li.lei@example.com".to_owned()), ..person("li-lei", "李雷", "Li Lei") },
+        SimUser { user_id: None, ..person("han-meimei", "韩梅梅", "Han Meimei") },
         SimUser {
             email: Some("wang.fang@example.com".to_owned()),
             may_use_app: false,
@@ -134,10 +111,7 @@ fn digest(parts: &[&[u8]], bytes: usize) -> String {
         hasher.update((part.len() as u64).to_be_bytes());
         hasher.update(part);
     }
-    hasher.finalize()[..bytes]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hasher.finalize()[..bytes].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
@@ -148,24 +122,12 @@ mod tests {
     fn the_constants_name_the_default_directory() {
         let users = demo_users(42, "cli_demo_app");
         let ids: Vec<&str> = users.iter().map(|user| user.open_id.as_str()).collect();
-        assert_eq!(
-            ids,
-            [
-                DEMO_ADMIN_OPEN_ID,
-                DEMO_MEMBER_OPEN_ID,
-                DEMO_NO_EMAIL_OPEN_ID,
-                DEMO_NO_ACCESS_OPEN_ID
-            ]
-        );
+        assert_eq!(ids, [DEMO_ADMIN_OPEN_ID, DEMO_MEMBER_OPEN_ID, DEMO_NO_EMAIL_OPEN_ID, DEMO_NO_ACCESS_OPEN_ID]);
     }
 
     #[test]
     fn open_ids_depend_on_the_app_union_ids_only_on_the_tenant() {
-        let (a, b, other_tenant) = (
-            demo_users(42, "cli_a"),
-            demo_users(42, "cli_b"),
-            demo_users(7, "cli_a"),
-        );
+        let (a, b, other_tenant) = (demo_users(42, "cli_a"), demo_users(42, "cli_b"), demo_users(7, "cli_a"));
         assert_ne!(a[0].open_id, b[0].open_id);
         assert_eq!(a[0].union_id, b[0].union_id);
         assert_ne!(a[0].union_id, other_tenant[0].union_id);

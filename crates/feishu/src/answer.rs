@@ -44,18 +44,8 @@ impl Answer {
             .and_then(|value| value.trim().parse().ok());
         let bytes = response.bytes().await.map_err(FeishuError::transport)?;
         let json = serde_json::from_slice::<Map<String, Value>>(&bytes).ok();
-        let excerpt = if json.is_some() {
-            String::new()
-        } else {
-            excerpt(&bytes)
-        };
-        Ok(Self {
-            status,
-            retry_after,
-            named_limit,
-            json,
-            excerpt,
-        })
+        let excerpt = if json.is_some() { String::new() } else { excerpt(&bytes) };
+        Ok(Self { status, retry_after, named_limit, json, excerpt })
     }
 
     /// The HTTP status.
@@ -112,10 +102,7 @@ impl Answer {
         Err(match error {
             // An unknown code with a 5xx status is the gateway failing, worth a retry.
             FeishuError::Upstream { code, msg } if self.status.is_server_error() => {
-                FeishuError::UpstreamUnavailable {
-                    status: self.status.as_u16(),
-                    detail: format!("code {code}: {msg}"),
-                }
+                FeishuError::UpstreamUnavailable { status: self.status.as_u16(), detail: format!("code {code}: {msg}") }
             }
             error => error,
         })
@@ -124,46 +111,28 @@ impl Answer {
     fn error_without_code(&self) -> FeishuError {
         let status = self.status.as_u16();
         if self.status.is_server_error() {
-            FeishuError::UpstreamUnavailable {
-                status,
-                detail: self.excerpt.clone(),
-            }
+            FeishuError::UpstreamUnavailable { status, detail: self.excerpt.clone() }
         } else if self.status == StatusCode::TOO_MANY_REQUESTS {
             FeishuError::RateLimited {
                 retry_after: self.retry_after.unwrap_or(Duration::from_secs(1)),
                 msg: self.excerpt.clone(),
             }
         } else {
-            FeishuError::Decode {
-                status,
-                detail: format!("the body is not a Feishu answer: {:?}", self.excerpt),
-            }
+            FeishuError::Decode { status, detail: format!("the body is not a Feishu answer: {:?}", self.excerpt) }
         }
     }
 }
 
 /// Decodes the `data` of a successful answer.
-pub(crate) fn decode_data<T: DeserializeOwned>(
-    status: StatusCode,
-    mut body: Map<String, Value>,
-) -> Result<T, FeishuError> {
+pub(crate) fn decode_data<T: DeserializeOwned>(status: StatusCode, mut body: Map<String, Value>) -> Result<T, FeishuError> {
     let data = body.remove("data").unwrap_or(Value::Null);
-    serde_json::from_value(data).map_err(|error| FeishuError::Decode {
-        status: status.as_u16(),
-        detail: format!("unexpected `data`: {error}"),
-    })
+    serde_json::from_value(data)
+        .map_err(|error| FeishuError::Decode { status: status.as_u16(), detail: format!("unexpected `data`: {error}") })
 }
 
 fn rate_limit_reset(headers: &HeaderMap) -> Option<Duration> {
-    let seconds: f64 = headers
-        .get(RATE_LIMIT_RESET)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()?;
-    (seconds.is_finite() && seconds >= 0.0)
-        .then(|| Duration::from_secs_f64(seconds).min(MAX_RATE_LIMIT_WAIT))
+    let seconds: f64 = headers.get(RATE_LIMIT_RESET)?.to_str().ok()?.trim().parse().ok()?;
+    (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds).min(MAX_RATE_LIMIT_WAIT))
 }
 
 fn excerpt(bytes: &[u8]) -> String {

@@ -29,20 +29,13 @@ impl SearchEndpoint for BlockAccessSearch {
     type WireItem = WireItem;
 
     fn filter_param(filter: &Option<BlockId>) -> Option<(&'static str, String)> {
-        filter
-            .as_ref()
-            .map(|id| ("block_id", id.as_str().to_owned()))
+        filter.as_ref().map(|id| ("block_id", id.as_str().to_owned()))
     }
 
     fn item(wire: WireItem) -> Result<BlockAccess, String> {
-        let block_id = BlockId::parse(&wire.block_id)
-            .map_err(|error| format!("an item's block_id is not a BlockID ({error})"))?;
-        Ok(BlockAccess {
-            date: wire.date,
-            block_id,
-            pv: wire.access_data.pv,
-            uv: wire.access_data.uv,
-        })
+        let block_id =
+            BlockId::parse(&wire.block_id).map_err(|error| format!("an item's block_id is not a BlockID ({error})"))?;
+        Ok(BlockAccess { date: wire.date, block_id, pv: wire.access_data.pv, uv: wire.access_data.uv })
     }
 }
 
@@ -101,25 +94,15 @@ mod tests {
         assert_eq!(query.page_size(), 200);
         assert!(query.clone().with_page_size(0).is_err());
         assert!(query.clone().with_page_size(201).is_err());
-        let one = query
-            .with_page_size(1)
-            .expect("1 is fine")
-            .with_block(BlockId::parse("7").expect("an id"));
-        assert_eq!(
-            (one.page_size(), one.block_id().map(BlockId::as_str)),
-            (1, Some("7"))
-        );
+        let one = query.with_page_size(1).expect("1 is fine").with_block(BlockId::parse("7").expect("an id"));
+        assert_eq!((one.page_size(), one.block_id().map(BlockId::as_str)), (1, Some("7")));
     }
 
     #[test]
     fn wire_items_become_block_access() {
         let data = r#"{"date":"2023-03-12","block_id":"283438293839422334","access_data":{"pv":100,"uv":30}}"#;
-        let item = BlockAccessSearch::item(serde_json::from_str(data).expect("documented shape"))
-            .expect("valid");
-        assert_eq!(
-            (item.pv, item.uv, item.block_id.as_str()),
-            (100, 30, "283438293839422334")
-        );
+        let item = BlockAccessSearch::item(serde_json::from_str(data).expect("documented shape")).expect("valid");
+        assert_eq!((item.pv, item.uv, item.block_id.as_str()), (100, 30, "283438293839422334"));
         let bad = r#"{"date":"2023-03-12","block_id":"28x","access_data":{"pv":1,"uv":1}}"#;
         assert!(BlockAccessSearch::item(serde_json::from_str(bad).expect("shape")).is_err());
     }

@@ -72,20 +72,14 @@ impl FeishuClient {
     /// A client that also takes a grant from `budget` for every request to any
     /// endpoint, which other clients may share, after one of its own pace (as
     /// [`FeishuClient::new`]).
-    pub fn with_rate_budget(
-        config: FeishuConfig,
-        budget: Arc<dyn RateBudget>,
-    ) -> Result<Self, FeishuError> {
+    pub fn with_rate_budget(config: FeishuConfig, budget: Arc<dyn RateBudget>) -> Result<Self, FeishuError> {
         Self::build(config, Some(Arc::new(move |_| Arc::clone(&budget))))
     }
 
     /// A client that also takes a grant for every request from the budget `budgets`
     /// makes for its endpoint (once per endpoint, by [`crate::SearchEndpoint::NAME`]): one
     /// budget per endpoint shared by every replica, as Feishu limits each endpoint.
-    pub fn with_rate_budgets(
-        config: FeishuConfig,
-        budgets: SharedBudgets,
-    ) -> Result<Self, FeishuError> {
+    pub fn with_rate_budgets(config: FeishuConfig, budgets: SharedBudgets) -> Result<Self, FeishuError> {
         Self::build(config, Some(budgets))
     }
 
@@ -95,9 +89,7 @@ impl FeishuClient {
             return Err(invalid_config("the app ID is empty (set FEISHU_APP_ID)"));
         }
         if config.app_secret.expose_secret().trim().is_empty() {
-            return Err(invalid_config(
-                "the app secret is empty (set FEISHU_APP_SECRET)",
-            ));
+            return Err(invalid_config("the app secret is empty (set FEISHU_APP_SECRET)"));
         }
         let http = reqwest::Client::builder()
             .timeout(config.request_timeout)
@@ -105,9 +97,7 @@ impl FeishuClient {
             .pool_idle_timeout(Duration::from_secs(90))
             .user_agent(concat!("block-insights-feishu/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|source| FeishuError::ClientSetup {
-                source: Arc::new(source),
-            })?;
+            .map_err(|source| FeishuError::ClientSetup { source: Arc::new(source) })?;
         Ok(Self {
             inner: Arc::new(Inner {
                 http,
@@ -147,15 +137,8 @@ impl FeishuClient {
     /// A copy of the traffic counters of this client and its clones.
     pub fn metrics(&self) -> ClientMetricsSnapshot {
         let mut snapshot = self.inner.metrics.snapshot();
-        let rates = self
-            .inner
-            .rates
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        snapshot.requests_per_window = rates
-            .iter()
-            .map(|(name, rate)| (*name, rate.pace.max_requests()))
-            .collect();
+        let rates = self.inner.rates.lock().unwrap_or_else(PoisonError::into_inner);
+        snapshot.requests_per_window = rates.iter().map(|(name, rate)| (*name, rate.pace.max_requests())).collect();
         snapshot
     }
 
@@ -170,9 +153,7 @@ impl FeishuClient {
         self.inner.metrics.record_token_fetch();
         let (status, body) = self.post_app_credentials(TENANT_TOKEN_PATH).await?;
         // Read field by field: a serde error message could quote the token.
-        let token = body
-            .get("tenant_access_token")
-            .and_then(|value| value.as_str());
+        let token = body.get("tenant_access_token").and_then(|value| value.as_str());
         let lifetime = body.get("expire").and_then(|value| value.as_u64());
         let (Some(token), Some(lifetime)) = (token, lifetime) else {
             return Err(FeishuError::Decode {
@@ -181,10 +162,7 @@ impl FeishuClient {
             });
         };
         tracing::debug!(expires_in_s = lifetime, "fetched a tenant access token");
-        Ok(IssuedToken {
-            token: TenantToken::new(token.to_owned()),
-            lifetime: Duration::from_secs(lifetime),
-        })
+        Ok(IssuedToken { token: TenantToken::new(token.to_owned()), lifetime: Duration::from_secs(lifetime) })
     }
 
     /// POSTs the app's id and secret to a token endpoint (`path`) and answers the
@@ -198,10 +176,8 @@ impl FeishuClient {
             app_id: &'a str,
             app_secret: &'a str,
         }
-        let credentials = Credentials {
-            app_id: &self.inner.config.app_id,
-            app_secret: self.inner.config.app_secret.expose_secret(),
-        };
+        let credentials =
+            Credentials { app_id: &self.inner.config.app_id, app_secret: self.inner.config.app_secret.expose_secret() };
         // The token endpoints' own codes (10003, 10014, ...) are about the credentials.
         self.post_once(path, None, &credentials, |code, msg| FeishuError::Credentials { code, msg }).await
     }
@@ -243,10 +219,7 @@ impl FeishuClient {
         let rate = self.rate_of(endpoint.name, endpoint.max_rate);
         let call = Call { url: &url, endpoint, body, rate: &rate };
         let inner = &*self.inner;
-        with_retries(&inner.config.retry, &inner.metrics, || {
-            self.call_with_valid_token(&call)
-        })
-        .await
+        with_retries(&inner.config.retry, &inner.metrics, || self.call_with_valid_token(&call)).await
     }
 
     /// The rate of the endpoint `name`, made on first use: `config.rate`, or fewer
@@ -269,16 +242,10 @@ impl FeishuClient {
 
     /// One attempt; when Feishu rejects the token, drops it and tries once more with a
     /// new one.
-    async fn call_with_valid_token<T: DeserializeOwned>(
-        &self,
-        call: &Call<'_>,
-    ) -> Result<T, FeishuError> {
+    async fn call_with_valid_token<T: DeserializeOwned>(&self, call: &Call<'_>) -> Result<T, FeishuError> {
         match self.send(call).await {
             Err(Rejected::Token(token, error)) => {
-                tracing::info!(
-                    code = error.code(),
-                    "Feishu rejected the tenant token; renewing it"
-                );
+                tracing::info!(code = error.code(), "Feishu rejected the tenant token; renewing it");
                 self.inner.tokens.invalidate(&token);
                 self.inner.metrics.record_retry();
                 self.send(call).await.map_err(Rejected::into_error)
@@ -295,28 +262,17 @@ impl FeishuClient {
         let rate = call.rate;
         let mut waited = rate.pace.acquire().await;
         // Released when the answer is read, or the request fails or is cancelled.
-        let mut in_flight = InFlight {
-            budget: &rate.pace,
-            answered: false,
-        };
+        let mut in_flight = InFlight { budget: &rate.pace, answered: false };
         let mut shared_in_flight = None;
         if let Some(shared) = &rate.shared {
             waited += shared.acquire().await;
-            shared_in_flight = Some(InFlight {
-                budget: &**shared,
-                answered: false,
-            });
+            shared_in_flight = Some(InFlight { budget: &**shared, answered: false });
         }
         inner.metrics.record_rate_wait(waited);
         let token = self.tenant_token().await.map_err(Rejected::Other)?;
-        let mut request = inner
-            .http
-            .request(call.endpoint.method.clone(), call.url.clone())
-            .bearer_auth(token.expose_secret());
+        let mut request = inner.http.request(call.endpoint.method.clone(), call.url.clone()).bearer_auth(token.expose_secret());
         if let Some(body) = call.body {
-            request = request
-                .header(reqwest::header::CONTENT_TYPE, "application/json; charset=utf-8")
-                .body(body.to_vec());
+            request = request.header(reqwest::header::CONTENT_TYPE, "application/json; charset=utf-8").body(body.to_vec());
         }
         let sent = request.send().await;
         let answer = match sent {
@@ -335,35 +291,19 @@ impl FeishuClient {
         if let Ok(answer) = &answer {
             adapt_pace(rate, answer, inner.config.rate.max_requests, call.endpoint.name);
         }
-        let answer = answer
-            .inspect_err(|_| inner.metrics.record_request(call.endpoint.name, TRANSPORT_ERROR))
-            .map_err(Rejected::Other)?;
-        inner
-            .metrics
-            .record_request(call.endpoint.name, answer.metrics_code());
+        let answer =
+            answer.inspect_err(|_| inner.metrics.record_request(call.endpoint.name, TRANSPORT_ERROR)).map_err(Rejected::Other)?;
+        inner.metrics.record_request(call.endpoint.name, answer.metrics_code());
         let status = answer.status();
-        tracing::debug!(
-            endpoint = call.endpoint.name,
-            status = status.as_u16(),
-            code = answer.metrics_code(),
-            "Feishu answered"
-        );
-        answer
-            .into_success_for(call.endpoint.codes)
-            .and_then(|body| answer::decode_data(status, body))
-            .map_err(|error| {
-                if error.is_tenant_token_rejected() {
-                    Rejected::Token(token, error)
-                } else {
-                    Rejected::Other(error)
-                }
-            })
+        tracing::debug!(endpoint = call.endpoint.name, status = status.as_u16(), code = answer.metrics_code(), "Feishu answered");
+        answer.into_success_for(call.endpoint.codes).and_then(|body| answer::decode_data(status, body)).map_err(|error| {
+            if error.is_tenant_token_rejected() { Rejected::Token(token, error) } else { Rejected::Other(error) }
+        })
     }
 
     fn url(&self, path: &str, query: &[(&str, &str)]) -> Result<Url, FeishuError> {
-        let mut url = Url::parse(&format!("{}{path}", self.inner.base_url)).map_err(|error| {
-            invalid_config(&format!("the base URL does not join with {path}: {error}"))
-        })?;
+        let mut url = Url::parse(&format!("{}{path}", self.inner.base_url))
+            .map_err(|error| invalid_config(&format!("the base URL does not join with {path}: {error}")))?;
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
@@ -406,11 +346,7 @@ fn adapt_pace(rate: &EndpointRate, answer: &Answer, configured: u32, endpoint: &
             rate.pace.set_max_requests(now);
         }
     } else if let Some(now) = rate.adaptive.accepted() {
-        tracing::info!(
-            endpoint,
-            requests_per_second = now,
-            "Feishu accepts again; sending more"
-        );
+        tracing::info!(endpoint, requests_per_second = now, "Feishu accepts again; sending more");
         rate.pace.set_max_requests(now);
     }
 }
@@ -459,9 +395,7 @@ impl fmt::Debug for FeishuClient {
 fn validated_base_url(base_url: &str) -> Result<String, FeishuError> {
     let trimmed = base_url.trim().trim_end_matches('/');
     let url = Url::parse(trimmed).map_err(|error| {
-        invalid_config(&format!(
-            "the base URL {base_url:?} is not a URL ({error}); use e.g. https://open.feishu.cn"
-        ))
+        invalid_config(&format!("the base URL {base_url:?} is not a URL ({error}); use e.g. https://open.feishu.cn"))
     })?;
     if !matches!(url.scheme(), "http" | "https") || url.query().is_some() {
         return Err(invalid_config(&format!(
@@ -472,7 +406,5 @@ fn validated_base_url(base_url: &str) -> Result<String, FeishuError> {
 }
 
 fn invalid_config(reason: &str) -> FeishuError {
-    FeishuError::InvalidConfig {
-        reason: reason.to_owned(),
-    }
+    FeishuError::InvalidConfig { reason: reason.to_owned() }
 }

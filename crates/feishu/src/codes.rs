@@ -99,12 +99,7 @@ pub(crate) enum Codes<'a> {
 impl FeishuError {
     /// Maps a non-zero code of a search endpoint to its variant: the endpoint's own
     /// codes (`endpoint`), then the generic ones ([`FeishuError::from_code`]).
-    pub fn from_search_code(
-        endpoint: &SearchCodes,
-        code: i64,
-        msg: String,
-        retry_after: Option<Duration>,
-    ) -> Self {
+    pub fn from_search_code(endpoint: &SearchCodes, code: i64, msg: String, retry_after: Option<Duration>) -> Self {
         match code {
             c if c == endpoint.invalid_time_format => Self::InvalidTimeFormat { code, msg },
             c if c == endpoint.from_after_to => Self::FromAfterTo { code, msg },
@@ -151,24 +146,15 @@ impl FeishuError {
     /// `retry_after` is the wait Feishu asked for on a rate-limit answer.
     pub fn from_code(code: i64, msg: String, retry_after: Option<Duration>) -> Self {
         match code {
-            RATE_LIMITED => Self::RateLimited {
-                retry_after: retry_after.unwrap_or(Duration::from_secs(1)),
-                msg,
-            },
+            RATE_LIMITED => Self::RateLimited { retry_after: retry_after.unwrap_or(Duration::from_secs(1)), msg },
             IP_NOT_ALLOWED => Self::IpNotAllowed { msg },
             QUOTA_EXHAUSTED => Self::QuotaExhausted { msg },
             MISSING_TOKEN => Self::MissingToken { msg },
-            TENANT_TOKEN_INVALID
-            | APP_TOKEN_INVALID
-            | TENANT_TOKEN_INVALID_2
-            | TOKEN_FORMAT_WRONG => Self::TenantTokenRejected { code, msg },
+            TENANT_TOKEN_INVALID | APP_TOKEN_INVALID | TENANT_TOKEN_INVALID_2 | TOKEN_FORMAT_WRONG => {
+                Self::TenantTokenRejected { code, msg }
+            }
             USER_TOKEN_INVALID | USER_TOKEN_EXPIRED => Self::UserTokenInvalid { code, msg },
-            MISSING_SCOPE => Self::MissingScope {
-                scope: scope_named_in(&msg)
-                    .unwrap_or(BLOCK_ACCESS_SCOPE)
-                    .to_owned(),
-                msg,
-            },
+            MISSING_SCOPE => Self::MissingScope { scope: scope_named_in(&msg).unwrap_or(BLOCK_ACCESS_SCOPE).to_owned(), msg },
             APP_UNAVAILABLE => Self::AppUnavailable { msg },
             USER_NOT_AUTHORISED => Self::UserNotAuthorised { msg },
             _ => Self::Upstream { code, msg },
@@ -222,12 +208,9 @@ fn card_error_code(msg: &str) -> Option<i64> {
 /// is a run of `[A-Za-z0-9_.:-]` with at least two non-empty `:`-separated parts that
 /// starts with a letter; "required:" and "https:" do not qualify.
 fn scope_named_in(msg: &str) -> Option<&str> {
-    msg.split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':' | '-')))
-        .find(|word| {
-            word.starts_with(|c: char| c.is_ascii_alphabetic())
-                && word.contains(':')
-                && word.split(':').all(|part| !part.is_empty())
-        })
+    msg.split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':' | '-'))).find(|word| {
+        word.starts_with(|c: char| c.is_ascii_alphabetic()) && word.contains(':') && word.split(':').all(|part| !part.is_empty())
+    })
 }
 
 #[cfg(test)]
@@ -240,15 +223,10 @@ mod tests {
         let msg = "Access denied. One of the following scopes is required: \
                    [workplace:workplace_using_data:read].应用尚未开通所需的应用身份权限：\
                    https://open.feishu.cn/app/cli_a/auth?q=workplace:workplace_using_data:read";
-        assert_eq!(
-            scope_named_in(msg),
-            Some("workplace:workplace_using_data:read")
-        );
+        assert_eq!(scope_named_in(msg), Some("workplace:workplace_using_data:read"));
         assert_eq!(scope_named_in("Access denied"), None);
         let error = FeishuError::from_code(codes::MISSING_SCOPE, "denied".into(), None);
-        assert!(
-            matches!(&error, FeishuError::MissingScope { scope, .. } if scope == BLOCK_ACCESS_SCOPE)
-        );
+        assert!(matches!(&error, FeishuError::MissingScope { scope, .. } if scope == BLOCK_ACCESS_SCOPE));
         assert!(error.to_string().contains("publish a new app version"));
     }
 
@@ -289,41 +267,23 @@ mod tests {
     #[test]
     fn every_documented_code_round_trips() {
         use codes::*;
-        for endpoint in [
-            BLOCK_ACCESS_CODES,
-            WORKPLACE_ACCESS_CODES,
-            CUSTOM_WORKPLACE_ACCESS_CODES,
-        ] {
-            let own = [
-                endpoint.invalid_time_format,
-                endpoint.from_after_to,
-                endpoint.internal_error,
-                endpoint.invalid_page_token,
-            ];
+        for endpoint in [BLOCK_ACCESS_CODES, WORKPLACE_ACCESS_CODES, CUSTOM_WORKPLACE_ACCESS_CODES] {
+            let own =
+                [endpoint.invalid_time_format, endpoint.from_after_to, endpoint.internal_error, endpoint.invalid_page_token];
             for code in own.into_iter().chain(endpoint.invalid_page_size) {
                 let error = FeishuError::from_search_code(&endpoint, code, "m".into(), None);
                 assert_eq!(error.code(), Some(code));
-                assert!(
-                    !matches!(error, FeishuError::Upstream { .. }),
-                    "{code} has its own variant"
-                );
+                assert!(!matches!(error, FeishuError::Upstream { .. }), "{code} has its own variant");
                 assert!(error.to_string().contains(&code.to_string()), "{error}");
             }
             // Another endpoint's codes are not this one's: shown as unknown, with the code.
             assert!(matches!(
                 FeishuError::from_search_code(&endpoint, 1_620_001, "m".into(), None),
-                FeishuError::Upstream {
-                    code: 1_620_001,
-                    ..
-                }
+                FeishuError::Upstream { code: 1_620_001, .. }
             ));
         }
-        let internal =
-            FeishuError::from_search_code(&WORKPLACE_ACCESS_CODES, 1_628_003, "m".into(), None);
-        assert!(
-            internal.is_retryable(),
-            "each endpoint's internal error is retried"
-        );
+        let internal = FeishuError::from_search_code(&WORKPLACE_ACCESS_CODES, 1_628_003, "m".into(), None);
+        assert!(internal.is_retryable(), "each endpoint's internal error is retried");
         for code in [
             RATE_LIMITED,
             IP_NOT_ALLOWED,

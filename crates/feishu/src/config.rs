@@ -33,11 +33,7 @@ pub struct FeishuConfig {
 
 impl FeishuConfig {
     /// Config for `base_url` and the app's credentials, with default limits and timeouts.
-    pub fn new(
-        base_url: impl Into<String>,
-        app_id: impl Into<String>,
-        app_secret: impl Into<SecretString>,
-    ) -> Self {
+    pub fn new(base_url: impl Into<String>, app_id: impl Into<String>, app_secret: impl Into<SecretString>) -> Self {
         Self {
             base_url: base_url.into(),
             app_id: app_id.into(),
@@ -69,10 +65,7 @@ impl Default for RateLimit {
     /// the request on its way (a cold TLS connection, a busy CPU). A longer window would only
     /// cost throughput.
     fn default() -> Self {
-        Self {
-            max_requests: 20,
-            window: Duration::from_secs(1),
-        }
+        Self { max_requests: 20, window: Duration::from_secs(1) }
     }
 }
 

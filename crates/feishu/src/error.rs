@@ -13,31 +13,30 @@ use crate::im::MessageRefusal;
 const ADVICE_TIME_FORMAT: &str = "Send dates as yyyy-MM-dd, for example 2023-05-22.";
 const ADVICE_FROM_AFTER_TO: &str = "Choose a start date on or before the end date.";
 const ADVICE_INTERNAL: &str = "Feishu's service is failing; try again in a few minutes.";
-const ADVICE_PAGE_TOKEN: &str = "Start the search again from the first page; only send page tokens Feishu returned for the same query.";
-const ADVICE_PAGE_SIZE: &str =
-    "Use a page size the endpoint takes (1 to 200 for block data, 1 to 100 for custom workplaces).";
-const ADVICE_RATE_LIMITED: &str = "Feishu is limiting this app's request rate; wait a moment and try again, or lower the client's request rate.";
+const ADVICE_PAGE_TOKEN: &str =
+    "Start the search again from the first page; only send page tokens Feishu returned for the same query.";
+const ADVICE_PAGE_SIZE: &str = "Use a page size the endpoint takes (1 to 200 for block data, 1 to 100 for custom workplaces).";
+const ADVICE_RATE_LIMITED: &str =
+    "Feishu is limiting this app's request rate; wait a moment and try again, or lower the client's request rate.";
 const ADVICE_IP: &str = "Ask the Feishu admin to add this server's public IP address to the app's IP allow-list in the Feishu developer console (Security Settings).";
 const ADVICE_QUOTA: &str = "Stop calling the Feishu API: the tenant's monthly API call quota is used up. Wait for next month or upgrade the Feishu plan.";
-const ADVICE_MISSING_TOKEN: &str =
-    "This is a bug in the client (no access token was sent); report it, retrying will not help.";
+const ADVICE_MISSING_TOKEN: &str = "This is a bug in the client (no access token was sent); report it, retrying will not help.";
 const ADVICE_TENANT_TOKEN: &str = "Feishu rejected a freshly fetched tenant access token; check that FEISHU_APP_ID and FEISHU_APP_SECRET belong to an enabled app of this tenant.";
 const ADVICE_USER_TOKEN: &str = "Log in with Feishu again.";
 const ADVICE_SCOPE: &str = "Grant the scope to the app in the Feishu developer console (Permissions & Scopes), then publish a new app version and have the admin approve it.";
-const ADVICE_APP_UNAVAILABLE: &str = "The app is disabled or not installed for this tenant; ask the Feishu admin to enable it in the Feishu admin console.";
-const ADVICE_USER_NOT_AUTHORISED: &str =
-    "Log in with Feishu again and approve the app's access request.";
+const ADVICE_APP_UNAVAILABLE: &str =
+    "The app is disabled or not installed for this tenant; ask the Feishu admin to enable it in the Feishu admin console.";
+const ADVICE_USER_NOT_AUTHORISED: &str = "Log in with Feishu again and approve the app's access request.";
 const ADVICE_LOGIN: &str = "Sign in again from the dashboard; if it keeps failing, check that the app's redirect URL in the Feishu developer console is this dashboard's /auth/callback and that the app is available to you.";
 const ADVICE_CREDENTIALS: &str = "Check FEISHU_APP_ID and FEISHU_APP_SECRET: they must be the App ID and App Secret shown in the Feishu developer console (Credentials & Basic Info).";
-const ADVICE_UPSTREAM: &str = "Feishu answered with an error this client does not know; look the code up in Feishu's error-code reference.";
+const ADVICE_UPSTREAM: &str =
+    "Feishu answered with an error this client does not know; look the code up in Feishu's error-code reference.";
 const ADVICE_UNAVAILABLE: &str = "Feishu is temporarily unavailable; try again in a few minutes.";
 const ADVICE_TRANSPORT: &str = "Check the server's network connection, proxy settings and the Feishu base URL, then try again.";
 const ADVICE_DECODE: &str = "Check that the base URL points at the Feishu Open Platform (for example https://open.feishu.cn).";
-const ADVICE_PAGING: &str =
-    "Feishu's paging did not advance; try again later and report it if it persists.";
+const ADVICE_PAGING: &str = "Feishu's paging did not advance; try again later and report it if it persists.";
 const ADVICE_CONFIG: &str = "Fix the Feishu client configuration named in the message.";
-const ADVICE_SETUP: &str =
-    "The HTTP client could not be built; check the server's TLS and system configuration.";
+const ADVICE_SETUP: &str = "The HTTP client could not be built; check the server's TLS and system configuration.";
 
 const ADVICE_CHAT_LIST_BOT_OFF: &str = "Enable the bot capability of the app in the Feishu developer console (Features → Bot), publish a new app version, then add the bot to the chats that get digests.";
 
@@ -58,9 +57,7 @@ pub enum FeishuError {
         msg: String,
     },
     /// A search endpoint's "from_date after to_date" (1629002, 1628002, 1621002).
-    #[error(
-        "Feishu rejected the date range: the start is after the end ({code}: {msg}). {ADVICE_FROM_AFTER_TO}"
-    )]
+    #[error("Feishu rejected the date range: the start is after the end ({code}: {msg}). {ADVICE_FROM_AFTER_TO}")]
     FromAfterTo {
         /// The code Feishu answered.
         code: i64,
@@ -69,9 +66,7 @@ pub enum FeishuError {
     },
     /// A search endpoint's "internal error" (1629004, 1628003, 1621003): Feishu's own
     /// service failed, and kept failing through the retries.
-    #[error(
-        "Feishu reported an internal error and kept failing after retries ({code}: {msg}). {ADVICE_INTERNAL}"
-    )]
+    #[error("Feishu reported an internal error and kept failing after retries ({code}: {msg}). {ADVICE_INTERNAL}")]
     InternalError {
         /// The code Feishu answered.
         code: i64,
@@ -96,9 +91,7 @@ pub enum FeishuError {
         msg: String,
     },
     /// 99991400: rate limited, still so after the retries.
-    #[error(
-        "Feishu rate-limited the app and kept doing so after retries (99991400: {msg}). {ADVICE_RATE_LIMITED}"
-    )]
+    #[error("Feishu rate-limited the app and kept doing so after retries (99991400: {msg}). {ADVICE_RATE_LIMITED}")]
     RateLimited {
         /// How long Feishu asked the client to wait (`x-ogw-ratelimit-reset`, else 1 s).
         retry_after: Duration,
@@ -114,9 +107,7 @@ pub enum FeishuError {
         msg: String,
     },
     /// 99991403: the tenant's monthly API quota is used up.
-    #[error(
-        "Feishu refused the call because the monthly API quota is used up (99991403: {msg}). {ADVICE_QUOTA}"
-    )]
+    #[error("Feishu refused the call because the monthly API quota is used up (99991403: {msg}). {ADVICE_QUOTA}")]
     QuotaExhausted {
         /// Feishu's message.
         msg: String,
@@ -129,9 +120,7 @@ pub enum FeishuError {
     },
     /// 99991663, 99991664, 99991665, 99991671: the tenant token was rejected, also after
     /// fetching a fresh one and retrying once.
-    #[error(
-        "Feishu rejected the tenant access token, also after fetching a new one ({code}: {msg}). {ADVICE_TENANT_TOKEN}"
-    )]
+    #[error("Feishu rejected the tenant access token, also after fetching a new one ({code}: {msg}). {ADVICE_TENANT_TOKEN}")]
     TenantTokenRejected {
         /// The code Feishu answered.
         code: i64,
@@ -139,9 +128,7 @@ pub enum FeishuError {
         msg: String,
     },
     /// 99991668, 99991677: a user access token is invalid or expired.
-    #[error(
-        "Feishu says the user's login is invalid or expired ({code}: {msg}). {ADVICE_USER_TOKEN}"
-    )]
+    #[error("Feishu says the user's login is invalid or expired ({code}: {msg}). {ADVICE_USER_TOKEN}")]
     UserTokenInvalid {
         /// The code Feishu answered.
         code: i64,
@@ -163,9 +150,7 @@ pub enum FeishuError {
         msg: String,
     },
     /// 99991679: the user has not authorised the app.
-    #[error(
-        "Feishu says the user has not authorised the app (99991679: {msg}). {ADVICE_USER_NOT_AUTHORISED}"
-    )]
+    #[error("Feishu says the user has not authorised the app (99991679: {msg}). {ADVICE_USER_NOT_AUTHORISED}")]
     UserNotAuthorised {
         /// Feishu's message.
         msg: String,
@@ -203,7 +188,9 @@ pub enum FeishuError {
     },
     /// 232025 on the chat list: the app's bot capability is off, so Feishu lists no
     /// chat for it.
-    #[error("Feishu would not list the bot's chats: the app's bot capability is turned off (232025: {msg}). {ADVICE_CHAT_LIST_BOT_OFF}")]
+    #[error(
+        "Feishu would not list the bot's chats: the app's bot capability is turned off (232025: {msg}). {ADVICE_CHAT_LIST_BOT_OFF}"
+    )]
     ChatListBotDisabled {
         /// Feishu's message.
         msg: String,
@@ -217,9 +204,7 @@ pub enum FeishuError {
         msg: String,
     },
     /// An HTTP 5xx answer without a documented code, still so after the retries.
-    #[error(
-        "Feishu is unavailable: HTTP {status} ({detail}), still so after retries. {ADVICE_UNAVAILABLE}"
-    )]
+    #[error("Feishu is unavailable: HTTP {status} ({detail}), still so after retries. {ADVICE_UNAVAILABLE}")]
     UpstreamUnavailable {
         /// The HTTP status.
         status: u16,
@@ -281,10 +266,7 @@ impl FeishuError {
         } else {
             "request failed"
         };
-        Self::Transport {
-            kind,
-            source: Arc::new(source),
-        }
+        Self::Transport { kind, source: Arc::new(source) }
     }
 
     /// Whether sending the same request again may succeed: Feishu internal errors, rate
@@ -292,9 +274,7 @@ impl FeishuError {
     /// are final.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::InternalError { .. }
-            | Self::RateLimited { .. }
-            | Self::UpstreamUnavailable { .. } => true,
+            Self::InternalError { .. } | Self::RateLimited { .. } | Self::UpstreamUnavailable { .. } => true,
             Self::MessageRefused { refusal, .. } => {
                 matches!(refusal, MessageRefusal::ChatRateLimited | MessageRefusal::BeingSent)
             }

@@ -138,12 +138,20 @@ impl MessageRefusal {
         match self {
             Self::InvalidRequest => "Choose the chat again from the chat list on the digest page; if it persists, report it.",
             Self::BotNotInChat => "Add the app's bot to the chat (chat settings → Bots → Add bot), or remove the chat's digest.",
-            Self::BotDisabled => "Enable the bot capability of the app in the Feishu developer console (Features → Bot), then publish a new app version.",
+            Self::BotDisabled => {
+                "Enable the bot capability of the app in the Feishu developer console (Features → Bot), then publish a new app version."
+            }
             Self::ChatRateLimited => "Nothing to do: the digest is sent again in a moment.",
             Self::TooLong => "Report it: the digest is meant to stay within Feishu's card limits.",
-            Self::LacksPermission => "Check in the Feishu developer console that the app holds im:message:send_as_bot (Permissions & Scopes) and that its availability covers this chat, then publish a new app version.",
-            Self::InvalidReceiveId => "Choose the chat again from the chat list on the digest page (a chat id of another app or tenant does not work), or remove the chat's digest.",
-            Self::BeingSent => "Nothing to do: another send of this digest is under way; it is asked again shortly and then answers the message Feishu sent.",
+            Self::LacksPermission => {
+                "Check in the Feishu developer console that the app holds im:message:send_as_bot (Permissions & Scopes) and that its availability covers this chat, then publish a new app version."
+            }
+            Self::InvalidReceiveId => {
+                "Choose the chat again from the chat list on the digest page (a chat id of another app or tenant does not work), or remove the chat's digest."
+            }
+            Self::BeingSent => {
+                "Nothing to do: another send of this digest is under way; it is asked again shortly and then answers the message Feishu sent."
+            }
             Self::NoPermission => "Let the bot post in the chat (chat settings → who may send messages), or choose another chat.",
             Self::ChatDissolved => "Remove the chat's digest and choose another chat.",
             Self::CardRejected => "Report it with the reason shown: the digest card should always be valid.",

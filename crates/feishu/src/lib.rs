@@ -39,10 +39,10 @@ mod workplace_access;
 pub use adaptive::AdaptiveRate;
 pub use block_access::{BlockAccess, BlockAccessPage, BlockAccessQuery, BlockAccessSearch};
 pub use client::{FeishuClient, SharedBudgets};
+pub use codes::{BLOCK_ACCESS_CODES, BLOCK_ACCESS_SCOPE, CUSTOM_WORKPLACE_ACCESS_CODES, SearchCodes, WORKPLACE_ACCESS_CODES};
 pub use config::{FEISHU_BASE_URL, FeishuConfig, LARK_BASE_URL, RateLimit, RetryPolicy};
 /// The workspace's one block id type (ASCII digits, 1 to 32), shared with the `domain` crate.
 pub use domain::{BlockId, InvalidBlockId, Visits};
-pub use codes::{BLOCK_ACCESS_CODES, BLOCK_ACCESS_SCOPE, CUSTOM_WORKPLACE_ACCESS_CODES, SearchCodes, WORKPLACE_ACCESS_CODES};
 pub use error::FeishuError;
 pub use im::{
     Chat, ChatsPage, LIST_CHATS_SCOPE, MAX_CARD_BODY_BYTES, MAX_CHATS_PAGE, MAX_UUID_CHARS, MESSAGES_PER_SECOND, MessageRefusal,
@@ -56,6 +56,6 @@ pub use search::{InvalidQuery, SearchEndpoint, SearchPage, SearchQuery};
 pub use secrecy::{ExposeSecret, SecretString};
 pub use token::TenantToken;
 pub use workplace_access::{
-    CustomWorkplaceAccess, CustomWorkplaceAccessQuery, CustomWorkplaceAccessSearch, LocalizedName,
-    WorkplaceAccess, WorkplaceAccessQuery, WorkplaceAccessSearch,
+    CustomWorkplaceAccess, CustomWorkplaceAccessQuery, CustomWorkplaceAccessSearch, LocalizedName, WorkplaceAccess,
+    WorkplaceAccessQuery, WorkplaceAccessSearch,
 };

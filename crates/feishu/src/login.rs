@@ -213,19 +213,11 @@ impl FeishuClient {
             redirect_uri: redirect.map(|(uri, _)| uri),
             code_verifier: redirect.map(|(_, verifier)| verifier),
         };
-        let response = self
-            .http()
-            .post(self.endpoint(TOKEN_PATH)?)
-            .json(&body)
-            .send()
-            .await
-            .map_err(FeishuError::transport)?;
+        let response = self.http().post(self.endpoint(TOKEN_PATH)?).json(&body).send().await.map_err(FeishuError::transport)?;
         let status = response.status().as_u16();
         let bytes = response.bytes().await.map_err(FeishuError::transport)?;
-        let answer: TokenAnswer = serde_json::from_slice(&bytes).map_err(|_| FeishuError::Decode {
-            status,
-            detail: "the login token endpoint did not answer JSON".to_owned(),
-        })?;
+        let answer: TokenAnswer = serde_json::from_slice(&bytes)
+            .map_err(|_| FeishuError::Decode { status, detail: "the login token endpoint did not answer JSON".to_owned() })?;
         if answer.code != 0 || answer.error.is_some() {
             return Err(FeishuError::Login {
                 code: answer.code,
@@ -237,10 +229,9 @@ impl FeishuClient {
         let token = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&bytes)
             .ok()
             .and_then(|m| m.get("access_token").and_then(|v| v.as_str()).map(str::to_owned));
-        token.map(|t| UserToken(SecretString::from(t))).ok_or(FeishuError::Decode {
-            status,
-            detail: "the login answer has no access_token".to_owned(),
-        })
+        token
+            .map(|t| UserToken(SecretString::from(t)))
+            .ok_or(FeishuError::Decode { status, detail: "the login answer has no access_token".to_owned() })
     }
 
     /// Who the user token belongs to.
@@ -287,8 +278,7 @@ impl FeishuClient {
         let token = self.tenant_token().await?;
         let mut url = self.endpoint(IS_ADMIN_PATH)?;
         url.query_pairs_mut().append_pair("open_id", open_id);
-        let response =
-            self.http().get(url).bearer_auth(token.expose_secret()).send().await.map_err(FeishuError::transport)?;
+        let response = self.http().get(url).bearer_auth(token.expose_secret()).send().await.map_err(FeishuError::transport)?;
         let answer = Answer::read(response).await?;
         let status = answer.status();
         let data: AdminAnswer = answer::decode_data(status, answer.into_success()?)?;

@@ -46,15 +46,8 @@ pub(crate) struct Metrics {
 impl Metrics {
     pub(crate) fn record_request(&self, endpoint: &'static str, code: i64) {
         self.requests_total.fetch_add(1, Ordering::Relaxed);
-        let mut by_endpoint = self
-            .requests_by_code
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        *by_endpoint
-            .entry(endpoint)
-            .or_default()
-            .entry(code)
-            .or_default() += 1;
+        let mut by_endpoint = self.requests_by_code.lock().unwrap_or_else(PoisonError::into_inner);
+        *by_endpoint.entry(endpoint).or_default().entry(code).or_default() += 1;
     }
 
     pub(crate) fn record_retry(&self) {
@@ -71,11 +64,7 @@ impl Metrics {
     }
 
     pub(crate) fn snapshot(&self) -> ClientMetricsSnapshot {
-        let requests_by_endpoint = self
-            .requests_by_code
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
+        let requests_by_endpoint = self.requests_by_code.lock().unwrap_or_else(PoisonError::into_inner).clone();
         let mut requests_by_code = BTreeMap::new();
         for by_code in requests_by_endpoint.values() {
             for (code, count) in by_code {

@@ -90,13 +90,8 @@ struct Slot {
 impl SlidingWindowBudget {
     /// A budget of `limit.max_requests` (at least 1) per `limit.window`.
     pub fn new(limit: RateLimit) -> Self {
-        let limit = RateLimit {
-            max_requests: limit.max_requests.max(1),
-            ..limit
-        };
-        let capacity = usize::try_from(limit.max_requests)
-            .unwrap_or(usize::MAX)
-            .min(4096);
+        let limit = RateLimit { max_requests: limit.max_requests.max(1), ..limit };
+        let capacity = usize::try_from(limit.max_requests).unwrap_or(usize::MAX).min(4096);
         Self {
             limit,
             current: AtomicU32::new(limit.max_requests),
@@ -142,17 +137,10 @@ impl SlidingWindowBudget {
                 let now = Instant::now();
                 slots.retain(|slot| !slot.released || slot.since + self.limit.window > now);
                 if slots.len() < max {
-                    slots.push_back(Slot {
-                        since: now,
-                        released: false,
-                    });
+                    slots.push_back(Slot { since: now, released: false });
                     return started.elapsed();
                 }
-                slots
-                    .iter()
-                    .filter(|slot| slot.released)
-                    .map(|slot| slot.since + self.limit.window)
-                    .min()
+                slots.iter().filter(|slot| slot.released).map(|slot| slot.since + self.limit.window).min()
             };
             match frees_at {
                 Some(frees_at) => {
@@ -208,10 +196,7 @@ mod tests {
     use super::*;
 
     fn budget(max_requests: u32, window_ms: u64) -> Arc<SlidingWindowBudget> {
-        Arc::new(SlidingWindowBudget::new(RateLimit {
-            max_requests,
-            window: Duration::from_millis(window_ms),
-        }))
+        Arc::new(SlidingWindowBudget::new(RateLimit { max_requests, window: Duration::from_millis(window_ms) }))
     }
 
     /// A grant whose request is answered at once.
@@ -253,11 +238,7 @@ mod tests {
             grants.push(task.await.expect("task panicked"));
         }
         grants.sort();
-        assert!(
-            grants[..20]
-                .iter()
-                .all(|(at, waited)| *at == start && waited.is_zero())
-        );
+        assert!(grants[..20].iter().all(|(at, waited)| *at == start && waited.is_zero()));
         for pair in grants.windows(21) {
             assert!(pair[20].0 - pair[0].0 >= Duration::from_millis(1100));
         }

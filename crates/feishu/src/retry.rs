@@ -14,11 +14,7 @@ use crate::metrics::Metrics;
 /// [retryable](FeishuError::is_retryable), or the policy's count or time runs out.
 ///
 /// A rate-limit answer waits the time Feishu asked for instead of the backoff delay.
-pub(crate) async fn with_retries<T, F, Fut>(
-    policy: &RetryPolicy,
-    metrics: &Metrics,
-    attempt: F,
-) -> Result<T, FeishuError>
+pub(crate) async fn with_retries<T, F, Fut>(policy: &RetryPolicy, metrics: &Metrics, attempt: F) -> Result<T, FeishuError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, FeishuError>>,
@@ -75,10 +71,7 @@ mod tests {
         }
     }
 
-    async fn count_attempts(
-        policy: RetryPolicy,
-        error: FeishuError,
-    ) -> (u32, Result<(), FeishuError>) {
+    async fn count_attempts(policy: RetryPolicy, error: FeishuError) -> (u32, Result<(), FeishuError>) {
         let attempts = AtomicU32::new(0);
         let metrics = Metrics::default();
         let result = with_retries(&policy, &metrics, || async {
@@ -86,10 +79,7 @@ mod tests {
             Err::<(), _>(error.clone())
         })
         .await;
-        assert_eq!(
-            u64::from(attempts.load(Ordering::SeqCst) - 1),
-            metrics.snapshot().retries
-        );
+        assert_eq!(u64::from(attempts.load(Ordering::SeqCst) - 1), metrics.snapshot().retries);
         (attempts.load(Ordering::SeqCst), result)
     }
 
@@ -113,10 +103,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn rate_limit_waits_the_time_feishu_asked_for() {
         let started = Instant::now();
-        let limited = FeishuError::RateLimited {
-            retry_after: Duration::from_secs(2),
-            msg: "slow".into(),
-        };
+        let limited = FeishuError::RateLimited { retry_after: Duration::from_secs(2), msg: "slow".into() };
         let (attempts, _) = count_attempts(policy(2, 60_000), limited).await;
         assert_eq!(attempts, 3);
         assert_eq!(started.elapsed(), Duration::from_secs(4));
@@ -129,10 +116,7 @@ mod tests {
             FeishuError::FromAfterTo { code: 1_629_002, msg: String::new() },
             FeishuError::QuotaExhausted { msg: String::new() },
             FeishuError::IpNotAllowed { msg: String::new() },
-            FeishuError::Credentials {
-                code: 10014,
-                msg: String::new(),
-            },
+            FeishuError::Credentials { code: 10014, msg: String::new() },
         ] {
             let (attempts, _) = count_attempts(policy(5, 60_000), error).await;
             assert_eq!(attempts, 1);

@@ -57,22 +57,14 @@ pub struct SearchQuery<E: SearchEndpoint> {
 
 impl<E: SearchEndpoint> Clone for SearchQuery<E> {
     fn clone(&self) -> Self {
-        Self {
-            filter: self.filter.clone(),
-            ..*self
-        }
+        Self { filter: self.filter.clone(), ..*self }
     }
 }
 
 impl<E: SearchEndpoint> PartialEq for SearchQuery<E> {
     fn eq(&self, other: &Self) -> bool {
         (self.from_date, self.to_date, &self.filter, self.page_size)
-            == (
-                other.from_date,
-                other.to_date,
-                &other.filter,
-                other.page_size,
-            )
+            == (other.from_date, other.to_date, &other.filter, other.page_size)
     }
 }
 
@@ -82,9 +74,7 @@ impl<E: SearchEndpoint> Eq for SearchQuery<E> {}
 #[derive(Clone, PartialEq, Eq, Debug, thiserror::Error)]
 pub enum InvalidQuery {
     /// The start date is after the end date.
-    #[error(
-        "the start date {from} is after the end date {to}: choose a start on or before the end"
-    )]
+    #[error("the start date {from} is after the end date {to}: choose a start on or before the end")]
     FromAfterTo {
         /// The start date given.
         from: NaiveDate,
@@ -103,33 +93,17 @@ pub enum InvalidQuery {
 
 impl<E: SearchEndpoint> SearchQuery<E> {
     /// `filter`'s data from `from_date` to `to_date` inclusive, in the largest pages.
-    pub fn filtered(
-        from_date: NaiveDate,
-        to_date: NaiveDate,
-        filter: E::Filter,
-    ) -> Result<Self, InvalidQuery> {
+    pub fn filtered(from_date: NaiveDate, to_date: NaiveDate, filter: E::Filter) -> Result<Self, InvalidQuery> {
         if from_date > to_date {
-            return Err(InvalidQuery::FromAfterTo {
-                from: from_date,
-                to: to_date,
-            });
+            return Err(InvalidQuery::FromAfterTo { from: from_date, to: to_date });
         }
-        Ok(Self {
-            from_date,
-            to_date,
-            filter,
-            page_size: E::MAX_PAGE_SIZE,
-            endpoint: PhantomData,
-        })
+        Ok(Self { from_date, to_date, filter, page_size: E::MAX_PAGE_SIZE, endpoint: PhantomData })
     }
 
     /// Pages of `page_size` items (1 to the endpoint's largest).
     pub fn with_page_size(mut self, page_size: u8) -> Result<Self, InvalidQuery> {
         if !(1..=E::MAX_PAGE_SIZE).contains(&page_size) {
-            return Err(InvalidQuery::PageSize {
-                size: page_size,
-                max: E::MAX_PAGE_SIZE,
-            });
+            return Err(InvalidQuery::PageSize { size: page_size, max: E::MAX_PAGE_SIZE });
         }
         self.page_size = page_size;
         Ok(self)
@@ -202,11 +176,8 @@ impl FeishuClient {
         let to_date = query.to_date.format(DATE_FORMAT).to_string();
         let page_size = query.page_size.to_string();
         let filter = E::filter_param(&query.filter);
-        let mut params = vec![
-            ("from_date", from_date.as_str()),
-            ("to_date", to_date.as_str()),
-            ("page_size", page_size.as_str()),
-        ];
+        let mut params =
+            vec![("from_date", from_date.as_str()), ("to_date", to_date.as_str()), ("page_size", page_size.as_str())];
         if let Some(page_token) = page_token.filter(|token| !token.is_empty()) {
             params.push(("page_token", page_token));
         }
@@ -219,27 +190,17 @@ impl FeishuClient {
             .unwrap_or_default()
             .into_iter()
             .map(|item| {
-                E::item(item).map_err(|detail| FeishuError::Decode {
-                    status: 200,
-                    detail: format!("{}: {detail}", E::NAME),
-                })
+                E::item(item).map_err(|detail| FeishuError::Decode { status: 200, detail: format!("{}: {detail}", E::NAME) })
             })
             .collect::<Result<_, _>>()?;
-        Ok(SearchPage {
-            items,
-            has_more: wire.has_more,
-            page_token: wire.page_token.filter(|token| !token.is_empty()),
-        })
+        Ok(SearchPage { items, has_more: wire.has_more, page_token: wire.page_token.filter(|token| !token.is_empty()) })
     }
 
     /// All items of `query`, following page tokens to the last page.
     ///
     /// Stops with [`FeishuError::RepeatedPageToken`] when a page token comes back twice
     /// or `has_more` comes without a token, instead of looping.
-    pub async fn search<E: SearchEndpoint>(
-        &self,
-        query: &SearchQuery<E>,
-    ) -> Result<Vec<E::Item>, FeishuError> {
+    pub async fn search<E: SearchEndpoint>(&self, query: &SearchQuery<E>) -> Result<Vec<E::Item>, FeishuError> {
         collect_items(self.search_pages(query)).await
     }
 
@@ -252,17 +213,12 @@ impl FeishuClient {
         &'a self,
         query: &'a SearchQuery<E>,
     ) -> impl Stream<Item = Result<SearchPage<E::Item>, FeishuError>> + Send + 'a {
-        follow_pages(move |page_token| async move {
-            self.search_page(query, page_token.as_deref()).await
-        })
+        follow_pages(move |page_token| async move { self.search_page(query, page_token.as_deref()).await })
     }
 
     /// POSTs to `E`'s path with `query` as query parameters and decodes `data` of the
     /// answer; within `E`'s rate, with retries and token renewal.
-    async fn call_search<E: SearchEndpoint, T: DeserializeOwned>(
-        &self,
-        query: &[(&str, &str)],
-    ) -> Result<T, FeishuError> {
+    async fn call_search<E: SearchEndpoint, T: DeserializeOwned>(&self, query: &[(&str, &str)]) -> Result<T, FeishuError> {
         let endpoint = Endpoint {
             method: reqwest::Method::POST,
             path: E::PATH,
@@ -289,11 +245,7 @@ where
     F: FnMut(Option<String>) -> Fut,
     Fut: Future<Output = Result<SearchPage<T>, FeishuError>>,
 {
-    let start = Cursor {
-        fetch_page,
-        next: Some(None),
-        seen_tokens: HashSet::new(),
-    };
+    let start = Cursor { fetch_page, next: Some(None), seen_tokens: HashSet::new() };
     stream::try_unfold(start, |mut cursor| async move {
         let Some(page_token) = cursor.next.take() else {
             return Ok(None);
@@ -305,9 +257,7 @@ where
                     cursor.next = Some(Some(next.clone()));
                 }
                 repeated => {
-                    return Err(FeishuError::RepeatedPageToken {
-                        page_token: repeated.clone(),
-                    });
+                    return Err(FeishuError::RepeatedPageToken { page_token: repeated.clone() });
                 }
             }
         }
@@ -316,9 +266,7 @@ where
 }
 
 /// All items of all pages, or the first error.
-async fn collect_items<T>(
-    pages: impl Stream<Item = Result<SearchPage<T>, FeishuError>>,
-) -> Result<Vec<T>, FeishuError> {
+async fn collect_items<T>(pages: impl Stream<Item = Result<SearchPage<T>, FeishuError>>) -> Result<Vec<T>, FeishuError> {
     let mut pages = std::pin::pin!(pages);
     let (mut items, mut count) = (Vec::new(), 0_usize);
     while let Some(page) = pages.try_next().await? {
@@ -334,11 +282,7 @@ mod tests {
     use super::*;
 
     fn page(items: usize, next: Option<&str>) -> SearchPage<u32> {
-        SearchPage {
-            items: vec![7; items],
-            has_more: next.is_some(),
-            page_token: next.map(String::from),
-        }
+        SearchPage { items: vec![7; items], has_more: next.is_some(), page_token: next.map(String::from) }
     }
 
     #[tokio::test]
@@ -362,27 +306,17 @@ mod tests {
     #[tokio::test]
     async fn paging_stops_when_it_does_not_advance() {
         let repeated = collect_items(follow_pages(|_| async { Ok(page(1, Some("a"))) })).await;
-        assert!(
-            matches!(repeated, Err(FeishuError::RepeatedPageToken { page_token: Some(t) }) if t == "a")
-        );
+        assert!(matches!(repeated, Err(FeishuError::RepeatedPageToken { page_token: Some(t) }) if t == "a"));
         let tokenless = collect_items(follow_pages(|_| async {
-            Ok(SearchPage::<u32> {
-                items: Vec::new(),
-                has_more: true,
-                page_token: None,
-            })
+            Ok(SearchPage::<u32> { items: Vec::new(), has_more: true, page_token: None })
         }))
         .await;
-        assert!(matches!(
-            tokenless,
-            Err(FeishuError::RepeatedPageToken { page_token: None })
-        ));
+        assert!(matches!(tokenless, Err(FeishuError::RepeatedPageToken { page_token: None })));
     }
 
     #[test]
     fn an_empty_page_reads_without_items() {
-        let empty = serde_json::from_str::<WirePage<u32>>(r#"{"has_more":false,"page_token":""}"#)
-            .expect("empty page");
+        let empty = serde_json::from_str::<WirePage<u32>>(r#"{"has_more":false,"page_token":""}"#).expect("empty page");
         assert!(empty.items.is_none() && !empty.has_more);
     }
 }

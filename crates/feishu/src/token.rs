@@ -72,12 +72,7 @@ pub(crate) struct TokenCache {
 impl TokenCache {
     /// A cache that replaces tokens `margin` before expiry (at most half their lifetime).
     pub(crate) fn new(margin: Duration) -> Self {
-        Self {
-            current: RwLock::new(None),
-            refresh: tokio::sync::Mutex::new(None),
-            completed_fetches: AtomicU64::new(0),
-            margin,
-        }
+        Self { current: RwLock::new(None), refresh: tokio::sync::Mutex::new(None), completed_fetches: AtomicU64::new(0), margin }
     }
 
     /// The cached token if it is not due, else one from `fetch` (run by one caller only).
@@ -109,10 +104,8 @@ impl TokenCache {
                 let early = self.margin.min(issued.lifetime / 2);
                 let refresh_at = asked_at + issued.lifetime.saturating_sub(early);
                 let token = issued.token.clone();
-                *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(CachedToken {
-                    token: issued.token,
-                    refresh_at,
-                });
+                *self.current.write().unwrap_or_else(PoisonError::into_inner) =
+                    Some(CachedToken { token: issued.token, refresh_at });
                 Ok(token)
             }
             Err(error) => {
@@ -126,20 +119,14 @@ impl TokenCache {
     /// requests failing with the same old token cause one refetch.
     pub(crate) fn invalidate(&self, rejected: &TenantToken) {
         let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
-        if current
-            .as_ref()
-            .is_some_and(|cached| &cached.token == rejected)
-        {
+        if current.as_ref().is_some_and(|cached| &cached.token == rejected) {
             *current = None;
         }
     }
 
     fn fresh(&self) -> Option<TenantToken> {
         let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
-        current
-            .as_ref()
-            .filter(|cached| Instant::now() < cached.refresh_at)
-            .map(|cached| cached.token.clone())
+        current.as_ref().filter(|cached| Instant::now() < cached.refresh_at).map(|cached| cached.token.clone())
     }
 }
 
@@ -150,10 +137,7 @@ mod tests {
     use super::*;
 
     fn issued(token: &str, lifetime_secs: u64) -> IssuedToken {
-        IssuedToken {
-            token: TenantToken::new(token.to_owned()),
-            lifetime: Duration::from_secs(lifetime_secs),
-        }
+        IssuedToken { token: TenantToken::new(token.to_owned()), lifetime: Duration::from_secs(lifetime_secs) }
     }
 
     #[test]
@@ -166,34 +150,19 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn refreshes_margin_before_expiry_but_at_most_half_the_lifetime() {
         let cache = TokenCache::new(Duration::from_secs(300));
-        let first = cache
-            .get(|| async { Ok(issued("t-1", 7200)) })
-            .await
-            .expect("fetch");
+        let first = cache.get(|| async { Ok(issued("t-1", 7200)) }).await.expect("fetch");
         tokio::time::advance(Duration::from_secs(7200 - 301)).await;
-        let same = cache
-            .get(|| async { Ok(issued("t-2", 7200)) })
-            .await
-            .expect("cached");
+        let same = cache.get(|| async { Ok(issued("t-2", 7200)) }).await.expect("cached");
         assert_eq!(same, first);
         tokio::time::advance(Duration::from_secs(2)).await;
-        let second = cache
-            .get(|| async { Ok(issued("t-2", 60)) })
-            .await
-            .expect("fetch");
+        let second = cache.get(|| async { Ok(issued("t-2", 60)) }).await.expect("fetch");
         assert_eq!(second.expose_secret(), "t-2");
         // A 60 s token is replaced after 30 s, not 300 s before it expires.
         tokio::time::advance(Duration::from_secs(29)).await;
-        let same = cache
-            .get(|| async { Ok(issued("t-3", 60)) })
-            .await
-            .expect("cached");
+        let same = cache.get(|| async { Ok(issued("t-3", 60)) }).await.expect("cached");
         assert_eq!(same.expose_secret(), "t-2");
         tokio::time::advance(Duration::from_secs(2)).await;
-        let third = cache
-            .get(|| async { Ok(issued("t-3", 60)) })
-            .await
-            .expect("fetch");
+        let third = cache.get(|| async { Ok(issued("t-3", 60)) }).await.expect("fetch");
         assert_eq!(third.expose_secret(), "t-3");
     }
 
@@ -210,10 +179,7 @@ mod tests {
                     .get(|| async move {
                         fetches.fetch_add(1, Ordering::SeqCst);
                         tokio::time::sleep(Duration::from_millis(50)).await;
-                        Err(crate::FeishuError::Credentials {
-                            code: 10014,
-                            msg: "bad".into(),
-                        })
+                        Err(crate::FeishuError::Credentials { code: 10014, msg: "bad".into() })
                     })
                     .await
             }));
@@ -227,20 +193,11 @@ mod tests {
     #[tokio::test]
     async fn invalidate_only_drops_the_rejected_token() {
         let cache = TokenCache::new(Duration::from_secs(300));
-        let old = cache
-            .get(|| async { Ok(issued("t-old", 7200)) })
-            .await
-            .expect("fetch");
+        let old = cache.get(|| async { Ok(issued("t-old", 7200)) }).await.expect("fetch");
         cache.invalidate(&old);
-        let new = cache
-            .get(|| async { Ok(issued("t-new", 7200)) })
-            .await
-            .expect("fetch");
+        let new = cache.get(|| async { Ok(issued("t-new", 7200)) }).await.expect("fetch");
         cache.invalidate(&old);
-        let still = cache
-            .get(|| async { Ok(issued("t-other", 7200)) })
-            .await
-            .expect("cached");
+        let still = cache.get(|| async { Ok(issued("t-other", 7200)) }).await.expect("cached");
         assert_eq!(still, new);
     }
 }

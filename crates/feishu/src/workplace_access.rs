@@ -18,10 +18,7 @@ use domain::{Visits, WorkplaceId};
 
 impl From<WireAccessData> for Visits {
     fn from(wire: WireAccessData) -> Self {
-        Visits {
-            pv: wire.pv,
-            uv: wire.uv,
-        }
+        Visits { pv: wire.pv, uv: wire.uv }
     }
 }
 
@@ -63,11 +60,7 @@ impl SearchEndpoint for WorkplaceAccessSearch {
     }
 
     fn item(wire: WorkplaceWireItem) -> Result<WorkplaceAccess, String> {
-        Ok(WorkplaceAccess {
-            date: wire.date,
-            all: wire.all_workplace.into(),
-            default: wire.default_workplace.into(),
-        })
+        Ok(WorkplaceAccess { date: wire.date, all: wire.all_workplace.into(), default: wire.default_workplace.into() })
     }
 }
 
@@ -136,9 +129,7 @@ impl SearchEndpoint for CustomWorkplaceAccessSearch {
     type WireItem = CustomWorkplaceWireItem;
 
     fn filter_param(filter: &Option<WorkplaceId>) -> Option<(&'static str, String)> {
-        filter
-            .as_ref()
-            .map(|id| ("custom_workplace_id", id.as_str().to_owned()))
+        filter.as_ref().map(|id| ("custom_workplace_id", id.as_str().to_owned()))
     }
 
     fn item(wire: CustomWorkplaceWireItem) -> Result<CustomWorkplaceAccess, String> {
@@ -149,17 +140,9 @@ impl SearchEndpoint for CustomWorkplaceAccessSearch {
             .unwrap_or_default()
             .into_iter()
             .filter(|n| !n.name.trim().is_empty())
-            .map(|n| LocalizedName {
-                language: n.language.trim().to_owned(),
-                name: n.name.trim().to_owned(),
-            })
+            .map(|n| LocalizedName { language: n.language.trim().to_owned(), name: n.name.trim().to_owned() })
             .collect();
-        Ok(CustomWorkplaceAccess {
-            date: wire.date,
-            workplace_id,
-            names,
-            visits: wire.access_data.into(),
-        })
+        Ok(CustomWorkplaceAccess { date: wire.date, workplace_id, names, visits: wire.access_data.into() })
     }
 }
 
@@ -180,35 +163,19 @@ mod tests {
     #[test]
     fn documented_items_read() {
         let wp = r#"{"date":"2023-03-12","all_workplace":{"pv":100,"uv":30},"default_workplace":{"pv":60,"uv":20}}"#;
-        let item =
-            WorkplaceAccessSearch::item(serde_json::from_str(wp).expect("shape")).expect("valid");
-        assert_eq!(
-            (item.all, item.default),
-            (Visits { pv: 100, uv: 30 }, Visits { pv: 60, uv: 20 })
-        );
+        let item = WorkplaceAccessSearch::item(serde_json::from_str(wp).expect("shape")).expect("valid");
+        assert_eq!((item.all, item.default), (Visits { pv: 100, uv: 30 }, Visits { pv: 60, uv: 20 }));
 
         let custom = r#"{"custom_workplace_id":"tpl_abc","custom_workplace_name":[{"language":"zh","name":"销售"},{"language":"en","name":"Sales"}],"date":"2023-03-12","access_data":{"pv":5,"uv":2}}"#;
-        let item = CustomWorkplaceAccessSearch::item(serde_json::from_str(custom).expect("shape"))
-            .expect("valid");
+        let item = CustomWorkplaceAccessSearch::item(serde_json::from_str(custom).expect("shape")).expect("valid");
         assert_eq!(item.workplace_id.as_str(), "tpl_abc");
-        assert_eq!(
-            item.names[1],
-            LocalizedName {
-                language: "en".into(),
-                name: "Sales".into()
-            }
-        );
+        assert_eq!(item.names[1], LocalizedName { language: "en".into(), name: "Sales".into() });
         let nameless = r#"{"custom_workplace_id":"tpl_abc","date":"2023-03-12","access_data":{"pv":5,"uv":2}}"#;
         assert!(
-            CustomWorkplaceAccessSearch::item(serde_json::from_str(nameless).expect("shape"))
-                .expect("valid")
-                .names
-                .is_empty()
+            CustomWorkplaceAccessSearch::item(serde_json::from_str(nameless).expect("shape")).expect("valid").names.is_empty()
         );
         let bad = r#"{"custom_workplace_id":"tpl abc","date":"2023-03-12","access_data":{"pv":5,"uv":2}}"#;
-        assert!(
-            CustomWorkplaceAccessSearch::item(serde_json::from_str(bad).expect("shape")).is_err()
-        );
+        assert!(CustomWorkplaceAccessSearch::item(serde_json::from_str(bad).expect("shape")).is_err());
     }
 
     #[test]

@@ -47,8 +47,7 @@ struct Settling {
 fn settling(records: &[RequestRecord], started: Instant, client_rates: &[(Instant, u32)]) -> Settling {
     let half = started + RUN / 2;
     let end = started + RUN;
-    let refused_at: Vec<Instant> =
-        records.iter().filter(|r| r.code() == Some(codes::RATE_LIMITED)).map(|r| r.arrived).collect();
+    let refused_at: Vec<Instant> = records.iter().filter(|r| r.code() == Some(codes::RATE_LIMITED)).map(|r| r.arrived).collect();
     let late = records.iter().filter(|r| r.arrived >= half && r.arrived < end).count();
     let mut settle_secs = 0.0;
     for (i, at) in refused_at.iter().enumerate() {

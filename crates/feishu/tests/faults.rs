@@ -27,10 +27,7 @@ async fn retries_through_internal_errors_gateway_errors_and_dropped_connections(
     let (from, to) = last_days(180);
     let query = BlockAccessQuery::new(from, to).expect("valid query");
 
-    let found = client
-        .search(&query)
-        .await
-        .expect("search survives the faults");
+    let found = client.search(&query).await.expect("search survives the faults");
 
     let expected = truth(&sim, from, to, None);
     assert_eq!(rows(found), expected);
@@ -38,43 +35,23 @@ async fn retries_through_internal_errors_gateway_errors_and_dropped_connections(
     let stats = sim.stats();
     assert_eq!(stats.successes(), pages);
     assert!(stats.dropped > 0 && stats.gateway_errors > 0, "{stats:?}");
-    let internal = stats
-        .answers_by_code
-        .get(&feishu::BLOCK_ACCESS_CODES.internal_error)
-        .copied()
-        .unwrap_or(0);
+    let internal = stats.answers_by_code.get(&feishu::BLOCK_ACCESS_CODES.internal_error).copied().unwrap_or(0);
     assert!(internal > 0, "{:?}", stats.answers_by_code);
 
     let metrics = client.metrics();
     assert_eq!(metrics.requests_total, stats.search_requests);
     assert_eq!(metrics.retries, stats.search_requests - pages);
     assert_eq!(metrics.requests_by_code.get(&0).copied(), Some(pages));
-    assert_eq!(
-        metrics
-            .requests_by_code
-            .get(&feishu::BLOCK_ACCESS_CODES.internal_error)
-            .copied(),
-        Some(internal)
-    );
-    assert_eq!(
-        metrics.requests_by_code.get(&NO_CODE).copied(),
-        Some(stats.gateway_errors)
-    );
-    assert_eq!(
-        metrics.requests_by_code.get(&TRANSPORT_ERROR).copied(),
-        Some(stats.dropped)
-    );
+    assert_eq!(metrics.requests_by_code.get(&feishu::BLOCK_ACCESS_CODES.internal_error).copied(), Some(internal));
+    assert_eq!(metrics.requests_by_code.get(&NO_CODE).copied(), Some(stats.gateway_errors));
+    assert_eq!(metrics.requests_by_code.get(&TRANSPORT_ERROR).copied(), Some(stats.dropped));
     sim.shutdown().await;
 }
 
 #[tokio::test]
 async fn a_slow_answer_times_out_and_is_retried() {
     let mut config = sim_config();
-    config.faults = Faults {
-        spike_ratio: 0.5,
-        spike: Duration::from_secs(3),
-        ..Faults::default()
-    };
+    config.faults = Faults { spike_ratio: 0.5, spike: Duration::from_secs(3), ..Faults::default() };
     let sim = start(config).await;
     let mut config = client_config(&sim);
     config.request_timeout = Duration::from_millis(300);
@@ -82,23 +59,12 @@ async fn a_slow_answer_times_out_and_is_retried() {
     let client = FeishuClient::new(config).expect("client");
     let (from, to) = last_days(20);
     // About 12 pages: the chance that none of them meets a spike is 1 in 4,000.
-    let query = BlockAccessQuery::new(from, to)
-        .expect("valid query")
-        .with_page_size(100)
-        .expect("valid");
+    let query = BlockAccessQuery::new(from, to).expect("valid query").with_page_size(100).expect("valid");
 
-    let found = client
-        .search(&query)
-        .await
-        .expect("search survives the spikes");
+    let found = client.search(&query).await.expect("search survives the spikes");
 
     assert_eq!(rows(found), truth(&sim, from, to, None));
-    let timeouts = client
-        .metrics()
-        .requests_by_code
-        .get(&TRANSPORT_ERROR)
-        .copied()
-        .unwrap_or(0);
+    let timeouts = client.metrics().requests_by_code.get(&TRANSPORT_ERROR).copied().unwrap_or(0);
     assert!(timeouts > 0);
     assert_eq!(timeouts, client.metrics().retries);
     sim.shutdown().await;

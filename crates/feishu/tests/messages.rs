@@ -22,10 +22,7 @@ async fn a_card_under_30_kb_as_json_but_over_once_escaped_is_not_sent() {
     assert!(long.to_string().len() < MAX_CARD_BODY_BYTES);
     assert!(card_body_bytes(&long) > MAX_CARD_BODY_BYTES);
     let error = client.send_card(DEMO_CHAT_ADMINS, &long, "digest-1").await.expect_err("too long");
-    assert!(
-        matches!(error, FeishuError::MessageRefused { refusal: MessageRefusal::TooLong, code: 230_025, .. }),
-        "{error}"
-    );
+    assert!(matches!(error, FeishuError::MessageRefused { refusal: MessageRefusal::TooLong, code: 230_025, .. }), "{error}");
     assert!(error.to_string().contains("not sent"), "{error}");
     assert_eq!(sim.stats().message_requests, 0, "nothing reached Feishu");
 

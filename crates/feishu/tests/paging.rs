@@ -14,42 +14,23 @@ async fn a_year_of_all_blocks_equals_ground_truth() {
     let (from, to) = last_days(365);
     let query = BlockAccessQuery::new(from, to).expect("valid query");
 
-    let found = client
-        .search(&query)
-        .await
-        .expect("search succeeds");
+    let found = client.search(&query).await.expect("search succeeds");
 
     let expected = truth(&sim, from, to, None);
-    assert!(
-        expected.len() > 10_000,
-        "the tenant should be big enough to page: {}",
-        expected.len()
-    );
+    assert!(expected.len() > 10_000, "the tenant should be big enough to page: {}", expected.len());
     assert_eq!(rows(found), expected);
     let pages = expected.len().div_ceil(200);
     let stats = sim.stats();
     assert_eq!(stats.successes(), pages as u64);
-    assert_eq!(
-        stats.search_requests, pages as u64,
-        "no request beyond one per page"
-    );
+    assert_eq!(stats.search_requests, pages as u64, "no request beyond one per page");
     let first = &sim.requests()[0].params;
-    assert_eq!(
-        first.from_date.as_deref(),
-        Some(from.format("%Y-%m-%d").to_string().as_str())
-    );
+    assert_eq!(first.from_date.as_deref(), Some(from.format("%Y-%m-%d").to_string().as_str()));
     assert_eq!(first.to_date.as_deref(), Some("2025-06-30"));
     assert_eq!(first.page_size.as_deref(), Some("200"));
-    assert_eq!(
-        (first.page_token.as_deref(), first.block_id.as_deref()),
-        (None, None)
-    );
+    assert_eq!((first.page_token.as_deref(), first.block_id.as_deref()), (None, None));
     let metrics = client.metrics();
     assert_eq!(metrics.requests_total, pages as u64);
-    assert_eq!(
-        metrics.requests_by_code.get(&0).copied(),
-        Some(pages as u64)
-    );
+    assert_eq!(metrics.requests_by_code.get(&0).copied(), Some(pages as u64));
     assert_eq!((metrics.retries, metrics.token_fetches), (0, 1));
     sim.shutdown().await;
 }
@@ -60,38 +41,22 @@ async fn a_block_filter_with_small_pages_equals_ground_truth() {
     let client = client(&sim);
     let (from, to) = last_days(365);
     // A block created partway through the history, so some days have no row.
-    let block = sim
-        .dataset()
-        .blocks()
-        .iter()
-        .find(|block| block.created > from)
-        .expect("a late block");
+    let block = sim.dataset().blocks().iter().find(|block| block.created > from).expect("a late block");
     let query = BlockAccessQuery::new(from, to)
         .expect("valid query")
         .with_block(BlockId::parse(&block.id).expect("simulator ids are valid"))
         .with_page_size(7)
         .expect("valid page size");
 
-    let found = client
-        .search(&query)
-        .await
-        .expect("search succeeds");
+    let found = client.search(&query).await.expect("search succeeds");
 
     let expected = truth(&sim, from, to, Some(&block.id));
     assert!(!expected.is_empty());
     assert_eq!(rows(found), expected);
     let requests = sim.requests();
     assert_eq!(requests.len(), expected.len().div_ceil(7));
-    assert!(
-        requests
-            .iter()
-            .all(|request| request.params.block_id.as_deref() == Some(block.id.as_str()))
-    );
-    assert!(
-        requests
-            .iter()
-            .all(|request| request.params.page_size.as_deref() == Some("7"))
-    );
+    assert!(requests.iter().all(|request| request.params.block_id.as_deref() == Some(block.id.as_str())));
+    assert!(requests.iter().all(|request| request.params.page_size.as_deref() == Some("7")));
     sim.shutdown().await;
 }
 
@@ -101,10 +66,7 @@ async fn an_unknown_block_has_no_rows() {
     let query = BlockAccessQuery::new(last_days(30).0, last_days(30).1)
         .expect("valid query")
         .with_block(BlockId::parse("123").expect("valid id"));
-    let found = client(&sim)
-        .search(&query)
-        .await
-        .expect("search succeeds");
+    let found = client(&sim).search(&query).await.expect("search succeeds");
     assert!(found.is_empty());
     sim.shutdown().await;
 }
@@ -124,10 +86,7 @@ async fn tokens_expired_between_pages_are_refetched_transparently() {
         if pages > 0 {
             sim.expire_all_tokens();
         }
-        let page = client
-            .search_page(&query, page_token.as_deref())
-            .await
-            .expect("page");
+        let page = client.search_page(&query, page_token.as_deref()).await.expect("page");
         pages += 1;
         found.extend(page.items);
         if !page.has_more {
@@ -139,10 +98,7 @@ async fn tokens_expired_between_pages_are_refetched_transparently() {
     assert!(pages >= 3, "{pages}");
     assert_eq!(rows(found), truth(&sim, from, to, None));
     let stats = sim.stats();
-    assert_eq!(
-        stats.answers_by_code.get(&99_991_663).copied(),
-        Some(pages - 1)
-    );
+    assert_eq!(stats.answers_by_code.get(&99_991_663).copied(), Some(pages - 1));
     assert_eq!(stats.token_requests, pages);
     assert_eq!(client.metrics().token_fetches, pages);
     sim.shutdown().await;
@@ -168,21 +124,11 @@ async fn short_lived_tokens_are_renewed_during_a_long_search() {
         })
     };
     let started = tokio::time::Instant::now();
-    let found = client
-        .search(&query)
-        .await
-        .expect("search succeeds");
+    let found = client.search(&query).await.expect("search succeeds");
     expirer.await.expect("expirer finished");
 
-    assert!(
-        started.elapsed() > Duration::from_secs(4),
-        "the search must outlive a token"
-    );
+    assert!(started.elapsed() > Duration::from_secs(4), "the search must outlive a token");
     assert_eq!(rows(found), truth(&sim, from, to, None));
-    assert!(
-        client.metrics().token_fetches >= 3,
-        "{:?}",
-        client.metrics()
-    );
+    assert!(client.metrics().token_fetches >= 3, "{:?}", client.metrics());
     sim.shutdown().await;
 }

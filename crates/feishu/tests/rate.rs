@@ -17,11 +17,7 @@ async fn fifty_concurrent_searches_stay_within_twenty_per_second() {
     let (from, to) = last_days(10);
     let query = BlockAccessQuery::new(from, to).expect("valid query");
     let expected = truth(&sim, from, to, None);
-    assert!(
-        expected.len() > 400,
-        "several pages per search: {}",
-        expected.len()
-    );
+    assert!(expected.len() > 400, "several pages per search: {}", expected.len());
 
     let searches = (0..50).map(|_| {
         let (client, query) = (client.clone(), query.clone());
@@ -32,16 +28,8 @@ async fn fifty_concurrent_searches_stay_within_twenty_per_second() {
     }
 
     let stats = sim.stats();
-    assert_eq!(
-        stats.search_requests,
-        50 * expected.len().div_ceil(200) as u64
-    );
-    assert_eq!(
-        stats.answers_by_code.get(&codes::RATE_LIMITED),
-        None,
-        "{:?}",
-        stats.answers_by_code
-    );
+    assert_eq!(stats.search_requests, 50 * expected.len().div_ceil(200) as u64);
+    assert_eq!(stats.answers_by_code.get(&codes::RATE_LIMITED), None, "{:?}", stats.answers_by_code);
     let busiest = stats.max_requests_in_any_window(Duration::from_secs(1));
     assert!(busiest <= 20, "{busiest} requests within one second");
     assert_eq!(busiest, 20, "the budget is used, not wasted");
@@ -55,12 +43,8 @@ async fn fifty_concurrent_searches_stay_within_twenty_per_second() {
 async fn clients_sharing_a_budget_stay_within_it_together() {
     let sim = start(sim_config()).await;
     let budget: Arc<dyn RateBudget> = Arc::new(SlidingWindowBudget::new(RateLimit::default()));
-    let clients: Vec<FeishuClient> = (0..3)
-        .map(|_| {
-            FeishuClient::with_rate_budget(client_config(&sim), Arc::clone(&budget))
-                .expect("client")
-        })
-        .collect();
+    let clients: Vec<FeishuClient> =
+        (0..3).map(|_| FeishuClient::with_rate_budget(client_config(&sim), Arc::clone(&budget)).expect("client")).collect();
     let (from, to) = last_days(3);
     let query = BlockAccessQuery::new(from, to).expect("valid query");
     let searches = (0..60).map(|i| {
@@ -99,24 +83,12 @@ async fn rate_limit_answers_are_waited_out_and_retried() {
         assert_eq!(rows(result.expect("task").expect("search")), expected);
     }
 
-    let limited = sim
-        .stats()
-        .answers_by_code
-        .get(&codes::RATE_LIMITED)
-        .copied()
-        .unwrap_or(0);
+    let limited = sim.stats().answers_by_code.get(&codes::RATE_LIMITED).copied().unwrap_or(0);
     assert!(limited >= 7, "the simulator refused {limited}");
     assert_eq!(sim.stats().successes(), 10);
-    assert!(
-        started.elapsed() >= Duration::from_secs(3),
-        "waited for the resets: {:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() >= Duration::from_secs(3), "waited for the resets: {:?}", started.elapsed());
     let metrics = client.metrics();
-    assert_eq!(
-        metrics.requests_by_code.get(&codes::RATE_LIMITED).copied(),
-        Some(limited)
-    );
+    assert_eq!(metrics.requests_by_code.get(&codes::RATE_LIMITED).copied(), Some(limited));
     assert_eq!(metrics.retries, limited);
     sim.shutdown().await;
 }

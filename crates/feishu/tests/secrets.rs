@@ -16,10 +16,7 @@ struct Captured(Arc<Mutex<Vec<u8>>>);
 
 impl Write for Captured {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .extend_from_slice(bytes);
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).extend_from_slice(bytes);
         Ok(bytes.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -56,23 +53,13 @@ async fn secrets_and_tokens_never_reach_debug_output_or_logs() {
     assert!(token_text.starts_with("t-") && token_text.len() > 8);
 
     // Errors that involve the token or the secret.
-    sim.set_faults(Faults {
-        forced: Some(ForcedAnswer::token_invalid()),
-        ..Faults::default()
-    });
-    let rejected = client
-        .search_page(&query, None)
-        .await
-        .expect_err("rejected token");
+    sim.set_faults(Faults { forced: Some(ForcedAnswer::token_invalid()), ..Faults::default() });
+    let rejected = client.search_page(&query, None).await.expect_err("rejected token");
     sim.set_faults(Faults::default());
     let mut wrong = client_config(&sim);
     let wrong_secret = "wrong-secret-value";
     wrong.app_secret = wrong_secret.to_owned().into();
-    let refused = FeishuClient::new(wrong.clone())
-        .expect("client")
-        .tenant_token()
-        .await
-        .expect_err("refused");
+    let refused = FeishuClient::new(wrong.clone()).expect("client").tenant_token().await.expect_err("refused");
 
     let printed = [
         format!("{config:?}"),
@@ -84,10 +71,7 @@ async fn secrets_and_tokens_never_reach_debug_output_or_logs() {
         format!("{:?}", client.metrics()),
         logs.text(),
     ];
-    assert!(
-        logs.text().contains("search"),
-        "the logs were captured"
-    );
+    assert!(logs.text().contains("search"), "the logs were captured");
     for text in printed {
         assert!(!text.contains(&secret), "app secret printed: {text}");
         assert!(!text.contains(wrong_secret), "app secret printed: {text}");

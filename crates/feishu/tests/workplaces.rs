@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use common::{client, last_days, sim_config, start};
 use feishu::{
-    BLOCK_ACCESS_CODES, BlockAccessQuery, CUSTOM_WORKPLACE_ACCESS_CODES, CustomWorkplaceAccessQuery, FeishuError,
-    SearchCodes, WORKPLACE_ACCESS_CODES, WorkplaceAccessQuery,
+    BLOCK_ACCESS_CODES, BlockAccessQuery, CUSTOM_WORKPLACE_ACCESS_CODES, CustomWorkplaceAccessQuery, FeishuError, SearchCodes,
+    WORKPLACE_ACCESS_CODES, WorkplaceAccessQuery,
 };
 use feishu_sim::{Faults, ForcedAnswer, SimEndpoint, SimHandle};
 
@@ -65,9 +65,7 @@ async fn custom_workplaces_page_to_the_end_with_their_names() {
     let client = client(&sim);
     let (from, to) = last_days(40);
     let items = client.search(&CustomWorkplaceAccessQuery::new(from, to).expect("valid")).await.expect("search");
-    let name = |names: &[feishu::LocalizedName], lang: &str| {
-        names.iter().find(|n| n.language == lang).map(|n| n.name.clone())
-    };
+    let name = |names: &[feishu::LocalizedName], lang: &str| names.iter().find(|n| n.language == lang).map(|n| n.name.clone());
     let got: Vec<CustomRow> = items
         .iter()
         .map(|i| {

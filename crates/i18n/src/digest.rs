@@ -87,7 +87,13 @@ pub struct DigestMessages {
 
 pub static ZH: DigestMessages = DigestMessages {
     card_title: |range| format!("工作台小组件摘要 · {range}"),
-    card_subtitle: |days| if days == 1 { "最近一个已定稿日（前天）的数据".to_owned() } else { format!("最近 {days} 个已定稿日的数据") },
+    card_subtitle: |days| {
+        if days == 1 {
+            "最近一个已定稿日（前天）的数据".to_owned()
+        } else {
+            format!("最近 {days} 个已定稿日的数据")
+        }
+    },
     views: "访问次数",
     daily_users: "日均访问用户数",
     versus_before: |change| format!("较上一周期 {change}"),
@@ -156,18 +162,28 @@ pub static ZH: DigestMessages = DigestMessages {
     refusal: |code| {
         Some(match code {
             230_001 => "飞书认为请求无效（群 ID 或消息类型）。请在群列表中重新选择该群。",
-            230_002 => "机器人不在这个群里。请在飞书中把应用的机器人添加到群（群设置 → 群机器人 → 添加机器人），或删除该群的摘要。",
+            230_002 => {
+                "机器人不在这个群里。请在飞书中把应用的机器人添加到群（群设置 → 群机器人 → 添加机器人），或删除该群的摘要。"
+            }
             230_006 => "应用的机器人能力未开启。请在飞书开发者后台「应用能力 → 机器人」中开启，并发布新版本。",
             230_020 => "飞书正在限制发往这个群的消息频率，稍后会自动重试。",
             230_025 => "卡片超过了飞书的长度上限。请报告此问题：摘要本应始终符合卡片限制。",
-            230_027 => "应用缺少发送这条消息所需的权限。请在飞书开发者后台确认应用已开通 im:message:send_as_bot（权限管理），且应用的可用范围包含这个群，然后发布新版本。",
+            230_027 => {
+                "应用缺少发送这条消息所需的权限。请在飞书开发者后台确认应用已开通 im:message:send_as_bot（权限管理），且应用的可用范围包含这个群，然后发布新版本。"
+            }
             230_034 => "飞书不认识这个群 ID（可能属于其他应用或企业）。请在群列表中重新选择该群，或删除该群的摘要。",
-            230_049 => "同一条摘要正在由另一次发送处理（例如另一个副本），无需操作：稍后会自动再次确认，届时得到飞书已发出的那条消息。",
+            230_049 => {
+                "同一条摘要正在由另一次发送处理（例如另一个副本），无需操作：稍后会自动再次确认，届时得到飞书已发出的那条消息。"
+            }
             230_035 => "机器人无权在这个群发言。请在群设置中允许机器人发言，或选择其他群。",
             232_009 => "这个群已解散。请删除该群的摘要并选择其他群。",
-            232_025 => "应用的机器人能力未开启，飞书因此不列出任何群。请在飞书开发者后台「应用能力 → 机器人」中开启并发布新版本，再把机器人加入要接收摘要的群。",
+            232_025 => {
+                "应用的机器人能力未开启，飞书因此不列出任何群。请在飞书开发者后台「应用能力 → 机器人」中开启并发布新版本，再把机器人加入要接收摘要的群。"
+            }
             230_099 => "飞书无法生成这张卡片。请报告此问题，并附上下方的原因。",
-            99_991_672 => "应用缺少发送消息的权限（im:message:send_as_bot）。请在飞书开发者后台「权限管理」中开通，发布新版本并由管理员审核通过。",
+            99_991_672 => {
+                "应用缺少发送消息的权限（im:message:send_as_bot）。请在飞书开发者后台「权限管理」中开通，发布新版本并由管理员审核通过。"
+            }
             99_991_400 => "飞书正在限制本应用的请求频率，稍后会自动重试。",
             99_991_403 => "本月飞书 API 调用额度已用完，下月额度重置后才能发送。",
             _ => return None,
@@ -177,7 +193,9 @@ pub static ZH: DigestMessages = DigestMessages {
 
 pub static EN: DigestMessages = DigestMessages {
     card_title: |range| format!("Workplace blocks digest · {range}"),
-    card_subtitle: |days| if days == 1 { "The last final day (the day before yesterday)".to_owned() } else { format!("The last {days} final days") },
+    card_subtitle: |days| {
+        if days == 1 { "The last final day (the day before yesterday)".to_owned() } else { format!("The last {days} final days") }
+    },
     views: "Page views",
     daily_users: "Average daily users",
     versus_before: |change| format!("{change} on the period before"),
@@ -246,18 +264,34 @@ pub static EN: DigestMessages = DigestMessages {
     refusal: |code| {
         Some(match code {
             230_001 => "Feishu found the request invalid (the chat id or the message type). Choose the chat again from the list.",
-            230_002 => "The bot is not in this chat. Add the app's bot to the chat in Feishu (chat settings → Bots → Add bot), or remove the chat's digest.",
-            230_006 => "The app's bot capability is off. Turn it on in the Feishu developer console (Features → Bot) and publish a new app version.",
+            230_002 => {
+                "The bot is not in this chat. Add the app's bot to the chat in Feishu (chat settings → Bots → Add bot), or remove the chat's digest."
+            }
+            230_006 => {
+                "The app's bot capability is off. Turn it on in the Feishu developer console (Features → Bot) and publish a new app version."
+            }
             230_020 => "Feishu is limiting messages to this chat; the digest is tried again shortly.",
-            230_025 => "The card is longer than Feishu takes. Please report it: the digest is meant to stay within Feishu's card limits.",
-            230_027 => "The app lacks a permission this send needs. Check in the Feishu developer console that it holds im:message:send_as_bot (Permissions & Scopes) and that its availability covers this chat, then publish a new app version.",
-            230_034 => "Feishu does not know this chat id for this app (it may be another app's or tenant's). Choose the chat again from the list, or remove its digest.",
-            230_049 => "Another send of this digest (another replica) is still under way. Nothing to do: it is checked again shortly and then answers the message Feishu sent.",
+            230_025 => {
+                "The card is longer than Feishu takes. Please report it: the digest is meant to stay within Feishu's card limits."
+            }
+            230_027 => {
+                "The app lacks a permission this send needs. Check in the Feishu developer console that it holds im:message:send_as_bot (Permissions & Scopes) and that its availability covers this chat, then publish a new app version."
+            }
+            230_034 => {
+                "Feishu does not know this chat id for this app (it may be another app's or tenant's). Choose the chat again from the list, or remove its digest."
+            }
+            230_049 => {
+                "Another send of this digest (another replica) is still under way. Nothing to do: it is checked again shortly and then answers the message Feishu sent."
+            }
             230_035 => "The bot may not post in this chat. Let it post (chat settings), or choose another chat.",
             232_009 => "The chat was dissolved. Remove its digest and choose another chat.",
-            232_025 => "The app's bot capability is off, so Feishu lists no chat. Turn it on in the Feishu developer console (Features → Bot), publish a new app version, then add the bot to the chats.",
+            232_025 => {
+                "The app's bot capability is off, so Feishu lists no chat. Turn it on in the Feishu developer console (Features → Bot), publish a new app version, then add the bot to the chats."
+            }
             230_099 => "Feishu could not build the card. Please report it with the reason below.",
-            99_991_672 => "The app lacks the scope to send messages (im:message:send_as_bot). Grant it in the Feishu developer console (Permissions & Scopes), publish a new app version and have the admin approve it.",
+            99_991_672 => {
+                "The app lacks the scope to send messages (im:message:send_as_bot). Grant it in the Feishu developer console (Permissions & Scopes), publish a new app version and have the admin approve it."
+            }
             99_991_400 => "Feishu is limiting this app's requests; the digest is tried again shortly.",
             99_991_403 => "The month's Feishu API calls are used up; digests go again when the quota resets.",
             _ => return None,

@@ -1,7 +1,7 @@
 //! The texts of the block names import and export, in both languages: a part of the
 //! catalogue of its own, so that the catalogue's file stays readable.
 
-use domain::{InvalidLabel, LabelField, PlanCounts, Refusal, MAX_LABEL_CHARS};
+use domain::{InvalidLabel, LabelField, MAX_LABEL_CHARS, PlanCounts, Refusal};
 
 /// Every text of the names import.
 pub struct ImportMessages {
@@ -119,7 +119,9 @@ pub static EN: ImportMessages = ImportMessages {
     },
     ready: "Nothing is saved yet: check the changes, then Apply.",
     refused_title: |n| {
-        format!("{n} line(s) cannot be imported: fix them as each reason says and preview again. Nothing is saved while any line is refused.")
+        format!(
+            "{n} line(s) cannot be imported: fix them as each reason says and preview again. Nothing is saved while any line is refused."
+        )
     },
     nothing_to_change: "Every name is already as the import says: nothing to save.",
     saved: |n| format!("Saved the names of {n} block(s)."),
@@ -211,7 +213,10 @@ mod tests {
             Refusal::ConflictingName { block_id: id, other_line: 7, other_name: "周报".into() },
         ];
         let zh: Vec<String> = refusals.iter().map(ZH.refusal).collect();
-        assert_eq!(zh[0], "“12ab”不是区块ID：区块ID为 1 到 32 位数字（0-9），例如 283438293839422334；请复制工作台编辑器中小组件名称下方的 BlockID");
+        assert_eq!(
+            zh[0],
+            "“12ab”不是区块ID：区块ID为 1 到 32 位数字（0-9），例如 283438293839422334；请复制工作台编辑器中小组件名称下方的 BlockID"
+        );
         assert_eq!(zh[1], "工作台有 81 个字符：请缩短到 80 个字符以内");
         assert!(zh[2].contains("第 7 行") && zh[2].contains("“周报”"), "{}", zh[2]);
         assert_eq!((EN.refusal)(&refusals[2]), refusals[2].to_string());

@@ -99,7 +99,13 @@ pub(super) const EN: InsightMessages = InsightMessages {
             format!("{n} blocks had almost no views in the last {days} days: candidates to remove")
         }
     },
-    new_sentence: |n| if n == 1 { "1 block was first seen in this range".to_owned() } else { format!("{n} blocks were first seen in this range") },
+    new_sentence: |n| {
+        if n == 1 {
+            "1 block was first seen in this range".to_owned()
+        } else {
+            format!("{n} blocks were first seen in this range")
+        }
+    },
     nothing: "No unusual day, big change or dormant block in this range.",
     history_missing: "This month's Feishu quota does not allow reading the days before this range: changes and new blocks are not shown, dormant blocks only where the range is long enough, and a day is judged unusual only where the range itself holds three weeks before it.",
     all_blocks: "All blocks",

@@ -86,7 +86,9 @@ impl Locale {
     pub fn long_date(self, day: NaiveDate) -> String {
         match self {
             Locale::Zh => format!("{}年{}月{}日 {}", day.year(), day.month(), day.day(), self.weekday(day.weekday())),
-            Locale::En => format!("{}, {} {}, {}", self.weekday(day.weekday()), MONTHS_EN[day.month0() as usize], day.day(), day.year()),
+            Locale::En => {
+                format!("{}, {} {}, {}", self.weekday(day.weekday()), MONTHS_EN[day.month0() as usize], day.day(), day.year())
+            }
         }
     }
 
@@ -111,7 +113,9 @@ impl Locale {
     pub fn weekday_name(self, w: Weekday) -> &'static str {
         match self {
             Locale::Zh => self.weekday(w),
-            Locale::En => ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][w.num_days_from_monday() as usize],
+            Locale::En => {
+                ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][w.num_days_from_monday() as usize]
+            }
         }
     }
 
@@ -141,7 +145,13 @@ pub fn grouped(n: u64) -> String {
 
 /// A ratio with one or two decimals: `3.25`.
 pub fn decimal(x: f64) -> String {
-    if x >= 100.0 { format!("{x:.0}") } else if x >= 10.0 { format!("{x:.1}") } else { format!("{x:.2}") }
+    if x >= 100.0 {
+        format!("{x:.0}")
+    } else if x >= 10.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    }
 }
 
 /// A change in percent with its sign: `+12.5%`, `−3.0%`, `0%`.

@@ -52,7 +52,11 @@ pub(super) const ZH: ListMessages = ListMessages {
     more_rows: |n| format!("另有 {n} 项"),
     show_all: "全部显示",
     show_fewer: "收起",
-    names_on_page: |n, total| format!("下面是表格本页已命名的 {n} 个小组件（共 {total} 个），可在此改名；未命名的小组件在表格行内“命名”。搜索或翻页表格可找到其他小组件，批量命名请用导入。"),
+    names_on_page: |n, total| {
+        format!(
+            "下面是表格本页已命名的 {n} 个小组件（共 {total} 个），可在此改名；未命名的小组件在表格行内“命名”。搜索或翻页表格可找到其他小组件，批量命名请用导入。"
+        )
+    },
     history_fetching: |done, total| format!("正在获取历史数据：已有 {done} / {total} 个月；较早的日期首次查看时可能需要等待。"),
     history_paused: |done, total, date| {
         format!("历史数据获取已暂停（已有 {done} / {total} 个月）：本月分给它的飞书调用额度已用完，{date} 继续。")
@@ -89,7 +93,11 @@ pub(super) const EN: ListMessages = ListMessages {
         format!("Fetching history: {done} of {total} months held; earlier days may take a moment the first time they are shown.")
     },
     history_paused: |done, total, date| {
-        format!("Fetching history paused at {done} of {total} months: its share of this month's Feishu calls is spent; it goes on on {date}.")
+        format!(
+            "Fetching history paused at {done} of {total} months: its share of this month's Feishu calls is spent; it goes on on {date}."
+        )
     },
-    history_failed: |done, total, reason| format!("Fetching history failed at {done} of {total} months and will try again: {reason}"),
+    history_failed: |done, total, reason| {
+        format!("Fetching history failed at {done} of {total} months and will try again: {reason}")
+    },
 };

@@ -72,22 +72,28 @@ pub(super) const ZH: SignInMessages = SignInMessages {
     signed_out: "您的会话已在服务器上结束。",
 
     denied_title: "没有访问权限",
-    denied: |name, contact| match (name, contact.is_empty()) {
+    denied: |name, contact| {
+        match (name, contact.is_empty()) {
         (Some(who), true) => format!("{who}，小组件洞察只对指定的管理员开放。请联系您企业的飞书管理员，把您加入看板的 DASHBOARD_ADMINS 名单。"),
         (Some(who), false) => format!("{who}，小组件洞察只对指定的管理员开放。如需访问，请联系：{contact}。"),
         (None, true) => "飞书表示此应用未对您的账号开放。请联系您企业的飞书管理员，把应用的可用范围扩大到您，并把您加入看板的 DASHBOARD_ADMINS 名单。".to_owned(),
         (None, false) => format!("飞书表示此应用未对您的账号开放。如需访问，请联系：{contact}。"),
+    }
     },
     other_tenant_title: "不是本企业的账号",
     other_tenant: |name, contact| {
         if contact.is_empty() {
             format!("{name}，您登录的飞书账号属于其他企业或组织。小组件洞察只对本企业的管理员开放：请用本企业的飞书账号登录。")
         } else {
-            format!("{name}，您登录的飞书账号属于其他企业或组织。小组件洞察只对本企业的管理员开放：请用本企业的飞书账号登录；如有疑问，请联系：{contact}。")
+            format!(
+                "{name}，您登录的飞书账号属于其他企业或组织。小组件洞察只对本企业的管理员开放：请用本企业的飞书账号登录；如有疑问，请联系：{contact}。"
+            )
         }
     },
     tenant_unknown: |error| {
-        format!("无法向飞书确认本应用所属的企业，因此无法核对您的账号：{error} 请由看板管理员设置 FEISHU_TENANT_KEY，或为应用开通 tenant:tenant:readonly 权限。")
+        format!(
+            "无法向飞书确认本应用所属的企业，因此无法核对您的账号：{error} 请由看板管理员设置 FEISHU_TENANT_KEY，或为应用开通 tenant:tenant:readonly 权限。"
+        )
     },
     other_account: "换一个账号登录",
 
@@ -175,4 +181,3 @@ pub(super) const EN: SignInMessages = SignInMessages {
     identity_unknown: |error| format!("Feishu could not be asked who you are: {error} Try again."),
     session_failed: "The dashboard could not keep the sign-in (its session store failed): try again in a moment.",
 };
-

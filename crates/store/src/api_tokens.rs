@@ -210,9 +210,8 @@ impl Store {
         }
         let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL");
         let hash = token_hash(presented);
-        let row: Option<TokenRow> =
-            with_pool!(&self.pool, |pool| sqlx::query_as(&sql).bind(&hash).fetch_optional(pool).await)
-                .map_err(|source| StoreError::Database { action: "check an API token", source })?;
+        let row: Option<TokenRow> = with_pool!(&self.pool, |pool| sqlx::query_as(&sql).bind(&hash).fetch_optional(pool).await)
+            .map_err(|source| StoreError::Database { action: "check an API token", source })?;
         let Some(mut row) = row else { return Ok(None) };
 
         let now = unix_seconds();

@@ -39,8 +39,8 @@ impl Store {
 fn check_month(month: &str) -> Result<(), StoreError> {
     let b = month.as_bytes();
     let shape_ok = b.len() == 7 && b[4] == b'-' && b.iter().enumerate().all(|(i, c)| i == 4 || c.is_ascii_digit());
-    let month_ok = shape_ok
-        && matches!(&month[5..], "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" | "11" | "12");
+    let month_ok =
+        shape_ok && matches!(&month[5..], "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" | "11" | "12");
     if month_ok { Ok(()) } else { Err(StoreError::InvalidMonth { month: month.chars().take(20).collect() }) }
 }
 

@@ -89,35 +89,35 @@ impl Store {
         let failed = |source| StoreError::Database { action: "save the final days", source };
 
         with_pool!(&self.pool, |pool| {
-        let mut tx = pool.begin().await.map_err(failed)?;
-        // Statements are built by QueryBuilder, which numbers the parameters the way the
-        // database wants them: `?` here, where SQLite looks up each `$N` by name (so a
-        // statement of many `$N` costs time square in their number), and `$N` on PostgreSQL.
-        for chunk in day_texts.chunks(DAYS_PER_STATEMENT) {
-            let mut delete = QueryBuilder::new("DELETE FROM day_rows WHERE filter_key = ");
-            delete.push_bind(key).push(" AND day IN (");
-            let mut listed = delete.separated(", ");
-            for day in chunk {
-                listed.push_bind(day);
+            let mut tx = pool.begin().await.map_err(failed)?;
+            // Statements are built by QueryBuilder, which numbers the parameters the way the
+            // database wants them: `?` here, where SQLite looks up each `$N` by name (so a
+            // statement of many `$N` costs time square in their number), and `$N` on PostgreSQL.
+            for chunk in day_texts.chunks(DAYS_PER_STATEMENT) {
+                let mut delete = QueryBuilder::new("DELETE FROM day_rows WHERE filter_key = ");
+                delete.push_bind(key).push(" AND day IN (");
+                let mut listed = delete.separated(", ");
+                for day in chunk {
+                    listed.push_bind(day);
+                }
+                delete.push(")").build().execute(&mut *tx).await.map_err(failed)?;
+
+                let mut hold = QueryBuilder::new("INSERT INTO held_days (filter_key, day, saved_at) ");
+                hold.push_values(chunk, |mut tuple, day| {
+                    tuple.push_bind(key).push_bind(day).push_bind(saved_at);
+                });
+                hold.push(" ON CONFLICT (filter_key, day) DO UPDATE SET saved_at = excluded.saved_at");
+                hold.build().execute(&mut *tx).await.map_err(failed)?;
             }
-            delete.push(")").build().execute(&mut *tx).await.map_err(failed)?;
 
-            let mut hold = QueryBuilder::new("INSERT INTO held_days (filter_key, day, saved_at) ");
-            hold.push_values(chunk, |mut tuple, day| {
-                tuple.push_bind(key).push_bind(day).push_bind(saved_at);
-            });
-            hold.push(" ON CONFLICT (filter_key, day) DO UPDATE SET saved_at = excluded.saved_at");
-            hold.build().execute(&mut *tx).await.map_err(failed)?;
-        }
-
-        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-            let mut insert = QueryBuilder::new("INSERT INTO day_rows (filter_key, day, block_id, pv, uv) ");
-            insert.push_values(chunk, |mut tuple, &(day, block_id, pv, uv)| {
-                tuple.push_bind(key).push_bind(day).push_bind(block_id).push_bind(pv).push_bind(uv);
-            });
-            insert.build().execute(&mut *tx).await.map_err(failed)?;
-        }
-        tx.commit().await.map_err(failed)
+            for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+                let mut insert = QueryBuilder::new("INSERT INTO day_rows (filter_key, day, block_id, pv, uv) ");
+                insert.push_values(chunk, |mut tuple, &(day, block_id, pv, uv)| {
+                    tuple.push_bind(key).push_bind(day).push_bind(block_id).push_bind(pv).push_bind(uv);
+                });
+                insert.build().execute(&mut *tx).await.map_err(failed)?;
+            }
+            tx.commit().await.map_err(failed)
         })
     }
 

@@ -210,8 +210,7 @@ impl Store {
 fn schedule(
     (chat_id, chat_name, language, cadence, weekday, hour, enabled, updated_by, updated_at): ScheduleRow,
 ) -> Result<DigestSchedule, StoreError> {
-    let unreadable =
-        |what: String| StoreError::Unreadable { what: format!("{what} in the digest schedule of {chat_id:?}") };
+    let unreadable = |what: String| StoreError::Unreadable { what: format!("{what} in the digest schedule of {chat_id:?}") };
     let language = language.parse().map_err(|_| unreadable(format!("the language {language:?}")))?;
     let hour = u8::try_from(hour).ok().filter(|h| *h <= 23).ok_or_else(|| unreadable(format!("the hour {hour}")))?;
     let cadence = match (cadence.as_str(), weekday) {

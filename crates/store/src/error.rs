@@ -63,9 +63,7 @@ pub enum StoreError {
         source: std::io::Error,
     },
 
-    #[error(
-        "could not prepare the store {path}: {source}; this is a bug in Block Insights (its migrations), please report it"
-    )]
+    #[error("could not prepare the store {path}: {source}; this is a bug in Block Insights (its migrations), please report it")]
     Migrate {
         path: PathBuf,
         #[source]
@@ -77,9 +75,7 @@ pub enum StoreError {
     )]
     FreshStoreDamaged { path: PathBuf, reason: String },
 
-    #[error(
-        "could not {action}: {source}; if this repeats, check the disk (space, permissions) and restart the server"
-    )]
+    #[error("could not {action}: {source}; if this repeats, check the disk (space, permissions) and restart the server")]
     Database {
         action: &'static str,
         #[source]

@@ -17,9 +17,7 @@ impl Store {
     /// Every labelled block, sorted by block id.
     pub async fn block_labels(&self) -> Result<Vec<BlockLabel>, StoreError> {
         let found: Vec<(String, String, Option<String>)> = with_pool!(&self.pool, |pool| {
-            sqlx::query_as("SELECT block_id, name, workplace FROM block_labels ORDER BY block_id")
-                .fetch_all(pool)
-                .await
+            sqlx::query_as("SELECT block_id, name, workplace FROM block_labels ORDER BY block_id").fetch_all(pool).await
         })
         .map_err(|source| StoreError::Database { action: "load the block names", source })?;
         found
@@ -56,9 +54,7 @@ impl Store {
                 upsert.push_values(chunk, |mut row, label| {
                     row.push_bind(label.block_id.as_str()).push_bind(&label.name).push_bind(&label.workplace);
                 });
-                upsert.push(
-                    " ON CONFLICT (block_id) DO UPDATE SET name = excluded.name, workplace = excluded.workplace",
-                );
+                upsert.push(" ON CONFLICT (block_id) DO UPDATE SET name = excluded.name, workplace = excluded.workplace");
                 upsert.build().execute(&mut *tx).await.map_err(failed)?;
             }
             tx.commit().await.map_err(failed)
@@ -69,7 +65,11 @@ impl Store {
     /// Forgets a block's name and workplace. Returns whether there was a label to forget.
     pub async fn remove_block_label(&self, id: &BlockId) -> Result<bool, StoreError> {
         let removed = with_pool!(&self.pool, |pool| {
-            sqlx::query("DELETE FROM block_labels WHERE block_id = $1").bind(id.as_str()).execute(pool).await.map(|d| d.rows_affected())
+            sqlx::query("DELETE FROM block_labels WHERE block_id = $1")
+                .bind(id.as_str())
+                .execute(pool)
+                .await
+                .map(|d| d.rows_affected())
         })
         .map_err(|source| StoreError::Database { action: "remove the block name", source })?;
         Ok(removed > 0)

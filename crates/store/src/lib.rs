@@ -45,20 +45,20 @@ use chrono::NaiveDate;
 use domain::{AccessRow, BlockId};
 use sqlx::{PgPool, SqlitePool};
 
-pub use refresh_gates::RefreshClaims;
 pub use api_tokens::{API_TOKEN_PREFIX, ApiTokenInfo, ApiTokenPermissions, ApiTokenTerms, NewApiToken};
+pub use refresh_gates::RefreshClaims;
 // A label's rules are the domain's, shared with the page and the import.
-pub use domain::{BlockLabel, InvalidLabel, MAX_LABEL_CHARS};
 pub use digests::{
     Delivery, DeliveryFailure, DeliveryState, DigestCadence, DigestLanguage, DigestSchedule, MAX_DELIVERY_ERROR_CHARS,
 };
+pub use domain::{BlockLabel, InvalidLabel, MAX_LABEL_CHARS};
 pub use error::{
     InvalidApiTokenName, InvalidDigestSchedule, MAX_API_TOKEN_NAME_CHARS, MAX_CHAT_ID_CHARS, MAX_CHAT_NAME_CHARS,
     MAX_UPDATED_BY_CHARS, StoreError,
 };
 pub use leases::replica_name;
 pub use rate::RateAttempt;
-pub use sessions::{SessionRecords, EXPIRY_WRITE_EVERY};
+pub use sessions::{EXPIRY_WRITE_EVERY, SessionRecords};
 pub use workplaces::WorkplaceNames;
 
 /// The store: a handle to one SQLite database. Cheap to clone; clones share the

@@ -41,8 +41,7 @@ enum Failure {
 pub(crate) async fn open_dir(data_dir: &Path) -> Result<Store, StoreError> {
     std::fs::create_dir_all(data_dir).map_err(|source| StoreError::CreateDir { path: data_dir.to_owned(), source })?;
     let path = data_dir.join(FILE_NAME);
-    let existed =
-        path.try_exists().map_err(|source| StoreError::Open { path: path.clone(), source: sqlx::Error::Io(source) })?;
+    let existed = path.try_exists().map_err(|source| StoreError::Open { path: path.clone(), source: sqlx::Error::Io(source) })?;
     if !existed {
         set_aside_orphans(&path)?;
     }

@@ -121,7 +121,8 @@ impl Store {
 
         // The earliest released grant frees a slot when it leaves the window; one still
         // out may be released (and free a slot a window later) at any moment, or expire.
-        let released_frees_in = first_released.map(|at| Duration::from_micros(non_negative(at.saturating_add(window_us).saturating_sub(now))));
+        let released_frees_in =
+            first_released.map(|at| Duration::from_micros(non_negative(at.saturating_add(window_us).saturating_sub(now))));
         let poll = any_unreleased.unwrap_or(false).then_some(POLL_INTERVAL);
         let wait = match (released_frees_in, poll) {
             (Some(frees), Some(poll)) => frees.min(poll),
@@ -140,9 +141,7 @@ impl Store {
     pub async fn release_rate_grant(&self, id: &str, grace: Duration) -> Result<(), StoreError> {
         const ACTION: &str = "release a grant of the shared Feishu request budget";
         let pool = self.shared_pool(ACTION)?;
-        sqlx::query(&format!(
-            "UPDATE rate_grants SET released_at = {DB_NOW_MICROS} + $2 WHERE id = $1 AND released_at IS NULL"
-        ))
+        sqlx::query(&format!("UPDATE rate_grants SET released_at = {DB_NOW_MICROS} + $2 WHERE id = $1 AND released_at IS NULL"))
             .bind(id)
             .bind(micros(grace))
             .execute(pool)

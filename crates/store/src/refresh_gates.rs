@@ -58,7 +58,8 @@ impl Store {
         let index: HashMap<&(String, String), usize> = keys.iter().enumerate().map(|(i, key)| (key, i)).collect();
         let mut granted: Vec<usize> = granted.iter().filter_map(|key| index.get(key).copied()).collect();
         granted.sort_unstable();
-        let held: Vec<&(String, String)> = keys.iter().enumerate().filter(|(i, _)| !granted.contains(i)).map(|(_, k)| k).collect();
+        let held: Vec<&(String, String)> =
+            keys.iter().enumerate().filter(|(i, _)| !granted.contains(i)).map(|(_, k)| k).collect();
         let held_since = if held.is_empty() { None } else { Some(self.last_refresh(&held).await?) };
         Ok(RefreshClaims { granted: granted.into_iter().map(|i| days[i].clone()).collect(), held_since })
     }

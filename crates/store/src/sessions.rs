@@ -248,12 +248,7 @@ fn encode(record: &Record) -> session_store::Result<String> {
 /// messages can ("invalid type: string \"…\""), so only where it went wrong is said.
 fn decode(id: Id, data: &str, expires_at: i64) -> Result<Record, String> {
     let data = serde_json::from_str(data).map_err(|e| {
-        format!(
-            "its data is not the JSON the server writes ({:?} at line {} column {})",
-            e.classify(),
-            e.line(),
-            e.column()
-        )
+        format!("its data is not the JSON the server writes ({:?} at line {} column {})", e.classify(), e.line(), e.column())
     })?;
     let expiry_date = OffsetDateTime::from_unix_timestamp(expires_at)
         .map_err(|_| format!("its expiry, {expires_at} unix seconds, is not a date"))?;
@@ -274,9 +269,6 @@ mod tests {
         }
         assert!(decode(Id::default(), "{}", i64::MAX).unwrap_err().contains("not a date"));
         let record = decode(Id(7), "{\"n\":1}", 1_700_000_000).unwrap();
-        assert_eq!(
-            (record.id, record.data["n"].as_i64(), record.expiry_date.unix_timestamp()),
-            (Id(7), Some(1), 1_700_000_000)
-        );
+        assert_eq!((record.id, record.data["n"].as_i64(), record.expiry_date.unix_timestamp()), (Id(7), Some(1), 1_700_000_000));
     }
 }

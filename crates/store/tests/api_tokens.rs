@@ -42,10 +42,7 @@ async fn a_token_verifies_until_it_is_revoked() {
     assert!((before..=Utc::now().timestamp()).contains(&new.created_at.timestamp()));
 
     let info = store.verify_api_token(&token).await.unwrap().expect("a fresh token works");
-    assert_eq!(
-        (info.id.as_str(), info.name.as_str(), info.created_by.as_str()),
-        (new.id.as_str(), "nightly export", "ou_admin")
-    );
+    assert_eq!((info.id.as_str(), info.name.as_str(), info.created_by.as_str()), (new.id.as_str(), "nightly export", "ou_admin"));
     assert_eq!(info.created_at, new.created_at);
     assert!(info.last_used_at.is_some_and(|t| t >= new.created_at), "{info:?}");
     assert_eq!(info.revoked_at, None);
@@ -199,7 +196,10 @@ async fn names_are_validated_and_nothing_is_saved_when_refused() {
 async fn a_token_may_change_names_only_when_created_so_and_older_tokens_only_read() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).await.unwrap();
-    let writer = store.create_api_token("names sync", "ou_admin", ApiTokenPermissions { can_write_names: true, can_manage_digests: false }).await.unwrap();
+    let writer = store
+        .create_api_token("names sync", "ou_admin", ApiTokenPermissions { can_write_names: true, can_manage_digests: false })
+        .await
+        .unwrap();
     assert!(writer.permissions.can_write_names);
     let reader = store.create_api_token("report", "ou_admin", READ_ONLY).await.unwrap();
     let verified = |token: &secrecy::SecretString| {

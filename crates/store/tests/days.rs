@@ -44,10 +44,7 @@ async fn all_block_days_and_one_block_days_are_kept_apart() {
     let one = DayFilter::Block(one_id.clone());
     let other = DayFilter::Block(block("42"));
     // Feishu may count one block a little differently when asked for it alone.
-    let alone = store::StoredDay {
-        day: date("2024-03-02"),
-        rows: vec![StoredRow { key: one_id.to_string(), pv: 9, uv: 2 }],
-    };
+    let alone = store::StoredDay { day: date("2024-03-02"), rows: vec![StoredRow { key: one_id.to_string(), pv: 9, uv: 2 }] };
     store.save_days(&DayFilter::AllBlocks, std::slice::from_ref(&all)).await.unwrap();
     store.save_days(&one, std::slice::from_ref(&alone)).await.unwrap();
     store.save_days(&other, &[quiet_day(date("2024-03-01"))]).await.unwrap();
@@ -117,9 +114,7 @@ async fn reopening_the_store_keeps_everything() {
     let block_days = vec![quiet_day(date("2023-02-01")), busy_day(date("2023-02-02"), 1)];
     let one = DayFilter::Block(block(&block_days[1].rows[0].key));
     let label =
-        store::BlockLabel {
-            block_id: block("283438293839422334"), name: "周报".into(), workplace: Some("销售".into())
-        };
+        store::BlockLabel { block_id: block("283438293839422334"), name: "周报".into(), workplace: Some("销售".into()) };
     {
         let store = Store::open(dir.path()).await.unwrap();
         assert_eq!(*store.outcome(), OpenOutcome::Created);
@@ -161,9 +156,7 @@ async fn a_year_of_sixty_blocks_saves_and_loads_quickly() {
 
     assert_eq!(loaded, year);
     assert_eq!(held.len(), 365);
-    eprintln!(
-        "365 days x 60 rows: save {saved_in:?}, save again {resaved_in:?}, load {loaded_in:?}, held days {listed_in:?}"
-    );
+    eprintln!("365 days x 60 rows: save {saved_in:?}, save again {resaved_in:?}, load {loaded_in:?}, held days {listed_in:?}");
     // Unoptimised test builds run SQLite several times slower than the server's release
     // build. A debug build on an idle machine loads the year in some 40 ms and saves it in
     // some 150 ms: the bounds are some fifty times that, which a machine whose two cores
@@ -230,5 +223,8 @@ async fn a_refresh_is_granted_once_per_interval_per_filter_and_day() {
     let many = [(DayFilter::AllBlocks, day), (block.clone(), day), (block.clone(), other_day)];
     let claims = store.claim_refreshes(&many, later + chrono::Duration::seconds(1), minute).await.unwrap();
     let later_ms = chrono::DateTime::from_timestamp_millis(later.timestamp_millis()).unwrap();
-    assert_eq!(claims, store::RefreshClaims { granted: vec![(block.clone(), day), (block, other_day)], held_since: Some(later_ms) });
+    assert_eq!(
+        claims,
+        store::RefreshClaims { granted: vec![(block.clone(), day), (block, other_day)], held_since: Some(later_ms) }
+    );
 }

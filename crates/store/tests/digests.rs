@@ -9,8 +9,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc, Weekday};
 use store::testing::fresh_postgres_database;
 use store::{
-    DeliveryFailure, DeliveryState, DigestCadence, DigestLanguage, DigestSchedule, InvalidDigestSchedule, Store,
-    StoreError,
+    DeliveryFailure, DeliveryState, DigestCadence, DigestLanguage, DigestSchedule, InvalidDigestSchedule, Store, StoreError,
 };
 use tempfile::TempDir;
 use tokio::sync::Barrier;
@@ -211,9 +210,7 @@ async fn a_delivery_is_claimed_once_until_its_claim_expires(place: Place) {
     assert_eq!(store.delivery(CHAT, WEEK).await.unwrap(), Some(first), "refused claims change nothing");
 
     // Other periods and other chats are claimed apart.
-    assert!(
-        store.claim_delivery(CHAT, "test:2026-11-28T09:00:05Z", "b", "uuid-t", at(5), TTL).await.unwrap().is_some()
-    );
+    assert!(store.claim_delivery(CHAT, "test:2026-11-28T09:00:05Z", "b", "uuid-t", at(5), TTL).await.unwrap().is_some());
     assert!(store.claim_delivery("oc_other", WEEK, "b", "uuid-o", at(5), TTL).await.unwrap().is_some());
     assert_eq!(store.delivery("oc_nothing", WEEK).await.unwrap(), None);
 }
@@ -358,11 +355,7 @@ async fn claims_and_marks_survive_a_restart(place: Place) {
     assert_eq!(store.claim_delivery(CHAT, WEEK, "a2", "uuid-a2", at(30), TTL).await.unwrap(), None, "still live");
     let taken = store.claim_delivery(CHAT, WEEK, "a2", "uuid-a2", at(61), TTL).await.unwrap().unwrap();
     assert_eq!((taken.uuid.as_str(), taken.attempts), ("uuid-a", 2));
-    assert_eq!(
-        store.claim_delivery(CHAT, "test:1", "a2", "uuid-x", at(62), TTL).await.unwrap(),
-        None,
-        "sent stays sent"
-    );
+    assert_eq!(store.claim_delivery(CHAT, "test:1", "a2", "uuid-x", at(62), TTL).await.unwrap(), None, "sent stays sent");
     assert_eq!(store.digest_schedule(CHAT).await.unwrap().map(|s| s.cadence), Some(DigestCadence::Daily { hour: 7 }));
 }
 
@@ -376,16 +369,11 @@ async fn recent_deliveries_are_newest_first_per_chat_or_all(place: Place) {
     // Marking w1 sent makes it the newest.
     assert!(store.delivery_sent(CHAT, "w1", "a", "om_1", at(0) + ms(3)).await.unwrap());
 
-    let keys = |list: Vec<store::Delivery>| {
-        list.into_iter().map(|d| format!("{} {}", d.chat_id, d.period)).collect::<Vec<_>>()
-    };
+    let keys = |list: Vec<store::Delivery>| list.into_iter().map(|d| format!("{} {}", d.chat_id, d.period)).collect::<Vec<_>>();
     let all = format!("{CHAT} w1|{CHAT} w2|oc_other w1");
     assert_eq!(keys(store.recent_deliveries(None, 10).await.unwrap()).join("|"), all);
     assert_eq!(keys(store.recent_deliveries(None, 2).await.unwrap()), [format!("{CHAT} w1"), format!("{CHAT} w2")]);
-    assert_eq!(
-        keys(store.recent_deliveries(Some(CHAT), 10).await.unwrap()),
-        [format!("{CHAT} w1"), format!("{CHAT} w2")]
-    );
+    assert_eq!(keys(store.recent_deliveries(Some(CHAT), 10).await.unwrap()), [format!("{CHAT} w1"), format!("{CHAT} w2")]);
     assert_eq!(keys(store.recent_deliveries(Some("oc_other"), 1).await.unwrap()), ["oc_other w1"]);
     assert!(store.recent_deliveries(Some("oc_none"), 10).await.unwrap().is_empty());
     assert!(store.recent_deliveries(None, 0).await.unwrap().is_empty());

@@ -25,11 +25,7 @@ async fn labels_are_trimmed_upserted_listed_by_id_and_removed() {
 
     assert_eq!(
         store.block_labels().await.unwrap(),
-        [
-            label("100", "Weekly report", None),
-            label("200", "Sales dashboard", None),
-            label("300", "审批入口", Some("办公"))
-        ]
+        [label("100", "Weekly report", None), label("200", "Sales dashboard", None), label("300", "审批入口", Some("办公"))]
     );
 
     assert!(store.remove_block_label(&block("200")).await.unwrap());
@@ -106,7 +102,8 @@ async fn groups_saved_before_the_upgrade_read_back_as_workplaces() {
             std::fs::copy(&path, older.path().join(path.file_name().unwrap())).unwrap();
         }
     }
-    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(dir.path().join("block-insights.db")).create_if_missing(true);
+    let options =
+        sqlx::sqlite::SqliteConnectOptions::new().filename(dir.path().join("block-insights.db")).create_if_missing(true);
     let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
     sqlx::migrate::Migrator::new(older.path()).await.unwrap().run(&pool).await.unwrap();
     sqlx::query("INSERT INTO block_labels (block_id, name, group_name) VALUES ('42', '周报', '营销'), ('43', 'Approvals', NULL)")

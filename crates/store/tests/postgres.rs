@@ -55,7 +55,8 @@ async fn days_saved_by_one_replica_load_on_the_other_exactly() {
 async fn names_sessions_and_tokens_made_on_one_replica_work_on_the_other() {
     let (a, b) = two_replicas().await;
 
-    let label = BlockLabel { block_id: block("700000000000000101"), name: " 周报入口 ".into(), workplace: Some("营销".into()) };
+    let label =
+        BlockLabel { block_id: block("700000000000000101"), name: " 周报入口 ".into(), workplace: Some("营销".into()) };
     a.set_block_label(&label).await.unwrap();
     let seen = b.block_labels().await.unwrap();
     assert_eq!(seen.len(), 1);
@@ -73,7 +74,10 @@ async fn names_sessions_and_tokens_made_on_one_replica_work_on_the_other() {
     assert_eq!(seen.len(), 1200);
     assert_eq!((seen[7].name.as_str(), seen[7].workplace.as_deref()), ("later", Some("办公")), "the later label wins");
 
-    let writer = a.create_api_token("names sync", "ou_1", ApiTokenPermissions { can_write_names: true, can_manage_digests: false }).await.unwrap();
+    let writer = a
+        .create_api_token("names sync", "ou_1", ApiTokenPermissions { can_write_names: true, can_manage_digests: false })
+        .await
+        .unwrap();
     let secret = secrecy::ExposeSecret::expose_secret(&writer.token).to_owned();
     assert!(b.verify_api_token(&secret).await.unwrap().unwrap().permissions.can_write_names);
 
@@ -155,10 +159,9 @@ async fn a_missing_day_is_leased_to_one_replica_until_saved_released_or_expired(
     let short = Duration::from_secs(1);
     assert_eq!(a.lease_days(&all, &days(&["2024-06-01", "2024-06-02"]), "a", short).await.unwrap().len(), 2);
     a.renew_day_leases(&all, &days(&["2024-06-01"]), "a", ttl).await.unwrap();
-    let expired = until_expired(|| async {
-        b.lease_days(&all, &days(&["2024-06-02"]), "b", ttl).await.unwrap() == days(&["2024-06-02"])
-    })
-    .await;
+    let expired =
+        until_expired(|| async { b.lease_days(&all, &days(&["2024-06-02"]), "b", ttl).await.unwrap() == days(&["2024-06-02"]) })
+            .await;
     assert!(expired, "the expired lease passes to b");
     assert_eq!(
         b.lease_days(&all, &days(&["2024-06-01", "2024-06-02"]), "b", ttl).await.unwrap(),

@@ -151,11 +151,7 @@ async fn an_unreadable_record_is_deleted_and_counts_as_signed_out() {
     let stored: Vec<String> = sqlx::query_scalar("SELECT id FROM sessions").fetch_all(&pool).await.unwrap();
     let hashed: String = sha2::Sha256::digest(alice.id.to_string().as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(stored, std::slice::from_ref(&hashed));
-    sqlx::query("UPDATE sessions SET data = '{\"user\": \"ou_alice\"' WHERE id = $1")
-        .bind(&hashed)
-        .execute(&pool)
-        .await
-        .unwrap();
+    sqlx::query("UPDATE sessions SET data = '{\"user\": \"ou_alice\"' WHERE id = $1").bind(&hashed).execute(&pool).await.unwrap();
     assert_eq!(records.load(&alice.id).await.unwrap(), None);
     let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(&pool).await.unwrap();
     assert_eq!(left, 0, "the unreadable record was deleted");

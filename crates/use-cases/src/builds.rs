@@ -70,7 +70,6 @@ impl DashboardBuilds {
     }
 }
 
-
 /// Progress of the fetches of one page load, by ticket.
 pub type ProgressRegistry = moka::sync::Cache<u64, Arc<std::sync::Mutex<Vec<Arc<QueryProgress>>>>>;
 

@@ -6,8 +6,8 @@ use charts::{Bar, BarChart, DayMarker, Metric, MetricLabels, Series, TimeSeriesC
 
 use serde::{Deserialize, Serialize};
 
+use crate::report::{Dashboard, display_name};
 use i18n::Locale;
-use crate::report::{display_name, Dashboard};
 
 /// Bars in the top-blocks chart.
 pub const TOP_BARS: usize = 10;
@@ -96,11 +96,7 @@ pub fn top_blocks(d: &Dashboard, locale: Locale) -> BarChart {
         id: "top".into(),
         title: t.top_title.into(),
         desc: t.top_desc.into(),
-        bars: blocks
-            .iter()
-            .take(TOP_BARS)
-            .map(|b| Bar { label: display_name(&d.names, &b.block_id), value: b.pv })
-            .collect(),
+        bars: blocks.iter().take(TOP_BARS).map(|b| Bar { label: display_name(&d.names, &b.block_id), value: b.pv }).collect(),
         value_label: t.pv.into(),
         empty_message: t.no_data.into(),
         number_format: Default::default(),

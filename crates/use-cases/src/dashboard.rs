@@ -9,14 +9,14 @@ use std::sync::Arc;
 use access_data::{BlockDays, BlockLabel, QueryOptions, QueryProgress, QuotaState, ServiceError};
 use domain::{AccessQuery, BlockId, ParamNames};
 
+use crate::builds::DashboardKey;
 use crate::chart_specs::{self, ChartKind};
 use crate::error::AppError;
-use crate::report::{
-    BlockChoices, BlockTable, BlockTotal, Dashboard, HistoryLine, PeriodTotals, QuotaReport, RowsPage, FILTER_CHOICES,
-    ROWS_PER_PAGE, TABLE_ROWS_PER_PAGE, TOP_BLOCKS,
-};
-use crate::builds::DashboardKey;
 use crate::reads::{insight_matrix, last_judged};
+use crate::report::{
+    BlockChoices, BlockTable, BlockTotal, Dashboard, FILTER_CHOICES, HistoryLine, PeriodTotals, QuotaReport, ROWS_PER_PAGE,
+    RowsPage, TABLE_ROWS_PER_PAGE, TOP_BLOCKS,
+};
 use crate::state::AppState;
 use crate::view::{SortColumn, ViewParams};
 use i18n::Locale;
@@ -204,7 +204,12 @@ pub async fn draw_chart(
 
 /// The overview a page load asks for: built for itself when the browser follows its
 /// progress (`ticket`) or it fetches anew (`refresh`), else shared ([`shared_dashboard`]).
-pub async fn load_dashboard(state: &AppState, params: ViewParams, ticket: Option<u64>, refresh: bool) -> Result<Dashboard, AppError> {
+pub async fn load_dashboard(
+    state: &AppState,
+    params: ViewParams,
+    ticket: Option<u64>,
+    refresh: bool,
+) -> Result<Dashboard, AppError> {
     if ticket.is_some() || refresh {
         // A page load the browser follows with its progress bar, or one that fetches
         // anew, is built for itself.
@@ -391,4 +396,3 @@ pub async fn load_rows(state: &AppState, params: ViewParams) -> Result<RowsPage,
         history: history_line(state),
     })
 }
-

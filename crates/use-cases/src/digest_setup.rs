@@ -89,11 +89,11 @@ pub mod ssr {
     use store::{Delivery, DeliveryState, DigestCadence, DigestLanguage, DigestSchedule};
 
     use super::{ChatChoice, DeliveryRow, DigestSetup, ScheduleForm};
-    use crate::digests::engine::{language_of, locale_of, RECENT_DELIVERIES};
-    use crate::digests::{schedule, Card, DigestError, Outcome};
+    use crate::digests::engine::{RECENT_DELIVERIES, language_of, locale_of};
+    use crate::digests::{Card, DigestError, Outcome, schedule};
     use crate::error::AppError;
-    use i18n::Locale;
     use crate::state::AppState;
+    use i18n::Locale;
 
     fn local(state: &AppState, at: DateTime<Utc>) -> String {
         at.with_timezone(&state.view.timezone).format("%Y-%m-%d %H:%M").to_string()
@@ -130,7 +130,13 @@ pub mod ssr {
             DigestCadence::Weekly { weekday, hour } => ("weekly", weekday_number(weekday), hour),
             DigestCadence::Daily { hour } => ("daily", 1, hour),
         };
-        ScheduleForm { language: schedule.language.as_str().into(), every: every.into(), weekday, hour, enabled: schedule.enabled }
+        ScheduleForm {
+            language: schedule.language.as_str().into(),
+            every: every.into(),
+            weekday,
+            hour,
+            enabled: schedule.enabled,
+        }
     }
 
     fn weekday_number(weekday: Weekday) -> u8 {
@@ -204,13 +210,21 @@ pub mod ssr {
             at: local(state, d.updated_at),
             error: (d.state == DeliveryState::Failed).then(|| d.error_message.clone()).flatten(),
             error_code: (d.state == DeliveryState::Failed).then_some(d.error_code).flatten(),
-            retry_at: (d.state == DeliveryState::Failed && !d.permanent).then(|| d.next_attempt_at.map(|at| local(state, at))).flatten(),
+            retry_at: (d.state == DeliveryState::Failed && !d.permanent)
+                .then(|| d.next_attempt_at.map(|at| local(state, at)))
+                .flatten(),
             attempts: d.attempts,
         }
     }
 
     /// Saves `chat_id`'s schedule: from now on, its digests go at the times it names.
-    pub async fn save(state: &AppState, chat_id: &str, chat_name: &str, form: &ScheduleForm, by: &str) -> Result<DigestSchedule, AppError> {
+    pub async fn save(
+        state: &AppState,
+        chat_id: &str,
+        chat_name: &str,
+        form: &ScheduleForm,
+        by: &str,
+    ) -> Result<DigestSchedule, AppError> {
         let (cadence, language) = cadence(form)?;
         let chat_id = chat_id.trim();
         let known = state.digests.chats(false).await.ok();

@@ -149,9 +149,9 @@ impl AppError {
     pub fn advice(&self) -> Option<&str> {
         match self {
             AppError::Feishu { advice, .. } if !advice.is_empty() => Some(advice),
-            AppError::Deadline { .. } => {
-                Some("The fetch goes on in the background: try again in a minute. If it keeps happening, check the connection to Feishu.")
-            }
+            AppError::Deadline { .. } => Some(
+                "The fetch goes on in the background: try again in a minute. If it keeps happening, check the connection to Feishu.",
+            ),
             AppError::Internal { .. } => Some("Try again; if it keeps failing, the server log has the cause."),
             AppError::Transport { .. } => Some("Check the connection to the dashboard and try again."),
             _ => None,
@@ -267,11 +267,9 @@ impl TryFrom<Wire> for AppError {
                 message,
             },
             "feishu" => AppError::Feishu { code: w.feishu_code, message, advice: w.advice.unwrap_or_default() },
-            "deadline" => AppError::Deadline {
-                seconds: w.deadline_secs.unwrap_or(0),
-                waited_for: w.waiting.unwrap_or_default(),
-                message,
-            },
+            "deadline" => {
+                AppError::Deadline { seconds: w.deadline_secs.unwrap_or(0), waited_for: w.waiting.unwrap_or_default(), message }
+            }
             "not_saved" => AppError::NotSaved { message },
             "internal" => AppError::Internal { message },
             "transport" => AppError::Transport { message },
@@ -283,9 +281,9 @@ impl TryFrom<Wire> for AppError {
 /// The HTTP answer of an error, written here once: its status and its JSON.
 #[cfg(feature = "ssr")]
 mod response {
+    use axum::Json;
     use axum::http::StatusCode;
     use axum::response::{IntoResponse, Response};
-    use axum::Json;
 
     use super::AppError;
 
@@ -299,9 +297,10 @@ mod response {
             }
             let mut response = (status, Json(self.clone())).into_response();
             if let AppError::RateLimited { retry_after_secs, .. } = self
-                && let Ok(value) = axum::http::HeaderValue::from_str(&retry_after_secs.to_string()) {
-                    response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
-                }
+                && let Ok(value) = axum::http::HeaderValue::from_str(&retry_after_secs.to_string())
+            {
+                response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
+            }
             response
         }
     }
@@ -343,11 +342,9 @@ mod from_service {
                 return AppError::QuotaReached { used, limit, refused_by_feishu, resets_on, message: error.to_string() };
             }
             match error.feishu() {
-                Some(feishu) => AppError::Feishu {
-                    code: feishu.code(),
-                    message: feishu.to_string(),
-                    advice: feishu.advice().to_owned(),
-                },
+                Some(feishu) => {
+                    AppError::Feishu { code: feishu.code(), message: feishu.to_string(), advice: feishu.advice().to_owned() }
+                }
                 None => {
                     tracing::error!(error = ?error, "access-data service failed");
                     AppError::Internal { message: error.to_string() }
@@ -382,7 +379,11 @@ mod tests {
                 "quota_reached",
             ),
             (AppError::Feishu { code: Some(99991672), message: text("no scope"), advice: text("add it") }, 502, "feishu"),
-            (AppError::Deadline { seconds: 60, waited_for: WaitedFor::Feishu { days: 3 }, message: text("late") }, 504, "deadline"),
+            (
+                AppError::Deadline { seconds: 60, waited_for: WaitedFor::Feishu { days: 3 }, message: text("late") },
+                504,
+                "deadline",
+            ),
             (AppError::NotSaved { message: text("none of it was saved") }, 503, "not_saved"),
             (AppError::Internal { message: text("the store failed") }, 500, "internal"),
             (AppError::Transport { message: text("offline") }, 500, "transport"),
@@ -413,7 +414,10 @@ mod tests {
         assert_eq!(json["error"]["resets_on"], "2027-01-01");
         let late = AppError::Deadline { seconds: 60, waited_for: WaitedFor::Replica { days: 2 }, message: "late".into() };
         let json = serde_json::to_value(&late).unwrap();
-        assert_eq!((json["error"]["deadline_secs"].as_u64(), json["error"]["waited_for"].as_str()), (Some(60), Some("another replica fetching 2 day(s)")));
+        assert_eq!(
+            (json["error"]["deadline_secs"].as_u64(), json["error"]["waited_for"].as_str()),
+            (Some(60), Some("another replica fetching 2 day(s)"))
+        );
         assert!(json["error"]["advice"].as_str().is_some_and(|a| a.contains("try again")), "{json}");
         let feishu = AppError::Feishu { code: Some(1629001), message: "m".into(), advice: "a".into() };
         assert_eq!(serde_json::to_value(&feishu).unwrap()["error"]["feishu_code"], 1629001);

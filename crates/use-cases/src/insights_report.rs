@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Days, NaiveDate};
 use domain::insights::{self, Dormant, Movers, NewBlock};
-use domain::unusual::{self, UnusualDay, BASELINE_WEEKS};
+use domain::unusual::{self, BASELINE_WEEKS, UnusualDay};
 use domain::{BlockId, BlockMatrix, DateRange, Visits};
 use serde::{Deserialize, Serialize};
 
@@ -104,7 +104,12 @@ impl Insights {
             judge_column(Some(id), m.pv(b));
         }
         unusual.sort_by(|a, b| {
-            b.day.score.abs().total_cmp(&a.day.score.abs()).then_with(|| a.day.date.cmp(&b.day.date)).then_with(|| a.block_id.cmp(&b.block_id))
+            b.day
+                .score
+                .abs()
+                .total_cmp(&a.day.score.abs())
+                .then_with(|| a.day.date.cmp(&b.day.date))
+                .then_with(|| a.block_id.cmp(&b.block_id))
         });
 
         // Rows outside the known days are left out by each rule's own windows.

@@ -52,4 +52,3 @@ pub async fn import_names(state: &AppState, input: &str, format: ImportFormat, s
     }
     Ok(NamesImport { plan, saved })
 }
-

@@ -312,10 +312,14 @@ impl Dashboard {
         let span = upto.map_or(0..0, |r| m.span(r));
         let all = m.day_totals();
         let days: Vec<DayTotal> = upto
-            .map(|r| r.days().map(|date| {
-                let v = m.index(date).map_or(Visits::default(), |at| all[at]);
-                DayTotal { date, pv: v.pv, uv: v.uv }
-            }).collect())
+            .map(|r| {
+                r.days()
+                    .map(|date| {
+                        let v = m.index(date).map_or(Visits::default(), |at| all[at]);
+                        DayTotal { date, pv: v.pv, uv: v.uv }
+                    })
+                    .collect()
+            })
             .unwrap_or_default();
         let blocks = m
             .blocks()
@@ -422,7 +426,12 @@ pub enum Viewer {
     Person { name: String },
     /// An API token: reads, and changes block names or chat digests only if created
     /// with that right.
-    Script { name: String, can_write_names: bool, #[serde(default)] can_manage_digests: bool },
+    Script {
+        name: String,
+        can_write_names: bool,
+        #[serde(default)]
+        can_manage_digests: bool,
+    },
 }
 
 impl Viewer {

@@ -34,8 +34,8 @@
 
 use std::fmt;
 
-use axum::http::header::InvalidHeaderValue;
 use axum::http::HeaderValue;
+use axum::http::header::InvalidHeaderValue;
 
 /// A policy: directives in the order they are written, each a name and its sources.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -63,4 +63,3 @@ pub async fn revoke_api_token(state: &AppState, user: &SessionUser, id: String) 
     }
     Ok(())
 }
-

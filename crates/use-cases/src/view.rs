@@ -100,7 +100,8 @@ pub enum SortColumn {
 }
 
 impl SortColumn {
-    pub const ALL: [SortColumn; 5] = [SortColumn::Name, SortColumn::Pv, SortColumn::Uv, SortColumn::AvgUv, SortColumn::ActiveDays];
+    pub const ALL: [SortColumn; 5] =
+        [SortColumn::Name, SortColumn::Pv, SortColumn::Uv, SortColumn::AvgUv, SortColumn::ActiveDays];
 
     fn code(self) -> &'static str {
         match self {
@@ -332,7 +333,14 @@ impl ViewParams {
     }
 
     pub fn with_range(&self, range: DateRange) -> Self {
-        ViewParams { preset: None, from: Some(range.from().to_string()), to: Some(range.to().to_string()), page: 1, find: None, ..self.clone() }
+        ViewParams {
+            preset: None,
+            from: Some(range.from().to_string()),
+            to: Some(range.to().to_string()),
+            page: 1,
+            find: None,
+            ..self.clone()
+        }
     }
 
     /// These blocks, and no workplace filter.
@@ -342,7 +350,15 @@ impl ViewParams {
 
     /// All the blocks of `workplace`, in the block view.
     pub fn with_workplace(&self, workplace: &str) -> Self {
-        ViewParams { blocks: Vec::new(), workplace: Some(kept(workplace)), tab: Tab::Overview, page: 1, search: None, find: None, ..self.clone() }
+        ViewParams {
+            blocks: Vec::new(),
+            workplace: Some(kept(workplace)),
+            tab: Tab::Overview,
+            page: 1,
+            search: None,
+            find: None,
+            ..self.clone()
+        }
     }
 
     pub fn with_sort(&self, sort: Sort) -> Self {
@@ -402,7 +418,13 @@ mod tests {
 
     #[test]
     fn round_trips_through_the_url() {
-        let p = ViewParams::from_pairs([("range", "7d"), ("block", "12,34"), ("sort", "-uv"), ("lang", "en"), ("utm_source", "portal")]);
+        let p = ViewParams::from_pairs([
+            ("range", "7d"),
+            ("block", "12,34"),
+            ("sort", "-uv"),
+            ("lang", "en"),
+            ("utm_source", "portal"),
+        ]);
         assert_eq!(p.preset, Some(Preset::Last7));
         assert_eq!(p.blocks, ["12", "34"]);
         assert_eq!(p.sort, Sort { column: SortColumn::Uv, descending: true });
@@ -429,8 +451,12 @@ mod tests {
 
     #[test]
     fn the_tables_search_page_and_the_filters_search_round_trip() {
-        let p = ViewParams::from_pairs([("q", " 审批 "), ("page", "3"), ("find", "4829"), ("whole", "dormant"), ("sort", "name")]);
-        assert_eq!((p.search.as_deref(), p.page, p.find.as_deref(), p.whole), (Some("审批"), 3, Some("4829"), Some(WholeList::Dormant)));
+        let p =
+            ViewParams::from_pairs([("q", " 审批 "), ("page", "3"), ("find", "4829"), ("whole", "dormant"), ("sort", "name")]);
+        assert_eq!(
+            (p.search.as_deref(), p.page, p.find.as_deref(), p.whole),
+            (Some("审批"), 3, Some("4829"), Some(WholeList::Dormant))
+        );
         let query = p.to_query();
         let pairs: Vec<(String, String)> = form_urlencoded::parse(&query.as_bytes()[1..]).into_owned().collect();
         assert_eq!(ViewParams::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))), p);

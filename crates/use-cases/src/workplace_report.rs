@@ -210,7 +210,11 @@ impl WorkplaceReport {
             .range
             .days()
             .filter(|d| *d <= inputs.today)
-            .map(|date| by_day.get(&date).map_or(WorkplaceDay { date, all: Visits::default(), default: Visits::default() }, |d| (*d).clone()))
+            .map(|date| {
+                by_day
+                    .get(&date)
+                    .map_or(WorkplaceDay { date, all: Visits::default(), default: Visits::default() }, |d| (*d).clone())
+            })
             .collect();
         let (all, default) = sums(&days);
 
@@ -218,7 +222,8 @@ impl WorkplaceReport {
             .workplace_names
             .iter()
             .map(|(id, names)| {
-                let total = WorkplaceTotal { id: id.clone(), names: names.clone(), pv: 0, uv_day_sum: 0, blocks: BlockGroup::default() };
+                let total =
+                    WorkplaceTotal { id: id.clone(), names: names.clone(), pv: 0, uv_day_sum: 0, blocks: BlockGroup::default() };
                 (id.clone(), total)
             })
             .collect();
@@ -245,9 +250,9 @@ impl WorkplaceReport {
             };
             let group = match matcher.key(workplace) {
                 Some(WorkplaceKey::Reported(id)) => &mut workplaces.get_mut(&id).expect("matched from the map").blocks,
-                Some(WorkplaceKey::Typed(text)) => {
-                    other.entry(text).or_insert_with(|| BlockGroup { label: workplace.trim().to_owned(), ..BlockGroup::default() })
-                }
+                Some(WorkplaceKey::Typed(text)) => other
+                    .entry(text)
+                    .or_insert_with(|| BlockGroup { label: workplace.trim().to_owned(), ..BlockGroup::default() }),
                 None => continue,
             };
             group.total_pv += block.pv;
@@ -265,7 +270,8 @@ impl WorkplaceReport {
         workplaces.sort_by(|a, b| b.pv.cmp(&a.pv).then_with(|| a.id.cmp(&b.id)));
         let mut workplaces_left_out = 0;
         if base.group_blocks_shown.is_some() {
-            workplaces_left_out = workplaces.len().saturating_sub(WORKPLACES_SHOWN) + other_groups.len().saturating_sub(WORKPLACES_SHOWN);
+            workplaces_left_out =
+                workplaces.len().saturating_sub(WORKPLACES_SHOWN) + other_groups.len().saturating_sub(WORKPLACES_SHOWN);
             workplaces.truncate(WORKPLACES_SHOWN);
             other_groups.truncate(WORKPLACES_SHOWN);
         }
@@ -335,13 +341,42 @@ mod tests {
         let totals = [day("2026-03-01", 10), day("2026-03-03", 30)];
         let custom = [CustomWorkplaceDay { date: d("2026-03-01"), workplace_id: sales.clone(), pv: 8, uv: 3 }];
         let block = |id: &str| BlockId::parse(id).unwrap();
-        let label = |id: &str, workplace: &str| BlockLabel { block_id: block(id), name: format!("b{id}"), workplace: Some(workplace.into()) };
+        let label = |id: &str, workplace: &str| BlockLabel {
+            block_id: block(id),
+            name: format!("b{id}"),
+            workplace: Some(workplace.into()),
+        };
         let labels = [label("1", " sales "), label("2", "销售"), label("3", "Finance")];
-        let sums = BTreeMap::from([(block("1"), Visits { pv: 30, uv: 1 }), (block("2"), Visits { pv: 10, uv: 1 }), (block("3"), Visits { pv: 5, uv: 1 })]);
-        let base = WorkplaceReportBase { preset: None, choices: Default::default(), group_blocks_shown: Some(1), simulated: true, quota: crate::report::QuotaReport {
-            used: 0, limit: None, warn_at: None, refused_by_feishu: false, resets_on: d("2026-04-01") }, history: None };
+        let sums = BTreeMap::from([
+            (block("1"), Visits { pv: 30, uv: 1 }),
+            (block("2"), Visits { pv: 10, uv: 1 }),
+            (block("3"), Visits { pv: 5, uv: 1 }),
+        ]);
+        let base = WorkplaceReportBase {
+            preset: None,
+            choices: Default::default(),
+            group_blocks_shown: Some(1),
+            simulated: true,
+            quota: crate::report::QuotaReport {
+                used: 0,
+                limit: None,
+                warn_at: None,
+                refused_by_feishu: false,
+                resets_on: d("2026-04-01"),
+            },
+            history: None,
+        };
         let report = WorkplaceReport::build(
-            Inputs { range, today: d("2026-03-03"), totals: &totals, previous: None, custom: &custom, workplace_names: &names, labels: &labels, block_sums: &sums },
+            Inputs {
+                range,
+                today: d("2026-03-03"),
+                totals: &totals,
+                previous: None,
+                custom: &custom,
+                workplace_names: &names,
+                labels: &labels,
+                block_sums: &sums,
+            },
             base,
         );
         assert_eq!(report.days.len(), 3, "the day without visits is a zero");

@@ -11,11 +11,11 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate};
 use access_data::BlockDays;
-use domain::BlockId;
+use chrono::{Datelike, NaiveDate};
 #[cfg(test)]
 use domain::AccessRow;
+use domain::BlockId;
 use store::BlockLabel;
 
 /// The columns of every export of block access rows.
@@ -201,7 +201,15 @@ mod tests {
         writer.write_record(COLUMNS).expect("header");
         for r in &rows {
             let name = labels.get(&r.block_id).map_or("", |l| l.name.as_str());
-            writer.write_record([r.date.to_string(), r.block_id.to_string(), domain::csv_cell::neutralised(name).into_owned(), r.pv.to_string(), r.uv.to_string()]).expect("row");
+            writer
+                .write_record([
+                    r.date.to_string(),
+                    r.block_id.to_string(),
+                    domain::csv_cell::neutralised(name).into_owned(),
+                    r.pv.to_string(),
+                    r.uv.to_string(),
+                ])
+                .expect("row");
         }
         let mut expected = "\u{feff}".as_bytes().to_vec();
         expected.extend(writer.into_inner().expect("flushed"));

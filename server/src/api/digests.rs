@@ -13,11 +13,6 @@
 //! Reading needs any token; changing or sending needs a signed-in admin or a token
 //! allowed to write (the permission that also lets it change block names).
 
-use use_cases::digest_setup::ScheduleForm;
-use use_cases::digest_setup::ssr;
-use use_cases::error::AppError;
-use use_cases::report::Viewer;
-use use_cases::state::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -25,6 +20,11 @@ use axum::routing::{get, post, put};
 use axum::{Extension, Json, Router};
 use serde::Deserialize;
 use serde_json::json;
+use use_cases::digest_setup::ScheduleForm;
+use use_cases::digest_setup::ssr;
+use use_cases::error::AppError;
+use use_cases::report::Viewer;
+use use_cases::state::AppState;
 
 use super::Params;
 
@@ -104,9 +104,18 @@ async fn save(
             .into_response();
         }
     };
-    let form = ScheduleForm { language: body.language, every: body.every, weekday: body.weekday, hour: body.hour, enabled: body.enabled };
+    let form = ScheduleForm {
+        language: body.language,
+        every: body.every,
+        weekday: body.weekday,
+        hour: body.hour,
+        enabled: body.enabled,
+    };
     match ssr::save(&state, &chat_id, &body.chat_name, &form, &viewer.map_or_else(|| "unknown".into(), Viewer::actor)).await {
-        Ok(schedule) => Json(json!({ "chat_id": schedule.chat_id, "chat_name": schedule.chat_name, "schedule": ssr::form_of(&schedule) })).into_response(),
+        Ok(schedule) => {
+            Json(json!({ "chat_id": schedule.chat_id, "chat_name": schedule.chat_name, "schedule": ssr::form_of(&schedule) }))
+                .into_response()
+        }
         Err(error) => error.into_response(),
     }
 }
@@ -131,9 +140,9 @@ async fn preview(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resp
     let number = |name: &str, default: u8| -> Result<u8, AppError> {
         match params.single(name).ok().flatten() {
             None => Ok(default),
-            Some(raw) => raw.trim().parse().map_err(|_| {
-                AppError::BadInput { message: format!("{name}={raw:?} is not a whole number") }
-            }),
+            Some(raw) => {
+                raw.trim().parse().map_err(|_| AppError::BadInput { message: format!("{name}={raw:?} is not a whole number") })
+            }
         }
     };
     let (weekday, hour) = match (number("weekday", 1), number("hour", 9)) {
@@ -156,7 +165,9 @@ async fn send_test(
     if let Some(refused) = refusal(viewer.as_ref().map(|Extension(v)| v)) {
         return refused.into_response();
     }
-    let language = match Params::parse(raw.as_deref(), &["language"], &[]).and_then(|p| Ok(p.single("language")?.unwrap_or("zh").to_owned())) {
+    let language = match Params::parse(raw.as_deref(), &["language"], &[])
+        .and_then(|p| Ok(p.single("language")?.unwrap_or("zh").to_owned()))
+    {
         Ok(language) => language,
         Err(error) => return error.into_response(),
     };

@@ -3,18 +3,18 @@
 //! insights panel shows them. Same parameters, limits and errors as
 //! `/api/v1/block-access`, and `dormant_days` (1 to 90, 14 by default).
 
-use use_cases::error::AppError;
 use access_data::QueryOptions;
-use use_cases::dashboard::build_insights;
-use use_cases::insights_report::MAX_DORMANT_DAYS;
-use use_cases::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use domain::insights::DEFAULT_DORMANT_DAYS;
+use use_cases::dashboard::build_insights;
+use use_cases::error::AppError;
+use use_cases::insights_report::MAX_DORMANT_DAYS;
+use use_cases::state::AppState;
 
-use super::{Params};
+use super::Params;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/insights", get(insights))

@@ -11,14 +11,14 @@ mod xlsx;
 use std::sync::Arc;
 
 use access_data::{AccessService, BlockDays, QueryOptions};
-use use_cases::error::AppError;
-use use_cases::state::AppState;
+use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use domain::{AccessQuery, ParamNames};
+use use_cases::error::AppError;
+use use_cases::state::AppState;
 
 pub use names::BLOCK_NAMES_PATH;
 
@@ -48,9 +48,13 @@ impl Params {
         let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.unwrap_or_default().as_bytes()).into_owned().collect();
         if let Some((unknown, _)) = pairs.iter().find(|(k, _)| !known.contains(&k.as_str())) {
             let shown: String = unknown.chars().take(40).collect();
-            let listed: Vec<String> =
-                known.iter().map(|k| if repeatable.contains(k) { format!("{k} (repeatable)") } else { (*k).to_owned() }).collect();
-            return Err(AppError::BadInput { message: format!("unknown parameter {shown:?}: the parameters are {}", listed.join(", ")) });
+            let listed: Vec<String> = known
+                .iter()
+                .map(|k| if repeatable.contains(k) { format!("{k} (repeatable)") } else { (*k).to_owned() })
+                .collect();
+            return Err(AppError::BadInput {
+                message: format!("unknown parameter {shown:?}: the parameters are {}", listed.join(", ")),
+            });
         }
         Ok(Params { pairs })
     }
@@ -155,7 +159,8 @@ async fn block_access_xlsx(State(state): State<AppState>, RawQuery(raw): RawQuer
 /// A CSV answer offered as a download named `file_name`.
 pub(crate) fn csv_download(file_name: &str, body: Vec<u8>) -> Response {
     let disposition = format!("attachment; filename=\"{file_name}\"");
-    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)], body).into_response()
+    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)], body)
+        .into_response()
 }
 
 #[cfg(test)]
@@ -171,7 +176,8 @@ mod tests {
 
     #[test]
     fn parses_repeated_blocks_and_refresh() {
-        let (q, refresh) = parse(Some("from_date=2024-01-01&to_date=2024-01-02&block_id=2&block_id=1&refresh=true"), 366).unwrap();
+        let (q, refresh) =
+            parse(Some("from_date=2024-01-01&to_date=2024-01-02&block_id=2&block_id=1&refresh=true"), 366).unwrap();
         assert_eq!(q.blocks.len(), 2);
         assert!(refresh);
     }

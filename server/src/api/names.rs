@@ -2,22 +2,22 @@
 //! (`PUT`, a CSV/TSV table or JSON) that saves all of it or nothing, read and planned
 //! by the same code as the page's import (`use_cases::names::import_names`).
 
-use use_cases::names::{import_names, saved_names};
-use use_cases::error::AppError;
-use use_cases::report::{NamesImport, Viewer};
-use use_cases::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
 use domain::csv_cell::neutralised;
 use domain::{BlockLabel, ImportFormat};
 use serde_json::json;
+use use_cases::error::AppError;
+use use_cases::names::{import_names, saved_names};
+use use_cases::report::{NamesImport, Viewer};
+use use_cases::state::AppState;
 
+use super::Params;
 use super::xlsx::{self, Cell};
-use super::{Params};
 
 /// The names' JSON route, which also takes the import.
 pub const BLOCK_NAMES_PATH: &str = "/api/v1/block-names";
@@ -152,9 +152,9 @@ fn dry_run(raw: Option<&str>) -> Result<bool, AppError> {
         Some("" | "1" | "true") => Ok(true),
         Some(other) => {
             let shown: String = other.chars().take(20).collect();
-            Err(AppError::BadInput { message: format!(
-                "dry_run={shown:?} is not valid: use dry_run=1 to see the plan without saving, or leave it out"
-            ) })
+            Err(AppError::BadInput {
+                message: format!("dry_run={shown:?} is not valid: use dry_run=1 to see the plan without saving, or leave it out"),
+            })
         }
     }
 }
@@ -183,11 +183,8 @@ fn import_format(headers: &HeaderMap) -> Result<ImportFormat, String> {
 /// the same plan and every refused line.
 fn plan_answer(answer: &NamesImport, dry_run: bool) -> Response {
     let plan = &answer.plan;
-    let refused_lines: Vec<_> = plan
-        .refused
-        .iter()
-        .map(|r| json!({ "line": r.line, "text": r.text, "reason": r.reason.to_string() }))
-        .collect();
+    let refused_lines: Vec<_> =
+        plan.refused.iter().map(|r| json!({ "line": r.line, "text": r.text, "reason": r.reason.to_string() })).collect();
     let mut body = json!({
         "saved": answer.saved,
         "dry_run": dry_run,

@@ -6,15 +6,15 @@
 //! a day), so the answers go through serde and the csv crate rather than the
 //! hand-made writers the block rows need.
 
-use use_cases::error::AppError;
 use access_data::QueryOptions;
-use use_cases::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use domain::{CustomWorkplaceDay, DateRange, WorkplaceDay, WorkplaceId};
 use std::borrow::Cow;
+use use_cases::error::AppError;
+use use_cases::state::AppState;
 
 use serde::Serialize;
 
@@ -162,7 +162,13 @@ async fn totals_xlsx(State(state): State<AppState>, RawQuery(raw): RawQuery) -> 
     let (range, refresh) = range_and_refresh(&params, &state)?;
     let answer = state.service.workplace_access(range, QueryOptions { refresh, ..QueryOptions::default() }).await?;
     let cells = answer.rows.iter().map(|day| {
-        [Cell::Date(day.date), Cell::Number(day.all.pv), Cell::Number(day.all.uv), Cell::Number(day.default.pv), Cell::Number(day.default.uv)]
+        [
+            Cell::Date(day.date),
+            Cell::Number(day.all.pv),
+            Cell::Number(day.all.uv),
+            Cell::Number(day.default.pv),
+            Cell::Number(day.default.uv),
+        ]
     });
     xlsx::download("workplace-access.xlsx", vec![xlsx::Sheet { name: "workplace access", columns: &TOTALS_COLUMNS, rows: cells }])
 }

@@ -33,9 +33,8 @@ where
     R: IntoIterator<Item = C>,
     C: IntoIterator<Item = Cell<'a>>,
 {
-    let body = workbook(sheets).map_err(|e| {
-        AppError::Internal { message: format!("could not write the Excel workbook: {e}") }
-    })?;
+    let body =
+        workbook(sheets).map_err(|e| AppError::Internal { message: format!("could not write the Excel workbook: {e}") })?;
     let disposition = format!("attachment; filename=\"{file_name}\"");
     Ok((
         [

@@ -19,11 +19,11 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::routing::post;
-use axum::Router;
 use serde_json::Value;
 
 pub use crate::paths::CSP_REPORT_PATH;
@@ -60,7 +60,10 @@ pub fn violation(body: &[u8]) -> Option<Violation> {
         (report, ["violated-directive", "effective-directive", "blocked-uri", "document-uri", "source-file", "line-number"])
     } else {
         let first = json.as_array()?.first()?;
-        (first.get("body")?, ["effectiveDirective", "effectiveDirective", "blockedURL", "documentURL", "sourceFile", "lineNumber"])
+        (
+            first.get("body")?,
+            ["effectiveDirective", "effectiveDirective", "blockedURL", "documentURL", "sourceFile", "lineNumber"],
+        )
     };
     let text = |key: &str| report.get(key).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).unwrap_or_default();
     let directive = Some(text(keys[1])).filter(|d| !d.is_empty()).unwrap_or_else(|| text(keys[0]));
@@ -113,16 +116,17 @@ fn may_log(now: Instant) -> Option<u64> {
 
 async fn report(body: Bytes) -> StatusCode {
     if let Some(violation) = violation(&body)
-        && let Some(suppressed) = may_log(Instant::now()) {
-            tracing::warn!(
-                directive = %violation.directive,
-                blocked = %violation.blocked,
-                page = %violation.page,
-                source = %violation.source,
-                suppressed_before = suppressed,
-                "a page's Content-Security-Policy blocked something (if it is the JSSDK sign-in page, \
-                 the real JSSDK needs more than the policy allows)"
-            );
-        }
+        && let Some(suppressed) = may_log(Instant::now())
+    {
+        tracing::warn!(
+            directive = %violation.directive,
+            blocked = %violation.blocked,
+            page = %violation.page,
+            source = %violation.source,
+            suppressed_before = suppressed,
+            "a page's Content-Security-Policy blocked something (if it is the JSSDK sign-in page, \
+             the real JSSDK needs more than the policy allows)"
+        );
+    }
     StatusCode::NO_CONTENT
 }

@@ -2,18 +2,18 @@
 //! signed-in person (or, on `/api/v1/`, a valid API token); every request that changes
 //! state must come from this dashboard's own pages.
 
-use use_cases::error::AppError;
-use use_cases::state::{SessionUser, Viewer};
 use axum::extract::{Request, State};
-use axum::http::{header, Method};
+use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
+use use_cases::error::AppError;
+use use_cases::state::{SessionUser, Viewer};
 
-use super::sign_in::USER_KEY;
-use crate::paths::{access, Access};
-use crate::rate_limits::RateKey;
 use super::AuthState;
+use super::sign_in::USER_KEY;
+use crate::paths::{Access, access};
+use crate::rate_limits::RateKey;
 
 /// Paths anyone may fetch.
 fn is_public(path: &str) -> bool {
@@ -31,28 +31,29 @@ pub async fn guard(State(auth): State<AuthState>, session: Session, mut request:
         return next.run(request).await;
     }
     if path.starts_with("/api/v1/")
-        && let Some(bearer) = bearer(&request) {
-            return match auth.store.verify_api_token(&bearer).await {
-                Ok(Some(token)) => match token_refusal(&auth, &token) {
-                    Some(why) => unauthorized(&why),
-                    None => {
-                        let permissions = token.permissions;
-                        request.extensions_mut().insert(RateKey::Token(token.id));
-                        request.extensions_mut().insert(Viewer::Script {
-                            name: token.name,
-                            can_write_names: permissions.can_write_names,
-                            can_manage_digests: permissions.can_manage_digests,
-                        });
-                        next.run(request).await
-                    }
-                },
-                Ok(None) => unauthorized("the API token is unknown or was revoked: ask an admin for a new one"),
-                Err(error) => {
-                    tracing::error!(%error, "could not check an API token");
-                    AppError::Internal { message: "could not check the API token".into() }.into_response()
+        && let Some(bearer) = bearer(&request)
+    {
+        return match auth.store.verify_api_token(&bearer).await {
+            Ok(Some(token)) => match token_refusal(&auth, &token) {
+                Some(why) => unauthorized(&why),
+                None => {
+                    let permissions = token.permissions;
+                    request.extensions_mut().insert(RateKey::Token(token.id));
+                    request.extensions_mut().insert(Viewer::Script {
+                        name: token.name,
+                        can_write_names: permissions.can_write_names,
+                        can_manage_digests: permissions.can_manage_digests,
+                    });
+                    next.run(request).await
                 }
-            };
-        }
+            },
+            Ok(None) => unauthorized("the API token is unknown or was revoked: ask an admin for a new one"),
+            Err(error) => {
+                tracing::error!(%error, "could not check an API token");
+                AppError::Internal { message: "could not check the API token".into() }.into_response()
+            }
+        };
+    }
     match session.get::<SessionUser>(USER_KEY).await {
         Ok(Some(user)) if auth.settings.still_allowed(&user) => {
             request.extensions_mut().insert(RateKey::Person(user.open_id.clone()));

@@ -4,20 +4,20 @@
 //! the page offers — `expired` (start again), `denied` (whom to ask), `refused`
 //! (Feishu said no, in its words), `failed` (the dashboard or Feishu could not finish).
 
-use i18n::Locale;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::Json;
+use axum::extract::State;
+use axum::extract::rejection::JsonRejection;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use feishu::FeishuError;
+use i18n::Locale;
 use serde::Deserialize;
 use serde_json::json;
 use tower_sessions::Session;
 
+use super::AuthState;
 use super::pages;
 use super::sign_in::{self, ClientApi, Flow, Grant, PendingLogin, SignInFailure};
-use super::AuthState;
 
 /// Feishu's codes for a code that is unknown, expired or already used.
 const STALE_CODES: [i64; 3] = [20003, 20004, 20065];

@@ -11,16 +11,16 @@
 //! nothing else. It was only tried with the stand-in: what the real JSSDK needs beyond
 //! it the browser reports to [`super::csp_report`] (`report-uri`), which logs it.
 
-use i18n::Locale;
 use axum::http::StatusCode;
 use axum::response::Response;
+use i18n::Locale;
 use serde_json::json;
 use use_cases::security_policy::ContentSecurityPolicy;
 
+use super::AuthState;
 use super::pages;
 use super::pkce;
 use super::sign_in::PendingLogin;
-use super::AuthState;
 
 /// The page's script; it reads its settings from the JSON block `jssdk-config`.
 const SCRIPT: &str = include_str!("jssdk_page.js");

@@ -1,17 +1,17 @@
 //! `/login`, `/auth/callback`, `/logout` and `/signed-out`.
 
+use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::pages::{self, Page};
 use super::pkce;
 use super::sign_in::{self, Flow, Grant, PendingLogin, SignInFailure};
-use super::{jssdk, jssdk_page, AuthState};
+use super::{AuthState, jssdk, jssdk_page};
 
 /// The sign-in routes.
 pub fn routes(state: AuthState) -> Router {

@@ -18,10 +18,10 @@ mod tenant;
 
 use std::sync::Arc;
 
-use use_cases::state::SessionUser;
-use axum::http::{header, HeaderMap};
+use axum::http::{HeaderMap, header};
 use feishu::{FeishuClient, FeishuUser};
 use store::Store;
+use use_cases::state::SessionUser;
 
 use crate::config::JssdkScript;
 
@@ -76,11 +76,7 @@ impl AuthSettings {
     /// entries count (Feishu reports `email` and `enterprise_email` only with them),
     /// else none (identity only).
     pub fn login_scopes(&self) -> &'static [&'static str] {
-        if self.email_admins {
-            &[feishu::EMAIL_SCOPE, feishu::EMPLOYEE_SCOPE]
-        } else {
-            &[]
-        }
+        if self.email_admins { &[feishu::EMAIL_SCOPE, feishu::EMPLOYEE_SCOPE] } else { &[] }
     }
 
     fn listed(&self, user: &FeishuUser) -> bool {
@@ -155,7 +151,7 @@ impl AuthState {
 
 #[cfg(test)]
 mod tests {
-    use axum::http::{header, HeaderMap, HeaderValue};
+    use axum::http::{HeaderMap, HeaderValue, header};
 
     use super::is_feishu_client;
 

@@ -1,8 +1,8 @@
 //! The few pages of sign-in, in Chinese or English: plain server-rendered HTML.
 
-use i18n::Locale;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use i18n::Locale;
 use use_cases::security_policy::ContentSecurityPolicy;
 
 /// Which page.
@@ -19,9 +19,9 @@ pub enum Page {
 /// (`LarkLocale/zh_CN` in its user agent), else `Accept-Language`.
 pub fn locale(headers: &HeaderMap) -> Locale {
     let cookie = app::request_cookie(headers, "lang").and_then(|l| Locale::parse(&l));
-    cookie.or_else(|| feishu_client_locale(headers)).unwrap_or_else(|| {
-        Locale::negotiate(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
-    })
+    cookie
+        .or_else(|| feishu_client_locale(headers))
+        .unwrap_or_else(|| Locale::negotiate(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok())))
 }
 
 /// `LarkLocale/<language>_<REGION>` in the Feishu client's user agent: Chinese for

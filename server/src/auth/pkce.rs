@@ -1,7 +1,7 @@
 //! Random values of the sign-in: `state` and the PKCE verifier with its S256 challenge.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 

@@ -5,15 +5,15 @@
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use use_cases::state::SessionUser;
 use axum::http::{HeaderMap, HeaderValue};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use hmac::{Hmac, Mac as _};
-use sha2::{Digest, Sha256};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use feishu::{FeishuError, FeishuUser};
+use hmac::{Hmac, Mac as _};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use tower_sessions::Session;
+use use_cases::state::SessionUser;
 
 use super::pkce;
 use super::{AuthState, Verdict};
@@ -102,7 +102,8 @@ type Mac = Hmac<Sha256>;
 impl PendingCookie {
     /// The cookie of the app whose secret is `app_secret`; `secure` as the session cookie.
     pub fn new(app_secret: &str, secure: bool) -> Self {
-        let key: [u8; 32] = Sha256::new().chain_update(b"block-insights pending sign-in v1\0").chain_update(app_secret).finalize().into();
+        let key: [u8; 32] =
+            Sha256::new().chain_update(b"block-insights pending sign-in v1\0").chain_update(app_secret).finalize().into();
         Self { key: Arc::new(key), secure }
     }
 
@@ -188,9 +189,7 @@ pub enum SignInFailure {
 /// them in: a new session id (a fixated one stays anonymous) holding the person.
 pub async fn complete(auth: &AuthState, session: &Session, grant: Grant<'_>) -> Result<(), SignInFailure> {
     let token = match grant {
-        Grant::Redirect { code, redirect_uri, verifier } => {
-            auth.client.exchange_login_code(code, redirect_uri, verifier).await
-        }
+        Grant::Redirect { code, redirect_uri, verifier } => auth.client.exchange_login_code(code, redirect_uri, verifier).await,
         Grant::Client { code, api: ClientApi::RequestAccess } => auth.client.exchange_client_code(code).await,
         Grant::Client { code, api: ClientApi::RequestAuthCode } => auth.client.exchange_old_client_code(code).await,
     };

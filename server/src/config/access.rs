@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::read::{parse, ConfigError};
+use super::read::{ConfigError, parse};
 
 /// Sign-in settings.
 #[derive(Debug, Clone)]
@@ -90,7 +90,11 @@ pub(super) fn access_config(lookup: &impl Fn(&str) -> Option<String>, demo: bool
                 if ok {
                     Ok(Some(v))
                 } else {
-                    Err(ConfigError::Invalid { var, value: v, hint: "an http(s) URL without query, e.g. https://insights.example.com" })
+                    Err(ConfigError::Invalid {
+                        var,
+                        value: v,
+                        hint: "an http(s) URL without query, e.g. https://insights.example.com",
+                    })
                 }
             }
         }
@@ -102,14 +106,22 @@ pub(super) fn access_config(lookup: &impl Fn(&str) -> Option<String>, demo: bool
         None | Some("false") | Some("0") => false,
         Some("true") | Some("1") => true,
         Some(other) => {
-            return Err(ConfigError::Invalid { var: "DASHBOARD_ALLOW_APP_ADMINS", value: other.into(), hint: "use true or false" });
+            return Err(ConfigError::Invalid {
+                var: "DASHBOARD_ALLOW_APP_ADMINS",
+                value: other.into(),
+                hint: "use true or false",
+            });
         }
     };
     let allow_email_admins = match lookup("DASHBOARD_ALLOW_EMAIL_ADMINS").as_deref().map(str::trim) {
         None | Some("false") | Some("0") => false,
         Some("true") | Some("1") => true,
         Some(other) => {
-            return Err(ConfigError::Invalid { var: "DASHBOARD_ALLOW_EMAIL_ADMINS", value: other.into(), hint: "use true or false" });
+            return Err(ConfigError::Invalid {
+                var: "DASHBOARD_ALLOW_EMAIL_ADMINS",
+                value: other.into(),
+                hint: "use true or false",
+            });
         }
     };
     let emails: Vec<&str> = admins.iter().map(String::as_str).filter(|a| a.contains('@')).collect();
@@ -134,7 +146,11 @@ pub(super) fn access_config(lookup: &impl Fn(&str) -> Option<String>, demo: bool
         Some("true") | Some("1") => Some(true),
         Some("false") | Some("0") => Some(false),
         Some(other) => {
-            return Err(ConfigError::Invalid { var: "DASHBOARD_SECURE_COOKIES", value: other.into(), hint: "use true, false or auto" });
+            return Err(ConfigError::Invalid {
+                var: "DASHBOARD_SECURE_COOKIES",
+                value: other.into(),
+                hint: "use true, false or auto",
+            });
         }
     };
     let hours: f64 = parse(lookup, "DASHBOARD_SESSION_HOURS", 12.0, "a number of hours, e.g. 12 or 0.5")?;

@@ -13,8 +13,8 @@ mod read;
 #[cfg(test)]
 mod tests;
 
-pub use access::{AccessConfig, JssdkScript, DEFAULT_JSSDK_URL};
 use access::access_config;
+pub use access::{AccessConfig, DEFAULT_JSSDK_URL, JssdkScript};
 pub use read::ConfigError;
 use read::{parse, seconds_at_least};
 
@@ -183,11 +183,7 @@ impl Config {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
             Some(other) => {
-                return Err(ConfigError::Invalid {
-                    var: "DASHBOARD_LOG_FORMAT",
-                    value: other.into(),
-                    hint: "use text or json",
-                });
+                return Err(ConfigError::Invalid { var: "DASHBOARD_LOG_FORMAT", value: other.into(), hint: "use text or json" });
             }
         };
         let data_dir = PathBuf::from(lookup("DASHBOARD_DATA_DIR").unwrap_or_else(|| "./data".into()));

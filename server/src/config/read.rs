@@ -59,4 +59,3 @@ pub(super) fn parse<T: std::str::FromStr>(
         Some(value) => value.trim().parse().map_err(|_| ConfigError::Invalid { var, value, hint }),
     }
 }
-

@@ -18,8 +18,8 @@ fn demo_without_credentials() {
 
 #[test]
 fn feishu_with_both_and_secret_stays_hidden() {
-    let c = config(&[("FEISHU_APP_ID", "cli_x"), ("FEISHU_APP_SECRET", "s3cr3t-value"), ("DASHBOARD_ADMINS", "ou_1, on_2")])
-        .unwrap();
+    let c =
+        config(&[("FEISHU_APP_ID", "cli_x"), ("FEISHU_APP_SECRET", "s3cr3t-value"), ("DASHBOARD_ADMINS", "ou_1, on_2")]).unwrap();
     assert_eq!(c.access.admins, ["ou_1", "on_2"]);
     let DataSource::Feishu { base_url, .. } = &c.source else { panic!("expected Feishu") };
     assert_eq!(base_url, "https://open.feishu.cn");
@@ -54,7 +54,9 @@ fn refuses_half_credentials_and_bad_values() {
     assert!(e.contains("DASHBOARD_ADMINS"), "{e}");
     assert!(config(&[("DASHBOARD_PUBLIC_URL", "javascript:alert(1)")]).is_err());
     assert!(config(&[("DASHBOARD_FRAME_ANCESTORS", "'self'; script-src *")]).is_err());
-    for (var, bad) in [("DASHBOARD_QUERY_TIMEOUT_SECS", "0"), ("FEISHU_REQUEST_TIMEOUT_SECS", "soon"), ("DASHBOARD_LEASE_SECS", "2")] {
+    for (var, bad) in
+        [("DASHBOARD_QUERY_TIMEOUT_SECS", "0"), ("FEISHU_REQUEST_TIMEOUT_SECS", "soon"), ("DASHBOARD_LEASE_SECS", "2")]
+    {
         let e = config(&[(var, bad)]).unwrap_err().to_string();
         assert!(e.contains(var) && e.contains("whole number of seconds"), "{e}");
     }

@@ -21,7 +21,13 @@ fn size(kb: f64) -> String {
 }
 
 fn millis(ms: f64) -> String {
-    if ms < 10.0 { format!("{ms:.2} ms") } else if ms < 10_000.0 { format!("{ms:.0} ms") } else { format!("{:.1} s", ms / 1000.0) }
+    if ms < 10.0 {
+        format!("{ms:.2} ms")
+    } else if ms < 10_000.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{:.1} s", ms / 1000.0)
+    }
 }
 
 fn grouped(n: u64) -> String {
@@ -42,7 +48,12 @@ fn no_goal(_: usize, _: &Map<String, Value>) -> Option<bool> {
 
 fn lines() -> Vec<Line> {
     vec![
-        Line { label: "(day, block) items of the year", figure: |r| Some(grouped(number(r, "items")? as u64)), goal: "", met: no_goal },
+        Line {
+            label: "(day, block) items of the year",
+            figure: |r| Some(grouped(number(r, "items")? as u64)),
+            goal: "",
+            met: no_goal,
+        },
         Line {
             label: "cold fetch of the year (simulator)",
             figure: |r| Some(millis(number(r, "cold_year_ms")?)),
@@ -78,13 +89,25 @@ fn lines() -> Vec<Line> {
         },
         Line {
             label: "  gzip adds (time · size)",
-            figure: |r| Some(format!("+{} · {}", millis(number(r, "json_gzip_ms")? - number(r, "json_ms")?), size(number(r, "json_gzip_kb")?))),
+            figure: |r| {
+                Some(format!(
+                    "+{} · {}",
+                    millis(number(r, "json_gzip_ms")? - number(r, "json_ms")?),
+                    size(number(r, "json_gzip_kb")?)
+                ))
+            },
             goal: "",
             met: no_goal,
         },
         Line {
             label: "  brotli adds (time · size)",
-            figure: |r| Some(format!("+{} · {}", millis(number(r, "json_br_ms")? - number(r, "json_ms")?), size(number(r, "json_br_kb")?))),
+            figure: |r| {
+                Some(format!(
+                    "+{} · {}",
+                    millis(number(r, "json_br_ms")? - number(r, "json_ms")?),
+                    size(number(r, "json_br_kb")?)
+                ))
+            },
             goal: "",
             met: no_goal,
         },
@@ -114,7 +137,9 @@ fn lines() -> Vec<Line> {
         },
         Line {
             label: "page throughput, 30 days, 64 conn., br",
-            figure: |r| Some(format!("{:.0} req/s (p99 {})", number(r, "throughput_rps")?, millis(number(r, "throughput_p99_ms")?))),
+            figure: |r| {
+                Some(format!("{:.0} req/s (p99 {})", number(r, "throughput_rps")?, millis(number(r, "throughput_p99_ms")?)))
+            },
             goal: "≥ 600 req/s at 60 × 30",
             met: |blocks, r| (blocks == 60).then(|| number(r, "throughput_rps").is_some_and(|rps| rps >= 600.0)),
         },

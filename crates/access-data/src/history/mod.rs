@@ -215,7 +215,9 @@ impl HistoryFetch {
                     tracing::warn!("another replica took over the history fetch (this one held its lease too long)");
                     return Turn::Elsewhere;
                 }
-                Err(error) => tracing::warn!(%error, "could not renew the history fetch's lease; another replica may take it over"),
+                Err(error) => {
+                    tracing::warn!(%error, "could not renew the history fetch's lease; another replica may take it over")
+                }
             }
         }
     }

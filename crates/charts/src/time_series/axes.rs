@@ -43,28 +43,18 @@ pub(super) fn draw_y(
         ))?;
     }
     let (left, right) = x_extent(chart);
-    let grid = inks.group(format!(
-        "class=\"grid\" fill=\"none\" stroke=\"currentColor\" stroke-opacity=\"{GRID_OPACITY}\""
-    ));
+    let grid = inks.group(format!("class=\"grid\" fill=\"none\" stroke=\"currentColor\" stroke-opacity=\"{GRID_OPACITY}\""));
     let line = stroke(inks.ink(Some(grid), ""), 1.0);
     plot::draw_each(
         plot,
-        ticks
-            .iter()
-            .filter(|&&t| t > 0)
-            .map(|&t| PathElement::new(vec![(left, t as f64), (right, t as f64)], line)),
+        ticks.iter().filter(|&&t| t > 0).map(|&t| PathElement::new(vec![(left, t as f64), (right, t as f64)], line)),
     )?;
     let group = inks.group(format!("class=\"y-ticks\" {muted}"));
     let style = text_style(inks.ink(Some(group), ""), HPos::Right, VPos::Center);
     plot::draw_each(
         plot,
         ticks.iter().zip(labels).map(|(&t, label)| {
-            EmptyElement::at((left, t as f64))
-                + Text::new(
-                    plot::clean(label).into_owned(),
-                    (-px(8.0), 0),
-                    style.clone(),
-                )
+            EmptyElement::at((left, t as f64)) + Text::new(plot::clean(label).into_owned(), (-px(8.0), 0), style.clone())
         }),
     )?;
     Ok(())
@@ -80,42 +70,24 @@ pub(super) fn draw_x(
     xs: &[f32],
 ) -> DrawResult<()> {
     let (left, right) = x_extent(chart);
-    let axis = inks.group(format!(
-        "class=\"axis\" fill=\"none\" stroke=\"currentColor\" stroke-opacity=\"{AXIS_OPACITY}\""
-    ));
+    let axis = inks.group(format!("class=\"axis\" fill=\"none\" stroke=\"currentColor\" stroke-opacity=\"{AXIS_OPACITY}\""));
     let line = stroke(inks.ink(Some(axis), ""), 1.0);
-    plot::draw_each(
-        plot,
-        once(PathElement::new(vec![(left, 0.0), (right, 0.0)], line)),
-    )?;
+    plot::draw_each(plot, once(PathElement::new(vec![(left, 0.0), (right, 0.0)], line)))?;
 
     let label = |i: usize| day_label(chart, i);
     let width = |i: usize| text_width(&label(i), svg::FONT_SIZE);
     let centre = |i: usize| xs[i];
-    let space = ticks::TickSpace {
-        centre: &centre,
-        min_x: 2.0,
-        max_x: layout.width - 2.0,
-        width: &width,
-    };
+    let space = ticks::TickSpace { centre: &centre, min_x: 2.0, max_x: layout.width - 2.0, width: &width };
     let days = ticks::tick_days(&chart.days, &space);
     plot::draw_each(
         plot,
-        days.iter().map(|&i| {
-            EmptyElement::at((i as f64, 0.0)) + PathElement::new(vec![(0, 0), (0, px(5.0))], line)
-        }),
+        days.iter().map(|&i| EmptyElement::at((i as f64, 0.0)) + PathElement::new(vec![(0, 0), (0, px(5.0))], line)),
     )?;
-    let group = inks.group(format!(
-        "class=\"x-ticks\" fill-opacity=\"{MUTED_OPACITY}\""
-    ));
+    let group = inks.group(format!("class=\"x-ticks\" fill-opacity=\"{MUTED_OPACITY}\""));
     let style = text_style(inks.ink(Some(group), ""), HPos::Left, VPos::Top);
     for &i in &days {
         let (start, _) = space.span(i);
-        root.draw(&Text::new(
-            plot::clean(&label(i)).into_owned(),
-            (px(start), px(layout.plot_bottom + 10.0)),
-            style.clone(),
-        ))?;
+        root.draw(&Text::new(plot::clean(&label(i)).into_owned(), (px(start), px(layout.plot_bottom + 10.0)), style.clone()))?;
     }
     Ok(())
 }

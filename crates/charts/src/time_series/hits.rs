@@ -44,10 +44,7 @@ impl DayText {
         if self.single_line() {
             return header + text_width(&self.lines[0], svg::FONT_SIZE) + SPACE;
         }
-        self.lines
-            .iter()
-            .map(|l| text_width(l, svg::FONT_SIZE))
-            .fold(header, f32::max)
+        self.lines.iter().map(|l| text_width(l, svg::FONT_SIZE)).fold(header, f32::max)
     }
 }
 
@@ -56,21 +53,9 @@ impl DayText {
 /// Everything a day repeats is a shared shape placed with `<use>`, and a tip is
 /// positioned by one `transform`: this keeps a year of days small.
 pub(super) fn write(out: &mut String, layout: &Layout, chart: &TimeSeriesChart, groups: &[Group]) {
-    let texts: Vec<DayText> = (0..chart.days.len())
-        .filter_map(|day| day_text(chart, groups, layout, day))
-        .collect();
+    let texts: Vec<DayText> = (0..chart.days.len()).filter_map(|day| day_text(chart, groups, layout, day)).collect();
     let box_width = texts.iter().map(DayText::width).fold(0.0, f32::max) + 2.0 * PAD;
-    let lines = texts
-        .iter()
-        .map(|t| {
-            if t.single_line() {
-                1
-            } else {
-                t.lines.len() + 1
-            }
-        })
-        .max()
-        .unwrap_or(1);
+    let lines = texts.iter().map(|t| if t.single_line() { 1 } else { t.lines.len() + 1 }).max().unwrap_or(1);
     let box_top = layout.plot_top + 6.0;
     let box_height = lines as f32 * LINE_HEIGHT + PAD;
     let id = &layout.id;
@@ -96,11 +81,8 @@ pub(super) fn write(out: &mut String, layout: &Layout, chart: &TimeSeriesChart, 
         attr_num(out, "y", box_top);
         attr_num(out, "width", box_width);
         attr_num(out, "height", box_height);
-        let _ = write!(
-            out,
-            " rx=\"4\" stroke=\"currentColor\" stroke-opacity=\"0.3\" style=\"fill:{}\"/></g>",
-            svg::TIP_BACKGROUND
-        );
+        let _ =
+            write!(out, " rx=\"4\" stroke=\"currentColor\" stroke-opacity=\"0.3\" style=\"fill:{}\"/></g>", svg::TIP_BACKGROUND);
     }
     out.push_str("</defs>");
 
@@ -114,11 +96,7 @@ pub(super) fn write(out: &mut String, layout: &Layout, chart: &TimeSeriesChart, 
         let _ = write!(out, "\"><use href=\"#{id}-c\"");
         attr_num(out, "x", x - layout.column / 2.0);
         let right = x + GAP + box_width <= layout.width - 4.0;
-        let (origin, side) = if right {
-            (x + GAP + PAD, "r")
-        } else {
-            (x - GAP - box_width + PAD, "l")
-        };
+        let (origin, side) = if right { (x + GAP + PAD, "r") } else { (x - GAP - box_width + PAD, "l") };
         out.push_str("/><g class=\"tip\" transform=\"translate(");
         svg::push_num(out, origin);
         let _ = write!(out, ")\"><use href=\"#{id}-{side}\"/>");
@@ -167,12 +145,7 @@ fn write_markers(out: &mut String, layout: &Layout, chart: &TimeSeriesChart) {
 const MARKER_COLOUR: &str = "#d9480f";
 
 /// The day's text, or `None` when no series has a value for it.
-fn day_text(
-    chart: &TimeSeriesChart,
-    groups: &[Group],
-    layout: &Layout,
-    day: usize,
-) -> Option<DayText> {
+fn day_text(chart: &TimeSeriesChart, groups: &[Group], layout: &Layout, day: usize) -> Option<DayText> {
     // "PV 1,234<sep>UV 567" for the group's series that have a value that day.
     let values = |line: &mut String, group: &Group, separator: &str| -> bool {
         let mut any = false;

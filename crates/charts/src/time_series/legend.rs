@@ -21,11 +21,7 @@ const MAX_LABEL_WIDTH: f32 = 180.0;
 
 enum Swatch {
     /// A line in a series colour, or in the text colour (`None`).
-    Line {
-        colour: Option<&'static str>,
-        width: f32,
-        dash: Option<&'static str>,
-    },
+    Line { colour: Option<&'static str>, width: f32, dash: Option<&'static str> },
     /// The dotted, faded line with a hollow point of today's numbers.
     Incomplete,
 }
@@ -50,44 +46,18 @@ pub(super) fn layout(chart: &TimeSeriesChart, groups: &[Group], max_width: f32) 
     let mut entries: Vec<(Swatch, String)> = groups
         .iter()
         .map(|g| {
-            let swatch = Swatch::Line {
-                colour: Some(series_colour(g.colour)),
-                width: if g.emphasis { 3.0 } else { 2.0 },
-                dash: None,
-            };
-            (
-                swatch,
-                truncate_to_width(g.label, svg::FONT_SIZE, MAX_LABEL_WIDTH),
-            )
+            let swatch =
+                Swatch::Line { colour: Some(series_colour(g.colour)), width: if g.emphasis { 3.0 } else { 2.0 }, dash: None };
+            (swatch, truncate_to_width(g.label, svg::FONT_SIZE, MAX_LABEL_WIDTH))
         })
         .collect();
-    let has = |m: Metric| {
-        groups
-            .iter()
-            .flat_map(|g| &g.members)
-            .any(|s| s.metric == m)
-    };
+    let has = |m: Metric| groups.iter().flat_map(|g| &g.members).any(|s| s.metric == m);
     if has(Metric::Pv) && has(Metric::Uv) {
-        entries.push((
-            Swatch::Line {
-                colour: None,
-                width: 2.0,
-                dash: None,
-            },
-            chart.metric_labels.pv.clone(),
-        ));
-        entries.push((
-            Swatch::Line {
-                colour: None,
-                width: 2.0,
-                dash: Some("6 4"),
-            },
-            chart.metric_labels.uv.clone(),
-        ));
+        entries.push((Swatch::Line { colour: None, width: 2.0, dash: None }, chart.metric_labels.pv.clone()));
+        entries.push((Swatch::Line { colour: None, width: 2.0, dash: Some("6 4") }, chart.metric_labels.uv.clone()));
     }
-    let shows_incomplete = chart.incomplete_from.is_some_and(|from| {
-        chart.days.iter().any(|d| *d >= from) && !chart.incomplete_label.is_empty()
-    });
+    let shows_incomplete =
+        chart.incomplete_from.is_some_and(|from| chart.days.iter().any(|d| *d >= from) && !chart.incomplete_label.is_empty());
     if shows_incomplete {
         entries.push((Swatch::Incomplete, chart.incomplete_label.clone()));
     }
@@ -100,29 +70,15 @@ pub(super) fn layout(chart: &TimeSeriesChart, groups: &[Group], max_width: f32) 
             x = 0.0;
             row += 1;
         }
-        items.push(Item {
-            swatch,
-            text,
-            x,
-            row,
-        });
+        items.push(Item { swatch, text, x, row });
         x += width + GAP;
     }
     let rows = items.last().map_or(0, |i| i.row + 1);
-    Legend {
-        items,
-        height: rows as f32 * ROW_HEIGHT,
-    }
+    Legend { items, height: rows as f32 * ROW_HEIGHT }
 }
 
 /// Draws the legend with its top-left corner at (`left`, `top`).
-pub(super) fn draw(
-    root: &Area,
-    inks: &mut Inks,
-    legend: &Legend,
-    left: f32,
-    top: f32,
-) -> DrawResult<()> {
+pub(super) fn draw(root: &Area, inks: &mut Inks, legend: &Legend, left: f32, top: f32) -> DrawResult<()> {
     if legend.items.is_empty() {
         return Ok(());
     }
@@ -134,11 +90,7 @@ pub(super) fn draw(
         let mid = top + item.row as f32 * ROW_HEIGHT + ROW_HEIGHT / 2.0;
         let swatch = vec![(px(x), px(mid)), (px(x + SWATCH), px(mid))];
         match item.swatch {
-            Swatch::Line {
-                colour,
-                width,
-                dash,
-            } => {
+            Swatch::Line { colour, width, dash } => {
                 let mut attrs = match colour {
                     Some(c) => format!("fill=\"none\" stroke=\"{c}\""),
                     None => format!("fill=\"none\" {muted}"),
@@ -153,30 +105,15 @@ pub(super) fn draw(
             Swatch::Incomplete => {
                 let line = inks.ink(
                     Some(group),
-                    format!(
-                        "fill=\"none\" {muted} stroke-width=\"2\" stroke-dasharray=\"1 4\" stroke-linecap=\"round\""
-                    ),
+                    format!("fill=\"none\" {muted} stroke-width=\"2\" stroke-dasharray=\"1 4\" stroke-linecap=\"round\""),
                 );
                 root.draw(&PathElement::new(swatch, stroke(line, 2.0)))?;
-                let point = inks.ink(
-                    Some(group),
-                    format!(
-                        "stroke=\"currentColor\" stroke-width=\"1.5\" style=\"fill:{}\"",
-                        svg::SURFACE
-                    ),
-                );
-                root.draw(&Circle::new(
-                    (px(x + SWATCH - 3.5), px(mid)),
-                    px(3.5),
-                    stroke(point, 1.5),
-                ))?;
+                let point = inks
+                    .ink(Some(group), format!("stroke=\"currentColor\" stroke-width=\"1.5\" style=\"fill:{}\"", svg::SURFACE));
+                root.draw(&Circle::new((px(x + SWATCH - 3.5), px(mid)), px(3.5), stroke(point, 1.5)))?;
             }
         }
-        root.draw(&Text::new(
-            plot::clean(&item.text).into_owned(),
-            (px(x + SWATCH + 6.0), px(mid)),
-            text.clone(),
-        ))?;
+        root.draw(&Text::new(plot::clean(&item.text).into_owned(), (px(x + SWATCH + 6.0), px(mid)), text.clone()))?;
     }
     Ok(())
 }

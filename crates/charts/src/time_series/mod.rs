@@ -58,10 +58,7 @@ pub(crate) struct Layout {
 impl Layout {
     /// The centre of day `day`'s column.
     pub(crate) fn x(&self, day: usize) -> f32 {
-        self.xs
-            .get(day)
-            .copied()
-            .unwrap_or(self.plot_left + (day as f32 + 0.5) * self.column)
+        self.xs.get(day).copied().unwrap_or(self.plot_left + (day as f32 + 0.5) * self.column)
     }
 }
 
@@ -80,42 +77,20 @@ pub fn time_series_svg_at(chart: &TimeSeriesChart, width: f32) -> String {
     let width = if width.is_finite() { width.clamp(MIN_WIDTH, MAX_WIDTH) } else { DEFAULT_WIDTH };
     let n = chart.days.len();
     let groups = group_series(&chart.series);
-    let has_values = groups
-        .iter()
-        .flat_map(|g| &g.members)
-        .any(|s| !s.values.is_empty());
+    let has_values = groups.iter().flat_map(|g| &g.members).any(|s| !s.values.is_empty());
     let empty = n == 0 || !has_values;
 
-    let max = chart
-        .series
-        .iter()
-        .flat_map(|s| s.values.iter().take(n))
-        .copied()
-        .max()
-        .unwrap_or(0);
-    let y_ticks = if empty {
-        Vec::new()
-    } else {
-        nice_ticks(max, 5)
-    };
+    let max = chart.series.iter().flat_map(|s| s.values.iter().take(n)).copied().max().unwrap_or(0);
+    let y_ticks = if empty { Vec::new() } else { nice_ticks(max, 5) };
     let y_labels = chart.number_format.tick_labels(&y_ticks);
-    let y_label_width = y_labels
-        .iter()
-        .map(|l| text_width(l, svg::FONT_SIZE))
-        .fold(0.0, f32::max);
+    let y_label_width = y_labels.iter().map(|l| text_width(l, svg::FONT_SIZE)).fold(0.0, f32::max);
 
-    let legend = if empty {
-        legend::Legend::default()
-    } else {
-        legend::layout(chart, &groups, width - 2.0 * MARGIN)
-    };
+    let legend = if empty { legend::Legend::default() } else { legend::layout(chart, &groups, width - 2.0 * MARGIN) };
     let plot_top = MARGIN + legend.height + 30.0;
     let plot_left = (MARGIN + y_label_width + 8.0).max(40.0);
     let plot_right = width - MARGIN - 4.0;
     let plot_bottom = plot_top + PLOT_HEIGHT;
-    let incomplete_from = chart.incomplete_from.map_or(n, |from| {
-        chart.days.iter().position(|d| *d >= from).unwrap_or(n)
-    });
+    let incomplete_from = chart.incomplete_from.map_or(n, |from| chart.days.iter().position(|d| *d >= from).unwrap_or(n));
     let mut layout = Layout {
         id: svg::id_prefix(&chart.id, "ts", &chart.title, &chart.desc),
         width,
@@ -139,24 +114,18 @@ pub fn time_series_svg_at(chart: &TimeSeriesChart, width: f32) -> String {
             axes::x_extent(chart).0..axes::x_extent(chart).1,
             0.0..layout.y_top as f64,
         );
-        let xs: Vec<f32> = (0..n)
-            .map(|i| plot::unit(plot.map_coordinate(&(i as f64, 0.0)).0))
-            .collect();
+        let xs: Vec<f32> = (0..n).map(|i| plot::unit(plot.map_coordinate(&(i as f64, 0.0)).0)).collect();
         axes::draw_y(root, &plot, &mut inks, &layout, chart, &y_ticks, &y_labels)?;
         axes::draw_x(root, &plot, &mut inks, &layout, chart, &xs)?;
         if empty {
             let ink = inks.ink(None, "class=\"empty\" font-size=\"14\"");
             root.draw(&Text::new(
                 plot::clean(&chart.empty_message).into_owned(),
-                (
-                    plot::px((plot_left + plot_right) / 2.0),
-                    plot::px((plot_top + plot_bottom) / 2.0),
-                ),
+                (plot::px((plot_left + plot_right) / 2.0), plot::px((plot_top + plot_bottom) / 2.0)),
                 plot::text_style(ink, HPos::Center, VPos::Center),
             ))?;
         } else {
-            let (background, foreground): (Vec<_>, Vec<_>) =
-                groups.iter().partition(|g| !g.emphasis);
+            let (background, foreground): (Vec<_>, Vec<_>) = groups.iter().partition(|g| !g.emphasis);
             for group in background.into_iter().chain(foreground) {
                 for series in &group.members {
                     lines::draw(&plot, &mut inks, &layout, group, series, n)?;
@@ -167,8 +136,7 @@ pub fn time_series_svg_at(chart: &TimeSeriesChart, width: f32) -> String {
     });
     layout.xs = xs.unwrap_or_default();
 
-    let mut out =
-        String::with_capacity(4_096 + drawing.len() + n * (400 + 80 * chart.series.len()));
+    let mut out = String::with_capacity(4_096 + drawing.len() + n * (400 + 80 * chart.series.len()));
     svg::open_root(
         &mut out,
         &Root {
@@ -200,11 +168,9 @@ fn group_series(series: &[Series]) -> Vec<Group<'_>> {
     let mut groups: Vec<Group> = Vec::new();
     let mut next_colour = 1;
     for s in series {
-        let existing = groups.iter_mut().find(|g| {
-            g.label == s.label
-                && g.emphasis == s.emphasis
-                && g.members.iter().all(|m| m.metric != s.metric)
-        });
+        let existing = groups
+            .iter_mut()
+            .find(|g| g.label == s.label && g.emphasis == s.emphasis && g.members.iter().all(|m| m.metric != s.metric));
         match existing {
             Some(group) => {
                 group.members.push(s);
@@ -217,12 +183,7 @@ fn group_series(series: &[Series]) -> Vec<Group<'_>> {
                     next_colour += 1;
                     next_colour - 1
                 };
-                groups.push(Group {
-                    label: &s.label,
-                    colour,
-                    emphasis: s.emphasis,
-                    members: vec![s],
-                });
+                groups.push(Group { label: &s.label, colour, emphasis: s.emphasis, members: vec![s] });
             }
         }
     }

@@ -62,9 +62,7 @@ pub(super) fn tick_days(days: &[NaiveDate], space: &TickSpace) -> Vec<usize> {
         if ticks.is_empty() {
             continue;
         }
-        let fits = ticks
-            .windows(2)
-            .all(|w| space.span(w[0]).1 + GAP <= space.span(w[1]).0);
+        let fits = ticks.windows(2).all(|w| space.span(w[0]).1 + GAP <= space.span(w[1]).0);
         if fits {
             return ticks;
         }
@@ -77,10 +75,7 @@ pub(super) fn tick_days(days: &[NaiveDate], space: &TickSpace) -> Vec<usize> {
     // label that would collide with the one before it.
     let mut kept: Vec<usize> = Vec::new();
     for i in fallback {
-        if kept
-            .last()
-            .is_none_or(|&last| space.span(last).1 + GAP <= space.span(i).0)
-        {
+        if kept.last().is_none_or(|&last| space.span(last).1 + GAP <= space.span(i).0) {
             kept.push(i);
         }
     }
@@ -117,15 +112,7 @@ mod tests {
 
     fn ticks(d: &[NaiveDate], width: f32, label: f32) -> Vec<usize> {
         let column = width / d.len() as f32;
-        tick_days(
-            d,
-            &TickSpace {
-                centre: &|i| (i as f32 + 0.5) * column,
-                min_x: 0.0,
-                max_x: width,
-                width: &|_| label,
-            },
-        )
+        tick_days(d, &TickSpace { centre: &|i| (i as f32 + 0.5) * column, min_x: 0.0, max_x: width, width: &|_| label })
     }
 
     #[test]

@@ -59,12 +59,7 @@ pub fn bars(n: usize) -> BarChart {
         id: "top".into(),
         title: "Top blocks by PV".into(),
         desc: format!("The {n} blocks with the most PV."),
-        bars: (0..n)
-            .map(|i| Bar {
-                label: format!("Block {}", i + 1),
-                value: 50_000 / (i as u64 + 1) + 7,
-            })
-            .collect(),
+        bars: (0..n).map(|i| Bar { label: format!("Block {}", i + 1), value: 50_000 / (i as u64 + 1) + 7 }).collect(),
         value_label: "PV".into(),
         empty_message: "No blocks".into(),
         number_format: NumberFormat::en(),
@@ -93,11 +88,7 @@ pub fn fixed_set() -> Vec<(&'static str, String)> {
     year.incomplete_from = year.days.last().copied();
     let mut zh = chart(20, 2);
     zh.number_format = NumberFormat::zh();
-    zh.day_labels = zh
-        .days
-        .iter()
-        .map(|d| format!("{}月{}日", d.month(), d.day()))
-        .collect();
+    zh.day_labels = zh.days.iter().map(|d| format!("{}月{}日", d.month(), d.day())).collect();
     for s in &mut zh.series {
         s.values.iter_mut().for_each(|v| *v *= 97);
     }
@@ -118,8 +109,7 @@ pub fn fixed_set() -> Vec<(&'static str, String)> {
     let mut no_series = chart(30, 0);
     no_series.series.clear();
     let mut long_labels = bars(12);
-    long_labels.bars[2].label =
-        "Approvals & <Leave> requests for the whole company, every branch office".into();
+    long_labels.bars[2].label = "Approvals & <Leave> requests for the whole company, every branch office".into();
     long_labels.bars[11].value = 0;
     long_labels.bars[10].value = 1;
     let mut largest = bars(3);

@@ -29,8 +29,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::label::{BlockLabel, InvalidLabel, LabelField};
 use crate::BlockId;
+use crate::label::{BlockLabel, InvalidLabel, LabelField};
 
 /// Most lines of names one import may carry (a header does not count): the body of
 /// that many lines stays within a couple of MiB, and no tenant has more blocks.
@@ -130,7 +130,9 @@ pub enum Refusal {
     ConflictingWorkplace { block_id: BlockId, other_line: usize, other_workplace: Option<String> },
     #[error(r#"the entry is not an object: write each as {{"block_id": "…", "name": "…", "workplace": "…"}}"#)]
     NotAnObject,
-    #[error("the entry has the field {field:?}, which the import does not know: an entry has block_id, name and optionally workplace")]
+    #[error(
+        "the entry has the field {field:?}, which the import does not know: an entry has block_id, name and optionally workplace"
+    )]
     UnknownField { field: String },
     #[error(
         r#"the entry's {field} is not a string: write it in quotes, e.g. "{field}": "…" (block ids too, since a JSON number loses the digits past the 15th)"#
@@ -168,11 +170,7 @@ struct Entry {
 }
 
 /// Reads `input` and plans it against `current`, the names held now.
-pub fn plan_import(
-    input: &str,
-    format: ImportFormat,
-    current: &BTreeMap<BlockId, BlockLabel>,
-) -> Result<NamesPlan, ImportError> {
+pub fn plan_import(input: &str, format: ImportFormat, current: &BTreeMap<BlockId, BlockLabel>) -> Result<NamesPlan, ImportError> {
     let input = input.strip_prefix('\u{feff}').unwrap_or(input);
     let lines = match format {
         ImportFormat::Table => read::table(input)?,
@@ -247,9 +245,7 @@ fn plan(lines: Vec<ReadLine>, current: &BTreeMap<BlockId, BlockLabel>) -> NamesP
         match current.get(&label.block_id) {
             None => plan.added.push(label),
             Some(before) if *before == label => plan.unchanged.push(label),
-            Some(before) if before.name != label.name => {
-                plan.renamed.push(LabelChange { before: before.clone(), after: label })
-            }
+            Some(before) if before.name != label.name => plan.renamed.push(LabelChange { before: before.clone(), after: label }),
             Some(before) => plan.moved.push(LabelChange { before: before.clone(), after: label }),
         }
     }

@@ -23,8 +23,7 @@ impl Column {
     /// The column a header cell names, in English or Chinese, whatever the case, the
     /// spaces and the underscores: `block_id`, `Block ID`, `区块ID`.
     fn named(cell: &str) -> Option<Column> {
-        let key: String =
-            cell.trim().chars().filter(|c| !matches!(c, ' ' | '_' | '-')).flat_map(char::to_lowercase).collect();
+        let key: String = cell.trim().chars().filter(|c| !matches!(c, ' ' | '_' | '-')).flat_map(char::to_lowercase).collect();
         match key.as_str() {
             "blockid" | "id" | "区块id" | "小组件id" => Some(Column::BlockId),
             "name" | "blockname" | "名称" => Some(Column::Name),
@@ -49,8 +48,7 @@ enum FirstLine {
 pub(super) fn table(text: &str) -> Result<Vec<ReadLine>, ImportError> {
     let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
     let separator = if first_line.contains('\t') { b'\t' } else { b',' };
-    let mut reader =
-        ReaderBuilder::new().has_headers(false).flexible(true).delimiter(separator).from_reader(text.as_bytes());
+    let mut reader = ReaderBuilder::new().has_headers(false).flexible(true).delimiter(separator).from_reader(text.as_bytes());
     let mut record = StringRecord::new();
     let mut columns: Option<Vec<Column>> = None;
     let mut lines = Vec::new();

@@ -28,7 +28,9 @@ fn refusals(plan: &NamesPlan) -> Vec<(usize, Refusal)> {
 
 #[test]
 fn a_spreadsheet_copy_with_a_chinese_header_bom_and_blank_lines_is_read_whole() {
-    let input = format!("\u{feff}区块ID\t名称\t工作台\r\n{A}\t审批中心\t办公\r\n\r\n{B}\t\"周报, 销售\"\t\r\n\t\t\r\n{C}\tWeekly report\t销售 工作台\r\n");
+    let input = format!(
+        "\u{feff}区块ID\t名称\t工作台\r\n{A}\t审批中心\t办公\r\n\r\n{B}\t\"周报, 销售\"\t\r\n\t\t\r\n{C}\tWeekly report\t销售 工作台\r\n"
+    );
     let plan = table(&input);
     assert_eq!(refusals(&plan), []);
     assert_eq!(
@@ -143,7 +145,10 @@ fn an_id_twice_with_two_names_refuses_both_lines_naming_the_other() {
             (6, Refusal::ConflictingWorkplace { block_id: id(C), other_line: 5, other_workplace: Some("East".into()) }),
         ]
     );
-    assert_eq!(plan.refused[0].reason.to_string(), format!("block {A} is also on line 3, named \"审批\" there: keep one of the two lines"));
+    assert_eq!(
+        plan.refused[0].reason.to_string(),
+        format!("block {A} is also on line 3, named \"审批\" there: keep one of the two lines")
+    );
     // The same id twice with the same name is taken once.
     assert_eq!(plan.added, [label(B, "Weekly", None)]);
 }
@@ -164,7 +169,9 @@ fn nothing_to_import_and_too_many_lines_refuse_the_whole_input() {
 
 #[test]
 fn json_lists_and_the_exports_own_shape_are_read_entry_by_entry() {
-    let list = format!(r#"[{{"block_id":"{A}","name":"Approvals","workplace":"Office"}},{{"block_id":"{B}","name":"Weekly","workplace":null}}]"#);
+    let list = format!(
+        r#"[{{"block_id":"{A}","name":"Approvals","workplace":"Office"}},{{"block_id":"{B}","name":"Weekly","workplace":null}}]"#
+    );
     let plan = plan_import(&list, ImportFormat::Json, &BTreeMap::new()).unwrap();
     assert_eq!(plan.added, [label(A, "Approvals", Some("Office")), label(B, "Weekly", None)]);
     let export = format!(r#"{{"names":[{{"block_id":"{A}","name":"Approvals","workplace":""}}]}}"#);
@@ -247,7 +254,9 @@ fn a_500_line_mix_refuses_exactly_the_bad_lines_and_plans_the_good_ones() {
             Kind::Good => matches!(r.reason, Refusal::ConflictingName { .. }),
             Kind::NotAnId => matches!(r.reason, Refusal::NotABlockId { .. }),
             Kind::EmptyName => r.reason == Refusal::Label { problem: InvalidLabel::EmptyName },
-            Kind::LongName => matches!(r.reason, Refusal::Label { problem: InvalidLabel::TooLong { field: LabelField::Name, .. } }),
+            Kind::LongName => {
+                matches!(r.reason, Refusal::Label { problem: InvalidLabel::TooLong { field: LabelField::Name, .. } })
+            }
             Kind::LongWorkplace => {
                 matches!(r.reason, Refusal::Label { problem: InvalidLabel::TooLong { field: LabelField::Workplace, .. } })
             }

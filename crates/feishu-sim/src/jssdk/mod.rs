@@ -77,11 +77,7 @@ pub(crate) async fn script(State(state): State<Arc<SimState>>) -> Response {
         "unavailable": faults.jssdk_unavailable,
     });
     let body = SCRIPT.replace("__KNOBS__", &knobs.to_string());
-    let mut response = (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-        body,
-    )
-        .into_response();
+    let mut response = ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], body).into_response();
     let headers = response.headers_mut();
     // The knobs are read when the script is fetched: a cached copy would keep old ones.
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -119,26 +115,14 @@ pub(crate) async fn code(State(state): State<Arc<SimState>>, body: Bytes) -> Res
 pub(crate) async fn preflight() -> Response {
     let mut response = cors(StatusCode::NO_CONTENT.into_response());
     let headers = response.headers_mut();
-    headers.insert(
-        header::ACCESS_CONTROL_ALLOW_METHODS,
-        HeaderValue::from_static("GET, POST"),
-    );
-    headers.insert(
-        header::ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderValue::from_static("content-type"),
-    );
-    headers.insert(
-        header::ACCESS_CONTROL_MAX_AGE,
-        HeaderValue::from_static("600"),
-    );
+    headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST"));
+    headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("content-type"));
+    headers.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
     response
 }
 
 fn cors(mut response: Response) -> Response {
-    response.headers_mut().insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
+    response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
     response
 }
 
@@ -154,9 +138,7 @@ fn decide(state: &SimState, ask: CodeAsk) -> Result<serde_json::Value, serde_jso
         other => {
             return Err(failure(
                 ERRNO_INVALID,
-                format!(
-                    "{other:?} is not a call of the stand-in: requestAccess or requestAuthCode"
-                ),
+                format!("{other:?} is not a call of the stand-in: requestAccess or requestAuthCode"),
             ));
         }
     };
@@ -170,10 +152,7 @@ fn decide(state: &SimState, ask: CodeAsk) -> Result<serde_json::Value, serde_jso
     match ask.app_id.as_deref() {
         Some(id) if id == app_id => {}
         Some(other) => {
-            return Err(failure(
-                ERRNO_INVALID,
-                format!("unknown app {other:?}: this simulator serves {app_id}"),
-            ));
+            return Err(failure(ERRNO_INVALID, format!("unknown app {other:?}: this simulator serves {app_id}")));
         }
         None => {
             let field = if access { "appID" } else { "appId" };
@@ -181,46 +160,26 @@ fn decide(state: &SimState, ask: CodeAsk) -> Result<serde_json::Value, serde_jso
         }
     }
     if access && ask.scope_list.is_none() {
-        return Err(failure(
-            ERRNO_INVALID,
-            "scopeList is required (an empty list asks for the user's identity only)",
-        ));
+        return Err(failure(ERRNO_INVALID, "scopeList is required (an empty list asks for the user's identity only)"));
     }
     if faults.jssdk_refuse {
-        return Err(failure(
-            ERRNO_REFUSED,
-            "the user refused to grant the app access",
-        ));
+        return Err(failure(ERRNO_REFUSED, "the user refused to grant the app access"));
     }
     let open_id = match ask.open_id.as_deref().or(state.config.login_as.as_deref()) {
         Some(open_id) => open_id.to_owned(),
         None => match state.config.users.first() {
             Some(user) => user.open_id.clone(),
             None => {
-                return Err(failure(
-                    ERRNO_INVALID,
-                    "nobody is signed in to the client: the directory is empty",
-                ));
+                return Err(failure(ERRNO_INVALID, "nobody is signed in to the client: the directory is empty"));
             }
         },
     };
-    if !state
-        .config
-        .users
-        .iter()
-        .any(|user| user.open_id == open_id)
-    {
-        return Err(failure(
-            ERRNO_INVALID,
-            format!("there is no person with open_id {open_id} in this simulated tenant"),
-        ));
+    if !state.config.users.iter().any(|user| user.open_id == open_id) {
+        return Err(failure(ERRNO_INVALID, format!("there is no person with open_id {open_id} in this simulated tenant")));
     }
     let api = if access { ClientApi::RequestAccess } else { ClientApi::RequestAuthCode };
-    let request = CodeRequest {
-        issuer: CodeIssuer::Client { api },
-        scope: ask.scope_list.unwrap_or_default().join(" "),
-        open_id,
-    };
+    let request =
+        CodeRequest { issuer: CodeIssuer::Client { api }, scope: ask.scope_list.unwrap_or_default().join(" "), open_id };
     let now = Instant::now();
     let code = if faults.jssdk_expire_codes {
         state.login.issue_code_expiring(request, now, now)

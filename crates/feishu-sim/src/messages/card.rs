@@ -87,7 +87,9 @@ pub(crate) fn check(card: &Value) -> Result<(), CardRefusal> {
     }
     match object.get("schema") {
         Some(Value::String(schema)) if schema == "2.0" => {}
-        Some(other) => return Err(unreadable(format!("schema {other} is not supported; the simulator takes card JSON 2.0"), "schema")),
+        Some(other) => {
+            return Err(unreadable(format!("schema {other} is not supported; the simulator takes card JSON 2.0"), "schema"));
+        }
         None => return Err(unreadable("schema is missing; the simulator takes card JSON 2.0 (\"schema\": \"2.0\")", "schema")),
     }
     for part in ["header", "body", "config"] {
@@ -107,10 +109,18 @@ pub(crate) fn check(card: &Value) -> Result<(), CardRefusal> {
         ));
     }
     if walk.tables > MAX_TABLES {
-        return Err(CardRefusal::new(11311, format!("card has {} tables, at most {MAX_TABLES} are allowed", walk.tables), "body.elements"));
+        return Err(CardRefusal::new(
+            11311,
+            format!("card has {} tables, at most {MAX_TABLES} are allowed", walk.tables),
+            "body.elements",
+        ));
     }
     if walk.charts > MAX_CHARTS {
-        return Err(CardRefusal::new(11312, format!("card has {} charts, at most {MAX_CHARTS} are allowed", walk.charts), "body.elements"));
+        return Err(CardRefusal::new(
+            11312,
+            format!("card has {} charts, at most {MAX_CHARTS} are allowed", walk.charts),
+            "body.elements",
+        ));
     }
     walk.first_problem.map_or(Ok(()), Err)
 }
@@ -142,7 +152,11 @@ fn walk_element(walk: &mut Walk, element: &Value, path: &str) {
         "chart" => {
             walk.charts += 1;
             if !element.get("chart_spec").is_some_and(Value::is_object) {
-                walk.problem(CardRefusal::new(200550, "chart_spec must be an object (a VChart spec)", format!("{path}.chart_spec")));
+                walk.problem(CardRefusal::new(
+                    200550,
+                    "chart_spec must be an object (a VChart spec)",
+                    format!("{path}.chart_spec"),
+                ));
             }
         }
         _ => {}
@@ -159,7 +173,11 @@ fn check_table(table: &Value, path: &str) -> Result<(), CardRefusal> {
     if let Some(page_size) = table.get("page_size")
         && !page_size.as_u64().is_some_and(|size| (1..=10).contains(&size))
     {
-        return Err(CardRefusal::new(11313, format!("table page_size {page_size} is out of range 1-10"), format!("{path}.page_size")));
+        return Err(CardRefusal::new(
+            11313,
+            format!("table page_size {page_size} is out of range 1-10"),
+            format!("{path}.page_size"),
+        ));
     }
     let columns_path = format!("{path}.columns");
     let columns = table
@@ -180,7 +198,11 @@ fn check_table(table: &Value, path: &str) -> Result<(), CardRefusal> {
             return Err(CardRefusal::new(11314, "table column has no name", format!("{columns_path}[{i}]")));
         };
         if declared.iter().any(|(seen, _)| *seen == name) {
-            return Err(CardRefusal::new(11314, format!("table column name {name} is declared twice"), format!("{columns_path}[{i}]")));
+            return Err(CardRefusal::new(
+                11314,
+                format!("table column name {name} is declared twice"),
+                format!("{columns_path}[{i}]"),
+            ));
         }
         declared.push((name, column.get("data_type").and_then(Value::as_str).unwrap_or("text")));
     }
@@ -194,10 +216,18 @@ fn check_table(table: &Value, path: &str) -> Result<(), CardRefusal> {
         let cells = row.as_object().ok_or_else(|| CardRefusal::new(200914, "table row must be an object", &row_path))?;
         for (key, value) in cells {
             let Some((_, data_type)) = declared.iter().find(|(name, _)| name == key) else {
-                return Err(CardRefusal::new(200914, format!("table row names column {key} that columns do not declare"), format!("{row_path}.{key}")));
+                return Err(CardRefusal::new(
+                    200914,
+                    format!("table row names column {key} that columns do not declare"),
+                    format!("{row_path}.{key}"),
+                ));
             };
             if !fits(data_type, value) {
-                return Err(CardRefusal::new(200915, format!("table row value does not fit data_type {data_type}"), format!("{row_path}.{key}")));
+                return Err(CardRefusal::new(
+                    200915,
+                    format!("table row value does not fit data_type {data_type}"),
+                    format!("{row_path}.{key}"),
+                ));
             }
         }
     }
@@ -278,11 +308,14 @@ mod tests {
     #[test]
     fn tags_dropped_by_schema_2() {
         for tag in TAGS_NOT_IN_SCHEMA_2 {
-            let refusal = check(&card(json!([{"tag": "markdown", "content": "x"}, {"tag": tag, "elements": []}]))).expect_err(tag);
+            let refusal =
+                check(&card(json!([{"tag": "markdown", "content": "x"}, {"tag": tag, "elements": []}]))).expect_err(tag);
             assert_eq!(refusal.code, 200861);
             assert_eq!(
                 refusal.to_msg(),
-                format!("Failed to create card content, ext=ErrCode: 200861; ErrMsg: tag {tag} is not supported in schema 2.0; ErrorValue: body.elements[1]; ")
+                format!(
+                    "Failed to create card content, ext=ErrCode: 200861; ErrMsg: tag {tag} is not supported in schema 2.0; ErrorValue: body.elements[1]; "
+                )
             );
         }
     }

@@ -158,8 +158,7 @@ fn decide(
         return Err(ApiError::new(400, 230006, "Bot ability is not activated."));
     }
     if !state.config.message_scopes_granted || faults.message_scope_missing {
-        let forced =
-            crate::ForcedAnswer::missing_scopes(&app_id, &[MESSAGE_SEND_SCOPE, "im:message", "im:message:send"]);
+        let forced = crate::ForcedAnswer::missing_scopes(&app_id, &[MESSAGE_SEND_SCOPE, "im:message", "im:message:send"]);
         return Err(ApiError::new(forced.http_status, forced.code, forced.msg));
     }
     let Some(chat) = state.config.chats.iter().find(|chat| chat.chat_id == receive_id) else {

@@ -33,22 +33,11 @@ pub(crate) async fn is_user_admin(
         return ApiError::invalid_token().into_response();
     }
     let open_id = query.ok().and_then(|Query(pairs)| {
-        pairs
-            .into_iter()
-            .find(|(name, _)| name == "open_id")
-            .map(|(_, value)| value)
-            .filter(|value| !value.is_empty())
+        pairs.into_iter().find(|(name, _)| name == "open_id").map(|(_, value)| value).filter(|value| !value.is_empty())
     });
     let Some(open_id) = open_id else {
         return ApiError::field_validation_failed().into_response();
     };
-    let is_app_admin = state
-        .config
-        .users
-        .iter()
-        .any(|user| user.open_id == open_id && user.is_app_admin);
-    json_answer(
-        200,
-        json!({ "code": 0, "msg": "success", "data": { "is_app_admin": is_app_admin } }),
-    )
+    let is_app_admin = state.config.users.iter().any(|user| user.open_id == open_id && user.is_app_admin);
+    json_answer(200, json!({ "code": 0, "msg": "success", "data": { "is_app_admin": is_app_admin } }))
 }

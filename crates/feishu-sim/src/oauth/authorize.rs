@@ -23,23 +23,16 @@ use axum::extract::{Query, State};
 use axum::http::Uri;
 use axum::response::Response;
 
-use crate::login_grants::{CodeIssuer, CodeRequest};
 use super::page;
 use super::pkce::is_s256_challenge;
+use crate::login_grants::{CodeIssuer, CodeRequest};
 use crate::state::SimState;
 use crate::stats::LoginEvent;
 
 /// The parameters an authorize request may carry, in the order they are
 /// repeated on the chooser page. Others are ignored.
-const FIELDS: [&str; 7] = [
-    "client_id",
-    "redirect_uri",
-    "response_type",
-    "scope",
-    "state",
-    "code_challenge",
-    "code_challenge_method",
-];
+const FIELDS: [&str; 7] =
+    ["client_id", "redirect_uri", "response_type", "scope", "state", "code_challenge", "code_challenge_method"];
 
 pub(crate) async fn authorize(
     State(state): State<Arc<SimState>>,
@@ -65,38 +58,19 @@ pub(crate) async fn authorize(
     };
     let app_state = params["state"];
     if params.contains_key("cancel") {
-        return page::redirect(
-            &request.redirect_uri,
-            &[("error", "access_denied"), ("state", app_state)],
-        );
+        return page::redirect(&request.redirect_uri, &[("error", "access_denied"), ("state", app_state)]);
     }
-    let chosen = params
-        .get("login_hint")
-        .copied()
-        .or(state.config.login_as.as_deref());
+    let chosen = params.get("login_hint").copied().or(state.config.login_as.as_deref());
     let Some(open_id) = chosen else {
-        let fields: Vec<(&str, &str)> = FIELDS
-            .iter()
-            .filter_map(|name| Some((*name, *params.get(name)?)))
-            .collect();
+        let fields: Vec<(&str, &str)> = FIELDS.iter().filter_map(|name| Some((*name, *params.get(name)?))).collect();
         return page::chooser(&state.config.app_name, &state.config.users, &fields);
     };
-    if !state
-        .config
-        .users
-        .iter()
-        .any(|user| user.open_id == open_id)
-    {
-        return page::refusal(&format!(
-            "There is no person with open_id {open_id} in this simulated tenant."
-        ));
+    if !state.config.users.iter().any(|user| user.open_id == open_id) {
+        return page::refusal(&format!("There is no person with open_id {open_id} in this simulated tenant."));
     }
     let code = state.login.issue_code(
         CodeRequest {
-            issuer: CodeIssuer::Authorize {
-                redirect_uri: request.redirect_uri.clone(),
-                code_challenge: request.code_challenge,
-            },
+            issuer: CodeIssuer::Authorize { redirect_uri: request.redirect_uri.clone(), code_challenge: request.code_challenge },
             scope: request.scope,
             open_id: open_id.to_owned(),
         },
@@ -104,10 +78,7 @@ pub(crate) async fn authorize(
     );
     state.recorder.login(LoginEvent::CodeIssued);
     tracing::debug!(%open_id, "authorization code issued");
-    page::redirect(
-        &request.redirect_uri,
-        &[("code", &code), ("state", app_state)],
-    )
+    page::redirect(&request.redirect_uri, &[("code", &code), ("state", app_state)])
 }
 
 /// A sound authorize request, before a person is chosen.
@@ -124,19 +95,13 @@ fn check(state: &SimState, params: &HashMap<&str, &str>) -> Result<SoundRequest,
     match params.get("client_id") {
         None => return Err("client_id is missing: send the app id (cli_…).".to_owned()),
         Some(client_id) if client_id != app_id => {
-            return Err(format!(
-                "Unknown client_id {client_id}: this simulator serves the app {app_id} only."
-            ));
+            return Err(format!("Unknown client_id {client_id}: this simulator serves the app {app_id} only."));
         }
         Some(_) => {}
     }
-    let redirect_uri = params
-        .get("redirect_uri")
-        .ok_or("redirect_uri is missing.")?;
+    let redirect_uri = params.get("redirect_uri").ok_or("redirect_uri is missing.")?;
     if !is_absolute_http_url(redirect_uri) {
-        return Err(format!(
-            "redirect_uri {redirect_uri} is not an absolute http or https URL without a fragment."
-        ));
+        return Err(format!("redirect_uri {redirect_uri} is not an absolute http or https URL without a fragment."));
     }
     // Feishu's doc (updated 2025-09) marks response_type required with the fixed
     // value `code`; what Feishu does without it is not documented. The safe reading
@@ -144,47 +109,35 @@ fn check(state: &SimState, params: &HashMap<&str, &str>) -> Result<SoundRequest,
     // a redirect with `invalid_request`, but the redirect_uri is not trusted yet).
     match params.get("response_type") {
         None => {
-            return Err(
-                "response_type is missing: send response_type=code (required, fixed value)."
-                    .to_owned(),
-            );
+            return Err("response_type is missing: send response_type=code (required, fixed value).".to_owned());
         }
         Some(&"code") => {}
         Some(response_type) => {
-            return Err(format!(
-                "response_type {response_type} is not supported: only code."
-            ));
+            return Err(format!("response_type {response_type} is not supported: only code."));
         }
     }
     if !params.contains_key("state") {
-        return Err("state is missing: this simulator requires it (it protects the app against cross-site request forgery).".to_owned());
+        return Err(
+            "state is missing: this simulator requires it (it protects the app against cross-site request forgery).".to_owned()
+        );
     }
     match params.get("code_challenge_method") {
         None => {
-            return Err(
-                "PKCE is required: send code_challenge and code_challenge_method=S256.".to_owned(),
-            );
+            return Err("PKCE is required: send code_challenge and code_challenge_method=S256.".to_owned());
         }
         Some(&"S256") => {}
         Some(method) => {
-            return Err(format!(
-                "code_challenge_method {method} is refused: this simulator requires PKCE with S256."
-            ));
+            return Err(format!("code_challenge_method {method} is refused: this simulator requires PKCE with S256."));
         }
     }
-    let challenge = params
-        .get("code_challenge")
-        .ok_or("PKCE is required: code_challenge is missing.")?;
+    let challenge = params.get("code_challenge").ok_or("PKCE is required: code_challenge is missing.")?;
     if !is_s256_challenge(challenge) {
         return Err("code_challenge must be the base64url (no padding) SHA-256 of the code verifier: 43 characters.".to_owned());
     }
     Ok(SoundRequest {
         redirect_uri: (*redirect_uri).to_owned(),
         code_challenge: (*challenge).to_owned(),
-        scope: params
-            .get("scope")
-            .map(|scope| scope.split_whitespace().collect::<Vec<_>>().join(" "))
-            .unwrap_or_default(),
+        scope: params.get("scope").map(|scope| scope.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default(),
     })
 }
 
@@ -197,8 +150,7 @@ fn is_absolute_http_url(raw: &str) -> bool {
     let Ok(uri) = raw.parse::<Uri>() else {
         return false;
     };
-    matches!(uri.scheme_str(), Some("http" | "https"))
-        && uri.host().is_some_and(|host| !host.is_empty())
+    matches!(uri.scheme_str(), Some("http" | "https")) && uri.host().is_some_and(|host| !host.is_empty())
 }
 
 #[cfg(test)]
@@ -207,20 +159,12 @@ mod tests {
 
     #[test]
     fn redirect_uris_must_be_absolute_http_urls() {
-        for good in [
-            "http://127.0.0.1:3000/auth/callback",
-            "https://app.example/cb?x=1",
-        ] {
+        for good in ["http://127.0.0.1:3000/auth/callback", "https://app.example/cb?x=1"] {
             assert!(is_absolute_http_url(good), "{good}");
         }
-        for bad in [
-            "/auth/callback",
-            "ftp://host/cb",
-            "https://app.example/cb#frag",
-            "http://",
-            "javascript:alert(1)",
-            "not a url",
-        ] {
+        for bad in
+            ["/auth/callback", "ftp://host/cb", "https://app.example/cb#frag", "http://", "javascript:alert(1)", "not a url"]
+        {
             assert!(!is_absolute_http_url(bad), "{bad}");
         }
     }

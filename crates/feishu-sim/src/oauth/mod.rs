@@ -16,18 +16,18 @@
 //!    administers the app.
 
 mod admin;
-mod tenant;
 mod authorize;
 mod page;
 mod pkce;
+mod tenant;
 mod token;
 mod user_info;
 mod v1_token;
 
 pub(crate) use admin::is_user_admin;
-pub(crate) use tenant::tenant_query;
 pub(crate) use authorize::authorize;
 pub(crate) use page::{BANNER, escape};
+pub(crate) use tenant::tenant_query;
 pub(crate) use token::token;
 pub(crate) use user_info::{avatar, user_info};
 pub(crate) use v1_token::v1_access_token;

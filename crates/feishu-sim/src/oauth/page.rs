@@ -28,13 +28,7 @@ button:hover{background:#eef3ff}button:focus-visible{outline:3px solid #1456f0;o
 pub(crate) fn chooser(app_name: &str, users: &[SimUser], fields: &[(&str, &str)]) -> Response {
     let hidden: String = fields
         .iter()
-        .map(|(name, value)| {
-            format!(
-                r#"<input type="hidden" name="{}" value="{}">"#,
-                escape(name),
-                escape(value)
-            )
-        })
+        .map(|(name, value)| format!(r#"<input type="hidden" name="{}" value="{}">"#, escape(name), escape(value)))
         .collect();
     let people: String = users.iter().map(person).collect();
     let app = escape(app_name);
@@ -89,15 +83,7 @@ fn html(status: StatusCode, title: &str, body: &str) -> Response {
 </html>
 "#
     );
-    (
-        status,
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        page,
-    )
-        .into_response()
+    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], page).into_response()
 }
 
 /// A 302 to `redirect_uri` with `params` appended to its query.
@@ -109,20 +95,14 @@ pub(crate) fn redirect(redirect_uri: &str, params: &[(&str, &str)]) -> Response 
     } else if !location.ends_with(['?', '&']) {
         location.push('&');
     }
-    let query: Vec<String> = params
-        .iter()
-        .map(|(name, value)| format!("{}={}", percent_encode(name), percent_encode(value)))
-        .collect();
+    let query: Vec<String> =
+        params.iter().map(|(name, value)| format!("{}={}", percent_encode(name), percent_encode(value))).collect();
     location.push_str(&query.join("&"));
     match HeaderValue::from_str(&location) {
-        Ok(location) => (
-            StatusCode::FOUND,
-            [
-                (header::LOCATION, location),
-                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-            ],
-        )
-            .into_response(),
+        Ok(location) => {
+            (StatusCode::FOUND, [(header::LOCATION, location), (header::CACHE_CONTROL, HeaderValue::from_static("no-store"))])
+                .into_response()
+        }
         Err(_) => refusal("redirect_uri cannot be used in a Location header"),
     }
 }
@@ -150,34 +130,20 @@ mod tests {
     use super::*;
 
     fn location(response: &Response) -> &str {
-        response.headers()[header::LOCATION]
-            .to_str()
-            .expect("ascii")
+        response.headers()[header::LOCATION].to_str().expect("ascii")
     }
 
     #[test]
     fn redirect_appends_to_an_existing_query_and_encodes_values() {
-        let plain = redirect(
-            "http://app.test/cb",
-            &[("code", "c1"), ("state", "a b&c=d/é")],
-        );
+        let plain = redirect("http://app.test/cb", &[("code", "c1"), ("state", "a b&c=d/é")]);
         assert_eq!(plain.status(), StatusCode::FOUND);
-        assert_eq!(
-            location(&plain),
-            "http://app.test/cb?code=c1&state=a%20b%26c%3Dd%2F%C3%A9"
-        );
+        assert_eq!(location(&plain), "http://app.test/cb?code=c1&state=a%20b%26c%3Dd%2F%C3%A9");
         let with_query = redirect("https://app.test/cb?next=%2F", &[("code", "c1")]);
-        assert_eq!(
-            location(&with_query),
-            "https://app.test/cb?next=%2F&code=c1"
-        );
+        assert_eq!(location(&with_query), "https://app.test/cb?next=%2F&code=c1");
     }
 
     #[test]
     fn escape_neutralises_markup() {
-        assert_eq!(
-            escape(r#"<a href="x">'&'</a>"#),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
-        );
+        assert_eq!(escape(r#"<a href="x">'&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
     }
 }

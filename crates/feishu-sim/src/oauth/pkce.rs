@@ -7,25 +7,18 @@ use sha2::{Digest, Sha256};
 /// Whether `verifier` is a valid RFC 7636 code verifier whose S256 challenge
 /// is `challenge`.
 pub(crate) fn verifier_matches(verifier: &str, challenge: &str) -> bool {
-    is_valid_verifier(verifier)
-        && URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) == challenge
+    is_valid_verifier(verifier) && URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) == challenge
 }
 
 /// RFC 7636 §4.1: 43 to 128 characters of `A-Z a-z 0-9 - . _ ~`.
 fn is_valid_verifier(verifier: &str) -> bool {
-    (43..=128).contains(&verifier.len())
-        && verifier
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+    (43..=128).contains(&verifier.len()) && verifier.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
 }
 
 /// Whether `challenge` can be an S256 challenge: base64url without padding
 /// of 32 bytes.
 pub(crate) fn is_s256_challenge(challenge: &str) -> bool {
-    challenge.len() == 43
-        && URL_SAFE_NO_PAD
-            .decode(challenge)
-            .is_ok_and(|bytes| bytes.len() == 32)
+    challenge.len() == 43 && URL_SAFE_NO_PAD.decode(challenge).is_ok_and(|bytes| bytes.len() == 32)
 }
 
 #[cfg(test)]

@@ -44,9 +44,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::login_grants::{ClientApi, CodeIssuer, CodeRefusal, CodeRequest, IssuedTokens, TokenRefusal};
 use super::pkce::verifier_matches;
 use crate::api::json_answer;
+use crate::login_grants::{ClientApi, CodeIssuer, CodeRefusal, CodeRequest, IssuedTokens, TokenRefusal};
 use crate::state::SimState;
 use crate::stats::LoginEvent;
 
@@ -71,11 +71,7 @@ pub(super) struct OAuthError {
 
 impl OAuthError {
     fn new(code: i64, error: &'static str, description: impl Into<String>) -> Self {
-        Self {
-            code,
-            error,
-            description: description.into(),
-        }
+        Self { code, error, description: description.into() }
     }
 
     pub(super) fn invalid_request(description: impl Into<String>) -> Self {
@@ -89,10 +85,7 @@ impl OAuthError {
 
 impl IntoResponse for OAuthError {
     fn into_response(self) -> Response {
-        no_store(json_answer(
-            400,
-            json!({ "code": self.code, "error": self.error, "error_description": self.description }),
-        ))
+        no_store(json_answer(400, json!({ "code": self.code, "error": self.error, "error_description": self.description })))
     }
 }
 
@@ -111,18 +104,13 @@ pub(crate) async fn token(State(state): State<Arc<SimState>>, body: Bytes) -> Re
 }
 
 fn answer(state: &SimState, body: &[u8]) -> Result<IssuedTokens, OAuthError> {
-    let request: TokenRequest = serde_json::from_slice(body).map_err(|_| {
-        OAuthError::invalid_request("the body must be a JSON object of string fields")
-    })?;
+    let request: TokenRequest = serde_json::from_slice(body)
+        .map_err(|_| OAuthError::invalid_request("the body must be a JSON object of string fields"))?;
     let grant_type = required(&request.grant_type, "grant_type")?;
     let client_id = required(&request.client_id, "client_id")?;
     let client_secret = required(&request.client_secret, "client_secret")?;
     if client_id != state.config.app_id || client_secret != state.config.app_secret {
-        return Err(OAuthError::new(
-            20002,
-            "invalid_client",
-            "client_id or client_secret is wrong",
-        ));
+        return Err(OAuthError::new(20002, "invalid_client", "client_id or client_secret is wrong"));
     }
     match grant_type {
         "authorization_code" => exchange_code(state, &request),
@@ -154,52 +142,30 @@ fn exchange_code(state: &SimState, request: &TokenRequest) -> Result<IssuedToken
     }
     let now = Instant::now();
     let fixed = redeem(state, code, now)?;
-    if let CodeIssuer::Authorize {
-        redirect_uri,
-        code_challenge,
-    } = &fixed.issuer
-    {
+    if let CodeIssuer::Authorize { redirect_uri, code_challenge } = &fixed.issuer {
         // Both present: checked above, for a code that was not the client's.
-        let (sent_uri, verifier) = (
-            request.redirect_uri.as_deref().unwrap_or_default(),
-            request.code_verifier.as_deref().unwrap_or_default(),
-        );
+        let (sent_uri, verifier) =
+            (request.redirect_uri.as_deref().unwrap_or_default(), request.code_verifier.as_deref().unwrap_or_default());
         if sent_uri != redirect_uri {
-            return Err(OAuthError::invalid_grant(
-                20071,
-                "redirect_uri differs from the one of the authorization request",
-            ));
+            return Err(OAuthError::invalid_grant(20071, "redirect_uri differs from the one of the authorization request"));
         }
         if !verifier_matches(verifier, code_challenge) {
-            return Err(OAuthError::invalid_grant(
-                20049,
-                "code_verifier does not match the code_challenge (S256)",
-            ));
+            return Err(OAuthError::invalid_grant(20049, "code_verifier does not match the code_challenge (S256)"));
         }
     }
     may_use_app(state, &fixed.open_id)?;
-    Ok(state
-        .login
-        .issue_tokens(&fixed.open_id, &fixed.scope, code, now))
+    Ok(state.login.issue_tokens(&fixed.open_id, &fixed.scope, code, now))
 }
 
 /// Spends `code` and answers what its request fixed, or why it cannot be traded.
 pub(super) fn redeem(state: &SimState, code: &str, now: Instant) -> Result<CodeRequest, OAuthError> {
-    state
-        .login
-        .redeem_code(code, now)
-        .map_err(|refusal| match refusal {
-            CodeRefusal::Unknown => {
-                OAuthError::invalid_grant(20003, "the authorization code is invalid")
-            }
-            CodeRefusal::Expired => {
-                OAuthError::invalid_grant(20004, "the authorization code has expired")
-            }
-            CodeRefusal::AlreadyUsed => OAuthError::invalid_grant(
-                20065,
-                "the authorization code has been used; the tokens issued from it are revoked",
-            ),
-        })
+    state.login.redeem_code(code, now).map_err(|refusal| match refusal {
+        CodeRefusal::Unknown => OAuthError::invalid_grant(20003, "the authorization code is invalid"),
+        CodeRefusal::Expired => OAuthError::invalid_grant(20004, "the authorization code has expired"),
+        CodeRefusal::AlreadyUsed => {
+            OAuthError::invalid_grant(20065, "the authorization code has been used; the tokens issued from it are revoked")
+        }
+    })
 }
 
 /// Refuses a person who is not in the directory (20008) or may not use the app (20010).
@@ -211,38 +177,24 @@ pub(super) fn may_use_app(state: &SimState, open_id: &str) -> Result<(), OAuthEr
         .find(|user| user.open_id == open_id)
         .ok_or_else(|| OAuthError::invalid_grant(20008, "the user does not exist"))?;
     if !user.may_use_app {
-        return Err(OAuthError::invalid_grant(
-            20010,
-            "the user may not use this app",
-        ));
+        return Err(OAuthError::invalid_grant(20010, "the user may not use this app"));
     }
     Ok(())
 }
 
 fn refresh(state: &SimState, request: &TokenRequest) -> Result<IssuedTokens, OAuthError> {
     let refresh_token = required(&request.refresh_token, "refresh_token")?;
-    state
-        .login
-        .refresh(refresh_token, Instant::now())
-        .map_err(|refusal| match refusal {
-            TokenRefusal::Unknown => {
-                OAuthError::invalid_grant(20026, "the refresh token is invalid")
-            }
-            TokenRefusal::Expired => {
-                OAuthError::invalid_grant(20037, "the refresh token has expired")
-            }
-            TokenRefusal::AlreadyUsed => OAuthError::invalid_grant(
-                20064,
-                "the refresh token has been used; the tokens of this login are revoked",
-            ),
-        })
+    state.login.refresh(refresh_token, Instant::now()).map_err(|refusal| match refusal {
+        TokenRefusal::Unknown => OAuthError::invalid_grant(20026, "the refresh token is invalid"),
+        TokenRefusal::Expired => OAuthError::invalid_grant(20037, "the refresh token has expired"),
+        TokenRefusal::AlreadyUsed => {
+            OAuthError::invalid_grant(20064, "the refresh token has been used; the tokens of this login are revoked")
+        }
+    })
 }
 
 fn required<'a>(field: &'a Option<String>, name: &str) -> Result<&'a str, OAuthError> {
-    field
-        .as_deref()
-        .filter(|value| !value.is_empty())
-        .ok_or_else(|| OAuthError::invalid_request(format!("{name} is missing")))
+    field.as_deref().filter(|value| !value.is_empty()).ok_or_else(|| OAuthError::invalid_request(format!("{name} is missing")))
 }
 
 fn success(tokens: IssuedTokens) -> Value {
@@ -262,9 +214,6 @@ fn success(tokens: IssuedTokens) -> Value {
 
 /// RFC 6749 §5.1: token answers must not be cached.
 pub(super) fn no_store(mut response: Response) -> Response {
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     response
 }

@@ -26,12 +26,12 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::login_grants::TokenRefusal;
-use crate::users::SimUser;
 use super::{EMAIL_SCOPE, EMPLOYEE_ID_SCOPE, EMPLOYEE_SCOPE};
 use crate::api::{ApiError, bearer_token, json_answer};
+use crate::login_grants::TokenRefusal;
 use crate::state::SimState;
 use crate::stats::LoginEvent;
+use crate::users::SimUser;
 
 pub(crate) async fn user_info(State(state): State<Arc<SimState>>, headers: HeaderMap) -> Response {
     state.recorder.login(LoginEvent::UserInfo);
@@ -49,9 +49,7 @@ pub(crate) async fn user_info(State(state): State<Arc<SimState>>, headers: Heade
                 "union_id": user.union_id,
                 "tenant_key": user.tenant_key.as_deref().unwrap_or(&state.config.tenant_key),
             });
-            let granted = |wanted: &str| {
-                state.config.contact_scopes_held && scope.split(' ').any(|scope| scope == wanted)
-            };
+            let granted = |wanted: &str| state.config.contact_scopes_held && scope.split(' ').any(|scope| scope == wanted);
             for (key, value, needs) in [
                 ("email", &user.email, EMAIL_SCOPE),
                 ("enterprise_email", &user.enterprise_email, EMPLOYEE_SCOPE),
@@ -73,50 +71,22 @@ pub(crate) async fn user_info(State(state): State<Arc<SimState>>, headers: Heade
 /// The person behind the bearer token, and the scopes they granted.
 fn person<'a>(state: &'a SimState, headers: &HeaderMap) -> Result<(&'a SimUser, String), ApiError> {
     let token = bearer_token(headers).ok_or_else(ApiError::missing_token)?;
-    let owner = state
-        .login
-        .owner_of(token, Instant::now())
-        .map_err(|refusal| match refusal {
-            TokenRefusal::Expired => ApiError::expired_user_token(),
-            TokenRefusal::Unknown | TokenRefusal::AlreadyUsed => ApiError::invalid_user_token(),
-        })?;
-    let user = state
-        .config
-        .users
-        .iter()
-        .find(|user| user.open_id == owner.open_id)
-        .ok_or_else(ApiError::invalid_user_token)?;
+    let owner = state.login.owner_of(token, Instant::now()).map_err(|refusal| match refusal {
+        TokenRefusal::Expired => ApiError::expired_user_token(),
+        TokenRefusal::Unknown | TokenRefusal::AlreadyUsed => ApiError::invalid_user_token(),
+    })?;
+    let user = state.config.users.iter().find(|user| user.open_id == owner.open_id).ok_or_else(ApiError::invalid_user_token)?;
     Ok((user, owner.scope))
 }
 
 /// `GET /_sim/avatar/{open_id}`: a round SVG badge with the person's initials.
-pub(crate) async fn avatar(
-    State(state): State<Arc<SimState>>,
-    Path(open_id): Path<String>,
-) -> Response {
-    let Some(user) = state
-        .config
-        .users
-        .iter()
-        .find(|user| user.open_id == open_id)
-    else {
+pub(crate) async fn avatar(State(state): State<Arc<SimState>>, Path(open_id): Path<String>) -> Response {
+    let Some(user) = state.config.users.iter().find(|user| user.open_id == open_id) else {
         return (StatusCode::NOT_FOUND, "no such person").into_response();
     };
-    let initials: String = user
-        .en_name
-        .split_whitespace()
-        .filter_map(|word| word.chars().next())
-        .take(2)
-        .collect();
+    let initials: String = user.en_name.split_whitespace().filter_map(|word| word.chars().next()).take(2).collect();
     let svg = format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="96" height="96" viewBox="0 0 96 96" role="img" aria-label="{initials}"><circle cx="48" cy="48" r="48" fill="#3370ff"/><text x="48" y="60" font-family="sans-serif" font-size="36" fill="#fff" text-anchor="middle">{initials}</text></svg>"##
     );
-    (
-        [
-            (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, "public, max-age=86400"),
-        ],
-        svg,
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")], svg).into_response()
 }

@@ -25,9 +25,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::login_grants::{ClientApi, CodeIssuer, IssuedTokens};
 use super::token::{OAuthError, may_use_app, no_store, redeem};
 use crate::api::{ApiError, bearer_token, json_answer};
+use crate::login_grants::{ClientApi, CodeIssuer, IssuedTokens};
 use crate::state::SimState;
 use crate::stats::LoginEvent;
 
@@ -37,11 +37,7 @@ struct V1Request {
     code: Option<String>,
 }
 
-pub(crate) async fn v1_access_token(
-    State(state): State<Arc<SimState>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+pub(crate) async fn v1_access_token(State(state): State<Arc<SimState>>, headers: HeaderMap, body: Bytes) -> Response {
     state.recorder.login(LoginEvent::TokenRequest);
     let token = match bearer_token(&headers) {
         Some(token) => token,
@@ -77,11 +73,8 @@ fn answer(state: &SimState, body: &[u8]) -> Result<IssuedTokens, OAuthError> {
     if request.grant_type.as_deref() != Some("authorization_code") {
         return Err(OAuthError::invalid_request("grant_type must be authorization_code"));
     }
-    let code = request
-        .code
-        .as_deref()
-        .filter(|code| !code.is_empty())
-        .ok_or_else(|| OAuthError::invalid_request("code is missing"))?;
+    let code =
+        request.code.as_deref().filter(|code| !code.is_empty()).ok_or_else(|| OAuthError::invalid_request("code is missing"))?;
     match state.login.issuer_of(code) {
         Some(CodeIssuer::Client { api: ClientApi::RequestAuthCode }) | None => {}
         Some(_) => {

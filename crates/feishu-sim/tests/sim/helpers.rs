@@ -13,10 +13,7 @@ pub fn day(s: &str) -> NaiveDate {
 }
 
 pub fn config() -> SimConfig {
-    SimConfig {
-        today: day(TODAY),
-        ..SimConfig::default()
-    }
+    SimConfig { today: day(TODAY), ..SimConfig::default() }
 }
 
 pub struct TestSim {
@@ -34,15 +31,11 @@ pub struct Answer {
 
 impl Answer {
     pub fn code(&self) -> i64 {
-        self.body["code"]
-            .as_i64()
-            .expect("answer has a numeric code")
+        self.body["code"].as_i64().expect("answer has a numeric code")
     }
 
     pub fn items(&self) -> &Vec<Value> {
-        self.body["data"]["items"]
-            .as_array()
-            .expect("answer has items")
+        self.body["data"]["items"].as_array().expect("answer has items")
     }
 
     pub fn page_token(&self) -> Option<&str> {
@@ -50,20 +43,13 @@ impl Answer {
     }
 
     pub fn has_more(&self) -> bool {
-        self.body["data"]["has_more"]
-            .as_bool()
-            .expect("answer has has_more")
+        self.body["data"]["has_more"].as_bool().expect("answer has has_more")
     }
 }
 
 pub async fn spawn(config: SimConfig) -> TestSim {
-    let sim = Simulator::start(config, "127.0.0.1:0".parse().expect("loopback address"))
-        .await
-        .expect("simulator starts");
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("http client");
+    let sim = Simulator::start(config, "127.0.0.1:0".parse().expect("loopback address")).await.expect("simulator starts");
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("http client");
     TestSim { sim, http }
 }
 
@@ -82,25 +68,13 @@ impl TestSim {
 
     pub async fn token(&self) -> String {
         let config = self.sim.config();
-        let (status, body) = self
-            .token_answer(json!({"app_id": config.app_id, "app_secret": config.app_secret}))
-            .await;
+        let (status, body) = self.token_answer(json!({"app_id": config.app_id, "app_secret": config.app_secret})).await;
         assert_eq!(status, 200, "{body}");
-        body["tenant_access_token"]
-            .as_str()
-            .expect("token in answer")
-            .to_owned()
+        body["tenant_access_token"].as_str().expect("token in answer").to_owned()
     }
 
-    pub async fn send_search(
-        &self,
-        auth: Option<&str>,
-        query: &[(&str, &str)],
-    ) -> reqwest::Result<reqwest::Response> {
-        let mut request = self
-            .http
-            .post(format!("{}{BLOCK_ACCESS_SEARCH_PATH}", self.sim.base_url()))
-            .query(query);
+    pub async fn send_search(&self, auth: Option<&str>, query: &[(&str, &str)]) -> reqwest::Result<reqwest::Response> {
+        let mut request = self.http.post(format!("{}{BLOCK_ACCESS_SEARCH_PATH}", self.sim.base_url())).query(query);
         if let Some(auth) = auth {
             request = request.header("Authorization", auth);
         }
@@ -108,23 +82,15 @@ impl TestSim {
     }
 
     pub async fn search_with(&self, auth: Option<&str>, query: &[(&str, &str)]) -> Answer {
-        let response = self
-            .send_search(auth, query)
-            .await
-            .expect("search is answered");
+        let response = self.send_search(auth, query).await.expect("search is answered");
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = response.json().await.expect("search answer is JSON");
-        Answer {
-            status,
-            headers,
-            body,
-        }
+        Answer { status, headers, body }
     }
 
     pub async fn search(&self, token: &str, query: &[(&str, &str)]) -> Answer {
-        self.search_with(Some(&format!("Bearer {token}")), query)
-            .await
+        self.search_with(Some(&format!("Bearer {token}")), query).await
     }
 
     /// A search of the endpoint at `path` (one of the three).

@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use feishu_sim::{
-    APP_TOKEN_PATH, DEMO_ADMIN_OPEN_ID, DEMO_MEMBER_OPEN_ID, DEMO_NO_ACCESS_OPEN_ID,
-    JSSDK_CODE_PATH, JSSDK_SCRIPT_PATH, SimConfig, V1_USER_TOKEN_PATH,
+    APP_TOKEN_PATH, DEMO_ADMIN_OPEN_ID, DEMO_MEMBER_OPEN_ID, DEMO_NO_ACCESS_OPEN_ID, JSSDK_CODE_PATH, JSSDK_SCRIPT_PATH,
+    SimConfig, V1_USER_TOKEN_PATH,
 };
 use serde_json::{Value, json};
 
@@ -105,16 +105,10 @@ impl LoginSim {
     }
 
     async fn open_id_of(&self, token_answer: &Value) -> String {
-        let auth = format!(
-            "Bearer {}",
-            token_answer["access_token"].as_str().expect("a token")
-        );
+        let auth = format!("Bearer {}", token_answer["access_token"].as_str().expect("a token"));
         let (status, info) = self.user_info(Some(&auth)).await;
         assert_eq!(status, 200, "{info}");
-        info["data"]["open_id"]
-            .as_str()
-            .expect("open_id")
-            .to_owned()
+        info["data"]["open_id"].as_str().expect("open_id").to_owned()
     }
 
     async fn script(&self) -> (reqwest::header::HeaderMap, String) {
@@ -132,12 +126,7 @@ impl LoginSim {
 }
 
 fn assert_refused(answer: &(u16, Value), code: i64) {
-    assert_eq!(
-        (answer.0, answer.1["code"].as_i64()),
-        (400, Some(code)),
-        "{}",
-        answer.1
-    );
+    assert_eq!((answer.0, answer.1["code"].as_i64()), (400, Some(code)), "{}", answer.1);
     assert!(answer.1.get("access_token").is_none());
 }
 
@@ -146,19 +135,13 @@ async fn a_client_code_is_exchanged_once_without_redirect_uri_or_verifier() {
     let login = spawn_login(config()).await;
     let (status, answer) = login.ask_code(&access("st-1")).await;
     assert_eq!(status, 200, "{answer}");
-    assert_eq!(
-        answer["state"], "st-1",
-        "requestAccess gives the state back"
-    );
+    assert_eq!(answer["state"], "st-1", "requestAccess gives the state back");
     let code = answer["code"].as_str().expect("a code");
     assert_eq!(code.len(), 32);
 
     let (status, token) = login.exchange(&client_exchange(code)).await;
     assert_eq!((status, token["code"].as_i64()), (200, Some(0)), "{token}");
-    assert_eq!(
-        token["scope"], "",
-        "an empty scopeList asks for identity only"
-    );
+    assert_eq!(token["scope"], "", "an empty scopeList asks for identity only");
     assert_eq!(
         login.open_id_of(&token).await,
         login.test.sim.users()[0].open_id,
@@ -171,14 +154,7 @@ async fn a_client_code_is_exchanged_once_without_redirect_uri_or_verifier() {
     assert_eq!(login.user_info(Some(&auth)).await.0, 401);
 
     let stats = login.test.sim.stats().login;
-    assert_eq!(
-        (
-            stats.client_codes_issued,
-            stats.codes_issued,
-            stats.tokens_issued
-        ),
-        (1, 0, 1)
-    );
+    assert_eq!((stats.client_codes_issued, stats.codes_issued, stats.tokens_issued), (1, 0, 1));
 }
 
 #[tokio::test]
@@ -188,33 +164,17 @@ async fn only_client_codes_go_without_pkce() {
     let code = login.code_for(DEMO_ADMIN_OPEN_ID, &pkce, None).await;
     // An authorize code without redirect_uri and verifier: refused, and not spent.
     let (status, body) = login.exchange(&client_exchange(&code)).await;
-    assert_eq!(
-        (status, body["code"].as_i64(), body["error"].as_str()),
-        (400, Some(20001), Some("invalid_request"))
-    );
-    assert!(
-        body["error_description"]
-            .as_str()
-            .unwrap()
-            .contains("redirect_uri"),
-        "{body}"
-    );
+    assert_eq!((status, body["code"].as_i64(), body["error"].as_str()), (400, Some(20001), Some("invalid_request")));
+    assert!(body["error_description"].as_str().unwrap().contains("redirect_uri"), "{body}");
     let (status, body) = login.exchange(&exchange_body(&code, &pkce.verifier)).await;
     assert_eq!((status, body["code"].as_i64()), (200, Some(0)), "{body}");
 
     // A client code with a redirect_uri and a verifier it was never bound to: they are ignored.
     let code = login.client_code(&access("s")).await;
-    let (status, body) = login
-        .exchange(&exchange_body(&code, &Pkce::new().verifier))
-        .await;
+    let (status, body) = login.exchange(&exchange_body(&code, &Pkce::new().verifier)).await;
     assert_eq!((status, body["code"].as_i64()), (200, Some(0)), "{body}");
     // An unknown code without them is still refused as a request missing fields.
-    assert_refused(
-        &login
-            .exchange(&client_exchange("0123456789abcdef0123456789abcdef"))
-            .await,
-        20001,
-    );
+    assert_refused(&login.exchange(&client_exchange("0123456789abcdef0123456789abcdef")).await, 20001);
 }
 
 #[tokio::test]
@@ -258,82 +218,39 @@ async fn each_kind_of_client_code_is_traded_only_where_feishu_documents_it() {
 
 #[tokio::test]
 async fn the_code_is_for_login_as_or_the_person_named_and_may_be_refused_by_feishu() {
-    let login = spawn_login(SimConfig {
-        login_as: Some(DEMO_MEMBER_OPEN_ID.to_owned()),
-        ..config()
-    })
-    .await;
+    let login = spawn_login(SimConfig { login_as: Some(DEMO_MEMBER_OPEN_ID.to_owned()), ..config() }).await;
     let (status, answer) = login.ask_code(&auth_code()).await;
     assert_eq!(status, 200);
-    assert!(
-        answer.get("state").is_none(),
-        "requestAuthCode answers {{code}} only: {answer}"
-    );
+    assert!(answer.get("state").is_none(), "requestAuthCode answers {{code}} only: {answer}");
     let app_token = login.app_token().await;
-    let (_, token) = login
-        .v1_exchange(&app_token, answer["code"].as_str().unwrap())
-        .await;
+    let (_, token) = login.v1_exchange(&app_token, answer["code"].as_str().unwrap()).await;
     assert_eq!(login.open_id_of(&token).await, DEMO_MEMBER_OPEN_ID);
 
     let mut named = access("s");
     named["open_id"] = json!(DEMO_ADMIN_OPEN_ID);
-    let (_, token) = login
-        .exchange(&client_exchange(&login.client_code(&named).await))
-        .await;
+    let (_, token) = login.exchange(&client_exchange(&login.client_code(&named).await)).await;
     assert_eq!(login.open_id_of(&token).await, DEMO_ADMIN_OPEN_ID);
 
     // Someone the app is not available to gets a code, and the exchange says 20010.
     named["open_id"] = json!(DEMO_NO_ACCESS_OPEN_ID);
-    assert_refused(
-        &login
-            .exchange(&client_exchange(&login.client_code(&named).await))
-            .await,
-        20010,
-    );
+    assert_refused(&login.exchange(&client_exchange(&login.client_code(&named).await)).await, 20010);
 }
 
 #[tokio::test]
 async fn calls_the_client_would_not_serve_fail_with_an_errno() {
     let login = spawn_login(config()).await;
     let cases = [
-        (
-            json!({ "api": "requestAccess", "app_id": "cli_other", "scope_list": [] }),
-            1,
-            "cli_other",
-        ),
-        (
-            json!({ "api": "requestAccess", "scope_list": [] }),
-            1,
-            "appID is missing",
-        ),
+        (json!({ "api": "requestAccess", "app_id": "cli_other", "scope_list": [] }), 1, "cli_other"),
+        (json!({ "api": "requestAccess", "scope_list": [] }), 1, "appID is missing"),
         (json!({ "api": "requestAuthCode" }), 1, "appId is missing"),
-        (
-            json!({ "api": "requestAccess", "app_id": "cli_demo_app" }),
-            1,
-            "scopeList",
-        ),
-        (
-            json!({ "api": "login", "app_id": "cli_demo_app" }),
-            1,
-            "requestAccess or requestAuthCode",
-        ),
-        (
-            json!({ "api": "requestAuthCode", "app_id": "cli_demo_app", "open_id": "ou_nobody" }),
-            1,
-            "ou_nobody",
-        ),
+        (json!({ "api": "requestAccess", "app_id": "cli_demo_app" }), 1, "scopeList"),
+        (json!({ "api": "login", "app_id": "cli_demo_app" }), 1, "requestAccess or requestAuthCode"),
+        (json!({ "api": "requestAuthCode", "app_id": "cli_demo_app", "open_id": "ou_nobody" }), 1, "ou_nobody"),
     ];
     for (body, errno, says) in cases {
         let (status, answer) = login.ask_code(&body).await;
-        assert_eq!(
-            (status, answer["errno"].as_i64()),
-            (400, Some(errno)),
-            "{body}: {answer}"
-        );
-        assert!(
-            answer["errString"].as_str().unwrap().contains(says),
-            "{body}: {answer}"
-        );
+        assert_eq!((status, answer["errno"].as_i64()), (400, Some(errno)), "{body}: {answer}");
+        assert!(answer["errString"].as_str().unwrap().contains(says), "{body}: {answer}");
     }
     assert_eq!(login.test.sim.stats().login.client_codes_issued, 0);
 }
@@ -345,11 +262,7 @@ async fn the_knobs_refuse_consent_play_an_old_client_and_expire_codes() {
     login.faults(json!({ "jssdk_refuse": true })).await;
     for body in [access("s"), auth_code()] {
         let (status, answer) = login.ask_code(&body).await;
-        assert_eq!(
-            (status, answer["errno"].as_i64()),
-            (400, Some(2_700_002)),
-            "{answer}"
-        );
+        assert_eq!((status, answer["errno"].as_i64()), (400, Some(2_700_002)), "{answer}");
         assert!(answer["errString"].as_str().unwrap().contains("refused"));
     }
     login.faults(json!({ "jssdk_refuse": false })).await;
@@ -357,95 +270,44 @@ async fn the_knobs_refuse_consent_play_an_old_client_and_expire_codes() {
 
     login.faults(json!({ "jssdk_old_client": true })).await;
     let (status, answer) = login.ask_code(&access("s")).await;
-    assert_eq!(
-        (status, answer["errno"].as_i64()),
-        (400, Some(103)),
-        "{answer}"
-    );
+    assert_eq!((status, answer["errno"].as_i64()), (400, Some(103)), "{answer}");
     let code = login.client_code(&auth_code()).await;
-    assert_eq!(
-        login.v1_exchange(&login.app_token().await, &code).await.0,
-        200,
-        "requestAuthCode still works"
-    );
+    assert_eq!(login.v1_exchange(&login.app_token().await, &code).await.0, 200, "requestAuthCode still works");
     let (_, script) = login.script().await;
-    assert!(
-        script.contains(r#""oldClient":true"#),
-        "the script is told to leave requestAccess out"
-    );
+    assert!(script.contains(r#""oldClient":true"#), "the script is told to leave requestAccess out");
 
-    login
-        .faults(json!({ "jssdk_expire_codes": true, "jssdk_old_client": false }))
-        .await;
+    login.faults(json!({ "jssdk_expire_codes": true, "jssdk_old_client": false })).await;
     let code = login.client_code(&access("s")).await;
     assert_refused(&login.exchange(&client_exchange(&code)).await, 20004);
 
     // DELETE /_sim/faults turns every knob off.
-    let response = login
-        .test
-        .http
-        .delete(format!("{}/_sim/faults", login.test.sim.base_url()))
-        .send()
-        .await
-        .unwrap();
+    let response = login.test.http.delete(format!("{}/_sim/faults", login.test.sim.base_url())).send().await.unwrap();
     assert_eq!(response.status().as_u16(), 204);
     let code = login.client_code(&access("s")).await;
     assert_eq!(login.exchange(&client_exchange(&code)).await.0, 200);
     let faults = login.test.sim.faults();
-    assert!(
-        !(faults.jssdk_refuse
-            || faults.jssdk_old_client
-            || faults.jssdk_expire_codes
-            || faults.jssdk_unavailable)
-    );
+    assert!(!(faults.jssdk_refuse || faults.jssdk_old_client || faults.jssdk_expire_codes || faults.jssdk_unavailable));
 }
 
 #[tokio::test]
 async fn client_codes_live_jssdk_code_ttl() {
-    let login = spawn_login(SimConfig {
-        jssdk_code_ttl: Duration::ZERO,
-        ..config()
-    })
-    .await;
+    let login = spawn_login(SimConfig { jssdk_code_ttl: Duration::ZERO, ..config() }).await;
     let code = login.client_code(&access("s")).await;
     assert_refused(&login.exchange(&client_exchange(&code)).await, 20004);
-    assert_eq!(
-        SimConfig::default().jssdk_code_ttl,
-        Duration::from_secs(180)
-    );
+    assert_eq!(SimConfig::default().jssdk_code_ttl, Duration::from_secs(180));
     // The authorize page's codes keep their own lifetime.
     let pkce = Pkce::new();
     let code = login.code_for(DEMO_ADMIN_OPEN_ID, &pkce, None).await;
-    assert_eq!(
-        login
-            .exchange(&exchange_body(&code, &pkce.verifier))
-            .await
-            .0,
-        200
-    );
+    assert_eq!(login.exchange(&exchange_body(&code, &pkce.verifier)).await.0, 200);
 }
 
 #[tokio::test]
 async fn the_script_is_served_fresh_and_cross_origin_posts_are_allowed() {
     let login = spawn_login(config()).await;
     let (headers, script) = login.script().await;
-    assert!(
-        headers["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/javascript")
-    );
-    assert_eq!(
-        headers["cache-control"], "no-store",
-        "the knobs are read when it is fetched"
-    );
-    for call in [
-        "window.h5sdk",
-        "window.tt",
-        "requestAccess",
-        "requestAuthCode",
-        JSSDK_CODE_PATH,
-    ] {
+    assert!(headers["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    assert_eq!(headers["cache-control"], "no-store", "the knobs are read when it is fetched");
+    for call in ["window.h5sdk", "window.tt", "requestAccess", "requestAuthCode", JSSDK_CODE_PATH] {
         assert!(script.contains(call), "{call}");
     }
     assert!(script.contains(r#""oldClient":false"#) && script.contains(r#""unavailable":false"#));
@@ -455,10 +317,7 @@ async fn the_script_is_served_fresh_and_cross_origin_posts_are_allowed() {
     let preflight = login
         .test
         .http
-        .request(
-            reqwest::Method::OPTIONS,
-            format!("{}{JSSDK_CODE_PATH}", login.test.sim.base_url()),
-        )
+        .request(reqwest::Method::OPTIONS, format!("{}{JSSDK_CODE_PATH}", login.test.sim.base_url()))
         .header("origin", "http://127.0.0.1:9")
         .header("access-control-request-method", "POST")
         .header("access-control-request-headers", "content-type")
@@ -466,12 +325,7 @@ async fn the_script_is_served_fresh_and_cross_origin_posts_are_allowed() {
         .await
         .unwrap();
     assert_eq!(preflight.status().as_u16(), 204);
-    let allowed = |name: &str| {
-        preflight.headers()[name]
-            .to_str()
-            .unwrap()
-            .to_ascii_lowercase()
-    };
+    let allowed = |name: &str| preflight.headers()[name].to_str().unwrap().to_ascii_lowercase();
     assert_eq!(allowed("access-control-allow-origin"), "*");
     assert!(allowed("access-control-allow-methods").contains("post"));
     assert!(allowed("access-control-allow-headers").contains("content-type"));

@@ -125,7 +125,11 @@ fn a_large_tenant_has_a_long_tail_of_blocks_hardly_anyone_opens() {
     by_pv.sort_unstable_by(|a, b| b.cmp(a));
     let (head, total) = (by_pv[..200].iter().sum::<u64>(), by_pv.iter().sum::<u64>());
     assert!(head * 10 > total * 6, "the top 200 blocks have {head} of {total} pv");
-    eprintln!("2000 blocks, a year: {} rows, {rare} blocks rarely used, top 200 with {:.0}% of pv", rows.len(), 100.0 * head as f64 / total as f64);
+    eprintln!(
+        "2000 blocks, a year: {} rows, {rare} blocks rarely used, top 200 with {:.0}% of pv",
+        rows.len(),
+        100.0 * head as f64 / total as f64
+    );
     assert!((300_000..600_000).contains(&rows.len()), "{} rows", rows.len());
 }
 
@@ -179,7 +183,10 @@ async fn a_large_tenant_answers_a_year_of_searches_quickly_and_as_its_ground_tru
         for item in answer.items() {
             let row = &custom[seen];
             assert_eq!(item["custom_workplace_id"], row.custom_workplace_id.as_str());
-            assert_eq!((item["date"].as_str(), item["access_data"]["pv"].as_u64()), (Some(row.date.to_string().as_str()), Some(row.access_data.pv)));
+            assert_eq!(
+                (item["date"].as_str(), item["access_data"]["pv"].as_u64()),
+                (Some(row.date.to_string().as_str()), Some(row.access_data.pv))
+            );
             seen += 1;
         }
         match answer.page_token() {

@@ -28,10 +28,7 @@ impl Pkce {
     pub fn new() -> Self {
         let verifier = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
         let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
-        Self {
-            verifier,
-            challenge,
-        }
+        Self { verifier, challenge }
     }
 }
 
@@ -90,12 +87,7 @@ impl LoginSim {
 
     /// The browser opens the authorize page with these parameters.
     pub async fn authorize(&self, params: &[(&str, &str)]) -> reqwest::Response {
-        self.browser
-            .get(self.url(AUTHORIZE_PATH))
-            .query(params)
-            .send()
-            .await
-            .expect("authorize is answered")
+        self.browser.get(self.url(AUTHORIZE_PATH)).query(params).send().await.expect("authorize is answered")
     }
 
     /// The browser signs `open_id` in with `login_hint` and is sent back.
@@ -112,14 +104,7 @@ impl LoginSim {
 
     /// The app posts this body to the token endpoint.
     pub async fn exchange(&self, body: &Value) -> (u16, Value) {
-        let response = self
-            .test
-            .http
-            .post(self.url(USER_TOKEN_PATH))
-            .json(body)
-            .send()
-            .await
-            .expect("token endpoint answers");
+        let response = self.test.http.post(self.url(USER_TOKEN_PATH)).json(body).send().await.expect("token endpoint answers");
         let status = response.status().as_u16();
         (status, response.json().await.expect("token answer is JSON"))
     }
@@ -140,10 +125,7 @@ impl LoginSim {
         }
         let response = request.send().await.expect("user_info answers");
         let status = response.status().as_u16();
-        (
-            status,
-            response.json().await.expect("user_info answer is JSON"),
-        )
+        (status, response.json().await.expect("user_info answer is JSON"))
     }
 
     pub async fn is_user_admin(&self, auth: Option<&str>, open_id: Option<&str>) -> (u16, Value) {
@@ -156,39 +138,25 @@ impl LoginSim {
         }
         let response = request.send().await.expect("is_user_admin answers");
         let status = response.status().as_u16();
-        (
-            status,
-            response.json().await.expect("is_user_admin answer is JSON"),
-        )
+        (status, response.json().await.expect("is_user_admin answer is JSON"))
     }
 }
 
 /// The redirect a response makes; panics unless it is a 302 with a Location.
 pub fn redirect_of(response: reqwest::Response) -> Redirect {
     assert_eq!(response.status().as_u16(), 302, "expected a redirect");
-    let location = response
-        .headers()
-        .get("location")
-        .expect("a redirect has a Location")
-        .to_str()
-        .expect("Location is ASCII");
+    let location = response.headers().get("location").expect("a redirect has a Location").to_str().expect("Location is ASCII");
     let url = Url::parse(location).expect("Location is an absolute URL");
     let params = url.query_pairs().into_owned().collect();
     let mut target = url.clone();
     target.set_query(None);
-    Redirect {
-        target: target.to_string(),
-        params,
-    }
+    Redirect { target: target.to_string(), params }
 }
 
 /// The text of an HTML answer, asserting its status.
 pub async fn page(response: reqwest::Response, status: u16) -> String {
     assert_eq!(response.status().as_u16(), status);
-    let content_type = response.headers()["content-type"]
-        .to_str()
-        .expect("ascii")
-        .to_owned();
+    let content_type = response.headers()["content-type"].to_str().expect("ascii").to_owned();
     assert!(content_type.starts_with("text/html"), "{content_type}");
     response.text().await.expect("page text")
 }

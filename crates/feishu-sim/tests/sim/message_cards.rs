@@ -94,7 +94,9 @@ async fn every_card_problem_answers_230099_with_its_sub_code() {
         assert!(msg.starts_with("Failed to create card content, ext=ErrCode: "), "{case}: {msg}");
         assert_eq!(sub_code(msg), *expected, "{case}: {msg}");
     }
-    let note = sim.send_card(&token, DEMO_CHAT_ADMINS, &card(json!([markdown(1)[0].clone(), {"tag": "note", "elements": []}])), None).await;
+    let note = sim
+        .send_card(&token, DEMO_CHAT_ADMINS, &card(json!([markdown(1)[0].clone(), {"tag": "note", "elements": []}])), None)
+        .await;
     assert_eq!(
         note.body["msg"],
         "Failed to create card content, ext=ErrCode: 200861; ErrMsg: tag note is not supported in schema 2.0; ErrorValue: body.elements[1]; "
@@ -155,7 +157,8 @@ async fn a_chat_page_shows_its_cards_rendered_newest_first() {
     let (status, _, missing) = page_of("oc_nope").await;
     assert_eq!(status, 404);
     assert!(missing.contains("<h1>No such chat</h1>"), "{missing}");
-    let index = sim.http.get(format!("{}/_sim/chats.html", sim.sim.base_url())).send().await.expect("index").text().await.expect("text");
+    let index =
+        sim.http.get(format!("{}/_sim/chats.html", sim.sim.base_url())).send().await.expect("index").text().await.expect("text");
     for chat in [DEMO_CHAT_ADMINS, DEMO_CHAT_OPS, DEMO_CHAT_WITHOUT_BOT] {
         assert!(index.contains(&format!("<a href=\"/_sim/chats/{chat}\"")), "{index}");
     }

@@ -116,7 +116,9 @@ async fn the_chat_list_pages_through_the_bots_chats_only() {
     let sim = spawn(SimConfig { chats, ..config() }).await;
     let token = sim.token().await;
 
-    for (query, sizes) in [(vec![], vec![20, 20, 5]), (vec![("page_size", "7")], vec![7, 7, 7, 7, 7, 7, 3]), (vec![("page_size", "100")], vec![45])] {
+    for (query, sizes) in
+        [(vec![], vec![20, 20, 5]), (vec![("page_size", "7")], vec![7, 7, 7, 7, 7, 7, 3]), (vec![("page_size", "100")], vec![45])]
+    {
         let (mut seen, mut page_sizes, mut page_token) = (Vec::new(), Vec::new(), String::new());
         loop {
             let mut q = query.clone();
@@ -161,7 +163,13 @@ async fn the_chat_list_refuses_bad_paging_tokens_and_missing_abilities() {
     assert_eq!(ids, [DEMO_CHAT_ADMINS, DEMO_CHAT_OPS], "the chat without the bot is not listed");
     assert_eq!(demo.items()[0]["name"], "工作台管理员");
 
-    for bad in [vec![("page_size", "0")], vec![("page_size", "101")], vec![("page_size", "")], vec![("page_size", "ten")], vec![("page_token", "ddowkdkl9w2d")]] {
+    for bad in [
+        vec![("page_size", "0")],
+        vec![("page_size", "101")],
+        vec![("page_size", "")],
+        vec![("page_size", "ten")],
+        vec![("page_token", "ddowkdkl9w2d")],
+    ] {
         let answer = sim.list_chats(Some(&token), &bad).await;
         assert_refused(&answer, 400, 99992402);
         assert_eq!(answer.body["msg"], "field validation failed");
@@ -212,7 +220,8 @@ async fn a_card_is_kept_as_sent_and_answered_as_feishu_does() {
     assert_eq!(text.code(), 0, "{}", text.body);
     assert_eq!(sim.sim.messages(DEMO_CHAT_OPS)[0].content, json!({"text": "digest paused\nback next week"}));
 
-    let truth: Value = sim.http.get(format!("{}/_sim/chats", sim.sim.base_url())).send().await.expect("answered").json().await.expect("JSON");
+    let truth: Value =
+        sim.http.get(format!("{}/_sim/chats", sim.sim.base_url())).send().await.expect("answered").json().await.expect("JSON");
     let chats = truth["chats"].as_array().expect("chats");
     assert_eq!(chats.len(), 3, "every chat, the bot's or not");
     let admins = chats.iter().find(|c| c["chat_id"] == DEMO_CHAT_ADMINS).expect("admins chat");
@@ -266,13 +275,21 @@ async fn every_refusal_has_its_code_and_keeps_nothing() {
     assert!(answer.body["msg"].as_str().expect("msg").contains("invalid receive_id"), "{}", answer.body);
 
     assert_refused(&sim.send_raw(None, "chat_id", content.clone().into_bytes()).await, 400, 99991661);
-    assert_refused(&sim.send_raw(Some("t-00000000000000000000000000000000"), "chat_id", content.clone().into_bytes()).await, 400, 99991663);
+    assert_refused(
+        &sim.send_raw(Some("t-00000000000000000000000000000000"), "chat_id", content.clone().into_bytes()).await,
+        400,
+        99991663,
+    );
     let body = json!({"receive_id": DEMO_CHAT_ADMINS, "msg_type": "interactive", "content": content}).to_string();
     for receive_id_type in ["open_id", "user_id", ""] {
         assert_refused(&sim.send_raw(Some(&token), receive_id_type, body.clone().into_bytes()).await, 400, 99992402);
     }
     assert_refused(&sim.send_raw(Some(&token), "chat_id", b"{not json".to_vec()).await, 400, 99992402);
-    assert_refused(&sim.send_raw(Some(&token), "chat_id", br#"{"msg_type":"text","content":"{}"}"#.to_vec()).await, 400, 99992402);
+    assert_refused(
+        &sim.send_raw(Some(&token), "chat_id", br#"{"msg_type":"text","content":"{}"}"#.to_vec()).await,
+        400,
+        99992402,
+    );
     let long_uuid = "u".repeat(51);
     assert_refused(&sim.send_card(&token, DEMO_CHAT_ADMINS, &card, Some(&long_uuid)).await, 400, 99992402);
     assert_eq!(sim.send_card(&token, DEMO_CHAT_ADMINS, &card, Some(&"界".repeat(50))).await.code(), 0, "50 characters are fine");
@@ -290,14 +307,21 @@ async fn every_refusal_has_its_code_and_keeps_nothing() {
     assert!(msg.contains(&format!("[{MESSAGE_SEND_SCOPE}, ")), "{msg}");
     sim.sim.set_faults(Faults { message_forced: Some(ForcedAnswer::no_permission_to_send()), ..Faults::default() });
     assert_refused(&sim.send_card(&token, DEMO_CHAT_ADMINS, &card, None).await, 400, 230035);
-    sim.sim.set_faults(Faults { message_forced: Some(ForcedAnswer::new(99991400, 429, "request trigger frequency limit")), ..Faults::default() });
+    sim.sim.set_faults(Faults {
+        message_forced: Some(ForcedAnswer::new(99991400, 429, "request trigger frequency limit")),
+        ..Faults::default()
+    });
     let forced_limit = sim.send_card(&token, DEMO_CHAT_ADMINS, &card, None).await;
     assert_refused(&forced_limit, 429, 99991400);
     assert_eq!(forced_limit.headers[RATE_RESET_HEADER], "1");
     sim.sim.set_faults(Faults::default());
 
     let kept = sim.kept_counts().await;
-    assert_eq!(kept, [(DEMO_CHAT_ADMINS.to_owned(), 1), (DEMO_CHAT_OPS.to_owned(), 0), (DEMO_CHAT_WITHOUT_BOT.to_owned(), 0)], "only the 50-character uuid's send");
+    assert_eq!(
+        kept,
+        [(DEMO_CHAT_ADMINS.to_owned(), 1), (DEMO_CHAT_OPS.to_owned(), 0), (DEMO_CHAT_WITHOUT_BOT.to_owned(), 0)],
+        "only the 50-character uuid's send"
+    );
     assert_eq!(sim.sim.stats().message_answers_by_code.get(&99992402), Some(&7));
 }
 
@@ -329,7 +353,11 @@ async fn six_quick_sends_to_one_chat_get_one_230020() {
     assert_refused(limited, 400, 230020);
     assert_eq!(limited.body["msg"], "rate limited for this chat");
     assert_eq!(sim.sim.messages(DEMO_CHAT_ADMINS).len(), 5);
-    assert_eq!(sim.send_card(&token, DEMO_CHAT_OPS, &digest_card("elsewhere"), None).await.code(), 0, "each chat has its own limit");
+    assert_eq!(
+        sim.send_card(&token, DEMO_CHAT_OPS, &digest_card("elsewhere"), None).await.code(),
+        0,
+        "each chat has its own limit"
+    );
 }
 
 #[tokio::test]
@@ -359,11 +387,7 @@ async fn a_delayed_answer_leaves_the_message_kept_when_the_sender_gives_up() {
         let body = json!({"receive_id": DEMO_CHAT_ADMINS, "msg_type": "interactive", "content": digest_card("Delayed").to_string(), "uuid": "week-26"});
         let token = token.clone();
         tokio::spawn(async move {
-            http.post(format!("{sim_url}{MESSAGES_PATH}?receive_id_type=chat_id"))
-                .bearer_auth(token)
-                .json(&body)
-                .send()
-                .await
+            http.post(format!("{sim_url}{MESSAGES_PATH}?receive_id_type=chat_id")).bearer_auth(token).json(&body).send().await
         })
     };
     let mut kept = Vec::new();

@@ -15,22 +15,13 @@ async fn twenty_five_at_once_get_five_99991400_with_both_headers() {
     let answers = futures::future::join_all((0..25).map(|_| sim.search(&token, &DAY))).await;
 
     let limited: Vec<_> = answers.iter().filter(|a| a.code() == 99991400).collect();
-    assert_eq!(
-        limited.len(),
-        5,
-        "{:?}",
-        answers.iter().map(|a| a.code()).collect::<Vec<_>>()
-    );
+    assert_eq!(limited.len(), 5, "{:?}", answers.iter().map(|a| a.code()).collect::<Vec<_>>());
     assert_eq!(answers.iter().filter(|a| a.code() == 0).count(), 20);
     for answer in limited {
         assert_eq!(answer.status, 429);
         assert_eq!(answer.body["msg"], "request trigger frequency limit");
         assert_eq!(answer.headers[RATE_LIMIT_HEADER], "20");
-        let reset: u64 = answer.headers[RATE_RESET_HEADER]
-            .to_str()
-            .expect("ascii")
-            .parse()
-            .expect("integer seconds");
+        let reset: u64 = answer.headers[RATE_RESET_HEADER].to_str().expect("ascii").parse().expect("integer seconds");
         assert!(reset >= 1);
     }
     let stats = sim.sim.stats();
@@ -53,10 +44,5 @@ async fn requests_spaced_within_the_limit_all_pass() {
         ticker.tick().await;
         assert_eq!(sim.search(&token, &DAY).await.code(), 0);
     }
-    assert!(
-        sim.sim
-            .stats()
-            .max_requests_in_any_window(Duration::from_secs(1))
-            <= 20
-    );
+    assert!(sim.sim.stats().max_requests_in_any_window(Duration::from_secs(1)) <= 20);
 }

@@ -15,26 +15,18 @@ pub fn today() -> NaiveDate {
 
 /// `days` days ending today.
 pub fn last_days(days: u64) -> (NaiveDate, NaiveDate) {
-    let from = today()
-        .checked_sub_days(Days::new(days - 1))
-        .expect("in range");
+    let from = today().checked_sub_days(Days::new(days - 1)).expect("in range");
     (from, today())
 }
 
 /// The default tenant (60 blocks, 20 requests/s) with a fixed today.
 pub fn sim_config() -> SimConfig {
-    SimConfig {
-        today: today(),
-        history_days: 800,
-        ..SimConfig::default()
-    }
+    SimConfig { today: today(), history_days: 800, ..SimConfig::default() }
 }
 
 pub async fn start(config: SimConfig) -> SimHandle {
     let addr = "127.0.0.1:0".parse().expect("valid address");
-    Simulator::start(config, addr)
-        .await
-        .expect("simulator starts")
+    Simulator::start(config, addr).await.expect("simulator starts")
 }
 
 /// Default client config for `sim`, with short backoff so tests stay fast.
@@ -59,23 +51,13 @@ pub fn client(sim: &SimHandle) -> FeishuClient {
 pub type Row = (NaiveDate, String, u64, u64);
 
 pub fn rows(items: Vec<BlockAccess>) -> Vec<Row> {
-    items
-        .into_iter()
-        .map(|item| (item.date, item.block_id.to_string(), item.pv, item.uv))
-        .collect()
+    items.into_iter().map(|item| (item.date, item.block_id.to_string(), item.pv, item.uv)).collect()
 }
 
 pub fn truth(sim: &SimHandle, from: NaiveDate, to: NaiveDate, block_id: Option<&str>) -> Vec<Row> {
     sim.dataset()
         .ground_truth(from, to, block_id)
         .into_iter()
-        .map(
-            |AccessRow {
-                 date,
-                 block_id,
-                 pv,
-                 uv,
-             }| (date, block_id, pv, uv),
-        )
+        .map(|AccessRow { date, block_id, pv, uv }| (date, block_id, pv, uv))
         .collect()
 }

@@ -323,10 +323,7 @@ fn later(now: DateTime<Utc>, ttl: Duration) -> DateTime<Utc> {
 fn check_text(what: &'static str, text: &str, max: usize) -> Result<(), StoreError> {
     let len = text.chars().count();
     if len == 0 || len > max {
-        return Err(StoreError::InvalidDelivery {
-            what,
-            problem: format!("it is {len} characters long, not 1 to {max}"),
-        });
+        return Err(StoreError::InvalidDelivery { what, problem: format!("it is {len} characters long, not 1 to {max}") });
     }
     Ok(())
 }

@@ -14,10 +14,10 @@
 use domain::insights::{Dormant, Mover};
 use domain::unusual::Direction;
 use domain::{BlockId, BlockLabel, DateRange, Visits};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use i18n::{grouped, percent_change, Locale};
 use crate::insights_report::UnusualFinding;
+use i18n::{Locale, grouped, percent_change};
 
 /// Feishu's limit on a card message, in bytes of the request body that carries it.
 pub const MAX_CARD_BYTES: usize = feishu::MAX_CARD_BODY_BYTES;
@@ -81,11 +81,7 @@ impl DigestContent {
 
     fn name(&self, id: &BlockId) -> String {
         let name = crate::report::display_name(&self.names, id);
-        if name.chars().count() > NAME_CHARS {
-            name.chars().take(NAME_CHARS - 1).chain(['…']).collect()
-        } else {
-            name
-        }
+        if name.chars().count() > NAME_CHARS { name.chars().take(NAME_CHARS - 1).chain(['…']).collect() } else { name }
     }
 
     fn layout(&self, rows: usize) -> Value {
@@ -98,13 +94,9 @@ impl DigestContent {
         if self.top.is_empty() {
             elements.push(markdown(t.no_views));
         } else {
-            let table_rows = self.top.iter().take(rows).map(|(id, v)| {
-                json!({ "block": self.name(id), "pv": v.pv, "uv": v.uv })
-            });
-            elements.push(table(
-                &[("block", t.block, "text"), ("pv", t.pv, "number"), ("uv", t.uv, "number")],
-                table_rows.collect(),
-            ));
+            let table_rows = self.top.iter().take(rows).map(|(id, v)| json!({ "block": self.name(id), "pv": v.pv, "uv": v.uv }));
+            elements
+                .push(table(&[("block", t.block, "text"), ("pv", t.pv, "number"), ("uv", t.uv, "number")], table_rows.collect()));
             elements.extend(cut_note(locale, rows, self.top.len()));
         }
 
@@ -124,7 +116,12 @@ impl DigestContent {
                 json!({ "block": self.name(&m.block_id), "before": m.previous.pv, "pv": m.current.pv, "change": change })
             });
             elements.push(table(
-                &[("block", t.block, "text"), ("before", t.before, "number"), ("pv", t.pv, "number"), ("change", t.change, "text")],
+                &[
+                    ("block", t.block, "text"),
+                    ("before", t.before, "number"),
+                    ("pv", t.pv, "number"),
+                    ("change", t.change, "text"),
+                ],
                 table_rows.collect(),
             ));
             elements.extend(cut_note(locale, rises_shown + falls_shown, rising.len() + falling.len()));
@@ -196,7 +193,9 @@ impl DigestContent {
         let days = u64::from(self.period.len_days().max(1));
         let column = |label: &str, now: u64, before: Option<u64>| {
             let change = match before {
-                Some(before) => percent_change(now as f64, before as f64).map_or_else(|| t.no_previous.to_owned(), |c| (t.versus_before)(&c)),
+                Some(before) => {
+                    percent_change(now as f64, before as f64).map_or_else(|| t.no_previous.to_owned(), |c| (t.versus_before)(&c))
+                }
                 None => t.no_previous.to_owned(),
             };
             json!({
@@ -265,7 +264,9 @@ fn table(columns: &[(&str, &str, &str)], rows: Vec<Value>) -> Value {
 pub fn count_elements(value: &Value) -> usize {
     match value {
         Value::Object(map) => {
-            let own = usize::from(map.get("tag").is_some_and(|tag| tag.as_str() != Some("plain_text") && tag.as_str() != Some("lark_md")));
+            let own = usize::from(
+                map.get("tag").is_some_and(|tag| tag.as_str() != Some("plain_text") && tag.as_str() != Some("lark_md")),
+            );
             own + map.values().map(count_elements).sum::<usize>()
         }
         Value::Array(items) => items.iter().map(count_elements).sum(),

@@ -22,9 +22,9 @@ use store::{DeliveryFailure, DeliveryState, DigestCadence, DigestLanguage};
 
 use super::card::{Card, DigestContent};
 use super::schedule::{self, period_key};
-use i18n::Locale;
 use crate::insights_report::Insights;
 use access_data::AccessService;
+use i18n::Locale;
 
 /// How the digest engine reads the time: the system's clock, or one a test moves.
 pub trait Clock: Send + Sync + 'static {
@@ -266,7 +266,11 @@ impl Digests {
         match sent {
             Ok(message) => {
                 if !store.delivery_sent(chat_id, key, &self.holder, &message.message_id, now).await? {
-                    tracing::warn!(chat_id, period = key, "a digest was sent after its claim passed to another replica (Feishu drops the duplicate by its uuid)");
+                    tracing::warn!(
+                        chat_id,
+                        period = key,
+                        "a digest was sent after its claim passed to another replica (Feishu drops the duplicate by its uuid)"
+                    );
                 }
                 tracing::info!(chat_id, period = key, message_id = %message.message_id, "sent a digest");
                 Ok(Outcome::Sent { message_id: message.message_id })

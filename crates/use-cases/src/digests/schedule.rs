@@ -155,7 +155,10 @@ mod tests {
         let weekly = DigestCadence::Weekly { weekday: Weekday::Mon, hour: 8 };
         assert!(due(weekly, tz, saved, utc("2026-11-03T07:59:00Z")).is_some(), "Monday's is sent until Tuesday 8:00");
         assert!(due(weekly, tz, saved, utc("2026-11-03T08:00:00Z")).is_none(), "a day after Monday 8:00 it is too late");
-        assert!(due(weekly, tz, utc("2026-11-02T09:00:00Z"), utc("2026-11-02T10:00:00Z")).is_none(), "saved after the occurrence");
+        assert!(
+            due(weekly, tz, utc("2026-11-02T09:00:00Z"), utc("2026-11-02T10:00:00Z")).is_none(),
+            "saved after the occurrence"
+        );
     }
 
     #[test]
