@@ -17,6 +17,18 @@ ensure_wasm_target() {
   fi
 }
 
+# rustfmt and clippy: scripts/test checks the formatting and the lints.
+ensure_lint_tools() {
+  local installed
+  installed="$(rustup component list --installed)"
+  for component in rustfmt clippy; do
+    if ! grep -q "^$component" <<<"$installed"; then
+      say "adding the $component component"
+      rustup component add "$component"
+    fi
+  done
+}
+
 # Build tools are installed with a quick profile: cargo-leptos' own manifest asks for
 # `lto = true, codegen-units = 1`, which on two cores makes its install most of a fresh
 # machine's set-up; the tools only drive cargo and rewrite a few files, so opt-level 1
@@ -179,6 +191,7 @@ stop_test_postgres() {
 ensure_build_tools() {
   ensure_openssl_dev
   ensure_wasm_target
+  ensure_lint_tools
   ensure_cargo_leptos
   ensure_wasm_bindgen
   ensure_npm_packages

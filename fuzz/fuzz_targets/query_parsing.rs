@@ -2,10 +2,7 @@
 //! `BlockId::parse` and `AccessQuery::parse` (API and page parameter names), and the
 //! page's URL reading `ViewParams::from_pairs` followed by the server's parsing of its
 //! result. Every check lives next to the code it checks (`domain::fuzzing`,
-//! `app/src/view_fuzz.rs`) and also runs on stable in those crates' tests.
-//!
-//! The app crate pulls in Leptos, so its URL reading is compiled here from its source
-//! files (no copy): `view.rs` needs only `i18n.rs`, `domain`, `chrono` and `serde`.
+//! `crates/use-cases/src/view_fuzz.rs`) and also runs on stable in those crates' tests.
 
 #![no_main]
 
@@ -13,16 +10,7 @@ use domain::fuzzing::{check_query, query_parsing};
 use domain::ParamNames;
 use libfuzzer_sys::fuzz_target;
 
-#[allow(dead_code, unexpected_cfgs)]
-#[path = "../../app/src/i18n.rs"]
-mod i18n;
-
-#[allow(dead_code)]
-#[path = "../../app/src/view.rs"]
-mod view;
-
-#[path = "../../app/src/view_fuzz.rs"]
-mod view_fuzz;
+use use_cases::view_fuzz;
 
 fuzz_target!(|data: &[u8]| {
     // The same bytes twice: as lines (from, to, block ids) after a 3-byte header, and

@@ -21,6 +21,9 @@ pub mod error;
 pub mod insights_report;
 pub mod report;
 pub mod view;
+/// The invariants the fuzz target (`fuzz/`) checks, also run by a seeded test on stable.
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod view_fuzz;
 pub mod workplace_report;
 
 #[cfg(feature = "ssr")]

@@ -403,11 +403,6 @@ fn encode(value: &str) -> String {
     out
 }
 
-/// The invariants the fuzz target checks (fuzz/ compiles that file by path).
-#[cfg(test)]
-#[path = "view_fuzz.rs"]
-mod view_fuzz;
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,11 +1,8 @@
 //! The invariants of reading a page URL ([`ViewParams::from_pairs`]), checked on
-//! arbitrary query strings: by the cargo-fuzz target `fuzz/fuzz_targets/query_parsing.rs`,
-//! which compiles this file with `view.rs` and `i18n.rs` by path (the app crate itself
-//! pulls in Leptos), and by the seeded test below on stable Rust.
-//!
-//! Uses only `crate::view` (and through it `crate::i18n`, `domain`, `chrono`, `serde`)
-//! and `form_urlencoded`. The fuzz target goes on to check the server's parsing of the
-//! result with `domain::fuzzing::check_query`.
+//! arbitrary query strings: by the cargo-fuzz target `fuzz/fuzz_targets/query_parsing.rs`
+//! (through the `fuzzing` feature; this crate has no Leptos), and by the seeded test below
+//! on stable Rust. The fuzz target goes on to check the server's parsing of the result
+//! with `domain::fuzzing::check_query`.
 
 use crate::view::{Tab, ViewParams};
 
