@@ -9,7 +9,8 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 pub use ssr::{state, viewer};
 use use_cases::error::AppError;
-use use_cases::report::{Dashboard, RowsPage, TokenInfo, Viewer};
+use use_cases::identity::{TokenInfo, Viewer};
+use use_cases::report::{Dashboard, RowsPage};
 use use_cases::view::ViewParams;
 
 /// The overview for the range, blocks and comparisons the URL asks for. `ticket`
@@ -137,8 +138,8 @@ pub mod ssr {
     }
 
     /// The person or script making this request, as the sign-in guard recorded it.
-    pub fn viewer() -> Option<use_cases::report::Viewer> {
-        use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<use_cases::report::Viewer>().cloned())
+    pub fn viewer() -> Option<use_cases::identity::Viewer> {
+        use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<use_cases::identity::Viewer>().cloned())
     }
 
     /// The signed-in person; only people (not scripts) manage tokens.

@@ -4,7 +4,7 @@ use crate::api::{TOKENS_PAGE, who_am_i};
 use crate::digest_setup::DIGESTS_PAGE;
 use crate::locale::use_locale;
 use i18n::Locale;
-use use_cases::report::Viewer;
+use use_cases::identity::Viewer;
 
 /// The title bar: name, tagline, the pages (the dashboard and its settings: chat
 /// digests, API tokens), the account and the language switch (links, so it works

@@ -6,7 +6,7 @@ use crate::api::{CreateApiToken, RevokeApiToken};
 use crate::flash::Flash;
 use crate::locale::use_locale;
 use use_cases::error::AppError;
-use use_cases::report::{DEFAULT_TOKEN_DAYS, TOKEN_LIFETIMES, TokenInfo};
+use use_cases::identity::{DEFAULT_TOKEN_DAYS, TOKEN_LIFETIMES, TokenInfo};
 
 /// API tokens for scripts: create (the token is shown once, expires after the lifetime
 /// chosen, and may be allowed to change block names or manage chat digests besides

@@ -361,13 +361,15 @@ pub async fn build_workplace_report(
     Ok(WorkplaceReport::build(inputs, base))
 }
 
-/// The insights of `query` (see [`insight_rows`]), for `GET /api/v1/insights`.
+/// The insights of `query`, for `GET /api/v1/insights`; `refresh` fetches today and
+/// yesterday again.
 pub async fn build_insights(
     state: &AppState,
     query: &AccessQuery,
     dormant_days: u32,
-    options: QueryOptions,
-) -> Result<crate::insights_report::Insights, ServiceError> {
+    refresh: bool,
+) -> Result<crate::insights_report::Insights, AppError> {
+    let options = QueryOptions { refresh, ..QueryOptions::default() };
     let m = insight_matrix(&state.service, query, dormant_days, options).await?;
     Ok(crate::insights_report::Insights::build(query.range, &m, last_judged(state.service.today()), dormant_days))
 }

@@ -2,7 +2,7 @@
 //! export and API route, with no view code.
 //!
 //! - Always compiled (the server and the browser bundle share them): the view a URL asks
-//!   for ([`view`]), the reports the pages draw ([`report`], [`workplace_report`],
+//!   for ([`view`]), who is asking ([`identity`]), the reports the pages draw ([`report`], [`workplace_report`],
 //!   [`insights_report`], [`chart_specs`], [`digest_setup`]) and the error a person or
 //!   script sees ([`error`]).
 //! - On the server (`ssr`): the state built once at start-up and who is asking
@@ -18,6 +18,7 @@
 pub mod chart_specs;
 pub mod digest_setup;
 pub mod error;
+pub mod identity;
 pub mod insights_report;
 pub mod report;
 pub mod view;
@@ -32,6 +33,8 @@ pub mod builds;
 pub mod dashboard;
 #[cfg(feature = "ssr")]
 pub mod digests;
+#[cfg(feature = "ssr")]
+pub mod exports;
 #[cfg(feature = "ssr")]
 pub mod names;
 #[cfg(feature = "ssr")]

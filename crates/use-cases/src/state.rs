@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use leptos_config::LeptosOptions;
 
 use crate::builds::ProgressRegistry;
-pub use crate::report::Viewer;
+pub use crate::identity::Viewer;
 
 /// Everything a request handler or server function needs. Cheap to clone.
 #[derive(Clone, FromRef)]

@@ -2,7 +2,7 @@
 //! answered once) and revoked. Only people, not scripts, manage them.
 
 use crate::error::AppError;
-use crate::report::TokenInfo;
+use crate::identity::TokenInfo;
 use crate::state::{AppState, SessionUser};
 
 /// Every token, newest first as the store lists them.
@@ -36,7 +36,7 @@ pub async fn create_api_token(
     expires: String,
 ) -> Result<String, AppError> {
     use secrecy::ExposeSecret;
-    let lifetime = crate::report::token_lifetime(&expires).map_err(|message| AppError::BadInput { message })?;
+    let lifetime = crate::identity::token_lifetime(&expires).map_err(|message| AppError::BadInput { message })?;
     let creator = serde_json::to_string(user)
         .map_err(|e| AppError::Internal { message: format!("could not record the token's creator: {e}") })?;
     let terms = store::ApiTokenTerms {

@@ -23,7 +23,7 @@ use serde_json::json;
 use use_cases::digest_setup::ScheduleForm;
 use use_cases::digest_setup::ssr;
 use use_cases::error::AppError;
-use use_cases::report::Viewer;
+use use_cases::identity::Viewer;
 use use_cases::state::AppState;
 
 use super::Params;

@@ -3,7 +3,6 @@
 //! insights panel shows them. Same parameters, limits and errors as
 //! `/api/v1/block-access`, and `dormant_days` (1 to 90, 14 by default).
 
-use access_data::QueryOptions;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -40,7 +39,7 @@ async fn insights(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
         let params = Params::parse(raw.as_deref(), &PARAMS, &["block_id"])?;
         let query = params.query(Some("block_id"), state.view.max_range_days)?;
         let (dormant, refresh) = (dormant_days(&params)?, params.refresh()?);
-        Ok::<_, AppError>(build_insights(&state, &query, dormant, QueryOptions { refresh, ..QueryOptions::default() }).await?)
+        build_insights(&state, &query, dormant, refresh).await
     };
     match answer.await {
         Ok(insights) => Json(insights).into_response(),

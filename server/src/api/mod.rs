@@ -8,9 +8,7 @@ mod names;
 mod workplaces;
 mod xlsx;
 
-use std::sync::Arc;
-
-use access_data::{AccessService, BlockDays, QueryOptions};
+use access_data::BlockDays;
 use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::http::header;
@@ -115,8 +113,7 @@ pub const REFRESHED_AT_HEADER: &str = "x-refreshed-at";
 /// a row out), and when a held-back refresh's numbers were fetched.
 async fn days(state: &AppState, raw: Option<String>) -> Result<(BlockDays, Option<chrono::DateTime<chrono::Utc>>), AppError> {
     let (query, refresh) = parse(raw.as_deref(), state.view.max_range_days)?;
-    let service: &Arc<AccessService> = &state.service;
-    let days = service.block_days(&query, QueryOptions { refresh, ..QueryOptions::default() }).await?;
+    let days = use_cases::exports::block_days(state, &query, refresh).await?;
     let refreshed_at = days.refreshed_at;
     Ok((days, refreshed_at))
 }

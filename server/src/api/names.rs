@@ -12,8 +12,9 @@ use domain::csv_cell::neutralised;
 use domain::{BlockLabel, ImportFormat};
 use serde_json::json;
 use use_cases::error::AppError;
+use use_cases::identity::Viewer;
 use use_cases::names::{import_names, saved_names};
-use use_cases::report::{NamesImport, Viewer};
+use use_cases::report::NamesImport;
 use use_cases::state::AppState;
 
 use super::Params;

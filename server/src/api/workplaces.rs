@@ -6,7 +6,6 @@
 //! a day), so the answers go through serde and the csv crate rather than the
 //! hand-made writers the block rows need.
 
-use access_data::QueryOptions;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -89,8 +88,8 @@ fn range_and_refresh(params: &Params, state: &AppState) -> Result<(DateRange, bo
 async fn totals(state: &AppState, raw: Option<String>) -> Result<Vec<TotalsItem>, AppError> {
     let params = Params::parse(raw.as_deref(), &TOTALS_PARAMS, &[])?;
     let (range, refresh) = range_and_refresh(&params, state)?;
-    let answer = state.service.workplace_access(range, QueryOptions { refresh, ..QueryOptions::default() }).await?;
-    Ok(answer.rows.iter().map(TotalsItem::from).collect())
+    let rows = use_cases::exports::workplace_totals(state, range, refresh).await?;
+    Ok(rows.iter().map(TotalsItem::from).collect())
 }
 
 /// The rows of a custom workplace call, and the names to show them with.
@@ -126,9 +125,8 @@ async fn custom(state: &AppState, raw: Option<String>) -> Result<CustomRows, App
         .filter(|id| !id.is_empty())
         .map(|id| WorkplaceId::parse(id).map_err(|e| AppError::BadInput { message: format!("custom_workplace_id: {e}") }))
         .transpose()?;
-    let options = QueryOptions { refresh, ..QueryOptions::default() };
-    let answer = state.service.custom_workplace_access(range, only.as_ref(), options).await?;
-    Ok(CustomRows { rows: answer.rows, names: state.service.workplace_names() })
+    let days = use_cases::exports::custom_workplaces(state, range, only.as_ref(), refresh).await?;
+    Ok(CustomRows { rows: days.rows, names: days.names })
 }
 
 /// `GET /api/v1/workplace-access`: `{"items":[{date, all_pv, all_uv, default_pv, default_uv}…]}`.
@@ -160,8 +158,8 @@ async fn custom_csv(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
 async fn totals_xlsx(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     let params = Params::parse(raw.as_deref(), &TOTALS_PARAMS, &[])?;
     let (range, refresh) = range_and_refresh(&params, &state)?;
-    let answer = state.service.workplace_access(range, QueryOptions { refresh, ..QueryOptions::default() }).await?;
-    let cells = answer.rows.iter().map(|day| {
+    let rows = use_cases::exports::workplace_totals(&state, range, refresh).await?;
+    let cells = rows.iter().map(|day| {
         [
             Cell::Date(day.date),
             Cell::Number(day.all.pv),

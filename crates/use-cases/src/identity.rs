@@ -1,0 +1,89 @@
+//! Who is asking: a signed-in person or a script with an API token, and what the tokens
+//! page shows of a token (never the token itself) and offers as its lifetime.
+
+use serde::{Deserialize, Serialize};
+
+/// Who is looking: a signed-in person, or a script with an API token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Viewer {
+    /// A signed-in admin: may do everything the page offers.
+    Person { name: String },
+    /// An API token: reads, and changes block names or chat digests only if created
+    /// with that right.
+    Script {
+        name: String,
+        can_write_names: bool,
+        #[serde(default)]
+        can_manage_digests: bool,
+    },
+}
+
+impl Viewer {
+    /// Who made a change, as the records name them: the person's name, or `API token <name>`.
+    pub fn actor(&self) -> String {
+        match self {
+            Viewer::Person { name } => name.clone(),
+            Viewer::Script { name, .. } => format!("API token {name}"),
+        }
+    }
+
+    /// Whether this viewer may change block names: every signed-in admin may; an API
+    /// token only when it was created with that right.
+    pub fn can_write_names(&self) -> bool {
+        match self {
+            Viewer::Person { .. } => true,
+            Viewer::Script { can_write_names, .. } => *can_write_names,
+        }
+    }
+
+    /// Whether this viewer may change chat digests and send test digests: every
+    /// signed-in admin may; an API token only when it was created with that right (a
+    /// right of its own: changing names does not include sending cards to chats).
+    pub fn can_manage_digests(&self) -> bool {
+        match self {
+            Viewer::Person { .. } => true,
+            Viewer::Script { can_manage_digests, .. } => *can_manage_digests,
+        }
+    }
+}
+
+/// An API token as the page lists it: never the token itself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    pub id: String,
+    pub name: String,
+    pub created_by: String,
+    /// RFC 3339.
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked: bool,
+    /// May change block names, not only read them.
+    pub can_write_names: bool,
+    /// May change chat digests and send test digests.
+    pub can_manage_digests: bool,
+    /// When it stops working (`YYYY-MM-DD HH:MM UTC`); `None`: never.
+    pub expires_at: Option<String>,
+    /// It has expired.
+    pub expired: bool,
+    /// It was made before tokens recorded their creator, and no longer works.
+    pub legacy: bool,
+}
+
+/// The lifetimes an API token may be created with, in days; `never` is offered too.
+pub const TOKEN_LIFETIMES: [u32; 4] = [30, 90, 180, 365];
+
+/// The lifetime a new token gets when none is chosen, in days.
+pub const DEFAULT_TOKEN_DAYS: u32 = 90;
+
+/// A token's lifetime as the tokens form posts it: a number of days from 1 to 3650,
+/// `never`, or nothing for [`DEFAULT_TOKEN_DAYS`]. `None`: it never expires.
+pub fn token_lifetime(posted: &str) -> Result<Option<u32>, String> {
+    match posted.trim() {
+        "" => Ok(Some(DEFAULT_TOKEN_DAYS)),
+        "never" => Ok(None),
+        days => days.parse::<u32>().ok().filter(|d| (1..=3650).contains(d)).map(Some).ok_or_else(|| {
+            let shown: String = days.chars().take(20).collect();
+            format!("expires={shown:?} is not a lifetime: choose a number of days from 1 to 3650, or never")
+        }),
+    }
+}
