@@ -304,3 +304,16 @@ pub async fn sign_in_at(base_url: &str, open_id: &str) -> Result<reqwest::Client
     let answer = browser.get(&callback).send().await.expect("callback answers");
     if answer.status().is_redirection() { Ok(browser) } else { Err(answer) }
 }
+
+/// The blocks of the dashboard's blocks table in `html`, in its order: each row's own
+/// `data-block` (an unnamed block's naming form carries one too).
+pub fn table_blocks(html: &str) -> Vec<String> {
+    let table = &html[html.find("data-testid=\"blocks-table\"").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    table
+        .split("<tr ")
+        .skip(1)
+        .filter_map(|row| row.split("data-block=\"").nth(1))
+        .map(|s| s[..s.find('"').unwrap()].to_owned())
+        .collect()
+}

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use block_insights_tests::{TestApp, spawn_app, strip_comments, table_rows, testid_text, ungroup};
+use block_insights_tests::{TestApp, spawn_app, strip_comments, table_blocks, table_rows, testid_text, ungroup};
 use feishu_sim::AccessRow;
 use serde_json::json;
 
@@ -55,19 +55,6 @@ async fn the_overview_renders_the_simulators_numbers_before_any_javascript() {
     assert!(html.contains("<svg"), "the charts are drawn on the server");
     assert!(html.contains("lang=\"en\""), "the page is English when asked");
     assert!(!html.contains("Demo mode"));
-}
-
-/// The blocks of the blocks table's rows in `html`, in its order: each row's own
-/// `data-block` (an unnamed block's naming form carries one too).
-fn table_blocks(html: &str) -> Vec<String> {
-    let table = &html[html.find("data-testid=\"blocks-table\"").unwrap()..];
-    let table = &table[..table.find("</table>").unwrap()];
-    table
-        .split("<tr ")
-        .skip(1)
-        .filter_map(|row| row.split("data-block=\"").nth(1))
-        .map(|s| s[..s.find('"').unwrap()].to_owned())
-        .collect()
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use block_insights_tests::{TestApp, spawn_app_with, testid_text, ungroup};
+use block_insights_tests::{TestApp, spawn_app_with, table_blocks, testid_text, ungroup};
 use domain::{BlockId, BlockLabel};
 use feishu_sim::SimConfig;
 
@@ -35,19 +35,6 @@ async fn page(app: &TestApp, query: &str) -> String {
     let response = app.get(&format!("/{query}")).await;
     assert_eq!(response.status(), 200, "{query}");
     response.text().await.unwrap()
-}
-
-/// The blocks of the blocks table's rows, in its order.
-fn table_blocks(html: &str) -> Vec<String> {
-    let table = &html[html.find("data-testid=\"blocks-table\"").unwrap()..];
-    let table = &table[..table.find("</table>").unwrap()];
-    // Each row's own `data-block` (an unnamed block's naming form carries one too).
-    table
-        .split("<tr ")
-        .skip(1)
-        .filter_map(|row| row.split("data-block=\"").nth(1))
-        .map(|s| s[..s.find('"').unwrap()].to_owned())
-        .collect()
 }
 
 /// The ids the block filter offers.
