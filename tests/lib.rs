@@ -185,6 +185,18 @@ impl TestApp {
             .expect("request reaches the server")
     }
 
+    /// A new API token named `name` (that may change block names and notes with
+    /// `can_write_names`), as the tokens page gives it once.
+    pub async fn new_token(&self, name: &str, can_write_names: bool) -> String {
+        let mut form = vec![("name", name)];
+        if can_write_names {
+            form.push(("can_write_names", "true"));
+        }
+        let response = self.create_token(&form).await;
+        assert_eq!(response.status(), 200, "the token {name:?} is created");
+        response.json::<String>().await.expect("the token as JSON")
+    }
+
     /// Names `block` (and puts it on `workplace`) through the page's plain form post, as
     /// the signed-in admin without JavaScript.
     pub async fn name_block(&self, block: &str, name: &str, workplace: &str) {

@@ -89,6 +89,14 @@ async fn sessions_and_names_made_on_one_replica_work_on_the_other() {
     let html = browser.get(format!("{}/?from={day}&to={day}", b.base_url)).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("审批中心"));
 
+    // A note written on a is listed on b.
+    let note = serde_json::json!({ "date": day.to_string(), "text": "Moved 审批中心 up", "block_ids": [block] });
+    let written = browser.post(format!("{}/api/v1/annotations", a.base_url)).json(&note).send().await.unwrap();
+    assert_eq!(written.status(), 201);
+    let listed: serde_json::Value =
+        browser.get(format!("{}/api/v1/annotations", b.base_url)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(listed["annotations"][0]["text"], "Moved 审批中心 up", "{listed}");
+
     // Signing out on a ends the session on b too.
     let out = browser.post(format!("{}/logout", a.base_url)).send().await.unwrap();
     assert!(out.status().is_redirection() || out.status().is_success(), "{}", out.status());

@@ -59,16 +59,6 @@ async fn names_csv(app: &TestApp) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()
 }
 
-async fn create_token(app: &TestApp, name: &str, can_write_names: bool) -> String {
-    let mut form = vec![("name", name)];
-    if can_write_names {
-        form.push(("can_write_names", "true"));
-    }
-    let response = app.create_token(&form).await;
-    assert_eq!(response.status(), 200);
-    response.json::<String>().await.unwrap()
-}
-
 fn refused_lines(body: &Value) -> Vec<(u64, String, String)> {
     let refused = body["refused"].as_array().unwrap_or_else(|| panic!("no refused lines in {body}"));
     refused
@@ -301,7 +291,7 @@ async fn a_read_only_token_gets_403_on_put_and_a_token_allowed_to_change_names_s
     let id = block_ids(&app, 1).remove(0);
     let body = format!("{id},审批中心,办公\n");
 
-    let reader = create_token(&app, "report", false).await;
+    let reader = app.new_token("report", false).await;
     let (status, answer) = put_names(&app, "", "text/csv", body.clone(), Some(&reader)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(answer["error"]["kind"], "forbidden");
@@ -315,7 +305,7 @@ async fn a_read_only_token_gets_403_on_put_and_a_token_allowed_to_change_names_s
     let read = app.anonymous.get(format!("{}/api/v1/block-names.csv", app.base_url)).bearer_auth(&reader).send().await.unwrap();
     assert_eq!(read.status(), 200);
 
-    let writer = create_token(&app, "names sync", true).await;
+    let writer = app.new_token("names sync", true).await;
     let (status, answer) = put_names(&app, "", "text/csv", body, Some(&writer)).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(names(&app).await[&id], ("审批中心".to_owned(), Some("办公".to_owned())));

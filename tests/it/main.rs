@@ -4,6 +4,7 @@
 //! nextest runs each test in a process of its own; `cargo nextest run -p
 //! block-insights-tests history::` runs one area.
 
+mod annotations;
 mod api;
 mod auth;
 mod bad_input;

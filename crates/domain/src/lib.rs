@@ -14,6 +14,7 @@ pub mod insights;
 mod label;
 mod label_import;
 mod matrix;
+mod note;
 mod query;
 mod range;
 pub mod unusual;
@@ -27,6 +28,7 @@ pub use label_import::{
     ImportError, ImportFormat, LabelChange, MAX_IMPORT_LINES, NamesPlan, PlanCounts, Refusal, RefusedLine, plan_import,
 };
 pub use matrix::BlockMatrix;
+pub use note::{InvalidNote, MAX_NOTE_BLOCKS, MAX_NOTE_CHARS, NoteDraft};
 pub use query::{AccessQuery, MAX_BLOCK_FILTERS, ParamNames, QueryError};
 pub use range::{DATE_FORMAT, DateRange, InvalidRange, parse_date};
 pub use waiting::WaitedFor;

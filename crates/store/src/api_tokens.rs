@@ -268,7 +268,7 @@ fn token_hash(token: &str) -> String {
 }
 
 /// `N` bytes from the operating system's random source, in unpadded base64url.
-fn random_text<const N: usize>() -> Result<String, StoreError> {
+pub(crate) fn random_text<const N: usize>() -> Result<String, StoreError> {
     let mut bytes = [0u8; N];
     OsRng.try_fill_bytes(&mut bytes).map_err(|source| StoreError::Randomness { source })?;
     Ok(URL_SAFE_NO_PAD.encode(bytes))

@@ -32,6 +32,7 @@ mod digests;
 mod error;
 mod labels;
 mod leases;
+mod notes;
 mod open;
 mod rate;
 mod refresh_gates;
@@ -57,6 +58,7 @@ pub use error::{
     MAX_UPDATED_BY_CHARS, StoreError,
 };
 pub use leases::replica_name;
+pub use notes::Note;
 pub use rate::RateAttempt;
 pub use sessions::{EXPIRY_WRITE_EVERY, SessionRecords};
 pub use workplaces::WorkplaceNames;

@@ -6,7 +6,7 @@
 //!   [`insights_report`], [`chart_specs`], [`digest_setup`]) and the error a person or
 //!   script sees ([`error`]).
 //! - On the server (`ssr`): the state built once at start-up and who is asking
-//!   ([`state`]), the dashboard's reports ([`dashboard`]), block names ([`names`]), API
+//!   ([`state`]), the dashboard's reports ([`dashboard`]), block names ([`names`]), notes on the timeline ([`notes`]), API
 //!   tokens ([`tokens`]), the chat digests, whose worker the server starts beside its
 //!   routes ([`digests`]), and the Content-Security-Policy of every answer, which the
 //!   page and the server both set ([`security_policy`]).
@@ -37,6 +37,8 @@ pub mod digests;
 pub mod exports;
 #[cfg(feature = "ssr")]
 pub mod names;
+#[cfg(feature = "ssr")]
+pub mod notes;
 #[cfg(feature = "ssr")]
 pub mod reads;
 #[cfg(feature = "ssr")]

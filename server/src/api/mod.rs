@@ -5,6 +5,7 @@ mod body;
 mod digests;
 mod insights;
 mod names;
+mod notes;
 mod workplaces;
 mod xlsx;
 
@@ -30,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .merge(insights::routes())
         .merge(digests::routes())
         .merge(names::routes())
+        .merge(notes::routes())
 }
 
 /// Parameters the block API accepts; anything else is refused, so a typo is not silently ignored.

@@ -1,0 +1,92 @@
+//! `/api/v1/annotations`: notes on the timeline for scripts. `POST` writes one (201 with
+//! its id), `GET` lists them (`?from_date&to_date`, both optional), `PUT` and `DELETE`
+//! on `/{id}` edit and remove one. Writing needs a signed-in admin or a token allowed to
+//! change block names ([`use_cases::notes`] decides).
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, put};
+use axum::{Extension, Json, Router};
+use domain::NoteDraft;
+use serde::Deserialize;
+use serde_json::json;
+use use_cases::error::AppError;
+use use_cases::identity::Viewer;
+use use_cases::state::AppState;
+
+use super::Params;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new().route("/api/v1/annotations", get(list).post(add)).route("/api/v1/annotations/{id}", put(edit).delete(remove))
+}
+
+/// A note as a request's body gives it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoteBody {
+    date: String,
+    text: String,
+    #[serde(default)]
+    block_ids: Vec<String>,
+    #[serde(default)]
+    custom_workplace_id: Option<String>,
+}
+
+/// The note a body gives, or what to fix.
+fn draft(body: &[u8]) -> Result<NoteDraft, AppError> {
+    let body: NoteBody = serde_json::from_slice(body).map_err(|error| AppError::BadInput {
+        message: format!(
+            "the body is not a note ({error}): send JSON such as {{\"date\":\"2026-11-30\",\"text\":\"Moved 请假 to the top\",\
+             \"block_ids\":[\"7012345\"],\"custom_workplace_id\":null}}"
+        ),
+    })?;
+    NoteDraft::parse(&body.date, &body.text, body.block_ids.iter().map(String::as_str), body.custom_workplace_id.as_deref())
+        .map_err(|invalid| AppError::BadInput { message: invalid.to_string() })
+}
+
+/// Who is asking, as the sign-in guard recorded it.
+fn who(viewer: Option<Extension<Viewer>>) -> Result<Viewer, AppError> {
+    viewer.map(|Extension(v)| v).ok_or_else(|| AppError::Unauthorized { message: "sign in, or send an API token".into() })
+}
+
+/// `GET /api/v1/annotations[?from_date=…&to_date=…]`: `{"annotations":[…]}` by day.
+async fn list(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
+    let params = Params::parse(raw.as_deref(), &["from_date", "to_date"], &[])?;
+    let range = match (params.single("from_date")?, params.single("to_date")?) {
+        (None, None) => None,
+        _ => Some(params.query(None, u32::MAX)?.range),
+    };
+    let notes = use_cases::notes::list(&state, range).await?;
+    Ok(Json(json!({ "annotations": notes })).into_response())
+}
+
+/// `POST /api/v1/annotations`: 201 with the note and its `id`.
+async fn add(State(state): State<AppState>, viewer: Option<Extension<Viewer>>, body: Bytes) -> Result<Response, AppError> {
+    let viewer = who(viewer)?;
+    let note = use_cases::notes::add(&state, &viewer, &draft(&body)?).await?;
+    Ok((StatusCode::CREATED, Json(note)).into_response())
+}
+
+/// `PUT /api/v1/annotations/{id}`: the note as edited.
+async fn edit(
+    State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let viewer = who(viewer)?;
+    Ok(Json(use_cases::notes::edit(&state, &viewer, &id, &draft(&body)?).await?).into_response())
+}
+
+/// `DELETE /api/v1/annotations/{id}`: 204.
+async fn remove(
+    State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let viewer = who(viewer)?;
+    use_cases::notes::remove(&state, &viewer, &id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
