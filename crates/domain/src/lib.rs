@@ -10,6 +10,7 @@ mod block;
 pub mod csv_cell;
 #[cfg(any(test, feature = "fuzzing"))]
 pub mod fuzzing;
+pub mod impact;
 pub mod insights;
 mod label;
 mod label_import;
