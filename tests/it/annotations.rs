@@ -132,3 +132,109 @@ async fn notes_survive_a_restart() {
     let (_, all) = send(&second, reqwest::Method::GET, PATH, None, None).await;
     assert_eq!(all["annotations"], json!([note]), "the same note, whole");
 }
+
+/// The daily mean of `values` by day over the days of `from..=to` not in `left_out`.
+fn mean_kept(values: &std::collections::BTreeMap<chrono::NaiveDate, u64>, from: &str, to: &str, left_out: &[String]) -> f64 {
+    let (from, to) = (from.parse::<chrono::NaiveDate>().unwrap(), to.parse::<chrono::NaiveDate>().unwrap());
+    let days: Vec<chrono::NaiveDate> =
+        from.iter_days().take_while(|d| *d <= to).filter(|d| !left_out.contains(&d.to_string())).collect();
+    days.iter().map(|d| values.get(d).copied().unwrap_or(0) as f64).sum::<f64>() / days.len() as f64
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-6 * b.abs().max(1.0)
+}
+
+#[tokio::test]
+async fn the_impact_of_a_note_reads_the_weeks_around_it_against_the_rest() {
+    let app = spawn_app().await;
+    let block = app.sim.dataset().blocks()[4].id.clone();
+    let day = app.days_ago(40);
+    let post = |body: Value| {
+        let app = &app;
+        async move {
+            let (status, note) = send(app, reqwest::Method::POST, PATH, Some(body), None).await;
+            assert_eq!(status, StatusCode::CREATED, "{note}");
+            note["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let on_block = post(json!({ "date": day.to_string(), "text": "Moved it up", "block_ids": [block] })).await;
+    let (status, answer) = send(&app, reqwest::Method::GET, &format!("{PATH}/{on_block}/impact"), None, None).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!((answer["method"].as_str(), answer["weeks"].as_u64()), (Some(domain::impact::METHOD), Some(4)));
+    let left_out: Vec<String> = answer["left_out"].as_array().unwrap().iter().map(|d| d.as_str().unwrap().to_owned()).collect();
+    let (before, after) = (&answer["pv"]["before"], &answer["pv"]["after"]);
+    assert_eq!(
+        (before["from"].as_str(), before["to"].as_str()),
+        (Some(app.days_ago(68).to_string().as_str()), Some(app.days_ago(41).to_string().as_str()))
+    );
+    assert_eq!(
+        (after["from"].as_str(), after["to"].as_str()),
+        (Some(day.to_string().as_str()), Some(app.days_ago(13).to_string().as_str()))
+    );
+    // The daily means are the block's own, over the days kept, from the ground truth.
+    let truth = app.sim.dataset().ground_truth(app.days_ago(68), app.days_ago(13), Some(&block));
+    let pv: std::collections::BTreeMap<_, _> = truth.iter().map(|r| (r.date, r.pv)).collect();
+    let uv: std::collections::BTreeMap<_, _> = truth.iter().map(|r| (r.date, r.uv)).collect();
+    for (measure, values) in [("pv", &pv), ("uv", &uv)] {
+        for side in ["before", "after"] {
+            let got = answer[measure][side]["daily_mean"].as_f64().unwrap();
+            let (from, to) = (answer[measure][side]["from"].as_str().unwrap(), answer[measure][side]["to"].as_str().unwrap());
+            let want = mean_kept(values, from, to, &left_out);
+            assert!(close(got, want), "{measure} {side}: {got} against the ground truth's {want}");
+        }
+        let change = &answer[measure];
+        let (low, high, mid) = (
+            change["interval"][0].as_f64().unwrap(),
+            change["interval"][1].as_f64().unwrap(),
+            change["relative_change"].as_f64().unwrap(),
+        );
+        assert!(low <= mid && mid <= high, "{change}");
+        assert_eq!(change["distinguishable"].as_bool(), Some(low > 0.0 || high < 0.0), "{change}");
+        assert!(answer["control"][measure]["before"]["daily_mean"].as_f64().unwrap() > 0.0, "a control: {answer}");
+        let verdict = answer["verdict"][measure].as_str().unwrap();
+        assert!(["rose", "fell", "moved", "everything", "not_distinguishable"].contains(&verdict), "{verdict}");
+    }
+
+    // A custom workplace's note: its own days, the rest of the tenant as control.
+    let workplace = app.sim.dataset().workplaces()[2].id.clone();
+    let on_workplace = post(json!({ "date": day.to_string(), "text": "New layout", "custom_workplace_id": workplace })).await;
+    let (status, answer) = send(&app, reqwest::Method::GET, &format!("{PATH}/{on_workplace}/impact?weeks=2"), None, None).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let left_out: Vec<String> = answer["left_out"].as_array().unwrap().iter().map(|d| d.as_str().unwrap().to_owned()).collect();
+    let truth = app.sim.dataset().custom_workplace_ground_truth(app.days_ago(54), app.days_ago(27), Some(&workplace));
+    let pv: std::collections::BTreeMap<_, _> = truth.iter().map(|r| (r.date, r.access_data.pv)).collect();
+    let before = &answer["pv"]["before"];
+    assert_eq!(before["from"].as_str(), Some(app.days_ago(54).to_string().as_str()), "two weeks a side");
+    let want = mean_kept(&pv, before["from"].as_str().unwrap(), before["to"].as_str().unwrap(), &left_out);
+    assert!(close(before["daily_mean"].as_f64().unwrap(), want), "{before} against {want}");
+    assert!(answer["control"].is_object());
+
+    // The whole tenant's: no control, the verdict from its own change.
+    let tenant = post(json!({ "date": day.to_string(), "text": "Everyone's workplace reordered" })).await;
+    let (status, answer) = send(&app, reqwest::Method::GET, &format!("{PATH}/{tenant}/impact"), None, None).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert!(answer["control"].is_null(), "{answer}");
+}
+
+#[tokio::test]
+async fn a_note_too_recent_says_when_it_can_be_judged_and_bad_weeks_say_what_to_give() {
+    let app = spawn_app().await;
+    let day = app.days_ago(3);
+    let (_, note) =
+        send(&app, reqwest::Method::POST, PATH, Some(json!({ "date": day.to_string(), "text": "Just now" })), None).await;
+    let id = note["id"].as_str().unwrap();
+    let (status, answer) = send(&app, reqwest::Method::GET, &format!("{PATH}/{id}/impact"), None, None).await;
+    assert_eq!((status, answer["error"]["kind"].as_str()), (StatusCode::CONFLICT, Some("too_recent")), "{answer}");
+    // Four weeks from the note's day, and two more days until the last of them is final.
+    assert_eq!(answer["error"]["judgeable_on"], (day + chrono::Days::new(27 + 2)).to_string(), "{answer}");
+    let (status, answer) = send(&app, reqwest::Method::GET, &format!("{PATH}/{id}/impact?weeks=1"), None, None).await;
+    assert_eq!(answer["error"]["judgeable_on"], (day + chrono::Days::new(6 + 2)).to_string(), "{status}: {answer}");
+    for weeks in ["0", "9", "x"] {
+        let (status, answer) = send(&app, reqwest::Method::GET, &format!("{PATH}/{id}/impact?weeks={weeks}"), None, None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{weeks}: {answer}");
+        assert!(answer["error"]["message"].as_str().unwrap().contains("give 1 to 8"), "{answer}");
+    }
+    let (status, answer) = send(&app, reqwest::Method::GET, &format!("{PATH}/nope/impact"), None, None).await;
+    assert_eq!((status, answer["error"]["kind"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+}

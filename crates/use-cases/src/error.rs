@@ -38,6 +38,10 @@ pub enum AppError {
     /// The request's body is of a type the route does not read.
     #[error("{message}")]
     UnsupportedMediaType { message: String },
+    /// Asked too early: what is asked needs days that are not final yet (a note's impact
+    /// before its weeks after it are over); `judgeable_on` says from when.
+    #[error("{message}")]
+    TooRecent { message: String, judgeable_on: NaiveDate },
     /// A names import refused whole (empty, too many lines, not a table or JSON list).
     #[error("{message}")]
     ImportRefused { message: String },
@@ -74,7 +78,7 @@ pub enum AppError {
 
 impl AppError {
     /// Every cause with its HTTP status and its `kind` in the JSON: the one table.
-    pub const CAUSES: [(&'static str, u16); 16] = [
+    pub const CAUSES: [(&'static str, u16); 17] = [
         ("bad_request", 400),
         ("unauthorized", 401),
         ("forbidden", 403),
@@ -82,6 +86,7 @@ impl AppError {
         ("too_large", 413),
         ("uri_too_long", 414),
         ("unsupported_media_type", 415),
+        ("too_recent", 409),
         ("bad_import", 422),
         ("refused_lines", 422),
         ("rate_limited", 429),
@@ -103,6 +108,7 @@ impl AppError {
             AppError::TooLarge { .. } => "too_large",
             AppError::UriTooLong { .. } => "uri_too_long",
             AppError::UnsupportedMediaType { .. } => "unsupported_media_type",
+            AppError::TooRecent { .. } => "too_recent",
             AppError::ImportRefused { .. } => "bad_import",
             AppError::RefusedLines { .. } => "refused_lines",
             AppError::RateLimited { .. } => "rate_limited",
@@ -133,6 +139,7 @@ impl AppError {
             | AppError::TooLarge { message }
             | AppError::UriTooLong { message }
             | AppError::UnsupportedMediaType { message }
+            | AppError::TooRecent { message, .. }
             | AppError::ImportRefused { message }
             | AppError::RefusedLines { message }
             | AppError::RateLimited { message, .. }
@@ -213,6 +220,8 @@ struct WireError {
     waiting: Option<WaitedFor>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     retry_after_secs: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    judgeable_on: Option<NaiveDate>,
 }
 
 impl From<AppError> for Wire {
@@ -237,6 +246,7 @@ impl From<AppError> for Wire {
                 wire.waiting = Some(waited_for);
             }
             AppError::RateLimited { retry_after_secs, .. } => wire.retry_after_secs = Some(retry_after_secs),
+            AppError::TooRecent { judgeable_on, .. } => wire.judgeable_on = Some(judgeable_on),
             _ => {}
         }
         Wire { error: wire }
@@ -256,6 +266,9 @@ impl TryFrom<Wire> for AppError {
             "too_large" => AppError::TooLarge { message },
             "uri_too_long" => AppError::UriTooLong { message },
             "unsupported_media_type" => AppError::UnsupportedMediaType { message },
+            "too_recent" => {
+                AppError::TooRecent { message, judgeable_on: w.judgeable_on.ok_or("a too_recent error without judgeable_on")? }
+            }
             "bad_import" => AppError::ImportRefused { message },
             "refused_lines" => AppError::RefusedLines { message },
             "rate_limited" => AppError::RateLimited { message, retry_after_secs: w.retry_after_secs.unwrap_or(0) },
@@ -370,6 +383,7 @@ mod tests {
             (AppError::TooLarge { message: text("send less") }, 413, "too_large"),
             (AppError::UriTooLong { message: text("name fewer blocks") }, 414, "uri_too_long"),
             (AppError::UnsupportedMediaType { message: text("send CSV") }, 415, "unsupported_media_type"),
+            (AppError::TooRecent { message: text("judge it later"), judgeable_on: resets_on }, 409, "too_recent"),
             (AppError::ImportRefused { message: text("nothing to import") }, 422, "bad_import"),
             (AppError::RefusedLines { message: text("2 line(s) cannot be imported") }, 422, "refused_lines"),
             (AppError::RateLimited { message: text("too many requests"), retry_after_secs: 7 }, 429, "rate_limited"),

@@ -6,7 +6,7 @@
 //!   [`insights_report`], [`chart_specs`], [`digest_setup`]) and the error a person or
 //!   script sees ([`error`]).
 //! - On the server (`ssr`): the state built once at start-up and who is asking
-//!   ([`state`]), the dashboard's reports ([`dashboard`]), block names ([`names`]), notes on the timeline ([`notes`]), API
+//!   ([`state`]), the dashboard's reports ([`dashboard`]), block names ([`names`]), notes on the timeline ([`notes`]) and their impact ([`impact`]), API
 //!   tokens ([`tokens`]), the chat digests, whose worker the server starts beside its
 //!   routes ([`digests`]), and the Content-Security-Policy of every answer, which the
 //!   page and the server both set ([`security_policy`]).
@@ -35,6 +35,8 @@ pub mod dashboard;
 pub mod digests;
 #[cfg(feature = "ssr")]
 pub mod exports;
+#[cfg(feature = "ssr")]
+pub mod impact;
 #[cfg(feature = "ssr")]
 pub mod names;
 #[cfg(feature = "ssr")]

@@ -19,7 +19,10 @@ use use_cases::state::AppState;
 use super::Params;
 
 pub(super) fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/annotations", get(list).post(add)).route("/api/v1/annotations/{id}", put(edit).delete(remove))
+    Router::new()
+        .route("/api/v1/annotations", get(list).post(add))
+        .route("/api/v1/annotations/{id}", put(edit).delete(remove))
+        .route("/api/v1/annotations/{id}/impact", get(impact))
 }
 
 /// A note as a request's body gives it.
@@ -89,4 +92,25 @@ async fn remove(
     let viewer = who(viewer)?;
     use_cases::notes::remove(&state, &viewer, &id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `GET /api/v1/annotations/{id}/impact[?weeks=N]`: the weeks before against the weeks
+/// after (4 unless given, 1 to 8), in PV and UV, beside the control; 409 `too_recent`
+/// with `judgeable_on` for a note whose weeks after are not over.
+async fn impact(State(state): State<AppState>, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
+    let params = Params::parse(raw.as_deref(), &["weeks"], &[])?;
+    let weeks = match params.single("weeks")? {
+        None => domain::impact::DEFAULT_WEEKS,
+        Some(raw) => {
+            raw.trim().parse().ok().filter(|w| (domain::impact::MIN_WEEKS..=domain::impact::MAX_WEEKS).contains(w)).ok_or_else(
+                || AppError::BadInput {
+                    message: format!(
+                        "weeks={:?} is not valid: give 1 to 8 weeks a side, or leave it out for 4",
+                        raw.chars().take(20).collect::<String>()
+                    ),
+                },
+            )?
+        }
+    };
+    Ok(Json(use_cases::impact::of_note(&state, &id, weeks).await?).into_response())
 }

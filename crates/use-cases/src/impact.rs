@@ -1,0 +1,212 @@
+//! The impact of a note: what changed for what it concerns over the weeks before and
+//! after its day, beside what the rest did ([`domain::impact`] estimates; this gathers
+//! the series). What the note concerns and its control:
+//! - blocks: their summed views; the control is the other blocks of their workplace
+//!   when they are all named into one that has others, else every other block;
+//! - a custom workplace: its own views; the control is all workplaces' total without it;
+//! - the whole tenant: all workplaces' total, with no control (nothing is left out).
+//!
+//! Days unusual for the whole tenant (a public holiday: the total far off its weekday
+//! baseline, by the insights' own rule) are left out, so that they decide nothing.
+
+use chrono::{Days, NaiveDate};
+use domain::impact::{self, Estimate, ImpactError, Verdict, Window};
+use domain::unusual::{self, BASELINE_WEEKS};
+use domain::{AccessQuery, BlockId, DateRange};
+use serde::Serialize;
+use store::Note;
+
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::workplace_report::WorkplaceMatcher;
+
+/// One measure's estimate as the API answers it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Change {
+    pub before: Period,
+    pub after: Period,
+    pub relative_change: f64,
+    pub interval: [f64; 2],
+    pub distinguishable: bool,
+}
+
+/// One side of the window: its days and the daily mean of those kept.
+#[derive(Clone, Debug, Serialize)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub daily_mean: f64,
+}
+
+/// PV and UV of one thing.
+#[derive(Clone, Debug, Serialize)]
+pub struct Measures {
+    pub pv: Change,
+    pub uv: Change,
+}
+
+/// The answer of `GET /api/v1/annotations/{id}/impact`.
+#[derive(Clone, Debug, Serialize)]
+pub struct NoteImpact {
+    pub note: Note,
+    pub weeks: u32,
+    pub method: &'static str,
+    pub pv: Change,
+    pub uv: Change,
+    /// What the note does not concern, over the same days; `None` for a tenant-wide note.
+    pub control: Option<Measures>,
+    /// Against the control: what it all says, per measure.
+    pub verdict: Verdicts,
+    /// The days left out as unusual for the whole tenant.
+    pub left_out: Vec<NaiveDate>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Verdicts {
+    pub pv: Verdict,
+    pub uv: Verdict,
+}
+
+/// Daily PV and UV series aligned on a window.
+struct Series {
+    pv: Vec<f64>,
+    uv: Vec<f64>,
+}
+
+/// The impact of note `id` over `weeks` weeks a side.
+pub async fn of_note(state: &AppState, id: &str, weeks: u32) -> Result<NoteImpact, AppError> {
+    let note = state.service.store().note(id).await?.ok_or_else(|| AppError::NotFound {
+        message: format!(
+            "there is no note {:?}: list the notes (GET /api/v1/annotations) for their ids",
+            id.chars().take(40).collect::<String>()
+        ),
+    })?;
+    let window = impact::judgeable_window(note.draft.date, weeks, state.service.today()).map_err(refused)?;
+    let range = window.range();
+    let left_out = holidays(state, range).await?;
+    let out = |day: NaiveDate| left_out.contains(&day);
+    let (concerned, control) = series(state, &note, range).await?;
+    let (pv, uv, control, verdict) = match control {
+        Some(control) => {
+            let pv = impact::impact(&concerned.pv, &control.pv, &window, &out).map_err(refused)?;
+            let uv = impact::impact(&concerned.uv, &control.uv, &window, &out).map_err(refused)?;
+            let measures = Measures { pv: change(&pv.control, &window), uv: change(&uv.control, &window) };
+            (pv.concerned, uv.concerned, Some(measures), Verdicts { pv: pv.verdict, uv: uv.verdict })
+        }
+        None => {
+            let pv = impact::estimate(&concerned.pv, &window, &out).map_err(refused)?;
+            let uv = impact::estimate(&concerned.uv, &window, &out).map_err(refused)?;
+            (pv, uv, None, Verdicts { pv: alone(&pv), uv: alone(&uv) })
+        }
+    };
+    Ok(NoteImpact {
+        note,
+        weeks,
+        method: impact::METHOD,
+        pv: change(&pv, &window),
+        uv: change(&uv, &window),
+        control,
+        verdict,
+        left_out,
+    })
+}
+
+/// The verdict of a change with nothing to compare it with.
+fn alone(estimate: &Estimate) -> Verdict {
+    match (estimate.distinguishable, estimate.relative_change >= 0.0) {
+        (false, _) => Verdict::NotDistinguishable,
+        (true, true) => Verdict::Rose,
+        (true, false) => Verdict::Fell,
+    }
+}
+
+fn change(estimate: &Estimate, window: &Window) -> Change {
+    let period = |range: DateRange, mean: f64| Period { from: range.from(), to: range.to(), daily_mean: mean };
+    Change {
+        before: period(window.before, estimate.before_mean),
+        after: period(window.after, estimate.after_mean),
+        relative_change: estimate.relative_change,
+        interval: [estimate.interval.0, estimate.interval.1],
+        distinguishable: estimate.distinguishable,
+    }
+}
+
+/// An estimate that cannot be made, as the caller's error: too recent (409, saying
+/// when), or what to change (400).
+fn refused(error: ImpactError) -> AppError {
+    match error {
+        ImpactError::TooRecent { judgeable_on } => AppError::TooRecent { message: error.to_string(), judgeable_on },
+        other => AppError::BadInput { message: other.to_string() },
+    }
+}
+
+/// The days of `range` on which the whole tenant's PV was unusual for its weekday.
+async fn holidays(state: &AppState, range: DateRange) -> Result<Vec<NaiveDate>, AppError> {
+    let from = range.from().checked_sub_days(Days::new(7 * BASELINE_WEEKS)).unwrap_or(range.from());
+    let history = DateRange::new(from, range.to()).expect("from is earlier");
+    let rows = state.service.workplace_access(history, Default::default()).await?.rows;
+    let total: Vec<u64> = history.days().map(|day| rows.iter().find(|r| r.date == day).map_or(0, |r| r.all.pv)).collect();
+    let judged: Vec<(NaiveDate, usize)> =
+        history.days().enumerate().filter(|(_, day)| range.contains(*day)).map(|(i, day)| (day, i)).collect();
+    let mut out = Vec::new();
+    unusual::judge_series(&total, 0, &judged, |day| out.push(day.date));
+    Ok(out)
+}
+
+/// The concerned series and the control's (none for a tenant-wide note) over `range`.
+async fn series(state: &AppState, note: &Note, range: DateRange) -> Result<(Series, Option<Series>), AppError> {
+    let draft = &note.draft;
+    if let Some(workplace) = &draft.custom_workplace_id {
+        let (custom, totals) = tokio::join!(
+            state.service.custom_workplace_access(range, Some(workplace), Default::default()),
+            state.service.workplace_access(range, Default::default()),
+        );
+        let (custom, totals) = (custom?.rows, totals?.rows);
+        let day = |d: NaiveDate| custom.iter().find(|r| r.date == d).map_or((0, 0), |r| (r.pv, r.uv));
+        let all = |d: NaiveDate| totals.iter().find(|r| r.date == d).map_or((0, 0), |r| (r.all.pv, r.all.uv));
+        let concerned =
+            Series { pv: range.days().map(|d| day(d).0 as f64).collect(), uv: range.days().map(|d| day(d).1 as f64).collect() };
+        let rest = |d: NaiveDate, f: fn((u64, u64)) -> u64| f(all(d)).saturating_sub(f(day(d))) as f64;
+        let control =
+            Series { pv: range.days().map(|d| rest(d, |v| v.0)).collect(), uv: range.days().map(|d| rest(d, |v| v.1)).collect() };
+        return Ok((concerned, Some(control)));
+    }
+    if draft.block_ids.is_empty() {
+        let totals = state.service.workplace_access(range, Default::default()).await?.rows;
+        let all = |d: NaiveDate| totals.iter().find(|r| r.date == d).map_or((0, 0), |r| (r.all.pv, r.all.uv));
+        let concerned =
+            Series { pv: range.days().map(|d| all(d).0 as f64).collect(), uv: range.days().map(|d| all(d).1 as f64).collect() };
+        return Ok((concerned, None));
+    }
+    let days = state.service.block_days(&AccessQuery { range, blocks: Vec::new() }, Default::default()).await?;
+    let m = days.matrix(range);
+    let peers = peers(state, &draft.block_ids);
+    let sum = |chosen: &dyn Fn(&BlockId) -> bool| {
+        let mut s = Series { pv: vec![0.0; m.days()], uv: vec![0.0; m.days()] };
+        for (b, _) in m.blocks().iter().enumerate().filter(|(_, id)| chosen(id)) {
+            for (day, (pv, uv)) in m.pv(b).iter().zip(m.uv(b)).enumerate() {
+                s.pv[day] += *pv as f64;
+                s.uv[day] += *uv as f64;
+            }
+        }
+        s
+    };
+    let concerned = sum(&|id| draft.block_ids.contains(id));
+    let control = sum(&|id| !draft.block_ids.contains(id) && peers.as_ref().is_none_or(|p| p.contains(id)));
+    Ok((concerned, Some(control)))
+}
+
+/// The other blocks of the workplace the note's blocks are all named into, when they
+/// share one that has other blocks; `None` for every other block.
+fn peers(state: &AppState, blocks: &[BlockId]) -> Option<Vec<BlockId>> {
+    let labels = state.service.labels();
+    let workplace = blocks.iter().map(|id| labels.get(id).and_then(|l| l.workplace.clone())).collect::<Option<Vec<_>>>()?;
+    let first = workplace.first()?;
+    if workplace.iter().any(|w| w != first) {
+        return None;
+    }
+    let names = state.service.workplace_names();
+    let matcher = WorkplaceMatcher::new(names.iter().map(|(id, n)| (id, n.as_slice())));
+    let on: Vec<BlockId> = matcher.blocks_on(first, labels.values()).into_iter().filter(|id| !blocks.contains(id)).collect();
+    (!on.is_empty()).then_some(on)
+}
