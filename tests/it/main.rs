@@ -16,6 +16,7 @@ mod digests;
 mod excel;
 mod faults;
 mod history;
+mod impact_validation;
 mod insights;
 mod jssdk;
 mod ops;

@@ -1,7 +1,9 @@
 //! Anomalies planted in the synthetic tenant, deterministically, so that tests know what
 //! the insights must find: a spike on one day, a drop over some days, a block that goes
-//! silent, a block that is new. Each acts on one block's (pv, uv) as generated; the
-//! simulator reports them (with block ids) as ground truth.
+//! silent, a block that is new; and changes whose effect a note's impact must find: a
+//! block's level multiplied from a day on (a step), and a share of one block's visits
+//! moved to another from a day on (a swap: one rises, the other falls, the total stays).
+//! The simulator reports them (with block ids) as ground truth.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -45,6 +47,27 @@ pub enum Anomaly {
         /// Its first day with visits.
         from: NaiveDate,
     },
+    /// PV and UV times `factor` from `from` on: a lasting change of level.
+    Step {
+        /// The block, by its place in the dataset's blocks.
+        block: usize,
+        /// The first day at the new level.
+        from: NaiveDate,
+        /// The new level against the old.
+        factor: f64,
+    },
+    /// From `from` on, `share` of the visits of block `away` go to `block` instead: the
+    /// two blocks' total stays as generated.
+    Swap {
+        /// The block that gains, by its place in the dataset's blocks.
+        block: usize,
+        /// The block that loses.
+        away: usize,
+        /// The first day of the swap.
+        from: NaiveDate,
+        /// The share of `away`'s visits moved, 0 to 1.
+        share: f64,
+    },
 }
 
 impl Anomaly {
@@ -54,7 +77,9 @@ impl Anomaly {
             Anomaly::Spike { block, .. }
             | Anomaly::Drop { block, .. }
             | Anomaly::Silent { block, .. }
-            | Anomaly::New { block, .. } => *block,
+            | Anomaly::New { block, .. }
+            | Anomaly::Step { block, .. }
+            | Anomaly::Swap { block, .. } => *block,
         }
     }
 
@@ -77,6 +102,7 @@ impl Anomaly {
             }
             Anomaly::Silent { from, .. } if date >= from => None,
             Anomaly::New { from, .. } if date < from => None,
+            Anomaly::Step { from, factor, .. } if date >= from => scaled(factor),
             _ => visits,
         }
     }

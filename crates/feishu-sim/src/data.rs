@@ -113,7 +113,9 @@ impl Dataset {
 
     /// The tenant with `anomalies` planted in its data. Blocks out of range are ignored.
     pub fn with_anomalies(mut self, anomalies: Vec<Anomaly>) -> Self {
-        self.anomalies = anomalies.into_iter().filter(|a| a.block() < self.blocks.len()).collect();
+        let known =
+            |a: &Anomaly| a.block() < self.blocks.len() && !matches!(a, Anomaly::Swap { away, .. } if *away >= self.blocks.len());
+        self.anomalies = anomalies.into_iter().filter(known).collect();
         self.days = DayCache::new(self.day_count(), self.blocks.len());
         self
     }
@@ -395,7 +397,26 @@ impl Dataset {
     /// The (pv, uv) of `block` on `date` with the planted anomalies, `None` for no visits.
     fn visits(&self, block: &BlockProfile, date: NaiveDate) -> Option<(u64, u64)> {
         let generated = block.generated_visits(self.seed, date);
-        self.anomalies.iter().fold(generated, |visits, a| a.apply(block.index as usize, date, visits))
+        let index = block.index as usize;
+        let planted = self.anomalies.iter().fold(generated, |visits, a| a.apply(index, date, visits));
+        // A swap reads two blocks, so it is applied here: the share taken from the losing
+        // block (rounded) is exactly what the gaining block gets.
+        self.anomalies.iter().fold(planted, |visits, a| match *a {
+            Anomaly::Swap { block: gains, away, from, share } if date >= from && (index == gains || index == away) => {
+                let Some((away_pv, away_uv)) = self.blocks[away].generated_visits(self.seed, date) else { return visits };
+                let moved_pv = away_pv - (away_pv as f64 * (1.0 - share)).round() as u64;
+                let moved_uv = away_uv - (away_uv as f64 * (1.0 - share)).round() as u64;
+                if index == away {
+                    let (pv, uv) = (away_pv - moved_pv, away_uv - moved_uv);
+                    (pv > 0).then_some((pv, uv.clamp(1, pv)))
+                } else {
+                    let (pv, uv) = visits.unwrap_or((0, 0));
+                    let (pv, uv) = (pv + moved_pv, uv + moved_uv);
+                    (pv > 0).then_some((pv, uv.clamp(1, pv)))
+                }
+            }
+            _ => visits,
+        })
     }
 }
 
@@ -420,5 +441,32 @@ mod tests {
             assert!(name.name.chars().count() <= 80);
         }
         assert_eq!(names.iter().find(|n| n.workplace == "销售工作台").map(|n| n.name.as_str()), Some("销售看板"));
+    }
+
+    #[test]
+    fn a_step_changes_one_block_from_its_day_and_a_swap_keeps_the_two_blocks_total() {
+        use crate::Anomaly;
+        let today = NaiveDate::from_ymd_opt(2026, 6, 30).expect("a date");
+        let from = today - chrono::Days::new(10);
+        let plain = Dataset::new(7, 60, today, 60);
+        let planted = Dataset::new(7, 60, today, 60).with_anomalies(vec![
+            Anomaly::Step { block: 1, from, factor: 1.5 },
+            Anomaly::Swap { block: 5, away: 2, from, share: 0.3 },
+        ]);
+        let pv = |data: &Dataset, block: usize, day: NaiveDate| {
+            data.ground_truth(day, day, Some(&data.blocks()[block].id)).first().map_or(0, |r| r.pv)
+        };
+        for day in (from - chrono::Days::new(5)).iter_days().take_while(|d| *d <= today) {
+            let (step, plain_step) = (pv(&planted, 1, day), pv(&plain, 1, day));
+            let pair = pv(&planted, 2, day) + pv(&planted, 5, day);
+            if day < from {
+                assert_eq!(step, plain_step, "{day}: nothing changes before the day");
+                assert_eq!(pv(&planted, 5, day), pv(&plain, 5, day));
+            } else {
+                assert!(step.abs_diff((plain_step as f64 * 1.5).round() as u64) <= 1, "{day}: {step} against {plain_step}");
+                assert!(pv(&planted, 5, day) > pv(&plain, 5, day), "{day}: the gaining block rises");
+            }
+            assert_eq!(pair, pv(&plain, 2, day) + pv(&plain, 5, day), "{day}: the swap keeps the two blocks' total");
+        }
     }
 }
