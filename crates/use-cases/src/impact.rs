@@ -75,12 +75,7 @@ struct Series {
 
 /// The impact of note `id` over `weeks` weeks a side.
 pub async fn of_note(state: &AppState, id: &str, weeks: u32) -> Result<NoteImpact, AppError> {
-    let note = state.service.store().note(id).await?.ok_or_else(|| AppError::NotFound {
-        message: format!(
-            "there is no note {:?}: list the notes (GET /api/v1/annotations) for their ids",
-            id.chars().take(40).collect::<String>()
-        ),
-    })?;
+    let note = state.service.store().note(id).await?.ok_or_else(|| crate::notes::no_such(id))?;
     let window = impact::judgeable_window(note.draft.date, weeks, state.service.today()).map_err(refused)?;
     let range = window.range();
     let left_out = holidays(state, range).await?;

@@ -35,7 +35,8 @@ pub async fn remove(state: &AppState, viewer: &Viewer, id: &str) -> Result<(), A
     if state.service.store().remove_note(id).await? { Ok(()) } else { Err(no_such(id)) }
 }
 
-fn no_such(id: &str) -> AppError {
+/// The answer for a note id that names no note.
+pub(crate) fn no_such(id: &str) -> AppError {
     let shown: String = id.chars().take(40).collect();
     AppError::NotFound { message: format!("there is no note {shown:?}: list the notes (GET /api/v1/annotations) for their ids") }
 }
