@@ -78,29 +78,28 @@ async fn client_code(app: &TestApp, state: &str, open_id: Option<&str>) -> Strin
 
 /// The same, the person granting `scopes` (the page's `scopeList`).
 async fn client_code_granting(app: &TestApp, state: &str, open_id: Option<&str>, scopes: Value) -> String {
-    let mut ask = json!({ "api": "requestAccess", "app_id": app.sim.config().app_id, "state": state, "scope_list": scopes });
-    if let Some(open_id) = open_id {
-        ask["open_id"] = json!(open_id);
-    }
-    let response =
-        app.anonymous.post(format!("{}{JSSDK_CODE_PATH}", app.sim.base_url())).json(&ask).send().await.expect("stand-in answers");
-    assert_eq!(response.status(), 200);
-    let answer: Value = response.json().await.expect("JSON");
+    let ask = json!({ "api": "requestAccess", "app_id": app.sim.config().app_id, "state": state, "scope_list": scopes });
+    let answer = stand_in_answer(app, ask, open_id).await;
     assert_eq!(answer["state"], state);
     answer["code"].as_str().expect("a code").to_owned()
 }
 
 /// What an old Feishu client (before 6.9) gives the page: a code of `tt.requestAuthCode`.
 async fn old_client_code(app: &TestApp, open_id: Option<&str>) -> String {
-    let mut ask = json!({ "api": "requestAuthCode", "app_id": app.sim.config().app_id });
+    let ask = json!({ "api": "requestAuthCode", "app_id": app.sim.config().app_id });
+    stand_in_answer(app, ask, open_id).await["code"].as_str().expect("a code").to_owned()
+}
+
+/// The simulator's JSSDK stand-in's answer to `ask`, as the person `open_id` (its demo
+/// admin without one).
+async fn stand_in_answer(app: &TestApp, mut ask: Value, open_id: Option<&str>) -> Value {
     if let Some(open_id) = open_id {
         ask["open_id"] = json!(open_id);
     }
     let response =
         app.anonymous.post(format!("{}{JSSDK_CODE_PATH}", app.sim.base_url())).json(&ask).send().await.expect("stand-in answers");
     assert_eq!(response.status(), 200);
-    let answer: Value = response.json().await.expect("JSON");
-    answer["code"].as_str().expect("a code").to_owned()
+    response.json().await.expect("JSON")
 }
 
 /// The page posts a code of `tt.requestAccess`.

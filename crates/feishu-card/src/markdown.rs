@@ -16,22 +16,9 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use crate::escape::{escape, safe_url};
 
-/// The colours Feishu's `<font color>` names that the stylesheet has a class for.
-pub(crate) const FONT_COLOURS: [&str; 13] = [
-    "blue",
-    "wathet",
-    "turquoise",
-    "green",
-    "yellow",
-    "orange",
-    "red",
-    "carmine",
-    "violet",
-    "purple",
-    "indigo",
-    "grey",
-    "default",
-];
+/// The colours Feishu's `<font color>` names that the stylesheet has a class for: the
+/// same thirteen as the header templates ([`crate::HEADER_TEMPLATES`]), one set of classes.
+pub(crate) const FONT_COLOURS: [&str; 13] = crate::HEADER_TEMPLATES;
 
 /// `text` as HTML block content (paragraphs, lists …).
 pub(crate) fn markdown_html(text: &str) -> String {

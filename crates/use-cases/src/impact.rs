@@ -9,6 +9,8 @@
 //! Days unusual for the whole tenant (a public holiday: the total far off its weekday
 //! baseline, by the insights' own rule) are left out, so that they decide nothing.
 
+use std::collections::BTreeMap;
+
 use chrono::{Days, NaiveDate};
 use domain::impact::{self, Estimate, ImpactError, Verdict, Window};
 use domain::unusual::{self, BASELINE_WEEKS};
@@ -73,14 +75,34 @@ struct Series {
     uv: Vec<f64>,
 }
 
+impl Series {
+    /// The (pv, uv) `of` each day of `range`.
+    fn of(range: DateRange, of: impl Fn(NaiveDate) -> (u64, u64)) -> Self {
+        let (pv, uv) = range.days().map(of).map(|(pv, uv)| (pv as f64, uv as f64)).unzip();
+        Series { pv, uv }
+    }
+}
+
 /// The impact of note `id` over `weeks` weeks a side.
 pub async fn of_note(state: &AppState, id: &str, weeks: u32) -> Result<NoteImpact, AppError> {
     let note = state.service.store().note(id).await?.ok_or_else(|| crate::notes::no_such(id))?;
     let window = impact::judgeable_window(note.draft.date, weeks, state.service.today()).map_err(refused)?;
     let range = window.range();
-    let left_out = holidays(state, range).await?;
+    // The tenant's totals of the window and of the weeks before it that judge its days:
+    // read once, for the days left out and for the series of workplace and tenant notes.
+    let from = range.from().checked_sub_days(Days::new(7 * BASELINE_WEEKS)).unwrap_or(range.from());
+    let history = DateRange::new(from, range.to()).expect("from is earlier");
+    let totals: BTreeMap<NaiveDate, (u64, u64)> = state
+        .service
+        .workplace_access(history, Default::default())
+        .await?
+        .rows
+        .iter()
+        .map(|r| (r.date, (r.all.pv, r.all.uv)))
+        .collect();
+    let left_out = holidays(&totals, history, range);
     let out = |day: NaiveDate| left_out.contains(&day);
-    let (concerned, control) = series(state, &note, range).await?;
+    let (concerned, control) = series(state, &note, range, &totals).await?;
     let (pv, uv, control, verdict) = match control {
         Some(control) => {
             let pv = impact::impact(&concerned.pv, &control.pv, &window, &out).map_err(refused)?;
@@ -135,43 +157,45 @@ fn refused(error: ImpactError) -> AppError {
     }
 }
 
-/// The days of `range` on which the whole tenant's PV was unusual for its weekday.
-async fn holidays(state: &AppState, range: DateRange) -> Result<Vec<NaiveDate>, AppError> {
-    let from = range.from().checked_sub_days(Days::new(7 * BASELINE_WEEKS)).unwrap_or(range.from());
-    let history = DateRange::new(from, range.to()).expect("from is earlier");
-    let rows = state.service.workplace_access(history, Default::default()).await?.rows;
-    let total: Vec<u64> = history.days().map(|day| rows.iter().find(|r| r.date == day).map_or(0, |r| r.all.pv)).collect();
+/// The days of `range` on which the whole tenant's PV (`totals`, over `history`: the
+/// range and the weeks before it) was unusual for its weekday.
+fn holidays(totals: &BTreeMap<NaiveDate, (u64, u64)>, history: DateRange, range: DateRange) -> Vec<NaiveDate> {
+    let total: Vec<u64> = history.days().map(|day| totals.get(&day).map_or(0, |t| t.0)).collect();
     let judged: Vec<(NaiveDate, usize)> =
         history.days().enumerate().filter(|(_, day)| range.contains(*day)).map(|(i, day)| (day, i)).collect();
     let mut out = Vec::new();
     unusual::judge_series(&total, 0, &judged, |day| out.push(day.date));
-    Ok(out)
+    out
 }
 
-/// The concerned series and the control's (none for a tenant-wide note) over `range`.
-async fn series(state: &AppState, note: &Note, range: DateRange) -> Result<(Series, Option<Series>), AppError> {
+/// The concerned series and the control's (none for a tenant-wide note) over `range`;
+/// `totals` holds the tenant's (pv, uv) by day.
+async fn series(
+    state: &AppState,
+    note: &Note,
+    range: DateRange,
+    totals: &BTreeMap<NaiveDate, (u64, u64)>,
+) -> Result<(Series, Option<Series>), AppError> {
     let draft = &note.draft;
+    let all = |d: NaiveDate| totals.get(&d).copied().unwrap_or((0, 0));
     if let Some(workplace) = &draft.custom_workplace_id {
-        let (custom, totals) = tokio::join!(
-            state.service.custom_workplace_access(range, Some(workplace), Default::default()),
-            state.service.workplace_access(range, Default::default()),
-        );
-        let (custom, totals) = (custom?.rows, totals?.rows);
-        let day = |d: NaiveDate| custom.iter().find(|r| r.date == d).map_or((0, 0), |r| (r.pv, r.uv));
-        let all = |d: NaiveDate| totals.iter().find(|r| r.date == d).map_or((0, 0), |r| (r.all.pv, r.all.uv));
-        let concerned =
-            Series { pv: range.days().map(|d| day(d).0 as f64).collect(), uv: range.days().map(|d| day(d).1 as f64).collect() };
-        let rest = |d: NaiveDate, f: fn((u64, u64)) -> u64| f(all(d)).saturating_sub(f(day(d))) as f64;
-        let control =
-            Series { pv: range.days().map(|d| rest(d, |v| v.0)).collect(), uv: range.days().map(|d| rest(d, |v| v.1)).collect() };
-        return Ok((concerned, Some(control)));
+        let custom: BTreeMap<NaiveDate, (u64, u64)> = state
+            .service
+            .custom_workplace_access(range, Some(workplace), Default::default())
+            .await?
+            .rows
+            .iter()
+            .map(|r| (r.date, (r.pv, r.uv)))
+            .collect();
+        let own = |d: NaiveDate| custom.get(&d).copied().unwrap_or((0, 0));
+        let rest = |d: NaiveDate| {
+            let ((all_pv, all_uv), (pv, uv)) = (all(d), own(d));
+            (all_pv.saturating_sub(pv), all_uv.saturating_sub(uv))
+        };
+        return Ok((Series::of(range, own), Some(Series::of(range, rest))));
     }
     if draft.block_ids.is_empty() {
-        let totals = state.service.workplace_access(range, Default::default()).await?.rows;
-        let all = |d: NaiveDate| totals.iter().find(|r| r.date == d).map_or((0, 0), |r| (r.all.pv, r.all.uv));
-        let concerned =
-            Series { pv: range.days().map(|d| all(d).0 as f64).collect(), uv: range.days().map(|d| all(d).1 as f64).collect() };
-        return Ok((concerned, None));
+        return Ok((Series::of(range, all), None));
     }
     let days = state.service.block_days(&AccessQuery { range, blocks: Vec::new() }, Default::default()).await?;
     let m = days.matrix(range);
