@@ -38,7 +38,7 @@ pub async fn load_workplaces(
     refresh: bool,
 ) -> Result<use_cases::workplace_report::WorkplaceReport, AppError> {
     #[cfg(feature = "ssr")]
-    return use_cases::dashboard::build_workplace_report(&state()?, params, ticket, refresh).await;
+    return use_cases::dashboard::load_workplace_report(&state()?, params, ticket, refresh).await;
     #[cfg(not(feature = "ssr"))]
     server_only((params, ticket, refresh))
 }

@@ -45,6 +45,9 @@ pub struct WorkplaceReport {
     pub simulated: bool,
     pub quota: QuotaReport,
     pub history: Option<crate::report::HistoryLine>,
+    /// The notes of the range (on the trend chart, and with their impact on the page).
+    #[serde(default)]
+    pub notes: crate::notes_report::Notes,
 }
 
 /// One custom workplace over the range.
@@ -292,6 +295,7 @@ impl WorkplaceReport {
             simulated: base.simulated,
             quota: base.quota,
             history: base.history,
+            notes: base.notes,
         }
     }
 }
@@ -322,6 +326,7 @@ pub struct WorkplaceReportBase {
     pub simulated: bool,
     pub quota: QuotaReport,
     pub history: Option<crate::report::HistoryLine>,
+    pub notes: crate::notes_report::Notes,
 }
 
 #[cfg(test)]
@@ -365,6 +370,7 @@ mod tests {
                 resets_on: d("2026-04-01"),
             },
             history: None,
+            notes: Default::default(),
         };
         let report = WorkplaceReport::build(
             Inputs {
