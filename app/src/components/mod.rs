@@ -10,6 +10,7 @@ mod header;
 mod insights;
 mod names;
 mod names_import;
+mod notes;
 mod page;
 mod rows;
 mod shortcuts;
@@ -28,6 +29,7 @@ pub(crate) use feedback::progress_answer;
 pub use header::Header;
 pub use insights::InsightsPanel;
 pub use names::BlockNames;
+pub use notes::NotesPanel;
 #[cfg(feature = "ssr")]
 pub(crate) use names_import::{import_answer_html, import_saved_flash};
 pub use page::{Hydrated, PageProgress, PageShortcuts};

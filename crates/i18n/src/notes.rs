@@ -24,6 +24,8 @@ pub struct NoteMessages {
     pub delete: &'static str,
     pub saved: &'static str,
     pub deleted: &'static str,
+    /// Under a chart, once a day is chosen on it: the link to the note form.
+    pub note_day: &'static str,
     /// The chart's tip line of a note: its text.
     pub marker: fn(&str) -> String,
     /// The trend table's badge of a noted day.
@@ -91,6 +93,7 @@ pub(super) const ZH: NoteMessages = NoteMessages {
     delete: "删除",
     saved: "备注已保存。",
     deleted: "备注已删除。",
+    note_day: "为这一天写备注",
     marker: |text| format!("备注：{text}"),
     badge: "备注",
     concerns_tenant: "涉及整个企业",
@@ -157,6 +160,7 @@ pub(super) const EN: NoteMessages = NoteMessages {
     delete: "Delete",
     saved: "Note saved.",
     deleted: "Note deleted.",
+    note_day: "Write a note for this day",
     marker: |text| format!("Note: {text}"),
     badge: "Note",
     concerns_tenant: "Concerns the whole tenant",

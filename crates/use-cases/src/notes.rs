@@ -40,7 +40,8 @@ pub async fn of_range(state: &AppState, range: DateRange, with_impact: bool) -> 
             Err(error) => ImpactState::Unavailable { reason: error.to_string() },
         };
     }
-    Ok(Notes { cards })
+    let workplaces = state.service.workplace_names().iter().map(|(id, names)| (id.clone(), names.clone())).collect();
+    Ok(Notes { cards, workplaces })
 }
 
 /// Saves a new note by `viewer`.

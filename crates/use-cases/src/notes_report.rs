@@ -3,7 +3,7 @@
 //! the page's views, built on the server ([`crate::notes`], [`crate::impact`]).
 
 use chrono::NaiveDate;
-use domain::NoteDraft;
+use domain::{NoteDraft, WorkplaceId};
 use domain::impact::Verdict;
 use i18n::Locale;
 use serde::{Deserialize, Serialize};
@@ -98,6 +98,9 @@ pub struct NoteCard {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Notes {
     pub cards: Vec<NoteCard>,
+    /// The custom workplaces a note may concern, with their names by language (the
+    /// note form's choices, and how a card names its workplace).
+    pub workplaces: Vec<(WorkplaceId, Vec<(String, String)>)>,
 }
 
 impl Notes {
@@ -112,6 +115,12 @@ impl Notes {
             .iter()
             .map(|c| charts::DayNote { day: c.draft.date, text: (locale.t().notes.marker)(&c.draft.text) })
             .collect()
+    }
+
+    /// The name of workplace `id` in `language` (else in another, else its id).
+    pub fn workplace_name(&self, id: &WorkplaceId, language: &str) -> String {
+        let names = self.workplaces.iter().find(|(w, _)| w == id).map(|(_, names)| names.as_slice()).unwrap_or_default();
+        crate::workplace_report::name_in(id, names, language)
     }
 
     /// The texts of the notes on `day`.
