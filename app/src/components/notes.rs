@@ -123,7 +123,10 @@ fn NoteItem(card: NoteCard, notes: Notes) -> impl IntoView {
     let concerns = match (&note.custom_workplace_id, note.block_ids.as_slice()) {
         (Some(w), _) => (n.concerns_workplace)(&notes.workplace_name(w, words.code())),
         (None, []) => n.concerns_tenant.to_owned(),
-        (None, blocks) => (n.concerns_blocks)(&blocks.iter().map(BlockId::as_str).collect::<Vec<_>>().join(", ")),
+        (None, blocks) => {
+            let shown: Vec<String> = blocks.iter().map(|id| use_cases::report::display_name(&notes.names, id)).collect();
+            (n.concerns_blocks)(&shown.join(", "))
+        }
     };
     let form_id = format!("note-{}", card.id);
     let outcome = PageFlash::of(&form_id).filter(|f| f.failed()).map(|f| view! { <p class="error" role="alert">{f.text}</p> });
@@ -189,22 +192,23 @@ fn Estimate(estimated: Estimated, words: Locale) -> impl IntoView {
     let rows = rows
         .into_iter()
         .filter_map(|(measure, of, change)| change.map(|c| (measure, of, c)))
-        .map(|(measure, of, c)| change_row(measure, of, c))
+        .map(|(measure, of, c)| change_row(measure, of, n.interval, c))
         .collect_view();
     let left_out = (!estimated.left_out.is_empty()).then(|| view! { <p class="hint">{(n.left_out)(estimated.left_out.len())}</p> });
+    let caption = (n.window)(estimated.weeks);
+    let region = caption.clone();
     view! {
         <div class="impact" data-testid="impact">
             <p class="impact-summary"><strong>{n.impact} ": "</strong> {estimated.summary(words)}</p>
-            <div class="table-scroll">
+            // Focusable, should a tenant's numbers be too wide for a phone: scrolled by keyboard too.
+            <div class="table-scroll" tabindex="0" role="region" aria-label=region>
                 <table class="impact-table">
-                    <caption>{(n.window)(estimated.weeks)}</caption>
+                    <caption>{caption}</caption>
                     <thead>
                         <tr>
                             <th scope="col">{n.measure}</th>
-                            <th scope="col" class="num">{n.before}</th>
-                            <th scope="col" class="num">{n.after}</th>
+                            <th scope="col" class="num">{n.daily_mean}</th>
                             <th scope="col" class="num">{n.change}</th>
-                            <th scope="col" class="num">{n.interval}</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
@@ -215,18 +219,23 @@ fn Estimate(estimated: Estimated, words: Locale) -> impl IntoView {
     }
 }
 
-/// One row of the impact's numbers: the daily means, the change (marked when it stands
-/// out from the noise) and its 90% interval.
-fn change_row(measure: &'static str, of: &'static str, c: &Change) -> impl IntoView {
+/// One row of the impact's numbers: the daily means before and after, the change
+/// (bold when it stands out from the noise) and its 90% interval.
+fn change_row(measure: &'static str, of: &'static str, interval_label: &'static str, c: &Change) -> impl IntoView {
     let mean = |x: f64| grouped(x.round().max(0.0) as u64);
-    let interval = format!("{} … {}", signed_percent(c.interval[0]), signed_percent(c.interval[1]));
+    let interval = format!("{interval_label} {} … {}", signed_percent(c.interval[0]), signed_percent(c.interval[1]));
     view! {
         <tr class:distinguishable=c.distinguishable>
             <th scope="row">{measure} " · " {of}</th>
-            <td class="num">{mean(c.before.daily_mean)}</td>
-            <td class="num">{mean(c.after.daily_mean)}</td>
-            <td class="num">{signed_percent(c.relative_change)}</td>
-            <td class="num">{interval}</td>
+            <td class="num">
+                <span class="before">{mean(c.before.daily_mean)}</span>
+                " → "
+                <span class="after">{mean(c.after.daily_mean)}</span>
+            </td>
+            <td class="num">
+                <span class="change">{signed_percent(c.relative_change)}</span>
+                <span class="interval">{interval}</span>
+            </td>
         </tr>
     }
 }

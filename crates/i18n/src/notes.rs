@@ -43,8 +43,8 @@ pub struct NoteMessages {
     /// What is compared: `n` weeks before against `n` weeks after.
     pub window: fn(u32) -> String,
     pub measure: &'static str,
-    pub before: &'static str,
-    pub after: &'static str,
+    /// The column of the daily means, before → after.
+    pub daily_mean: &'static str,
     pub change: &'static str,
     pub interval: &'static str,
     pub noted: &'static str,
@@ -105,17 +105,17 @@ pub(super) const ZH: NoteMessages = NoteMessages {
     no_impact: |reason| format!("无法估计：{reason}"),
     window: |w| format!("改动前 {w} 周与改动后 {w} 周相比，已去除星期规律"),
     measure: "指标",
-    before: "改动前日均",
-    after: "改动后日均",
+    daily_mean: "日均（改动前 → 后）",
     change: "变化",
     interval: "90% 区间",
-    noted: "备注涉及",
-    rest: "其余部分",
+    noted: "涉及",
+    rest: "其余",
     left_out: |n| format!("{n} 个全企业异常日（如节假日）未参与判断。"),
     verdict: |m, verdict, c, r| {
         let (c, r) = (signed_percent(c), r.map(signed_percent));
         match (verdict, r) {
-            (Verdict::NotDistinguishable, _) => format!("{m}：与日常波动相比没有明显变化（{c}）。"),
+            (Verdict::NotDistinguishable, Some(r)) => format!("{m}：与日常波动相比没有明显变化（{c}；其余部分 {r}）。"),
+            (Verdict::NotDistinguishable, None) => format!("{m}：与日常波动相比没有明显变化（{c}）。"),
             (Verdict::Rose, Some(r)) => format!("{m} 上升 {c}，高于其余部分（{r}）。"),
             (Verdict::Fell, Some(r)) => format!("{m} 下降 {c}，超过其余部分（{r}）。"),
             (Verdict::Rose, None) => format!("{m} 上升 {c}。"),
@@ -178,8 +178,7 @@ pub(super) const EN: NoteMessages = NoteMessages {
         }
     },
     measure: "Measure",
-    before: "Daily mean before",
-    after: "Daily mean after",
+    daily_mean: "Daily mean, before → after",
     change: "Change",
     interval: "90% interval",
     noted: "Noted",
@@ -194,7 +193,10 @@ pub(super) const EN: NoteMessages = NoteMessages {
     verdict: |m, verdict, c, r| {
         let (c, r) = (signed_percent(c), r.map(signed_percent));
         match (verdict, r) {
-            (Verdict::NotDistinguishable, _) => format!("{m}: no change that stands out from the day-to-day noise ({c})."),
+            (Verdict::NotDistinguishable, Some(r)) => {
+                format!("{m}: no change that stands out from the day-to-day noise ({c}; the rest {r}).")
+            }
+            (Verdict::NotDistinguishable, None) => format!("{m}: no change that stands out from the day-to-day noise ({c})."),
             (Verdict::Rose, Some(r)) => format!("{m} rose {c}, more than the rest ({r})."),
             (Verdict::Fell, Some(r)) => format!("{m} fell {c}, more than the rest ({r})."),
             (Verdict::Rose, None) => format!("{m} rose {c}."),

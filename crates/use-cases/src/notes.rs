@@ -41,7 +41,12 @@ pub async fn of_range(state: &AppState, range: DateRange, with_impact: bool) -> 
         };
     }
     let workplaces = state.service.workplace_names().iter().map(|(id, names)| (id.clone(), names.clone())).collect();
-    Ok(Notes { cards, workplaces })
+    let labels = state.service.labels();
+    let mut names: Vec<domain::BlockLabel> =
+        cards.iter().flat_map(|c| &c.draft.block_ids).filter_map(|id| labels.get(id).cloned()).collect();
+    names.sort_by(|a, b| a.block_id.cmp(&b.block_id));
+    names.dedup_by(|a, b| a.block_id == b.block_id);
+    Ok(Notes { cards, workplaces, names })
 }
 
 /// Saves a new note by `viewer`.

@@ -3,7 +3,7 @@
 //! the page's views, built on the server ([`crate::notes`], [`crate::impact`]).
 
 use chrono::NaiveDate;
-use domain::{NoteDraft, WorkplaceId};
+use domain::{BlockLabel, NoteDraft, WorkplaceId};
 use domain::impact::Verdict;
 use i18n::Locale;
 use serde::{Deserialize, Serialize};
@@ -101,6 +101,8 @@ pub struct Notes {
     /// The custom workplaces a note may concern, with their names by language (the
     /// note form's choices, and how a card names its workplace).
     pub workplaces: Vec<(WorkplaceId, Vec<(String, String)>)>,
+    /// The names of the blocks the notes concern, to show them by.
+    pub names: Vec<BlockLabel>,
 }
 
 impl Notes {
