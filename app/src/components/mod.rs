@@ -29,9 +29,9 @@ pub(crate) use feedback::progress_answer;
 pub use header::Header;
 pub use insights::InsightsPanel;
 pub use names::BlockNames;
-pub use notes::NotesPanel;
 #[cfg(feature = "ssr")]
 pub(crate) use names_import::{import_answer_html, import_saved_flash};
+pub use notes::NotesPanel;
 pub use page::{Hydrated, PageProgress, PageShortcuts};
 #[cfg(feature = "ssr")]
 pub(crate) use page::{REFRESH_COOKIE, TICKET_COOKIE};

@@ -194,7 +194,8 @@ fn Estimate(estimated: Estimated, words: Locale) -> impl IntoView {
         .filter_map(|(measure, of, change)| change.map(|c| (measure, of, c)))
         .map(|(measure, of, c)| change_row(measure, of, n.interval, c))
         .collect_view();
-    let left_out = (!estimated.left_out.is_empty()).then(|| view! { <p class="hint">{(n.left_out)(estimated.left_out.len())}</p> });
+    let left_out =
+        (!estimated.left_out.is_empty()).then(|| view! { <p class="hint">{(n.left_out)(estimated.left_out.len())}</p> });
     let caption = (n.window)(estimated.weeks);
     let region = caption.clone();
     view! {

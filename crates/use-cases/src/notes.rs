@@ -33,7 +33,8 @@ pub async fn of_range(state: &AppState, range: DateRange, with_impact: bool) -> 
         .map(|note| NoteCard { id: note.id, draft: note.draft, created_by: note.created_by, impact: ImpactState::NotAsked })
         .collect();
     while let Some(joined) = impacts.join_next().await {
-        let (i, estimated) = joined.map_err(|error| AppError::Internal { message: format!("a note's impact failed: {error}") })?;
+        let (i, estimated) =
+            joined.map_err(|error| AppError::Internal { message: format!("a note's impact failed: {error}") })?;
         cards[i].impact = match estimated {
             Ok(estimated) => ImpactState::Estimated(estimated),
             Err(AppError::TooRecent { judgeable_on, .. }) => ImpactState::TooRecent { judgeable_on },

@@ -3,8 +3,8 @@
 //! the page's views, built on the server ([`crate::notes`], [`crate::impact`]).
 
 use chrono::NaiveDate;
-use domain::{BlockLabel, NoteDraft, WorkplaceId};
 use domain::impact::Verdict;
+use domain::{BlockLabel, NoteDraft, WorkplaceId};
 use i18n::Locale;
 use serde::{Deserialize, Serialize};
 
@@ -77,9 +77,13 @@ impl Estimated {
 pub enum ImpactState {
     Estimated(Estimated),
     /// The weeks after are not over: judged from that day.
-    TooRecent { judgeable_on: NaiveDate },
+    TooRecent {
+        judgeable_on: NaiveDate,
+    },
     /// It could not be estimated now (the quota, Feishu, a deadline), and why.
-    Unavailable { reason: String },
+    Unavailable {
+        reason: String,
+    },
     /// Not asked for (a chart's markers need only the note).
     NotAsked,
 }
@@ -113,10 +117,7 @@ impl Notes {
 
     /// The chart's notes: each card's day and text, as its tip says it.
     pub fn day_notes(&self, locale: Locale) -> Vec<charts::DayNote> {
-        self.cards
-            .iter()
-            .map(|c| charts::DayNote { day: c.draft.date, text: (locale.t().notes.marker)(&c.draft.text) })
-            .collect()
+        self.cards.iter().map(|c| charts::DayNote { day: c.draft.date, text: (locale.t().notes.marker)(&c.draft.text) }).collect()
     }
 
     /// The name of workplace `id` in `language` (else in another, else its id).

@@ -73,7 +73,11 @@ impl WorkplaceTotal {
 /// The name of workplace `id` in `language` out of its `names` by language, else in
 /// another language, else its id.
 pub fn name_in(id: &WorkplaceId, names: &[(String, String)], language: &str) -> String {
-    names.iter().find(|(lang, _)| lang == language).or_else(|| names.first()).map_or_else(|| id.to_string(), |(_, name)| name.clone())
+    names
+        .iter()
+        .find(|(lang, _)| lang == language)
+        .or_else(|| names.first())
+        .map_or_else(|| id.to_string(), |(_, name)| name.clone())
 }
 
 /// Custom workplaces (and groups typed by hand) the page lists unless the URL asks for

@@ -152,14 +152,16 @@ const NOTE_COLOUR: &str = "#8b5cf6";
 /// note's text is in the day's tip). Written before the targets, so that a tip shown
 /// covers the lines.
 pub(super) fn write_notes(out: &mut String, layout: &Layout, chart: &TimeSeriesChart) {
-    let mut days: Vec<usize> =
-        chart.notes.iter().filter_map(|note| chart.days.iter().position(|d| *d == note.day)).collect();
+    let mut days: Vec<usize> = chart.notes.iter().filter_map(|note| chart.days.iter().position(|d| *d == note.day)).collect();
     days.sort_unstable();
     days.dedup();
     if days.is_empty() {
         return;
     }
-    let _ = write!(out, "<g class=\"notes\" aria-hidden=\"true\" pointer-events=\"none\" stroke=\"{NOTE_COLOUR}\" fill=\"{NOTE_COLOUR}\">");
+    let _ = write!(
+        out,
+        "<g class=\"notes\" aria-hidden=\"true\" pointer-events=\"none\" stroke=\"{NOTE_COLOUR}\" fill=\"{NOTE_COLOUR}\">"
+    );
     for day in days {
         let x = layout.x(day);
         out.push_str("<line class=\"note\"");
