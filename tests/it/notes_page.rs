@@ -153,3 +153,42 @@ async fn the_pages_note_forms_add_edit_and_delete_a_note_and_say_what_came_of_it
     let said = alert(&text(&app, &view).await);
     assert!(said.contains("there is no note") && said.contains(&id), "already deleted: {said}");
 }
+
+/// A block that first had views inside a note's window did not exist before: its first
+/// days are unknown, not zero, so its start does not read as a rise; with no day before
+/// the note at all, the answer says so.
+#[tokio::test]
+async fn a_block_new_inside_the_window_is_judged_from_its_first_day_not_from_zeros() {
+    let config = feishu_sim::SimConfig::default();
+    let ago = |n: u64| config.today - chrono::Days::new(n);
+    let anomalies =
+        vec![feishu_sim::Anomaly::New { block: 3, from: ago(60) }, feishu_sim::Anomaly::New { block: 4, from: ago(35) }];
+    let app = block_insights_tests::spawn_app_with(feishu_sim::SimConfig { anomalies, ..config.clone() }, &[]).await;
+    let blocks = app.sim.dataset().blocks();
+    let (young, newborn) = (blocks[3].id.clone(), blocks[4].id.clone());
+    let impact = |id: String| {
+        let app = &app;
+        async move {
+            let response = app.get(&format!("/api/v1/annotations/{id}/impact")).await;
+            (response.status(), response.json::<Value>().await.unwrap())
+        }
+    };
+    // Twenty days of the four weeks before exist: the change is judged on them.
+    let id = note(&app, json!({ "date": ago(40).to_string(), "text": "Moved it", "block_ids": [young] })).await;
+    let (status, judged) = impact(id).await;
+    assert_eq!(status, 200, "{judged}");
+    let change = judged["pv"]["relative_change"].as_f64().unwrap();
+    assert!(change.abs() < 0.5, "no planted change, and no rise from the zeros before the block: {change}");
+    let left_out: Vec<String> = judged["left_out"].as_array().unwrap().iter().map(|d| d.as_str().unwrap().to_owned()).collect();
+    let kept: Vec<chrono::NaiveDate> = (41..=60).map(ago).filter(|d| !left_out.contains(&d.to_string())).collect();
+    let truth = app.sim.dataset().ground_truth(ago(60), ago(41), Some(&young));
+    let sum: u64 = truth.iter().filter(|r| kept.contains(&r.date)).map(|r| r.pv).sum();
+    let mean = sum as f64 / kept.len() as f64;
+    let before = judged["pv"]["before"]["daily_mean"].as_f64().unwrap();
+    assert!((before - mean).abs() < 1e-6, "the mean of its own days, not of the zeros too: {before} vs {mean}");
+    // Not a day before the note: nothing to compare with, and the answer says so.
+    let id = note(&app, json!({ "date": ago(40).to_string(), "text": "Added it", "block_ids": [newborn] })).await;
+    let (status, refused) = impact(id).await;
+    assert_eq!(status, 400, "{refused}");
+    assert!(refused["error"]["message"].as_str().unwrap().contains("no views before"), "{refused}");
+}
