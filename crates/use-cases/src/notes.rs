@@ -36,7 +36,7 @@ pub async fn of_range(state: &AppState, range: DateRange, with_impact: bool) -> 
         let (i, estimated) =
             joined.map_err(|error| AppError::Internal { message: format!("a note's impact failed: {error}") })?;
         cards[i].impact = match estimated {
-            Ok(estimated) => ImpactState::Estimated(estimated),
+            Ok(estimated) => ImpactState::Estimated(Box::new(estimated)),
             Err(AppError::TooRecent { judgeable_on, .. }) => ImpactState::TooRecent { judgeable_on },
             Err(error) => ImpactState::Unavailable { reason: error.to_string() },
         };

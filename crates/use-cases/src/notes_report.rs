@@ -75,7 +75,7 @@ impl Estimated {
 /// Where a note's impact stands.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ImpactState {
-    Estimated(Estimated),
+    Estimated(Box<Estimated>),
     /// The weeks after are not over: judged from that day.
     TooRecent {
         judgeable_on: NaiveDate,
