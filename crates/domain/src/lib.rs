@@ -18,6 +18,7 @@ mod matrix;
 mod note;
 mod query;
 mod range;
+pub mod scope;
 pub mod unusual;
 mod waiting;
 mod workplace;

@@ -38,6 +38,7 @@ mod rate;
 mod refresh_gates;
 mod sessions;
 mod task_leases;
+mod viewers;
 mod workplaces;
 
 use std::path::{Path, PathBuf};
@@ -58,6 +59,7 @@ pub use error::{
     MAX_UPDATED_BY_CHARS, StoreError,
 };
 pub use leases::replica_name;
+pub use viewers::ViewerGrant;
 pub use notes::Note;
 pub use rate::RateAttempt;
 pub use sessions::{EXPIRY_WRITE_EVERY, SessionRecords};
