@@ -30,6 +30,8 @@ pub struct TestApp {
     pub data_dir: tempfile::TempDir,
     /// The server's state: its store, service and digests.
     pub state: use_cases::state::AppState,
+    /// Every path the server's router answers ([`server::startup::Application::paths`]).
+    pub paths: Vec<String>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
@@ -121,13 +123,14 @@ async fn spawn_app_with_site(
     let app = Application::build_with_clock(config, site, clock).await.expect("server builds");
     let base_url = format!("http://{}", app.addr());
     let state = app.state().clone();
+    let paths = app.paths();
     let server = tokio::spawn(app.run(std::future::pending()));
     let anonymous = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(TEST_REQUEST_TIMEOUT)
         .build()
         .expect("client");
-    let mut app = TestApp { base_url, sim, http: anonymous.clone(), anonymous, data_dir, state, server };
+    let mut app = TestApp { base_url, sim, http: anonymous.clone(), anonymous, data_dir, state, server, paths };
     app.http = app.sign_in(feishu_sim::DEMO_ADMIN_OPEN_ID).await.expect("the demo admin signs in");
     app
 }

@@ -261,6 +261,24 @@ impl Application {
         Ok(Self { listener, router, addr, simulator, store, digest_state, digest_loop, history_loop, rate_cleanup })
     }
 
+    /// Every path the server's router answers (`/api/v1/annotations/{id}`, `/{*rest}`
+    /// as written), read from the router itself (its `Debug` lists them), so that a
+    /// test calling every route cannot miss a new one.
+    pub fn paths(&self) -> Vec<String> {
+        let described = format!("{:?}", self.router);
+        let mut paths: Vec<String> = described
+            .split("RouteId(")
+            .skip(1)
+            .filter_map(|entry| {
+                let quoted = entry.split_once("): \"")?.1;
+                Some(quoted[..quoted.find('"')?].to_owned())
+            })
+            .collect();
+        paths.sort();
+        paths.dedup();
+        paths
+    }
+
     /// The address actually bound.
     pub fn addr(&self) -> SocketAddr {
         self.addr

@@ -21,6 +21,7 @@ use store::Note;
 
 use crate::error::AppError;
 use crate::notes_report::{Change, Estimated, Measures, Period, Verdicts};
+use crate::sight::Sight;
 use crate::state::AppState;
 use crate::workplace_report::WorkplaceMatcher;
 
@@ -65,15 +66,18 @@ impl Series {
     }
 }
 
-/// The impact of note `id` over `weeks` weeks a side.
-pub async fn of_note(state: &AppState, id: &str, weeks: u32) -> Result<NoteImpact, AppError> {
-    let note = state.service.store().note(id).await?.ok_or_else(|| crate::notes::no_such(id))?;
-    let estimated = of(state, &note, weeks).await?;
+/// The impact of note `id` over `weeks` weeks a side, for a request that sees `sight`
+/// (a note it does not see is no note to it).
+pub async fn of_note(state: &AppState, sight: &Sight, id: &str, weeks: u32) -> Result<NoteImpact, AppError> {
+    let note =
+        state.service.store().note(id).await?.filter(|n| sight.sees_note(&n.draft)).ok_or_else(|| crate::notes::no_such(id))?;
+    let estimated = of(state, sight, &note, weeks).await?;
     Ok(NoteImpact { note, estimated })
 }
 
-/// The impact of `note` over `weeks` weeks a side.
-pub async fn of(state: &AppState, note: &Note, weeks: u32) -> Result<Estimated, AppError> {
+/// The impact of `note` over `weeks` weeks a side. A viewer with a scope gets no
+/// control: what the rest did is numbers of what they do not see.
+pub async fn of(state: &AppState, sight: &Sight, note: &Note, weeks: u32) -> Result<Estimated, AppError> {
     let window = impact::judgeable_window(note.draft.date, weeks, state.service.today()).map_err(refused)?;
     let range = window.range();
     // The tenant's totals of the window and of the weeks before it that judge its days:
@@ -91,6 +95,7 @@ pub async fn of(state: &AppState, note: &Note, weeks: u32) -> Result<Estimated, 
     let left_out = holidays(&totals, history, range);
     let out = |day: NaiveDate| left_out.contains(&day);
     let (mut concerned, control) = series(state, note, range, &totals).await?;
+    let control = control.filter(|_| sight.is_everything());
     // A block (or workplace) that first had views inside the window did not exist
     // before: its first days are unknown, not zero, or it would read as a rise.
     let first_use = concerned.unknown_before_first_use(range);

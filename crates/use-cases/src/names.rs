@@ -28,6 +28,13 @@ pub async fn saved_names(state: &AppState) -> Result<Vec<BlockLabel>, AppError> 
     Ok(state.service.store().block_labels().await?)
 }
 
+/// The saved names of the blocks `sight` sees, sorted by block id.
+pub async fn seen_names(state: &AppState, sight: &crate::sight::Sight) -> Result<Vec<BlockLabel>, AppError> {
+    let mut names = saved_names(state).await?;
+    names.retain(|label| sight.sees_block(&label.block_id));
+    Ok(names)
+}
+
 /// Plans an import (`input` in `format`) against the names saved now and, when
 /// `save` is asked and no line is refused, saves every change in one transaction.
 /// The page's import and `PUT /api/v1/block-names` both come here. A whole input

@@ -9,24 +9,27 @@ use store::Note;
 use crate::error::AppError;
 use crate::identity::Viewer;
 use crate::notes_report::{ImpactState, MAX_NOTE_CARDS, NoteCard, Notes};
+use crate::sight::Sight;
 use crate::state::AppState;
 
-/// The notes whose day is in `range` (all of them without one), by day.
-pub async fn list(state: &AppState, range: Option<DateRange>) -> Result<Vec<Note>, AppError> {
-    Ok(state.service.store().notes(range).await?)
+/// The notes `sight` sees whose day is in `range` (all of them without one), by day.
+pub async fn list(state: &AppState, sight: &Sight, range: Option<DateRange>) -> Result<Vec<Note>, AppError> {
+    let mut notes = state.service.store().notes(range).await?;
+    notes.retain(|note| sight.sees_note(&note.draft));
+    Ok(notes)
 }
 
 /// The notes of `range` as a page shows them: every one (the chart marks them all), the
 /// newest [`MAX_NOTE_CARDS`] with their impact over the default weeks when
 /// `with_impact` (computed side by side; one that cannot be estimated says why, and
 /// the page is shown all the same).
-pub async fn of_range(state: &AppState, range: DateRange, with_impact: bool) -> Result<Notes, AppError> {
-    let notes = list(state, Some(range)).await?;
+pub async fn of_range(state: &AppState, sight: &Sight, range: DateRange, with_impact: bool) -> Result<Notes, AppError> {
+    let notes = list(state, sight, Some(range)).await?;
     let judged_from = if with_impact { notes.len().saturating_sub(MAX_NOTE_CARDS) } else { notes.len() };
     let mut impacts = tokio::task::JoinSet::new();
     for (i, note) in notes.iter().enumerate().skip(judged_from) {
-        let (state, note) = (state.clone(), note.clone());
-        impacts.spawn(async move { (i, crate::impact::of(&state, &note, domain::impact::DEFAULT_WEEKS).await) });
+        let (state, note, sight) = (state.clone(), note.clone(), sight.clone());
+        impacts.spawn(async move { (i, crate::impact::of(&state, &sight, &note, domain::impact::DEFAULT_WEEKS).await) });
     }
     let mut cards: Vec<NoteCard> = notes
         .into_iter()
@@ -41,7 +44,13 @@ pub async fn of_range(state: &AppState, range: DateRange, with_impact: bool) -> 
             Err(error) => ImpactState::Unavailable { reason: error.to_string() },
         };
     }
-    let workplaces = state.service.workplace_names().iter().map(|(id, names)| (id.clone(), names.clone())).collect();
+    let workplaces = state
+        .service
+        .workplace_names()
+        .iter()
+        .filter(|(id, _)| sight.sees_workplace(id))
+        .map(|(id, names)| (id.clone(), names.clone()))
+        .collect();
     let labels = state.service.labels();
     let mut names: Vec<domain::BlockLabel> =
         cards.iter().flat_map(|c| &c.draft.block_ids).filter_map(|id| labels.get(id).cloned()).collect();
@@ -87,6 +96,8 @@ fn may_write(viewer: &Viewer) -> Result<(), AppError> {
                  change block names\" ticked (the dashboard's API tokens page, /tokens) for this script"
             ),
         }),
-        Viewer::Person { .. } => Ok(()),
+        Viewer::Person { .. } => Err(AppError::Forbidden {
+            message: "viewers read the notes of what they may see but do not write them: ask an admin to write this note".into(),
+        }),
     }
 }

@@ -13,12 +13,12 @@ use domain::{BlockLabel, ImportFormat};
 use serde_json::json;
 use use_cases::error::AppError;
 use use_cases::identity::Viewer;
-use use_cases::names::{import_names, saved_names};
+use use_cases::names::{import_names, seen_names};
 use use_cases::report::NamesImport;
 use use_cases::state::AppState;
 
-use super::Params;
 use super::xlsx::{self, Cell};
+use super::{Params, Seen};
 
 /// The names' JSON route, which also takes the import.
 pub const BLOCK_NAMES_PATH: &str = "/api/v1/block-names";
@@ -37,8 +37,8 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// `GET /api/v1/block-names`: `{"names":[{block_id, name, workplace}…]}`, by block id.
-async fn names_json(State(state): State<AppState>) -> Response {
-    match saved_names(&state).await {
+async fn names_json(State(state): State<AppState>, Seen(sight): Seen) -> Response {
+    match seen_names(&state, &sight).await {
         Ok(names) => Json(json!({ "names": names })).into_response(),
         Err(error) => error.into_response(),
     }
@@ -46,8 +46,8 @@ async fn names_json(State(state): State<AppState>) -> Response {
 
 /// `GET /api/v1/block-names.csv`: `block_id,name,workplace`, UTF-8 with a BOM so that
 /// Excel reads Chinese names; an import takes it back unchanged.
-async fn names_csv(State(state): State<AppState>) -> Response {
-    let names = match saved_names(&state).await {
+async fn names_csv(State(state): State<AppState>, Seen(sight): Seen) -> Response {
+    let names = match seen_names(&state, &sight).await {
         Ok(names) => names,
         Err(error) => return error.into_response(),
     };
@@ -68,8 +68,8 @@ async fn names_csv(State(state): State<AppState>) -> Response {
 }
 
 /// `GET /api/v1/block-names.xlsx`: the CSV's columns in an Excel workbook.
-async fn names_xlsx(State(state): State<AppState>) -> Response {
-    let names = match saved_names(&state).await {
+async fn names_xlsx(State(state): State<AppState>, Seen(sight): Seen) -> Response {
+    let names = match seen_names(&state, &sight).await {
         Ok(names) => names,
         Err(error) => return error.into_response(),
     };
@@ -252,7 +252,7 @@ mod tests {
 
     #[test]
     fn only_admins_and_tokens_allowed_to_write_may_change_names() {
-        let person = Viewer::Person { name: "Ada".into() };
+        let person = Viewer::admin("Ada");
         let writer = Viewer::Script { name: "sync".into(), can_write_names: true, can_manage_digests: false };
         let reader = Viewer::Script { name: "report".into(), can_write_names: false, can_manage_digests: false };
         assert_eq!((permission_refusal(Some(&person)), permission_refusal(Some(&writer))), (None, None));

@@ -16,7 +16,7 @@ use use_cases::error::AppError;
 use use_cases::identity::Viewer;
 use use_cases::state::AppState;
 
-use super::Params;
+use super::{Params, Seen};
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -55,13 +55,13 @@ fn who(viewer: Option<Extension<Viewer>>) -> Result<Viewer, AppError> {
 }
 
 /// `GET /api/v1/annotations[?from_date=…&to_date=…]`: `{"annotations":[…]}` by day.
-async fn list(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
+async fn list(State(state): State<AppState>, Seen(sight): Seen, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     let params = Params::parse(raw.as_deref(), &["from_date", "to_date"], &[])?;
     let range = match (params.single("from_date")?, params.single("to_date")?) {
         (None, None) => None,
         _ => Some(params.query(None, u32::MAX)?.range),
     };
-    let notes = use_cases::notes::list(&state, range).await?;
+    let notes = use_cases::notes::list(&state, &sight, range).await?;
     Ok(Json(json!({ "annotations": notes })).into_response())
 }
 
@@ -97,7 +97,12 @@ async fn remove(
 /// `GET /api/v1/annotations/{id}/impact[?weeks=N]`: the weeks before against the weeks
 /// after (4 unless given, 1 to 8), in PV and UV, beside the control; 409 `too_recent`
 /// with `judgeable_on` for a note whose weeks after are not over.
-async fn impact(State(state): State<AppState>, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
+async fn impact(
+    State(state): State<AppState>,
+    Seen(sight): Seen,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
     let params = Params::parse(raw.as_deref(), &["weeks"], &[])?;
     let weeks = match params.single("weeks")? {
         None => domain::impact::DEFAULT_WEEKS,
@@ -112,5 +117,5 @@ async fn impact(State(state): State<AppState>, Path(id): Path<String>, RawQuery(
             )?
         }
     };
-    Ok(Json(use_cases::impact::of_note(&state, &id, weeks).await?).into_response())
+    Ok(Json(use_cases::impact::of_note(&state, &sight, &id, weeks).await?).into_response())
 }

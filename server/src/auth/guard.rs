@@ -12,7 +12,7 @@ use use_cases::state::{SessionUser, Viewer};
 
 use super::AuthState;
 use super::sign_in::USER_KEY;
-use crate::paths::{Access, access};
+use crate::paths::{Access, access, open_to_viewers};
 use crate::rate_limits::RateKey;
 
 /// Paths anyone may fetch.
@@ -57,15 +57,32 @@ pub async fn guard(State(auth): State<AuthState>, session: Session, mut request:
     match session.get::<SessionUser>(USER_KEY).await {
         Ok(Some(user)) if auth.settings.still_allowed(&user) => {
             request.extensions_mut().insert(RateKey::Person(user.open_id.clone()));
-            request.extensions_mut().insert(Viewer::Person { name: user.name.clone() });
+            request.extensions_mut().insert(Viewer::admin(user.name.clone()));
             request.extensions_mut().insert(user);
             next.run(request).await
         }
-        Ok(Some(user)) => {
-            tracing::info!(open_id = %user.open_id, "signed-in user no longer allowed; session ended");
-            let _ = session.flush().await;
-            anonymous(&request, &path)
-        }
+        Ok(Some(user)) => match auth.viewer_scope(&user).await {
+            // A viewer: reads of what they may see only, decided for every path here.
+            Ok(Some(scope)) if open_to_viewers(request.method(), &path) => {
+                request.extensions_mut().insert(RateKey::Person(user.open_id.clone()));
+                request.extensions_mut().insert(Viewer::Person { name: user.name.clone(), scope: Some(scope) });
+                request.extensions_mut().insert(user);
+                next.run(request).await
+            }
+            Ok(Some(_)) => AppError::Forbidden {
+                message: "your access lets you read the numbers of some workplaces and blocks; this is for admins".into(),
+            }
+            .into_response(),
+            Ok(None) => {
+                tracing::info!(open_id = %user.open_id, "signed-in user no longer allowed; session ended");
+                let _ = session.flush().await;
+                anonymous(&request, &path)
+            }
+            Err(error) => {
+                tracing::error!(%error, "could not read a viewer's grant");
+                AppError::Internal { message: "could not check your access".into() }.into_response()
+            }
+        },
         Ok(None) => anonymous(&request, &path),
         Err(error) => {
             tracing::error!(%error, "could not read the session");

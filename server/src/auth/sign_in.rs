@@ -213,15 +213,19 @@ pub async fn complete(auth: &AuthState, session: &Session, grant: Grant<'_>) -> 
         }
     }
     let via_app_admin = match auth.verdict(&user).await {
-        Ok(Verdict::Listed) => false,
+        Ok(Verdict::Listed | Verdict::Viewer) => false,
         Ok(Verdict::AppAdmin) => true,
         Ok(Verdict::Refused) => {
             tracing::info!(open_id = %user.open_id, "sign-in refused: not an allowed admin");
             return Err(SignInFailure::NotAllowed { name: display_name(&user) });
         }
-        Err(error) => {
+        Err(super::VerdictError::Feishu(error)) => {
             tracing::warn!(%error, "could not ask Feishu whether the user administers the app");
             return Err(SignInFailure::AdminCheck(error));
+        }
+        Err(super::VerdictError::Store(error)) => {
+            tracing::error!(%error, "could not read the viewers' grants");
+            return Err(SignInFailure::Session);
         }
     };
     if let Err(error) = session.cycle_id().await {
