@@ -1,6 +1,9 @@
 //! What each path of the server is: who may fetch it (the one list the sign-in guard and
 //! the rate limits read) and whether it answers machines (JSON errors) or people.
 
+/// The API of read-only links.
+pub const SHARE_LINKS_PATH: &str = "/api/v1/share-links";
+
 /// Where browsers report what a page's Content-Security-Policy blocked.
 pub const CSP_REPORT_PATH: &str = "/csp-report";
 
@@ -58,6 +61,13 @@ const VIEWER_READS: [&str; 14] = [
 /// Whether a viewer may fetch `path` with `method`: a read of [`VIEWER_READS`], an SVG
 /// export, or the impact of a note.
 pub fn open_to_viewers(method: &axum::http::Method, path: &str) -> bool {
+    // Their read-only links: made, listed, revoked (within their scope, decided there).
+    if path == SHARE_LINKS_PATH || path.strip_prefix(SHARE_LINKS_PATH).is_some_and(|id| id.starts_with('/')) {
+        return true;
+    }
+    if path.starts_with("/s/") {
+        return true;
+    }
     let read = method == axum::http::Method::GET || method == axum::http::Method::HEAD;
     let impact =
         path.strip_prefix("/api/v1/annotations/").is_some_and(|rest| rest.ends_with("/impact") && rest.matches('/').count() == 1);

@@ -237,6 +237,7 @@ impl Application {
                 max_range_days: config.max_range_days,
                 simulated: simulator.is_some(),
                 frame_ancestors: access.frame_ancestors.clone(),
+                public_url: auth_state.settings.public_url.clone(),
             },
             digests.clone(),
         );

@@ -24,6 +24,7 @@ mod ops;
 mod scale;
 mod secrets;
 mod security;
+mod share_links;
 mod shared_rate;
 mod viewer_scope;
 mod workplace_api;

@@ -15,6 +15,17 @@ pub enum Viewer {
         #[serde(default)]
         scope: Option<Scope>,
     },
+    /// A person of the tenant who opened a read-only link: sees that link's view and
+    /// nothing else, changes nothing.
+    Visitor {
+        name: String,
+        /// The link's id.
+        link: String,
+        /// The link's view, as a query (`?range=30d&workplace=…`).
+        view: String,
+        /// What the link's maker, a viewer, could see; `None`: an admin's link.
+        scope: Option<Scope>,
+    },
     /// An API token: reads, and changes block names or chat digests only if created
     /// with that right.
     Script {
@@ -31,10 +42,12 @@ impl Viewer {
         Viewer::Person { name: name.into(), scope: None }
     }
 
-    /// What this viewer may see when it is not everything: a viewer's scope.
+    /// What a person with a scope may see (a viewer's, or the maker's of the link a
+    /// visitor opened); `None` for an admin and an admin's token. A visitor's view is
+    /// narrower still ([`crate::sight`] decides).
     pub fn scope(&self) -> Option<&Scope> {
         match self {
-            Viewer::Person { scope, .. } => scope.as_ref(),
+            Viewer::Person { scope, .. } | Viewer::Visitor { scope, .. } => scope.as_ref(),
             Viewer::Script { .. } => None,
         }
     }
@@ -48,7 +61,7 @@ impl Viewer {
     /// Who made a change, as the records name them: the person's name, or `API token <name>`.
     pub fn actor(&self) -> String {
         match self {
-            Viewer::Person { name, .. } => name.clone(),
+            Viewer::Person { name, .. } | Viewer::Visitor { name, .. } => name.clone(),
             Viewer::Script { name, .. } => format!("API token {name}"),
         }
     }
@@ -58,6 +71,7 @@ impl Viewer {
     pub fn can_write_names(&self) -> bool {
         match self {
             Viewer::Person { scope, .. } => scope.is_none(),
+            Viewer::Visitor { .. } => false,
             Viewer::Script { can_write_names, .. } => *can_write_names,
         }
     }
@@ -68,6 +82,7 @@ impl Viewer {
     pub fn can_manage_digests(&self) -> bool {
         match self {
             Viewer::Person { scope, .. } => scope.is_none(),
+            Viewer::Visitor { .. } => false,
             Viewer::Script { can_manage_digests, .. } => *can_manage_digests,
         }
     }

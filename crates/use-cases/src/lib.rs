@@ -47,6 +47,8 @@ pub mod reads;
 #[cfg(feature = "ssr")]
 pub mod security_policy;
 #[cfg(feature = "ssr")]
+pub mod share_links;
+#[cfg(feature = "ssr")]
 pub mod sight;
 #[cfg(feature = "ssr")]
 pub mod state;

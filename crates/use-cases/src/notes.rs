@@ -96,7 +96,7 @@ fn may_write(viewer: &Viewer) -> Result<(), AppError> {
                  change block names\" ticked (the dashboard's API tokens page, /tokens) for this script"
             ),
         }),
-        Viewer::Person { .. } => Err(AppError::Forbidden {
+        Viewer::Person { .. } | Viewer::Visitor { .. } => Err(AppError::Forbidden {
             message: "viewers read the notes of what they may see but do not write them: ask an admin to write this note".into(),
         }),
     }

@@ -29,8 +29,31 @@ pub enum Sight {
 
 impl Sight {
     /// What `viewer` may see now (the blocks named into its workplaces as named now).
+    /// A visitor of a read-only link sees what its maker could, narrowed to the link's
+    /// view: its blocks and workplace when it names some.
     pub fn of(state: &AppState, viewer: &Viewer) -> Sight {
-        let Some(scope) = viewer.scope() else { return Sight::Everything };
+        let maker = Sight::of_scope(state, viewer.scope());
+        let Viewer::Visitor { view, .. } = viewer else { return maker };
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(view.trim_start_matches('?').as_bytes()).into_owned().collect();
+        let params = crate::view::ViewParams::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        if params.blocks.is_empty() && params.workplace.is_none() {
+            return maker;
+        }
+        // The view's blocks as its maker sees them; nothing at all if it cannot be read.
+        let blocks = crate::dashboard::resolve(&params, state, &maker).map(|q| q.blocks).unwrap_or_default();
+        let names = state.service.workplace_names();
+        let workplaces = params
+            .workplace
+            .and_then(|w| WorkplaceId::parse(&w).ok())
+            .filter(|w| names.contains_key(w) && maker.sees_workplace(w))
+            .into_iter()
+            .collect();
+        Sight::Scope { blocks: blocks.into_iter().collect(), workplaces }
+    }
+
+    /// What a scope sees (`None`: everything).
+    fn of_scope(state: &AppState, scope: Option<&domain::scope::Scope>) -> Sight {
+        let Some(scope) = scope else { return Sight::Everything };
         let mut blocks: BTreeSet<BlockId> = scope.block_ids.iter().cloned().collect();
         let labels = state.service.labels();
         let names = state.service.workplace_names();

@@ -266,6 +266,38 @@ impl ViewParams {
         self.preset.unwrap_or(Preset::DEFAULT)
     }
 
+    /// What the view's numbers are of: its range (a preset or dates), blocks,
+    /// workplace, the insights' window and tab; not how they are shown (order, page,
+    /// searches, lists shown whole, language). What a read-only link fixes.
+    pub fn data(&self) -> ViewParams {
+        let preset = self.custom_dates().is_none().then(|| self.preset_or_default());
+        ViewParams {
+            preset,
+            from: self.from.clone(),
+            to: self.to.clone(),
+            blocks: self.blocks.clone(),
+            workplace: self.workplace.clone(),
+            dormant_days: self.dormant_days,
+            tab: self.tab,
+            page: 1,
+            ..ViewParams::default()
+        }
+    }
+
+    /// This view shown over the data of `fixed` (a read-only link's): its order, page,
+    /// searches, lists and language, `fixed`'s numbers.
+    pub fn within(&self, fixed: &ViewParams) -> ViewParams {
+        ViewParams {
+            sort: self.sort,
+            page: self.page,
+            search: self.search.clone(),
+            find: self.find.clone(),
+            whole: self.whole,
+            lang: self.lang,
+            ..fixed.data()
+        }
+    }
+
     /// The canonical query string, starting with `?` (or empty).
     pub fn to_query(&self) -> String {
         let mut pairs: Vec<(&str, String)> = Vec::new();

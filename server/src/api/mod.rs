@@ -6,6 +6,7 @@ mod digests;
 mod insights;
 mod names;
 mod notes;
+mod share_links;
 mod workplaces;
 mod xlsx;
 
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .merge(digests::routes())
         .merge(names::routes())
         .merge(notes::routes())
+        .merge(share_links::routes())
 }
 
 /// What the request may see ([`use_cases::sight`]), as an extractor: every route that

@@ -111,7 +111,7 @@ async fn finish_callback(
     };
     let redirect_uri = auth.settings.redirect_uri();
     let grant = Grant::Redirect { code: &code, redirect_uri: &redirect_uri, verifier: &pending.verifier };
-    match sign_in::complete(auth, session, grant).await {
+    match sign_in::complete(auth, session, grant, &pending.next).await {
         Ok(()) => Redirect::to(&pending.next).into_response(),
         Err(SignInFailure::Feishu(error) | SignInFailure::AdminCheck(error)) => {
             pages::page(locale, Page::LoginRefusedByFeishu, Some(&error.to_string()))

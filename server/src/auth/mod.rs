@@ -10,6 +10,7 @@ pub mod csp_report;
 mod guard;
 mod jssdk;
 mod jssdk_page;
+pub mod links;
 mod login;
 pub mod pages;
 mod pkce;
