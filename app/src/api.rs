@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-pub use ssr::{state, viewer};
+pub use ssr::{signed_in, state, viewer};
 use use_cases::error::AppError;
 use use_cases::identity::{TokenInfo, Viewer};
 use use_cases::report::{Dashboard, RowsPage};
@@ -38,7 +38,7 @@ pub async fn load_workplaces(
     refresh: bool,
 ) -> Result<use_cases::workplace_report::WorkplaceReport, AppError> {
     #[cfg(feature = "ssr")]
-    return use_cases::dashboard::build_workplace_report(&state()?, params, ticket, refresh).await;
+    return use_cases::dashboard::load_workplace_report(&state()?, params, ticket, refresh).await;
     #[cfg(not(feature = "ssr"))]
     server_only((params, ticket, refresh))
 }
@@ -56,6 +56,40 @@ pub async fn save_block_name(
     let saved = async { use_cases::names::save_block_name(&state()?, &block_id, name, workplace).await }.await;
     let anchor = (!form.is_empty()).then(|| form.clone());
     crate::flash::conclude(crate::flash::SAME_PAGE, &form, anchor, saved, |_| ("named", String::new()))
+}
+
+/// Adds a note on the timeline (`id` empty) or edits note `id`: its day, text, the
+/// blocks it concerns (ids separated by commas or spaces) and a custom workplace (empty
+/// for none). The page's note forms post it plainly and come back to the view at the
+/// notes ([`crate::flash`]).
+#[server(endpoint = "note_save")]
+pub async fn save_note(
+    #[server(default)] id: String,
+    date: String,
+    text: String,
+    #[server(default)] block_ids: String,
+    #[server(default)] custom_workplace_id: String,
+    #[server(default)] form: String,
+) -> Result<(), AppError> {
+    let saved = async {
+        let blocks = block_ids.split([',', '，', ' ', '\n', '\t', ';']).filter(|b| !b.trim().is_empty());
+        let draft = domain::NoteDraft::parse(&date, &text, blocks, Some(&custom_workplace_id))
+            .map_err(|invalid| AppError::BadInput { message: invalid.to_string() })?;
+        let (state, viewer) = (state()?, signed_in()?);
+        match id.trim() {
+            "" => use_cases::notes::add(&state, &viewer, &draft).await.map(drop),
+            id => use_cases::notes::edit(&state, &viewer, id, &draft).await.map(drop),
+        }
+    }
+    .await;
+    crate::flash::conclude(crate::flash::SAME_PAGE, &form, Some("notes".to_owned()), saved, |_| ("saved", String::new()))
+}
+
+/// Deletes note `id`; the page comes back to the view at the notes.
+#[server(endpoint = "note_remove")]
+pub async fn remove_note(id: String, #[server(default)] form: String) -> Result<(), AppError> {
+    let removed = async { use_cases::notes::remove(&state()?, &signed_in()?, id.trim()).await }.await;
+    crate::flash::conclude(crate::flash::SAME_PAGE, &form, Some("notes".to_owned()), removed, |_| ("deleted", String::new()))
 }
 
 /// Who is signed in (for the header).
@@ -140,6 +174,11 @@ pub mod ssr {
     /// The person or script making this request, as the sign-in guard recorded it.
     pub fn viewer() -> Option<use_cases::identity::Viewer> {
         use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<use_cases::identity::Viewer>().cloned())
+    }
+
+    /// The person or script making this request, or what to do without one.
+    pub fn signed_in() -> Result<use_cases::identity::Viewer, AppError> {
+        viewer().ok_or_else(|| AppError::Unauthorized { message: "sign in to the dashboard again".into() })
     }
 
     /// The signed-in person; only people (not scripts) manage tokens.

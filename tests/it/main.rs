@@ -19,6 +19,7 @@ mod history;
 mod impact_validation;
 mod insights;
 mod jssdk;
+mod notes_page;
 mod ops;
 mod scale;
 mod secrets;

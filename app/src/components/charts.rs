@@ -14,9 +14,47 @@ use use_cases::view::ViewParams;
 /// (`embed=1`: the SVG element alone, its colours still the page's) at the new width. A
 /// drawing that fails to arrive leaves the one on screen. Widths are whole pixels: the
 /// browser's code then formats and parses no floating-point number.
+///
+/// A day chosen on a time series (a click or a tap on its column, or Enter on it)
+/// becomes the day of the page's note form (`#note-date`), and a line under the chart
+/// offers to write the note (`note_prompt`, in the page's language); Enter also moves
+/// to the note's text. Without script the form's day is typed.
 #[island]
-pub fn ChartBox(src: String, drawn: u32, children: Children) -> impl IntoView {
+pub fn ChartBox(src: String, drawn: u32, note_prompt: Option<String>, children: Children) -> impl IntoView {
     let node = NodeRef::<leptos::html::Div>::new();
+    let chosen = RwSignal::new(None::<String>);
+    let choose = move |target: Option<web_sys::EventTarget>, focus: bool| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let Some(day) = crate::browser::closest(target, ".hit[data-day]").and_then(|hit| hit.get_attribute("data-day"))
+            else {
+                return;
+            };
+            let Some(date) = crate::browser::find("#note-date").and_then(|d| d.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            date.set_value(&day);
+            chosen.set(Some(day));
+            if focus && let Some(text) = crate::browser::find("#note-text") {
+                let _ = text.focus();
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (target, focus, chosen);
+    };
+    let prompt = note_prompt.map(|prompt| {
+        move || {
+            chosen.get().map(|day| {
+                view! {
+                    <p class="note-chosen" role="status" data-testid="note-chosen">
+                        <a href="#note-form">{format!("{day} · {prompt}")}</a>
+                    </p>
+                }
+            })
+        }
+    });
     #[cfg(feature = "hydrate")]
     {
         let drawn = StoredValue::new(drawn);
@@ -56,7 +94,21 @@ pub fn ChartBox(src: String, drawn: u32, children: Children) -> impl IntoView {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (src, drawn);
-    view! { <div class="chart" node_ref=node>{children()}</div> }
+    view! {
+        <div
+            class="chart"
+            node_ref=node
+            on:click=move |ev| choose(ev.target(), false)
+            on:keydown=move |ev| {
+                if ev.key() == "Enter" {
+                    choose(ev.target(), true)
+                }
+            }
+        >
+            {children()}
+        </div>
+        {prompt}
+    }
 }
 
 /// Puts the new drawing `svg` into the chart box `el`, keeping the focus on the same
@@ -95,6 +147,7 @@ pub fn Trend(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) -> imp
             // The view's unusual days, as the chart rings them.
             let unusual = d.insights.unusual.iter().find(|u| u.block_id.is_none() && u.day.date == date).map(|u| u.day);
             let note = unusual.map(|u| view! { <span class="badge unusual-badge">{chart_specs::unusual_note(&u, words)}</span> });
+            let noted = note_badges(&d.notes, date, words);
             let class = match (date == today, unusual.is_some()) {
                 (true, true) => Some("incomplete unusual"),
                 (true, false) => Some("incomplete"),
@@ -103,7 +156,7 @@ pub fn Trend(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) -> imp
             };
             view! {
                 <tr class=class>
-                    <th scope="row">{words.long_date(date)} {note}</th>
+                    <th scope="row">{words.long_date(date)} {note} {noted}</th>
                     <td>{grouped(day.pv)}</td>
                     <td>{grouped(day.uv)}</td>
                 </tr>
@@ -131,6 +184,11 @@ pub fn Trend(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) -> imp
     }
 }
 
+/// The notes of `day` as the chart tables' badges ("Note: Moved 请假 up").
+pub(super) fn note_badges(notes: &use_cases::notes_report::Notes, day: chrono::NaiveDate, words: i18n::Locale) -> impl IntoView {
+    notes.on(day).map(|text| view! { <span class="badge note-badge">{(words.t().notes.marker)(text)}</span> }).collect_view()
+}
+
 /// The blocks with the most page views.
 #[component]
 pub fn TopBlocks(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) -> impl IntoView {
@@ -152,12 +210,15 @@ pub fn TopBlocks(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) ->
 /// that draws it again when its box is another width (`params` frozen to the range
 /// shown, as the exports are). A repeat visit at the same width fetches no drawing.
 pub(super) fn chart_box(chart: ChartKind, params: ViewParams, draw: impl FnOnce(f32) -> String) -> impl IntoView {
-    let src = chart.export_url(&params.with_lang(use_locale().get_untracked()));
+    let locale = use_locale().get_untracked();
+    let src = chart.export_url(&params.with_lang(locale));
     let drawn = remembered_width();
     let svg = draw(drawn);
     let drawn = drawn.round() as u32;
+    // Time series have days to note; the page's notes panel has the form.
+    let note_prompt = (chart != ChartKind::TopBlocks).then(|| locale.t().notes.note_day.to_owned());
     view! {
-        <ChartBox src drawn>
+        <ChartBox src drawn note_prompt>
             <div class="chart-drawing" inner_html=svg></div>
         </ChartBox>
     }

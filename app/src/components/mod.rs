@@ -10,6 +10,7 @@ mod header;
 mod insights;
 mod names;
 mod names_import;
+mod notes;
 mod page;
 mod rows;
 mod shortcuts;
@@ -30,6 +31,7 @@ pub use insights::InsightsPanel;
 pub use names::BlockNames;
 #[cfg(feature = "ssr")]
 pub(crate) use names_import::{import_answer_html, import_saved_flash};
+pub use notes::NotesPanel;
 pub use page::{Hydrated, PageProgress, PageShortcuts};
 #[cfg(feature = "ssr")]
 pub(crate) use page::{REFRESH_COOKIE, TICKET_COOKIE};

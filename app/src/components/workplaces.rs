@@ -123,7 +123,9 @@ pub fn WorkplacesView(report: StoredValue<WorkplaceReport>, params: Memo<ViewPar
             <h2 id="workplace-trend-heading">{move || w().trend_title}</h2>
             {chart}
             <p class="hint">{move || w().not_additive}</p>
+            {trend_table(&r)}
         </section>
+        <super::NotesPanel notes=r.notes.clone() range=r.range today=r.today blocks=Vec::new()/>
         <section class="panel" aria-labelledby="custom-heading" data-testid="custom-workplaces">
             <h2 id="custom-heading">{move || w().custom_title}</h2>
             <p class="hint">{move || w().custom_hint}</p>
@@ -163,6 +165,48 @@ pub fn WorkplacesView(report: StoredValue<WorkplaceReport>, params: Memo<ViewPar
             </a>
             <a href=chart_svg download="workplace-trend.svg" data-testid="export-workplace-trend">{move || t().export_trend_svg}</a>
         </section>
+    }
+}
+
+/// The workplace trend's numbers as a table (the chart's alternative), with the notes
+/// of each day.
+fn trend_table(r: &WorkplaceReport) -> impl IntoView {
+    let words = use_locale().get_untracked();
+    let (t, w) = (words.t(), words.t().workplaces);
+    let rows = r
+        .days
+        .iter()
+        .map(|day| {
+            let class = (day.date == r.today).then_some("incomplete");
+            view! {
+                <tr class=class>
+                    <th scope="row">{words.long_date(day.date)} {super::charts::note_badges(&r.notes, day.date, words)}</th>
+                    <td>{grouped(day.all.pv)}</td>
+                    <td>{grouped(day.all.uv)}</td>
+                    <td>{grouped(day.default.pv)}</td>
+                    <td>{grouped(day.default.uv)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="chart-table">
+            <summary>{t.show_as_table}</summary>
+            <div class="table-scroll">
+                <table data-testid="workplace-trend-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{t.date}</th>
+                            <th scope="col" class="num">{format!("{} · {}", w.all, t.pv)}</th>
+                            <th scope="col" class="num">{format!("{} · {}", w.all, t.uv)}</th>
+                            <th scope="col" class="num">{format!("{} · {}", w.default, t.pv)}</th>
+                            <th scope="col" class="num">{format!("{} · {}", w.default, t.uv)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </details>
     }
 }
 

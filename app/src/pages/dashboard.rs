@@ -7,8 +7,8 @@ use leptos_router::hooks::use_location;
 
 use crate::api::{load_dashboard, load_rows, load_workplaces};
 use crate::components::{
-    BlockNames, BlocksTable, Cards, Controls, ErrorNotice, ExportLinks, Header, Hydrated, InsightsPanel, PageProgress,
-    PageShortcuts, RowsTable, TopBlocks, Trend, WorkplacesView, href,
+    BlockNames, BlocksTable, Cards, Controls, ErrorNotice, ExportLinks, Header, Hydrated, InsightsPanel, NotesPanel,
+    PageProgress, PageShortcuts, RowsTable, TopBlocks, Trend, WorkplacesView, href,
 };
 use crate::locale::use_locale;
 use use_cases::report::ViewInfo;
@@ -85,12 +85,15 @@ pub fn Dashboard() -> impl IntoView {
                             (_, _, Some(Err(e))) => view! { <ErrorNotice error=e params=p/> }.into_any(),
                             (Some(Ok(d)), _, _) => {
                                 let info = StoredValue::new(ViewInfo::from(&d));
+                                let (notes, range, today) = (d.notes.clone(), d.range, d.today);
+                                let blocks = p.blocks.iter().filter_map(|b| domain::BlockId::parse(b).ok()).collect();
                                 let d = StoredValue::new(d);
                                 view! {
                                     <Controls params info/>
                                     <InsightsPanel dashboard=d params/>
                                     <Cards dashboard=d/>
                                     <Trend dashboard=d params/>
+                                    <NotesPanel notes range today blocks/>
                                     <TopBlocks dashboard=d params/>
                                     <BlocksTable dashboard=d params/>
                                     <ExportLinks dashboard=d params/>

@@ -29,7 +29,10 @@
 //!   `<g class="tip">` that the page hides with `.hit .tip { visibility: hidden }`
 //!   and reveals with `.hit:hover .tip, .hit:focus .tip { visibility: visible }`
 //!   (a file of its own carries these rules: [`svg_document`]). Not an attribute on
-//!   every tip: a year is 365 of them.
+//!   every tip: a year is 365 of them. Each day's target carries its date
+//!   (`data-day="2026-11-30"`), for a page that acts on the day chosen.
+//! - Notes on the timeline ([`DayNote`]): a dashed line and a flag (`class="note"`)
+//!   behind the targets, the note's text in the day's tip and accessible name.
 
 #![warn(missing_docs)]
 
@@ -44,7 +47,7 @@ mod time_series;
 
 pub use bars::{top_blocks_svg, top_blocks_svg_at};
 pub use document::svg_document;
-pub use model::{Bar, BarChart, DayMarker, Metric, MetricLabels, Series, TimeSeriesChart};
+pub use model::{Bar, BarChart, DayMarker, DayNote, Metric, MetricLabels, Series, TimeSeriesChart};
 pub use number::{CompactUnit, NumberFormat};
 pub use theme::PALETTE;
 pub use time_series::{DEFAULT_WIDTH, MAX_WIDTH, MIN_WIDTH, time_series_svg, time_series_svg_at};

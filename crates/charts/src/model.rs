@@ -92,6 +92,19 @@ pub struct TimeSeriesChart {
     /// Days to point out (unusual days): a ring around the value, and a line of its
     /// own in the day's tooltip.
     pub markers: Vec<DayMarker>,
+    /// Notes on the timeline (what an admin changed that day): a dashed line across the
+    /// plot with a flag above it, and the note's text as a line of the day's tooltip.
+    #[serde(default)]
+    pub notes: Vec<DayNote>,
+}
+
+/// A note on a day of the chart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayNote {
+    /// The day, one of the chart's `days` (a note on another day is not drawn).
+    pub day: NaiveDate,
+    /// The tooltip's line, already localised, e.g. "Note: Moved 请假 to the top".
+    pub text: String,
 }
 
 /// A day the chart points out.

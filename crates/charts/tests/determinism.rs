@@ -7,6 +7,11 @@
 //! byte for byte. When a change to the drawing is intended, render
 //! `common::fixed_set()` on wasm32 again, check that it still equals the native
 //! output, and only then update the hashes.
+//!
+//! The page's charts are no longer drawn in the browser (a chart box fetches the
+//! server's drawing at its width), so since the day targets' `data-day` (2026-12) the
+//! pins are the native output; the comparison on wasm32 matters again only should the
+//! browser draw charts itself.
 
 mod common;
 
@@ -14,21 +19,21 @@ use common::{fixed_set, fnv64};
 
 /// FNV-1a of each chart of the fixed set, as rendered on both targets.
 const VERIFIED_ON_NATIVE_AND_WASM32: [(&str, u64, usize); 16] = [
-    ("year-8-blocks", 0x1f20_ca0a_b249_741f, 396_524),
-    ("3-years-total", 0xcdef_2f64_3925_a7e2, 315_293),
-    ("3-years-8-blocks", 0x49be_33c7_4410_d39b, 1_161_077),
-    ("one-day", 0x9692_8736_ab9d_3372, 3_371),
-    ("week-total", 0x926a_7103_05d5_87cd, 5_781),
-    ("zh-20-days", 0xea83_458a_d172_dfc0, 23_867),
-    ("huge-values", 0xde05_28dc_36a4_7ee9, 9_843),
-    ("gaps", 0x3d64_e011_ed25_c698, 22_730),
+    ("year-8-blocks", 0x855d_7e85_0e04_dd7b, 404_554),
+    ("3-years-total", 0x143f_3829_3858_8b00, 339_405),
+    ("3-years-8-blocks", 0xef72_9a7f_68c2_2197, 1_185_189),
+    ("one-day", 0x4649_5b1a_8cd1_d0fc, 3_393),
+    ("week-total", 0x74bd_be48_dba5_cdc0, 5_935),
+    ("zh-20-days", 0x6758_2a46_18fb_5d44, 24_307),
+    ("huge-values", 0x62e9_89fa_e91a_b0ed, 10_063),
+    ("gaps", 0x09c0_915e_c8ef_de5c, 23_610),
     ("empty-no-days", 0xa6c0_ed78_7ec7_ecde, 612),
     ("empty-no-series", 0xeaad_51f8_16bf_ed07, 1_962),
     ("bars-15", 0xe9b0_e5f7_4098_65b9, 12_318),
     ("bars-long-labels", 0xff73_3f2d_412e_df88, 10_118),
     ("bars-u64-max", 0x0ee5_9feb_6a4e_b49d, 3_085),
     ("bars-empty", 0x7bdb_e758_b5b1_9f02, 472),
-    ("download-trend", 0x2cee_77e0_90f8_1e3b, 31_969),
+    ("download-trend", 0x6616_7fa8_6517_60ca, 32_959),
     ("download-bars", 0x8320_2637_0ade_00d2, 4_719),
 ];
 

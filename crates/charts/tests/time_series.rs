@@ -2,7 +2,7 @@
 
 mod common;
 
-use charts::{Metric, NumberFormat, Series, time_series_svg};
+use charts::{DayNote, Metric, NumberFormat, Series, time_series_svg};
 use common::{chart, date};
 use roxmltree::{Document, Node};
 
@@ -282,4 +282,32 @@ fn a_phone_width_gets_its_own_drawing_with_fewer_ticks_at_full_text_size() {
     // Below the narrowest drawing, the chart is drawn at the narrowest.
     let tiny = charts::time_series_svg_at(&c, 100.0);
     assert!(view_box(&parse(&tiny)).starts_with(&format!("0 0 {} ", charts::MIN_WIDTH)));
+}
+
+#[test]
+fn a_note_is_a_flagged_line_with_its_text_in_the_days_tip() {
+    let mut c = chart(14, 0);
+    c.notes = vec![
+        DayNote { day: date(2024, 1, 5), text: "Note: Moved <请假> up".into() },
+        DayNote { day: date(2024, 1, 5), text: "Note: and renamed it".into() },
+        DayNote { day: date(2023, 12, 1), text: "Note: before the chart".into() },
+    ];
+    let svg = time_series_svg(&c);
+    let doc = parse(&svg);
+    let notes: Vec<Node> = doc.descendants().filter(|n| n.attribute("class") == Some("note")).collect();
+    assert_eq!(notes.len(), 1, "one line for the day's two notes, none for a day off the chart");
+    let hits = hits(&doc);
+    let day = hits.iter().find(|h| h.attribute("data-day") == Some("2024-01-05")).expect("every day carries its date");
+    let x = |n: &Node, a: &str| n.attribute(a).and_then(|v| v.parse::<f32>().ok()).unwrap();
+    let column = day.children().find(|n| n.has_tag_name("use")).unwrap();
+    let width = 900.0 - 2.0 * 12.0;
+    assert!((x(&notes[0], "x1") - x(&column, "x")).abs() < width / 14.0, "the line is on the noted day's column");
+    let label = day.attribute("aria-label").unwrap();
+    assert!(label.ends_with("; Note: Moved <请假> up; Note: and renamed it"), "{label}");
+    let tip: Vec<&str> = day.descendants().filter(|n| n.is_text()).filter_map(|t| t.text()).collect();
+    assert!(tip.contains(&"Note: Moved <请假> up"), "{tip:?}");
+    assert!(svg.contains("Moved &lt;请假&gt; up"), "escaped");
+    let other = hits.iter().find(|h| h.attribute("data-day") == Some("2024-01-06")).unwrap();
+    assert!(!other.attribute("aria-label").unwrap().contains("Note"), "a note is on its own day only");
+    assert!(!time_series_svg(&chart(14, 0)).contains("class=\"notes\""), "no notes, no group");
 }

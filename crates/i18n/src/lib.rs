@@ -6,6 +6,7 @@ mod digest;
 mod import;
 mod insights;
 mod lists;
+mod notes;
 mod sign_in;
 mod workplaces;
 
@@ -16,6 +17,7 @@ pub use digest::DigestMessages;
 pub use import::ImportMessages;
 pub use insights::InsightMessages;
 pub use lists::ListMessages;
+pub use notes::{NoteMessages, signed_percent};
 pub use sign_in::SignInMessages;
 pub use workplaces::WorkplaceMessages;
 
@@ -298,6 +300,8 @@ pub struct Messages {
     pub insights: &'static InsightMessages,
     /// The digest card and its setup page.
     pub digest: &'static DigestMessages,
+    /// Notes on the timeline and their impact.
+    pub notes: &'static NoteMessages,
     /// The sign-in pages the server writes, and the Feishu client's sign-in answers.
     pub sign_in: &'static SignInMessages,
 }
@@ -444,6 +448,7 @@ pub static ZH: Messages = Messages {
     lists: &lists::ZH,
     insights: &insights::ZH,
     digest: &digest::ZH,
+    notes: &notes::ZH,
     sign_in: &sign_in::ZH,
 };
 
@@ -591,6 +596,7 @@ pub static EN: Messages = Messages {
     lists: &lists::EN,
     insights: &insights::EN,
     digest: &digest::EN,
+    notes: &notes::EN,
     sign_in: &sign_in::EN,
 };
 

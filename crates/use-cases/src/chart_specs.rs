@@ -67,6 +67,7 @@ pub fn trend(d: &Dashboard, locale: Locale) -> TimeSeriesChart {
         number_format: Default::default(),
         metric_labels: MetricLabels { pv: t.pv.into(), uv: t.uv.into() },
         markers: unusual_markers(d, locale),
+        notes: d.notes.day_notes(locale),
     }
 }
 
@@ -127,5 +128,6 @@ pub fn workplace_trend(r: &crate::workplace_report::WorkplaceReport, locale: Loc
         number_format: Default::default(),
         metric_labels: MetricLabels { pv: t.pv.into(), uv: t.uv.into() },
         markers: Vec::new(),
+        notes: r.notes.day_notes(locale),
     }
 }

@@ -213,12 +213,16 @@ pub async fn load_dashboard(
     if ticket.is_some() || refresh {
         // A page load the browser follows with its progress bar, or one that fetches
         // anew, is built for itself.
-        return build_dashboard(state, params, ticket, refresh).await;
+        let mut dashboard = build_dashboard(state, params, ticket, refresh).await?;
+        dashboard.notes = crate::notes::of_range(state, dashboard.range, true).await?;
+        return Ok(dashboard);
     }
-    // The build is shared; the quota and the history fetch are as of this load.
+    // The build is shared; the quota, the history fetch and the notes (a note just
+    // written shows at once) are as of this load.
     let mut dashboard = shared_dashboard(state, params).await?.as_ref().clone();
     dashboard.quota = quota_report(state.service.quota().await);
     dashboard.history = history_line(state);
+    dashboard.notes = crate::notes::of_range(state, dashboard.range, true).await?;
     Ok(dashboard)
 }
 
@@ -301,6 +305,7 @@ pub async fn build_dashboard(
         quota: quota_report(service.quota().await),
         history: history_line(state),
         insights,
+        notes: crate::notes::of_range(state, query.range, false).await?,
     })
 }
 
@@ -357,8 +362,22 @@ pub async fn build_workplace_report(
         simulated: state.view.simulated,
         quota: quota_report(service.quota().await),
         history: history_line(state),
+        notes: crate::notes::of_range(state, range, false).await?,
     };
     Ok(WorkplaceReport::build(inputs, base))
+}
+
+/// The workplace view a page load asks for: [`build_workplace_report`] with the impact
+/// of its newest notes.
+pub async fn load_workplace_report(
+    state: &AppState,
+    params: ViewParams,
+    ticket: Option<u64>,
+    refresh: bool,
+) -> Result<crate::workplace_report::WorkplaceReport, AppError> {
+    let mut report = build_workplace_report(state, params, ticket, refresh).await?;
+    report.notes = crate::notes::of_range(state, report.range, true).await?;
+    Ok(report)
 }
 
 /// The insights of `query`, for `GET /api/v1/insights`; `refresh` fetches today and

@@ -15,58 +15,26 @@ use chrono::{Days, NaiveDate};
 use domain::impact::{self, Estimate, ImpactError, Verdict, Window};
 use domain::unusual::{self, BASELINE_WEEKS};
 use domain::{AccessQuery, BlockId, DateRange};
+use i18n::Locale;
 use serde::Serialize;
 use store::Note;
 
 use crate::error::AppError;
+use crate::notes_report::{Change, Estimated, Measures, Period, Verdicts};
 use crate::state::AppState;
 use crate::workplace_report::WorkplaceMatcher;
 
-/// One measure's estimate as the API answers it.
-#[derive(Clone, Debug, Serialize)]
-pub struct Change {
-    pub before: Period,
-    pub after: Period,
-    pub relative_change: f64,
-    pub interval: [f64; 2],
-    pub distinguishable: bool,
-}
-
-/// One side of the window: its days and the daily mean of those kept.
-#[derive(Clone, Debug, Serialize)]
-pub struct Period {
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-    pub daily_mean: f64,
-}
-
-/// PV and UV of one thing.
-#[derive(Clone, Debug, Serialize)]
-pub struct Measures {
-    pub pv: Change,
-    pub uv: Change,
-}
-
-/// The answer of `GET /api/v1/annotations/{id}/impact`.
+/// The answer of `GET /api/v1/annotations/{id}/impact`: the note, and its impact.
 #[derive(Clone, Debug, Serialize)]
 pub struct NoteImpact {
     pub note: Note,
-    pub weeks: u32,
-    pub method: &'static str,
-    pub pv: Change,
-    pub uv: Change,
-    /// What the note does not concern, over the same days; `None` for a tenant-wide note.
-    pub control: Option<Measures>,
-    /// Against the control: what it all says, per measure.
-    pub verdict: Verdicts,
-    /// The days left out as unusual for the whole tenant.
-    pub left_out: Vec<NaiveDate>,
+    #[serde(flatten)]
+    pub estimated: Estimated,
 }
 
-#[derive(Clone, Debug, Serialize)]
-pub struct Verdicts {
-    pub pv: Verdict,
-    pub uv: Verdict,
+/// What the impact says in a sentence per measure ([`Estimated::summary`]).
+pub fn summary(impact: &NoteImpact, locale: Locale) -> String {
+    impact.estimated.summary(locale)
 }
 
 /// Daily PV and UV series aligned on a window.
@@ -76,6 +44,20 @@ struct Series {
 }
 
 impl Series {
+    /// Marks the days before the first with any view as unknown (NaN), when there are
+    /// such days; answers the first day with a view then.
+    fn unknown_before_first_use(&mut self, range: DateRange) -> Option<NaiveDate> {
+        let first = self.pv.iter().zip(&self.uv).position(|(pv, uv)| *pv > 0.0 || *uv > 0.0).unwrap_or(self.pv.len());
+        if first == 0 {
+            return None;
+        }
+        for day in 0..first {
+            self.pv[day] = f64::NAN;
+            self.uv[day] = f64::NAN;
+        }
+        range.days().nth(first)
+    }
+
     /// The (pv, uv) `of` each day of `range`.
     fn of(range: DateRange, of: impl Fn(NaiveDate) -> (u64, u64)) -> Self {
         let (pv, uv) = range.days().map(of).map(|(pv, uv)| (pv as f64, uv as f64)).unzip();
@@ -86,6 +68,12 @@ impl Series {
 /// The impact of note `id` over `weeks` weeks a side.
 pub async fn of_note(state: &AppState, id: &str, weeks: u32) -> Result<NoteImpact, AppError> {
     let note = state.service.store().note(id).await?.ok_or_else(|| crate::notes::no_such(id))?;
+    let estimated = of(state, &note, weeks).await?;
+    Ok(NoteImpact { note, estimated })
+}
+
+/// The impact of `note` over `weeks` weeks a side.
+pub async fn of(state: &AppState, note: &Note, weeks: u32) -> Result<Estimated, AppError> {
     let window = impact::judgeable_window(note.draft.date, weeks, state.service.today()).map_err(refused)?;
     let range = window.range();
     // The tenant's totals of the window and of the weeks before it that judge its days:
@@ -102,7 +90,19 @@ pub async fn of_note(state: &AppState, id: &str, weeks: u32) -> Result<NoteImpac
         .collect();
     let left_out = holidays(&totals, history, range);
     let out = |day: NaiveDate| left_out.contains(&day);
-    let (concerned, control) = series(state, &note, range, &totals).await?;
+    let (mut concerned, control) = series(state, note, range, &totals).await?;
+    // A block (or workplace) that first had views inside the window did not exist
+    // before: its first days are unknown, not zero, or it would read as a rise.
+    let first_use = concerned.unknown_before_first_use(range);
+    let refused = |error: ImpactError| match (error, first_use) {
+        (ImpactError::TooFewDays { side: impact::Side::Before, .. }, Some(first)) => AppError::BadInput {
+            message: format!(
+                "what the note concerns had no views before {first}: there are no weeks before the note to compare with \
+                 (a new block is judged against its own first weeks only once it has some)"
+            ),
+        },
+        (error, _) => refused(error),
+    };
     let (pv, uv, control, verdict) = match control {
         Some(control) => {
             let pv = impact::impact(&concerned.pv, &control.pv, &window, &out).map_err(refused)?;
@@ -116,10 +116,9 @@ pub async fn of_note(state: &AppState, id: &str, weeks: u32) -> Result<NoteImpac
             (pv, uv, None, Verdicts { pv: alone(&pv), uv: alone(&uv) })
         }
     };
-    Ok(NoteImpact {
-        note,
+    Ok(Estimated {
         weeks,
-        method: impact::METHOD,
+        method: impact::METHOD.to_owned(),
         pv: change(&pv, &window),
         uv: change(&uv, &window),
         control,

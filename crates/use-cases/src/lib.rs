@@ -3,7 +3,7 @@
 //!
 //! - Always compiled (the server and the browser bundle share them): the view a URL asks
 //!   for ([`view`]), who is asking ([`identity`]), the reports the pages draw ([`report`], [`workplace_report`],
-//!   [`insights_report`], [`chart_specs`], [`digest_setup`]) and the error a person or
+//!   [`insights_report`], [`notes_report`], [`chart_specs`], [`digest_setup`]) and the error a person or
 //!   script sees ([`error`]).
 //! - On the server (`ssr`): the state built once at start-up and who is asking
 //!   ([`state`]), the dashboard's reports ([`dashboard`]), block names ([`names`]), notes on the timeline ([`notes`]) and their impact ([`impact`]), API
@@ -20,6 +20,7 @@ pub mod digest_setup;
 pub mod error;
 pub mod identity;
 pub mod insights_report;
+pub mod notes_report;
 pub mod report;
 pub mod view;
 /// The invariants the fuzz target (`fuzz/`) checks, also run by a seeded test on stable.

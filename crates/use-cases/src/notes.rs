@@ -9,12 +9,47 @@ use store::{Note, StoreError};
 
 use crate::error::AppError;
 use crate::identity::Viewer;
+use crate::notes_report::{ImpactState, MAX_NOTE_CARDS, NoteCard, Notes};
 pub use crate::report::NotesImport;
 use crate::state::AppState;
 
 /// The notes whose day is in `range` (all of them without one), by day.
 pub async fn list(state: &AppState, range: Option<DateRange>) -> Result<Vec<Note>, AppError> {
     Ok(state.service.store().notes(range).await?)
+}
+
+/// The notes of `range` as a page shows them: every one (the chart marks them all), the
+/// newest [`MAX_NOTE_CARDS`] with their impact over the default weeks when
+/// `with_impact` (computed side by side; one that cannot be estimated says why, and
+/// the page is shown all the same).
+pub async fn of_range(state: &AppState, range: DateRange, with_impact: bool) -> Result<Notes, AppError> {
+    let notes = list(state, Some(range)).await?;
+    let judged_from = if with_impact { notes.len().saturating_sub(MAX_NOTE_CARDS) } else { notes.len() };
+    let mut impacts = tokio::task::JoinSet::new();
+    for (i, note) in notes.iter().enumerate().skip(judged_from) {
+        let (state, note) = (state.clone(), note.clone());
+        impacts.spawn(async move { (i, crate::impact::of(&state, &note, domain::impact::DEFAULT_WEEKS).await) });
+    }
+    let mut cards: Vec<NoteCard> = notes
+        .into_iter()
+        .map(|note| NoteCard { id: note.id, draft: note.draft, created_by: note.created_by, impact: ImpactState::NotAsked })
+        .collect();
+    while let Some(joined) = impacts.join_next().await {
+        let (i, estimated) =
+            joined.map_err(|error| AppError::Internal { message: format!("a note's impact failed: {error}") })?;
+        cards[i].impact = match estimated {
+            Ok(estimated) => ImpactState::Estimated(estimated),
+            Err(AppError::TooRecent { judgeable_on, .. }) => ImpactState::TooRecent { judgeable_on },
+            Err(error) => ImpactState::Unavailable { reason: error.to_string() },
+        };
+    }
+    let workplaces = state.service.workplace_names().iter().map(|(id, names)| (id.clone(), names.clone())).collect();
+    let labels = state.service.labels();
+    let mut names: Vec<domain::BlockLabel> =
+        cards.iter().flat_map(|c| &c.draft.block_ids).filter_map(|id| labels.get(id).cloned()).collect();
+    names.sort_by(|a, b| a.block_id.cmp(&b.block_id));
+    names.dedup_by(|a, b| a.block_id == b.block_id);
+    Ok(Notes { cards, workplaces, names })
 }
 
 /// Saves a new note by `viewer`.

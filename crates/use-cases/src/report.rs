@@ -51,6 +51,9 @@ pub struct Dashboard {
     pub history: Option<HistoryLine>,
     /// What changed, what nobody uses and what is unusual in the range.
     pub insights: crate::insights_report::Insights,
+    /// The notes of the range (on the trend chart, and with their impact on the page).
+    #[serde(default)]
+    pub notes: crate::notes_report::Notes,
 }
 
 /// This month's calls to Feishu against the monthly quota (counts only, no usage data).

@@ -45,6 +45,9 @@ pub struct WorkplaceReport {
     pub simulated: bool,
     pub quota: QuotaReport,
     pub history: Option<crate::report::HistoryLine>,
+    /// The notes of the range (on the trend chart, and with their impact on the page).
+    #[serde(default)]
+    pub notes: crate::notes_report::Notes,
 }
 
 /// One custom workplace over the range.
@@ -63,12 +66,18 @@ pub struct WorkplaceTotal {
 impl WorkplaceTotal {
     /// Its name in `language`, else in another language, else its id.
     pub fn name(&self, language: &str) -> String {
-        self.names
-            .iter()
-            .find(|(lang, _)| lang == language)
-            .or_else(|| self.names.first())
-            .map_or_else(|| self.id.to_string(), |(_, name)| name.clone())
+        name_in(&self.id, &self.names, language)
     }
+}
+
+/// The name of workplace `id` in `language` out of its `names` by language, else in
+/// another language, else its id.
+pub fn name_in(id: &WorkplaceId, names: &[(String, String)], language: &str) -> String {
+    names
+        .iter()
+        .find(|(lang, _)| lang == language)
+        .or_else(|| names.first())
+        .map_or_else(|| id.to_string(), |(_, name)| name.clone())
 }
 
 /// Custom workplaces (and groups typed by hand) the page lists unless the URL asks for
@@ -292,6 +301,7 @@ impl WorkplaceReport {
             simulated: base.simulated,
             quota: base.quota,
             history: base.history,
+            notes: base.notes,
         }
     }
 }
@@ -322,6 +332,7 @@ pub struct WorkplaceReportBase {
     pub simulated: bool,
     pub quota: QuotaReport,
     pub history: Option<crate::report::HistoryLine>,
+    pub notes: crate::notes_report::Notes,
 }
 
 #[cfg(test)]
@@ -365,6 +376,7 @@ mod tests {
                 resets_on: d("2026-04-01"),
             },
             history: None,
+            notes: Default::default(),
         };
         let report = WorkplaceReport::build(
             Inputs {

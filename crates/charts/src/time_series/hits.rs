@@ -93,7 +93,7 @@ pub(super) fn write(out: &mut String, layout: &Layout, chart: &TimeSeriesChart, 
         // focus (a `<title>` too would repeat it for every day of a year).
         out.push_str("<g class=\"hit\" tabindex=\"0\" role=\"img\" aria-label=\"");
         push_escaped(out, &label);
-        let _ = write!(out, "\"><use href=\"#{id}-c\"");
+        let _ = write!(out, "\" data-day=\"{}\"><use href=\"#{id}-c\"", chart.days[text.day]);
         attr_num(out, "x", x - layout.column / 2.0);
         let right = x + GAP + box_width <= layout.width - 4.0;
         let (origin, side) = if right { (x + GAP + PAD, "r") } else { (x - GAP - box_width + PAD, "l") };
@@ -144,6 +144,40 @@ fn write_markers(out: &mut String, layout: &Layout, chart: &TimeSeriesChart) {
 /// The rings' colour: the theme's orange, apart from the series' blues.
 const MARKER_COLOUR: &str = "#d9480f";
 
+/// The notes' colour: a violet, apart from the series' blues and the rings' orange,
+/// with a contrast of at least 3:1 on white and on the dark theme's background.
+const NOTE_COLOUR: &str = "#8b5cf6";
+
+/// A dashed line across the plot at each noted day, with a flag above the plot (the
+/// note's text is in the day's tip). Written before the targets, so that a tip shown
+/// covers the lines.
+pub(super) fn write_notes(out: &mut String, layout: &Layout, chart: &TimeSeriesChart) {
+    let mut days: Vec<usize> = chart.notes.iter().filter_map(|note| chart.days.iter().position(|d| *d == note.day)).collect();
+    days.sort_unstable();
+    days.dedup();
+    if days.is_empty() {
+        return;
+    }
+    let _ = write!(
+        out,
+        "<g class=\"notes\" aria-hidden=\"true\" pointer-events=\"none\" stroke=\"{NOTE_COLOUR}\" fill=\"{NOTE_COLOUR}\">"
+    );
+    for day in days {
+        let x = layout.x(day);
+        out.push_str("<line class=\"note\"");
+        attr_num(out, "x1", x);
+        attr_num(out, "x2", x);
+        attr_num(out, "y1", layout.plot_top - 4.0);
+        attr_num(out, "y2", layout.plot_bottom);
+        out.push_str(" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/><path class=\"note-flag\" d=\"M");
+        svg::push_num(out, x - 5.0);
+        out.push(' ');
+        svg::push_num(out, layout.plot_top - 12.0);
+        out.push_str("h10l-5 8z\" stroke=\"none\"/>");
+    }
+    out.push_str("</g>");
+}
+
 /// The day's text, or `None` when no series has a value for it.
 fn day_text(chart: &TimeSeriesChart, groups: &[Group], layout: &Layout, day: usize) -> Option<DayText> {
     // "PV 1,234<sep>UV 567" for the group's series that have a value that day.
@@ -184,6 +218,7 @@ fn day_text(chart: &TimeSeriesChart, groups: &[Group], layout: &Layout, day: usi
     }
     let date = chart.days.get(day);
     lines.extend(chart.markers.iter().filter(|m| Some(&m.day) == date).map(|m| m.note.clone()));
+    lines.extend(chart.notes.iter().filter(|n| Some(&n.day) == date).map(|n| n.text.clone()));
     let mut header = day_label(chart, day).into_owned();
     if day >= layout.incomplete_from && !chart.incomplete_label.is_empty() {
         let _ = write!(header, " ({})", chart.incomplete_label);

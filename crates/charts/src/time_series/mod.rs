@@ -156,6 +156,7 @@ pub fn time_series_svg_at(chart: &TimeSeriesChart, width: f32) -> String {
         out.push_str("<g aria-hidden=\"true\">");
         plot::restyle(&mut out, &drawing, &inks);
         out.push_str("</g>");
+        hits::write_notes(&mut out, &layout, chart);
         hits::write(&mut out, &layout, chart, &groups);
     }
     out.push_str("</svg>");

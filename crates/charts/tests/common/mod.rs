@@ -51,6 +51,7 @@ pub fn chart(n: usize, blocks: usize) -> TimeSeriesChart {
         number_format: NumberFormat::en(),
         metric_labels: MetricLabels::default(),
         markers: Vec::new(),
+        notes: Vec::new(),
     }
 }
 
