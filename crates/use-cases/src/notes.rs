@@ -9,7 +9,8 @@ use store::{Note, StoreError};
 
 use crate::error::AppError;
 use crate::identity::Viewer;
-use crate::notes_report::{ImpactState, MAX_NOTE_CARDS, NoteCard, Notes};
+use crate::impact::no_such;
+use crate::notes_report::Notes;
 pub use crate::report::NotesImport;
 use crate::state::AppState;
 
@@ -18,38 +19,11 @@ pub async fn list(state: &AppState, range: Option<DateRange>) -> Result<Vec<Note
     Ok(state.service.store().notes(range).await?)
 }
 
-/// The notes of `range` as a page shows them: every one (the chart marks them all), the
-/// newest [`MAX_NOTE_CARDS`] with their impact over the default weeks when
-/// `with_impact` (computed side by side; one that cannot be estimated says why, and
-/// the page is shown all the same).
+/// The notes of `range` as a page shows them ([`crate::impact::cards`]): every one
+/// (the chart marks them all), the newest [`crate::notes_report::MAX_NOTE_CARDS`] with
+/// their impact when `with_impact`.
 pub async fn of_range(state: &AppState, range: DateRange, with_impact: bool) -> Result<Notes, AppError> {
-    let notes = list(state, Some(range)).await?;
-    let judged_from = if with_impact { notes.len().saturating_sub(MAX_NOTE_CARDS) } else { notes.len() };
-    let mut impacts = tokio::task::JoinSet::new();
-    for (i, note) in notes.iter().enumerate().skip(judged_from) {
-        let (state, note) = (state.clone(), note.clone());
-        impacts.spawn(async move { (i, crate::impact::of(&state, &note, domain::impact::DEFAULT_WEEKS).await) });
-    }
-    let mut cards: Vec<NoteCard> = notes
-        .into_iter()
-        .map(|note| NoteCard { id: note.id, draft: note.draft, created_by: note.created_by, impact: ImpactState::NotAsked })
-        .collect();
-    while let Some(joined) = impacts.join_next().await {
-        let (i, estimated) =
-            joined.map_err(|error| AppError::Internal { message: format!("a note's impact failed: {error}") })?;
-        cards[i].impact = match estimated {
-            Ok(estimated) => ImpactState::Estimated(estimated),
-            Err(AppError::TooRecent { judgeable_on, .. }) => ImpactState::TooRecent { judgeable_on },
-            Err(error) => ImpactState::Unavailable { reason: error.to_string() },
-        };
-    }
-    let workplaces = state.service.workplace_names().iter().map(|(id, names)| (id.clone(), names.clone())).collect();
-    let labels = state.service.labels();
-    let mut names: Vec<domain::BlockLabel> =
-        cards.iter().flat_map(|c| &c.draft.block_ids).filter_map(|id| labels.get(id).cloned()).collect();
-    names.sort_by(|a, b| a.block_id.cmp(&b.block_id));
-    names.dedup_by(|a, b| a.block_id == b.block_id);
-    Ok(Notes { cards, workplaces, names })
+    Ok(crate::impact::cards(&state.service, list(state, Some(range)).await?, with_impact).await)
 }
 
 /// Saves a new note by `viewer`.
@@ -124,12 +98,6 @@ pub async fn import(
         tracing::info!(counts = ?plan.counts(), by = %viewer.actor(), "notes imported");
     }
     Ok(NotesImport { plan, saved })
-}
-
-/// The answer for a note id that names no note.
-pub(crate) fn no_such(id: &str) -> AppError {
-    let shown: String = id.chars().take(40).collect();
-    AppError::NotFound { message: format!("there is no note {shown:?}: list the notes (GET /api/v1/annotations) for their ids") }
 }
 
 /// Whether `viewer` may write notes: every signed-in admin, and API tokens allowed to

@@ -153,5 +153,5 @@ async fn impact(State(state): State<AppState>, Path(id): Path<String>, RawQuery(
             )?
         }
     };
-    Ok(Json(use_cases::impact::of_note(&state, &id, weeks).await?).into_response())
+    Ok(Json(use_cases::impact::of_note(&state.service, &id, weeks).await?).into_response())
 }
