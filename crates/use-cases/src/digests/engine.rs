@@ -169,6 +169,9 @@ impl Digests {
             period.to(),
             language.code()
         );
+        // Each note's impact reads its own weeks (from the store, or Feishu when not held),
+        // as the page's cards do.
+        let notes = crate::impact::cards(&self.service, self.service.store().notes(Some(period)).await?, true).await;
         Ok(DigestContent {
             language,
             period,
@@ -180,6 +183,7 @@ impl Digests {
             dormant: insights.dormant.unwrap_or_default(),
             dormant_days,
             names: self.service.labels().values().cloned().collect(),
+            notes,
             link,
         })
     }
