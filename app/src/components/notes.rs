@@ -176,7 +176,7 @@ fn Impact(impact: ImpactState) -> impl IntoView {
         ImpactState::Unavailable { reason } => {
             view! { <p class="impact impact-pending" data-testid="impact">{(n.no_impact)(&reason)}</p> }.into_any()
         }
-        ImpactState::Estimated(estimated) => view! { <Estimate estimated words/> }.into_any(),
+        ImpactState::Estimated(estimated) => view! { <Estimate estimated=*estimated words/> }.into_any(),
     }
 }
 

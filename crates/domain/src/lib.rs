@@ -21,6 +21,7 @@ mod note;
 mod note_import;
 mod query;
 mod range;
+pub mod scope;
 pub mod unusual;
 mod waiting;
 mod workplace;

@@ -38,6 +38,7 @@ mod rate;
 mod refresh_gates;
 mod sessions;
 mod task_leases;
+mod viewers;
 mod workplaces;
 
 use std::path::{Path, PathBuf};
@@ -61,6 +62,7 @@ pub use leases::replica_name;
 pub use notes::Note;
 pub use rate::RateAttempt;
 pub use sessions::{EXPIRY_WRITE_EVERY, SessionRecords};
+pub use viewers::ViewerGrant;
 pub use workplaces::WorkplaceNames;
 
 /// The store: a handle to one SQLite database. Cheap to clone; clones share the

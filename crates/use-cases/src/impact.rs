@@ -111,7 +111,7 @@ pub async fn cards(service: &Arc<AccessService>, notes: Vec<Note>, with_impact: 
         };
         let Some(card) = task_of.get(&task).and_then(|i| cards.get_mut(*i)) else { continue };
         card.impact = match estimated {
-            Ok(estimated) => ImpactState::Estimated(estimated),
+            Ok(estimated) => ImpactState::Estimated(Box::new(estimated)),
             Err(AppError::TooRecent { judgeable_on, .. }) => ImpactState::TooRecent { judgeable_on },
             Err(error) => ImpactState::Unavailable { reason: error.to_string() },
         };

@@ -73,12 +73,9 @@ impl Estimated {
 }
 
 /// Where a note's impact stands.
-// A view holds at most a few hundred of them, so the estimate's size (about 300 bytes)
-// beside the other variants costs nothing worth a box.
-#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ImpactState {
-    Estimated(Estimated),
+    Estimated(Box<Estimated>),
     /// The weeks after are not over: judged from that day.
     TooRecent {
         judgeable_on: NaiveDate,
