@@ -456,3 +456,36 @@ async fn the_impact_over_200_blocks_is_timed() {
         warm[2].as_secs_f64() * 1e3
     );
 }
+
+/// The largest import (5,000 notes, each on three blocks): planned, saved, then the same
+/// file again, all unchanged; printed, not asserted beyond the counts.
+#[tokio::test]
+async fn an_import_of_5000_notes_is_timed() {
+    let app = spawn_app().await;
+    let blocks: Vec<String> = app.sim.dataset().blocks().iter().take(3).map(|b| b.id.clone()).collect();
+    let body: String =
+        std::iter::once("date,text,block_ids\n".to_owned())
+            .chain((0..5000).map(|i| {
+                format!("{},第 {i} 条：把请假移到了人事工作台的最上方,{}\n", app.days_ago(1 + i % 300), blocks.join(" "))
+            }))
+            .collect();
+    let mut timed = Vec::new();
+    for (query, counts) in [("?dry_run=1", [5000, 0]), ("", [5000, 0]), ("", [0, 5000])] {
+        let started = std::time::Instant::now();
+        let (status, answer) = put_notes(&app, query, "text/csv", body.clone(), None).await;
+        timed.push(started.elapsed());
+        assert_eq!(status, StatusCode::OK, "{}", answer["error"]);
+        assert_eq!([answer["counts"]["added"].as_u64(), answer["counts"]["unchanged"].as_u64()], counts.map(Some));
+    }
+    let csv = std::time::Instant::now();
+    assert_eq!(notes_csv(&app, "").await.lines().count(), 5001);
+    println!(
+        "5,000 notes ({} KiB, debug build, over HTTP): dry run {:.0} ms, saved {:.0} ms, again (all unchanged) {:.0} ms, \
+         exported {:.0} ms",
+        body.len() / 1024,
+        timed[0].as_secs_f64() * 1e3,
+        timed[1].as_secs_f64() * 1e3,
+        timed[2].as_secs_f64() * 1e3,
+        csv.elapsed().as_secs_f64() * 1e3
+    );
+}
