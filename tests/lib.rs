@@ -175,6 +175,28 @@ impl TestApp {
         self.http.get(format!("{}{}", self.base_url, path_and_query)).send().await.expect("request reaches the server")
     }
 
+    /// `PUT {path_and_query}` with `body` as `content_type` (an import), as the
+    /// signed-in admin or, when given, with `token` alone: the status and the JSON
+    /// answer.
+    pub async fn put_import(
+        &self,
+        path_and_query: &str,
+        content_type: &str,
+        body: String,
+        token: Option<&str>,
+    ) -> (reqwest::StatusCode, serde_json::Value) {
+        let client = if token.is_some() { &self.anonymous } else { &self.http };
+        let mut request =
+            client.put(format!("{}{path_and_query}", self.base_url)).header("content-type", content_type).body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request reaches the server");
+        let status = response.status();
+        let text = response.text().await.expect("an answer");
+        (status, serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}")))
+    }
+
     /// Posts the tokens page's form (`name`, `can_write_names`, `can_manage_digests`,
     /// `expires`) as the signed-in admin, asking for the answer as JSON: 200 with the
     /// new token as a JSON string, or the refusal.

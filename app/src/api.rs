@@ -200,7 +200,7 @@ pub mod ssr {
 
     /// What this request may see ([`use_cases::sight`]).
     pub fn sight(state: &AppState) -> Result<use_cases::sight::Sight, AppError> {
-        Ok(use_cases::sight::Sight::of(state, &signed_in()?))
+        Ok(use_cases::sight::Sight::of(&state.service, &signed_in()?))
     }
 
     /// The person or script making this request, or what to do without one.

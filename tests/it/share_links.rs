@@ -7,7 +7,6 @@
 use block_insights_tests::{TestApp, browser_for, follow_authorize, spawn_app_with, testid_text, ungroup};
 use chrono::{Duration, Utc};
 use feishu_sim::{DEMO_MEMBER_OPEN_ID, DEMO_NO_EMAIL_OPEN_ID, SimConfig};
-use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 const PATH: &str = "/api/v1/share-links";

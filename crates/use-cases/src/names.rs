@@ -47,14 +47,7 @@ pub async fn import_names(state: &AppState, input: &str, format: ImportFormat, s
         let labels = plan.labels_to_save();
         // The store failed mid-import: it is all or nothing, so the caller learns that
         // none of it was saved, and may send it again.
-        state.service.set_labels(&labels).await.map_err(|error| match AppError::from(error) {
-            AppError::Internal { .. } => AppError::NotSaved {
-                message: "the names could not be saved: the dashboard's database failed, and the import is all or \
-                          nothing, so none of it was saved; send it again later (the server log has the cause)"
-                    .into(),
-            },
-            refused => refused,
-        })?;
+        state.service.set_labels(&labels).await.map_err(|error| AppError::from(error).into_not_saved("the names"))?;
         tracing::info!(saved = labels.len(), counts = ?plan.counts(), "block names imported");
     }
     Ok(NamesImport { plan, saved })

@@ -96,7 +96,7 @@ pub async fn create(
     let view = view_of(path)?;
     // The view must read for its maker: their range limits, and no block or workplace
     // outside what they see.
-    crate::dashboard::resolve(&view, state, &Sight::of(state, viewer))?;
+    crate::dashboard::resolve(&view, state, &Sight::of(&state.service, viewer))?;
     let now = Utc::now();
     let view = view.to_query();
     let link = state
@@ -160,8 +160,8 @@ pub async fn usable(store: &store::Store, id: &str) -> Result<ShareLink, AppErro
 }
 
 /// Counts one opening of `link`.
-pub async fn count_open(state: &AppState, link: &ShareLink) -> Result<(), AppError> {
-    Ok(state.service.store().count_share_link_open(&link.id).await?)
+pub async fn count_open(store: &store::Store, link: &ShareLink) -> Result<(), AppError> {
+    Ok(store.count_share_link_open(&link.id).await?)
 }
 
 /// Links are made by people who see the dashboard: admins and viewers.

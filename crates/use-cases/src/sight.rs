@@ -15,8 +15,8 @@ use domain::{AccessQuery, BlockId, NoteDraft, WorkplaceId};
 
 use crate::error::AppError;
 use crate::identity::Viewer;
-use crate::state::AppState;
 use crate::workplace_report::WorkplaceMatcher;
+use access_data::AccessService;
 
 /// What one request may see.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,35 +31,38 @@ impl Sight {
     /// What `viewer` may see now (the blocks named into its workplaces as named now).
     /// A visitor of a read-only link sees what its maker could, narrowed to the link's
     /// view: its blocks and workplace when it names some.
-    pub fn of(state: &AppState, viewer: &Viewer) -> Sight {
-        let maker = Sight::of_scope(state, viewer.scope());
+    pub fn of(service: &AccessService, viewer: &Viewer) -> Sight {
+        let maker = Sight::of_scope(service, viewer.scope());
         let Viewer::Visitor { view, .. } = viewer else { return maker };
         let pairs: Vec<(String, String)> = form_urlencoded::parse(view.trim_start_matches('?').as_bytes()).into_owned().collect();
         let params = crate::view::ViewParams::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         if params.blocks.is_empty() && params.workplace.is_none() {
             return maker;
         }
-        // The view's blocks as its maker sees them; nothing at all if it cannot be read.
-        let blocks = crate::dashboard::resolve(&params, state, &maker).map(|q| q.blocks).unwrap_or_default();
-        let names = state.service.workplace_names();
+        // The view's blocks (those named, else those of its workplace, as the page
+        // reads them) that its maker sees.
+        let mut blocks: BTreeSet<BlockId> = params.blocks.iter().filter_map(|b| BlockId::parse(b).ok()).collect();
+        if let Some(workplace) = &params.workplace {
+            let on = on_workplace(service, workplace);
+            blocks = if blocks.is_empty() { on } else { blocks.intersection(&on).cloned().collect() };
+        }
+        blocks.retain(|b| maker.sees_block(b));
+        let names = service.workplace_names();
         let workplaces = params
             .workplace
             .and_then(|w| WorkplaceId::parse(&w).ok())
             .filter(|w| names.contains_key(w) && maker.sees_workplace(w))
             .into_iter()
             .collect();
-        Sight::Scope { blocks: blocks.into_iter().collect(), workplaces }
+        Sight::Scope { blocks, workplaces }
     }
 
     /// What a scope sees (`None`: everything).
-    fn of_scope(state: &AppState, scope: Option<&domain::scope::Scope>) -> Sight {
+    fn of_scope(service: &AccessService, scope: Option<&domain::scope::Scope>) -> Sight {
         let Some(scope) = scope else { return Sight::Everything };
         let mut blocks: BTreeSet<BlockId> = scope.block_ids.iter().cloned().collect();
-        let labels = state.service.labels();
-        let names = state.service.workplace_names();
-        let matcher = WorkplaceMatcher::new(names.iter().map(|(id, n)| (id, n.as_slice())));
         for workplace in &scope.custom_workplace_ids {
-            blocks.extend(matcher.blocks_on(workplace.as_str(), labels.values()));
+            blocks.extend(on_workplace(service, workplace.as_str()));
         }
         Sight::Scope { blocks, workplaces: scope.custom_workplace_ids.iter().cloned().collect() }
     }
@@ -140,6 +143,14 @@ impl Sight {
             })
         }
     }
+}
+
+/// The blocks named into the workplace `text` names (its id or a name), as named now.
+fn on_workplace(service: &AccessService, text: &str) -> BTreeSet<BlockId> {
+    let labels = service.labels();
+    let names = service.workplace_names();
+    let matcher = WorkplaceMatcher::new(names.iter().map(|(id, n)| (id, n.as_slice())));
+    matcher.blocks_on(text, labels.values()).into_iter().collect()
 }
 
 /// The refusal of a block outside the scope.

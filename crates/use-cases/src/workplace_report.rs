@@ -90,18 +90,8 @@ pub struct WorkplaceTotal {
 impl WorkplaceTotal {
     /// Its name in `language`, else in another language, else its id.
     pub fn name(&self, language: &str) -> String {
-        name_in(&self.id, &self.names, language)
+        self.id.name_in(&self.names, language)
     }
-}
-
-/// The name of workplace `id` in `language` out of its `names` by language, else in
-/// another language, else its id.
-pub fn name_in(id: &WorkplaceId, names: &[(String, String)], language: &str) -> String {
-    names
-        .iter()
-        .find(|(lang, _)| lang == language)
-        .or_else(|| names.first())
-        .map_or_else(|| id.to_string(), |(_, name)| name.clone())
 }
 
 /// Custom workplaces (and groups typed by hand) the page lists unless the URL asks for

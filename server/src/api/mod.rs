@@ -1,8 +1,10 @@
 //! `/api/v1/`: the HTTP API for scripts and the intranet portal. Same numbers as the
-//! pages, same parsing rules, JSON or CSV; and the block names, read and imported.
+//! pages, same parsing rules, JSON or CSV; and the block names and notes, read and
+//! imported.
 
 mod body;
 mod digests;
+mod import;
 mod insights;
 mod names;
 mod notes;
@@ -23,6 +25,7 @@ use use_cases::sight::Sight;
 use use_cases::state::AppState;
 
 pub use names::BLOCK_NAMES_PATH;
+pub use notes::NOTES_PATH;
 
 /// The API's routes.
 pub fn routes() -> Router<AppState> {
@@ -50,7 +53,7 @@ impl axum::extract::FromRequestParts<AppState> for Seen {
             .extensions
             .get::<Viewer>()
             .ok_or_else(|| AppError::Unauthorized { message: "sign in, or send an API token".into() })?;
-        Ok(Seen(Sight::of(state, viewer)))
+        Ok(Seen(Sight::of(&state.service, viewer)))
     }
 }
 

@@ -2,7 +2,7 @@
 //! (`{"path":"/?range=30d&workplace=…","expires_in_days":30}`, 201 with its `id`, `url`
 //! and `expires_at`), `GET` lists them (an admin's: all; a viewer's: their own, with how
 //! often each was opened), `DELETE /{id}` revokes one. `/s/{id}` is the link itself
-//! ([`crate::auth::links`]). Who may make or revoke which is [`use_cases::share_links`]'s.
+//! (the sign-in's `auth::links`). Who may make or revoke which is [`use_cases::share_links`]'s.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -19,10 +19,7 @@ use use_cases::state::{AppState, SessionUser};
 use crate::paths::SHARE_LINKS_PATH;
 
 pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route(SHARE_LINKS_PATH, get(list).post(make))
-        .route(&format!("{SHARE_LINKS_PATH}/{{id}}"), delete(revoke))
-        .route("/s/{id}", get(crate::auth::links::open))
+    Router::new().route(SHARE_LINKS_PATH, get(list).post(make)).route(&format!("{SHARE_LINKS_PATH}/{{id}}"), delete(revoke))
 }
 
 /// A link as a request's body asks for it.

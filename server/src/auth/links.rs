@@ -72,16 +72,16 @@ pub fn unusable(headers: &axum::http::HeaderMap, error: &AppError) -> Response {
 /// `/s/{id}` once the guard let the request through: the opening is counted and the
 /// browser goes to the link's view (in the language asked for, if any).
 pub async fn open(
-    axum::extract::State(state): axum::extract::State<use_cases::state::AppState>,
+    axum::extract::State(auth): axum::extract::State<super::AuthState>,
     axum::extract::Path(id): axum::extract::Path<String>,
     headers: axum::http::HeaderMap,
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Response {
-    let link = match use_cases::share_links::usable(state.service.store(), &id).await {
+    let link = match use_cases::share_links::usable(&auth.store, &id).await {
         Ok(link) => link,
         Err(error) => return unusable(&headers, &error),
     };
-    if let Err(error) = use_cases::share_links::count_open(&state, &link).await {
+    if let Err(error) = use_cases::share_links::count_open(&auth.store, &link).await {
         tracing::warn!(%error, "could not count a link's opening");
     }
     let lang = params(raw.as_deref().unwrap_or_default()).lang;

@@ -20,6 +20,7 @@ pub fn routes(state: AuthState) -> Router {
         .route("/auth/callback", get(callback))
         .route("/auth/jssdk", post(jssdk::sign_in))
         .route("/logout", post(logout))
+        .route("/s/{id}", get(super::links::open))
         .route("/signed-out", get(signed_out))
         .with_state(state)
 }
