@@ -114,6 +114,82 @@ pub fn may_change() -> bool {
     }
 }
 
+/// The read-only links the person looking sees (an admin: all; a viewer: their own).
+pub async fn list_share_links() -> Result<Vec<use_cases::identity::LinkInfo>, AppError> {
+    #[cfg(feature = "ssr")]
+    {
+        let (state, viewer) = (state()?, signed_in()?);
+        return use_cases::share_links::list(&state, &viewer, &ssr::session_user()?).await;
+    }
+    #[cfg(not(feature = "ssr"))]
+    server_only(())
+}
+
+/// The link a visitor opened, for the line above its view; `None` for everyone else.
+pub async fn visiting() -> Option<use_cases::identity::LinkInfo> {
+    #[cfg(feature = "ssr")]
+    {
+        let (state, viewer) = (state().ok()?, viewer()?);
+        let use_cases::identity::Viewer::Visitor { link, .. } = viewer else { return None };
+        let link = use_cases::share_links::usable(state.service.store(), &link).await.ok()?;
+        return Some(use_cases::share_links::info(&state, link));
+    }
+    #[cfg(not(feature = "ssr"))]
+    None
+}
+
+/// Makes a read-only link to the view `path` (`/?range=30d…`) lasting `days`; the page
+/// comes back to the view at the share panel with the link's address.
+#[server(endpoint = "share_link_create")]
+pub async fn create_share_link(path: String, #[server(default)] days: String) -> Result<String, AppError> {
+    let made = async {
+        let days = match days.trim() {
+            "" => None,
+            days => Some(days.parse::<u32>().map_err(|_| AppError::BadInput {
+                message: format!(
+                    "days: {:?} is not a number of days: choose one of the lifetimes offered",
+                    days.chars().take(20).collect::<String>()
+                ),
+            })?),
+        };
+        let (state, viewer) = (state()?, signed_in()?);
+        use_cases::share_links::create(&state, &viewer, &ssr::session_user()?, &path, days).await.map(|link| link.url)
+    }
+    .await;
+    crate::flash::conclude(crate::flash::SAME_PAGE, SHARE_FORM, Some(SHARE_FORM.to_owned()), made, |url| {
+        ("link_created", url.clone())
+    })
+}
+
+/// Revokes the read-only link `id`.
+#[server(endpoint = "share_link_revoke")]
+pub async fn revoke_share_link(id: String) -> Result<(), AppError> {
+    let revoked = async {
+        let (state, viewer) = (state()?, signed_in()?);
+        use_cases::share_links::revoke(&state, &viewer, &ssr::session_user()?, id.trim()).await
+    }
+    .await;
+    crate::flash::conclude(crate::flash::SAME_PAGE, SHARE_FORM, Some(SHARE_FORM.to_owned()), revoked, |_| {
+        ("link_revoked", String::new())
+    })
+}
+
+/// The share panel's id: its posts come back to it.
+pub const SHARE_FORM: &str = "share";
+
+/// Whether the person looking may share views: a signed-in person (an admin or a
+/// viewer), not a visitor of a link. Rendered on the server only.
+pub fn may_share() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        matches!(ssr::viewer(), Some(use_cases::identity::Viewer::Person { .. }))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
+    }
+}
+
 /// Who is signed in (for the header).
 pub async fn who_am_i() -> Result<Option<Viewer>, AppError> {
     #[cfg(feature = "ssr")]
@@ -206,6 +282,13 @@ pub mod ssr {
     /// The person or script making this request, or what to do without one.
     pub fn signed_in() -> Result<use_cases::identity::Viewer, AppError> {
         viewer().ok_or_else(|| AppError::Unauthorized { message: "sign in to the dashboard again".into() })
+    }
+
+    /// The signed-in person, whoever they are (an admin, a viewer, a visitor).
+    pub(crate) fn session_user() -> Result<use_cases::state::SessionUser, AppError> {
+        use_context::<http::request::Parts>()
+            .and_then(|p| p.extensions.get::<use_cases::state::SessionUser>().cloned())
+            .ok_or_else(|| AppError::Forbidden { message: "links are made by a signed-in person".into() })
     }
 
     /// The signed-in person; only people (not scripts) manage tokens.

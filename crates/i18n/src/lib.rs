@@ -7,6 +7,7 @@ mod import;
 mod insights;
 mod lists;
 mod notes;
+mod share;
 mod sign_in;
 mod workplaces;
 
@@ -18,6 +19,7 @@ pub use import::ImportMessages;
 pub use insights::InsightMessages;
 pub use lists::ListMessages;
 pub use notes::{NoteMessages, signed_percent};
+pub use share::ShareMessages;
 pub use sign_in::SignInMessages;
 pub use workplaces::WorkplaceMessages;
 
@@ -302,6 +304,8 @@ pub struct Messages {
     pub digest: &'static DigestMessages,
     /// Notes on the timeline and their impact.
     pub notes: &'static NoteMessages,
+    /// Read-only links.
+    pub links: &'static ShareMessages,
     /// The sign-in pages the server writes, and the Feishu client's sign-in answers.
     pub sign_in: &'static SignInMessages,
 }
@@ -449,6 +453,7 @@ pub static ZH: Messages = Messages {
     insights: &insights::ZH,
     digest: &digest::ZH,
     notes: &notes::ZH,
+    links: &share::ZH,
     sign_in: &sign_in::ZH,
 };
 
@@ -597,6 +602,7 @@ pub static EN: Messages = Messages {
     insights: &insights::EN,
     digest: &digest::EN,
     notes: &notes::EN,
+    links: &share::EN,
     sign_in: &sign_in::EN,
 };
 

@@ -88,6 +88,29 @@ impl Viewer {
     }
 }
 
+/// A read-only link as the API and the page show it ([`crate::share_links`] on the
+/// server).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkInfo {
+    pub id: String,
+    /// The address to hand out.
+    pub url: String,
+    /// The view it shows, as the dashboard's address (`/?range=30d&workplace=…`).
+    pub path: String,
+    pub created_by: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    pub revoked: bool,
+    pub expired: bool,
+    pub opens: u64,
+}
+
+/// How long a read-only link lasts unless its maker says otherwise, in days.
+pub const DEFAULT_LINK_DAYS: u32 = 30;
+
+/// The lifetimes a read-only link may be made with from the page, in days.
+pub const LINK_LIFETIMES: [u32; 4] = [7, 30, 90, 365];
+
 /// An API token as the page lists it: never the token itself.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenInfo {
