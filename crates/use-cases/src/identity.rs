@@ -33,6 +33,9 @@ pub enum Viewer {
         can_write_names: bool,
         #[serde(default)]
         can_manage_digests: bool,
+        /// A viewer's token: their scope, as it is now; `None`: an admin's token.
+        #[serde(default)]
+        scope: Option<Scope>,
     },
 }
 
@@ -47,8 +50,7 @@ impl Viewer {
     /// narrower still ([`crate::sight`] decides).
     pub fn scope(&self) -> Option<&Scope> {
         match self {
-            Viewer::Person { scope, .. } | Viewer::Visitor { scope, .. } => scope.as_ref(),
-            Viewer::Script { .. } => None,
+            Viewer::Person { scope, .. } | Viewer::Visitor { scope, .. } | Viewer::Script { scope, .. } => scope.as_ref(),
         }
     }
 
@@ -72,7 +74,7 @@ impl Viewer {
         match self {
             Viewer::Person { scope, .. } => scope.is_none(),
             Viewer::Visitor { .. } => false,
-            Viewer::Script { can_write_names, .. } => *can_write_names,
+            Viewer::Script { can_write_names, scope, .. } => *can_write_names && scope.is_none(),
         }
     }
 
@@ -83,7 +85,7 @@ impl Viewer {
         match self {
             Viewer::Person { scope, .. } => scope.is_none(),
             Viewer::Visitor { .. } => false,
-            Viewer::Script { can_manage_digests, .. } => *can_manage_digests,
+            Viewer::Script { can_manage_digests, scope, .. } => *can_manage_digests && scope.is_none(),
         }
     }
 }
