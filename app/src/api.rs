@@ -94,6 +94,35 @@ pub async fn save_note(
     crate::flash::conclude(crate::flash::SAME_PAGE, &form, Some("notes".to_owned()), saved, |_| ("saved", String::new()))
 }
 
+/// Imports a table of notes pasted on the page (as the export writes it, or the API's
+/// JSON list): all of it or, when a line is refused, nothing, saying which lines and
+/// why. The page comes back to the view at the notes.
+#[server(endpoint = "notes_import")]
+pub async fn import_notes(table: String) -> Result<String, AppError> {
+    let imported = async {
+        let format =
+            if table.trim_start().starts_with(['{', '[']) { domain::ImportFormat::Json } else { domain::ImportFormat::Table };
+        let import = use_cases::notes::import(&state()?, &signed_in()?, &table, format, true).await?;
+        let counts = import.plan.counts();
+        if import.saved || counts.refused == 0 {
+            return Ok((counts.added, counts.edited, counts.unchanged));
+        }
+        let lines: Vec<String> = import.plan.refused.iter().take(10).map(|r| format!("line {}: {}", r.line, r.reason)).collect();
+        let more = counts.refused.saturating_sub(lines.len());
+        let more = if more > 0 { format!("; and {more} more") } else { String::new() };
+        Err(AppError::BadInput { message: format!("nothing was imported: {}{more}", lines.join("; ")) })
+    }
+    .await;
+    // The counts travel; the page says them in its language.
+    let said = imported.map(|(added, edited, unchanged)| format!("{added},{edited},{unchanged}"));
+    crate::flash::conclude(crate::flash::SAME_PAGE, "note-form", Some("notes".to_owned()), said, |text| {
+        ("imported", text.clone())
+    })
+}
+
+/// The route the page's notes import posts to.
+pub const NOTES_IMPORT_PATH: &str = "/api/notes_import";
+
 /// Deletes note `id`; the page comes back to the view at the notes.
 #[server(endpoint = "note_remove")]
 pub async fn remove_note(id: String, #[server(default)] form: String) -> Result<(), AppError> {

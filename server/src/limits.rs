@@ -40,11 +40,11 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub const MAX_IMPORT_BYTES: usize = 2 * 1024 * 1024;
 
 /// The longest body the route of `method` and `path` takes: the imports (the names'
-/// in the API and on the page, the notes' in the API) take [`MAX_IMPORT_BYTES`], every
+/// and the notes', in the API and on the page) take [`MAX_IMPORT_BYTES`], every
 /// other route [`MAX_BODY_BYTES`].
 fn body_limit(method: &Method, path: &str) -> usize {
     let import = (*method == Method::PUT && [crate::api::BLOCK_NAMES_PATH, crate::api::NOTES_PATH].contains(&path))
-        || (*method == Method::POST && path == app::api::NAMES_IMPORT_PATH);
+        || (*method == Method::POST && [app::api::NAMES_IMPORT_PATH, app::api::NOTES_IMPORT_PATH].contains(&path));
     if import { MAX_IMPORT_BYTES } else { MAX_BODY_BYTES }
 }
 

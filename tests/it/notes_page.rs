@@ -192,3 +192,37 @@ async fn a_block_new_inside_the_window_is_judged_from_its_first_day_not_from_zer
     assert_eq!(status, 400, "{refused}");
     assert!(refused["error"]["message"].as_str().unwrap().contains("no views before"), "{refused}");
 }
+
+/// The page's notes import: a pasted table (the export's, from another dashboard) is
+/// saved whole and the page says how many; with a bad line, nothing is saved and the
+/// page says which line and why.
+#[tokio::test]
+async fn notes_pasted_on_the_page_are_imported_whole_or_not_at_all() {
+    let app = spawn_app().await;
+    let view = format!("/?from={}&to={}&lang=en", app.days_ago(20), app.days_ago(0));
+    let post = |table: String| {
+        app.http
+            .post(format!("{}/api/notes_import", app.base_url))
+            .header("accept", "text/html")
+            .header("referer", format!("{}{view}", app.base_url))
+            .form(&[("table", table)])
+            .send()
+    };
+    let (a, b) = (app.days_ago(3), app.days_ago(9));
+    let table = format!("date,text,block_ids\n{a},Moved 请假 up,\n{b},\"New tiles, two\",\n");
+    let saved = post(table.clone()).await.unwrap();
+    assert_eq!((saved.status().as_u16(), saved.headers()["location"].to_str().unwrap()), (303, format!("{view}#notes").as_str()));
+    assert!(text(&app, &view).await.contains("Imported: 2 added, 0 edited, 0 unchanged."));
+    let listed: Value = app.get("/api/v1/annotations").await.json().await.unwrap();
+    let texts: Vec<&str> = listed["annotations"].as_array().unwrap().iter().map(|n| n["text"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["New tiles, two", "Moved 请假 up"], "by day");
+    // Again: nothing new.
+    post(table).await.unwrap();
+    assert!(text(&app, &view).await.contains("Imported: 0 added, 0 edited, 2 unchanged."));
+    // A bad line: nothing saved, the line named.
+    post(format!("date,text\n{a},Fine\n2026-02-30,Bad day\n")).await.unwrap();
+    let said = alert(&text(&app, &view).await);
+    assert!(said.starts_with("nothing was imported: line 3:") && said.contains("2026-02-30"), "{said}");
+    let listed: Value = app.get("/api/v1/annotations").await.json().await.unwrap();
+    assert_eq!(listed["annotations"].as_array().unwrap().len(), 2, "nothing of the refused table saved");
+}

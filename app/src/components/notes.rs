@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-use crate::api::{RemoveNote, SaveNote};
+use crate::api::{ImportNotes, RemoveNote, SaveNote};
 use crate::flash::PageFlash;
 use crate::locale::use_locale;
 use domain::{BlockId, DateRange, MAX_NOTE_CHARS};
@@ -26,7 +26,12 @@ pub fn NotesPanel(notes: Notes, range: DateRange, today: chrono::NaiveDate, bloc
         if f.failed() {
             view! { <p class="error" role="alert">{f.text}</p> }.into_any()
         } else {
-            let said = if f.done == "deleted" { n.deleted } else { n.saved };
+            let counts: Vec<usize> = f.text.split(',').filter_map(|c| c.parse().ok()).collect();
+            let said = match (f.done.as_str(), counts.as_slice()) {
+                ("imported", [added, edited, unchanged]) => (n.imported)(*added, *edited, *unchanged),
+                ("deleted", _) => n.deleted.to_owned(),
+                _ => n.saved.to_owned(),
+            };
             view! { <p class="import-status" role="status">{said}</p> }.into_any()
         }
     });
@@ -49,6 +54,18 @@ pub fn NotesPanel(notes: Notes, range: DateRange, today: chrono::NaiveDate, bloc
             <NoteForm draft notes=notes.clone() form_id=NOTE_FORM.to_owned()/>
         }
     });
+    let import = writes.then(|| {
+        view! {
+            <details class="notes-import">
+                <summary>{n.import}</summary>
+                <form method="post" action=ImportNotes::PATH>
+                    <label for="notes-table">{n.import_hint}</label>
+                    <textarea id="notes-table" name="table" rows="6" required></textarea>
+                    <button type="submit">{n.import_button}</button>
+                </form>
+            </details>
+        }
+    });
     let hint = if writes { n.hint } else { n.read_hint };
     view! {
         <section class="panel notes" id="notes" aria-labelledby="notes-heading" data-testid="notes">
@@ -60,6 +77,7 @@ pub fn NotesPanel(notes: Notes, range: DateRange, today: chrono::NaiveDate, bloc
             <ol class="note-list" role="list" data-testid="note-list">{cards}</ol>
             {more}
             <p><a href=export download="notes.csv">{n.export}</a></p>
+            {import}
         </section>
     }
 }
