@@ -161,10 +161,12 @@ pub async fn visiting() -> Option<use_cases::identity::LinkInfo> {
         let (state, viewer) = (state().ok()?, viewer()?);
         let use_cases::identity::Viewer::Visitor { link, .. } = viewer else { return None };
         let link = use_cases::share_links::usable(state.service.store(), &link).await.ok()?;
-        return Some(use_cases::share_links::info(&state, link));
+        Some(use_cases::share_links::info(&state, link))
     }
     #[cfg(not(feature = "ssr"))]
-    None
+    {
+        None
+    }
 }
 
 /// Makes a read-only link to the view `path` (`/?range=30d…`) lasting `days`; the page
