@@ -46,8 +46,12 @@ async fn scoped() -> Scoped {
 
 impl Scoped {
     async fn send(&self, method: Method, path: &str) -> (StatusCode, String) {
-        let response = self
-            .viewer
+        self.send_as(&self.viewer, method, path).await
+    }
+
+    /// `method path` from `client`, with a form body any route may read.
+    async fn send_as(&self, client: &reqwest::Client, method: Method, path: &str) -> (StatusCode, String) {
+        let response = client
             .request(method, format!("{}{path}", self.app.base_url))
             .header("accept", "text/html,application/json")
             .header("content-type", "application/x-www-form-urlencoded")
@@ -221,38 +225,92 @@ async fn no_route_shows_a_viewer_a_number_outside_their_scope() {
     // The server functions answer under one wildcard route: each by its own path.
     paths.extend(server_fn::axum::server_fn_paths().map(|(path, _)| path.to_owned()));
     assert!(paths.iter().any(|p| p == "/api/v1/block-access") && paths.iter().any(|p| p == "/export/trend.svg"), "{paths:?}");
-    let (mut called, mut answered) = (0, 0);
-    let mut leaks = Vec::new();
-    // Signing out (or in again) would leave the viewer's calls anonymous.
+    // Signing out (or in again) would leave the calls anonymous.
     paths.retain(|p| !matches!(p.as_str(), "/logout" | "/login" | "/auth/callback" | "/auth/jssdk"));
-    for pattern in &paths {
-        for id in [note.as_str(), tenant_note.as_str()] {
-            let path = pattern
-                .replace("{id}", id)
-                .replace("{chat_id}", &chat)
-                .replace("{who}", VIEWER)
-                .replace("{*path}", "x")
-                .replace("{*fn_name}", "x");
-            for method in [Method::GET, Method::POST, Method::PUT, Method::DELETE] {
-                for query in &queries {
-                    let (status, body) = s.send(method.clone(), &format!("{path}?{query}")).await;
-                    called += 1;
-                    answered += usize::from(status.is_success());
-                    let shown: Vec<u64> = numbers(&strip_comments(&body)).intersection(&forbidden).copied().collect();
-                    if !shown.is_empty() {
-                        leaks.push(format!("{method} {path}?{query} ({status}): {shown:?}"));
-                    }
-                }
-            }
-            if !pattern.contains("{id}") {
-                break;
-            }
-        }
-    }
-    println!("the viewer called {} routes {called} times, {answered} answered with numbers: {} leaks", paths.len(), leaks.len());
+    let ids = [note.as_str(), tenant_note.as_str()];
+    let calls = Calls { paths: &paths, queries: &queries, ids: &ids, chat: &chat, forbidden: &forbidden };
+
+    let (called, answered, leaks) = calls.made_by(&s, &s.viewer).await;
+    println!("the viewer called {} routes {called} times, {answered} answered: {} leaks", paths.len(), leaks.len());
     let (status, _) = s.send(Method::GET, &format!("/api/v1/block-access?{api}")).await;
     assert_eq!(status, 200, "still signed in as the viewer at the end: every call was the viewer's");
-    assert!(leaks.is_empty(), "numbers outside the scope:\n{}", leaks.join("\n"));
+    assert!(leaks.is_empty(), "numbers outside the scope, to the viewer:\n{}", leaks.join("\n"));
+
+    // The same calls by a person of the tenant who opened a link to the workplace's view.
+    let view = format!("/?from={}&to={}&workplace={}", s.from, s.to, s.workplace);
+    let link: Value = s
+        .app
+        .http
+        .post(format!("{}/api/v1/share-links", s.app.base_url))
+        .json(&json!({ "path": view }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let visitor = visitor_of(&s.app, link["url"].as_str().unwrap()).await;
+    let (called, answered, leaks) = calls.made_by(&s, &visitor).await;
+    println!("a visitor of a link called {} routes {called} times, {answered} answered: {} leaks", paths.len(), leaks.len());
+    let (status, _) = s.send_as(&visitor, Method::GET, &view).await;
+    assert_eq!(status, 200, "still the link's visitor at the end");
+    assert!(leaks.is_empty(), "numbers outside the link's view, to its visitor:\n{}", leaks.join("\n"));
+}
+
+/// Every route with every method and query, as one client.
+struct Calls<'a> {
+    paths: &'a [String],
+    queries: &'a [String],
+    /// What `{id}` stands for, in turn.
+    ids: &'a [&'a str],
+    chat: &'a str,
+    forbidden: &'a BTreeSet<u64>,
+}
+
+impl Calls<'_> {
+    /// Makes every call as `client`: how many, how many answered 2xx, and the calls whose
+    /// answer holds a forbidden number (which numbers).
+    async fn made_by(&self, s: &Scoped, client: &reqwest::Client) -> (usize, usize, Vec<String>) {
+        let (mut called, mut answered, mut leaks) = (0, 0, Vec::new());
+        for pattern in self.paths {
+            for id in self.ids {
+                let path = pattern
+                    .replace("{id}", id)
+                    .replace("{chat_id}", self.chat)
+                    .replace("{who}", VIEWER)
+                    .replace("{*path}", "x")
+                    .replace("{*fn_name}", "x");
+                for method in [Method::GET, Method::POST, Method::PUT, Method::DELETE] {
+                    for query in self.queries {
+                        let (status, body) = s.send_as(client, method.clone(), &format!("{path}?{query}")).await;
+                        called += 1;
+                        answered += usize::from(status.is_success());
+                        let shown: Vec<u64> = numbers(&strip_comments(&body)).intersection(self.forbidden).copied().collect();
+                        if !shown.is_empty() {
+                            leaks.push(format!("{method} {path}?{query} ({status}): {shown:?}"));
+                        }
+                    }
+                }
+                if !pattern.contains("{id}") {
+                    break;
+                }
+            }
+        }
+        (called, answered, leaks)
+    }
+}
+
+/// A person of the tenant, neither admin nor viewer, signed in through the link `url`.
+async fn visitor_of(app: &TestApp, url: &str) -> reqwest::Client {
+    let browser = block_insights_tests::browser_for(&app.base_url);
+    let first = browser.get(url).send().await.unwrap();
+    let login = first.headers()["location"].to_str().unwrap().to_owned();
+    let login = browser.get(format!("{}{login}", app.base_url)).send().await.unwrap();
+    let authorize = login.headers()["location"].to_str().unwrap().to_owned();
+    let callback = block_insights_tests::follow_authorize(&browser, &authorize, feishu_sim::DEMO_NO_EMAIL_OPEN_ID).await;
+    let answer = browser.get(&callback).send().await.unwrap();
+    assert_eq!(answer.status(), 303, "signed in through the link");
+    browser
 }
 
 /// A viewer's API token reads their scope and nothing else, changes nothing, and stops
