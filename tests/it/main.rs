@@ -25,5 +25,6 @@ mod scale;
 mod secrets;
 mod security;
 mod shared_rate;
+mod viewers;
 mod workplace_api;
 mod workplace_view;

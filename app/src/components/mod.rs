@@ -16,6 +16,7 @@ mod rows;
 mod shortcuts;
 mod table;
 mod tokens;
+mod viewers;
 mod workplaces;
 
 pub use cards::Cards;
@@ -38,6 +39,7 @@ pub(crate) use page::{REFRESH_COOKIE, TICKET_COOKIE};
 pub use rows::RowsTable;
 pub use table::BlocksTable;
 pub use tokens::ApiTokens;
+pub use viewers::ViewerGrants;
 pub use workplaces::WorkplacesView;
 
 /// `?a=b` as a link to the dashboard (`/` when there is no query).

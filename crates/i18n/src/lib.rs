@@ -8,6 +8,7 @@ mod insights;
 mod lists;
 mod notes;
 mod sign_in;
+mod viewers;
 mod workplaces;
 
 use chrono::{Datelike, NaiveDate, Weekday};
@@ -19,6 +20,7 @@ pub use insights::InsightMessages;
 pub use lists::ListMessages;
 pub use notes::{NoteMessages, signed_percent};
 pub use sign_in::SignInMessages;
+pub use viewers::ViewerMessages;
 pub use workplaces::WorkplaceMessages;
 
 /// A language the dashboard speaks.
@@ -304,6 +306,8 @@ pub struct Messages {
     pub notes: &'static NoteMessages,
     /// The sign-in pages the server writes, and the Feishu client's sign-in answers.
     pub sign_in: &'static SignInMessages,
+    /// The viewers page: who else may view which numbers.
+    pub viewers: &'static ViewerMessages,
 }
 
 pub static ZH: Messages = Messages {
@@ -450,6 +454,7 @@ pub static ZH: Messages = Messages {
     digest: &digest::ZH,
     notes: &notes::ZH,
     sign_in: &sign_in::ZH,
+    viewers: &viewers::ZH,
 };
 
 pub static EN: Messages = Messages {
@@ -598,6 +603,7 @@ pub static EN: Messages = Messages {
     digest: &digest::EN,
     notes: &notes::EN,
     sign_in: &sign_in::EN,
+    viewers: &viewers::EN,
 };
 
 #[cfg(test)]

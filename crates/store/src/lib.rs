@@ -59,10 +59,10 @@ pub use error::{
     MAX_UPDATED_BY_CHARS, StoreError,
 };
 pub use leases::replica_name;
-pub use viewers::ViewerGrant;
 pub use notes::Note;
 pub use rate::RateAttempt;
 pub use sessions::{EXPIRY_WRITE_EVERY, SessionRecords};
+pub use viewers::ViewerGrant;
 pub use workplaces::WorkplaceNames;
 
 /// The store: a handle to one SQLite database. Cheap to clone; clones share the

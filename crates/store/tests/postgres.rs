@@ -219,3 +219,13 @@ async fn a_background_task_is_leased_to_one_replica_until_released_or_expired() 
     assert!(until_expired(|| async { a.lease_task("clock", "a", ttl).await.unwrap() }).await, "the expired lease passes to a");
     assert!(!a.lease_task("history", "a", ttl).await.unwrap(), "the renewed lease holds");
 }
+
+#[tokio::test]
+async fn grants_made_on_one_replica_are_read_on_the_other_at_once() {
+    let (a, b) = two_replicas().await;
+    common::grants_are_kept_replaced_unioned_and_revoked(&a, &b).await;
+    // And the other way round: a revocation on one replica ends the grant on both.
+    assert!(b.revoke_viewer("li.lei@example.com").await.unwrap());
+    assert!(a.viewer_grants().await.unwrap().is_empty());
+    assert_eq!(a.viewer_scope(&["li.lei@example.com"]).await.unwrap(), None);
+}

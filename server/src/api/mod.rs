@@ -1,11 +1,13 @@
 //! `/api/v1/`: the HTTP API for scripts and the intranet portal. Same numbers as the
-//! pages, same parsing rules, JSON or CSV; and the block names, read and imported.
+//! pages, same parsing rules, JSON or CSV; the block names, read and imported; and who
+//! else may view which numbers (for admins).
 
 mod body;
 mod digests;
 mod insights;
 mod names;
 mod notes;
+mod viewers;
 mod workplaces;
 mod xlsx;
 
@@ -32,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .merge(digests::routes())
         .merge(names::routes())
         .merge(notes::routes())
+        .merge(viewers::routes())
 }
 
 /// Parameters the block API accepts; anything else is refused, so a typo is not silently ignored.
