@@ -30,6 +30,8 @@ pub struct TestApp {
     pub data_dir: tempfile::TempDir,
     /// The server's state: its store, service and digests.
     pub state: use_cases::state::AppState,
+    /// Every path the server's router answers ([`server::startup::Application::paths`]).
+    pub paths: Vec<String>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
@@ -121,13 +123,14 @@ async fn spawn_app_with_site(
     let app = Application::build_with_clock(config, site, clock).await.expect("server builds");
     let base_url = format!("http://{}", app.addr());
     let state = app.state().clone();
+    let paths = app.paths();
     let server = tokio::spawn(app.run(std::future::pending()));
     let anonymous = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(TEST_REQUEST_TIMEOUT)
         .build()
         .expect("client");
-    let mut app = TestApp { base_url, sim, http: anonymous.clone(), anonymous, data_dir, state, server };
+    let mut app = TestApp { base_url, sim, http: anonymous.clone(), anonymous, data_dir, state, server, paths };
     app.http = app.sign_in(feishu_sim::DEMO_ADMIN_OPEN_ID).await.expect("the demo admin signs in");
     app
 }
@@ -170,6 +173,28 @@ impl TestApp {
 
     pub async fn get(&self, path_and_query: &str) -> reqwest::Response {
         self.http.get(format!("{}{}", self.base_url, path_and_query)).send().await.expect("request reaches the server")
+    }
+
+    /// `PUT {path_and_query}` with `body` as `content_type` (an import), as the
+    /// signed-in admin or, when given, with `token` alone: the status and the JSON
+    /// answer.
+    pub async fn put_import(
+        &self,
+        path_and_query: &str,
+        content_type: &str,
+        body: String,
+        token: Option<&str>,
+    ) -> (reqwest::StatusCode, serde_json::Value) {
+        let client = if token.is_some() { &self.anonymous } else { &self.http };
+        let mut request =
+            client.put(format!("{}{path_and_query}", self.base_url)).header("content-type", content_type).body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request reaches the server");
+        let status = response.status();
+        let text = response.text().await.expect("an answer");
+        (status, serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}")))
     }
 
     /// Posts the tokens page's form (`name`, `can_write_names`, `can_manage_digests`,

@@ -18,7 +18,10 @@ use use_cases::view::ViewParams;
 /// today and yesterday again.
 pub async fn load_dashboard(params: ViewParams, ticket: Option<u64>, refresh: bool) -> Result<Dashboard, AppError> {
     #[cfg(feature = "ssr")]
-    return use_cases::dashboard::load_dashboard(&state()?, params, ticket, refresh).await;
+    {
+        let state = state()?;
+        return use_cases::dashboard::load_dashboard(&state, &ssr::sight(&state)?, params, ticket, refresh).await;
+    }
     #[cfg(not(feature = "ssr"))]
     server_only((params, ticket, refresh))
 }
@@ -26,7 +29,10 @@ pub async fn load_dashboard(params: ViewParams, ticket: Option<u64>, refresh: bo
 /// One page of the rows tab.
 pub async fn load_rows(params: ViewParams) -> Result<RowsPage, AppError> {
     #[cfg(feature = "ssr")]
-    return use_cases::dashboard::load_rows(&state()?, params).await;
+    {
+        let state = state()?;
+        return use_cases::dashboard::load_rows(&state, &ssr::sight(&state)?, params).await;
+    }
     #[cfg(not(feature = "ssr"))]
     server_only(params)
 }
@@ -38,7 +44,10 @@ pub async fn load_workplaces(
     refresh: bool,
 ) -> Result<use_cases::workplace_report::WorkplaceReport, AppError> {
     #[cfg(feature = "ssr")]
-    return use_cases::dashboard::load_workplace_report(&state()?, params, ticket, refresh).await;
+    {
+        let state = state()?;
+        return use_cases::dashboard::load_workplace_report(&state, &ssr::sight(&state)?, params, ticket, refresh).await;
+    }
     #[cfg(not(feature = "ssr"))]
     server_only((params, ticket, refresh))
 }
@@ -90,6 +99,19 @@ pub async fn save_note(
 pub async fn remove_note(id: String, #[server(default)] form: String) -> Result<(), AppError> {
     let removed = async { use_cases::notes::remove(&state()?, &signed_in()?, id.trim()).await }.await;
     crate::flash::conclude(crate::flash::SAME_PAGE, &form, Some("notes".to_owned()), removed, |_| ("deleted", String::new()))
+}
+
+/// Whether the person looking may change what the page offers to change (block names,
+/// notes) and reach the settings: an admin, not a viewer. Rendered on the server only.
+pub fn may_change() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        ssr::viewer().is_some_and(|v| v.can_write_names())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
+    }
 }
 
 /// Who is signed in (for the header).
@@ -214,6 +236,11 @@ pub mod ssr {
         use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<use_cases::identity::Viewer>().cloned())
     }
 
+    /// What this request may see ([`use_cases::sight`]).
+    pub fn sight(state: &AppState) -> Result<use_cases::sight::Sight, AppError> {
+        Ok(use_cases::sight::Sight::of(&state.service, &signed_in()?))
+    }
+
     /// The person or script making this request, or what to do without one.
     pub fn signed_in() -> Result<use_cases::identity::Viewer, AppError> {
         viewer().ok_or_else(|| AppError::Unauthorized { message: "sign in to the dashboard again".into() })
@@ -221,6 +248,9 @@ pub mod ssr {
 
     /// The signed-in person; only people (not scripts) manage tokens.
     pub(crate) fn person() -> Result<use_cases::state::SessionUser, AppError> {
+        if viewer().is_some_and(|v| !v.is_admin_person()) {
+            return Err(AppError::Forbidden { message: "API tokens are managed by admins: ask one for a token".into() });
+        }
         use_context::<http::request::Parts>()
             .and_then(|p| p.extensions.get::<use_cases::state::SessionUser>().cloned())
             .ok_or_else(|| AppError::BadInput { message: "sign in to manage API tokens".into() })

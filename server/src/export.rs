@@ -14,6 +14,8 @@ use use_cases::error::AppError;
 use use_cases::state::AppState;
 use use_cases::view::ViewParams;
 
+use crate::api::Seen;
+
 /// The export routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -22,16 +24,16 @@ pub fn routes() -> Router<AppState> {
         .route("/export/workplace-trend.svg", get(workplace_trend))
 }
 
-async fn trend(state: State<AppState>, headers: HeaderMap, raw: RawQuery) -> Response {
-    export(state, &headers, raw, ChartKind::Trend, "trend.svg").await
+async fn trend(state: State<AppState>, seen: Seen, headers: HeaderMap, raw: RawQuery) -> Response {
+    export(state, seen, &headers, raw, ChartKind::Trend, "trend.svg").await
 }
 
-async fn top_blocks(state: State<AppState>, headers: HeaderMap, raw: RawQuery) -> Response {
-    export(state, &headers, raw, ChartKind::TopBlocks, "top-blocks.svg").await
+async fn top_blocks(state: State<AppState>, seen: Seen, headers: HeaderMap, raw: RawQuery) -> Response {
+    export(state, seen, &headers, raw, ChartKind::TopBlocks, "top-blocks.svg").await
 }
 
-async fn workplace_trend(state: State<AppState>, headers: HeaderMap, raw: RawQuery) -> Response {
-    export(state, &headers, raw, ChartKind::WorkplaceTrend, "workplace-trend.svg").await
+async fn workplace_trend(state: State<AppState>, seen: Seen, headers: HeaderMap, raw: RawQuery) -> Response {
+    export(state, seen, &headers, raw, ChartKind::WorkplaceTrend, "workplace-trend.svg").await
 }
 
 /// One chart of the view the query asks for, as an SVG file: drawn for a desktop, or
@@ -40,6 +42,7 @@ async fn workplace_trend(state: State<AppState>, headers: HeaderMap, raw: RawQue
 /// SVG element alone, coloured by the page's style sheet, not a file to save.
 async fn export(
     State(state): State<AppState>,
+    Seen(sight): Seen,
     headers: &HeaderMap,
     RawQuery(raw): RawQuery,
     chart: ChartKind,
@@ -57,7 +60,7 @@ async fn export(
     let locale =
         params.lang.unwrap_or_else(|| Locale::negotiate(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok())));
     let drawing = match width {
-        Ok(width) => draw_chart(&state, chart, params, locale, width).await,
+        Ok(width) => draw_chart(&state, &sight, chart, params, locale, width).await,
         Err(error) => Err(error),
     };
     let embed = pairs.iter().any(|(k, v)| k == "embed" && v == "1");

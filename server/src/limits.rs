@@ -1,8 +1,8 @@
 //! What one request may carry, and the last line against a panic: a query string of at
 //! most [`MAX_QUERY_BYTES`] (else 414), a body of at most [`MAX_BODY_BYTES`] (else 413,
-//! whether the size is declared or only found while reading; an import of block names,
-//! and only that, up to [`MAX_NAMES_IMPORT_BYTES`]), each refusal saying what the limit
-//! is; an answer within the request deadline (else a logged 503 that says
+//! whether the size is declared or only found while reading; an import of block names
+//! or of notes, and only those, up to [`MAX_IMPORT_BYTES`]), each refusal saying what
+//! the limit is; an answer within the request deadline (else a logged 503 that says
 //! so); and a panic anywhere below becomes a logged 500 with a generic message.
 //!
 //! The deadline is the last line against a request that would wait without bound: the
@@ -32,18 +32,20 @@ use use_cases::error::{AppError, WaitedFor};
 /// Longest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// Longest body of an import of block names, in bytes: its 10,000 lines
-/// (`domain::MAX_IMPORT_LINES`) of an 18-digit id, a Chinese name and a workplace take
-/// about 1 MiB as a table, and more as JSON.
-pub const MAX_NAMES_IMPORT_BYTES: usize = 2 * 1024 * 1024;
+/// Longest body of an import of block names or of notes, in bytes (also axum's own
+/// limit on a body read whole): the 10,000 lines of names (`domain::MAX_IMPORT_LINES`)
+/// of an 18-digit id, a Chinese name and a workplace take about 1 MiB as a table, and
+/// more as JSON; the 5,000 notes (`domain::MAX_NOTES_IMPORT_LINES`) as their export
+/// writes them about 1.4 MiB with 60 Chinese characters and one block each.
+pub const MAX_IMPORT_BYTES: usize = 2 * 1024 * 1024;
 
-/// The longest body the route of `method` and `path` takes: the names imports (the
-/// API's and the page's) take [`MAX_NAMES_IMPORT_BYTES`], every other
-/// route [`MAX_BODY_BYTES`].
+/// The longest body the route of `method` and `path` takes: the imports (the names'
+/// in the API and on the page, the notes' in the API) take [`MAX_IMPORT_BYTES`], every
+/// other route [`MAX_BODY_BYTES`].
 fn body_limit(method: &Method, path: &str) -> usize {
-    let import = (*method == Method::PUT && path == crate::api::BLOCK_NAMES_PATH)
+    let import = (*method == Method::PUT && [crate::api::BLOCK_NAMES_PATH, crate::api::NOTES_PATH].contains(&path))
         || (*method == Method::POST && path == app::api::NAMES_IMPORT_PATH);
-    if import { MAX_NAMES_IMPORT_BYTES } else { MAX_BODY_BYTES }
+    if import { MAX_IMPORT_BYTES } else { MAX_BODY_BYTES }
 }
 
 /// Longest query string accepted, in bytes (as sent, percent-encoded). Room for the
@@ -172,6 +174,8 @@ mod tests {
         Router::new()
             .route("/api/echo", post(|body: String| async move { body }))
             .route(crate::api::BLOCK_NAMES_PATH, put(|body: String| async move { body }).post(|body: String| async move { body }))
+            .route(crate::api::NOTES_PATH, put(|body: String| async move { body }))
+            .route("/api/v1/annotations/{id}", put(|body: String| async move { body }))
             .route("/page", get(|| async { "page" }))
             .route("/api/boom", get(boom))
             .route("/api/slow", get(|| async { tokio::time::sleep(Duration::from_secs(3600)).await }))
@@ -215,19 +219,28 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn an_import_of_names_and_only_that_may_carry_more() {
-        let import = "x".repeat(MAX_NAMES_IMPORT_BYTES);
+    async fn the_imports_of_names_and_notes_and_only_those_may_carry_more() {
+        let import = "x".repeat(MAX_IMPORT_BYTES);
         let request = Request::put(crate::api::BLOCK_NAMES_PATH).body(Body::from(import.clone())).unwrap();
         assert_eq!(send(request).await.0, StatusCode::OK);
         let request = Request::put(crate::api::BLOCK_NAMES_PATH).body(Body::from(format!("{import}x"))).unwrap();
         let (status, body) = send(request).await;
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
         assert!(body.contains("larger than the 2097152 bytes allowed"), "{body}");
-        // The same path by another method, and other routes, keep the usual limit.
+        assert_eq!(send(Request::put(crate::api::NOTES_PATH).body(Body::from(import.clone())).unwrap()).await.0, StatusCode::OK);
+        let request = Request::put(crate::api::NOTES_PATH).body(Body::from(format!("{import}x"))).unwrap();
+        assert_eq!(send(request).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+        // The same path by another method, and other routes, keep the usual limit; so
+        // does the edit of one note.
         let over = "x".repeat(MAX_BODY_BYTES + 1);
         let request = Request::post(crate::api::BLOCK_NAMES_PATH).body(Body::from(over.clone())).unwrap();
         assert_eq!(send(request).await.0, StatusCode::PAYLOAD_TOO_LARGE);
-        assert_eq!(send(Request::post("/api/echo").body(Body::from(over)).unwrap()).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(
+            send(Request::post("/api/echo").body(Body::from(over.clone())).unwrap()).await.0,
+            StatusCode::PAYLOAD_TOO_LARGE
+        );
+        let edit = Request::put("/api/v1/annotations/abc").body(Body::from(over)).unwrap();
+        assert_eq!(send(edit).await.0, StatusCode::PAYLOAD_TOO_LARGE);
     }
 
     #[tokio::test]

@@ -237,6 +237,7 @@ impl Application {
                 max_range_days: config.max_range_days,
                 simulated: simulator.is_some(),
                 frame_ancestors: access.frame_ancestors.clone(),
+                public_url: auth_state.settings.public_url.clone(),
             },
             digests.clone(),
         );
@@ -259,6 +260,24 @@ impl Application {
             .layer(TraceLayer::new_for_http())
             .layer(axum::middleware::from_fn(crate::request_id::request_ids));
         Ok(Self { listener, router, addr, simulator, store, digest_state, digest_loop, history_loop, rate_cleanup })
+    }
+
+    /// Every path the server's router answers (`/api/v1/annotations/{id}`, `/{*rest}`
+    /// as written), read from the router itself (its `Debug` lists them), so that a
+    /// test calling every route cannot miss a new one.
+    pub fn paths(&self) -> Vec<String> {
+        let described = format!("{:?}", self.router);
+        let mut paths: Vec<String> = described
+            .split("RouteId(")
+            .skip(1)
+            .filter_map(|entry| {
+                let quoted = entry.split_once("): \"")?.1;
+                Some(quoted[..quoted.find('"')?].to_owned())
+            })
+            .collect();
+        paths.sort();
+        paths.dedup();
+        paths
     }
 
     /// The address actually bound.

@@ -18,19 +18,10 @@ fn block_ids(app: &TestApp, n: usize) -> Vec<String> {
     ids
 }
 
-/// `PUT /api/v1/block-names` with `body` as `content_type`, by `client` (with `token`
-/// if given).
+/// `PUT /api/v1/block-names` with `body` as `content_type`, as the signed-in admin or
+/// with `token`.
 async fn put_names(app: &TestApp, query: &str, content_type: &str, body: String, token: Option<&str>) -> (StatusCode, Value) {
-    let client = if token.is_some() { &app.anonymous } else { &app.http };
-    let mut request =
-        client.put(format!("{}/api/v1/block-names{query}", app.base_url)).header("content-type", content_type).body(body);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let response = request.send().await.expect("the server answers");
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}")))
+    app.put_import(&format!("/api/v1/block-names{query}"), content_type, body, token).await
 }
 
 /// The names the server holds, as `GET /api/v1/block-names` answers them: block id to

@@ -381,3 +381,92 @@ async fn five_hundred_blocks_with_many_anomalies_and_long_names_get_a_card_withi
     assert_eq!(top[0]["pv"].as_u64(), Some(truth[0].1), "the most used block's views");
     assert!(top.as_array().unwrap().len() <= 10);
 }
+
+/// Writes a note through the API as the signed-in admin; answers its id.
+async fn write_note(app: &TestApp, body: Value) -> String {
+    let answer = app.http.post(format!("{}/api/v1/annotations", app.base_url)).json(&body).send().await.unwrap();
+    assert_eq!(answer.status(), 201);
+    answer.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
+}
+
+/// The card's notes table (the one with a `note` column), if it has one.
+fn notes_table(card: &Value) -> Option<&Value> {
+    let elements = card["body"]["elements"].as_array().unwrap();
+    elements.iter().find(|e| e["tag"] == "table" && e["columns"].as_array().unwrap().iter().any(|c| c["name"] == "note"))
+}
+
+#[tokio::test]
+async fn a_digest_lists_the_notes_of_its_period_with_their_impact_and_a_period_without_notes_has_no_notes_section() {
+    let sim = sim(SimConfig { history_days: 200, ..SimConfig::default() }).await;
+    let today = sim.dataset().today();
+    let monday = monday_before(today - Days::new(50));
+    let (from, to) = (monday - Days::new(8), monday - Days::new(2));
+    let clock = Arc::new(ManualClock::new(at(monday, 0) - chrono::Duration::days(1)));
+    let app = spawn_app_for(sim.clone(), &[("DIGEST_TICK_SECS", "0")], clock.clone()).await;
+    save_schedule(&app, DEMO_CHAT_ADMINS, json!({ "language": "en", "every": "weekly", "weekday": 1, "hour": 9 })).await;
+    let blocks: Vec<String> = sim.dataset().blocks().iter().skip(3).take(2).map(|b| b.id.clone()).collect();
+    app.name_block(&blocks[0], "审批中心", "办公").await;
+    let workplace = &sim.dataset().workplaces()[1];
+
+    let day = |n: u64| (from + Days::new(n)).to_string();
+    let on_blocks = write_note(&app, json!({ "date": day(1), "text": "Moved 审批 up", "block_ids": blocks })).await;
+    write_note(&app, json!({ "date": day(3), "text": "New layout", "custom_workplace_id": workplace.id })).await;
+    // Markdown in a note shows as typed: the cells are text.
+    let tenant = "**Everyone's** [workplace](http://evil.example) reordered";
+    write_note(&app, json!({ "date": day(4), "text": tenant })).await;
+    write_note(&app, json!({ "date": (from - Days::new(1)).to_string(), "text": "The week before" })).await;
+
+    clock.set(at(monday, 9));
+    let sent = app.state.digests.run_due().await.unwrap();
+    assert!(matches!(&sent[..], [attempt] if attempt.period == format!("{from}..{to}")), "{sent:?}");
+    let card = &sim.messages(DEMO_CHAT_ADMINS)[0].content;
+    let elements = card["body"]["elements"].as_array().unwrap();
+    assert!(elements.iter().any(|e| e["content"] == "**Notes on these days**"), "a notes section: {card}");
+    let table = notes_table(card).expect("the notes' table");
+    let column =
+        |name: &str| -> Vec<&str> { table["rows"].as_array().unwrap().iter().map(|r| r[name].as_str().unwrap()).collect() };
+    assert_eq!(column("note"), [tenant, "New layout", "Moved 审批 up"], "the period's three notes, newest first, as typed");
+    let short = |n: u64| i18n::Locale::En.short_date(from + Days::new(n));
+    assert_eq!(column("date"), [short(4), short(3), short(1)]);
+    let unnamed = use_cases::report::short_id(&domain::BlockId::parse(&blocks[1]).unwrap());
+    let mut named = ["审批中心".to_owned(), unnamed];
+    if blocks[1] < blocks[0] {
+        named.reverse();
+    }
+    let workplace_name = domain::WorkplaceId::parse(&workplace.id).unwrap().name_in(&workplace.names, "en");
+    assert_eq!(column("concerns"), ["The whole tenant".to_owned(), format!("Workplace “{workplace_name}”"), named.join(", ")]);
+    assert!(table["columns"].as_array().unwrap().iter().all(|c| c["data_type"] == "text"), "{table}");
+    // The impact is the API's own sentence about the note.
+    let impact = use_cases::impact::of_note(
+        &app.state.service,
+        &use_cases::sight::Sight::Everything,
+        &on_blocks,
+        domain::impact::DEFAULT_WEEKS,
+    )
+    .await
+    .unwrap();
+    assert_eq!(column("impact")[2], use_cases::impact::summary(&impact, i18n::Locale::En));
+    let tables = elements.iter().filter(|e| e["tag"] == "table").count();
+    assert!(tables <= 5, "Feishu's limit of five tables: {tables}");
+
+    // The week after holds no note: no notes section.
+    clock.set(at(monday + Days::new(7), 9));
+    assert_eq!(app.state.digests.run_due().await.unwrap().len(), 1);
+    let card = &sim.messages(DEMO_CHAT_ADMINS)[1].content;
+    assert!(notes_table(card).is_none(), "{card}");
+    assert!(!card.to_string().contains("Notes on these days"), "no empty notes section");
+
+    // A note of the last few days cannot be judged yet: the card says from when, in
+    // the digest's language.
+    let recent = today - Days::new(4);
+    write_note(&app, json!({ "date": recent.to_string(), "text": "刚调整了顺序" })).await;
+    clock.set(Utc::now());
+    let answer = app.http.post(format!("{}/api/v1/digests/{DEMO_CHAT_OPS}/test?language=zh", app.base_url)).send().await.unwrap();
+    assert_eq!(answer.status(), 200, "{}", answer.text().await.unwrap());
+    let card = &sim.messages(DEMO_CHAT_OPS)[0].content;
+    assert!(card.to_string().contains("本周期的备注"), "{card}");
+    let row = &notes_table(card).expect("the notes' table")["rows"][0];
+    let judgeable_on = recent + Days::new(27 + 2);
+    assert_eq!((row["note"].as_str(), row["concerns"].as_str()), (Some("刚调整了顺序"), Some("整个企业")));
+    assert_eq!(row["impact"].as_str(), Some(format!("{}起可判断", i18n::Locale::Zh.short_date(judgeable_on)).as_str()));
+}

@@ -1,6 +1,6 @@
 //! Grants of view access over HTTP: `/api/v1/viewers` (made, read, replaced and revoked
-//! by a signed-in admin; bad input gets a 400 naming the fix, an API token 403, an
-//! unknown person 404) and the viewers page, whose plain forms grant and revoke and say
+//! by a signed-in admin; bad input gets a 400 naming the fix, an API token and a viewer
+//! 403, an unknown person 404) and the viewers page, whose plain forms grant and revoke and say
 //! what came of it; grants survive a restart on the same store.
 
 use block_insights_tests::{TestApp, spawn_app, spawn_app_for, strip_comments};
@@ -150,6 +150,33 @@ async fn an_api_token_may_not_see_or_change_who_has_view_access() {
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
     let grants = app.state.service.store().viewer_grants().await.unwrap();
     assert_eq!(grants.iter().map(|g| g.who.as_str()).collect::<Vec<_>>(), ["ou_hr"], "nothing changed");
+}
+
+#[tokio::test]
+async fn a_viewer_may_not_see_or_change_who_has_view_access() {
+    let app = spawn_app().await;
+    let member = feishu_sim::DEMO_MEMBER_OPEN_ID;
+    let (status, _) = send(&app, Method::PUT, &format!("{PATH}/{member}"), Some(json!({ "block_ids": ["7"] })), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let viewer = app.sign_in(member).await.expect("a person granted a scope signs in");
+    let widen = json!({ "block_ids": ["7", "8"] });
+    let calls = [
+        viewer.get(format!("{}{PATH}", app.base_url)),
+        viewer.get(format!("{}{PATH}/{member}", app.base_url)),
+        viewer.put(format!("{}{PATH}/{member}", app.base_url)).json(&widen),
+        viewer.delete(format!("{}{PATH}/{member}", app.base_url)),
+        viewer.get(format!("{}/viewers", app.base_url)),
+        viewer.post(format!("{}/api/viewer_grant", app.base_url)).form(&[("who", member), ("block_ids", "7, 8")]),
+        viewer.post(format!("{}/api/viewer_revoke", app.base_url)).form(&[("who", member)]),
+    ];
+    for call in calls {
+        let response = call.header("accept", "application/json").send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{}", response.url());
+    }
+    let grants = app.state.service.store().viewer_grants().await.unwrap();
+    assert_eq!(grants.iter().map(|g| g.scope.block_ids.len()).collect::<Vec<_>>(), [1], "their grant as it was");
+    let page = viewer.get(format!("{}/?lang=en", app.base_url)).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains("href=\"/viewers\""), "the header does not offer them the page");
 }
 
 /// The viewers section of a page, without Leptos' comments.

@@ -21,8 +21,11 @@ pub fn Header(here: &'static str, #[prop(into)] lang_href: Callback<Locale, Stri
         (TOKENS_PAGE, |t| t.tokens_title),
         (VIEWERS_PAGE, |t| t.viewers.page_title),
     ];
+    // A viewer has the dashboard only: the settings are an admin's.
+    let admin = crate::api::may_change();
     let pages = pages
         .into_iter()
+        .filter(|(path, _)| admin || *path == "/")
         .map(|(path, label)| {
             view! { <a href=path aria-current=(path == here).then_some("page")>{move || label(locale.get().t())}</a> }
         })
@@ -31,7 +34,7 @@ pub fn Header(here: &'static str, #[prop(into)] lang_href: Callback<Locale, Stri
     let account = move || {
         Suspend::new(async move {
             match viewer.await {
-                Ok(Some(Viewer::Person { name })) => Some(view! {
+                Ok(Some(Viewer::Person { name, .. })) => Some(view! {
                     <div class="account" data-testid="account">
                         <span>{move || (locale.get().t().signed_in_as)(&name)}</span>
                         <form method="post" action="/logout">

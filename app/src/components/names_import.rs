@@ -9,7 +9,7 @@
 //! plan type, no codec and no wording of the plan reach the browser's WASM.
 
 #[cfg(feature = "ssr")]
-use domain::{BlockLabel, LabelChange, RefusedLine};
+use domain::{BlockLabel, LabelChange, Refusal, RefusedLine};
 use leptos::prelude::*;
 
 use crate::flash::PageFlash;
@@ -309,7 +309,7 @@ fn list(heading: &'static str, testid: &'static str, open: bool, head: impl Into
 }
 
 #[cfg(feature = "ssr")]
-fn refused_row(refused: &RefusedLine, t: &'static Messages) -> AnyView {
+fn refused_row(refused: &RefusedLine<Refusal>, t: &'static Messages) -> AnyView {
     view! {
         <tr>
             <td class="num">{refused.line}</td>

@@ -34,17 +34,27 @@ pub fn NotesPanel(notes: Notes, range: DateRange, today: chrono::NaiveDate, bloc
     let day = range.to().min(today);
     let blocks = blocks.iter().map(BlockId::as_str).collect::<Vec<_>>().join(", ");
     let (shown, more) = notes.shown();
-    let cards = shown.map(|card| view! { <NoteItem card=card.clone() notes=notes.clone()/> }).collect_view();
+    let cards = shown
+        .map(|card| view! { <NoteItem card=card.clone() notes=notes.clone() writes=crate::api::may_change()/> })
+        .collect_view();
     let more = (more > 0).then(|| view! { <p class="hint">{(n.more)(more)}</p> });
     let none = notes.cards.is_empty().then(|| view! { <p class="hint">{n.none}</p> });
     let export = format!("/api/v1/annotations.csv?from_date={}&to_date={}", range.from(), range.to());
     let draft = Draft { id: None, day, text: String::new(), blocks, workplace: None };
+    // A viewer reads the notes; an admin writes them.
+    let writes = crate::api::may_change();
+    let form = writes.then(|| {
+        view! {
+            <h3>{n.add}</h3>
+            <NoteForm draft notes=notes.clone() form_id=NOTE_FORM.to_owned()/>
+        }
+    });
+    let hint = if writes { n.hint } else { n.read_hint };
     view! {
         <section class="panel notes" id="notes" aria-labelledby="notes-heading" data-testid="notes">
             <h2 id="notes-heading">{n.title}</h2>
-            <p class="hint">{n.hint}</p>
-            <h3>{n.add}</h3>
-            <NoteForm draft notes=notes.clone() form_id=NOTE_FORM.to_owned()/>
+            <p class="hint">{hint}</p>
+            {form}
             {outcome}
             {none}
             <ol class="note-list" role="list" data-testid="note-list">{cards}</ol>
@@ -116,7 +126,7 @@ fn NoteForm(draft: Draft, notes: Notes, form_id: String) -> impl IntoView {
 /// One note: its day and text, what it concerns and who wrote it, its impact, and its
 /// edit and delete forms.
 #[component]
-fn NoteItem(card: NoteCard, notes: Notes) -> impl IntoView {
+fn NoteItem(card: NoteCard, notes: Notes, writes: bool) -> impl IntoView {
     let words = use_locale().get_untracked();
     let n = words.t().notes;
     let note = &card.draft;
@@ -129,6 +139,8 @@ fn NoteItem(card: NoteCard, notes: Notes) -> impl IntoView {
         }
     };
     let form_id = format!("note-{}", card.id);
+    let id = card.id.clone();
+    let delete_label = format!("{}: {}", n.delete, note.text);
     let outcome = PageFlash::of(&form_id).filter(|f| f.failed()).map(|f| view! { <p class="error" role="alert">{f.text}</p> });
     let draft = Draft {
         id: Some(card.id.clone()),
@@ -138,26 +150,28 @@ fn NoteItem(card: NoteCard, notes: Notes) -> impl IntoView {
         workplace: note.custom_workplace_id.clone(),
     };
     view! {
-        <li class="note-card" data-note=card.id.clone() data-testid="note-card">
-            <p class="note-head">
-                <time datetime=note.date.to_string()>{words.long_date(note.date)}</time>
-                " "
-                <strong class="note-text">{note.text.clone()}</strong>
-            </p>
-            <p class="note-meta">{concerns} " · " {(n.by)(&card.created_by)}</p>
-            <Impact impact=card.impact.clone()/>
-            <details class="note-edit" open=outcome.is_some()>
-                <summary>{n.edit}</summary>
-                <NoteForm draft notes form_id=form_id.clone()/>
-            </details>
-            {outcome}
-            <form method="post" action=RemoveNote::PATH class="note-delete">
-                <input type="hidden" name="id" value=card.id.clone()/>
-                <input type="hidden" name="form" value=NOTE_FORM/>
-                <button type="submit" class="secondary" aria-label=format!("{}: {}", n.delete, note.text)>{n.delete}</button>
-            </form>
-        </li>
-    }
+            <li class="note-card" data-note=card.id.clone() data-testid="note-card">
+                <p class="note-head">
+                    <time datetime=note.date.to_string()>{words.long_date(note.date)}</time>
+                    " "
+                    <strong class="note-text">{note.text.clone()}</strong>
+                </p>
+                <p class="note-meta">{concerns} " · " {(n.by)(&card.created_by)}</p>
+                <Impact impact=card.impact.clone()/>
+    {writes.then(move || view! {
+                <details class="note-edit" open=outcome.is_some()>
+                    <summary>{n.edit}</summary>
+                    <NoteForm draft notes form_id=form_id.clone()/>
+                </details>
+                {outcome}
+                <form method="post" action=RemoveNote::PATH class="note-delete">
+                    <input type="hidden" name="id" value=id/>
+                    <input type="hidden" name="form" value=NOTE_FORM/>
+                    <button type="submit" class="secondary" aria-label=delete_label>{n.delete}</button>
+                </form>
+    })}
+            </li>
+        }
 }
 
 /// A note's impact: what it did in a sentence per measure, then the numbers (before,

@@ -59,13 +59,14 @@ pub fn BlocksTable(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) 
         .rows
         .iter()
         .map(|b| {
+            let may_change = crate::api::may_change();
             let named = d.name_of(&b.block_id).map(|n| (n.name.clone(), n.workplace.clone()));
             let link = href(p.with_blocks(vec![b.block_id.to_string()]).to_query());
             let id = b.block_id.to_string();
             let unnamed = named.is_none();
             let (shown, workplace) = named.unwrap_or_else(|| (short_id(&b.block_id), None));
             let label = shown.clone();
-            let name_here = unnamed.then(|| {
+            let name_here = (unnamed && may_change).then(|| {
                 let block_id = id.clone();
                 let opened = PageFlash::of(&format!("inline-name-form-{block_id}")).is_some();
                 view! {

@@ -18,9 +18,12 @@ pub fn WorkplacesView(report: StoredValue<WorkplaceReport>, params: Memo<ViewPar
     let w = move || locale.get().t().workplaces;
     let r = report.get_value();
     let spec = chart_specs::workplace_trend(&r, locale.get_untracked());
-    let chart = super::charts::chart_box(ChartKind::WorkplaceTrend, params.get_untracked().with_range(r.range), move |w| {
-        charts::time_series_svg_at(&spec, w)
-    });
+    // Drawn only for a viewer of the tenant-wide totals.
+    let chart = move || {
+        super::charts::chart_box(ChartKind::WorkplaceTrend, params.get_untracked().with_range(r.range), move |w| {
+            charts::time_series_svg_at(&spec, w)
+        })
+    };
     let previous = r.previous;
     let card = move |testid: &'static str, label: fn(&i18n::Messages) -> String, now: u64, before: Option<u64>| {
         let change = before.and_then(|b| percent_change(now as f64, b as f64));
@@ -33,6 +36,10 @@ pub fn WorkplacesView(report: StoredValue<WorkplaceReport>, params: Memo<ViewPar
         }
     };
     let all_pv = r.all.pv;
+    // A viewer with a scope sees their custom workplaces only: no tenant-wide totals,
+    // no share of them.
+    let tenant_wide = r.tenant_wide;
+    let (notes, r_range, today) = (r.notes.clone(), r.range, r.today);
     let workplaces = r
         .workplaces
         .iter()
@@ -51,7 +58,7 @@ pub fn WorkplacesView(report: StoredValue<WorkplaceReport>, params: Memo<ViewPar
                     </th>
                     <td class="num">{grouped(total.pv)}</td>
                     <td class="num">{grouped(total.uv_day_sum)}</td>
-                    <td class="num">{format!("{:.1}%", share * 100.0)}</td>
+                    {tenant_wide.then(|| view! { <td class="num">{format!("{:.1}%", share * 100.0)}</td> })}
                 </tr>
             }
         })
@@ -113,6 +120,7 @@ pub fn WorkplacesView(report: StoredValue<WorkplaceReport>, params: Memo<ViewPar
     let (csv_custom, xlsx_custom) =
         (format!("/api/v1/custom-workplace-access.csv{query}"), format!("/api/v1/custom-workplace-access.xlsx{query}"));
     view! {
+        {tenant_wide.then(move || view! {
         <section class="cards" aria-label=move || w().tab data-testid="workplace-cards">
             {card("card-all-pv", |m| format!("{} · {}", m.workplaces.all, m.pv), r.all.pv, previous.map(|p| p.0.pv))}
             {card("card-all-uv", |m| format!("{} · {}", m.workplaces.all, m.uv_day_sum), r.all.uv, previous.map(|p| p.0.uv))}
@@ -121,11 +129,12 @@ pub fn WorkplacesView(report: StoredValue<WorkplaceReport>, params: Memo<ViewPar
         </section>
         <section class="panel" aria-labelledby="workplace-trend-heading" data-testid="workplace-trend">
             <h2 id="workplace-trend-heading">{move || w().trend_title}</h2>
-            {chart}
+            {chart()}
             <p class="hint">{move || w().not_additive}</p>
             {trend_table(&r)}
         </section>
-        <super::NotesPanel notes=r.notes.clone() range=r.range today=r.today blocks=Vec::new()/>
+        })}
+        <super::NotesPanel notes range=r_range today blocks=Vec::new()/>
         <section class="panel" aria-labelledby="custom-heading" data-testid="custom-workplaces">
             <h2 id="custom-heading">{move || w().custom_title}</h2>
             <p class="hint">{move || w().custom_hint}</p>
@@ -138,7 +147,7 @@ pub fn WorkplacesView(report: StoredValue<WorkplaceReport>, params: Memo<ViewPar
                                 <th scope="col">{move || w().workplace}</th>
                                 <th scope="col" class="num">{move || t().pv}</th>
                                 <th scope="col" class="num">{move || t().uv_day_sum}</th>
-                                <th scope="col" class="num">{move || w().share_of_all}</th>
+                                {tenant_wide.then(|| view! { <th scope="col" class="num">{move || w().share_of_all}</th> })}
                             </tr>
                         </thead>
                         <tbody>{workplaces}</tbody>
@@ -157,13 +166,17 @@ pub fn WorkplacesView(report: StoredValue<WorkplaceReport>, params: Memo<ViewPar
         </section>
         <section class="export" aria-label=move || w().export data-testid="workplace-export">
             <span class="export-label">{move || w().export} ":"</span>
-            <a href=csv_totals download="workplace-access.csv" data-testid="export-workplaces-csv">{move || format!("{} CSV", w().all)}</a>
-            <a href=xlsx_totals download="workplace-access.xlsx" data-testid="export-workplaces-xlsx">{move || format!("{} Excel", w().all)}</a>
+            {tenant_wide.then(|| view! {
+                <a href=csv_totals download="workplace-access.csv" data-testid="export-workplaces-csv">{move || format!("{} CSV", w().all)}</a>
+                <a href=xlsx_totals download="workplace-access.xlsx" data-testid="export-workplaces-xlsx">{move || format!("{} Excel", w().all)}</a>
+            })}
             <a href=csv_custom download="custom-workplace-access.csv" data-testid="export-custom-csv">{move || format!("{} CSV", w().custom_title)}</a>
             <a href=xlsx_custom download="custom-workplace-access.xlsx" data-testid="export-custom-xlsx">
                 {move || format!("{} Excel", w().custom_title)}
             </a>
-            <a href=chart_svg download="workplace-trend.svg" data-testid="export-workplace-trend">{move || t().export_trend_svg}</a>
+            {tenant_wide.then(|| view! {
+                <a href=chart_svg download="workplace-trend.svg" data-testid="export-workplace-trend">{move || t().export_trend_svg}</a>
+            })}
         </section>
     }
 }

@@ -97,7 +97,7 @@ pub fn Dashboard() -> impl IntoView {
                                     <TopBlocks dashboard=d params/>
                                     <BlocksTable dashboard=d params/>
                                     <ExportLinks dashboard=d params/>
-                                    <BlockNames dashboard=d/>
+                                    {crate::api::may_change().then(|| view! { <BlockNames dashboard=d/> })}
                                 }
                                     .into_any()
                             }

@@ -15,7 +15,7 @@ pub const MAX_NOTE_CHARS: usize = 200;
 pub const MAX_NOTE_BLOCKS: usize = 50;
 
 /// What a note says and concerns, as given (before it has an id).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct NoteDraft {
     pub date: NaiveDate,
     pub text: String,
@@ -25,7 +25,8 @@ pub struct NoteDraft {
 }
 
 /// Why a note cannot be saved, saying what to fix.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum InvalidNote {
     #[error("date: {given:?} is not a day: write it as YYYY-MM-DD, such as 2026-11-30")]
     Date { given: String },

@@ -53,6 +53,16 @@ impl WorkplaceId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The workplace's name in `language` out of its `names` by language (as Feishu
+    /// gives them), else in another language, else its id.
+    pub fn name_in(&self, names: &[(String, String)], language: &str) -> String {
+        names
+            .iter()
+            .find(|(lang, _)| lang == language)
+            .or_else(|| names.first())
+            .map_or_else(|| self.to_string(), |(_, name)| name.clone())
+    }
 }
 
 impl fmt::Display for WorkplaceId {

@@ -8,6 +8,8 @@ use domain::impact::Verdict;
 pub struct NoteMessages {
     pub title: &'static str,
     pub hint: &'static str,
+    /// The hint of a viewer, who reads the notes but does not write them.
+    pub read_hint: &'static str,
     pub none: &'static str,
     /// How many notes of the range are not shown, with what to do.
     pub more: fn(usize) -> String,
@@ -78,6 +80,7 @@ pub fn signed_percent(x: f64) -> String {
 pub(super) const ZH: NoteMessages = NoteMessages {
     title: "时间线备注",
     hint: "记下对工作台做的改动（哪天、改了什么、涉及哪些区块或哪个工作台），看它是否起了作用。在趋势图上选中某天即可为那天写备注。",
+    read_hint: "管理员记下的改动，以及它们是否起了作用。",
     none: "该时间段内没有备注。",
     more: |n| format!("该时间段内还有 {n} 条备注未显示：缩短时间段即可查看。"),
     add: "写一条备注",
@@ -139,6 +142,7 @@ pub(super) const ZH: NoteMessages = NoteMessages {
 pub(super) const EN: NoteMessages = NoteMessages {
     title: "Notes on the timeline",
     hint: "Record what you changed (the day, what, and which blocks or workplace it concerns) to see whether it worked. Select a day on the trend chart to note that day.",
+    read_hint: "What the admins changed, and whether it worked.",
     none: "No notes in this range.",
     more: |n| {
         if n == 1 {

@@ -56,6 +56,8 @@ pub struct SignInMessages {
     /// (the error): Feishu could not be asked who the person is.
     pub identity_unknown: fn(&str) -> String,
     pub session_failed: &'static str,
+    /// The title of the page a read-only link that cannot be opened leads to.
+    pub link_unusable: &'static str,
 }
 
 pub(super) const ZH: SignInMessages = SignInMessages {
@@ -117,6 +119,7 @@ pub(super) const ZH: SignInMessages = SignInMessages {
     feishu_refused: |error| format!("飞书拒绝了登录：{error}"),
     identity_unknown: |error| format!("无法向飞书确认您的身份：{error} 请重试。"),
     session_failed: "看板无法保存登录（会话存储出错）：请稍后重试。",
+    link_unusable: "此链接无法打开",
 };
 
 pub(super) const EN: SignInMessages = SignInMessages {
@@ -180,4 +183,5 @@ pub(super) const EN: SignInMessages = SignInMessages {
     feishu_refused: |error| error.to_owned(),
     identity_unknown: |error| format!("Feishu could not be asked who you are: {error} Try again."),
     session_failed: "The dashboard could not keep the sign-in (its session store failed): try again in a moment.",
+    link_unusable: "This link cannot be opened",
 };

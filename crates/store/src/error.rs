@@ -93,6 +93,9 @@ pub enum StoreError {
     #[error("{what} is {value}, more than the store can hold ({max}); this is a bug in the caller", max = i64::MAX)]
     TooLarge { what: &'static str, value: u64 },
 
+    #[error("there is no note {id:?} (it was removed meanwhile); none of the notes were saved")]
+    NoSuchNote { id: String },
+
     #[error("{month:?} is not a month: write it as YYYY-MM, e.g. 2024-03")]
     InvalidMonth { month: String },
 

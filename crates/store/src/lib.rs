@@ -37,6 +37,7 @@ mod open;
 mod rate;
 mod refresh_gates;
 mod sessions;
+mod share_links;
 mod task_leases;
 mod viewers;
 mod workplaces;
@@ -62,6 +63,7 @@ pub use leases::replica_name;
 pub use notes::Note;
 pub use rate::RateAttempt;
 pub use sessions::{EXPIRY_WRITE_EVERY, SessionRecords};
+pub use share_links::{NewShareLink, ShareLink};
 pub use viewers::ViewerGrant;
 pub use workplaces::WorkplaceNames;
 

@@ -221,6 +221,25 @@ async fn a_background_task_is_leased_to_one_replica_until_released_or_expired() 
 }
 
 #[tokio::test]
+async fn a_batch_of_notes_is_saved_whole_or_not_at_all_and_the_other_replica_reads_it() {
+    let (a, b) = two_replicas().await;
+    let now = chrono::Utc::now();
+    let draft = |day: &str, text: &str| domain::NoteDraft::parse(day, text, ["7", "8"], None).unwrap();
+    let kept = a.add_note(&draft("2026-11-01", "kept"), "Ada", now).await.unwrap();
+    let added: Vec<domain::NoteDraft> = (0..1200).map(|i| draft("2026-11-02", &format!("笔记 {i}"))).collect();
+    let edited = draft("2026-11-03", "edited");
+
+    let err = a.write_notes(&added, &[(kept.id.as_str(), &edited), ("gone", &edited)], "import", now).await.unwrap_err();
+    assert!(matches!(&err, store::StoreError::NoSuchNote { id } if id == "gone"), "{err}");
+    assert_eq!(b.notes(None).await.unwrap(), std::slice::from_ref(&kept), "the adds before the refused edit were rolled back");
+
+    a.write_notes(&added, &[(kept.id.as_str(), &edited)], "import", now).await.unwrap();
+    let held = b.notes(None).await.unwrap();
+    assert_eq!(held.len(), 1201);
+    assert_eq!((held[1200].id.as_str(), &held[1200].draft, held[1200].created_by.as_str()), (kept.id.as_str(), &edited, "Ada"));
+}
+
+#[tokio::test]
 async fn grants_made_on_one_replica_are_read_on_the_other_at_once() {
     let (a, b) = two_replicas().await;
     common::grants_are_kept_replaced_unioned_and_revoked(&a, &b).await;

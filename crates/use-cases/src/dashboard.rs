@@ -17,6 +17,7 @@ use crate::report::{
     BlockChoices, BlockTable, BlockTotal, Dashboard, FILTER_CHOICES, HistoryLine, PeriodTotals, QuotaReport, ROWS_PER_PAGE,
     RowsPage, TABLE_ROWS_PER_PAGE, TOP_BLOCKS,
 };
+use crate::sight::Sight;
 use crate::state::AppState;
 use crate::view::{SortColumn, ViewParams};
 use i18n::Locale;
@@ -28,7 +29,7 @@ pub(crate) fn bad_input(error: impl std::fmt::Display) -> AppError {
 /// The query the URL asks for: custom dates, else a preset (relative to today).
 /// A workplace filter adds the blocks whose name puts them on that workplace (and
 /// keeps only those of them when ids are given too).
-pub fn resolve(params: &ViewParams, state: &AppState) -> Result<AccessQuery, AppError> {
+pub fn resolve(params: &ViewParams, state: &AppState, sight: &Sight) -> Result<AccessQuery, AppError> {
     let blocks = params.blocks.iter().map(String::as_str);
     let max = state.view.max_range_days;
     let mut query = match params.custom_dates() {
@@ -55,11 +56,13 @@ pub fn resolve(params: &ViewParams, state: &AppState) -> Result<AccessQuery, App
         }
         query.blocks = on;
     }
+    sight.narrow(&mut query)?;
     Ok(query)
 }
 
-fn names(state: &AppState) -> Vec<BlockLabel> {
-    state.service.labels().values().cloned().collect()
+/// The names of the blocks `sight` sees.
+fn names(state: &AppState, sight: &Sight) -> Vec<BlockLabel> {
+    state.service.labels().values().filter(|l| sight.sees_block(&l.block_id)).cloned().collect()
 }
 
 /// The quota as the page shows it.
@@ -137,7 +140,7 @@ pub fn block_table(blocks: Vec<BlockTotal>, labels: &BTreeMap<BlockId, BlockLabe
 /// What the block filter offers for `params`: the ticked blocks, then the known
 /// blocks (seen in data or named) that the filter's search matches, named ones first
 /// by workplace and name, then the others by id, at most [`FILTER_CHOICES`].
-pub fn block_choices(state: &AppState, params: &ViewParams, filter: &[BlockId]) -> BlockChoices {
+pub fn block_choices(state: &AppState, params: &ViewParams, filter: &[BlockId], sight: &Sight) -> BlockChoices {
     // The blocks ticked by name in the URL (at most MAX_BLOCK_FILTERS), not all the
     // blocks a workplace filter stands for, which may be hundreds: the filter says
     // which workplace, and lists the blocks the search finds.
@@ -152,7 +155,7 @@ pub fn block_choices(state: &AppState, params: &ViewParams, filter: &[BlockId]) 
         .service
         .known_blocks()
         .into_iter()
-        .filter(|id| !filter.contains(id))
+        .filter(|id| !filter.contains(id) && sight.sees_block(id))
         .filter(|id| wanted.as_deref().is_none_or(|q| crate::report::block_matches(q, id, labels.get(id))))
         .map(|id| {
             let label = labels.get(&id);
@@ -178,6 +181,7 @@ fn options(state: &AppState, ticket: Option<u64>, refresh: bool) -> QueryOptions
 /// cache the page was drawn from, without a progress ticket.
 pub async fn draw_chart(
     state: &AppState,
+    sight: &Sight,
     chart: ChartKind,
     params: ViewParams,
     locale: Locale,
@@ -188,15 +192,16 @@ pub async fn draw_chart(
     }
     Ok(match chart {
         ChartKind::Trend => {
-            let d = build_dashboard(state, params, None, false).await?;
+            let d = build_dashboard(state, sight, params, None, false).await?;
             charts::time_series_svg_at(&chart_specs::trend(&d, locale), width)
         }
         ChartKind::TopBlocks => {
-            let d = build_dashboard(state, params, None, false).await?;
+            let d = build_dashboard(state, sight, params, None, false).await?;
             charts::top_blocks_svg_at(&chart_specs::top_blocks(&d, locale), width)
         }
         ChartKind::WorkplaceTrend => {
-            let r = build_workplace_report(state, params, None, false).await?;
+            sight.tenant_wide("the workplace trend (all workplaces and the default one)")?;
+            let r = build_workplace_report(state, sight, params, None, false).await?;
             charts::time_series_svg_at(&chart_specs::workplace_trend(&r, locale), width)
         }
     })
@@ -206,15 +211,17 @@ pub async fn draw_chart(
 /// progress (`ticket`) or it fetches anew (`refresh`), else shared ([`shared_dashboard`]).
 pub async fn load_dashboard(
     state: &AppState,
+    sight: &Sight,
     params: ViewParams,
     ticket: Option<u64>,
     refresh: bool,
 ) -> Result<Dashboard, AppError> {
-    if ticket.is_some() || refresh {
-        // A page load the browser follows with its progress bar, or one that fetches
-        // anew, is built for itself.
-        let mut dashboard = build_dashboard(state, params, ticket, refresh).await?;
-        dashboard.notes = crate::notes::of_range(state, dashboard.range, true).await?;
+    if ticket.is_some() || refresh || !sight.is_everything() {
+        // A page load the browser follows with its progress bar, one that fetches anew,
+        // and a viewer's (whose sight is not in the shared build's key) are built for
+        // themselves.
+        let mut dashboard = build_dashboard(state, sight, params, ticket, refresh).await?;
+        dashboard.notes = crate::notes::of_range(state, sight, dashboard.range, true).await?;
         return Ok(dashboard);
     }
     // The build is shared; the quota, the history fetch and the notes (a note just
@@ -222,26 +229,28 @@ pub async fn load_dashboard(
     let mut dashboard = shared_dashboard(state, params).await?.as_ref().clone();
     dashboard.quota = quota_report(state.service.quota().await);
     dashboard.history = history_line(state);
-    dashboard.notes = crate::notes::of_range(state, dashboard.range, true).await?;
+    dashboard.notes = crate::notes::of_range(state, sight, dashboard.range, true).await?;
     Ok(dashboard)
 }
 
 /// The overview for `params`: built once for all the identical page loads that ask for
 /// it at the same time (the others wait for that build and share it), and served
-/// for [`SHARED_BUILD_FOR`] after. Errors are not kept: the next load tries again.
+/// for [`SHARED_BUILD_FOR`] after. Errors are not kept: the next load tries again. An
+/// admin's overview (everything seen) only.
 pub async fn shared_dashboard(state: &AppState, params: ViewParams) -> Result<Arc<Dashboard>, AppError> {
     let key = DashboardKey::new(&params, state.service.today(), state.service.labels_version());
-    state.dashboards.get_or_build(key, build_dashboard(state, params, None, false)).await
+    state.dashboards.get_or_build(key, build_dashboard(state, &Sight::Everything, params, None, false)).await
 }
 
 /// The overview for `params`, with comparisons. Also used by the SVG exports.
 pub async fn build_dashboard(
     state: &AppState,
+    sight: &Sight,
     params: ViewParams,
     ticket: Option<u64>,
     refresh: bool,
 ) -> Result<Dashboard, AppError> {
-    let query = resolve(&params, state)?;
+    let query = resolve(&params, state, sight)?;
     let today = state.service.today();
     let service = &state.service;
     let previous = AccessQuery { range: query.range.previous_period(), blocks: query.blocks.clone() };
@@ -275,7 +284,7 @@ pub async fn build_dashboard(
     top_blocks.sort_by(|a, b| b.pv.cmp(&a.pv).then_with(|| a.block_id.cmp(&b.block_id)));
     top_blocks.truncate(TOP_BLOCKS);
     let table = block_table(aggregates.blocks, &labels, &params);
-    let choices = block_choices(state, &params, &query.blocks);
+    let choices = block_choices(state, &params, &query.blocks, sight);
     // Where an overview's time goes: the days and their columns, the insights, the rest.
     tracing::debug!(
         blocks = m.blocks().len(),
@@ -298,14 +307,19 @@ pub async fn build_dashboard(
         current,
         previous: previous_totals,
         year_ago: year_days.map(|days| totals_of(year_ago.range, today, &days)),
-        names: names(state),
+        names: names(state, sight),
         choices,
-        reported_workplaces: service.workplace_names().values().flatten().map(|(_, name)| name.clone()).collect(),
+        reported_workplaces: service
+            .workplace_names()
+            .iter()
+            .filter(|(id, _)| sight.sees_workplace(id))
+            .flat_map(|(_, names)| names.iter().map(|(_, name)| name.clone()))
+            .collect(),
         simulated: state.view.simulated,
         quota: quota_report(service.quota().await),
         history: history_line(state),
         insights,
-        notes: crate::notes::of_range(state, query.range, false).await?,
+        notes: crate::notes::of_range(state, sight, query.range, false).await?,
     })
 }
 
@@ -318,13 +332,14 @@ fn totals_of(range: domain::DateRange, today: chrono::NaiveDate, days: &BlockDay
 /// The workplace view for `params`. Also used by its SVG export.
 pub async fn build_workplace_report(
     state: &AppState,
+    sight: &Sight,
     params: ViewParams,
     ticket: Option<u64>,
     refresh: bool,
 ) -> Result<crate::workplace_report::WorkplaceReport, AppError> {
     use crate::workplace_report::{Inputs, WorkplaceReport, WorkplaceReportBase};
     // The view's range; a block filter does not narrow the workplaces.
-    let range = resolve(&ViewParams { workplace: None, ..params.clone() }, state)?.range;
+    let range = resolve(&ViewParams { workplace: None, blocks: Vec::new(), ..params.clone() }, state, &Sight::Everything)?.range;
     let service = &state.service;
     let previous = range.previous_period();
     let every_block = AccessQuery { range, blocks: Vec::new() };
@@ -343,7 +358,7 @@ pub async fn build_workplace_report(
         Err(ServiceError::QuotaReached { .. }) => None,
         Err(error) => return Err(error.into()),
     };
-    let labels = names(state);
+    let labels = names(state, sight);
     let workplace_names = service.workplace_names();
     let inputs = Inputs {
         range,
@@ -357,26 +372,31 @@ pub async fn build_workplace_report(
     };
     let base = WorkplaceReportBase {
         preset: params.custom_dates().is_none().then(|| params.preset_or_default()),
-        choices: block_choices(state, &params, &[]),
+        choices: block_choices(state, &params, &[], sight),
         group_blocks_shown: (!whole).then_some(crate::workplace_report::GROUP_BLOCKS_SHOWN),
         simulated: state.view.simulated,
         quota: quota_report(service.quota().await),
         history: history_line(state),
-        notes: crate::notes::of_range(state, range, false).await?,
+        notes: crate::notes::of_range(state, sight, range, false).await?,
     };
-    Ok(WorkplaceReport::build(inputs, base))
+    let mut report = WorkplaceReport::build(inputs, base);
+    if !sight.is_everything() {
+        report.keep_only(|id| sight.sees_workplace(id));
+    }
+    Ok(report)
 }
 
 /// The workplace view a page load asks for: [`build_workplace_report`] with the impact
 /// of its newest notes.
 pub async fn load_workplace_report(
     state: &AppState,
+    sight: &Sight,
     params: ViewParams,
     ticket: Option<u64>,
     refresh: bool,
 ) -> Result<crate::workplace_report::WorkplaceReport, AppError> {
-    let mut report = build_workplace_report(state, params, ticket, refresh).await?;
-    report.notes = crate::notes::of_range(state, report.range, true).await?;
+    let mut report = build_workplace_report(state, sight, params, ticket, refresh).await?;
+    report.notes = crate::notes::of_range(state, sight, report.range, true).await?;
     Ok(report)
 }
 
@@ -384,18 +404,22 @@ pub async fn load_workplace_report(
 /// yesterday again.
 pub async fn build_insights(
     state: &AppState,
+    sight: &Sight,
     query: &AccessQuery,
     dormant_days: u32,
     refresh: bool,
 ) -> Result<crate::insights_report::Insights, AppError> {
     let options = QueryOptions { refresh, ..QueryOptions::default() };
+    let mut query = query.clone();
+    sight.narrow(&mut query)?;
+    let query = &query;
     let m = insight_matrix(&state.service, query, dormant_days, options).await?;
     Ok(crate::insights_report::Insights::build(query.range, &m, last_judged(state.service.today()), dormant_days))
 }
 
 /// One page of the rows tab.
-pub async fn load_rows(state: &AppState, params: ViewParams) -> Result<RowsPage, AppError> {
-    let query = resolve(&params, state)?;
+pub async fn load_rows(state: &AppState, sight: &Sight, params: ViewParams) -> Result<RowsPage, AppError> {
+    let query = resolve(&params, state, sight)?;
     let days = state.service.block_days(&query, QueryOptions::default()).await?;
     let total_rows = days.len();
     let pages = total_rows.div_ceil(ROWS_PER_PAGE).max(1);
@@ -406,12 +430,12 @@ pub async fn load_rows(state: &AppState, params: ViewParams) -> Result<RowsPage,
         preset: params.custom_dates().is_none().then(|| params.preset_or_default()),
         today: state.service.today(),
         filter: query.blocks.clone(),
-        choices: block_choices(state, &params, &query.blocks),
+        choices: block_choices(state, &params, &query.blocks, sight),
         rows,
         page,
         pages,
         total_rows,
-        names: names(state),
+        names: names(state, sight),
         simulated: state.view.simulated,
         quota: quota_report(state.service.quota().await),
         history: history_line(state),

@@ -152,6 +152,21 @@ impl AppError {
         }
     }
 
+    /// The error of an all-or-nothing import whose save failed: a failure on our side
+    /// becomes [`AppError::NotSaved`], saying that none of `what` ("the names") was
+    /// saved and to send it again; a refusal of the request stays as it is.
+    pub fn into_not_saved(self, what: &str) -> AppError {
+        match self {
+            AppError::Internal { .. } => AppError::NotSaved {
+                message: format!(
+                    "{what} could not be saved: the dashboard's database failed, and the import is all or nothing, so none \
+                     of it was saved; send it again later (the server log has the cause)"
+                ),
+            },
+            refused => refused,
+        }
+    }
+
     /// The sentence that tells the reader what to do next, when there is one.
     pub fn advice(&self) -> Option<&str> {
         match self {

@@ -10,6 +10,7 @@ use domain::{AccessQuery, CustomWorkplaceDay, DateRange, WorkplaceDay, Workplace
 use store::WorkplaceNames;
 
 use crate::error::AppError;
+use crate::sight::Sight;
 use crate::state::AppState;
 
 /// The options of a whole-data read: `refresh` fetches today and yesterday again.
@@ -17,13 +18,22 @@ fn options(refresh: bool) -> QueryOptions {
     QueryOptions { refresh, ..QueryOptions::default() }
 }
 
-/// The held days of `query` (every block, or the blocks it names).
-pub async fn block_days(state: &AppState, query: &AccessQuery, refresh: bool) -> Result<BlockDays, AppError> {
-    Ok(state.service.block_days(query, options(refresh)).await?)
+/// The held days of `query` (every block `sight` sees, or the blocks it names).
+pub async fn block_days(state: &AppState, sight: &Sight, query: &AccessQuery, refresh: bool) -> Result<BlockDays, AppError> {
+    let mut query = query.clone();
+    sight.narrow(&mut query)?;
+    Ok(state.service.block_days(&query, options(refresh)).await?)
 }
 
-/// The totals of all workplaces and of the default one, a row per day of `range`.
-pub async fn workplace_totals(state: &AppState, range: DateRange, refresh: bool) -> Result<Vec<WorkplaceDay>, AppError> {
+/// The totals of all workplaces and of the default one, a row per day of `range`: an
+/// admin's only.
+pub async fn workplace_totals(
+    state: &AppState,
+    sight: &Sight,
+    range: DateRange,
+    refresh: bool,
+) -> Result<Vec<WorkplaceDay>, AppError> {
+    sight.tenant_wide("the workplace totals (all workplaces and the default one)")?;
     Ok(state.service.workplace_access(range, options(refresh)).await?.rows)
 }
 
@@ -33,13 +43,22 @@ pub struct CustomWorkplaceDays {
     pub names: Arc<BTreeMap<WorkplaceId, WorkplaceNames>>,
 }
 
-/// The days of every custom workplace (or of `only`) in `range`.
+/// The days of every custom workplace `sight` sees (or of `only`) in `range`.
 pub async fn custom_workplaces(
     state: &AppState,
+    sight: &Sight,
     range: DateRange,
     only: Option<&WorkplaceId>,
     refresh: bool,
 ) -> Result<CustomWorkplaceDays, AppError> {
-    let rows = state.service.custom_workplace_access(range, only, options(refresh)).await?.rows;
-    Ok(CustomWorkplaceDays { rows, names: state.service.workplace_names() })
+    if let Some(only) = only {
+        sight.workplace(only)?;
+    }
+    let mut rows = state.service.custom_workplace_access(range, only, options(refresh)).await?.rows;
+    rows.retain(|row| sight.sees_workplace(&row.workplace_id));
+    let mut names = state.service.workplace_names();
+    if !sight.is_everything() {
+        names = Arc::new(names.iter().filter(|(id, _)| sight.sees_workplace(id)).map(|(k, v)| (k.clone(), v.clone())).collect());
+    }
+    Ok(CustomWorkplaceDays { rows, names })
 }

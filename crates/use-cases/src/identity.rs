@@ -1,13 +1,31 @@
-//! Who is asking: a signed-in person or a script with an API token, and what the tokens
-//! page shows of a token (never the token itself) and offers as its lifetime.
+//! Who is asking: a signed-in person or a script with an API token, with what they may
+//! see (everything, or a viewer's scope), and what the tokens page shows of a token
+//! (never the token itself) and offers as its lifetime.
 
+use domain::scope::Scope;
 use serde::{Deserialize, Serialize};
 
 /// Who is looking: a signed-in person, or a script with an API token.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Viewer {
-    /// A signed-in admin: may do everything the page offers.
-    Person { name: String },
+    /// A signed-in person: an admin (`scope` empty) may do everything the page offers;
+    /// a viewer sees their scope and changes nothing.
+    Person {
+        name: String,
+        #[serde(default)]
+        scope: Option<Scope>,
+    },
+    /// A person of the tenant who opened a read-only link: sees that link's view and
+    /// nothing else, changes nothing.
+    Visitor {
+        name: String,
+        /// The link's id.
+        link: String,
+        /// The link's view, as a query (`?range=30d&workplace=…`).
+        view: String,
+        /// What the link's maker, a viewer, could see; `None`: an admin's link.
+        scope: Option<Scope>,
+    },
     /// An API token: reads, and changes block names or chat digests only if created
     /// with that right.
     Script {
@@ -19,19 +37,41 @@ pub enum Viewer {
 }
 
 impl Viewer {
+    /// An admin (by the allowlist), with everything to see.
+    pub fn admin(name: impl Into<String>) -> Self {
+        Viewer::Person { name: name.into(), scope: None }
+    }
+
+    /// What a person with a scope may see (a viewer's, or the maker's of the link a
+    /// visitor opened); `None` for an admin and an admin's token. A visitor's view is
+    /// narrower still ([`crate::sight`] decides).
+    pub fn scope(&self) -> Option<&Scope> {
+        match self {
+            Viewer::Person { scope, .. } | Viewer::Visitor { scope, .. } => scope.as_ref(),
+            Viewer::Script { .. } => None,
+        }
+    }
+
+    /// A signed-in admin (not a viewer, not a script): who manages the dashboard's
+    /// settings (API tokens, grants).
+    pub fn is_admin_person(&self) -> bool {
+        matches!(self, Viewer::Person { scope: None, .. })
+    }
+
     /// Who made a change, as the records name them: the person's name, or `API token <name>`.
     pub fn actor(&self) -> String {
         match self {
-            Viewer::Person { name } => name.clone(),
+            Viewer::Person { name, .. } | Viewer::Visitor { name, .. } => name.clone(),
             Viewer::Script { name, .. } => format!("API token {name}"),
         }
     }
 
-    /// Whether this viewer may change block names: every signed-in admin may; an API
-    /// token only when it was created with that right.
+    /// Whether this viewer may change block names (and notes): every signed-in admin
+    /// may, a viewer may not; an API token only when it was created with that right.
     pub fn can_write_names(&self) -> bool {
         match self {
-            Viewer::Person { .. } => true,
+            Viewer::Person { scope, .. } => scope.is_none(),
+            Viewer::Visitor { .. } => false,
             Viewer::Script { can_write_names, .. } => *can_write_names,
         }
     }
@@ -41,7 +81,8 @@ impl Viewer {
     /// right of its own: changing names does not include sending cards to chats).
     pub fn can_manage_digests(&self) -> bool {
         match self {
-            Viewer::Person { .. } => true,
+            Viewer::Person { scope, .. } => scope.is_none(),
+            Viewer::Visitor { .. } => false,
             Viewer::Script { can_manage_digests, .. } => *can_manage_digests,
         }
     }

@@ -48,6 +48,10 @@ pub mod reads;
 #[cfg(feature = "ssr")]
 pub mod security_policy;
 #[cfg(feature = "ssr")]
+pub mod share_links;
+#[cfg(feature = "ssr")]
+pub mod sight;
+#[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]
 pub mod tokens;

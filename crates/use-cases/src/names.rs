@@ -28,6 +28,13 @@ pub async fn saved_names(state: &AppState) -> Result<Vec<BlockLabel>, AppError> 
     Ok(state.service.store().block_labels().await?)
 }
 
+/// The saved names of the blocks `sight` sees, sorted by block id.
+pub async fn seen_names(state: &AppState, sight: &crate::sight::Sight) -> Result<Vec<BlockLabel>, AppError> {
+    let mut names = saved_names(state).await?;
+    names.retain(|label| sight.sees_block(&label.block_id));
+    Ok(names)
+}
+
 /// Plans an import (`input` in `format`) against the names saved now and, when
 /// `save` is asked and no line is refused, saves every change in one transaction.
 /// The page's import and `PUT /api/v1/block-names` both come here. A whole input
@@ -40,14 +47,7 @@ pub async fn import_names(state: &AppState, input: &str, format: ImportFormat, s
         let labels = plan.labels_to_save();
         // The store failed mid-import: it is all or nothing, so the caller learns that
         // none of it was saved, and may send it again.
-        state.service.set_labels(&labels).await.map_err(|error| match AppError::from(error) {
-            AppError::Internal { .. } => AppError::NotSaved {
-                message: "the names could not be saved: the dashboard's database failed, and the import is all or \
-                          nothing, so none of it was saved; send it again later (the server log has the cause)"
-                    .into(),
-            },
-            refused => refused,
-        })?;
+        state.service.set_labels(&labels).await.map_err(|error| AppError::from(error).into_not_saved("the names"))?;
         tracing::info!(saved = labels.len(), counts = ?plan.counts(), "block names imported");
     }
     Ok(NamesImport { plan, saved })

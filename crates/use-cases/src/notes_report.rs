@@ -123,7 +123,7 @@ impl Notes {
     /// The name of workplace `id` in `language` (else in another, else its id).
     pub fn workplace_name(&self, id: &WorkplaceId, language: &str) -> String {
         let names = self.workplaces.iter().find(|(w, _)| w == id).map(|(_, names)| names.as_slice()).unwrap_or_default();
-        crate::workplace_report::name_in(id, names, language)
+        id.name_in(names, language)
     }
 
     /// The texts of the notes on `day`.

@@ -2,7 +2,7 @@
 //! and free of anything secret. Built on the server (`api::ssr::build_dashboard`).
 
 use chrono::NaiveDate;
-use domain::{AccessRow, BlockId, BlockLabel, BlockMatrix, DateRange, NamesPlan, Visits};
+use domain::{AccessRow, BlockId, BlockLabel, BlockMatrix, DateRange, NamesPlan, NotesPlan, Visits};
 use serde::{Deserialize, Serialize};
 
 use crate::view::Preset;
@@ -176,6 +176,26 @@ impl NamesImport {
     pub fn can_apply(&self) -> bool {
         let counts = self.plan.counts();
         !self.saved && counts.refused == 0 && counts.changes() > 0
+    }
+}
+
+/// What an import of notes would change, or changed (`use_cases::notes::import`): what
+/// `PUT /api/v1/annotations` answers and the page's import form shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotesImport {
+    /// Line by line: the notes it adds, the held notes it edits, the lines that change
+    /// nothing, and the lines refused with why.
+    pub plan: NotesPlan,
+    /// Whether it was saved: never for a dry run, nor while a line is refused.
+    pub saved: bool,
+}
+
+impl NotesImport {
+    /// Whether Apply is offered for it: not saved yet, changing something, refusing
+    /// nothing.
+    pub fn can_apply(&self) -> bool {
+        let counts = self.plan.counts();
+        !self.saved && counts.refused == 0 && counts.added + counts.edited > 0
     }
 }
 

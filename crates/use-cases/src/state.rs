@@ -58,6 +58,8 @@ pub struct ViewSettings {
     pub simulated: bool,
     /// The CSP `frame-ancestors` sources: who may embed the dashboard (the intranet portal).
     pub frame_ancestors: String,
+    /// The dashboard's public address (`DASHBOARD_PUBLIC_URL`), for the links it gives out.
+    pub public_url: String,
 }
 
 /// The signed-in person, kept in the session. Identity only: no Feishu token.

@@ -13,12 +13,16 @@ use crate::identity::Viewer;
 use crate::state::AppState;
 use crate::viewers_report::{GrantShown, ViewersReport};
 
-/// Whether `viewer` may see, make and revoke grants: a signed-in admin only. An API
-/// token may not, whatever its rights: a grant hands numbers to a person, and that is
+/// Whether `viewer` may see, make and revoke grants: a signed-in admin only. A viewer
+/// or a visitor of a read-only link may not (they would widen their own scope), nor may
+/// an API token, whatever its rights: a grant hands numbers to a person, and that is
 /// decided by a person.
 pub fn may_grant(viewer: &Viewer) -> Result<(), AppError> {
     match viewer {
-        Viewer::Person { .. } => Ok(()),
+        Viewer::Person { scope: None, .. } => Ok(()),
+        Viewer::Person { scope: Some(_), .. } | Viewer::Visitor { .. } => Err(AppError::Forbidden {
+            message: "only an admin sees and changes who has view access: ask one of the dashboard's admins".into(),
+        }),
         Viewer::Script { name, .. } => Err(AppError::Forbidden {
             message: format!(
                 "the API token {name:?} may not see or change who has view access: grants are made by a signed-in admin \
@@ -114,7 +118,15 @@ mod tests {
 
     #[test]
     fn only_a_signed_in_admin_may_grant() {
-        assert_eq!(may_grant(&Viewer::Person { name: "Admin".into() }), Ok(()));
+        assert_eq!(may_grant(&Viewer::admin("Admin")), Ok(()));
+        let scope = domain::scope::Scope::parse(["tpl_hr"], []).unwrap();
+        let viewer = Viewer::Person { name: "HR".into(), scope: Some(scope.clone()) };
+        let visitor = Viewer::Visitor { name: "Li".into(), link: "l1".into(), view: "?range=7d".into(), scope: None };
+        for refused in [viewer, visitor] {
+            let answer = may_grant(&refused).unwrap_err();
+            assert_eq!(answer.status(), 403, "{refused:?}");
+            assert!(answer.message().contains("only an admin"), "{answer}");
+        }
         let token = Viewer::Script { name: "sync".into(), can_write_names: true, can_manage_digests: true };
         let refused = may_grant(&token).unwrap_err();
         assert_eq!(refused.status(), 403);

@@ -31,7 +31,7 @@ impl ViewersReport {
     /// The name of workplace `id` in `language` (its id when Feishu reports no name).
     pub fn workplace_name(&self, id: &WorkplaceId, language: &str) -> String {
         let names = self.workplaces.iter().find(|(w, _)| w == id).map(|(_, names)| names.as_slice()).unwrap_or_default();
-        crate::workplace_report::name_in(id, names, language)
+        id.name_in(names, language)
     }
 
     /// The workplaces to tick, by their names in `language`: `(id, name)`.

@@ -48,6 +48,30 @@ pub struct WorkplaceReport {
     /// The notes of the range (on the trend chart, and with their impact on the page).
     #[serde(default)]
     pub notes: crate::notes_report::Notes,
+    /// The tenant-wide totals (all workplaces, the default one: `days`, `all`,
+    /// `default`, `previous`) are the viewer's to see; for a viewer with a scope they are
+    /// absent (left empty, and not shown), not zero.
+    #[serde(default = "tenant_wide_default")]
+    pub tenant_wide: bool,
+}
+
+fn tenant_wide_default() -> bool {
+    true
+}
+
+impl WorkplaceReport {
+    /// Keeps what a viewer of the custom workplaces `seen` may see: those workplaces
+    /// (and their blocks), without the tenant-wide totals and the groups typed by hand.
+    pub fn keep_only(&mut self, seen: impl Fn(&WorkplaceId) -> bool) {
+        self.tenant_wide = false;
+        self.days.clear();
+        self.all = Visits::default();
+        self.default = Visits::default();
+        self.previous = None;
+        self.workplaces.retain(|w| seen(&w.id));
+        self.other_groups.clear();
+        self.workplaces_left_out = 0;
+    }
 }
 
 /// One custom workplace over the range.
@@ -66,18 +90,8 @@ pub struct WorkplaceTotal {
 impl WorkplaceTotal {
     /// Its name in `language`, else in another language, else its id.
     pub fn name(&self, language: &str) -> String {
-        name_in(&self.id, &self.names, language)
+        self.id.name_in(&self.names, language)
     }
-}
-
-/// The name of workplace `id` in `language` out of its `names` by language, else in
-/// another language, else its id.
-pub fn name_in(id: &WorkplaceId, names: &[(String, String)], language: &str) -> String {
-    names
-        .iter()
-        .find(|(lang, _)| lang == language)
-        .or_else(|| names.first())
-        .map_or_else(|| id.to_string(), |(_, name)| name.clone())
 }
 
 /// Custom workplaces (and groups typed by hand) the page lists unless the URL asks for
@@ -302,6 +316,7 @@ impl WorkplaceReport {
             quota: base.quota,
             history: base.history,
             notes: base.notes,
+            tenant_wide: true,
         }
     }
 }

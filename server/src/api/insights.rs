@@ -13,7 +13,7 @@ use use_cases::error::AppError;
 use use_cases::insights_report::MAX_DORMANT_DAYS;
 use use_cases::state::AppState;
 
-use super::Params;
+use super::{Params, Seen};
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/insights", get(insights))
@@ -34,12 +34,12 @@ fn dormant_days(params: &Params) -> Result<u32, AppError> {
     }
 }
 
-async fn insights(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+async fn insights(State(state): State<AppState>, Seen(sight): Seen, RawQuery(raw): RawQuery) -> Response {
     let answer = async {
         let params = Params::parse(raw.as_deref(), &PARAMS, &["block_id"])?;
         let query = params.query(Some("block_id"), state.view.max_range_days)?;
         let (dormant, refresh) = (dormant_days(&params)?, params.refresh()?);
-        build_insights(&state, &query, dormant, refresh).await
+        build_insights(&state, &sight, &query, dormant, refresh).await
     };
     match answer.await {
         Ok(insights) => Json(insights).into_response(),

@@ -1,12 +1,14 @@
 //! `/api/v1/`: the HTTP API for scripts and the intranet portal. Same numbers as the
-//! pages, same parsing rules, JSON or CSV; the block names, read and imported; and who
-//! else may view which numbers (for admins).
+//! pages, same parsing rules, JSON or CSV; the block names and notes, read and
+//! imported; and who else may view which numbers (for admins).
 
 mod body;
 mod digests;
+mod import;
 mod insights;
 mod names;
 mod notes;
+mod share_links;
 mod viewers;
 mod workplaces;
 mod xlsx;
@@ -19,9 +21,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use domain::{AccessQuery, ParamNames};
 use use_cases::error::AppError;
+use use_cases::identity::Viewer;
+use use_cases::sight::Sight;
 use use_cases::state::AppState;
 
 pub use names::BLOCK_NAMES_PATH;
+pub use notes::NOTES_PATH;
 
 /// The API's routes.
 pub fn routes() -> Router<AppState> {
@@ -34,7 +39,24 @@ pub fn routes() -> Router<AppState> {
         .merge(digests::routes())
         .merge(names::routes())
         .merge(notes::routes())
+        .merge(share_links::routes())
         .merge(viewers::routes())
+}
+
+/// What the request may see ([`use_cases::sight`]), as an extractor: every route that
+/// reads numbers takes it, so that none reads them without asking.
+pub(crate) struct Seen(pub Sight);
+
+impl axum::extract::FromRequestParts<AppState> for Seen {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, AppError> {
+        let viewer = parts
+            .extensions
+            .get::<Viewer>()
+            .ok_or_else(|| AppError::Unauthorized { message: "sign in, or send an API token".into() })?;
+        Ok(Seen(Sight::of(&state.service, viewer)))
+    }
 }
 
 /// Parameters the block API accepts; anything else is refused, so a typo is not silently ignored.
@@ -116,9 +138,13 @@ pub const REFRESHED_AT_HEADER: &str = "x-refreshed-at";
 
 /// The held days the block-access call asks for (the writers read them without copying
 /// a row out), and when a held-back refresh's numbers were fetched.
-async fn days(state: &AppState, raw: Option<String>) -> Result<(BlockDays, Option<chrono::DateTime<chrono::Utc>>), AppError> {
+async fn days(
+    state: &AppState,
+    sight: &Sight,
+    raw: Option<String>,
+) -> Result<(BlockDays, Option<chrono::DateTime<chrono::Utc>>), AppError> {
     let (query, refresh) = parse(raw.as_deref(), state.view.max_range_days)?;
-    let days = use_cases::exports::block_days(state, &query, refresh).await?;
+    let days = use_cases::exports::block_days(state, sight, &query, refresh).await?;
     let refreshed_at = days.refreshed_at;
     Ok((days, refreshed_at))
 }
@@ -132,22 +158,34 @@ fn with_refreshed_at(mut response: Response, refreshed_at: Option<chrono::DateTi
 }
 
 /// `GET /api/v1/block-access`: `{"items":[{date, block_id, block_name, pv, uv}…]}`.
-async fn block_access_json(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
-    let (days, refreshed_at) = days(&state, raw).await?;
+async fn block_access_json(
+    State(state): State<AppState>,
+    Seen(sight): Seen,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let (days, refreshed_at) = days(&state, &sight, raw).await?;
     let body = body::json(&days, &state.service.labels());
     Ok(with_refreshed_at(([(header::CONTENT_TYPE, "application/json")], body).into_response(), refreshed_at))
 }
 
 /// `GET /api/v1/block-access.csv`: UTF-8 with a BOM so that Excel reads Chinese names.
-async fn block_access_csv(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
-    let (days, refreshed_at) = days(&state, raw).await?;
+async fn block_access_csv(
+    State(state): State<AppState>,
+    Seen(sight): Seen,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let (days, refreshed_at) = days(&state, &sight, raw).await?;
     Ok(with_refreshed_at(csv_download("block-access.csv", body::csv(&days, &state.service.labels())), refreshed_at))
 }
 
 /// `GET /api/v1/block-access.xlsx`: the CSV's columns in an Excel workbook.
-async fn block_access_xlsx(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
+async fn block_access_xlsx(
+    State(state): State<AppState>,
+    Seen(sight): Seen,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
     use xlsx::Cell;
-    let (days, refreshed_at) = days(&state, raw).await?;
+    let (days, refreshed_at) = days(&state, &sight, raw).await?;
     let rows = days.rows();
     let labels = state.service.labels();
     let cells = rows.iter().map(|row| {

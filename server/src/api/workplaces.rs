@@ -13,12 +13,13 @@ use axum::{Json, Router};
 use domain::{CustomWorkplaceDay, DateRange, WorkplaceDay, WorkplaceId};
 use std::borrow::Cow;
 use use_cases::error::AppError;
+use use_cases::sight::Sight;
 use use_cases::state::AppState;
 
 use serde::Serialize;
 
 use super::xlsx::{self, Cell};
-use super::{Params, csv_download};
+use super::{Params, Seen, csv_download};
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -85,10 +86,10 @@ fn range_and_refresh(params: &Params, state: &AppState) -> Result<(DateRange, bo
     Ok((params.query(None, state.view.max_range_days)?.range, params.refresh()?))
 }
 
-async fn totals(state: &AppState, raw: Option<String>) -> Result<Vec<TotalsItem>, AppError> {
+async fn totals(state: &AppState, sight: &Sight, raw: Option<String>) -> Result<Vec<TotalsItem>, AppError> {
     let params = Params::parse(raw.as_deref(), &TOTALS_PARAMS, &[])?;
     let (range, refresh) = range_and_refresh(&params, state)?;
-    let rows = use_cases::exports::workplace_totals(state, range, refresh).await?;
+    let rows = use_cases::exports::workplace_totals(state, sight, range, refresh).await?;
     Ok(rows.iter().map(TotalsItem::from).collect())
 }
 
@@ -117,7 +118,7 @@ impl CustomRows {
     }
 }
 
-async fn custom(state: &AppState, raw: Option<String>) -> Result<CustomRows, AppError> {
+async fn custom(state: &AppState, sight: &Sight, raw: Option<String>) -> Result<CustomRows, AppError> {
     let params = Params::parse(raw.as_deref(), &CUSTOM_PARAMS, &[])?;
     let (range, refresh) = range_and_refresh(&params, state)?;
     let only = params
@@ -125,40 +126,40 @@ async fn custom(state: &AppState, raw: Option<String>) -> Result<CustomRows, App
         .filter(|id| !id.is_empty())
         .map(|id| WorkplaceId::parse(id).map_err(|e| AppError::BadInput { message: format!("custom_workplace_id: {e}") }))
         .transpose()?;
-    let days = use_cases::exports::custom_workplaces(state, range, only.as_ref(), refresh).await?;
+    let days = use_cases::exports::custom_workplaces(state, sight, range, only.as_ref(), refresh).await?;
     Ok(CustomRows { rows: days.rows, names: days.names })
 }
 
 /// `GET /api/v1/workplace-access`: `{"items":[{date, all_pv, all_uv, default_pv, default_uv}…]}`.
-async fn totals_json(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
-    Ok(Json(serde_json::json!({ "items": totals(&state, raw).await? })).into_response())
+async fn totals_json(State(state): State<AppState>, Seen(sight): Seen, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
+    Ok(Json(serde_json::json!({ "items": totals(&state, &sight, raw).await? })).into_response())
 }
 
 /// `GET /api/v1/workplace-access.csv`.
-async fn totals_csv(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
-    let items = totals(&state, raw).await?;
+async fn totals_csv(State(state): State<AppState>, Seen(sight): Seen, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
+    let items = totals(&state, &sight, raw).await?;
     Ok(csv_download("workplace-access.csv", csv_of(&TOTALS_COLUMNS, items.iter())?))
 }
 
 /// `GET /api/v1/custom-workplace-access`:
 /// `{"items":[{date, custom_workplace_id, name_zh, name_en, pv, uv}…]}`.
-async fn custom_json(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
-    let rows = custom(&state, raw).await?;
+async fn custom_json(State(state): State<AppState>, Seen(sight): Seen, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
+    let rows = custom(&state, &sight, raw).await?;
     let items: Vec<CustomItem<'_>> = rows.items().collect();
     Ok(Json(serde_json::json!({ "items": items })).into_response())
 }
 
 /// `GET /api/v1/custom-workplace-access.csv`.
-async fn custom_csv(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
-    let rows = custom(&state, raw).await?;
+async fn custom_csv(State(state): State<AppState>, Seen(sight): Seen, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
+    let rows = custom(&state, &sight, raw).await?;
     Ok(csv_download("custom-workplace-access.csv", csv_of(&CUSTOM_COLUMNS, rows.items().map(CustomItem::neutralised))?))
 }
 
 /// `GET /api/v1/workplace-access.xlsx`: the CSV's columns in an Excel workbook.
-async fn totals_xlsx(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
+async fn totals_xlsx(State(state): State<AppState>, Seen(sight): Seen, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     let params = Params::parse(raw.as_deref(), &TOTALS_PARAMS, &[])?;
     let (range, refresh) = range_and_refresh(&params, &state)?;
-    let rows = use_cases::exports::workplace_totals(&state, range, refresh).await?;
+    let rows = use_cases::exports::workplace_totals(&state, &sight, range, refresh).await?;
     let cells = rows.iter().map(|day| {
         [
             Cell::Date(day.date),
@@ -172,8 +173,8 @@ async fn totals_xlsx(State(state): State<AppState>, RawQuery(raw): RawQuery) -> 
 }
 
 /// `GET /api/v1/custom-workplace-access.xlsx`: the CSV's columns in an Excel workbook.
-async fn custom_xlsx(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
-    let rows = custom(&state, raw).await?;
+async fn custom_xlsx(State(state): State<AppState>, Seen(sight): Seen, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
+    let rows = custom(&state, &sight, raw).await?;
     let dates: Vec<_> = rows.rows.iter().map(|r| r.date).collect();
     let cells = rows.items().zip(dates).map(|(item, date)| {
         [

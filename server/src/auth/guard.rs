@@ -10,9 +10,9 @@ use tower_sessions::Session;
 use use_cases::error::AppError;
 use use_cases::state::{SessionUser, Viewer};
 
-use super::AuthState;
 use super::sign_in::USER_KEY;
-use crate::paths::{Access, access};
+use super::{AuthState, links};
+use crate::paths::{Access, access, open_to_viewers};
 use crate::rate_limits::RateKey;
 
 /// Paths anyone may fetch.
@@ -57,20 +57,72 @@ pub async fn guard(State(auth): State<AuthState>, session: Session, mut request:
     match session.get::<SessionUser>(USER_KEY).await {
         Ok(Some(user)) if auth.settings.still_allowed(&user) => {
             request.extensions_mut().insert(RateKey::Person(user.open_id.clone()));
-            request.extensions_mut().insert(Viewer::Person { name: user.name.clone() });
+            request.extensions_mut().insert(Viewer::admin(user.name.clone()));
             request.extensions_mut().insert(user);
             next.run(request).await
         }
-        Ok(Some(user)) => {
-            tracing::info!(open_id = %user.open_id, "signed-in user no longer allowed; session ended");
-            let _ = session.flush().await;
-            anonymous(&request, &path)
-        }
+        Ok(Some(user)) => match auth.viewer_scope(&user).await {
+            // A viewer: reads of what they may see only, decided for every path here.
+            Ok(Some(scope)) if open_to_viewers(request.method(), &path) => {
+                request.extensions_mut().insert(RateKey::Person(user.open_id.clone()));
+                request.extensions_mut().insert(Viewer::Person { name: user.name.clone(), scope: Some(scope) });
+                request.extensions_mut().insert(user);
+                next.run(request).await
+            }
+            Ok(Some(_)) => AppError::Forbidden {
+                message: "your access lets you read the numbers of some workplaces and blocks; this is for admins".into(),
+            }
+            .into_response(),
+            Ok(None) => visitor(&auth, &session, user, request, next).await,
+            Err(error) => {
+                tracing::error!(%error, "could not read a viewer's grant");
+                AppError::Internal { message: "could not check your access".into() }.into_response()
+            }
+        },
         Ok(None) => anonymous(&request, &path),
         Err(error) => {
             tracing::error!(%error, "could not read the session");
             anonymous(&request, &path)
         }
+    }
+}
+
+/// A signed-in person who is neither an admin nor a viewer: a visitor of the read-only
+/// link their session holds, or of the one they open now (`/s/{id}`), asking for that
+/// link's view only ([`super::links`]); without a usable link, no one.
+async fn visitor(auth: &AuthState, session: &Session, user: SessionUser, mut request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let opening = links::link_path(&path).map(str::to_owned);
+    let held = match &opening {
+        Some(_) => None,
+        None => session.get::<String>(links::LINK_KEY).await.ok().flatten(),
+    };
+    let Some(id) = opening.clone().or(held) else {
+        tracing::info!(open_id = %user.open_id, "signed-in user no longer allowed; session ended");
+        let _ = session.flush().await;
+        return anonymous(&request, &path);
+    };
+    let link = match use_cases::share_links::usable(&auth.store, &id).await {
+        Ok(link) => link,
+        Err(error) => return links::unusable(request.headers(), &error),
+    };
+    if opening.is_some() && session.insert(links::LINK_KEY, &id).await.is_err() {
+        return AppError::Internal { message: "could not keep the link opened".into() }.into_response();
+    }
+    match links::visit(request.method(), &path, request.uri().query(), &link.view) {
+        links::Visit::Pass => {
+            request.extensions_mut().insert(RateKey::Person(user.open_id.clone()));
+            request.extensions_mut().insert(Viewer::Visitor {
+                name: user.name.clone(),
+                link: link.id.clone(),
+                view: link.view.clone(),
+                scope: link.scope.clone(),
+            });
+            request.extensions_mut().insert(user);
+            next.run(request).await
+        }
+        links::Visit::Back(to) => Redirect::to(&to).into_response(),
+        links::Visit::Refused(response) => response,
     }
 }
 

@@ -94,7 +94,7 @@ async fn sign_in_with(
     let Some(api) = ClientApi::parse(&posted.api) else {
         return refusal(StatusCode::BAD_REQUEST, Kind::Failed, words.no_code_source.to_owned());
     };
-    match sign_in::complete(&auth, &session, Grant::Client { code: &posted.code, api }).await {
+    match sign_in::complete(&auth, &session, Grant::Client { code: &posted.code, api }, &pending.next).await {
         Ok(()) => Json(json!({ "ok": true, "next": pending.next })).into_response(),
         Err(failure) => failure_answer(locale, &auth.settings.access_contact, failure),
     }

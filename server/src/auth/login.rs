@@ -20,6 +20,7 @@ pub fn routes(state: AuthState) -> Router {
         .route("/auth/callback", get(callback))
         .route("/auth/jssdk", post(jssdk::sign_in))
         .route("/logout", post(logout))
+        .route("/s/{id}", get(super::links::open))
         .route("/signed-out", get(signed_out))
         .with_state(state)
 }
@@ -111,7 +112,7 @@ async fn finish_callback(
     };
     let redirect_uri = auth.settings.redirect_uri();
     let grant = Grant::Redirect { code: &code, redirect_uri: &redirect_uri, verifier: &pending.verifier };
-    match sign_in::complete(auth, session, grant).await {
+    match sign_in::complete(auth, session, grant, &pending.next).await {
         Ok(()) => Redirect::to(&pending.next).into_response(),
         Err(SignInFailure::Feishu(error) | SignInFailure::AdminCheck(error)) => {
             pages::page(locale, Page::LoginRefusedByFeishu, Some(&error.to_string()))

@@ -10,6 +10,7 @@ pub mod csp_report;
 mod guard;
 mod jssdk;
 mod jssdk_page;
+pub mod links;
 mod login;
 pub mod pages;
 mod pkce;
@@ -134,18 +135,53 @@ pub struct AuthState {
 enum Verdict {
     Listed,
     AppAdmin,
+    /// Not an admin, but granted the view of a scope.
+    Viewer,
     Refused,
 }
 
+/// Why the verdict could not be had.
+#[derive(Debug, thiserror::Error)]
+enum VerdictError {
+    #[error(transparent)]
+    Feishu(#[from] feishu::FeishuError),
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+}
+
 impl AuthState {
-    async fn verdict(&self, user: &FeishuUser) -> Result<Verdict, feishu::FeishuError> {
+    async fn verdict(&self, user: &FeishuUser) -> Result<Verdict, VerdictError> {
         if self.settings.listed(user) {
             return Ok(Verdict::Listed);
         }
         if self.settings.allow_app_admins && self.client.is_app_admin(&user.open_id).await? {
             return Ok(Verdict::AppAdmin);
         }
+        let emails: Vec<String> = [user.email.clone(), user.enterprise_email.clone()].into_iter().flatten().collect();
+        let person = SessionUser {
+            open_id: user.open_id.clone(),
+            union_id: user.union_id.clone(),
+            name: String::new(),
+            emails,
+            via_app_admin: false,
+        };
+        if self.viewer_scope(&person).await?.is_some() {
+            return Ok(Verdict::Viewer);
+        }
         Ok(Verdict::Refused)
+    }
+
+    /// The scope granted to `user` when they are not an admin: by their open_id, their
+    /// union_id, or (when the allowlist counts addresses, which is when the sign-in asks
+    /// Feishu for them) an address. Read at every request: a revoked grant ends the
+    /// viewer's access at their next one.
+    pub async fn viewer_scope(&self, user: &SessionUser) -> Result<Option<domain::scope::Scope>, store::StoreError> {
+        let mut ids: Vec<&str> = vec![&user.open_id];
+        ids.extend(user.union_id.as_deref());
+        if self.settings.email_admins {
+            ids.extend(user.emails.iter().map(String::as_str));
+        }
+        self.store.viewer_scope(&ids).await
     }
 }
 

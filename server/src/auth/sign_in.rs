@@ -187,7 +187,9 @@ pub enum SignInFailure {
 
 /// Exchanges the code, reads who it belongs to, applies the allow rules and signs
 /// them in: a new session id (a fixated one stays anonymous) holding the person.
-pub async fn complete(auth: &AuthState, session: &Session, grant: Grant<'_>) -> Result<(), SignInFailure> {
+/// `next` is where the person is going: a read-only link's address (`/s/{id}`) lets in
+/// any person of the tenant, for that link alone ([`super::links`]).
+pub async fn complete(auth: &AuthState, session: &Session, grant: Grant<'_>, next: &str) -> Result<(), SignInFailure> {
     let token = match grant {
         Grant::Redirect { code, redirect_uri, verifier } => auth.client.exchange_login_code(code, redirect_uri, verifier).await,
         Grant::Client { code, api: ClientApi::RequestAccess } => auth.client.exchange_client_code(code).await,
@@ -212,16 +214,28 @@ pub async fn complete(auth: &AuthState, session: &Session, grant: Grant<'_>) -> 
             return Err(SignInFailure::TenantUnknown(error));
         }
     }
+    let mut visiting = None;
     let via_app_admin = match auth.verdict(&user).await {
-        Ok(Verdict::Listed) => false,
+        Ok(Verdict::Listed | Verdict::Viewer) => false,
         Ok(Verdict::AppAdmin) => true,
-        Ok(Verdict::Refused) => {
-            tracing::info!(open_id = %user.open_id, "sign-in refused: not an allowed admin");
-            return Err(SignInFailure::NotAllowed { name: display_name(&user) });
-        }
-        Err(error) => {
+        Ok(Verdict::Refused) => match super::links::link_path(next) {
+            Some(id) if use_cases::share_links::usable(&auth.store, id).await.is_ok() => {
+                tracing::info!(open_id = %user.open_id, link = %id, "signed in to open a read-only link");
+                visiting = Some(id.to_owned());
+                false
+            }
+            _ => {
+                tracing::info!(open_id = %user.open_id, "sign-in refused: not an allowed admin");
+                return Err(SignInFailure::NotAllowed { name: display_name(&user) });
+            }
+        },
+        Err(super::VerdictError::Feishu(error)) => {
             tracing::warn!(%error, "could not ask Feishu whether the user administers the app");
             return Err(SignInFailure::AdminCheck(error));
+        }
+        Err(super::VerdictError::Store(error)) => {
+            tracing::error!(%error, "could not read the viewers' grants");
+            return Err(SignInFailure::Session);
         }
     };
     if let Err(error) = session.cycle_id().await {
@@ -238,6 +252,12 @@ pub async fn complete(auth: &AuthState, session: &Session, grant: Grant<'_>) -> 
     };
     if let Err(error) = session.insert(USER_KEY, &signed_in).await {
         tracing::error!(%error, "could not save the signed-in user");
+        return Err(SignInFailure::Session);
+    }
+    if let Some(link) = visiting
+        && let Err(error) = session.insert(super::links::LINK_KEY, &link).await
+    {
+        tracing::error!(%error, "could not save the link opened");
         return Err(SignInFailure::Session);
     }
     tracing::info!(open_id = %signed_in.open_id, "signed in");

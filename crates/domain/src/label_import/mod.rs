@@ -30,14 +30,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::BlockId;
+use crate::import_input::{RefusedLine, shown};
 use crate::label::{BlockLabel, InvalidLabel, LabelField};
 
 /// Most lines of names one import may carry (a header does not count): the body of
 /// that many lines stays within a couple of MiB, and no tenant has more blocks.
 pub const MAX_IMPORT_LINES: usize = 10_000;
-
-/// How much of a refused line is shown back.
-const MAX_SHOWN_CHARS: usize = 200;
 
 /// What an import is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,7 +60,7 @@ pub struct NamesPlan {
     pub unchanged: Vec<BlockLabel>,
     /// Lines that cannot be imported, by line number. While there is one, nothing is
     /// saved.
-    pub refused: Vec<RefusedLine>,
+    pub refused: Vec<RefusedLine<Refusal>>,
 }
 
 /// A label as it is and as the import would make it.
@@ -87,16 +85,6 @@ impl PlanCounts {
     pub fn changes(&self) -> usize {
         self.added + self.renamed + self.moved
     }
-}
-
-/// A line that cannot be imported, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RefusedLine {
-    /// From 1, as an editor counts lines (a JSON body: the entry's place in the list).
-    pub line: usize,
-    /// The line as given, cut to 200 characters.
-    pub text: String,
-    pub reason: Refusal,
 }
 
 /// Why a line cannot be imported; the message says what to fix.
@@ -277,14 +265,4 @@ fn checked(entry: &Entry) -> Result<BlockLabel, Refusal> {
     let block_id = BlockId::parse(id).map_err(|_| Refusal::NotABlockId { text: shown(id) })?;
     let label = BlockLabel { block_id, name: entry.name.clone(), workplace: entry.workplace.clone() };
     label.checked().map_err(|problem| Refusal::Label { problem })
-}
-
-/// `text` cut to what a refusal shows of it.
-fn shown(text: &str) -> String {
-    if text.chars().count() <= MAX_SHOWN_CHARS {
-        text.to_owned()
-    } else {
-        let head: String = text.chars().take(MAX_SHOWN_CHARS).collect();
-        format!("{head}…")
-    }
 }

@@ -1,11 +1,11 @@
-//! Reading an import into lines: a table through the csv crate, JSON through
-//! serde_json. Whether a line's texts make a good label is for the planner to say.
+//! Reading an import into lines: a table's records and a JSON list's entries as
+//! [`crate::import_input`] reads them, by the names' columns and fields. Whether a line's texts make a good label is for the planner to say.
 
-use csv::{ReaderBuilder, StringRecord};
 use serde_json::Value;
 
-use super::{Entry, ImportError, ReadLine, Refusal, shown};
+use super::{Entry, ImportError, ReadLine, Refusal};
 use crate::BlockId;
+use crate::import_input::{Record, json_list, records, shown};
 use crate::label::LabelField;
 
 /// A column of a table.
@@ -46,28 +46,11 @@ enum FirstLine {
 /// The lines of a tab- or comma-separated table (the byte order mark already gone),
 /// blank lines left out, a header line read and left out.
 pub(super) fn table(text: &str) -> Result<Vec<ReadLine>, ImportError> {
-    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
-    let separator = if first_line.contains('\t') { b'\t' } else { b',' };
-    let mut reader = ReaderBuilder::new().has_headers(false).flexible(true).delimiter(separator).from_reader(text.as_bytes());
-    let mut record = StringRecord::new();
+    let records = records(text).map_err(|e| ImportError::Unreadable { line: e.line, detail: e.detail })?;
     let mut columns: Option<Vec<Column>> = None;
     let mut lines = Vec::new();
-    loop {
-        let more = reader.read_record(&mut record).map_err(|e| ImportError::Unreadable {
-            line: e.position().map_or(0, |p| p.line() as usize),
-            detail: e.to_string(),
-        })?;
-        if !more {
-            break;
-        }
-        let cells = filled(&record);
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let start = record.position().map_or(0, |p| p.byte() as usize);
-        let line = record.position().map_or(0, |p| p.line() as usize);
-        let end = reader.position().byte() as usize;
-        let text = text.get(start..end).unwrap_or_default().trim_end_matches(['\r', '\n']).to_owned();
+    for Record { line, text, cells } in records {
+        let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
         let entry = match &columns {
             Some(columns) => entry(&cells, columns),
             None => match first_line_kind(&cells) {
@@ -85,16 +68,6 @@ pub(super) fn table(text: &str) -> Result<Vec<ReadLine>, ImportError> {
         lines.push(ReadLine { line, text, entry });
     }
     Ok(lines)
-}
-
-/// The cells of a record up to its last one that is not blank (spreadsheets copy
-/// empty columns as trailing separators).
-fn filled(record: &StringRecord) -> Vec<&str> {
-    let mut cells: Vec<&str> = record.iter().collect();
-    while cells.len() > 1 && cells.last().is_some_and(|c| c.trim().is_empty()) {
-        cells.pop();
-    }
-    cells
 }
 
 fn first_line_kind(cells: &[&str]) -> FirstLine {
@@ -141,20 +114,7 @@ fn entry(cells: &[&str], columns: &[Column]) -> Result<Entry, Refusal> {
 /// The entries of a JSON list of names, or of the `{"names": […]}` that the export
 /// answers; each entry's "line" is its place in the list.
 pub(super) fn json(text: &str) -> Result<Vec<ReadLine>, ImportError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| ImportError::NotJsonList { detail: e.to_string() })?;
-    let entries = match value {
-        Value::Array(entries) => entries,
-        Value::Object(mut fields) if fields.len() == 1 && fields.get("names").is_some_and(Value::is_array) => {
-            match fields.remove("names") {
-                Some(Value::Array(entries)) => entries,
-                _ => Vec::new(),
-            }
-        }
-        _ => {
-            let detail = r#"it is neither a list nor {"names": […]}"#.to_owned();
-            return Err(ImportError::NotJsonList { detail });
-        }
-    };
+    let entries = json_list(text, "names").map_err(|detail| ImportError::NotJsonList { detail })?;
     let read = |(i, value): (usize, &Value)| ReadLine { line: i + 1, text: value.to_string(), entry: json_entry(value) };
     Ok(entries.iter().enumerate().map(read).collect())
 }

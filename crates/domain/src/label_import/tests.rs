@@ -1,4 +1,5 @@
 use super::*;
+use crate::import_input::MAX_SHOWN_CHARS;
 use crate::label::MAX_LABEL_CHARS;
 
 const A: &str = "283438293839422334";

@@ -1,15 +1,18 @@
 //! The digest as a Feishu message card (card JSON schema 2.0): the period's views and
-//! users against the period before, the most used blocks, the biggest changes, unusual
-//! days and blocks that fell out of use, and a button to the dashboard on exactly that
-//! period.
+//! users against the period before, the most used blocks, the biggest changes, the
+//! notes written on the period's days (what each concerns, and its impact or the day it
+//! can be judged on), unusual days and blocks that fell out of use, and a button to the
+//! dashboard on exactly that period.
 //!
 //! Whatever the tenant's data, the card stays within Feishu's limits (30 KB of request
 //! body, where the card is an escaped JSON string; 200 elements, 5 tables, 10 rows a
 //! table page): each list shows at most
 //! [`LIST_ROWS`] rows and says how many it left out; should the card still be too
-//! large (very long block names), the lists are halved until it fits, and every cut
-//! list says so. Names go into table cells of type `text`, never into markdown, so a
-//! block named `**x**` or `[x](y)` shows as typed.
+//! large (very long block names or notes), the lists are halved until it fits, and
+//! every cut list says so. Names and notes go into table cells of type `text`, never
+//! into markdown, so a block named `**x**` or a note saying `[x](y)` shows as typed.
+//! The five lists are five tables at most: the notes' is left out when the period has
+//! none.
 
 use domain::insights::{Dormant, Mover};
 use domain::unusual::Direction;
@@ -17,6 +20,7 @@ use domain::{BlockId, BlockLabel, DateRange, Visits};
 use serde_json::{Value, json};
 
 use crate::insights_report::UnusualFinding;
+use crate::notes_report::{ImpactState, NoteCard, Notes};
 use i18n::{Locale, grouped, percent_change};
 
 /// Feishu's limit on a card message, in bytes of the request body that carries it.
@@ -27,6 +31,9 @@ pub const MAX_CARD_ELEMENTS: usize = 200;
 pub const LIST_ROWS: usize = 10;
 /// The longest name a cell shows; longer ones are cut with an ellipsis.
 const NAME_CHARS: usize = 60;
+/// The longest list of what a note concerns, or reason without an estimate, a cell
+/// shows (a note may concern 50 blocks).
+const LONG_CELL_CHARS: usize = 160;
 
 /// What one digest says, before it is laid out as a card.
 #[derive(Clone, Debug, PartialEq)]
@@ -47,6 +54,9 @@ pub struct DigestContent {
     pub dormant_days: u32,
     /// The block names, to show blocks by.
     pub names: Vec<BlockLabel>,
+    /// The notes whose day is in the period, by day, with their impact (the newest
+    /// [`crate::notes_report::MAX_NOTE_CARDS`]) and the names of what they concern.
+    pub notes: Notes,
     /// The dashboard on exactly this period.
     pub link: String,
 }
@@ -59,8 +69,8 @@ pub struct Card {
     pub bytes: usize,
     /// Elements, counted as Feishu counts them (every tag, nested ones included).
     pub elements: usize,
-    /// Rows shown per list: top, movers, unusual, dormant.
-    pub shown: [usize; 4],
+    /// Rows shown per list: top, movers, unusual, dormant, notes.
+    pub shown: [usize; 5],
 }
 
 impl DigestContent {
@@ -72,7 +82,8 @@ impl DigestContent {
             let bytes = feishu::card_body_bytes(&json);
             let elements = count_elements(&json["body"]);
             if (bytes <= MAX_CARD_BYTES && elements <= MAX_CARD_ELEMENTS) || rows == 0 {
-                let shown = [self.top.len(), self.movers.len(), self.unusual.len(), self.dormant.len()].map(|n| n.min(rows));
+                let lists = [self.top.len(), self.movers.len(), self.unusual.len(), self.dormant.len(), self.notes.cards.len()];
+                let shown = lists.map(|n| n.min(rows));
                 return Card { json, bytes, elements, shown };
             }
             rows /= 2;
@@ -80,8 +91,55 @@ impl DigestContent {
     }
 
     fn name(&self, id: &BlockId) -> String {
-        let name = crate::report::display_name(&self.names, id);
-        if name.chars().count() > NAME_CHARS { name.chars().take(NAME_CHARS - 1).chain(['…']).collect() } else { name }
+        cut(crate::report::display_name(&self.names, id), NAME_CHARS)
+    }
+
+    /// The notes' table, newest first, when the period has notes.
+    fn notes_list(&self, rows: usize) -> Vec<Value> {
+        let (locale, cards) = (self.language, &self.notes.cards);
+        if cards.is_empty() {
+            return Vec::new();
+        }
+        let t = locale.t().digest;
+        let table_rows = cards.iter().rev().take(rows).map(|card| {
+            json!({
+                "date": locale.short_date(card.draft.date),
+                "note": card.draft.text,
+                "concerns": cut(self.concerns(card), LONG_CELL_CHARS),
+                "impact": self.impact(card),
+            })
+        });
+        let columns =
+            [("date", t.date, "text"), ("note", t.note, "text"), ("concerns", t.concerns, "text"), ("impact", t.impact, "text")];
+        let mut elements = vec![heading(t.notes), table(&columns, table_rows.collect())];
+        elements.extend(cut_note(locale, rows, cards.len()));
+        elements
+    }
+
+    /// What a note concerns: its blocks by name, its workplace, or the whole tenant.
+    fn concerns(&self, card: &NoteCard) -> String {
+        let (locale, note) = (self.language, &card.draft);
+        let t = locale.t().digest;
+        match (&note.custom_workplace_id, note.block_ids.as_slice()) {
+            (Some(id), _) => (t.workplace_named)(&self.notes.workplace_name(id, locale.code())),
+            (None, []) => t.whole_tenant.to_owned(),
+            (None, blocks) => {
+                let names: Vec<String> = blocks.iter().map(|id| crate::report::display_name(&self.notes.names, id)).collect();
+                names.join(t.list_separator)
+            }
+        }
+    }
+
+    /// What a note's change did ([`crate::notes_report::Estimated::summary`], the
+    /// sentence the page's card shows), or from when it can be judged.
+    fn impact(&self, card: &NoteCard) -> String {
+        let locale = self.language;
+        match &card.impact {
+            ImpactState::Estimated(estimated) => estimated.summary(locale),
+            ImpactState::TooRecent { judgeable_on } => (locale.t().digest.judgeable_on)(&locale.short_date(*judgeable_on)),
+            ImpactState::Unavailable { reason } => cut((locale.t().notes.no_impact)(reason), LONG_CELL_CHARS),
+            ImpactState::NotAsked => "—".to_owned(),
+        }
     }
 
     fn layout(&self, rows: usize) -> Value {
@@ -126,6 +184,8 @@ impl DigestContent {
             ));
             elements.extend(cut_note(locale, rises_shown + falls_shown, rising.len() + falling.len()));
         }
+
+        elements.extend(self.notes_list(rows));
 
         elements.push(heading(t.unusual));
         if self.unusual.is_empty() {
@@ -216,6 +276,11 @@ impl DigestContent {
     }
 }
 
+/// `text` cut to `max` characters, the last an ellipsis.
+fn cut(text: String, max: usize) -> String {
+    if text.chars().count() > max { text.chars().take(max - 1).chain(['…']).collect() } else { text }
+}
+
 fn signed(n: i64) -> String {
     let grouped = grouped(n.unsigned_abs());
     match n {
@@ -271,5 +336,70 @@ pub fn count_elements(value: &Value) -> usize {
         }
         Value::Array(items) => items.iter().map(count_elements).sum(),
         _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use domain::{MAX_LABEL_CHARS, MAX_NOTE_BLOCKS, MAX_NOTE_CHARS, NoteDraft};
+
+    use super::*;
+
+    /// A digest of 500 blocks with the longest names, used and fallen out of use, and 30
+    /// notes of the longest text on 50 blocks each, every note without an estimate for
+    /// a long reason; the texts are quotes, which take four bytes each in the request
+    /// (escaped in the card, and the card escaped in the body).
+    fn crowded(language: Locale) -> DigestContent {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let ids: Vec<BlockId> = (0..500).map(|i| BlockId::parse(&format!("7{i:017}")).unwrap()).collect();
+        let names = ids.iter().map(|id| BlockLabel { block_id: id.clone(), name: "\"".repeat(MAX_LABEL_CHARS), workplace: None });
+        let cards = (0..30)
+            .map(|i| NoteCard {
+                id: format!("n{i}"),
+                draft: NoteDraft {
+                    date: day,
+                    text: format!("{i:02}{}", "\"".repeat(MAX_NOTE_CHARS - 2)),
+                    block_ids: ids[..MAX_NOTE_BLOCKS].to_vec(),
+                    custom_workplace_id: None,
+                },
+                created_by: "Ada".into(),
+                impact: ImpactState::Unavailable { reason: "\"".repeat(400) },
+            })
+            .collect();
+        let names: Vec<BlockLabel> = names.collect();
+        DigestContent {
+            language,
+            period: DateRange::new(day - chrono::Days::new(6), day).unwrap(),
+            current: Visits { pv: 1000, uv: 100 },
+            previous: None,
+            top: ids.iter().map(|id| (id.clone(), Visits { pv: 9, uv: 3 })).collect(),
+            movers: Vec::new(),
+            unusual: Vec::new(),
+            dormant: ids
+                .iter()
+                .map(|id| Dormant { block_id: id.clone(), recent_pv: 0, earlier_pv: 50, last_seen: Some(day) })
+                .collect(),
+            dormant_days: 30,
+            names: names.clone(),
+            notes: Notes { cards, workplaces: Vec::new(), names },
+            link: "https://bi.example".into(),
+        }
+    }
+
+    #[test]
+    fn many_long_notes_are_halved_with_the_other_lists_until_the_card_fits() {
+        for language in [Locale::Zh, Locale::En] {
+            let card = crowded(language).card();
+            assert!(card.bytes <= MAX_CARD_BYTES && card.elements <= MAX_CARD_ELEMENTS, "{} bytes", card.bytes);
+            let notes_shown = card.shown[4];
+            assert!((1..LIST_ROWS).contains(&notes_shown), "halved, not emptied: {notes_shown}");
+            let text = card.json.to_string();
+            assert!(text.contains(&(language.t().digest.cut)(notes_shown, 30)), "the cut list says so");
+            let rows = card.json["body"]["elements"].as_array().unwrap().iter().find(|e| e["rows"][0]["note"].is_string());
+            let first = &rows.expect("the notes' table")["rows"][0];
+            assert!(first["note"].as_str().unwrap().starts_with("29"), "newest (here: last written) first");
+            assert_eq!(first["concerns"].as_str().unwrap().chars().count(), LONG_CELL_CHARS, "a long list is cut");
+        }
     }
 }

@@ -23,6 +23,7 @@ use store::{DeliveryFailure, DeliveryState, DigestCadence, DigestLanguage};
 use super::card::{Card, DigestContent};
 use super::schedule::{self, period_key};
 use crate::insights_report::Insights;
+use crate::sight::Sight;
 use access_data::AccessService;
 use i18n::Locale;
 
@@ -169,6 +170,10 @@ impl Digests {
             period.to(),
             language.code()
         );
+        // Each note's impact reads its own weeks (from the store, or Feishu when not held),
+        // as the page's cards do.
+        let notes =
+            crate::impact::cards(&self.service, &Sight::Everything, self.service.store().notes(Some(period)).await?, true).await;
         Ok(DigestContent {
             language,
             period,
@@ -180,6 +185,7 @@ impl Digests {
             dormant: insights.dormant.unwrap_or_default(),
             dormant_days,
             names: self.service.labels().values().cloned().collect(),
+            notes,
             link,
         })
     }
