@@ -114,6 +114,82 @@ pub fn may_change() -> bool {
     }
 }
 
+/// The read-only links the person looking sees (an admin: all; a viewer: their own).
+pub async fn list_share_links() -> Result<Vec<use_cases::identity::LinkInfo>, AppError> {
+    #[cfg(feature = "ssr")]
+    {
+        let (state, viewer) = (state()?, signed_in()?);
+        return use_cases::share_links::list(&state, &viewer, &ssr::session_user()?).await;
+    }
+    #[cfg(not(feature = "ssr"))]
+    server_only(())
+}
+
+/// The link a visitor opened, for the line above its view; `None` for everyone else.
+pub async fn visiting() -> Option<use_cases::identity::LinkInfo> {
+    #[cfg(feature = "ssr")]
+    {
+        let (state, viewer) = (state().ok()?, viewer()?);
+        let use_cases::identity::Viewer::Visitor { link, .. } = viewer else { return None };
+        let link = use_cases::share_links::usable(state.service.store(), &link).await.ok()?;
+        Some(use_cases::share_links::info(&state, link))
+    }
+    #[cfg(not(feature = "ssr"))]
+    None
+}
+
+/// Makes a read-only link to the view `path` (`/?range=30d…`) lasting `days`; the page
+/// comes back to the view at the share panel with the link's address.
+#[server(endpoint = "share_link_create")]
+pub async fn create_share_link(path: String, #[server(default)] days: String) -> Result<String, AppError> {
+    let made = async {
+        let days = match days.trim() {
+            "" => None,
+            days => Some(days.parse::<u32>().map_err(|_| AppError::BadInput {
+                message: format!(
+                    "days: {:?} is not a number of days: choose one of the lifetimes offered",
+                    days.chars().take(20).collect::<String>()
+                ),
+            })?),
+        };
+        let (state, viewer) = (state()?, signed_in()?);
+        use_cases::share_links::create(&state, &viewer, &ssr::session_user()?, &path, days).await.map(|link| link.url)
+    }
+    .await;
+    crate::flash::conclude(crate::flash::SAME_PAGE, SHARE_FORM, Some(SHARE_FORM.to_owned()), made, |url| {
+        ("link_created", url.clone())
+    })
+}
+
+/// Revokes the read-only link `id`.
+#[server(endpoint = "share_link_revoke")]
+pub async fn revoke_share_link(id: String) -> Result<(), AppError> {
+    let revoked = async {
+        let (state, viewer) = (state()?, signed_in()?);
+        use_cases::share_links::revoke(&state, &viewer, &ssr::session_user()?, id.trim()).await
+    }
+    .await;
+    crate::flash::conclude(crate::flash::SAME_PAGE, SHARE_FORM, Some(SHARE_FORM.to_owned()), revoked, |_| {
+        ("link_revoked", String::new())
+    })
+}
+
+/// The share panel's id: its posts come back to it.
+pub const SHARE_FORM: &str = "share";
+
+/// Whether the person looking may share views: a signed-in person (an admin or a
+/// viewer), not a visitor of a link. Rendered on the server only.
+pub fn may_share() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        matches!(ssr::viewer(), Some(use_cases::identity::Viewer::Person { .. }))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
+    }
+}
+
 /// Who is signed in (for the header).
 pub async fn who_am_i() -> Result<Option<Viewer>, AppError> {
     #[cfg(feature = "ssr")]
@@ -126,8 +202,7 @@ pub async fn who_am_i() -> Result<Option<Viewer>, AppError> {
 pub async fn list_api_tokens() -> Result<Vec<TokenInfo>, AppError> {
     #[cfg(feature = "ssr")]
     {
-        ssr::person()?;
-        return use_cases::tokens::list_api_tokens(&state()?).await;
+        return use_cases::tokens::list_api_tokens(&state()?, &signed_in()?, &ssr::person()?).await;
     }
     #[cfg(not(feature = "ssr"))]
     server_only(())
@@ -146,7 +221,8 @@ pub async fn create_api_token(
     // From the tokens page's form, the new token reaches the page once, in the flash
     // cookie (never in a URL, never kept on the server).
     let created = async {
-        use_cases::tokens::create_api_token(&state()?, &ssr::person()?, name, can_write_names, can_manage_digests, expires).await
+        let (state, viewer, user) = (state()?, signed_in()?, ssr::person()?);
+        use_cases::tokens::create_api_token(&state, &viewer, &user, name, can_write_names, can_manage_digests, expires).await
     }
     .await;
     crate::flash::conclude(TOKENS_PAGE, "", None, created, |token| ("created", token.clone()))
@@ -155,7 +231,8 @@ pub async fn create_api_token(
 /// Revokes an API token: scripts using it get 401 from then on.
 #[server(endpoint = "token_revoke")]
 pub async fn revoke_api_token(id: String) -> Result<(), AppError> {
-    let revoked = async { use_cases::tokens::revoke_api_token(&state()?, &ssr::person()?, id.clone()).await }.await;
+    let revoked =
+        async { use_cases::tokens::revoke_api_token(&state()?, &signed_in()?, &ssr::person()?, id.clone()).await }.await;
     crate::flash::conclude(TOKENS_PAGE, &id, None, revoked, |_| ("revoked", String::new()))
 }
 
@@ -246,11 +323,15 @@ pub mod ssr {
         viewer().ok_or_else(|| AppError::Unauthorized { message: "sign in to the dashboard again".into() })
     }
 
+    /// The signed-in person, whoever they are (an admin, a viewer, a visitor).
+    pub(crate) fn session_user() -> Result<use_cases::state::SessionUser, AppError> {
+        use_context::<http::request::Parts>()
+            .and_then(|p| p.extensions.get::<use_cases::state::SessionUser>().cloned())
+            .ok_or_else(|| AppError::Forbidden { message: "links are made by a signed-in person".into() })
+    }
+
     /// The signed-in person; only people (not scripts) manage tokens.
     pub(crate) fn person() -> Result<use_cases::state::SessionUser, AppError> {
-        if viewer().is_some_and(|v| !v.is_admin_person()) {
-            return Err(AppError::Forbidden { message: "API tokens are managed by admins: ask one for a token".into() });
-        }
         use_context::<http::request::Parts>()
             .and_then(|p| p.extensions.get::<use_cases::state::SessionUser>().cloned())
             .ok_or_else(|| AppError::BadInput { message: "sign in to manage API tokens".into() })

@@ -68,6 +68,10 @@ pub fn open_to_viewers(method: &axum::http::Method, path: &str) -> bool {
     if path.starts_with("/s/") {
         return true;
     }
+    // Their own API tokens, which read their scope only (decided there).
+    if matches!(path, "/tokens" | "/api/token_create" | "/api/token_revoke") {
+        return true;
+    }
     let read = method == axum::http::Method::GET || method == axum::http::Method::HEAD;
     let impact =
         path.strip_prefix("/api/v1/annotations/").is_some_and(|rest| rest.ends_with("/impact") && rest.matches('/').count() == 1);

@@ -166,3 +166,41 @@ async fn an_expired_link_stops_another_tenant_is_refused_and_a_viewer_shares_onl
     let mine: Value = viewer.get(format!("{}{PATH}", app.base_url)).send().await.unwrap().json().await.unwrap();
     assert_eq!(mine["links"].as_array().unwrap().len(), 1, "a viewer lists their own links only: {mine}");
 }
+
+/// The page's share panel: a plain form makes a link to the view on screen and comes
+/// back to it saying the address; the panel lists it with its openings; a visitor reads
+/// who shared the view and until when.
+#[tokio::test]
+async fn the_page_makes_a_link_to_the_view_on_screen_and_its_visitor_reads_who_shared_it() {
+    let w = world().await;
+    let app = &w.app;
+    let view = format!("/?range=7d&workplace={}&lang=en", w.workplace);
+    let made = app
+        .http
+        .post(format!("{}/api/share_link_create", app.base_url))
+        .header("accept", "text/html")
+        .header("referer", format!("{}{view}", app.base_url))
+        .form(&[("path", format!("/?range=7d&workplace={}", w.workplace)), ("days", "7".to_owned())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((made.status().as_u16(), location(&made)), (303, format!("{view}#share")));
+    let page = app.get(&view).await.text().await.unwrap();
+    let new = testid_text(&page, "new-link").unwrap_or_default();
+    let listed: Value = app.get(PATH).await.json().await.unwrap();
+    let url = listed["links"][0]["url"].as_str().unwrap().to_owned();
+    assert!(page.contains(&url), "the new link's address is on the page: {new}");
+    let expires = chrono::DateTime::parse_from_rfc3339(listed["links"][0]["expires_at"].as_str().unwrap()).unwrap();
+    assert_eq!((expires.with_timezone(&Utc) - Utc::now()).num_days(), 6, "7 days as chosen");
+
+    let (visitor, signed_in) = open_as(app, &url, DEMO_NO_EMAIL_OPEN_ID).await;
+    let landed = visitor.get(format!("{}{}", app.base_url, location(&signed_in))).send().await.unwrap();
+    let page = visitor.get(format!("{}{}&lang=en", app.base_url, location(&landed))).send().await.unwrap().text().await.unwrap();
+    let notice = testid_text(&page, "visiting").expect("the visitor reads who shared it");
+    assert!(notice.starts_with("A read-only view shared by 演示管理员"), "{notice}");
+    assert!(!page.contains("data-testid=\"share\""), "a visitor shares nothing");
+    let panel = block_insights_tests::strip_comments(&app.get(&view).await.text().await.unwrap());
+    let row = &panel[panel.find("data-testid=\"link-list\"").unwrap()..];
+    let row = &row[..row.find("</table>").unwrap()];
+    assert!(row.contains("class=\"num\">1</td>"), "its maker sees it opened once: {row}");
+}

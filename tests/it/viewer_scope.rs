@@ -95,7 +95,7 @@ async fn a_viewer_sees_exactly_their_workplaces_blocks_and_its_own_numbers() {
     let pv: u64 = s.mine.iter().flat_map(|b| s.truth(b)).map(|(_, pv, _)| pv).sum();
     assert_eq!(ungroup(&testid_text(&html, "card-pv-value").expect("the PV card")), pv);
     assert!(!html.contains("机密 Secret"), "another workplace's block is not named");
-    assert!(!html.contains("href=\"/tokens\""), "no settings for a viewer");
+    assert!(!html.contains("href=\"/digests\""), "no digests' settings for a viewer");
 
     // The workplace's own numbers, and no other workplace's.
     let (status, body) = s.send(Method::GET, &format!("/api/v1/custom-workplace-access?{range}")).await;
@@ -111,7 +111,7 @@ async fn a_viewer_sees_exactly_their_workplaces_blocks_and_its_own_numbers() {
         (Method::GET, format!("/api/v1/custom-workplace-access?{range}&custom_workplace_id={}", s.other_workplace)),
         (Method::GET, format!("/api/v1/block-access?{range}&block_id={}", s.theirs)),
         (Method::GET, format!("/api/v1/workplace-access?{range}")),
-        (Method::GET, "/tokens".to_owned()),
+        (Method::GET, "/digests".to_owned()),
         (Method::POST, "/api/block_name".to_owned()),
         (Method::PUT, "/api/v1/block-names".to_owned()),
     ];
@@ -253,4 +253,45 @@ async fn no_route_shows_a_viewer_a_number_outside_their_scope() {
     let (status, _) = s.send(Method::GET, &format!("/api/v1/block-access?{api}")).await;
     assert_eq!(status, 200, "still signed in as the viewer at the end: every call was the viewer's");
     assert!(leaks.is_empty(), "numbers outside the scope:\n{}", leaks.join("\n"));
+}
+
+/// A viewer's API token reads their scope and nothing else, changes nothing, and stops
+/// with their grant; they see and revoke their own tokens only.
+#[tokio::test]
+async fn a_viewers_token_reads_their_scope_only_and_stops_with_their_grant() {
+    let s = scoped().await;
+    let create = |fields: Vec<(&'static str, &'static str)>| {
+        s.viewer.post(format!("{}/api/token_create", s.app.base_url)).header("accept", "application/json").form(&fields).send()
+    };
+    let refused = create(vec![("name", "hr-sync"), ("can_write_names", "true")]).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN, "a viewer's token changes nothing");
+    let made = create(vec![("name", "hr-report")]).await.unwrap();
+    assert_eq!(made.status(), 200);
+    let token: String = made.json().await.unwrap();
+    let admin_token = s.app.new_token("tenant-report", false).await;
+    let read = |token: String, path: String| {
+        let url = format!("{}{path}", s.app.base_url);
+        async move {
+            let r = reqwest::Client::new().get(url).bearer_auth(token).send().await.unwrap();
+            (r.status(), r.text().await.unwrap())
+        }
+    };
+    let range = format!("from_date={}&to_date={}", s.from, s.to);
+    let (status, body) = read(token.clone(), format!("/api/v1/block-access?{range}")).await;
+    assert_eq!(status, 200, "{body}");
+    let items: Value = serde_json::from_str(&body).unwrap();
+    let blocks: BTreeSet<&str> = items["items"].as_array().unwrap().iter().map(|i| i["block_id"].as_str().unwrap()).collect();
+    assert_eq!(blocks, s.mine.iter().map(String::as_str).collect(), "the viewer's blocks, nothing else");
+    for path in [format!("/api/v1/workplace-access?{range}"), format!("/api/v1/block-access?{range}&block_id={}", s.theirs)] {
+        assert_eq!(read(token.clone(), path.clone()).await.0, StatusCode::FORBIDDEN, "{path}");
+    }
+    let (status, _) = read(admin_token.clone(), format!("/api/v1/workplace-access?{range}")).await;
+    assert_eq!(status, 200, "an admin's token reads the tenant");
+    // Their own tokens only, on the tokens page.
+    let page = s.viewer.get(format!("{}/tokens?lang=en", s.app.base_url)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("hr-report") && !page.contains("tenant-report"), "their own tokens only");
+    assert!(!page.contains("can_write_names"), "no right to change offered");
+    // The grant revoked, the token stops.
+    s.app.state.service.store().revoke_viewer(VIEWER).await.unwrap();
+    assert_eq!(read(token, format!("/api/v1/block-access?{range}")).await.0, StatusCode::UNAUTHORIZED);
 }

@@ -21,11 +21,11 @@ pub fn Header(here: &'static str, #[prop(into)] lang_href: Callback<Locale, Stri
         (TOKENS_PAGE, |t| t.tokens_title),
         (VIEWERS_PAGE, |t| t.viewers.page_title),
     ];
-    // A viewer has the dashboard only: the settings are an admin's.
-    let admin = crate::api::may_change();
+    // A viewer has the dashboard and their own API tokens: the rest is an admin's.
+    let (admin, person) = (crate::api::may_change(), crate::api::may_share());
     let pages = pages
         .into_iter()
-        .filter(|(path, _)| admin || *path == "/")
+        .filter(|(path, _)| admin || *path == "/" || (person && *path == TOKENS_PAGE))
         .map(|(path, label)| {
             view! { <a href=path aria-current=(path == here).then_some("page")>{move || label(locale.get().t())}</a> }
         })

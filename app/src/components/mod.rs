@@ -13,6 +13,7 @@ mod names_import;
 mod notes;
 mod page;
 mod rows;
+mod share;
 mod shortcuts;
 mod table;
 mod tokens;
@@ -37,6 +38,7 @@ pub use page::{Hydrated, PageProgress, PageShortcuts};
 #[cfg(feature = "ssr")]
 pub(crate) use page::{REFRESH_COOKIE, TICKET_COOKIE};
 pub use rows::RowsTable;
+pub use share::{SharePanel, VisitorNotice};
 pub use table::BlocksTable;
 pub use tokens::ApiTokens;
 pub use viewers::ViewerGrants;

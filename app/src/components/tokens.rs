@@ -55,14 +55,17 @@ pub fn ApiTokens(tokens: Result<Vec<TokenInfo>, AppError>, flash: Option<Flash>)
             <form method="post" action=CreateApiToken::PATH class="token-form">
                 <label for="token-name">{move || t().token_name}</label>
                 <input id="token-name" type="text" name="name" maxlength="80" required/>
-                <label class="check token-permission">
-                    <input type="checkbox" name="can_write_names" value="true"/>
-                    {move || t().import.token_can_write_names}
-                </label>
-                <label class="check token-permission">
-                    <input type="checkbox" name="can_manage_digests" value="true"/>
-                    {move || t().import.token_can_manage_digests}
-                </label>
+                // A viewer's token reads their scope and changes nothing.
+                {crate::api::may_change().then(|| view! {
+                    <label class="check token-permission">
+                        <input type="checkbox" name="can_write_names" value="true"/>
+                        {move || t().import.token_can_write_names}
+                    </label>
+                    <label class="check token-permission">
+                        <input type="checkbox" name="can_manage_digests" value="true"/>
+                        {move || t().import.token_can_manage_digests}
+                    </label>
+                })}
                 <label for="token-expires">{move || t().import.token_expires}</label>
                 <select id="token-expires" name="expires">
                     {TOKEN_LIFETIMES

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_location;
 use crate::api::{load_dashboard, load_rows, load_workplaces};
 use crate::components::{
     BlockNames, BlocksTable, Cards, Controls, ErrorNotice, ExportLinks, Header, Hydrated, InsightsPanel, NotesPanel,
-    PageProgress, PageShortcuts, RowsTable, TopBlocks, Trend, WorkplacesView, href,
+    PageProgress, PageShortcuts, RowsTable, SharePanel, TopBlocks, Trend, VisitorNotice, WorkplacesView, href,
 };
 use crate::locale::use_locale;
 use use_cases::report::ViewInfo;
@@ -68,6 +68,7 @@ pub fn Dashboard() -> impl IntoView {
         <Header here="/" lang_href=move |l| href(params.get().with_lang(l).to_query())/>
         <main class="dashboard" aria-busy="false">
             <PageProgress/>
+            <VisitorNotice/>
             <Transition fallback=move || view! { <p class="loading" role="status">{move || locale.get().t().loading}</p> }>
                 <div class="content">
                     {move || Suspend::new(async move {
@@ -79,6 +80,7 @@ pub fn Dashboard() -> impl IntoView {
                                 view! {
                                     <Controls params info/>
                                     <WorkplacesView report params/>
+                                    {crate::api::may_share().then(|| view! { <SharePanel params/> })}
                                 }
                                     .into_any()
                             }
@@ -97,6 +99,7 @@ pub fn Dashboard() -> impl IntoView {
                                     <TopBlocks dashboard=d params/>
                                     <BlocksTable dashboard=d params/>
                                     <ExportLinks dashboard=d params/>
+                                    {crate::api::may_share().then(|| view! { <SharePanel params/> })}
                                     {crate::api::may_change().then(|| view! { <BlockNames dashboard=d/> })}
                                 }
                                     .into_any()

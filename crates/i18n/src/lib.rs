@@ -7,6 +7,7 @@ mod import;
 mod insights;
 mod lists;
 mod notes;
+mod share;
 mod sign_in;
 mod viewers;
 mod workplaces;
@@ -19,6 +20,7 @@ pub use import::ImportMessages;
 pub use insights::InsightMessages;
 pub use lists::ListMessages;
 pub use notes::{NoteMessages, signed_percent};
+pub use share::ShareMessages;
 pub use sign_in::SignInMessages;
 pub use viewers::ViewerMessages;
 pub use workplaces::WorkplaceMessages;
@@ -304,6 +306,8 @@ pub struct Messages {
     pub digest: &'static DigestMessages,
     /// Notes on the timeline and their impact.
     pub notes: &'static NoteMessages,
+    /// Read-only links.
+    pub links: &'static ShareMessages,
     /// The sign-in pages the server writes, and the Feishu client's sign-in answers.
     pub sign_in: &'static SignInMessages,
     /// The viewers page: who else may view which numbers.
@@ -453,6 +457,7 @@ pub static ZH: Messages = Messages {
     insights: &insights::ZH,
     digest: &digest::ZH,
     notes: &notes::ZH,
+    links: &share::ZH,
     sign_in: &sign_in::ZH,
     viewers: &viewers::ZH,
 };
@@ -602,6 +607,7 @@ pub static EN: Messages = Messages {
     insights: &insights::EN,
     digest: &digest::EN,
     notes: &notes::EN,
+    links: &share::EN,
     sign_in: &sign_in::EN,
     viewers: &viewers::EN,
 };

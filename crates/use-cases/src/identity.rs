@@ -33,6 +33,9 @@ pub enum Viewer {
         can_write_names: bool,
         #[serde(default)]
         can_manage_digests: bool,
+        /// A viewer's token: their scope, as it is now; `None`: an admin's token.
+        #[serde(default)]
+        scope: Option<Scope>,
     },
 }
 
@@ -47,8 +50,7 @@ impl Viewer {
     /// narrower still ([`crate::sight`] decides).
     pub fn scope(&self) -> Option<&Scope> {
         match self {
-            Viewer::Person { scope, .. } | Viewer::Visitor { scope, .. } => scope.as_ref(),
-            Viewer::Script { .. } => None,
+            Viewer::Person { scope, .. } | Viewer::Visitor { scope, .. } | Viewer::Script { scope, .. } => scope.as_ref(),
         }
     }
 
@@ -72,7 +74,7 @@ impl Viewer {
         match self {
             Viewer::Person { scope, .. } => scope.is_none(),
             Viewer::Visitor { .. } => false,
-            Viewer::Script { can_write_names, .. } => *can_write_names,
+            Viewer::Script { can_write_names, scope, .. } => *can_write_names && scope.is_none(),
         }
     }
 
@@ -83,10 +85,33 @@ impl Viewer {
         match self {
             Viewer::Person { scope, .. } => scope.is_none(),
             Viewer::Visitor { .. } => false,
-            Viewer::Script { can_manage_digests, .. } => *can_manage_digests,
+            Viewer::Script { can_manage_digests, scope, .. } => *can_manage_digests && scope.is_none(),
         }
     }
 }
+
+/// A read-only link as the API and the page show it ([`crate::share_links`] on the
+/// server).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkInfo {
+    pub id: String,
+    /// The address to hand out.
+    pub url: String,
+    /// The view it shows, as the dashboard's address (`/?range=30d&workplace=…`).
+    pub path: String,
+    pub created_by: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    pub revoked: bool,
+    pub expired: bool,
+    pub opens: u64,
+}
+
+/// How long a read-only link lasts unless its maker says otherwise, in days.
+pub const DEFAULT_LINK_DAYS: u32 = 30;
+
+/// The lifetimes a read-only link may be made with from the page, in days.
+pub const LINK_LIFETIMES: [u32; 4] = [7, 30, 90, 365];
 
 /// An API token as the page lists it: never the token itself.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

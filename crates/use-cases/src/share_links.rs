@@ -9,8 +9,7 @@
 //! workplace. That the visitor's requests ask for that view and no other is the sign-in
 //! guard's (the server's `auth::links`).
 
-use chrono::{DateTime, Days, Utc};
-use serde::Serialize;
+use chrono::{Days, Utc};
 use store::{NewShareLink, ShareLink};
 
 use crate::error::AppError;
@@ -19,42 +18,26 @@ use crate::sight::Sight;
 use crate::state::{AppState, SessionUser};
 use crate::view::ViewParams;
 
-/// How long a link lasts unless its maker says otherwise, in days.
-pub const DEFAULT_LINK_DAYS: u32 = 30;
+pub use crate::identity::DEFAULT_LINK_DAYS;
 
 /// The longest a link may last, in days.
 pub const MAX_LINK_DAYS: u32 = 365;
 
-/// A link as the API and the page show it.
-#[derive(Clone, Debug, Serialize)]
-pub struct LinkInfo {
-    pub id: String,
-    /// The address to hand out.
-    pub url: String,
-    /// The view it shows, as the dashboard's address (`/?range=30d&workplace=…`).
-    pub path: String,
-    pub created_by: String,
-    pub created_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
-    pub revoked: bool,
-    pub expired: bool,
-    pub opens: u64,
-}
+pub use crate::identity::LinkInfo;
 
-impl LinkInfo {
-    fn of(state: &AppState, link: ShareLink) -> Self {
-        let now = Utc::now();
-        LinkInfo {
-            url: format!("{}/s/{}", state.view.public_url.trim_end_matches('/'), link.id),
-            path: format!("/{}", link.view),
-            expired: now >= link.expires_at,
-            revoked: link.revoked_at.is_some(),
-            id: link.id,
-            created_by: link.created_by,
-            created_at: link.created_at,
-            expires_at: link.expires_at,
-            opens: link.opens,
-        }
+/// The link as the API and the page show it.
+pub fn info(state: &AppState, link: ShareLink) -> LinkInfo {
+    let now = Utc::now();
+    LinkInfo {
+        url: format!("{}/s/{}", state.view.public_url.trim_end_matches('/'), link.id),
+        path: format!("/{}", link.view),
+        expired: now >= link.expires_at,
+        revoked: link.revoked_at.is_some(),
+        id: link.id,
+        created_by: link.created_by,
+        created_at: link.created_at,
+        expires_at: link.expires_at,
+        opens: link.opens,
     }
 }
 
@@ -112,14 +95,14 @@ pub async fn create(
         })
         .await?;
     tracing::info!(link = %link.id, by = %maker.open_id, view = %link.view, days, "read-only link made");
-    Ok(LinkInfo::of(state, link))
+    Ok(info(state, link))
 }
 
 /// The links `viewer` sees: every link for an admin, their own for a viewer.
 pub async fn list(state: &AppState, viewer: &Viewer, maker: &SessionUser) -> Result<Vec<LinkInfo>, AppError> {
     may_make(viewer)?;
     let mine = (!viewer.is_admin_person()).then_some(maker.open_id.as_str());
-    Ok(state.service.store().share_links(mine).await?.into_iter().map(|l| LinkInfo::of(state, l)).collect())
+    Ok(state.service.store().share_links(mine).await?.into_iter().map(|l| info(state, l)).collect())
 }
 
 /// Revokes link `id`: an admin any, a viewer their own.

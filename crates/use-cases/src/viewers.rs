@@ -127,7 +127,7 @@ mod tests {
             assert_eq!(answer.status(), 403, "{refused:?}");
             assert!(answer.message().contains("only an admin"), "{answer}");
         }
-        let token = Viewer::Script { name: "sync".into(), can_write_names: true, can_manage_digests: true };
+        let token = Viewer::Script { name: "sync".into(), can_write_names: true, can_manage_digests: true, scope: None };
         let refused = may_grant(&token).unwrap_err();
         assert_eq!(refused.status(), 403);
         assert!(refused.message().contains("signed-in admin") && refused.message().contains("/viewers"), "{refused}");

@@ -136,8 +136,8 @@ mod tests {
     #[test]
     fn only_admins_and_tokens_allowed_to_write_may_change_names() {
         let person = Viewer::admin("Ada");
-        let writer = Viewer::Script { name: "sync".into(), can_write_names: true, can_manage_digests: false };
-        let reader = Viewer::Script { name: "report".into(), can_write_names: false, can_manage_digests: false };
+        let writer = Viewer::Script { name: "sync".into(), can_write_names: true, can_manage_digests: false, scope: None };
+        let reader = Viewer::Script { name: "report".into(), can_write_names: false, can_manage_digests: false, scope: None };
         assert_eq!((permission_refusal(Some(&person)), permission_refusal(Some(&writer))), (None, None));
         let refusal = permission_refusal(Some(&reader)).unwrap();
         assert!(refusal.contains("\"report\" may read block names but not change them"), "{refusal}");

@@ -34,15 +34,21 @@ pub async fn guard(State(auth): State<AuthState>, session: Session, mut request:
         && let Some(bearer) = bearer(&request)
     {
         return match auth.store.verify_api_token(&bearer).await {
-            Ok(Some(token)) => match token_refusal(&auth, &token) {
-                Some(why) => unauthorized(&why),
-                None => {
+            Ok(Some(token)) => match token_scope(&auth, &token).await {
+                Err(why) => unauthorized(&why),
+                // A viewer's token reads what the viewer may read, nothing else.
+                Ok(Some(_)) if !open_to_viewers(request.method(), &path) => AppError::Forbidden {
+                    message: "this token is a viewer's: it reads the numbers of their workplaces and blocks only".into(),
+                }
+                .into_response(),
+                Ok(scope) => {
                     let permissions = token.permissions;
                     request.extensions_mut().insert(RateKey::Token(token.id));
                     request.extensions_mut().insert(Viewer::Script {
                         name: token.name,
                         can_write_names: permissions.can_write_names,
                         can_manage_digests: permissions.can_manage_digests,
+                        scope,
                     });
                     next.run(request).await
                 }
@@ -126,27 +132,37 @@ async fn visitor(auth: &AuthState, session: &Session, user: SessionUser, mut req
     }
 }
 
-/// Why an unrevoked token may not be used now, if it may not: it expired, or the
-/// person who created it is no longer allowed in (checked at every use, by the same
-/// rule as a signed-in person's session), or it was made before tokens recorded who
-/// created them.
-fn token_refusal(auth: &AuthState, token: &store::ApiTokenInfo) -> Option<String> {
+/// What an unrevoked token may see now (`None`: everything, an admin's token; a
+/// viewer's: their scope as it is now), or why it may not be used: it expired, or the
+/// person who created it no longer has access (checked at every use, by the same rules
+/// as a signed-in person's session), or it was made before tokens recorded who created
+/// them.
+async fn token_scope(auth: &AuthState, token: &store::ApiTokenInfo) -> Result<Option<domain::scope::Scope>, String> {
     if token.expired(chrono::Utc::now()) {
         let on = token.expires_at.map(|at| at.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default();
-        return Some(format!("the API token {:?} expired on {on}: ask an admin for a new one", token.name));
+        return Err(format!("the API token {:?} expired on {on}: ask an admin for a new one", token.name));
     }
     let creator = token.creator.as_deref().and_then(|c| serde_json::from_str::<SessionUser>(c).ok());
-    match creator {
-        Some(creator) if auth.settings.still_allowed(&creator) => None,
-        Some(_) => Some(format!(
-            "the API token {:?} was created by an admin who no longer has access to the dashboard: ask a current admin for a new one",
-            token.name
-        )),
-        None => Some(format!(
+    let Some(creator) = creator else {
+        return Err(format!(
             "the API token {:?} was made before tokens recorded who created them, so its creator cannot be checked: \
              ask an admin for a new one",
             token.name
+        ));
+    };
+    if auth.settings.still_allowed(&creator) {
+        return Ok(None);
+    }
+    match auth.viewer_scope(&creator).await {
+        Ok(Some(scope)) => Ok(Some(scope)),
+        Ok(None) => Err(format!(
+            "the API token {:?} was created by someone who no longer has access to the dashboard: ask a current admin for a new one",
+            token.name
         )),
+        Err(error) => {
+            tracing::error!(%error, "could not read a token creator's grant");
+            Err("could not check the API token's access: try again in a moment".into())
+        }
     }
 }
 
