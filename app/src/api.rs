@@ -267,6 +267,41 @@ pub async fn revoke_api_token(id: String) -> Result<(), AppError> {
     crate::flash::conclude(TOKENS_PAGE, &id, None, revoked, |_| ("revoked", String::new()))
 }
 
+/// The grants of view access and the custom workplaces to choose from (the viewers page).
+pub async fn load_viewers() -> Result<use_cases::viewers_report::ViewersReport, AppError> {
+    #[cfg(feature = "ssr")]
+    return use_cases::viewers::report(&state()?, &signed_in()?).await;
+    #[cfg(not(feature = "ssr"))]
+    server_only(())
+}
+
+/// Gives `who` (an open_id, a union_id or an e-mail address) view access to the custom
+/// workplaces ticked (`custom_workplace_ids[]`, repeated) and the blocks typed (ids
+/// separated by commas or spaces), replacing what they had; answers whom, as kept. The
+/// viewers page's form posts it plainly and comes back to the page ([`crate::flash`]).
+#[server(endpoint = "viewer_grant")]
+pub async fn viewer_grant(
+    who: String,
+    #[server(default)] custom_workplace_ids: Vec<String>,
+    #[server(default)] block_ids: String,
+) -> Result<String, AppError> {
+    let granted = async {
+        let blocks = block_ids.split([',', '，', ' ', '\n', '\t', ';']);
+        let scope = domain::scope::Scope::parse(custom_workplace_ids.iter().map(String::as_str), blocks)
+            .map_err(|invalid| AppError::BadInput { message: invalid.to_string() })?;
+        use_cases::viewers::grant(&state()?, &signed_in()?, &who, &scope).await.map(|grant| grant.who)
+    }
+    .await;
+    crate::flash::conclude(VIEWERS_PAGE, "", None, granted, |who| ("granted", who.clone()))
+}
+
+/// Ends the view access of `who`: their next request sees nothing of it.
+#[server(endpoint = "viewer_revoke")]
+pub async fn viewer_revoke(who: String) -> Result<(), AppError> {
+    let revoked = async { use_cases::viewers::revoke(&state()?, &signed_in()?, &who).await }.await;
+    crate::flash::conclude(VIEWERS_PAGE, &who, None, revoked, |_| ("revoked", who.clone()))
+}
+
 /// What a server-only loader answers in the browser bundle, where nothing calls it: the
 /// pages are rendered on the server, and only islands (which fetch the text routes of
 /// `server/src/page_feeds.rs`) run in the browser. The loaders above are plain
@@ -287,6 +322,9 @@ pub const PROGRESS_PATH: &str = "/api/progress";
 
 /// The page the API tokens' forms are on.
 pub const TOKENS_PAGE: &str = "/tokens";
+
+/// The page the grants of view access are made and revoked on.
+pub const VIEWERS_PAGE: &str = "/viewers";
 
 /// The request's context on the server: its state and who is asking.
 #[cfg(feature = "ssr")]

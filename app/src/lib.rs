@@ -117,6 +117,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=pages::Dashboard ssr=SsrMode::Async/>
                     <Route path=StaticSegment("digests") view=pages::DigestsPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("tokens") view=pages::TokensPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("viewers") view=pages::ViewersPage ssr=SsrMode::Async/>
                 </Routes>
             </LocaleScope>
         </Router>

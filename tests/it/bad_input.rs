@@ -438,7 +438,16 @@ async fn server_functions_refuse_bad_arguments_with_400_and_a_message() {
         "[".repeat(20_000).into_bytes(),
     ];
     for body in malformed {
-        for endpoint in ["block_name", "token_create", "token_revoke", "digest_save", "digest_remove", "digest_test"] {
+        for endpoint in [
+            "block_name",
+            "token_create",
+            "token_revoke",
+            "digest_save",
+            "digest_remove",
+            "digest_test",
+            "viewer_grant",
+            "viewer_revoke",
+        ] {
             let what = format!("{endpoint} {}", String::from_utf8_lossy(&body).chars().take(100).collect::<String>());
             let response = app
                 .http

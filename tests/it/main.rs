@@ -27,5 +27,6 @@ mod security;
 mod share_links;
 mod shared_rate;
 mod viewer_scope;
+mod viewers;
 mod workplace_api;
 mod workplace_view;

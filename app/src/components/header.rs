@@ -1,21 +1,26 @@
 use leptos::prelude::*;
 
-use crate::api::{TOKENS_PAGE, who_am_i};
+use crate::api::{TOKENS_PAGE, VIEWERS_PAGE, who_am_i};
 use crate::digest_setup::DIGESTS_PAGE;
 use crate::locale::use_locale;
 use i18n::Locale;
 use use_cases::identity::Viewer;
 
-/// The title bar: name, tagline, the pages (the dashboard and its settings: chat
-/// digests, API tokens), the account and the language switch (links, so it works
-/// without JavaScript and the choice lands in the URL). `here` is the current page's
-/// path; `lang_href` gives the address of this page in another language.
+/// The title bar: name, tagline, the pages (the dashboard and its settings, for
+/// admins: chat digests, API tokens, viewers), the account and the language switch
+/// (links, so it works without JavaScript and the choice lands in the URL). `here` is
+/// the current page's path; `lang_href` gives the address of this page in another
+/// language.
 #[component]
 pub fn Header(here: &'static str, #[prop(into)] lang_href: Callback<Locale, String>) -> impl IntoView {
     let locale = use_locale();
     type Label = fn(&'static i18n::Messages) -> &'static str;
-    let pages: [(&'static str, Label); 3] =
-        [("/", |t| t.dashboard), (DIGESTS_PAGE, |t| t.digest.page_title), (TOKENS_PAGE, |t| t.tokens_title)];
+    let pages: [(&'static str, Label); 4] = [
+        ("/", |t| t.dashboard),
+        (DIGESTS_PAGE, |t| t.digest.page_title),
+        (TOKENS_PAGE, |t| t.tokens_title),
+        (VIEWERS_PAGE, |t| t.viewers.page_title),
+    ];
     // A viewer has the dashboard and their own API tokens: the rest is an admin's.
     let (admin, person) = (crate::api::may_change(), crate::api::may_share());
     let pages = pages

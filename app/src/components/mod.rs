@@ -17,6 +17,7 @@ mod share;
 mod shortcuts;
 mod table;
 mod tokens;
+mod viewers;
 mod workplaces;
 
 pub use cards::Cards;
@@ -40,6 +41,7 @@ pub use rows::RowsTable;
 pub use share::{SharePanel, VisitorNotice};
 pub use table::BlocksTable;
 pub use tokens::ApiTokens;
+pub use viewers::ViewerGrants;
 pub use workplaces::WorkplacesView;
 
 /// `?a=b` as a link to the dashboard (`/` when there is no query).

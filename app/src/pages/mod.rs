@@ -2,4 +2,4 @@ mod dashboard;
 mod settings;
 
 pub use dashboard::Dashboard;
-pub use settings::{DigestsPage, TokensPage};
+pub use settings::{DigestsPage, TokensPage, ViewersPage};

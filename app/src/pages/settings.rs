@@ -1,13 +1,13 @@
-//! The dashboard's settings pages: the chat digests (`/digests`) and the API tokens
-//! (`/tokens`). Server-rendered HTML with plain forms and no WASM of their own: the
+//! The dashboard's settings pages: the chat digests (`/digests`), the API tokens
+//! (`/tokens`) and who else may view which numbers (`/viewers`). Server-rendered HTML with plain forms and no WASM of their own: the
 //! chat list is read from Feishu when the page is opened, not with every dashboard,
 //! and each form's post comes back to its page with the outcome ([`crate::flash`]).
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{TOKENS_PAGE, list_api_tokens};
-use crate::components::{ApiTokens, DigestPanel, DigestPreview, Header};
+use crate::api::{TOKENS_PAGE, VIEWERS_PAGE, list_api_tokens, load_viewers};
+use crate::components::{ApiTokens, DigestPanel, DigestPreview, Header, ViewerGrants};
 use crate::digest_setup::{DIGESTS_PAGE, load_digest_setup, preview_digest};
 use crate::flash::page_flash as flash;
 use crate::locale::use_locale;
@@ -97,6 +97,23 @@ pub fn TokensPage() -> impl IntoView {
     };
     view! {
         <SettingsPage here=TOKENS_PAGE>
+            <Suspense fallback=|| ()>{load}</Suspense>
+        </SettingsPage>
+    }
+}
+
+/// Who else may view which numbers: grant, list, revoke.
+#[component]
+pub fn ViewersPage() -> impl IntoView {
+    let flash = flash();
+    let load = move || {
+        let flash = flash.clone();
+        Suspend::new(async move {
+            view! { <ViewerGrants report=load_viewers().await flash/> }
+        })
+    };
+    view! {
+        <SettingsPage here=VIEWERS_PAGE>
             <Suspense fallback=|| ()>{load}</Suspense>
         </SettingsPage>
     }

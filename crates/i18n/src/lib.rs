@@ -9,6 +9,7 @@ mod lists;
 mod notes;
 mod share;
 mod sign_in;
+mod viewers;
 mod workplaces;
 
 use chrono::{Datelike, NaiveDate, Weekday};
@@ -21,6 +22,7 @@ pub use lists::ListMessages;
 pub use notes::{NoteMessages, signed_percent};
 pub use share::ShareMessages;
 pub use sign_in::SignInMessages;
+pub use viewers::ViewerMessages;
 pub use workplaces::WorkplaceMessages;
 
 /// A language the dashboard speaks.
@@ -308,6 +310,8 @@ pub struct Messages {
     pub links: &'static ShareMessages,
     /// The sign-in pages the server writes, and the Feishu client's sign-in answers.
     pub sign_in: &'static SignInMessages,
+    /// The viewers page: who else may view which numbers.
+    pub viewers: &'static ViewerMessages,
 }
 
 pub static ZH: Messages = Messages {
@@ -455,6 +459,7 @@ pub static ZH: Messages = Messages {
     notes: &notes::ZH,
     links: &share::ZH,
     sign_in: &sign_in::ZH,
+    viewers: &viewers::ZH,
 };
 
 pub static EN: Messages = Messages {
@@ -604,6 +609,7 @@ pub static EN: Messages = Messages {
     notes: &notes::EN,
     links: &share::EN,
     sign_in: &sign_in::EN,
+    viewers: &viewers::EN,
 };
 
 #[cfg(test)]

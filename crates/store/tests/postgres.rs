@@ -238,3 +238,13 @@ async fn a_batch_of_notes_is_saved_whole_or_not_at_all_and_the_other_replica_rea
     assert_eq!(held.len(), 1201);
     assert_eq!((held[1200].id.as_str(), &held[1200].draft, held[1200].created_by.as_str()), (kept.id.as_str(), &edited, "Ada"));
 }
+
+#[tokio::test]
+async fn grants_made_on_one_replica_are_read_on_the_other_at_once() {
+    let (a, b) = two_replicas().await;
+    common::grants_are_kept_replaced_unioned_and_revoked(&a, &b).await;
+    // And the other way round: a revocation on one replica ends the grant on both.
+    assert!(b.revoke_viewer("li.lei@example.com").await.unwrap());
+    assert!(a.viewer_grants().await.unwrap().is_empty());
+    assert_eq!(a.viewer_scope(&["li.lei@example.com"]).await.unwrap(), None);
+}

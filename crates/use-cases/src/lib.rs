@@ -3,11 +3,11 @@
 //!
 //! - Always compiled (the server and the browser bundle share them): the view a URL asks
 //!   for ([`view`]), who is asking ([`identity`]), the reports the pages draw ([`report`], [`workplace_report`],
-//!   [`insights_report`], [`notes_report`], [`chart_specs`], [`digest_setup`]) and the error a person or
+//!   [`insights_report`], [`notes_report`], [`viewers_report`], [`chart_specs`], [`digest_setup`]) and the error a person or
 //!   script sees ([`error`]).
 //! - On the server (`ssr`): the state built once at start-up and who is asking
 //!   ([`state`]), the dashboard's reports ([`dashboard`]), block names ([`names`]), notes on the timeline ([`notes`]) and their impact ([`impact`]), API
-//!   tokens ([`tokens`]), the chat digests, whose worker the server starts beside its
+//!   tokens ([`tokens`]), grants of view access ([`viewers`]), the chat digests, whose worker the server starts beside its
 //!   routes ([`digests`]), and the Content-Security-Policy of every answer, which the
 //!   page and the server both set ([`security_policy`]).
 //!
@@ -26,6 +26,7 @@ pub mod view;
 /// The invariants the fuzz target (`fuzz/`) checks, also run by a seeded test on stable.
 #[cfg(any(test, feature = "fuzzing"))]
 pub mod view_fuzz;
+pub mod viewers_report;
 pub mod workplace_report;
 
 #[cfg(feature = "ssr")]
@@ -54,3 +55,5 @@ pub mod sight;
 pub mod state;
 #[cfg(feature = "ssr")]
 pub mod tokens;
+#[cfg(feature = "ssr")]
+pub mod viewers;

@@ -1,6 +1,6 @@
 //! `/api/v1/`: the HTTP API for scripts and the intranet portal. Same numbers as the
-//! pages, same parsing rules, JSON or CSV; and the block names and notes, read and
-//! imported.
+//! pages, same parsing rules, JSON or CSV; the block names and notes, read and
+//! imported; and who else may view which numbers (for admins).
 
 mod body;
 mod digests;
@@ -9,6 +9,7 @@ mod insights;
 mod names;
 mod notes;
 mod share_links;
+mod viewers;
 mod workplaces;
 mod xlsx;
 
@@ -39,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .merge(names::routes())
         .merge(notes::routes())
         .merge(share_links::routes())
+        .merge(viewers::routes())
 }
 
 /// What the request may see ([`use_cases::sight`]), as an extractor: every route that
