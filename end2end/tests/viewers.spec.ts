@@ -1,6 +1,6 @@
 import { test, expect, Browser, BrowserContext, Page } from '@playwright/test';
 import {
-  AUTHORIZE_PATH, addDays, card, expectAccessible, groundTruth, screenshot, simToday, simUrl, sum, waitForHydration,
+  addDays, card, expectAccessible, groundTruth, screenshot, simToday, simUrl, sum, waitForHydration,
 } from './helpers';
 
 /** feishu_sim::DEMO_MEMBER_OPEN_ID: not an admin; the viewer here. */
@@ -10,14 +10,22 @@ const COLLEAGUE = 'ou_7a5bb86ace1bb7dc4856c7fa5d52c3e9';
 
 interface SimWorkplace { id: string; names: [string, string][]; blocks: string[] }
 
-/** A browser of its own that signs in with Feishu as `openId`. */
-async function personAt(browser: Browser, openId: string, width: number): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width, height: width < 500 ? 844 : 900 } });
-  await context.route(`**${AUTHORIZE_PATH}**`, (route) => {
-    const url = new URL(route.request().url());
-    url.searchParams.set('login_hint', openId);
-    return route.continue({ url: url.toString() });
-  });
+/**
+ * A browser of its own, signed in with Feishu as `openId` on the way to `next` (the
+ * simulator's sign-in page is told whom to sign in: the e2e simulator signs everyone in
+ * as the demo admin otherwise).
+ */
+async function personAt(browser: Browser, baseURL: string, openId: string, width: number, next = '/'): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL, viewport: { width, height: width < 500 ? 844 : 900 } });
+  const step = async (url: string) => {
+    const res = await context.request.get(url, { maxRedirects: 0 });
+    expect(res.status(), url).toBeGreaterThanOrEqual(300);
+    return res.headers()['location'];
+  };
+  const login = next.startsWith('/s/') ? await step(next) : `/login?next=${encodeURIComponent(next)}`;
+  const authorize = await step(login);
+  const callback = await step(`${authorize}&login_hint=${openId}`);
+  await step(callback);
   return context;
 }
 
@@ -28,7 +36,7 @@ async function nameInto(page: Page, blocks: string[], workplace: string, baseURL
       headers: { origin: baseURL, accept: 'application/json' },
       form: { block_id: block, name: workplace ? `e2e viewer block ${i + 1}` : '', workplace },
     });
-    expect(res.ok()).toBeTruthy();
+    expect(res.ok(), `${res.status()} ${await res.text()}`).toBeTruthy();
   }
 }
 
@@ -42,6 +50,7 @@ test('an admin grants a workplace and makes a link; the viewer sees that workpla
   const workplaces: SimWorkplace[] = (await (await fetch(`${simUrl}/_sim/workplaces`)).json()).workplaces;
   const [mine, other] = [workplaces[1], workplaces[2]];
   const blocks = mine.blocks.slice(0, 2);
+  await page.goto('/?lang=en'); // signs the admin in
   await nameInto(page, blocks, mine.id, baseURL!);
   // Final days only: today's numbers still grow while the test runs.
   const [from, to] = [addDays(today, -29), addDays(today, -1)];
@@ -73,7 +82,7 @@ test('an admin grants a workplace and makes a link; the viewer sees that workpla
     await screenshot(page, `share-${lang}-${width}`);
 
     // The viewer signs in and sees that workplace only, by the ground truth.
-    const viewer = await personAt(browser, MEMBER, width);
+    const viewer = await personAt(browser, baseURL!, MEMBER, width);
     const theirs = await viewer.newPage();
     await theirs.goto(`/?lang=${lang}&from=${from}&to=${to}`);
     await waitForHydration(theirs);
@@ -87,12 +96,12 @@ test('an admin grants a workplace and makes a link; the viewer sees that workpla
     await expect(theirs.locator(`[data-workplace-id="${other.id}"]`)).toHaveCount(0);
     await expect(theirs.getByTestId('workplace-cards')).toHaveCount(0);
     await expectAccessible(theirs);
-    await viewer.close();
 
     // A colleague opens the link: exactly its view, and who shared it.
-    const colleague = await personAt(browser, COLLEAGUE, width);
+    const linkPath = new URL(url).pathname;
+    const colleague = await personAt(browser, baseURL!, COLLEAGUE, width, linkPath);
     const visit = await colleague.newPage();
-    await visit.goto(`${url}?lang=${lang}`);
+    await visit.goto(`${linkPath}?lang=${lang}`);
     await waitForHydration(visit);
     await expect(visit).toHaveURL(new RegExp(`workplace=${mine.id}`));
     await expect(visit.getByTestId('visiting')).toContainText(w.shared);
@@ -106,8 +115,13 @@ test('an admin grants a workplace and makes a link; the viewer sees that workpla
 
     // Revoked: the viewer is refused at their next request.
     await page.goto(`/viewers?lang=${lang}`);
-    await page.getByTestId('viewers').locator('tr', { hasText: MEMBER }).getByRole('button', { name: w.revoke }).click();
-    await expect(page.getByTestId('viewers').locator('tr', { hasText: MEMBER })).toHaveCount(0);
+    const grant = page.locator(`li.viewer-grant[data-viewer="${MEMBER}"]`);
+    await grant.getByRole('button', { name: new RegExp(w.revoke) }).click();
+    await expect(grant).toHaveCount(0);
+    // Their next request finds no grant: their session ends.
+    const after = await viewer.request.get(`/api/v1/block-access?from_date=${from}&to_date=${to}`, { maxRedirects: 0 });
+    expect(after.status()).toBe(401);
+    await viewer.close();
   }
   await nameInto(page, blocks, '', baseURL!);
 });

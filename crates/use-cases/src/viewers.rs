@@ -76,6 +76,7 @@ pub async fn revoke(state: &AppState, viewer: &Viewer, who: &str) -> Result<(), 
 /// Feishu reports, to choose from.
 pub async fn report(state: &AppState, viewer: &Viewer) -> Result<ViewersReport, AppError> {
     let grants = list(state, viewer).await?;
+    learn_workplace_names(state).await;
     let workplaces = state.service.workplace_names().iter().map(|(id, names)| (id.clone(), names.clone())).collect();
     let grants = grants
         .into_iter()
@@ -87,6 +88,21 @@ pub async fn report(state: &AppState, viewer: &Viewer) -> Result<ViewersReport, 
         })
         .collect();
     Ok(ViewersReport { grants, workplaces })
+}
+
+/// Feishu names the custom workplaces only in their numbers: before any has been read (a
+/// fresh install, the workplaces tab never opened), the last final week's are read, so
+/// that the grant form offers them by name. The week is then held like any other; a
+/// failure (the quota, Feishu down) leaves the form to say that none is known yet.
+async fn learn_workplace_names(state: &AppState) {
+    if !state.service.workplace_names().is_empty() {
+        return;
+    }
+    let yesterday = state.service.today().pred_opt().unwrap_or(state.service.today());
+    let week = domain::DateRange::new(yesterday - chrono::Days::new(6), yesterday).expect("a week ends after it starts");
+    if let Err(error) = state.service.custom_workplace_access(week, None, Default::default()).await {
+        tracing::warn!(%error, "could not read the custom workplaces' names for the viewers page");
+    }
 }
 
 /// The custom workplaces of `scope` that Feishu has not reported (yet): a grant may
