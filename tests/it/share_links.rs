@@ -201,6 +201,6 @@ async fn the_page_makes_a_link_to_the_view_on_screen_and_its_visitor_reads_who_s
     assert!(!page.contains("data-testid=\"share\""), "a visitor shares nothing");
     let panel = block_insights_tests::strip_comments(&app.get(&view).await.text().await.unwrap());
     let row = &panel[panel.find("data-testid=\"link-list\"").unwrap()..];
-    let row = &row[..row.find("</table>").unwrap()];
-    assert!(row.contains("class=\"num\">1</td>"), "its maker sees it opened once: {row}");
+    let row = &row[..row.find("</ul>").unwrap()];
+    assert!(row.contains("class=\"link-opens\">1</dd>"), "its maker sees it opened once: {row}");
 }

@@ -44,23 +44,10 @@ pub fn SharePanel(params: Memo<ViewParams>) -> impl IntoView {
                 Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
                 Ok(links) if links.is_empty() => view! { <p class="hint">{s.none}</p> }.into_any(),
                 Ok(links) => {
-                    let rows = links.into_iter().map(|link| view! { <LinkRow link/> }).collect_view();
+                    let items = links.into_iter().map(|link| view! { <LinkItem link/> }).collect_view();
                     view! {
-                        <div class="table-scroll" tabindex="0" role="region" aria-label=s.list_title>
-                            <table class="link-list" data-testid="link-list">
-                                <caption>{s.list_title}</caption>
-                                <thead>
-                                    <tr>
-                                        <th scope="col">{s.view}</th>
-                                        <th scope="col">{s.made_by}</th>
-                                        <th scope="col">{s.expires}</th>
-                                        <th scope="col" class="num">{s.opens}</th>
-                                        <th scope="col"><span class="sr-only">{s.revoke}</span></th>
-                                    </tr>
-                                </thead>
-                                <tbody>{rows}</tbody>
-                            </table>
-                        </div>
+                        <h3>{s.list_title}</h3>
+                        <ul class="link-list" role="list" data-testid="link-list">{items}</ul>
                     }
                     .into_any()
                 }
@@ -85,9 +72,10 @@ pub fn SharePanel(params: Memo<ViewParams>) -> impl IntoView {
     }
 }
 
-/// One link of the list.
+/// One link of the list: what it shows, its address, who made it, when it expires, how
+/// often it was opened, and its revoke button (or that it is revoked or expired).
 #[component]
-fn LinkRow(link: LinkInfo) -> impl IntoView {
+fn LinkItem(link: LinkInfo) -> impl IntoView {
     let words = use_locale().get_untracked();
     let s = words.t().links;
     let expires = words.long_date(link.expires_at.date_naive());
@@ -97,7 +85,7 @@ fn LinkRow(link: LinkInfo) -> impl IntoView {
         _ => None,
     };
     let action = match state {
-        Some(state) => view! { <span>{state}</span> }.into_any(),
+        Some(state) => view! { <p class="hint">{state}</p> }.into_any(),
         None => view! {
             <form method="post" action=RevokeShareLink::PATH>
                 <input type="hidden" name="id" value=link.id.clone()/>
@@ -106,18 +94,40 @@ fn LinkRow(link: LinkInfo) -> impl IntoView {
         }
         .into_any(),
     };
+    let described = describe(&link.path, words);
     view! {
-        <tr data-link=link.id.clone() class:revoked=state.is_some()>
-            <th scope="row">
-                <a href=link.path.clone()>{link.path.clone()}</a>
-                <code class="block-id">{link.url.clone()}</code>
-            </th>
-            <td>{link.created_by.clone()}</td>
-            <td>{expires}</td>
-            <td class="num">{i18n::grouped(link.opens)}</td>
-            <td>{action}</td>
-        </tr>
+        <li class="link-item" data-link=link.id.clone() class:revoked=state.is_some()>
+            <p class="link-view"><a href=link.path.clone()>{described}</a></p>
+            <code class="link-url">{link.url.clone()}</code>
+            <dl>
+                <dt>{s.made_by}</dt>
+                <dd>{link.created_by.clone()}</dd>
+                <dt>{s.expires}</dt>
+                <dd>{expires}</dd>
+                <dt>{s.opens}</dt>
+                <dd class="link-opens">{i18n::grouped(link.opens)}</dd>
+            </dl>
+            {action}
+        </li>
     }
+}
+
+/// A link's view in words: its range (a preset's name, or its days), and the workplace
+/// or how many blocks it shows.
+fn describe(path: &str, words: i18n::Locale) -> String {
+    let t = words.t();
+    let query = path.split_once('?').map_or("", |(_, q)| q);
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    let view = ViewParams::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let mut parts = vec![match view.custom_dates() {
+        Some((from, to)) => format!("{} – {}", from.unwrap_or_default(), to.unwrap_or_default()),
+        None => view.preset_or_default().label(t).to_owned(),
+    }];
+    parts.extend(view.workplace.clone());
+    if !view.blocks.is_empty() {
+        parts.push(format!("{} × {}", view.blocks.len(), t.workplaces.block));
+    }
+    parts.join(" · ")
 }
 
 /// Above a read-only link's view, for its visitor: who shared it and until when.
