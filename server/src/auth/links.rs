@@ -94,7 +94,7 @@ mod tests {
     use super::*;
 
     fn judged(method: Method, path: &str, query: &str) -> String {
-        match visit(&method, path, Some(query), "?range=30d&workplace=tpl_1") {
+        match visit(&method, path, Some(query), "?range=7d&workplace=tpl_1") {
             Visit::Pass => "pass".into(),
             Visit::Back(to) => format!("back {to}"),
             Visit::Refused(r) => format!("refused {}", r.status().as_u16()),
@@ -103,12 +103,12 @@ mod tests {
 
     #[test]
     fn a_visitor_gets_the_links_view_and_nothing_wider() {
-        assert_eq!(judged(Method::GET, "/", "range=30d&workplace=tpl_1&lang=en&sort=pv"), "pass");
-        assert_eq!(judged(Method::GET, "/", "range=90d&workplace=tpl_1&lang=en"), "back /?range=30d&workplace=tpl_1&lang=en");
-        assert_eq!(judged(Method::GET, "/", "range=30d"), "back /?range=30d&workplace=tpl_1");
-        assert_eq!(judged(Method::GET, "/", "range=30d&workplace=tpl_1&block=7"), "back /?range=30d&workplace=tpl_1");
-        assert_eq!(judged(Method::GET, "/", "range=30d&workplace=tpl_1&tab=workplaces"), "back /?range=30d&workplace=tpl_1");
-        assert_eq!(judged(Method::GET, "/export/trend.svg", "range=30d&workplace=tpl_1&embed=1&width=390"), "pass");
+        assert_eq!(judged(Method::GET, "/", "range=7d&workplace=tpl_1&lang=en&sort=pv"), "pass");
+        assert_eq!(judged(Method::GET, "/", "range=90d&workplace=tpl_1&lang=en"), "back /?range=7d&workplace=tpl_1&lang=en");
+        assert_eq!(judged(Method::GET, "/", "range=7d"), "back /?range=7d&workplace=tpl_1");
+        assert_eq!(judged(Method::GET, "/", "range=7d&workplace=tpl_1&block=7"), "back /?range=7d&workplace=tpl_1");
+        assert_eq!(judged(Method::GET, "/", "range=7d&workplace=tpl_1&tab=workplaces"), "back /?range=7d&workplace=tpl_1");
+        assert_eq!(judged(Method::GET, "/export/trend.svg", "range=7d&workplace=tpl_1&embed=1&width=390"), "pass");
         assert_eq!(judged(Method::GET, "/export/trend.svg", "range=90d&workplace=tpl_1"), "refused 403");
         assert_eq!(judged(Method::GET, "/api/v1/block-access", "from_date=2026-01-01&to_date=2026-01-31"), "refused 403");
         assert_eq!(judged(Method::GET, "/tokens", ""), "refused 403");
