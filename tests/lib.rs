@@ -247,6 +247,24 @@ pub fn testid_text(html: &str, id: &str) -> Option<String> {
     Some(strip_comments(&html[open_end..close]).trim().to_owned())
 }
 
+/// The whole numbers written in `text`: `12,345` read as one number, as the page
+/// groups digits; a run with a point (`637.2,309.5`: coordinates, not counts) as its
+/// separate whole parts, never joined across the comma.
+pub fn numbers(text: &str) -> std::collections::BTreeSet<u64> {
+    let mut out = std::collections::BTreeSet::new();
+    for token in text.split(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.')) {
+        let token = token.trim_matches(|c| c == ',' || c == '.');
+        let grouped = !token.contains('.')
+            && token.split(',').enumerate().all(|(i, g)| !g.is_empty() && g.len() <= 3 && (i == 0 || g.len() == 3));
+        if grouped {
+            out.extend(token.replace(',', "").parse::<u64>().ok());
+        } else {
+            out.extend(token.split([',', '.']).filter_map(|part| part.parse::<u64>().ok()));
+        }
+    }
+    out
+}
+
 /// Digits of a grouped number such as `1,234`.
 pub fn ungroup(text: &str) -> u64 {
     text.chars().filter(char::is_ascii_digit).collect::<String>().parse().expect("a number")

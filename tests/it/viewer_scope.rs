@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use block_insights_tests::{TestApp, spawn_app, strip_comments, testid_text, ungroup};
+use block_insights_tests::{TestApp, numbers, spawn_app, strip_comments, testid_text, ungroup};
 use chrono::{NaiveDate, Utc};
 use domain::scope::Scope;
 use reqwest::{Method, StatusCode};
@@ -167,24 +167,6 @@ fn forbidden(s: &Scoped) -> BTreeSet<u64> {
     allowed.extend(own.iter().flat_map(|r| [r.access_data.pv, r.access_data.uv]));
     allowed.extend([own.iter().map(|r| r.access_data.pv).sum::<u64>(), own.iter().map(|r| r.access_data.uv).sum::<u64>()]);
     out.retain(|n| *n >= 2_000 && !allowed.contains(n));
-    out
-}
-
-/// The whole numbers written in `text`: `12,345` read as one number, as the page
-/// groups digits; a run with a point (`637.2,309.5`: coordinates, not counts) as its
-/// separate whole parts, never joined across the comma.
-fn numbers(text: &str) -> BTreeSet<u64> {
-    let mut out = BTreeSet::new();
-    for token in text.split(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.')) {
-        let token = token.trim_matches(|c| c == ',' || c == '.');
-        let grouped = !token.contains('.')
-            && token.split(',').enumerate().all(|(i, g)| !g.is_empty() && g.len() <= 3 && (i == 0 || g.len() == 3));
-        if grouped {
-            out.extend(token.replace(',', "").parse::<u64>().ok());
-        } else {
-            out.extend(token.split([',', '.']).filter_map(|part| part.parse::<u64>().ok()));
-        }
-    }
     out
 }
 

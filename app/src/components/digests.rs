@@ -2,11 +2,11 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use super::column_heads;
-use crate::digest_setup::{DIGESTS_PAGE, RemoveDigest, SaveDigest, SendTestDigest, chat_anchor};
+use crate::digest_setup::{DIGESTS_PAGE, RemoveDigest, SaveDigest, SendTestDigest, WORKPLACES_FIELD, chat_anchor};
 use crate::flash::Flash;
 use crate::locale::use_locale;
 use i18n::Locale;
-use use_cases::digest_setup::{ChatChoice, DeliveryRow, DigestSetup, ScheduleForm};
+use use_cases::digest_setup::{ChatChoice, DeliveryRow, DigestSetup, ScheduleForm, WorkplaceChoice};
 use use_cases::error::AppError;
 
 /// A card previewed on the page: for which chat, with the form's values as they were
@@ -38,13 +38,15 @@ pub fn DigestPanel(setup: Result<DigestSetup, AppError>, preview: Option<DigestP
                 .clone()
                 .filter(|f| !setup.chats.iter().any(|c| c.chat_id == f.about))
                 .map(|f| if f.failed() { error_view(locale.get_untracked(), f.text, f.code) } else { ().into_any() });
+            let workplaces = setup.workplaces.clone();
             let chats = setup
                 .chats
                 .into_iter()
                 .map(|chat| {
                     let preview = preview.clone().filter(|p| p.chat_id == chat.chat_id);
                     let flash = flash.clone().filter(|f| f.about == chat.chat_id);
-                    view! { <ChatDigest chat preview flash/> }
+                    let workplaces = workplaces.clone();
+                    view! { <ChatDigest chat workplaces preview flash/> }
                 })
                 .collect_view();
             let timezone = setup.timezone.clone();
@@ -98,7 +100,12 @@ fn app_error_view(locale: Locale, error: AppError) -> AnyView {
 /// One chat: its schedule form (whose buttons save, preview, send a test and remove),
 /// the outcome of the last post when it was this chat's, and the preview asked for.
 #[component]
-fn ChatDigest(chat: ChatChoice, preview: Option<DigestPreview>, flash: Option<Flash>) -> impl IntoView {
+fn ChatDigest(
+    chat: ChatChoice,
+    workplaces: Vec<WorkplaceChoice>,
+    preview: Option<DigestPreview>,
+    flash: Option<Flash>,
+) -> impl IntoView {
     let locale = use_locale();
     let lang = locale.get_untracked();
     let t = move || locale.get().t().digest;
@@ -186,6 +193,7 @@ fn ChatDigest(chat: ChatChoice, preview: Option<DigestPreview>, flash: Option<Fl
                             .collect_view()}
                     </select>
                 </span>
+                <CoverageChoice form=form.clone() workplaces id=chat.chat_id.clone()/>
                 <div class="digest-actions">
                     <button type="submit">{move || t().save}</button>
                     // The preview is this page again, with the form's values in its URL.
@@ -201,6 +209,58 @@ fn ChatDigest(chat: ChatChoice, preview: Option<DigestPreview>, flash: Option<Fl
             {status}
             {shown_preview}
         </section>
+    }
+}
+
+/// What a chat's digest covers: the whole tenant, or only the custom workplaces ticked
+/// (Feishu's, by name in the page's language) and the block ids typed. Without
+/// JavaScript, so both are shown; a contradicting choice is refused on saving
+/// ([`use_cases::digest_setup::coverage_choice`]).
+#[component]
+fn CoverageChoice(form: ScheduleForm, workplaces: Vec<WorkplaceChoice>, id: String) -> impl IntoView {
+    let locale = use_locale();
+    let t = move || locale.get().t().digest;
+    let whole = form.whole_tenant();
+    let blocks_id = format!("digest-blocks-{id}");
+    let hint_id = format!("digest-blocks-hint-{id}");
+    let boxes = if workplaces.is_empty() {
+        view! { <p class="hint">{move || t().no_workplaces_known}</p> }.into_any()
+    } else {
+        workplaces
+            .into_iter()
+            .map(|w| {
+                let ticked = form.custom_workplace_ids.iter().any(|id| id == w.id.as_str());
+                view! {
+                    <label class="check">
+                        <input type="checkbox" name=WORKPLACES_FIELD value=w.id.to_string() checked=ticked/>
+                        {move || w.name(locale.get().code())}
+                    </label>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    view! {
+        <fieldset class="digest-coverage">
+            <legend>{move || t().coverage}</legend>
+            <label class="check">
+                <input type="radio" name="covers" value="tenant" checked=whole/>
+                {move || t().coverage_tenant}
+            </label>
+            <label class="check">
+                <input type="radio" name="covers" value="scope" checked=!whole/>
+                {move || t().coverage_scope}
+            </label>
+            <fieldset class="digest-workplaces">
+                <legend>{move || t().coverage_workplaces}</legend>
+                {boxes}
+            </fieldset>
+            <span class="field">
+                <label for=blocks_id.clone()>{move || t().coverage_blocks}</label>
+                <input type="text" id=blocks_id name="block_ids" value=form.block_ids.join(", ") aria-describedby=hint_id.clone()/>
+            </span>
+            <p class="hint" id=hint_id>{move || t().coverage_blocks_hint}</p>
+        </fieldset>
     }
 }
 

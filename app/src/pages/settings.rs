@@ -8,10 +8,10 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::{TOKENS_PAGE, VIEWERS_PAGE, list_api_tokens, load_viewers};
 use crate::components::{ApiTokens, DigestPanel, DigestPreview, Header, ViewerGrants};
-use crate::digest_setup::{DIGESTS_PAGE, load_digest_setup, preview_digest};
+use crate::digest_setup::{DIGESTS_PAGE, WORKPLACES_FIELD, load_digest_setup, preview_digest};
 use crate::flash::page_flash as flash;
 use crate::locale::use_locale;
-use use_cases::digest_setup::ScheduleForm;
+use use_cases::digest_setup::{ScheduleForm, coverage_choice};
 use use_cases::error::AppError;
 
 /// A settings page's frame: the header (its language links keep this page) and `main`.
@@ -38,12 +38,17 @@ fn asked_preview(query: &leptos_router::params::ParamsMap) -> Option<(String, Re
         })
     };
     let form = (|| {
+        let ticked = query.get_all(WORKPLACES_FIELD).unwrap_or_default();
+        let (custom_workplace_ids, block_ids) =
+            coverage_choice(&text("covers"), ticked, &text("block_ids")).map_err(|message| AppError::BadInput { message })?;
         Ok(ScheduleForm {
             language: text("language"),
             every: text("every"),
             weekday: number("weekday")?,
             hour: number("hour")?,
             enabled: query.get("enabled").is_some(),
+            custom_workplace_ids,
+            block_ids,
         })
     })();
     Some((chat_id, form))
@@ -67,9 +72,7 @@ pub fn DigestsPage() -> impl IntoView {
                 None => None,
                 Some((chat_id, form)) => {
                     let card = match form.clone() {
-                        Ok(f) => {
-                            preview_digest(chat_id.clone(), f.language, f.every, f.weekday, f.hour).await.map(|(_, html)| html)
-                        }
+                        Ok(f) => preview_digest(f).await,
                         Err(e) => Err(e),
                     };
                     Some(DigestPreview { chat_id, form: form.unwrap_or_default(), card })

@@ -6,6 +6,12 @@ pub struct DigestMessages {
     // The card.
     /// (range): the card's title.
     pub card_title: fn(&str) -> String,
+    /// (what it covers, range): the title of a digest limited to a scope.
+    pub scoped_card_title: fn(&str, &str) -> String,
+    /// (what it covers): a scoped digest's first line.
+    pub covers: fn(&str) -> String,
+    /// (count): the workplaces and blocks a list of them leaves unnamed.
+    pub and_more: fn(usize) -> String,
     /// (days): the subtitle of a weekly or daily digest.
     pub card_subtitle: fn(u32) -> String,
     pub views: &'static str,
@@ -26,6 +32,8 @@ pub struct DigestMessages {
     pub what: &'static str,
     pub usual: &'static str,
     pub all_blocks: &'static str,
+    /// An unusual day of all the blocks a scoped digest covers.
+    pub all_covered_blocks: &'static str,
     /// (days): the dormant list's title.
     pub dormant: fn(u32) -> String,
     pub earlier_views: &'static str,
@@ -68,6 +76,15 @@ pub struct DigestMessages {
     pub daily: &'static str,
     pub weekday: &'static str,
     pub hour: &'static str,
+    /// What a chat's digest covers: the choice's legend and its options.
+    pub coverage: &'static str,
+    pub coverage_tenant: &'static str,
+    pub coverage_scope: &'static str,
+    pub coverage_workplaces: &'static str,
+    /// No custom workplace is known to the dashboard yet.
+    pub no_workplaces_known: &'static str,
+    pub coverage_blocks: &'static str,
+    pub coverage_blocks_hint: &'static str,
     pub save: &'static str,
     pub saved: &'static str,
     pub removed: &'static str,
@@ -100,6 +117,9 @@ pub struct DigestMessages {
 
 pub static ZH: DigestMessages = DigestMessages {
     card_title: |range| format!("工作台小组件摘要 · {range}"),
+    scoped_card_title: |covers, range| format!("{covers}摘要 · {range}"),
+    covers: |covers| format!("本摘要仅包含{covers}的小组件数据，不含企业整体及其他工作台的数据。"),
+    and_more: |count| format!("等另外 {count} 项"),
     card_subtitle: |days| {
         if days == 1 {
             "最近一个已定稿日（前天）的数据".to_owned()
@@ -124,6 +144,7 @@ pub static ZH: DigestMessages = DigestMessages {
     what: "对象",
     usual: "通常",
     all_blocks: "全部小组件",
+    all_covered_blocks: "本摘要的全部小组件",
     dormant: |days| format!("近 {days} 天几乎无人使用"),
     earlier_views: "此前访问",
     last_seen: "最后访问",
@@ -158,6 +179,13 @@ pub static ZH: DigestMessages = DigestMessages {
     daily: "每天",
     weekday: "星期",
     hour: "时",
+    coverage: "摘要范围",
+    coverage_tenant: "整个企业",
+    coverage_scope: "仅限以下自定义工作台和小组件",
+    coverage_workplaces: "自定义工作台",
+    no_workplaces_known: "仪表盘还不知道任何自定义工作台：打开仪表盘的「工作台」标签页后，飞书报告的工作台会出现在这里。",
+    coverage_blocks: "小组件 ID（可选）",
+    coverage_blocks_hint: "多个 ID 用逗号或空格分隔。",
     save: "保存",
     saved: "已保存。",
     removed: "已删除。",
@@ -214,6 +242,9 @@ pub static ZH: DigestMessages = DigestMessages {
 
 pub static EN: DigestMessages = DigestMessages {
     card_title: |range| format!("Workplace blocks digest · {range}"),
+    scoped_card_title: |covers, range| format!("{covers} digest · {range}"),
+    covers: |covers| format!("This digest covers only the blocks of {covers}: not the whole tenant, nor other workplaces."),
+    and_more: |count| format!("{count} more"),
     card_subtitle: |days| {
         if days == 1 { "The last final day (the day before yesterday)".to_owned() } else { format!("The last {days} final days") }
     },
@@ -234,6 +265,7 @@ pub static EN: DigestMessages = DigestMessages {
     what: "What",
     usual: "Usual",
     all_blocks: "All blocks",
+    all_covered_blocks: "All blocks of this digest",
     dormant: |days| format!("Hardly used in the last {days} days"),
     earlier_views: "Views before",
     last_seen: "Last view",
@@ -268,6 +300,13 @@ pub static EN: DigestMessages = DigestMessages {
     daily: "Daily",
     weekday: "Weekday",
     hour: "Hour",
+    coverage: "What the digest covers",
+    coverage_tenant: "The whole tenant",
+    coverage_scope: "Only these custom workplaces and blocks",
+    coverage_workplaces: "Custom workplaces",
+    no_workplaces_known: "The dashboard knows no custom workplace yet: open the dashboard's Workplaces tab, and those Feishu reports appear here.",
+    coverage_blocks: "Block ids (optional)",
+    coverage_blocks_hint: "Separate several ids with commas or spaces.",
     save: "Save",
     saved: "Saved.",
     removed: "Removed.",

@@ -11,9 +11,12 @@ mod deliveries;
 use std::str::FromStr;
 
 use chrono::{DateTime, Utc, Weekday};
+use domain::scope::Scope;
 use serde::{Deserialize, Serialize};
 
-use crate::{InvalidDigestSchedule, MAX_CHAT_ID_CHARS, MAX_CHAT_NAME_CHARS, MAX_UPDATED_BY_CHARS, Store, StoreError};
+use crate::{
+    InvalidDigestSchedule, MAX_CHAT_ID_CHARS, MAX_CHAT_NAME_CHARS, MAX_UPDATED_BY_CHARS, Store, StoreError, scope_columns,
+};
 
 pub use deliveries::{Delivery, DeliveryFailure, DeliveryState, MAX_DELIVERY_ERROR_CHARS};
 
@@ -80,6 +83,10 @@ pub struct DigestSchedule {
     pub cadence: DigestCadence,
     /// Whether digests are sent; a schedule switched off keeps its settings.
     pub enabled: bool,
+    /// What the digest covers: `None`, the whole tenant; a scope, only the blocks it
+    /// names and those named into its custom workplaces (see `use_cases::sight`).
+    #[serde(default)]
+    pub scope: Option<Scope>,
     /// Who saved it: a person's name or an API token's name (1 to 200 characters).
     pub updated_by: String,
     /// When it was saved; kept to the microsecond.
@@ -102,6 +109,19 @@ impl DigestSchedule {
         let by = self.updated_by.trim().chars().count();
         if by == 0 || self.updated_by.chars().count() > MAX_UPDATED_BY_CHARS {
             return Err(InvalidDigestSchedule::UpdatedBy);
+        }
+        if let Some(scope) = &self.scope {
+            // What would be read back: a scope as `Scope::parse` makes them (not empty,
+            // sorted, within its limits).
+            let (workplaces, blocks) = scope_columns::stored(scope);
+            let reason = match Scope::parse(workplaces.split(','), blocks.split(',')) {
+                Ok(read) if read == *scope => None,
+                Ok(_) => Some("its ids are not sorted or repeat; read it with Scope::parse".to_owned()),
+                Err(why) => Some(why.to_string()),
+            };
+            if let Some(reason) = reason {
+                return Err(InvalidDigestSchedule::Scope { reason });
+            }
         }
         Ok(())
     }
@@ -134,9 +154,10 @@ pub(crate) fn read_micros(micros: i64) -> Result<DateTime<Utc>, StoreError> {
         .ok_or_else(|| StoreError::Unreadable { what: format!("the time {micros} (unix microseconds)") })
 }
 
-type ScheduleRow = (String, String, String, String, Option<i64>, i64, bool, String, i64);
+type ScheduleRow = (String, String, String, String, Option<i64>, i64, bool, String, i64, Option<String>, Option<String>);
 
-const SCHEDULE_COLUMNS: &str = "chat_id, chat_name, language, cadence, weekday, hour, enabled, updated_by, updated_at";
+const SCHEDULE_COLUMNS: &str =
+    "chat_id, chat_name, language, cadence, weekday, hour, enabled, updated_by, updated_at, scope_workplace_ids, scope_block_ids";
 
 impl Store {
     /// Every digest schedule, by chat name then chat id (compared as Unicode code
@@ -167,14 +188,17 @@ impl Store {
             DigestCadence::Weekly { weekday, .. } => ("weekly", Some(i64::from(weekday.number_from_monday()))),
             DigestCadence::Daily { .. } => ("daily", None),
         };
+        let (scope_workplaces, scope_blocks) = scope_columns::stored_optional(schedule.scope.as_ref());
         with_pool!(&self.pool, |pool| {
             sqlx::query(
                 "INSERT INTO digest_schedules \
-                 (chat_id, chat_name, language, cadence, weekday, hour, enabled, updated_by, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                 (chat_id, chat_name, language, cadence, weekday, hour, enabled, updated_by, updated_at, \
+                 scope_workplace_ids, scope_block_ids) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
                  ON CONFLICT (chat_id) DO UPDATE SET chat_name = excluded.chat_name, language = excluded.language, \
                  cadence = excluded.cadence, weekday = excluded.weekday, hour = excluded.hour, \
-                 enabled = excluded.enabled, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                 enabled = excluded.enabled, updated_by = excluded.updated_by, updated_at = excluded.updated_at, \
+                 scope_workplace_ids = excluded.scope_workplace_ids, scope_block_ids = excluded.scope_block_ids",
             )
             .bind(&schedule.chat_id)
             .bind(&schedule.chat_name)
@@ -185,6 +209,8 @@ impl Store {
             .bind(schedule.enabled)
             .bind(&schedule.updated_by)
             .bind(micros(schedule.updated_at))
+            .bind(&scope_workplaces)
+            .bind(&scope_blocks)
             .execute(pool)
             .await
             .map(drop)
@@ -208,7 +234,7 @@ impl Store {
 }
 
 fn schedule(
-    (chat_id, chat_name, language, cadence, weekday, hour, enabled, updated_by, updated_at): ScheduleRow,
+    (chat_id, chat_name, language, cadence, weekday, hour, enabled, updated_by, updated_at, workplaces, blocks): ScheduleRow,
 ) -> Result<DigestSchedule, StoreError> {
     let unreadable = |what: String| StoreError::Unreadable { what: format!("{what} in the digest schedule of {chat_id:?}") };
     let language = language.parse().map_err(|_| unreadable(format!("the language {language:?}")))?;
@@ -225,7 +251,9 @@ fn schedule(
         (other, _) => return Err(unreadable(format!("the cadence {other:?} with weekday {weekday:?}"))),
     };
     let updated_at = read_micros(updated_at)?;
-    Ok(DigestSchedule { chat_id, chat_name, language, cadence, enabled, updated_by, updated_at })
+    let scope = scope_columns::read_optional(workplaces.as_deref(), blocks.as_deref())
+        .map_err(|()| unreadable(format!("the scope {workplaces:?} {blocks:?}")))?;
+    Ok(DigestSchedule { chat_id, chat_name, language, cadence, enabled, scope, updated_by, updated_at })
 }
 
 #[cfg(test)]

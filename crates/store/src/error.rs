@@ -166,4 +166,7 @@ pub enum InvalidDigestSchedule {
         max = MAX_UPDATED_BY_CHARS
     )]
     UpdatedBy,
+    /// The digest's scope, as [`domain::scope::Scope::parse`] refuses it.
+    #[error("the digest's scope cannot be saved: {reason}")]
+    Scope { reason: String },
 }

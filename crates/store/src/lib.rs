@@ -36,6 +36,7 @@ mod notes;
 mod open;
 mod rate;
 mod refresh_gates;
+mod scope_columns;
 mod sessions;
 mod share_links;
 mod task_leases;

@@ -58,14 +58,7 @@ impl Store {
     pub async fn add_share_link(&self, new: &NewShareLink<'_>) -> Result<ShareLink, StoreError> {
         let id = random_text::<ID_BYTES>()?;
         let (created_at, expires_at) = (read_micros(micros(new.created_at))?, read_micros(micros(new.expires_at))?);
-        let joined = |ids: Vec<&str>| ids.join(",");
-        let scope = new.scope.map(|s| {
-            (
-                joined(s.custom_workplace_ids.iter().map(|w| w.as_str()).collect()),
-                joined(s.block_ids.iter().map(|b| b.as_str()).collect()),
-            )
-        });
-        let (workplaces, blocks) = scope.clone().unzip();
+        let (workplaces, blocks) = crate::scope_columns::stored_optional(new.scope);
         with_pool!(&self.pool, |pool| {
             sqlx::query(
                 "INSERT INTO share_links (id, view, created_by, creator_open_id, scope_workplace_ids, scope_block_ids, \
@@ -142,13 +135,8 @@ impl Store {
 fn link(
     (id, view, created_by, creator_open_id, workplaces, blocks, created_at, expires_at, revoked_at, opens): LinkRow,
 ) -> Result<ShareLink, StoreError> {
-    let scope = match (workplaces, blocks) {
-        (Some(w), Some(b)) => Some(
-            Scope::parse(w.split(','), b.split(','))
-                .map_err(|_| StoreError::Unreadable { what: format!("the scope of the link {id:?}") })?,
-        ),
-        _ => None,
-    };
+    let scope = crate::scope_columns::read_optional(workplaces.as_deref(), blocks.as_deref())
+        .map_err(|()| StoreError::Unreadable { what: format!("the scope of the link {id:?}") })?;
     Ok(ShareLink {
         view,
         created_by,

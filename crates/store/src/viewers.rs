@@ -4,10 +4,10 @@
 
 use chrono::{DateTime, Utc};
 use domain::scope::Scope;
-use domain::{BlockId, WorkplaceId};
 use serde::Serialize;
 
 use crate::digests::{micros, read_micros};
+use crate::scope_columns::stored;
 use crate::{Store, StoreError};
 
 /// A person's grant of view access.
@@ -95,15 +95,8 @@ impl Store {
     }
 }
 
-/// The scope as stored: ids joined by commas.
-fn stored(scope: &Scope) -> (String, String) {
-    let workplaces: Vec<&str> = scope.custom_workplace_ids.iter().map(WorkplaceId::as_str).collect();
-    let blocks: Vec<&str> = scope.block_ids.iter().map(BlockId::as_str).collect();
-    (workplaces.join(","), blocks.join(","))
-}
-
 fn grant((who, workplaces, blocks, granted_by, granted_at): GrantRow) -> Result<ViewerGrant, StoreError> {
     let unreadable = || StoreError::Unreadable { what: format!("the scope of the viewer {who:?}") };
-    let scope = Scope::parse(workplaces.split(','), blocks.split(',')).map_err(|_| unreadable())?;
+    let scope = crate::scope_columns::read(&workplaces, &blocks).ok_or_else(unreadable)?;
     Ok(ViewerGrant { scope, granted_by, granted_at: read_micros(granted_at)?, who })
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc, Weekday};
+use domain::scope::Scope;
 use store::testing::fresh_postgres_database;
 use store::{
     DeliveryFailure, DeliveryState, DigestCadence, DigestLanguage, DigestSchedule, InvalidDigestSchedule, Store, StoreError,
@@ -59,6 +60,7 @@ macro_rules! on_both_databases {
 on_both_databases!(
     schedules_round_trip_are_listed_by_name_and_removed_without_their_history,
     bad_schedules_are_refused_with_what_to_fix_and_nothing_is_saved,
+    a_schedules_scope_round_trips_and_a_bad_one_is_refused,
     a_delivery_is_claimed_once_until_its_claim_expires,
     an_expired_claim_is_taken_over_with_the_first_uuid_and_counted,
     a_renewed_claim_holds_past_its_first_ttl,
@@ -84,6 +86,7 @@ fn schedule(chat_id: &str, chat_name: &str, cadence: DigestCadence) -> DigestSch
         language: DigestLanguage::Zh,
         cadence,
         enabled: true,
+        scope: None,
         updated_by: "王芳".to_owned(),
         // Milliseconds are kept exactly.
         updated_at: at(0) + chrono::Duration::milliseconds(123),
@@ -187,6 +190,45 @@ async fn bad_schedules_are_refused_with_what_to_fix_and_nothing_is_saved(place: 
     let why = "EN".parse::<DigestLanguage>().unwrap_err();
     assert_eq!(why.to_string(), "\"EN\" is not a digest language: use en or zh");
     assert_eq!(serde_json::to_string(&DigestLanguage::Zh).unwrap(), "\"zh\"");
+}
+
+async fn a_schedules_scope_round_trips_and_a_bad_one_is_refused(place: Place) {
+    let store = place.open().await;
+    let daily = DigestCadence::Daily { hour: 9 };
+    let mut hr = schedule(CHAT, "HR 周会", daily);
+    hr.scope = Some(Scope::parse(["hr_workplace", "it"], ["7000000000000000102", "7000000000000000101"]).unwrap());
+    let mut one_block = schedule("oc_b2", "Leave team", daily);
+    one_block.scope = Some(Scope::parse([], ["7000000000000000103"]).unwrap());
+    let tenant = schedule("oc_a1", "Admins", daily);
+    for s in [&hr, &one_block, &tenant] {
+        store.save_digest_schedule(s).await.unwrap();
+    }
+    assert_eq!(store.digest_schedule(CHAT).await.unwrap().as_ref(), Some(&hr), "the scope as saved");
+    assert_eq!(store.digest_schedules().await.unwrap(), [tenant.clone(), hr.clone(), one_block.clone()]);
+    // Reopened (a restart, or another replica), the scopes are read back alike.
+    drop(store);
+    let store = place.open().await;
+    assert_eq!(store.digest_schedule("oc_b2").await.unwrap(), Some(one_block.clone()));
+    assert_eq!(store.digest_schedule("oc_a1").await.unwrap().unwrap().scope, None, "no scope: the whole tenant");
+
+    // Saving without a scope widens it back to the whole tenant; with one, narrows it.
+    let widened = DigestSchedule { scope: None, ..hr.clone() };
+    store.save_digest_schedule(&widened).await.unwrap();
+    assert_eq!(store.digest_schedule(CHAT).await.unwrap(), Some(widened));
+    store.save_digest_schedule(&hr).await.unwrap();
+    assert_eq!(store.digest_schedule(CHAT).await.unwrap(), Some(hr.clone()));
+
+    // A scope that Scope::parse would not make is refused, saying why; nothing changes.
+    let refused = |result: Result<(), StoreError>| match result {
+        Err(StoreError::InvalidDigestSchedule(InvalidDigestSchedule::Scope { reason })) => reason,
+        other => panic!("expected a refused scope, got {other:?}"),
+    };
+    let empty = DigestSchedule { scope: Some(Scope::default()), ..hr.clone() };
+    assert!(refused(store.save_digest_schedule(&empty).await).starts_with("the scope is empty"));
+    let bad_id = Scope { block_ids: Vec::new(), custom_workplace_ids: vec![domain::WorkplaceId::parse("hr").unwrap(); 2] };
+    let twice = DigestSchedule { scope: Some(bad_id), ..hr.clone() };
+    assert!(refused(store.save_digest_schedule(&twice).await).contains("repeat"));
+    assert_eq!(store.digest_schedule(CHAT).await.unwrap(), Some(hr), "no refused scope was saved");
 }
 
 async fn a_delivery_is_claimed_once_until_its_claim_expires(place: Place) {

@@ -221,6 +221,31 @@ async fn a_background_task_is_leased_to_one_replica_until_released_or_expired() 
 }
 
 #[tokio::test]
+async fn a_digests_scope_saved_by_one_replica_is_read_by_the_other() {
+    let (a, b) = two_replicas().await;
+    let scope = domain::scope::Scope::parse(["tpl_hr"], ["700000000000000102", "700000000000000101"]).unwrap();
+    let scoped = store::DigestSchedule {
+        chat_id: "oc_hr".into(),
+        chat_name: "HR 周会".into(),
+        language: store::DigestLanguage::Zh,
+        cadence: store::DigestCadence::Weekly { weekday: chrono::Weekday::Mon, hour: 9 },
+        enabled: true,
+        scope: Some(scope),
+        updated_by: "王芳".into(),
+        updated_at: chrono::Utc::now(),
+    };
+    let tenant = store::DigestSchedule { chat_id: "oc_admins".into(), chat_name: "Admins".into(), scope: None, ..scoped.clone() };
+    a.save_digest_schedule(&scoped).await.unwrap();
+    a.save_digest_schedule(&tenant).await.unwrap();
+    let read = b.digest_schedule("oc_hr").await.unwrap().expect("b reads a's schedule");
+    assert_eq!(read.scope, scoped.scope, "the workplace and both blocks, sorted");
+    assert_eq!(b.digest_schedule("oc_admins").await.unwrap().unwrap().scope, None, "no scope: the whole tenant");
+    // b widens it to the whole tenant; a reads that.
+    b.save_digest_schedule(&store::DigestSchedule { scope: None, ..read }).await.unwrap();
+    assert_eq!(a.digest_schedule("oc_hr").await.unwrap().unwrap().scope, None);
+}
+
+#[tokio::test]
 async fn a_batch_of_notes_is_saved_whole_or_not_at_all_and_the_other_replica_reads_it() {
     let (a, b) = two_replicas().await;
     let now = chrono::Utc::now();

@@ -3,6 +3,7 @@
 //! a preview of the card, and a test sent now: what the digests page and the API show.
 //! The work (server only) is in [`ssr`].
 
+use domain::WorkplaceId;
 use serde::{Deserialize, Serialize};
 
 /// Everything the setup panel shows.
@@ -16,6 +17,24 @@ pub struct DigestSetup {
     pub deliveries: Vec<DeliveryRow>,
     /// The tenant's time zone, that schedules are in.
     pub timezone: String,
+    /// The custom workplaces a digest may be limited to: those Feishu reported to the
+    /// dashboard, and any a schedule names that it has not.
+    pub workplaces: Vec<WorkplaceChoice>,
+}
+
+/// A custom workplace a digest may cover.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkplaceChoice {
+    pub id: WorkplaceId,
+    /// Its names by language, as Feishu gives them (none when Feishu has not reported it).
+    pub names: Vec<(String, String)>,
+}
+
+impl WorkplaceChoice {
+    /// Its name in `language`, else in another language, else its id.
+    pub fn name(&self, language: &str) -> String {
+        self.id.name_in(&self.names, language)
+    }
 }
 
 /// One chat and its digest.
@@ -43,12 +62,58 @@ pub struct ScheduleForm {
     /// 0 to 23, in the tenant's time zone.
     pub hour: u8,
     pub enabled: bool,
+    /// What the digest covers: only these custom workplaces' blocks and these blocks;
+    /// both empty, the whole tenant.
+    #[serde(default)]
+    pub custom_workplace_ids: Vec<String>,
+    #[serde(default)]
+    pub block_ids: Vec<String>,
 }
 
 impl Default for ScheduleForm {
-    /// Mondays at nine, in Chinese.
+    /// Mondays at nine, in Chinese, of the whole tenant.
     fn default() -> Self {
-        Self { language: "zh".into(), every: "weekly".into(), weekday: 1, hour: 9, enabled: true }
+        Self {
+            language: "zh".into(),
+            every: "weekly".into(),
+            weekday: 1,
+            hour: 9,
+            enabled: true,
+            custom_workplace_ids: Vec::new(),
+            block_ids: Vec::new(),
+        }
+    }
+}
+
+impl ScheduleForm {
+    /// Whether the digest covers the whole tenant (no workplace nor block named).
+    pub fn whole_tenant(&self) -> bool {
+        self.custom_workplace_ids.iter().chain(&self.block_ids).all(|id| id.trim().is_empty())
+    }
+}
+
+/// The settings page's choice of what a digest covers: `tenant`, or `scope` with the
+/// workplaces ticked and the block ids typed (one field, ids separated by commas or
+/// spaces). Answers the workplace ids and block ids of [`ScheduleForm`]; a choice that
+/// contradicts itself is refused, saying what to fix, rather than read one way.
+pub fn coverage_choice(covers: &str, workplaces: Vec<String>, blocks: &str) -> Result<(Vec<String>, Vec<String>), String> {
+    let blocks: Vec<String> =
+        blocks.split([',', '，', '、', ';', ' ', '\n', '\t']).filter(|b| !b.is_empty()).map(str::to_owned).collect();
+    let workplaces: Vec<String> = workplaces.into_iter().filter(|w| !w.trim().is_empty()).collect();
+    match covers.trim() {
+        "tenant" | "" if workplaces.is_empty() && blocks.is_empty() => Ok((Vec::new(), Vec::new())),
+        "tenant" | "" => {
+            Err("workplaces are ticked or block ids given, but the digest is set to cover the whole tenant: choose “only these” \
+             to limit it to them, or clear them"
+                .into())
+        }
+        "scope" if workplaces.is_empty() && blocks.is_empty() => {
+            Err("the digest is set to cover only some workplaces and blocks, but none is ticked or given: tick a custom \
+             workplace or give block ids, or choose the whole tenant"
+                .into())
+        }
+        "scope" => Ok((workplaces, blocks)),
+        other => Err(format!("covers={other:?} is not a choice of what the digest covers: use tenant or scope")),
     }
 }
 
@@ -86,9 +151,10 @@ pub mod ssr {
     use std::collections::BTreeMap;
 
     use chrono::{DateTime, Utc, Weekday};
+    use domain::scope::Scope;
     use store::{Delivery, DeliveryState, DigestCadence, DigestLanguage, DigestSchedule};
 
-    use super::{ChatChoice, DeliveryRow, DigestSetup, ScheduleForm};
+    use super::{ChatChoice, DeliveryRow, DigestSetup, ScheduleForm, WorkplaceChoice};
     use crate::digests::engine::{RECENT_DELIVERIES, language_of, locale_of};
     use crate::digests::{Card, DigestError, Outcome, schedule};
     use crate::error::AppError;
@@ -125,6 +191,21 @@ pub mod ssr {
         Ok((cadence, language))
     }
 
+    /// What the form's digest covers: `None`, the whole tenant; else its scope, or what
+    /// to fix in it (as [`Scope::parse`] says it).
+    pub fn scope(form: &ScheduleForm) -> Result<Option<Scope>, AppError> {
+        if form.whole_tenant() {
+            return Ok(None);
+        }
+        let workplaces = form.custom_workplace_ids.iter().map(String::as_str);
+        Scope::parse(workplaces, form.block_ids.iter().map(String::as_str)).map(Some).map_err(|why| bad(why.to_string()))
+    }
+
+    /// What the chat's saved digest covers (the whole tenant without a schedule).
+    pub async fn saved_scope(state: &AppState, chat_id: &str) -> Result<Option<Scope>, AppError> {
+        Ok(state.service.store().digest_schedule(chat_id.trim()).await?.and_then(|s| s.scope))
+    }
+
     pub fn form_of(schedule: &DigestSchedule) -> ScheduleForm {
         let (every, weekday, hour) = match schedule.cadence {
             DigestCadence::Weekly { weekday, hour } => ("weekly", weekday_number(weekday), hour),
@@ -136,6 +217,8 @@ pub mod ssr {
             weekday,
             hour,
             enabled: schedule.enabled,
+            custom_workplace_ids: schedule.scope.iter().flat_map(|s| &s.custom_workplace_ids).map(|w| w.to_string()).collect(),
+            block_ids: schedule.scope.iter().flat_map(|s| &s.block_ids).map(|b| b.to_string()).collect(),
         }
     }
 
@@ -194,7 +277,18 @@ pub mod ssr {
             Vec::new()
         });
         let deliveries = deliveries.iter().map(|d| delivery_row(state, d, names.get(d.chat_id.as_str()).copied())).collect();
-        DigestSetup { chats: choices, chats_error, deliveries, timezone: state.view.timezone.name().to_owned() }
+        let workplaces = workplace_choices(state, schedules.values());
+        DigestSetup { chats: choices, chats_error, deliveries, timezone: state.view.timezone.name().to_owned(), workplaces }
+    }
+
+    /// The custom workplaces Feishu reported, then those a schedule names that it has
+    /// not (so that the form still shows them ticked), by id.
+    fn workplace_choices<'a>(state: &AppState, schedules: impl Iterator<Item = &'a DigestSchedule>) -> Vec<WorkplaceChoice> {
+        let mut choices: BTreeMap<_, _> = state.service.workplace_names().as_ref().clone();
+        for id in schedules.flat_map(|s| s.scope.iter().flat_map(|scope| &scope.custom_workplace_ids)) {
+            choices.entry(id.clone()).or_default();
+        }
+        choices.into_iter().map(|(id, names)| WorkplaceChoice { id, names }).collect()
     }
 
     pub fn delivery_row(state: &AppState, d: &Delivery, chat_name: Option<&str>) -> DeliveryRow {
@@ -226,6 +320,7 @@ pub mod ssr {
         by: &str,
     ) -> Result<DigestSchedule, AppError> {
         let (cadence, language) = cadence(form)?;
+        let scope = scope(form)?;
         let chat_id = chat_id.trim();
         let known = state.digests.chats(false).await.ok();
         let listed = known.as_ref().and_then(|chats| chats.iter().find(|c| c.chat_id == chat_id).cloned());
@@ -241,11 +336,12 @@ pub mod ssr {
             language,
             cadence,
             enabled: form.enabled,
+            scope,
             updated_by: by.to_owned(),
             updated_at: state.digests.now(),
         };
         state.service.store().save_digest_schedule(&schedule).await?;
-        tracing::info!(chat_id, by, "saved a digest schedule");
+        tracing::info!(chat_id, by, scoped = schedule.scope.is_some(), "saved a digest schedule");
         Ok(schedule)
     }
 
@@ -256,7 +352,18 @@ pub mod ssr {
     /// The card a schedule of `form` would send now.
     pub async fn preview(state: &AppState, form: &ScheduleForm) -> Result<Card, AppError> {
         let (cadence, language) = cadence(form)?;
-        Ok(state.digests.preview(cadence, locale_of(language)).await?)
+        let scope = scope(form)?;
+        state.digests.preview(cadence, locale_of(language), scope.as_ref()).await.map_err(refused)
+    }
+
+    /// A digest that could not be built, as the page and the API answer it.
+    fn refused(error: DigestError) -> AppError {
+        match error {
+            DigestError::Service(error) => error.into(),
+            DigestError::Store(error) => error.into(),
+            DigestError::EmptyScope(message) => bad(message),
+            DigestError::Busy => bad("a test of this chat is being sent; wait a moment".into()),
+        }
     }
 
     /// The card as the simulator's chat page and the panel's preview draw it.
@@ -264,20 +371,43 @@ pub mod ssr {
         format!("<style>{}</style>{}", feishu_card::CARD_CSS, feishu_card::render_html(card))
     }
 
-    /// Sends a test digest; a refusal is an error that says what to do.
-    pub async fn send_test(state: &AppState, chat_id: &str, language: &str) -> Result<String, AppError> {
+    /// Sends a test digest (of `scope`, or the whole tenant); a refusal is an error that
+    /// says what to do.
+    pub async fn send_test(state: &AppState, chat_id: &str, language: &str, scope: Option<&Scope>) -> Result<String, AppError> {
         let locale = Locale::parse(language)
             .ok_or_else(|| bad(format!("language {language:?} is not one the digest speaks: use zh or en")))?;
-        match state.digests.send_test(chat_id.trim(), locale).await {
+        match state.digests.send_test(chat_id.trim(), locale, scope).await {
             Ok(Outcome::Sent { message_id }) => Ok(message_id),
             Ok(Outcome::Failed { message, code: Some(code), .. }) => {
                 let advice = feishu::FeishuError::from_message_code(code, String::new(), None).advice().to_owned();
                 Err(AppError::Feishu { code: Some(code), message, advice })
             }
             Ok(Outcome::Failed { message, code: None, .. }) => Err(AppError::BadInput { message }),
-            Ok(Outcome::Skipped) | Err(DigestError::Busy) => Err(bad("a test of this chat is being sent; wait a moment".into())),
-            Err(DigestError::Service(error)) => Err(error.into()),
-            Err(DigestError::Store(error)) => Err(error.into()),
+            Ok(Outcome::Skipped) => Err(refused(DigestError::Busy)),
+            Err(error) => Err(refused(error)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pages_choice_of_coverage_is_read_one_way_or_refused() {
+        let ids = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(coverage_choice("tenant", Vec::new(), " "), Ok((Vec::new(), Vec::new())));
+        assert_eq!(coverage_choice("", Vec::new(), ""), Ok((Vec::new(), Vec::new())), "a post without the choice");
+        assert_eq!(
+            coverage_choice("scope", ids(&["tpl_hr", " "]), "12, 34 56，78"),
+            Ok((ids(&["tpl_hr"]), ids(&["12", "34", "56", "78"])))
+        );
+        // Ticked but set to the whole tenant: refused, not sent to the whole chat.
+        assert!(coverage_choice("tenant", ids(&["tpl_hr"]), "").unwrap_err().contains("only these"));
+        assert!(coverage_choice("tenant", Vec::new(), "12").unwrap_err().contains("only these"));
+        assert!(coverage_choice("scope", Vec::new(), " ").unwrap_err().contains("none is ticked"));
+        assert!(coverage_choice("all", Vec::new(), "").unwrap_err().contains("use tenant or scope"));
+        let form = ScheduleForm { block_ids: ids(&[" "]), ..ScheduleForm::default() };
+        assert!(form.whole_tenant());
     }
 }

@@ -57,8 +57,10 @@ impl Sight {
         Sight::Scope { blocks, workplaces }
     }
 
-    /// What a scope sees (`None`: everything).
-    fn of_scope(service: &AccessService, scope: Option<&domain::scope::Scope>) -> Sight {
+    /// What a scope sees (`None`: everything): the blocks it names and those named into
+    /// its custom workplaces, as named now. A viewer's grant, a link's maker and a chat
+    /// digest limited to a scope are seen through it alike.
+    pub fn of_scope(service: &AccessService, scope: Option<&domain::scope::Scope>) -> Sight {
         let Some(scope) = scope else { return Sight::Everything };
         let mut blocks: BTreeSet<BlockId> = scope.block_ids.iter().cloned().collect();
         for workplace in &scope.custom_workplace_ids {

@@ -3,12 +3,16 @@
 //! - `GET /api/v1/digests[?refresh=1]`: the chats the bot is in with their schedules,
 //!   and the recent deliveries with what went wrong;
 //! - `PUT /api/v1/digests/{chat_id}` with `{"language":"zh","every":"weekly","weekday":1,"hour":9,"enabled":true}`
-//!   (and optionally `chat_name`): saves the chat's schedule;
+//!   (and optionally `chat_name`, and `custom_workplace_ids` and `block_ids` to limit the
+//!   digest to those workplaces' blocks and those blocks; empty or absent, the whole
+//!   tenant): saves the chat's schedule;
 //! - `DELETE /api/v1/digests/{chat_id}`: removes it (its deliveries stay listed);
-//! - `GET /api/v1/digests/preview?language=&every=&weekday=&hour=`: the card such a
-//!   schedule sends now, as Feishu gets it (`card`), with its size and element count;
-//! - `POST /api/v1/digests/{chat_id}/test?language=zh`: sends the last seven final days'
-//!   digest to the chat now.
+//! - `GET /api/v1/digests/preview?language=&every=&weekday=&hour=[&custom_workplace_id=…][&block_id=…]`:
+//!   the card such a schedule sends now, as Feishu gets it (`card`), with its size and
+//!   element count;
+//! - `POST /api/v1/digests/{chat_id}/test?language=zh[&custom_workplace_id=…][&block_id=…]`:
+//!   sends the last seven final days' digest to the chat now, of the scope given, else
+//!   of what the chat's schedule covers.
 //!
 //! Reading needs any token; changing or sending needs a signed-in admin or a token
 //! allowed to write (the permission that also lets it change block names).
@@ -73,6 +77,23 @@ struct ScheduleBody {
     hour: u8,
     #[serde(default = "yes")]
     enabled: bool,
+    #[serde(default)]
+    custom_workplace_ids: Vec<String>,
+    #[serde(default)]
+    block_ids: Vec<String>,
+}
+
+/// The scope parameters of the preview and the test, repeatable.
+const SCOPE_PARAMS: [&str; 2] = ["custom_workplace_id", "block_id"];
+
+/// A form of the scope the query gives (repeated `custom_workplace_id` and `block_id`;
+/// none, the whole tenant), otherwise the default schedule.
+fn scope_form(params: &Params) -> ScheduleForm {
+    ScheduleForm {
+        custom_workplace_ids: params.all(SCOPE_PARAMS[0]).map(str::to_owned).collect(),
+        block_ids: params.all(SCOPE_PARAMS[1]).map(str::to_owned).collect(),
+        ..ScheduleForm::default()
+    }
 }
 
 fn monday() -> u8 {
@@ -98,7 +119,7 @@ async fn save(
         Err(error) => {
             return AppError::BadInput {
                 message: format!(
-                    "the body is not a schedule ({error}): send JSON such as {{\"language\":\"zh\",\"every\":\"weekly\",\"weekday\":1,\"hour\":9,\"enabled\":true}}"
+                    "the body is not a schedule ({error}): send JSON such as {{\"language\":\"zh\",\"every\":\"weekly\",\"weekday\":1,\"hour\":9,\"enabled\":true}}, with \"custom_workplace_ids\":[…] and \"block_ids\":[…] to limit it"
                 ),
             }
             .into_response();
@@ -110,6 +131,8 @@ async fn save(
         weekday: body.weekday,
         hour: body.hour,
         enabled: body.enabled,
+        custom_workplace_ids: body.custom_workplace_ids,
+        block_ids: body.block_ids,
     };
     match ssr::save(&state, &chat_id, &body.chat_name, &form, &viewer.map_or_else(|| "unknown".into(), Viewer::actor)).await {
         Ok(schedule) => {
@@ -132,7 +155,8 @@ async fn remove(State(state): State<AppState>, viewer: Option<Extension<Viewer>>
 }
 
 async fn preview(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
-    let params = match Params::parse(raw.as_deref(), &["language", "every", "weekday", "hour"], &[]) {
+    let known = ["language", "every", "weekday", "hour", SCOPE_PARAMS[0], SCOPE_PARAMS[1]];
+    let params = match Params::parse(raw.as_deref(), &known, &SCOPE_PARAMS) {
         Ok(params) => params,
         Err(error) => return error.into_response(),
     };
@@ -149,7 +173,14 @@ async fn preview(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resp
         (Ok(w), Ok(h)) => (w, h),
         (Err(e), _) | (_, Err(e)) => return e.into_response(),
     };
-    let form = ScheduleForm { language: text("language", "zh"), every: text("every", "weekly"), weekday, hour, enabled: true };
+    let form = ScheduleForm {
+        language: text("language", "zh"),
+        every: text("every", "weekly"),
+        weekday,
+        hour,
+        enabled: true,
+        ..scope_form(&params)
+    };
     match ssr::preview(&state, &form).await {
         Ok(card) => Json(json!({ "card": card.json, "bytes": card.bytes, "elements": card.elements })).into_response(),
         Err(error) => error.into_response(),
@@ -165,13 +196,22 @@ async fn send_test(
     if let Some(refused) = refusal(viewer.as_ref().map(|Extension(v)| v)) {
         return refused.into_response();
     }
-    let language = match Params::parse(raw.as_deref(), &["language"], &[])
-        .and_then(|p| Ok(p.single("language")?.unwrap_or("zh").to_owned()))
-    {
-        Ok(language) => language,
+    let asked = Params::parse(raw.as_deref(), &["language", SCOPE_PARAMS[0], SCOPE_PARAMS[1]], &SCOPE_PARAMS)
+        .and_then(|p| Ok((p.single("language")?.unwrap_or("zh").to_owned(), ssr::scope(&scope_form(&p))?)));
+    let (language, scope) = match asked {
+        Ok(asked) => asked,
         Err(error) => return error.into_response(),
     };
-    match ssr::send_test(&state, &chat_id, &language).await {
+    // Without a scope given, what the chat's schedule covers: a test never shows a chat
+    // more than its digests do.
+    let scope = match scope {
+        Some(scope) => Some(scope),
+        None => match ssr::saved_scope(&state, &chat_id).await {
+            Ok(saved) => saved,
+            Err(error) => return error.into_response(),
+        },
+    };
+    match ssr::send_test(&state, &chat_id, &language, scope.as_ref()).await {
         Ok(message_id) => Json(json!({ "message_id": message_id })).into_response(),
         Err(error) => error.into_response(),
     }

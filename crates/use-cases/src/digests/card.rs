@@ -19,6 +19,7 @@ use domain::unusual::Direction;
 use domain::{BlockId, BlockLabel, DateRange, Visits};
 use serde_json::{Value, json};
 
+use super::coverage::Coverage;
 use crate::insights_report::UnusualFinding;
 use crate::notes_report::{ImpactState, NoteCard, Notes};
 use i18n::{Locale, grouped, percent_change};
@@ -57,8 +58,10 @@ pub struct DigestContent {
     /// The notes whose day is in the period, by day, with their impact (the newest
     /// [`crate::notes_report::MAX_NOTE_CARDS`]) and the names of what they concern.
     pub notes: Notes,
-    /// The dashboard on exactly this period.
+    /// The dashboard on exactly this period (and this coverage).
     pub link: String,
+    /// What a digest limited to a scope covers; `None` for the whole tenant.
+    pub coverage: Option<Coverage>,
 }
 
 /// A built card and what it holds, for tests and the API's preview.
@@ -146,7 +149,18 @@ impl DigestContent {
         let locale = self.language;
         let t = locale.t().digest;
         let days = self.period.len_days();
-        let mut elements = vec![self.totals()];
+        let range = locale.range(self.period.from(), self.period.to());
+        let covers = self.coverage.as_ref().map(|c| c.words(locale, |id| self.name(id)));
+        let title = match &covers {
+            None => (t.card_title)(&range),
+            Some(covers) => (t.scoped_card_title)(&cut(covers.clone(), NAME_CHARS), &range),
+        };
+        // A scoped digest says first what it covers, in full (the title may be cut).
+        let mut elements: Vec<Value> = covers
+            .map(|covers| json!({ "tag": "div", "text": { "tag": "plain_text", "content": (t.covers)(&cut(covers, LONG_CELL_CHARS)) } }))
+            .into_iter()
+            .collect();
+        elements.push(self.totals());
 
         elements.push(heading(t.top_blocks));
         if self.top.is_empty() {
@@ -192,7 +206,9 @@ impl DigestContent {
             elements.push(markdown(t.nothing_unusual));
         } else {
             let table_rows = self.unusual.iter().take(rows).map(|u| {
-                let what = u.block_id.as_ref().map_or_else(|| t.all_blocks.to_owned(), |id| self.name(id));
+                // A scoped digest's "all blocks" are its own.
+                let all = if self.coverage.is_some() { t.all_covered_blocks } else { t.all_blocks };
+                let what = u.block_id.as_ref().map_or_else(|| all.to_owned(), |id| self.name(id));
                 let arrow = if u.day.direction == Direction::Above { "▲" } else { "▼" };
                 json!({
                     "date": locale.short_date(u.day.date),
@@ -237,9 +253,9 @@ impl DigestContent {
 
         json!({
             "schema": "2.0",
-            "config": { "update_multi": true, "width_mode": "fill", "summary": { "content": (t.card_title)(&locale.range(self.period.from(), self.period.to())) } },
+            "config": { "update_multi": true, "width_mode": "fill", "summary": { "content": title } },
             "header": {
-                "title": { "tag": "plain_text", "content": (t.card_title)(&locale.range(self.period.from(), self.period.to())) },
+                "title": { "tag": "plain_text", "content": title },
                 "subtitle": { "tag": "plain_text", "content": (t.card_subtitle)(days) },
                 "template": "blue",
             },
@@ -384,6 +400,7 @@ mod tests {
             names: names.clone(),
             notes: Notes { cards, workplaces: Vec::new(), names },
             link: "https://bi.example".into(),
+            coverage: None,
         }
     }
 
@@ -400,6 +417,41 @@ mod tests {
             let first = &rows.expect("the notes' table")["rows"][0];
             assert!(first["note"].as_str().unwrap().starts_with("29"), "newest (here: last written) first");
             assert_eq!(first["concerns"].as_str().unwrap().chars().count(), LONG_CELL_CHARS, "a long list is cut");
+        }
+    }
+
+    #[test]
+    fn a_scoped_card_says_what_it_covers_first_and_still_fits() {
+        for language in [Locale::Zh, Locale::En] {
+            let mut content = crowded(language);
+            let hr = domain::WorkplaceId::parse("tpl_hr").unwrap();
+            let named = content.names[0].block_id.clone();
+            content.coverage = Some(Coverage {
+                workplaces: vec![(hr, "人力 HR".into(), true)],
+                blocks: vec![named],
+                covered: content.top.iter().map(|(id, _)| id.clone()).collect(),
+            });
+            content.unusual = vec![UnusualFinding {
+                block_id: None,
+                day: domain::unusual::UnusualDay {
+                    date: content.period.to(),
+                    value: 9,
+                    baseline: domain::unusual::Baseline { median: 3.0, mad: 1.0, weeks: 4 },
+                    direction: Direction::Above,
+                    score: 6.0,
+                },
+            }];
+            let card = content.card();
+            assert!(card.bytes <= MAX_CARD_BYTES && card.elements <= MAX_CARD_ELEMENTS, "{} bytes", card.bytes);
+            let t = language.t().digest;
+            let title = card.json["header"]["title"]["content"].as_str().unwrap();
+            assert!(title.contains("人力 HR") && title.chars().count() < 100, "{title}");
+            let first = &card.json["body"]["elements"][0];
+            assert_eq!(first["tag"], "div");
+            let line = first["text"]["content"].as_str().unwrap();
+            assert!(line.contains(&(t.workplace_named)("人力 HR")), "{line}");
+            let text = card.json.to_string();
+            assert!(text.contains(t.all_covered_blocks) && !text.contains(&format!("\"{}\"", t.all_blocks)), "its own blocks");
         }
     }
 }

@@ -17,10 +17,12 @@ use std::time::{Duration, Instant};
 
 use access_data::{QueryOptions, ServiceError};
 use chrono::{DateTime, Utc};
+use domain::scope::Scope;
 use domain::{AccessQuery, DateRange};
 use store::{DeliveryFailure, DeliveryState, DigestCadence, DigestLanguage};
 
 use super::card::{Card, DigestContent};
+use super::coverage::Coverage;
 use super::schedule::{self, period_key};
 use crate::insights_report::Insights;
 use crate::sight::Sight;
@@ -112,6 +114,30 @@ pub enum DigestError {
     Store(#[from] store::StoreError),
     #[error("another send of this digest is under way; try again in a minute")]
     Busy,
+    /// A digest limited to a scope that holds no block (yet): what it covers, and what to do.
+    #[error("{0}")]
+    EmptyScope(String),
+}
+
+impl DigestError {
+    /// Whether sending again will not mend it (for this period): Feishu refused (bot,
+    /// scope, card, credentials), or the scope holds no block; as opposed to a rate
+    /// limit, Feishu failing, no answer, a deadline, the quota (which resets) or the store.
+    fn is_permanent(&self) -> bool {
+        match self {
+            DigestError::Service(ServiceError::Feishu(feishu)) => !feishu.is_retryable(),
+            DigestError::EmptyScope(_) => true,
+            _ => false,
+        }
+    }
+
+    /// Feishu's code, when Feishu refused.
+    fn code(&self) -> Option<i64> {
+        match self {
+            DigestError::Service(error) => error.feishu().and_then(|e| e.code()),
+            _ => None,
+        }
+    }
 }
 
 /// The digests of one dashboard (one replica).
@@ -154,26 +180,44 @@ impl Digests {
         Ok(chats)
     }
 
-    /// What a digest of `period` says, in `language`.
-    pub async fn content(&self, period: DateRange, language: Locale) -> Result<DigestContent, ServiceError> {
+    /// What a digest of `period` says, in `language`: of the whole tenant, or of
+    /// `scope` only, seen through its [`Sight`] (its blocks' numbers, names and notes,
+    /// the notes' impact without a control; nothing of another block, workplace or the
+    /// tenant), its card saying what it covers and its button opening the dashboard
+    /// filtered alike.
+    pub async fn content(
+        &self,
+        period: DateRange,
+        language: Locale,
+        scope: Option<&Scope>,
+    ) -> Result<DigestContent, DigestError> {
         let dormant_days = self.settings.dormant_days;
-        let query = AccessQuery { range: period, blocks: Vec::new() };
+        let sight = Sight::of_scope(&self.service, scope);
+        let coverage = scope.map(|scope| Coverage::of(&self.service, scope, &sight, language));
+        let mut query = AccessQuery { range: period, blocks: Vec::new() };
+        // Every block, or the scope's; a scope without a block yet has no digest.
+        if sight.narrow(&mut query).is_err() {
+            return Err(DigestError::EmptyScope(coverage.map(|c| c.empty_reason()).unwrap_or_default()));
+        }
         let m = crate::reads::insight_matrix(&self.service, &query, dormant_days, QueryOptions::default()).await?;
         let insights = Insights::build(period, &m, period.to(), dormant_days);
         let mut top: Vec<_> = m.per_block(period).into_iter().collect();
         top.sort_by(|a, b| b.1.pv.cmp(&a.1.pv).then_with(|| a.0.cmp(&b.0)));
         let movers = insights.movers.map(|m| m.rising.into_iter().chain(m.falling).collect()).unwrap_or_default();
         let link = format!(
-            "{}/?from={}&to={}&lang={}",
+            "{}/?from={}&to={}&lang={}{}",
             self.settings.public_url.trim_end_matches('/'),
             period.from(),
             period.to(),
-            language.code()
+            language.code(),
+            coverage.as_ref().map(Coverage::filter).unwrap_or_default(),
         );
         // Each note's impact reads its own weeks (from the store, or Feishu when not held),
         // as the page's cards do.
-        let notes =
-            crate::impact::cards(&self.service, &Sight::Everything, self.service.store().notes(Some(period)).await?, true).await;
+        let mut notes = self.service.store().notes(Some(period)).await?;
+        notes.retain(|note| sight.sees_note(&note.draft));
+        let notes = crate::impact::cards(&self.service, &sight, notes, true).await;
+        let names = self.service.labels().values().filter(|l| sight.sees_block(&l.block_id)).cloned().collect();
         Ok(DigestContent {
             language,
             period,
@@ -184,27 +228,29 @@ impl Digests {
             unusual: insights.unusual,
             dormant: insights.dormant.unwrap_or_default(),
             dormant_days,
-            names: self.service.labels().values().cloned().collect(),
+            names,
             notes,
             link,
+            coverage,
         })
     }
 
-    /// The card a chat would get for `cadence` now: its latest period.
-    pub async fn preview(&self, cadence: DigestCadence, language: Locale) -> Result<Card, ServiceError> {
+    /// The card a chat would get for `cadence` (of `scope`, or the whole tenant) now:
+    /// its latest period.
+    pub async fn preview(&self, cadence: DigestCadence, language: Locale, scope: Option<&Scope>) -> Result<Card, DigestError> {
         let period = schedule::latest(cadence, self.timezone, self.now()).period;
-        Ok(self.content(period, language).await?.card())
+        Ok(self.content(period, language, scope).await?.card())
     }
 
-    /// Sends the digest of the last seven final days to `chat_id` now, as a test,
-    /// outside the schedule (its delivery has a key of its own).
-    pub async fn send_test(&self, chat_id: &str, language: Locale) -> Result<Outcome, DigestError> {
+    /// Sends the digest of the last seven final days (of `scope`, or the whole tenant)
+    /// to `chat_id` now, as a test, outside the schedule (its delivery has a key of its own).
+    pub async fn send_test(&self, chat_id: &str, language: Locale, scope: Option<&Scope>) -> Result<Outcome, DigestError> {
         let now = self.now();
         let cadence = DigestCadence::Weekly { weekday: chrono::Weekday::Mon, hour: 0 };
         let period = schedule::period_of(cadence, now.with_timezone(&self.timezone).date_naive());
         // Each test its own delivery, also two within a millisecond (or a clock that stands still).
         let key = format!("test:{}-{:08x}:{}", now.timestamp_millis(), rand::random::<u32>(), period_key(period));
-        self.deliver(chat_id, &key, period, language, None).await
+        self.deliver(chat_id, &key, period, language, scope, None).await
     }
 
     /// One pass over the schedules: sends every digest that is due and not yet sent.
@@ -219,7 +265,8 @@ impl Digests {
                 continue;
             }
             let language = locale_of(schedule.language);
-            let outcome = match self.deliver(&schedule.chat_id, &key, due.period, language, Some(due.at)).await {
+            let scope = schedule.scope.as_ref();
+            let outcome = match self.deliver(&schedule.chat_id, &key, due.period, language, scope, Some(due.at)).await {
                 Ok(outcome) => outcome,
                 Err(DigestError::Busy) => Outcome::Skipped,
                 Err(error) => {
@@ -243,18 +290,20 @@ impl Digests {
         })
     }
 
-    /// Builds the card, claims the delivery, sends it and records what happened.
-    /// `due_at` is the occurrence of a scheduled digest (retries stop a day after it).
+    /// Builds the card (of `scope`, or the whole tenant), claims the delivery, sends it
+    /// and records what happened. `due_at` is the occurrence of a scheduled digest
+    /// (retries stop a day after it).
     async fn deliver(
         &self,
         chat_id: &str,
         key: &str,
         period: DateRange,
         language: Locale,
+        scope: Option<&Scope>,
         due_at: Option<DateTime<Utc>>,
     ) -> Result<Outcome, DigestError> {
         let store = self.service.store();
-        let content = self.content(period, language).await;
+        let content = self.content(period, language, scope).await;
         let now = self.now();
         let ttl = self.settings.claim_ttl;
         let uuid = format!("bi-{:032x}", rand::random::<u128>());
@@ -264,7 +313,7 @@ impl Digests {
         let sent = match content {
             Ok(content) => {
                 let card = content.card();
-                self.service.messenger().send_card(chat_id, &card.json, &claim.uuid).await
+                self.service.messenger().send_card(chat_id, &card.json, &claim.uuid).await.map_err(DigestError::from)
             }
             Err(error) => Err(error),
         };
@@ -282,14 +331,14 @@ impl Digests {
                 Ok(Outcome::Sent { message_id: message.message_id })
             }
             Err(error) => {
-                let permanent = is_permanent(&error);
+                let permanent = error.is_permanent();
                 let retry_at = now + backoff(claim.attempts);
                 let still_due = due_at.is_some_and(|at| retry_at - at < schedule::MISSED_GRACE);
                 let next_attempt_at = (!permanent && still_due).then_some(retry_at);
                 let message = error.to_string();
                 tracing::warn!(chat_id, period = key, %error, permanent, "a digest was not sent");
                 let failure = DeliveryFailure {
-                    code: error.feishu().and_then(|e| e.code()),
+                    code: error.code(),
                     message: message.clone(),
                     permanent: permanent || next_attempt_at.is_none(),
                     next_attempt_at,
@@ -326,16 +375,6 @@ pub fn language_of(locale: Locale) -> DigestLanguage {
     match locale {
         Locale::Zh => DigestLanguage::Zh,
         Locale::En => DigestLanguage::En,
-    }
-}
-
-/// A failure that sending again will not mend: Feishu refused (bot, scope, card,
-/// credentials), as opposed to a rate limit, Feishu failing, no answer, a deadline or
-/// the quota (which resets).
-fn is_permanent(error: &ServiceError) -> bool {
-    match error {
-        ServiceError::Feishu(feishu) => !feishu.is_retryable(),
-        _ => false,
     }
 }
 
