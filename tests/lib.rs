@@ -352,12 +352,28 @@ pub async fn session_cookie(base_url: &str, open_id: &str) -> String {
 
 /// The whole sign-in at the dashboard on `base_url` as `open_id`.
 pub async fn sign_in_at(base_url: &str, open_id: &str) -> Result<reqwest::Client, reqwest::Response> {
-    let browser = browser_for(base_url);
-    let response = browser.get(format!("{base_url}/login?next=/")).send().await.expect("login answers");
-    let location = response.headers().get("location").expect("login redirects").to_str().expect("ascii").to_owned();
-    let callback = follow_authorize(&browser, &location, open_id).await;
-    let answer = browser.get(&callback).send().await.expect("callback answers");
+    let (browser, answer) = sign_in_from(base_url, &format!("{base_url}/login?next=/"), open_id).await;
     if answer.status().is_redirection() { Ok(browser) } else { Err(answer) }
+}
+
+/// Opens `url` (the sign-in, or a page that sends to it, such as a read-only link) in a
+/// new browser with no session, and signs in as `open_id` on the way: the browser, and
+/// the dashboard's answer to Feishu's callback (a redirect onward, or a refusal).
+pub async fn sign_in_from(base_url: &str, url: &str, open_id: &str) -> (reqwest::Client, reqwest::Response) {
+    let browser = browser_for(base_url);
+    let mut next = url.to_owned();
+    // The dashboard's redirects, as far as Feishu's authorize page.
+    let authorize = loop {
+        let response = browser.get(&next).send().await.expect("the dashboard answers");
+        let location = response.headers().get("location").expect("a redirect to sign in").to_str().expect("ascii").to_owned();
+        if location.contains("/open-apis/authen/") {
+            break location;
+        }
+        next = if location.starts_with('/') { format!("{base_url}{location}") } else { location };
+    };
+    let callback = follow_authorize(&browser, &authorize, open_id).await;
+    let answer = browser.get(&callback).send().await.expect("callback answers");
+    (browser, answer)
 }
 
 /// The blocks of the dashboard's blocks table in `html`, in its order: each row's own

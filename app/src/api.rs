@@ -46,7 +46,7 @@ pub async fn load_workplaces(
     #[cfg(feature = "ssr")]
     {
         let state = state()?;
-        return use_cases::dashboard::load_workplace_report(&state, &ssr::sight(&state)?, params, ticket, refresh).await;
+        return use_cases::dashboard::build_workplace_report(&state, &ssr::sight(&state)?, params, ticket, refresh, true).await;
     }
     #[cfg(not(feature = "ssr"))]
     server_only((params, ticket, refresh))

@@ -4,7 +4,7 @@
 //! URL says; each opening is counted; a revoked or expired link stops at the next
 //! request; a person of another tenant is refused.
 
-use block_insights_tests::{TestApp, browser_for, follow_authorize, spawn_app_with, testid_text, ungroup};
+use block_insights_tests::{TestApp, spawn_app_with, testid_text, ungroup};
 use chrono::{Duration, Utc};
 use feishu_sim::{DEMO_MEMBER_OPEN_ID, DEMO_NO_EMAIL_OPEN_ID, SimConfig};
 use serde_json::{Value, json};
@@ -36,15 +36,7 @@ async fn world() -> World {
 /// Follows a link as `open_id` from a browser with no session: the link sends them to
 /// sign in with Feishu and back. Answers the browser, and the last answer.
 async fn open_as(app: &TestApp, url: &str, open_id: &str) -> (reqwest::Client, reqwest::Response) {
-    let browser = browser_for(&app.base_url);
-    let first = browser.get(url).send().await.unwrap();
-    assert_eq!(first.status(), 303, "the link asks to sign in first");
-    let login = first.headers()["location"].to_str().unwrap().to_owned();
-    let login = browser.get(format!("{}{login}", app.base_url)).send().await.unwrap();
-    let authorize = login.headers()["location"].to_str().unwrap().to_owned();
-    let callback = follow_authorize(&browser, &authorize, open_id).await;
-    let answer = browser.get(&callback).send().await.unwrap();
-    (browser, answer)
+    block_insights_tests::sign_in_from(&app.base_url, url, open_id).await
 }
 
 fn location(r: &reqwest::Response) -> String {

@@ -284,13 +284,7 @@ impl Calls<'_> {
 
 /// A person of the tenant, neither admin nor viewer, signed in through the link `url`.
 async fn visitor_of(app: &TestApp, url: &str) -> reqwest::Client {
-    let browser = block_insights_tests::browser_for(&app.base_url);
-    let first = browser.get(url).send().await.unwrap();
-    let login = first.headers()["location"].to_str().unwrap().to_owned();
-    let login = browser.get(format!("{}{login}", app.base_url)).send().await.unwrap();
-    let authorize = login.headers()["location"].to_str().unwrap().to_owned();
-    let callback = block_insights_tests::follow_authorize(&browser, &authorize, feishu_sim::DEMO_NO_EMAIL_OPEN_ID).await;
-    let answer = browser.get(&callback).send().await.unwrap();
+    let (browser, answer) = block_insights_tests::sign_in_from(&app.base_url, url, feishu_sim::DEMO_NO_EMAIL_OPEN_ID).await;
     assert_eq!(answer.status(), 303, "signed in through the link");
     browser
 }

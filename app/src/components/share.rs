@@ -116,9 +116,7 @@ fn LinkItem(link: LinkInfo) -> impl IntoView {
 /// or how many blocks it shows.
 fn describe(path: &str, words: i18n::Locale) -> String {
     let t = words.t();
-    let query = path.split_once('?').map_or("", |(_, q)| q);
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-    let view = ViewParams::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let view = ViewParams::from_query(path.split_once('?').map_or("", |(_, q)| q));
     let mut parts = vec![match view.custom_dates() {
         Some((from, to)) => format!("{} – {}", from.unwrap_or_default(), to.unwrap_or_default()),
         None => view.preset_or_default().label(t).to_owned(),

@@ -17,12 +17,7 @@ use use_cases::view::{Tab, ViewParams};
 /// The view parameters of the current URL, reactive.
 pub fn use_view_params() -> Memo<ViewParams> {
     let location = use_location();
-    Memo::new(move |_| {
-        let search = location.search.get();
-        let pairs: Vec<(String, String)> =
-            form_urlencoded::parse(search.trim_start_matches('?').as_bytes()).into_owned().collect();
-        ViewParams::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-    })
+    Memo::new(move |_| ViewParams::from_query(&location.search.get()))
 }
 
 /// The ticket the browser named this page load with (its progress bar polls it while

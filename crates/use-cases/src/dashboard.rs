@@ -42,9 +42,7 @@ pub fn resolve(params: &ViewParams, state: &AppState, sight: &Sight) -> Result<A
     }
     .map_err(bad_input)?;
     if let Some(workplace) = &params.workplace {
-        let names = state.service.workplace_names();
-        let matcher = crate::workplace_report::WorkplaceMatcher::new(names.iter().map(|(id, n)| (id, n.as_slice())));
-        let mut on = matcher.blocks_on(workplace, state.service.labels().values());
+        let mut on = crate::sight::blocks_on_workplace(&state.service, workplace);
         if !query.blocks.is_empty() {
             on.retain(|id| query.blocks.contains(id));
         }
@@ -192,16 +190,16 @@ pub async fn draw_chart(
     }
     Ok(match chart {
         ChartKind::Trend => {
-            let d = build_dashboard(state, sight, params, None, false).await?;
+            let d = build_dashboard(state, sight, params, None, false, false).await?;
             charts::time_series_svg_at(&chart_specs::trend(&d, locale), width)
         }
         ChartKind::TopBlocks => {
-            let d = build_dashboard(state, sight, params, None, false).await?;
+            let d = build_dashboard(state, sight, params, None, false, false).await?;
             charts::top_blocks_svg_at(&chart_specs::top_blocks(&d, locale), width)
         }
         ChartKind::WorkplaceTrend => {
             sight.tenant_wide("the workplace trend (all workplaces and the default one)")?;
-            let r = build_workplace_report(state, sight, params, None, false).await?;
+            let r = build_workplace_report(state, sight, params, None, false, false).await?;
             charts::time_series_svg_at(&chart_specs::workplace_trend(&r, locale), width)
         }
     })
@@ -220,9 +218,7 @@ pub async fn load_dashboard(
         // A page load the browser follows with its progress bar, one that fetches anew,
         // and a viewer's (whose sight is not in the shared build's key) are built for
         // themselves.
-        let mut dashboard = build_dashboard(state, sight, params, ticket, refresh).await?;
-        dashboard.notes = crate::notes::of_range(state, sight, dashboard.range, true).await?;
-        return Ok(dashboard);
+        return build_dashboard(state, sight, params, ticket, refresh, true).await;
     }
     // The build is shared; the quota, the history fetch and the notes (a note just
     // written shows at once) are as of this load.
@@ -239,16 +235,18 @@ pub async fn load_dashboard(
 /// admin's overview (everything seen) only.
 pub async fn shared_dashboard(state: &AppState, params: ViewParams) -> Result<Arc<Dashboard>, AppError> {
     let key = DashboardKey::new(&params, state.service.today(), state.service.labels_version());
-    state.dashboards.get_or_build(key, build_dashboard(state, &Sight::Everything, params, None, false)).await
+    state.dashboards.get_or_build(key, build_dashboard(state, &Sight::Everything, params, None, false, false)).await
 }
 
-/// The overview for `params`, with comparisons. Also used by the SVG exports.
+/// The overview for `params`, with comparisons, and its notes (with the impact of the
+/// newest when `impacts`: the page's, not a chart's). Also used by the SVG exports.
 pub async fn build_dashboard(
     state: &AppState,
     sight: &Sight,
     params: ViewParams,
     ticket: Option<u64>,
     refresh: bool,
+    impacts: bool,
 ) -> Result<Dashboard, AppError> {
     let query = resolve(&params, state, sight)?;
     let today = state.service.today();
@@ -319,7 +317,7 @@ pub async fn build_dashboard(
         quota: quota_report(service.quota().await),
         history: history_line(state),
         insights,
-        notes: crate::notes::of_range(state, sight, query.range, false).await?,
+        notes: crate::notes::of_range(state, sight, query.range, impacts).await?,
     })
 }
 
@@ -329,13 +327,15 @@ fn totals_of(range: domain::DateRange, today: chrono::NaiveDate, days: &BlockDay
     PeriodTotals::new(range, today, sum, viewed)
 }
 
-/// The workplace view for `params`. Also used by its SVG export.
+/// The workplace view for `params`, and its notes (with the impact of the newest when
+/// `impacts`: the page's, not the chart export's). Also used by its SVG export.
 pub async fn build_workplace_report(
     state: &AppState,
     sight: &Sight,
     params: ViewParams,
     ticket: Option<u64>,
     refresh: bool,
+    impacts: bool,
 ) -> Result<crate::workplace_report::WorkplaceReport, AppError> {
     use crate::workplace_report::{Inputs, WorkplaceReport, WorkplaceReportBase};
     // The view's range; a block filter does not narrow the workplaces.
@@ -377,26 +377,12 @@ pub async fn build_workplace_report(
         simulated: state.view.simulated,
         quota: quota_report(service.quota().await),
         history: history_line(state),
-        notes: crate::notes::of_range(state, sight, range, false).await?,
+        notes: crate::notes::of_range(state, sight, range, impacts).await?,
     };
     let mut report = WorkplaceReport::build(inputs, base);
     if !sight.is_everything() {
         report.keep_only(|id| sight.sees_workplace(id));
     }
-    Ok(report)
-}
-
-/// The workplace view a page load asks for: [`build_workplace_report`] with the impact
-/// of its newest notes.
-pub async fn load_workplace_report(
-    state: &AppState,
-    sight: &Sight,
-    params: ViewParams,
-    ticket: Option<u64>,
-    refresh: bool,
-) -> Result<crate::workplace_report::WorkplaceReport, AppError> {
-    let mut report = build_workplace_report(state, sight, params, ticket, refresh).await?;
-    report.notes = crate::notes::of_range(state, sight, report.range, true).await?;
     Ok(report)
 }
 

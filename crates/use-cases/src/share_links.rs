@@ -54,8 +54,7 @@ pub fn view_of(path: &str) -> Result<ViewParams, AppError> {
             ),
         });
     }
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-    Ok(ViewParams::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).data())
+    Ok(ViewParams::from_query(query).data())
 }
 
 /// Makes a link to the view `path` names, lasting `days` (unless given,

@@ -34,8 +34,7 @@ impl Sight {
     pub fn of(service: &AccessService, viewer: &Viewer) -> Sight {
         let maker = Sight::of_scope(service, viewer.scope());
         let Viewer::Visitor { view, .. } = viewer else { return maker };
-        let pairs: Vec<(String, String)> = form_urlencoded::parse(view.trim_start_matches('?').as_bytes()).into_owned().collect();
-        let params = crate::view::ViewParams::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let params = crate::view::ViewParams::from_query(view);
         if params.blocks.is_empty() && params.workplace.is_none() {
             return maker;
         }
@@ -43,7 +42,7 @@ impl Sight {
         // reads them) that its maker sees.
         let mut blocks: BTreeSet<BlockId> = params.blocks.iter().filter_map(|b| BlockId::parse(b).ok()).collect();
         if let Some(workplace) = &params.workplace {
-            let on = on_workplace(service, workplace);
+            let on: BTreeSet<BlockId> = blocks_on_workplace(service, workplace).into_iter().collect();
             blocks = if blocks.is_empty() { on } else { blocks.intersection(&on).cloned().collect() };
         }
         blocks.retain(|b| maker.sees_block(b));
@@ -64,7 +63,7 @@ impl Sight {
         let Some(scope) = scope else { return Sight::Everything };
         let mut blocks: BTreeSet<BlockId> = scope.block_ids.iter().cloned().collect();
         for workplace in &scope.custom_workplace_ids {
-            blocks.extend(on_workplace(service, workplace.as_str()));
+            blocks.extend(blocks_on_workplace(service, workplace.as_str()));
         }
         Sight::Scope { blocks, workplaces: scope.custom_workplace_ids.iter().cloned().collect() }
     }
@@ -147,12 +146,13 @@ impl Sight {
     }
 }
 
-/// The blocks named into the workplace `text` names (its id or a name), as named now.
-fn on_workplace(service: &AccessService, text: &str) -> BTreeSet<BlockId> {
-    let labels = service.labels();
+/// The blocks named into the workplace `text` names (a custom workplace's id or any of
+/// its names, or a workplace typed on block names), as named now, by id: what a
+/// `workplace=` filter and a viewer's workplace both stand for.
+pub(crate) fn blocks_on_workplace(service: &AccessService, text: &str) -> Vec<BlockId> {
     let names = service.workplace_names();
     let matcher = WorkplaceMatcher::new(names.iter().map(|(id, n)| (id, n.as_slice())));
-    matcher.blocks_on(text, labels.values()).into_iter().collect()
+    matcher.blocks_on(text, service.labels().values())
 }
 
 /// The refusal of a block outside the scope.

@@ -256,6 +256,13 @@ impl ViewParams {
         params
     }
 
+    /// Reads a query string (`?range=30d&block=…`, the `?` optional) as [`Self::from_pairs`] does.
+    pub fn from_query(query: &str) -> Self {
+        let pairs: Vec<(String, String)> =
+            form_urlencoded::parse(query.trim_start_matches('?').as_bytes()).into_owned().collect();
+        Self::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    }
+
     /// The range the URL asks for, resolved against `today`. Custom dates win over a
     /// preset; with neither, [`Preset::DEFAULT`].
     pub fn custom_dates(&self) -> Option<(Option<&str>, Option<&str>)> {

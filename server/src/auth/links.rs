@@ -39,8 +39,8 @@ pub fn visit(method: &Method, path: &str, query: Option<&str>, view: &str) -> Vi
     if link_path(path).is_some() || path == app::api::PROGRESS_PATH {
         return Visit::Pass;
     }
-    let asked = params(query.unwrap_or_default());
-    let fixed = params(view);
+    let asked = ViewParams::from_query(query.unwrap_or_default());
+    let fixed = ViewParams::from_query(view);
     let same = asked.data() == fixed.data();
     match path {
         "/" if same => Visit::Pass,
@@ -48,11 +48,6 @@ pub fn visit(method: &Method, path: &str, query: Option<&str>, view: &str) -> Vi
         _ if path.starts_with("/export/") && same => Visit::Pass,
         _ => refused("this link shows one view of the dashboard: open the link again to see it"),
     }
-}
-
-fn params(query: &str) -> ViewParams {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.trim_start_matches('?').as_bytes()).into_owned().collect();
-    ViewParams::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
 }
 
 fn refused(message: &str) -> Visit {
@@ -84,8 +79,8 @@ pub async fn open(
     if let Err(error) = use_cases::share_links::count_open(&auth.store, &link).await {
         tracing::warn!(%error, "could not count a link's opening");
     }
-    let lang = params(raw.as_deref().unwrap_or_default()).lang;
-    let view = ViewParams { lang, ..params(&link.view) };
+    let lang = ViewParams::from_query(raw.as_deref().unwrap_or_default()).lang;
+    let view = ViewParams { lang, ..ViewParams::from_query(&link.view) };
     Redirect::to(&format!("/{}", view.to_query())).into_response()
 }
 
