@@ -184,9 +184,15 @@ pub fn Trend(dashboard: StoredValue<Dashboard>, params: Memo<ViewParams>) -> imp
     }
 }
 
-/// The notes of `day` as the chart tables' badges ("Note: Moved 请假 up").
-pub(super) fn note_badges(notes: &use_cases::notes_report::Notes, day: chrono::NaiveDate, words: i18n::Locale) -> impl IntoView {
-    notes.on(day).map(|text| view! { <span class="badge note-badge">{(words.t().notes.marker)(text)}</span> }).collect_view()
+/// The notes of `day` as the chart tables' badges ("Note: Moved 请假 up"): owned views
+/// (`use<>`), which outlive the notes they were read from.
+pub(super) fn note_badges(
+    notes: &use_cases::notes_report::Notes,
+    day: chrono::NaiveDate,
+    words: i18n::Locale,
+) -> impl IntoView + use<> {
+    let texts: Vec<String> = notes.on(day).map(|text| (words.t().notes.marker)(text)).collect();
+    texts.into_iter().map(|text| view! { <span class="badge note-badge">{text}</span> }).collect_view()
 }
 
 /// The blocks with the most page views.

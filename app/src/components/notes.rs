@@ -254,7 +254,7 @@ fn Estimate(estimated: Estimated, words: Locale) -> impl IntoView {
 
 /// One row of the impact's numbers: the daily means before and after, the change
 /// (bold when it stands out from the noise) and its 90% interval.
-fn change_row(measure: &'static str, of: &'static str, interval_label: &'static str, c: &Change) -> impl IntoView {
+fn change_row(measure: &'static str, of: &'static str, interval_label: &'static str, c: &Change) -> impl IntoView + use<> {
     let mean = |x: f64| grouped(x.round().max(0.0) as u64);
     let interval = format!("{interval_label} {} … {}", signed_percent(c.interval[0]), signed_percent(c.interval[1]));
     view! {

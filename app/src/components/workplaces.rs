@@ -183,7 +183,7 @@ pub fn WorkplacesView(report: StoredValue<WorkplaceReport>, params: Memo<ViewPar
 
 /// The workplace trend's numbers as a table (the chart's alternative), with the notes
 /// of each day.
-fn trend_table(r: &WorkplaceReport) -> impl IntoView {
+fn trend_table(r: &WorkplaceReport) -> impl IntoView + use<> {
     let words = use_locale().get_untracked();
     let (t, w) = (words.t(), words.t().workplaces);
     let rows = r
